@@ -1,0 +1,122 @@
+/** The engine's public vocabulary: what goes in (tasks, leases, service models) and what comes out. */
+import type { Micros } from '../sim/time.js';
+import type { Outcome } from '../sim/events.js';
+
+/** A task as the creating app adds it (TASK-1…3, PUSH-1/4, HANDLER-6). */
+export interface NewTask {
+  /** TASK-1; omitted → a system-generated unique name (HDR-2). */
+  name?: string;
+  /** The body bytes. Simulations may give only `size` to model a payload without holding it. */
+  payload?: Uint8Array | string;
+  size?: number;
+  /** Absolute ETA in virtual µs, or a countdown from now (PUSH-4). */
+  etaUs?: Micros;
+  countdownUs?: Micros;
+  /** PUSH-1: default POST. */
+  method?: string;
+  /** PUSH-1: default `/_ah/queue/<queue-name>`. */
+  url?: string;
+  /** Extra request headers the task carries (e.g. Content-Type; HANDLER-6). */
+  headers?: Record<string, string>;
+  /** Pull tasks (PULL-6). */
+  tag?: string;
+  /** HDR-8 / INST-3. */
+  failFast?: boolean;
+}
+
+export interface AddResult {
+  ok: boolean;
+  name?: string;
+  id?: number;
+  /** When refused: the rule and a message (`already exists`, `tombstoned`, size limits, ETA bound…). */
+  rule?: string;
+  error?: string;
+}
+
+/** One HTTP request the queue sends to a push target (PUSH-1, HDR-1…8). */
+export interface Delivery {
+  /** Identifies this attempt for `Engine.complete`. */
+  key: number;
+  id: number;
+  queue: string;
+  name: string;
+  /** 1-based attempt number (RetryCount + 1). */
+  attempt: number;
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: Uint8Array;
+  /** The request deadline in virtual µs (DEADLINE-1). */
+  deadlineUs: Micros;
+  /** True for a rare duplicate of a task that already succeeded (HANDLER-4). */
+  duplicate: boolean;
+}
+
+/** What came back for a delivery made by an external target. */
+export interface DeliveryResult {
+  status: number;
+  outcome: Outcome;
+  latencyUs: Micros;
+}
+
+export interface LeaseRequest {
+  worker: string;
+  leaseSeconds: number;
+  maxTasks: number;
+  /** PULL-6: lease only tasks with this tag; `byTag` with no tag → the oldest available task's tag. */
+  tag?: string;
+  byTag?: boolean;
+}
+
+export interface LeasedTask {
+  id: number;
+  name: string;
+  tag?: string;
+  payload?: Uint8Array;
+  size: number;
+  /** The lease's end: also the task's new ETA. Pass it back to modify or delete as proof of holding. */
+  leaseUntilUs: Micros;
+  leaseCount: number;
+}
+
+export type LeaseResult =
+  | { ok: true; tasks: LeasedTask[]; capped: boolean }
+  | { ok: false; error: 'TransientError' | 'DeadlineExceededError'; rule: string };
+
+export type ServiceTime =
+  | { dist: 'constant'; us: Micros }
+  | { dist: 'exponential'; meanUs: Micros }
+  | { dist: 'lognormal'; medianUs: Micros; sigma: number };
+
+export interface StatusWeight {
+  status: number;
+  weight: number;
+}
+
+/** The service behind a push queue's target (INST-1…3): instances and, for scripted targets, behaviour. */
+export interface ServiceModel {
+  /** Most instances that may run; Infinity for no limit. */
+  maxInstances: number;
+  /** Instances warm at start. */
+  minInstances: number;
+  concurrencyPerInstance: number;
+  coldStartUs: Micros;
+  /** Windows [startUs, endUs) (relative to the epoch) in which no instance is available. */
+  outages: { startUs: Micros; endUs: Micros }[];
+  /** Scripted behaviour; unused when deliveries go to an external target. */
+  serviceTime: ServiceTime;
+  statuses: StatusWeight[];
+  /** Probability that a task that succeeded is delivered once more (HANDLER-4). */
+  duplicateRate: number;
+}
+
+export const UNLIMITED_SERVICE: ServiceModel = {
+  maxInstances: Infinity,
+  minInstances: 0,
+  concurrencyPerInstance: Infinity,
+  coldStartUs: 0,
+  outages: [],
+  serviceTime: { dist: 'constant', us: 0 },
+  statuses: [{ status: 200, weight: 1 }],
+  duplicateRate: 0,
+};
