@@ -37,7 +37,7 @@ export interface DeleteEvent { t: number; e: 'delete'; id: number; q: string }
 export interface RateEvent { t: number; e: 'rate'; q: string; rate: number }
 export interface PauseEvent { t: number; e: 'pause' | 'resume'; q: string }
 export interface OutageEvent { t: number; e: 'outage'; on: boolean }
-export interface InstanceEvent { t: number; e: 'instance'; count: number; starting: number }
+export interface InstanceEvent { t: number; e: 'instance'; count: number }
 export interface LeaseCallEvent {
   t: number; e: 'lease-call'; q: string; w: string; max: number; secs: number; tag?: string;
   got: number; result: 'ok' | 'capped' | 'transient';

@@ -1,0 +1,59 @@
+/** What every command shares: exit codes, errors that become messages (never stack traces). */
+import { TaskQueueError } from '../model/errors.js';
+
+export const EXIT = {
+  ok: 0,
+  /** A required case failed, an invariant was violated. */
+  failed: 1,
+  /** Bad usage or bad input. */
+  badInput: 2,
+  /** The target or adapter cannot be reached. */
+  unreachable: 3,
+} as const;
+
+/** An error meant for the user: printed as `tasksim: <message>` and turned into an exit code. */
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode: number = EXIT.badInput) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+/** Runs a command body; known errors become a one-paragraph message and an exit code. */
+export async function runCommand(body: () => Promise<number>): Promise<never> {
+  let code: number;
+  try {
+    code = await body();
+  } catch (err) {
+    code = reportError(err);
+  }
+  process.exitCode = code;
+  // Let stdout drain before leaving; open handles (sockets, servers) must not keep us alive.
+  await new Promise((r) => setImmediate(r));
+  process.exit(code);
+}
+
+export function reportError(err: unknown): number {
+  if (err instanceof CliError) {
+    process.stderr.write(`tasksim: ${err.message}\n`);
+    return err.exitCode;
+  }
+  if (err instanceof TaskQueueError || (err instanceof Error && err.name === 'ConfigError')) {
+    process.stderr.write(`tasksim: ${err.message}\n`);
+    return EXIT.badInput;
+  }
+  const e = err instanceof Error ? err : new Error(String(err));
+  process.stderr.write(`tasksim: internal error: ${e.message}\n${process.env.TASKSIM_DEBUG ? e.stack + '\n' : 'Set TASKSIM_DEBUG=1 for the stack trace, and please report it.\n'}`);
+  return EXIT.failed;
+}
+
+export function parseIntOption(name: string, value: string, min = 0): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new CliError(`${name} must be an integer ≥ ${min}, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+/** Quotes an argument for the replay command lines we print. */
+export function shellQuote(arg: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}

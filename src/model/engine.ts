@@ -1,0 +1,367 @@
+/**
+ * The engine: the whole Task Queue as one pure, deterministic state machine on a virtual clock
+ * (DESIGN: one pure core). No I/O, no wall clock, no Math.random: time is `now`, chance is `rng`,
+ * and everything that happens is emitted to the trace sinks.
+ */
+import type { ResolvedConfig, QueueConfig } from './config.js';
+import type { Core } from './core.js';
+import type { AddResult, Delivery, DeliveryResult, LeaseRequest, LeaseResult, NewTask, ServiceModel } from './types.js';
+import { UNLIMITED_SERVICE } from './types.js';
+import type { TaskRecord } from './task.js';
+import { byteLength, toBytes } from './task.js';
+import { TaskQueueError } from './errors.js';
+import { LIMITS, Tombstones, checkTaskName, systemTaskName } from './names.js';
+import { InstancePool } from './instances.js';
+import { PushQueue, type Attempt, type AttemptRunner } from './push-queue.js';
+import { PullQueue, type PullOptions } from './pull-queue.js';
+import { sampleServiceTime, StatusMix } from './service.js';
+import { toHttpHeaders } from './headers.js';
+import type { TraceEvent } from '../sim/events.js';
+import { serialize, type TraceSink } from '../sim/trace.js';
+import { TimeHeap } from '../sim/heap.js';
+import { Random } from '../sim/random.js';
+import { DEFAULT_EPOCH_US, US_PER_D, type Micros } from '../sim/time.js';
+
+export interface EngineOptions {
+  config: ResolvedConfig;
+  seed: number;
+  /** The virtual clock's zero as µs since the Unix epoch (for the ETA header, HDR-5). */
+  epochUs?: Micros;
+  sinks?: TraceSink[];
+  /** The service behind push targets (instances, and for scripted runs, behaviour). */
+  service?: ServiceModel;
+  /** Deliveries go out through `takeDeliveries`/`complete` instead of the scripted service model. */
+  external?: boolean;
+  pull?: Partial<PullOptions>;
+}
+
+export type RunResult = 'idle' | 'blocked' | 'time-limit' | 'event-limit';
+
+/** PUSH-4: an ETA may be at most 30 days ahead. */
+export const MAX_ETA_AHEAD_US = 30 * US_PER_D;
+
+interface Job {
+  t: Micros;
+  seq: number;
+  run: () => void;
+}
+
+export class Engine implements Core {
+  now: Micros = 0;
+  readonly rng: Random;
+  readonly config: ResolvedConfig;
+  readonly epochUs: Micros;
+  /** Trace events emitted so far. */
+  events = 0;
+
+  private readonly sinks: TraceSink[];
+  private readonly needLine: boolean;
+  private readonly jobs = new TimeHeap<Job>();
+  private seq = 0;
+  private ids = 0;
+  private readonly push = new Map<string, PushQueue>();
+  private readonly pull = new Map<string, PullQueue>();
+  private readonly live = new Map<string, Map<string, TaskRecord>>();
+  private readonly tombstones = new Map<string, Tombstones>();
+  private readonly pool: InstancePool;
+  private readonly outbox: Delivery[] = [];
+  private readonly awaiting = new Map<number, { queue: PushQueue; attempt: Attempt }>();
+  private nextDeliveryKey = 1;
+  private ended = false;
+
+  constructor(opts: EngineOptions) {
+    this.config = opts.config;
+    this.rng = new Random(opts.seed);
+    this.epochUs = opts.epochUs ?? DEFAULT_EPOCH_US;
+    this.sinks = opts.sinks ?? [];
+    this.needLine = this.sinks.length > 0;
+    const service = opts.service ?? UNLIMITED_SERVICE;
+    this.pool = new InstancePool(service);
+    const runner = opts.external ? this.externalRunner() : this.scriptedRunner(service);
+    const pullOptions: PullOptions = { visibilityDelayUs: 0, transientErrorRate: 0, ...opts.pull };
+    this.emit({ t: 0, e: 'config', seed: opts.seed, epochUs: this.epochUs, config: this.config });
+    for (const q of this.config.queues) {
+      const onDone = (task: TaskRecord): void => this.forget(q.name, task);
+      if (q.mode === 'push') this.push.set(q.name, new PushQueue(q, this, this.pool, runner, onDone, service.duplicateRate));
+      else this.pull.set(q.name, new PullQueue(q, this, pullOptions, onDone));
+      this.live.set(q.name, new Map());
+      this.tombstones.set(q.name, new Tombstones(this.config.options.tombstoneUs));
+    }
+    for (const w of service.outages) {
+      this.schedule(w.startUs, () => this.setOutage(true));
+      this.schedule(w.endUs, () => this.setOutage(false));
+    }
+  }
+
+  // ---- Core -------------------------------------------------------------------------------------
+
+  emit(ev: TraceEvent): void {
+    this.events++;
+    if (!this.needLine) return;
+    const line = serialize(ev);
+    for (const s of this.sinks) s.onEvent(ev, line);
+  }
+
+  schedule(t: Micros, run: () => void): void {
+    this.jobs.push({ t: Math.max(t, this.now), seq: this.seq++, run });
+  }
+
+  nextId(): number {
+    return ++this.ids;
+  }
+
+  nextSeq(): number {
+    return this.seq++;
+  }
+
+  // ---- Adding tasks (TASK-1…4, PUSH-4) ------------------------------------------------------------
+
+  /** Adds up to 100 tasks (TASK-3); each result says whether that task was added. */
+  addTasks(queueName: string, tasks: NewTask[]): AddResult[] {
+    const queue = this.queueConfig(queueName);
+    if (tasks.length > LIMITS.tasksPerAdd) {
+      throw new TaskQueueError('TASK-3', `at most ${LIMITS.tasksPerAdd} tasks per add call, got ${tasks.length}`);
+    }
+    return tasks.map((t) => {
+      try {
+        return this.addOne(queue, t);
+      } catch (err) {
+        if (!(err instanceof TaskQueueError)) throw err;
+        this.emit({ t: this.now, e: 'reject', q: queue.name, ...(t.name ? { name: t.name } : {}), reason: err.message, rule: err.rule });
+        return { ok: false, name: t.name, rule: err.rule, error: err.message };
+      }
+    });
+  }
+
+  private addOne(queue: QueueConfig, t: NewTask): AddResult {
+    const now = this.now;
+    const size = t.size ?? byteLength(t.payload);
+    const limit = queue.mode === 'push' ? LIMITS.pushTaskBytes : LIMITS.pullTaskBytes;
+    if (size > limit) throw new TaskQueueError('TASK-3', `a ${queue.mode} task is at most ${limit} bytes, got ${size}`);
+    if (t.url !== undefined && t.url.length > LIMITS.urlChars) {
+      throw new TaskQueueError('TASK-3', `URL is at most ${LIMITS.urlChars} characters, got ${t.url.length}`);
+    }
+    if (t.tag !== undefined && Buffer.byteLength(t.tag) > LIMITS.tagBytes) {
+      throw new TaskQueueError('TASK-3', `tag is at most ${LIMITS.tagBytes} bytes`);
+    }
+    const eta = t.etaUs ?? now + (t.countdownUs ?? 0);
+    if (eta > now + MAX_ETA_AHEAD_US) throw new TaskQueueError('PUSH-4', 'ETA may be at most 30 days ahead');
+    const live = this.live.get(queue.name)!;
+    const id = this.nextId();
+    let name: string;
+    if (t.name !== undefined) {
+      checkTaskName(t.name);
+      if (live.has(t.name)) throw new TaskQueueError('TASK-2', `task ${t.name} already exists`, 'ALREADY_EXISTS');
+      this.tombstones.get(queue.name)!.check(t.name, now);
+      name = t.name;
+    } else {
+      name = systemTaskName(id);
+    }
+    const extra =
+      t.payload !== undefined || t.method || t.url || t.headers || t.tag !== undefined
+        ? { payload: toBytes(t.payload), method: t.method, url: t.url, headers: t.headers, tag: t.tag }
+        : null;
+    const task: TaskRecord = {
+      t: Math.max(eta, now), seq: 0, id, name, named: t.name !== undefined, createdAt: now, firstAttemptAt: -1,
+      attempts: 0, counted: 0, executions: 0, prevStatus: 0, prevOutcome: null, size, failFast: t.failFast === true,
+      done: false, dup: false, extra, leaseUntil: -1, leaseVersion: 0,
+    };
+    live.set(name, task);
+    const ev: TraceEvent = { t: now, e: 'add', id, q: queue.name, name, named: task.named, eta: task.t, size };
+    if (t.tag !== undefined) ev.tag = t.tag;
+    if (task.failFast) ev.ff = true;
+    this.emit(ev);
+    if (queue.mode === 'push') this.push.get(queue.name)!.enqueue(task);
+    else this.pull.get(queue.name)!.enqueue(task);
+    return { ok: true, name, id };
+  }
+
+  /** A task is gone for good: drop it and tombstone its name (TASK-2). */
+  private forget(queue: string, task: TaskRecord): void {
+    this.live.get(queue)!.delete(task.name);
+    if (task.named) this.tombstones.get(queue)!.bury(task.name, this.now);
+  }
+
+  private queueConfig(name: string): QueueConfig {
+    const q = this.config.queues.find((c) => c.name === name);
+    if (!q) throw new TaskQueueError('CFG-1', `unknown queue ${JSON.stringify(name)}`, 'UNKNOWN_QUEUE');
+    return q;
+  }
+
+  private task(queue: string, name: string): TaskRecord {
+    this.queueConfig(queue);
+    const task = this.live.get(queue)!.get(name);
+    if (!task) throw new TaskQueueError('PULL-7', `no task ${JSON.stringify(name)} in queue ${queue}`, 'NOT_FOUND');
+    return task;
+  }
+
+  // ---- Queue control (PUSH-8) and deletes (PULL-7) ---------------------------------------------
+
+  pauseQueue(name: string): void {
+    this.pushQueue(name).pause();
+  }
+
+  resumeQueue(name: string): void {
+    this.pushQueue(name).resume();
+  }
+
+  deleteTask(queue: string, name: string): void {
+    const task = this.task(queue, name);
+    this.emit({ t: this.now, e: 'delete', id: task.id, q: queue });
+    if (this.push.has(queue)) this.push.get(queue)!.delete(task);
+    else this.pull.get(queue)!.delete(task);
+  }
+
+  private pushQueue(name: string): PushQueue {
+    const q = this.push.get(name);
+    if (!q) throw new TaskQueueError('PUSH-8', `${name} is not a push queue`, this.pull.has(name) ? 'WRONG_MODE' : 'UNKNOWN_QUEUE');
+    return q;
+  }
+
+  // ---- Pull queues (PULL-1…10) ------------------------------------------------------------------
+
+  leaseTasks(queue: string, req: LeaseRequest): LeaseResult {
+    const q = this.pull.get(queue);
+    if (!q) {
+      this.queueConfig(queue);
+      throw new TaskQueueError('PULL-1', `cannot lease from push queue ${queue}`, 'WRONG_MODE');
+    }
+    return q.lease(req);
+  }
+
+  /** PULL-5: returns the new lease end. `heldUntilUs` is the lease end the caller was given. */
+  modifyLease(queue: string, name: string, heldUntilUs: Micros, seconds: number): Micros {
+    const q = this.pull.get(queue);
+    if (!q) throw new TaskQueueError('PULL-1', `${queue} is not a pull queue`, 'WRONG_MODE');
+    return q.modify(this.task(queue, name), heldUntilUs, seconds);
+  }
+
+  // ---- Targets ---------------------------------------------------------------------------------
+
+  /** Scripted: the service model draws a service time and a status for each attempt. */
+  private scriptedRunner(service: ServiceModel): AttemptRunner {
+    const statuses = new StatusMix(service);
+    return {
+      start: (queue, attempt, readyAt) => {
+        const serviceUs = sampleServiceTime(service.serviceTime, this.rng);
+        const status = statuses.sample(this.rng);
+        const deadlineAt = attempt.dispatchedAt + this.config.deadlineUs;
+        const doneAt = readyAt + serviceUs;
+        if (doneAt > deadlineAt) this.schedule(deadlineAt, () => queue.respond(attempt, 0, 'deadline')); // DEADLINE-2
+        else this.schedule(doneAt, () => queue.respond(attempt, status, status >= 200 && status < 300 ? 'ok' : 'error'));
+      },
+    };
+  }
+
+  /** External: the attempt waits in the outbox until the driver reports what the target said. */
+  private externalRunner(): AttemptRunner {
+    return {
+      start: (queue, attempt) => {
+        const key = this.nextDeliveryKey++;
+        this.awaiting.set(key, { queue, attempt });
+        const task = attempt.task;
+        const extra = task.extra;
+        const headers = { ...(extra?.headers ?? {}), ...toHttpHeaders(attempt.headers) };
+        if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
+          headers['Content-Type'] = 'application/octet-stream'; // HANDLER-6
+        }
+        this.outbox.push({
+          key,
+          id: task.id,
+          queue: queue.cfg.name,
+          name: task.name,
+          attempt: attempt.n,
+          method: extra?.method ?? 'POST',
+          url: extra?.url ?? `/_ah/queue/${queue.cfg.name}`,
+          headers,
+          body: extra?.payload,
+          deadlineUs: this.config.deadlineUs,
+          duplicate: task.dup,
+        });
+      },
+    };
+  }
+
+  /** Deliveries dispatched since the last call (external targets only). */
+  takeDeliveries(): Delivery[] {
+    return this.outbox.splice(0, this.outbox.length);
+  }
+
+  /** Reports the outcome of a delivery; the response lands at dispatch time + latency. */
+  complete(key: number, result: DeliveryResult): void {
+    const pending = this.awaiting.get(key);
+    if (!pending) throw new Error(`unknown or completed delivery ${key}`);
+    this.awaiting.delete(key);
+    const { queue, attempt } = pending;
+    const deadline = this.config.deadlineUs;
+    const late = result.latencyUs > deadline || result.outcome === 'deadline';
+    const at = attempt.dispatchedAt + (late ? Math.max(deadline, result.latencyUs) : result.latencyUs);
+    if (late) this.schedule(at, () => queue.respond(attempt, 0, 'deadline'));
+    else this.schedule(at, () => queue.respond(attempt, result.status, result.outcome));
+  }
+
+  /** Deliveries handed out and not yet completed. */
+  get outstanding(): number {
+    return this.awaiting.size;
+  }
+
+  // ---- Instances -------------------------------------------------------------------------------
+
+  private setOutage(on: boolean): void {
+    this.pool.outage = on;
+    this.emit({ t: this.now, e: 'outage', on });
+  }
+
+  // ---- Running ---------------------------------------------------------------------------------
+
+  /** Runs `fn` at virtual time `t`: how workloads and workers act inside the simulation. */
+  at(t: Micros, fn: (engine: Engine) => void): void {
+    this.schedule(t, () => fn(this));
+  }
+
+  /**
+   * Processes events in (time, seq) order. Stops when nothing is left ('idle'), when external
+   * deliveries must be answered before time can move on ('blocked'), or at a limit.
+   */
+  run(limits: { untilUs?: Micros; maxEvents?: number } = {}): RunResult {
+    const until = limits.untilUs ?? Infinity;
+    const maxEvents = limits.maxEvents ?? Infinity;
+    const jobs = this.jobs;
+    for (;;) {
+      if (this.outbox.length > 0 || this.awaiting.size > 0) {
+        const next = jobs.peek();
+        if (!next || next.t > this.now) return 'blocked';
+      }
+      const next = jobs.peek();
+      if (!next) return 'idle';
+      if (next.t > until) {
+        this.now = until;
+        return 'time-limit';
+      }
+      if (this.events >= maxEvents) return 'event-limit';
+      jobs.pop();
+      this.now = next.t;
+      next.run();
+    }
+  }
+
+  /** Moves the clock forward to `t` (processing everything due on the way). */
+  advanceTo(t: Micros): RunResult {
+    const r = this.run({ untilUs: t });
+    if (r === 'idle' && this.now < t) this.now = t;
+    return r === 'idle' ? 'time-limit' : r;
+  }
+
+  /** Writes the `end` event and closes the sinks. */
+  async end(reason: 'idle' | 'time-limit' | 'event-limit' | 'stopped'): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    this.emit({ t: this.now, e: 'end', reason });
+    for (const s of this.sinks) await s.close?.();
+  }
+
+  /** Live tasks per queue (for reports and the fuzzer's model). */
+  liveCount(queue: string): number {
+    return this.live.get(queue)?.size ?? 0;
+  }
+}

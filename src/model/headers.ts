@@ -1,0 +1,86 @@
+/**
+ * The X-AppEngine headers of a delivery (HDR-1…8), built in one place and read back in one place.
+ */
+import type { DeliveryHeaders, Outcome } from '../sim/events.js';
+import { formatEpochSeconds, type Micros } from '../sim/time.js';
+
+export const HEADER = {
+  queueName: 'X-AppEngine-QueueName',
+  taskName: 'X-AppEngine-TaskName',
+  retryCount: 'X-AppEngine-TaskRetryCount',
+  executionCount: 'X-AppEngine-TaskExecutionCount',
+  eta: 'X-AppEngine-TaskETA',
+  previousResponse: 'X-AppEngine-TaskPreviousResponse',
+  retryReason: 'X-AppEngine-TaskRetryReason',
+  failFast: 'X-AppEngine-FailFast',
+} as const;
+
+/** HDR-7 as production captures show it (SPEC §10). */
+export function retryReason(previous: Outcome): string {
+  return previous === 'error' ? 'App Error' : 'Instance Unavailable';
+}
+
+export interface HeaderFacts {
+  queue: string;
+  name: string;
+  /** 1-based attempt number. */
+  attempt: number;
+  executionCount: number;
+  /** Absolute ETA of this attempt, µs since the Unix epoch. */
+  etaEpochUs: Micros;
+  previous?: { status: number; outcome: Outcome };
+  failFast?: boolean;
+}
+
+export function buildHeaders(f: HeaderFacts): DeliveryHeaders {
+  const h: DeliveryHeaders = {
+    qn: f.queue,
+    tn: f.name,
+    rc: String(f.attempt - 1),
+    ec: String(f.executionCount),
+    eta: formatEpochSeconds(f.etaEpochUs),
+  };
+  if (f.previous) {
+    h.pr = String(f.previous.status);
+    h.rr = retryReason(f.previous.outcome);
+  }
+  if (f.failFast) h.ff = 'true';
+  return h;
+}
+
+/** The HTTP form: what goes on the wire (PUSH-7: plain HTTP). */
+export function toHttpHeaders(h: DeliveryHeaders): Record<string, string> {
+  const out: Record<string, string> = {
+    [HEADER.queueName]: h.qn,
+    [HEADER.taskName]: h.tn,
+    [HEADER.retryCount]: h.rc,
+    [HEADER.executionCount]: h.ec,
+    [HEADER.eta]: h.eta,
+  };
+  if (h.pr !== undefined) out[HEADER.previousResponse] = h.pr;
+  if (h.rr !== undefined) out[HEADER.retryReason] = h.rr;
+  if (h.ff !== undefined) out[HEADER.failFast] = h.ff;
+  return out;
+}
+
+/** Reads the headers of an observed request (names case-insensitive); absent required ones become ''. */
+export function fromHttpHeaders(raw: Record<string, string | string[] | undefined>): DeliveryHeaders {
+  const get = (name: string): string | undefined => {
+    const v = raw[name.toLowerCase()] ?? raw[name];
+    return Array.isArray(v) ? v.join(',') : v;
+  };
+  const h: DeliveryHeaders = {
+    qn: get(HEADER.queueName) ?? '',
+    tn: get(HEADER.taskName) ?? '',
+    rc: get(HEADER.retryCount) ?? '',
+    ec: get(HEADER.executionCount) ?? '',
+    eta: get(HEADER.eta) ?? '',
+  };
+  const pr = get(HEADER.previousResponse);
+  const rr = get(HEADER.retryReason);
+  const ff = get(HEADER.failFast);
+  if (pr !== undefined) h.pr = pr;
+  if (rr !== undefined) h.rr = rr;
+  if (ff !== undefined) h.ff = ff;
+  return h;
+}

@@ -1,0 +1,47 @@
+import { TaskQueueError } from './errors.js';
+import type { Micros } from '../sim/time.js';
+
+/** TASK-1 */
+export const TASK_NAME_RE = /^[a-zA-Z0-9_-]{1,500}$/;
+export const QUEUE_NAME_RE = /^[a-zA-Z0-9-]{1,100}$/;
+
+/** TASK-3 */
+export const LIMITS = {
+  pushTaskBytes: 100 * 1024,
+  pullTaskBytes: 1024 * 1024,
+  tasksPerAdd: 100,
+  urlChars: 2083,
+  tagBytes: 500,
+} as const;
+
+export function checkTaskName(name: string): void {
+  if (!TASK_NAME_RE.test(name)) {
+    throw new TaskQueueError('TASK-1', `invalid task name ${JSON.stringify(name.slice(0, 60))}: must match ${TASK_NAME_RE.source}`);
+  }
+}
+
+/**
+ * TASK-2: a name stays tombstoned for a while after its task is gone (done, exhausted or deleted).
+ * Only user-chosen names are buried; system names are unique by construction.
+ */
+export class Tombstones {
+  private readonly until = new Map<string, Micros>();
+
+  constructor(private readonly tombstoneUs: Micros) {}
+
+  check(name: string, now: Micros): void {
+    const until = this.until.get(name);
+    if (until === undefined) return;
+    if (now < until) throw new TaskQueueError('TASK-2', `task ${name} is tombstoned`, 'TOMBSTONED');
+    this.until.delete(name);
+  }
+
+  bury(name: string, now: Micros): void {
+    this.until.set(name, now + this.tombstoneUs);
+  }
+}
+
+/** System-generated names (HDR-2): unique per queue; the prefix keeps them apart from typical user names. */
+export function systemTaskName(id: number): string {
+  return `auto-${id}`;
+}

@@ -1,0 +1,165 @@
+/**
+ * One pull queue (PULL-1…10): workers lease tasks; a leased task is invisible until its lease ends;
+ * leases expire, are modified or released; deleted tasks are gone for good.
+ */
+import type { QueueConfig } from './config.js';
+import type { Core } from './core.js';
+import type { TaskRecord } from './task.js';
+import type { LeaseRequest, LeaseResult, LeasedTask } from './types.js';
+import { TaskQueueError } from './errors.js';
+import { TimeHeap } from '../sim/heap.js';
+import { US_PER_S, type Micros } from '../sim/time.js';
+
+/** PULL-2 */
+export const MAX_LEASE_SECONDS = 604_800;
+export const MAX_LEASE_TASKS = 1000;
+/** PULL-9: lease calls per queue per second that may return tasks. */
+export const LEASE_CALLS_PER_SECOND = 10;
+
+export interface PullOptions {
+  /** PULL-8: how long a new task takes to become leasable. */
+  visibilityDelayUs: Micros;
+  /** PULL-9: the chance that a lease call fails with TransientError. */
+  transientErrorRate: number;
+}
+
+export class PullQueue {
+  /** Every live task by ETA; leased tasks sit at their lease's end (leasing sets the ETA). */
+  private readonly byEta = new TimeHeap<TaskRecord>();
+  private windowStart = -1;
+  private callsInWindow = 0;
+
+  constructor(
+    readonly cfg: QueueConfig,
+    private readonly core: Core,
+    private readonly options: PullOptions,
+    private readonly onDone: (task: TaskRecord) => void,
+  ) {}
+
+  enqueue(task: TaskRecord): void {
+    task.seq = this.core.nextSeq();
+    this.byEta.push(task);
+  }
+
+  lease(req: LeaseRequest): LeaseResult {
+    const core = this.core;
+    const now = core.now;
+    checkLeaseArgs(req.leaseSeconds, req.maxTasks);
+    const base = { t: now, e: 'lease-call' as const, q: this.cfg.name, w: req.worker, max: req.maxTasks, secs: req.leaseSeconds };
+    const call = req.tag !== undefined ? { ...base, tag: req.tag } : base;
+    // PULL-9: fixed one-second windows; past the tenth call the answer is OK with nothing in it.
+    const window = Math.floor(now / US_PER_S);
+    if (window !== this.windowStart) {
+      this.windowStart = window;
+      this.callsInWindow = 0;
+    }
+    if (++this.callsInWindow > LEASE_CALLS_PER_SECOND) {
+      core.emit({ ...call, got: 0, result: 'capped' });
+      return { ok: true, tasks: [], capped: true };
+    }
+    if (core.rng.chance(this.options.transientErrorRate)) {
+      core.emit({ ...call, got: 0, result: 'transient' });
+      return { ok: false, error: 'TransientError', rule: 'PULL-9' };
+    }
+    const picked = this.pick(req, now);
+    core.emit({ ...call, got: picked.length, result: 'ok' });
+    const untilUs = now + Math.round(req.leaseSeconds * US_PER_S);
+    const leased: LeasedTask[] = [];
+    for (const task of picked) {
+      task.attempts++; // PULL-10: each lease counts as an attempt
+      if (task.firstAttemptAt < 0) task.firstAttemptAt = now;
+      this.setLease(task, untilUs);
+      core.emit({ t: now, e: 'lease', id: task.id, q: this.cfg.name, w: req.worker, until: untilUs, n: task.attempts });
+      leased.push({
+        id: task.id,
+        name: task.name,
+        tag: task.extra?.tag,
+        payload: task.extra?.payload,
+        size: task.size,
+        leaseUntilUs: untilUs,
+        leaseCount: task.attempts,
+      });
+    }
+    return { ok: true, tasks: leased, capped: false };
+  }
+
+  /** Available tasks in ETA order (PULL-6 tag rules, PULL-8 visibility); the rest go back untouched. */
+  private pick(req: LeaseRequest, now: Micros): TaskRecord[] {
+    const picked: TaskRecord[] = [];
+    const passed: TaskRecord[] = [];
+    let tag = req.tag;
+    let tagChosen = req.tag !== undefined || !req.byTag;
+    while (picked.length < req.maxTasks) {
+      const top = this.byEta.peek();
+      if (!top || top.t > now) break;
+      this.byEta.pop();
+      if (top.done) continue;
+      if (top.createdAt + this.options.visibilityDelayUs > now) {
+        passed.push(top);
+        continue;
+      }
+      if (!tagChosen) {
+        tag = top.extra?.tag; // no tag given: the oldest available task's tag (untagged counts as a tag)
+        tagChosen = true;
+      }
+      if ((req.tag !== undefined || req.byTag) && top.extra?.tag !== tag) passed.push(top);
+      else picked.push(top);
+    }
+    for (const t of passed) this.byEta.push(t);
+    return picked;
+  }
+
+  /** PULL-5: a new lease measured from now; 0 releases at once. The caller proves it holds the lease. */
+  modify(task: TaskRecord, heldUntilUs: Micros, seconds: number): Micros {
+    const now = this.core.now;
+    checkLeaseArgs(seconds, 1, true);
+    if (task.leaseUntil <= now) throw new TaskQueueError('PULL-5', `the lease on task ${task.name} has expired`, 'LEASE_EXPIRED');
+    if (task.leaseUntil !== heldUntilUs) {
+      throw new TaskQueueError('PULL-3', `task ${task.name} is held by another lease`, 'LEASE_MISMATCH');
+    }
+    const untilUs = now + Math.round(seconds * US_PER_S);
+    this.byEta.removeWhere((t) => t === task);
+    this.setLease(task, untilUs);
+    this.core.emit({ t: now, e: 'modify', id: task.id, q: this.cfg.name, until: untilUs });
+    if (seconds === 0) this.leaseEnded(task);
+    return untilUs;
+  }
+
+  delete(task: TaskRecord): void {
+    task.done = true; // left in the heap; skipped when met (PULL-7)
+    this.onDone(task);
+  }
+
+  private setLease(task: TaskRecord, untilUs: Micros): void {
+    task.leaseUntil = untilUs;
+    task.t = untilUs;
+    const version = ++task.leaseVersion;
+    if (untilUs > this.core.now) {
+      this.core.schedule(untilUs, () => {
+        if (task.done || task.leaseVersion !== version) return;
+        this.core.emit({ t: this.core.now, e: 'expire', id: task.id, q: this.cfg.name }); // PULL-4
+        this.leaseEnded(task);
+      });
+    }
+    this.enqueue(task);
+  }
+
+  /** The lease ended without a delete: PULL-10 deletes a task leased task_retry_limit times. */
+  private leaseEnded(task: TaskRecord): void {
+    const limit = this.cfg.retry.taskRetryLimit;
+    if (limit !== undefined && task.attempts >= limit) {
+      task.done = true;
+      this.core.emit({ t: this.core.now, e: 'exhaust', id: task.id, q: this.cfg.name, n: task.attempts, rule: 'PULL-10' });
+      this.onDone(task);
+    }
+  }
+}
+
+export function checkLeaseArgs(leaseSeconds: number, maxTasks: number, allowZero = false): void {
+  if (!Number.isFinite(leaseSeconds) || leaseSeconds < 0 || (!allowZero && leaseSeconds === 0) || leaseSeconds > MAX_LEASE_SECONDS) {
+    throw new TaskQueueError('PULL-2', `lease_seconds must be ${allowZero ? '0' : 'more than 0'} to ${MAX_LEASE_SECONDS} (one week), got ${leaseSeconds}`);
+  }
+  if (!Number.isInteger(maxTasks) || maxTasks < 1 || maxTasks > MAX_LEASE_TASKS) {
+    throw new TaskQueueError('PULL-2', `max_tasks must be 1 to ${MAX_LEASE_TASKS}, got ${maxTasks}`);
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * One push queue: ETA order (PUSH-4/5), token bucket (PUSH-2), concurrency cap (PUSH-3), pause
+ * (PUSH-8), retries with backoff (RETRY-1…5), throttling on 503 and missing instances (INST-2).
+ */
+import type { QueueConfig } from './config.js';
+import type { Core } from './core.js';
+import type { TaskRecord } from './task.js';
+import type { DeliveryHeaders, Outcome } from '../sim/events.js';
+import { TimeHeap } from '../sim/heap.js';
+import type { Micros } from '../sim/time.js';
+import { TokenBucket } from './token-bucket.js';
+import { Throttle } from './throttle.js';
+import { backoffDelay } from './backoff.js';
+import { mayRetry } from './retry-policy.js';
+import { buildHeaders } from './headers.js';
+import type { InstancePool } from './instances.js';
+
+export interface Attempt {
+  key: number;
+  task: TaskRecord;
+  n: number;
+  dispatchedAt: Micros;
+  instance: number;
+  headers: DeliveryHeaders;
+}
+
+/** Where dispatched attempts go: the scripted service model, or an outside target. */
+export interface AttemptRunner {
+  start(queue: PushQueue, attempt: Attempt, readyAt: Micros): void;
+}
+
+export class PushQueue {
+  private readonly ready = new TimeHeap<TaskRecord>();
+  private readonly bucket: TokenBucket;
+  private readonly throttle = new Throttle();
+  private inFlight = 0;
+  paused: boolean;
+  /** The earliest pending pump, so we schedule at most one per instant. */
+  private pumpAt = Infinity;
+  private nextKey = 1;
+
+  constructor(
+    readonly cfg: QueueConfig,
+    private readonly core: Core,
+    private readonly pool: InstancePool,
+    private readonly runner: AttemptRunner,
+    /** Called when a task is gone for good, so the engine can drop and tombstone it. */
+    private readonly onDone: (task: TaskRecord) => void,
+    /** HANDLER-4: the chance that a task that succeeded is delivered once more. */
+    private readonly duplicateRate: number,
+  ) {
+    this.bucket = new TokenBucket(cfg.ratePerSec, cfg.bucketSize);
+    this.paused = cfg.ratePerSec === 0; // PUSH-2: rate 0 pauses the queue
+  }
+
+  get depth(): number {
+    return this.ready.size;
+  }
+
+  enqueue(task: TaskRecord): void {
+    task.seq = this.core.nextSeq();
+    this.ready.push(task);
+    this.wakeAt(task.t);
+  }
+
+  pause(): void {
+    if (this.paused) return;
+    this.paused = true;
+    this.core.emit({ t: this.core.now, e: 'pause', q: this.cfg.name });
+  }
+
+  resume(): void {
+    if (!this.paused || this.cfg.ratePerSec === 0) return;
+    this.paused = false;
+    this.core.emit({ t: this.core.now, e: 'resume', q: this.cfg.name });
+    this.wakeAt(this.core.now);
+  }
+
+  private wakeAt(t: Micros): void {
+    const at = Math.max(t, this.core.now);
+    if (at >= this.pumpAt) return;
+    this.pumpAt = at;
+    this.core.schedule(at, () => {
+      if (this.pumpAt === at) this.pumpAt = Infinity;
+      this.pump();
+    });
+  }
+
+  /** Dispatches every task that is due, as far as tokens and the concurrency cap allow. */
+  private pump(): void {
+    const now = this.core.now;
+    const cap = this.cfg.maxConcurrentRequests ?? Infinity;
+    while (!this.paused) {
+      const top = this.ready.peek();
+      if (!top) return;
+      if (top.done && !top.dup) {
+        this.ready.pop(); // deleted while waiting
+        continue;
+      }
+      if (top.t > now) return this.wakeAt(top.t);
+      if (this.inFlight >= cap) return; // a response will pump again (PUSH-3)
+      if (!this.bucket.tryTake(now)) return this.wakeAt(this.bucket.nextTokenAt(now));
+      this.ready.pop();
+      this.dispatch(top);
+    }
+  }
+
+  private dispatch(task: TaskRecord): void {
+    const core = this.core;
+    const now = core.now;
+    let n: number;
+    if (task.dup) {
+      n = task.attempts; // the duplicate repeats the delivery that succeeded
+    } else {
+      n = ++task.attempts;
+      if (n === 1) task.firstAttemptAt = now;
+    }
+    const headers = buildHeaders({
+      queue: this.cfg.name,
+      name: task.name,
+      attempt: n,
+      executionCount: task.executions,
+      etaEpochUs: core.epochUs + task.t,
+      previous: task.prevOutcome === null ? undefined : { status: task.prevStatus, outcome: task.prevOutcome },
+      failFast: task.failFast,
+    });
+    core.emit(task.dup
+      ? { t: now, e: 'dispatch', id: task.id, q: this.cfg.name, n, h: headers, dup: true }
+      : { t: now, e: 'dispatch', id: task.id, q: this.cfg.name, n, h: headers });
+    this.inFlight++;
+    const attempt: Attempt = { key: this.nextKey++, task, n, dispatchedAt: now, instance: -1, headers };
+    const slot = this.pool.acquire(now, task.failFast);
+    if (!slot.ok) {
+      // INST-2: fails before the handler; RetryCount counts it, ExecutionCount does not (HDR-3/4).
+      this.respond(attempt, 0, 'no-instance');
+      return;
+    }
+    attempt.instance = slot.instance;
+    this.runner.start(this, attempt, slot.readyAt);
+  }
+
+  /** The attempt ended at `core.now` with this status and outcome. */
+  respond(attempt: Attempt, status: number, out: Outcome): void {
+    const core = this.core;
+    const now = core.now;
+    const task = attempt.task;
+    const q = this.cfg.name;
+    this.inFlight--;
+    if (attempt.instance >= 0) this.pool.release(attempt.instance);
+    core.emit({ t: now, e: 'response', id: task.id, q, n: attempt.n, status, out, lat: now - attempt.dispatchedAt });
+    if (task.dup || task.done) return this.pump(); // a duplicate, or deleted while in flight
+    if (out === 'ok') {
+      this.adjustRate(this.throttle.recover());
+      core.emit({ t: now, e: 'success', id: task.id, q, n: attempt.n });
+      this.finish(task);
+      this.maybeDuplicate(task);
+    } else {
+      this.fail(task, attempt.n, status, out);
+    }
+    this.pump();
+  }
+
+  private fail(task: TaskRecord, n: number, status: number, out: Outcome): void {
+    const core = this.core;
+    const now = core.now;
+    const opts = core.config.options;
+    if (out === 'no-instance' || status === 503) this.adjustRate(this.throttle.slowDown()); // INST-2, HANDLER-3
+    const uncounted503 = out === 'error' && status === 503 && !opts.handler503Counts;
+    if (!uncounted503) task.counted++;
+    if (out === 'error' || (out === 'deadline' && opts.deadlineCountsAsExecution)) task.executions++;
+    task.prevStatus = status;
+    task.prevOutcome = out;
+    const retry = this.cfg.retry;
+    const history = { countedFailures: task.counted, createdAt: task.createdAt, firstAttemptAt: task.firstAttemptAt };
+    if (!mayRetry(retry, opts, history, now)) {
+      core.emit({ t: now, e: 'exhaust', id: task.id, q: this.cfg.name, n, rule: 'RETRY-5' });
+      this.finish(task);
+      return;
+    }
+    task.t = now + backoffDelay(n, retry, opts.backoffLinearStep); // RETRY-4
+    core.emit({ t: now, e: 'retry', id: task.id, q: this.cfg.name, n: n + 1, eta: task.t });
+    this.enqueue(task);
+  }
+
+  private finish(task: TaskRecord): void {
+    task.done = true;
+    this.onDone(task);
+  }
+
+  /** HANDLER-4: at-least-once means a rare second delivery even after a 2xx. */
+  private maybeDuplicate(task: TaskRecord): void {
+    if (this.duplicateRate > 0 && this.core.rng.chance(this.duplicateRate)) {
+      this.enqueue({ ...task, t: this.core.now, dup: true });
+    }
+  }
+
+  /** Deletes a waiting or in-flight task; its pending attempt, if any, has no follow-up. */
+  delete(task: TaskRecord): void {
+    this.finish(task);
+  }
+
+  private adjustRate(changed: boolean): void {
+    if (!changed) return;
+    const rate = this.cfg.ratePerSec * this.throttle.factor;
+    this.bucket.setRate(rate, this.core.now);
+    this.core.emit({ t: this.core.now, e: 'rate', q: this.cfg.name, rate });
+  }
+}

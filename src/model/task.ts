@@ -1,0 +1,51 @@
+import type { Outcome } from '../sim/events.js';
+import type { Micros } from '../sim/time.js';
+
+/** What only some tasks carry; kept out of the record so a million plain tasks stay small. */
+export interface TaskExtras {
+  payload?: Uint8Array;
+  method?: string;
+  url?: string;
+  headers?: Record<string, string>;
+  tag?: string;
+}
+
+/** One task in a queue. `t`/`seq` order it in its queue's ETA heap (PUSH-5). */
+export interface TaskRecord {
+  t: Micros;
+  seq: number;
+  id: number;
+  name: string;
+  named: boolean;
+  createdAt: Micros;
+  /** -1 until the first attempt (RETRY-2 measures age from it). */
+  firstAttemptAt: Micros;
+  /** Attempts dispatched so far (push) or leases taken (pull). */
+  attempts: number;
+  /** Failures counted against task_retry_limit (SPEC §10: 503s may not count). */
+  counted: number;
+  /** Failures that reached the handler (HDR-4). */
+  executions: number;
+  prevStatus: number;
+  prevOutcome: Outcome | null;
+  size: number;
+  failFast: boolean;
+  /** Gone for good: succeeded, exhausted or deleted. */
+  done: boolean;
+  /** A rare second delivery of a task that already succeeded (HANDLER-4). */
+  dup: boolean;
+  extra: TaskExtras | null;
+  /** Pull queues: the current lease's end (≤ now when not leased) and a version to spot stale expiries. */
+  leaseUntil: Micros;
+  leaseVersion: number;
+}
+
+export function byteLength(payload: Uint8Array | string | undefined): number {
+  if (payload === undefined) return 0;
+  return typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength;
+}
+
+export function toBytes(payload: Uint8Array | string | undefined): Uint8Array | undefined {
+  if (payload === undefined) return undefined;
+  return typeof payload === 'string' ? Buffer.from(payload) : payload;
+}

@@ -1,0 +1,53 @@
+import { US_PER_S, type Micros } from '../sim/time.js';
+
+/** Floating-point slack so that a token refilled "exactly" on time is not missed by rounding. */
+export const TOKEN_EPSILON = 1e-9;
+
+/**
+ * PUSH-2: tokens refill continuously at `rate` per second up to `capacity`; each dispatch takes one.
+ * The bucket starts full, so the first burst is at most `capacity`.
+ */
+export class TokenBucket {
+  private tokens: number;
+  private last: Micros;
+  private perUs: number;
+
+  constructor(ratePerSec: number, readonly capacity: number, now: Micros = 0) {
+    this.tokens = capacity;
+    this.last = now;
+    this.perUs = ratePerSec / US_PER_S;
+  }
+
+  get ratePerSec(): number {
+    return this.perUs * US_PER_S;
+  }
+
+  private refill(now: Micros): void {
+    if (now > this.last) {
+      this.tokens = Math.min(this.capacity, this.tokens + (now - this.last) * this.perUs);
+      this.last = now;
+    }
+  }
+
+  /** Takes a token if one is available at `now`. */
+  tryTake(now: Micros): boolean {
+    this.refill(now);
+    if (this.tokens < 1 - TOKEN_EPSILON) return false;
+    this.tokens = Math.max(0, this.tokens - 1);
+    return true;
+  }
+
+  /** The first instant at which a token will be available (Infinity at rate 0). */
+  nextTokenAt(now: Micros): Micros {
+    this.refill(now);
+    if (this.tokens >= 1 - TOKEN_EPSILON) return now;
+    if (this.perUs <= 0) return Infinity;
+    return now + Math.ceil((1 - this.tokens) / this.perUs);
+  }
+
+  /** Changes the refill rate from `now` on (INST-2 throttling), keeping the tokens earned so far. */
+  setRate(ratePerSec: number, now: Micros): void {
+    this.refill(now);
+    this.perUs = ratePerSec / US_PER_S;
+  }
+}
