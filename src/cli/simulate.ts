@@ -1,0 +1,106 @@
+/** `tasksim simulate <scenario>`: a workload on the model in virtual time, with its invariants. */
+import type { Command } from 'commander';
+import { loadScenario } from '../scenario/load.js';
+import { runScenario, type ScenarioResult } from '../scenario/run.js';
+import { NdjsonWriter, type TraceSink } from '../sim/trace.js';
+import { isProfileName } from '../model/profiles.js';
+import { CliError, EXIT, parseIntOption, runCommand, shellQuote } from './common.js';
+import { dim, num, red, statusWord } from './format.js';
+
+export interface SimulateOptions {
+  seed?: string;
+  json?: boolean;
+  trace?: string;
+  profile?: string;
+  detCheck?: boolean;
+}
+
+export interface SimulationOutcome extends ScenarioResult {
+  wallMs: number;
+  determinism: { status: 'pass' | 'fail' | 'skip'; rerunHash?: string };
+  replay: string;
+}
+
+export function registerSimulate(program: Command): void {
+  program
+    .command('simulate')
+    .description('run a scenario on the model in virtual time and check every invariant')
+    .argument('<scenario>', 'a scenario file (see scenarios/README.md)')
+    .option('--seed <n>', 'the seed (default: the scenario\'s own)')
+    .option('--profile <name>', 'appengine | cloud-tasks (default: the scenario\'s)')
+    .option('--json', 'print one JSON object on stdout')
+    .option('--trace <file>', 'write the whole trace as NDJSON')
+    .option('--no-det-check', 'skip the second run that proves the trace hash is reproducible (INV-DET)')
+    .addHelpText('after', '\nExit codes: 0 every invariant holds, 1 one fails (or an expectation is unmet), 2 bad input.')
+    .action((file: string, opts: SimulateOptions) => runCommand(async () => {
+      const outcome = await simulate(file, opts);
+      process.stdout.write(opts.json ? JSON.stringify(toJson(outcome)) + '\n' : formatSummary(outcome));
+      return passed(outcome) ? EXIT.ok : EXIT.failed;
+    }));
+}
+
+export async function simulate(file: string, opts: SimulateOptions): Promise<SimulationOutcome> {
+  if (opts.profile !== undefined && !isProfileName(opts.profile)) {
+    throw new CliError(`--profile must be appengine or cloud-tasks, got ${JSON.stringify(opts.profile)}`);
+  }
+  const scenario = await loadScenario(file, { profile: opts.profile as 'appengine' | undefined });
+  const seed = opts.seed === undefined ? scenario.seed : parseIntOption('--seed', opts.seed);
+  const sinks: TraceSink[] = opts.trace ? [new NdjsonWriter(opts.trace)] : [];
+  const started = performance.now();
+  const result = await runScenario(scenario, { seed, sinks });
+  const wallMs = Math.round(performance.now() - started);
+  let determinism: SimulationOutcome['determinism'] = { status: 'skip' };
+  if (opts.detCheck !== false) {
+    const again = await runScenario(scenario, { seed, checkInvariants: false });
+    determinism = { status: again.traceHash === result.traceHash ? 'pass' : 'fail', rerunHash: again.traceHash };
+  }
+  const replay = ['tasksim', 'simulate', file, '--seed', String(seed), ...(opts.profile ? ['--profile', opts.profile] : [])].map(shellQuote).join(' ');
+  return { ...result, wallMs, determinism, replay };
+}
+
+export function passed(o: SimulationOutcome): boolean {
+  return o.invariants.every((i) => i.status !== 'fail') && o.determinism.status !== 'fail' && o.unmet.length === 0;
+}
+
+export function toJson(o: SimulationOutcome): Record<string, unknown> {
+  const invariants: Record<string, unknown> = {};
+  for (const i of o.invariants) invariants[i.id] = { status: i.status, checked: i.checked, violations: i.violations, ...(i.examples.length ? { examples: i.examples } : {}), ...(i.note ? { note: i.note } : {}) };
+  invariants['INV-DET'] = { status: o.determinism.status, checked: o.determinism.status === 'skip' ? 0 : 1, violations: o.determinism.status === 'fail' ? 1 : 0 };
+  return {
+    scenario: o.scenario,
+    seed: o.seed,
+    traceHash: o.traceHash,
+    events: o.events,
+    ...o.counts,
+    end: o.end,
+    virtualSeconds: o.virtualSeconds,
+    wallMs: o.wallMs,
+    eventsPerSecond: o.wallMs > 0 ? Math.round((o.events / o.wallMs) * 1000) : null,
+    invariants,
+    unmet: o.unmet,
+    ok: passed(o),
+    replay: o.replay,
+  };
+}
+
+export function formatSummary(o: SimulationOutcome): string {
+  const c = o.counts;
+  const lines = [
+    `scenario    ${o.scenario}   seed ${o.seed}`,
+    `trace       sha256:${o.traceHash.slice(0, 16)}…  ${num(o.events)} events, ended ${o.end}`,
+    `tasks       ${num(c.tasks)} added · ${num(c.succeeded)} succeeded · ${num(c.exhausted)} exhausted · ${num(c.deleted)} deleted${c.rejected ? ` · ${num(c.rejected)} refused` : ''}`,
+    `attempts    ${num(c.attempts)}${c.tasks ? ` (${(c.attempts / c.tasks).toFixed(3)} per task)` : ''}${c.duplicates ? ` + ${num(c.duplicates)} duplicate deliveries` : ''}${c.leases ? ` · ${num(c.leases)} leases, ${num(c.expired)} expired` : ''}`,
+    `time        ${num(Math.round(o.virtualSeconds * 1000) / 1000)} s virtual in ${num(o.wallMs)} ms wall${o.wallMs > 0 ? dim(` (${num(Math.round((o.events / o.wallMs) * 1000))} events/s)`) : ''}`,
+    'invariants',
+    ...o.invariants.map((i) => `  ${statusWord(i.status)} ${i.id.padEnd(24)} ${dim(`${num(i.checked)} checked${i.violations ? `, ${num(i.violations)} violations` : ''}${i.note ? ` · ${i.note}` : ''}`)}`),
+    `  ${statusWord(o.determinism.status)} ${'INV-DET'.padEnd(24)} ${dim(o.determinism.status === 'skip' ? 'not re-run (--no-det-check)' : `re-run with seed ${o.seed}: ${o.determinism.status === 'pass' ? 'same hash' : `hash ${o.determinism.rerunHash}`}`)}`,
+  ];
+  for (const i of o.invariants) {
+    for (const v of i.examples.slice(0, 5)) {
+      lines.push(red(`  ✗ ${v.inv} (${v.rule}) at t=${v.t}µs${v.id !== undefined ? ` task ${v.id}` : ''}: ${v.message}`), `      expected ${v.expected}`, `      actual   ${v.actual}`);
+    }
+  }
+  for (const u of o.unmet) lines.push(red(`  ✗ expectation unmet: ${u}`));
+  if (!passed(o)) lines.push(`seed ${o.seed} · replay: ${o.replay}`);
+  return lines.join('\n') + '\n';
+}

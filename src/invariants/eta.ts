@@ -1,0 +1,59 @@
+/**
+ * INV-ETA: no attempt before its ETA (PUSH-4), and no retry scheduled earlier than RETRY-4's backoff
+ * after the failed response.
+ */
+import type { DispatchEvent, RetryEvent } from '../sim/events.js';
+import { backoffDelay } from '../model/backoff.js';
+import { RESPONDED, isLive } from './task-table.js';
+import type { TraceState } from './trace-state.js';
+import { Tally, type Checker, type InvariantResult } from './types.js';
+
+/** Backoff delays of the first retries are cached per queue; later ones are computed. */
+const CACHED_RETRIES = 64;
+
+export class EtaChecker implements Checker {
+  readonly inv = 'INV-ETA' as const;
+  private readonly tally = new Tally(this.inv);
+  private readonly delays: (Float64Array | undefined)[] = [];
+
+  constructor(private readonly st: TraceState) {}
+
+  onDispatch(ev: DispatchEvent): void {
+    if (ev.dup || !isLive(this.st.phase(ev.id))) return;
+    this.tally.checked++;
+    const eta = this.st.eta.get(ev.id);
+    if (ev.t < eta && this.tally.count()) {
+      this.tally.keep('PUSH-4', ev.t, ev.id, ev.q, `task ${ev.id} attempt ${this.st.n.get(ev.id) + 1} dispatch time`, `t >= eta ${eta}`, `t = ${ev.t}`);
+    }
+  }
+
+  onRetry(ev: RetryEvent): void {
+    const { st } = this;
+    if (st.phase(ev.id) !== RESPONDED) return; // a retry out of place is INV-LIMITS' to report
+    const info = st.taskQueue(ev.id);
+    if (info.cfg === undefined) return;
+    this.tally.checked++;
+    const failed = st.n.get(ev.id); // RETRY-4: retry n follows the failure of attempt n
+    const earliest = st.respT.get(ev.id) + this.delay(info.index, failed);
+    if (ev.eta < earliest && this.tally.count()) {
+      this.tally.keep('RETRY-4', ev.t, ev.id, ev.q, `task ${ev.id} retry ${failed} ETA`, `eta >= ${earliest} (response at ${st.respT.get(ev.id)} + backoff ${earliest - st.respT.get(ev.id)})`, `eta = ${ev.eta}`);
+    }
+  }
+
+  private delay(qi: number, n: number): number {
+    const cfg = this.st.queues[qi].cfg!;
+    const step = this.st.options.backoffLinearStep;
+    if (n < 1) return 0;
+    if (n > CACHED_RETRIES) return backoffDelay(n, cfg.retry, step);
+    let cache = this.delays[qi];
+    if (cache === undefined) {
+      cache = this.delays[qi] = new Float64Array(CACHED_RETRIES + 1);
+      for (let i = 1; i <= CACHED_RETRIES; i++) cache[i] = backoffDelay(i, cfg.retry, step);
+    }
+    return cache[n];
+  }
+
+  result(): InvariantResult {
+    return this.tally.result();
+  }
+}

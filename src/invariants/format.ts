@@ -1,0 +1,60 @@
+/**
+ * Allocation-free readers of header values (HDR-3…6) and a name fingerprint (HDR-2), so the header
+ * checker can judge millions of deliveries without building the expected strings each time.
+ */
+
+/** True when `s` is the canonical decimal form of the integer `v` (no sign, no leading zero). */
+export function isDecimalOf(s: unknown, v: number): boolean {
+  return decimalValue(s) === v;
+}
+
+/** The value of a canonical non-negative decimal integer string, or -1 when `s` is not one. */
+export function decimalValue(s: unknown): number {
+  if (typeof s !== 'string') return -1;
+  const len = s.length;
+  if (len === 0 || len > 15 || (len > 1 && s.charCodeAt(0) === 48)) return -1;
+  let v = 0;
+  for (let i = 0; i < len; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/**
+ * HDR-5: reads `^\d+\.\d{6}$` (seconds since the epoch, six fraction digits) as integer microseconds;
+ * NaN when malformed. Exact: epoch microseconds stay far below 2^53.
+ */
+export function epochMicrosOf(s: unknown): number {
+  if (typeof s !== 'string') return NaN;
+  const len = s.length;
+  const dot = len - 7;
+  if (dot < 1 || dot > 10 || s.charCodeAt(dot) !== 46) return NaN;
+  let v = 0;
+  for (let i = 0; i < len; i++) {
+    if (i === dot) continue;
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return NaN;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/**
+ * HDR-2: a 32-bit FNV-1a fingerprint of a task name. The checker keeps this instead of a million
+ * name strings; two different names match only with probability 2^-32.
+ */
+export function nameHash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** A header value as it should read in a violation: quoted, or `absent`. */
+export function shown(v: unknown): string {
+  return v === undefined ? 'absent' : JSON.stringify(v);
+}

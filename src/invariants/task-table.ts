@@ -1,0 +1,123 @@
+/**
+ * Compact per-task state for a trace of a million live tasks. Task ids are dense increasing integers,
+ * so state lives in typed arrays indexed by id, cut into pages of 65,536 ids. Each checker asks the
+ * table for the columns it needs; a page of every column is freed once all its tasks are finished
+ * (success, exhaust, delete), because nothing but the task's phase is needed after that. The phase
+ * itself (one byte per task) is kept for the whole run: INV-NODUP-AFTER-DELETE needs it for ever.
+ */
+
+export const PAGE_BITS = 16;
+export const PAGE_SIZE = 1 << PAGE_BITS;
+const PAGE_MASK = PAGE_SIZE - 1;
+
+// Task phases. Live = WAITING | IN_FLIGHT | RESPONDED; the rest are terminal.
+export const NONE = 0; // never added
+export const WAITING = 1; // added or retry scheduled: the next attempt (or lease) is due
+export const IN_FLIGHT = 2; // an attempt was dispatched, no response yet
+export const RESPONDED = 3; // the attempt's response came; success/retry/exhaust must follow
+export const SUCCEEDED = 4;
+export const EXHAUSTED = 5;
+export const DELETED = 6;
+
+export function isLive(phase: number): boolean {
+  return phase >= WAITING && phase <= RESPONDED;
+}
+
+type NumArray = Float64Array | Uint32Array | Uint16Array | Uint8Array;
+
+/** One number per task, stored in pages; reads of a page never written (or freed) give 0. */
+export class Column<A extends NumArray> {
+  private readonly pages: (A | undefined)[] = [];
+
+  constructor(private readonly make: (n: number) => A) {}
+
+  get(id: number): number {
+    const p = this.pages[id >>> PAGE_BITS];
+    return p === undefined ? 0 : p[id & PAGE_MASK];
+  }
+
+  /** Only for live tasks: writing a finished task's slot would bring its freed page back. */
+  set(id: number, v: number): void {
+    const k = id >>> PAGE_BITS;
+    let p = this.pages[k];
+    if (p === undefined) {
+      while (this.pages.length < k) this.pages.push(undefined);
+      p = this.pages[k] = this.make(PAGE_SIZE);
+    }
+    p[id & PAGE_MASK] = v;
+  }
+
+  free(k: number): void {
+    if (k < this.pages.length) this.pages[k] = undefined;
+  }
+
+  /** Pages currently held (for tests of the freeing). */
+  held(): number {
+    let n = 0;
+    for (const p of this.pages) if (p !== undefined) n++;
+    return n;
+  }
+}
+
+export class TaskTable {
+  private phases = new Uint8Array(1 << 16);
+  /** Live tasks per page; a page is freed when this drops to 0 and no later add can land in it. */
+  private live: number[] = [];
+  private readonly columns: Column<NumArray>[] = [];
+  /** Highest id added so far; ids are dense, so 1..maxId covers every task. */
+  maxId = 0;
+  added = 0;
+
+  column<A extends NumArray>(make: (n: number) => A): Column<A> {
+    const c = new Column(make);
+    this.columns.push(c as unknown as Column<NumArray>);
+    return c;
+  }
+
+  phase(id: number): number {
+    return id < this.phases.length ? this.phases[id] : NONE;
+  }
+
+  add(id: number): void {
+    if (id >= this.phases.length) {
+      let n = this.phases.length * 2;
+      while (n <= id) n *= 2;
+      const grown = new Uint8Array(n);
+      grown.set(this.phases);
+      this.phases = grown;
+    }
+    if (isLive(this.phases[id])) return; // the same id added twice: keep one live count
+    this.phases[id] = WAITING;
+    this.added++;
+    const k = id >>> PAGE_BITS;
+    while (this.live.length <= k) this.live.push(0);
+    this.live[k]++;
+    if (id > this.maxId) {
+      const before = this.maxId >>> PAGE_BITS;
+      this.maxId = id;
+      // Ids only grow: pages before this one are now closed and may be freed if all done.
+      for (let j = before; j < k; j++) this.maybeFree(j);
+    }
+  }
+
+  /** Sets a live phase (WAITING, IN_FLIGHT, RESPONDED) of a live task. */
+  move(id: number, phase: number): void {
+    this.phases[id] = phase;
+  }
+
+  /** Ends a live task (SUCCEEDED, EXHAUSTED, DELETED); frees its page when that was the last one. */
+  finish(id: number, phase: number): void {
+    if (!isLive(this.phase(id))) return;
+    this.phases[id] = phase;
+    const k = id >>> PAGE_BITS;
+    this.live[k]--;
+    this.maybeFree(k);
+  }
+
+  private maybeFree(k: number): void {
+    if (this.live[k] !== 0) return;
+    const lastOfPage = ((k + 1) << PAGE_BITS) - 1;
+    if (this.maxId < lastOfPage) return; // more tasks may still be added to this page
+    for (const c of this.columns) c.free(k);
+  }
+}

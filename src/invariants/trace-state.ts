@@ -1,0 +1,158 @@
+/**
+ * What every checker needs to know about the run, built from the trace alone: the resolved config
+ * (from the first `config` event), the queues, and the shared per-task facts (queue, current ETA,
+ * attempts so far, last response). The suite applies each event here *after* the checkers have
+ * judged it, so during a hook these facts describe the moment just before the event.
+ */
+import type {
+  AddEvent, ConfigEvent, DispatchEvent, Outcome, PauseEvent, ResponseEvent, RetryEvent,
+} from '../sim/events.js';
+import type { ProfileOptions, QueueConfig, QueueMode, ResolvedConfig } from '../model/config.js';
+import { PROFILES } from '../model/profiles.js';
+import { Column, DELETED, EXHAUSTED, IN_FLIGHT, RESPONDED, SUCCEEDED, TaskTable, WAITING, isLive } from './task-table.js';
+
+export interface QueueInfo {
+  index: number;
+  name: string;
+  mode: QueueMode;
+  /** Undefined for a queue the config does not name: checkers that need its settings skip it. */
+  cfg: QueueConfig | undefined;
+  /** PUSH-8: paused by a `pause` event, or configured with rate 0. */
+  paused: boolean;
+}
+
+// Outcome codes for the compact `lastOut` column.
+export const OUT_NONE = 0;
+export const OUT_OK = 1;
+export const OUT_ERROR = 2;
+export const OUT_NO_INSTANCE = 3;
+export const OUT_DEADLINE = 4;
+export const OUT_NET = 5;
+const OUT_NAMES = ['none', 'ok', 'error', 'no-instance', 'deadline', 'net'];
+
+export function outcomeCode(out: Outcome): number {
+  switch (out) {
+    case 'ok': return OUT_OK;
+    case 'error': return OUT_ERROR;
+    case 'no-instance': return OUT_NO_INSTANCE;
+    case 'deadline': return OUT_DEADLINE;
+    default: return OUT_NET;
+  }
+}
+
+export function outcomeName(code: number): string {
+  return OUT_NAMES[code] ?? 'unknown';
+}
+
+export class TraceState {
+  readonly config: ResolvedConfig;
+  /** The config's options over its profile's defaults (PROFILES), so a partial options object still works. */
+  readonly options: ProfileOptions;
+  readonly epochUs: number;
+  readonly deadlineUs: number;
+  readonly queues: QueueInfo[] = [];
+  /** Queues named by the config; unknown queues met later get indices from here on. */
+  readonly configuredQueues: number;
+  private readonly byName = new Map<string, QueueInfo>();
+  private lastName = '';
+  private lastInfo: QueueInfo | undefined;
+
+  readonly tasks = new TaskTable();
+  /** Index into `queues` of the task's queue. */
+  readonly q: Column<Uint16Array>;
+  /** The ETA of the task's next (or current) attempt: the add's eta, then each retry's (PUSH-4). */
+  readonly eta: Column<Float64Array>;
+  /** Non-duplicate attempts dispatched so far; the attempt being made is this + 1. */
+  readonly n: Column<Uint32Array>;
+  /** The last non-duplicate response: outcome code, status and time. */
+  readonly lastOut: Column<Uint8Array>;
+  readonly lastStatus: Column<Uint16Array>;
+  readonly respT: Column<Float64Array>;
+
+  constructor(ev: ConfigEvent) {
+    this.config = ev.config;
+    this.options = { ...(PROFILES[ev.config.profile] ?? PROFILES.appengine), ...ev.config.options };
+    this.epochUs = ev.epochUs;
+    this.deadlineUs = ev.config.deadlineUs;
+    for (const cfg of ev.config.queues) this.addQueue(cfg.name, cfg.mode, cfg);
+    this.configuredQueues = this.queues.length;
+    const t = this.tasks;
+    this.q = t.column((n) => new Uint16Array(n));
+    this.eta = t.column((n) => new Float64Array(n));
+    this.n = t.column((n) => new Uint32Array(n));
+    this.lastOut = t.column((n) => new Uint8Array(n));
+    this.lastStatus = t.column((n) => new Uint16Array(n));
+    this.respT = t.column((n) => new Float64Array(n));
+  }
+
+  private addQueue(name: string, mode: QueueMode, cfg: QueueConfig | undefined): QueueInfo {
+    const info: QueueInfo = { index: this.queues.length, name, mode, cfg, paused: cfg !== undefined && cfg.ratePerSec === 0 };
+    this.queues.push(info);
+    this.byName.set(name, info);
+    return info;
+  }
+
+  /** The queue by name; a name the config does not know becomes a push queue without settings. */
+  queue(name: string): QueueInfo {
+    if (name === this.lastName && this.lastInfo !== undefined) return this.lastInfo;
+    const info = this.byName.get(name) ?? this.addQueue(name, 'push', undefined);
+    this.lastName = name;
+    this.lastInfo = info;
+    return info;
+  }
+
+  taskQueue(id: number): QueueInfo {
+    return this.queues[this.q.get(id)];
+  }
+
+  phase(id: number): number {
+    return this.tasks.phase(id);
+  }
+
+  // --- applied after the checkers ---
+
+  afterAdd(ev: AddEvent): void {
+    const info = this.queue(ev.q);
+    this.tasks.add(ev.id);
+    this.q.set(ev.id, info.index);
+    this.eta.set(ev.id, ev.eta);
+  }
+
+  afterDispatch(ev: DispatchEvent): void {
+    // A duplicate (HANDLER-4) is not an attempt: it changes nothing about the task.
+    if (ev.dup || !isLive(this.tasks.phase(ev.id))) return;
+    this.n.set(ev.id, this.n.get(ev.id) + 1);
+    this.tasks.move(ev.id, IN_FLIGHT);
+  }
+
+  afterResponse(ev: ResponseEvent): void {
+    // A response to a finished task answers a duplicate (or an attempt cut short by delete).
+    if (!isLive(this.tasks.phase(ev.id))) return;
+    this.lastOut.set(ev.id, outcomeCode(ev.out));
+    this.lastStatus.set(ev.id, ev.status);
+    this.respT.set(ev.id, ev.t);
+    this.tasks.move(ev.id, RESPONDED);
+  }
+
+  afterRetry(ev: RetryEvent): void {
+    if (!isLive(this.tasks.phase(ev.id))) return;
+    this.eta.set(ev.id, ev.eta);
+    this.tasks.move(ev.id, WAITING);
+  }
+
+  afterSuccess(id: number): void {
+    this.tasks.finish(id, SUCCEEDED);
+  }
+
+  afterExhaust(id: number): void {
+    this.tasks.finish(id, EXHAUSTED);
+  }
+
+  afterDelete(id: number): void {
+    this.tasks.finish(id, DELETED);
+  }
+
+  afterPause(ev: PauseEvent): void {
+    this.queue(ev.q).paused = ev.e === 'pause';
+  }
+}

@@ -1,0 +1,33 @@
+import type { TraceEvent } from '../sim/events.js';
+import type { TraceSink } from '../sim/trace.js';
+
+/** The headline numbers of a run, counted as the trace streams by. */
+export class RunCounters implements TraceSink {
+  tasks = 0;
+  rejected = 0;
+  attempts = 0;
+  succeeded = 0;
+  exhausted = 0;
+  deleted = 0;
+  duplicates = 0;
+  leases = 0;
+  expired = 0;
+
+  onEvent(ev: TraceEvent): void {
+    switch (ev.e) {
+      case 'add': this.tasks++; break;
+      case 'reject': this.rejected++; break;
+      case 'dispatch': if (ev.dup) this.duplicates++; else this.attempts++; break;
+      case 'success': this.succeeded++; break;
+      case 'exhaust': this.exhausted++; break;
+      case 'delete': this.deleted++; break;
+      case 'lease': this.leases++; break;
+      case 'expire': this.expired++; break;
+    }
+  }
+
+  toJSON(): Record<string, number> {
+    const { tasks, rejected, attempts, succeeded, exhausted, deleted, duplicates, leases, expired } = this;
+    return { tasks, rejected, attempts, succeeded, exhausted, deleted, duplicates, leases, expired };
+  }
+}

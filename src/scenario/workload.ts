@@ -1,0 +1,81 @@
+/** Workload streams and pull workers: actors that act on the engine at virtual times. */
+import type { Engine } from '../model/engine.js';
+import { TaskQueueError } from '../model/errors.js';
+import type { NewTask } from '../model/types.js';
+import { LIMITS } from '../model/names.js';
+import type { Random } from '../sim/random.js';
+import { US_PER_S } from '../sim/time.js';
+import type { PullWorkers, Range, WorkloadStream } from './types.js';
+
+function draw(range: Range, rng: Random): number {
+  return range.min === range.max ? range.min : rng.int(range.min, range.max);
+}
+
+/** Schedules a stream's arrivals; `onFinished` is called once its last task is added. */
+export function startStream(engine: Engine, s: WorkloadStream, onFinished: () => void): void {
+  let made = 0;
+  const task = (): NewTask => {
+    const i = made++;
+    const t: NewTask = { size: draw(s.payloadBytes, engine.rng) };
+    const offset = draw(s.etaOffsetUs, engine.rng);
+    if (offset > 0) t.countdownUs = offset;
+    if (s.namePrefix !== undefined) t.name = `${s.namePrefix}${i}`;
+    if (s.tags.length > 0) t.tag = s.tags[i % s.tags.length];
+    if (s.failFast) t.failFast = true;
+    return t;
+  };
+  if (s.count === 0) return onFinished();
+  if (s.kind === 'burst') {
+    engine.at(s.startUs, (e) => {
+      while (made < s.count) {
+        const n = Math.min(LIMITS.tasksPerAdd, s.count - made); // TASK-3: at most 100 per add call
+        e.addTasks(s.queue, Array.from({ length: n }, task));
+      }
+      onFinished();
+    });
+    return;
+  }
+  const meanGapUs = US_PER_S / s.ratePerSec;
+  const arrive = (e: Engine): void => {
+    e.addTasks(s.queue, [task()]);
+    if (made >= s.count) return onFinished();
+    const gap = s.kind === 'constant' ? meanGapUs : e.rng.exponential(meanGapUs);
+    e.at(e.now + Math.max(1, Math.round(gap)), arrive);
+  };
+  engine.at(s.startUs, arrive);
+}
+
+/**
+ * A pull worker (PULL-2…9): lease a batch, process each task, delete it; back off when nothing comes
+ * back or the lease fails. A crash leaves the rest of the batch leased, to expire (PULL-4).
+ * It stops once the workload is over and its queue is empty.
+ */
+export function startWorker(engine: Engine, w: PullWorkers, name: string, workloadOver: () => boolean): void {
+  const poll = (e: Engine): void => {
+    if (workloadOver() && e.liveCount(w.queue) === 0) return;
+    const res = e.leaseTasks(w.queue, { worker: name, leaseSeconds: w.leaseSeconds, maxTasks: w.batch, tag: w.tag, byTag: w.byTag });
+    if (!res.ok || res.tasks.length === 0) {
+      e.at(e.now + w.pollIntervalUs, poll);
+      return;
+    }
+    let t = e.now;
+    for (const task of res.tasks) {
+      t += w.processingUs;
+      if (e.rng.chance(w.crashProbability)) {
+        t += w.pollIntervalUs; // the worker restarts after a pause; its leases run out
+        break;
+      }
+      e.at(t, (ee) => deleteIfPresent(ee, w.queue, task.name));
+    }
+    e.at(t, poll);
+  };
+  engine.at(w.startUs, poll);
+}
+
+function deleteIfPresent(engine: Engine, queue: string, name: string): void {
+  try {
+    engine.deleteTask(queue, name);
+  } catch (err) {
+    if (!(err instanceof TaskQueueError && err.code === 'NOT_FOUND')) throw err; // already exhausted (PULL-10)
+  }
+}

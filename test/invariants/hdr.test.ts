@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { backoffDelay } from '../../src/model/backoff.js';
+import { TraceBuilder, expectFails, expectPasses, queue, resultOf } from './trace-builder.js';
+
+const S = 1_000_000;
+const RETRY = queue('default').retry;
+const after = (n: number) => backoffDelay(n, RETRY);
+
+/** no-instance (0), then 500, then 200: the sequence HDR-3/4/6/7 are about. */
+function threeAttempts(b = new TraceBuilder()): TraceBuilder {
+  b.add(1, 0).attempt(1, 0, 0, { out: 'no-instance' }).retry(1, 1000, 1000 + after(1));
+  b.attempt(1, 1000 + after(1), 500);
+  const r2 = 2000 + after(1);
+  return b.retry(1, r2, r2 + after(2));
+}
+
+describe('INV-HDR', () => {
+  it('passes headers written as a correct engine writes them', async () => {
+    const b = threeAttempts();
+    b.attempt(1, b.events.at(-1)!.t + after(2) + 5, 200).success(1, 3 * S).end(3 * S);
+    expectPasses(await b.check(), 'INV-HDR');
+  });
+
+  it('pins the literal values after a no-instance failure and a handler 500 (HDR-3…7)', async () => {
+    const b = new TraceBuilder();
+    b.add(1, 0, { name: 'send-mail', eta: 500_000 });
+    b.dispatch(1, 500_000, { h: { qn: 'default', tn: 'send-mail', rc: '0', ec: '0', eta: '1767225600.500000' } });
+    b.respond(1, 501_000, 0, { out: 'no-instance' }).retry(1, 501_000, 601_000);
+    b.dispatch(1, 601_000, { h: { rc: '1', ec: '0', eta: '1767225600.601000', pr: '0', rr: 'Instance Unavailable' } });
+    b.respond(1, 602_000, 500).retry(1, 602_000, 802_000);
+    b.dispatch(1, 802_000, { h: { rc: '2', ec: '1', eta: '1767225600.802000', pr: '500', rr: 'App Error' } });
+    b.respond(1, 803_000, 200).success(1, 803_000).end(S);
+    expectPasses(await b.check(), 'INV-HDR');
+  });
+
+  it('fails RetryCount off by one (HDR-3)', async () => {
+    const b = threeAttempts();
+    b.attempt(1, 5 * S, 200, { h: { rc: '1' } }).success(1, 5 * S + 1000).end(6 * S);
+    const results = await b.check();
+    expectFails(results, 'INV-HDR', 'HDR-3');
+    const v = resultOf(results, 'INV-HDR').examples[0];
+    expect([v.expected, v.actual, v.id]).toEqual(['"2"', '"1"', 1]);
+  });
+
+  it('fails an ExecutionCount that counts a no-instance failure (HDR-4)', async () => {
+    const b = new TraceBuilder();
+    b.add(1, 0).attempt(1, 0, 0, { out: 'no-instance' }).retry(1, 1000, S);
+    b.attempt(1, S, 200, { h: { ec: '1' } }).success(1, S + 1000).end(2 * S);
+    expectFails(await b.check(), 'INV-HDR', 'HDR-4');
+  });
+
+  it('counts a missed deadline as an execution only under deadlineCountsAsExecution (HDR-4, SPEC §10)', async () => {
+    const build = (countsOption: boolean, ec: string) => {
+      const b = new TraceBuilder({ options: { deadlineCountsAsExecution: countsOption }, deadlineUs: S });
+      b.add(1, 0).attempt(1, 0, 0, { out: 'deadline', lat: S }).retry(1, S, 2 * S);
+      return b.attempt(1, 2 * S, 200, { h: { ec } }).success(1, 3 * S).end(3 * S);
+    };
+    expectPasses(await build(true, '1').check(), 'INV-HDR');
+    expectPasses(await build(false, '0').check(), 'INV-HDR');
+    expectFails(await build(false, '1').check(), 'INV-HDR', 'HDR-4');
+  });
+
+  it('fails an ETA with the wrong form or value (HDR-5)', async () => {
+    for (const eta of ['1767225600.5', '1767225601.000000', '']) {
+      const b = new TraceBuilder();
+      b.add(1, 0).attempt(1, 0, 200, { h: { eta } }).success(1, 1000).end(S);
+      expectFails(await b.check(), 'INV-HDR', 'HDR-5');
+    }
+  });
+
+  it('fails PreviousResponse on the first attempt or with the wrong status (HDR-6)', async () => {
+    const first = new TraceBuilder();
+    first.add(1, 0).attempt(1, 0, 200, { h: { pr: '0' } }).success(1, 1000).end(S);
+    expectFails(await first.check(), 'INV-HDR', 'HDR-6');
+    const wrong = new TraceBuilder();
+    wrong.add(1, 0).attempt(1, 0, 404).retry(1, 1000, S).attempt(1, S, 200, { h: { pr: '500' } }).success(1, S + 1000).end(2 * S);
+    expectFails(await wrong.check(), 'INV-HDR', 'HDR-6');
+  });
+
+  it("fails RetryReason 'App Error' after a missed deadline (HDR-7)", async () => {
+    const b = new TraceBuilder({ deadlineUs: S });
+    b.add(1, 0).attempt(1, 0, 0, { out: 'deadline', lat: S }).retry(1, S, 2 * S);
+    b.attempt(1, 2 * S, 200, { h: { rr: 'App Error' } }).success(1, 3 * S).end(3 * S);
+    expectFails(await b.check(), 'INV-HDR', 'HDR-7');
+  });
+
+  it('fails a TaskName that changes between deliveries (HDR-2) and a wrong QueueName (HDR-1)', async () => {
+    const name = new TraceBuilder();
+    name.add(1, 0).attempt(1, 0, 500).retry(1, 1000, S).attempt(1, S, 200, { h: { tn: 'other' } }).success(1, S + 1000).end(2 * S);
+    expectFails(await name.check(), 'INV-HDR', 'HDR-2');
+    const qn = new TraceBuilder();
+    qn.add(1, 0).attempt(1, 0, 200, { h: { qn: 'Default' } }).success(1, 1000).end(S);
+    expectFails(await qn.check(), 'INV-HDR', 'HDR-1');
+  });
+
+  it('judges a duplicate after 2xx for form only', async () => {
+    const ok = new TraceBuilder();
+    ok.add(1, 0).attempt(1, 0, 200).success(1, 1000).dispatch(1, 2000, { dup: true, h: { rc: '7' } }).respond(1, 3000, 200, { dup: true }).end(S);
+    expectPasses(await ok.check(), 'INV-HDR');
+    const bad = new TraceBuilder();
+    bad.add(1, 0).attempt(1, 0, 200).success(1, 1000).dispatch(1, 2000, { dup: true, h: { rc: '-1' } }).respond(1, 3000, 200, { dup: true }).end(S);
+    expectFails(await bad.check(), 'INV-HDR', 'HDR-3');
+  });
+});
