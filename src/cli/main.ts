@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { registerSimulate } from './simulate.js';
+import { registerConform } from './conform.js';
 
 /** package.json sits two levels up from src/cli and three from dist/src/cli. */
 function readVersion(): string {
@@ -26,5 +27,6 @@ const program = new Command('tasksim')
   });
 
 registerSimulate(program);
+registerConform(program);
 
 await program.parseAsync(process.argv);

@@ -1,6 +1,6 @@
 /**
  * INV-NODUP-AFTER-DELETE: no delivery or lease of a task after it was deleted (PULL-7) or exhausted
- * (RETRY-5), and no ordinary redelivery after a 2xx (HANDLER-1). The one exception is a delivery
+ * (RETRY-5, PULL-10), and no ordinary redelivery after a 2xx (HANDLER-1). The one exception is a delivery
  * marked `dup` after a 2xx: a rare duplicate HANDLER-4 allows, counted in the note.
  */
 import type { DispatchEvent, LeaseEvent } from '../sim/events.js';
@@ -41,7 +41,7 @@ export class NoDupChecker implements Checker {
     switch (phase) {
       case NONE: rule = 'INV-NODUP-AFTER-DELETE'; state = 'a task never added'; break;
       case SUCCEEDED: rule = 'HANDLER-1'; state = 'already succeeded (2xx), not marked dup'; break;
-      case EXHAUSTED: rule = 'RETRY-5'; state = 'already exhausted'; break;
+      case EXHAUSTED: rule = what === 'lease' ? 'PULL-10' : 'RETRY-5'; state = 'already exhausted'; break;
       case DELETED: rule = what === 'lease' ? 'PULL-7' : 'INV-NODUP-AFTER-DELETE'; state = 'already deleted'; break;
       default: return;
     }

@@ -10,7 +10,7 @@ import { UNLIMITED_SERVICE } from './types.js';
 import type { TaskRecord } from './task.js';
 import { byteLength, toBytes } from './task.js';
 import { TaskQueueError } from './errors.js';
-import { LIMITS, Tombstones, checkTaskName, systemTaskName } from './names.js';
+import { LIMITS, Tombstones, checkTaskName, systemTaskId, systemTaskName } from './names.js';
 import { InstancePool } from './instances.js';
 import { PushQueue, type Attempt, type AttemptRunner } from './push-queue.js';
 import { PullQueue, type PullOptions } from './pull-queue.js';
@@ -61,7 +61,10 @@ export class Engine implements Core {
   private ids = 0;
   private readonly push = new Map<string, PushQueue>();
   private readonly pull = new Map<string, PullQueue>();
-  private readonly live = new Map<string, Map<string, TaskRecord>>();
+  /** Live tasks by id (ids are dense), and user-named ones by name per queue. */
+  private readonly byId: (TaskRecord | undefined)[] = [];
+  private readonly named = new Map<string, Map<string, TaskRecord>>();
+  private readonly liveCounts = new Map<string, number>();
   private readonly tombstones = new Map<string, Tombstones>();
   private readonly pool: InstancePool;
   private readonly outbox: Delivery[] = [];
@@ -74,7 +77,7 @@ export class Engine implements Core {
     this.rng = new Random(opts.seed);
     this.epochUs = opts.epochUs ?? DEFAULT_EPOCH_US;
     this.sinks = opts.sinks ?? [];
-    this.needLine = this.sinks.length > 0;
+    this.needLine = this.sinks.some((s) => s.wantsLines);
     const service = opts.service ?? UNLIMITED_SERVICE;
     this.pool = new InstancePool(service);
     const runner = opts.external ? this.externalRunner() : this.scriptedRunner(service);
@@ -84,7 +87,8 @@ export class Engine implements Core {
       const onDone = (task: TaskRecord): void => this.forget(q.name, task);
       if (q.mode === 'push') this.push.set(q.name, new PushQueue(q, this, this.pool, runner, onDone, service.duplicateRate));
       else this.pull.set(q.name, new PullQueue(q, this, pullOptions, onDone));
-      this.live.set(q.name, new Map());
+      this.named.set(q.name, new Map());
+      this.liveCounts.set(q.name, 0);
       this.tombstones.set(q.name, new Tombstones(this.config.options.tombstoneUs));
     }
     for (const w of service.outages) {
@@ -97,8 +101,7 @@ export class Engine implements Core {
 
   emit(ev: TraceEvent): void {
     this.events++;
-    if (!this.needLine) return;
-    const line = serialize(ev);
+    const line = this.needLine ? serialize(ev) : undefined;
     for (const s of this.sinks) s.onEvent(ev, line);
   }
 
@@ -146,12 +149,12 @@ export class Engine implements Core {
     }
     const eta = t.etaUs ?? now + (t.countdownUs ?? 0);
     if (eta > now + MAX_ETA_AHEAD_US) throw new TaskQueueError('PUSH-4', 'ETA may be at most 30 days ahead');
-    const live = this.live.get(queue.name)!;
+    const named = this.named.get(queue.name)!;
     const id = this.nextId();
     let name: string;
     if (t.name !== undefined) {
       checkTaskName(t.name);
-      if (live.has(t.name)) throw new TaskQueueError('TASK-2', `task ${t.name} already exists`, 'ALREADY_EXISTS');
+      if (named.has(t.name)) throw new TaskQueueError('TASK-2', `task ${t.name} already exists`, 'ALREADY_EXISTS');
       this.tombstones.get(queue.name)!.check(t.name, now);
       name = t.name;
     } else {
@@ -162,11 +165,13 @@ export class Engine implements Core {
         ? { payload: toBytes(t.payload), method: t.method, url: t.url, headers: t.headers, tag: t.tag }
         : null;
     const task: TaskRecord = {
-      t: Math.max(eta, now), seq: 0, id, name, named: t.name !== undefined, createdAt: now, firstAttemptAt: -1,
+      t: Math.max(eta, now), seq: 0, id, queue: queue.name, name, named: t.name !== undefined, createdAt: now, firstAttemptAt: -1,
       attempts: 0, counted: 0, executions: 0, prevStatus: 0, prevOutcome: null, size, failFast: t.failFast === true,
       done: false, dup: false, extra, leaseUntil: -1, leaseVersion: 0,
     };
-    live.set(name, task);
+    if (task.named) named.set(name, task);
+    this.byId[id] = task;
+    this.liveCounts.set(queue.name, this.liveCounts.get(queue.name)! + 1);
     const ev: TraceEvent = { t: now, e: 'add', id, q: queue.name, name, named: task.named, eta: task.t, size };
     if (t.tag !== undefined) ev.tag = t.tag;
     if (task.failFast) ev.ff = true;
@@ -178,8 +183,12 @@ export class Engine implements Core {
 
   /** A task is gone for good: drop it and tombstone its name (TASK-2). */
   private forget(queue: string, task: TaskRecord): void {
-    this.live.get(queue)!.delete(task.name);
-    if (task.named) this.tombstones.get(queue)!.bury(task.name, this.now);
+    this.byId[task.id] = undefined;
+    this.liveCounts.set(queue, this.liveCounts.get(queue)! - 1);
+    if (task.named) {
+      this.named.get(queue)!.delete(task.name);
+      this.tombstones.get(queue)!.bury(task.name, this.now);
+    }
   }
 
   private queueConfig(name: string): QueueConfig {
@@ -190,7 +199,12 @@ export class Engine implements Core {
 
   private task(queue: string, name: string): TaskRecord {
     this.queueConfig(queue);
-    const task = this.live.get(queue)!.get(name);
+    let task = this.named.get(queue)!.get(name);
+    if (!task) {
+      const id = systemTaskId(name);
+      const found = id === undefined ? undefined : this.byId[id];
+      if (found && !found.named && found.queue === queue) task = found;
+    }
     if (!task) throw new TaskQueueError('PULL-7', `no task ${JSON.stringify(name)} in queue ${queue}`, 'NOT_FOUND');
     return task;
   }
@@ -307,7 +321,8 @@ export class Engine implements Core {
 
   // ---- Instances -------------------------------------------------------------------------------
 
-  private setOutage(on: boolean): void {
+  /** Starts or ends an outage now: no instance is available while it lasts (INST-2). */
+  setOutage(on: boolean): void {
     this.pool.outage = on;
     this.emit({ t: this.now, e: 'outage', on });
   }
@@ -362,6 +377,6 @@ export class Engine implements Core {
 
   /** Live tasks per queue (for reports and the fuzzer's model). */
   liveCount(queue: string): number {
-    return this.live.get(queue)?.size ?? 0;
+    return this.liveCounts.get(queue) ?? 0;
   }
 }

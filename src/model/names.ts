@@ -41,7 +41,13 @@ export class Tombstones {
   }
 }
 
-/** System-generated names (HDR-2): unique per queue; the prefix keeps them apart from typical user names. */
+/** System-generated names (HDR-2): unique per run; the prefix keeps them apart from typical user names. */
 export function systemTaskName(id: number): string {
   return `auto-${id}`;
+}
+
+/** The id inside a system-generated name, or undefined. */
+export function systemTaskId(name: string): number | undefined {
+  const m = /^auto-([1-9][0-9]*)$/.exec(name);
+  return m ? Number(m[1]) : undefined;
 }

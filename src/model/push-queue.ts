@@ -6,7 +6,7 @@ import type { QueueConfig } from './config.js';
 import type { Core } from './core.js';
 import type { TaskRecord } from './task.js';
 import type { DeliveryHeaders, Outcome } from '../sim/events.js';
-import { TimeHeap } from '../sim/heap.js';
+import { ReadyQueue } from '../sim/ready-queue.js';
 import type { Micros } from '../sim/time.js';
 import { TokenBucket } from './token-bucket.js';
 import { Throttle } from './throttle.js';
@@ -30,7 +30,7 @@ export interface AttemptRunner {
 }
 
 export class PushQueue {
-  private readonly ready = new TimeHeap<TaskRecord>();
+  private readonly ready = new ReadyQueue<TaskRecord>();
   private readonly bucket: TokenBucket;
   private readonly throttle = new Throttle();
   private inFlight = 0;
@@ -59,7 +59,7 @@ export class PushQueue {
 
   enqueue(task: TaskRecord): void {
     task.seq = this.core.nextSeq();
-    this.ready.push(task);
+    this.ready.push(task, this.core.now);
     this.wakeAt(task.t);
   }
 

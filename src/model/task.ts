@@ -15,6 +15,7 @@ export interface TaskRecord {
   t: Micros;
   seq: number;
   id: number;
+  queue: string;
   name: string;
   named: boolean;
   createdAt: Micros;

@@ -39,19 +39,18 @@ export function formatCompact(n: number): string {
 }
 
 const UNITS: ReadonlyArray<[number, string]> = [
-  [86_400_000_000, 'd'],
-  [3_600_000_000, 'h'],
-  [60_000_000, 'min'],
   [1_000_000, 's'],
   [1_000, 'ms'],
   [1, 'µs'],
 ];
 
-/** A duration in µs with about three significant digits: 12.3ms, 1.5s, 2.25h. */
+/** A duration in µs: about three significant digits below a minute (12.3ms, 1.5s), then the two
+ *  largest units (1m15s, 3h28m, 2d6h). */
 export function formatMicros(us: number | null | undefined): string {
   if (us === null || us === undefined || Number.isNaN(us)) return NA;
   if (us === 0) return '0';
   const a = Math.abs(us);
+  if (a >= 59_500_000) return formatDurationShort(us);
   for (const [size, unit] of UNITS) {
     if (a >= size || size === 1) {
       const v = us / size;
@@ -79,4 +78,28 @@ export function formatSignedPercent(pct: number | null | undefined): string {
 export function formatRate(perSec: number | null | undefined): string {
   if (perSec === null || perSec === undefined || Number.isNaN(perSec)) return NA;
   return `${formatCompact(perSec)}/s`;
+}
+
+/** A duration for axis ticks, in at most two units: 250ms, 1.5s, 1m15s, 1h30m, 2d6h. */
+export function formatDurationShort(us: number): string {
+  if (us === 0) return '0';
+  if (Math.abs(us) < 59_500_000) return formatMicros(us);
+  const parts: Array<[number, string]> = [
+    [86_400_000_000, 'd'],
+    [3_600_000_000, 'h'],
+    [60_000_000, 'm'],
+    [1_000_000, 's'],
+  ];
+  let rest = Math.round(Math.abs(us) / 1_000_000) * 1_000_000;
+  const out: string[] = [];
+  for (const [size, unit] of parts) {
+    if (out.length === 2) break;
+    const k = Math.floor(rest / size);
+    if (k > 0 || out.length > 0) {
+      if (k > 0) out.push(`${k}${unit}`);
+      else break;
+      rest -= k * size;
+    }
+  }
+  return (us < 0 ? '-' : '') + out.join('');
 }

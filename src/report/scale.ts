@@ -2,7 +2,7 @@
  * Scales and tick choice for the SVG charts: "nice" linear ticks (1-2-5 steps), time ticks on human
  * steps (15 s, 1 min, 6 h…) with a clock-style label, and log ticks. Pure arithmetic, deterministic.
  */
-import { formatCompact, formatMicros, trimNumber } from './format.js';
+import { formatCompact, formatDurationShort, trimNumber } from './format.js';
 
 export interface Ticks {
   min: number;
@@ -136,7 +136,18 @@ export class Scale {
   }
 }
 
+/** Ticks for a duration axis from 0 (µs), on the human steps of TIME_STEPS, the domain widened to a whole step. */
+export function durationTicks(maxUs: number, count = 6): Ticks {
+  const hi = maxUs > 0 ? maxUs : S;
+  const step = TIME_STEPS.find((s) => hi / s <= count);
+  if (step === undefined || hi < TIME_STEPS[0] * count) return linearTicks(0, hi, count);
+  const top = Math.ceil(hi / step - 1e-9) * step;
+  const ticks: number[] = [];
+  for (let v = 0; v <= top; v += step) ticks.push(v);
+  return { min: 0, max: top, ticks };
+}
+
 /** Default tick label for plain numbers and for durations in µs. */
 export function defaultFormat(kind: 'number' | 'duration'): (v: number) => string {
-  return kind === 'duration' ? formatMicros : formatCompact;
+  return kind === 'duration' ? formatDurationShort : formatCompact;
 }

@@ -5,8 +5,8 @@
  * function of the input: numbers go through fixed rounding, text widths are estimated (not measured),
  * so the same input gives the same bytes.
  */
-import { formatCompact, formatMicros, trimNumber } from './format.js';
-import { Scale, linearTicks, logTicks, timeTickFormat, timeTicks, type Ticks } from './scale.js';
+import { formatCompact, formatDurationShort, trimNumber } from './format.js';
+import { Scale, durationTicks, linearTicks, logTicks, timeTickFormat, timeTicks, type Ticks } from './scale.js';
 
 export const PALETTE = {
   blue: '#2563eb',
@@ -49,7 +49,7 @@ const n = (v: number): string => trimNumber(v, 2);
 
 /** Estimated width of text at a font size (no layout engine here, so a fixed average glyph width). */
 function textWidth(text: string, size: number): number {
-  return [...text].length * size * 0.56;
+  return [...text].length * size * 0.6;
 }
 
 function safeId(id: string): string {
@@ -83,6 +83,8 @@ export interface StepSeries {
   values: readonly number[];
   color?: string;
   dashed?: boolean;
+  /** Thinner and paler: context (e.g. arrivals) behind the series that matters. */
+  light?: boolean;
   /** Shade the area under the line. */
   area?: boolean;
 }
@@ -93,6 +95,7 @@ export interface PointSeries {
   points: ReadonlyArray<readonly [number, number]>;
   color?: string;
   dashed?: boolean;
+  light?: boolean;
   area?: boolean;
 }
 
@@ -126,7 +129,7 @@ export interface LineChartOptions extends ChartFrame {
 interface LegendItem {
   label: string;
   color: string;
-  shape: 'line' | 'dash' | 'box';
+  shape: 'line' | 'dash' | 'box' | 'dot';
 }
 
 interface Layout {
@@ -172,6 +175,9 @@ function layout(frame: ChartFrame, legend: LegendItem[], yTickLabels: string[], 
 }
 
 function legendSwatch(item: LegendItem, x: number, y: number): string {
+  if (item.shape === 'dot') {
+    return `<circle cx="${n(x + 8)}" cy="${n(y)}" r="3.5" fill="#ffffff" stroke="${escapeXml(item.color)}" stroke-width="1.5"/>`;
+  }
   if (item.shape === 'box') {
     return `<rect x="${n(x)}" y="${n(y - 5)}" width="16" height="10" rx="2" fill="${escapeXml(item.color)}" fill-opacity="0.25" stroke="${escapeXml(item.color)}" stroke-opacity="0.6"/>`;
   }
@@ -223,10 +229,12 @@ function axes(
     const x = xs.map(t);
     const label = xFormat(t);
     const w = textWidth(label, TEXT_SIZE);
-    if (x - w / 2 < lastRight + 6) continue; // would overlap the previous label
-    lastRight = x + w / 2;
+    // Keep the label inside the picture, and skip it if it would overlap the previous one.
+    const cx = Math.min(lay.width - 2 - w / 2, Math.max(w / 2 + 2, x));
+    if (cx - w / 2 < lastRight + 6) continue;
+    lastRight = cx + w / 2;
     out.push(`<line x1="${n(x)}" x2="${n(x)}" y1="${n(box.y0)}" y2="${n(box.y0 + 4)}" stroke="${PALETTE.axis}"/>`);
-    out.push(`<text x="${n(x)}" y="${n(box.y0 + 17)}" text-anchor="middle">${escapeXml(label)}</text>`);
+    out.push(`<text x="${n(cx)}" y="${n(box.y0 + 17)}" text-anchor="middle">${escapeXml(label)}</text>`);
   }
   out.push('</g>');
   out.push(`<line x1="${n(box.x0)}" x2="${n(box.x1)}" y1="${n(box.y0)}" y2="${n(box.y0)}" stroke="${PALETTE.axis}"/>`);
@@ -253,8 +261,8 @@ function xAxisSetup(axis: AxisOptions, lo: number, hi: number): { ticks: Ticks; 
     const tf = timeTickFormat(hi);
     return { ticks, format: axis.format ?? tf.format, label: `${axis.label} (${tf.unit})` };
   }
-  const ticks = linearTicks(lo, hi, 6);
-  return { ticks, format: axis.format ?? (axis.kind === 'duration' ? formatMicros : formatCompact), label: axis.label };
+  if (axis.kind === 'duration' && lo >= 0) return { ticks: durationTicks(hi), format: axis.format ?? formatDurationShort, label: axis.label };
+  return { ticks: linearTicks(lo, hi, 6), format: axis.format ?? formatCompact, label: axis.label };
 }
 
 function seriesExtent(series: readonly Series[]): { x0: number; x1: number; yMax: number; any: boolean } {
@@ -281,31 +289,41 @@ function seriesExtent(series: readonly Series[]): { x0: number; x1: number; yMax
   return { x0, x1, yMax, any };
 }
 
+/** The path of a series; non-finite values leave a gap (the line is not drawn there). */
 function seriesPath(s: Series, xs: Scale, ys: Scale): { line: string; area: string } {
-  const parts: string[] = [];
-  let firstX = 0;
-  let lastX = 0;
+  const base = n(ys.map(ys.d0));
+  const segments: Array<{ d: string; x0: number }> = [];
+  let current: { d: string; x0: number } | undefined;
+  const gap = (): void => {
+    if (current) segments.push(current);
+    current = undefined;
+  };
   if (s.type === 'step') {
     s.values.forEach((v, i) => {
+      if (!Number.isFinite(v)) return gap();
       const xa = xs.map(s.x0 + i * s.dx);
       const xb = xs.map(s.x0 + (i + 1) * s.dx);
-      const y = ys.clamped(v);
-      parts.push(i === 0 ? `M${n(xa)} ${n(y)}H${n(xb)}` : `V${n(y)}H${n(xb)}`);
-      if (i === 0) firstX = xa;
-      lastX = xb;
+      const y = n(ys.clamped(v));
+      if (current) current.d += `V${y}H${n(xb)}`;
+      else current = { d: `M${n(xa)} ${y}H${n(xb)}`, x0: xa };
     });
   } else {
-    s.points.forEach(([x, y], i) => {
+    for (const [x, y] of s.points) {
+      if (!Number.isFinite(y) || !Number.isFinite(x)) {
+        gap();
+        continue;
+      }
       const px = xs.map(x);
-      parts.push(`${i === 0 ? 'M' : 'L'}${n(px)} ${n(ys.clamped(y))}`);
-      if (i === 0) firstX = px;
-      lastX = px;
-    });
+      const py = n(ys.clamped(y));
+      if (current) current.d += `L${n(px)} ${py}`;
+      else current = { d: `M${n(px)} ${py}`, x0: px };
+    }
   }
-  const line = parts.join('');
-  const base = ys.map(ys.d0);
-  const area = line ? `${line}V${n(base)}H${n(firstX)}Z` : '';
-  return { line, area };
+  gap();
+  return {
+    line: segments.map((g) => g.d).join(''),
+    area: segments.map((g) => `${g.d}V${base}H${n(g.x0)}Z`).join(''),
+  };
 }
 
 /** A line or step chart over x, with reference lines (configured limits) and shaded x-ranges. */
@@ -317,7 +335,7 @@ export function lineChart(opts: LineChartOptions): string {
   const xHi = opts.xDomain?.[1] ?? (ext.any ? ext.x1 : 1);
   const yMax = Math.max(ext.yMax, opts.yMinMax ?? 0, ...refs.map((r) => r.y * 1.08));
   const yt = linearTicks(0, yMax > 0 ? yMax : 1, 5);
-  const yFormat = opts.y.format ?? (opts.y.kind === 'duration' ? formatMicros : formatCompact);
+  const yFormat = opts.y.format ?? (opts.y.kind === 'duration' ? formatDurationShort : formatCompact);
   const xa = xAxisSetup(opts.x, xLo, xHi > xLo ? xHi : xLo + 1);
 
   const legend: LegendItem[] = [
@@ -357,7 +375,8 @@ export function lineChart(opts: LineChartOptions): string {
     if (!line) return;
     if (s.area) out.push(`<path d="${area}" fill="${color}" fill-opacity="0.12" stroke="none"/>`);
     const dash = s.dashed ? ' stroke-dasharray="5 4"' : '';
-    out.push(`<path d="${line}" fill="none" stroke="${color}" stroke-width="1.8" stroke-linejoin="round"${dash}/>`);
+    const stroke = s.light ? 'stroke-width="1.1" stroke-opacity="0.7"' : 'stroke-width="1.8"';
+    out.push(`<path d="${line}" fill="none" stroke="${color}" ${stroke} stroke-linejoin="round"${dash}/>`);
   });
 
   for (const r of refs) {
@@ -446,6 +465,8 @@ export interface CdfChartOptions extends ChartFrame {
   x: { label: string; kind?: 'duration' | 'number'; format?: (v: number) => string };
   /** [value, percentile 0–100], percentile ascending. */
   points: ReadonlyArray<readonly [number, number]>;
+  /** More curves on the same axes (e.g. run A against run B); drawn with a legend, `points` ignored. */
+  curves?: ReadonlyArray<{ name: string; points: ReadonlyArray<readonly [number, number]>; color?: string }>;
   marks?: readonly PercentileMark[];
   /** Log x axis: `auto` picks it when the values span more than ~2 decades. */
   logX?: boolean | 'auto';
@@ -454,21 +475,36 @@ export interface CdfChartOptions extends ChartFrame {
 
 /** A cumulative distribution: x is the value, y the share of samples at or below it. */
 export function cdfChart(opts: CdfChartOptions): string {
-  const pts = opts.points.filter(([v, p]) => Number.isFinite(v) && Number.isFinite(p));
+  const finite = (ps: ReadonlyArray<readonly [number, number]>): Array<readonly [number, number]> =>
+    ps.filter(([v, p]) => Number.isFinite(v) && Number.isFinite(p));
+  const curves = (opts.curves ?? [{ name: '', points: opts.points, color: opts.color }]).map((c, i) => ({
+    name: c.name,
+    points: finite(c.points),
+    color: escapeXml(c.color ?? SERIES_COLORS[i % SERIES_COLORS.length]),
+  }));
   const marks = (opts.marks ?? []).filter((m) => Number.isFinite(m.value));
-  const values = [...pts.map((p) => p[0]), ...marks.map((m) => m.value)];
+  const values = [...curves.flatMap((c) => c.points.map((p) => p[0])), ...marks.map((m) => m.value)];
   const positive = values.filter((v) => v > 0);
   const vMin = positive.length ? Math.min(...positive) : 1;
   const vMax = values.length ? Math.max(...values) : 1;
   const kind = opts.x.kind ?? 'duration';
   const useLog = opts.logX === 'auto' || opts.logX === undefined ? positive.length > 0 && vMax / vMin > 150 : opts.logX;
-  const xt = useLog ? logTicks(vMin, vMax, kind === 'duration' ? 'time' : 'number') : linearTicks(0, vMax > 0 ? vMax : 1, 6);
-  const xFormat = opts.x.format ?? (kind === 'duration' ? formatMicros : formatCompact);
+  const xt = useLog
+    ? logTicks(vMin, vMax, kind === 'duration' ? 'time' : 'number')
+    : kind === 'duration'
+      ? durationTicks(vMax)
+      : linearTicks(0, vMax > 0 ? vMax : 1, 6);
+  const xFormat = opts.x.format ?? (kind === 'duration' ? formatDurationShort : formatCompact);
   const yt: Ticks = { min: 0, max: 100, ticks: [0, 25, 50, 75, 100] };
   const yFormat = (v: number): string => `${v}%`;
-  const color = escapeXml(opts.color ?? PALETTE.blue);
+  // Percentile values go in the legend; the drop lines carry only the short name, so they stay readable
+  // when p99 and p99.9 sit a pixel apart.
+  const legend: LegendItem[] = [
+    ...(opts.curves ? curves.map((c) => ({ label: c.name, color: c.color, shape: 'line' as const })) : []),
+    ...marks.map((m) => ({ label: `${m.label} ${xFormat(m.value)}`, color: PALETTE.red, shape: 'dot' as const })),
+  ];
 
-  const lay = layout(opts, [], yt.ticks.map(yFormat), true);
+  const lay = layout(opts, legend, yt.ticks.map(yFormat), true);
   const box = plotBox(lay);
   const xs = new Scale(xt.min, xt.max, box.x0, box.x1, useLog);
   const ys = new Scale(0, 100, box.y0, box.y1);
@@ -478,11 +514,14 @@ export function cdfChart(opts: CdfChartOptions): string {
     '.';
   const out: string[] = [open(opts, lay, desc)];
   out.push(axes(lay, xs, ys, xt.ticks, yt.ticks, xFormat, yFormat, opts.x.label + (useLog ? ' (log scale)' : ''), 'tasks at or below'));
-  if (!pts.length) out.push(noData(lay));
-  else {
+  if (!curves.some((c) => c.points.length)) out.push(noData(lay));
+  for (const { points: pts, color } of curves) {
+    if (!pts.length) continue;
     const d = pts.map(([v, p], i) => `${i === 0 ? 'M' : 'L'}${n(xs.clamped(v))} ${n(ys.map(p))}`).join('');
     const last = pts[pts.length - 1];
-    out.push(`<path d="${d}V${n(ys.map(0))}H${n(xs.clamped(pts[0][0]))}Z" fill="${color}" fill-opacity="0.08" stroke="none"/>`);
+    if (curves.length === 1) {
+      out.push(`<path d="${d}V${n(ys.map(0))}H${n(xs.clamped(pts[0][0]))}Z" fill="${color}" fill-opacity="0.08" stroke="none"/>`);
+    }
     out.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2" stroke-linejoin="round"/>`);
     out.push(`<circle cx="${n(xs.clamped(last[0]))}" cy="${n(ys.map(last[1]))}" r="2.5" fill="${color}"/>`);
   }
@@ -495,11 +534,11 @@ export function cdfChart(opts: CdfChartOptions): string {
     const x = xs.clamped(m.value);
     const pct = percentileOf(m.label);
     const y = pct === undefined ? box.y1 : ys.map(pct);
-    const label = `${m.label} ${xFormat(m.value)}`;
+    const label = m.label;
     const w = textWidth(label, TEXT_SIZE);
     const anchorEnd = x + 4 + w > box.x1;
     const left = anchorEnd ? x - 4 - w : x + 4;
-    let row = rowsRight.findIndex((r) => r < left - 4);
+    let row = rowsRight.findIndex((r) => r < left - 8);
     if (row < 0) {
       row = rowsRight.length;
       rowsRight.push(-Infinity);

@@ -1,0 +1,35 @@
+/**
+ * The handler conformance catalog (SPEC §1–3, §5, §6): ordered by SPEC section. Each case quotes its
+ * rule and answers a verdict; `tasksim conform` and `defineConformanceTests` run them.
+ */
+import type { HandlerCase } from '../../src/conform/case.js';
+import { noRedirects, parallelDeliveries, taskUrlWithQuery } from './h1-push.js';
+import { duplicateDelivery, no503, retryCycle, validTask } from './h2-status.js';
+import { binaryPayloadCase, emptyPayload, largestPayload, queryPayload, textPayload } from './h2-payload.js';
+import { refusesWithoutHeaders } from './h2-origin.js';
+import { failFast, firstAttempt, futureEta, longestName, otherQueue, retryAfterAppError, retryAfterNoInstance } from './h3-headers.js';
+import { withinDeadline } from './h5-deadline.js';
+
+export const HANDLER_CASES: readonly HandlerCase[] = [
+  taskUrlWithQuery,
+  noRedirects,
+  parallelDeliveries,
+  validTask,
+  retryCycle,
+  no503,
+  duplicateDelivery,
+  emptyPayload,
+  textPayload,
+  binaryPayloadCase,
+  largestPayload,
+  queryPayload,
+  refusesWithoutHeaders,
+  firstAttempt,
+  retryAfterAppError,
+  retryAfterNoInstance,
+  failFast,
+  futureEta,
+  longestName,
+  otherQueue,
+  withinDeadline,
+];

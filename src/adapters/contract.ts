@@ -1,0 +1,149 @@
+/**
+ * The contract of a *queue under test*: what `tasksim fuzz` needs from a task-queue implementation to
+ * check it against the model. Small on purpose (DESIGN: contracts at the edges): add, delete,
+ * pause/resume, lease/modify, move the clock, and push deliveries made to a handler the HARNESS hosts,
+ * so the harness chooses every answer (2xx, 5xx, 503, 3xx, slow, reset, past the deadline).
+ *
+ * Implementations: `reference` (the engine itself), `mutant:<name>` (deliberately broken variants),
+ * and `http://host:port` (any language, through the HTTP/JSON protocol in HTTP-JSON-PROTOCOL.md).
+ */
+import type { ResolvedConfig } from '../model/config.js';
+import type { Outcome, TraceEvent } from '../sim/events.js';
+import type { Micros } from '../sim/time.js';
+
+export interface Capabilities {
+  /**
+   * The harness moves the queue's clock (`advance`). Then everything is compared exactly in virtual
+   * time. Without it the harness runs on the wall clock and compares within the tolerances in
+   * src/fuzz/tolerance.ts.
+   */
+  controlsClock: boolean;
+  /** `setOutage` works: no instance is available while an outage lasts (INST-2). */
+  outages: boolean;
+  /**
+   * `takeEvents` reports the queue's own trace (src/sim/events.ts). The harness takes from it only the
+   * decisions it cannot see from outside (retry, success, exhaust, expire, attempts that never reached
+   * the handler); without it, those come from the model.
+   */
+  events: boolean;
+}
+
+/** One push delivery as the harness's handler receives it (PUSH-1, HDR-1…8, HANDLER-6). */
+export interface PushRequest {
+  method: string;
+  /** Path and query, e.g. `/_ah/queue/default`. */
+  url: string;
+  headers: Record<string, string>;
+  body: Uint8Array;
+  /** Clock-controlled queues: the virtual time of the dispatch, µs since the run's zero. */
+  atUs?: Micros;
+}
+
+/**
+ * What the handler answered. `ok`/`error`: a status came back (2xx or not, 3xx included, PUSH-6);
+ * `net`: the connection was reset, status 0; `deadline`: no answer before the deadline (DEADLINE-2).
+ * `latencyUs` is how long the answer took; clock-controlled queues apply it in virtual time.
+ */
+export interface HandlerAnswer {
+  status: number;
+  outcome: Exclude<Outcome, 'no-instance'>;
+  latencyUs: Micros;
+}
+
+export type PushHandler = (req: PushRequest) => HandlerAnswer | Promise<HandlerAnswer>;
+
+export interface RunSetup {
+  config: ResolvedConfig;
+  seed: number;
+  /** The virtual clock's zero as µs since the Unix epoch (HDR-5 prints ETAs from it). */
+  epochUs: Micros;
+  /** Where every push delivery goes, with its answer coming back. */
+  handler: PushHandler;
+}
+
+/** A task to add (TASK-1…3, PUSH-1/4). Exactly what the fuzzer varies; nothing more. */
+export interface TaskSpec {
+  name?: string;
+  /** Absolute ETA in µs since the run's zero, or a countdown from now (PUSH-4). */
+  etaUs?: Micros;
+  countdownUs?: Micros;
+  /** UTF-8 text (HANDLER-6: arrives as the body). */
+  payload?: string;
+  method?: string;
+  url?: string;
+  /** Pull tasks (PULL-6). */
+  tag?: string;
+}
+
+/** TASK-2: `ALREADY_EXISTS` while the task lives, `TOMBSTONED` for a while after; anything else refused is `INVALID`. */
+export type AddError = 'ALREADY_EXISTS' | 'TOMBSTONED' | 'INVALID';
+export type AddOutcome = { ok: true; name: string } | { ok: false; error: AddError; rule?: string; message?: string };
+
+export interface LeaseSpec {
+  worker: string;
+  leaseSeconds: number;
+  maxTasks: number;
+  /** PULL-6: lease only tasks with this tag; `byTag` without a tag → the oldest available task's tag. */
+  tag?: string;
+  byTag?: boolean;
+}
+
+export interface LeasedTaskInfo {
+  name: string;
+  /** The lease's end, µs since the run's zero (the proof of holding for `modifyLease`). */
+  leaseUntilUs: Micros;
+}
+
+export type LeaseOutcome =
+  | { ok: true; tasks: LeasedTaskInfo[]; capped?: boolean }
+  | { ok: false; error: string; message?: string };
+
+/** PULL-5 errors: the lease already ended, another lease holds the task, no such task. */
+export type ModifyError = 'LEASE_EXPIRED' | 'LEASE_MISMATCH' | 'NOT_FOUND' | 'INVALID';
+export type ModifyOutcome = { ok: true; leaseUntilUs: Micros } | { ok: false; error: ModifyError; message?: string };
+
+export type OpOutcome = { ok: true } | { ok: false; error: 'NOT_FOUND' | 'INVALID'; message?: string };
+
+/**
+ * A queue under test. Every call returns only after the queue has dispatched every push task due
+ * at its current instant and the handler has answered (so a step's deliveries are complete when
+ * the call returns). Domain refusals are results (`ok: false`), never exceptions; exceptions mean
+ * the adapter itself failed (AdapterUnreachable, AdapterProtocolError).
+ */
+export interface QueueUnderTest {
+  readonly name: string;
+  /** Once, before a campaign (an HTTP adapter asks the server; unreachable → AdapterUnreachable). */
+  describe(): Promise<Capabilities>;
+  /** Forgets everything and starts a new run on a fresh clock at 0. */
+  reset(setup: RunSetup): Promise<void>;
+  addTasks(queue: string, tasks: TaskSpec[]): Promise<AddOutcome[]>;
+  deleteTask(queue: string, name: string): Promise<OpOutcome>;
+  pauseQueue(queue: string): Promise<OpOutcome>;
+  resumeQueue(queue: string): Promise<OpOutcome>;
+  leaseTasks(queue: string, spec: LeaseSpec): Promise<LeaseOutcome>;
+  /** PULL-5: `heldUntilUs` is the lease end the caller was given; seconds 0 releases the task. */
+  modifyLease(queue: string, name: string, heldUntilUs: Micros, seconds: number): Promise<ModifyOutcome>;
+  /** controlsClock: moves the clock `ms` forward, delivering everything due on the way. */
+  advance(ms: number): Promise<void>;
+  /** outages: starts or ends an outage now. */
+  setOutage(on: boolean): Promise<void>;
+  /** events: the queue's trace events since the last call. */
+  takeEvents(): Promise<TraceEvent[]>;
+  close(): Promise<void>;
+}
+
+/** The adapter cannot be reached (connection refused, DNS, timeout): `tasksim fuzz` exits 3. */
+export class AdapterUnreachable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AdapterUnreachable';
+  }
+}
+
+/** The adapter answered something the protocol does not allow: a verdict on the adapter, never a stack trace. */
+export class AdapterProtocolError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AdapterProtocolError';
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * Adapters by the name `tasksim fuzz --adapter` takes: `reference`, `mutant:<name>`, or an
+ * `http://host:port` URL of a queue serving the HTTP/JSON protocol.
+ */
+import type { QueueUnderTest } from './contract.js';
+import { HttpJsonQueue, type HttpJsonOptions } from './http-json.js';
+import { MUTANTS, findMutant } from './mutants/index.js';
+import { ReferenceQueue } from './reference.js';
+
+/** `reference`, then `mutant:<name>` for each built-in mutant: what `tasksim fuzz --list` prints. */
+export function builtInAdapters(): string[] {
+  return ['reference', ...MUTANTS.map((m) => `mutant:${m.name}`)];
+}
+
+export class UnknownAdapter extends Error {
+  constructor(spec: string) {
+    super(`unknown adapter ${JSON.stringify(spec)}: expected reference, mutant:<name> (see --list) or http://host:port`);
+    this.name = 'UnknownAdapter';
+  }
+}
+
+export function createAdapter(spec: string, http: HttpJsonOptions = {}): QueueUnderTest {
+  if (spec === 'reference') return new ReferenceQueue();
+  if (spec.startsWith('mutant:')) {
+    const m = findMutant(spec.slice('mutant:'.length));
+    if (!m) throw new UnknownAdapter(spec);
+    return m.create();
+  }
+  if (/^https?:\/\//i.test(spec)) {
+    let url: URL;
+    try {
+      url = new URL(spec);
+    } catch {
+      throw new UnknownAdapter(spec);
+    }
+    return new HttpJsonQueue(url.toString().replace(/\/$/, ''), http);
+  }
+  throw new UnknownAdapter(spec);
+}

@@ -1,0 +1,15 @@
+/**
+ * The queue configuration a case runs on: the default push queue (CFG-2) with the case's changes,
+ * and the request deadline of this run (DEADLINE-1, or --deadline).
+ */
+import type { ProfileName, QueueConfig, ResolvedConfig, ScalingType } from '../model/config.js';
+import { defaultConfig } from '../model/queue-yaml.js';
+import type { QueueChanges } from './case.js';
+
+export function caseConfig(opts: { profile: ProfileName; scaling: ScalingType; deadlineUs: number; queue?: QueueChanges }): ResolvedConfig {
+  const base = defaultConfig({ profile: opts.profile, scaling: opts.scaling });
+  const def = base.queues.find((q) => q.name === 'default')!;
+  const changed: QueueConfig = { ...def, ...opts.queue, retry: { ...def.retry, ...opts.queue?.retry } };
+  const queues = changed.name === 'default' ? [changed] : [def, changed];
+  return { ...base, queues, deadlineUs: opts.deadlineUs };
+}

@@ -1,0 +1,162 @@
+/**
+ * A fuzz campaign: fast-check runs `runs` random command sequences against the adapter, each in
+ * lockstep with the model; the first failing one is shrunk to the shortest sequence that still fails,
+ * and reported with its seed, fast-check path, and a replay token.
+ */
+import fc from 'fast-check';
+import { AdapterProtocolError, AdapterUnreachable, type Capabilities, type QueueUnderTest } from '../adapters/contract.js';
+import type { ResolvedConfig } from '../model/config.js';
+import { commandArbs, type FuzzModel } from './commands.js';
+import { configArb, describeConfig } from './config-arb.js';
+import { Lockstep } from './lockstep.js';
+import { decodeReplay, encodeReplay, type ReplayToken } from './replay-token.js';
+import { shardRuns, shardSeed, type Shard } from './shard.js';
+import { FuzzFailure, type FuzzViolation } from './violation.js';
+
+export const DEFAULT_RUNS = 200;
+export const DEFAULT_MAX_COMMANDS = 30;
+
+export interface FuzzOptions {
+  /** The adapter as named on the command line (for reports and the replay line). */
+  adapter: string;
+  queue: QueueUnderTest;
+  runs?: number;
+  /** The campaign seed; each shard derives its own (shard.ts). */
+  seed: number;
+  shard?: Shard;
+  maxCommands?: number;
+  /** Replays one failure instead of a campaign. */
+  replay?: string;
+  /** Called after each run (not each shrink step), for progress on a TTY. */
+  onRun?: (done: number, total: number) => void;
+}
+
+export interface FailureReport {
+  /** The queue configuration of the failing run, one line. */
+  config: string;
+  /** The commands of the minimal counterexample, in order. */
+  commands: string[];
+  violations: FuzzViolation[];
+  /** fast-check's seed and path for the failure. */
+  seed: number;
+  path: string;
+  replay: string;
+  /** The one line that reproduces it. */
+  replayCommand: string;
+}
+
+export interface FuzzReport {
+  adapter: string;
+  seed: number;
+  runs: number;
+  shard: Shard;
+  ok: boolean;
+  failure?: FailureReport;
+  durationMs: number;
+}
+
+interface LastFailure {
+  config: ResolvedConfig;
+  log: string[];
+  violations: FuzzViolation[];
+}
+
+export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
+  const started = performance.now();
+  const shard = opts.shard ?? { index: 1, count: 1 };
+  const caps = await opts.queue.describe();
+  const replay = opts.replay !== undefined ? decodeReplay(opts.replay) : undefined;
+  const realTime = replay?.realTime ?? !caps.controlsClock;
+  if (realTime) {
+    throw new AdapterProtocolError('this adapter does not let the harness move its clock (controlsClock: false); this version of tasksim fuzz compares in virtual time only');
+  }
+  const maxCommands = replay?.maxCommands ?? opts.maxCommands ?? DEFAULT_MAX_COMMANDS;
+  const runs = replay ? 1 : shardRuns(opts.runs ?? DEFAULT_RUNS, shard);
+  const seed = replay?.seed ?? shardSeed(opts.seed, shard);
+
+  let last: LastFailure | undefined;
+  let fatal: AdapterUnreachable | undefined;
+  let done = 0;
+  let shrinking = false;
+  const prop = fc.asyncProperty(
+    configArb,
+    fc.nat(),
+    fc.commands(commandArbs({ outages: caps.outages, realTime }), { maxCommands, ...(replay ? { replayPath: replay.replayPath } : {}) }),
+    async (config, runSeed, cmds) => {
+      if (fatal) throw fatal; // the adapter is gone: fail fast through the rest of the shrinking
+      const run = new Lockstep({ config, seed: runSeed, sut: opts.queue, caps });
+      try {
+        await run.start();
+        const model: FuzzModel = { pull: run.pullQueues.length > 0, outages: caps.outages };
+        await fc.asyncModelRun(() => ({ model, real: run }), cmds);
+        await run.finish();
+      } catch (err) {
+        last = { config, log: run.log.slice(), violations: failureOf(err) };
+        if (err instanceof AdapterUnreachable) fatal = err;
+        shrinking = true;
+        throw err;
+      } finally {
+        await run.close();
+        if (!shrinking) opts.onRun?.(++done, runs);
+      }
+    },
+  );
+  const details = await fc.check(prop, {
+    seed,
+    numRuns: runs,
+    ...(replay ? { path: replay.path, endOnFailure: true } : {}),
+  });
+  if (fatal) throw fatal;
+  const report: FuzzReport = {
+    adapter: opts.adapter,
+    seed: opts.seed,
+    runs: replay ? 1 : runs,
+    shard,
+    ok: !details.failed,
+    durationMs: Math.round(performance.now() - started),
+  };
+  if (details.failed && last) {
+    const token: ReplayToken = {
+      v: 1,
+      seed: details.seed,
+      path: details.counterexamplePath ?? '',
+      replayPath: replayPathOf(details.counterexample?.[2]) ?? replay?.replayPath ?? '',
+      maxCommands,
+      realTime,
+    };
+    const encoded = encodeReplay(token);
+    report.failure = {
+      config: describeConfig(last.config),
+      commands: last.log,
+      violations: last.violations,
+      seed: details.seed,
+      path: token.path,
+      replay: encoded,
+      replayCommand: `tasksim fuzz --adapter ${opts.adapter} --replay ${encoded}`,
+    };
+  } else if (details.failed) {
+    throw details.errorInstance instanceof Error ? details.errorInstance : new Error('fuzz run failed without a report');
+  }
+  return report;
+}
+
+/** The violations a run failed with: ours, or the adapter's protocol error as a verdict. */
+function failureOf(err: unknown): FuzzViolation[] {
+  if (err instanceof FuzzFailure) return err.violations;
+  const message = err instanceof Error ? err.message : String(err);
+  if (err instanceof AdapterProtocolError || err instanceof AdapterUnreachable) {
+    return [{ check: 'protocol', rule: 'PROTOCOL', t: 0, expected: 'an answer the HTTP/JSON protocol allows', actual: message, message }];
+  }
+  // A bug in the adapter (or the harness) that threw: reported as a verdict, not a stack trace.
+  return [{ check: 'protocol', rule: 'PROTOCOL', t: 0, expected: 'no exception from the adapter', actual: message, message: `the adapter threw: ${message}` }];
+}
+
+/** fc.commands prints `/*replayPath="…"*\/` after the commands it ran. */
+function replayPathOf(cmds: unknown): string | undefined {
+  const m = /replayPath=("(?:[^"\\]|\\.)*")/.exec(String(cmds ?? ''));
+  return m ? (JSON.parse(m[1]) as string) : undefined;
+}
+
+export function capabilitiesNote(c: Capabilities): string {
+  return `${c.controlsClock ? 'virtual time' : 'wall clock'}${c.outages ? ', outages' : ''}${c.events ? ', reports its trace' : ''}`;
+}

@@ -1,0 +1,260 @@
+/**
+ * The fast-check commands of a fuzz run. Each refers to queues, tasks and leases by index (resolved
+ * at run time against the configuration and what exists), so any sequence is valid for any
+ * configuration and shrinking can drop commands freely. Names come from a tiny pool so adds collide
+ * (TASK-2); one invalid name and one oversized payload probe TASK-1/TASK-3.
+ */
+import fc from 'fast-check';
+import type { LeaseSpec, TaskSpec } from '../adapters/contract.js';
+import { US_PER_MS, formatDuration } from '../sim/time.js';
+import { BEHAVIOURS } from './behaviour.js';
+import type { Lockstep } from './lockstep.js';
+
+/** What `check` may look at: the run's shape, known before the commands. */
+export interface FuzzModel {
+  pull: boolean;
+  outages: boolean;
+}
+
+type Cmd = fc.AsyncCommand<FuzzModel, Lockstep>;
+
+/** Every command logs itself as run, with queues and tasks resolved, for the counterexample. */
+abstract class Base implements Cmd {
+  check(_m: Readonly<FuzzModel>): boolean {
+    return true;
+  }
+  abstract run(m: FuzzModel, r: Lockstep): Promise<void>;
+  abstract toString(): string;
+}
+
+interface TaskArgs {
+  name: string | undefined;
+  /** ms; how the ETA is given. */
+  delayMs: number;
+  eta: 'countdown' | 'absolute' | 'past';
+  method: 'POST' | 'PUT';
+  payload: string;
+  tag: string | undefined;
+  url: string | undefined;
+}
+
+const OVERSIZED = 'x'.repeat(100 * 1024 + 1); // TASK-3: one byte past a push task's limit
+
+class AddCommand extends Base {
+  constructor(readonly pull: boolean, readonly queue: number, readonly tasks: TaskArgs[]) {
+    super();
+  }
+  override check(m: Readonly<FuzzModel>): boolean {
+    return !this.pull || m.pull;
+  }
+  async run(_m: FuzzModel, r: Lockstep): Promise<void> {
+    const list = this.pull ? r.pullQueues : r.pushQueues;
+    const q = list[this.queue % list.length];
+    const specs = this.tasks.map((t) => toSpec(t, r.now, this.pull));
+    r.log.push(`add to ${q}: ${this.tasks.map(describeTask).join('; ')}`);
+    await r.add(q, specs, this.pull ? 'pull' : 'push');
+  }
+  toString(): string {
+    return `add(${this.pull ? 'pull' : 'push'}#${this.queue}, ${this.tasks.map(describeTask).join('; ')})`;
+  }
+}
+
+function toSpec(t: TaskArgs, now: number, pull: boolean): TaskSpec {
+  const spec: TaskSpec = {};
+  if (t.name !== undefined) spec.name = t.name;
+  const d = t.delayMs * US_PER_MS;
+  if (t.eta === 'countdown') spec.countdownUs = d;
+  else if (t.eta === 'absolute') spec.etaUs = now + d;
+  else spec.etaUs = Math.max(0, now - d);
+  if (t.payload !== '') spec.payload = t.payload;
+  if (!pull) {
+    spec.method = t.method;
+    if (t.url !== undefined) spec.url = t.url;
+  } else if (t.tag !== undefined) {
+    spec.tag = t.tag;
+  }
+  return spec;
+}
+
+function describeTask(t: TaskArgs): string {
+  const bits = [t.name === undefined ? '(unnamed)' : JSON.stringify(t.name)];
+  if (t.delayMs > 0 || t.eta !== 'countdown') bits.push(t.eta === 'past' ? `eta ${t.delayMs}ms ago` : `${t.eta === 'countdown' ? 'countdown' : 'eta +'}${t.delayMs}ms`);
+  if (t.payload === OVERSIZED) bits.push('payload 100KiB+1');
+  else if (t.payload !== '') bits.push(`payload ${JSON.stringify(t.payload)}`);
+  if (t.method !== 'POST') bits.push(t.method);
+  if (t.url !== undefined) bits.push(`url ${t.url}`);
+  if (t.tag !== undefined) bits.push(`tag ${t.tag}`);
+  return bits.join(' ');
+}
+
+class LeaseCommand extends Base {
+  constructor(readonly queue: number, readonly spec: LeaseSpec) {
+    super();
+  }
+  override check(m: Readonly<FuzzModel>): boolean {
+    return m.pull;
+  }
+  async run(_m: FuzzModel, r: Lockstep): Promise<void> {
+    const q = r.pullQueues[this.queue % r.pullQueues.length];
+    r.log.push(`${this.toString()} on ${q}`);
+    await r.lease(q, this.spec);
+  }
+  toString(): string {
+    const s = this.spec;
+    const how = s.tag !== undefined ? `lease_tasks_by_tag(tag ${s.tag}, ` : s.byTag ? 'lease_tasks_by_tag(oldest tag, ' : 'lease_tasks(';
+    return `${s.worker}: ${how}${s.leaseSeconds}s, max ${s.maxTasks})`;
+  }
+}
+
+class ModifyCommand extends Base {
+  constructor(readonly lease: number, readonly seconds: number) {
+    super();
+  }
+  override check(m: Readonly<FuzzModel>): boolean {
+    return m.pull;
+  }
+  async run(_m: FuzzModel, r: Lockstep): Promise<void> {
+    const h = r.held.length > 0 ? r.held[this.lease % r.held.length] : undefined;
+    r.log.push(h ? `modify_task_lease(${r.book.label(h.key)}, ${this.seconds}s)${this.seconds === 0 ? ' (release)' : ''}` : `${this.toString()} (no lease held: nothing to do)`);
+    await r.modify(this.lease, this.seconds);
+  }
+  toString(): string {
+    return `modify_task_lease(lease #${this.lease}, ${this.seconds}s)`;
+  }
+}
+
+class DeleteCommand extends Base {
+  constructor(readonly task: number) {
+    super();
+  }
+  async run(_m: FuzzModel, r: Lockstep): Promise<void> {
+    const list = r.book.tasks;
+    r.log.push(list.length > 0 ? `delete ${r.book.label(list[this.task % list.length].key)}` : `${this.toString()} (no task yet: nothing to do)`);
+    await r.delete(this.task);
+  }
+  toString(): string {
+    return `delete(task #${this.task})`;
+  }
+}
+
+class AdvanceCommand extends Base {
+  constructor(readonly ms: number) {
+    super();
+  }
+  async run(_m: FuzzModel, r: Lockstep): Promise<void> {
+    r.log.push(this.toString());
+    await r.advance(this.ms);
+  }
+  toString(): string {
+    return `advance ${formatDuration(this.ms * US_PER_MS)}`;
+  }
+}
+
+class HandlerCommand extends Base {
+  constructor(readonly behaviour: number) {
+    super();
+  }
+  async run(_m: FuzzModel, r: Lockstep): Promise<void> {
+    r.behaviour = BEHAVIOURS[this.behaviour];
+    r.log.push(this.toString());
+  }
+  toString(): string {
+    const b = BEHAVIOURS[this.behaviour];
+    return `handler answers ${b.name} (${b.mix.map(([k, w]) => (w === 1 && b.mix.length === 1 ? k : `${k}×${w}`)).join(' ')})`;
+  }
+}
+
+class OutageCommand extends Base {
+  constructor(readonly on: boolean) {
+    super();
+  }
+  override check(m: Readonly<FuzzModel>): boolean {
+    return m.outages;
+  }
+  async run(_m: FuzzModel, r: Lockstep): Promise<void> {
+    r.log.push(r.outage === this.on ? `${this.toString()} (already so: nothing to do)` : this.toString());
+    await r.setOutage(this.on);
+  }
+  toString(): string {
+    return this.on ? 'outage starts (no instance available)' : 'outage ends';
+  }
+}
+
+class PauseCommand extends Base {
+  constructor(readonly queue: number, readonly paused: boolean) {
+    super();
+  }
+  async run(_m: FuzzModel, r: Lockstep): Promise<void> {
+    const q = r.pushQueues[this.queue % r.pushQueues.length];
+    r.log.push(`${this.paused ? 'pause' : 'resume'} ${q}`);
+    await r.pause(q, this.paused);
+  }
+  toString(): string {
+    return `${this.paused ? 'pause' : 'resume'}(push#${this.queue})`;
+  }
+}
+
+// ---- arbitraries --------------------------------------------------------------------------------
+
+const nameArb = fc.oneof(
+  { weight: 4, arbitrary: fc.constant(undefined) },
+  { weight: 4, arbitrary: fc.constantFrom('a', 'b', 'c') },
+  { weight: 1, arbitrary: fc.constant('bad name!') }, // TASK-1
+);
+
+const payloadArb = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom('', 'hello', '{"n":1}') },
+  { weight: 1, arbitrary: fc.constant(OVERSIZED) }, // TASK-3
+);
+
+const taskArb = (pull: boolean): fc.Arbitrary<TaskArgs> =>
+  fc.record({
+    name: nameArb,
+    delayMs: fc.constantFrom(0, 0, 100, 1000, 5000),
+    eta: fc.constantFrom<TaskArgs['eta']>('countdown', 'countdown', 'absolute', 'past'),
+    method: fc.constantFrom<TaskArgs['method']>('POST', 'POST', 'PUT'),
+    payload: payloadArb,
+    tag: pull ? fc.constantFrom(undefined, 'red', 'blue') : fc.constant(undefined),
+    url: pull ? fc.constant(undefined) : fc.constantFrom(undefined, undefined, undefined, '/work?x=1'),
+  });
+
+const leaseSpecArb: fc.Arbitrary<LeaseSpec> = fc
+  .record({
+    worker: fc.constantFrom('w1', 'w2'),
+    leaseSeconds: fc.constantFrom(1, 5, 30),
+    maxTasks: fc.integer({ min: 1, max: 3 }),
+    tag: fc.constantFrom<'none' | 'red' | 'blue' | 'oldest'>('none', 'none', 'red', 'blue', 'oldest'),
+  })
+  .map(({ worker, leaseSeconds, maxTasks, tag }) => {
+    const spec: LeaseSpec = { worker, leaseSeconds, maxTasks };
+    if (tag === 'oldest') spec.byTag = true;
+    else if (tag !== 'none') spec.tag = tag;
+    return spec;
+  });
+
+export interface CommandOptions {
+  /** Outage commands only for adapters that support them. */
+  outages: boolean;
+  /** Wall-clock adapters: no `timeouts`/`mixed` behaviours (a 10-minute deadline), short advances. */
+  realTime: boolean;
+}
+
+export function commandArbs(opts: CommandOptions): fc.Arbitrary<Cmd>[] {
+  const behaviours = BEHAVIOURS.map((b, i) => [b, i] as const)
+    .filter(([b]) => !opts.realTime || b.mix.every(([k]) => k !== 'timeout'))
+    .map(([, i]) => i);
+  const advances = opts.realTime ? [1, 20, 50, 100, 200, 500] : [1, 50, 100, 500, 1000, 3000, 10_000, 60_000];
+  const arbs: fc.Arbitrary<Cmd>[] = [
+    fc.tuple(fc.boolean(), fc.nat(2), fc.array(taskArb(false), { minLength: 1, maxLength: 3 }), fc.array(taskArb(true), { minLength: 1, maxLength: 3 }))
+      .map(([pull, q, push, pulls]) => new AddCommand(pull, q, pull ? pulls : push)),
+    fc.tuple(fc.nat(1), leaseSpecArb).map(([q, spec]) => new LeaseCommand(q, spec)),
+    fc.tuple(fc.nat(7), fc.constantFrom(0, 1, 10)).map(([i, s]) => new ModifyCommand(i, s)),
+    fc.nat(15).map((i) => new DeleteCommand(i)),
+    fc.constantFrom(...advances).map((ms) => new AdvanceCommand(ms)),
+    fc.constantFrom(...advances).map((ms) => new AdvanceCommand(ms)),
+    fc.constantFrom(...behaviours).map((b) => new HandlerCommand(b)),
+    fc.tuple(fc.nat(2), fc.boolean()).map(([q, p]) => new PauseCommand(q, p)),
+  ];
+  if (opts.outages) arbs.push(fc.boolean().map((on) => new OutageCommand(on)));
+  return arbs;
+}

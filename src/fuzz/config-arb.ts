@@ -1,0 +1,92 @@
+/**
+ * Queue configurations small enough to reach every limit within a few commands: tiny rates and
+ * buckets (PUSH-2), caps of 1–3 (PUSH-3), retry limits of 0–4 and short age limits (RETRY-1/2),
+ * short backoffs with few doublings so the linear phase comes early (RETRY-4), and a pull queue
+ * with a lease limit (PULL-10). Queue names are fixed (`default`, `q0`, `q1`, `p0`) so commands can
+ * refer to queues by index whatever the configuration.
+ */
+import fc from 'fast-check';
+import type { ProfileName, QueueConfig, ResolvedConfig, RetryParameters } from '../model/config.js';
+import { PROFILES, SCALING_DEADLINE_US } from '../model/profiles.js';
+import { US_PER_S } from '../sim/time.js';
+
+const RATES: readonly [string, number][] = [['0.5/s', 0.5], ['1/s', 1], ['2/s', 2], ['5/s', 5], ['20/s', 20], ['0', 0]];
+
+const retryArb = (pull: boolean): fc.Arbitrary<RetryParameters> =>
+  fc
+    .record({
+      limit: pull ? fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }) : fc.option(fc.integer({ min: 0, max: 4 }), { nil: undefined }),
+      ageS: pull ? fc.constant(undefined) : fc.option(fc.constantFrom(1, 5, 30), { nil: undefined, freq: 3 }),
+      minS: fc.constantFrom(0.1, 0.5, 1),
+      spread: fc.constantFrom(1, 4, 20),
+      doublings: fc.integer({ min: 0, max: 3 }),
+    })
+    .map(({ limit, ageS, minS, spread, doublings }) => {
+      const r: RetryParameters = {
+        minBackoffUs: Math.round(minS * US_PER_S),
+        maxBackoffUs: Math.round(minS * spread * US_PER_S), // RETRY-3: max ≥ min
+        maxDoublings: doublings,
+      };
+      if (limit !== undefined) r.taskRetryLimit = limit;
+      if (ageS !== undefined) r.taskAgeLimitUs = ageS * US_PER_S;
+      return r;
+    });
+
+const pushQueueArb = (name: string): fc.Arbitrary<QueueConfig> =>
+  fc
+    .record({
+      rate: fc.constantFrom(...RATES),
+      bucket: fc.integer({ min: 1, max: 5 }),
+      cap: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
+      retry: retryArb(false),
+    })
+    .map(({ rate, bucket, cap, retry }) => {
+      const q: QueueConfig = { name, mode: 'push', rate: rate[0], ratePerSec: rate[1], bucketSize: bucket, retry };
+      if (cap !== undefined) q.maxConcurrentRequests = cap;
+      return q;
+    });
+
+const pullQueueArb = (name: string): fc.Arbitrary<QueueConfig> =>
+  retryArb(true).map((retry) => ({ name, mode: 'pull' as const, rate: '5/s', ratePerSec: 5, bucketSize: 5, retry }));
+
+/** CFG-2: the default push queue as queue.yaml leaves it. */
+function defaultQueue(): QueueConfig {
+  return {
+    name: 'default', mode: 'push', rate: '5/s', ratePerSec: 5, bucketSize: 5,
+    retry: { minBackoffUs: 100_000, maxBackoffUs: 3600 * US_PER_S, maxDoublings: 16 },
+  };
+}
+
+export function buildConfig(profile: ProfileName, queues: QueueConfig[]): ResolvedConfig {
+  return {
+    profile,
+    options: { ...PROFILES[profile] },
+    queues: [defaultQueue(), ...queues],
+    scaling: 'automatic',
+    deadlineUs: SCALING_DEADLINE_US.automatic,
+  };
+}
+
+export const configArb: fc.Arbitrary<ResolvedConfig> = fc
+  .record({
+    profile: fc.constantFrom<ProfileName>('appengine', 'cloud-tasks'),
+    q0: pushQueueArb('q0'),
+    q1: fc.option(pushQueueArb('q1'), { nil: undefined }),
+    p0: fc.option(pullQueueArb('p0'), { nil: undefined, freq: 2 }),
+  })
+  .map(({ profile, q0, q1, p0 }) => buildConfig(profile, [q0, ...(q1 ? [q1] : []), ...(p0 ? [p0] : [])]));
+
+/** One line per queue, for counterexamples. */
+export function describeConfig(config: ResolvedConfig): string {
+  const parts = config.queues.map((q) => {
+    if (q.mode === 'pull') return `${q.name}(pull${q.retry.taskRetryLimit !== undefined ? `, lease limit ${q.retry.taskRetryLimit}` : ''})`;
+    const r = q.retry;
+    const bits = [`rate ${q.rate}`, `bucket ${q.bucketSize}`];
+    if (q.maxConcurrentRequests !== undefined) bits.push(`max_concurrent ${q.maxConcurrentRequests}`);
+    if (r.taskRetryLimit !== undefined) bits.push(`retry_limit ${r.taskRetryLimit}`);
+    if (r.taskAgeLimitUs !== undefined) bits.push(`age_limit ${r.taskAgeLimitUs / US_PER_S}s`);
+    bits.push(`backoff ${r.minBackoffUs / US_PER_S}s..${r.maxBackoffUs / US_PER_S}s doublings ${r.maxDoublings}`);
+    return `${q.name}(${bits.join(', ')})`;
+  });
+  return `profile ${config.profile}; ${parts.join('; ')}`;
+}

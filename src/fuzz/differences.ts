@@ -1,0 +1,171 @@
+/**
+ * Compares what the handler saw of the queue under test with what it saw of the model, step by
+ * step, and names the SPEC rule that best explains the first difference. The naming uses what the
+ * model knows about the task at that moment: done already (HANDLER-1, RETRY-5, PULL-7), not yet due
+ * (PUSH-4, RETRY-4), held back by pause, concurrency or rate (PUSH-8, PUSH-3, PUSH-2).
+ */
+import type { ResolvedConfig } from '../model/config.js';
+import type { DeliveryHeaders } from '../sim/events.js';
+import { formatDuration, type Micros } from '../sim/time.js';
+import type { SideState } from './model-state.js';
+import type { Seen } from './side.js';
+import type { TaskBook } from './task-book.js';
+import { violation, type FuzzViolation } from './violation.js';
+
+export interface DiffContext {
+  book: TaskBook;
+  /** The model's view, as of the end of the previous step. */
+  model: SideState;
+  /** Every model delivery so far (for in-flight counts). */
+  modelLog: readonly Seen[];
+  config: ResolvedConfig;
+  epochUs: Micros;
+}
+
+const HEADER_RULES: readonly [keyof DeliveryHeaders, string, string][] = [
+  ['qn', 'HDR-1', 'X-AppEngine-QueueName'],
+  ['rc', 'HDR-3', 'X-AppEngine-TaskRetryCount'],
+  ['ec', 'HDR-4', 'X-AppEngine-TaskExecutionCount'],
+  ['eta', 'HDR-5', 'X-AppEngine-TaskETA'],
+  ['pr', 'HDR-6', 'X-AppEngine-TaskPreviousResponse'],
+  ['rr', 'HDR-7', 'X-AppEngine-TaskRetryReason'],
+  ['ff', 'HDR-8', 'X-AppEngine-FailFast'],
+];
+
+const id = (s: Seen): string => `${s.key}:${s.nth}`;
+
+/** The first difference between the model's deliveries and the queue's in one step, or undefined. */
+export function diffDeliveries(expected: Seen[], actual: Seen[], ctx: DiffContext): FuzzViolation | undefined {
+  const exp = new Map(expected.map((s) => [id(s), s]));
+  const act = new Map(actual.filter((s) => s.key !== undefined).map((s) => [id(s), s]));
+  const n = Math.max(expected.length, actual.length);
+  for (let i = 0; i < n; i++) {
+    const e = expected[i];
+    const a = actual[i];
+    if (a !== undefined && a.key === undefined) return unknownTask(a);
+    if (e !== undefined && a !== undefined && id(e) === id(a)) {
+      const d = compareSame(e, a, ctx);
+      if (d) return d;
+      continue;
+    }
+    if (a !== undefined && !exp.has(id(a))) return extra(a, ctx);
+    if (e !== undefined && !act.has(id(e))) return missing(e, ctx);
+    // Both are delivered, at different places: their times differ.
+    const d = (a && compareSame(exp.get(id(a))!, a, ctx)) ?? (e && compareSame(e, act.get(id(e))!, ctx));
+    if (d) return d;
+  }
+  return undefined;
+}
+
+function unknownTask(a: Seen): FuzzViolation {
+  return violation('HDR-2', a.t, 'a delivery names a task that was never added', 'X-AppEngine-QueueName/TaskName of an added task', `${JSON.stringify(a.h.qn)}/${JSON.stringify(a.h.tn)}`);
+}
+
+/** The same attempt of the same task on both sides: when, and with which headers. */
+export function compareSame(e: Seen, a: Seen, ctx: DiffContext): FuzzViolation | undefined {
+  const task = ctx.book.label(a.key);
+  const what = `delivery ${a.nth} of ${task}`;
+  if (a.t < e.t) return early(a, e, ctx);
+  if (a.t > e.t) {
+    const rule = sameEta(e.h.eta, a.h.eta) ? 'PUSH-5' : e.h.rc === '0' ? 'PUSH-4' : 'RETRY-4';
+    return violation(rule, a.t, `${what} came later than the model dispatches it`, `at ${at(e.t)}`, `at ${at(a.t)}`, task);
+  }
+  for (const [k, rule, header] of HEADER_RULES) {
+    const same = k === 'eta' ? sameEta(e.h[k], a.h[k]) : e.h[k] === a.h[k];
+    if (!same) return violation(rule, a.t, `${what} ${header}`, shown(e.h[k]), shown(a.h[k]), task);
+  }
+  if (e.method !== a.method) return violation('PUSH-1', a.t, `${what} method`, e.method, a.method, task);
+  if (path(e.url) !== path(a.url)) return violation('PUSH-1', a.t, `${what} URL`, e.url, a.url, task);
+  if (e.body !== a.body) return violation('HANDLER-6', a.t, `${what} body`, shown(e.body), shown(a.body), task);
+  return undefined;
+}
+
+/** Delivered before the model would: not due yet, or held back by pause, concurrency or rate. */
+function early(a: Seen, e: Seen | undefined, ctx: DiffContext): FuzzViolation {
+  const task = ctx.book.label(a.key);
+  const entry = ctx.book.get(a.key!)!;
+  const etaUs = e ? etaOf(e.h.eta, ctx.epochUs) : (ctx.model.eta.get(a.key!) ?? entry.eta);
+  const first = e ? e.h.rc === '0' : a.nth === 1;
+  const when = e ? `at ${at(e.t)}` : 'not in this step';
+  const what = `delivery ${a.nth} of ${task} came before the model dispatches it`;
+  if (a.t < etaUs) {
+    return violation(first ? 'PUSH-4' : 'RETRY-4', a.t, `${what} (${first ? 'ETA' : 'backoff'} ${at(etaUs)})`, when, `at ${at(a.t)}`, task);
+  }
+  const q = ctx.config.queues.find((c) => c.name === entry.q);
+  if (ctx.model.paused.has(entry.q) || q?.ratePerSec === 0) {
+    return violation('PUSH-8', a.t, `${what} (queue ${entry.q} is paused)`, when, `at ${at(a.t)}`, task);
+  }
+  const cap = q?.maxConcurrentRequests;
+  if (cap !== undefined && inFlight(ctx.modelLog, entry.q, a.t, ctx.book) >= cap) {
+    return violation('PUSH-3', a.t, `${what} (max_concurrent_requests ${cap} already in flight)`, when, `at ${at(a.t)}`, task);
+  }
+  return violation('PUSH-2', a.t, `${what} (no token in the bucket: rate ${q?.rate}, bucket_size ${q?.bucketSize})`, when, `at ${at(a.t)}`, task);
+}
+
+/** The queue delivered an attempt the model does not make in this step. */
+function extra(a: Seen, ctx: DiffContext): FuzzViolation {
+  const key = a.key!;
+  const task = ctx.book.label(key);
+  const entry = ctx.book.get(key)!;
+  const what = `delivery ${a.nth} of ${task}`;
+  if (entry.mode === 'pull') return violation('PULL-1', a.t, `${what}: a pull queue dispatches nothing`, 'no delivery', `a delivery at ${at(a.t)}`, task);
+  switch (ctx.model.phase.get(key)) {
+    case 'succeeded':
+      return violation('HANDLER-1', a.t, `${what} after it succeeded (2xx)`, 'no further delivery', `a delivery at ${at(a.t)}`, task);
+    case 'exhausted':
+      return violation('RETRY-5', a.t, `${what} after it exhausted its retry limits`, 'no further delivery', `a delivery at ${at(a.t)}`, task);
+    case 'deleted':
+      return violation('INV-NODUP-AFTER-DELETE', a.t, `${what} after it was deleted`, 'no further delivery', `a delivery at ${at(a.t)}`, task);
+    default:
+      return early(a, undefined, ctx);
+  }
+}
+
+/** The model delivered an attempt the queue did not make in this step. */
+function missing(e: Seen, ctx: DiffContext): FuzzViolation {
+  const key = e.key!;
+  const task = ctx.book.label(key);
+  const what = `delivery ${e.nth} of ${task} (due ${at(e.t)})`;
+  if (e.nth === 1) return violation('PUSH-5', e.t, `${what} was not made`, `a delivery at ${at(e.t)}`, 'none', task);
+  const prev = ctx.modelLog.filter((s) => s.key === key && s.nth === e.nth - 1).pop();
+  const status = prev?.answer.status ?? 0;
+  const rule = status >= 300 && status < 400 ? 'PUSH-6' : status === 503 ? 'HANDLER-3' : 'HANDLER-2';
+  return violation(rule, e.t, `${what}, the retry after a '${prev?.answer.outcome ?? '?'}' answer (status ${status}), was not made`, `a delivery at ${at(e.t)}`, 'none', task);
+}
+
+/** Model attempts of queue `q` dispatched at or before `t` whose answers land after `t`. */
+function inFlight(log: readonly Seen[], q: string, t: Micros, book: TaskBook): number {
+  let n = 0;
+  for (const s of log) if (s.key !== undefined && s.t <= t && s.t + s.answer.latencyUs > t && book.get(s.key)?.q === q) n++;
+  return n;
+}
+
+export function etaOf(header: string | undefined, epochUs: Micros): Micros {
+  return etaMicros(header) - epochUs;
+}
+
+/** HDR-5 is a decimal number of seconds: read to the µs without floating-point rounding. */
+export function etaMicros(header: string | undefined): Micros {
+  const m = /^(\d+)(?:\.(\d{0,6}))?$/.exec(header ?? '');
+  if (!m) return NaN;
+  return Number(m[1]) * 1_000_000 + Number((m[2] ?? '').padEnd(6, '0'));
+}
+
+/** Compared as numbers, not as text: `5.100000` and `5.1` are the same ETA. */
+function sameEta(a: string | undefined, b: string | undefined): boolean {
+  if (a === b) return true;
+  const x = etaMicros(a);
+  return !Number.isNaN(x) && x === etaMicros(b);
+}
+
+function path(url: string): string {
+  return url.replace(/^[a-z]+:\/\/[^/]+/i, '');
+}
+
+function shown(v: unknown): string {
+  return v === undefined ? 'absent' : JSON.stringify(v);
+}
+
+export function at(t: Micros): string {
+  return `t=${formatDuration(t)}`;
+}

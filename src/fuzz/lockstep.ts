@@ -1,0 +1,337 @@
+/**
+ * One fuzz run: the model (a fresh reference engine) and the queue under test receive the same
+ * operations at the same virtual instants; after each, their answers and the deliveries the handler
+ * saw are compared (differences.ts). At the end the run drains (handler healthy, outage over, time
+ * runs until the model is idle) and the queue's trace (observed-trace.ts) goes through every INV
+ * checker. The first difference, or any invariant violation, fails the run with FuzzFailure.
+ *
+ * Operations go to the model first, then to the queue under test; both see the same handler
+ * behaviour, which only commands change.
+ */
+import type { AddOutcome, Capabilities, LeaseOutcome, LeaseSpec, ModifyOutcome, OpOutcome, QueueUnderTest, TaskSpec } from '../adapters/contract.js';
+import { AdapterProtocolError } from '../adapters/contract.js';
+import { ReferenceQueue } from '../adapters/reference.js';
+import { checkTrace } from '../invariants/index.js';
+import type { ResolvedConfig } from '../model/config.js';
+import { DEFAULT_EPOCH_US, US_PER_D, US_PER_MS, type Micros } from '../sim/time.js';
+import { HEALTHY, type Behaviour } from './behaviour.js';
+import { at, diffDeliveries } from './differences.js';
+import { SideState, type KeyedEvent } from './model-state.js';
+import { ObservedTrace } from './observed-trace.js';
+import { Side, type HandlerContext } from './side.js';
+import { TaskBook } from './task-book.js';
+import { FuzzFailure, violation, type FuzzViolation } from './violation.js';
+
+/** How long the drain may run in virtual time before the run ends undecided. */
+const DRAIN_LIMIT_US = 2 * US_PER_D;
+/** Invariant examples kept per failed run. */
+const MAX_INV_EXAMPLES = 5;
+
+export interface LockstepOptions {
+  config: ResolvedConfig;
+  seed: number;
+  sut: QueueUnderTest;
+  caps: Capabilities;
+  epochUs?: Micros;
+}
+
+interface Held {
+  key: number;
+  q: string;
+  until: { model: Micros; sut: Micros };
+}
+
+export class Lockstep {
+  readonly book = new TaskBook();
+  readonly config: ResolvedConfig;
+  readonly pushQueues: string[];
+  readonly pullQueues: string[];
+  /** The commands run so far, as printed in a counterexample. */
+  readonly log: string[] = [];
+  behaviour: Behaviour = HEALTHY;
+  now: Micros = 0;
+  outage = false;
+  readonly held: Held[] = [];
+
+  private readonly seed: number;
+  private readonly epochUs: Micros;
+  private readonly caps: Capabilities;
+  private readonly modelQueue = new ReferenceQueue();
+  private readonly model: Side;
+  private readonly sut: Side;
+  private readonly modelState: SideState;
+  private readonly trace: ObservedTrace;
+
+  constructor(opts: LockstepOptions) {
+    this.config = opts.config;
+    this.seed = opts.seed;
+    this.caps = opts.caps;
+    this.epochUs = opts.epochUs ?? DEFAULT_EPOCH_US;
+    this.pushQueues = opts.config.queues.filter((q) => q.mode === 'push').map((q) => q.name);
+    this.pullQueues = opts.config.queues.filter((q) => q.mode === 'pull').map((q) => q.name);
+    const ctx: HandlerContext = {
+      seed: opts.seed,
+      deadlineUs: opts.config.deadlineUs,
+      realTime: false,
+      behaviour: () => this.behaviour,
+      wallNow: () => this.now,
+    };
+    this.model = new Side('model', this.modelQueue, this.book, ctx);
+    this.sut = new Side('sut', opts.sut, this.book, ctx);
+    this.modelState = new SideState('model', this.book);
+    this.trace = new ObservedTrace(opts.config, opts.seed, this.epochUs);
+  }
+
+  get supportsOutages(): boolean {
+    return this.caps.outages;
+  }
+
+  async start(): Promise<void> {
+    const setup = { config: this.config, seed: this.seed, epochUs: this.epochUs };
+    await this.modelQueue.reset({ ...setup, handler: this.model.handler });
+    await this.sut.queue.reset({ ...setup, handler: this.sut.handler });
+    await this.endStep();
+  }
+
+  // ---- operations ------------------------------------------------------------------------------
+
+  async add(q: string, specs: TaskSpec[], mode: 'push' | 'pull'): Promise<void> {
+    const m = await this.modelQueue.addTasks(q, specs);
+    const s = await this.sut.queue.addTasks(q, specs);
+    expectArray(s, specs.length, 'addTasks');
+    for (let i = 0; i < specs.length; i++) {
+      const spec = specs[i];
+      const v = compareAdd(m[i], s[i], spec, q, this.now);
+      if (v) return this.fail(v);
+      const mi = m[i];
+      const si = s[i];
+      if (mi.ok && si.ok) {
+        const size = Buffer.byteLength(spec.payload ?? '');
+        const eta = spec.etaUs ?? this.now + (spec.countdownUs ?? 0);
+        const e = this.book.add({ q, mode, named: spec.name !== undefined, names: { model: mi.name, sut: si.name }, eta, addedAt: this.now, tag: spec.tag, size });
+        this.trace.add(this.now, e);
+      } else if (!mi.ok) {
+        this.trace.reject(this.now, q, spec.name, mi.message ?? mi.error, mi.rule ?? 'TASK-2');
+      }
+    }
+    await this.endStep();
+  }
+
+  async delete(index: number): Promise<boolean> {
+    const list = this.book.tasks;
+    if (list.length === 0) return false;
+    const e = list[index % list.length];
+    const m = await this.modelQueue.deleteTask(e.q, e.names.model!);
+    const s = await this.sut.queue.deleteTask(e.q, e.names.sut!);
+    const v = compareOp(m, s, 'PULL-7', `delete ${this.book.label(e.key)}`, this.now);
+    if (v) return this.fail(v);
+    if (s.ok) this.trace.delete(this.now, e.key, e.q);
+    await this.endStep();
+    return true;
+  }
+
+  async pause(q: string, paused: boolean): Promise<void> {
+    const m = paused ? await this.modelQueue.pauseQueue(q) : await this.modelQueue.resumeQueue(q);
+    const s = paused ? await this.sut.queue.pauseQueue(q) : await this.sut.queue.resumeQueue(q);
+    const v = compareOp(m, s, 'PUSH-8', `${paused ? 'pause' : 'resume'} ${q}`, this.now);
+    if (v) return this.fail(v);
+    const cfg = this.config.queues.find((c) => c.name === q);
+    // The engine emits nothing for a no-op pause/resume; the trace says what the queue is now.
+    if (s.ok && cfg && cfg.ratePerSec > 0 && this.modelState.paused.has(q) !== paused) this.trace.pause(this.now, q, paused);
+    await this.endStep();
+  }
+
+  async lease(q: string, spec: LeaseSpec): Promise<void> {
+    const m = await this.modelQueue.leaseTasks(q, spec);
+    const s = await this.sut.queue.leaseTasks(q, spec);
+    if (!s.ok || !m.ok) {
+      if (m.ok !== s.ok || (!m.ok && !s.ok && m.error !== s.error)) {
+        return this.fail(violation('PULL-2', this.now, `lease from ${q}`, describeLease(m), describeLease(s)));
+      }
+      return this.endStep();
+    }
+    const mKeys = m.tasks.map((t) => this.book.keyOf('model', q, t.name));
+    const sKeys = s.tasks.map((t) => this.book.keyOf('sut', q, t.name) ?? this.book.keyByNameOnly('sut', t.name));
+    const v = this.compareLease(q, spec, m, s, mKeys, sKeys);
+    if (v) return this.fail(v);
+    this.trace.leaseCall(this.now, q, spec.worker, spec.maxTasks, spec.leaseSeconds, spec.tag, s.tasks.length);
+    s.tasks.forEach((t, i) => {
+      const key = sKeys[i]!;
+      const mUntil = m.tasks[mKeys.indexOf(key)].leaseUntilUs;
+      this.trace.lease(this.now, key, q, spec.worker, t.leaseUntilUs);
+      this.held.push({ key, q, until: { model: mUntil, sut: t.leaseUntilUs } });
+    });
+    await this.endStep();
+  }
+
+  async modify(index: number, seconds: number): Promise<boolean> {
+    if (this.held.length === 0) return false;
+    const h = this.held[index % this.held.length];
+    const e = this.book.get(h.key)!;
+    const m = await this.modelQueue.modifyLease(h.q, e.names.model!, h.until.model, seconds);
+    const s = await this.sut.queue.modifyLease(h.q, e.names.sut!, h.until.sut, seconds);
+    const v = compareModify(m, s, `modify the lease on ${this.book.label(h.key)} to ${seconds}s`, this.now);
+    if (v) return this.fail(v);
+    if (m.ok && s.ok) {
+      h.until = { model: m.leaseUntilUs, sut: s.leaseUntilUs };
+      this.trace.modify(this.now, h.key, h.q, s.leaseUntilUs);
+    }
+    await this.endStep();
+    return true;
+  }
+
+  async advance(ms: number): Promise<void> {
+    await this.modelQueue.advance(ms);
+    await this.sut.queue.advance(ms);
+    this.now += Math.round(ms * US_PER_MS);
+    await this.endStep();
+  }
+
+  async setOutage(on: boolean): Promise<boolean> {
+    if (!this.caps.outages || this.outage === on) return false;
+    this.outage = on;
+    await this.modelQueue.setOutage(on);
+    await this.sut.queue.setOutage(on);
+    this.trace.outage(this.now, on);
+    await this.endStep();
+    return true;
+  }
+
+  // ---- the end ---------------------------------------------------------------------------------
+
+  /** Drains, then judges the queue's whole trace with every INV checker. */
+  async finish(): Promise<void> {
+    this.behaviour = HEALTHY;
+    await this.setOutage(false);
+    const idle = await this.modelQueue.runToIdle(this.now + DRAIN_LIMIT_US);
+    const target = Math.max(idle.atUs, this.now);
+    if (target > this.now) await this.sut.queue.advance((target - this.now) / US_PER_MS);
+    this.now = target;
+    await this.endStep();
+    const found = await this.invariants(idle.idle ? 'idle' : 'time-limit');
+    if (found.length > 0) throw new FuzzFailure(found);
+  }
+
+  async close(): Promise<void> {
+    await this.modelQueue.close();
+  }
+
+  // ---- comparing -------------------------------------------------------------------------------
+
+  /** Compares the deliveries of the step just made, and records the queue's in its trace. */
+  private async endStep(): Promise<void> {
+    const expected = this.model.step();
+    const actual = this.sut.step();
+    for (const s of actual) if (s.key !== undefined) this.trace.delivery(s, this.book.get(s.key)!.q);
+    const v = diffDeliveries(expected, actual, {
+      book: this.book, model: this.modelState, modelLog: this.model.log, config: this.config, epochUs: this.epochUs,
+    });
+    this.modelState.absorb(this.modelQueue.takeEventsNow());
+    if (v) await this.fail(v);
+  }
+
+  private compareLease(q: string, spec: LeaseSpec, m: LeaseOutcome & { ok: true }, s: LeaseOutcome & { ok: true }, mKeys: (number | undefined)[], sKeys: (number | undefined)[]): FuzzViolation | undefined {
+    const call = `lease_tasks(${spec.leaseSeconds}s, max ${spec.maxTasks}${spec.tag !== undefined ? `, tag ${spec.tag}` : spec.byTag ? ', by the oldest tag' : ''}) on ${q}`;
+    const names = (keys: (number | undefined)[]): string => `[${keys.map((k) => this.book.label(k)).join(', ')}]`;
+    if (s.tasks.length > spec.maxTasks) return violation('PULL-2', this.now, `${call} returned more than max_tasks`, `≤ ${spec.maxTasks} tasks`, `${s.tasks.length}`);
+    const unknown = sKeys.findIndex((k) => k === undefined);
+    if (unknown >= 0) return violation('PULL-2', this.now, `${call} returned a task that was never added`, 'tasks of this queue', JSON.stringify(s.tasks[unknown].name));
+    const ms = this.modelState;
+    for (const k of sKeys as number[]) {
+      if (mKeys.includes(k)) continue;
+      const task = this.book.label(k);
+      const v = (rule: string, why: string): FuzzViolation => violation(rule, this.now, `${call} leased ${task} ${why}`, names(mKeys), names(sKeys), task);
+      const phase = ms.phase.get(k);
+      if (phase === 'deleted') return v('PULL-7', 'after it was deleted');
+      if (phase === 'exhausted') return v('PULL-10', `after it was leased task_retry_limit times`);
+      if ((ms.leaseUntil.get(k) ?? 0) > this.now) return v('PULL-3', `while another lease holds it until ${at(ms.leaseUntil.get(k)!)}`);
+      if (m.capped) return v('PULL-9', 'past the 10 lease calls per second that may return tasks');
+      if (spec.tag !== undefined || spec.byTag) return v('PULL-6', 'though its tag does not match');
+      if ((ms.eta.get(k) ?? 0) > this.now) return v('PUSH-4', 'before its ETA');
+      return v('PULL-2', 'beyond what the model leases');
+    }
+    for (const k of mKeys as number[]) {
+      if (sKeys.includes(k)) continue;
+      const task = this.book.label(k);
+      const v = (rule: string, why: string): FuzzViolation => violation(rule, this.now, `${call} did not lease ${task} ${why}`, names(mKeys), names(sKeys), task);
+      if (ms.leased.has(k)) return v('PULL-4', 'though its earlier lease had ended');
+      if (spec.tag !== undefined || spec.byTag) return v('PULL-6', 'though its tag matches');
+      return v('PULL-2', 'though it was available');
+    }
+    for (let i = 0; i < s.tasks.length; i++) {
+      const j = mKeys.indexOf(sKeys[i]);
+      const want = m.tasks[j].leaseUntilUs;
+      if (s.tasks[i].leaseUntilUs !== want) {
+        return violation('PULL-2', this.now, `${call}: lease end of ${this.book.label(sKeys[i])} (now + lease_seconds)`, at(want), at(s.tasks[i].leaseUntilUs));
+      }
+    }
+    return undefined;
+  }
+
+  /** Fails the run with `first`, plus what the invariant checkers find in the trace so far. */
+  private async fail(first: FuzzViolation): Promise<never> {
+    let more: FuzzViolation[] = [];
+    try {
+      more = await this.invariants('stopped');
+    } catch {
+      // The adapter may be the reason we are failing; the first violation says enough.
+    }
+    throw new FuzzFailure([first, ...more]);
+  }
+
+  private async invariants(reason: 'idle' | 'time-limit' | 'stopped'): Promise<FuzzViolation[]> {
+    let decisions: KeyedEvent[];
+    if (this.caps.events) {
+      const st = new SideState('sut', this.book);
+      st.absorb(await this.sut.queue.takeEvents());
+      decisions = st.events;
+    } else {
+      decisions = this.modelState.events;
+    }
+    const events = this.trace.build(decisions, { t: this.now, reason });
+    const results = await checkTrace(events);
+    const out: FuzzViolation[] = [];
+    for (const r of results) {
+      if (r.status !== 'fail') continue;
+      for (const x of r.examples.slice(0, MAX_INV_EXAMPLES)) {
+        const task = x.id !== undefined ? this.book.label(x.id) : undefined;
+        out.push({ check: r.id, rule: x.rule, t: x.t, ...(task ? { task } : {}), expected: x.expected, actual: x.actual, message: x.message });
+      }
+    }
+    return out;
+  }
+}
+
+function compareAdd(m: AddOutcome, s: AddOutcome, spec: TaskSpec, q: string, now: Micros): FuzzViolation | undefined {
+  const what = `add ${spec.name !== undefined ? JSON.stringify(spec.name) : 'an unnamed task'} to ${q}`;
+  if (m.ok && s.ok) return undefined;
+  if (m.ok && !s.ok) {
+    const rule = s.error === 'INVALID' ? (s.rule ?? 'TASK-1') : 'TASK-2';
+    return violation(rule, now, what, 'accepted', `refused ${s.error}${s.message ? ` (${s.message})` : ''}`);
+  }
+  if (!m.ok && s.ok) return violation(m.rule ?? 'TASK-2', now, what, `refused ${m.error} (${m.message})`, 'accepted');
+  if (!m.ok && !s.ok && m.error !== s.error) return violation(m.rule ?? 'TASK-2', now, what, `refused ${m.error}`, `refused ${s.error}`);
+  return undefined;
+}
+
+function compareOp(m: OpOutcome, s: OpOutcome, rule: string, what: string, now: Micros): FuzzViolation | undefined {
+  if (m.ok === s.ok && (m.ok || (!s.ok && m.error === s.error))) return undefined;
+  const show = (o: OpOutcome): string => (o.ok ? 'ok' : `refused ${o.error}`);
+  return violation(rule, now, what, show(m), show(s));
+}
+
+function compareModify(m: ModifyOutcome, s: ModifyOutcome, what: string, now: Micros): FuzzViolation | undefined {
+  if (m.ok && s.ok) return m.leaseUntilUs === s.leaseUntilUs ? undefined : violation('PULL-5', now, `${what}: new lease end (now + seconds)`, at(m.leaseUntilUs), at(s.leaseUntilUs));
+  if (!m.ok && !s.ok && m.error === s.error) return undefined;
+  const show = (o: ModifyOutcome): string => (o.ok ? `ok, lease until ${at(o.leaseUntilUs)}` : `refused ${o.error}`);
+  const rule = (!m.ok && m.error === 'LEASE_MISMATCH') || (!s.ok && s.error === 'LEASE_MISMATCH') ? 'PULL-3' : 'PULL-5';
+  return violation(rule, now, what, show(m), show(s));
+}
+
+function describeLease(o: LeaseOutcome): string {
+  return o.ok ? `${o.tasks.length} tasks` : `error ${o.error}`;
+}
+
+function expectArray(v: unknown, n: number, what: string): void {
+  if (!Array.isArray(v) || v.length !== n) throw new AdapterProtocolError(`${what} answered ${Array.isArray(v) ? `${v.length} results` : 'no list'} for ${n} tasks`);
+}

@@ -1,0 +1,63 @@
+/**
+ * What a side's own trace says about each task, by the harness's keys: the model's (to explain a
+ * difference: was the task already done, due, held?) and the queue under test's internal decisions
+ * (to merge into its observed trace). Ids are the side's own; its `add` events map them to keys.
+ */
+import type { TraceEvent } from '../sim/events.js';
+import type { Micros } from '../sim/time.js';
+import type { SideName, TaskBook } from './task-book.js';
+
+export type Phase = 'live' | 'succeeded' | 'exhausted' | 'deleted';
+
+/** A side's event with its task's key (undefined for events about no task, or an unknown one). */
+export interface KeyedEvent {
+  ev: TraceEvent;
+  key: number | undefined;
+}
+
+export class SideState {
+  readonly phase = new Map<number, Phase>();
+  /** The ETA of the task's next attempt (add, then each retry: PUSH-4, RETRY-4). */
+  readonly eta = new Map<number, Micros>();
+  /** Pull tasks: the end of the lease that holds it (0 when free). */
+  readonly leaseUntil = new Map<number, Micros>();
+  readonly leased = new Set<number>();
+  readonly paused = new Set<string>();
+  readonly events: KeyedEvent[] = [];
+  private readonly idToKey = new Map<number, number>();
+
+  constructor(private readonly side: SideName, private readonly book: TaskBook) {}
+
+  absorb(events: TraceEvent[]): void {
+    for (const ev of events) {
+      let key: number | undefined;
+      if ('id' in ev) {
+        if (ev.e === 'add') {
+          key = this.book.keyOf(this.side, ev.q, ev.name);
+          if (key !== undefined) this.idToKey.set(ev.id, key);
+        } else {
+          key = this.idToKey.get(ev.id);
+        }
+      }
+      this.events.push({ ev, key });
+      this.apply(ev, key);
+    }
+  }
+
+  private apply(ev: TraceEvent, key: number | undefined): void {
+    if (ev.e === 'pause') this.paused.add(ev.q);
+    if (ev.e === 'resume') this.paused.delete(ev.q);
+    if (key === undefined) return;
+    switch (ev.e) {
+      case 'add': this.phase.set(key, 'live'); this.eta.set(key, ev.eta); break;
+      case 'retry': this.eta.set(key, ev.eta); break;
+      case 'success': this.phase.set(key, 'succeeded'); break;
+      case 'exhaust': this.phase.set(key, 'exhausted'); break;
+      case 'delete': this.phase.set(key, 'deleted'); break;
+      case 'lease': this.leaseUntil.set(key, ev.until); this.leased.add(key); break;
+      case 'modify': this.leaseUntil.set(key, ev.until); break;
+      case 'expire': this.leaseUntil.set(key, 0); break;
+      default: break;
+    }
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * The trace of the queue under test, as the invariant suite reads it. Built from two sources:
+ *  - what the harness witnessed at the boundary (adds and refusals, every delivery with the headers
+ *    that actually arrived and the answer given, leases, modifies, deletes, pauses, outages): a
+ *    queue cannot misreport these;
+ *  - the queue's own decisions the boundary cannot see (retry with its ETA, success, exhaust, lease
+ *    expiry, rate changes, attempts that never reached the handler), from its `takeEvents`, or from
+ *    the model for queues that report none.
+ * Task ids in this trace are the harness's keys. A decision is placed right after the latest response
+ * of its task (it follows from that response); expiries come first at their instant, other decisions
+ * after the boundary events of their instant.
+ */
+import type { ResolvedConfig } from '../model/config.js';
+import type { EndEvent, TraceEvent } from '../sim/events.js';
+import type { Micros } from '../sim/time.js';
+import type { KeyedEvent } from './model-state.js';
+import type { Seen } from './side.js';
+import type { TaskEntry } from './task-book.js';
+
+interface Item {
+  t: Micros;
+  /** 0: expiries; 1: boundary; 2: the queue's other decisions at the same instant. */
+  group: 0 | 1 | 2;
+  seq: number;
+  ev: TraceEvent;
+  key?: number;
+  after?: TraceEvent[];
+}
+
+export class ObservedTrace {
+  private readonly items: Item[] = [];
+  private seq = 0;
+
+  constructor(private readonly config: ResolvedConfig, private readonly seed: number, private readonly epochUs: Micros) {}
+
+  private push(t: Micros, ev: TraceEvent, key?: number, group: 0 | 1 | 2 = 1): void {
+    this.items.push({ t, group, seq: this.seq++, ev, key });
+  }
+
+  add(t: Micros, e: TaskEntry): void {
+    const ev: TraceEvent = { t, e: 'add', id: e.key, q: e.q, name: e.names.sut ?? '', named: e.named, eta: Math.max(e.eta, t), size: e.size };
+    if (e.tag !== undefined) ev.tag = e.tag;
+    this.push(t, ev, e.key);
+  }
+
+  reject(t: Micros, q: string, name: string | undefined, reason: string, rule: string): void {
+    this.push(t, name === undefined ? { t, e: 'reject', q, reason, rule } : { t, e: 'reject', q, name, reason, rule });
+  }
+
+  delete(t: Micros, key: number, q: string): void {
+    this.push(t, { t, e: 'delete', id: key, q }, key);
+  }
+
+  pause(t: Micros, q: string, paused: boolean): void {
+    this.push(t, { t, e: paused ? 'pause' : 'resume', q });
+  }
+
+  outage(t: Micros, on: boolean): void {
+    this.push(t, { t, e: 'outage', on });
+  }
+
+  leaseCall(t: Micros, q: string, w: string, max: number, secs: number, tag: string | undefined, got: number): void {
+    const ev: TraceEvent = { t, e: 'lease-call', q, w, max, secs, got, result: 'ok' };
+    if (tag !== undefined) ev.tag = tag;
+    this.push(t, ev);
+  }
+
+  lease(t: Micros, key: number, q: string, w: string, until: Micros): void {
+    this.push(t, { t, e: 'lease', id: key, q, w, until, n: 0 }, key);
+  }
+
+  modify(t: Micros, key: number, q: string, until: Micros): void {
+    this.push(t, { t, e: 'modify', id: key, q, until }, key);
+  }
+
+  /** A delivery the handler saw, and the answer it gave (landing `latency` later). */
+  delivery(s: Seen, q: string): void {
+    if (s.key === undefined) return; // not attributable; the comparison reports it
+    this.push(s.t, { t: s.t, e: 'dispatch', id: s.key, q, n: 0, h: s.h }, s.key);
+    const a = s.answer;
+    const t = s.t + a.latencyUs;
+    this.push(t, { t, e: 'response', id: s.key, q, n: 0, status: a.status, out: a.outcome, lat: a.latencyUs }, s.key);
+  }
+
+  /** The whole trace: config, boundary and decisions merged, then `end`. */
+  build(decisions: KeyedEvent[], end: { t: Micros; reason: EndEvent['reason'] }): TraceEvent[] {
+    const items = this.items.slice();
+    const anchored: KeyedEvent[] = [];
+    let seq = this.seq;
+    for (let i = 0; i < decisions.length; i++) {
+      const d = decisions[i];
+      const ev = d.ev;
+      switch (ev.e) {
+        case 'retry':
+        case 'success':
+          if (d.key !== undefined) anchored.push(d);
+          break;
+        case 'exhaust':
+          if (d.key === undefined) break;
+          if (ev.rule === 'PULL-10') items.push({ t: ev.t, group: 2, seq: seq++, ev: { ...ev, id: d.key }, key: d.key });
+          else anchored.push(d);
+          break;
+        case 'expire':
+          if (d.key !== undefined) items.push({ t: ev.t, group: 0, seq: seq++, ev: { ...ev, id: d.key }, key: d.key });
+          break;
+        case 'rate':
+          items.push({ t: ev.t, group: 2, seq: seq++, ev });
+          break;
+        case 'dispatch':
+        case 'response':
+          // Only attempts that never reached the handler (INST-2): the rest the boundary saw itself.
+          if (d.key !== undefined && isNoInstance(decisions, i)) items.push({ t: ev.t, group: 2, seq: seq++, ev: { ...ev, id: d.key }, key: d.key });
+          break;
+        default:
+          break;
+      }
+    }
+    items.sort((a, b) => a.t - b.t || a.group - b.group || a.seq - b.seq);
+    attach(items, anchored);
+
+    const out: TraceEvent[] = [{ t: 0, e: 'config', seed: this.seed, epochUs: this.epochUs, config: this.config }];
+    const attempts = new Map<number, number>();
+    const leases = new Map<number, number>();
+    let last = 0;
+    const emit = (ev: TraceEvent): void => {
+      if (ev.e === 'dispatch') {
+        const n = (attempts.get(ev.id) ?? 0) + 1;
+        attempts.set(ev.id, n);
+        ev.n = n;
+      } else if (ev.e === 'response' || ev.e === 'success' || (ev.e === 'exhaust' && ev.rule !== 'PULL-10')) {
+        ev.n = attempts.get(ev.id) ?? 0;
+      } else if (ev.e === 'retry') {
+        ev.n = (attempts.get(ev.id) ?? 0) + 1;
+      } else if (ev.e === 'lease') {
+        const n = (leases.get(ev.id) ?? 0) + 1;
+        leases.set(ev.id, n);
+        ev.n = n;
+      }
+      last = Math.max(last, ev.t);
+      out.push(ev);
+    };
+    for (const it of items) {
+      emit({ ...it.ev } as TraceEvent);
+      if (it.after) for (const a of it.after) emit({ ...a } as TraceEvent);
+    }
+    const t = Math.max(last, end.t);
+    out.push({ t, e: 'end', reason: end.reason });
+    return out;
+  }
+}
+
+/** A side's dispatch/response pair whose response says `no-instance`. */
+function isNoInstance(all: KeyedEvent[], i: number): boolean {
+  const ev = all[i].ev;
+  if (ev.e === 'response') return ev.out === 'no-instance';
+  if (ev.e !== 'dispatch') return false;
+  // The response to a no-instance attempt comes at once, right after its dispatch.
+  for (let j = i + 1; j < all.length && j < i + 64; j++) {
+    const r = all[j].ev;
+    if (r.e === 'response' && r.id === ev.id && r.n === ev.n) return r.out === 'no-instance';
+  }
+  return false;
+}
+
+/** Puts each decision right after the latest response of its task at or before the decision's time. */
+function attach(items: Item[], anchored: KeyedEvent[]): void {
+  const responses = new Map<number, number[]>();
+  items.forEach((it, i) => {
+    if (it.ev.e === 'response' && it.key !== undefined) {
+      const list = responses.get(it.key) ?? [];
+      list.push(i);
+      responses.set(it.key, list);
+    }
+  });
+  const orphans: Item[] = [];
+  for (const d of anchored) {
+    const list = responses.get(d.key!) ?? [];
+    let target = -1;
+    for (const i of list) if (items[i].t <= d.ev.t) target = i;
+    const ev = { ...d.ev, id: d.key! } as TraceEvent;
+    if (target < 0) orphans.push({ t: d.ev.t, group: 2, seq: 0, ev, key: d.key });
+    else (items[target].after ??= []).push(ev);
+  }
+  if (orphans.length > 0) {
+    items.push(...orphans);
+    items.sort((a, b) => a.t - b.t || a.group - b.group || a.seq - b.seq);
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * The harness's own names for tasks. Each accepted add gets a key (1, 2, 3 …) shared by the model and
+ * the queue under test; each side may call the task something else (system-generated names differ,
+ * HDR-2), so the book maps every side's (queue, name) to the key.
+ */
+import type { QueueMode } from '../model/config.js';
+import type { Micros } from '../sim/time.js';
+
+export type SideName = 'model' | 'sut';
+
+export interface TaskEntry {
+  key: number;
+  q: string;
+  mode: QueueMode;
+  named: boolean;
+  names: { model?: string; sut?: string };
+  /** The ETA asked at add (PUSH-4), µs since the run's zero. */
+  eta: Micros;
+  addedAt: Micros;
+  tag?: string;
+  size: number;
+}
+
+export class TaskBook {
+  readonly tasks: TaskEntry[] = [];
+  private readonly byName = { model: new Map<string, number>(), sut: new Map<string, number>() };
+
+  add(entry: Omit<TaskEntry, 'key'>): TaskEntry {
+    const e: TaskEntry = { ...entry, key: this.tasks.length + 1 };
+    this.tasks.push(e);
+    for (const side of ['model', 'sut'] as const) {
+      const n = e.names[side];
+      if (n !== undefined) this.byName[side].set(slot(e.q, n), e.key);
+    }
+    return e;
+  }
+
+  get(key: number): TaskEntry | undefined {
+    return this.tasks[key - 1];
+  }
+
+  /** The key of a side's task; a named task may be re-added after its tombstone, so the latest wins. */
+  keyOf(side: SideName, q: string, name: string): number | undefined {
+    return this.byName[side].get(slot(q, name));
+  }
+
+  /** By name alone, when the queue header is wrong: unique across queues or nothing. */
+  keyByNameOnly(side: SideName, name: string): number | undefined {
+    let found: number | undefined;
+    for (const e of this.tasks) {
+      if (e.names[side] !== name) continue;
+      if (found !== undefined && this.tasks[found - 1].q !== e.q) return undefined;
+      found = e.key;
+    }
+    return found;
+  }
+
+  label(key: number | undefined): string {
+    const e = key === undefined ? undefined : this.get(key);
+    return e ? `${e.q}/${e.names.model ?? e.names.sut ?? `#${e.key}`}` : 'unknown task';
+  }
+}
+
+function slot(q: string, name: string): string {
+  return `${q}\u0000${name}`;
+}

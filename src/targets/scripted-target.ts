@@ -1,0 +1,33 @@
+/**
+ * ScriptedTarget: answers chosen deliveries itself and passes the rest on (a decorator, like an
+ * undici interceptor). Conformance cases use it to inject the failures that put a retried delivery's
+ * headers in front of the real handler (HDR-3/4/6/7) without asking the handler to fail.
+ */
+import type { Delivery } from '../model/types.js';
+import type { DeliverOptions, Target, TargetResponse } from './types.js';
+
+/** Returns the scripted answer for a delivery, or undefined to send it to the inner target. */
+export type Script = (d: Delivery) => TargetResponse | undefined;
+
+export class ScriptedTarget implements Target {
+  readonly description: string;
+
+  constructor(private readonly inner: Target | null, private readonly script: Script) {
+    this.description = inner ? `${inner.description} (scripted)` : 'scripted';
+  }
+
+  async deliver(d: Delivery, opts: DeliverOptions): Promise<TargetResponse> {
+    const scripted = this.script(d);
+    if (scripted) return scripted;
+    if (!this.inner) return { status: 0, outcome: 'net', latencyUs: 1, detail: 'no script for this delivery' };
+    return this.inner.deliver(d, opts);
+  }
+
+  /** The inner target is the caller's to close. */
+  async close(): Promise<void> {}
+}
+
+/** A scripted answer: a status as if a handler had sent it, arriving after `latencyUs` of virtual time. */
+export function scriptedStatus(status: number, latencyUs = 1_000): TargetResponse {
+  return { status, outcome: status >= 200 && status <= 299 ? 'ok' : 'error', latencyUs, detail: 'injected by the harness' };
+}

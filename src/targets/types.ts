@@ -1,0 +1,44 @@
+/**
+ * The target contract (DESIGN: contracts at the edges): something that receives one delivery and
+ * answers a status. Like undici's Dispatcher, one small interface with interchangeable
+ * implementations: a real URL (HttpTarget), an in-process function (FunctionTarget), and
+ * decorators that script or record deliveries (ScriptedTarget, RecordingTarget).
+ */
+import type { Delivery } from '../model/types.js';
+import type { Outcome } from '../sim/events.js';
+
+/** What a target can report; `no-instance` belongs to the model's instances (INST-2), never to a target. */
+export type TargetOutcome = Exclude<Outcome, 'no-instance'>;
+
+export interface TargetResponse {
+  /** The HTTP status; 0 when there was none (net, deadline). */
+  status: number;
+  /** `ok` 2xx, `error` any other status (3xx included, PUSH-6), `net` no HTTP answer, `deadline` too slow. */
+  outcome: TargetOutcome;
+  /** Time from sending to the end of the response, in µs (real for HTTP, virtual for functions). */
+  latencyUs: number;
+  /** Why, when it is not a plain status: 'ECONNREFUSED', 'timed out after 30s', 'not HTTP', … */
+  detail?: string;
+  /** Response body bytes read (and discarded, HANDLER-5); reading stops at a cap. */
+  bodyBytes?: number;
+  /** Set when no connection could be made at all (refused, no such host): the CLI's exit 3. */
+  unreachable?: boolean;
+}
+
+export interface DeliverOptions {
+  /** The request deadline: real milliseconds for HTTP, virtual for FunctionTarget (DEADLINE-1/2). */
+  timeoutMs: number;
+}
+
+export interface Target {
+  /** Shown in reports: the URL, or `function <name>`. */
+  readonly description: string;
+  /** Never throws for anything the handler does: failures are outcomes. */
+  deliver(d: Delivery, opts: DeliverOptions): Promise<TargetResponse>;
+  close(): Promise<void>;
+}
+
+/** HANDLER-1/2 and PUSH-6: only 2xx is success. */
+export function outcomeOfStatus(status: number): 'ok' | 'error' {
+  return status >= 200 && status <= 299 ? 'ok' : 'error';
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { DELETED, PAGE_SIZE, SUCCEEDED, TaskTable, WAITING } from '../../src/invariants/task-table.js';
+import { decimalValue, epochMicrosOf, isDecimalOf } from '../../src/invariants/format.js';
+
+describe('TaskTable', () => {
+  it('frees a page once all its tasks finished and no later add can land in it, keeping phases', () => {
+    const table = new TaskTable();
+    const col = table.column((n) => new Float64Array(n));
+    // Page 0 holds ids 0…PAGE_SIZE−1; fill all but its last id.
+    for (let id = 1; id < PAGE_SIZE - 1; id++) {
+      table.add(id);
+      col.set(id, id * 2);
+    }
+    for (let id = 1; id < PAGE_SIZE - 1; id++) table.finish(id, SUCCEEDED);
+    expect(col.held()).toBe(1); // all finished, but id PAGE_SIZE−1 may still be added here
+    table.add(PAGE_SIZE); // ids only grow: page 0 is closed now, and freed
+    expect(col.held()).toBe(0);
+    col.set(PAGE_SIZE, 7);
+    expect(col.get(PAGE_SIZE)).toBe(7);
+    expect(col.get(5)).toBe(0);
+    expect(table.phase(5)).toBe(SUCCEEDED);
+    expect(table.phase(PAGE_SIZE)).toBe(WAITING);
+    table.finish(PAGE_SIZE, DELETED);
+    expect(col.held()).toBe(1); // page 1 may still receive adds
+  });
+
+  it('keeps a page while one of its tasks is live', () => {
+    const table = new TaskTable();
+    const col = table.column((n) => new Uint32Array(n));
+    for (let id = 1; id <= PAGE_SIZE + 1; id++) {
+      table.add(id);
+      col.set(id, 1);
+    }
+    for (let id = 2; id <= PAGE_SIZE + 1; id++) table.finish(id, SUCCEEDED);
+    expect(col.get(1)).toBe(1);
+    table.finish(1, DELETED);
+    expect(col.get(1)).toBe(0);
+  });
+});
+
+describe('header readers', () => {
+  it('reads canonical decimals only', () => {
+    expect(isDecimalOf('0', 0)).toBe(true);
+    expect(isDecimalOf('12', 12)).toBe(true);
+    expect(isDecimalOf('012', 12)).toBe(false);
+    expect(isDecimalOf('1.0', 1)).toBe(false);
+    expect(isDecimalOf(3, 3)).toBe(false);
+    expect(decimalValue('-1')).toBe(-1);
+    expect(decimalValue('')).toBe(-1);
+  });
+
+  it('reads HDR-5 ETAs as exact microseconds', () => {
+    expect(epochMicrosOf('1767225600.000001')).toBe(1_767_225_600_000_001);
+    expect(epochMicrosOf('1767225600.5')).toBeNaN();
+    expect(epochMicrosOf('.000000')).toBeNaN();
+    expect(epochMicrosOf('17672256x0.000000')).toBeNaN();
+  });
+});
