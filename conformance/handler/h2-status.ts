@@ -1,7 +1,7 @@
 /** §2 The handler contract: success (HANDLER-1/5), retries (HANDLER-2), 503 (HANDLER-3), duplicates (HANDLER-4). */
 import type { HandlerCase } from '../../src/conform/case.js';
 import { backoffFacts, sentHeaderFacts } from '../../src/conform/header-facts.js';
-import { allAccepted, consequence, describe, fail, handlerExchanges, is2xx, pass, warn } from '../../src/conform/verdict.js';
+import { allAccepted, consequence, describe, fail, failureRules, handlerExchanges, is2xx, pass, warn } from '../../src/conform/verdict.js';
 import { scriptedStatus } from '../../src/targets/scripted-target.js';
 import { US_PER_S, formatDuration } from '../../src/sim/time.js';
 import { ONE_ATTEMPT } from './helpers.js';
@@ -16,7 +16,7 @@ export const validTask: HandlerCase = {
     const run = await ctx.drive({ tasks: [{ name: ctx.taskName(), payload: '{"tasksim":"H-2.1"}' }], queue: ONE_ATTEMPT });
     const v = allAccepted(run, 'a 2xx status; the body may be anything (it is discarded)');
     const r = handlerExchanges(run)[0]?.response;
-    if (v.status === 'pass' && r?.bodyBytes) v.actual += ` (${r.bodyBytes} body bytes, discarded)`;
+    if (v.status === 'pass' && r?.bodyBytes && !r.detail) v.actual += ` (${r.bodyBytes} body bytes, discarded)`;
     return v;
   },
 };
@@ -48,12 +48,14 @@ export const retryCycle: HandlerCase = {
     const ok = real.find((x) => is2xx(x.response));
     const warp = `${formatDuration(run.virtualUs)} of virtual time in ${Math.round(run.realMs)}ms real; backoff ${backoff.delays.join(', ')}`;
     if (!ok) {
-      const last = real[real.length - 1]?.response;
+      const first = real[0];
+      if (!first) return fail(expected, `harness error (please report): nothing reached the handler (${run.end})`);
+      const last = real[real.length - 1];
+      const more = real.length > 1 ? `; ${real.length - 1} more retries refused too (last: ${headers.lines[real.length - 1]} → ${describe(last.response)})` : '';
       return fail(
         expected,
-        `no retried delivery was accepted: ${real.map((x, i) => `${headers.lines[i]} → ${describe(x.response)}`).join('; ')}` +
-          (last ? `; ${consequence(last)}` : ''),
-        ['HDR-3', 'HANDLER-2'],
+        `${headers.lines[0]} → ${describe(first.response)}${more}; ${consequence(last.response)}`,
+        failureRules(first.response, ['HDR-3', 'HANDLER-2']),
       );
     }
     const accepted = headers.lines[real.indexOf(ok)];
@@ -105,11 +107,19 @@ export const duplicateDelivery: HandlerCase = {
     const dup = real.find((x) => x.delivery.duplicate);
     const expected = 'a 2xx to the first delivery and again to its duplicate (same TaskName)';
     if (!first || !is2xx(first.response)) {
-      return fail(expected, `the first delivery was not accepted (${first ? describe(first.response) : 'nothing delivered'}), so no duplicate was sent`, ['HANDLER-1']);
+      return fail(
+        expected,
+        `the first delivery was not accepted (${first ? describe(first.response) : 'nothing delivered'}), so no duplicate was sent`,
+        first ? failureRules(first.response, ['HANDLER-1']) : ['HANDLER-1'],
+      );
     }
     if (!dup) return fail(expected, 'harness error (please report): the engine sent no duplicate');
     if (!is2xx(dup.response)) {
-      return fail(expected, `first: ${describe(first.response)}; duplicate: ${describe(dup.response)} — a task that already succeeded must be accepted again (idempotent by TaskName)`);
+      return fail(
+        expected,
+        `first: ${describe(first.response)}; duplicate: ${describe(dup.response)} — a task that already succeeded must be accepted again (idempotent by TaskName)`,
+        failureRules(dup.response),
+      );
     }
     return pass(expected, `first: ${describe(first.response)}; duplicate: ${describe(dup.response)}`);
   },

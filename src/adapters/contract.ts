@@ -105,10 +105,11 @@ export type ModifyOutcome = { ok: true; leaseUntilUs: Micros } | { ok: false; er
 export type OpOutcome = { ok: true } | { ok: false; error: 'NOT_FOUND' | 'INVALID'; message?: string };
 
 /**
- * A queue under test. Every call returns only after the queue has dispatched every push task due
- * at its current instant and the handler has answered (so a step's deliveries are complete when
- * the call returns). Domain refusals are results (`ok: false`), never exceptions; exceptions mean
- * the adapter itself failed (AdapterUnreachable, AdapterProtocolError).
+ * A queue under test. Only `advance` delivers: the other calls change the queue at its current
+ * instant, and the deliveries they make due go out in the next `advance` (the harness calls
+ * `advance(0)` after each of them), which returns once every delivery due up to the new instant has
+ * been made and answered. Domain refusals are results (`ok: false`), never exceptions; exceptions
+ * mean the adapter itself failed (AdapterUnreachable, AdapterProtocolError).
  */
 export interface QueueUnderTest {
   readonly name: string;
@@ -123,7 +124,7 @@ export interface QueueUnderTest {
   leaseTasks(queue: string, spec: LeaseSpec): Promise<LeaseOutcome>;
   /** PULL-5: `heldUntilUs` is the lease end the caller was given; seconds 0 releases the task. */
   modifyLease(queue: string, name: string, heldUntilUs: Micros, seconds: number): Promise<ModifyOutcome>;
-  /** controlsClock: moves the clock `ms` forward, delivering everything due on the way. */
+  /** Moves the clock `ms` forward (0: stays), delivering everything due on the way (controlsClock). */
   advance(ms: number): Promise<void>;
   /** outages: starts or ends an outage now. */
   setOutage(on: boolean): Promise<void>;

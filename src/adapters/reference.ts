@@ -50,7 +50,6 @@ export class ReferenceQueue implements QueueUnderTest {
       service: this.serviceModel(),
       sinks: [{ onEvent: (ev) => this.observe(ev) }],
     });
-    await this.settle();
   }
 
   /** The clock, µs since the run's zero. */
@@ -109,7 +108,6 @@ export class ReferenceQueue implements QueueUnderTest {
     } catch (err) {
       return tasks.map(() => refusal(err));
     }
-    await this.settle();
     return results.map((r): AddOutcome =>
       r.ok ? { ok: true, name: r.name! } : { ok: false, error: addErrorKind(r.rule, r.error), rule: r.rule, message: r.error },
     );
@@ -137,7 +135,6 @@ export class ReferenceQueue implements QueueUnderTest {
     } catch (err) {
       out = { ok: false, error: errorCode(err), message: (err as Error).message };
     }
-    await this.settle();
     return out;
   }
 
@@ -148,7 +145,6 @@ export class ReferenceQueue implements QueueUnderTest {
     } catch (err) {
       out = { ok: false, error: modifyErrorKind(err), message: (err as Error).message };
     }
-    await this.settle();
     return out;
   }
 
@@ -158,7 +154,6 @@ export class ReferenceQueue implements QueueUnderTest {
 
   async setOutage(on: boolean): Promise<void> {
     this.engine.setOutage(on);
-    await this.settle();
   }
 
   async takeEvents(): Promise<TraceEvent[]> {
@@ -184,13 +179,7 @@ export class ReferenceQueue implements QueueUnderTest {
     } catch (err) {
       out = { ok: false, error: errorCode(err) === 'NOT_FOUND' ? 'NOT_FOUND' : 'INVALID', message: (err as Error).message };
     }
-    await this.settle();
     return out;
-  }
-
-  /** Delivers what is due at the current instant. */
-  protected settle(): Promise<void> {
-    return this.driveTo(this.engine.now);
   }
 
   /** Runs the engine to `t`, handing each delivery to the handler and its answer back to the engine. */

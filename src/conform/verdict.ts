@@ -33,6 +33,16 @@ export function consequence(r: TargetResponse): string {
   return 'the queue retries the task (HANDLER-2)';
 }
 
+/**
+ * The rules a failed answer breaks: a status the handler chose breaks the case's own rules; no answer
+ * at all is a connection failure (HANDLER-2) or a missed deadline (DEADLINE-2), whatever was sent.
+ */
+export function failureRules(r: TargetResponse, statusRules?: string[]): string[] | undefined {
+  if (r.outcome === 'net') return ['HANDLER-2'];
+  if (r.outcome === 'deadline') return ['DEADLINE-2'];
+  return statusRules;
+}
+
 /** The handler's own deliveries in a driven run (injected ones left out). */
 export function handlerExchanges(run: DriveResult): DriveResult['exchanges'] {
   return run.exchanges.filter((x) => !x.injected);
@@ -51,5 +61,5 @@ export function allAccepted(run: DriveResult, expected: string, rules?: string[]
     return pass(expected, real.length === 1 ? describe(r) : `${real.length} deliveries, all 2xx (last: ${describe(r)})`);
   }
   const which = real.length > 1 ? `delivery ${real.indexOf(bad) + 1} of ${real.length} (attempt ${bad.delivery.attempt}): ` : '';
-  return fail(expected, `${which}${describe(bad.response)}; ${consequence(bad.response)}`, rules);
+  return fail(expected, `${which}${describe(bad.response)}; ${consequence(bad.response)}`, failureRules(bad.response, rules));
 }

@@ -81,7 +81,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   const prop = fc.asyncProperty(
     configArb,
     fc.nat(),
-    fc.commands(commandArbs({ outages: caps.outages, realTime }), { maxCommands, ...(replay ? { replayPath: replay.replayPath } : {}) }),
+    fc.commands(commandArbs({ outages: caps.outages, realTime }), { maxCommands, size: 'max', ...(replay ? { replayPath: replay.replayPath } : {}) }),
     async (config, runSeed, cmds) => {
       if (fatal) throw fatal; // the adapter is gone: fail fast through the rest of the shrinking
       const run = new Lockstep({ config, seed: runSeed, sut: opts.queue, caps });

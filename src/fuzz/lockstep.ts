@@ -60,6 +60,8 @@ export class Lockstep {
   private readonly model: Side;
   private readonly sut: Side;
   private readonly modelState: SideState;
+  /** The queue's own decisions, when it reports them (Capabilities.events). */
+  private readonly sutState: SideState;
   private readonly trace: ObservedTrace;
 
   constructor(opts: LockstepOptions) {
@@ -79,6 +81,7 @@ export class Lockstep {
     this.model = new Side('model', this.modelQueue, this.book, ctx);
     this.sut = new Side('sut', opts.sut, this.book, ctx);
     this.modelState = new SideState('model', this.book);
+    this.sutState = new SideState('sut', this.book);
     this.trace = new ObservedTrace(opts.config, opts.seed, this.epochUs);
   }
 
@@ -184,7 +187,7 @@ export class Lockstep {
     await this.modelQueue.advance(ms);
     await this.sut.queue.advance(ms);
     this.now += Math.round(ms * US_PER_MS);
-    await this.endStep();
+    await this.endStep(false);
   }
 
   async setOutage(on: boolean): Promise<boolean> {
@@ -207,7 +210,7 @@ export class Lockstep {
     const target = Math.max(idle.atUs, this.now);
     if (target > this.now) await this.sut.queue.advance((target - this.now) / US_PER_MS);
     this.now = target;
-    await this.endStep();
+    await this.endStep(false);
     const found = await this.invariants(idle.idle ? 'idle' : 'time-limit');
     if (found.length > 0) throw new FuzzFailure(found);
   }
@@ -218,15 +221,25 @@ export class Lockstep {
 
   // ---- comparing -------------------------------------------------------------------------------
 
-  /** Compares the deliveries of the step just made, and records the queue's in its trace. */
-  private async endStep(): Promise<void> {
+  /**
+   * Lets both sides deliver what the step made due (advance(0)), compares the deliveries, and records
+   * the queue's in its trace.
+   */
+  private async endStep(deliver = true): Promise<void> {
+    if (deliver) {
+      await this.modelQueue.advance(0);
+      await this.sut.queue.advance(0);
+    }
     const expected = this.model.step();
     const actual = this.sut.step();
     for (const s of actual) if (s.key !== undefined) this.trace.delivery(s, this.book.get(s.key)!.q);
     const v = diffDeliveries(expected, actual, {
       book: this.book, model: this.modelState, modelLog: this.model.log, config: this.config, epochUs: this.epochUs,
     });
-    this.modelState.absorb(this.modelQueue.takeEventsNow());
+    const step = this.trace.currentStep;
+    this.modelState.absorb(this.modelQueue.takeEventsNow(), step);
+    if (this.caps.events) this.sutState.absorb(await this.sut.queue.takeEvents(), step);
+    this.trace.closeStep(this.now);
     if (v) await this.fail(v);
   }
 
@@ -280,14 +293,7 @@ export class Lockstep {
   }
 
   private async invariants(reason: 'idle' | 'time-limit' | 'stopped'): Promise<FuzzViolation[]> {
-    let decisions: KeyedEvent[];
-    if (this.caps.events) {
-      const st = new SideState('sut', this.book);
-      st.absorb(await this.sut.queue.takeEvents());
-      decisions = st.events;
-    } else {
-      decisions = this.modelState.events;
-    }
+    const decisions: KeyedEvent[] = this.caps.events ? this.sutState.events : this.modelState.events;
     const events = this.trace.build(decisions, { t: this.now, reason });
     const results = await checkTrace(events);
     const out: FuzzViolation[] = [];

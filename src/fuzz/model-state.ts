@@ -13,6 +13,8 @@ export type Phase = 'live' | 'succeeded' | 'exhausted' | 'deleted';
 export interface KeyedEvent {
   ev: TraceEvent;
   key: number | undefined;
+  /** The harness step during which the side reported it. */
+  step: number;
 }
 
 export class SideState {
@@ -28,7 +30,7 @@ export class SideState {
 
   constructor(private readonly side: SideName, private readonly book: TaskBook) {}
 
-  absorb(events: TraceEvent[]): void {
+  absorb(events: TraceEvent[], step: number): void {
     for (const ev of events) {
       let key: number | undefined;
       if ('id' in ev) {
@@ -39,7 +41,7 @@ export class SideState {
           key = this.idToKey.get(ev.id);
         }
       }
-      this.events.push({ ev, key });
+      this.events.push({ ev, key, step });
       this.apply(ev, key);
     }
   }

@@ -6,9 +6,13 @@
  *  - the queue's own decisions the boundary cannot see (retry with its ETA, success, exhaust, lease
  *    expiry, rate changes, attempts that never reached the handler), from its `takeEvents`, or from
  *    the model for queues that report none.
- * Task ids in this trace are the harness's keys. A decision is placed right after the latest response
- * of its task (it follows from that response); expiries come first at their instant, other decisions
- * after the boundary events of their instant.
+ * Task ids in this trace are the harness's keys.
+ *
+ * Order. The run is a series of steps: an operation at the step's instant, then an advance that
+ * delivers. Events sort by (time, step, operation before advance, sequence): an operation at t comes
+ * after everything an earlier step's advance did at t and before what its own advance does. A
+ * response lands in the first step whose advance reached its time. A decision follows the latest
+ * response of its task (it is made from that response).
  */
 import type { ResolvedConfig } from '../model/config.js';
 import type { EndEvent, TraceEvent } from '../sim/events.js';
@@ -19,103 +23,123 @@ import type { TaskEntry } from './task-book.js';
 
 interface Item {
   t: Micros;
-  /** 0: expiries; 1: boundary; 2: the queue's other decisions at the same instant. */
-  group: 0 | 1 | 2;
+  /** The step; responses get theirs at build time. */
+  k: number;
+  /** 0: the step's operation; 1: its advance (expiries first: group 0). */
+  sub: 0 | 1;
+  group: 0 | 1;
   seq: number;
   ev: TraceEvent;
   key?: number;
   after?: TraceEvent[];
 }
 
+const order = (a: Item, b: Item): number => a.t - b.t || a.k - b.k || a.sub - b.sub || a.group - b.group || a.seq - b.seq;
+
 export class ObservedTrace {
   private readonly items: Item[] = [];
   private seq = 0;
+  private step = 0;
+  /** The instant each step's advance reached. */
+  private readonly stepEnds: Micros[] = [];
 
   constructor(private readonly config: ResolvedConfig, private readonly seed: number, private readonly epochUs: Micros) {}
 
-  private push(t: Micros, ev: TraceEvent, key?: number, group: 0 | 1 | 2 = 1): void {
-    this.items.push({ t, group, seq: this.seq++, ev, key });
+  /** The current step's advance reached `t`; what follows belongs to the next step. */
+  closeStep(t: Micros): void {
+    this.stepEnds[this.step++] = t;
+  }
+
+  get currentStep(): number {
+    return this.step;
+  }
+
+  private op(t: Micros, ev: TraceEvent, key?: number): void {
+    this.items.push({ t, k: this.step, sub: 0, group: 1, seq: this.seq++, ev, key });
   }
 
   add(t: Micros, e: TaskEntry): void {
     const ev: TraceEvent = { t, e: 'add', id: e.key, q: e.q, name: e.names.sut ?? '', named: e.named, eta: Math.max(e.eta, t), size: e.size };
     if (e.tag !== undefined) ev.tag = e.tag;
-    this.push(t, ev, e.key);
+    this.op(t, ev, e.key);
   }
 
   reject(t: Micros, q: string, name: string | undefined, reason: string, rule: string): void {
-    this.push(t, name === undefined ? { t, e: 'reject', q, reason, rule } : { t, e: 'reject', q, name, reason, rule });
+    this.op(t, name === undefined ? { t, e: 'reject', q, reason, rule } : { t, e: 'reject', q, name, reason, rule });
   }
 
   delete(t: Micros, key: number, q: string): void {
-    this.push(t, { t, e: 'delete', id: key, q }, key);
+    this.op(t, { t, e: 'delete', id: key, q }, key);
   }
 
   pause(t: Micros, q: string, paused: boolean): void {
-    this.push(t, { t, e: paused ? 'pause' : 'resume', q });
+    this.op(t, { t, e: paused ? 'pause' : 'resume', q });
   }
 
   outage(t: Micros, on: boolean): void {
-    this.push(t, { t, e: 'outage', on });
+    this.op(t, { t, e: 'outage', on });
   }
 
   leaseCall(t: Micros, q: string, w: string, max: number, secs: number, tag: string | undefined, got: number): void {
     const ev: TraceEvent = { t, e: 'lease-call', q, w, max, secs, got, result: 'ok' };
     if (tag !== undefined) ev.tag = tag;
-    this.push(t, ev);
+    this.op(t, ev);
   }
 
   lease(t: Micros, key: number, q: string, w: string, until: Micros): void {
-    this.push(t, { t, e: 'lease', id: key, q, w, until, n: 0 }, key);
+    this.op(t, { t, e: 'lease', id: key, q, w, until, n: 0 }, key);
   }
 
   modify(t: Micros, key: number, q: string, until: Micros): void {
-    this.push(t, { t, e: 'modify', id: key, q, until }, key);
+    this.op(t, { t, e: 'modify', id: key, q, until }, key);
   }
 
-  /** A delivery the handler saw, and the answer it gave (landing `latency` later). */
+  /** A delivery the handler saw in this step's advance, and the answer it gave (landing `latency` later). */
   delivery(s: Seen, q: string): void {
     if (s.key === undefined) return; // not attributable; the comparison reports it
-    this.push(s.t, { t: s.t, e: 'dispatch', id: s.key, q, n: 0, h: s.h }, s.key);
+    this.items.push({ t: s.t, k: this.step, sub: 1, group: 1, seq: this.seq++, ev: { t: s.t, e: 'dispatch', id: s.key, q, n: 0, h: s.h }, key: s.key });
     const a = s.answer;
     const t = s.t + a.latencyUs;
-    this.push(t, { t, e: 'response', id: s.key, q, n: 0, status: a.status, out: a.outcome, lat: a.latencyUs }, s.key);
+    const ev: TraceEvent = { t, e: 'response', id: s.key, q, n: 0, status: a.status, out: a.outcome, lat: a.latencyUs };
+    this.items.push({ t, k: -1, sub: 1, group: 1, seq: this.seq++, ev, key: s.key });
   }
 
   /** The whole trace: config, boundary and decisions merged, then `end`. */
   build(decisions: KeyedEvent[], end: { t: Micros; reason: EndEvent['reason'] }): TraceEvent[] {
-    const items = this.items.slice();
+    const items = this.items.map((it) => (it.k < 0 ? { ...it, k: this.stepOf(it.t) } : { ...it }));
     const anchored: KeyedEvent[] = [];
-    let seq = this.seq;
+    const free = (d: KeyedEvent, group: 0 | 1, ev: TraceEvent): void => {
+      items.push({ t: ev.t, k: d.step, sub: 1, group, seq: this.seq + items.length, ev, key: d.key });
+    };
     for (let i = 0; i < decisions.length; i++) {
       const d = decisions[i];
       const ev = d.ev;
+      if (d.key === undefined) {
+        if (ev.e === 'rate') free(d, 1, ev);
+        continue;
+      }
       switch (ev.e) {
         case 'retry':
         case 'success':
-          if (d.key !== undefined) anchored.push(d);
+          anchored.push(d);
           break;
         case 'exhaust':
-          if (d.key === undefined) break;
-          if (ev.rule === 'PULL-10') items.push({ t: ev.t, group: 2, seq: seq++, ev: { ...ev, id: d.key }, key: d.key });
+          if (ev.rule === 'PULL-10') free(d, 1, { ...ev, id: d.key });
           else anchored.push(d);
           break;
         case 'expire':
-          if (d.key !== undefined) items.push({ t: ev.t, group: 0, seq: seq++, ev: { ...ev, id: d.key }, key: d.key });
-          break;
-        case 'rate':
-          items.push({ t: ev.t, group: 2, seq: seq++, ev });
+          free(d, 0, { ...ev, id: d.key });
           break;
         case 'dispatch':
         case 'response':
-          // Only attempts that never reached the handler (INST-2): the rest the boundary saw itself.
-          if (d.key !== undefined && isNoInstance(decisions, i)) items.push({ t: ev.t, group: 2, seq: seq++, ev: { ...ev, id: d.key }, key: d.key });
+          // Only attempts that never reached the handler (INST-2): the boundary saw the rest itself.
+          if (isNoInstance(decisions, i)) free(d, 1, { ...ev, id: d.key });
           break;
         default:
           break;
       }
     }
-    items.sort((a, b) => a.t - b.t || a.group - b.group || a.seq - b.seq);
+    items.sort(order);
     attach(items, anchored);
 
     const out: TraceEvent[] = [{ t: 0, e: 'config', seed: this.seed, epochUs: this.epochUs, config: this.config }];
@@ -143,9 +167,21 @@ export class ObservedTrace {
       emit({ ...it.ev } as TraceEvent);
       if (it.after) for (const a of it.after) emit({ ...a } as TraceEvent);
     }
-    const t = Math.max(last, end.t);
-    out.push({ t, e: 'end', reason: end.reason });
+    out.push({ t: Math.max(last, end.t), e: 'end', reason: end.reason });
     return out;
+  }
+
+  /** The first step whose advance reached `t` (after the last step when none has yet). */
+  private stepOf(t: Micros): number {
+    const ends = this.stepEnds;
+    let lo = 0;
+    let hi = ends.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ends[mid] >= t) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
   }
 }
 
@@ -178,11 +214,11 @@ function attach(items: Item[], anchored: KeyedEvent[]): void {
     let target = -1;
     for (const i of list) if (items[i].t <= d.ev.t) target = i;
     const ev = { ...d.ev, id: d.key! } as TraceEvent;
-    if (target < 0) orphans.push({ t: d.ev.t, group: 2, seq: 0, ev, key: d.key });
+    if (target < 0) orphans.push({ t: d.ev.t, k: d.step, sub: 1, group: 1, seq: 0, ev, key: d.key });
     else (items[target].after ??= []).push(ev);
   }
   if (orphans.length > 0) {
     items.push(...orphans);
-    items.sort((a, b) => a.t - b.t || a.group - b.group || a.seq - b.seq);
+    items.sort(order);
   }
 }

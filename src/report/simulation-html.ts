@@ -18,7 +18,7 @@ import {
 } from './html.js';
 import type { InvariantResult, SimulationReport } from './report-json.js';
 import { latencyCdfChart, loadChart, overallDepthChart, queueCharts, throughputChart, type Chart } from './simulation-charts.js';
-import type { PeriodSummary, QueueSummary, SimulationSummary } from './summary.js';
+import { isIdleQueue, type PeriodSummary, type QueueSummary, type SimulationSummary } from './summary.js';
 
 const STATUS_TONE: Record<InvariantResult['status'], Tone> = { pass: 'pass', fail: 'fail', skip: 'skip' };
 
@@ -66,7 +66,7 @@ function headlineStats(r: SimulationReport): Stat[] {
 }
 
 function queueTable(s: SimulationSummary): Content {
-  const rows: Content[][] = s.queues.map((q) => [
+  const rows: Content[][] = s.queues.filter((q) => !isIdleQueue(q)).map((q) => [
     html`<a href="#queue-${q.name}">${q.name}</a><div class="sub">${queueConfigShort(q)}</div>`,
     formatCount(q.counts.added),
     formatCount(q.mode === 'pull' ? (q.pull?.leases ?? 0) : q.counts.dispatched),
@@ -230,15 +230,20 @@ export function renderSimulationHtml(r: SimulationReport): string {
   const s = r.summary;
   const overallCharts: Chart[] = [throughputChart(s), loadChart(s), overallDepthChart(s)];
   overallCharts.push(latencyCdfChart('overall-latency', 'Completion latency — all queues', s.overall.latency, 'add-to-completion latency'));
+  const active = s.queues.filter((q) => !isIdleQueue(q));
+  const idle = s.queues.filter(isIdleQueue).map((q) => q.name);
   const sections: PageSection[] = [
     {
       id: 'summary',
       title: 'Summary',
-      lead: `${formatCount(s.events)} trace events · ${s.queues.length} queue${s.queues.length === 1 ? '' : 's'} · outages: ${periodText(s.overall.outages)}`,
+      lead:
+        `${formatCount(s.events)} trace events · ${active.length} active queue${active.length === 1 ? '' : 's'}` +
+        (idle.length ? ` (idle, not shown: ${idle.join(', ')})` : '') +
+        ` · outages: ${periodText(s.overall.outages)}`,
       body: [statTiles(headlineStats(r)), queueTable(s), charts(overallCharts)],
     },
     { id: 'invariants', title: 'Invariants', lead: 'SPEC §9, checked over the whole trace.', body: invariantsTable(r.invariants) },
-    ...s.queues.map((q) => queueSection(q, s)),
+    ...active.map((q) => queueSection(q, s)),
     {
       id: 'about',
       title: 'About this report',

@@ -1,7 +1,7 @@
 /** The simulation report as Markdown (report.md): the numbers of the HTML page, without charts. */
 import { formatCount, formatMicros, formatRate } from './format.js';
 import type { InvariantResult, SimulationReport } from './report-json.js';
-import type { PeriodSummary, QueueSummary } from './summary.js';
+import { isIdleQueue, type PeriodSummary, type QueueSummary } from './summary.js';
 
 /** A table cell: pipes and line breaks would break the row. */
 function cell(text: string): string {
@@ -61,6 +61,8 @@ function queueBlock(q: QueueSummary): string {
 export function renderSimulationMarkdown(r: SimulationReport): string {
   const s = r.summary;
   const o = s.overall;
+  const active = s.queues.filter((q) => !isIdleQueue(q));
+  const idle = s.queues.filter(isIdleQueue).map((q) => `\`${q.name}\``);
   const out = [
     `# Simulation: ${r.scenario}`,
     '',
@@ -69,13 +71,14 @@ export function renderSimulationMarkdown(r: SimulationReport): string {
     `- Profile: ${s.profile ?? '—'}, scaling: ${s.scaling ?? '—'}`,
     `- Virtual duration: ${formatMicros(s.durationUs)} (${formatCount(s.events)} events${s.endReason ? `, ended: ${s.endReason}` : ''})`,
     `- Outages: ${periods(o.outages)}`,
+    ...(idle.length ? [`- Idle queues (no events): ${idle.join(', ')}`] : []),
     '',
     '## Summary',
     '',
     markdownTable(
       ['Queue', 'Mode', 'Rate', 'Added', 'Dispatched', 'Done', 'Failed att.', 'Exhausted', 'p50', 'p99', 'Max in flight', 'Max depth'],
       [
-        ...s.queues.map((q) => [
+        ...active.map((q) => [
           q.name, q.mode, q.mode === 'push' ? formatRate(q.ratePerSec) : '—', formatCount(q.counts.added), formatCount(q.counts.dispatched),
           formatCount(q.latency.count), formatCount(q.counts.failures), formatCount(q.counts.exhausted),
           formatMicros(q.latency.p50Us), formatMicros(q.latency.p99Us), formatCount(q.inFlightMax), formatCount(q.depthMax),
@@ -97,7 +100,7 @@ export function renderSimulationMarkdown(r: SimulationReport): string {
     '',
     '## Queues',
     '',
-    s.queues.map(queueBlock).join('\n\n'),
+    active.map(queueBlock).join('\n\n'),
     '',
     `_Charts: see index.html. Buckets of ${formatMicros(s.bucketUs)} virtual time; percentiles from HDR histograms (3 significant digits)._`,
     '',

@@ -165,3 +165,12 @@ export interface SimulationSummary {
   /** In config order, then queues seen only in events, by name. */
   queues: QueueSummary[];
 }
+
+/** A queue with no events at all (e.g. the implicit `default` queue, CFG-2): reports list it by name only. */
+export function isIdleQueue(q: QueueSummary): boolean {
+  const c = q.counts;
+  return (
+    c.added === 0 && c.rejected === 0 && c.dispatched === 0 && c.deleted === 0 && c.successes === 0 && c.exhausted === 0 &&
+    q.throttled.count === 0 && q.paused.count === 0 && (q.pull === null || (q.pull.leaseCalls.total === 0 && q.pull.leases === 0))
+  );
+}

@@ -379,12 +379,17 @@ export function lineChart(opts: LineChartOptions): string {
     out.push(`<path d="${line}" fill="none" stroke="${color}" ${stroke} stroke-linejoin="round"${dash}/>`);
   });
 
+  // Reference labels sit above their line at the right end; one that would overlap a label already
+  // placed there moves to the left end instead.
+  const placedRight: number[] = [];
   for (const r of refs) {
     const y = ys.map(r.y);
     const color = escapeXml(r.color ?? PALETTE.ink);
     out.push(`<line x1="${n(box.x0)}" x2="${n(box.x1)}" y1="${n(y)}" y2="${n(y)}" stroke="${color}" stroke-width="1.4" stroke-dasharray="6 4"/>`);
+    const right = !placedRight.some((py) => Math.abs(py - y) < TEXT_SIZE + 3);
+    if (right) placedRight.push(y);
     out.push(
-      `<text x="${n(box.x1 - 4)}" y="${n(y - 5)}" text-anchor="end" font-size="${TEXT_SIZE}" fill="${color}" ` +
+      `<text x="${n(right ? box.x1 - 4 : box.x0 + 4)}" y="${n(y - 5)}" text-anchor="${right ? 'end' : 'start'}" font-size="${TEXT_SIZE}" fill="${color}" ` +
         `stroke="#ffffff" stroke-width="3" paint-order="stroke">${escapeXml(r.label)}</text>`,
     );
   }

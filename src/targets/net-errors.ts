@@ -42,7 +42,7 @@ export function classifyError(err: unknown, timeoutMs: number, timedOut: boolean
   if (UNREACHABLE[code]) return { outcome: 'net', detail: UNREACHABLE[code], unreachable: true };
   const name = (err as { name?: string } | null)?.name ?? '';
   if (code.startsWith('HPE_') || name === 'HTTPParserError') {
-    return { outcome: 'net', detail: `not HTTP (the server's answer could not be parsed: ${code || messageOf(err)})`, unreachable: false };
+    return { outcome: 'net', detail: `not HTTP: ${messageOf(err) || code}`, unreachable: false };
   }
   if (RESETS.has(code)) {
     const what = /closed/i.test(messageOf(err)) ? 'connection closed before a complete response' : 'connection reset';

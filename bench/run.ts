@@ -1,0 +1,41 @@
+/**
+ * `npm run bench`: every benchmark, then reports/bench.md with the machine and the date.
+ * Figures are medians of a few runs; compare ratios across machines, not absolute numbers.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { benchEngine, type EngineFigures } from './engine.bench.js';
+
+const log = (line: string): void => void process.stderr.write(line + '\n');
+
+log('engine (throughput-1m)…');
+const engine: EngineFigures = await benchEngine(log);
+
+const machine = `${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+const lines = [
+  '# tasksim benchmarks',
+  '',
+  `- date: ${new Date().toISOString()}`,
+  `- machine: ${machine}`,
+  '- command: `npm run bench`',
+  '',
+  '## Engine: throughput-1m (1,000,000 tasks, 500/s, 30% failures, retry limit 5)',
+  '',
+  '| measure | value | target |',
+  '| --- | --- | --- |',
+  `| trace events | ${engine.events.toLocaleString('en-US')} | |`,
+  `| events per wall second, engine + trace hash (median of 3) | ${engine.eventsPerSecond.toLocaleString('en-US')} | ≥ 1,000,000 |`,
+  `| events per wall second, with every invariant checked | ${engine.eventsPerSecondWithInvariants.toLocaleString('en-US')} | |`,
+  `| peak RSS, 1M tasks (fresh process, invariants on) | ${engine.peakRssMB} MB | ≤ 512 MB |`,
+  `| growth 100k → 1M relative to n log n | ${engine.growthVsNLogN} | ≤ 1 |`,
+  '',
+  '| tasks | wall ms | events | peak RSS MB |',
+  '| --- | --- | --- | --- |',
+  ...engine.scaling.map((s) => `| ${s.tasks.toLocaleString('en-US')} | ${s.ms.toFixed(0)} | ${s.events.toLocaleString('en-US')} | ${s.maxRssMB.toFixed(0)} |`),
+  '',
+];
+mkdirSync(new URL('../reports/', import.meta.url), { recursive: true });
+const out = new URL('../reports/bench.md', import.meta.url);
+writeFileSync(out, lines.join('\n'));
+process.stdout.write(lines.join('\n'));
+log(`\nwrote ${out.pathname}`);

@@ -1,0 +1,61 @@
+/**
+ * One call in a vitest file turns the handler conformance catalog into one test per case:
+ *
+ *   import { defineConformanceTests, lazy } from 'tasksim/conform/vitest';
+ *   defineConformanceTests(myHandler);                   // an in-process handler function
+ *   defineConformanceTests(lazy(() => server.url));      // a URL known only once beforeAll ran
+ *
+ * A failing case fails its test with expected / actual, the rule IDs and how to rerun it; a warning
+ * passes with an annotation; a skip is a skipped test.
+ */
+import { expect, test } from 'vitest';
+import { HANDLER_CASES } from '../../conformance/handler/index.js';
+import type { HandlerCase } from './case.js';
+import { runConformance, type CaseResult, type ConformanceOptions } from './run.js';
+import { randomSeed } from './seed.js';
+import { selectCases } from './select.js';
+
+type TargetSpec = ConformanceOptions['target'];
+
+/** A target resolved when the test runs (e.g. a server started in beforeAll). */
+export interface LazyTarget {
+  readonly lazy: () => TargetSpec | Promise<TargetSpec>;
+}
+
+export function lazy(resolve: () => TargetSpec | Promise<TargetSpec>): LazyTarget {
+  return { lazy: resolve };
+}
+
+export interface ConformanceTestOptions extends Omit<ConformanceOptions, 'target' | 'onCase' | 'catalog'> {
+  catalog?: readonly HandlerCase[];
+  /** Per-test timeout in ms. Default 120 s (a case may wait out a deadline). */
+  testTimeoutMs?: number;
+}
+
+function isLazy(t: TargetSpec | LazyTarget): t is LazyTarget {
+  return typeof t === 'object' && t !== null && 'lazy' in t && typeof (t as LazyTarget).lazy === 'function';
+}
+
+export function failureMessage(r: CaseResult): string {
+  return [`${r.id} ${r.title}`, `expected: ${r.expected}`, `actual:   ${r.actual}`, `rules:    ${r.rules.join(', ')}`, `rerun:    ${r.replay}`].join('\n');
+}
+
+export function defineConformanceTests(target: TargetSpec | LazyTarget, options: ConformanceTestOptions = {}): void {
+  const { testTimeoutMs, catalog, ...runOptions } = options;
+  const cases = selectCases(catalog ?? HANDLER_CASES, options.cases);
+  // One seed for the whole file, so every test's rerun line names the same run.
+  const seed = options.seed ?? randomSeed();
+  for (const c of cases) {
+    test(`${c.id} ${c.title} [${c.rules.join(', ')}]`, { timeout: testTimeoutMs ?? 120_000 }, async (ctx) => {
+      const resolved = isLazy(target) ? await target.lazy() : target;
+      const report = await runConformance({ ...runOptions, target: resolved, catalog: [c], cases: undefined, seed });
+      const r = report.cases[0];
+      if (r.status === 'skip') {
+        ctx.skip(r.actual);
+        return;
+      }
+      if (r.status === 'warn') await ctx.annotate(failureMessage(r), 'warning');
+      expect(r.status, failureMessage(r)).not.toBe('fail');
+    });
+  }
+}
