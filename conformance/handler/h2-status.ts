@@ -52,9 +52,11 @@ export const retryCycle: HandlerCase = {
       if (!first) return fail(expected, `harness error (please report): nothing reached the handler (${run.end})`);
       const last = real[real.length - 1];
       const more = real.length > 1 ? `; ${real.length - 1} more retries refused too (last: ${headers.lines[real.length - 1]} → ${describe(last.response)})` : '';
+      const exhausted = run.events.some((e) => e.e === 'exhaust');
+      const after = exhausted ? `after ${last.delivery.attempt} attempts the queue gave up and deleted the task (RETRY-5)` : consequence(last.response);
       return fail(
         expected,
-        `${headers.lines[0]} → ${describe(first.response)}${more}; ${consequence(last.response)}`,
+        `${headers.lines[0]} → ${describe(first.response)}${more}; ${after}`,
         failureRules(first.response, ['HDR-3', 'HANDLER-2']),
       );
     }

@@ -244,15 +244,19 @@ export function commandArbs(opts: CommandOptions): fc.Arbitrary<Cmd>[] {
     .filter(([b]) => !opts.realTime || b.mix.every(([k]) => k !== 'timeout'))
     .map(([, i]) => i);
   const advances = opts.realTime ? [1, 20, 50, 100, 200, 500] : [1, 50, 100, 500, 1000, 3000, 10_000, 60_000];
+  const add = fc
+    .tuple(fc.boolean(), fc.nat(2), fc.array(taskArb(false), { minLength: 1, maxLength: 3 }), fc.array(taskArb(true), { minLength: 1, maxLength: 3 }))
+    .map(([pull, q, push, pulls]) => new AddCommand(pull, q, pull ? pulls : push));
+  const advance = fc.constantFrom(...advances).map((ms) => new AdvanceCommand(ms));
+  const handler = fc.constantFrom(...behaviours).map((b) => new HandlerCommand(b));
+  // fc.commands picks uniformly among these: repeats are weights (adds, advances, answers matter most).
   const arbs: fc.Arbitrary<Cmd>[] = [
-    fc.tuple(fc.boolean(), fc.nat(2), fc.array(taskArb(false), { minLength: 1, maxLength: 3 }), fc.array(taskArb(true), { minLength: 1, maxLength: 3 }))
-      .map(([pull, q, push, pulls]) => new AddCommand(pull, q, pull ? pulls : push)),
+    add, add, add,
+    advance, advance, advance,
+    handler, handler,
     fc.tuple(fc.nat(1), leaseSpecArb).map(([q, spec]) => new LeaseCommand(q, spec)),
     fc.tuple(fc.nat(7), fc.constantFrom(0, 1, 10)).map(([i, s]) => new ModifyCommand(i, s)),
     fc.nat(15).map((i) => new DeleteCommand(i)),
-    fc.constantFrom(...advances).map((ms) => new AdvanceCommand(ms)),
-    fc.constantFrom(...advances).map((ms) => new AdvanceCommand(ms)),
-    fc.constantFrom(...behaviours).map((b) => new HandlerCommand(b)),
     fc.tuple(fc.nat(2), fc.boolean()).map(([q, p]) => new PauseCommand(q, p)),
   ];
   if (opts.outages) arbs.push(fc.boolean().map((on) => new OutageCommand(on)));

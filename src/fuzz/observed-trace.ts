@@ -101,12 +101,13 @@ export class ObservedTrace {
     const a = s.answer;
     const t = s.t + a.latencyUs;
     const ev: TraceEvent = { t, e: 'response', id: s.key, q, n: 0, status: a.status, out: a.outcome, lat: a.latencyUs };
-    this.items.push({ t, k: -1, sub: 1, group: 1, seq: this.seq++, ev, key: s.key });
+    // k < 0 marks "not before step -k - 1": placed at build time, when later steps' ends are known.
+    this.items.push({ t, k: -1 - this.step, sub: 1, group: 1, seq: this.seq++, ev, key: s.key });
   }
 
   /** The whole trace: config, boundary and decisions merged, then `end`. */
   build(decisions: KeyedEvent[], end: { t: Micros; reason: EndEvent['reason'] }): TraceEvent[] {
-    const items = this.items.map((it) => (it.k < 0 ? { ...it, k: this.stepOf(it.t) } : { ...it }));
+    const items = this.items.map((it) => (it.k < 0 ? { ...it, k: Math.max(-1 - it.k, this.stepOf(it.t)) } : { ...it }));
     const anchored: KeyedEvent[] = [];
     const free = (d: KeyedEvent, group: 0 | 1, ev: TraceEvent): void => {
       items.push({ t: ev.t, k: d.step, sub: 1, group, seq: this.seq + items.length, ev, key: d.key });

@@ -1,0 +1,152 @@
+/**
+ * The command line as a subprocess (src/cli/main.ts through tsx, so no build is needed): exit codes,
+ * the --json shape, --report-dir files, rerun lines.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startReferenceHandler, type ReferenceHandler } from '../../src/conform/reference-handler.js';
+import { HANDLER_CASES } from '../../conformance/handler/index.js';
+import { BROKEN, freePort, type Running } from './servers.js';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+function tasksim(args: string[], timeoutMs = 30_000): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, ms: performance.now() - started });
+    });
+  });
+}
+
+/** Every tag closed in order, every attribute quoted, no stray '<' or '&' in text: enough for JUnit readers. */
+function assertWellFormedXml(xml: string): void {
+  expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n')).toBe(true);
+  const stack: string[] = [];
+  const body = xml.replace(/^<\?xml[^>]*\?>/, '');
+  const tag = /<(\/?)([A-Za-z][\w-]*)((?:\s+[\w-]+="[^"<]*")*)\s*(\/?)>/g;
+  let last = 0;
+  for (let m = tag.exec(body); m; m = tag.exec(body)) {
+    const text = body.slice(last, m.index);
+    expect(text, 'text between tags').not.toMatch(/[<>]|&(?!(amp|lt|gt|quot|apos);)/);
+    last = tag.lastIndex;
+    if (m[4]) continue;
+    if (m[1]) expect(stack.pop(), `closing ${m[2]}`).toBe(m[2]);
+    else stack.push(m[2]);
+  }
+  expect(body.slice(last).trim()).toBe('');
+  expect(stack).toEqual([]);
+}
+
+describe('tasksim conform (CLI)', () => {
+  let ref: ReferenceHandler;
+  let broken: Running;
+  let dir: string;
+  beforeAll(async () => {
+    ref = await startReferenceHandler();
+    broken = await BROKEN.always500();
+    dir = await mkdtemp(join(tmpdir(), 'tasksim-conform-'));
+  });
+  afterAll(async () => {
+    await ref.close();
+    await broken.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('exit 0 and one JSON object of the documented shape against the reference handler', async () => {
+    const r = await tasksim(['conform', ref.url, '--json', '--seed', '77']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines.length).toBe(1);
+    const j = JSON.parse(lines[0]);
+    expect(Object.keys(j)).toEqual(['target', 'seed', 'cases', 'summary']);
+    expect(j.target).toBe(ref.url);
+    expect(j.seed).toBe(77);
+    expect(j.summary).toEqual({ pass: HANDLER_CASES.length, fail: 0, warn: 0, skip: 0 });
+    for (const c of j.cases) {
+      expect(Object.keys(c)).toEqual(['id', 'title', 'rules', 'severity', 'status', 'expected', 'actual', 'replay']);
+      expect(c.replay).toBe(`tasksim conform ${ref.url} --cases ${c.id} --seed 77`);
+    }
+  });
+
+  it('exit 1 when a required case fails, with expected/actual, rules, the rerun line and the seed', async () => {
+    const r = await tasksim(['conform', broken.url, '--seed', '8', '--cases', 'H-2.1,H-2.10']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/fail\s+H-2\.1 /);
+    expect(r.stdout).toMatch(/expected {2}a 2xx status/);
+    expect(r.stdout).toMatch(/actual {4}500 in /);
+    expect(r.stdout).toMatch(/rules {5}HANDLER-1, HANDLER-5/);
+    expect(r.stdout).toContain(`rerun     tasksim conform ${broken.url} --cases H-2.1 --seed 8`);
+    expect(r.stdout).toMatch(/Seed 8\. Rerun everything/);
+    expect(r.stderr).toBe('');
+  });
+
+  it('--report-dir writes report.json, valid junit.xml, report.md and index.html', async () => {
+    const out = join(dir, 'reports');
+    const r = await tasksim(['conform', broken.url, '--seed', '9', '--cases', 'H-2', '--report-dir', out]);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
+    expect(report.cases.length).toBe(10);
+    expect(report.cases[0].evidence.exchanges.length).toBeGreaterThan(0);
+    const junit = await readFile(join(out, 'junit.xml'), 'utf8');
+    assertWellFormedXml(junit);
+    expect(junit).toMatch(/<testsuites name="tasksim conform" tests="10" failures="\d+" errors="0" skipped="0"/);
+    expect((junit.match(/<testcase /g) ?? []).length).toBe(10);
+    expect(junit).toMatch(/<failure message="HANDLER-1, HANDLER-5: expected a 2xx status/);
+    expect(junit).toMatch(/<system-out>WARN \(recommended\)/); // H-2.3: a 500 is fine for HANDLER-3, but H-2.9 warns
+    const md = await readFile(join(out, 'report.md'), 'utf8');
+    expect(md).toMatch(/^# tasksim conform — /);
+    expect(md).toContain('| H-2.1 | ❌ fail | required |');
+    const html = await readFile(join(out, 'index.html'), 'utf8');
+    expect(html).toMatch(/^<!DOCTYPE html>/);
+    expect(html).not.toMatch(/<script|https?:\/\/(?!127\.0\.0\.1)/); // self-contained
+    expect(html).toContain('H-2.1');
+  });
+
+  it('exit 3, quickly, when nothing listens — saying what was tried and what to do', async () => {
+    const port = await freePort();
+    const r = await tasksim(['conform', `http://127.0.0.1:${port}/task`]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain(`cannot reach http://127.0.0.1:${port}: ECONNREFUSED`);
+    expect(r.stderr).toMatch(/Tried: one POST to/);
+    expect(r.stderr).toMatch(/Is the handler running/);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(r.ms).toBeLessThan(10_000);
+  });
+
+  it.each([
+    [['conform', 'not a url'], /not a URL/],
+    [['conform', 'ftp://127.0.0.1/x'], /only http: and https:/],
+    [['conform', 'http://127.0.0.1:1/x', '--deadline', 'soon'], /--deadline must be a duration/],
+    [['conform', 'http://127.0.0.1:1/x', '--scaling', 'elastic'], /--scaling must be automatic, basic, manual or flexible/],
+    [['conform', 'http://127.0.0.1:1/x', '--concurrency', '0'], /--concurrency must be an integer ≥ 1/],
+    [['conform', 'http://127.0.0.1:1/x', '--seed', '-1'], /--seed must be an integer/],
+    [['conform', 'http://127.0.0.1:1/x', '--profile', 'aws'], /--profile must be appengine or cloud-tasks/],
+    [['conform', 'http://127.0.0.1:1/x', '--cases', 'H-9.9'], /no case matches "H-9.9"/],
+    [['conform'], /missing the handler URL/],
+  ])('exit 2 for bad usage: %j', async (args, message) => {
+    const r = await tasksim(args as string[]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message as RegExp);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stdout).toBe('');
+  });
+
+  it('--reference runs the suite against the built-in handler, with rerun lines that say --reference', async () => {
+    const r = await tasksim(['conform', '--reference', '--json', '--seed', '5', '--cases', 'H-2.1']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.cases[0].replay).toBe('tasksim conform --reference --cases H-2.1 --seed 5');
+  });
+});
