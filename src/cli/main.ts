@@ -4,6 +4,8 @@ import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { registerSimulate } from './simulate.js';
 import { registerConform } from './conform.js';
+import { registerFuzz } from './fuzz.js';
+import { registerReportMerge } from './report-merge.js';
 
 /** package.json sits two levels up from src/cli and three from dist/src/cli. */
 function readVersion(): string {
@@ -28,5 +30,7 @@ const program = new Command('tasksim')
 
 registerSimulate(program);
 registerConform(program);
+registerFuzz(program);
+registerReportMerge(program);
 
 await program.parseAsync(process.argv);

@@ -4,6 +4,10 @@ import { loadScenario } from '../scenario/load.js';
 import { runScenario, type ScenarioResult } from '../scenario/run.js';
 import { NdjsonWriter, type TraceSink } from '../sim/trace.js';
 import { isProfileName } from '../model/profiles.js';
+import { SimulationStats } from '../report/stats.js';
+import { writeSimulationReport } from '../report/simulation-report.js';
+import { createProgress, progressEnabled } from '../report/progress.js';
+import { formatDuration } from '../sim/time.js';
 import { CliError, EXIT, parseIntOption, runCommand, shellQuote } from './common.js';
 import { dim, num, red, statusWord } from './format.js';
 
@@ -13,12 +17,14 @@ export interface SimulateOptions {
   trace?: string;
   profile?: string;
   detCheck?: boolean;
+  reportDir?: string;
 }
 
 export interface SimulationOutcome extends ScenarioResult {
   wallMs: number;
   determinism: { status: 'pass' | 'fail' | 'skip'; rerunHash?: string };
   replay: string;
+  reportFiles?: string[];
 }
 
 export function registerSimulate(program: Command): void {
@@ -30,6 +36,7 @@ export function registerSimulate(program: Command): void {
     .option('--profile <name>', 'appengine | cloud-tasks (default: the scenario\'s)')
     .option('--json', 'print one JSON object on stdout')
     .option('--trace <file>', 'write the whole trace as NDJSON')
+    .option('--report-dir <dir>', 'write index.html (charts), report.json and report.md there')
     .option('--no-det-check', 'skip the second run that proves the trace hash is reproducible (INV-DET)')
     .addHelpText('after', '\nExit codes: 0 every invariant holds, 1 one fails (or an expectation is unmet), 2 bad input.')
     .action((file: string, opts: SimulateOptions) => runCommand(async () => {
@@ -45,17 +52,43 @@ export async function simulate(file: string, opts: SimulateOptions): Promise<Sim
   }
   const scenario = await loadScenario(file, { profile: opts.profile as 'appengine' | undefined });
   const seed = opts.seed === undefined ? scenario.seed : parseIntOption('--seed', opts.seed);
-  const sinks: TraceSink[] = opts.trace ? [new NdjsonWriter(opts.trace)] : [];
+  const stats = opts.reportDir ? new SimulationStats() : undefined;
+  const sinks: TraceSink[] = [...(opts.trace ? [new NdjsonWriter(opts.trace)] : []), ...(stats ? [stats] : [])];
+  const progress = createProgress({ label: scenario.name, enabled: progressEnabled(process.stderr, process.env, opts.json) });
+  const onProgress = (e: { events: number; now: number }): void => progress.update(e.events, `events · ${formatDuration(e.now)} virtual`);
   const started = performance.now();
-  const result = await runScenario(scenario, { seed, sinks });
+  const result = await runScenario(scenario, { seed, sinks, onProgress });
   const wallMs = Math.round(performance.now() - started);
+  progress.finish();
   let determinism: SimulationOutcome['determinism'] = { status: 'skip' };
   if (opts.detCheck !== false) {
     const again = await runScenario(scenario, { seed, checkInvariants: false });
     determinism = { status: again.traceHash === result.traceHash ? 'pass' : 'fail', rerunHash: again.traceHash };
   }
   const replay = ['tasksim', 'simulate', file, '--seed', String(seed), ...(opts.profile ? ['--profile', opts.profile] : [])].map(shellQuote).join(' ');
-  return { ...result, wallMs, determinism, replay };
+  const outcome: SimulationOutcome = { ...result, wallMs, determinism, replay };
+  if (stats && opts.reportDir) {
+    const written = await writeSimulationReport(opts.reportDir, {
+      scenario: scenario.name,
+      seed,
+      traceHash: result.traceHash,
+      summary: stats.toJSON(),
+      invariants: [...result.invariants, determinismResult(determinism)],
+    });
+    outcome.reportFiles = [written.html, written.json, written.markdown];
+  }
+  return outcome;
+}
+
+/** INV-DET as an invariant row: proven by the second run's hash. */
+function determinismResult(d: SimulationOutcome['determinism']) {
+  return {
+    id: 'INV-DET',
+    status: d.status,
+    checked: d.status === 'skip' ? 0 : 1,
+    violations: d.status === 'fail' ? 1 : 0,
+    note: d.status === 'skip' ? 'not re-run (--no-det-check)' : d.status === 'pass' ? 'a second run with the same seed gave the same trace hash' : `the second run gave ${d.rerunHash}`,
+  };
 }
 
 export function passed(o: SimulationOutcome): boolean {
@@ -65,7 +98,8 @@ export function passed(o: SimulationOutcome): boolean {
 export function toJson(o: SimulationOutcome): Record<string, unknown> {
   const invariants: Record<string, unknown> = {};
   for (const i of o.invariants) invariants[i.id] = { status: i.status, checked: i.checked, violations: i.violations, ...(i.examples.length ? { examples: i.examples } : {}), ...(i.note ? { note: i.note } : {}) };
-  invariants['INV-DET'] = { status: o.determinism.status, checked: o.determinism.status === 'skip' ? 0 : 1, violations: o.determinism.status === 'fail' ? 1 : 0 };
+  const det = determinismResult(o.determinism);
+  invariants['INV-DET'] = { status: det.status, checked: det.checked, violations: det.violations, note: det.note };
   return {
     scenario: o.scenario,
     seed: o.seed,
@@ -80,6 +114,7 @@ export function toJson(o: SimulationOutcome): Record<string, unknown> {
     unmet: o.unmet,
     ok: passed(o),
     replay: o.replay,
+    ...(o.reportFiles ? { reportFiles: o.reportFiles } : {}),
   };
 }
 
@@ -101,6 +136,7 @@ export function formatSummary(o: SimulationOutcome): string {
     }
   }
   for (const u of o.unmet) lines.push(red(`  ✗ expectation unmet: ${u}`));
+  if (o.reportFiles) lines.push(`report      ${o.reportFiles[0]}`);
   if (!passed(o)) lines.push(`seed ${o.seed} · replay: ${o.replay}`);
   return lines.join('\n') + '\n';
 }

@@ -9,6 +9,7 @@ export const warn = (expected: string, actual: string, rules?: string[]): Verdic
 export const skip = (expected: string, actual: string): Verdict => ({ status: 'skip', expected, actual });
 
 export function latencyText(us: number): string {
+  if (us < 100) return `${Math.round(us)}µs`;
   return formatMs(Math.round(us / 100) / 10);
 }
 

@@ -13,6 +13,11 @@ import { decodeReplay, encodeReplay, type ReplayToken } from './replay-token.js'
 import { shardRuns, shardSeed, type Shard } from './shard.js';
 import { FuzzFailure, type FuzzViolation } from './violation.js';
 
+/** Quotes an argument for the printed replay line (a URL with & or spaces stays one word). */
+function shellQuote(arg: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
 export const DEFAULT_RUNS = 200;
 export const DEFAULT_MAX_COMMANDS = 30;
 
@@ -40,12 +45,16 @@ export interface FailureReport {
   /** fast-check's seed and path for the failure. */
   seed: number;
   path: string;
-  replay: string;
+  /** The replay token (replay-token.ts). */
+  token: string;
   /** The one line that reproduces it. */
-  replayCommand: string;
+  replay: string;
 }
 
+export const REPORT_KIND = 'tasksim-fuzz-report';
+
 export interface FuzzReport {
+  kind: typeof REPORT_KIND;
   adapter: string;
   seed: number;
   runs: number;
@@ -64,12 +73,17 @@ interface LastFailure {
 export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   const started = performance.now();
   const shard = opts.shard ?? { index: 1, count: 1 };
-  const caps = await opts.queue.describe();
   const replay = opts.replay !== undefined ? decodeReplay(opts.replay) : undefined;
-  const realTime = replay?.realTime ?? !caps.controlsClock;
-  if (realTime) {
-    throw new AdapterProtocolError('this adapter does not let the harness move its clock (controlsClock: false); this version of tasksim fuzz compares in virtual time only');
+  let caps: Capabilities;
+  try {
+    caps = await opts.queue.describe();
+  } catch (err) {
+    if (!(err instanceof AdapterProtocolError)) throw err;
+    // Garbage before the first run: a verdict on the adapter, with nothing to shrink or replay.
+    return { ...base(opts, shard, 0, started), ok: false, failure: { config: '', commands: [], violations: failureOf(err), seed: 0, path: '', token: '', replay: '' } };
   }
+  const realTime = replay?.realTime ?? !caps.controlsClock;
+  if (realTime) throw new UnsupportedAdapter(`${opts.adapter} does not let the harness move its clock (controlsClock: false); this version of tasksim fuzz compares in virtual time only`);
   const maxCommands = replay?.maxCommands ?? opts.maxCommands ?? DEFAULT_MAX_COMMANDS;
   const runs = replay ? 1 : shardRuns(opts.runs ?? DEFAULT_RUNS, shard);
   const seed = replay?.seed ?? shardSeed(opts.seed, shard);
@@ -107,14 +121,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     ...(replay ? { path: replay.path, endOnFailure: true } : {}),
   });
   if (fatal) throw fatal;
-  const report: FuzzReport = {
-    adapter: opts.adapter,
-    seed: opts.seed,
-    runs: replay ? 1 : runs,
-    shard,
-    ok: !details.failed,
-    durationMs: Math.round(performance.now() - started),
-  };
+  const report: FuzzReport = { ...base(opts, shard, replay ? 1 : runs, started), ok: !details.failed };
   if (details.failed && last) {
     const token: ReplayToken = {
       v: 1,
@@ -131,13 +138,25 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
       violations: last.violations,
       seed: details.seed,
       path: token.path,
-      replay: encoded,
-      replayCommand: `tasksim fuzz --adapter ${opts.adapter} --replay ${encoded}`,
+      token: encoded,
+      replay: `tasksim fuzz --adapter ${shellQuote(opts.adapter)} --replay ${encoded}`,
     };
   } else if (details.failed) {
     throw details.errorInstance instanceof Error ? details.errorInstance : new Error('fuzz run failed without a report');
   }
   return report;
+}
+
+function base(opts: FuzzOptions, shard: Shard, runs: number, started: number): Omit<FuzzReport, 'ok'> {
+  return { kind: REPORT_KIND, adapter: opts.adapter, seed: opts.seed, runs, shard, durationMs: Math.round(performance.now() - started) };
+}
+
+/** The adapter cannot be fuzzed by this version (bad input, exit 2). */
+export class UnsupportedAdapter extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnsupportedAdapter';
+  }
 }
 
 /** The violations a run failed with: ours, or the adapter's protocol error as a verdict. */

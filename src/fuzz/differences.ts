@@ -6,7 +6,7 @@
  */
 import type { ResolvedConfig } from '../model/config.js';
 import type { DeliveryHeaders } from '../sim/events.js';
-import { formatDuration, type Micros } from '../sim/time.js';
+import type { Micros } from '../sim/time.js';
 import type { SideState } from './model-state.js';
 import type { Seen } from './side.js';
 import type { TaskBook } from './task-book.js';
@@ -14,7 +14,7 @@ import { violation, type FuzzViolation } from './violation.js';
 
 export interface DiffContext {
   book: TaskBook;
-  /** The model's view, as of the end of the previous step. */
+  /** The model's view, including this step (ask it about a time: phaseAtTime, etaAt). */
   model: SideState;
   /** Every model delivery so far (for in-flight counts). */
   modelLog: readonly Seen[];
@@ -65,11 +65,13 @@ function unknownTask(a: Seen): FuzzViolation {
 export function compareSame(e: Seen, a: Seen, ctx: DiffContext): FuzzViolation | undefined {
   const task = ctx.book.label(a.key);
   const what = `delivery ${a.nth} of ${task}`;
-  if (a.t < e.t) return early(a, e, ctx);
-  if (a.t > e.t) {
-    const rule = sameEta(e.h.eta, a.h.eta) ? 'PUSH-5' : e.h.rc === '0' ? 'PUSH-4' : 'RETRY-4';
-    return violation(rule, a.t, `${what} came later than the model dispatches it`, `at ${at(e.t)}`, `at ${at(a.t)}`, task);
+  if (a.t !== e.t && !sameEta(e.h.eta, a.h.eta)) {
+    // The attempt was due at another time: the ETA (first attempt) or the backoff (retries) differs.
+    const first = e.h.rc === '0';
+    return violation(first ? 'PUSH-4' : 'RETRY-4', a.t, `${what} was due at another time (${first ? 'ETA' : 'backoff'})`, `X-AppEngine-TaskETA ${e.h.eta}, delivered ${at(e.t)}`, `X-AppEngine-TaskETA ${a.h.eta}, delivered ${at(a.t)}`, task);
   }
+  if (a.t < e.t) return early(a, e, ctx);
+  if (a.t > e.t) return violation('PUSH-5', a.t, `${what} came later than the model dispatches it`, `at ${at(e.t)}`, `at ${at(a.t)}`, task);
   for (const [k, rule, header] of HEADER_RULES) {
     const same = k === 'eta' ? sameEta(e.h[k], a.h[k]) : e.h[k] === a.h[k];
     if (!same) return violation(rule, a.t, `${what} ${header}`, shown(e.h[k]), shown(a.h[k]), task);
@@ -84,7 +86,7 @@ export function compareSame(e: Seen, a: Seen, ctx: DiffContext): FuzzViolation |
 function early(a: Seen, e: Seen | undefined, ctx: DiffContext): FuzzViolation {
   const task = ctx.book.label(a.key);
   const entry = ctx.book.get(a.key!)!;
-  const etaUs = e ? etaOf(e.h.eta, ctx.epochUs) : (ctx.model.eta.get(a.key!) ?? entry.eta);
+  const etaUs = e ? etaOf(e.h.eta, ctx.epochUs) : (ctx.model.etaAt(a.key!, a.t) ?? entry.eta);
   const first = e ? e.h.rc === '0' : a.nth === 1;
   const when = e ? `at ${at(e.t)}` : 'not in this step';
   const what = `delivery ${a.nth} of ${task} came before the model dispatches it`;
@@ -109,7 +111,7 @@ function extra(a: Seen, ctx: DiffContext): FuzzViolation {
   const entry = ctx.book.get(key)!;
   const what = `delivery ${a.nth} of ${task}`;
   if (entry.mode === 'pull') return violation('PULL-1', a.t, `${what}: a pull queue dispatches nothing`, 'no delivery', `a delivery at ${at(a.t)}`, task);
-  switch (ctx.model.phase.get(key)) {
+  switch (ctx.model.phaseAtTime(key, a.t)) {
     case 'succeeded':
       return violation('HANDLER-1', a.t, `${what} after it succeeded (2xx)`, 'no further delivery', `a delivery at ${at(a.t)}`, task);
     case 'exhausted':
@@ -166,6 +168,7 @@ function shown(v: unknown): string {
   return v === undefined ? 'absent' : JSON.stringify(v);
 }
 
+/** Virtual time as seconds to the µs: two different instants never print the same. */
 export function at(t: Micros): string {
-  return `t=${formatDuration(t)}`;
+  return `t=${(t / 1_000_000).toFixed(6)}s`;
 }

@@ -13,6 +13,7 @@ import { AdapterProtocolError } from '../adapters/contract.js';
 import { ReferenceQueue } from '../adapters/reference.js';
 import { checkTrace } from '../invariants/index.js';
 import type { ResolvedConfig } from '../model/config.js';
+import type { TraceEvent } from '../sim/events.js';
 import { DEFAULT_EPOCH_US, US_PER_D, US_PER_MS, type Micros } from '../sim/time.js';
 import { HEALTHY, type Behaviour } from './behaviour.js';
 import { at, diffDeliveries } from './differences.js';
@@ -24,6 +25,8 @@ import { FuzzFailure, violation, type FuzzViolation } from './violation.js';
 
 /** How long the drain may run in virtual time before the run ends undecided. */
 const DRAIN_LIMIT_US = 2 * US_PER_D;
+/** How long the queue is watched after the model went idle. */
+const QUIET_MS = 3_600_000;
 /** Invariant examples kept per failed run. */
 const MAX_INV_EXAMPLES = 5;
 
@@ -104,7 +107,7 @@ export class Lockstep {
     expectArray(s, specs.length, 'addTasks');
     for (let i = 0; i < specs.length; i++) {
       const spec = specs[i];
-      const v = compareAdd(m[i], s[i], spec, q, this.now);
+      const v = compareAdd(m[i], s[i], spec, q, this.now, this.lingering(q, spec.name));
       if (v) return this.fail(v);
       const mi = m[i];
       const si = s[i];
@@ -200,6 +203,13 @@ export class Lockstep {
     return true;
   }
 
+  /** How the model ended the task now holding `name` in `q` (for compareAdd). */
+  private lingering(q: string, name: string | undefined): string | undefined {
+    const key = name === undefined ? undefined : this.book.keyOf('model', q, name);
+    const phase = key === undefined ? undefined : this.modelState.phase.get(key);
+    return phase === 'deleted' ? 'PULL-7' : phase === 'exhausted' ? 'RETRY-5' : phase === 'succeeded' ? 'HANDLER-1' : undefined;
+  }
+
   // ---- the end ---------------------------------------------------------------------------------
 
   /** Drains, then judges the queue's whole trace with every INV checker. */
@@ -211,8 +221,21 @@ export class Lockstep {
     if (target > this.now) await this.sut.queue.advance((target - this.now) / US_PER_MS);
     this.now = target;
     await this.endStep(false);
+    // A quiet hour: the model does nothing more, so anything the queue still delivers is extra
+    // (a retry past the limit, a redelivery after success).
+    await this.advance(QUIET_MS);
     const found = await this.invariants(idle.idle ? 'idle' : 'time-limit');
     if (found.length > 0) throw new FuzzFailure(found);
+  }
+
+  /** The queue's trace as built so far (for reports and debugging). */
+  observedTrace(reason: 'idle' | 'time-limit' | 'stopped' = 'stopped'): TraceEvent[] {
+    return this.trace.build(this.caps.events ? this.sutState.events : this.modelState.events, { t: this.now, reason });
+  }
+
+  /** The model's own trace so far, as its engine wrote it (ids are the engine's). */
+  modelTrace(): TraceEvent[] {
+    return this.modelState.events.map((k) => k.ev);
   }
 
   async close(): Promise<void> {
@@ -230,14 +253,14 @@ export class Lockstep {
       await this.modelQueue.advance(0);
       await this.sut.queue.advance(0);
     }
-    const expected = this.model.step();
-    const actual = this.sut.step();
-    for (const s of actual) if (s.key !== undefined) this.trace.delivery(s, this.book.get(s.key)!.q);
+    const expected = this.model.step().sorted;
+    const { arrival, sorted: actual } = this.sut.step();
+    for (const s of arrival) if (s.key !== undefined) this.trace.delivery(s, this.book.get(s.key)!.q);
+    const step = this.trace.currentStep;
+    this.modelState.absorb(this.modelQueue.takeEventsNow(), step);
     const v = diffDeliveries(expected, actual, {
       book: this.book, model: this.modelState, modelLog: this.model.log, config: this.config, epochUs: this.epochUs,
     });
-    const step = this.trace.currentStep;
-    this.modelState.absorb(this.modelQueue.takeEventsNow(), step);
     if (this.caps.events) this.sutState.absorb(await this.sut.queue.takeEvents(), step);
     this.trace.closeStep(this.now);
     if (v) await this.fail(v);
@@ -301,16 +324,24 @@ export class Lockstep {
       if (r.status !== 'fail') continue;
       for (const x of r.examples.slice(0, MAX_INV_EXAMPLES)) {
         const task = x.id !== undefined ? this.book.label(x.id) : undefined;
-        out.push({ check: r.id, rule: x.rule, t: x.t, ...(task ? { task } : {}), expected: x.expected, actual: x.actual, message: x.message });
+        const message = x.message.startsWith(`${x.rule} `) ? x.message.slice(x.rule.length + 1) : x.message;
+        out.push({ check: r.id, rule: x.rule, t: x.t, ...(task ? { task } : {}), expected: x.expected, actual: x.actual, message });
       }
     }
     return out;
   }
 }
 
-function compareAdd(m: AddOutcome, s: AddOutcome, spec: TaskSpec, q: string, now: Micros): FuzzViolation | undefined {
+/**
+ * `lingering`: when the model has tombstoned the name, the rule that should have ended the task
+ * (a queue answering ALREADY_EXISTS still holds it: a delete or a finish that did not happen).
+ */
+function compareAdd(m: AddOutcome, s: AddOutcome, spec: TaskSpec, q: string, now: Micros, lingering?: string): FuzzViolation | undefined {
   const what = `add ${spec.name !== undefined ? JSON.stringify(spec.name) : 'an unnamed task'} to ${q}`;
   if (m.ok && s.ok) return undefined;
+  if (!m.ok && !s.ok && m.error === 'TOMBSTONED' && s.error === 'ALREADY_EXISTS' && lingering) {
+    return violation(lingering, now, `${what}: the queue still holds a task the model no longer has`, 'refused TOMBSTONED', 'refused ALREADY_EXISTS');
+  }
   if (m.ok && !s.ok) {
     const rule = s.error === 'INVALID' ? (s.rule ?? 'TASK-1') : 'TASK-2';
     return violation(rule, now, what, 'accepted', `refused ${s.error}${s.message ? ` (${s.message})` : ''}`);

@@ -19,8 +19,12 @@ export interface KeyedEvent {
 
 export class SideState {
   readonly phase = new Map<number, Phase>();
+  /** When the task reached its phase. */
+  readonly phaseAt = new Map<number, Micros>();
   /** The ETA of the task's next attempt (add, then each retry: PUSH-4, RETRY-4). */
   readonly eta = new Map<number, Micros>();
+  /** Every ETA the task had, with the time it was set. */
+  private readonly etas = new Map<number, [Micros, Micros][]>();
   /** Pull tasks: the end of the lease that holds it (0 when free). */
   readonly leaseUntil = new Map<number, Micros>();
   readonly leased = new Set<number>();
@@ -46,16 +50,41 @@ export class SideState {
     }
   }
 
+  /** The ETA the task had at time `t` (the last one set at or before `t`). */
+  etaAt(key: number, t: Micros): Micros | undefined {
+    let found: Micros | undefined;
+    for (const [at, eta] of this.etas.get(key) ?? []) if (at <= t) found = eta;
+    return found;
+  }
+
+  /** The task's phase at time `t`. */
+  phaseAtTime(key: number, t: Micros): Phase | undefined {
+    const p = this.phase.get(key);
+    return p !== undefined && p !== 'live' && this.phaseAt.get(key)! > t ? 'live' : p;
+  }
+
+  private setEta(key: number, t: Micros, eta: Micros): void {
+    this.eta.set(key, eta);
+    const list = this.etas.get(key) ?? [];
+    list.push([t, eta]);
+    this.etas.set(key, list);
+  }
+
+  private setPhase(key: number, t: Micros, p: Phase): void {
+    this.phase.set(key, p);
+    this.phaseAt.set(key, t);
+  }
+
   private apply(ev: TraceEvent, key: number | undefined): void {
     if (ev.e === 'pause') this.paused.add(ev.q);
     if (ev.e === 'resume') this.paused.delete(ev.q);
     if (key === undefined) return;
     switch (ev.e) {
-      case 'add': this.phase.set(key, 'live'); this.eta.set(key, ev.eta); break;
-      case 'retry': this.eta.set(key, ev.eta); break;
-      case 'success': this.phase.set(key, 'succeeded'); break;
-      case 'exhaust': this.phase.set(key, 'exhausted'); break;
-      case 'delete': this.phase.set(key, 'deleted'); break;
+      case 'add': this.setPhase(key, ev.t, 'live'); this.setEta(key, ev.t, ev.eta); break;
+      case 'retry': this.setEta(key, ev.t, ev.eta); break;
+      case 'success': this.setPhase(key, ev.t, 'succeeded'); break;
+      case 'exhaust': this.setPhase(key, ev.t, 'exhausted'); break;
+      case 'delete': this.setPhase(key, ev.t, 'deleted'); break;
       case 'lease': this.leaseUntil.set(key, ev.until); this.leased.add(key); break;
       case 'modify': this.leaseUntil.set(key, ev.until); break;
       case 'expire': this.leaseUntil.set(key, 0); break;

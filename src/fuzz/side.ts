@@ -76,11 +76,14 @@ export class Side {
     return answer;
   }
 
-  /** Deliveries since the last `step()`, in (time, task, nth) order, and starts a new step. */
-  step(): Seen[] {
-    const out = this.log.slice(this.mark).sort(bySeen);
+  /**
+   * Deliveries since the last `step()` and starts a new step: `arrival` in the order they came (for
+   * the trace: what the queue did within an instant), `sorted` by (time, task, nth) for comparing.
+   */
+  step(): { arrival: Seen[]; sorted: Seen[] } {
+    const arrival = this.log.slice(this.mark);
     this.mark = this.log.length;
-    return out;
+    return { arrival, sorted: arrival.slice().sort(bySeen) };
   }
 }
 

@@ -1,7 +1,6 @@
 /** What a failed fuzz run reports: each violation names the SPEC rule, expected and actual. */
 import type { InvariantId } from '../invariants/index.js';
 import type { Micros } from '../sim/time.js';
-import { formatDuration } from '../sim/time.js';
 
 export interface FuzzViolation {
   /**
@@ -35,5 +34,5 @@ export function violation(rule: string, t: Micros, what: string, expected: strin
 }
 
 export function formatViolation(v: FuzzViolation): string {
-  return `${v.rule} [${v.check}] at t=${formatDuration(v.t)}${v.task ? ` ${v.task}` : ''}: ${v.message}`;
+  return `${v.rule} [${v.check}] at t=${(v.t / 1_000_000).toFixed(6)}s${v.task ? ` ${v.task}` : ''}: ${v.message}`;
 }

@@ -8,6 +8,7 @@ import type { ProfileName, QueueConfig, QueueMode, ResolvedConfig, RetryParamete
 import { ConfigError, type ConfigIssue } from './config-error.js';
 import { PROFILES, SCALING_DEADLINE_US, isProfileName, isScalingType } from './profiles.js';
 import { parseDuration, secondsToMicros } from '../sim/time.js';
+import { QUEUE_NAME_RE } from './names.js';
 
 export { ConfigError, formatIssue, type ConfigIssue } from './config-error.js';
 
@@ -24,7 +25,6 @@ export interface ReadOptions {
 const RATE_RE = /^(0|[0-9]+(\.[0-9]*)?\/[smhd])$/;
 const AGE_RE = /^[0-9]+(\.[0-9]*)?[smhd]$/;
 const STORAGE_RE = /^([0-9]+(\.[0-9]*)?[BKMGT]?)$/;
-const QUEUE_NAME_RE = /^[a-zA-Z0-9-]{1,100}$/; // TASK-1
 const RATE_UNIT_S: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 
 const TOP_FIELDS = ['queue', 'total_storage_limit'];

@@ -51,10 +51,10 @@ function headlineStats(r: SimulationReport): Stat[] {
   return [
     { label: 'Virtual duration', value: formatMicros(s.durationUs), hint: s.endReason ? `ended: ${s.endReason}` : undefined },
     { label: 'Tasks added', value: formatCount(o.counts.added), hint: o.counts.rejected ? `${formatCount(o.counts.rejected)} rejected` : undefined },
-    { label: 'Succeeded', value: formatCount(o.counts.successes), tone: 'pass', hint: o.counts.added ? formatPercent(o.counts.successes / o.counts.added) + ' of added' : undefined },
+    { label: 'Completed', value: formatCount(o.latency.count), tone: 'pass', hint: o.counts.added ? formatPercent(o.latency.count / o.counts.added) + ' of added' : undefined },
     { label: 'Exhausted', value: formatCount(o.counts.exhausted), tone: o.counts.exhausted ? 'warn' : 'neutral' },
     { label: 'Failed attempts', value: formatCount(o.counts.failures), tone: o.counts.failures ? 'warn' : 'neutral', hint: `of ${formatCount(o.counts.dispatched)} dispatched` },
-    { label: 'Latency p50', value: formatMicros(o.latency.p50Us), hint: 'add to success' },
+    { label: 'Latency p50', value: formatMicros(o.latency.p50Us), hint: 'add to completion' },
     { label: 'Latency p99', value: formatMicros(o.latency.p99Us), hint: `max ${formatMicros(o.latency.maxUs)}` },
     {
       label: 'Invariants',

@@ -76,15 +76,18 @@ export function renderSimulationMarkdown(r: SimulationReport): string {
     '## Summary',
     '',
     markdownTable(
-      ['Queue', 'Mode', 'Rate', 'Added', 'Dispatched', 'Done', 'Failed att.', 'Exhausted', 'p50', 'p99', 'Max in flight', 'Max depth'],
+      ['Queue', 'Mode', 'Rate', 'Added', 'Dispatched / leased', 'Done', 'Failed att.', 'Exhausted', 'p50', 'p99', 'Max in flight', 'Max depth'],
       [
         ...active.map((q) => [
-          q.name, q.mode, q.mode === 'push' ? formatRate(q.ratePerSec) : '—', formatCount(q.counts.added), formatCount(q.counts.dispatched),
+          q.name, q.mode, q.mode === 'push' ? formatRate(q.ratePerSec) : '—', formatCount(q.counts.added),
+          formatCount(q.mode === 'pull' ? (q.pull?.leases ?? 0) : q.counts.dispatched),
           formatCount(q.latency.count), formatCount(q.counts.failures), formatCount(q.counts.exhausted),
           formatMicros(q.latency.p50Us), formatMicros(q.latency.p99Us), formatCount(q.inFlightMax), formatCount(q.depthMax),
         ]),
         [
-          '**all**', '', '', formatCount(o.counts.added), formatCount(o.counts.dispatched), formatCount(o.latency.count),
+          '**all**', '', '', formatCount(o.counts.added),
+          formatCount(o.counts.dispatched + active.reduce((n, q) => n + (q.mode === 'pull' ? (q.pull?.leases ?? 0) : 0), 0)),
+          formatCount(o.latency.count),
           formatCount(o.counts.failures), formatCount(o.counts.exhausted), formatMicros(o.latency.p50Us), formatMicros(o.latency.p99Us),
           formatCount(o.inFlightMax), formatCount(o.depthMax),
         ],

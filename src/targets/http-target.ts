@@ -4,9 +4,9 @@
  * Redirects are never followed (PUSH-6: a 3xx is a failure) — undici's Pool does not follow them
  * and no redirect interceptor is composed. Requests go only to the origin of the URL given.
  */
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import type { Delivery } from '../model/types.js';
-import { classifyError } from './net-errors.js';
+import { classifyError, formatMs } from './net-errors.js';
 import { realClearTimeout, realNow, realSetTimeout } from './real-timers.js';
 import { outcomeOfStatus, type DeliverOptions, type Target, type TargetResponse } from './types.js';
 
@@ -83,45 +83,28 @@ export class HttpTarget implements Target {
     }
   }
 
-  async deliver(d: Delivery, opts: DeliverOptions): Promise<TargetResponse> {
+  deliver(d: Delivery, opts: DeliverOptions): Promise<TargetResponse> {
     const timeoutMs = Math.max(1, opts.timeoutMs);
-    const started = realNow();
-    const elapsedUs = (): number => Math.max(1, Math.round((realNow() - started) * 1000));
-    if (this.closed) return { status: 0, outcome: 'net', latencyUs: 1, detail: 'target closed' };
-    const abort = new AbortController();
-    let timedOut = false;
-    // One timer over the whole exchange: headers and body (undici's own timeouts are per phase).
-    const timer = realSetTimeout(() => {
-      timedOut = true;
-      abort.abort();
-    }, timeoutMs);
-    try {
-      const res = await this.pool.request({
-        path: this.pathFor(d),
-        method: d.method,
-        headers: d.headers,
-        body: d.body && d.body.byteLength > 0 ? d.body : d.method === 'GET' || d.method === 'HEAD' ? null : '',
-        signal: abort.signal,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      });
-      const { bytes, truncated } = await drain(res.body, this.maxBodyBytes);
-      const out: TargetResponse = { status: res.statusCode, outcome: outcomeOfStatus(res.statusCode), latencyUs: elapsedUs(), bodyBytes: bytes };
-      if (truncated) out.detail = `response body cut off after ${bytes} bytes (the queue discards it, HANDLER-5)`;
-      else if (res.statusCode >= 300 && res.statusCode < 400) {
-        const loc = res.headers.location;
-        out.detail = `redirect${loc ? ` to ${Array.isArray(loc) ? loc[0] : loc}` : ''} not followed (PUSH-6)`;
+    if (this.closed) return Promise.resolve({ status: 0, outcome: 'net', latencyUs: 1, detail: 'target closed' });
+    return new Promise<TargetResponse>((resolve) => {
+      const exchange = new Exchange(timeoutMs, this.maxBodyBytes, resolve);
+      try {
+        this.pool.dispatch(
+          {
+            path: this.pathFor(d),
+            method: d.method,
+            headers: d.headers,
+            body: d.body && d.body.byteLength > 0 ? d.body : d.method === 'GET' || d.method === 'HEAD' ? null : '',
+            // undici's own timers bound each phase: no headers within the deadline, or a body that stalls.
+            headersTimeout: timeoutMs,
+            bodyTimeout: timeoutMs,
+          },
+          exchange,
+        );
+      } catch (err) {
+        exchange.onResponseError(null, err as Error); // e.g. a header value undici refuses to send
       }
-      return out;
-    } catch (err) {
-      const c = classifyError(err, timeoutMs, timedOut);
-      const latencyUs = c.outcome === 'deadline' ? timeoutMs * 1000 : elapsedUs();
-      const out: TargetResponse = { status: 0, outcome: c.outcome, latencyUs, detail: c.detail };
-      if (c.unreachable) out.unreachable = true;
-      return out;
-    } finally {
-      realClearTimeout(timer);
-    }
+    });
   }
 
   async close(): Promise<void> {
@@ -135,15 +118,87 @@ export class HttpTarget implements Target {
   }
 }
 
-/** Reads and discards a body, stopping at `cap` bytes so a huge or endless body cannot hold us. */
-async function drain(body: AsyncIterable<Uint8Array> & { destroy(err?: Error): unknown }, cap: number): Promise<{ bytes: number; truncated: boolean }> {
-  let bytes = 0;
-  for await (const chunk of body) {
-    bytes += chunk.byteLength;
-    if (bytes >= cap) {
-      body.destroy();
-      return { bytes, truncated: true };
-    }
+/** Raised inside an exchange to stop reading: the body hit the cap, or the whole exchange ran past its deadline. */
+class Stop extends Error {
+  constructor(readonly why: 'cap' | 'deadline') {
+    super(why);
   }
-  return { bytes, truncated: false };
+}
+
+/**
+ * One request's life as an undici dispatch handler: no stream, no AbortSignal, no timer of ours per
+ * request (a driver that must keep up with autocannon cannot afford them). The body is counted and
+ * dropped (HANDLER-5); reading stops at the cap, and at the deadline measured over the whole exchange,
+ * checked as each chunk arrives (a body that stops arriving is ended by undici's bodyTimeout).
+ */
+class Exchange implements Dispatcher.DispatchHandler {
+  private readonly started = realNow();
+  private status = 0;
+  private location: string | undefined;
+  private bytes = 0;
+  private stopped: Stop | undefined;
+  private done = false;
+
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly maxBodyBytes: number,
+    private readonly resolve: (r: TargetResponse) => void,
+  ) {}
+
+  private elapsedUs(): number {
+    return Math.max(1, Math.round((realNow() - this.started) * 1000));
+  }
+
+  private finish(r: TargetResponse): void {
+    if (this.done) return;
+    this.done = true;
+    this.resolve(r);
+  }
+
+  /** Present so undici treats this as a new-style handler (controller API). */
+  onRequestStart(): void {}
+
+  onResponseStart(_c: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+    this.status = statusCode;
+    const loc = headers.location;
+    this.location = Array.isArray(loc) ? loc[0] : loc;
+  }
+
+  onResponseData(c: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.bytes += chunk.byteLength;
+    if (this.bytes >= this.maxBodyBytes) this.stop(c, new Stop('cap'));
+    else if (realNow() - this.started > this.timeoutMs) this.stop(c, new Stop('deadline'));
+  }
+
+  private stop(c: Dispatcher.DispatchController, why: Stop): void {
+    if (this.stopped) return;
+    this.stopped = why;
+    c.abort(why);
+  }
+
+  onResponseEnd(): void {
+    this.finish(this.answer());
+  }
+
+  onResponseError(_c: Dispatcher.DispatchController | null, err: Error): void {
+    if (this.stopped?.why === 'cap') return this.finish(this.answer());
+    const timedOut = this.stopped?.why === 'deadline';
+    const c = classifyError(err, this.timeoutMs, timedOut);
+    const out: TargetResponse = { status: 0, outcome: c.outcome, latencyUs: c.outcome === 'deadline' ? this.timeoutMs * 1000 : this.elapsedUs(), detail: c.detail };
+    if (c.unreachable) out.unreachable = true;
+    this.finish(out);
+  }
+
+  /** The status the handler sent (the body does not matter, HANDLER-5). */
+  private answer(): TargetResponse {
+    const status = this.status;
+    const latencyUs = this.elapsedUs();
+    if (latencyUs > this.timeoutMs * 1000) {
+      return { status: 0, outcome: 'deadline', latencyUs: this.timeoutMs * 1000, detail: `timed out after ${formatMs(this.timeoutMs)} (answered ${status} too late)` };
+    }
+    const out: TargetResponse = { status, outcome: outcomeOfStatus(status), latencyUs, bodyBytes: this.bytes };
+    if (this.stopped?.why === 'cap') out.detail = `response body cut off after ${this.bytes} bytes (the queue discards it, HANDLER-5)`;
+    else if (status >= 300 && status < 400) out.detail = `redirect${this.location ? ` to ${this.location}` : ''} not followed (PUSH-6)`;
+    return out;
+  }
 }

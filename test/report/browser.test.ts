@@ -9,33 +9,33 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { writeSimulationReport } from '../../src/report/simulation-report.js';
 import { syntheticTrace } from './synthetic.js';
 
 // Runs inside the page (the project's tsconfig has no DOM lib).
 declare const DOMParser: new () => { parseFromString(text: string, type: string): { querySelector(sel: string): { textContent: string | null } | null } };
 
-const CHROMIUM = '/usr/bin/chromium';
+// TASKSIM_CHROMIUM overrides the path (used to check the failure message below); CI uses Debian's.
+const CHROMIUM = process.env.TASKSIM_CHROMIUM ?? '/usr/bin/chromium';
 const SCREENSHOT_DIR = resolve('reports/screenshots');
 
-describe('simulation report in a browser', () => {
-  let browser: Browser;
-  let dir: string;
-
-  beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `${CHROMIUM} not found: the browser test needs Debian's chromium. Install it with ` +
-          '`apt-get update && apt-get install -y chromium` (the CI script does this).',
-      );
-    }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    dir = await mkdtemp(join(tmpdir(), 'tasksim-report-'));
+async function launch(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `${CHROMIUM} not found: the browser test needs Debian's chromium. Install it with ` +
+        '`apt-get update && apt-get install -y chromium` (the CI script does this).',
+    );
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+describe('simulation report in a browser', () => {
+  let browser: Browser | undefined;
+  let dir: string | undefined;
 
   afterAll(async () => {
     await browser?.close();
@@ -43,6 +43,9 @@ describe('simulation report in a browser', () => {
   });
 
   test('renders every chart, offline, without errors', async () => {
+    // In the test, not in a hook: a missing browser must fail this test, never skip it.
+    browser = await launch();
+    dir = await mkdtemp(join(tmpdir(), 'tasksim-report-'));
     const summary = syntheticTrace().summarize();
     const written = await writeSimulationReport(dir, {
       scenario: 'burst-with-outage',

@@ -1,7 +1,7 @@
 /** Mutants that send wrong X-AppEngine headers (HDR-3, HDR-4, HDR-6). */
 import type { Delivery } from '../../model/types.js';
 import type { TraceEvent } from '../../sim/events.js';
-import type { PushRequest } from '../contract.js';
+import type { PushRequest, RunSetup } from '../contract.js';
 import { ReferenceQueue } from '../reference.js';
 import { withHeader } from './util.js';
 
@@ -16,6 +16,11 @@ export class RetryCountOffByOne extends ReferenceQueue {
 /** HDR-4: ExecutionCount also counts attempts that failed for lack of an instance (INST-2). */
 export class ExecutionCountCountsNoInstance extends ReferenceQueue {
   private readonly noInstance = new Map<number, number>();
+
+  override async reset(setup: RunSetup): Promise<void> {
+    this.noInstance.clear();
+    await super.reset(setup);
+  }
 
   protected override observe(ev: TraceEvent): void {
     super.observe(ev);

@@ -3,7 +3,7 @@ import type { ResolvedConfig } from '../../model/config.js';
 import type { Delivery, ServiceModel } from '../../model/types.js';
 import { UNLIMITED_SERVICE } from '../../model/types.js';
 import type { TraceEvent } from '../../sim/events.js';
-import type { PushRequest } from '../contract.js';
+import type { PushRequest, RunSetup } from '../contract.js';
 import { ReferenceQueue } from '../reference.js';
 import { mapQueues, withHeader } from './util.js';
 
@@ -26,6 +26,11 @@ export class RetryLimitOffByOne extends ReferenceQueue {
 /** RETRY-5: a task that exhausted its limits is delivered once more anyway. */
 export class ExhaustedRedelivered extends ReferenceQueue {
   private readonly last = new Map<number, PushRequest>();
+
+  override async reset(setup: RunSetup): Promise<void> {
+    this.last.clear();
+    await super.reset(setup);
+  }
 
   protected override request(d: Delivery): PushRequest {
     const req = super.request(d);

@@ -1,0 +1,21 @@
+import fc from 'fast-check';
+import { configArb } from '../src/fuzz/config-arb.js';
+import { commandArbs } from '../src/fuzz/commands.js';
+import { Lockstep } from '../src/fuzz/lockstep.js';
+import { ReferenceQueue } from '../src/adapters/reference.js';
+const [seed, path, replayPath] = process.argv.slice(2);
+let lastRun: Lockstep | undefined;
+const r = await fc.check(fc.asyncProperty(configArb, fc.nat(), fc.commands(commandArbs({ outages: true, realTime: false }), { maxCommands: 30, size: 'max', replayPath }), async (config, s, cmds) => {
+  const sut = new ReferenceQueue();
+  const run = new Lockstep({ config, seed: s, sut, caps: await sut.describe() });
+  lastRun = run;
+  await run.start();
+  await fc.asyncModelRun(() => ({ model: { pull: run.pullQueues.length > 0, outages: true }, real: run }), cmds);
+  await run.finish();
+}), { seed: Number(seed), path, endOnFailure: true });
+const filt = process.argv[5];
+console.log(lastRun!.log.join('\n'));
+console.log('--- observed');
+for (const e of lastRun!.observedTrace()) if (!filt || JSON.stringify(e).includes(filt)) console.log(JSON.stringify(e));
+console.log('--- model');
+for (const e of lastRun!.modelTrace()) if (!filt || JSON.stringify(e).includes(filt)) console.log(JSON.stringify(e));

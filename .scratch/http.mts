@@ -1,0 +1,10 @@
+import { runFuzz } from '../src/fuzz/campaign.js';
+import { createAdapter } from '../src/adapters/registry.js';
+import { serveReferenceOverHttp } from '../src/adapters/http-json-server.js';
+const mutant = process.argv[2] === 'ref' ? undefined : process.argv[2];
+const srv = await serveReferenceOverHttp({ mutant });
+const q = createAdapter(srv.url);
+const t0 = Date.now();
+const r = await runFuzz({ adapter: srv.url, queue: q, runs: Number(process.argv[3] ?? 50), seed: 5 });
+console.log(JSON.stringify({ ok: r.ok, ms: Date.now() - t0, failure: r.failure && { commands: r.failure.commands, v: r.failure.violations.map(v => `${v.rule} [${v.check}] ${v.message}`) } }, null, 1));
+await q.close(); await srv.close();

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { findMutant } from '../../src/adapters/mutants/index.js';
+import { runFuzz } from '../../src/fuzz/campaign.js';
+import { BadReplayToken, decodeReplay, encodeReplay } from '../../src/fuzz/replay-token.js';
+
+describe('replay tokens', () => {
+  it('round-trip', () => {
+    const t = { v: 1 as const, seed: 42, path: '3:0:1', replayPath: 'AB:C', maxCommands: 30, realTime: false };
+    expect(decodeReplay(encodeReplay(t))).toEqual(t);
+  });
+
+  it('refuse garbage with a clear reason', () => {
+    expect(() => decodeReplay('not a token!')).toThrow(BadReplayToken);
+    expect(() => decodeReplay(Buffer.from('{"v":2}').toString('base64url'))).toThrow(/unknown version/);
+    expect(() => decodeReplay(Buffer.from('{"v":1,"seed":1}').toString('base64url'))).toThrow(/path/);
+  });
+
+  it('reproduce the same minimal counterexample', async () => {
+    const m = findMutant('previous-response-wrong')!;
+    const first = await runFuzz({ adapter: 'mutant:previous-response-wrong', queue: m.create(), seed: 99 });
+    expect(first.ok).toBe(false);
+    const again = await runFuzz({ adapter: 'mutant:previous-response-wrong', queue: m.create(), seed: 99, replay: first.failure!.token });
+    expect(again.ok).toBe(false);
+    expect(again.failure!.commands).toEqual(first.failure!.commands);
+    expect(again.failure!.violations).toEqual(first.failure!.violations);
+    expect(again.failure!.config).toEqual(first.failure!.config);
+  });
+});
