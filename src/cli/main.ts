@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { registerSimulate } from './simulate.js';
+import { registerCompare } from './compare.js';
 import { registerConform } from './conform.js';
 import { registerFuzz } from './fuzz.js';
 import { registerReportMerge } from './report-merge.js';
@@ -29,6 +30,7 @@ const program = new Command('tasksim')
   });
 
 registerSimulate(program);
+registerCompare(program);
 registerConform(program);
 registerFuzz(program);
 registerReportMerge(program);

@@ -198,7 +198,7 @@ describe('INV-* over random configurations and workloads', () => {
         expect(b.hash).toBe(a.hash);
         expect(b.te.events.length).toBe(a.te.events.length);
       }),
-      { numRuns: 120 },
+      { numRuns: 200 },
     );
   });
 

@@ -1,0 +1,139 @@
+import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MUTANTS } from '../../src/adapters/mutants/index.js';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+/** Runs the CLI from source in a child process, as a user would (CI=1: no progress output). */
+function tasksim(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, env: { ...process.env, CI: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+describe('tasksim fuzz (CLI, subprocess)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tasksim-fuzz-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('--list prints the built-in adapters, one per line', async () => {
+    const r = await tasksim(['fuzz', '--list']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n')).toEqual(['reference', ...MUTANTS.map((m) => `mutant:${m.name}`)]);
+  });
+
+  it('exit 0 and one JSON object for a clean run', async () => {
+    const r = await tasksim(['fuzz', '--adapter', 'reference', '--runs', '40', '--seed', '3', '--json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const report = JSON.parse(r.stdout);
+    expect(report).toMatchObject({ adapter: 'reference', seed: 3, runs: 40, shard: { index: 1, count: 1 }, ok: true });
+    expect(typeof report.durationMs).toBe('number');
+    expect(report.failure).toBeUndefined();
+  });
+
+  it('exit 1 with the counterexample, rules, seed, path and a replay line that reproduces it', async () => {
+    const r = await tasksim(['fuzz', '--adapter', 'mutant:retry-count-off-by-one', '--seed', '8']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/Minimal counterexample \(\d+ commands?\)/);
+    expect(r.stdout).toMatch(/^\s+1\. /m);
+    expect(r.stdout).toMatch(/HDR-3 .*expected "\d+", got "\d+"/);
+    expect(r.stdout).toMatch(/fast-check seed \d+, path "[\d:]+"/);
+    const replay = /tasksim fuzz --adapter mutant:retry-count-off-by-one --replay ([A-Za-z0-9_-]+)/.exec(r.stdout);
+    expect(replay).not.toBeNull();
+
+    const j = await tasksim(['fuzz', '--adapter', 'mutant:retry-count-off-by-one', '--seed', '8', '--json']);
+    const first = JSON.parse(j.stdout);
+    expect(Object.keys(first.failure)).toEqual(expect.arrayContaining(['commands', 'violations', 'seed', 'path', 'replay']));
+    const again = await tasksim(['fuzz', '--adapter', 'mutant:retry-count-off-by-one', '--replay', first.failure.token, '--json']);
+    expect(again.code).toBe(1);
+    const second = JSON.parse(again.stdout);
+    expect(second.failure.commands).toEqual(first.failure.commands);
+    expect(second.failure.violations).toEqual(first.failure.violations);
+  });
+
+  it('exit 2 for bad input', async () => {
+    for (const args of [
+      ['fuzz'],
+      ['fuzz', '--adapter', 'mutant:nope'],
+      ['fuzz', '--adapter', 'reference', '--runs', 'lots'],
+      ['fuzz', '--adapter', 'reference', '--shard', '4/3'],
+      ['fuzz', '--adapter', 'reference', '--replay', '%%%'],
+    ]) {
+      const r = await tasksim(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/^tasksim: /);
+    }
+  });
+
+  it('exit 3 when the adapter is unreachable', async () => {
+    const server: Server = createServer();
+    await new Promise<void>((res) => server.listen(0, '127.0.0.1', () => res()));
+    const port = (server.address() as AddressInfo).port;
+    await new Promise<void>((res) => server.close(() => res()));
+    const r = await tasksim(['fuzz', '--adapter', `http://127.0.0.1:${port}`, '--runs', '3']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/cannot reach the queue adapter at http:\/\/127\.0\.0\.1:\d+/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('--shard splits a campaign, --report-dir writes report.json/report.md, report merge joins them', async () => {
+    const files: string[] = [];
+    for (const i of [1, 2, 3]) {
+      const out = join(dir, `shard-${i}`);
+      const r = await tasksim(['fuzz', '--adapter', 'reference', '--runs', '60', '--seed', '77', '--shard', `${i}/3`, '--report-dir', out]);
+      expect(r.code).toBe(0);
+      const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
+      expect(report.shard).toEqual({ index: i, count: 3 });
+      expect(report.runs).toBe(20);
+      expect(await readFile(join(out, 'report.md'), 'utf8')).toMatch(/passed/);
+      files.push(join(out, 'report.json'));
+    }
+    const merged = join(dir, 'merged.json');
+    const ok = await tasksim(['report', 'merge', ...files, '--out', merged]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/passed, 60 runs over 3 of 3 shards/);
+    expect(JSON.parse(await readFile(merged, 'utf8'))).toMatchObject({ ok: true, runs: 60, missing: [] });
+
+    // A failing shard fails the merge.
+    const bad = await tasksim(['fuzz', '--adapter', 'reference', '--runs', '60', '--seed', '77', '--shard', '2/3', '--json']);
+    const failed = { ...JSON.parse(bad.stdout), ok: false, failure: { config: '', commands: ['advance 1s'], violations: [], seed: 1, path: '0', token: 'x', replay: 'tasksim fuzz --adapter reference --replay x' } };
+    const failedFile = join(dir, 'failed.json');
+    await writeFile(failedFile, JSON.stringify(failed));
+    const r = await tasksim(['report', 'merge', files[0], failedFile]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/FAILED/);
+    expect(r.stdout).toMatch(/missing shards: 3/);
+
+    const notReport = join(dir, 'x.json');
+    await writeFile(notReport, '{"hello":1}');
+    expect((await tasksim(['report', 'merge', notReport])).code).toBe(2);
+  });
+
+  it('a queue answering garbage gets a verdict (exit 1), not a stack trace', async () => {
+    const server = createServer((_req, res) => res.writeHead(200).end('<html>hello</html>'));
+    await new Promise<void>((res) => server.listen(0, '127.0.0.1', () => res()));
+    try {
+      const r = await tasksim(['fuzz', '--adapter', `http://127.0.0.1:${(server.address() as AddressInfo).port}`, '--runs', '3']);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/answered something that is not JSON/);
+      expect(r.stdout + r.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      await new Promise<void>((res) => server.close(() => res()));
+    }
+  });
+});
