@@ -249,12 +249,13 @@ export function commandArbs(opts: CommandOptions): fc.Arbitrary<Cmd>[] {
     .map(([pull, q, push, pulls]) => new AddCommand(pull, q, pull ? pulls : push));
   const advance = fc.constantFrom(...advances).map((ms) => new AdvanceCommand(ms));
   const handler = fc.constantFrom(...behaviours).map((b) => new HandlerCommand(b));
+  const lease = fc.tuple(fc.nat(1), leaseSpecArb).map(([q, spec]) => new LeaseCommand(q, spec));
   // fc.commands picks uniformly among these: repeats are weights (adds, advances, answers matter most).
   const arbs: fc.Arbitrary<Cmd>[] = [
     add, add, add,
     advance, advance, advance,
     handler, handler,
-    fc.tuple(fc.nat(1), leaseSpecArb).map(([q, spec]) => new LeaseCommand(q, spec)),
+    lease, lease,
     fc.tuple(fc.nat(7), fc.constantFrom(0, 1, 10)).map(([i, s]) => new ModifyCommand(i, s)),
     fc.nat(15).map((i) => new DeleteCommand(i)),
     fc.tuple(fc.nat(2), fc.boolean()).map(([q, p]) => new PauseCommand(q, p)),

@@ -72,7 +72,7 @@ export const configArb: fc.Arbitrary<ResolvedConfig> = fc
     profile: fc.constantFrom<ProfileName>('appengine', 'cloud-tasks'),
     q0: pushQueueArb('q0'),
     q1: fc.option(pushQueueArb('q1'), { nil: undefined }),
-    p0: fc.option(pullQueueArb('p0'), { nil: undefined, freq: 2 }),
+    p0: fc.option(pullQueueArb('p0'), { nil: undefined, freq: 5 }),
   })
   .map(({ profile, q0, q1, p0 }) => buildConfig(profile, [q0, ...(q1 ? [q1] : []), ...(p0 ? [p0] : [])]));
 

@@ -176,7 +176,7 @@ export class Lockstep {
     const e = this.book.get(h.key)!;
     const m = await this.modelQueue.modifyLease(h.q, e.names.model!, h.until.model, seconds);
     const s = await this.sut.queue.modifyLease(h.q, e.names.sut!, h.until.sut, seconds);
-    const v = compareModify(m, s, `modify the lease on ${this.book.label(h.key)} to ${seconds}s`, this.now);
+    const v = compareModify(m, s, `modify the lease on ${this.book.label(h.key)} to ${seconds}s`, this.now, this.lingering(h.q, e.names.model));
     if (v) return this.fail(v);
     if (m.ok && s.ok) {
       h.until = { model: m.leaseUntilUs, sut: s.leaseUntilUs };
@@ -357,9 +357,12 @@ function compareOp(m: OpOutcome, s: OpOutcome, rule: string, what: string, now: 
   return violation(rule, now, what, show(m), show(s));
 }
 
-function compareModify(m: ModifyOutcome, s: ModifyOutcome, what: string, now: Micros): FuzzViolation | undefined {
+function compareModify(m: ModifyOutcome, s: ModifyOutcome, what: string, now: Micros, lingering?: string): FuzzViolation | undefined {
   if (m.ok && s.ok) return m.leaseUntilUs === s.leaseUntilUs ? undefined : violation('PULL-5', now, `${what}: new lease end (now + seconds)`, at(m.leaseUntilUs), at(s.leaseUntilUs));
   if (!m.ok && !s.ok && m.error === s.error) return undefined;
+  if (!m.ok && m.error === 'NOT_FOUND' && s.ok && lingering) {
+    return violation(lingering, now, `${what}: the queue still holds a task the model no longer has`, 'refused NOT_FOUND', `ok, lease until ${at(s.leaseUntilUs)}`);
+  }
   const show = (o: ModifyOutcome): string => (o.ok ? `ok, lease until ${at(o.leaseUntilUs)}` : `refused ${o.error}`);
   const rule = (!m.ok && m.error === 'LEASE_MISMATCH') || (!s.ok && s.error === 'LEASE_MISMATCH') ? 'PULL-3' : 'PULL-5';
   return violation(rule, now, what, show(m), show(s));

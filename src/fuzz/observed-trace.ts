@@ -4,7 +4,7 @@
  *    that actually arrived and the answer given, leases, modifies, deletes, pauses, outages): a
  *    queue cannot misreport these;
  *  - the queue's own decisions the boundary cannot see (retry with its ETA, success, exhaust, lease
- *    expiry, rate changes, attempts that never reached the handler), from its `takeEvents`, or from
+ *    expiry, attempts that never reached the handler), from its `takeEvents`, or from
  *    the model for queues that report none.
  * Task ids in this trace are the harness's keys.
  *
@@ -115,10 +115,9 @@ export class ObservedTrace {
     for (let i = 0; i < decisions.length; i++) {
       const d = decisions[i];
       const ev = d.ev;
-      if (d.key === undefined) {
-        if (ev.e === 'rate') free(d, 1, ev);
-        continue;
-      }
+      // `rate` events are not taken: INV-RATE then judges by the configured rate, which a throttling
+      // queue (INST-2) only stays under, and a queue cannot excuse a burst by announcing a higher rate.
+      if (d.key === undefined) continue;
       switch (ev.e) {
         case 'retry':
         case 'success':

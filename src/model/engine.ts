@@ -8,9 +8,9 @@ import type { Core } from './core.js';
 import type { AddResult, Delivery, DeliveryResult, LeaseRequest, LeaseResult, NewTask, ServiceModel } from './types.js';
 import { UNLIMITED_SERVICE } from './types.js';
 import type { TaskRecord } from './task.js';
-import { byteLength, toBytes } from './task.js';
+import { byteLength, nameOf, toBytes } from './task.js';
 import { TaskQueueError } from './errors.js';
-import { LIMITS, Tombstones, checkTaskName, systemTaskId, systemTaskName } from './names.js';
+import { LIMITS, Tombstones, checkTaskName, systemTaskId } from './names.js';
 import { InstancePool } from './instances.js';
 import { PushQueue, type Attempt, type AttemptRunner } from './push-queue.js';
 import { PullQueue, type PullOptions } from './pull-queue.js';
@@ -151,28 +151,25 @@ export class Engine implements Core {
     if (eta > now + MAX_ETA_AHEAD_US) throw new TaskQueueError('PUSH-4', 'ETA may be at most 30 days ahead');
     const named = this.named.get(queue.name)!;
     const id = this.nextId();
-    let name: string;
     if (t.name !== undefined) {
       checkTaskName(t.name);
       if (named.has(t.name)) throw new TaskQueueError('TASK-2', `task ${t.name} already exists`, 'ALREADY_EXISTS');
       this.tombstones.get(queue.name)!.check(t.name, now);
-      name = t.name;
-    } else {
-      name = systemTaskName(id);
     }
     const extra =
       t.payload !== undefined || t.method || t.url || t.headers || t.tag !== undefined
         ? { payload: toBytes(t.payload), method: t.method, url: t.url, headers: t.headers, tag: t.tag }
         : null;
     const task: TaskRecord = {
-      t: Math.max(eta, now), seq: 0, id, queue: queue.name, name, named: t.name !== undefined, createdAt: now, firstAttemptAt: -1,
+      t: Math.max(eta, now), seq: 0, id, queue: queue.name, name: t.name ?? null, createdAt: now, firstAttemptAt: -1,
       attempts: 0, counted: 0, executions: 0, prevStatus: 0, prevOutcome: null, size, failFast: t.failFast === true,
       done: false, dup: false, extra, leaseUntil: -1, leaseVersion: 0,
     };
-    if (task.named) named.set(name, task);
+    const name = nameOf(task);
+    if (t.name !== undefined) named.set(name, task);
     this.byId[id] = task;
     this.liveCounts.set(queue.name, this.liveCounts.get(queue.name)! + 1);
-    const ev: TraceEvent = { t: now, e: 'add', id, q: queue.name, name, named: task.named, eta: task.t, size };
+    const ev: TraceEvent = { t: now, e: 'add', id, q: queue.name, name, named: task.name !== null, eta: task.t, size };
     if (t.tag !== undefined) ev.tag = t.tag;
     if (task.failFast) ev.ff = true;
     this.emit(ev);
@@ -185,7 +182,7 @@ export class Engine implements Core {
   private forget(queue: string, task: TaskRecord): void {
     this.byId[task.id] = undefined;
     this.liveCounts.set(queue, this.liveCounts.get(queue)! - 1);
-    if (task.named) {
+    if (task.name !== null) {
       this.named.get(queue)!.delete(task.name);
       this.tombstones.get(queue)!.bury(task.name, this.now);
     }
@@ -203,7 +200,7 @@ export class Engine implements Core {
     if (!task) {
       const id = systemTaskId(name);
       const found = id === undefined ? undefined : this.byId[id];
-      if (found && !found.named && found.queue === queue) task = found;
+      if (found && found.name === null && found.queue === queue) task = found;
     }
     if (!task) throw new TaskQueueError('PULL-7', `no task ${JSON.stringify(name)} in queue ${queue}`, 'NOT_FOUND');
     return task;
@@ -283,7 +280,7 @@ export class Engine implements Core {
           key,
           id: task.id,
           queue: queue.cfg.name,
-          name: task.name,
+          name: nameOf(task),
           attempt: attempt.n,
           method: extra?.method ?? 'POST',
           url: extra?.url ?? `/_ah/queue/${queue.cfg.name}`,

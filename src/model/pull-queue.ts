@@ -4,7 +4,7 @@
  */
 import type { QueueConfig } from './config.js';
 import type { Core } from './core.js';
-import type { TaskRecord } from './task.js';
+import { nameOf, type TaskRecord } from './task.js';
 import type { LeaseRequest, LeaseResult, LeasedTask } from './types.js';
 import { TaskQueueError } from './errors.js';
 import { TimeHeap } from '../sim/heap.js';
@@ -72,7 +72,7 @@ export class PullQueue {
       core.emit({ t: now, e: 'lease', id: task.id, q: this.cfg.name, w: req.worker, until: untilUs, n: task.attempts });
       leased.push({
         id: task.id,
-        name: task.name,
+        name: nameOf(task),
         tag: task.extra?.tag,
         payload: task.extra?.payload,
         size: task.size,
@@ -113,9 +113,9 @@ export class PullQueue {
   modify(task: TaskRecord, heldUntilUs: Micros, seconds: number): Micros {
     const now = this.core.now;
     checkLeaseArgs(seconds, 1, true);
-    if (task.leaseUntil <= now) throw new TaskQueueError('PULL-5', `the lease on task ${task.name} has expired`, 'LEASE_EXPIRED');
+    if (task.leaseUntil <= now) throw new TaskQueueError('PULL-5', `the lease on task ${nameOf(task)} has expired`, 'LEASE_EXPIRED');
     if (task.leaseUntil !== heldUntilUs) {
-      throw new TaskQueueError('PULL-3', `task ${task.name} is held by another lease`, 'LEASE_MISMATCH');
+      throw new TaskQueueError('PULL-3', `task ${nameOf(task)} is held by another lease`, 'LEASE_MISMATCH');
     }
     const untilUs = now + Math.round(seconds * US_PER_S);
     this.byEta.removeWhere((t) => t === task);

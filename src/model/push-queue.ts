@@ -4,7 +4,7 @@
  */
 import type { QueueConfig } from './config.js';
 import type { Core } from './core.js';
-import type { TaskRecord } from './task.js';
+import { nameOf, type TaskRecord } from './task.js';
 import type { DeliveryHeaders, Outcome } from '../sim/events.js';
 import { ReadyQueue } from '../sim/ready-queue.js';
 import type { Micros } from '../sim/time.js';
@@ -117,7 +117,7 @@ export class PushQueue {
     }
     const headers = buildHeaders({
       queue: this.cfg.name,
-      name: task.name,
+      name: nameOf(task),
       attempt: n,
       executionCount: task.executions,
       etaEpochUs: core.epochUs + task.t,

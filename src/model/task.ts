@@ -1,5 +1,6 @@
 import type { Outcome } from '../sim/events.js';
 import type { Micros } from '../sim/time.js';
+import { systemTaskName } from './names.js';
 
 /** What only some tasks carry; kept out of the record so a million plain tasks stay small. */
 export interface TaskExtras {
@@ -16,8 +17,8 @@ export interface TaskRecord {
   seq: number;
   id: number;
   queue: string;
-  name: string;
-  named: boolean;
+  /** The user's name (TASK-1), or null for a system name derived from the id (see nameOf). */
+  name: string | null;
   createdAt: Micros;
   /** -1 until the first attempt (RETRY-2 measures age from it). */
   firstAttemptAt: Micros;
@@ -39,6 +40,11 @@ export interface TaskRecord {
   /** Pull queues: the current lease's end (≤ now when not leased) and a version to spot stale expiries. */
   leaseUntil: Micros;
   leaseVersion: number;
+}
+
+/** The task's name (HDR-2): system names are made on demand, saving a string per task. */
+export function nameOf(task: TaskRecord): string {
+  return task.name ?? systemTaskName(task.id);
 }
 
 export function byteLength(payload: Uint8Array | string | undefined): number {

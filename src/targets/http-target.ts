@@ -1,6 +1,6 @@
 /**
  * HttpTarget: deliveries as real HTTP requests through an undici Pool (PUSH-1, PUSH-7: plain HTTP).
- * Every wait is bounded: connect, headers, body, and one overall timer per request (DEADLINE-2).
+ * Every wait is bounded: the connect timeout, and one timer over the whole exchange (DEADLINE-2).
  * Redirects are never followed (PUSH-6: a 3xx is a failure) — undici's Pool does not follow them
  * and no redirect interceptor is composed. Requests go only to the origin of the URL given.
  */
@@ -95,9 +95,9 @@ export class HttpTarget implements Target {
             method: d.method,
             headers: d.headers,
             body: d.body && d.body.byteLength > 0 ? d.body : d.method === 'GET' || d.method === 'HEAD' ? null : '',
-            // undici's own timers bound each phase: no headers within the deadline, or a body that stalls.
-            headersTimeout: timeoutMs,
-            bodyTimeout: timeoutMs,
+            // Backstops only: the exchange's own timer answers at the deadline.
+            headersTimeout: timeoutMs + 1_000,
+            bodyTimeout: timeoutMs + 1_000,
           },
           exchange,
         );
@@ -126,10 +126,10 @@ class Stop extends Error {
 }
 
 /**
- * One request's life as an undici dispatch handler: no stream, no AbortSignal, no timer of ours per
- * request (a driver that must keep up with autocannon cannot afford them). The body is counted and
- * dropped (HANDLER-5); reading stops at the cap, and at the deadline measured over the whole exchange,
- * checked as each chunk arrives (a body that stops arriving is ended by undici's bodyTimeout).
+ * One request's life as an undici dispatch handler: no stream and no AbortSignal (a driver that must
+ * keep up with autocannon cannot afford them). The body is counted and dropped (HANDLER-5); reading
+ * stops at the cap. One native timer bounds the whole exchange precisely: undici's own headers/body
+ * timeouts tick at about a second's resolution, and stay set only as a backstop.
  */
 class Exchange implements Dispatcher.DispatchHandler {
   private readonly started = realNow();
@@ -138,12 +138,23 @@ class Exchange implements Dispatcher.DispatchHandler {
   private bytes = 0;
   private stopped: Stop | undefined;
   private done = false;
+  private controller: Dispatcher.DispatchController | undefined;
+  private readonly timer: ReturnType<typeof setTimeout>;
 
   constructor(
     private readonly timeoutMs: number,
     private readonly maxBodyBytes: number,
     private readonly resolve: (r: TargetResponse) => void,
-  ) {}
+  ) {
+    this.timer = realSetTimeout(() => this.expire(), timeoutMs);
+  }
+
+  /** The deadline passed: answer now; abort the request if it has started (else as soon as it does). */
+  private expire(): void {
+    this.stopped ??= new Stop('deadline');
+    this.finish({ status: 0, outcome: 'deadline', latencyUs: this.timeoutMs * 1000, detail: `timed out after ${formatMs(this.timeoutMs)}` });
+    this.controller?.abort(this.stopped);
+  }
 
   private elapsedUs(): number {
     return Math.max(1, Math.round((realNow() - this.started) * 1000));
@@ -152,11 +163,15 @@ class Exchange implements Dispatcher.DispatchHandler {
   private finish(r: TargetResponse): void {
     if (this.done) return;
     this.done = true;
+    realClearTimeout(this.timer);
     this.resolve(r);
   }
 
-  /** Present so undici treats this as a new-style handler (controller API). */
-  onRequestStart(): void {}
+  /** Also what makes undici treat this as a new-style (controller) handler. */
+  onRequestStart(c: Dispatcher.DispatchController): void {
+    this.controller = c;
+    if (this.done) c.abort(this.stopped ?? new Stop('deadline'));
+  }
 
   onResponseStart(_c: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
     this.status = statusCode;
@@ -167,7 +182,6 @@ class Exchange implements Dispatcher.DispatchHandler {
   onResponseData(c: Dispatcher.DispatchController, chunk: Buffer): void {
     this.bytes += chunk.byteLength;
     if (this.bytes >= this.maxBodyBytes) this.stop(c, new Stop('cap'));
-    else if (realNow() - this.started > this.timeoutMs) this.stop(c, new Stop('deadline'));
   }
 
   private stop(c: Dispatcher.DispatchController, why: Stop): void {

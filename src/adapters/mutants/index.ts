@@ -30,7 +30,7 @@ export const MUTANTS: readonly MutantInfo[] = [
   mutant('max-concurrent-ignored', ['PUSH-3'], 'max_concurrent_requests is ignored', MaxConcurrentIgnored),
   mutant('eta-ignored', ['PUSH-4'], 'ETA and countdown are ignored', EtaIgnored),
   mutant('pause-ignored', ['PUSH-8'], 'pause is acknowledged and ignored', PauseIgnored),
-  mutant('redirect-is-success', ['PUSH-6'], 'a 3xx answer counts as success', RedirectIsSuccess),
+  mutant('redirect-is-success', ['PUSH-6', 'HANDLER-2'], 'a 3xx answer counts as success', RedirectIsSuccess),
   mutant('backoff-without-linear-phase', ['RETRY-4'], 'backoff keeps doubling past max_doublings', BackoffWithoutLinearPhase),
   mutant('retry-limit-off-by-one', ['RETRY-1', 'RETRY-5'], 'one retry more than task_retry_limit', RetryLimitOffByOne),
   mutant('exhausted-redelivered', ['RETRY-5'], 'an exhausted task is delivered once more', ExhaustedRedelivered),
