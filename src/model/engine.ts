@@ -10,7 +10,7 @@ import { UNLIMITED_SERVICE } from './types.js';
 import type { TaskRecord } from './task.js';
 import { byteLength, nameOf, toBytes } from './task.js';
 import { TaskQueueError } from './errors.js';
-import { LIMITS, Tombstones, checkTaskName, systemTaskId } from './names.js';
+import { LIMITS, Tombstones, checkTaskName, systemTaskId, systemTaskName } from './names.js';
 import { InstancePool } from './instances.js';
 import { PushQueue, type Attempt, type AttemptRunner } from './push-queue.js';
 import { PullQueue, type PullOptions } from './pull-queue.js';
@@ -150,11 +150,18 @@ export class Engine implements Core {
     const eta = t.etaUs ?? now + (t.countdownUs ?? 0);
     if (eta > now + MAX_ETA_AHEAD_US) throw new TaskQueueError('PUSH-4', 'ETA may be at most 30 days ahead');
     const named = this.named.get(queue.name)!;
-    const id = this.nextId();
+    let id: number;
     if (t.name !== undefined) {
       checkTaskName(t.name);
-      if (named.has(t.name)) throw new TaskQueueError('TASK-2', `task ${t.name} already exists`, 'ALREADY_EXISTS');
+      if (named.has(t.name) || this.liveSystemTask(queue.name, t.name)) {
+        throw new TaskQueueError('TASK-2', `task ${t.name} already exists`, 'ALREADY_EXISTS');
+      }
       this.tombstones.get(queue.name)!.check(t.name, now);
+      id = this.nextId();
+    } else {
+      // HDR-2: a system name must be unique; skip an id whose name a user took.
+      do id = this.nextId();
+      while (named.size > 0 && named.has(systemTaskName(id)));
     }
     const extra =
       t.payload !== undefined || t.method || t.url || t.headers || t.tag !== undefined
@@ -188,6 +195,13 @@ export class Engine implements Core {
     }
   }
 
+  /** The live task of `queue` whose system-generated name is `name`, if any. */
+  private liveSystemTask(queue: string, name: string): TaskRecord | undefined {
+    const id = systemTaskId(name);
+    const found = id === undefined ? undefined : this.byId[id];
+    return found && found.name === null && found.queue === queue ? found : undefined;
+  }
+
   private queueConfig(name: string): QueueConfig {
     const q = this.config.queues.find((c) => c.name === name);
     if (!q) throw new TaskQueueError('CFG-1', `unknown queue ${JSON.stringify(name)}`, 'UNKNOWN_QUEUE');
@@ -196,12 +210,7 @@ export class Engine implements Core {
 
   private task(queue: string, name: string): TaskRecord {
     this.queueConfig(queue);
-    let task = this.named.get(queue)!.get(name);
-    if (!task) {
-      const id = systemTaskId(name);
-      const found = id === undefined ? undefined : this.byId[id];
-      if (found && found.name === null && found.queue === queue) task = found;
-    }
+    const task = this.named.get(queue)!.get(name) ?? this.liveSystemTask(queue, name);
     if (!task) throw new TaskQueueError('PULL-7', `no task ${JSON.stringify(name)} in queue ${queue}`, 'NOT_FOUND');
     return task;
   }
@@ -305,8 +314,9 @@ export class Engine implements Core {
     this.awaiting.delete(key);
     const { queue, attempt } = pending;
     const deadline = this.config.deadlineUs;
-    const late = result.latencyUs > deadline || result.outcome === 'deadline';
-    const at = attempt.dispatchedAt + (late ? Math.max(deadline, result.latencyUs) : result.latencyUs);
+    const latencyUs = Math.max(0, Math.round(result.latencyUs)); // virtual time stays whole µs (HDR-5)
+    const late = latencyUs > deadline || result.outcome === 'deadline';
+    const at = attempt.dispatchedAt + (late ? Math.max(deadline, latencyUs) : latencyUs);
     if (late) this.schedule(at, () => queue.respond(attempt, 0, 'deadline'));
     else this.schedule(at, () => queue.respond(attempt, result.status, result.outcome));
   }
@@ -328,7 +338,7 @@ export class Engine implements Core {
 
   /** Runs `fn` at virtual time `t`: how workloads and workers act inside the simulation. */
   at(t: Micros, fn: (engine: Engine) => void): void {
-    this.schedule(t, () => fn(this));
+    this.schedule(Math.round(t), () => fn(this));
   }
 
   /**

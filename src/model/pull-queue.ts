@@ -93,6 +93,8 @@ export class PullQueue {
       const top = this.byEta.peek();
       if (!top || top.t > now) break;
       this.byEta.pop();
+      // A lease ending right now may not have had its expiry job yet: expire it first (PULL-4/10).
+      if (top.leaseUntil >= 0 && !top.done) this.expire(top);
       if (top.done) continue;
       if (top.createdAt + this.options.visibilityDelayUs > now) {
         passed.push(top);
@@ -121,7 +123,10 @@ export class PullQueue {
     this.byEta.removeWhere((t) => t === task);
     this.setLease(task, untilUs);
     this.core.emit({ t: now, e: 'modify', id: task.id, q: this.cfg.name, until: untilUs });
-    if (seconds === 0) this.leaseEnded(task);
+    if (seconds === 0) {
+      task.leaseUntil = -1; // released: no lease is held any more
+      this.leaseEnded(task);
+    }
     return untilUs;
   }
 
@@ -136,12 +141,18 @@ export class PullQueue {
     const version = ++task.leaseVersion;
     if (untilUs > this.core.now) {
       this.core.schedule(untilUs, () => {
-        if (task.done || task.leaseVersion !== version) return;
-        this.core.emit({ t: this.core.now, e: 'expire', id: task.id, q: this.cfg.name }); // PULL-4
-        this.leaseEnded(task);
+        if (!task.done && task.leaseVersion === version) this.expire(task);
       });
     }
     this.enqueue(task);
+  }
+
+  /** PULL-4: the lease ran out without a delete; the task is leasable again (unless PULL-10 ends it). */
+  private expire(task: TaskRecord): void {
+    task.leaseUntil = -1;
+    task.leaseVersion++;
+    this.core.emit({ t: this.core.now, e: 'expire', id: task.id, q: this.cfg.name });
+    this.leaseEnded(task);
   }
 
   /** The lease ended without a delete: PULL-10 deletes a task leased task_retry_limit times. */

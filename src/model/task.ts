@@ -37,7 +37,7 @@ export interface TaskRecord {
   /** A rare second delivery of a task that already succeeded (HANDLER-4). */
   dup: boolean;
   extra: TaskExtras | null;
-  /** Pull queues: the current lease's end (≤ now when not leased) and a version to spot stale expiries. */
+  /** Pull queues: the current lease's end (-1 when none is held) and a version to spot stale expiries. */
   leaseUntil: Micros;
   leaseVersion: number;
 }

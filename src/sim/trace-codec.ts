@@ -12,6 +12,8 @@ const T_ADD = 1, T_DISPATCH = 2, T_RESPONSE = 3, T_RETRY = 4, T_SUCCESS = 5, T_E
 const CHUNK = 1 << 16;
 /** Room an event may need before we flush; longer strings flush as they go. */
 const HEADROOM = 4096;
+/** Long strings go in pieces that always fit a chunk with their length. */
+const PIECE = 0x8000;
 
 export class TraceEncoder {
   private buf = new Uint8Array(CHUNK);
@@ -98,16 +100,20 @@ export class TraceEncoder {
     this.longStr(s);
   }
 
-  /** Non-ASCII or long strings: UTF-8 through TextEncoder, in pieces of at most 0xffff bytes. */
+  /**
+   * Non-ASCII or long strings: UTF-8 through TextEncoder, in pieces of at most PIECE bytes; a full
+   * piece is followed by another (possibly empty), so the bytes decode one way only.
+   */
   private longStr(s: string): void {
     const bytes = this.text.encode(s);
-    for (let off = 0; ; off += 0xffff) {
-      const piece = bytes.subarray(off, off + 0xffff);
+    for (let off = 0; ; off += PIECE) {
+      const piece = bytes.subarray(off, off + PIECE);
       if (this.pos + 2 + piece.length > CHUNK) this.drain();
       this.view.setUint16(this.pos, piece.length, true);
       this.buf.set(piece, this.pos + 2);
       this.pos += 2 + piece.length;
-      if (piece.length < 0xffff) return; // a full piece is followed by another (possibly empty)
+      if (piece.length < PIECE) break;
     }
+    if (this.pos > CHUNK - HEADROOM) this.drain(); // the rest of the event must still fit
   }
 }

@@ -270,7 +270,7 @@ describe('PULL-10 retry limit by leases', () => {
   // taken. A lease call at exactly the lease-end instant that was scheduled earlier (a worker's poll
   // already on the calendar) runs first and re-leases the task: with task_retry_limit 1 the task is
   // leased a second time (INV-LEASE reports PULL-10), and the first lease never gets its `expire`.
-  it.fails('PULL-10 / PULL-4 a lease call at the exact instant a lease ends sees the expiry first', async () => {
+  it('PULL-10 / PULL-4 a lease call at the exact instant a lease ends sees the expiry first', async () => {
     const te = pull({ taskRetryLimit: 1 });
     te.engine.addTasks('p', [{ name: 'a' }]);
     let second: LeasedTask[] = [];
