@@ -51,7 +51,7 @@ export async function benchHttpDriver(
 ): Promise<HttpDriverFigures> {
   const concurrency = opts.concurrency ?? 10;
   const seconds = opts.seconds ?? 1;
-  const rounds = opts.rounds ?? 9;
+  const rounds = opts.rounds ?? 11;
   const log = opts.log ?? console.log;
   const server = await startServer();
   const body = new TextEncoder().encode('{"tasksim":"bench"}');
@@ -92,8 +92,9 @@ export async function benchHttpDriver(
   try {
     const driver: number[] = [];
     const cannon: number[] = [];
-    // Warm both clients (connections, JIT) before measuring.
-    const warm = new Bench({ iterations: 1, warmup: false, time: 0 }).add('warm driver', driverRun).add('warm autocannon', cannonRun);
+    // Warm both clients (connections, JIT) before measuring, each order once.
+    const warm = new Bench({ iterations: 1, warmup: false, time: 0 })
+      .add('warm driver', driverRun).add('warm autocannon', cannonRun).add('warm driver again', driverRun);
     await warm.run();
     // Paired rounds, back to back and in alternating order (ABBA), so a noisy neighbour on the machine
     // hits both alike; the ratio is the median of the per-round ratios.

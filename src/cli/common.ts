@@ -53,6 +53,15 @@ export function parseIntOption(name: string, value: string, min = 0): number {
   return n;
 }
 
+/** Seeds are 32-bit unsigned integers: the generator takes no more (INV-DET). */
+export function parseSeed(value: string): number {
+  const n = Number(value);
+  if (!/^[0-9]+$/.test(value.trim()) || !Number.isSafeInteger(n) || n > 0xffffffff) {
+    throw new CliError(`--seed must be an integer from 0 to 4294967295, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
 /** Quotes an argument for the replay command lines we print. */
 export function shellQuote(arg: string): string {
   return /^[A-Za-z0-9_./:=@%+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;

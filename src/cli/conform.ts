@@ -30,7 +30,7 @@ export interface ConformCliOptions {
   reference?: boolean;
 }
 
-/** The up-front check waits at most this long for a connection and an answer. */
+/** The up-front check waits at most this long for a connection and an answer (at least 2 s). */
 const PROBE_TIMEOUT_MS = 10_000;
 
 export function registerConform(program: Command): void {
@@ -119,7 +119,8 @@ export async function conform(urlArg: string | undefined, opts: ConformCliOption
  * a target that cannot be connected to at all stops the run with exit 3 and what to do about it.
  */
 async function probe(url: string, deadline: string | undefined): Promise<void> {
-  const timeoutMs = Math.min(PROBE_TIMEOUT_MS, resolveDeadline({ deadline, isFunction: false }).timeoutMs);
+  // Long enough that a slow network is not mistaken for "unreachable", short enough not to stall.
+  const timeoutMs = Math.min(PROBE_TIMEOUT_MS, Math.max(2_000, resolveDeadline({ deadline, isFunction: false }).timeoutMs));
   const target = new HttpTarget(url, { connections: 1, connectTimeoutMs: timeoutMs });
   try {
     const r = await target.deliver(

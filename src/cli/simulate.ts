@@ -8,7 +8,7 @@ import { SimulationStats } from '../report/stats.js';
 import { writeSimulationReport } from '../report/simulation-report.js';
 import { createProgress, progressEnabled } from '../report/progress.js';
 import { formatDuration } from '../sim/time.js';
-import { CliError, EXIT, parseIntOption, runCommand, shellQuote } from './common.js';
+import { CliError, EXIT, parseSeed, runCommand, shellQuote } from './common.js';
 import { dim, num, red, statusWord } from './format.js';
 
 export interface SimulateOptions {
@@ -51,9 +51,9 @@ export async function simulate(file: string, opts: SimulateOptions): Promise<Sim
     throw new CliError(`--profile must be appengine or cloud-tasks, got ${JSON.stringify(opts.profile)}`);
   }
   const scenario = await loadScenario(file, { profile: opts.profile as 'appengine' | undefined });
-  const seed = opts.seed === undefined ? scenario.seed : parseIntOption('--seed', opts.seed);
+  const seed = opts.seed === undefined ? scenario.seed : parseSeed(opts.seed);
   const stats = opts.reportDir ? new SimulationStats() : undefined;
-  const sinks: TraceSink[] = [...(opts.trace ? [new NdjsonWriter(opts.trace)] : []), ...(stats ? [stats] : [])];
+  const sinks: TraceSink[] = [...(opts.trace ? [openTrace(opts.trace)] : []), ...(stats ? [stats] : [])];
   const progress = createProgress({ label: scenario.name, enabled: progressEnabled(process.stderr, process.env, opts.json) });
   const onProgress = (e: { events: number; now: number }): void => progress.update(e.events, `events · ${formatDuration(e.now)} virtual`);
   const started = performance.now();
@@ -78,6 +78,14 @@ export async function simulate(file: string, opts: SimulateOptions): Promise<Sim
     outcome.reportFiles = [written.html, written.json, written.markdown];
   }
   return outcome;
+}
+
+function openTrace(path: string): NdjsonWriter {
+  try {
+    return new NdjsonWriter(path);
+  } catch (e) {
+    throw new CliError(`--trace ${path}: cannot write the trace there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
 }
 
 /** INV-DET as an invariant row: proven by the second run's hash. */

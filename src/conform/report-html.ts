@@ -18,7 +18,7 @@ function evidenceTable(c: CaseResult): Content {
         .map(([k, v]) => `${k.replace(/^X-AppEngine-/i, '')}: ${v.length > 40 ? v.slice(0, 40) + '…' : v}`)
         .join('; ') || '(none)',
       x.outcome === 'ok' || x.outcome === 'error' ? `${x.status}${x.detail ? ` — ${x.detail}` : ''}` : `${x.outcome}: ${x.detail ?? ''}`,
-      `${x.latencyMs} ms`,
+      `${x.latencyMs}\u00a0ms`,
     ]),
   });
 }
@@ -62,7 +62,7 @@ export function toHtml(r: ConformanceReport): string {
         title: 'Cases',
         body: table({
           columns: ['Case', 'Status', 'Severity', 'Title', 'Rules', { label: 'Time', align: 'right' }],
-          rows: r.cases.map((c) => [c.id, badge(c.status, TONE[c.status]), c.severity, c.title, c.rules.join(', '), `${c.durationMs} ms`]),
+          rows: r.cases.map((c) => [c.id, badge(c.status, TONE[c.status]), c.severity, c.title, c.rules.join(', '), `${c.durationMs}\u00a0ms`]),
         }),
       },
       {

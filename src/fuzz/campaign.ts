@@ -100,10 +100,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
       if (fatal) throw fatal; // the adapter is gone: fail fast through the rest of the shrinking
       const run = new Lockstep({ config, seed: runSeed, sut: opts.queue, caps });
       try {
-        await run.start();
-        const model: FuzzModel = { pull: run.pullQueues.length > 0, outages: caps.outages };
-        await fc.asyncModelRun(() => ({ model, real: run }), cmds);
-        await run.finish();
+        await executeRun(run, cmds, caps);
       } catch (err) {
         last = { config, log: run.log.slice(), violations: failureOf(err) };
         if (err instanceof AdapterUnreachable) fatal = err;
@@ -145,6 +142,14 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     throw details.errorInstance instanceof Error ? details.errorInstance : new Error('fuzz run failed without a report');
   }
   return report;
+}
+
+/** One run: start both sides, the commands (fast-check's model runner), then drain and judge. */
+export async function executeRun(run: Lockstep, cmds: Iterable<fc.AsyncCommand<FuzzModel, Lockstep>>, caps: Capabilities): Promise<void> {
+  await run.start();
+  const model: FuzzModel = { pull: run.pullQueues.length > 0, outages: caps.outages };
+  await fc.asyncModelRun(() => ({ model, real: run }), cmds);
+  await run.finish();
 }
 
 function base(opts: FuzzOptions, shard: Shard, runs: number, started: number): Omit<FuzzReport, 'ok'> {

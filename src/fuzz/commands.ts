@@ -106,34 +106,49 @@ class LeaseCommand extends Base {
   }
 }
 
+/** Targets a pull task by name, or by its ordinal among unnamed adds to the queue (stable while shrinking). */
 class ModifyCommand extends Base {
-  constructor(readonly lease: number, readonly seconds: number) {
+  constructor(readonly name: string | undefined, readonly ordinal: number, readonly seconds: number) {
     super();
   }
   override check(m: Readonly<FuzzModel>): boolean {
     return m.pull;
   }
   async run(_m: FuzzModel, r: Lockstep): Promise<void> {
-    const h = r.held.length > 0 ? r.held[this.lease % r.held.length] : undefined;
-    r.log.push(h ? `modify_task_lease(${r.book.label(h.key)}, ${this.seconds}s)${this.seconds === 0 ? ' (release)' : ''}` : `${this.toString()} (no lease held: nothing to do)`);
-    await r.modify(this.lease, this.seconds);
+    const q = r.pullQueues[0];
+    const e = this.name !== undefined ? r.book.findByName(q, this.name) : r.book.unnamedIn(q, this.ordinal);
+    const leased = e !== undefined && r.held.some((h) => h.key === e.key);
+    r.log.push(leased ? `modify_task_lease(${r.book.label(e!.key)}, ${this.seconds}s)${this.seconds === 0 ? ' (release)' : ''}` : `${this.toString()} (never leased: nothing to do)`);
+    if (leased) await r.modify(e!.key, this.seconds);
   }
   toString(): string {
-    return `modify_task_lease(lease #${this.lease}, ${this.seconds}s)`;
+    return `modify_task_lease(${this.name !== undefined ? JSON.stringify(this.name) : `unnamed #${this.ordinal}`}, ${this.seconds}s)`;
   }
 }
 
+/** Deletes by name (stable while shrinking: removing other adds does not change the target), or the index-th task. */
 class DeleteCommand extends Base {
-  constructor(readonly task: number) {
+  constructor(readonly pull: boolean, readonly queue: number, readonly name: string | undefined, readonly task: number) {
     super();
   }
+  override check(m: Readonly<FuzzModel>): boolean {
+    return !this.pull || m.pull;
+  }
   async run(_m: FuzzModel, r: Lockstep): Promise<void> {
-    const list = r.book.tasks;
-    r.log.push(list.length > 0 ? `delete ${r.book.label(list[this.task % list.length].key)}` : `${this.toString()} (no task yet: nothing to do)`);
-    await r.delete(this.task);
+    if (this.name !== undefined) {
+      const list = this.pull ? r.pullQueues : r.pushQueues;
+      const q = list[this.queue % list.length];
+      r.log.push(`delete ${q}/${this.name}`);
+      return r.deleteNamed(q, this.name);
+    }
+    const list = this.pull ? r.pullQueues : r.pushQueues;
+    const q = list[this.queue % list.length];
+    const e = r.book.unnamedIn(q, this.task);
+    r.log.push(e ? `delete ${r.book.label(e.key)}` : `${this.toString()} (no unnamed task in ${q}: nothing to do)`);
+    await r.deleteUnnamed(q, this.task);
   }
   toString(): string {
-    return `delete(task #${this.task})`;
+    return `delete(${this.pull ? 'pull' : 'push'}#${this.queue}/${this.name !== undefined ? this.name : `unnamed #${this.task}`})`;
   }
 }
 
@@ -256,8 +271,8 @@ export function commandArbs(opts: CommandOptions): fc.Arbitrary<Cmd>[] {
     advance, advance, advance,
     handler, handler,
     lease, lease,
-    fc.tuple(fc.nat(7), fc.constantFrom(0, 1, 10)).map(([i, s]) => new ModifyCommand(i, s)),
-    fc.nat(15).map((i) => new DeleteCommand(i)),
+    fc.tuple(fc.constantFrom(undefined, 'a', 'b', 'c'), fc.nat(3), fc.constantFrom(0, 1, 10)).map(([n, i, s]) => new ModifyCommand(n, i, s)),
+    fc.tuple(fc.boolean(), fc.nat(2), fc.constantFrom(undefined, 'a', 'b', 'c'), fc.nat(3)).map(([pull, q, name, i]) => new DeleteCommand(pull, q, name, i)),
     fc.tuple(fc.nat(2), fc.boolean()).map(([q, p]) => new PauseCommand(q, p)),
   ];
   if (opts.outages) arbs.push(fc.boolean().map((on) => new OutageCommand(on)));

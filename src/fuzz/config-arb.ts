@@ -18,8 +18,8 @@ const retryArb = (pull: boolean): fc.Arbitrary<RetryParameters> =>
       limit: pull ? fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }) : fc.option(fc.integer({ min: 0, max: 4 }), { nil: undefined }),
       ageS: pull ? fc.constant(undefined) : fc.option(fc.constantFrom(1, 5, 30), { nil: undefined, freq: 3 }),
       minS: fc.constantFrom(0.1, 0.5, 1),
-      spread: fc.constantFrom(1, 4, 20),
-      doublings: fc.integer({ min: 0, max: 3 }),
+      spread: fc.constantFrom(1, 4, 20, 100),
+      doublings: fc.constantFrom(0, 0, 1, 2, 3),
     })
     .map(({ limit, ageS, minS, spread, doublings }) => {
       const r: RetryParameters = {

@@ -74,8 +74,10 @@ export function compareSame(e: Seen, a: Seen, ctx: DiffContext): FuzzViolation |
   const what = `delivery ${a.nth} of ${task}`;
   const sameTime = Math.abs(a.t - e.t) <= TIME_TOLERANCE_US;
   if (!sameEta(e.h.eta, a.h.eta) && (e.h.rc !== '0' || !sameTime)) {
-    // The attempt was due at another time: the ETA (first attempt) or the backoff (retries) differs.
+    // The attempt was due at another time: the ETA (first attempt) or the backoff (retries) differs,
+    // or, when the attempt counts differ too, a throttled model made fewer unseen attempts (INST-2).
     const first = e.h.rc === '0';
+    if (e.h.rc !== a.h.rc && throttled(ctx, a)) return throttleViolation(a, e, ctx);
     return violation(first ? 'PUSH-4' : 'RETRY-4', a.t, `${what} was due at another time (${first ? 'ETA' : 'backoff'})`, `X-AppEngine-TaskETA ${e.h.eta}, delivered ${at(e.t)}`, `X-AppEngine-TaskETA ${a.h.eta}, delivered ${at(a.t)}`, task);
   }
   if (!sameTime && a.t < e.t) return early(a, e, ctx);
@@ -105,11 +107,26 @@ function early(a: Seen, e: Seen | undefined, ctx: DiffContext): FuzzViolation {
   if (ctx.model.paused.has(entry.q) || q?.ratePerSec === 0) {
     return violation('PUSH-8', a.t, `${what} (queue ${entry.q} is paused)`, when, `at ${at(a.t)}`, task);
   }
+  if (throttled(ctx, a)) return throttleViolation(a, e, ctx);
   const cap = q?.maxConcurrentRequests;
   if (cap !== undefined && inFlight(ctx.modelLog, entry.q, a.t, ctx.book) >= cap) {
     return violation('PUSH-3', a.t, `${what} (max_concurrent_requests ${cap} already in flight)`, when, `at ${at(a.t)}`, task);
   }
   return violation('PUSH-2', a.t, `${what} (no token in the bucket: rate ${q?.rate}, bucket_size ${q?.bucketSize})`, when, `at ${at(a.t)}`, task);
+}
+
+/** Whether the model had slowed the task's queue below its rate at the delivery's time (INST-2). */
+function throttled(ctx: DiffContext, a: Seen): boolean {
+  const entry = ctx.book.get(a.key!)!;
+  const q = ctx.config.queues.find((c) => c.name === entry.q);
+  const rate = ctx.model.rateAt(entry.q, a.t);
+  return q !== undefined && rate !== undefined && rate < q.ratePerSec;
+}
+
+function throttleViolation(a: Seen, e: Seen | undefined, ctx: DiffContext): FuzzViolation {
+  const task = ctx.book.label(a.key);
+  const entry = ctx.book.get(a.key!)!;
+  return violation('INST-2', a.t, `delivery ${a.nth} of ${task}: after no-instance or 503 failures the model slowed ${entry.q} to ${ctx.model.rateAt(entry.q, a.t)!.toFixed(3)}/s`, e ? `at ${at(e.t)} (RetryCount ${e.h.rc})` : 'not in this step', `at ${at(a.t)} (RetryCount ${a.h.rc})`, task);
 }
 
 /** The queue delivered an attempt the model does not make in this step. */
@@ -136,6 +153,7 @@ function missing(e: Seen, ctx: DiffContext): FuzzViolation {
   const key = e.key!;
   const task = ctx.book.label(key);
   const what = `delivery ${e.nth} of ${task} (due ${at(e.t)})`;
+  if (throttled(ctx, e)) return violation('INST-2', e.t, `${what} was not made: the model, slowed after no-instance or 503 failures, makes its unseen attempts at another pace`, `a delivery at ${at(e.t)}`, 'none', task);
   if (e.nth === 1) return violation('PUSH-5', e.t, `${what} was not made`, `a delivery at ${at(e.t)}`, 'none', task);
   const prev = ctx.modelLog.filter((s) => s.key === key && s.nth === e.nth - 1).pop();
   const status = prev?.answer.status ?? 0;
@@ -161,11 +179,11 @@ export function etaMicros(header: string | undefined): Micros {
   return Number(m[1]) * 1_000_000 + Number((m[2] ?? '').padEnd(6, '0'));
 }
 
-/** Compared as numbers, not as text: `5.100000` and `5.1` are the same ETA. */
+/** Compared as numbers, not as text (`5.100000` and `5.1` are the same ETA), to TIME_TOLERANCE_US. */
 function sameEta(a: string | undefined, b: string | undefined): boolean {
   if (a === b) return true;
   const x = etaMicros(a);
-  return !Number.isNaN(x) && x === etaMicros(b);
+  return !Number.isNaN(x) && Math.abs(x - etaMicros(b)) <= TIME_TOLERANCE_US;
 }
 
 function path(url: string): string {

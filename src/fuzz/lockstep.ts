@@ -123,17 +123,28 @@ export class Lockstep {
     await this.endStep();
   }
 
-  async delete(index: number): Promise<boolean> {
-    const list = this.book.tasks;
-    if (list.length === 0) return false;
-    const e = list[index % list.length];
-    const m = await this.modelQueue.deleteTask(e.q, e.names.model!);
-    const s = await this.sut.queue.deleteTask(e.q, e.names.sut!);
-    const v = compareOp(m, s, 'PULL-7', `delete ${this.book.label(e.key)}`, this.now);
-    if (v) return this.fail(v);
-    if (s.ok) this.trace.delete(this.now, e.key, e.q);
-    await this.endStep();
+  /** Deletes the k-th unnamed task of `q`; false when there is none yet. */
+  async deleteUnnamed(q: string, k: number): Promise<boolean> {
+    const e = this.book.unnamedIn(q, k);
+    if (!e) return false;
+    await this.deleteTask(e.q, e.names.model!, e.names.sut!, e.key);
     return true;
+  }
+
+  /** Deletes by name (the task may not exist: then both sides must say NOT_FOUND). */
+  async deleteNamed(q: string, name: string): Promise<void> {
+    const e = this.book.findByName(q, name);
+    await this.deleteTask(q, e?.names.model ?? name, e?.names.sut ?? name, e?.key);
+  }
+
+  private async deleteTask(q: string, modelName: string, sutName: string, key: number | undefined): Promise<void> {
+    const m = await this.modelQueue.deleteTask(q, modelName);
+    const s = await this.sut.queue.deleteTask(q, sutName);
+    const lingering = !m.ok && s.ok ? this.lingering(q, modelName) : undefined;
+    const v = compareOp(m, s, lingering ?? 'PULL-7', `delete ${key !== undefined ? this.book.label(key) : `${q}/${modelName}`}`, this.now);
+    if (v) return this.fail(v);
+    if (s.ok && key !== undefined) this.trace.delete(this.now, key, q);
+    await this.endStep();
   }
 
   async pause(q: string, paused: boolean): Promise<void> {
@@ -170,9 +181,10 @@ export class Lockstep {
     await this.endStep();
   }
 
-  async modify(index: number, seconds: number): Promise<boolean> {
-    if (this.held.length === 0) return false;
-    const h = this.held[index % this.held.length];
+  /** Modifies the latest lease taken on `task` (a harness key); false when it was never leased. */
+  async modify(task: number, seconds: number): Promise<boolean> {
+    const h = this.held.filter((x) => x.key === task).pop();
+    if (!h) return false;
     const e = this.book.get(h.key)!;
     const m = await this.modelQueue.modifyLease(h.q, e.names.model!, h.until.model, seconds);
     const s = await this.sut.queue.modifyLease(h.q, e.names.sut!, h.until.sut, seconds);

@@ -29,6 +29,8 @@ export class SideState {
   readonly leaseUntil = new Map<number, Micros>();
   readonly leased = new Set<number>();
   readonly paused = new Set<string>();
+  /** Effective dispatch rates after throttling (INST-2), per queue, with the time each was set. */
+  private readonly rates = new Map<string, [Micros, number][]>();
   readonly events: KeyedEvent[] = [];
   private readonly idToKey = new Map<number, number>();
 
@@ -57,6 +59,13 @@ export class SideState {
     return found;
   }
 
+  /** The queue's effective rate at time `t`, when the side ever changed it (INST-2). */
+  rateAt(q: string, t: Micros): number | undefined {
+    let found: number | undefined;
+    for (const [at, rate] of this.rates.get(q) ?? []) if (at <= t) found = rate;
+    return found;
+  }
+
   /** The task's phase at time `t`. */
   phaseAtTime(key: number, t: Micros): Phase | undefined {
     const p = this.phase.get(key);
@@ -78,6 +87,11 @@ export class SideState {
   private apply(ev: TraceEvent, key: number | undefined): void {
     if (ev.e === 'pause') this.paused.add(ev.q);
     if (ev.e === 'resume') this.paused.delete(ev.q);
+    if (ev.e === 'rate') {
+      const list = this.rates.get(ev.q) ?? [];
+      list.push([ev.t, ev.rate]);
+      this.rates.set(ev.q, list);
+    }
     if (key === undefined) return;
     switch (ev.e) {
       case 'add': this.setPhase(key, ev.t, 'live'); this.setEta(key, ev.t, ev.eta); break;

@@ -60,7 +60,7 @@ export class Side {
     if (key !== undefined) this.nth.set(key, nth);
     const { ctx } = this;
     // An unknown task gets a plain 200 so the queue can finish with it; the comparison reports it.
-    const kind = key === undefined ? 'ok' : chooseKind(ctx.behaviour(), ctx.seed, key, nth);
+    const kind = key === undefined ? 'ok' : chooseKind(ctx.behaviour(), ctx.seed, this.book.get(key)!.answerId, nth);
     const answer = answerFor(kind, ctx.deadlineUs, ctx.realTime);
     const seen: Seen = {
       t: req.atUs ?? ctx.wallNow(),

@@ -19,14 +19,29 @@ export interface TaskEntry {
   addedAt: Micros;
   tag?: string;
   size: number;
+  /**
+   * What the handler's answers are keyed by: the queue and name, or the queue and the ordinal of
+   * unnamed adds to it. Not the key: removing an unrelated add while shrinking must not change the
+   * answers this task gets.
+   */
+  answerId: number;
 }
 
 export class TaskBook {
   readonly tasks: TaskEntry[] = [];
   private readonly byName = { model: new Map<string, number>(), sut: new Map<string, number>() };
 
-  add(entry: Omit<TaskEntry, 'key'>): TaskEntry {
-    const e: TaskEntry = { ...entry, key: this.tasks.length + 1 };
+  private readonly unnamed = new Map<string, number>();
+
+  add(entry: Omit<TaskEntry, 'key' | 'answerId'>): TaskEntry {
+    let identity: string;
+    if (entry.named) identity = `${entry.q}/${entry.names.model ?? entry.names.sut}`;
+    else {
+      const n = (this.unnamed.get(entry.q) ?? 0) + 1;
+      this.unnamed.set(entry.q, n);
+      identity = `${entry.q}/#${n}`;
+    }
+    const e: TaskEntry = { ...entry, key: this.tasks.length + 1, answerId: fnv1a(identity) };
     this.tasks.push(e);
     for (const side of ['model', 'sut'] as const) {
       const n = e.names[side];
@@ -55,10 +70,28 @@ export class TaskBook {
     return found;
   }
 
+  /** The k-th (mod count) unnamed task added to `q`: a target that survives shrinking elsewhere. */
+  unnamedIn(q: string, k: number): TaskEntry | undefined {
+    const list = this.tasks.filter((e) => e.q === q && !e.named);
+    return list.length === 0 ? undefined : list[k % list.length];
+  }
+
+  /** The latest task named `name` in `q`, on either side. */
+  findByName(q: string, name: string): TaskEntry | undefined {
+    const key = this.keyOf('model', q, name) ?? this.keyOf('sut', q, name);
+    return key === undefined ? undefined : this.get(key);
+  }
+
   label(key: number | undefined): string {
     const e = key === undefined ? undefined : this.get(key);
     return e ? `${e.q}/${e.names.model ?? e.names.sut ?? `#${e.key}`}` : 'unknown task';
   }
+}
+
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }
 
 function slot(q: string, name: string): string {

@@ -147,7 +147,7 @@ export class Engine implements Core {
     if (t.tag !== undefined && Buffer.byteLength(t.tag) > LIMITS.tagBytes) {
       throw new TaskQueueError('TASK-3', `tag is at most ${LIMITS.tagBytes} bytes`);
     }
-    const eta = t.etaUs ?? now + (t.countdownUs ?? 0);
+    const eta = Math.round(t.etaUs ?? now + (t.countdownUs ?? 0)); // whole µs (HDR-5)
     if (eta > now + MAX_ETA_AHEAD_US) throw new TaskQueueError('PUSH-4', 'ETA may be at most 30 days ahead');
     const named = this.named.get(queue.name)!;
     let id: number;
@@ -281,7 +281,9 @@ export class Engine implements Core {
         this.awaiting.set(key, { queue, attempt });
         const task = attempt.task;
         const extra = task.extra;
-        const headers = { ...(extra?.headers ?? {}), ...toHttpHeaders(attempt.headers) };
+        // HDR-9: the queue strips X-AppEngine-* headers a task carries and sets its own.
+        const own = Object.entries(extra?.headers ?? {}).filter(([h]) => !h.toLowerCase().startsWith('x-appengine-'));
+        const headers = { ...Object.fromEntries(own), ...toHttpHeaders(attempt.headers) };
         if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
           headers['Content-Type'] = 'application/octet-stream'; // HANDLER-6
         }
@@ -316,7 +318,7 @@ export class Engine implements Core {
     const deadline = this.config.deadlineUs;
     const latencyUs = Math.max(0, Math.round(result.latencyUs)); // virtual time stays whole µs (HDR-5)
     const late = latencyUs > deadline || result.outcome === 'deadline';
-    const at = attempt.dispatchedAt + (late ? Math.max(deadline, latencyUs) : latencyUs);
+    const at = attempt.dispatchedAt + (late ? deadline : latencyUs); // the queue stops waiting at the deadline
     if (late) this.schedule(at, () => queue.respond(attempt, 0, 'deadline'));
     else this.schedule(at, () => queue.respond(attempt, result.status, result.outcome));
   }

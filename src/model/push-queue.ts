@@ -129,7 +129,9 @@ export class PushQueue {
       : { t: now, e: 'dispatch', id: task.id, q: this.cfg.name, n, h: headers });
     this.inFlight++;
     const attempt: Attempt = { key: this.nextKey++, task, n, dispatchedAt: now, instance: -1, headers };
+    const instances = this.pool.count;
     const slot = this.pool.acquire(now, task.failFast);
+    if (this.pool.count !== instances) core.emit({ t: now, e: 'instance', count: this.pool.count }); // a cold start (INST-1)
     if (!slot.ok) {
       // INST-2: fails before the handler; RetryCount counts it, ExecutionCount does not (HDR-3/4).
       this.respond(attempt, 0, 'no-instance');

@@ -45,19 +45,26 @@ export function startStream(engine: Engine, s: WorkloadStream, onFinished: () =>
   engine.at(s.startUs, arrive);
 }
 
+/** Empty polls in a row, after the workload is over, before a worker stops. */
+export const IDLE_POLLS_TO_STOP = 100;
+
 /**
  * A pull worker (PULL-2…9): lease a batch, process each task, delete it; back off when nothing comes
  * back or the lease fails. A crash leaves the rest of the batch leased, to expire (PULL-4).
- * It stops once the workload is over and its queue is empty.
+ * It stops once the workload is over and its queue is empty (or nothing it can lease is left).
  */
 export function startWorker(engine: Engine, w: PullWorkers, name: string, workloadOver: () => boolean): void {
+  let idlePolls = 0;
   const poll = (e: Engine): void => {
     if (workloadOver() && e.liveCount(w.queue) === 0) return;
     const res = e.leaseTasks(w.queue, { worker: name, leaseSeconds: w.leaseSeconds, maxTasks: w.batch, tag: w.tag, byTag: w.byTag });
     if (!res.ok || res.tasks.length === 0) {
+      // A worker whose tag matches nothing left would poll for ever: it gives up once the workload is over.
+      if (workloadOver() && ++idlePolls >= IDLE_POLLS_TO_STOP) return;
       e.at(e.now + w.pollIntervalUs, poll);
       return;
     }
+    idlePolls = 0;
     let t = e.now;
     for (const task of res.tasks) {
       t += w.processingUs;

@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import type { TraceEvent } from './events.js';
 import { TraceEncoder } from './trace-codec.js';
 
@@ -80,29 +80,32 @@ export async function hashTrace(events: Iterable<TraceEvent> | AsyncIterable<Tra
   return hasher.digest();
 }
 
-/** Writes the trace as NDJSON (`--trace FILE`), batching writes the same way the hasher does. */
+/**
+ * Writes the trace as NDJSON (`--trace FILE`), batching writes the same way the hasher does. The file
+ * is opened at once, so a path that cannot be written fails before the run, not silently after it.
+ */
 export class NdjsonWriter implements TraceSink {
   readonly wantsLines = true;
-  private readonly out: WriteStream;
+  private readonly fd: number;
   private pending = '';
 
-  constructor(path: string) {
-    this.out = createWriteStream(path);
+  constructor(readonly path: string) {
+    this.fd = openSync(path, 'w');
   }
 
   onEvent(ev: TraceEvent, line: string = serialize(ev)): void {
     this.pending += line;
-    if (this.pending.length >= FLUSH_CHARS) {
-      this.out.write(this.pending);
-      this.pending = '';
-    }
+    if (this.pending.length >= FLUSH_CHARS) this.flush();
   }
 
-  close(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.out.end(this.pending, () => resolve());
-      this.out.on('error', reject);
-    });
+  close(): void {
+    this.flush();
+    closeSync(this.fd);
+  }
+
+  private flush(): void {
+    writeSync(this.fd, this.pending);
+    this.pending = '';
   }
 }
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReferenceHandler, type ReferenceHandler } from '../../src/conform/reference-handler.js';
 import { HANDLER_CASES } from '../../conformance/handler/index.js';
-import { BROKEN, freePort, type Running } from './servers.js';
+import { BROKEN, MISBEHAVING, freePort, type Running } from './servers.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
@@ -123,6 +123,30 @@ describe('tasksim conform (CLI)', () => {
     expect(r.stderr).toMatch(/Is the handler running/);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(r.ms).toBeLessThan(10_000);
+  });
+
+  it('a server that never answers: a note, deadline verdicts, exit 1 — in bounded time', async () => {
+    const silent = await MISBEHAVING.silent();
+    try {
+      const r = await tasksim(['conform', silent.url, '--deadline', '300ms', '--cases', 'H-2.1,H-5.1', '--seed', '4']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/accepted the connection but sent no answer within 2s; running the cases anyway/);
+      expect(r.stdout.match(/timed out after 300ms/g)?.length).toBe(2);
+      expect(r.ms).toBeLessThan(15_000);
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it('a server that speaks no HTTP is reachable but fails: exit 1 with "not HTTP", not exit 3', async () => {
+    const garbage = await MISBEHAVING.garbage();
+    try {
+      const r = await tasksim(['conform', garbage.url, '--cases', 'H-2.1', '--seed', '4']);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/actual {4}no HTTP answer: not HTTP/);
+    } finally {
+      await garbage.close();
+    }
   });
 
   it.concurrent.each([

@@ -153,7 +153,6 @@ beforeAll(async () => {
       for (const [name, text] of Object.entries(c.files ?? {})) await writeFile(join(sub, name), text);
       const args = ['simulate', ...(c.args ?? ['$F']).map((a) => a.replace('$F', file).replace('$D', sub))];
       results.set(c.name, { ...(await runCliAsync(args)), file });
-      if (process.env.SHOW_STDERR) console.log(c.name, '\n', results.get(c.name)!.stderr);
     }),
   );
 }, 180_000);

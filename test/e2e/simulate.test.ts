@@ -90,6 +90,18 @@ describe('tasksim simulate', () => {
     expect(first).toMatchObject({ t: 0, e: 'config', seed: 7 });
   });
 
+  // Regression test (fixed; was: src/sim/trace.ts NdjsonWriter.close, l.101-106): `this.out.end(this.pending, () => resolve())`
+  // resolves whether or not the stream failed, and the 'error' listener comes too late to matter, so
+  // `--trace` into a directory that does not exist (or onto a directory) writes nothing, prints
+  // nothing on stderr and exits 0, as if the trace had been written.
+  it('--trace to a path that cannot be written is bad input: exit 2 and a message naming the file', () => {
+    const target = join(dir, 'no-such-dir', 'trace.ndjson');
+    const r = runCli(['simulate', BURST, '--json', '--no-det-check', '--trace', target]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(target);
+    expect(r.stderr).not.toContain('    at ');
+  });
+
   it('exit 1 when an expectation is unmet, naming it on stdout', async () => {
     const file = await scenario('unmet.yaml', { queues: [{ name: 'q', rate: '100/s' }], workload: [{ queue: 'q', count: 5 }], expect: { succeeded: 6 } });
     const { code, out } = json(['simulate', file, '--json']);

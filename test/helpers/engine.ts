@@ -69,15 +69,18 @@ export interface TestEngineOptions extends ConfigOptions {
   sinks?: TraceSink[];
 }
 
+/** The event type(s) whose `e` can be K (`pause` and `resume` share one interface). */
+export type EventOf<K extends TraceEvent['e']> = TraceEvent extends infer T ? (T extends { e: infer E } ? (K extends E ? T : never) : never) : never;
+
 export interface TestEngine {
   engine: Engine;
   trace: MemoryTrace;
   hasher: TraceHasher;
   events: TraceEvent[];
   /** Events of one type, typed. */
-  of<K extends TraceEvent['e']>(e: K): Extract<TraceEvent, { e: K }>[];
+  of<K extends TraceEvent['e']>(e: K): EventOf<K>[];
   /** Events of one type for one task id. */
-  forTask<K extends TraceEvent['e']>(e: K, id: number): Extract<TraceEvent, { e: K }>[];
+  forTask<K extends TraceEvent['e']>(e: K, id: number): EventOf<K>[];
 }
 
 export function makeEngine(o: TestEngineOptions): TestEngine {
@@ -92,7 +95,7 @@ export function makeEngine(o: TestEngineOptions): TestEngine {
   if (o.external) opts.external = true;
   if (o.pull) opts.pull = o.pull;
   const engine = new Engine(opts);
-  const of = <K extends TraceEvent['e']>(e: K) => trace.events.filter((ev): ev is Extract<TraceEvent, { e: K }> => ev.e === e);
+  const of = <K extends TraceEvent['e']>(e: K) => trace.events.filter((ev) => ev.e === e) as EventOf<K>[];
   const forTask = <K extends TraceEvent['e']>(e: K, id: number) => of(e).filter((ev) => (ev as { id?: number }).id === id);
   return { engine, trace, hasher, events: trace.events, of, forTask };
 }
@@ -141,7 +144,8 @@ function sleep(ms: number): void {
  * emitting JavaScript): what counts is a fresh main.js that answers --help.
  */
 export function ensureCliBuilt(): void {
-  const fresh = (): boolean => existsSync(CLI) && statSync(CLI).mtimeMs >= newestMtime(join(ROOT, 'src'));
+  const sources = ['src', 'conformance'].map((d) => join(ROOT, d)).filter((d) => existsSync(d));
+  const fresh = (): boolean => existsSync(CLI) && statSync(CLI).mtimeMs >= Math.max(...sources.map(newestMtime));
   if (fresh()) return;
   const lock = join(ROOT, 'dist', '.test-build-lock');
   mkdirSync(join(ROOT, 'dist'), { recursive: true });
@@ -151,8 +155,10 @@ export function ensureCliBuilt(): void {
       mkdirSync(lock);
       break;
     } catch {
-      // Someone else is building: wait for them, then look again.
-      if (Date.now() > deadline) rmSync(lock, { recursive: true, force: true });
+      // Someone else is building: wait for them, then look again. A lock older than a build can
+      // take was left by a run that was killed mid-build.
+      const age = existsSync(lock) ? Date.now() - statSync(lock).mtimeMs : 0;
+      if (Date.now() > deadline || age > 90_000) rmSync(lock, { recursive: true, force: true });
       sleep(200);
       if (fresh()) return;
     }

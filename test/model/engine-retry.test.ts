@@ -1,12 +1,12 @@
 /** Retries through the engine: RETRY-1…5, SPEC §10 readings, HANDLER-3 503s. */
 import { describe, expect, it } from 'vitest';
 import { backoffDelay } from '../../src/model/backoff.js';
-import type { ProfileName } from '../../src/model/config.js';
+import type { ProfileName, RetryParameters } from '../../src/model/config.js';
 import { S, always, driveExternal, expectInvariantsHold, makeEngine, pushQueue, runToEnd, service } from '../helpers/engine.js';
 
 const instant = (status: number) => always(status, { serviceTime: { dist: 'constant', us: 0 } });
 
-async function attemptsUntilExhausted(profile: ProfileName, retry: Parameters<typeof pushQueue>[1]['retry'], countdownUs = 0) {
+async function attemptsUntilExhausted(profile: ProfileName, retry: Partial<RetryParameters>, countdownUs = 0) {
   const te = makeEngine({ profile, queues: [pushQueue('q', { retry })], service: instant(500) });
   te.engine.addTasks('q', [{ countdownUs }]);
   await runToEnd(te);

@@ -38,7 +38,7 @@ describe('TASK-1 task names', () => {
     expect(te.of('add').every((a) => a.named === false)).toBe(true);
   });
 
-  // BUG (src/model/engine.ts addOne l.155-162 with names.ts systemTaskName): system names are
+  // Regression (bug found here, fixed in 8b60540; was engine.ts addOne + names.ts systemTaskName): system names are
   // `auto-<id>`, but TASK-1 lets a user name a task `auto-2` too. Nothing stops the two from meeting:
   // a user task "auto-2" (id 1) and the next unnamed task (id 2, "auto-2") are both live in one queue
   // with the same X-AppEngine-TaskName, so HDR-2's "system-generated unique id" is not unique, a
@@ -53,7 +53,7 @@ describe('TASK-1 task names', () => {
     expect(system.name).not.toBe(user.name);
   });
 
-  // BUG (src/sim/trace-codec.ts TraceEncoder.longStr, see test/sim/trace.test.ts): the `reject` event
+  // Regression (fixed in 8b60540; was trace-codec.ts TraceEncoder.longStr, see test/sim/trace.test.ts): the `reject` event
   // carries the refused name in full, and a name of ~64 KB or more makes the hasher throw RangeError
   // out of addTasks, so a bad name crashes any run with a TraceHasher (every scenario and the CLI)
   // instead of being refused with TASK-1.
@@ -208,6 +208,17 @@ describe('external target mode (takeDeliveries / complete)', () => {
     expect(te.of('success')).toHaveLength(3);
   });
 
+  it('advanceTo moves the clock to the given time, processing what is due on the way, even when idle', () => {
+    const te = makeEngine({ queues: [pushQueue('q')] });
+    te.engine.addTasks('q', [{ countdownUs: 2 * S }]);
+    expect(te.engine.advanceTo(S)).toBe('time-limit');
+    expect(te.engine.now).toBe(S);
+    expect(te.of('dispatch')).toHaveLength(0);
+    expect(te.engine.advanceTo(10 * S)).toBe('time-limit');
+    expect(te.engine.now).toBe(10 * S);
+    expect(te.of('success')).toHaveLength(1);
+  });
+
   it('complete of an unknown or already completed key is an error', () => {
     const te = makeEngine({ queues: [pushQueue('q')], external: true });
     te.engine.addTasks('q', [{}]);
@@ -229,7 +240,7 @@ describe('external target mode (takeDeliveries / complete)', () => {
     await expectInvariantsHold(te.events);
   });
 
-  // BUG (src/model/engine.ts complete(), l.305-316): latencyUs is used as given, so a fractional
+  // Regression (fixed in 8b60540; was engine.ts complete()): latencyUs was used as given, so a fractional
   // latency (e.g. a driver measuring with performance.now() without rounding) makes the virtual clock
   // fractional, and the next retry's X-AppEngine-TaskETA comes out as "1767225600.101500.5" — not
   // the decimal with six fractional digits HDR-5 requires. Virtual time should stay whole µs.

@@ -129,6 +129,10 @@ describe('PULL-5 modify_task_lease', () => {
     expect([e1.rule, e1.code]).toEqual(['PULL-5', 'LEASE_EXPIRED']);
     const e2 = thrown(() => te.engine.modifyLease('p', 'never', 0, 5)); // never leased
     expect(e2.rule).toBe('PULL-5');
+    const [held] = at(te, 11 * S, (e) => lease(e, { maxTasks: 1 }));
+    const e3 = thrown(() => te.engine.modifyLease('p', held.name, held.leaseUntilUs, 604_801)); // PULL-2 bound
+    expect(e3.rule).toBe('PULL-2');
+    expect(te.engine.modifyLease('p', held.name, held.leaseUntilUs, 604_800)).toBe(11 * S + 604_800 * S);
   });
 
   it('PULL-3 / PULL-5 a wrong lease token is an error: the old holder cannot touch the new holder’s lease', () => {
@@ -264,7 +268,7 @@ describe('PULL-10 retry limit by leases', () => {
     expect(te.of('exhaust')).toEqual([]);
   });
 
-  // BUG (src/model/pull-queue.ts pick(), l.92-107, with setLease l.133-145): a leased task sits in
+  // Regression (fixed in 8b60540; was pull-queue.ts pick() with setLease): a leased task sits in
   // the heap at t = its lease end, and pick() takes any task with t <= now; the expiry itself (the
   // `expire` event and leaseEnded's PULL-10 check) is a separate job scheduled when the lease was
   // taken. A lease call at exactly the lease-end instant that was scheduled earlier (a worker's poll

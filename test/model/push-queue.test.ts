@@ -49,6 +49,21 @@ describe('PUSH-1 / HANDLER-6 the request', () => {
     expect(d.headers['X-AppEngine-TaskName']).toBe('real');
     expect(d.headers['X-AppEngine-QueueName']).toBe('q');
   });
+
+  // Regression test (fixed; was: src/model/engine.ts externalRunner, `{ ...(extra?.headers ?? {}), ...toHttpHeaders(...) }`):
+  // the queue's headers replace a task's own X-AppEngine-* headers only when the spelling matches
+  // exactly. A task header `x-appengine-taskname: forged` (any other case) survives next to the
+  // queue's `X-AppEngine-TaskName: real`, so the request carries both and the handler reads
+  // "forged, real" (Node joins repeated headers) — HDR-2/HDR-3 become ambiguous and forgeable,
+  // where HDR-9 says App Engine strips such headers and sets its own.
+  it('HDR-9 a task header cannot add a second X-AppEngine-* header in another letter case', () => {
+    const te = makeEngine({ queues: [pushQueue('q')], external: true });
+    te.engine.addTasks('q', [{ name: 'real', headers: { 'x-appengine-taskname': 'forged', 'X-APPENGINE-TASKRETRYCOUNT': '99' } }]);
+    te.engine.run();
+    const [d] = te.engine.takeDeliveries();
+    const appengine = Object.keys(d.headers).filter((k) => /^x-appengine-/i.test(k));
+    expect(appengine.sort()).toEqual(['X-AppEngine-QueueName', 'X-AppEngine-TaskETA', 'X-AppEngine-TaskExecutionCount', 'X-AppEngine-TaskName', 'X-AppEngine-TaskRetryCount']);
+  });
 });
 
 describe('PUSH-4 ETA and countdown', () => {
@@ -82,6 +97,20 @@ describe('PUSH-4 ETA and countdown', () => {
     expect(te.of('add')).toHaveLength(1);
     expect(te.of('reject').map((r) => r.rule)).toEqual(['PUSH-4', 'PUSH-4']);
     expect(te.of('dispatch').map((d) => d.t)).toEqual([S + 30 * US_PER_D]);
+  });
+  // Regression test (fixed; was: src/model/engine.ts addOne, `const eta = t.etaUs ?? now + (t.countdownUs ?? 0)` and the
+  // record's `t: Math.max(eta, now)`): a fractional etaUs or countdownUs is kept as is, so the
+  // dispatch happens at a fractional virtual time and X-AppEngine-TaskETA reads "1767225600.0001.5"
+  // (etaUs 1.5) or "1767225602.000.25" (countdown 2000000.25 µs) — not HDR-5's decimal with six
+  // fractional digits. complete() now rounds latencies to whole µs; the add path does not.
+  it('HDR-5 / PUSH-4 a fractional ETA or countdown still gives a six-digit ETA header', async () => {
+    const te = makeEngine({ queues: [pushQueue('q')] });
+    te.engine.addTasks('q', [{ etaUs: 1.5 }, { countdownUs: 2_000_000.25 }]);
+    await runToEnd(te);
+    for (const d of te.of('dispatch')) {
+      expect(d.h.eta).toMatch(/^\d+\.\d{6}$/);
+      expect(Number.isInteger(d.t)).toBe(true);
+    }
   });
 });
 

@@ -130,7 +130,7 @@ describe('trace: the hash and its binary encoder (INV-DET)', () => {
     expect(hashOf(many)).not.toBe(hashOf([...many.slice(0, 1999), add('x')]));
   });
 
-  // BUG (src/sim/trace-codec.ts, TraceEncoder.longStr, l.104-110 with CHUNK = 1 << 16): a string of
+  // Regression (fixed in 8b60540; was trace-codec.ts TraceEncoder.longStr with CHUNK = 1 << 16): a string of
   // 0xffff UTF-8 bytes or more is written in pieces of 0xffff bytes, but a piece plus its 2-byte
   // length (65,537 bytes) never fits in the 65,536-byte chunk even after a drain, so Uint8Array.set
   // throws RangeError "offset is out of bounds". Strings a little shorter (≈61–65 KB) overflow the

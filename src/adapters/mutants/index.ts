@@ -26,7 +26,7 @@ export const MUTANTS: readonly MutantInfo[] = [
   mutant('retry-count-off-by-one', ['HDR-3'], 'X-AppEngine-TaskRetryCount one too high on retries', RetryCountOffByOne),
   mutant('execution-count-counts-no-instance', ['HDR-4'], 'X-AppEngine-TaskExecutionCount counts no-instance failures', ExecutionCountCountsNoInstance),
   mutant('previous-response-wrong', ['HDR-6'], 'X-AppEngine-TaskPreviousResponse always 500', PreviousResponseWrong),
-  mutant('rate-ignored', ['PUSH-2'], 'the token bucket is ignored', RateIgnored),
+  mutant('rate-ignored', ['PUSH-2', 'INST-2'], 'the token bucket is ignored', RateIgnored),
   mutant('max-concurrent-ignored', ['PUSH-3'], 'max_concurrent_requests is ignored', MaxConcurrentIgnored),
   mutant('eta-ignored', ['PUSH-4'], 'ETA and countdown are ignored', EtaIgnored),
   mutant('pause-ignored', ['PUSH-8'], 'pause is acknowledged and ignored', PauseIgnored),
