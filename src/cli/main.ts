@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { registerSimulate } from './simulate.js';
 import { registerCompare } from './compare.js';
+import { registerDemo } from './demo.js';
 import { registerConform } from './conform.js';
 import { registerFuzz } from './fuzz.js';
 import { registerReportMerge } from './report-merge.js';
@@ -31,6 +32,7 @@ const program = new Command('tasksim')
 
 registerSimulate(program);
 registerCompare(program);
+registerDemo(program);
 registerConform(program);
 registerFuzz(program);
 registerReportMerge(program);
