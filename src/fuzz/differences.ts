@@ -16,6 +16,8 @@ export interface DiffContext {
   book: TaskBook;
   /** The model's view, including this step (ask it about a time: phaseAtTime, etaAt). */
   model: SideState;
+  /** The queue's own view, when it reports events (Capabilities.events). */
+  sut?: SideState;
   /** Every model delivery so far (for in-flight counts). */
   modelLog: readonly Seen[];
   config: ResolvedConfig;
@@ -154,6 +156,11 @@ function missing(e: Seen, ctx: DiffContext): FuzzViolation {
   const task = ctx.book.label(key);
   const what = `delivery ${e.nth} of ${task} (due ${at(e.t)})`;
   if (throttled(ctx, e)) return violation('INST-2', e.t, `${what} was not made: the model, slowed after no-instance or 503 failures, makes its unseen attempts at another pace`, `a delivery at ${at(e.t)}`, 'none', task);
+  const sutEta = ctx.sut?.eta.get(key);
+  const modelEta = etaOf(e.h.eta, ctx.epochUs);
+  if (e.nth > 1 && sutEta !== undefined && Math.abs(sutEta - modelEta) > TIME_TOLERANCE_US) {
+    return violation('RETRY-4', e.t, `${what}: the queue scheduled this retry for another time (backoff)`, `retry ETA ${at(modelEta)}`, `retry ETA ${at(sutEta)}`, task);
+  }
   if (e.nth === 1) return violation('PUSH-5', e.t, `${what} was not made`, `a delivery at ${at(e.t)}`, 'none', task);
   const prev = ctx.modelLog.filter((s) => s.key === key && s.nth === e.nth - 1).pop();
   const status = prev?.answer.status ?? 0;

@@ -270,10 +270,11 @@ export class Lockstep {
     for (const s of arrival) if (s.key !== undefined) this.trace.delivery(s, this.book.get(s.key)!.q);
     const step = this.trace.currentStep;
     this.modelState.absorb(this.modelQueue.takeEventsNow(), step);
+    if (this.caps.events) this.sutState.absorb(await this.sut.queue.takeEvents(), step);
     const v = diffDeliveries(expected, actual, {
       book: this.book, model: this.modelState, modelLog: this.model.log, config: this.config, epochUs: this.epochUs,
+      ...(this.caps.events ? { sut: this.sutState } : {}),
     });
-    if (this.caps.events) this.sutState.absorb(await this.sut.queue.takeEvents(), step);
     this.trace.closeStep(this.now);
     if (v) await this.fail(v);
   }
