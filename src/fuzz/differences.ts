@@ -111,7 +111,7 @@ function early(a: Seen, e: Seen | undefined, ctx: DiffContext): FuzzViolation {
   }
   if (throttled(ctx, a)) return throttleViolation(a, e, ctx);
   const cap = q?.maxConcurrentRequests;
-  if (cap !== undefined && inFlight(ctx.modelLog, entry.q, a.t, ctx.book) >= cap) {
+  if (cap !== undefined && inFlight(ctx.modelLog, entry.q, a.t, ctx.book, ctx.config.deadlineUs) >= cap) {
     return violation('PUSH-3', a.t, `${what} (max_concurrent_requests ${cap} already in flight)`, when, `at ${at(a.t)}`, task);
   }
   return violation('PUSH-2', a.t, `${what} (no token in the bucket: rate ${q?.rate}, bucket_size ${q?.bucketSize})`, when, `at ${at(a.t)}`, task);
@@ -169,9 +169,12 @@ function missing(e: Seen, ctx: DiffContext): FuzzViolation {
 }
 
 /** Model attempts of queue `q` dispatched at or before `t` whose answers land after `t`. */
-function inFlight(log: readonly Seen[], q: string, t: Micros, book: TaskBook): number {
+function inFlight(log: readonly Seen[], q: string, t: Micros, book: TaskBook, deadlineUs: Micros): number {
   let n = 0;
-  for (const s of log) if (s.key !== undefined && s.t <= t && s.t + s.answer.latencyUs > t && book.get(s.key)?.q === q) n++;
+  for (const s of log) {
+    const lat = s.answer.outcome === 'deadline' ? deadlineUs : Math.min(s.answer.latencyUs, deadlineUs); // DEADLINE-2
+    if (s.key !== undefined && s.t <= t && s.t + lat > t && book.get(s.key)?.q === q) n++;
+  }
   return n;
 }
 

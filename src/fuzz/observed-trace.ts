@@ -99,8 +99,14 @@ export class ObservedTrace {
     if (s.key === undefined) return; // not attributable; the comparison reports it
     this.items.push({ t: s.t, k: this.step, sub: 1, group: 1, seq: this.seq++, ev: { t: s.t, e: 'dispatch', id: s.key, q, n: 0, h: s.h }, key: s.key });
     const a = s.answer;
-    const t = s.t + a.latencyUs;
-    const ev: TraceEvent = { t, e: 'response', id: s.key, q, n: 0, status: a.status, out: a.outcome, lat: a.latencyUs };
+    // DEADLINE-2: past the deadline the queue stops waiting at the deadline and counts a failure.
+    const deadline = this.config.deadlineUs;
+    const late = a.outcome === 'deadline' || a.latencyUs > deadline;
+    const lat = late ? deadline : a.latencyUs;
+    const t = s.t + lat;
+    const ev: TraceEvent = late
+      ? { t, e: 'response', id: s.key, q, n: 0, status: 0, out: 'deadline', lat }
+      : { t, e: 'response', id: s.key, q, n: 0, status: a.status, out: a.outcome, lat };
     // k < 0 marks "not before step -k - 1": placed at build time, when later steps' ends are known.
     this.items.push({ t, k: -1 - this.step, sub: 1, group: 1, seq: this.seq++, ev, key: s.key });
   }
