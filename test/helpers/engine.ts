@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import type { ProfileName, ProfileOptions, QueueConfig, ResolvedConfig, RetryParameters, ScalingType } from '../../src/model/config.js';
 import { Engine, type EngineOptions } from '../../src/model/engine.js';
+import { TaskQueueError } from '../../src/model/errors.js';
 import { PROFILES, SCALING_DEADLINE_US } from '../../src/model/profiles.js';
 import type { PullOptions } from '../../src/model/pull-queue.js';
 import { UNLIMITED_SERVICE, type ServiceModel } from '../../src/model/types.js';
@@ -18,6 +19,17 @@ import { US_PER_S } from '../../src/sim/time.js';
 import { checkTrace, type InvariantResult } from '../../src/invariants/index.js';
 
 export const S = US_PER_S;
+
+/** Runs `fn`, expecting the queue to refuse with a TaskQueueError; returns it for its rule and code. */
+export function refusal(fn: () => unknown): TaskQueueError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(TaskQueueError);
+    return e as TaskQueueError;
+  }
+  throw new Error('expected a TaskQueueError');
+}
 
 /** A push queue with generous defaults, so a test meets only the limit it sets. */
 export function pushQueue(name: string, over: Partial<Omit<QueueConfig, 'retry'>> & { retry?: Partial<RetryParameters> } = {}): QueueConfig {

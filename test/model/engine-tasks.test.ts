@@ -1,20 +1,10 @@
 /** Adding tasks (TASK-1…3), tombstones, deletes, and the external target mode. */
 import { describe, expect, it } from 'vitest';
-import { TaskQueueError } from '../../src/model/errors.js';
 import { LIMITS } from '../../src/model/names.js';
 import { US_PER_D, US_PER_H } from '../../src/sim/time.js';
 import type { ProfileName } from '../../src/model/config.js';
-import { S, always, driveExternal, expectInvariantsHold, makeEngine, pullQueue, pushQueue, runToEnd, service } from '../helpers/engine.js';
+import { S, always, driveExternal, expectInvariantsHold, makeEngine, pullQueue, pushQueue, runToEnd, service, refusal } from '../helpers/engine.js';
 
-function thrown(fn: () => unknown): TaskQueueError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(TaskQueueError);
-    return e as TaskQueueError;
-  }
-  throw new Error('expected a TaskQueueError');
-}
 
 describe('TASK-1 task names', () => {
   it('TASK-1 a valid name is used as given; an invalid one is refused with a reject event and no add', async () => {
@@ -123,7 +113,7 @@ describe('TASK-3 size and count limits', () => {
 
   it('TASK-3 at most 100 tasks per add call: 101 is refused as a whole', () => {
     const te = makeEngine({ queues: [pushQueue('q')] });
-    const e = thrown(() => te.engine.addTasks('q', Array.from({ length: 101 }, () => ({}))));
+    const e = refusal(() => te.engine.addTasks('q', Array.from({ length: 101 }, () => ({}))));
     expect(e.rule).toBe('TASK-3');
     expect(te.of('add')).toHaveLength(0);
     expect(te.engine.addTasks('q', Array.from({ length: 100 }, () => ({})))).toHaveLength(100);
@@ -140,7 +130,7 @@ describe('TASK-3 size and count limits', () => {
 
   it('CFG-1 adding to an unknown queue is an error naming it', () => {
     const te = makeEngine({ queues: [pushQueue('q')] });
-    const e = thrown(() => te.engine.addTasks('nope', [{}]));
+    const e = refusal(() => te.engine.addTasks('nope', [{}]));
     expect(e.code).toBe('UNKNOWN_QUEUE');
     expect(e.message).toContain('"nope"');
   });
@@ -176,11 +166,11 @@ describe('deleteTask (PULL-7 on push queues too)', () => {
     const te = makeEngine({ queues: [pushQueue('q')] });
     te.engine.addTasks('q', [{ name: 'x' }, { name: 'y', countdownUs: S }]);
     await runToEnd(te, { untilUs: S / 2 });
-    expect(thrown(() => te.engine.deleteTask('q', 'x')).code).toBe('NOT_FOUND'); // done already
+    expect(refusal(() => te.engine.deleteTask('q', 'x')).code).toBe('NOT_FOUND'); // done already
     te.engine.deleteTask('q', 'y');
-    expect(thrown(() => te.engine.deleteTask('q', 'y')).code).toBe('NOT_FOUND');
-    expect(thrown(() => te.engine.deleteTask('q', 'auto-999')).code).toBe('NOT_FOUND');
-    expect(thrown(() => te.engine.deleteTask('nope', 'x')).code).toBe('UNKNOWN_QUEUE');
+    expect(refusal(() => te.engine.deleteTask('q', 'y')).code).toBe('NOT_FOUND');
+    expect(refusal(() => te.engine.deleteTask('q', 'auto-999')).code).toBe('NOT_FOUND');
+    expect(refusal(() => te.engine.deleteTask('nope', 'x')).code).toBe('UNKNOWN_QUEUE');
   });
 });
 

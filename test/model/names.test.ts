@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { LIMITS, QUEUE_NAME_RE, TASK_NAME_RE, Tombstones, checkTaskName, systemTaskId, systemTaskName } from '../../src/model/names.js';
-import { TaskQueueError } from '../../src/model/errors.js';
+import { refusal } from '../helpers/engine.js';
 import { US_PER_D, US_PER_H } from '../../src/sim/time.js';
 import { PROFILES } from '../../src/model/profiles.js';
 
-function refusal(fn: () => void): TaskQueueError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(TaskQueueError);
-    return e as TaskQueueError;
-  }
-  throw new Error('expected a TaskQueueError');
-}
 
 describe('TASK-1 names', () => {
   it('TASK-1 task names: letters, digits, _ and -, 1 to 500 characters', () => {

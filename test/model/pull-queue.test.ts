@@ -1,20 +1,10 @@
 /** Pull queues through the engine: PULL-1…10. */
 import { describe, expect, it } from 'vitest';
-import { TaskQueueError } from '../../src/model/errors.js';
 import { LEASE_CALLS_PER_SECOND, MAX_LEASE_SECONDS, MAX_LEASE_TASKS, checkLeaseArgs } from '../../src/model/pull-queue.js';
 import type { LeaseRequest, LeaseResult, LeasedTask } from '../../src/model/types.js';
 import type { Engine } from '../../src/model/engine.js';
-import { S, expectInvariantsHold, makeEngine, pullQueue, pushQueue, runToEnd, type TestEngine } from '../helpers/engine.js';
+import { S, expectInvariantsHold, makeEngine, pullQueue, pushQueue, runToEnd, type TestEngine, refusal } from '../helpers/engine.js';
 
-function thrown(fn: () => unknown): TaskQueueError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(TaskQueueError);
-    return e as TaskQueueError;
-  }
-  throw new Error('expected a TaskQueueError');
-}
 
 function lease(e: Engine, req: Partial<LeaseRequest> = {}, q = 'p'): LeasedTask[] {
   const r = e.leaseTasks(q, { worker: 'w', leaseSeconds: 10, maxTasks: 100, ...req });
@@ -39,10 +29,10 @@ describe('PULL-1 / PULL-2 basics', () => {
     const te = pull();
     te.engine.addTasks('p', [{}, {}]);
     te.engine.addTasks('q', [{}]);
-    const e = thrown(() => te.engine.leaseTasks('q', { worker: 'w', leaseSeconds: 10, maxTasks: 1 }));
+    const e = refusal(() => te.engine.leaseTasks('q', { worker: 'w', leaseSeconds: 10, maxTasks: 1 }));
     expect([e.rule, e.code]).toEqual(['PULL-1', 'WRONG_MODE']);
-    expect(thrown(() => te.engine.modifyLease('q', 'auto-3', 0, 1)).rule).toBe('PULL-1');
-    expect(thrown(() => te.engine.leaseTasks('nope', { worker: 'w', leaseSeconds: 10, maxTasks: 1 })).code).toBe('UNKNOWN_QUEUE');
+    expect(refusal(() => te.engine.modifyLease('q', 'auto-3', 0, 1)).rule).toBe('PULL-1');
+    expect(refusal(() => te.engine.leaseTasks('nope', { worker: 'w', leaseSeconds: 10, maxTasks: 1 })).code).toBe('UNKNOWN_QUEUE');
     await runToEnd(te);
     expect(te.of('dispatch').map((d) => d.q)).toEqual(['q']);
     expect(te.engine.liveCount('p')).toBe(2);
@@ -54,7 +44,7 @@ describe('PULL-1 / PULL-2 basics', () => {
     te.engine.addTasks('p', [{}]);
     expect(te.engine.leaseTasks('p', { worker: 'w', leaseSeconds: 604_800, maxTasks: 1000 }).ok).toBe(true);
     for (const [leaseSeconds, maxTasks] of [[604_801, 1], [0, 1], [-1, 1], [Number.NaN, 1], [10, 1001], [10, 0], [10, 1.5]]) {
-      const e = thrown(() => te.engine.leaseTasks('p', { worker: 'w', leaseSeconds, maxTasks }));
+      const e = refusal(() => te.engine.leaseTasks('p', { worker: 'w', leaseSeconds, maxTasks }));
       expect(e.rule).toBe('PULL-2');
     }
     expect(() => checkLeaseArgs(0, 1, true)).not.toThrow(); // modify may release with 0
@@ -125,12 +115,12 @@ describe('PULL-5 modify_task_lease', () => {
     const te = pull();
     te.engine.addTasks('p', [{ name: 'a' }, { name: 'never' }]);
     const [t] = at(te, 0, (e) => lease(e, { leaseSeconds: 10, maxTasks: 1 }));
-    const e1 = at(te, 10 * S, (e) => thrown(() => e.modifyLease('p', 'a', t.leaseUntilUs, 5)));
+    const e1 = at(te, 10 * S, (e) => refusal(() => e.modifyLease('p', 'a', t.leaseUntilUs, 5)));
     expect([e1.rule, e1.code]).toEqual(['PULL-5', 'LEASE_EXPIRED']);
-    const e2 = thrown(() => te.engine.modifyLease('p', 'never', 0, 5)); // never leased
+    const e2 = refusal(() => te.engine.modifyLease('p', 'never', 0, 5)); // never leased
     expect(e2.rule).toBe('PULL-5');
     const [held] = at(te, 11 * S, (e) => lease(e, { maxTasks: 1 }));
-    const e3 = thrown(() => te.engine.modifyLease('p', held.name, held.leaseUntilUs, 604_801)); // PULL-2 bound
+    const e3 = refusal(() => te.engine.modifyLease('p', held.name, held.leaseUntilUs, 604_801)); // PULL-2 bound
     expect(e3.rule).toBe('PULL-2');
     expect(te.engine.modifyLease('p', held.name, held.leaseUntilUs, 604_800)).toBe(11 * S + 604_800 * S);
   });
@@ -140,7 +130,7 @@ describe('PULL-5 modify_task_lease', () => {
     te.engine.addTasks('p', [{ name: 'a' }]);
     const [first] = at(te, 0, (e) => lease(e, { worker: 'w1', leaseSeconds: 10 }));
     const [second] = at(te, 11 * S, (e) => lease(e, { worker: 'w2', leaseSeconds: 10 }));
-    const err = at(te, 12 * S, (e) => thrown(() => e.modifyLease('p', 'a', first.leaseUntilUs, 100)));
+    const err = at(te, 12 * S, (e) => refusal(() => e.modifyLease('p', 'a', first.leaseUntilUs, 100)));
     expect([err.rule, err.code]).toEqual(['PULL-3', 'LEASE_MISMATCH']);
     expect(at(te, 12 * S, (e) => e.modifyLease('p', 'a', second.leaseUntilUs, 100))).toBe(112 * S);
   });
@@ -191,7 +181,7 @@ describe('PULL-7 / PULL-8', () => {
     const later = at(te, 6 * S, (e) => lease(e));
     expect(later.map((t) => t.name)).toEqual(['b']);
     expect(te.of('expire').map((x) => x.id)).toEqual([2]);
-    expect(thrown(() => te.engine.modifyLease('p', 'a', 5 * S, 1)).code).toBe('NOT_FOUND');
+    expect(refusal(() => te.engine.modifyLease('p', 'a', 5 * S, 1)).code).toBe('NOT_FOUND');
     await runToEnd(te);
     await expectInvariantsHold(te.events);
   });
@@ -247,7 +237,7 @@ describe('PULL-10 retry limit by leases', () => {
     expect(at(te, 4 * S, (e) => lease(e))).toEqual([]);
     expect(te.of('exhaust')).toMatchObject([{ t: 3 * S, n: 2, rule: 'PULL-10' }]);
     expect(te.engine.liveCount('p')).toBe(0);
-    expect(thrown(() => te.engine.deleteTask('p', 'a')).code).toBe('NOT_FOUND');
+    expect(refusal(() => te.engine.deleteTask('p', 'a')).code).toBe('NOT_FOUND');
     await runToEnd(te);
     await expectInvariantsHold(te.events);
   });
