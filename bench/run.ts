@@ -5,11 +5,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { benchEngine, type EngineFigures } from './engine.bench.js';
+import { benchHttpDriver } from './http-driver.bench.js';
+import { benchFuzz } from './fuzz.bench.js';
 
 const log = (line: string): void => void process.stderr.write(line + '\n');
 
 log('engine (throughput-1m)…');
 const engine: EngineFigures = await benchEngine(log);
+log('HTTP driver against autocannon…');
+const http = await benchHttpDriver({ log });
+log('fuzz…');
+const fuzz = await benchFuzz(log);
 
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 const lines = [
@@ -32,6 +38,20 @@ const lines = [
   '| tasks | wall ms | events | peak RSS MB |',
   '| --- | --- | --- | --- |',
   ...engine.scaling.map((s) => `| ${s.tasks.toLocaleString('en-US')} | ${s.ms.toFixed(0)} | ${s.events.toLocaleString('en-US')} | ${s.maxRssMB.toFixed(0)} |`),
+  '',
+  `## HTTP driver against autocannon (loopback, ${http.concurrency} connections, ${http.rounds} rounds of ${http.seconds} s)`,
+  '',
+  '| measure | value | target |',
+  '| --- | --- | --- |',
+  `| tasksim deliveries per second (median) | ${Math.round(http.driverRps).toLocaleString('en-US')} | |`,
+  `| autocannon requests per second (median) | ${Math.round(http.autocannonRps).toLocaleString('en-US')} | |`,
+  `| ratio (median of per-round ratios) | ${(http.ratio * 100).toFixed(0)}% | ≥ 90% |`,
+  '',
+  '## Fuzz',
+  '',
+  '| measure | value | target |',
+  '| --- | --- | --- |',
+  `| runs per second, ${fuzz.commandsPerRun}-command sequences, in-process reference | ${Math.round(fuzz.runsPerSecond).toLocaleString('en-US')} | ≥ 200 |`,
   '',
 ];
 mkdirSync(new URL('../reports/', import.meta.url), { recursive: true });

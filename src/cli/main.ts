@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { registerSimulate } from './simulate.js';
 import { registerCompare } from './compare.js';
 import { registerDemo } from './demo.js';
+import { registerCheck } from './check.js';
 import { registerConform } from './conform.js';
 import { registerFuzz } from './fuzz.js';
 import { registerReportMerge } from './report-merge.js';
@@ -33,6 +34,7 @@ const program = new Command('tasksim')
 registerSimulate(program);
 registerCompare(program);
 registerDemo(program);
+registerCheck(program);
 registerConform(program);
 registerFuzz(program);
 registerReportMerge(program);
