@@ -1,7 +1,7 @@
 /**
  * One call in a vitest file turns the handler conformance catalog into one test per case:
  *
- *   import { defineConformanceTests, lazy } from 'tasksim/conform/vitest';
+ *   import { defineConformanceTests, lazy } from 'tasksim/vitest';
  *   defineConformanceTests(myHandler);                   // an in-process handler function
  *   defineConformanceTests(lazy(() => server.url));      // a URL known only once beforeAll ran
  *
