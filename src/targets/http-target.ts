@@ -93,7 +93,7 @@ export class HttpTarget implements Target {
           {
             path: this.pathFor(d),
             method: d.method,
-            headers: d.headers,
+            headers: flatHeaders(d.headers),
             body: d.body && d.body.byteLength > 0 ? d.body : d.method === 'GET' || d.method === 'HEAD' ? null : '',
             // Backstops only: the exchange's own timer answers at the deadline.
             headersTimeout: timeoutMs + 1_000,
@@ -215,4 +215,11 @@ class Exchange implements Dispatcher.DispatchHandler {
     else if (status >= 300 && status < 400) out.detail = `redirect${this.location ? ` to ${this.location}` : ''} not followed (PUSH-6)`;
     return out;
   }
+}
+
+/** undici takes a flat [name, value, …] list without re-walking an object per request. */
+function flatHeaders(h: Record<string, string>): string[] {
+  const out: string[] = [];
+  for (const k in h) out.push(k, h[k]);
+  return out;
 }
