@@ -31,12 +31,26 @@ const program = new Command('tasksim')
     process.exit(err.exitCode === 0 ? 0 : 2); // commander usage errors are bad input (exit 2)
   });
 
-registerSimulate(program);
-registerCompare(program);
-registerDemo(program);
-registerCheck(program);
+// The three jobs first, then the tools around them.
 registerConform(program);
 registerFuzz(program);
+registerSimulate(program);
+registerCheck(program);
+registerCompare(program);
 registerReportMerge(program);
+registerDemo(program);
+
+program.addHelpText(
+  'after',
+  `
+Examples:
+  tasksim conform http://127.0.0.1:8080/tasks/worker     your handler against the contract
+  tasksim fuzz --adapter mutant:retry-count-off-by-one    see the fuzzer catch a broken queue
+  tasksim simulate scenarios/outage-throttle.yaml         a workload in virtual time
+  tasksim demo                                            all of it on built-in defaults (npm start)
+
+Every check cites a rule of the contract (HDR-4, RETRY-4, PULL-3 …). Exit codes: 0 passed,
+1 a rule was broken, 2 bad usage or input, 3 the target or adapter is unreachable.`,
+);
 
 await program.parseAsync(process.argv);
