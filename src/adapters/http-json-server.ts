@@ -3,6 +3,10 @@
  * implementation, and what the tests fuzz over real HTTP. Deliveries go to the harness's handler
  * URL as plain HTTP requests, one at a time, with the virtual dispatch time in X-Tasksim-Time-Us;
  * the answer's X-Tasksim-Latency-Us is applied in virtual time; a reset connection is a `net` failure.
+ *
+ * `realTime: true` serves the same queue on the wall clock (ReferenceQueue.onWallClock): it says
+ * `controlsClock: false`, delivers concurrently as tasks fall due in real time, sends no time header,
+ * and measures each answer's latency itself.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +24,8 @@ export interface ServeOptions {
   mutant?: string;
   /** Per delivery. Default 10 s. */
   deliveryTimeoutMs?: number;
+  /** Run on the wall clock (`controlsClock: false`): the queue the fuzzer's real-time mode checks. */
+  realTime?: boolean;
 }
 
 export interface Served {
@@ -33,6 +39,10 @@ export function serveReferenceOverHttp(opts: ServeOptions = {}): Promise<Served>
     const m = findMutant(opts.mutant);
     if (!m) throw new Error(`unknown mutant ${JSON.stringify(opts.mutant)}`);
     queue = m.create();
+  }
+  if (opts.realTime) {
+    if (!(queue instanceof ReferenceQueue)) throw new Error(`${queue.name} cannot run on the wall clock`);
+    queue.onWallClock();
   }
   return serveQueueOverHttp(queue, opts);
 }
@@ -50,7 +60,8 @@ export async function serveQueueOverHttp(queue: QueueUnderTest, opts: ServeOptio
       const res = await request(handlerUrl + req.url, {
         method: req.method as 'POST',
         dispatcher: agent,
-        headers: { ...req.headers, [TIME_HEADER]: String(req.atUs ?? 0) },
+        // On the wall clock the harness times deliveries itself: no virtual instant to send.
+        headers: caps.controlsClock ? { ...req.headers, [TIME_HEADER]: String(req.atUs ?? 0) } : req.headers,
         body: Buffer.from(req.body),
       });
       await res.body.dump();

@@ -28,6 +28,9 @@ export interface HttpJsonOptions {
   handlerHost?: string;
 }
 
+/** Handler paths are `/r<run><task URL>`: the run tells a late delivery of an earlier run apart. */
+const RUN_PREFIX = 'r';
+
 const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET']);
 
 export class HttpJsonQueue implements QueueUnderTest {
@@ -39,6 +42,8 @@ export class HttpJsonQueue implements QueueUnderTest {
   private handler: PushHandler | undefined;
   private server: Server | undefined;
   private handlerUrl = '';
+  /** Each reset gets its own path prefix on the handler, so a late delivery of an earlier run is dropped. */
+  private run = 0;
   private events: TraceEvent[] = [];
   private reached = false;
 
@@ -59,13 +64,14 @@ export class HttpJsonQueue implements QueueUnderTest {
     this.handler = setup.handler;
     this.events = [];
     await this.listen();
+    this.run++;
     readOk(
       await this.call('POST', '/reset', {
         config: setup.config,
         queueYaml: renderQueueYaml(setup.config),
         seed: setup.seed,
         epochUs: setup.epochUs,
-        handlerUrl: this.handlerUrl,
+        handlerUrl: `${this.handlerUrl}/${RUN_PREFIX}${this.run}`,
       }),
       'POST /reset',
     );
@@ -141,13 +147,15 @@ export class HttpJsonQueue implements QueueUnderTest {
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
     const time = headers[TIME_HEADER.toLowerCase()];
     const handler = this.handler;
-    if (!handler) {
-      res.writeHead(503).end();
+    const m = /^\/r(\d+)(\/.*)?$/.exec(req.url ?? '');
+    if (!handler || !m || Number(m[1]) !== this.run) {
+      // Not for this run (a late delivery of an earlier one): acknowledged and dropped.
+      res.writeHead(handler ? 200 : 503, { 'Content-Length': '0' }).end();
       return;
     }
     const answer = await handler({
       method: req.method ?? 'POST',
-      url: req.url ?? '/',
+      url: m[2] ?? '/',
       headers,
       body: Buffer.concat(chunks),
       ...(time !== undefined && /^\d+$/.test(time) ? { atUs: Number(time) } : {}),

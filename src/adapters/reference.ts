@@ -6,6 +6,13 @@
  * base class of every mutant: the harness alone decides what the handler says, for all of them.
  *
  * Mutants override the protected hooks (config, service model, task, request, answer, events).
+ *
+ * On the wall clock (`onWallClock()`, `controlsClock: false`): the engine follows real time from each
+ * reset. A timer brings it up to the wall clock every millisecond or so, as does every call; each
+ * delivery is sent at once and concurrently (the engine does not hold its clock for answers), and its
+ * answer lands when it really comes back, with the latency really measured. `advance` then moves
+ * nothing: it only catches up. This is the real-time reference the fuzzer's wall-clock mode is tested
+ * against (serveReferenceOverHttp({ realTime: true })); every mutant runs on it unchanged.
  */
 import type { ResolvedConfig } from '../model/config.js';
 import { Engine } from '../model/engine.js';
@@ -22,6 +29,11 @@ import type {
 
 const EMPTY = new Uint8Array(0);
 
+export interface WallClockOptions {
+  /** How often the engine is brought up to the wall clock, ms. Default 1. */
+  tickMs?: number;
+}
+
 export class ReferenceQueue implements QueueUnderTest {
   protected engine!: Engine;
   protected handler!: PushHandler;
@@ -30,14 +42,35 @@ export class ReferenceQueue implements QueueUnderTest {
   private events: TraceEvent[] = [];
   /** Extra requests a mutant wants sent after the engine's own (see `sendLater`). */
   private extra: PushRequest[] = [];
+  /** Set by onWallClock(): the engine follows real time. */
+  private wallTickMs: number | undefined;
+  /** performance.now() at the last reset (wall clock only). */
+  private wallZero = 0;
+  private timer: NodeJS.Timeout | undefined;
+  /** Deliveries sent and not yet answered (wall clock only). */
+  private readonly pending = new Set<Promise<void>>();
 
   constructor(readonly name: string = 'reference') {}
 
+  /**
+   * From the next reset on, the queue runs on the wall clock and says so (`controlsClock: false`).
+   * Returns the queue, so `findMutant(n)!.create()` can be put on the wall clock in one expression.
+   */
+  onWallClock(opts: WallClockOptions = {}): this {
+    this.wallTickMs = Math.max(1, opts.tickMs ?? 1);
+    return this;
+  }
+
+  get onWall(): boolean {
+    return this.wallTickMs !== undefined;
+  }
+
   async describe(): Promise<Capabilities> {
-    return { controlsClock: true, outages: true, events: true };
+    return { controlsClock: !this.onWall, outages: true, events: true };
   }
 
   async reset(setup: RunSetup): Promise<void> {
+    this.stopTimer();
     this.config = setup.config;
     this.handler = setup.handler;
     this.events = [];
@@ -47,9 +80,14 @@ export class ReferenceQueue implements QueueUnderTest {
       seed: setup.seed,
       epochUs: setup.epochUs,
       external: true,
+      holdForAnswers: !this.onWall,
       service: this.serviceModel(),
       sinks: [{ onEvent: (ev) => this.observe(ev) }],
     });
+    if (this.onWall) {
+      this.wallZero = performance.now();
+      this.tick();
+    }
   }
 
   /** The clock, µs since the run's zero. */
@@ -102,6 +140,7 @@ export class ReferenceQueue implements QueueUnderTest {
   // ---- the contract -----------------------------------------------------------------------------
 
   async addTasks(queue: string, tasks: TaskSpec[]): Promise<AddOutcome[]> {
+    this.catchUp();
     let results;
     try {
       results = this.engine.addTasks(queue, tasks.map((t) => this.toNewTask(t)));
@@ -126,6 +165,7 @@ export class ReferenceQueue implements QueueUnderTest {
   }
 
   async leaseTasks(queue: string, spec: LeaseSpec): Promise<LeaseOutcome> {
+    this.catchUp();
     let out: LeaseOutcome;
     try {
       const r = this.engine.leaseTasks(queue, spec);
@@ -139,6 +179,7 @@ export class ReferenceQueue implements QueueUnderTest {
   }
 
   async modifyLease(queue: string, name: string, heldUntilUs: Micros, seconds: number): Promise<ModifyOutcome> {
+    this.catchUp();
     let out: ModifyOutcome;
     try {
       out = { ok: true, leaseUntilUs: this.engine.modifyLease(queue, name, heldUntilUs, seconds) };
@@ -148,11 +189,14 @@ export class ReferenceQueue implements QueueUnderTest {
     return out;
   }
 
+  /** On the wall clock, catches up with real time and moves nothing further (the harness cannot). */
   async advance(ms: number): Promise<void> {
+    if (this.onWall) return this.catchUp();
     await this.driveTo(this.engine.now + Math.round(ms * US_PER_MS));
   }
 
   async setOutage(on: boolean): Promise<void> {
+    this.catchUp();
     this.engine.setOutage(on);
   }
 
@@ -167,12 +211,15 @@ export class ReferenceQueue implements QueueUnderTest {
   }
 
   async close(): Promise<void> {
+    this.stopTimer();
     if (this.engine) await this.engine.end('stopped');
+    await Promise.allSettled([...this.pending]);
   }
 
   // ---- driving the engine -----------------------------------------------------------------------
 
   private async op(fn: () => void): Promise<OpOutcome> {
+    this.catchUp();
     let out: OpOutcome = { ok: true };
     try {
       fn();
@@ -202,6 +249,65 @@ export class ReferenceQueue implements QueueUnderTest {
       if (r === 'blocked') continue;
       return { atUs: this.engine.now, idle: r === 'idle' };
     }
+  }
+
+  // ---- the wall clock ---------------------------------------------------------------------------
+
+  /** Wall µs since the last reset. */
+  private wallUs(): Micros {
+    return Math.round((performance.now() - this.wallZero) * US_PER_MS);
+  }
+
+  private tick = (): void => {
+    this.catchUp();
+    this.timer = setTimeout(this.tick, this.wallTickMs);
+    this.timer.unref();
+  };
+
+  private stopTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Wall clock: runs the engine up to now, sending every delivery that falls due on the way. */
+  protected catchUp(): void {
+    if (!this.onWall || !this.engine) return;
+    const t = Math.max(this.wallUs(), this.engine.now);
+    for (;;) {
+      const r = this.engine.advanceTo(t);
+      this.sendOutbox();
+      if (r !== 'blocked') return;
+    }
+  }
+
+  /** Wall clock: each delivery goes out now, concurrently; its answer lands when it comes. */
+  private sendOutbox(): void {
+    const engine = this.engine;
+    for (const d of engine.takeDeliveries()) {
+      const sentAt = engine.now;
+      const handler = this.handler; // this run's, even if the answer comes after the next reset
+      const req = this.request(d); // the headers as of the dispatch
+      const answer = Promise.resolve()
+        .then(() => handler(req))
+        .catch((): HandlerAnswer => ({ status: 0, outcome: 'net', latencyUs: 0 }));
+      this.track(answer.then((a) => {
+        if (engine !== this.engine) return; // an answer to a run that has ended
+        this.catchUp();
+        // The latency is what it really was; the response lands now.
+        engine.complete(d.key, { ...this.toResult(a, d), latencyUs: Math.max(0, engine.now - sentAt) });
+        this.catchUp();
+      }));
+    }
+    while (this.extra.length > 0) {
+      const req = this.extra.shift()!;
+      const handler = this.handler;
+      this.track(Promise.resolve().then(() => handler(req)).then(() => {}, () => {}));
+    }
+  }
+
+  private track(p: Promise<void>): void {
+    this.pending.add(p);
+    void p.finally(() => this.pending.delete(p));
   }
 
   private async deliverOutbox(): Promise<void> {

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import type { LeaseSpec, TaskSpec } from '../adapters/contract.js';
 import { US_PER_MS, formatDuration } from '../sim/time.js';
-import { BEHAVIOURS } from './behaviour.js';
+import { BEHAVIOURS, WALL_CLOCK_BEHAVIOURS, type Behaviour } from './behaviour.js';
 import type { Lockstep } from './lockstep.js';
 
 /** What `check` may look at: the run's shape, known before the commands. */
@@ -166,15 +166,15 @@ class AdvanceCommand extends Base {
 }
 
 class HandlerCommand extends Base {
-  constructor(readonly behaviour: number) {
+  constructor(readonly behaviour: Behaviour) {
     super();
   }
   async run(_m: FuzzModel, r: Lockstep): Promise<void> {
-    r.behaviour = BEHAVIOURS[this.behaviour];
     r.log.push(this.toString());
+    await r.setBehaviour(this.behaviour);
   }
   toString(): string {
-    const b = BEHAVIOURS[this.behaviour];
+    const b = this.behaviour;
     return `handler answers ${b.name} (${b.mix.map(([k, w]) => (w === 1 && b.mix.length === 1 ? k : `${k}×${w}`)).join(' ')})`;
   }
 }
@@ -222,10 +222,10 @@ const payloadArb = fc.oneof(
   { weight: 1, arbitrary: fc.constant(OVERSIZED) }, // TASK-3
 );
 
-const taskArb = (pull: boolean): fc.Arbitrary<TaskArgs> =>
+const taskArb = (pull: boolean, realTime = false): fc.Arbitrary<TaskArgs> =>
   fc.record({
     name: nameArb,
-    delayMs: fc.constantFrom(0, 0, 100, 1000, 5000),
+    delayMs: realTime ? fc.constantFrom(0, 0, 50, 100, 200) : fc.constantFrom(0, 0, 100, 1000, 5000),
     eta: fc.constantFrom<TaskArgs['eta']>('countdown', 'countdown', 'absolute', 'past'),
     method: fc.constantFrom<TaskArgs['method']>('POST', 'POST', 'PUT'),
     payload: payloadArb,
@@ -233,10 +233,11 @@ const taskArb = (pull: boolean): fc.Arbitrary<TaskArgs> =>
     url: pull ? fc.constant(undefined) : fc.constantFrom(undefined, undefined, undefined, '/work?x=1'),
   });
 
-const leaseSpecArb: fc.Arbitrary<LeaseSpec> = fc
+const leaseSpecArb = (realTime: boolean): fc.Arbitrary<LeaseSpec> => fc
   .record({
     worker: fc.constantFrom('w1', 'w2'),
-    leaseSeconds: fc.constantFrom(1, 5, 30),
+    // Wall clock: leases of 0.2–1 s, so they end within a run.
+    leaseSeconds: realTime ? fc.constantFrom(0.2, 0.5, 1) : fc.constantFrom(1, 5, 30),
     maxTasks: fc.integer({ min: 1, max: 3 }),
     tag: fc.constantFrom<'none' | 'red' | 'blue' | 'oldest'>('none', 'none', 'red', 'blue', 'oldest'),
   })
@@ -250,31 +251,36 @@ const leaseSpecArb: fc.Arbitrary<LeaseSpec> = fc
 export interface CommandOptions {
   /** Outage commands only for adapters that support them. */
   outages: boolean;
-  /** Wall-clock adapters: no `timeouts`/`mixed` behaviours (a 10-minute deadline), short advances. */
+  /**
+   * Wall-clock adapters: real waits of 10–200 ms for advances, ETAs ≤ 200 ms, leases of 0.2–1 s,
+   * the behaviours of WALL_CLOCK_BEHAVIOURS, no outages (an outage's edge races every delivery).
+   */
   realTime: boolean;
 }
 
 export function commandArbs(opts: CommandOptions): fc.Arbitrary<Cmd>[] {
-  const behaviours = BEHAVIOURS.map((b, i) => [b, i] as const)
-    .filter(([b]) => !opts.realTime || b.mix.every(([k]) => k !== 'timeout'))
-    .map(([, i]) => i);
-  const advances = opts.realTime ? [1, 20, 50, 100, 200, 500] : [1, 50, 100, 500, 1000, 3000, 10_000, 60_000];
+  const rt = opts.realTime;
+  const advances = rt ? [10, 20, 50, 100, 200] : [1, 50, 100, 500, 1000, 3000, 10_000, 60_000];
   const add = fc
-    .tuple(fc.boolean(), fc.nat(2), fc.array(taskArb(false), { minLength: 1, maxLength: 3 }), fc.array(taskArb(true), { minLength: 1, maxLength: 3 }))
+    .tuple(fc.boolean(), fc.nat(2), fc.array(taskArb(false, rt), { minLength: 1, maxLength: 3 }), fc.array(taskArb(true, rt), { minLength: 1, maxLength: 3 }))
     .map(([pull, q, push, pulls]) => new AddCommand(pull, q, pull ? pulls : push));
   const advance = fc.constantFrom(...advances).map((ms) => new AdvanceCommand(ms));
-  const handler = fc.constantFrom(...behaviours).map((b) => new HandlerCommand(b));
-  const lease = fc.tuple(fc.nat(1), leaseSpecArb).map(([q, spec]) => new LeaseCommand(q, spec));
+  // Virtual time draws an index into BEHAVIOURS exactly as before (seeds keep their counterexamples).
+  const handler = rt
+    ? fc.constantFrom(...WALL_CLOCK_BEHAVIOURS).map((b) => new HandlerCommand(b))
+    : fc.constantFrom(...BEHAVIOURS.map((_, i) => i)).map((i) => new HandlerCommand(BEHAVIOURS[i]));
+  const lease = fc.tuple(fc.nat(1), leaseSpecArb(rt)).map(([q, spec]) => new LeaseCommand(q, spec));
+  const modifySeconds = rt ? [0, 0.3, 1] : [0, 1, 10];
   // fc.commands picks uniformly among these: repeats are weights (adds, advances, answers matter most).
   const arbs: fc.Arbitrary<Cmd>[] = [
     add, add, add,
     advance, advance, advance,
     handler, handler,
     lease, lease,
-    fc.tuple(fc.constantFrom(undefined, 'a', 'b', 'c'), fc.nat(3), fc.constantFrom(0, 1, 10)).map(([n, i, s]) => new ModifyCommand(n, i, s)),
+    fc.tuple(fc.constantFrom(undefined, 'a', 'b', 'c'), fc.nat(3), fc.constantFrom(...modifySeconds)).map(([n, i, s]) => new ModifyCommand(n, i, s)),
     fc.tuple(fc.boolean(), fc.nat(2), fc.constantFrom(undefined, 'a', 'b', 'c'), fc.nat(3)).map(([pull, q, name, i]) => new DeleteCommand(pull, q, name, i)),
     fc.tuple(fc.nat(2), fc.boolean()).map(([q, p]) => new PauseCommand(q, p)),
   ];
-  if (opts.outages) arbs.push(fc.boolean().map((on) => new OutageCommand(on)));
+  if (opts.outages && !rt) arbs.push(fc.boolean().map((on) => new OutageCommand(on)));
   return arbs;
 }

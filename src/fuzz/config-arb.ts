@@ -76,6 +76,68 @@ export const configArb: fc.Arbitrary<ResolvedConfig> = fc
   })
   .map(({ profile, q0, q1, p0 }) => buildConfig(profile, [q0, ...(q1 ? [q1] : []), ...(p0 ? [p0] : [])]));
 
+// ---- on the wall clock ---------------------------------------------------------------------------
+
+/**
+ * Wall clock: the same shapes, at real-time scale. Rates high enough that a token interval stays
+ * inside the tolerance (PUSH-2), backoffs of 20–200 ms (RETRY-3/4: min ≤ 50 ms, max ≤ 200 ms), retry
+ * limits of 0–4; no task_age_limit: RETRY-2 ends a task at an instant, a boundary two clocks cannot
+ * agree on to the millisecond (age limits are judged in virtual time).
+ */
+const WALL_RATES: readonly [string, number][] = [['50/s', 50], ['100/s', 100], ['100/s', 100], ['0', 0]];
+
+const wallRetryArb = (pull: boolean): fc.Arbitrary<RetryParameters> =>
+  fc
+    .record({
+      limit: pull ? fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }) : fc.option(fc.integer({ min: 0, max: 4 }), { nil: undefined }),
+      minMs: fc.constantFrom(20, 50),
+      maxMs: fc.constantFrom(50, 100, 200),
+      doublings: fc.constantFrom(0, 0, 1, 2, 3),
+    })
+    .map(({ limit, minMs, maxMs, doublings }) => {
+      const r: RetryParameters = {
+        minBackoffUs: minMs * 1000,
+        maxBackoffUs: Math.max(minMs, maxMs) * 1000, // RETRY-3: max ≥ min
+        maxDoublings: doublings,
+      };
+      if (limit !== undefined) r.taskRetryLimit = limit;
+      return r;
+    });
+
+const wallPushQueueArb = (name: string): fc.Arbitrary<QueueConfig> =>
+  fc
+    .record({
+      rate: fc.constantFrom(...WALL_RATES),
+      bucket: fc.integer({ min: 1, max: 5 }),
+      cap: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
+      retry: wallRetryArb(false),
+    })
+    .map(({ rate, bucket, cap, retry }) => {
+      const q: QueueConfig = { name, mode: 'push', rate: rate[0], ratePerSec: rate[1], bucketSize: bucket, retry };
+      if (cap !== undefined) q.maxConcurrentRequests = cap;
+      return q;
+    });
+
+const wallPullQueueArb = (name: string): fc.Arbitrary<QueueConfig> =>
+  wallRetryArb(true).map((retry) => ({ name, mode: 'pull' as const, rate: '5/s', ratePerSec: 5, bucketSize: 5, retry }));
+
+/** CFG-2's default queue at real-time scale: 5/s would hold a burst for seconds. */
+function wallDefaultQueue(): QueueConfig {
+  return { name: 'default', mode: 'push', rate: '100/s', ratePerSec: 100, bucketSize: 5, retry: { minBackoffUs: 50_000, maxBackoffUs: 200_000, maxDoublings: 2 } };
+}
+
+export const wallClockConfigArb: fc.Arbitrary<ResolvedConfig> = fc
+  .record({
+    profile: fc.constantFrom<ProfileName>('appengine', 'cloud-tasks'),
+    q0: wallPushQueueArb('q0'),
+    q1: fc.option(wallPushQueueArb('q1'), { nil: undefined }),
+    p0: fc.option(wallPullQueueArb('p0'), { nil: undefined, freq: 5 }),
+  })
+  .map(({ profile, q0, q1, p0 }) => {
+    const c = buildConfig(profile, [q0, ...(q1 ? [q1] : []), ...(p0 ? [p0] : [])]);
+    return { ...c, queues: [wallDefaultQueue(), ...c.queues.slice(1)] };
+  });
+
 /** One line per queue, for counterexamples. */
 export function describeConfig(config: ResolvedConfig): string {
   const parts = config.queues.map((q) => {

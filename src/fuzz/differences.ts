@@ -22,6 +22,11 @@ export interface DiffContext {
   modelLog: readonly Seen[];
   config: ResolvedConfig;
   epochUs: Micros;
+  /**
+   * How far the queue's time for this (model) delivery may be from the model's, and its ETA header
+   * from the model's: TIME_TOLERANCE_US in virtual time, tolerance.ts on the wall clock.
+   */
+  tolerance?: (s: Seen) => Micros;
 }
 
 const HEADER_RULES: readonly [keyof DeliveryHeaders, string, string][] = [
@@ -66,7 +71,7 @@ export function diffDeliveries(expected: Seen[], actual: Seen[], ctx: DiffContex
   return undefined;
 }
 
-function unknownTask(a: Seen): FuzzViolation {
+export function unknownTask(a: Seen): FuzzViolation {
   return violation('HDR-2', a.t, 'a delivery names a task that was never added', 'X-AppEngine-QueueName/TaskName of an added task', `${JSON.stringify(a.h.qn)}/${JSON.stringify(a.h.tn)}`);
 }
 
@@ -74,8 +79,9 @@ function unknownTask(a: Seen): FuzzViolation {
 export function compareSame(e: Seen, a: Seen, ctx: DiffContext): FuzzViolation | undefined {
   const task = ctx.book.label(a.key);
   const what = `delivery ${a.nth} of ${task}`;
-  const sameTime = Math.abs(a.t - e.t) <= TIME_TOLERANCE_US;
-  if (!sameEta(e.h.eta, a.h.eta) && (e.h.rc !== '0' || !sameTime)) {
+  const tol = ctx.tolerance?.(e) ?? TIME_TOLERANCE_US;
+  const sameTime = Math.abs(a.t - e.t) <= tol;
+  if (!sameEta(e.h.eta, a.h.eta, tol) && (e.h.rc !== '0' || !sameTime)) {
     // The attempt was due at another time: the ETA (first attempt) or the backoff (retries) differs,
     // or, when the attempt counts differ too, a throttled model made fewer unseen attempts (INST-2).
     const first = e.h.rc === '0';
@@ -85,7 +91,7 @@ export function compareSame(e: Seen, a: Seen, ctx: DiffContext): FuzzViolation |
   if (!sameTime && a.t < e.t) return early(a, e, ctx);
   if (!sameTime) return violation('PUSH-5', a.t, `${what} came later than the model dispatches it`, `at ${at(e.t)}`, `at ${at(a.t)}`, task);
   for (const [k, rule, header] of HEADER_RULES) {
-    const same = k === 'eta' ? sameEta(e.h[k], a.h[k]) : e.h[k] === a.h[k];
+    const same = k === 'eta' ? sameEta(e.h[k], a.h[k], tol) : e.h[k] === a.h[k];
     if (!same) return violation(rule, a.t, `${what} ${header}`, shown(e.h[k]), shown(a.h[k]), task);
   }
   if (e.method !== a.method) return violation('PUSH-1', a.t, `${what} method`, e.method, a.method, task);
@@ -132,7 +138,7 @@ function throttleViolation(a: Seen, e: Seen | undefined, ctx: DiffContext): Fuzz
 }
 
 /** The queue delivered an attempt the model does not make in this step. */
-function extra(a: Seen, ctx: DiffContext): FuzzViolation {
+export function extra(a: Seen, ctx: DiffContext): FuzzViolation {
   const key = a.key!;
   const task = ctx.book.label(key);
   const entry = ctx.book.get(key)!;
@@ -151,14 +157,14 @@ function extra(a: Seen, ctx: DiffContext): FuzzViolation {
 }
 
 /** The model delivered an attempt the queue did not make in this step. */
-function missing(e: Seen, ctx: DiffContext): FuzzViolation {
+export function missing(e: Seen, ctx: DiffContext): FuzzViolation {
   const key = e.key!;
   const task = ctx.book.label(key);
   const what = `delivery ${e.nth} of ${task} (due ${at(e.t)})`;
   if (throttled(ctx, e)) return violation('INST-2', e.t, `${what} was not made: the model, slowed after no-instance or 503 failures, makes its unseen attempts at another pace`, `a delivery at ${at(e.t)}`, 'none', task);
   const sutEta = ctx.sut?.eta.get(key);
   const modelEta = etaOf(e.h.eta, ctx.epochUs);
-  if (e.nth > 1 && sutEta !== undefined && Math.abs(sutEta - modelEta) > TIME_TOLERANCE_US) {
+  if (e.nth > 1 && sutEta !== undefined && Math.abs(sutEta - modelEta) > (ctx.tolerance?.(e) ?? TIME_TOLERANCE_US)) {
     return violation('RETRY-4', e.t, `${what}: the queue scheduled this retry for another time (backoff)`, `retry ETA ${at(modelEta)}`, `retry ETA ${at(sutEta)}`, task);
   }
   if (e.nth === 1) return violation('PUSH-5', e.t, `${what} was not made`, `a delivery at ${at(e.t)}`, 'none', task);
@@ -189,11 +195,11 @@ export function etaMicros(header: string | undefined): Micros {
   return Number(m[1]) * 1_000_000 + Number((m[2] ?? '').padEnd(6, '0'));
 }
 
-/** Compared as numbers, not as text (`5.100000` and `5.1` are the same ETA), to TIME_TOLERANCE_US. */
-function sameEta(a: string | undefined, b: string | undefined): boolean {
+/** Compared as numbers, not as text (`5.100000` and `5.1` are the same ETA), to `tol`. */
+function sameEta(a: string | undefined, b: string | undefined, tol: Micros = TIME_TOLERANCE_US): boolean {
   if (a === b) return true;
   const x = etaMicros(a);
-  return !Number.isNaN(x) && Math.abs(x - etaMicros(b)) <= TIME_TOLERANCE_US;
+  return !Number.isNaN(x) && Math.abs(x - etaMicros(b)) <= tol;
 }
 
 function path(url: string): string {

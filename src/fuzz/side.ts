@@ -30,11 +30,25 @@ export interface Seen {
 export interface HandlerContext {
   seed: number;
   deadlineUs: Micros;
+  /** Answers kept short (behaviour.ts): the queue under test runs on the wall clock. */
   realTime: boolean;
-  behaviour(): Behaviour;
-  /** The wall clock for queues that do not report virtual time. */
+  /** The behaviour that answers the `nth` delivery of task `key`. */
+  behaviour(key: number, nth: number): Behaviour;
+  /** The harness's clock: virtual µs, or wall µs since the queue's reset. */
   wallNow(): Micros;
 }
+
+export interface SideOptions {
+  /**
+   * The queue runs on the wall clock: a delivery's time is when it arrived (wallNow), whatever the
+   * queue says, and the answer really takes its latency (≤ 20 ms on the wall clock).
+   */
+  wall?: boolean;
+  /** Wall clock: how long to wait for the harness to learn a task's name (its add still on the way back). */
+  resolveWithinMs?: number;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export class Side {
   readonly log: Seen[] = [];
@@ -48,22 +62,45 @@ export class Side {
     readonly queue: QueueUnderTest,
     private readonly book: TaskBook,
     private readonly ctx: HandlerContext,
-    private readonly onSeen?: (s: Seen) => void,
+    private readonly opts: SideOptions = {},
   ) {
-    this.handler = (req) => this.receive(req);
+    this.handler = opts.wall ? (req) => this.receiveOnWall(req) : (req) => this.receive(req, req.atUs ?? ctx.wallNow());
   }
 
-  private receive(req: PushRequest): HandlerAnswer {
+  /** Deliveries of task `key` seen so far. */
+  seen(key: number): number {
+    return this.nth.get(key) ?? 0;
+  }
+
+  private keyOf(h: DeliveryHeaders): number | undefined {
+    return this.book.keyOf(this.side, h.qn, h.tn) ?? this.book.keyByNameOnly(this.side, h.tn);
+  }
+
+  /**
+   * On the wall clock a delivery may overtake the answer to the add that made it: its name is not in
+   * the book yet. It waits (briefly, bounded) for the harness to record the add, then is answered.
+   */
+  private async receiveOnWall(req: PushRequest): Promise<HandlerAnswer> {
+    const t = this.ctx.wallNow();
     const h = fromHttpHeaders(req.headers);
-    const key = this.book.keyOf(this.side, h.qn, h.tn) ?? this.book.keyByNameOnly(this.side, h.tn);
+    const limit = performance.now() + (this.opts.resolveWithinMs ?? 250);
+    while (this.keyOf(h) === undefined && performance.now() < limit) await sleep(2);
+    const answer = this.receive(req, t);
+    if (answer.latencyUs > 0) await sleep(answer.latencyUs / 1000);
+    return answer;
+  }
+
+  private receive(req: PushRequest, t: Micros): HandlerAnswer {
+    const h = fromHttpHeaders(req.headers);
+    const key = this.keyOf(h);
     const nth = key === undefined ? 1 : (this.nth.get(key) ?? 0) + 1;
     if (key !== undefined) this.nth.set(key, nth);
     const { ctx } = this;
     // An unknown task gets a plain 200 so the queue can finish with it; the comparison reports it.
-    const kind = key === undefined ? 'ok' : chooseKind(ctx.behaviour(), ctx.seed, this.book.get(key)!.answerId, nth);
+    const kind = key === undefined ? 'ok' : chooseKind(ctx.behaviour(key, nth), ctx.seed, this.book.get(key)!.answerId, nth);
     const answer = answerFor(kind, ctx.deadlineUs, ctx.realTime);
     const seen: Seen = {
-      t: req.atUs ?? ctx.wallNow(),
+      t,
       key, nth, h,
       method: req.method.toUpperCase(),
       url: req.url,
@@ -72,7 +109,6 @@ export class Side {
       seq: this.log.length,
     };
     this.log.push(seen);
-    this.onSeen?.(seen);
     return answer;
   }
 

@@ -32,6 +32,12 @@ export interface EngineOptions {
   service?: ServiceModel;
   /** Deliveries go out through `takeDeliveries`/`complete` instead of the scripted service model. */
   external?: boolean;
+  /**
+   * External mode: time waits for outstanding answers (default true, for lockstep drivers). A driver
+   * on the wall clock sets false: time moves on while requests are out, and an answer reported late
+   * lands when it is reported (`complete` never schedules into the past).
+   */
+  holdForAnswers?: boolean;
   pull?: Partial<PullOptions>;
 }
 
@@ -71,6 +77,7 @@ export class Engine implements Core {
   private readonly awaiting = new Map<number, { queue: PushQueue; attempt: Attempt }>();
   private nextDeliveryKey = 1;
   private ended = false;
+  private readonly holdForAnswers: boolean;
 
   constructor(opts: EngineOptions) {
     this.config = opts.config;
@@ -78,6 +85,7 @@ export class Engine implements Core {
     this.epochUs = opts.epochUs ?? DEFAULT_EPOCH_US;
     this.sinks = opts.sinks ?? [];
     this.needLine = this.sinks.some((s) => s.wantsLines);
+    this.holdForAnswers = opts.holdForAnswers !== false;
     const service = opts.service ?? UNLIMITED_SERVICE;
     this.pool = new InstancePool(service);
     const runner = opts.external ? this.externalRunner() : this.scriptedRunner(service);
@@ -352,7 +360,7 @@ export class Engine implements Core {
     const maxEvents = limits.maxEvents ?? Infinity;
     const jobs = this.jobs;
     for (;;) {
-      if (this.outbox.length > 0 || this.awaiting.size > 0) {
+      if (this.outbox.length > 0 || (this.holdForAnswers && this.awaiting.size > 0)) {
         const next = jobs.peek();
         if (!next || next.t > this.now) return 'blocked';
       }

@@ -47,6 +47,7 @@ export class HttpTarget implements Target {
   readonly url: URL;
   private readonly pool: Pool;
   private readonly maxBodyBytes: number;
+  private readonly watch = new DeadlineWatch();
   private closed = false;
 
   constructor(url: string | URL, opts: HttpTargetOptions = {}) {
@@ -87,7 +88,7 @@ export class HttpTarget implements Target {
     const timeoutMs = Math.max(1, opts.timeoutMs);
     if (this.closed) return Promise.resolve({ status: 0, outcome: 'net', latencyUs: 1, detail: 'target closed' });
     return new Promise<TargetResponse>((resolve) => {
-      const exchange = new Exchange(timeoutMs, this.maxBodyBytes, resolve);
+      const exchange = new Exchange(timeoutMs, this.maxBodyBytes, resolve, this.watch);
       try {
         this.pool.dispatch(
           {
@@ -118,6 +119,34 @@ export class HttpTarget implements Target {
   }
 }
 
+/** How often the deadline watch looks: deadlines are met to within this. */
+const WATCH_TICK_MS = 5;
+
+/**
+ * One timer for every exchange in flight instead of one each: at tens of thousands of deliveries a
+ * second, arming and clearing a native timer per request was a measurable share of the driver's time.
+ */
+class DeadlineWatch {
+  private readonly live = new Set<Exchange>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  add(x: Exchange): void {
+    this.live.add(x);
+    this.timer ??= realSetTimeout(() => this.sweep(), WATCH_TICK_MS);
+  }
+
+  delete(x: Exchange): void {
+    this.live.delete(x);
+  }
+
+  private sweep(): void {
+    this.timer = undefined;
+    const now = realNow();
+    for (const x of this.live) if (x.deadlineAt <= now) x.expire();
+    if (this.live.size > 0) this.timer = realSetTimeout(() => this.sweep(), WATCH_TICK_MS);
+  }
+}
+
 /** Raised inside an exchange to stop reading: the body hit the cap, or the whole exchange ran past its deadline. */
 class Stop extends Error {
   constructor(readonly why: 'cap' | 'deadline') {
@@ -128,7 +157,7 @@ class Stop extends Error {
 /**
  * One request's life as an undici dispatch handler: no stream and no AbortSignal (a driver that must
  * keep up with autocannon cannot afford them). The body is counted and dropped (HANDLER-5); reading
- * stops at the cap. One native timer bounds the whole exchange precisely: undici's own headers/body
+ * stops at the cap. The target's DeadlineWatch bounds the whole exchange: undici's own headers/body
  * timeouts tick at about a second's resolution, and stay set only as a backstop.
  */
 class Exchange implements Dispatcher.DispatchHandler {
@@ -139,18 +168,20 @@ class Exchange implements Dispatcher.DispatchHandler {
   private stopped: Stop | undefined;
   private done = false;
   private controller: Dispatcher.DispatchController | undefined;
-  private readonly timer: ReturnType<typeof setTimeout>;
+  readonly deadlineAt: number;
 
   constructor(
     private readonly timeoutMs: number,
     private readonly maxBodyBytes: number,
     private readonly resolve: (r: TargetResponse) => void,
+    private readonly watch: DeadlineWatch,
   ) {
-    this.timer = realSetTimeout(() => this.expire(), timeoutMs);
+    this.deadlineAt = this.started + timeoutMs;
+    watch.add(this);
   }
 
   /** The deadline passed: answer now; abort the request if it has started (else as soon as it does). */
-  private expire(): void {
+  expire(): void {
     this.stopped ??= new Stop('deadline');
     this.finish({ status: 0, outcome: 'deadline', latencyUs: this.timeoutMs * 1000, detail: `timed out after ${formatMs(this.timeoutMs)}` });
     this.controller?.abort(this.stopped);
@@ -163,7 +194,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   private finish(r: TargetResponse): void {
     if (this.done) return;
     this.done = true;
-    realClearTimeout(this.timer);
+    this.watch.delete(this);
     this.resolve(r);
   }
 
