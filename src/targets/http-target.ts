@@ -103,7 +103,7 @@ export class HttpTarget implements Target {
           exchange,
         );
       } catch (err) {
-        exchange.onResponseError(null, err as Error); // e.g. a header value undici refuses to send
+        exchange.onError(err as Error); // e.g. a header value undici refuses to send
       }
     });
   }
@@ -167,7 +167,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   private bytes = 0;
   private stopped: Stop | undefined;
   private done = false;
-  private controller: Dispatcher.DispatchController | undefined;
+  private abort: ((err?: Error) => void) | undefined;
   readonly deadlineAt: number;
 
   constructor(
@@ -184,7 +184,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   expire(): void {
     this.stopped ??= new Stop('deadline');
     this.finish({ status: 0, outcome: 'deadline', latencyUs: this.timeoutMs * 1000, detail: `timed out after ${formatMs(this.timeoutMs)}` });
-    this.controller?.abort(this.stopped);
+    this.abort?.(this.stopped);
   }
 
   private elapsedUs(): number {
@@ -198,34 +198,33 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.resolve(r);
   }
 
-  /** Also what makes undici treat this as a new-style (controller) handler. */
-  onRequestStart(c: Dispatcher.DispatchController): void {
-    this.controller = c;
-    if (this.done) c.abort(this.stopped ?? new Stop('deadline'));
+  // undici's raw handler interface: no controller objects and no header parsing per response,
+  // which the newer interface adds (it wraps every handler to turn raw headers into an object).
+  onConnect(abort: (err?: Error) => void): void {
+    this.abort = abort;
+    if (this.done) abort(this.stopped ?? new Stop('deadline'));
   }
 
-  onResponseStart(_c: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
     this.status = statusCode;
-    const loc = headers.location;
-    this.location = Array.isArray(loc) ? loc[0] : loc;
+    if (statusCode >= 300 && statusCode < 400) this.location = findHeader(rawHeaders, 'location');
+    return true;
   }
 
-  onResponseData(c: Dispatcher.DispatchController, chunk: Buffer): void {
+  onData(chunk: Buffer): boolean {
     this.bytes += chunk.byteLength;
-    if (this.bytes >= this.maxBodyBytes) this.stop(c, new Stop('cap'));
+    if (this.bytes >= this.maxBodyBytes && !this.stopped) {
+      this.stopped = new Stop('cap');
+      this.abort?.(this.stopped);
+    }
+    return true;
   }
 
-  private stop(c: Dispatcher.DispatchController, why: Stop): void {
-    if (this.stopped) return;
-    this.stopped = why;
-    c.abort(why);
-  }
-
-  onResponseEnd(): void {
+  onComplete(): void {
     this.finish(this.answer());
   }
 
-  onResponseError(_c: Dispatcher.DispatchController | null, err: Error): void {
+  onError(err: Error): void {
     if (this.stopped?.why === 'cap') return this.finish(this.answer());
     const timedOut = this.stopped?.why === 'deadline';
     const c = classifyError(err, this.timeoutMs, timedOut);
@@ -253,4 +252,10 @@ function flatHeaders(h: Record<string, string>): string[] {
   const out: string[] = [];
   for (const k in h) out.push(k, h[k]);
   return out;
+}
+
+/** A header's value from undici's raw [name, value, …] buffers (names case-insensitive). */
+function findHeader(raw: Buffer[], name: string): string | undefined {
+  for (let i = 0; i + 1 < raw.length; i += 2) if (raw[i].toString('latin1').toLowerCase() === name) return raw[i + 1].toString('latin1');
+  return undefined;
 }
