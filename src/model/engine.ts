@@ -139,7 +139,7 @@ export class Engine implements Core {
       } catch (err) {
         if (!(err instanceof TaskQueueError)) throw err;
         this.emit({ t: this.now, e: 'reject', q: queue.name, ...(t.name ? { name: t.name } : {}), reason: err.message, rule: err.rule });
-        return { ok: false, name: t.name, rule: err.rule, error: err.message };
+        return { ok: false, name: t.name, rule: err.rule, code: err.code, error: err.message };
       }
     });
   }

@@ -28,8 +28,9 @@ export interface AddResult {
   ok: boolean;
   name?: string;
   id?: number;
-  /** When refused: the rule and a message (`already exists`, `tombstoned`, size limits, ETA bound…). */
+  /** When refused: the rule, a code (ALREADY_EXISTS, TOMBSTONED, INVALID_ARGUMENT) and a message. */
   rule?: string;
+  code?: string;
   error?: string;
 }
 
