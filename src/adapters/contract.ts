@@ -14,7 +14,8 @@ import type { Micros } from '../sim/time.js';
 export interface Capabilities {
   /**
    * The harness moves the queue's clock (`advance`). Then everything is compared exactly in virtual
-   * time. Without it the harness runs on the wall clock and compares within the tolerances in
+   * time. Without it the harness runs on the wall clock (src/fuzz/wall-clock.ts): `advance` only
+   * catches up, deliveries come by themselves, and timing is compared within the tolerances in
    * src/fuzz/tolerance.ts.
    */
   controlsClock: boolean;
@@ -124,7 +125,11 @@ export interface QueueUnderTest {
   leaseTasks(queue: string, spec: LeaseSpec): Promise<LeaseOutcome>;
   /** PULL-5: `heldUntilUs` is the lease end the caller was given; seconds 0 releases the task. */
   modifyLease(queue: string, name: string, heldUntilUs: Micros, seconds: number): Promise<ModifyOutcome>;
-  /** Moves the clock `ms` forward (0: stays), delivering everything due on the way (controlsClock). */
+  /**
+   * Moves the clock `ms` forward (0: stays), delivering everything due on the way (controlsClock).
+   * On the wall clock it moves nothing: it returns at once (the harness calls it with 0 to collect
+   * events).
+   */
   advance(ms: number): Promise<void>;
   /** outages: starts or ends an outage now. */
   setOutage(on: boolean): Promise<void>;

@@ -2,11 +2,15 @@
  * `tasksim fuzz --adapter <reference|mutant:NAME|http://host:port>`: model-based fuzzing of a queue
  * implementation against the engine (SPEC §1–9). Exit codes (common.ts): 0 no violation, 1 a
  * violation (its minimal counterexample is printed), 2 bad input, 3 the adapter is unreachable.
+ * An adapter that does not let the harness move its clock is fuzzed in real time: the CLI says so,
+ * and prints the tolerances, on stderr before the first run (and in the report).
  */
 import type { Command } from 'commander';
 import { AdapterUnreachable } from '../adapters/contract.js';
 import { UnknownAdapter, builtInAdapters, createAdapter } from '../adapters/registry.js';
-import { DEFAULT_MAX_COMMANDS, DEFAULT_RUNS, UnsupportedAdapter, runFuzz } from '../fuzz/campaign.js';
+import {
+  DEFAULT_MAX_COMMANDS, DEFAULT_RUNS, UnsupportedAdapter, WALL_CLOCK_MAX_COMMANDS, WALL_CLOCK_RUNS, WALL_CLOCK_SHRINK_MS, runFuzz, wallClockNote,
+} from '../fuzz/campaign.js';
 import { BadReplayToken } from '../fuzz/replay-token.js';
 import { formatText, writeReportDir } from '../fuzz/report.js';
 import { parseShard } from '../fuzz/shard.js';
@@ -25,6 +29,7 @@ export interface FuzzCliOptions {
   list?: boolean;
   timeout?: string;
   handlerHost?: string;
+  shrinkTime?: string;
 }
 
 export function registerFuzz(program: Command): void {
@@ -32,15 +37,16 @@ export function registerFuzz(program: Command): void {
     .command('fuzz')
     .description('check a queue implementation against the model: random operations, shrunk to a minimal replayable counterexample')
     .option('--adapter <adapter>', 'reference | mutant:<name> | http://host:port (a queue serving the HTTP/JSON protocol)')
-    .option('--runs <n>', `random runs (default ${DEFAULT_RUNS})`)
+    .option('--runs <n>', `random runs (default ${DEFAULT_RUNS}; ${WALL_CLOCK_RUNS} for a queue on the wall clock)`)
     .option('--seed <n>', 'the campaign seed (default: random, printed)')
     .option('--shard <i/n>', 'run shard i of n of the campaign (each shard derives its seed from --seed)')
-    .option('--max-commands <n>', `longest command sequence (default ${DEFAULT_MAX_COMMANDS})`)
+    .option('--max-commands <n>', `longest command sequence (default ${DEFAULT_MAX_COMMANDS}; ${WALL_CLOCK_MAX_COMMANDS} on the wall clock)`)
     .option('--json', 'print exactly one JSON object on stdout')
     .option('--report-dir <dir>', 'write report.json and report.md there')
     .option('--replay <token>', 'replay one failure from its token (printed with every failure)')
     .option('--timeout <ms>', 'HTTP adapters: per request (default 10000)')
     .option('--handler-host <host>', 'HTTP adapters: where the harness handler listens (default 127.0.0.1)')
+    .option('--shrink-time <ms>', `queues on the wall clock: stop shrinking after this long, keeping the shortest failure found (default ${WALL_CLOCK_SHRINK_MS})`)
     .option('--list', 'print the built-in adapters, one per line')
     .addHelpText('after', '\nExit codes: 0 no violation, 1 a violation (minimal counterexample printed), 2 bad input, 3 the adapter is unreachable.')
     .action((opts: FuzzCliOptions) => runCommand(() => fuzz(opts)));
@@ -58,6 +64,7 @@ async function fuzz(opts: FuzzCliOptions): Promise<number> {
   const shard = opts.shard !== undefined ? parseShard(opts.shard) : undefined;
   if (opts.shard !== undefined && !shard) throw new CliError(`--shard must be i/n with 1 ≤ i ≤ n, got ${JSON.stringify(opts.shard)}`);
   const timeoutMs = opts.timeout !== undefined ? parseIntOption('--timeout', opts.timeout, 1) : undefined;
+  const shrinkBudgetMs = opts.shrinkTime !== undefined ? parseIntOption('--shrink-time', opts.shrinkTime, 0) : undefined;
 
   let queue;
   try {
@@ -69,8 +76,11 @@ async function fuzz(opts: FuzzCliOptions): Promise<number> {
   const progress = createProgress({ label: `fuzz ${opts.adapter}`, total: undefined, enabled: progressEnabled(process.stderr, process.env, opts.json === true) });
   try {
     const report = await runFuzz({
-      adapter: opts.adapter, queue, runs, seed, shard, maxCommands, replay: opts.replay,
+      adapter: opts.adapter, queue, runs, seed, shard, maxCommands, replay: opts.replay, shrinkBudgetMs,
       onRun: (done, total) => progress.update(done, `of ${total} runs`),
+      onStart: (plan) => {
+        if (plan.clock === 'wall') process.stderr.write(wallClockNote(opts.adapter!, plan));
+      },
     });
     progress.finish();
     if (opts.reportDir) await writeReportDir(opts.reportDir, report);

@@ -7,11 +7,13 @@ import fc from 'fast-check';
 import { AdapterProtocolError, AdapterUnreachable, type Capabilities, type QueueUnderTest } from '../adapters/contract.js';
 import type { ResolvedConfig } from '../model/config.js';
 import { commandArbs, type FuzzModel } from './commands.js';
-import { configArb, describeConfig } from './config-arb.js';
+import { configArb, describeConfig, wallClockConfigArb } from './config-arb.js';
 import { Lockstep } from './lockstep.js';
-import { decodeReplay, encodeReplay, type ReplayToken } from './replay-token.js';
+import { BadReplayToken, decodeReplay, encodeReplay, type ReplayToken } from './replay-token.js';
 import { shardRuns, shardSeed, type Shard } from './shard.js';
+import { WALL_CLOCK_TOLERANCE, describeTolerance, type WallClockTolerance } from './tolerance.js';
 import { FuzzFailure, type FuzzViolation } from './violation.js';
+import { WallClockLockstep } from './wall-clock.js';
 
 /** Quotes an argument for the printed replay line (a URL with & or spaces stays one word). */
 function shellQuote(arg: string): string {
@@ -20,6 +22,11 @@ function shellQuote(arg: string): string {
 
 export const DEFAULT_RUNS = 200;
 export const DEFAULT_MAX_COMMANDS = 30;
+/** On the wall clock a run takes about a second of real time: fewer and shorter runs by default. */
+export const WALL_CLOCK_RUNS = 20;
+export const WALL_CLOCK_MAX_COMMANDS = 12;
+/** On the wall clock shrinking stops trying after this long (it keeps the shortest failure found). */
+export const WALL_CLOCK_SHRINK_MS = 20_000;
 
 export interface FuzzOptions {
   /** The adapter as named on the command line (for reports and the replay line). */
@@ -34,6 +41,19 @@ export interface FuzzOptions {
   replay?: string;
   /** Called after each run (not each shrink step), for progress on a TTY. */
   onRun?: (done: number, total: number) => void;
+  /** Called once the adapter has described itself, before the first run. */
+  onStart?: (plan: FuzzPlan) => void;
+  /** Wall clock: how long shrinking may take (default WALL_CLOCK_SHRINK_MS). */
+  shrinkBudgetMs?: number;
+}
+
+/** How the campaign will run, once the adapter has said whether it controls its clock. */
+export interface FuzzPlan {
+  clock: 'virtual' | 'wall';
+  runs: number;
+  maxCommands: number;
+  /** Wall clock: the tolerances in use. */
+  tolerance?: WallClockTolerance;
 }
 
 export interface FailureReport {
@@ -62,6 +82,9 @@ export interface FuzzReport {
   ok: boolean;
   failure?: FailureReport;
   durationMs: number;
+  /** `wall`: the adapter does not let the harness move its clock; compared within `tolerance`. */
+  clock?: 'virtual' | 'wall';
+  tolerance?: WallClockTolerance;
 }
 
 interface LastFailure {
@@ -82,28 +105,39 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     // Garbage before the first run: a verdict on the adapter, with nothing to shrink or replay.
     return { ...base(opts, shard, 0, started), ok: false, failure: { config: '', commands: [], violations: failureOf(err), seed: 0, path: '', token: '', replay: '' } };
   }
-  const realTime = replay?.realTime ?? !caps.controlsClock;
-  if (realTime) throw new UnsupportedAdapter(`${opts.adapter} does not let the harness move its clock (controlsClock: false); this version of tasksim fuzz compares in virtual time only`);
-  const maxCommands = replay?.maxCommands ?? opts.maxCommands ?? DEFAULT_MAX_COMMANDS;
-  const runs = replay ? 1 : shardRuns(opts.runs ?? DEFAULT_RUNS, shard);
+  const realTime = !caps.controlsClock;
+  if (replay && replay.realTime !== realTime) {
+    throw new BadReplayToken(`it was made ${replay.realTime ? 'on the wall clock' : 'in virtual time'}, and ${opts.adapter} ${realTime ? 'does not let the harness move its clock' : 'lets the harness move its clock'}`);
+  }
+  const maxCommands = replay?.maxCommands ?? opts.maxCommands ?? (realTime ? WALL_CLOCK_MAX_COMMANDS : DEFAULT_MAX_COMMANDS);
+  const runs = replay ? 1 : shardRuns(opts.runs ?? (realTime ? WALL_CLOCK_RUNS : DEFAULT_RUNS), shard);
   const seed = replay?.seed ?? shardSeed(opts.seed, shard);
+  opts.onStart?.({ clock: realTime ? 'wall' : 'virtual', runs, maxCommands, ...(realTime ? { tolerance: WALL_CLOCK_TOLERANCE } : {}) });
+  const shrinkBudgetMs = realTime ? (opts.shrinkBudgetMs ?? WALL_CLOCK_SHRINK_MS) : Infinity;
+  let shrinkStarted = 0;
 
   let last: LastFailure | undefined;
   let fatal: AdapterUnreachable | undefined;
   let done = 0;
   let shrinking = false;
   const prop = fc.asyncProperty(
-    configArb,
+    realTime ? wallClockConfigArb : configArb,
     fc.nat(),
     fc.commands(commandArbs({ outages: caps.outages, realTime }), { maxCommands, size: 'max', ...(replay ? { replayPath: replay.replayPath } : {}) }),
     async (config, runSeed, cmds) => {
       if (fatal) throw fatal; // the adapter is gone: fail fast through the rest of the shrinking
-      const run = new Lockstep({ config, seed: runSeed, sut: opts.queue, caps });
+      // Wall clock: past the budget every further shrink candidate passes untried, so fast-check
+      // ends with the shortest failure found so far (and its path, which replays it).
+      if (shrinking && performance.now() - shrinkStarted > shrinkBudgetMs) return;
+      const run = realTime
+        ? new WallClockLockstep({ config, seed: runSeed, sut: opts.queue, caps })
+        : new Lockstep({ config, seed: runSeed, sut: opts.queue, caps });
       try {
         await executeRun(run, cmds, caps);
       } catch (err) {
         last = { config, log: run.log.slice(), violations: failureOf(err) };
         if (err instanceof AdapterUnreachable) fatal = err;
+        if (!shrinking) shrinkStarted = performance.now();
         shrinking = true;
         throw err;
       } finally {
@@ -119,6 +153,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   });
   if (fatal) throw fatal;
   const report: FuzzReport = { ...base(opts, shard, replay ? 1 : runs, started), ok: !details.failed };
+  if (realTime) Object.assign(report, { clock: 'wall', tolerance: WALL_CLOCK_TOLERANCE });
   if (details.failed && last) {
     const token: ReplayToken = {
       v: 1,
@@ -145,9 +180,9 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
 }
 
 /** One run: start both sides, the commands (fast-check's model runner), then drain and judge. */
-export async function executeRun(run: Lockstep, cmds: Iterable<fc.AsyncCommand<FuzzModel, Lockstep>>, caps: Capabilities): Promise<void> {
+export async function executeRun(run: Lockstep, cmds: Iterable<fc.AsyncCommand<FuzzModel, Lockstep>>, _caps: Capabilities): Promise<void> {
   await run.start();
-  const model: FuzzModel = { pull: run.pullQueues.length > 0, outages: caps.outages };
+  const model: FuzzModel = { pull: run.pullQueues.length > 0, outages: run.supportsOutages };
   await fc.asyncModelRun(() => ({ model, real: run }), cmds);
   await run.finish();
 }
@@ -183,4 +218,11 @@ function replayPathOf(cmds: unknown): string | undefined {
 
 export function capabilitiesNote(c: Capabilities): string {
   return `${c.controlsClock ? 'virtual time' : 'wall clock'}${c.outages ? ', outages' : ''}${c.events ? ', reports its trace' : ''}`;
+}
+
+/** The line the CLI prints before a wall-clock campaign. */
+export function wallClockNote(adapter: string, plan: FuzzPlan): string {
+  return `tasksim fuzz: ${adapter} does not let the harness move its clock: running in real time, ${plan.runs} runs of ≤ ${plan.maxCommands} commands
+  tolerances: ${describeTolerance(plan.tolerance)}
+`;
 }

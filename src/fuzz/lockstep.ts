@@ -7,18 +7,22 @@
  *
  * Operations go to the model first, then to the queue under test; both see the same handler
  * behaviour, which only commands change.
+ *
+ * A queue that does not let the harness move its clock is run by the subclass in wall-clock.ts: the
+ * hooks below (pair, behaviourFor, clock, taint, endStep, traceOptions, skippedInvariants) are where
+ * it differs.
  */
 import type { AddOutcome, Capabilities, LeaseOutcome, LeaseSpec, ModifyOutcome, OpOutcome, QueueUnderTest, TaskSpec } from '../adapters/contract.js';
 import { AdapterProtocolError } from '../adapters/contract.js';
 import { ReferenceQueue } from '../adapters/reference.js';
-import { checkTrace } from '../invariants/index.js';
+import { checkTrace, type InvariantId } from '../invariants/index.js';
 import type { ResolvedConfig } from '../model/config.js';
 import type { TraceEvent } from '../sim/events.js';
 import { DEFAULT_EPOCH_US, US_PER_D, US_PER_MS, type Micros } from '../sim/time.js';
 import { HEALTHY, type Behaviour } from './behaviour.js';
 import { at, diffDeliveries } from './differences.js';
 import { SideState, type KeyedEvent } from './model-state.js';
-import { ObservedTrace } from './observed-trace.js';
+import { ObservedTrace, type BuildOptions } from './observed-trace.js';
 import { Side, type HandlerContext } from './side.js';
 import { TaskBook } from './task-book.js';
 import { FuzzFailure, violation, type FuzzViolation } from './violation.js';
@@ -36,12 +40,31 @@ export interface LockstepOptions {
   sut: QueueUnderTest;
   caps: Capabilities;
   epochUs?: Micros;
+  /** The queue runs on the wall clock (WallClockLockstep): the handler times and answers it for real. */
+  wall?: boolean;
 }
 
-interface Held {
+export interface Held {
   key: number;
   q: string;
   until: { model: Micros; sut: Micros };
+}
+
+/** What an operation touches: on the wall clock, what must be quiet for its result to be certain. */
+export interface Touch {
+  /** Tasks whose next event could race the operation (delete, modify, a named add). */
+  keys?: number[];
+  /** A push queue whose dispatches the operation stops (pause). */
+  dispatchesOf?: string;
+  /** A pull queue whose leasable tasks the operation reads (lease). */
+  leasesOf?: string;
+}
+
+/** Both sides' answers to one operation. `unsure`: on the wall clock, its timing was ambiguous (not compared). */
+export interface Pair<M, S> {
+  m: M;
+  s: S;
+  unsure: boolean;
 }
 
 export class Lockstep {
@@ -56,16 +79,16 @@ export class Lockstep {
   outage = false;
   readonly held: Held[] = [];
 
-  private readonly seed: number;
-  private readonly epochUs: Micros;
-  private readonly caps: Capabilities;
-  private readonly modelQueue = new ReferenceQueue();
-  private readonly model: Side;
-  private readonly sut: Side;
-  private readonly modelState: SideState;
+  protected readonly seed: number;
+  protected readonly epochUs: Micros;
+  protected readonly caps: Capabilities;
+  protected readonly modelQueue = new ReferenceQueue();
+  protected readonly model: Side;
+  protected readonly sut: Side;
+  protected readonly modelState: SideState;
   /** The queue's own decisions, when it reports them (Capabilities.events). */
-  private readonly sutState: SideState;
-  private readonly trace: ObservedTrace;
+  protected readonly sutState: SideState;
+  protected readonly trace: ObservedTrace;
 
   constructor(opts: LockstepOptions) {
     this.config = opts.config;
@@ -77,12 +100,12 @@ export class Lockstep {
     const ctx: HandlerContext = {
       seed: opts.seed,
       deadlineUs: opts.config.deadlineUs,
-      realTime: false,
-      behaviour: () => this.behaviour,
-      wallNow: () => this.now,
+      realTime: opts.wall === true,
+      behaviour: (key, nth) => this.behaviourFor(key, nth),
+      wallNow: () => this.clock(),
     };
     this.model = new Side('model', this.modelQueue, this.book, ctx);
-    this.sut = new Side('sut', opts.sut, this.book, ctx);
+    this.sut = new Side('sut', opts.sut, this.book, ctx, { wall: opts.wall === true });
     this.modelState = new SideState('model', this.book);
     this.sutState = new SideState('sut', this.book);
     this.trace = new ObservedTrace(opts.config, opts.seed, this.epochUs);
@@ -90,6 +113,43 @@ export class Lockstep {
 
   get supportsOutages(): boolean {
     return this.caps.outages;
+  }
+
+  /** The behaviour that answers the `nth` delivery of task `key`: in virtual time, the current one. */
+  protected behaviourFor(_key: number, _nth: number): Behaviour {
+    return this.behaviour;
+  }
+
+  /** The harness's clock, for deliveries that carry no time. */
+  protected clock(): Micros {
+    return this.now;
+  }
+
+  /** The handler answers `b` from now on (the drain sets it healthy). */
+  async setBehaviour(b: Behaviour): Promise<void> {
+    this.behaviour = b;
+  }
+
+  /**
+   * Runs one operation on both sides, the model first, at the same virtual instant. (The wall-clock
+   * subclass waits for a quiet moment, runs the queue first, and may skip: then undefined.)
+   */
+  protected async pair<M, S>(_touch: Touch, model: () => Promise<M>, sut: () => Promise<S>): Promise<Pair<M, S> | undefined> {
+    const m = await model();
+    const s = await sut();
+    return { m, s, unsure: false };
+  }
+
+  /** Marks tasks whose timing became ambiguous (wall clock only). */
+  protected taint(_keys: Iterable<number>, _why: string): void {}
+
+  isTainted(_key: number | undefined): boolean {
+    return false;
+  }
+
+  /** How far lease ends may differ (0 in virtual time). */
+  protected get leaseToleranceUs(): Micros {
+    return 0;
   }
 
   async start(): Promise<void> {
@@ -102,25 +162,51 @@ export class Lockstep {
   // ---- operations ------------------------------------------------------------------------------
 
   async add(q: string, specs: TaskSpec[], mode: 'push' | 'pull'): Promise<void> {
-    const m = await this.modelQueue.addTasks(q, specs);
-    const s = await this.sut.queue.addTasks(q, specs);
+    const earlier = specs.map((sp) => (sp.name === undefined ? undefined : this.book.findByName(q, sp.name)?.key)).filter((k): k is number => k !== undefined);
+    const r = await this.pair({ keys: earlier }, () => this.modelQueue.addTasks(q, specs), () => this.sut.queue.addTasks(q, specs));
+    if (!r) return;
+    const { m, s } = r;
     expectArray(s, specs.length, 'addTasks');
     for (let i = 0; i < specs.length; i++) {
       const spec = specs[i];
-      const v = compareAdd(m[i], s[i], spec, q, this.now, this.lingering(q, spec.name));
-      if (v) return this.fail(v);
       const mi = m[i];
       const si = s[i];
-      if (mi.ok && si.ok) {
+      // Ambiguous (wall clock): an earlier task of this name was ending just then; not compared.
+      const unsure = r.unsure && spec.name !== undefined;
+      if (!unsure) {
+        const v = compareAdd(mi, si, spec, q, this.now, this.lingering(q, spec.name));
+        if (v) return this.fail(v);
+      }
+      if (mi.ok || (unsure && si.ok)) {
         const size = Buffer.byteLength(spec.payload ?? '');
         const eta = spec.etaUs ?? this.now + (spec.countdownUs ?? 0);
-        const e = this.book.add({ q, mode, named: spec.name !== undefined, names: { model: mi.name, sut: si.name }, eta, addedAt: this.now, tag: spec.tag, size });
-        this.trace.add(this.now, e);
+        const names = { ...(mi.ok ? { model: mi.name } : {}), ...(si.ok ? { sut: si.name } : {}) };
+        if (!mi.ok || !si.ok) {
+          const e = this.book.add({ q, mode, named: spec.name !== undefined, names, eta, addedAt: this.now, tag: spec.tag, size });
+          this.taint([e.key], `the add of ${this.book.label(e.key)} was answered differently at an ambiguous instant`);
+          continue;
+        }
+        const e = this.book.add({ q, mode, named: spec.name !== undefined, names, eta, addedAt: this.now, tag: spec.tag, size });
+        this.added(e.key);
+        if (unsure) this.taint([e.key], `${this.book.label(e.key)} was added as an earlier task of its name ended`);
+        this.trace.add(this.sentAt, e);
       } else if (!mi.ok) {
         this.trace.reject(this.now, q, spec.name, mi.message ?? mi.error, mi.rule ?? 'TASK-2');
       }
     }
     await this.endStep();
+  }
+
+  /** A task both sides accepted (the wall clock notes how exactly its ETA is known). */
+  protected added(_key: number): void {}
+
+  /**
+   * When the last operation went out: the earliest instant it can have taken effect on the queue.
+   * In virtual time, now; on the wall clock, before the queue's answer came back (an add's first
+   * delivery may arrive before that answer does).
+   */
+  protected get sentAt(): Micros {
+    return this.now;
   }
 
   /** Deletes the k-th unnamed task of `q`; false when there is none yet. */
@@ -138,18 +224,30 @@ export class Lockstep {
   }
 
   private async deleteTask(q: string, modelName: string, sutName: string, key: number | undefined): Promise<void> {
-    const m = await this.modelQueue.deleteTask(q, modelName);
-    const s = await this.sut.queue.deleteTask(q, sutName);
-    const lingering = !m.ok && s.ok ? this.lingering(q, modelName) : undefined;
-    const v = compareOp(m, s, lingering ?? 'PULL-7', `delete ${key !== undefined ? this.book.label(key) : `${q}/${modelName}`}`, this.now);
-    if (v) return this.fail(v);
+    const r = await this.pair(
+      { keys: key === undefined ? [] : [key] },
+      () => this.modelQueue.deleteTask(q, modelName),
+      () => this.sut.queue.deleteTask(q, sutName),
+    );
+    if (!r) return;
+    const { m, s } = r;
+    if (!r.unsure && !this.isTainted(key)) {
+      const lingering = !m.ok && s.ok ? this.lingering(q, modelName) : undefined;
+      const v = compareOp(m, s, lingering ?? 'PULL-7', `delete ${key !== undefined ? this.book.label(key) : `${q}/${modelName}`}`, this.now);
+      if (v) return this.fail(v);
+    }
     if (s.ok && key !== undefined) this.trace.delete(this.now, key, q);
     await this.endStep();
   }
 
   async pause(q: string, paused: boolean): Promise<void> {
-    const m = paused ? await this.modelQueue.pauseQueue(q) : await this.modelQueue.resumeQueue(q);
-    const s = paused ? await this.sut.queue.pauseQueue(q) : await this.sut.queue.resumeQueue(q);
+    const r = await this.pair(
+      paused ? { dispatchesOf: q } : {},
+      () => (paused ? this.modelQueue.pauseQueue(q) : this.modelQueue.resumeQueue(q)),
+      () => (paused ? this.sut.queue.pauseQueue(q) : this.sut.queue.resumeQueue(q)),
+    );
+    if (!r) return;
+    const { m, s } = r;
     const v = compareOp(m, s, 'PUSH-8', `${paused ? 'pause' : 'resume'} ${q}`, this.now);
     if (v) return this.fail(v);
     const cfg = this.config.queues.find((c) => c.name === q);
@@ -159,8 +257,9 @@ export class Lockstep {
   }
 
   async lease(q: string, spec: LeaseSpec): Promise<void> {
-    const m = await this.modelQueue.leaseTasks(q, spec);
-    const s = await this.sut.queue.leaseTasks(q, spec);
+    const r = await this.pair({ leasesOf: q }, () => this.modelQueue.leaseTasks(q, spec), () => this.sut.queue.leaseTasks(q, spec));
+    if (!r) return;
+    const { m, s } = r;
     if (!s.ok || !m.ok) {
       if (m.ok !== s.ok || (!m.ok && !s.ok && m.error !== s.error)) {
         return this.fail(violation('PULL-2', this.now, `lease from ${q}`, describeLease(m), describeLease(s)));
@@ -169,14 +268,26 @@ export class Lockstep {
     }
     const mKeys = m.tasks.map((t) => this.book.keyOf('model', q, t.name));
     const sKeys = s.tasks.map((t) => this.book.keyOf('sut', q, t.name) ?? this.book.keyByNameOnly('sut', t.name));
-    const v = this.compareLease(q, spec, m, s, mKeys, sKeys);
-    if (v) return this.fail(v);
+    if (r.unsure) {
+      // Wall clock: the call came at an ambiguous instant; what either side leased is not compared.
+      this.taint([...mKeys, ...sKeys].filter((k): k is number => k !== undefined), `lease_tasks on ${q} came at an ambiguous instant`);
+    } else {
+      const v = this.compareLease(q, spec, m, s, mKeys, sKeys);
+      if (v) return this.fail(v);
+    }
     this.trace.leaseCall(this.now, q, spec.worker, spec.maxTasks, spec.leaseSeconds, spec.tag, s.tasks.length);
     s.tasks.forEach((t, i) => {
-      const key = sKeys[i]!;
-      const mUntil = m.tasks[mKeys.indexOf(key)].leaseUntilUs;
+      const key = sKeys[i];
+      if (key === undefined) return;
+      const j = mKeys.indexOf(key);
+      const mUntil = j >= 0 ? m.tasks[j].leaseUntilUs : t.leaseUntilUs;
       this.trace.lease(this.now, key, q, spec.worker, t.leaseUntilUs);
       this.held.push({ key, q, until: { model: mUntil, sut: t.leaseUntilUs } });
+    });
+    // A task only the model leased (tainted): the model's lease is the one a modify must prove.
+    m.tasks.forEach((t, i) => {
+      const key = mKeys[i];
+      if (key !== undefined && !sKeys.includes(key)) this.held.push({ key, q, until: { model: t.leaseUntilUs, sut: t.leaseUntilUs } });
     });
     await this.endStep();
   }
@@ -186,10 +297,17 @@ export class Lockstep {
     const h = this.held.filter((x) => x.key === task).pop();
     if (!h) return false;
     const e = this.book.get(h.key)!;
-    const m = await this.modelQueue.modifyLease(h.q, e.names.model!, h.until.model, seconds);
-    const s = await this.sut.queue.modifyLease(h.q, e.names.sut!, h.until.sut, seconds);
-    const v = compareModify(m, s, `modify the lease on ${this.book.label(h.key)} to ${seconds}s`, this.now, this.lingering(h.q, e.names.model));
-    if (v) return this.fail(v);
+    const r = await this.pair(
+      { keys: [h.key] },
+      () => this.modelQueue.modifyLease(h.q, e.names.model ?? '', h.until.model, seconds),
+      () => this.sut.queue.modifyLease(h.q, e.names.sut ?? '', h.until.sut, seconds),
+    );
+    if (!r) return true;
+    const { m, s } = r;
+    if (!r.unsure && !this.isTainted(h.key)) {
+      const v = compareModify(m, s, `modify the lease on ${this.book.label(h.key)} to ${seconds}s`, this.now, this.lingering(h.q, e.names.model), this.leaseToleranceUs);
+      if (v) return this.fail(v);
+    }
     if (m.ok && s.ok) {
       h.until = { model: m.leaseUntilUs, sut: s.leaseUntilUs };
       this.trace.modify(this.now, h.key, h.q, s.leaseUntilUs);
@@ -216,7 +334,7 @@ export class Lockstep {
   }
 
   /** How the model ended the task now holding `name` in `q` (for compareAdd). */
-  private lingering(q: string, name: string | undefined): string | undefined {
+  protected lingering(q: string, name: string | undefined): string | undefined {
     const key = name === undefined ? undefined : this.book.keyOf('model', q, name);
     const phase = key === undefined ? undefined : this.modelState.phase.get(key);
     return phase === 'deleted' ? 'PULL-7' : phase === 'exhausted' ? 'RETRY-5' : phase === 'succeeded' ? 'HANDLER-1' : undefined;
@@ -240,9 +358,20 @@ export class Lockstep {
     if (found.length > 0) throw new FuzzFailure(found);
   }
 
-  /** The queue's trace as built so far (for reports and debugging). */
+  /** The queue's trace as built so far (for the INV checkers, reports and debugging). */
   observedTrace(reason: 'idle' | 'time-limit' | 'stopped' = 'stopped'): TraceEvent[] {
-    return this.trace.build(this.caps.events ? this.sutState.events : this.modelState.events, { t: this.now, reason });
+    const decisions: KeyedEvent[] = this.caps.events ? this.sutState.events : this.modelState.events;
+    return this.trace.build(decisions, { t: this.now, reason }, this.traceOptions());
+  }
+
+  /** How the trace is built (the wall clock anchors decisions by attempt, drops tainted tasks). */
+  protected traceOptions(): BuildOptions {
+    return {};
+  }
+
+  /** Invariants not judged on this clock (the wall clock replaces the timing-exact ones). */
+  protected skippedInvariants(): ReadonlySet<InvariantId> {
+    return new Set();
   }
 
   /** The model's own trace so far, as its engine wrote it (ids are the engine's). */
@@ -260,7 +389,7 @@ export class Lockstep {
    * Lets both sides deliver what the step made due (advance(0)), compares the deliveries, and records
    * the queue's in its trace.
    */
-  private async endStep(deliver = true): Promise<void> {
+  protected async endStep(deliver = true): Promise<void> {
     if (deliver) {
       await this.modelQueue.advance(0);
       await this.sut.queue.advance(0);
@@ -279,7 +408,7 @@ export class Lockstep {
     if (v) await this.fail(v);
   }
 
-  private compareLease(q: string, spec: LeaseSpec, m: LeaseOutcome & { ok: true }, s: LeaseOutcome & { ok: true }, mKeys: (number | undefined)[], sKeys: (number | undefined)[]): FuzzViolation | undefined {
+  protected compareLease(q: string, spec: LeaseSpec, m: LeaseOutcome & { ok: true }, s: LeaseOutcome & { ok: true }, mKeys: (number | undefined)[], sKeys: (number | undefined)[]): FuzzViolation | undefined {
     const call = `lease_tasks(${spec.leaseSeconds}s, max ${spec.maxTasks}${spec.tag !== undefined ? `, tag ${spec.tag}` : spec.byTag ? ', by the oldest tag' : ''}) on ${q}`;
     const names = (keys: (number | undefined)[]): string => `[${keys.map((k) => this.book.label(k)).join(', ')}]`;
     if (s.tasks.length > spec.maxTasks) return violation('PULL-2', this.now, `${call} returned more than max_tasks`, `≤ ${spec.maxTasks} tasks`, `${s.tasks.length}`);
@@ -310,7 +439,7 @@ export class Lockstep {
     for (let i = 0; i < s.tasks.length; i++) {
       const j = mKeys.indexOf(sKeys[i]);
       const want = m.tasks[j].leaseUntilUs;
-      if (s.tasks[i].leaseUntilUs !== want) {
+      if (Math.abs(s.tasks[i].leaseUntilUs - want) > this.leaseToleranceUs) {
         return violation('PULL-2', this.now, `${call}: lease end of ${this.book.label(sKeys[i])} (now + lease_seconds)`, at(want), at(s.tasks[i].leaseUntilUs));
       }
     }
@@ -318,7 +447,7 @@ export class Lockstep {
   }
 
   /** Fails the run with `first`, plus what the invariant checkers find in the trace so far. */
-  private async fail(first: FuzzViolation): Promise<never> {
+  protected async fail(first: FuzzViolation): Promise<never> {
     let more: FuzzViolation[] = [];
     try {
       more = await this.invariants('stopped');
@@ -328,13 +457,12 @@ export class Lockstep {
     throw new FuzzFailure([first, ...more]);
   }
 
-  private async invariants(reason: 'idle' | 'time-limit' | 'stopped'): Promise<FuzzViolation[]> {
-    const decisions: KeyedEvent[] = this.caps.events ? this.sutState.events : this.modelState.events;
-    const events = this.trace.build(decisions, { t: this.now, reason });
-    const results = await checkTrace(events);
+  protected async invariants(reason: 'idle' | 'time-limit' | 'stopped'): Promise<FuzzViolation[]> {
+    const results = await checkTrace(this.observedTrace(reason));
+    const skipped = this.skippedInvariants();
     const out: FuzzViolation[] = [];
     for (const r of results) {
-      if (r.status !== 'fail') continue;
+      if (r.status !== 'fail' || skipped.has(r.id)) continue;
       for (const x of r.examples.slice(0, MAX_INV_EXAMPLES)) {
         const task = x.id !== undefined ? this.book.label(x.id) : undefined;
         const message = x.message.startsWith(`${x.rule} `) ? x.message.slice(x.rule.length + 1) : x.message;
@@ -370,8 +498,8 @@ function compareOp(m: OpOutcome, s: OpOutcome, rule: string, what: string, now: 
   return violation(rule, now, what, show(m), show(s));
 }
 
-function compareModify(m: ModifyOutcome, s: ModifyOutcome, what: string, now: Micros, lingering?: string): FuzzViolation | undefined {
-  if (m.ok && s.ok) return m.leaseUntilUs === s.leaseUntilUs ? undefined : violation('PULL-5', now, `${what}: new lease end (now + seconds)`, at(m.leaseUntilUs), at(s.leaseUntilUs));
+function compareModify(m: ModifyOutcome, s: ModifyOutcome, what: string, now: Micros, lingering?: string, tolUs = 0): FuzzViolation | undefined {
+  if (m.ok && s.ok) return Math.abs(m.leaseUntilUs - s.leaseUntilUs) <= tolUs ? undefined : violation('PULL-5', now, `${what}: new lease end (now + seconds)`, at(m.leaseUntilUs), at(s.leaseUntilUs));
   if (!m.ok && !s.ok && m.error === s.error) return undefined;
   if (!m.ok && m.error === 'NOT_FOUND' && s.ok && lingering) {
     return violation(lingering, now, `${what}: the queue still holds a task the model no longer has`, 'refused NOT_FOUND', `ok, lease until ${at(s.leaseUntilUs)}`);

@@ -59,6 +59,11 @@ export class SideState {
     return found;
   }
 
+  /** How many ETAs the task has had: its add and each retry (attempts scheduled so far). */
+  etaCount(key: number): number {
+    return this.etas.get(key)?.length ?? 0;
+  }
+
   /** The queue's effective rate at time `t`, when the side ever changed it (INST-2). */
   rateAt(q: string, t: Micros): number | undefined {
     let found: number | undefined;

@@ -13,10 +13,16 @@
  * after everything an earlier step's advance did at t and before what its own advance does. A
  * response lands in the first step whose advance reached its time. A decision follows the latest
  * response of its task (it is made from that response).
+ *
+ * On the wall clock (BuildOptions) the boundary's times are the harness's and the decisions' are the
+ * deciding side's clock, a few ms apart: a decision follows the response of *its attempt* instead;
+ * the ETA header is made the trace's own (it was compared within tolerance already); and tasks
+ * whose timing became ambiguous are left out.
  */
 import type { ResolvedConfig } from '../model/config.js';
 import type { EndEvent, TraceEvent } from '../sim/events.js';
-import type { Micros } from '../sim/time.js';
+import { formatEpochSeconds, type Micros } from '../sim/time.js';
+import { etaMicros } from './differences.js';
 import type { KeyedEvent } from './model-state.js';
 import type { Seen } from './side.js';
 import type { TaskEntry } from './task-book.js';
@@ -31,7 +37,18 @@ interface Item {
   seq: number;
   ev: TraceEvent;
   key?: number;
+  /** Responses: the attempt (the handler's nth delivery of the task). */
+  nth?: number;
   after?: TraceEvent[];
+}
+
+export interface BuildOptions {
+  /** Decisions follow the response of the attempt they name (`n`), not the latest one by time. */
+  byAttempt?: boolean;
+  /** Tasks left out of the trace altogether. */
+  exclude?: ReadonlySet<number>;
+  /** Each delivery's X-AppEngine-TaskETA is set to the ETA the trace itself gives (HDR-5 judged elsewhere). */
+  etaFromTrace?: boolean;
 }
 
 const order = (a: Item, b: Item): number => a.t - b.t || a.k - b.k || a.sub - b.sub || a.group - b.group || a.seq - b.seq;
@@ -108,12 +125,14 @@ export class ObservedTrace {
       ? { t, e: 'response', id: s.key, q, n: 0, status: 0, out: 'deadline', lat }
       : { t, e: 'response', id: s.key, q, n: 0, status: a.status, out: a.outcome, lat };
     // k < 0 marks "not before step -k - 1": placed at build time, when later steps' ends are known.
-    this.items.push({ t, k: -1 - this.step, sub: 1, group: 1, seq: this.seq++, ev, key: s.key });
+    this.items.push({ t, k: -1 - this.step, sub: 1, group: 1, seq: this.seq++, ev, key: s.key, nth: s.nth });
   }
 
   /** The whole trace: config, boundary and decisions merged, then `end`. */
-  build(decisions: KeyedEvent[], end: { t: Micros; reason: EndEvent['reason'] }): TraceEvent[] {
-    const items = this.items.map((it) => (it.k < 0 ? { ...it, k: Math.max(-1 - it.k, this.stepOf(it.t)) } : { ...it }));
+  build(decisions: KeyedEvent[], end: { t: Micros; reason: EndEvent['reason'] }, opts: BuildOptions = {}): TraceEvent[] {
+    const out0 = opts.exclude;
+    const kept = out0 && out0.size > 0 ? this.items.filter((it) => it.key === undefined || !out0.has(it.key)) : this.items;
+    const items = kept.map((it) => (it.k < 0 ? { ...it, k: Math.max(-1 - it.k, this.stepOf(it.t)) } : { ...it }));
     const anchored: KeyedEvent[] = [];
     const free = (d: KeyedEvent, group: 0 | 1, ev: TraceEvent): void => {
       items.push({ t: ev.t, k: d.step, sub: 1, group, seq: this.seq + items.length, ev, key: d.key });
@@ -123,7 +142,7 @@ export class ObservedTrace {
       const ev = d.ev;
       // `rate` events are not taken: INV-RATE then judges by the configured rate, which a throttling
       // queue (INST-2) only stays under, and a queue cannot excuse a burst by announcing a higher rate.
-      if (d.key === undefined) continue;
+      if (d.key === undefined || out0?.has(d.key)) continue;
       switch (ev.e) {
         case 'retry':
         case 'success':
@@ -146,17 +165,23 @@ export class ObservedTrace {
       }
     }
     items.sort(order);
-    attach(items, anchored);
+    attach(items, anchored, opts.byAttempt === true);
 
     const out: TraceEvent[] = [{ t: 0, e: 'config', seed: this.seed, epochUs: this.epochUs, config: this.config }];
     const attempts = new Map<number, number>();
     const leases = new Map<number, number>();
+    const etas = new Map<number, Micros>();
     let last = 0;
     const emit = (ev: TraceEvent): void => {
+      if (ev.e === 'add' || ev.e === 'retry') etas.set(ev.id, ev.eta);
       if (ev.e === 'dispatch') {
         const n = (attempts.get(ev.id) ?? 0) + 1;
         attempts.set(ev.id, n);
         ev.n = n;
+        const eta = etas.get(ev.id);
+        if (opts.etaFromTrace && eta !== undefined && ev.h && !Number.isNaN(etaMicros(ev.h.eta))) {
+          ev.h = { ...ev.h, eta: formatEpochSeconds(this.epochUs + eta) };
+        }
       } else if (ev.e === 'response' || ev.e === 'success' || (ev.e === 'exhaust' && ev.rule !== 'PULL-10')) {
         ev.n = attempts.get(ev.id) ?? 0;
       } else if (ev.e === 'retry') {
@@ -204,8 +229,11 @@ function isNoInstance(all: KeyedEvent[], i: number): boolean {
   return false;
 }
 
-/** Puts each decision right after the latest response of its task at or before the decision's time. */
-function attach(items: Item[], anchored: KeyedEvent[]): void {
+/**
+ * Puts each decision right after the latest response of its task at or before the decision's time,
+ * or (`byAttempt`) right after the response of the attempt it names.
+ */
+function attach(items: Item[], anchored: KeyedEvent[], byAttempt: boolean): void {
   const responses = new Map<number, number[]>();
   items.forEach((it, i) => {
     if (it.ev.e === 'response' && it.key !== undefined) {
@@ -218,7 +246,14 @@ function attach(items: Item[], anchored: KeyedEvent[]): void {
   for (const d of anchored) {
     const list = responses.get(d.key!) ?? [];
     let target = -1;
-    for (const i of list) if (items[i].t <= d.ev.t) target = i;
+    if (byAttempt) {
+      // A retry names the attempt it schedules (n + 1); success and exhaust name the attempt answered.
+      const ev = d.ev as { e: string; n?: number };
+      const n = ev.e === 'retry' ? (ev.n ?? 0) - 1 : ev.n;
+      for (const i of list) if (items[i].nth === n) target = i;
+    } else {
+      for (const i of list) if (items[i].t <= d.ev.t) target = i;
+    }
     const ev = { ...d.ev, id: d.key! } as TraceEvent;
     if (target < 0) orphans.push({ t: d.ev.t, k: d.step, sub: 1, group: 1, seq: 0, ev, key: d.key });
     else (items[target].after ??= []).push(ev);

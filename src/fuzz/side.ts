@@ -25,6 +25,8 @@ export interface Seen {
   answer: HandlerAnswer;
   /** Arrival order, for stable sorting. */
   seq: number;
+  /** Wall clock: when the answer went back (undefined while the handler is still answering). */
+  answeredAt?: Micros;
 }
 
 export interface HandlerContext {
@@ -64,7 +66,7 @@ export class Side {
     private readonly ctx: HandlerContext,
     private readonly opts: SideOptions = {},
   ) {
-    this.handler = opts.wall ? (req) => this.receiveOnWall(req) : (req) => this.receive(req, req.atUs ?? ctx.wallNow());
+    this.handler = opts.wall ? (req) => this.receiveOnWall(req) : (req) => this.receive(req, req.atUs ?? ctx.wallNow()).answer;
   }
 
   /** Deliveries of task `key` seen so far. */
@@ -72,6 +74,7 @@ export class Side {
     return this.nth.get(key) ?? 0;
   }
 
+  /** The task the headers name: by queue and name, or (a wrong QueueName, HDR-1) by the name alone. */
   private keyOf(h: DeliveryHeaders): number | undefined {
     return this.book.keyOf(this.side, h.qn, h.tn) ?? this.book.keyByNameOnly(this.side, h.tn);
   }
@@ -84,13 +87,21 @@ export class Side {
     const t = this.ctx.wallNow();
     const h = fromHttpHeaders(req.headers);
     const limit = performance.now() + (this.opts.resolveWithinMs ?? 250);
-    while (this.keyOf(h) === undefined && performance.now() < limit) await sleep(2);
-    const answer = this.receive(req, t);
-    if (answer.latencyUs > 0) await sleep(answer.latencyUs / 1000);
-    return answer;
+    // By queue and name only while waiting: the name alone may be another queue's older task.
+    while (this.book.keyOf(this.side, h.qn, h.tn) === undefined && performance.now() < limit) await sleep(2);
+    const seen = this.receive(req, t);
+    if (seen.answer.latencyUs > 0) await sleep(seen.answer.latencyUs / 1000);
+    seen.answeredAt = this.ctx.wallNow();
+    return seen.answer;
   }
 
-  private receive(req: PushRequest, t: Micros): HandlerAnswer {
+  /** The latest delivery of task `key` seen. */
+  last(key: number): Seen | undefined {
+    for (let i = this.log.length - 1; i >= 0; i--) if (this.log[i].key === key) return this.log[i];
+    return undefined;
+  }
+
+  private receive(req: PushRequest, t: Micros): Seen {
     const h = fromHttpHeaders(req.headers);
     const key = this.keyOf(h);
     const nth = key === undefined ? 1 : (this.nth.get(key) ?? 0) + 1;
@@ -109,7 +120,7 @@ export class Side {
       seq: this.log.length,
     };
     this.log.push(seen);
-    return answer;
+    return seen;
   }
 
   /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findMutant } from '../../src/adapters/mutants/index.js';
+import { ReferenceQueue } from '../../src/adapters/reference.js';
 import { runFuzz } from '../../src/fuzz/campaign.js';
 import { BadReplayToken, decodeReplay, encodeReplay } from '../../src/fuzz/replay-token.js';
 
@@ -24,5 +25,23 @@ describe('replay tokens', () => {
     expect(again.failure!.commands).toEqual(first.failure!.commands);
     expect(again.failure!.violations).toEqual(first.failure!.violations);
     expect(again.failure!.config).toEqual(first.failure!.config);
+  });
+
+  it('on the wall clock replay the same commands to the same rule (the instants are the wall\'s)', async () => {
+    const m = findMutant('lease-not-exclusive')!;
+    const queue = () => (m.create() as ReferenceQueue).onWallClock();
+    const first = await runFuzz({ adapter: 'mutant:lease-not-exclusive', queue: queue(), seed: 2, shrinkBudgetMs: 3000 });
+    expect(first.ok).toBe(false);
+    expect(decodeReplay(first.failure!.token).realTime).toBe(true);
+    const again = await runFuzz({ adapter: 'mutant:lease-not-exclusive', queue: queue(), seed: 2, replay: first.failure!.token });
+    expect(again.ok).toBe(false);
+    expect(again.failure!.commands).toEqual(first.failure!.commands);
+    expect(again.failure!.violations[0].rule).toBe(first.failure!.violations[0].rule);
+    expect(again.failure!.config).toEqual(first.failure!.config);
+  });
+
+  it('refuse a token made on the other clock', async () => {
+    const wall = encodeReplay({ v: 1, seed: 1, path: '0', replayPath: '', maxCommands: 12, realTime: true });
+    await expect(runFuzz({ adapter: 'reference', queue: new ReferenceQueue(), seed: 1, replay: wall })).rejects.toThrow(/made on the wall clock, and reference lets the harness move its clock/);
   });
 });

@@ -1,0 +1,396 @@
+/**
+ * One fuzz run against a queue on the wall clock (`controlsClock: false`). The harness cannot move
+ * the queue's clock, so it follows it: `advance` is a real, bounded wait; the model (a reference
+ * engine in the harness, still on virtual time) is advanced to the wall time the harness reads before
+ * everything it does; the queue's deliveries are timed by the harness on arrival. The wall clock is
+ * read here and in the handler (side.ts), never in src/model.
+ *
+ * What changes against lockstep.ts:
+ *  - an operation goes to the queue first, then to the model at the instant the queue's answer came
+ *    back (T1): whatever the queue did before the operation, the model did too;
+ *  - operations whose result depends on the instant (lease, modify, delete, pause, a named add) wait
+ *    for a quiet moment: nothing they touch happens on the model within `guardUs` of now (bounded by
+ *    `quietWaitUs`, else the operation is skipped and the log says so); an operation whose round
+ *    trip took longer than `slowOpUs` is ambiguous: the tasks it touched are tainted, neither compared
+ *    nor judged from then on (the log says so);
+ *  - the handler's answers are chosen by (task, attempt) against a schedule of behaviours, so the
+ *    model and the queue answer each attempt alike however late either makes it;
+ *  - deliveries are matched per (task, attempt) within the tolerances of tolerance.ts;
+ *  - the drain runs the model to idle at once, waits until the queue has made every delivery (or is
+ *    past tolerance), then watches it for a quiet spell (the longest backoff + `quietAfterUs`);
+ *  - the INV checkers judge the queue's trace without INV-ETA and INV-RATE.
+ */
+import type { FuzzViolation } from './violation.js';
+import { FuzzFailure } from './violation.js';
+import type { LeaseOutcome, LeaseSpec } from '../adapters/contract.js';
+import type { InvariantId } from '../invariants/index.js';
+import type { Micros } from '../sim/time.js';
+import { US_PER_MS, US_PER_S } from '../sim/time.js';
+import { HEALTHY, type Behaviour } from './behaviour.js';
+import { Lockstep, type LockstepOptions, type Pair, type Touch } from './lockstep.js';
+import type { BuildOptions } from './observed-trace.js';
+import type { Seen } from './side.js';
+import { TolerantMatcher, WALL_CLOCK_SKIPPED_INVARIANTS, WALL_CLOCK_TOLERANCE, deliveryTolerance, type MatchContext } from './tolerance.js';
+
+/** How the harness paces itself on the wall clock (waits, not tolerances; every wait is bounded). */
+export const WALL_CLOCK_TIMING = Object.freeze({
+  /** The longest wait for a quiet moment before an operation; past it the operation is skipped. */
+  quietWaitUs: 300 * US_PER_MS,
+  /** An operation whose round trip took longer than this came at an ambiguous instant. */
+  slowOpUs: 25 * US_PER_MS,
+  /** The longest `advance` (a real wait). */
+  maxAdvanceUs: 1 * US_PER_S,
+  /** How far past the last command the model may run in the drain. */
+  drainLimitUs: 3 * US_PER_S,
+  /** Watched for extra deliveries after everything matched: this, plus the longest max_backoff. */
+  quietAfterUs: 100 * US_PER_MS,
+  /** How often a wait looks again. */
+  pollUs: 10 * US_PER_MS,
+  /** A quiet moment older than this when the operation would go out is looked for again. */
+  freshUs: 5 * US_PER_MS,
+});
+
+const sleepUs = (us: Micros): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, us) / US_PER_MS));
+
+interface Switch {
+  b: Behaviour;
+  /** Per task: the first attempt the behaviour answers (attempts either side had made by then, + 1). */
+  from: Map<number, number>;
+}
+
+export class WallClockLockstep extends Lockstep {
+  private zero = 0;
+  private readonly tainted = new Set<number>();
+  private readonly switches: Switch[] = [];
+  private readonly addWindows = new Map<number, Micros>();
+  private readonly leaseCalls = new Map<string, Micros[]>();
+  private readonly matcher: TolerantMatcher;
+  private readonly ctx: MatchContext;
+  private lastWindow = 0;
+  private lastSent = 0;
+
+  constructor(opts: Omit<LockstepOptions, 'wall'>) {
+    super({ ...opts, wall: true });
+    const ctx: MatchContext = {
+      book: this.book,
+      model: this.modelState,
+      modelLog: this.model.log,
+      config: this.config,
+      epochUs: this.epochUs,
+      ...(this.caps.events ? { sut: this.sutState } : {}),
+      tainted: this.tainted,
+      addWindow: (k) => this.addWindows.get(k) ?? 0,
+    };
+    ctx.tolerance = (s: Seen) => deliveryTolerance(s, ctx);
+    this.ctx = ctx;
+    this.matcher = new TolerantMatcher(this.model.log, this.sut.log, ctx);
+  }
+
+  /** Wall µs since the queue's reset. */
+  wallNow(): Micros {
+    return Math.round((performance.now() - this.zero) * US_PER_MS);
+  }
+
+  override get supportsOutages(): boolean {
+    return false; // an outage's edge races every delivery: outages are judged in virtual time
+  }
+
+  protected override clock(): Micros {
+    return this.wallNow();
+  }
+
+  protected override behaviourFor(key: number, nth: number): Behaviour {
+    for (let i = this.switches.length - 1; i >= 0; i--) {
+      const sw = this.switches[i];
+      if (nth >= (sw.from.get(key) ?? 1)) return sw.b;
+    }
+    return HEALTHY;
+  }
+
+  /**
+   * The new behaviour answers, for each task, the attempts neither side has been answered for yet:
+   * either side may be a few ms ahead of the other, and each attempt must get one answer on both.
+   */
+  override async setBehaviour(b: Behaviour): Promise<void> {
+    await this.syncModel(this.wallNow());
+    const from = new Map<number, number>();
+    for (const e of this.book.tasks) from.set(e.key, Math.max(this.model.seen(e.key), this.sut.seen(e.key)) + 1);
+    this.switches.push({ b, from });
+    this.behaviour = b;
+  }
+
+  override isTainted(key: number | undefined): boolean {
+    return key !== undefined && this.tainted.has(key);
+  }
+
+  protected override taint(keys: Iterable<number>, why: string): void {
+    const fresh = [...new Set(keys)].filter((k) => !this.tainted.has(k));
+    if (fresh.length === 0) return;
+    for (const k of fresh) this.tainted.add(k);
+    this.note(`${fresh.map((k) => this.book.label(k)).join(', ')} not compared from here: ${why}`);
+  }
+
+  protected override get leaseToleranceUs(): Micros {
+    return WALL_CLOCK_TOLERANCE.leaseEndUs;
+  }
+
+  protected override get sentAt(): Micros {
+    return this.lastSent;
+  }
+
+  protected override added(key: number): void {
+    this.addWindows.set(key, this.lastWindow);
+  }
+
+  protected override traceOptions(): BuildOptions {
+    return { byAttempt: true, exclude: this.tainted, etaFromTrace: true };
+  }
+
+  protected override skippedInvariants(): ReadonlySet<InvariantId> {
+    return new Set<InvariantId>(WALL_CLOCK_SKIPPED_INVARIANTS);
+  }
+
+  // ---- the run ---------------------------------------------------------------------------------
+
+  override async start(): Promise<void> {
+    const setup = { config: this.config, seed: this.seed, epochUs: this.epochUs };
+    await this.modelQueue.reset({ ...setup, handler: this.model.handler });
+    await this.sut.queue.reset({ ...setup, handler: this.sut.handler });
+    this.zero = performance.now();
+    this.now = 0;
+    await this.check();
+  }
+
+  protected override async pair<M, S>(touch: Touch, model: () => Promise<M>, sut: () => Promise<S>): Promise<Pair<M, S> | undefined> {
+    if (!(await this.waitQuiet(touch))) {
+      this.note(`skipped: no quiet moment within ${WALL_CLOCK_TIMING.quietWaitUs / US_PER_MS} ms`);
+      await this.check();
+      return undefined;
+    }
+    const t0 = this.wallNow();
+    const s = await sut();
+    const t1 = this.wallNow();
+    await this.syncModel(t1);
+    this.now = t1;
+    this.lastWindow = t1 - t0;
+    this.lastSent = t0;
+    if (touch.leasesOf !== undefined) {
+      const calls = this.leaseCalls.get(touch.leasesOf) ?? [];
+      calls.push(t1);
+      this.leaseCalls.set(touch.leasesOf, calls);
+    }
+    let unsure = false;
+    if (t1 - t0 > WALL_CLOCK_TIMING.slowOpUs) {
+      const keys = this.touched(touch);
+      unsure = keys.length > 0 || touch.leasesOf !== undefined;
+      this.taint(keys, `the call took ${((t1 - t0) / US_PER_MS).toFixed(1)} ms, its instant is ambiguous`);
+    }
+    const m = await model();
+    return { m, s, unsure };
+  }
+
+  override async advance(ms: number): Promise<void> {
+    await sleepUs(Math.min(Math.round(ms * US_PER_MS), WALL_CLOCK_TIMING.maxAdvanceUs));
+    await this.check();
+  }
+
+  override async setOutage(_on: boolean): Promise<boolean> {
+    return false;
+  }
+
+  protected override async endStep(): Promise<void> {
+    await this.check();
+  }
+
+  override async finish(): Promise<void> {
+    await this.setBehaviour(HEALTHY);
+    const start = this.wallNow();
+    const limit = start + WALL_CLOCK_TIMING.drainLimitUs;
+    const idle = await this.modelQueue.runToIdle(limit);
+    const settleBy = Math.min(idle.atUs, limit) + this.longestTolerance();
+    // Until the queue has made every delivery the model made (or is past its tolerance) …
+    for (;;) {
+      await this.check();
+      const now = this.wallNow();
+      if (now >= settleBy || this.matcher.allModelMatched()) break;
+      await sleepUs(Math.min(WALL_CLOCK_TIMING.pollUs, settleBy - now));
+    }
+    // … then a quiet spell: anything the queue still delivers is extra (a retry past the limit, a
+    // redelivery after success).
+    const longestBackoff = Math.max(...this.config.queues.map((q) => q.retry.maxBackoffUs));
+    await sleepUs(WALL_CLOCK_TIMING.quietAfterUs + Math.min(longestBackoff, WALL_CLOCK_TIMING.maxAdvanceUs));
+    await this.check(true, idle.idle);
+    const found = await this.invariants(idle.idle ? 'idle' : 'time-limit');
+    if (found.length > 0) throw new FuzzFailure(found);
+  }
+
+  protected override compareLease(q: string, spec: LeaseSpec, m: LeaseOutcome & { ok: true }, s: LeaseOutcome & { ok: true }, mKeys: (number | undefined)[], sKeys: (number | undefined)[]): FuzzViolation | undefined {
+    const keep = (k: number | undefined): boolean => k === undefined || !this.tainted.has(k);
+    const mi = mKeys.map((k, i) => [k, i] as const).filter(([k]) => keep(k)).map(([, i]) => i);
+    const si = sKeys.map((k, i) => [k, i] as const).filter(([k]) => keep(k)).map(([, i]) => i);
+    return super.compareLease(
+      q, spec,
+      { ...m, tasks: mi.map((i) => m.tasks[i]) },
+      { ...s, tasks: si.map((i) => s.tasks[i]) },
+      mi.map((i) => mKeys[i]),
+      si.map((i) => sKeys[i]),
+    );
+  }
+
+  // ---- comparing -------------------------------------------------------------------------------
+
+  /**
+   * Brings the model to the wall clock, records what the queue delivered, and judges every delivery
+   * that is settled (final: all of them).
+   */
+  private async check(final = false, modelIdle = true): Promise<void> {
+    const now = this.wallNow();
+    await this.syncModel(now);
+    if (this.caps.events) {
+      await this.sut.queue.advance(0); // on the wall clock: only collects the queue's events
+      this.sutState.absorb(await this.sut.queue.takeEvents(), this.trace.currentStep);
+    }
+    this.model.step();
+    const { arrival } = this.sut.step();
+    for (const s of arrival) if (s.key !== undefined) this.trace.delivery(s, this.book.get(s.key)!.q);
+    const v = this.matcher.check(now, this.modelQueue.nowUs, final, modelIdle);
+    this.now = Math.max(this.now, now);
+    this.trace.closeStep(now);
+    if (v) await this.fail(v);
+  }
+
+  /** Advances the model to `t` (never back), answering its deliveries, and takes in its events. */
+  private async syncModel(t: Micros): Promise<void> {
+    const cur = this.modelQueue.nowUs;
+    if (t > cur) await this.modelQueue.advance((t - cur) / US_PER_MS);
+    this.modelState.absorb(this.modelQueue.takeEventsNow(), this.trace.currentStep);
+  }
+
+  private longestTolerance(): Micros {
+    let most = WALL_CLOCK_TOLERANCE.deliveryUs;
+    for (const s of this.model.log) if (s.key !== undefined) most = Math.max(most, deliveryTolerance(s, this.ctx));
+    return most;
+  }
+
+  private note(text: string): void {
+    if (this.log.length === 0) this.log.push(`(${text})`);
+    else this.log[this.log.length - 1] += ` — ${text}`;
+  }
+
+  // ---- quiet moments ---------------------------------------------------------------------------
+
+  /**
+   * Waits (bounded) until nothing `touch` touches happens within the guard of now; false: none came.
+   * A quiet moment found is used at once: if the harness itself was held up past `freshUs` before it
+   * could send (a GC pause), it looks again.
+   */
+  private async waitQuiet(touch: Touch): Promise<boolean> {
+    const deadline = this.wallNow() + WALL_CLOCK_TIMING.quietWaitUs;
+    for (;;) {
+      const now = this.wallNow();
+      await this.syncModel(now);
+      const busy = this.busyUntil(touch, now);
+      if (busy === undefined) {
+        if (this.wallNow() - now <= WALL_CLOCK_TIMING.freshUs) return true;
+        continue;
+      }
+      if (busy > deadline) return false;
+      await sleepUs(busy - now);
+    }
+  }
+
+  /** Undefined when quiet; else when to look again. */
+  private busyUntil(touch: Touch, now: Micros): Micros | undefined {
+    let until: Micros | undefined;
+    const more = (t: Micros | undefined): void => {
+      if (t !== undefined) until = Math.max(until ?? t, t);
+    };
+    for (const k of touch.keys ?? []) more(this.taskBusy(k, now, true));
+    if (touch.dispatchesOf !== undefined && !this.paused(touch.dispatchesOf)) {
+      // Finished tasks too: the queue may still owe attempts the model made before finishing them.
+      for (const e of this.book.tasks) if (e.q === touch.dispatchesOf) more(this.taskBusy(e.key, now, false));
+    }
+    if (touch.leasesOf !== undefined) {
+      for (const k of this.liveTasks(touch.leasesOf)) more(this.taskBusy(k, now, true));
+      more(this.leaseWindowBusy(touch.leasesOf, now));
+    }
+    return until;
+  }
+
+  /** What `touch` covers, for tainting. */
+  private touched(touch: Touch): number[] {
+    const keys = [...(touch.keys ?? [])];
+    if (touch.dispatchesOf !== undefined) keys.push(...this.liveTasks(touch.dispatchesOf));
+    if (touch.leasesOf !== undefined) keys.push(...this.liveTasks(touch.leasesOf));
+    return keys;
+  }
+
+  private liveTasks(q: string): number[] {
+    return this.book.tasks.filter((e) => e.q === q && (this.modelState.phase.get(e.key) ?? 'live') === 'live').map((e) => e.key);
+  }
+
+  private paused(q: string): boolean {
+    const cfg = this.config.queues.find((c) => c.name === q);
+    return this.modelState.paused.has(q) || cfg?.ratePerSec === 0;
+  }
+
+  /**
+   * When task `key` is next quiet for an operation at `now`: undefined if nothing of it happens on the
+   * model within the guard (its end, its last attempt and answer, its next ETA, its lease ends).
+   */
+  private taskBusy(key: number, now: Micros, endsCount: boolean): Micros | undefined {
+    if (this.tainted.has(key)) return undefined;
+    const G = WALL_CLOCK_TOLERANCE.guardUs;
+    const e = this.book.get(key);
+    if (!e) return undefined;
+    const ms = this.modelState;
+    const near = (t: Micros): boolean => Math.abs(t - now) <= G;
+    const phase = ms.phase.get(key) ?? 'live';
+    const poll = now + WALL_CLOCK_TIMING.pollUs;
+    if (e.mode === 'push') {
+      // Both sides must have made the same attempts, and the queue been answered a guard ago: a
+      // queue held up past the guard (a pause of its process) is waited for, not raced. This holds
+      // for a finished task too: the model may be done with it while the queue still owes attempts.
+      if (this.model.seen(key) !== this.sut.seen(key)) return poll;
+      const sutLast = this.sut.last(key);
+      if (sutLast) {
+        if (sutLast.answeredAt === undefined) return poll;
+        if (sutLast.answeredAt + G >= now) return sutLast.answeredAt + G + 1;
+      }
+    }
+    if (phase !== 'live') {
+      if (!endsCount) return undefined;
+      const f = ms.phaseAt.get(key) ?? 0;
+      return f + G >= now ? f + G + 1 : undefined;
+    }
+    if (e.mode === 'pull') {
+      // Its availability changes at its ETA and at every end of a lease on it (PULL-3/4/10).
+      const bounds = [Math.max(e.eta, e.addedAt), ...this.held.filter((h) => h.key === key).map((h) => h.until.model)];
+      let until: Micros | undefined;
+      for (const b of bounds) if (near(b)) until = Math.max(until ?? 0, b + G + 1);
+      return until;
+    }
+    const last = this.model.last(key);
+    if (last) {
+      const answered = last.t + last.answer.latencyUs;
+      if (answered + G >= now) return answered + G + 1;
+    }
+    if (this.model.seen(key) < ms.etaCount(key) && !this.paused(e.q)) {
+      // Its next attempt is scheduled: due (waiting for a token or a slot) or due soon.
+      const eta = ms.eta.get(key) ?? 0;
+      if (eta <= now + G) return Math.max(eta, now) + WALL_CLOCK_TIMING.pollUs;
+    }
+    return undefined;
+  }
+
+  /** PULL-9: near a second's boundary with ten calls in the last second, the call's window is ambiguous. */
+  private leaseWindowBusy(q: string, now: Micros): Micros | undefined {
+    const G = WALL_CLOCK_TOLERANCE.guardUs;
+    const into = now % US_PER_S;
+    if (into > G && US_PER_S - into > G) return undefined;
+    const recent = (this.leaseCalls.get(q) ?? []).filter((t) => t > now - US_PER_S - G).length;
+    if (recent < 9) return undefined;
+    const boundary = into <= G ? now - into : now + (US_PER_S - into);
+    return boundary + G + 1;
+  }
+}

@@ -1,0 +1,58 @@
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveReferenceOverHttp, type Served } from '../../src/adapters/http-json-server.js';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+/** Runs the CLI from source in a child process, as a user would (CI=1: no progress output). */
+function tasksim(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, env: { ...process.env, CI: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+const TOLERANCE_LINE = /tolerances: delivery times and TaskETA ±\(100 ms \+ 20 ms per attempt \+ 2 token intervals\); first attempts ≥ ETA − 20 ms; lease ends ±50 ms/;
+
+describe('tasksim fuzz against a queue on the wall clock (CLI, subprocess)', () => {
+  let reference: Served;
+  let mutant: Served;
+  beforeAll(async () => {
+    reference = await serveReferenceOverHttp({ realTime: true });
+    mutant = await serveReferenceOverHttp({ realTime: true, mutant: 'lease-not-exclusive' });
+  });
+  afterAll(async () => {
+    await reference.close();
+    await mutant.close();
+  });
+
+  it('exit 0 for the real-time reference; says it runs in real time and prints the tolerances', async () => {
+    const r = await tasksim(['fuzz', '--adapter', reference.url, '--runs', '10', '--seed', '5']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/does not let the harness move its clock: running in real time, 10 runs of ≤ 12 commands/);
+    expect(r.stderr).toMatch(TOLERANCE_LINE);
+    expect(r.stdout).toMatch(/passed 10 runs/);
+    expect(r.stdout).toMatch(TOLERANCE_LINE);
+  });
+
+  it('exit 1 for a mutant, with the counterexample, the rule and a replay line; --json carries the tolerances', async () => {
+    const r = await tasksim(['fuzz', '--adapter', mutant.url, '--seed', '2', '--shrink-time', '3000', '--json']);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stderr).toMatch(TOLERANCE_LINE);
+    const report = JSON.parse(r.stdout);
+    expect(report).toMatchObject({ ok: false, clock: 'wall', tolerance: { deliveryUs: 100_000, perAttemptUs: 20_000, leaseEndUs: 50_000 } });
+    expect(report.failure.violations.map((v: { rule: string }) => v.rule)).toContain('PULL-3');
+    expect(report.failure.replay).toMatch(/^tasksim fuzz --adapter http:\/\/127\.0\.0\.1:\d+ --replay /);
+  });
+
+  it('a virtual-time replay token is refused for a wall-clock queue (exit 2)', async () => {
+    const token = Buffer.from(JSON.stringify({ v: 1, seed: 1, path: '0', replayPath: '', maxCommands: 30, realTime: false })).toString('base64url');
+    const r = await tasksim(['fuzz', '--adapter', reference.url, '--replay', token]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/invalid --replay token: it was made in virtual time, and http:\/\/127\.0\.0\.1:\d+ does not let the harness move its clock/);
+  });
+});

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { buildConfig } from '../../src/fuzz/config-arb.js';
+import { SideState } from '../../src/fuzz/model-state.js';
+import type { Seen } from '../../src/fuzz/side.js';
+import { TaskBook } from '../../src/fuzz/task-book.js';
+import {
+  TolerantMatcher, WALL_CLOCK_TOLERANCE, deliveryTolerance, describeTolerance, type MatchContext,
+} from '../../src/fuzz/tolerance.js';
+import { formatEpochSeconds } from '../../src/sim/time.js';
+
+const MS = 1000;
+const EPOCH = 1_767_225_600_000_000;
+
+/** One push queue at 100/s (a token interval of 10 ms), one task `default/a` with ETA 100 ms. */
+function setup() {
+  const config = buildConfig('appengine', []);
+  config.queues[0] = { ...config.queues[0], rate: '100/s', ratePerSec: 100 };
+  const book = new TaskBook();
+  const e = book.add({ q: 'default', mode: 'push', named: true, names: { model: 'a', sut: 'a' }, eta: 100 * MS, addedAt: 0, size: 0 });
+  const tainted = new Set<number>();
+  const ctx: MatchContext = {
+    book, model: new SideState('model', book), modelLog: [], config, epochUs: EPOCH, tainted, addWindow: () => 0,
+  };
+  ctx.tolerance = (s) => deliveryTolerance(s, ctx);
+  const model: Seen[] = [];
+  const sut: Seen[] = [];
+  const seen = (t: number, nth = 1, over: Partial<Seen['h']> = {}): Seen => ({
+    t, key: e.key, nth, method: 'POST', url: '/_ah/queue/default', body: '', seq: 0,
+    h: { qn: 'default', tn: 'a', rc: String(nth - 1), ec: '0', eta: formatEpochSeconds(EPOCH + 100 * MS), ...over },
+    answer: { status: 200, outcome: 'ok', latencyUs: 20 * MS },
+  });
+  return { ctx, model, sut, seen, tainted, matcher: new TolerantMatcher(model, sut, ctx), key: e.key };
+}
+
+describe('wall-clock tolerances', () => {
+  it('are named figures: 100 ms + 20 ms per attempt + 2 token intervals', () => {
+    const { ctx, seen } = setup();
+    expect(WALL_CLOCK_TOLERANCE).toMatchObject({ deliveryUs: 100 * MS, perAttemptUs: 20 * MS, tokenIntervals: 2, earlyUs: 20 * MS, leaseEndUs: 50 * MS });
+    // 100 ms + 20 ms × 1 + 2 × 10 ms (100/s)
+    expect(deliveryTolerance(seen(100 * MS, 1), ctx)).toBe(140 * MS);
+    expect(deliveryTolerance(seen(300 * MS, 3), ctx)).toBe(180 * MS);
+    expect(describeTolerance()).toMatch(/±\(100 ms \+ 20 ms per attempt \+ 2 token intervals\).*INV-ETA, INV-RATE replaced/);
+  });
+
+  it('a delivery within tolerance of the model is the same delivery', () => {
+    const { model, sut, seen, matcher } = setup();
+    model.push(seen(100 * MS));
+    sut.push(seen(150 * MS, 1, { eta: formatEpochSeconds(EPOCH + 103 * MS) }));
+    expect(matcher.check(200 * MS, 200 * MS)).toBeUndefined();
+    expect(matcher.allModelMatched()).toBe(true);
+  });
+
+  it('past tolerance it is late (PUSH-5); a header that differs is named by its rule (HDR-3)', () => {
+    let s = setup();
+    s.model.push(s.seen(100 * MS));
+    s.sut.push(s.seen(300 * MS));
+    expect(s.matcher.check(400 * MS, 400 * MS)).toMatchObject({ rule: 'PUSH-5', check: 'model' });
+    s = setup();
+    s.model.push(s.seen(100 * MS));
+    s.sut.push(s.seen(101 * MS, 1, { rc: '1' }));
+    expect(s.matcher.check(200 * MS, 200 * MS)).toMatchObject({ rule: 'HDR-3', expected: '"0"', actual: '"1"' });
+  });
+
+  it('a delivery the queue has not made is judged missing only once past its tolerance', () => {
+    const { model, seen, matcher } = setup();
+    model.push(seen(100 * MS));
+    expect(matcher.check(200 * MS, 200 * MS)).toBeUndefined(); // 100 ms late is still on time
+    expect(matcher.check(260 * MS, 260 * MS)).toMatchObject({ rule: 'PUSH-5', actual: 'none' });
+  });
+
+  it('a first attempt well before its ETA is PUSH-4 at once', () => {
+    const { sut, seen, matcher } = setup();
+    sut.push(seen(50 * MS)); // ETA 100 ms, early slack 20 ms
+    expect(matcher.check(51 * MS, 51 * MS)).toMatchObject({ rule: 'PUSH-4' });
+  });
+
+  it('tainted tasks are neither compared nor judged', () => {
+    const { model, sut, seen, matcher, tainted, key } = setup();
+    tainted.add(key);
+    model.push(seen(100 * MS));
+    sut.push(seen(900 * MS, 1, { rc: '7' }));
+    expect(matcher.check(2000 * MS, 2000 * MS, true)).toBeUndefined();
+  });
+});

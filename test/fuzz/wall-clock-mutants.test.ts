@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { HttpJsonQueue } from '../../src/adapters/http-json.js';
+import { serveReferenceOverHttp } from '../../src/adapters/http-json-server.js';
+import { findMutant } from '../../src/adapters/mutants/index.js';
+import { WALL_CLOCK_MAX_COMMANDS, runFuzz } from '../../src/fuzz/campaign.js';
+import { formatText } from '../../src/fuzz/report.js';
+
+/**
+ * Mutants served over HTTP on the wall clock (serveReferenceOverHttp({ realTime: true, mutant })):
+ * each is caught within the default 20 runs, citing the rule it breaks. The seeds are ones whose first
+ * runs reach the mutant's bug (any seed does, only later); shrinking gets 6 s of real time.
+ */
+const CASES = [
+  { mutant: 'retry-count-off-by-one', seed: 4, rules: ['HDR-3'] },
+  { mutant: 'lease-not-exclusive', seed: 2, rules: ['PULL-3'] },
+  { mutant: 'redeliver-after-success', seed: 1, rules: ['HANDLER-1', 'INV-NODUP-AFTER-DELETE'] },
+  { mutant: 'eta-ignored', seed: 1, rules: ['PUSH-4'] },
+];
+
+describe('mutants served in real time are caught', () => {
+  for (const c of CASES) {
+    it(`mutant:${c.mutant} over HTTP on the wall clock, citing ${c.rules.join(' or ')}`, async () => {
+      expect(findMutant(c.mutant)!.rules.some((r) => c.rules.includes(r))).toBe(true);
+      const served = await serveReferenceOverHttp({ realTime: true, mutant: c.mutant });
+      const queue = new HttpJsonQueue(served.url);
+      try {
+        expect((await queue.describe()).controlsClock).toBe(false);
+        const report = await runFuzz({ adapter: served.url, queue, seed: c.seed, shrinkBudgetMs: 6000 });
+        expect(report.ok).toBe(false);
+        expect(report.clock).toBe('wall');
+        const f = report.failure!;
+        expect(f.commands.length, formatText(report)).toBeLessThanOrEqual(WALL_CLOCK_MAX_COMMANDS);
+        const cited = f.violations.map((v) => v.rule);
+        expect(cited.some((r) => c.rules.includes(r)), formatText(report)).toBe(true);
+        for (const v of f.violations) {
+          expect(v.expected).not.toBe('');
+          expect(v.actual).not.toBe('');
+        }
+        expect(f.replay).toMatch(/^tasksim fuzz --adapter http:\/\/127\.0\.0\.1:\d+ --replay [A-Za-z0-9_-]+$/);
+      } finally {
+        await queue.close();
+        await served.close();
+      }
+    });
+  }
+});
