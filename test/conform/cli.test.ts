@@ -2,7 +2,6 @@
  * The command line as a subprocess (src/cli/main.ts through tsx, so no build is needed): exit codes,
  * the --json shape, --report-dir files, rerun lines.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,25 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReferenceHandler, type ReferenceHandler } from '../../src/conform/reference-handler.js';
 import { HANDLER_CASES } from '../../conformance/handler/index.js';
 import { BROKEN, MISBEHAVING, freePort, type Running } from './servers.js';
-
-const ROOT = new URL('../../', import.meta.url).pathname;
-
-function tasksim(args: string[], timeoutMs = 30_000): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, ms: performance.now() - started });
-    });
-  });
-}
+import { tasksim } from '../helpers/cli.js';
 
 /** Every tag closed in order, every attribute quoted, no stray '<' or '&' in text: enough for JUnit readers. */
 function assertWellFormedXml(xml: string): void {

@@ -1,20 +1,8 @@
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tasksim } from '../helpers/cli.js';
 import { serveReferenceOverHttp, type Served } from '../../src/adapters/http-json-server.js';
 
-const ROOT = new URL('../../', import.meta.url).pathname;
 
-/** Runs the CLI from source in a child process, as a user would (CI=1: no progress output). */
-function tasksim(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, env: { ...process.env, CI: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 const TOLERANCE_LINE = /tolerances: delivery times and TaskETA ±\(100 ms \+ 20 ms per attempt \+ 2 token intervals\); first attempts ≥ ETA − 20 ms; lease ends ±50 ms/;
 
