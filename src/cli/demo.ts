@@ -3,14 +3,14 @@
  * on 127.0.0.1, then the default simulation, with every report written under one directory.
  */
 import type { Command } from 'commander';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { conform } from './conform.js';
 import { formatSummary, passed, simulate } from './simulate.js';
 import { EXIT, runCommand } from './common.js';
+import { PACKAGE_ROOT } from './package-root.js';
 
 /** The embedded default: the scenario that shows the most of the model at once. */
-export const DEFAULT_SCENARIO = fileURLToPath(new URL('../../../scenarios/outage-throttle.yaml', import.meta.url));
+export const DEFAULT_SCENARIO = join(PACKAGE_ROOT, 'scenarios', 'outage-throttle.yaml');
 
 export function registerDemo(program: Command): void {
   program
