@@ -5,7 +5,7 @@
  * Throttled (INST-2), paused (PUSH-8) and outage periods are shaded on every time chart.
  */
 import { formatCompact, formatMicros, formatRate, trimNumber } from './format.js';
-import { PALETTE, barChart, cdfChart, lineChart, type Bar, type ShadedRanges, type StepSeries } from './svg.js';
+import { PALETTE, barChart, cdfChart, lineChart, type Bar, type LineChartOptions, type ShadedRanges, type StepSeries } from './svg.js';
 import type { LatencySummary, PeriodSummary, QueueSummary, SimulationSummary } from './summary.js';
 
 export interface Chart {
@@ -49,6 +49,21 @@ const max = (values: readonly number[]): number => values.reduce((m, v) => (v > 
 
 const idFor = (prefix: string, q: QueueSummary): string => `${prefix}-${q.name}`;
 
+/**
+ * A chart over virtual time: the shared x axis and domain, shaded with the queue's throttled and
+ * paused periods and the outages (`q` null: all queues, outages only).
+ */
+function timeChart(
+  id: string,
+  q: QueueSummary | null,
+  s: SimulationSummary,
+  opts: Omit<LineChartOptions, 'id' | 'x' | 'shaded' | 'xDomain'>,
+  caption?: string,
+): Chart {
+  const svg = lineChart({ id, x: { label: 'virtual time', kind: 'time' }, shaded: queueShading(q, s), xDomain: timeDomain(s), ...opts });
+  return { id, caption, svg };
+}
+
 /** Dispatches per second per bucket, against the configured rate (PUSH-2). The bucket_size allows
  *  bursts: at most bucket_size + rate·W dispatches in a window of W seconds, drawn as a ceiling when
  *  it is near enough to the data to be worth the vertical space. */
@@ -82,59 +97,36 @@ export function dispatchRateChart(q: QueueSummary, s: SimulationSummary): Chart 
     }
   }
   const id = idFor('dispatch-rate', q);
-  return {
-    id,
-    caption: caption || undefined,
-    svg: lineChart({
-      id,
-      title: `Dispatch rate — ${q.name}`,
-      x: { label: 'virtual time', kind: 'time' },
-      y: { label: 'per second' },
-      series,
-      refLines,
-      shaded: queueShading(q, s),
-      xDomain: timeDomain(s),
-    }),
-  };
+  return timeChart(id, q, s, {
+    title: `Dispatch rate — ${q.name}`,
+    y: { label: 'per second' },
+    series,
+    refLines,
+  }, caption || undefined);
 }
 
 /** Highest in-flight count per bucket against max_concurrent_requests (PUSH-3). */
 export function inFlightChart(q: QueueSummary, s: SimulationSummary): Chart {
   const id = idFor('in-flight', q);
   const cap = q.maxConcurrentRequests;
-  return {
-    id,
-    caption: cap === null ? 'No max_concurrent_requests: in-flight is not capped.' : undefined,
-    svg: lineChart({
-      id,
-      title: `In flight — ${q.name}`,
-      x: { label: 'virtual time', kind: 'time' },
-      y: { label: 'requests (max per bucket)' },
-      series: [steps('in flight (max)', q.series.inFlightMax, s, { color: PALETTE.purple, area: true })],
-      refLines: cap === null ? [] : [{ y: cap, label: `max_concurrent_requests ${cap}`, color: PALETTE.red }],
-      shaded: queueShading(q, s),
-      xDomain: timeDomain(s),
-      yMinMax: 1,
-    }),
-  };
+  return timeChart(id, q, s, {
+    title: `In flight — ${q.name}`,
+    y: { label: 'requests (max per bucket)' },
+    series: [steps('in flight (max)', q.series.inFlightMax, s, { color: PALETTE.purple, area: true })],
+    refLines: cap === null ? [] : [{ y: cap, label: `max_concurrent_requests ${cap}`, color: PALETTE.red }],
+    yMinMax: 1,
+  }, cap === null ? 'No max_concurrent_requests: in-flight is not capped.' : undefined);
 }
 
 /** Tasks added and not yet done (success, exhaust or delete), highest per bucket. */
 export function depthChart(q: QueueSummary, s: SimulationSummary): Chart {
   const id = idFor('depth', q);
-  return {
-    id,
-    svg: lineChart({
-      id,
-      title: `Queue depth — ${q.name}`,
-      x: { label: 'virtual time', kind: 'time' },
-      y: { label: 'tasks (max per bucket)' },
-      series: [steps('depth (max)', q.series.depthMax, s, { color: PALETTE.teal, area: true })],
-      shaded: queueShading(q, s),
-      xDomain: timeDomain(s),
-      yMinMax: 1,
-    }),
-  };
+  return timeChart(id, q, s, {
+    title: `Queue depth — ${q.name}`,
+    y: { label: 'tasks (max per bucket)' },
+    series: [steps('depth (max)', q.series.depthMax, s, { color: PALETTE.teal, area: true })],
+    yMinMax: 1,
+  });
 }
 
 export function latencyCdfChart(id: string, title: string, latency: LatencySummary, what: string): Chart {
@@ -177,40 +169,26 @@ export function leaseActivityChart(q: QueueSummary, s: SimulationSummary): Chart
   if (q.series.leases) series.push(steps('leases/s', perSecond(q.series.leases, s), s, { color: PALETTE.blue }));
   if (q.series.deletes) series.push(steps('deletes/s', perSecond(q.series.deletes, s), s, { color: PALETTE.green }));
   if (q.series.expiries) series.push(steps('expiries/s', perSecond(q.series.expiries, s), s, { color: PALETTE.red, dashed: true }));
-  return {
-    id,
-    svg: lineChart({
-      id,
-      title: `Leases, deletes and expiries — ${q.name}`,
-      x: { label: 'virtual time', kind: 'time' },
-      y: { label: 'per second' },
-      series,
-      shaded: queueShading(q, s),
-      xDomain: timeDomain(s),
-    }),
-  };
+  return timeChart(id, q, s, {
+    title: `Leases, deletes and expiries — ${q.name}`,
+    y: { label: 'per second' },
+    series,
+  });
 }
 
 /** Every queue's work over time, with outages shaded. */
 export function throughputChart(s: SimulationSummary): Chart {
   const o = s.overall.series;
-  return {
-    id: 'overall-throughput',
-    svg: lineChart({
-      id: 'overall-throughput',
-      title: 'Throughput — all queues',
-      x: { label: 'virtual time', kind: 'time' },
-      y: { label: 'per second' },
-      series: [
-        steps('dispatches/s', perSecond(o.dispatches, s), s, { color: PALETTE.blue, area: true }),
-        steps('successes/s', perSecond(o.successes, s), s, { color: PALETTE.green }),
-        steps('failed attempts/s', perSecond(o.failures, s), s, { color: PALETTE.red }),
-        steps('adds/s', perSecond(o.adds, s), s, { color: PALETTE.grey, light: true }),
-      ],
-      shaded: queueShading(null, s),
-      xDomain: timeDomain(s),
-    }),
-  };
+  return timeChart('overall-throughput', null, s, {
+    title: 'Throughput — all queues',
+    y: { label: 'per second' },
+    series: [
+      steps('dispatches/s', perSecond(o.dispatches, s), s, { color: PALETTE.blue, area: true }),
+      steps('successes/s', perSecond(o.successes, s), s, { color: PALETTE.green }),
+      steps('failed attempts/s', perSecond(o.failures, s), s, { color: PALETTE.red }),
+      steps('adds/s', perSecond(o.adds, s), s, { color: PALETTE.grey, light: true }),
+    ],
+  });
 }
 
 /** In flight over all queues, and instances when the trace has them (INST-1/2). */
@@ -218,36 +196,22 @@ export function loadChart(s: SimulationSummary): Chart {
   const o = s.overall.series;
   const series: StepSeries[] = [steps('in flight (max)', o.inFlightMax, s, { color: PALETTE.purple, area: true })];
   if (o.instancesMax) series.push(steps('instances (max)', o.instancesMax, s, { color: PALETTE.orange }));
-  return {
-    id: 'overall-load',
-    svg: lineChart({
-      id: 'overall-load',
-      title: o.instancesMax ? 'In flight and instances — all queues' : 'In flight — all queues',
-      x: { label: 'virtual time', kind: 'time' },
-      y: { label: 'count (max per bucket)' },
-      series,
-      shaded: queueShading(null, s),
-      xDomain: timeDomain(s),
-      yMinMax: 1,
-    }),
-  };
+  return timeChart('overall-load', null, s, {
+    title: o.instancesMax ? 'In flight and instances — all queues' : 'In flight — all queues',
+    y: { label: 'count (max per bucket)' },
+    series,
+    yMinMax: 1,
+  });
 }
 
 /** Tasks waiting or running over all queues. */
 export function overallDepthChart(s: SimulationSummary): Chart {
-  return {
-    id: 'overall-depth',
-    svg: lineChart({
-      id: 'overall-depth',
-      title: 'Queue depth — all queues',
-      x: { label: 'virtual time', kind: 'time' },
-      y: { label: 'tasks (max per bucket)' },
-      series: [steps('depth (max)', s.overall.series.depthMax, s, { color: PALETTE.teal, area: true })],
-      shaded: queueShading(null, s),
-      xDomain: timeDomain(s),
-      yMinMax: 1,
-    }),
-  };
+  return timeChart('overall-depth', null, s, {
+    title: 'Queue depth — all queues',
+    y: { label: 'tasks (max per bucket)' },
+    series: [steps('depth (max)', s.overall.series.depthMax, s, { color: PALETTE.teal, area: true })],
+    yMinMax: 1,
+  });
 }
 
 /** All the charts of one queue, in reading order. */
