@@ -314,6 +314,11 @@ function rateToPerSec(rate: string): number {
   return Number(n) / RATE_UNIT_S[unit];
 }
 
+/** A rate in queue.yaml's grammar (CFG-1) as tokens per second, or undefined when it does not parse. */
+export function parseRate(text: unknown): number | undefined {
+  return typeof text === 'string' && RATE_RE.test(text) ? rateToPerSec(text) : undefined;
+}
+
 /** The grammar as SPEC writes it (`source` escapes the slash). */
 function pattern(re: RegExp): string {
   return re.source.replaceAll('\\/', '/');

@@ -4,6 +4,7 @@
  */
 import type { ConfigIssue } from '../model/config-error.js';
 import { parseDuration, type Micros } from '../sim/time.js';
+import { parseRate } from '../model/queue-yaml.js';
 import type { Range } from './types.js';
 
 export type Obj = Record<string, unknown>;
@@ -98,12 +99,12 @@ export class FieldReader {
   /** A rate `N/s|m|h|d` (as queue.yaml writes it) → per second. */
   rate(value: unknown, field: string, fallback: number): number {
     if (value === undefined || value === null) return fallback;
-    const m = typeof value === 'string' ? /^([0-9]+(?:\.[0-9]*)?)\/([smhd])$/.exec(value) : null;
-    if (!m || Number(m[1]) <= 0) {
+    const perSec = parseRate(value);
+    if (perSec === undefined || perSec <= 0) {
       this.problem(field, `must be a positive rate such as 10/s, 600/m or 5/h, got ${describe(value)}`);
       return fallback;
     }
-    return Number(m[1]) / { s: 1, m: 60, h: 3600, d: 86400 }[m[2] as 's']!;
+    return perSec;
   }
 
   /** A fixed value or `{ min, max }` drawn uniformly, read with `one` for each bound. */
