@@ -10,7 +10,7 @@ import type { Micros } from '../sim/time.js';
 import type { SideState } from './model-state.js';
 import type { Seen } from './side.js';
 import type { TaskBook } from './task-book.js';
-import { violation, type FuzzViolation } from './violation.js';
+import { at, violation, type FuzzViolation } from './violation.js';
 
 export interface DiffContext {
   book: TaskBook;
@@ -210,7 +210,3 @@ function shown(v: unknown): string {
   return v === undefined ? 'absent' : JSON.stringify(v);
 }
 
-/** Virtual time as seconds to the µs: two different instants never print the same. */
-export function at(t: Micros): string {
-  return `t=${(t / 1_000_000).toFixed(6)}s`;
-}

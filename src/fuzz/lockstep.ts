@@ -20,12 +20,12 @@ import type { ResolvedConfig } from '../model/config.js';
 import type { TraceEvent } from '../sim/events.js';
 import { DEFAULT_EPOCH_US, US_PER_D, US_PER_MS, type Micros } from '../sim/time.js';
 import { HEALTHY, type Behaviour } from './behaviour.js';
-import { at, diffDeliveries } from './differences.js';
+import { diffDeliveries } from './differences.js';
 import { SideState, type KeyedEvent } from './model-state.js';
 import { ObservedTrace, type BuildOptions } from './observed-trace.js';
 import { Side, type HandlerContext } from './side.js';
 import { TaskBook } from './task-book.js';
-import { FuzzFailure, violation, type FuzzViolation } from './violation.js';
+import { FuzzFailure, at, violation, type FuzzViolation } from './violation.js';
 
 /** How long the drain may run in virtual time before the run ends undecided. */
 const DRAIN_LIMIT_US = 2 * US_PER_D;

@@ -8,7 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FuzzReport } from './campaign.js';
 import { describeTolerance } from './tolerance.js';
-import type { FuzzViolation } from './violation.js';
+import { at, type FuzzViolation } from './violation.js';
 
 export const AFTER_COMMANDS = 'then the harness drains: handler healthy, outage over, time runs until the model is idle, plus a quiet hour';
 export const AFTER_COMMANDS_WALL = 'then the harness drains: handler healthy, the model runs until idle, the queue is waited for (within tolerance), then watched for the longest backoff + 100 ms';
@@ -22,12 +22,9 @@ function clockLine(r: FuzzReport): string | undefined {
   return r.clock === 'wall' ? `real time (the queue does not let the harness move its clock); tolerances: ${describeTolerance(r.tolerance)}` : undefined;
 }
 
-function seconds(t: number): string {
-  return `t=${(t / 1_000_000).toFixed(6)}s`;
-}
 
 function violationLine(v: FuzzViolation): string {
-  return `${v.rule.padEnd(8)} [${v.check}] ${seconds(v.t)}${v.task ? ` ${v.task}` : ''}: ${v.message}`;
+  return `${v.rule.padEnd(8)} [${v.check}] ${at(v.t)}${v.task ? ` ${v.task}` : ''}: ${v.message}`;
 }
 
 export function formatText(r: FuzzReport): string {
@@ -68,7 +65,7 @@ export function formatMarkdown(r: FuzzReport): string {
     f.commands.forEach((c, i) => out.push(`${i + 1}. ${escape(c)}`));
     out.push('', `_${afterCommands(r)}._`, '', '## Rules broken', '', '| rule | check | time | task | expected | actual |', '| --- | --- | --- | --- | --- | --- |');
     for (const v of f.violations) {
-      out.push(`| ${v.rule} | ${v.check} | ${seconds(v.t)} | ${escape(v.task ?? '')} | ${escape(v.expected)} | ${escape(v.actual)} |`);
+      out.push(`| ${v.rule} | ${v.check} | ${at(v.t)} | ${escape(v.task ?? '')} | ${escape(v.expected)} | ${escape(v.actual)} |`);
     }
     out.push('', '## Replay', '', `fast-check seed ${f.seed}, path \`${f.path}\``, '', '```sh', f.replay, '```');
   }

@@ -33,6 +33,11 @@ export function violation(rule: string, t: Micros, what: string, expected: strin
   return v;
 }
 
+/** Virtual time as seconds to the µs: two different instants never print the same. */
+export function at(t: Micros): string {
+  return `t=${(t / 1_000_000).toFixed(6)}s`;
+}
+
 export function formatViolation(v: FuzzViolation): string {
-  return `${v.rule} [${v.check}] at t=${(v.t / 1_000_000).toFixed(6)}s${v.task ? ` ${v.task}` : ''}: ${v.message}`;
+  return `${v.rule} [${v.check}] at ${at(v.t)}${v.task ? ` ${v.task}` : ''}: ${v.message}`;
 }
