@@ -85,8 +85,4 @@ export class TimeHeap<E extends HeapEntry> {
     }
     return removed;
   }
-
-  *[Symbol.iterator](): IterableIterator<E> {
-    yield* this.items;
-  }
 }

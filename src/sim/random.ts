@@ -52,10 +52,3 @@ export class Random {
     return weights.length - 1;
   }
 }
-
-/** Turns any user seed (number or string) into a 32-bit integer seed. */
-export function normalizeSeed(seed: number | string): number {
-  const n = typeof seed === 'number' ? seed : Number(seed);
-  if (!Number.isInteger(n)) throw new RangeError(`seed must be an integer, got ${JSON.stringify(seed)}`);
-  return n >>> 0;
-}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Random, normalizeSeed } from '../../src/sim/random.js';
+import { Random } from '../../src/sim/random.js';
 
 const draws = (r: Random, n: number) => Array.from({ length: n }, () => [r.float(), r.int(1, 6), r.exponential(10), r.lognormal(5, 0.5), r.weighted([1, 2, 3], 6)]);
 
@@ -42,12 +42,5 @@ describe('seeded random (INV-DET)', () => {
     expect(counts[1]).toBe(0);
     expect(counts[2] / counts[0]).toBeGreaterThan(2.5);
     expect(counts[2] / counts[0]).toBeLessThan(3.5);
-  });
-
-  it('normalizeSeed: integers and integer strings, as unsigned 32-bit; anything else refused', () => {
-    expect(normalizeSeed(7)).toBe(7);
-    expect(normalizeSeed('7')).toBe(7);
-    expect(normalizeSeed(-1)).toBe(4294967295);
-    for (const bad of ['1.5', 'abc', 1.5, Number.NaN]) expect(() => normalizeSeed(bad)).toThrow(RangeError);
   });
 });
