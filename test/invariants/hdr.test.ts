@@ -44,7 +44,7 @@ describe('INV-HDR', () => {
 
   it('fails an ExecutionCount that counts a no-instance failure (HDR-4)', async () => {
     const b = new TraceBuilder();
-    b.add(1, 0).attempt(1, 0, 0, { out: 'no-instance' }).retry(1, 1000, S);
+    b.add(1, 0).attempt(1, 0, 0, { out: 'no-instance' }).retry(1, 1000, 101_000);
     b.attempt(1, S, 200, { h: { ec: '1' } }).success(1, S + 1000).end(2 * S);
     expectFails(await b.check(), 'INV-HDR', 'HDR-4');
   });
@@ -52,7 +52,7 @@ describe('INV-HDR', () => {
   it('counts a missed deadline as an execution only under deadlineCountsAsExecution (HDR-4, SPEC §10)', async () => {
     const build = (countsOption: boolean, ec: string) => {
       const b = new TraceBuilder({ options: { deadlineCountsAsExecution: countsOption }, deadlineUs: S });
-      b.add(1, 0).attempt(1, 0, 0, { out: 'deadline', lat: S }).retry(1, S, 2 * S);
+      b.add(1, 0).attempt(1, 0, 0, { out: 'deadline', lat: S }).retry(1, S, S + 100_000);
       return b.attempt(1, 2 * S, 200, { h: { ec } }).success(1, 3 * S).end(3 * S);
     };
     expectPasses(await build(true, '1').check(), 'INV-HDR');
@@ -73,20 +73,20 @@ describe('INV-HDR', () => {
     first.add(1, 0).attempt(1, 0, 200, { h: { pr: '0' } }).success(1, 1000).end(S);
     expectFails(await first.check(), 'INV-HDR', 'HDR-6');
     const wrong = new TraceBuilder();
-    wrong.add(1, 0).attempt(1, 0, 404).retry(1, 1000, S).attempt(1, S, 200, { h: { pr: '500' } }).success(1, S + 1000).end(2 * S);
+    wrong.add(1, 0).attempt(1, 0, 404).retry(1, 1000, 101_000).attempt(1, S, 200, { h: { pr: '500' } }).success(1, S + 1000).end(2 * S);
     expectFails(await wrong.check(), 'INV-HDR', 'HDR-6');
   });
 
   it("fails RetryReason 'App Error' after a missed deadline (HDR-7)", async () => {
     const b = new TraceBuilder({ deadlineUs: S });
-    b.add(1, 0).attempt(1, 0, 0, { out: 'deadline', lat: S }).retry(1, S, 2 * S);
+    b.add(1, 0).attempt(1, 0, 0, { out: 'deadline', lat: S }).retry(1, S, S + 100_000);
     b.attempt(1, 2 * S, 200, { h: { rr: 'App Error' } }).success(1, 3 * S).end(3 * S);
     expectFails(await b.check(), 'INV-HDR', 'HDR-7');
   });
 
   it('fails a TaskName that changes between deliveries (HDR-2) and a wrong QueueName (HDR-1)', async () => {
     const name = new TraceBuilder();
-    name.add(1, 0).attempt(1, 0, 500).retry(1, 1000, S).attempt(1, S, 200, { h: { tn: 'other' } }).success(1, S + 1000).end(2 * S);
+    name.add(1, 0).attempt(1, 0, 500).retry(1, 1000, 101_000).attempt(1, S, 200, { h: { tn: 'other' } }).success(1, S + 1000).end(2 * S);
     expectFails(await name.check(), 'INV-HDR', 'HDR-2');
     const qn = new TraceBuilder();
     qn.add(1, 0).attempt(1, 0, 200, { h: { qn: 'Default' } }).success(1, 1000).end(S);

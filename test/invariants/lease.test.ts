@@ -10,20 +10,20 @@ describe('INV-LEASE', () => {
     b.add(1, 0, { q: 'pullq' }).add(2, 0, { q: 'pullq' });
     b.leaseCall('pullq', S, 2).lease(1, S, 61 * S, 1).lease(2, S, 61 * S, 1);
     b.expire(1, 61 * S).leaseCall('pullq', 62 * S, 1, 'w2').lease(1, 62 * S, 122 * S, 2, 'w2').del(1, 63 * S);
-    b.modify(2, 62 * S, 62 * S).lease(2, 62 * S, 70 * S, 2, 'w2').del(2, 63 * S).end(64 * S);
+    b.modify(2, 62 * S, 62 * S).leaseCall('pullq', 62 * S, 1, 'w2').lease(2, 62 * S, 70 * S, 2, 'w2').del(2, 63 * S).end(64 * S);
     expectPasses(await b.check(), 'INV-LEASE');
   });
 
   it('fails two leases of the same task at once (PULL-3)', async () => {
     const b = pull();
     b.add(1, 0, { q: 'pullq' }).lease(1, S, 61 * S, 1).lease(1, 30 * S, 90 * S, 2, 'w2').del(1, 31 * S).end(32 * S);
-    expectFails(await b.check(), 'INV-LEASE', 'PULL-3');
+    expectFails(await b.check(), 'INV-LEASE', 'PULL-3', ['INV-OUTCOME']);
   });
 
   it('fails a lease while a modify extended the first one (PULL-3, PULL-5)', async () => {
     const b = pull();
     b.add(1, 0, { q: 'pullq' }).lease(1, 0, 10 * S, 1).modify(1, 5 * S, 20 * S).lease(1, 15 * S, 30 * S, 2, 'w2').end(32 * S);
-    expectFails(await b.check(), 'INV-LEASE', 'PULL-3');
+    expectFails(await b.check(), 'INV-LEASE', 'PULL-3', ['INV-OUTCOME']);
   });
 
   it('fails an 11th lease call in one second that returned tasks (PULL-9)', async () => {

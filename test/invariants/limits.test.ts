@@ -6,15 +6,17 @@ const S = 1_000_000;
 type Verdict = 'retry' | 'exhaust';
 
 /**
- * One task failing with `statuses` in turn; after each failure the given verdict (retry waits 1 s,
- * which is past the 0.1 s backoff), and a final 200 + success if the last verdict was a retry.
+ * One task failing with `statuses` in turn; after each failure the given verdict, and a final 200 +
+ * success if the last verdict was a retry. Attempts start every `gap` (1 s) and answer 1 ms later;
+ * min_backoff = max_backoff = gap − 1 ms, so RETRY-4 gives every retry that delay and its ETA is the
+ * next attempt's start.
  */
 function failing(statuses: number[], verdicts: Verdict[], opts: { profile?: ProfileName; limit?: number; ageS?: number; gapS?: number } = {}) {
+  const gap = (opts.gapS ?? 1) * S;
   const b = new TraceBuilder({
     profile: opts.profile,
-    queues: [queue('default', { retry: { minBackoffUs: 100_000, maxBackoffUs: 3600 * S, maxDoublings: 16, taskRetryLimit: opts.limit, taskAgeLimitUs: opts.ageS === undefined ? undefined : opts.ageS * S } })],
+    queues: [queue('default', { retry: { minBackoffUs: gap - 1000, maxBackoffUs: gap - 1000, maxDoublings: 16, taskRetryLimit: opts.limit, taskAgeLimitUs: opts.ageS === undefined ? undefined : opts.ageS * S } })],
   });
-  const gap = (opts.gapS ?? 1) * S;
   b.add(1, 0);
   let t = 0;
   statuses.forEach((status, i) => {
@@ -72,7 +74,7 @@ describe('INV-LIMITS', () => {
     b.add(1, 0).attempt(1, 0, 500).success(1, 1000).end(S);
     expectFails(await b.check(), 'INV-LIMITS', 'HANDLER-2');
     const c = new TraceBuilder();
-    c.add(1, 0).attempt(1, 0, 200).retry(1, 1000, S).attempt(1, S, 200).success(1, S + 1000).end(2 * S);
+    c.add(1, 0).attempt(1, 0, 200).retry(1, 1000, 101_000).attempt(1, S, 200).success(1, S + 1000).end(2 * S);
     expectFails(await c.check(), 'INV-LIMITS', 'HANDLER-1');
   });
 });

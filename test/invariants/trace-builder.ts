@@ -63,10 +63,10 @@ export class TraceBuilder {
     return f;
   }
 
-  add(id: number, t: number, o: { q?: string; eta?: number; name?: string } = {}): this {
+  add(id: number, t: number, o: { q?: string; eta?: number; name?: string; tag?: string } = {}): this {
     const f: TaskFacts = { q: o.q ?? 'default', name: o.name ?? `task-${id}`, eta: o.eta ?? t, attempts: 0, executions: 0, dispatchedAt: 0 };
     this.tasks.set(id, f);
-    this.events.push({ t, e: 'add', id, q: f.q, name: f.name, named: o.name !== undefined, eta: f.eta, size: 10 });
+    this.events.push({ t, e: 'add', id, q: f.q, name: f.name, named: o.name !== undefined, eta: f.eta, size: 10, ...(o.tag !== undefined ? { tag: o.tag } : {}) });
     return this;
   }
 
@@ -102,7 +102,11 @@ export class TraceBuilder {
     const out: Outcome = o.out ?? (status >= 200 && status < 300 ? 'ok' : status === 0 ? 'no-instance' : 'error');
     if (!o.dup) {
       f.prev = { status, out };
-      if (out === 'error' || (out === 'deadline' && this.config.options.deadlineCountsAsExecution)) f.executions++;
+      // HDR-4: handler failures count; CT-5: Cloud Tasks leaves out every 5xx; §10: deadlines by option.
+      const options = this.config.options as Partial<Record<string, unknown>>;
+      const skips5xx = options.executionCountExcludes5xx ?? this.config.profile === 'cloud-tasks';
+      const counts = out === 'error' ? !(skips5xx && status >= 500 && status <= 599) : out === 'deadline' && options.deadlineCountsAsExecution === true;
+      if (counts) f.executions++;
     }
     this.events.push({ t, e: 'response', id, q: f.q, n: f.attempts, status, out, lat: o.lat ?? t - f.dispatchedAt });
     return this;
@@ -151,8 +155,8 @@ export class TraceBuilder {
     return this;
   }
 
-  leaseCall(q: string, t: number, got: number, w = 'w1'): this {
-    this.events.push({ t, e: 'lease-call', q, w, max: 10, secs: 60, got, result: 'ok' });
+  leaseCall(q: string, t: number, got: number, w = 'w1', o: { max?: number; secs?: number; tag?: string; result?: 'ok' | 'capped' | 'transient' } = {}): this {
+    this.events.push({ t, e: 'lease-call', q, w, max: o.max ?? 10, secs: o.secs ?? 60, ...(o.tag !== undefined ? { tag: o.tag } : {}), got, result: o.result ?? 'ok' });
     return this;
   }
 
