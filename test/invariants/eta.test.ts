@@ -1,18 +1,15 @@
 import { describe, it } from 'vitest';
-import { backoffDelay } from '../../src/model/backoff.js';
 import { TraceBuilder, expectFails, expectPasses, queue } from './trace-builder.js';
 
 const S = 1_000_000;
 
 describe('INV-ETA', () => {
   it("passes attempts at or after their ETA and retries exactly one backoff after the failure", async () => {
+    // The builder's queue: min_backoff 0.1 s, so RETRY-4 waits 0.1 s, then 0.2 s.
     const b = new TraceBuilder();
-    const retry = queue('default').retry;
-    b.add(1, 0, { eta: 5 * S }).attempt(1, 5 * S, 500);
-    const r1 = 5 * S + 1000;
-    b.retry(1, r1, r1 + backoffDelay(1, retry)).attempt(1, r1 + backoffDelay(1, retry), 500);
-    const r2 = r1 + backoffDelay(1, retry) + 1000;
-    b.retry(1, r2, r2 + backoffDelay(2, retry)).attempt(1, r2 + backoffDelay(2, retry) + 7, 200).success(1, 9 * S).end(9 * S);
+    b.add(1, 0, { eta: 5 * S }).attempt(1, 5 * S, 500); // answered at 5.001 s
+    b.retry(1, 5_001_000, 5_101_000).attempt(1, 5_101_000, 500); // answered at 5.102 s
+    b.retry(1, 5_102_000, 5_302_000).attempt(1, 5_302_007, 200).success(1, 9 * S).end(9 * S);
     expectPasses(await b.check(), 'INV-ETA');
   });
 
@@ -24,7 +21,7 @@ describe('INV-ETA', () => {
 
   it("fails a dispatch before the retry's ETA (PUSH-4)", async () => {
     const b = new TraceBuilder();
-    b.add(1, 0).attempt(1, 0, 500).retry(1, 1000, 10 * S).attempt(1, 9 * S, 200).success(1, 10 * S).end(10 * S);
+    b.add(1, 0).attempt(1, 0, 500).retry(1, 1000, 101_000).attempt(1, 100_999, 200).success(1, 10 * S).end(10 * S);
     expectFails(await b.check(), 'INV-ETA', 'PUSH-4');
   });
 

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay } from '../../src/model/backoff.js';
 import { TraceBuilder, expectFails, expectPasses, queue, resultOf } from './trace-builder.js';
 
 const S = 1_000_000;
-const RETRY = queue('default').retry;
-const after = (n: number) => backoffDelay(n, RETRY);
+/** RETRY-4 on the builder's queue (min_backoff 0.1 s, 16 doublings): 0.1 s, then 0.2 s. */
+const after = (n: 1 | 2) => (n === 1 ? 100_000 : 200_000);
 
 /** no-instance (0), then 500, then 200: the sequence HDR-3/4/6/7 are about. */
 function threeAttempts(b = new TraceBuilder()): TraceBuilder {
