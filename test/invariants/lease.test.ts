@@ -66,4 +66,51 @@ describe('INV-LEASE', () => {
     expect(r.status).toBe('skip');
     expect(r.note).toMatch(/pull/);
   });
+
+  /** task_retry_limit 1 and/or task_age_limit 10 s on the pull queue; leases of 1 s each. */
+  const limited = (retry: { taskRetryLimit?: number; taskAgeLimitUs?: number }) => pull({ retry: { minBackoffUs: 0, maxBackoffUs: 0, maxDoublings: 0, ...retry } });
+
+  it('PULL-10 with both limits: leases go on past task_retry_limit until the age from the first lease passes task_age_limit', async () => {
+    // First lease at 2 s. Lease 2 at 12 s: age exactly 10 s, still allowed; exhausted at 12.000001 s (age past 10 s).
+    const ok = limited({ taskRetryLimit: 1, taskAgeLimitUs: 10 * S });
+    ok.add(1, 0, { q: 'pullq' }).lease(1, 2 * S, 3 * S, 1).expire(1, 3 * S).lease(1, 12 * S, 13 * S, 2).exhaust(1, 13 * S).end(14 * S);
+    expectPasses(await ok.check(), 'INV-LEASE');
+    const late = limited({ taskRetryLimit: 1, taskAgeLimitUs: 10 * S });
+    late.add(1, 0, { q: 'pullq' }).lease(1, 2 * S, 3 * S, 1).expire(1, 3 * S).lease(1, 12 * S + 1, 13 * S, 2).del(1, 13 * S).end(14 * S);
+    expectFails(await late.check(), 'INV-LEASE', 'PULL-10');
+  });
+
+  it('PULL-10: fails an exhaustion before the limits are passed, passes one after', async () => {
+    // Count only: task_retry_limit 2 allows 2 leases; exhausting after 1 is early.
+    const early = limited({ taskRetryLimit: 2 });
+    early.add(1, 0, { q: 'pullq' }).lease(1, 0, S, 1).expire(1, S).exhaust(1, S, 'PULL-10').end(2 * S);
+    expectFails(await early.check(), 'INV-LEASE', 'PULL-10');
+    const due = limited({ taskRetryLimit: 1 });
+    due.add(1, 0, { q: 'pullq' }).lease(1, 0, S, 1).expire(1, S).exhaust(1, S, 'PULL-10').end(2 * S);
+    expectPasses(await due.check(), 'INV-LEASE');
+    // Both limits: after 1 lease (count passed) at age 1 s the age is not: too early.
+    const both = limited({ taskRetryLimit: 1, taskAgeLimitUs: 10 * S });
+    both.add(1, 0, { q: 'pullq' }).lease(1, 0, S, 1).expire(1, S).exhaust(1, S, 'PULL-10').end(2 * S);
+    expectFails(await both.check(), 'INV-LEASE', 'PULL-10');
+    // Age only: exhausted at expiry 11 s after the first lease passes; at 10 s it does not.
+    for (const [at, passes] of [[11 * S, true], [10 * S, false]] as const) {
+      const b = limited({ taskAgeLimitUs: 10 * S });
+      b.add(1, 0, { q: 'pullq' }).lease(1, 0, at, 1).expire(1, at).exhaust(1, at, 'PULL-10').end(12 * S);
+      if (passes) expectPasses(await b.check(), 'INV-LEASE');
+      else expectFails(await b.check(), 'INV-LEASE', 'PULL-10');
+    }
+    // No limit at all: never exhausted.
+    const none = pull();
+    none.add(1, 0, { q: 'pullq' }).lease(1, 0, S, 1).expire(1, S).exhaust(1, S, 'PULL-10').end(2 * S);
+    expectFails(await none.check(), 'INV-LEASE', 'PULL-10');
+  });
+
+  it('PULL-10 task_retry_limit 0: deleted at the first lease call without being handed out', async () => {
+    const ok = limited({ taskRetryLimit: 0 });
+    ok.add(1, 0, { q: 'pullq' }).exhaust(1, S, 'PULL-10').leaseCall('pullq', S, 0).end(2 * S);
+    expectPasses(await ok.check(), 'INV-LEASE');
+    const handed = limited({ taskRetryLimit: 0 });
+    handed.add(1, 0, { q: 'pullq' }).leaseCall('pullq', S, 1).lease(1, S, 2 * S, 1).del(1, 2 * S).end(3 * S);
+    expectFails(await handed.check(), 'INV-LEASE', 'PULL-10');
+  });
 });
