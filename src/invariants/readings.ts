@@ -49,6 +49,8 @@ const CHOICES: { [K in keyof Readings]: readonly Readings[K][] } = {
 export function readingsOf(config: Pick<ResolvedConfig, 'profile' | 'options'>): Readings {
   const given = (config.options ?? {}) as unknown as Record<string, unknown>;
   const out: Readings = { ...DEFAULTS, ...(config.profile === 'cloud-tasks' ? CLOUD_TASKS : {}) };
+  // The trace's config names the 5xx reading from the engine's side (does a 5xx count?); the checkers ask the opposite.
+  if (typeof given.executionCounts5xx === 'boolean') out.executionCountExcludes5xx = !given.executionCounts5xx;
   for (const key of Object.keys(CHOICES) as (keyof Readings)[]) {
     const v = given[key];
     if ((CHOICES[key] as readonly unknown[]).includes(v)) (out as unknown as Record<string, unknown>)[key] = v;

@@ -107,6 +107,6 @@ describe('the §10 readings a trace is judged under', () => {
   it('takes each reading the config names, and ignores a value outside its choices', () => {
     const r = readingsOf({ profile: 'appengine', options: { backoffLinearStep: 'half', retryEtaHeader: 'original', handler503Counts: 'no', ageFrom: 'creation' } as never });
     expect([r.backoffLinearStep, r.retryEtaHeader, r.handler503Counts, r.ageFrom]).toEqual(['half', 'original', true, 'creation']);
-    expect(readingsOf({ profile: 'cloud-tasks', options: { executionCountExcludes5xx: false } as never }).executionCountExcludes5xx).toBe(false);
+    expect(readingsOf({ profile: 'cloud-tasks', options: { executionCounts5xx: true } as never }).executionCountExcludes5xx).toBe(false);
   });
 });

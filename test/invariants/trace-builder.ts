@@ -25,7 +25,7 @@ export function queue(name: string, over: Partial<QueueConfig> = {}): QueueConfi
 
 /** SPEC §10 readings the checkers know besides the engine's ProfileOptions (HDR-4 / CT-5, HDR-5). */
 export interface MoreReadings {
-  executionCountExcludes5xx?: boolean;
+  executionCounts5xx?: boolean;
   retryEtaHeader?: 'retry' | 'original';
 }
 
@@ -116,7 +116,7 @@ export class TraceBuilder {
       f.prev = { status, out };
       // HDR-4: handler failures count; CT-5: Cloud Tasks leaves out every 5xx; §10: deadlines by option.
       const options = this.moreOptions();
-      const skips5xx = options.executionCountExcludes5xx ?? this.config.profile === 'cloud-tasks';
+      const skips5xx = options.executionCounts5xx === undefined ? this.config.profile === 'cloud-tasks' : !options.executionCounts5xx;
       const counts = out === 'error' ? !(skips5xx && status >= 500 && status <= 599) : out === 'deadline' && this.config.options.deadlineCountsAsExecution;
       if (counts) f.executions++;
     }
