@@ -51,6 +51,11 @@ describe('RETRY-4 backoff, the checkers’ reading', () => {
     expect(expectedBackoffUs(1200, b, 'half')).toBe(100);
   });
 
+  it('rounds to the nearest microsecond, the trace’s unit: min 1 µs, D 0, legacy step ½ µs → 1, 1.5 → 2, 2', () => {
+    const b = { minBackoffUs: 1, maxBackoffUs: 100, maxDoublings: 0 };
+    expect([1, 2, 3].map((n) => expectedBackoffUs(n, b, 'half'))).toEqual([1, 2, 2]);
+  });
+
   it('any D and n: a finite delay between min and max (RETRY-4)', () => {
     fc.assert(
       fc.property(
@@ -108,5 +113,15 @@ describe('the §10 readings a trace is judged under', () => {
     const r = readingsOf({ profile: 'appengine', options: { backoffLinearStep: 'half', retryEtaHeader: 'original', handler503Counts: 'no', ageFrom: 'creation' } as never });
     expect([r.backoffLinearStep, r.retryEtaHeader, r.handler503Counts, r.ageFrom]).toEqual(['half', 'original', true, 'creation']);
     expect(readingsOf({ profile: 'cloud-tasks', options: { executionCounts5xx: true } as never }).executionCountExcludes5xx).toBe(false);
+    expect(readingsOf({ profile: 'appengine', options: { executionCounts5xx: false } as never }).executionCountExcludes5xx).toBe(true);
+    expect(readingsOf({ profile: 'appengine', options: { executionCountExcludes5xx: true } as never }).executionCountExcludes5xx).toBe(true);
+    const more = readingsOf({ profile: 'appengine', options: { retryLimitMeans: 'attempts', deadlineCountsAsExecution: true, handler503Counts: false } as never });
+    expect([more.retryLimitMeans, more.deadlineCountsAsExecution, more.handler503Counts]).toEqual(['attempts', true, false]);
+    const ct = readingsOf({ profile: 'cloud-tasks', options: { retryLimitMeans: 'retries', backoffLinearStep: 'triple' } as never });
+    expect([ct.retryLimitMeans, ct.backoffLinearStep]).toEqual(['retries', 'double']);
+  });
+
+  it('reads a config without options as the profile’s defaults', () => {
+    expect(readingsOf({ profile: 'cloud-tasks', options: undefined as never }).retryLimitMeans).toBe('attempts');
   });
 });

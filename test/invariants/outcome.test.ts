@@ -31,6 +31,17 @@ describe('INV-OUTCOME responses (HANDLER-1/2, PUSH-6, HDR-6)', () => {
     expect(resultOf(results, 'INV-OUTCOME').examples[0].actual).toBe("status 302, out 'ok'");
   });
 
+  it('names PUSH-6 for every 3xx taken as success, HANDLER-2 for the statuses around them', async () => {
+    for (const [status, rule] of [[300, 'PUSH-6'], [399, 'PUSH-6'], [400, 'HANDLER-2']] as const) {
+      const b = new TraceBuilder();
+      b.add(1, 0).attempt(1, 0, status, { out: 'ok' }).success(1, 1000).end(S);
+      expectFails(await b.check(), 'INV-OUTCOME', rule);
+    }
+    const lowest = new TraceBuilder();
+    lowest.add(1, 0).attempt(1, 0, 100, { out: 'error' }).retry(1, 1000, 101_000).attempt(1, 101_000, 200).success(1, 102_000).end(S);
+    expectPasses(await lowest.check(), 'INV-OUTCOME');
+  });
+
   it('fails a 200 recorded as a failure (HANDLER-1) and a 500 or a 199 recorded as success (HANDLER-2)', async () => {
     const ok = new TraceBuilder();
     ok.add(1, 0).attempt(1, 0, 200, { out: 'error' }).retry(1, 1000, 101_000).attempt(1, 101_000, 200).success(1, 102_000).end(S);
@@ -133,5 +144,33 @@ describe('INV-OUTCOME lease calls (PULL-2/3/6/8)', () => {
       b.add(1, 0, { q: 'pullq' }).leaseCall('pullq', S, 1, 'w1', { result }).lease(1, S, 61 * S, 1).del(1, 2 * S).end(3 * S);
       expectFails(await b.check(), 'INV-OUTCOME', 'PULL-9');
     }
+  });
+
+  it('a call’s tasks are the leases at its instant, on its queue, by its worker: another worker’s, queue’s or instant’s are not its', async () => {
+    const b = new TraceBuilder({ queues: [queue('default'), queue('pullq', { mode: 'pull' }), queue('other', { mode: 'pull' })] });
+    b.add(1, 0, { q: 'pullq' }).add(2, 0, { q: 'pullq' }).add(3, 0, { q: 'other' }).add(4, 0, { q: 'pullq' });
+    // w1's call at 1 s got 1; then a lease by w2 at 1 s, one on 'other' by w1 at 1 s, one by w1 at 2 s: none is w1's call's.
+    b.leaseCall('pullq', S, 1, 'w1', { max: 1 }).lease(1, S, 61 * S, 1).lease(2, S, 61 * S, 1, 'w2');
+    b.leaseCall('pullq', S, 0, 'w1', { max: 1 }).lease(3, S, 61 * S, 1);
+    b.leaseCall('pullq', S, 0, 'w1', { max: 1 }).lease(4, 2 * S, 61 * S, 1);
+    for (const id of [1, 2, 3, 4]) b.del(id, 3 * S);
+    expectPasses(await b.end(4 * S).check(), 'INV-OUTCOME');
+  });
+
+  it('judges the call before the next one: a call that said it got 2 and handed out 1 fails at the next call', async () => {
+    const b = pull();
+    b.add(1, 0, { q: 'pullq' }).add(2, 0, { q: 'pullq' });
+    b.leaseCall('pullq', S, 2).lease(1, S, 61 * S, 1).leaseCall('pullq', 2 * S, 1).lease(2, 2 * S, 62 * S, 1);
+    b.del(1, 3 * S).del(2, 3 * S).end(4 * S);
+    const results = await b.check();
+    expectFails(results, 'INV-OUTCOME', 'PULL-2');
+    expect(resultOf(results, 'INV-OUTCOME').examples.map((v) => v.t)).toEqual([2 * S]);
+  });
+
+  it('an expiry frees the task even before the lease’s end (PULL-4)', async () => {
+    const b = pull();
+    b.add(1, 0, { q: 'pullq' }).leaseCall('pullq', 0, 1).lease(1, 0, 60 * S, 1).expire(1, 30 * S);
+    b.leaseCall('pullq', 30 * S, 1, 'w2').lease(1, 30 * S, 90 * S, 2, 'w2').del(1, 31 * S).end(32 * S);
+    expectPasses(await b.check(), 'INV-OUTCOME');
   });
 });
