@@ -6,7 +6,7 @@ import type { AddEvent, DispatchEvent, ResponseEvent } from '../sim/events.js';
 import { formatEpochSeconds } from '../sim/time.js';
 import { decimalValue, epochMicrosOf, isDecimalOf, nameHash, shown } from './format.js';
 import { Column, IN_FLIGHT, isLive } from './task-table.js';
-import { OUT_ERROR, outcomeName, type TraceState } from './trace-state.js';
+import { OUT_ERROR, OUT_OK, outcomeName, type TraceState } from './trace-state.js';
 import { Tally, type Checker, type InvariantResult } from './types.js';
 
 export class HeaderChecker implements Checker {
@@ -16,23 +16,33 @@ export class HeaderChecker implements Checker {
   private readonly ec: Column<Uint32Array>;
   /** HDR-2: a fingerprint of the name given at add. */
   private readonly name: Column<Uint32Array>;
+  /** HDR-5: the ETA given at add, for the `original` reading of a retry's ETA header (SPEC §10). */
+  private readonly firstEta: Column<Float64Array>;
   private readonly deadlineCounts: boolean;
+  private readonly counts5xx: boolean;
+  private readonly originalEta: boolean;
   private dups = 0;
 
   constructor(private readonly st: TraceState) {
     this.ec = st.tasks.column((n) => new Uint32Array(n));
     this.name = st.tasks.column((n) => new Uint32Array(n));
+    this.firstEta = st.tasks.column((n) => new Float64Array(n));
     this.deadlineCounts = st.options.deadlineCountsAsExecution;
+    this.counts5xx = st.options.executionCounts5xx !== false;
+    this.originalEta = st.options.retryEtaHeader === 'original';
   }
 
   onAdd(ev: AddEvent): void {
     this.name.set(ev.id, nameHash(String(ev.name)));
+    this.firstEta.set(ev.id, ev.eta);
   }
 
   onResponse(ev: ResponseEvent): void {
     if (this.st.phase(ev.id) !== IN_FLIGHT) return;
-    // HDR-4 / SPEC §10: a missed deadline counts as an execution only under that option.
-    if (ev.out === 'error' || (ev.out === 'deadline' && this.deadlineCounts)) this.ec.set(ev.id, this.ec.get(ev.id) + 1);
+    // HDR-4 / SPEC §10: a handler's non-2xx counts (its 5xx not under CT-5's reading); a missed
+    // deadline only under its option; connection and no-instance failures never.
+    const handlerFailure = ev.out === 'error' && (this.counts5xx || !(ev.status >= 500 && ev.status <= 599));
+    if (handlerFailure || (ev.out === 'deadline' && this.deadlineCounts)) this.ec.set(ev.id, this.ec.get(ev.id) + 1);
   }
 
   onDispatch(ev: DispatchEvent): void {
@@ -65,7 +75,7 @@ export class HeaderChecker implements Checker {
     if (!isDecimalOf(h.ec, ec) && tally.count()) {
       tally.keep('HDR-4', t, id, ev.q, `task ${id} attempt ${attempt} X-AppEngine-TaskExecutionCount`, shown(String(ec)), shown(h.ec));
     }
-    const etaUs = st.epochUs + st.eta.get(id);
+    const etaUs = st.epochUs + (this.originalEta ? this.firstEta.get(id) : st.eta.get(id));
     if (epochMicrosOf(h.eta) !== etaUs && tally.count()) {
       tally.keep('HDR-5', t, id, ev.q, `task ${id} attempt ${attempt} X-AppEngine-TaskETA`, shown(formatEpochSeconds(etaUs)), shown(h.eta));
     }
@@ -75,7 +85,9 @@ export class HeaderChecker implements Checker {
       if (h.rr !== undefined && tally.count()) tally.keep('HDR-7', t, id, ev.q, `task ${id} attempt 1 X-AppEngine-TaskRetryReason`, 'absent', shown(h.rr));
       return;
     }
-    const status = st.lastStatus.get(id);
+    // HDR-6: the previous answer's status, 0 when it got none (no instance, deadline, connection).
+    const lastOut = st.lastOut.get(id);
+    const status = lastOut === OUT_ERROR || lastOut === OUT_OK ? st.lastStatus.get(id) : 0;
     if (!isDecimalOf(h.pr, status) && tally.count()) {
       tally.keep('HDR-6', t, id, ev.q, `task ${id} attempt ${attempt} X-AppEngine-TaskPreviousResponse`, shown(String(status)), shown(h.pr));
     }

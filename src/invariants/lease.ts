@@ -49,8 +49,10 @@ export class LeaseChecker implements Checker {
     const n = this.leases.get(id) + 1;
     this.leases.set(id, n);
     if (ev.n !== n && tally.count()) tally.keep('PULL-10', ev.t, id, ev.q, `lease count of task ${id}`, `n=${n}`, `n=${ev.n}`);
-    const limit = st.taskQueue(id).cfg?.retry.taskRetryLimit;
-    if (limit !== undefined && n > limit && tally.count()) {
+    const retry = st.taskQueue(id).cfg?.retry;
+    const limit = retry?.taskRetryLimit;
+    // With task_age_limit set too, RETRY-2's both-limits rule lets leases go on while the task is young.
+    if (limit !== undefined && retry?.taskAgeLimitUs === undefined && n > limit && tally.count()) {
       tally.keep('PULL-10', ev.t, id, ev.q, `lease ${n} of task ${id}`, `at most ${limit} leases (task_retry_limit)`, `lease ${n}`);
     }
   }

@@ -102,7 +102,9 @@ export class TraceBuilder {
     const out: Outcome = o.out ?? (status >= 200 && status < 300 ? 'ok' : status === 0 ? 'no-instance' : 'error');
     if (!o.dup) {
       f.prev = { status, out };
-      if (out === 'error' || (out === 'deadline' && this.config.options.deadlineCountsAsExecution)) f.executions++;
+      const opts = this.config.options;
+      // HDR-4: a handler's non-2xx (a 5xx not under CT-5's cloud-tasks reading); a deadline only by option.
+      if ((out === 'error' && (opts.executionCounts5xx !== false || status < 500 || status > 599)) || (out === 'deadline' && opts.deadlineCountsAsExecution)) f.executions++;
     }
     this.events.push({ t, e: 'response', id, q: f.q, n: f.attempts, status, out, lat: o.lat ?? t - f.dispatchedAt });
     return this;
