@@ -148,7 +148,7 @@ export function parseOptionArgs(args: readonly string[] | undefined): NamedOptio
     const name = arg.slice(0, eq).trim();
     const value = arg.slice(eq + 1).trim();
     const problem = optionProblem(name, value);
-    if (problem) throw new OptionError(`--option ${problem}`);
+    if (problem) throw new OptionError(`--option ${arg}: ${problem}`);
     out[name] = value;
   }
   return out;
