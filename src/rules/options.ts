@@ -85,3 +85,8 @@ export type OptionName = keyof typeof OPTIONS;
 export function readingLabel(r: Reading): string {
   return r.label ?? String(r.value);
 }
+
+/** An option as the general shape, for code that walks every option alike. */
+export function option(name: OptionName): RuleOption {
+  return OPTIONS[name];
+}

@@ -67,8 +67,8 @@ export function renderRulebook(catalog: Catalog, scan: CitationScan): string {
 function ruleBlock(r: BookRule, scan: CitationScan): string[] {
   const lines = [`<a id="${r.id.toLowerCase()}"></a>`, '', `### ${r.id} — ${r.title}`, '', r.statement, ''];
   for (const name of r.options) {
-    const option: RuleOption | undefined = (OPTIONS as Record<string, RuleOption>)[name];
-    if (option) lines.push(...optionLines(name, option));
+    const known: RuleOption | undefined = (OPTIONS as Record<string, RuleOption>)[name];
+    if (known) lines.push(...optionLines(name, known));
   }
   const cited = scan.citations.get(r.id);
   for (const area of AREAS) {
@@ -79,11 +79,11 @@ function ruleBlock(r: BookRule, scan: CitationScan): string[] {
   return lines;
 }
 
-function optionLines(name: string, option: RuleOption): string[] {
-  const head = `- Option \`${name}\`${option.selectable === false ? ' (not selectable yet)' : ''}: ${option.question}.`;
+function optionLines(name: string, opt: RuleOption): string[] {
+  const head = `- Option \`${name}\`${opt.selectable === false ? ' (not selectable yet)' : ''}: ${opt.question}.`;
   return [
     head,
-    ...option.readings.map((reading) => {
+    ...opt.readings.map((reading) => {
       const defaults = reading.defaultIn?.length ? `; default in ${reading.defaultIn.join(', ')}` : '';
       return `  - \`${readingLabel(reading)}\`: ${reading.says} (${reading.source}${defaults})`;
     }),
