@@ -152,7 +152,7 @@ export const RULES = {
   'RETRY-2': {
     title: 'task_age_limit',
     statement:
-      '`task_age_limit` (a positive whole number of s, m, h or d) is the age after which a failed task is no longer retried; a failure at exactly the limit is still retried. With both limits set, retrying stops only once both are passed.',
+      '`task_age_limit` (a positive whole number of s, m, h or d) is the age, counted from the first attempt, past which a failed task is no longer retried; a failure at exactly the limit is still retried. With both limits set, retrying stops only once both are passed.',
     options: ['ageFrom'],
   },
   'RETRY-3': {

@@ -10,10 +10,13 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SECTION_NAMES } from './sections.js';
 
-/** The places a rule can be handled, in the order the rulebook shows them. */
+/**
+ * The places a rule can be handled, in the order the rulebook shows them: folders, or single files. The trace
+ * hash (src/sim/trace.ts) is the check of INV-DET, which no invariant checker can judge from one trace.
+ */
 export const AREAS = [
   { key: 'modelled', label: 'Modelled in', dirs: ['src/model', 'src/serve'] },
-  { key: 'checked', label: 'Checked by', dirs: ['src/invariants'] },
+  { key: 'checked', label: 'Checked by', dirs: ['src/invariants', 'src/sim/trace.ts'] },
   { key: 'cases', label: 'Conformance cases', dirs: ['conformance'] },
   { key: 'mutants', label: 'Mutants', dirs: ['src/adapters/mutants'] },
 ] as const;
@@ -61,7 +64,7 @@ export function citedIds(text: string): string[] {
 }
 
 function areaOf(file: string): AreaKey | undefined {
-  for (const area of AREAS) if (area.dirs.some((d) => file.startsWith(`${d}/`))) return area.key;
+  for (const area of AREAS) if (area.dirs.some((d) => file === d || file.startsWith(`${d}/`))) return area.key;
   return undefined;
 }
 

@@ -38,7 +38,7 @@ describe('rule coverage fails (fixture)', () => {
   it('flags the rule nobody handles, the waiver without a reason and the waiver no longer needed — nothing else', () => {
     const problems = coverageProblems(FIXTURE_CATALOG, scanCitations(FIXTURE_ROOT, FIXTURE_CATALOG.resolve));
     expect(problems.map((p) => p.slice(0, p.indexOf(':')))).toEqual(['HDR-3 (Forgotten)', 'HDR-4', 'HDR-6']);
-    expect(problems[0]).toContain('not modelled (src/model, src/serve), checked (src/invariants), covered by a conformance case or a mutant, nor waived');
+    expect(problems[0]).toContain('not modelled (src/model, src/serve), checked (src/invariants, src/sim/trace.ts), covered by a conformance case or a mutant, nor waived');
     expect(problems[1]).toContain('waived, but no longer needs to be (modelled in src/model/push.ts)');
     expect(problems[2]).toContain('its waiver gives no reason');
   });
