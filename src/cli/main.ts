@@ -10,6 +10,7 @@ import { registerConform } from './conform.js';
 import { registerFuzz } from './fuzz.js';
 import { registerReportMerge } from './report-merge.js';
 import { registerOptions } from './options.js';
+import { registerRules } from './rules.js';
 
 
 const program = new Command('tasksim')
@@ -28,6 +29,7 @@ registerCheck(program);
 registerCompare(program);
 registerReportMerge(program);
 registerOptions(program);
+registerRules(program);
 registerDemo(program);
 
 program.addHelpText(
