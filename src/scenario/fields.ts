@@ -144,5 +144,6 @@ function describe(v: unknown): string {
   if (Array.isArray(v)) return 'a list';
   if (v === null) return 'nothing';
   if (typeof v === 'object') return 'a map';
+  if (typeof v === 'number') return `number ${v}`; // NaN and Infinity as such, not as JSON's null
   return `${typeof v} ${JSON.stringify(v)}`;
 }

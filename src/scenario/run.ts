@@ -17,6 +17,8 @@ export interface ScenarioRunOptions {
   progressEvery?: number;
   /** Aborting it (SIGINT/SIGTERM) stops the run at the next slice: the trace ends with `end: stopped`. */
   signal?: AbortSignal;
+  /** Events at one virtual instant before the run is called stalled (default STALL_EVENTS). */
+  stallEvents?: number;
 }
 
 /** The run goes in slices of this many events: between them it checks progress and lets signals in. */
@@ -75,7 +77,7 @@ export async function runScenario(s: Scenario, opts: ScenarioRunOptions = {}): P
     if (engine.now !== stillAt) {
       stillAt = engine.now;
       stillSince = engine.events;
-    } else if (engine.events - stillSince >= STALL_EVENTS) {
+    } else if (engine.events - stillSince >= (opts.stallEvents ?? STALL_EVENTS)) {
       stalled = { atUs: engine.now, events: engine.events - stillSince };
       result = 'stopped';
       break;
