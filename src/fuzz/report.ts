@@ -4,8 +4,7 @@
  * numbered commands, what the harness did after them, each broken rule with expected/actual, and the
  * one line that replays it.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { writeFilesAtomic } from '../report/output-file.js';
 import type { FuzzReport } from './campaign.js';
 import { describeTolerance } from './tolerance.js';
 import { at, type FuzzViolation } from './violation.js';
@@ -77,7 +76,5 @@ function escape(s: string): string {
 }
 
 export async function writeReportDir(dir: string, r: FuzzReport): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'report.json'), JSON.stringify(r, null, 2) + '\n');
-  await writeFile(join(dir, 'report.md'), formatMarkdown(r));
+  writeFilesAtomic(dir, [['report.json', JSON.stringify(r, null, 2) + '\n'], ['report.md', formatMarkdown(r)]]);
 }
