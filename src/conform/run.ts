@@ -3,16 +3,17 @@
  * Cases run one after another, each on its own engine (external mode) and seed, so any one of them
  * replays alone with `--cases <id> --seed <n>`.
  */
-import type { ProfileName, ScalingType } from '../model/config.js';
+import type { ProfileName, ProfileOptions, ScalingType } from '../model/config.js';
 import { SCALING_DEADLINE_US, isProfileName, isScalingType } from '../model/profiles.js';
-import { US_PER_MS, parseDuration } from '../sim/time.js';
+import { US_PER_M, US_PER_MS, US_PER_S, parseDuration } from '../sim/time.js';
 import { FunctionTarget, type HandlerFunction } from '../targets/function-target.js';
+import { CloudTasksHeaders } from '../targets/cloud-tasks-headers.js';
 import { HttpTarget, parseTargetUrl } from '../targets/http-target.js';
 import { formatMs } from '../targets/net-errors.js';
 import { realNow } from '../targets/real-timers.js';
 import type { Target } from '../targets/types.js';
 import { HANDLER_CASES } from '../../conformance/handler/index.js';
-import type { HandlerCase, Severity, VerdictStatus } from './case.js';
+import { DEFAULT_PREMISES, type AppFacts, type DefaultPayload, type HandlerCase, type Severity, type TargetKind, type Verdict, type VerdictStatus } from './case.js';
 import { createContext, type Evidence, type RunSetup } from './context.js';
 import { HarnessError } from './drive.js';
 import { MAX_SEED, caseSeed, randomSeed, runNonce } from './seed.js';
@@ -29,6 +30,16 @@ export interface ConformanceOptions {
   /** INST-1 / DEADLINE-1. Default automatic. */
   scaling?: ScalingType;
   profile?: ProfileName;
+  /** SPEC §10 readings that differ from the profile's defaults (`--option name=value`). */
+  options?: Partial<ProfileOptions>;
+  /** The HTTP methods the app creates tasks with (PUSH-1): cases that need another are skipped. Default POST. */
+  methods?: readonly string[];
+  /** `appengine` (X-AppEngine-* headers, DEADLINE-1; the default) or `http` (X-CloudTasks-*, CT-2). */
+  targetKind?: TargetKind;
+  /** The body cases send by default (`--payload`); `arg` is how the user spelled it, for rerun lines. */
+  payload?: DefaultPayload & { arg?: string };
+  /** How the command is invoked in rerun lines (`npx tasksim`, `tasksim`). Default `npx tasksim`. */
+  invokedAs?: string;
   /** Parallel deliveries (PUSH-3 max_concurrent_requests). Default 10. */
   concurrency?: number;
   /** Another catalog (tests of the runner). Default: conformance/handler. */
@@ -59,9 +70,13 @@ export interface ConformanceReport {
   target: string;
   seed: number;
   profile: ProfileName;
+  /** The §10 readings given explicitly (the profile supplies the rest). */
+  options: Partial<ProfileOptions>;
   scaling: ScalingType;
   deadline: string;
   concurrency: number;
+  methods: string[];
+  targetKind: TargetKind;
   cases: CaseResult[];
   summary: { pass: number; fail: number; warn: number; skip: number };
   durationMs: number;
@@ -82,39 +97,61 @@ const MAX_CONCURRENCY = 1000;
 export interface ResolvedDeadline {
   /** What the target enforces: real ms for HTTP, virtual ms for functions. */
   timeoutMs: number;
-  /** The engine's request deadline (virtual µs, DEADLINE-1). */
+  /** The engine's request deadline (virtual µs, DEADLINE-1 or CT-2). */
   deadlineUs: number;
   label: string;
 }
 
+/** CT-2: an HTTP target's dispatchDeadline is 15 s to 30 min, default 10 min. */
+export const HTTP_TARGET_DEADLINE = { minUs: 15 * US_PER_S, maxUs: 30 * US_PER_M, defaultUs: 10 * US_PER_M } as const;
+
 /**
  * DEADLINE-1/2 against a real handler: `--deadline` is a real timeout. Without it, a function gets its
  * scaling's deadline (virtual time costs nothing), and a URL waits at most 30 s of real time unless
- * `--scaling` asks for the full deadline.
+ * `--scaling` asks for the full deadline. An HTTP target (CT-2) has a dispatchDeadline instead of a
+ * scaling type: 10 min by default, never more than 30 min.
  */
-export function resolveDeadline(opts: { deadline?: string | number; scaling?: ScalingType; isFunction: boolean }): ResolvedDeadline {
+export function resolveDeadline(opts: { deadline?: string | number; scaling?: ScalingType; isFunction: boolean; targetKind?: TargetKind }): ResolvedDeadline {
+  const http = opts.targetKind === 'http';
   const scaling = opts.scaling ?? 'automatic';
-  const scalingUs = SCALING_DEADLINE_US[scaling];
-  const scalingMs = formatMs(scalingUs / US_PER_MS);
-  const scalingLabel = `${scalingMs} (${scaling} scaling, DEADLINE-1)`;
+  const fullUs = http ? HTTP_TARGET_DEADLINE.defaultUs : SCALING_DEADLINE_US[scaling];
+  const fullMs = formatMs(fullUs / US_PER_MS);
+  const fullLabel = http ? `${fullMs} (the default dispatchDeadline of an HTTP target, CT-2)` : `${fullMs} (${scaling} scaling, DEADLINE-1)`;
   if (opts.deadline !== undefined) {
     const us = typeof opts.deadline === 'number' ? opts.deadline * US_PER_MS : parseDuration(opts.deadline);
     if (us === undefined || !Number.isFinite(us) || us < US_PER_MS) {
       throw new ConformanceOptionError(`--deadline must be a duration of at least 1ms like 30s, 200ms or 2m, got ${JSON.stringify(opts.deadline)}`);
     }
+    if (http && us > HTTP_TARGET_DEADLINE.maxUs) {
+      throw new ConformanceOptionError(`--deadline of an HTTP target is at most 30m (dispatchDeadline, CT-2), got ${JSON.stringify(opts.deadline)}`);
+    }
     const ms = Math.round(us / US_PER_MS);
-    return { timeoutMs: ms, deadlineUs: ms * US_PER_MS, label: `${formatMs(ms)} (--deadline)` };
+    const note = http && us < HTTP_TARGET_DEADLINE.minUs ? '; shorter than any dispatchDeadline (15s, CT-2)' : '';
+    return { timeoutMs: ms, deadlineUs: ms * US_PER_MS, label: `${formatMs(ms)} (--deadline${note})` };
   }
-  if (opts.isFunction) return { timeoutMs: scalingUs / US_PER_MS, deadlineUs: scalingUs, label: `${scalingLabel}, virtual time` };
-  if (opts.scaling !== undefined) return { timeoutMs: scalingUs / US_PER_MS, deadlineUs: scalingUs, label: scalingLabel };
-  return {
-    timeoutMs: DEFAULT_REAL_DEADLINE_MS,
-    deadlineUs: scalingUs,
-    label: `${formatMs(DEFAULT_REAL_DEADLINE_MS)} (the default real wait; ${scaling} scaling allows ${scalingMs}, DEADLINE-1)`,
-  };
+  if (opts.isFunction) return { timeoutMs: fullUs / US_PER_MS, deadlineUs: fullUs, label: `${fullLabel}, virtual time` };
+  if (opts.scaling !== undefined && !http) return { timeoutMs: fullUs / US_PER_MS, deadlineUs: fullUs, label: fullLabel };
+  const allows = http ? `an HTTP target's dispatchDeadline defaults to ${fullMs}, CT-2` : `${scaling} scaling allows ${fullMs}, DEADLINE-1`;
+  return { timeoutMs: DEFAULT_REAL_DEADLINE_MS, deadlineUs: fullUs, label: `${formatMs(DEFAULT_REAL_DEADLINE_MS)} (the default real wait; ${allows})` };
 }
 
-export function validateOptions(opts: Pick<ConformanceOptions, 'seed' | 'scaling' | 'profile' | 'concurrency'>): void {
+/** PUSH-1: the methods a task may carry (App Engine: GET, POST, HEAD, PUT, DELETE; Cloud Tasks adds PATCH, OPTIONS). */
+export const TASK_METHODS = ['POST', 'GET', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
+const APPENGINE_METHODS = ['POST', 'GET', 'HEAD', 'PUT', 'DELETE'];
+export const DEFAULT_METHODS: readonly string[] = ['POST'];
+
+/** The §10 readings a run may set, each with the values it takes. */
+const OPTION_VALUES: { [K in keyof ProfileOptions]?: readonly ProfileOptions[K][] } = {
+  backoffLinearStep: ['double', 'half'],
+  handler503Counts: [true, false],
+  retryLimitMeans: ['retries', 'attempts'],
+  ageFrom: ['first-attempt', 'creation'],
+  deadlineCountsAsExecution: [true, false],
+};
+
+export function validateOptions(
+  opts: Pick<ConformanceOptions, 'seed' | 'scaling' | 'profile' | 'concurrency' | 'methods' | 'targetKind' | 'options'>,
+): void {
   if (opts.seed !== undefined && !(Number.isInteger(opts.seed) && opts.seed >= 0 && opts.seed <= MAX_SEED)) {
     throw new ConformanceOptionError(`--seed must be an integer from 0 to ${MAX_SEED}, got ${opts.seed}`);
   }
@@ -128,6 +165,24 @@ export function validateOptions(opts: Pick<ConformanceOptions, 'seed' | 'scaling
   if (c !== undefined && !(Number.isInteger(c) && c >= 1 && c <= MAX_CONCURRENCY)) {
     throw new ConformanceOptionError(`--concurrency must be an integer from 1 to ${MAX_CONCURRENCY}, got ${c}`);
   }
+  if (opts.targetKind !== undefined && opts.targetKind !== 'appengine' && opts.targetKind !== 'http') {
+    throw new ConformanceOptionError(`--target must be appengine or http, got ${JSON.stringify(opts.targetKind)}`);
+  }
+  if (opts.targetKind === 'http' && opts.scaling !== undefined) {
+    throw new ConformanceOptionError('--scaling is about App Engine services (DEADLINE-1); an HTTP target\'s deadline is its dispatchDeadline (CT-2): use --deadline');
+  }
+  if (opts.methods !== undefined) {
+    const allowed: readonly string[] = opts.targetKind === 'http' ? TASK_METHODS : APPENGINE_METHODS;
+    if (opts.methods.length === 0) throw new ConformanceOptionError(`--methods is empty; give one or more of ${allowed.join(', ')}`);
+    for (const m of opts.methods) {
+      if (!allowed.includes(m)) throw new ConformanceOptionError(`--methods: ${JSON.stringify(m)} is not a task method (PUSH-1); use ${allowed.join(', ')}`);
+    }
+  }
+  for (const [name, value] of Object.entries(opts.options ?? {})) {
+    const values = OPTION_VALUES[name as keyof ProfileOptions] as readonly unknown[] | undefined;
+    if (!values) throw new ConformanceOptionError(`unknown option ${JSON.stringify(name)}; options are ${Object.keys(OPTION_VALUES).join(', ')}`);
+    if (!values.includes(value)) throw new ConformanceOptionError(`option ${name} must be one of ${values.join(', ')}, got ${JSON.stringify(value)}`);
+  }
 }
 
 interface OpenedTarget {
@@ -140,7 +195,13 @@ interface OpenedTarget {
   owned: boolean;
 }
 
-function openTarget(t: ConformanceOptions['target'], concurrency: number): OpenedTarget {
+function openTarget(t: ConformanceOptions['target'], concurrency: number, kind: TargetKind): OpenedTarget {
+  const opened = openBare(t, concurrency);
+  // CT-2: an HTTP target gets the same deliveries under the X-CloudTasks-* names.
+  return kind === 'http' ? { ...opened, target: new CloudTasksHeaders(opened.target, opened.owned) } : opened;
+}
+
+function openBare(t: ConformanceOptions['target'], concurrency: number): OpenedTarget {
   if (typeof t === 'function') {
     return { target: new FunctionTarget(t), replayName: t.name || 'handler', path: '/_ah/queue/default', isFunction: true, owned: true };
   }
@@ -161,12 +222,17 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
   const profile = opts.profile ?? 'appengine';
   const scaling = opts.scaling ?? 'automatic';
   const concurrency = opts.concurrency ?? DEFAULT_CONCURRENCY;
-  const opened = openTarget(opts.target, concurrency);
-  const deadline = resolveDeadline({ deadline: opts.deadline, scaling: opts.scaling, isFunction: opened.isFunction });
+  const targetKind = opts.targetKind ?? 'appengine';
+  const app: AppFacts = { methods: [...(opts.methods ?? DEFAULT_METHODS)], target: targetKind };
+  const opened = openTarget(opts.target, concurrency, targetKind);
+  const deadline = resolveDeadline({ deadline: opts.deadline, scaling: opts.scaling, isFunction: opened.isFunction, targetKind });
   const setup: RunSetup = {
     target: opened.target,
     profile,
+    options: opts.options,
     scaling,
+    app,
+    payload: opts.payload,
     timeoutMs: deadline.timeoutMs,
     deadlineLabel: deadline.label,
     deadlineUs: deadline.deadlineUs,
@@ -192,9 +258,12 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
     target: opened.replayName,
     seed,
     profile,
+    options: { ...opts.options },
     scaling,
     deadline: deadline.label,
     concurrency,
+    methods: [...app.methods],
+    targetKind,
     cases: results,
     summary,
     durationMs: Math.round(realNow() - started),
@@ -202,17 +271,35 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
   };
 }
 
+/** Why a case does not apply to the app as the user described it, or undefined when it does. */
+export function unmetPremise(c: HandlerCase, app: AppFacts): string | undefined {
+  const p = c.assumes ?? DEFAULT_PREMISES;
+  if (p.target && p.target !== app.target) {
+    return `only for ${p.target === 'http' ? 'HTTP targets (--target http)' : 'App Engine targets (--target appengine)'}; this run checks ${app.target === 'http' ? 'an HTTP target' : 'an App Engine handler'}`;
+  }
+  if (p.methods && !p.methods.some((m) => app.methods.includes(m))) {
+    const need = p.methods.join(' or ');
+    return `the app creates only ${app.methods.join(', ')} tasks (--methods ${app.methods.join(',')}); this case sends a ${need} task. Declare --methods ${[...app.methods, p.methods[0]].join(',')} if the app creates ${need} tasks`;
+  }
+  return undefined;
+}
+
 /** Runs one case; a recommended case that fails is a warning, a case that throws is the harness's fault. */
 export async function runCase(c: HandlerCase, setup: RunSetup, seed: number, replay: string): Promise<CaseResult> {
   const started = realNow();
   const cs = caseSeed(seed, c.id);
   const { ctx, evidence } = createContext(setup, c.id, cs);
-  let verdict;
-  try {
-    verdict = await c.run(ctx);
-  } catch (err) {
-    const msg = err instanceof Error ? err.message : String(err);
-    verdict = { status: 'fail' as const, expected: c.requirement, actual: `${err instanceof HarnessError ? '' : 'internal '}harness error (please report): ${msg}` };
+  let verdict: Verdict;
+  const unmet = unmetPremise(c, setup.app);
+  if (unmet !== undefined) {
+    verdict = { status: 'skip', expected: c.requirement, actual: `skipped: ${unmet}` };
+  } else {
+    try {
+      verdict = await c.run(ctx);
+    } catch (err) {
+      const msg = err instanceof Error ? err.message : String(err);
+      verdict = { status: 'fail' as const, expected: c.requirement, actual: `${err instanceof HarnessError ? '' : 'internal '}harness error (please report): ${msg}` };
+    }
   }
   const status: VerdictStatus = verdict.status === 'fail' && c.severity === 'recommended' ? 'warn' : verdict.status;
   return {
@@ -235,21 +322,40 @@ function unique(list: string[]): string[] {
   return [...new Set(list)];
 }
 
-/** `tasksim conform <url> --cases H-2.1 --seed N` (+ the options that change behaviour). */
-function replayLine(t: OpenedTarget, seed: number, opts: ConformanceOptions): (id: string) => string {
-  if (opts.replayAs === undefined && (t.isFunction || !(typeof opts.target === 'string' || opts.target instanceof URL))) {
-    return (id) => `runConformance({ target: ${t.replayName}, cases: '${id}', seed: ${seed}${opts.deadline !== undefined ? `, deadline: ${JSON.stringify(opts.deadline)}` : ''} })`;
-  }
+/**
+ * The options of a run that change what is sent or how it is judged, as command-line words
+ * (everything but the target, the cases and the seed).
+ */
+export function behaviourArgs(opts: ConformanceOptions): string[] {
   const extra: string[] = [];
+  if (opts.targetKind !== undefined && opts.targetKind !== 'appengine') extra.push('--target', opts.targetKind);
   if (opts.deadline !== undefined) extra.push('--deadline', typeof opts.deadline === 'number' ? `${opts.deadline}ms` : opts.deadline);
   if (opts.scaling !== undefined) extra.push('--scaling', opts.scaling);
   if (opts.profile !== undefined && opts.profile !== 'appengine') extra.push('--profile', opts.profile);
+  for (const [k, v] of Object.entries(opts.options ?? {})) extra.push('--option', `${k}=${v}`);
   if (opts.concurrency !== undefined && opts.concurrency !== DEFAULT_CONCURRENCY) extra.push('--concurrency', String(opts.concurrency));
-  // replayAs may already be several words (`--reference`): it is not quoted as one argument.
-  const name = opts.replayAs ?? shellQuote(t.replayName);
-  return (id) => ['tasksim conform', name, ...['--cases', id, '--seed', String(seed), ...extra].map(shellQuote)].join(' ');
+  if (opts.methods !== undefined && opts.methods.join(',') !== DEFAULT_METHODS.join(',')) extra.push('--methods', opts.methods.join(','));
+  if (opts.payload) {
+    extra.push('--payload', opts.payload.arg ?? new TextDecoder().decode(opts.payload.bytes));
+    if (opts.payload.contentType !== undefined) extra.push('--content-type', opts.payload.contentType);
+  }
+  return extra;
 }
 
-function shellQuote(arg: string): string {
+/** `npx tasksim conform <url> --cases H-2.1 --seed N` (+ the options that change behaviour). */
+function replayLine(t: OpenedTarget, seed: number, opts: ConformanceOptions): (id: string) => string {
+  if (opts.replayAs === undefined && (t.isFunction || !(typeof opts.target === 'string' || opts.target instanceof URL))) {
+    const more: string[] = [];
+    if (opts.deadline !== undefined) more.push(`deadline: ${JSON.stringify(opts.deadline)}`);
+    for (const k of ['profile', 'scaling', 'targetKind', 'methods', 'options'] as const) if (opts[k] !== undefined) more.push(`${k}: ${JSON.stringify(opts[k])}`);
+    return (id) => `runConformance({ ${[`target: ${t.replayName}`, `cases: '${id}'`, `seed: ${seed}`, ...more].join(', ')} })`;
+  }
+  // replayAs may already be several words (`--reference`): it is not quoted as one argument.
+  const name = opts.replayAs ?? shellQuote(t.replayName);
+  const extra = behaviourArgs(opts);
+  return (id) => [`${opts.invokedAs ?? 'npx tasksim'} conform`, name, ...['--cases', id, '--seed', String(seed), ...extra].map(shellQuote)].join(' ');
+}
+
+export function shellQuote(arg: string): string {
   return /^[A-Za-z0-9_./:=@%+,-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
