@@ -16,6 +16,8 @@ export interface Verdict {
   actual: string;
   /** Rules this verdict is about when narrower than the case's own (e.g. HANDLER-3 on a 503). */
   rules?: string[];
+  /** The one request that shows the failure (exploration's shrunk delivery): printed as curl and --replay. */
+  reproduction?: DirectRequest;
 }
 
 /** Where tasks go: an App Engine handler (X-AppEngine-* headers) or an HTTP target (X-CloudTasks-*, CT-2). */
@@ -37,6 +39,13 @@ export interface Premises {
   methods?: readonly string[];
   /** The case is about one kind of target only (e.g. FailFast exists only for App Engine, HDR-8). */
   target?: TargetKind;
+}
+
+export interface ExplorationSettings {
+  /** Generated deliveries per exploring case (shrinking comes on top, bounded). */
+  runs: number;
+  /** Vary payloads and Content-Types too (`--explore-payloads`). */
+  payloads: boolean;
 }
 
 /** The body cases and exploration send by default (`--payload TEXT|@FILE`, `--content-type`). */
@@ -135,6 +144,10 @@ export interface CaseContext {
   taskName(suffix?: string | number): string;
   /** Sends tasks through the engine in external mode until it is idle (bounded). */
   drive(plan: DrivePlan): Promise<DriveResult>;
-  /** Sends one request outside the engine. */
+  /** Sends one request outside the engine (kept as evidence). */
   send(req: DirectRequest): Promise<TargetResponse>;
+  /** Sends one request outside the engine without keeping it (exploration's many tries). */
+  probe(req: DirectRequest): Promise<TargetResponse>;
+  /** Property-based exploration: generated deliveries per exploring case, and whether payloads vary. */
+  readonly exploration: ExplorationSettings;
 }

@@ -4,7 +4,7 @@ import { PROFILES } from '../model/profiles.js';
 import type { Delivery } from '../model/types.js';
 import type { TraceEvent } from '../sim/events.js';
 import { asSent, wireOf, type SentRequest, type Target, type TargetResponse } from '../targets/types.js';
-import type { AppFacts, CaseContext, DefaultPayload, DirectRequest, DrivePlan, DriveResult } from './case.js';
+import type { AppFacts, CaseContext, DefaultPayload, DirectRequest, DrivePlan, DriveResult, ExplorationSettings } from './case.js';
 import { driveEngine } from './drive.js';
 
 export interface RunSetup {
@@ -16,6 +16,7 @@ export interface RunSetup {
   app: AppFacts;
   /** The user's default body (`--payload`), if any. */
   payload?: DefaultPayload;
+  exploration: ExplorationSettings;
   timeoutMs: number;
   deadlineLabel: string;
   /** The engine's request deadline (virtual µs). */
@@ -86,6 +87,8 @@ export function createContext(setup: RunSetup, caseId: string, seed: number): { 
       evidence.traces.push(run.events);
       return run;
     },
+    exploration: setup.exploration,
+    probe: (req: DirectRequest): Promise<TargetResponse> => setup.target.deliver(directDelivery(req, setup.deadlineUs), { timeoutMs: setup.timeoutMs }),
     send: async (req: DirectRequest): Promise<TargetResponse> => {
       const d = directDelivery(req, setup.deadlineUs);
       const response = await setup.target.deliver(d, { timeoutMs: setup.timeoutMs });
@@ -96,7 +99,7 @@ export function createContext(setup: RunSetup, caseId: string, seed: number): { 
   return { ctx, evidence };
 }
 
-function directDelivery(req: DirectRequest, deadlineUs: number): Delivery {
+export function directDelivery(req: DirectRequest, deadlineUs: number): Delivery {
   return {
     key: 0,
     id: 0,

@@ -13,11 +13,15 @@ import { formatMs } from '../targets/net-errors.js';
 import { realNow } from '../targets/real-timers.js';
 import type { Target } from '../targets/types.js';
 import { HANDLER_CASES } from '../../conformance/handler/index.js';
-import { DEFAULT_PREMISES, type AppFacts, type DefaultPayload, type HandlerCase, type Severity, type TargetKind, type Verdict, type VerdictStatus } from './case.js';
-import { createContext, type Evidence, type RunSetup } from './context.js';
+import { EXPLORATION_CASES, PAYLOAD_EXPLORATION } from '../../conformance/handler/p-explore.js';
+import { curlCommand, encodeReplay } from './explore/reproduce.js';
+import { wireOf } from '../targets/types.js';
+import { DEFAULT_PREMISES, type AppFacts, type DefaultPayload, type DirectRequest, type HandlerCase, type Severity, type TargetKind, type Verdict, type VerdictStatus } from './case.js';
+import { createContext, directDelivery, type Evidence, type RunSetup } from './context.js';
 import { HarnessError } from './drive.js';
 import { MAX_SEED, caseSeed, randomSeed, runNonce } from './seed.js';
 import { selectCases } from './select.js';
+import { shellQuote } from './shell.js';
 
 export interface ConformanceOptions {
   /** A handler URL, an in-process handler function, or any Target. */
@@ -38,6 +42,10 @@ export interface ConformanceOptions {
   targetKind?: TargetKind;
   /** The body cases send by default (`--payload`); `arg` is how the user spelled it, for rerun lines. */
   payload?: DefaultPayload & { arg?: string };
+  /** Generated deliveries per exploring case, after the fixed cases (default DEFAULT_EXPLORE; 0: no exploration). */
+  explore?: number;
+  /** Exploration varies payloads and Content-Types too. */
+  explorePayloads?: boolean;
   /** How the command is invoked in rerun lines (`npx tasksim`, `tasksim`). Default `npx tasksim`. */
   invokedAs?: string;
   /** Parallel deliveries (PUSH-3 max_concurrent_requests). Default 10. */
@@ -59,8 +67,10 @@ export interface CaseResult {
   status: VerdictStatus;
   expected: string;
   actual: string;
-  /** One command line that reruns just this case with the same seed. */
+  /** One command line that reruns just this case with the same seed (an exploration finding: its one delivery, `--replay`). */
   replay: string;
+  /** An exploration finding's shrunk delivery as a ready curl command. */
+  curl?: string;
   seed: number;
   durationMs: number;
   evidence: Evidence;
@@ -92,6 +102,9 @@ export class ConformanceOptionError extends Error {
 /** The default real wait for an HTTP answer when neither --deadline nor --scaling is given. */
 export const DEFAULT_REAL_DEADLINE_MS = 30_000;
 export const DEFAULT_CONCURRENCY = 10;
+/** Generated deliveries per exploring case: a few hundred in all, well under a second against a fast handler. */
+export const DEFAULT_EXPLORE = 100;
+const MAX_EXPLORE = 100_000;
 const MAX_CONCURRENCY = 1000;
 
 export interface ResolvedDeadline {
@@ -150,7 +163,7 @@ const OPTION_VALUES: { [K in keyof ProfileOptions]?: readonly ProfileOptions[K][
 };
 
 export function validateOptions(
-  opts: Pick<ConformanceOptions, 'seed' | 'scaling' | 'profile' | 'concurrency' | 'methods' | 'targetKind' | 'options'>,
+  opts: Pick<ConformanceOptions, 'seed' | 'scaling' | 'profile' | 'concurrency' | 'methods' | 'targetKind' | 'options' | 'explore'>,
 ): void {
   if (opts.seed !== undefined && !(Number.isInteger(opts.seed) && opts.seed >= 0 && opts.seed <= MAX_SEED)) {
     throw new ConformanceOptionError(`--seed must be an integer from 0 to ${MAX_SEED}, got ${opts.seed}`);
@@ -160,6 +173,10 @@ export function validateOptions(
   }
   if (opts.profile !== undefined && !isProfileName(opts.profile)) {
     throw new ConformanceOptionError(`--profile must be appengine or cloud-tasks, got ${JSON.stringify(opts.profile)}`);
+  }
+  const e = opts.explore;
+  if (e !== undefined && !(Number.isInteger(e) && e >= 0 && e <= MAX_EXPLORE)) {
+    throw new ConformanceOptionError(`--explore must be an integer from 0 (off) to ${MAX_EXPLORE}, got ${e}`);
   }
   const c = opts.concurrency;
   if (c !== undefined && !(Number.isInteger(c) && c >= 1 && c <= MAX_CONCURRENCY)) {
@@ -216,8 +233,7 @@ function openBare(t: ConformanceOptions['target'], concurrency: number): OpenedT
 
 export async function runConformance(opts: ConformanceOptions): Promise<ConformanceReport> {
   validateOptions(opts);
-  const catalog = opts.catalog ?? HANDLER_CASES;
-  const cases = selectCases(catalog, opts.cases);
+  const cases = selectCases(fullCatalog(opts), opts.cases);
   const seed = opts.seed ?? randomSeed();
   const profile = opts.profile ?? 'appengine';
   const scaling = opts.scaling ?? 'automatic';
@@ -233,6 +249,7 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
     scaling,
     app,
     payload: opts.payload,
+    exploration: { runs: opts.explore ?? DEFAULT_EXPLORE, payloads: opts.explorePayloads === true },
     timeoutMs: deadline.timeoutMs,
     deadlineLabel: deadline.label,
     deadlineUs: deadline.deadlineUs,
@@ -245,7 +262,7 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
   const results: CaseResult[] = [];
   try {
     for (const c of cases) {
-      const result = await runCase(c, setup, seed, replay(c.id));
+      const result = await runCase(c, setup, seed, replay.rerun(c.id), (req) => reproduce(opened, req, replay.delivery));
       results.push(result);
       opts.onCase?.(result);
     }
@@ -271,6 +288,22 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
   };
 }
 
+/** The fixed cases, then (unless --explore 0) the exploring ones; a given catalog is used as it is. */
+export function fullCatalog(opts: Pick<ConformanceOptions, 'catalog' | 'explore' | 'explorePayloads'>): readonly HandlerCase[] {
+  if (opts.catalog) return opts.catalog;
+  if (opts.explore === 0) return HANDLER_CASES;
+  return [...HANDLER_CASES, ...EXPLORATION_CASES, ...(opts.explorePayloads ? [PAYLOAD_EXPLORATION] : [])];
+}
+
+/** A finding's one delivery as the report gives it: a curl command and a `--replay` line. */
+function reproduce(t: OpenedTarget, req: DirectRequest, replayLine: (token: string) => string): { curl?: string; replay: string } {
+  const token = encodeReplay(req);
+  if (t.isFunction) return { replay: replayLine(token) };
+  const sent = wireOf(t.target, directDelivery(req, 0));
+  const origin = t.target instanceof HttpTarget ? t.target.url.origin : new URL(t.replayName).origin;
+  return { curl: curlCommand(origin, sent), replay: replayLine(token) };
+}
+
 /** Why a case does not apply to the app as the user described it, or undefined when it does. */
 export function unmetPremise(c: HandlerCase, app: AppFacts): string | undefined {
   const p = c.assumes ?? DEFAULT_PREMISES;
@@ -285,7 +318,13 @@ export function unmetPremise(c: HandlerCase, app: AppFacts): string | undefined 
 }
 
 /** Runs one case; a recommended case that fails is a warning, a case that throws is the harness's fault. */
-export async function runCase(c: HandlerCase, setup: RunSetup, seed: number, replay: string): Promise<CaseResult> {
+export async function runCase(
+  c: HandlerCase,
+  setup: RunSetup,
+  seed: number,
+  replay: string,
+  reproduceWith?: (req: DirectRequest) => { curl?: string; replay: string },
+): Promise<CaseResult> {
   const started = realNow();
   const cs = caseSeed(seed, c.id);
   const { ctx, evidence } = createContext(setup, c.id, cs);
@@ -302,6 +341,7 @@ export async function runCase(c: HandlerCase, setup: RunSetup, seed: number, rep
     }
   }
   const status: VerdictStatus = verdict.status === 'fail' && c.severity === 'recommended' ? 'warn' : verdict.status;
+  const repro = verdict.reproduction && reproduceWith ? reproduceWith(verdict.reproduction) : undefined;
   return {
     id: c.id,
     title: c.title,
@@ -311,7 +351,8 @@ export async function runCase(c: HandlerCase, setup: RunSetup, seed: number, rep
     status,
     expected: verdict.expected,
     actual: verdict.actual,
-    replay,
+    replay: repro?.replay ?? replay,
+    ...(repro?.curl ? { curl: repro.curl } : {}),
     seed: cs,
     durationMs: Math.round(realNow() - started),
     evidence,
@@ -342,20 +383,33 @@ export function behaviourArgs(opts: ConformanceOptions): string[] {
   return extra;
 }
 
+interface ReplayLines {
+  /** Reruns one case with the run's seed. */
+  rerun: (id: string) => string;
+  /** Sends one delivery again (`--replay TOKEN`). */
+  delivery: (token: string) => string;
+}
+
 /** `npx tasksim conform <url> --cases H-2.1 --seed N` (+ the options that change behaviour). */
-function replayLine(t: OpenedTarget, seed: number, opts: ConformanceOptions): (id: string) => string {
+function replayLine(t: OpenedTarget, seed: number, opts: ConformanceOptions): ReplayLines {
   if (opts.replayAs === undefined && (t.isFunction || !(typeof opts.target === 'string' || opts.target instanceof URL))) {
     const more: string[] = [];
     if (opts.deadline !== undefined) more.push(`deadline: ${JSON.stringify(opts.deadline)}`);
-    for (const k of ['profile', 'scaling', 'targetKind', 'methods', 'options'] as const) if (opts[k] !== undefined) more.push(`${k}: ${JSON.stringify(opts[k])}`);
-    return (id) => `runConformance({ ${[`target: ${t.replayName}`, `cases: '${id}'`, `seed: ${seed}`, ...more].join(', ')} })`;
+    for (const k of ['profile', 'scaling', 'targetKind', 'methods', 'options', 'explore', 'explorePayloads'] as const) {
+      if (opts[k] !== undefined) more.push(`${k}: ${JSON.stringify(opts[k])}`);
+    }
+    const call = (fields: string[]): string => `runConformance({ ${[`target: ${t.replayName}`, ...fields, ...more].join(', ')} })`;
+    return { rerun: (id) => call([`cases: '${id}'`, `seed: ${seed}`]), delivery: (token) => call([`replay: '${token}'`]) };
   }
   // replayAs may already be several words (`--reference`): it is not quoted as one argument.
-  const name = opts.replayAs ?? shellQuote(t.replayName);
+  const head = `${opts.invokedAs ?? 'npx tasksim'} conform ${opts.replayAs ?? shellQuote(t.replayName)}`;
   const extra = behaviourArgs(opts);
-  return (id) => [`${opts.invokedAs ?? 'npx tasksim'} conform`, name, ...['--cases', id, '--seed', String(seed), ...extra].map(shellQuote)].join(' ');
-}
-
-export function shellQuote(arg: string): string {
-  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+  const exploring = [
+    ...(opts.explore !== undefined && opts.explore !== DEFAULT_EXPLORE ? ['--explore', String(opts.explore)] : []),
+    ...(opts.explorePayloads ? ['--explore-payloads'] : []),
+  ];
+  return {
+    rerun: (id) => [head, ...['--cases', id, '--seed', String(seed), ...extra, ...(id.startsWith('P-') ? exploring : [])].map(shellQuote)].join(' '),
+    delivery: (token) => [head, ...['--replay', token, ...extra].map(shellQuote)].join(' '),
+  };
 }
