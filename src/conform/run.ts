@@ -399,7 +399,11 @@ function replayLine(t: OpenedTarget, seed: number, opts: ConformanceOptions): Re
       if (opts[k] !== undefined) more.push(`${k}: ${JSON.stringify(opts[k])}`);
     }
     const call = (fields: string[]): string => `runConformance({ ${[`target: ${t.replayName}`, ...fields, ...more].join(', ')} })`;
-    return { rerun: (id) => call([`cases: '${id}'`, `seed: ${seed}`]), delivery: (token) => call([`replay: '${token}'`]) };
+    const kind = opts.targetKind !== undefined ? `, targetKind: '${opts.targetKind}'` : '';
+    return {
+      rerun: (id) => call([`cases: '${id}'`, `seed: ${seed}`]),
+      delivery: (token) => `replayDelivery({ target: ${t.replayName}, token: '${token}'${kind} })`,
+    };
   }
   // replayAs may already be several words (`--reference`): it is not quoted as one argument.
   const head = `${opts.invokedAs ?? 'npx tasksim'} conform ${opts.replayAs ?? shellQuote(t.replayName)}`;
