@@ -9,6 +9,7 @@ import { registerCheck } from './check.js';
 import { registerConform } from './conform.js';
 import { registerFuzz } from './fuzz.js';
 import { registerReportMerge } from './report-merge.js';
+import { registerOptions } from './options.js';
 
 
 const program = new Command('tasksim')
@@ -26,6 +27,7 @@ registerSimulate(program);
 registerCheck(program);
 registerCompare(program);
 registerReportMerge(program);
+registerOptions(program);
 registerDemo(program);
 
 program.addHelpText(

@@ -7,8 +7,8 @@
 import type {
   AddEvent, ConfigEvent, DispatchEvent, Outcome, PauseEvent, ResponseEvent, RetryEvent, RunEvent,
 } from '../sim/events.js';
-import type { ProfileOptions, QueueConfig, QueueMode, ResolvedConfig } from '../model/config.js';
-import { PROFILES } from '../model/profiles.js';
+import type { QueueConfig, QueueMode, ResolvedConfig } from '../model/config.js';
+import { readingsOf, type Readings } from './readings.js';
 import { Column, DELETED, EXHAUSTED, IN_FLIGHT, RESPONDED, SUCCEEDED, TaskTable, WAITING, isLive } from './task-table.js';
 
 export interface QueueInfo {
@@ -46,8 +46,8 @@ export function outcomeName(code: number): string {
 
 export class TraceState {
   readonly config: ResolvedConfig;
-  /** The config's options over its profile's defaults (PROFILES), so a partial options object still works. */
-  readonly options: ProfileOptions;
+  /** The SPEC §10 readings the run was made under (the config's options over SPEC's defaults). */
+  readonly readings: Readings;
   readonly epochUs: number;
   readonly deadlineUs: number;
   readonly queues: QueueInfo[] = [];
@@ -73,7 +73,7 @@ export class TraceState {
 
   constructor(ev: ConfigEvent) {
     this.config = ev.config;
-    this.options = { ...(PROFILES[ev.config.profile] ?? PROFILES.appengine), ...ev.config.options };
+    this.readings = readingsOf(ev.config);
     this.epochUs = ev.epochUs;
     this.deadlineUs = ev.config.deadlineUs;
     for (const cfg of ev.config.queues) this.addQueue(cfg.name, cfg.mode, cfg);

@@ -8,7 +8,7 @@ import type { Core } from './core.js';
 import type { AddResult, Delivery, DeliveryResult, LeaseRequest, LeaseResult, NewTask, ServiceModel } from './types.js';
 import { UNLIMITED_SERVICE } from './types.js';
 import type { TaskRecord } from './task.js';
-import { byteLength, nameOf, toBytes } from './task.js';
+import { byteLength, defaultTaskUrl, nameOf, taskSize, toBytes } from './task.js';
 import { TaskQueueError } from './errors.js';
 import { LIMITS, Tombstones, checkTaskName, systemTaskId, systemTaskName } from './names.js';
 import { InstancePool } from './instances.js';
@@ -89,7 +89,7 @@ export class Engine implements Core {
     this.needLine = this.sinks.some((s) => s.wantsLines);
     this.holdForAnswers = opts.holdForAnswers !== false;
     const service = opts.service ?? UNLIMITED_SERVICE;
-    this.pool = new InstancePool(service);
+    this.pool = new InstancePool(service, this);
     const runner = opts.external ? this.externalRunner() : this.scriptedRunner(service);
     const pullOptions: PullOptions = { visibilityDelayUs: 0, transientErrorRate: 0, ...opts.pull };
     this.emit({ t: 0, e: 'config', seed: opts.seed, epochUs: this.epochUs, config: this.config });
@@ -150,8 +150,13 @@ export class Engine implements Core {
   private addOne(queue: QueueConfig, t: NewTask): AddResult {
     const now = this.now;
     const size = t.size ?? byteLength(t.payload);
+    // TASK-3: payload, URL and header bytes count together; a push task goes to its URL or the default one.
+    const url = t.url ?? (queue.mode === 'push' ? defaultTaskUrl(queue.name) : undefined);
+    const counted = taskSize(size, url, t.headers);
     const limit = queue.mode === 'push' ? LIMITS.pushTaskBytes : LIMITS.pullTaskBytes;
-    if (size > limit) throw new TaskQueueError('TASK-3', `a ${queue.mode} task is at most ${limit} bytes, got ${size}`);
+    if (counted > limit) {
+      throw new TaskQueueError('TASK-3', `a ${queue.mode} task is at most ${limit} bytes (payload, URL and headers), got ${counted}`);
+    }
     if (t.url !== undefined && t.url.length > LIMITS.urlChars) {
       throw new TaskQueueError('TASK-3', `URL is at most ${LIMITS.urlChars} characters, got ${t.url.length}`);
     }
@@ -179,7 +184,7 @@ export class Engine implements Core {
         ? { payload: toBytes(t.payload), method: t.method, url: t.url, headers: t.headers, tag: t.tag, deadlineUs: t.deadlineUs }
         : null;
     const task: TaskRecord = {
-      t: Math.max(eta, now), seq: 0, id, queue: queue.name, name: t.name ?? null, createdAt: now, firstAttemptAt: -1,
+      t: Math.max(eta, now), seq: 0, id, queue: queue.name, name: t.name ?? null, createdAt: now, firstEta: Math.max(eta, now), firstAttemptAt: -1,
       attempts: 0, counted: 0, executions: 0, prevStatus: 0, prevOutcome: null, size, failFast: t.failFast === true,
       done: false, dup: false, extra, leaseUntil: -1, leaseVersion: 0,
     };
@@ -331,7 +336,7 @@ export class Engine implements Core {
           name: nameOf(task),
           attempt: attempt.n,
           method: extra?.method ?? 'POST',
-          url: extra?.url ?? `/_ah/queue/${queue.cfg.name}`,
+          url: extra?.url ?? defaultTaskUrl(queue.cfg.name),
           headers,
           body: extra?.payload,
           deadlineUs: this.deadlineOf(task),
@@ -359,8 +364,10 @@ export class Engine implements Core {
     const { queue, attempt } = pending;
     const deadline = this.deadlineOf(attempt.task);
     const latencyUs = Math.max(0, Math.round(result.latencyUs)); // virtual time stays whole µs (HDR-5)
-    const late = latencyUs > deadline || result.outcome === 'deadline';
-    const at = attempt.dispatchedAt + (late ? deadline : latencyUs); // the queue stops waiting at the deadline
+    // The request went out when an instance took it (INST-3); the deadline runs from the dispatch.
+    const deadlineAt = attempt.dispatchedAt + deadline;
+    const late = attempt.startedAt + latencyUs > deadlineAt || result.outcome === 'deadline';
+    const at = late ? deadlineAt : attempt.startedAt + latencyUs; // the queue stops waiting at the deadline
     if (late) this.schedule(at, () => queue.respond(attempt, 0, 'deadline'));
     else this.schedule(at, () => queue.respond(attempt, result.status, result.outcome));
   }
