@@ -55,7 +55,8 @@ interface Job {
 export class Engine implements Core {
   now: Micros = 0;
   readonly rng: Random;
-  readonly config: ResolvedConfig;
+  /** Replaced (never mutated) when a queue is added or changed while running (putQueue). */
+  config: ResolvedConfig;
   readonly epochUs: Micros;
   /** Trace events emitted so far. */
   events = 0;
@@ -78,6 +79,7 @@ export class Engine implements Core {
   private nextDeliveryKey = 1;
   private ended = false;
   private readonly holdForAnswers: boolean;
+  private readonly makeQueue: (q: QueueConfig) => void;
 
   constructor(opts: EngineOptions) {
     this.config = opts.config;
@@ -91,14 +93,15 @@ export class Engine implements Core {
     const runner = opts.external ? this.externalRunner() : this.scriptedRunner(service);
     const pullOptions: PullOptions = { visibilityDelayUs: 0, transientErrorRate: 0, ...opts.pull };
     this.emit({ t: 0, e: 'config', seed: opts.seed, epochUs: this.epochUs, config: this.config });
-    for (const q of this.config.queues) {
+    this.makeQueue = (q) => {
       const onDone = (task: TaskRecord): void => this.forget(q.name, task);
       if (q.mode === 'push') this.push.set(q.name, new PushQueue(q, this, this.pool, runner, onDone, service.duplicateRate));
       else this.pull.set(q.name, new PullQueue(q, this, pullOptions, onDone));
       this.named.set(q.name, new Map());
       this.liveCounts.set(q.name, 0);
       this.tombstones.set(q.name, new Tombstones(this.config.options.tombstoneUs));
-    }
+    };
+    for (const q of this.config.queues) this.makeQueue(q);
     for (const w of service.outages) {
       this.schedule(w.startUs, () => this.setOutage(true));
       this.schedule(w.endUs, () => this.setOutage(false));
@@ -177,8 +180,8 @@ export class Engine implements Core {
       while (named.size > 0 && named.has(systemTaskName(id)));
     }
     const extra =
-      t.payload !== undefined || t.method || t.url || t.headers || t.tag !== undefined
-        ? { payload: toBytes(t.payload), method: t.method, url: t.url, headers: t.headers, tag: t.tag }
+      t.payload !== undefined || t.method || t.url || t.headers || t.tag !== undefined || t.deadlineUs !== undefined
+        ? { payload: toBytes(t.payload), method: t.method, url: t.url, headers: t.headers, tag: t.tag, deadlineUs: t.deadlineUs }
         : null;
     const task: TaskRecord = {
       t: Math.max(eta, now), seq: 0, id, queue: queue.name, name: t.name ?? null, createdAt: now, firstEta: Math.max(eta, now), firstAttemptAt: -1,
@@ -192,6 +195,7 @@ export class Engine implements Core {
     const ev: TraceEvent = { t: now, e: 'add', id, q: queue.name, name, named: task.name !== null, eta: task.t, size };
     if (t.tag !== undefined) ev.tag = t.tag;
     if (task.failFast) ev.ff = true;
+    if (t.deadlineUs !== undefined) ev.dl = t.deadlineUs;
     this.emit(ev);
     if (queue.mode === 'push') this.push.get(queue.name)!.enqueue(task);
     else this.pull.get(queue.name)!.enqueue(task);
@@ -249,6 +253,31 @@ export class Engine implements Core {
     const q = this.push.get(name);
     if (!q) throw new TaskQueueError('PUSH-8', `${name} is not a push queue`, this.pull.has(name) ? 'WRONG_MODE' : 'UNKNOWN_QUEUE');
     return q;
+  }
+
+  // ---- Queues and tasks through the Cloud Tasks API (CT-1, CT-4) --------------------------------
+
+  /**
+   * CT-1 CreateQueue / UpdateQueue: adds a queue, or gives an existing one new settings (its mode
+   * stays). The whole new configuration goes into the trace as another `config` event.
+   */
+  putQueue(cfg: QueueConfig): void {
+    const queues = this.config.queues;
+    const i = queues.findIndex((q) => q.name === cfg.name);
+    if (i >= 0 && queues[i].mode !== cfg.mode) {
+      throw new TaskQueueError('CT-1', `queue ${cfg.name} is a ${queues[i].mode} queue and stays one`, 'INVALID_ARGUMENT');
+    }
+    this.config = { ...this.config, queues: i >= 0 ? queues.map((q, j) => (j === i ? cfg : q)) : [...queues, cfg] };
+    if (i < 0) this.makeQueue(cfg);
+    else if (cfg.mode === 'push') this.push.get(cfg.name)!.reconfigure(cfg);
+    else this.pull.get(cfg.name)!.cfg = cfg;
+    this.emit({ t: this.now, e: 'config', seed: this.rng.seed, epochUs: this.epochUs, config: this.config });
+  }
+
+  /** CT-4 RunTask: one attempt of a push task now; it replaces the task's pending dispatch. */
+  runTask(queue: string, name: string): void {
+    const task = this.task(queue, name);
+    this.pushQueue(queue).runNow(task);
   }
 
   // ---- Pull queues (PULL-1…10) ------------------------------------------------------------------
@@ -310,11 +339,16 @@ export class Engine implements Core {
           url: extra?.url ?? defaultTaskUrl(queue.cfg.name),
           headers,
           body: extra?.payload,
-          deadlineUs: this.config.deadlineUs,
+          deadlineUs: this.deadlineOf(task),
           duplicate: task.dup,
         });
       },
     };
+  }
+
+  /** DEADLINE-1, or the task's own dispatch deadline (CT-2). */
+  private deadlineOf(task: TaskRecord): Micros {
+    return task.extra?.deadlineUs ?? this.config.deadlineUs;
   }
 
   /** Deliveries dispatched since the last call (external targets only). */
@@ -328,7 +362,7 @@ export class Engine implements Core {
     if (!pending) throw new Error(`unknown or completed delivery ${key}`);
     this.awaiting.delete(key);
     const { queue, attempt } = pending;
-    const deadline = this.config.deadlineUs;
+    const deadline = this.deadlineOf(attempt.task);
     const latencyUs = Math.max(0, Math.round(result.latencyUs)); // virtual time stays whole µs (HDR-5)
     // The request went out when an instance took it (INST-3); the deadline runs from the dispatch.
     const deadlineAt = attempt.dispatchedAt + deadline;

@@ -31,7 +31,7 @@ export class PullQueue {
   private callsInWindow = 0;
 
   constructor(
-    readonly cfg: QueueConfig,
+    public cfg: QueueConfig, // replaced by Engine.putQueue (CT-1 UpdateQueue)
     private readonly core: Core,
     private readonly options: PullOptions,
     private readonly onDone: (task: TaskRecord) => void,

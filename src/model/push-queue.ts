@@ -14,6 +14,7 @@ import { backoffDelay } from './backoff.js';
 import { mayRetry } from './retry-policy.js';
 import { buildHeaders } from './headers.js';
 import type { InstancePool } from './instances.js';
+import { TaskQueueError } from './errors.js';
 
 export interface Attempt {
   key: number;
@@ -33,7 +34,7 @@ export interface AttemptRunner {
 
 export class PushQueue {
   private readonly ready = new ReadyQueue<TaskRecord>();
-  private readonly bucket: TokenBucket;
+  private bucket: TokenBucket;
   private readonly throttle = new Throttle();
   private inFlight = 0;
   paused: boolean;
@@ -42,7 +43,7 @@ export class PushQueue {
   private nextKey = 1;
 
   constructor(
-    readonly cfg: QueueConfig,
+    public cfg: QueueConfig,
     private readonly core: Core,
     private readonly pool: InstancePool,
     private readonly runner: AttemptRunner,
@@ -212,6 +213,31 @@ export class PushQueue {
     const rate = this.cfg.ratePerSec * this.throttle.factor;
     this.bucket.setRate(rate, this.core.now);
     this.core.emit({ t: this.core.now, e: 'rate', q: this.cfg.name, rate });
+  }
+
+  // ---- The Cloud Tasks API (CT-1, CT-4) ----------------------------------------------------------
+
+  /** CT-1 UpdateQueue: new settings from now on; the bucket starts full at the new size. */
+  reconfigure(cfg: QueueConfig): void {
+    this.cfg = cfg;
+    this.bucket = new TokenBucket(cfg.ratePerSec * this.throttle.factor, cfg.bucketSize, this.core.now);
+    if (cfg.ratePerSec === 0) this.pause();
+    this.wakeAt(this.core.now);
+  }
+
+  /**
+   * CT-4 RunTask: one attempt now, whatever the task's ETA, the rate or the concurrency cap. The task
+   * leaves the ready queue first, so the pending dispatch is replaced, never doubled.
+   */
+  runNow(task: TaskRecord): void {
+    const q = this.cfg.name;
+    if (this.paused) throw new TaskQueueError('CT-4', `queue ${q} is paused: RunTask needs a running queue`, 'FAILED_PRECONDITION');
+    if (!this.ready.remove(task)) {
+      throw new TaskQueueError('CT-4', `task ${nameOf(task)} is being dispatched already`, 'FAILED_PRECONDITION');
+    }
+    task.t = this.core.now;
+    this.core.emit({ t: task.t, e: 'run', id: task.id, q });
+    this.dispatch(task);
   }
 }
 

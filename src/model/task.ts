@@ -9,6 +9,8 @@ export interface TaskExtras {
   url?: string;
   headers?: Record<string, string>;
   tag?: string;
+  /** CT-2 `dispatchDeadline` (external deliveries only). */
+  deadlineUs?: Micros;
 }
 
 /** One task in a queue. `t`/`seq` order it in its queue's ETA heap (PUSH-5). */

@@ -22,6 +22,8 @@ export interface NewTask {
   tag?: string;
   /** HDR-8 / INST-3. */
   failFast?: boolean;
+  /** CT-2 `dispatchDeadline`: this task's request deadline, instead of the service's (DEADLINE-1). */
+  deadlineUs?: Micros;
 }
 
 export interface AddResult {
