@@ -177,7 +177,7 @@ export class HttpJsonQueue implements QueueUnderTest {
     if (typeof body === 'string') {
       // Aborted mid-body, too large, or too slow: a verdict on this run (the next call reports it).
       if (current) this.deliveryFault = `a delivery to ${m![2] ?? '/'} ${body}`;
-      req.socket.destroy();
+      req.destroy();
       return;
     }
     if (!current) {
@@ -198,7 +198,7 @@ export class HttpJsonQueue implements QueueUnderTest {
       ...(time !== undefined && /^\d+$/.test(time) ? { atUs: Number(time) } : {}),
     });
     if (answer.outcome === 'net') {
-      req.socket.destroy(); // HANDLER-2: a connection failure
+      req.socket?.destroy(); // HANDLER-2: a connection failure
       return;
     }
     // A latency past the deadline means the request missed it (DEADLINE-2), whatever the status.
@@ -208,7 +208,7 @@ export class HttpJsonQueue implements QueueUnderTest {
   private deliveryFailed(req: IncomingMessage, why: string): void {
     const m = /^\/r(\d+)/.exec(req.url ?? '');
     if (m && Number(m[1]) === this.run) this.deliveryFault ??= why;
-    req.socket.destroy();
+    req.destroy();
   }
 
   // ---- requests ---------------------------------------------------------------------------------

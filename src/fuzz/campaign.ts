@@ -98,7 +98,7 @@ export interface FailureReport {
   /** The one line that reproduces it. */
   replay: string;
   /** How shrinking ended: no smaller failing sequence (`done`), out of time (`budget`), or not reproduced. */
-  shrink?: { outcome: 'done' | 'budget' | 'not-reproduced'; attempts: number; ms: number };
+  shrink?: { outcome: 'done' | 'budget' | 'not-reproduced' | 'queue-lost'; attempts: number; ms: number };
 }
 
 export const REPORT_KIND = 'tasksim-fuzz-report';
@@ -256,7 +256,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   for (const b of buckets.values()) {
     const firstToken = tokenLine({ v: 1, seed, path: String(b.run), replayPath: '', maxCommands, realTime });
     if (b.lost) {
-      failures.push({ ...failureReport(b.first, known, b.occurrences, seed, String(b.run), firstToken), shrink: { outcome: 'not-reproduced', attempts: 0, ms: 0 } });
+      failures.push({ ...failureReport(b.first, known, b.occurrences, seed, String(b.run), firstToken), shrink: { outcome: 'queue-lost', attempts: 0, ms: 0 } });
       continue;
     }
     const budgetMs = realTime ? (opts.shrinkBudgetMs ?? proportionateBudget(b)) : Infinity;

@@ -50,7 +50,7 @@ export function decodeReplay(token: string): ReplayToken {
   const o = v as Partial<ReplayToken> | null;
   if (o === null || typeof o !== 'object' || Array.isArray(o) || o.v !== 1) throw new BadReplayToken('unknown version');
   if (!Number.isInteger(o.seed) || o.seed! < -0x8000_0000 || o.seed! > 0xffff_ffff) throw new BadReplayToken('no seed (a 32-bit integer)');
-  if (typeof o.path !== 'string' || !/^\d{1,7}(:\d{1,7})*$/.test(o.path)) throw new BadReplayToken('no fast-check path (numbers joined by ":")');
+  if (typeof o.path !== 'string' || !/^\d{1,10}(:\d{1,10})*$/.test(o.path)) throw new BadReplayToken('no fast-check path (numbers joined by ":")');
   const segments = o.path.split(':').map(Number);
   if (segments.length > MAX_PATH_SEGMENTS) throw new BadReplayToken(`a path of more than ${MAX_PATH_SEGMENTS} shrink steps`);
   if (segments[0] >= MAX_RUNS_LIMIT) throw new BadReplayToken(`run ${segments[0]} is past the ${MAX_RUNS_LIMIT} runs a campaign may have`);

@@ -38,6 +38,7 @@ function shrinkNote(f: FailureReport): string {
   if (!s) return '';
   if (s.outcome === 'budget') return ` — shrinking stopped at its budget (${(s.ms / 1000).toFixed(1)} s, ${s.attempts} attempts)`;
   if (s.outcome === 'not-reproduced') return ' — not reproduced on replay: the run as first seen';
+  if (s.outcome === 'queue-lost') return ' — the queue was lost: not shrunk, the run as first seen';
   return '';
 }
 
