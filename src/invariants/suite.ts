@@ -61,7 +61,9 @@ export class InvariantSuite implements TraceSink {
       case 'modify': call(this.modify, ev); break;
       case 'expire': call(this.expire, ev); break;
       case 'end': call(this.end, ev); break;
-      default: break; // config (again), reject, outage, instance: nothing to judge
+      case 'run': st.afterRun(ev); break;
+      case 'config': st.afterConfig(ev); break;
+      default: break; // reject, outage, instance: nothing to judge
     }
   }
 
