@@ -79,6 +79,11 @@ describe('the rule catalog', () => {
 });
 
 describe('the catalog agrees with the code that cites rules', () => {
+  it('the invariants\' own ID type is already a RuleId (checked at compile time)', () => {
+    const ids: readonly RuleId[] = INVARIANT_IDS;
+    expect(ids).toContain('INV-NODUP-AFTER-DELETE');
+  });
+
   it('every invariant checker, conformance case and mutant cites rules the catalog knows', () => {
     const cited = [...INVARIANT_IDS, ...HANDLER_CASES.flatMap((c) => c.rules), ...MUTANTS.flatMap((m) => m.rules)];
     expect(cited.filter((id) => !isRuleId(id))).toEqual([]);
