@@ -1,7 +1,7 @@
 /** `tasksim rules [ID|SECTION]`: the rules every verdict cites, with their text, options and rulebook anchor. */
 import type { Command } from 'commander';
 import {
-  RULEBOOK_PATH, SECTIONS, SECTION_NAMES, allRules, isRuleSection, option, readingLabel, resolveRuleId, rule,
+  RULEBOOK_PATH, SECTIONS, SECTION_NAMES, allRules, isRuleSection, option, resolveRuleId, rule,
   ruleAnchor, rulesIn, sectionHeading, type Rule,
 } from '../rules/index.js';
 import { CliError, EXIT, runCommand } from './common.js';
@@ -72,10 +72,10 @@ function fullText(r: Rule): string {
   const lines = [`${r.id}  ${r.title}`, dim(sectionHeading(r.section)), '', ...wrap(r.statement, '  ')];
   for (const name of r.options) {
     const opt = option(name);
-    lines.push('', ...wrap(`Option ${name}${opt.selectable === false ? ' (not selectable yet)' : ''}: ${opt.question}`, '  ', '    '));
+    lines.push('', ...wrap(`Option ${opt.name}: ${opt.question}`, '  ', '    '));
     for (const reading of opt.readings) {
       const defaults = reading.defaultIn?.length ? `; default in ${reading.defaultIn.join(', ')}` : '';
-      lines.push(...wrap(`${readingLabel(reading)}: ${reading.says} (${reading.source}${defaults})`, '    - ', '      '));
+      lines.push(...wrap(`--option ${opt.name}=${reading.value}: ${reading.says} (${reading.source}${defaults})`, '    - ', '      '));
     }
   }
   if (r.waiver) lines.push('', ...wrap(`Waived: ${r.waiver}`, '  '));
@@ -107,7 +107,7 @@ function toJson(r: Rule): object {
     sectionTitle: SECTIONS[r.section].title,
     title: r.title,
     statement: r.statement,
-    options: r.options.map((name) => ({ name, ...option(name) })),
+    options: r.options.map((name) => ({ field: name, ...option(name) })),
     ...(r.waiver ? { waiver: r.waiver } : {}),
     ...(r.aliases.length ? { aliases: r.aliases } : {}),
     rulebook: `${RULEBOOK_PATH}#${ruleAnchor(r.id)}`,

@@ -8,7 +8,7 @@ import type { OptionName } from './options.js';
 import { SECTIONS, type RuleSection } from './sections.js';
 
 export { RULES, type RuleEntry, type RuleId } from './catalog.js';
-export { OPTIONS, option, readingLabel, type OptionName, type ProfileLabel, type Reading, type RuleOption } from './options.js';
+export { OPTIONS, option, type OptionName, type ProfileLabel, type Reading, type RuleOption } from './options.js';
 export { SECTIONS, SECTION_NAMES, isRuleSection, type RuleSection } from './sections.js';
 
 /** A catalog entry with its ID and section filled in. */

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { allRules, RULEBOOK_PATH, resolveRuleId } from './index.js';
-import { OPTIONS, readingLabel, type RuleOption } from './options.js';
+import { OPTIONS, type RuleOption } from './options.js';
 import { AREAS, scanCitations, type AreaKey, type CitationScan } from './scan.js';
 import { SECTION_NAMES, SECTIONS } from './sections.js';
 
@@ -68,7 +68,7 @@ function ruleBlock(r: BookRule, scan: CitationScan): string[] {
   const lines = [`<a id="${r.id.toLowerCase()}"></a>`, '', `### ${r.id} — ${r.title}`, '', r.statement, ''];
   for (const name of r.options) {
     const known: RuleOption | undefined = (OPTIONS as Record<string, RuleOption>)[name];
-    if (known) lines.push(...optionLines(name, known));
+    if (known) lines.push(...optionLines(known));
   }
   const cited = scan.citations.get(r.id);
   for (const area of AREAS) {
@@ -79,13 +79,12 @@ function ruleBlock(r: BookRule, scan: CitationScan): string[] {
   return lines;
 }
 
-function optionLines(name: string, opt: RuleOption): string[] {
-  const head = `- Option \`${name}\`${opt.selectable === false ? ' (not selectable yet)' : ''}: ${opt.question}.`;
+function optionLines(opt: RuleOption): string[] {
   return [
-    head,
+    `- Option \`${opt.name}\`: ${opt.question}.`,
     ...opt.readings.map((reading) => {
       const defaults = reading.defaultIn?.length ? `; default in ${reading.defaultIn.join(', ')}` : '';
-      return `  - \`${readingLabel(reading)}\`: ${reading.says} (${reading.source}${defaults})`;
+      return `  - \`${opt.name}=${reading.value}\`: ${reading.says} (${reading.source}${defaults})`;
     }),
   ];
 }

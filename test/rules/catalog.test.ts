@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { HANDLER_CASES } from '../../conformance/handler/index.js';
 import { MUTANTS } from '../../src/adapters/mutants/index.js';
 import { INVARIANT_IDS } from '../../src/invariants/types.js';
+import { OPTIONS as MODEL_OPTIONS, valueName } from '../../src/model/options.js';
 import { PROFILES } from '../../src/model/profiles.js';
 import {
   OPTIONS, RULE_IDS, allRules, option, citedRules, isRuleId, resolveRuleId, rule, ruleAnchor, rulesIn, ruleText, type OptionName,
@@ -79,6 +80,11 @@ describe('the rule catalog', () => {
 });
 
 describe('the catalog agrees with the code that cites rules', () => {
+  it('the invariants\' own ID type is already a RuleId (checked at compile time)', () => {
+    const ids: readonly RuleId[] = INVARIANT_IDS;
+    expect(ids).toContain('INV-NODUP-AFTER-DELETE');
+  });
+
   it('every invariant checker, conformance case and mutant cites rules the catalog knows', () => {
     const cited = [...INVARIANT_IDS, ...HANDLER_CASES.flatMap((c) => c.rules), ...MUTANTS.flatMap((m) => m.rules)];
     expect(cited.filter((id) => !isRuleId(id))).toEqual([]);
@@ -86,30 +92,40 @@ describe('the catalog agrees with the code that cites rules', () => {
 });
 
 describe('§10 options', () => {
-  const modelKeys = Object.keys(PROFILES.appengine).sort();
-  const selectable = (Object.keys(OPTIONS) as OptionName[]).filter((k) => option(k).selectable !== false);
+  const fields = Object.keys(OPTIONS) as OptionName[];
+  const modelSpec = (field: string) => MODEL_OPTIONS.find((o) => o.field === field);
 
-  it('are the profile options of the model, by name: none missing, none invented', () => {
-    expect(selectable.sort()).toEqual(modelKeys);
+  it('are the options the model lets a run choose, field for field, by the same names and values', () => {
+    expect([...fields].sort()).toEqual(MODEL_OPTIONS.map((o) => o.field).sort());
+    for (const field of fields) {
+      const spec = modelSpec(field)!;
+      expect(option(field).name, field).toBe(spec.name);
+      expect(option(field).readings.map((r) => r.value).sort(), field).toEqual(Object.keys(spec.values).sort());
+    }
+  });
+
+  it('are every profile option but the tombstone period, which is a profile fact (TASK-2)', () => {
+    expect(Object.keys(PROFILES.appengine).filter((k) => !fields.includes(k as OptionName))).toEqual(['tombstoneUs']);
   });
 
   it('name, per profile, the default the model has', () => {
     for (const profile of ['appengine', 'cloud-tasks'] as const) {
-      for (const key of selectable) {
-        const defaults = option(key).readings.filter((r) => r.defaultIn?.includes(profile));
-        expect(defaults.map((r) => r.value), `${key} in ${profile}`).toEqual([PROFILES[profile][key as keyof typeof PROFILES.appengine]]);
+      for (const field of fields) {
+        const defaults = option(field).readings.filter((r) => r.defaultIn?.includes(profile)).map((r) => r.value);
+        expect(defaults, `${field} in ${profile}`).toEqual([valueName(modelSpec(field)!, PROFILES[profile])]);
       }
     }
   });
 
-  it('each belongs to a rule: the §10 disagreements sit with the rules they change', () => {
+  it('each belongs to the rules it changes, among them the rule the model names for it', () => {
     const attached = (name: OptionName): string[] => allRules().filter((r) => r.options.includes(name)).map((r) => r.id);
     expect(attached('backoffLinearStep')).toEqual(['RETRY-4']);
     expect(attached('handler503Counts')).toEqual(['HANDLER-3', 'CT-5']);
     expect(attached('retryLimitMeans')).toEqual(['RETRY-1', 'PULL-10', 'CT-1']);
     expect(attached('ageFrom')).toEqual(['RETRY-2']);
     expect(attached('deadlineCountsAsExecution')).toEqual(['HDR-4']);
-    expect(attached('etaHeaderOnRetry')).toEqual(['HDR-5']);
-    expect(attached('tombstoneUs')).toEqual(['TASK-2', 'CT-6']);
+    expect(attached('executionCounts5xx')).toEqual(['HDR-4', 'CT-5']);
+    expect(attached('retryEtaHeader')).toEqual(['HDR-5']);
+    for (const spec of MODEL_OPTIONS) expect(attached(spec.field as OptionName), spec.name).toContain(spec.rule);
   });
 });

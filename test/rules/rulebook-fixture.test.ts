@@ -50,7 +50,8 @@ describe('rule coverage fails (fixture)', () => {
     expect(block('HDR-2')).toContain('- Mutants: `src/adapters/mutants/headers.ts`');
     expect(block('HDR-5')).toContain('- **Waived:** Nothing in this tree handles it.');
     expect(block('PUSH-2')).toContain('- Checked by: `src/invariants/rate.ts`');
-    expect(block('PUSH-2')).toContain('- Option `backoffLinearStep`');
+    expect(block('PUSH-2')).toContain('- Option `backoff-linear-step`');
+    expect(block('PUSH-2')).toContain('  - `backoff-linear-step=half`: each step adds 2^(D−1) · min_backoff');
     expect(book).toContain('| [HDR](#hdr) | 6 | 1 | 0 | 1 | 1 | 3 |');
   });
 });
