@@ -1,5 +1,6 @@
 /** What every command shares: exit codes, errors that become messages (never stack traces). */
 import { TaskQueueError } from '../model/errors.js';
+import { OptionError, parseOptionArgs, type NamedOptions } from '../model/options.js';
 import { OutputError } from '../report/output-file.js';
 
 export const EXIT = {
@@ -76,4 +77,19 @@ export function parseSeed(value: string): number {
 /** Quotes an argument for the replay command lines we print. */
 export function shellQuote(arg: string): string {
   return /^[A-Za-z0-9_./:=@%+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Commander's collector for a repeatable `--option name=value` (SPEC §10). */
+export function collectOption(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** `--option` arguments by name; an unknown name or value is bad input (exit 2) naming the choices. */
+export function cliOptions(args: readonly string[] | undefined): NamedOptions {
+  try {
+    return parseOptionArgs(args);
+  } catch (err) {
+    if (err instanceof OptionError) throw new CliError(err.message);
+    throw err;
+  }
 }

@@ -9,6 +9,8 @@ import { registerCheck } from './check.js';
 import { registerConform } from './conform.js';
 import { registerFuzz } from './fuzz.js';
 import { registerReportMerge } from './report-merge.js';
+import { registerOptions } from './options.js';
+import { registerRules } from './rules.js';
 import { checkCommandOutputs } from './outputs.js';
 import { reportError } from './common.js';
 
@@ -37,6 +39,8 @@ registerSimulate(program);
 registerCheck(program);
 registerCompare(program);
 registerReportMerge(program);
+registerOptions(program);
+registerRules(program);
 registerDemo(program);
 
 program.addHelpText(

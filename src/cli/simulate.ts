@@ -9,7 +9,8 @@ import { writeSimulationReport } from '../report/simulation-report.js';
 import { createProgress, progressEnabled } from '../report/progress.js';
 import { formatDuration } from '../sim/time.js';
 import { OutputError } from '../report/output-file.js';
-import { CliError, EXIT, parseSeed, runCommand, shellQuote } from './common.js';
+import { CliError, EXIT, cliOptions, collectOption, parseSeed, runCommand, shellQuote } from './common.js';
+import { optionArgs } from '../model/options.js';
 import { checkOutputs, outputsOf } from './outputs.js';
 import { dim, num, red, statusWord } from './format.js';
 
@@ -20,6 +21,8 @@ export interface SimulateOptions {
   profile?: string;
   detCheck?: boolean;
   reportDir?: string;
+  /** Repeated `--option name=value` (SPEC §10). */
+  option?: string[];
 }
 
 export interface SimulationOutcome extends ScenarioResult {
@@ -40,6 +43,7 @@ export function registerSimulate(program: Command): void {
     .argument('<scenario>', 'a scenario file (see scenarios/README.md)')
     .option('--seed <n>', 'the seed (default: the scenario\'s own)')
     .option('--profile <name>', 'appengine | cloud-tasks (default: the scenario\'s)')
+    .option('--option <name=value>', 'a SPEC §10 reading, over the scenario\'s options (repeatable; see tasksim options)', collectOption, [])
     .option('--json', 'print one JSON object on stdout')
     .option('--trace <file>', 'write the whole trace as NDJSON')
     .option('--report-dir <dir>', 'write index.html (charts), report.json and report.md there')
@@ -70,7 +74,8 @@ export async function simulate(file: string, opts: SimulateOptions): Promise<Sim
   if (opts.profile !== undefined && !isProfileName(opts.profile)) {
     throw new CliError(`--profile must be appengine or cloud-tasks, got ${JSON.stringify(opts.profile)}`);
   }
-  const scenario = await loadScenario(file, { profile: opts.profile as 'appengine' | undefined });
+  const options = cliOptions(opts.option);
+  const scenario = await loadScenario(file, { profile: opts.profile as 'appengine' | undefined, options });
   const seed = opts.seed === undefined ? scenario.seed : parseSeed(opts.seed);
   // The scenario's queue.yaml is an input too (the command line's inputs were checked before).
   if (scenario.queueYaml !== undefined) checkOutputs(outputsOf({ ...opts }), [scenario.queueYaml]);
@@ -91,7 +96,7 @@ export async function simulate(file: string, opts: SimulateOptions): Promise<Sim
       const again = await runScenario(scenario, { seed, checkInvariants: false, signal: stop.signal });
       if (!stop.by) determinism = { status: again.traceHash === result.traceHash ? 'pass' : 'fail', rerunHash: again.traceHash };
     }
-    const replay = ['tasksim', 'simulate', file, '--seed', String(seed), ...(opts.profile ? ['--profile', opts.profile] : [])].map(shellQuote).join(' ');
+    const replay = ['tasksim', 'simulate', file, '--seed', String(seed), ...(opts.profile ? ['--profile', opts.profile] : []), ...optionArgs(options)].map(shellQuote).join(' ');
     const outcome: SimulationOutcome = { ...result, wallMs, determinism, replay, writeErrors, ...(stop.by ? { stoppedBy: stop.by } : {}) };
     if (stats && opts.reportDir && !stop.by) {
       try {

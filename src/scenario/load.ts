@@ -8,19 +8,28 @@ import { isProfileName, isScalingType } from '../model/profiles.js';
 import type { ProfileName, ResolvedConfig, ScalingType } from '../model/config.js';
 import type { ServiceModel, ServiceTime, StatusWeight } from '../model/types.js';
 import { LIMITS, TASK_NAME_RE } from '../model/names.js';
+import { byteLength, defaultTaskUrl } from '../model/task.js';
 import { MAX_LEASE_SECONDS, MAX_LEASE_TASKS } from '../model/pull-queue.js';
 import { MAX_ETA_AHEAD_US } from '../model/engine.js';
+import { DEFAULT_PENDING_LATENCY_US } from '../model/instances.js';
+import { findOption, optionProblem, type NamedOptions } from '../model/options.js';
 import { US_PER_D, US_PER_S, formatDuration } from '../sim/time.js';
 import { FieldReader, join, type Obj } from './fields.js';
 import type { Expectations, PullWorkers, Range, Scenario, ScheduledAction, WorkloadStream } from './types.js';
 
-const TOP = ['name', 'description', 'profile', 'seed', 'queue_yaml', 'queues', 'service', 'pull', 'workload', 'workers', 'actions', 'stop', 'expect'];
-const SERVICE = ['scaling', 'instances', 'min_instances', 'concurrency', 'cold_start', 'service_time', 'statuses', 'outages', 'duplicate_rate'];
+const TOP = ['name', 'description', 'profile', 'options', 'seed', 'queue_yaml', 'queues', 'service', 'pull', 'workload', 'workers', 'actions', 'stop', 'expect'];
+const SERVICE = ['scaling', 'instances', 'min_instances', 'concurrency', 'cold_start', 'pending_latency', 'service_time', 'statuses', 'outages', 'duplicate_rate'];
 const STREAM = ['queue', 'kind', 'count', 'start', 'rate', 'eta_offset', 'name_prefix', 'payload_bytes', 'tags', 'fail_fast'];
 const WORKER = ['queue', 'count', 'poll_interval', 'lease', 'batch', 'tag', 'by_tag', 'processing_time', 'crash_probability', 'start'];
 
 /** Safety bound on trace events when a scenario sets none: no run loops forever. */
 export const DEFAULT_MAX_EVENTS = 50_000_000;
+
+/** What a command line may change in a scenario: the profile, and §10 options by name (over the file's). */
+export interface ScenarioOverrides {
+  profile?: ProfileName;
+  options?: NamedOptions;
+}
 
 /**
  * The bounds of every number a scenario can give (documented in scenarios/README.md). They keep every
@@ -57,7 +66,7 @@ export const BOUNDS = {
 const TIMELINE = { max: BOUNDS.timelineUs, bound: 'the scenario timeline bound' };
 const STEP = { max: BOUNDS.stepUs, bound: 'the bound on one step' };
 
-export async function loadScenario(path: string, overrides: { profile?: ProfileName } = {}): Promise<Scenario> {
+export async function loadScenario(path: string, overrides: ScenarioOverrides = {}): Promise<Scenario> {
   let text: string;
   try {
     const size = (await stat(path)).size;
@@ -80,14 +89,15 @@ export async function loadScenario(path: string, overrides: { profile?: ProfileN
   return scenarioFromObject(raw, path, overrides);
 }
 
-export async function scenarioFromObject(raw: unknown, file: string, overrides: { profile?: ProfileName } = {}): Promise<Scenario> {
+export async function scenarioFromObject(raw: unknown, file: string, overrides: ScenarioOverrides = {}): Promise<Scenario> {
   const r = new FieldReader(file);
   const top = r.map(raw, '', TOP) ?? {};
   const profileName = overrides.profile ?? r.string(top.profile, 'profile', 'appengine')!;
   if (!isProfileName(profileName)) r.problem('profile', `must be appengine or cloud-tasks, got ${JSON.stringify(profileName)}`);
   const profile: ProfileName = isProfileName(profileName) ? profileName : 'appengine';
+  const options = { ...readOptions(r, top.options), ...overrides.options };
   const service = readService(r, top.service);
-  const config = await readQueues(r, top, file, profile, service.scaling);
+  const config = await readQueues(r, top, file, profile, service.scaling, options);
   const scenario: Scenario = {
     name: r.string(top.name, 'name', file.replace(/^.*\//, '').replace(/\.ya?ml$/, ''))!,
     description: r.string(top.description, 'description', '')!,
@@ -109,8 +119,20 @@ export async function scenarioFromObject(raw: unknown, file: string, overrides: 
   return scenario;
 }
 
-async function readQueues(r: FieldReader, top: Obj, file: string, profile: ProfileName, scaling: ScalingType): Promise<ResolvedConfig | undefined> {
-  const opts = { profile, scaling };
+/** SPEC §10 options by name (`options: { retry-limit: attempts }`); bad names and values are listed, not used. */
+function readOptions(r: FieldReader, value: unknown): NamedOptions {
+  const m = r.map(value, 'options', null) ?? {};
+  const out: NamedOptions = {};
+  for (const [name, v] of Object.entries(m)) {
+    const problem = optionProblem(name, v);
+    if (problem) r.problem(join('options', name), problem, findOption(name)?.rule ?? 'CFG-3');
+    else out[name] = v as string;
+  }
+  return out;
+}
+
+async function readQueues(r: FieldReader, top: Obj, file: string, profile: ProfileName, scaling: ScalingType, options: NamedOptions): Promise<ResolvedConfig | undefined> {
+  const opts = { profile, scaling, options };
   try {
     if (top.queue_yaml !== undefined && top.queues !== undefined) {
       r.problem('queue_yaml', 'give either queue_yaml (a path) or queues (inline), not both');
@@ -142,6 +164,7 @@ function readService(r: FieldReader, value: unknown): { model: ServiceModel; sca
       minInstances: r.number(s.min_instances, 'service.min_instances', warmDefault, { min: 0, max: Number.isFinite(maxInstances) ? maxInstances : BOUNDS.instances, integer: true, rule: 'INST-1' }),
       concurrencyPerInstance: unlimited(s.concurrency, 'service.concurrency'),
       coldStartUs: r.duration(s.cold_start, 'service.cold_start', 0, STEP),
+      pendingLatencyUs: r.duration(s.pending_latency, 'service.pending_latency', DEFAULT_PENDING_LATENCY_US, { ...STEP, rule: 'INST-3' }),
       serviceTime: readServiceTime(r, s.service_time),
       statuses: readStatuses(r, s.statuses),
       outages: r.list(s.outages, 'service.outages').map((o, i) => {
@@ -275,8 +298,9 @@ function checkQueueRefs(r: FieldReader, s: Scenario): void {
   };
   s.workload.forEach((w, i) => {
     need(w.queue, join(join('workload', i), 'queue'));
-    const limit = mode.get(w.queue) === 'push' ? LIMITS.pushTaskBytes : LIMITS.pullTaskBytes;
-    if (w.payloadBytes.max > limit) r.problem(join(join('workload', i), 'payload_bytes'), `a ${mode.get(w.queue)} task is at most ${limit} bytes`, 'TASK-3');
+    // TASK-3: a push task's URL (the default one here) counts with its payload.
+    const limit = mode.get(w.queue) === 'push' ? LIMITS.pushTaskBytes - byteLength(defaultTaskUrl(w.queue)) : LIMITS.pullTaskBytes;
+    if (w.payloadBytes.max > limit) r.problem(join(join('workload', i), 'payload_bytes'), `a ${mode.get(w.queue)} task is at most ${mode.get(w.queue) === 'push' ? `${LIMITS.pushTaskBytes} bytes with its URL: ${limit} bytes of payload` : `${limit} bytes`}`, 'TASK-3');
   });
   s.workers.forEach((w, i) => need(w.queue, join(join('workers', i), 'queue'), 'pull'));
   s.actions.forEach((a, i) => need(a.queue, join(join('actions', i), a.action), 'push'));
