@@ -48,8 +48,13 @@ export function registerSimulate(program: Command): void {
     .option('--trace <file>', 'write the whole trace as NDJSON')
     .option('--report-dir <dir>', 'write index.html (charts), report.json and report.md there')
     .option('--no-det-check', 'skip the second run that proves the trace hash is reproducible (INV-DET)')
-    .addHelpText('after', '\nExit codes: 0 every invariant holds, 1 one fails (or an expectation is unmet), 2 bad input.')
-    .addHelpText('after', '      4 the run finished but an output could not be written (the previous file is left intact),\n      130/143 stopped by SIGINT/SIGTERM (the trace so far is written, ending with `end: stopped`).')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 every invariant holds, 1 one fails (or an expectation is unmet), 2 bad input\n' +
+        '(an output path that cannot be written included), 4 the run finished but an output could not be\n' +
+        'written (the previous file is left intact), 130/143 stopped by SIGINT/SIGTERM (the trace so far is\n' +
+        'kept, ending with `end: stopped`). A run whose virtual clock stands still is stopped: exit 1.',
+    )
     .action((file: string, opts: SimulateOptions) => runCommand(async () => {
       const outcome = await simulate(file, opts);
       if (outcome.stoppedBy) {

@@ -1,0 +1,152 @@
+/**
+ * The docs cannot rot: every shell and YAML example in README.md and scenarios/README.md is taken out
+ * of the Markdown and run, bounded, with the exit code it should have. Shell lines run in bash with
+ * `tasksim` (and `npx tasksim`) being this checkout's CLI; the example URLs on 127.0.0.1 are served by
+ * the bundled reference handler and reference queue on ports the OS picks. A new example with no way
+ * to run here fails this test until it gets one.
+ */
+import { spawn } from 'node:child_process';
+import { chmodSync, readFileSync } from 'node:fs';
+import { mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startReferenceHandler, type ReferenceHandler } from '../../src/conform/reference-handler.js';
+import { serveReferenceOverHttp, type Served } from '../../src/adapters/http-json-server.js';
+import { CLI, ROOT, ensureCliBuilt } from '../helpers/engine.js';
+
+const DOCS = ['README.md', 'scenarios/README.md'];
+
+interface Example {
+  doc: string;
+  lang: 'sh' | 'yaml';
+  text: string;
+}
+
+/** The fenced ```sh / ```yaml blocks of a Markdown file. */
+export function examplesOf(doc: string): Example[] {
+  const text = readFileSync(join(ROOT, doc), 'utf8');
+  const out: Example[] = [];
+  for (const m of text.matchAll(/^```(sh|bash|shell|yaml|yml)\n([\s\S]*?)^```$/gm)) {
+    out.push({ doc, lang: m[1] === 'yaml' || m[1] === 'yml' ? 'yaml' : 'sh', text: m[2] });
+  }
+  return out;
+}
+
+/** One command per line, `a && b` split, comments dropped. */
+function commandsOf(sh: string): string[] {
+  return sh
+    .split('\n')
+    .map((l) => l.replace(/\s+#.*$/, '').trim())
+    .filter((l) => l && !l.startsWith('#'))
+    .flatMap((l) => l.split(/\s+&&\s+/));
+}
+
+/** Commands the docs show that this suite cannot run, and why; everything else runs. */
+const NOT_RUN: Record<string, string> = {
+  'npm install': 'installs the dependencies this suite is already running on',
+  'npm test': 'the command that runs this very suite',
+};
+/** Exit codes other than 0 that an example is meant to have. */
+const EXPECTED_EXIT: Record<string, number> = {
+  'npx tasksim fuzz --adapter mutant:retry-count-off-by-one': 1, // the point of the example: a broken queue is caught
+};
+
+let work: string;
+let bin: string;
+let handler: ReferenceHandler;
+let queue: Served;
+
+beforeAll(async () => {
+  ensureCliBuilt();
+  work = await mkdtemp(join(tmpdir(), 'tasksim-docs-'));
+  await symlink(join(ROOT, 'scenarios'), join(work, 'scenarios'));
+  bin = join(work, '.bin');
+  await import('node:fs/promises').then((fs) => fs.mkdir(bin));
+  await writeFile(join(bin, 'tasksim'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
+  chmodSync(join(bin, 'tasksim'), 0o755);
+  handler = await startReferenceHandler({ path: '/tasks/worker' });
+  queue = await serveReferenceOverHttp();
+}, 120_000);
+afterAll(async () => {
+  await handler?.close();
+  await queue?.close();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+/** Runs one documented command in bash, bounded; the docs' 127.0.0.1 ports point at live servers. */
+function run(command: string, cwd: string, env: Record<string, string> = {}, timeoutMs = 300_000): Promise<{ code: number; stdout: string; stderr: string }> {
+  const live = command
+    .replaceAll('http://127.0.0.1:8080', new URL(handler.url).origin)
+    .replaceAll('http://127.0.0.1:9000', queue.url.replace(/\/$/, ''));
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['-c', `npx() { "$@"; }\n${live}`], {
+      cwd,
+      env: { ...process.env, ...env, PATH: `${bin}:${process.env.PATH}`, CI: '1', NO_COLOR: '1' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+  });
+}
+
+const examples = DOCS.flatMap(examplesOf);
+const commands = examples.filter((e) => e.lang === 'sh').flatMap((e) => commandsOf(e.text).map((c) => ({ doc: e.doc, command: c })));
+
+describe('every shell example in the docs runs as written', () => {
+  it('the docs have shell and YAML examples to run', () => {
+    expect(commands.length).toBeGreaterThanOrEqual(8);
+    expect(examples.some((e) => e.lang === 'yaml')).toBe(true);
+  });
+
+  for (const { doc, command } of commands) {
+    if (command in NOT_RUN) {
+      it.skip(`${doc}: ${command} (not run here: ${NOT_RUN[command]})`, () => {});
+      continue;
+    }
+    it(`${doc}: ${command}`, async () => {
+      if (command === 'npm pack') {
+        // In the checkout, as the docs say; the tarball goes to a temporary directory.
+        const dest = await mkdtemp(join(work, 'pack-'));
+        const r = await run(command, ROOT, { npm_config_pack_destination: dest, npm_config_ignore_scripts: 'true' });
+        expect(r.code, r.stderr).toBe(0);
+        const tarballs = (await readdir(dest)).filter((f) => f.endsWith('.tgz'));
+        expect(tarballs).toHaveLength(1);
+        // The install route works: the packed CLI (its bin) runs a packed scenario, given the dependencies.
+        const unpacked = await run(`tar -xzf ${tarballs[0]} && ln -s ${join(ROOT, 'node_modules')} package/node_modules`, dest);
+        expect(unpacked.code, unpacked.stderr).toBe(0);
+        const pkg = JSON.parse(readFileSync(join(dest, 'package/package.json'), 'utf8'));
+        const packed = await run(`node package/${pkg.bin.tasksim} simulate package/scenarios/burst-drain.yaml --no-det-check`, dest);
+        expect(packed.code, packed.stderr).toBe(0);
+        expect(packed.stdout).toMatch(/scenario\s+burst-drain/);
+        return;
+      }
+      // `npm start` runs in the checkout (it is the package's script); the rest in a scratch directory.
+      const r = await run(command, command.startsWith('npm ') ? ROOT : work);
+      const expected = EXPECTED_EXIT[command] ?? 0;
+      expect(r.code, `${command}\n${r.stderr.slice(-2000)}`).toBe(expected);
+      expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+    }, 360_000);
+  }
+});
+
+describe('every YAML example in the docs is a scenario that runs', () => {
+  for (const [i, e] of examples.filter((x) => x.lang === 'yaml').entries()) {
+    it(`${e.doc}: YAML example ${i + 1} runs with tasksim simulate and meets its expectations`, async () => {
+      const file = join(work, `example-${i + 1}.yaml`);
+      await writeFile(file, e.text);
+      const r = await run(`tasksim simulate ${file} --json`, work);
+      expect(r.code, r.stderr || r.stdout).toBe(0);
+      const out = JSON.parse(r.stdout);
+      expect(out.ok).toBe(true);
+      expect(out.unmet).toEqual([]);
+    }, 120_000);
+  }
+});
