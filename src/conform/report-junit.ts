@@ -18,7 +18,8 @@ export function xmlEscape(text: string): string {
 const seconds = (ms: number): string => (ms / 1000).toFixed(3);
 
 function body(c: CaseResult): string {
-  return `expected: ${c.expected}\nactual: ${c.actual}\nrules: ${c.rules.join(', ')}\nrequirement: ${c.requirement}\nrerun: ${c.replay}`;
+  const curl = c.curl ? `\ncurl: ${c.curl}` : '';
+  return `expected: ${c.expected}\nactual: ${c.actual}\nrules: ${c.rules.join(', ')}\nrequirement: ${c.requirement}${curl}\n${c.curl ? 'replay' : 'rerun'}: ${c.replay}`;
 }
 
 function testcase(c: CaseResult): string {
@@ -45,6 +46,8 @@ export function toJunit(r: ConformanceReport): string {
     ['scaling', r.scaling],
     ['deadline', r.deadline],
     ['concurrency', String(r.concurrency)],
+    ['methods', r.methods.join(',')],
+    ['targetKind', r.targetKind],
     ['warnings', String(r.summary.warn)],
   ]
     .map(([k, v]) => `      <property name="${xmlEscape(k)}" value="${xmlEscape(v)}"/>`)

@@ -133,3 +133,50 @@ export async function freePort(): Promise<number> {
   await closer(server, sockets)();
   return port;
 }
+
+/**
+ * A compliant handler that closes every idle keep-alive connection 20–50 ms after its last answer,
+ * while still advertising `Keep-Alive: timeout=5` (as proxies and some servers do): a client that
+ * reuses a connection the moment it closes sees it close before any response byte.
+ */
+export async function keepAliveCloser(path = '/task'): Promise<Running> {
+  const requests: Running['requests'] = [];
+  const sockets = new Set<Socket>();
+  const idle = new Map<Socket, ReturnType<typeof setTimeout>>();
+  const server = createHttpServer((req, res) => {
+    requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
+    clearTimeout(idle.get(req.socket));
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(fromQueue(req) ? 200 : 403).end('ok');
+      idle.set(req.socket, setTimeout(() => req.socket.end(), 20 + Math.random() * 30));
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  const port = await listen(server, sockets);
+  const close = closer(server, sockets);
+  return {
+    url: `http://127.0.0.1:${port}${path}`,
+    port,
+    requests,
+    close: () => {
+      for (const t of idle.values()) clearTimeout(t);
+      return close();
+    },
+  };
+}
+
+/** Answers 200 at once, then a body that never ends (64 KiB chunks as fast as the client reads). */
+export function endlessBody(): Promise<Running> {
+  return httpHandler((_req, _body, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    const chunk = Buffer.alloc(64 * 1024, 0x61);
+    let open = true;
+    res.on('close', () => (open = false));
+    const pump = (): void => {
+      while (open && res.write(chunk));
+      if (open) res.once('drain', pump);
+    };
+    pump();
+  });
+}
