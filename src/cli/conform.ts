@@ -225,7 +225,7 @@ function rerunAll(run: ConformanceOptions, target: string, seed: number): string
 }
 
 function caseLines(c: CaseResult): string {
-  const line = `${statusWord(c.status)}  ${c.id.padEnd(6)}  ${c.title}${c.severity === 'recommended' ? dim(' (recommended)') : ''}\n`;
+  const line = `${statusWord(c.status)}  ${c.id.padEnd(8)}  ${c.title}${c.severity === 'recommended' ? dim(' (recommended)') : ''}\n`;
   if (c.status === 'pass' || c.status === 'skip') return line;
   return (
     line +
