@@ -44,7 +44,7 @@ export function failureMessage(r: CaseResult): string {
     `actual:   ${r.actual}`,
     `rules:    ${r.rules.join(', ')}`,
     ...(r.curl ? [`curl:     ${r.curl}`] : []),
-    `${r.curl || r.replay.startsWith('replayDelivery') ? 'replay' : 'rerun '}:   ${r.replay}`,
+    `${r.curl || r.replay.startsWith('replayDelivery') ? 'replay:   ' : 'rerun:    '}${r.replay}`,
   ].join('\n');
 }
 

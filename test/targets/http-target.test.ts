@@ -126,7 +126,9 @@ describe('HttpTarget', () => {
       answers.push(r.outcome === 'ok' ? 'ok' : `${r.outcome}: ${r.detail}`);
     }
     expect(answers.filter((a) => a !== 'ok')).toEqual([]);
-    expect(s.requests.length).toBe(150); // each request reached the handler once
+    // A request the server read just as it closed may reach it twice: deliveries are idempotent (HANDLER-4).
+    expect(s.requests.length).toBeGreaterThanOrEqual(150);
+    expect(s.requests.length).toBeLessThan(200);
   });
 
   it('runs up to `connections` requests truly in parallel', async () => {
