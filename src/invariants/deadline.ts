@@ -10,14 +10,11 @@ import { Tally, type Checker, type InvariantResult } from './types.js';
 export class DeadlineChecker implements Checker {
   readonly inv = 'INV-DEADLINE' as const;
   private readonly tally = new Tally(this.inv);
-  private readonly deadline: number;
-
-  constructor(st: TraceState) {
-    this.deadline = st.deadlineUs;
-  }
+  constructor(private readonly st: TraceState) {}
 
   onResponse(ev: ResponseEvent): void {
-    const { tally, deadline } = this;
+    const { tally } = this;
+    const deadline = this.st.deadlineOf(ev.id);
     tally.checked++;
     if (ev.out === 'ok' && ev.lat > deadline) {
       if (tally.count()) tally.keep('DEADLINE-2', ev.t, ev.id, ev.q, `task ${ev.id} attempt ${ev.n} past the ${deadline}µs deadline`, "a failure (out 'deadline')", `out 'ok' after lat ${ev.lat}`);

@@ -1,9 +1,9 @@
 /**
- * INV-ETA: no attempt before its ETA (PUSH-4), and no retry scheduled earlier than RETRY-4's backoff
- * after the failed response.
+ * INV-ETA: no attempt before its ETA (PUSH-4), and every retry's ETA is exactly the failed response's
+ * time plus RETRY-4's delay for that retry (expected-backoff.ts, the checkers' own arithmetic).
  */
 import type { DispatchEvent, RetryEvent } from '../sim/events.js';
-import { backoffDelay } from '../model/backoff.js';
+import { expectedBackoffUs } from './expected-backoff.js';
 import { RESPONDED, isLive } from './task-table.js';
 import type { TraceState } from './trace-state.js';
 import { Tally, type Checker, type InvariantResult } from './types.js';
@@ -34,21 +34,22 @@ export class EtaChecker implements Checker {
     if (info.cfg === undefined) return;
     this.tally.checked++;
     const failed = st.n.get(ev.id); // RETRY-4: retry n follows the failure of attempt n
-    const earliest = st.respT.get(ev.id) + this.delay(info.index, failed);
-    if (ev.eta < earliest && this.tally.count()) {
-      this.tally.keep('RETRY-4', ev.t, ev.id, ev.q, `task ${ev.id} retry ${failed} ETA`, `eta >= ${earliest} (response at ${st.respT.get(ev.id)} + backoff ${earliest - st.respT.get(ev.id)})`, `eta = ${ev.eta}`);
+    const respT = st.respT.get(ev.id);
+    const delay = this.delay(info.index, failed);
+    const want = respT + delay;
+    if (ev.eta !== want && this.tally.count()) {
+      this.tally.keep('RETRY-4', ev.t, ev.id, ev.q, `task ${ev.id} retry ${failed} ETA`, `eta ${want} (response at ${respT} + backoff ${delay})`, `eta ${ev.eta} (${ev.eta < want ? 'early' : 'late'} by ${Math.abs(ev.eta - want)}µs)`);
     }
   }
 
   private delay(qi: number, n: number): number {
-    const cfg = this.st.queues[qi].cfg!;
-    const step = this.st.options.backoffLinearStep;
-    if (n < 1) return 0;
-    if (n > CACHED_RETRIES) return backoffDelay(n, cfg.retry, step);
+    const retry = this.st.queues[qi].cfg!.retry;
+    const step = this.st.readings.backoffLinearStep;
+    if (n > CACHED_RETRIES) return expectedBackoffUs(n, retry, step);
     let cache = this.delays[qi];
     if (cache === undefined) {
       cache = this.delays[qi] = new Float64Array(CACHED_RETRIES + 1);
-      for (let i = 1; i <= CACHED_RETRIES; i++) cache[i] = backoffDelay(i, cfg.retry, step);
+      for (let i = 1; i <= CACHED_RETRIES; i++) cache[i] = expectedBackoffUs(i, retry, step);
     }
     return cache[n];
   }

@@ -23,22 +23,31 @@ export function decimalValue(s: unknown): number {
 }
 
 /**
- * HDR-5: reads `^\d+\.\d{6}$` (seconds since the epoch, six fraction digits) as integer microseconds;
- * NaN when malformed. Exact: epoch microseconds stay far below 2^53.
+ * HDR-5: reads seconds since the epoch as a decimal, `^\d+(\.\d+)?$` (the Java stub prints six
+ * fraction digits, the Python stub `str(float)`: any number, or none), as integer microseconds,
+ * rounded half up at the seventh fraction digit; NaN when malformed. Exact: epoch microseconds stay
+ * far below 2^53.
  */
 export function epochMicrosOf(s: unknown): number {
   if (typeof s !== 'string') return NaN;
   const len = s.length;
-  const dot = len - 7;
-  if (dot < 1 || dot > 10 || s.charCodeAt(dot) !== 46) return NaN;
   let v = 0;
-  for (let i = 0; i < len; i++) {
-    if (i === dot) continue;
+  let i = 0;
+  for (; i < len && s.charCodeAt(i) !== 46; i++) {
     const d = s.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return NaN;
+    if (d < 0 || d > 9 || i >= 11) return NaN;
     v = v * 10 + d;
   }
-  return v;
+  if (i === 0 || i === len - 1) return NaN; // no whole seconds, or a dot with no digit after it
+  let micros = 0;
+  for (let j = i + 1; j < len; j++) {
+    const d = s.charCodeAt(j) - 48;
+    if (d < 0 || d > 9) return NaN;
+    const place = j - i; // 1 for tenths
+    if (place <= 6) micros += d * 10 ** (6 - place);
+    else if (place === 7 && d >= 5) micros++;
+  }
+  return v * 1_000_000 + micros;
 }
 
 /**

@@ -1,10 +1,11 @@
 /**
  * INV-HDR: the X-AppEngine headers of every delivery (HDR-1…7). The expected values come from the
- * trace: the add (queue, name, ETA), the retries (ETA), and the earlier responses of the same task.
+ * trace: the add (queue, name, ETA), the retries (ETA), and the earlier responses of the same task,
+ * read under the run's SPEC §10 readings (readings.ts), never through the engine's header builder.
  */
 import type { AddEvent, DispatchEvent, ResponseEvent } from '../sim/events.js';
-import { formatEpochSeconds } from '../sim/time.js';
 import { decimalValue, epochMicrosOf, isDecimalOf, nameHash, shown } from './format.js';
+import type { Readings } from './readings.js';
 import { Column, IN_FLIGHT, isLive } from './task-table.js';
 import { OUT_ERROR, outcomeName, type TraceState } from './trace-state.js';
 import { Tally, type Checker, type InvariantResult } from './types.js';
@@ -16,23 +17,24 @@ export class HeaderChecker implements Checker {
   private readonly ec: Column<Uint32Array>;
   /** HDR-2: a fingerprint of the name given at add. */
   private readonly name: Column<Uint32Array>;
-  private readonly deadlineCounts: boolean;
+  /** HDR-5 under the `original` reading: the ETA given at add. */
+  private readonly firstEta: Column<Float64Array> | undefined;
   private dups = 0;
 
   constructor(private readonly st: TraceState) {
     this.ec = st.tasks.column((n) => new Uint32Array(n));
     this.name = st.tasks.column((n) => new Uint32Array(n));
-    this.deadlineCounts = st.options.deadlineCountsAsExecution;
+    if (st.readings.retryEtaHeader === 'original') this.firstEta = st.tasks.column((n) => new Float64Array(n));
   }
 
   onAdd(ev: AddEvent): void {
     this.name.set(ev.id, nameHash(String(ev.name)));
+    this.firstEta?.set(ev.id, ev.eta);
   }
 
   onResponse(ev: ResponseEvent): void {
     if (this.st.phase(ev.id) !== IN_FLIGHT) return;
-    // HDR-4 / SPEC §10: a missed deadline counts as an execution only under that option.
-    if (ev.out === 'error' || (ev.out === 'deadline' && this.deadlineCounts)) this.ec.set(ev.id, this.ec.get(ev.id) + 1);
+    if (countsAsExecution(ev, this.st.readings)) this.ec.set(ev.id, this.ec.get(ev.id) + 1);
   }
 
   onDispatch(ev: DispatchEvent): void {
@@ -65,9 +67,10 @@ export class HeaderChecker implements Checker {
     if (!isDecimalOf(h.ec, ec) && tally.count()) {
       tally.keep('HDR-4', t, id, ev.q, `task ${id} attempt ${attempt} X-AppEngine-TaskExecutionCount`, shown(String(ec)), shown(h.ec));
     }
-    const etaUs = st.epochUs + st.eta.get(id);
+    // HDR-5: the retry's ETA, or under the Java stub's reading the ETA given at add.
+    const etaUs = st.epochUs + (this.firstEta === undefined ? st.eta.get(id) : this.firstEta.get(id));
     if (epochMicrosOf(h.eta) !== etaUs && tally.count()) {
-      tally.keep('HDR-5', t, id, ev.q, `task ${id} attempt ${attempt} X-AppEngine-TaskETA`, shown(formatEpochSeconds(etaUs)), shown(h.eta));
+      tally.keep('HDR-5', t, id, ev.q, `task ${id} attempt ${attempt} X-AppEngine-TaskETA`, `${etaUs / 1e6} seconds`, shown(h.eta));
     }
     if (attempt === 1) {
       // HDR-6/7: nothing to report before the first attempt.
@@ -96,10 +99,20 @@ export class HeaderChecker implements Checker {
     if ((typeof h.tn !== 'string' || h.tn.length === 0) && tally.count()) tally.keep('HDR-2', ev.t, ev.id, ev.q, `${what} X-AppEngine-TaskName`, 'a non-empty name', shown(h.tn));
     if (decimalValue(h.rc) < 0 && tally.count()) tally.keep('HDR-3', ev.t, ev.id, ev.q, `${what} X-AppEngine-TaskRetryCount`, 'a decimal integer', shown(h.rc));
     if (decimalValue(h.ec) < 0 && tally.count()) tally.keep('HDR-4', ev.t, ev.id, ev.q, `${what} X-AppEngine-TaskExecutionCount`, 'a decimal integer', shown(h.ec));
-    if (Number.isNaN(epochMicrosOf(h.eta)) && tally.count()) tally.keep('HDR-5', ev.t, ev.id, ev.q, `${what} X-AppEngine-TaskETA`, 'seconds with six fraction digits', shown(h.eta));
+    if (Number.isNaN(epochMicrosOf(h.eta)) && tally.count()) tally.keep('HDR-5', ev.t, ev.id, ev.q, `${what} X-AppEngine-TaskETA`, 'decimal seconds since the epoch', shown(h.eta));
   }
 
   result(): InvariantResult {
     return this.tally.result(this.dups > 0 ? `${this.dups} deliveries of finished tasks (duplicates) judged for form only` : undefined);
   }
+}
+
+/**
+ * HDR-4: an attempt that reached the handler and got a non-2xx answer counts as an execution; a
+ * missed deadline counts only under that §10 reading, and Cloud Tasks leaves out every 5xx (CT-5).
+ */
+export function countsAsExecution(ev: Pick<ResponseEvent, 'out' | 'status'>, r: Readings): boolean {
+  if (ev.out === 'deadline') return r.deadlineCountsAsExecution;
+  if (ev.out !== 'error') return false;
+  return !(r.executionCountExcludes5xx && ev.status >= 500 && ev.status <= 599);
 }

@@ -7,6 +7,7 @@ export { NoDupChecker } from './nodup.js';
 export { HeaderChecker } from './hdr.js';
 export { EtaChecker } from './eta.js';
 export { RateChecker } from './rate.js';
+export { OutcomeChecker } from './outcome.js';
 export { LimitsChecker } from './limits.js';
 export { LeaseChecker } from './lease.js';
 export { DeadlineChecker } from './deadline.js';

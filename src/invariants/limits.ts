@@ -1,12 +1,12 @@
 /**
  * INV-LIMITS: attempts stop exactly when RETRY-1/RETRY-2 say. After every failing response the next
- * event of the task must be `retry` if mayRetry (the project's RETRY-1/2 rule) allows one, else
- * `exhaust` (RETRY-5); after a 2xx it must be `success` (HANDLER-1). Failures count against
- * task_retry_limit unless they are handler 503s and the profile says 503s do not count (SPEC §10).
+ * event of the task must be `retry` if RETRY-1/2 (expected-retry.ts, the checkers' own reading) allow
+ * one, else `exhaust` (RETRY-5); after a 2xx it must be `success` (HANDLER-1). Failures count against
+ * task_retry_limit unless they are handler 503s and the run reads 503s as uncounted (SPEC §10).
  */
 import type { AddEvent, DispatchEvent, ExhaustEvent, ResponseEvent, RetryEvent, SuccessEvent } from '../sim/events.js';
 import type { RetryParameters } from '../model/config.js';
-import { mayRetry, type AttemptHistory } from '../model/retry-policy.js';
+import { retryExpected } from './expected-retry.js';
 import { Column, DELETED, IN_FLIGHT, RESPONDED, WAITING, isLive } from './task-table.js';
 import { OUT_OK, outcomeName, type TraceState } from './trace-state.js';
 import { Tally, type Checker, type InvariantResult } from './types.js';
@@ -26,14 +26,13 @@ export class LimitsChecker implements Checker {
   private readonly ageStart: Column<Float64Array>;
   private readonly fromCreation: boolean;
   private readonly uncounted503: boolean;
-  private readonly history: AttemptHistory = { countedFailures: 0, createdAt: 0, firstAttemptAt: 0 };
   private afterDelete = 0;
 
   constructor(private readonly st: TraceState) {
     this.counted = st.tasks.column((n) => new Uint32Array(n));
     this.ageStart = st.tasks.column((n) => new Float64Array(n));
-    this.fromCreation = st.options.ageFrom === 'creation';
-    this.uncounted503 = st.options.handler503Counts === false;
+    this.fromCreation = st.readings.ageFrom === 'creation';
+    this.uncounted503 = st.readings.handler503Counts === false;
   }
 
   onAdd(ev: AddEvent): void {
@@ -88,10 +87,8 @@ export class LimitsChecker implements Checker {
     let want: Verdict;
     if (out === OUT_OK) want = 'success';
     else {
-      const h = this.history;
-      h.countedFailures = this.counted.get(id);
-      h.createdAt = h.firstAttemptAt = this.ageStart.get(id);
-      want = mayRetry(info.cfg?.retry ?? {}, st.options, h, st.respT.get(id)) ? 'retry' : 'exhaust';
+      const age = st.respT.get(id) - this.ageStart.get(id);
+      want = retryExpected(info.cfg?.retry ?? {}, st.readings.retryLimitMeans, this.counted.get(id), age) ? 'retry' : 'exhaust';
     }
     if (got === want) return;
     if (!tally.count()) return;
@@ -102,7 +99,7 @@ export class LimitsChecker implements Checker {
   private describe(id: number, retry: RetryParameters | undefined): string {
     const counted = this.counted.get(id);
     const age = this.st.respT.get(id) - this.ageStart.get(id);
-    const limit = retry?.taskRetryLimit === undefined ? 'unset' : `${retry.taskRetryLimit} ${this.st.options.retryLimitMeans}`;
+    const limit = retry?.taskRetryLimit === undefined ? 'unset' : `${retry.taskRetryLimit} ${this.st.readings.retryLimitMeans}`;
     const ageLimit = retry?.taskAgeLimitUs === undefined ? 'unset' : `${retry.taskAgeLimitUs}µs`;
     return `counted failures ${counted}, task_retry_limit ${limit}; age ${age}µs, task_age_limit ${ageLimit}`;
   }

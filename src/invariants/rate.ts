@@ -1,8 +1,10 @@
 /**
  * INV-RATE: a shadow token bucket per push queue (PUSH-2), the in-flight cap (PUSH-3), and nothing
  * dispatched while paused (PUSH-8). The bucket starts full at t=0, refills continuously at the
- * effective rate (configured, then each `rate` event's, INST-2) up to bucket_size, and every
- * dispatch, duplicates too, takes a token.
+ * effective rate up to bucket_size, and every dispatch, duplicates too, takes a token. The effective
+ * rate is the configured one, then each `rate` event's (INST-2): throttling may lower it, never raise
+ * it above the configuration, so a `rate` event above it is a violation and the bucket keeps refilling
+ * at the configured rate.
  */
 import type { DispatchEvent, RateEvent, ResponseEvent } from '../sim/events.js';
 import type { TraceState } from './trace-state.js';
@@ -18,6 +20,7 @@ export class RateChecker implements Checker {
   private readonly tokens: Float64Array;
   private readonly last: Float64Array;
   private readonly rate: Float64Array;
+  private readonly configured: Float64Array;
   private readonly cap: Float64Array;
   private readonly limit: Float64Array; // max_concurrent_requests, Infinity when unset
   private readonly inflight: Int32Array;
@@ -28,6 +31,7 @@ export class RateChecker implements Checker {
     this.tokens = new Float64Array(n);
     this.last = new Float64Array(n);
     this.rate = new Float64Array(n);
+    this.configured = new Float64Array(n);
     this.cap = new Float64Array(n);
     this.limit = new Float64Array(n);
     this.inflight = new Int32Array(n);
@@ -36,7 +40,7 @@ export class RateChecker implements Checker {
       const cfg = st.queues[i].cfg!;
       this.judged[i] = cfg.mode === 'push' ? 1 : 0;
       this.tokens[i] = this.cap[i] = cfg.bucketSize;
-      this.rate[i] = cfg.ratePerSec;
+      this.rate[i] = this.configured[i] = cfg.ratePerSec;
       this.limit[i] = cfg.maxConcurrentRequests ?? Infinity;
     }
   }
@@ -76,8 +80,15 @@ export class RateChecker implements Checker {
   onRate(ev: RateEvent): void {
     const qi = this.st.queue(ev.q).index;
     if (qi >= this.judged.length) return;
+    const { tally } = this;
+    tally.checked++;
+    const configured = this.configured[qi];
+    const lawful = ev.rate >= 0 && ev.rate <= configured;
+    if (!lawful && tally.count()) {
+      tally.keep('INST-2', ev.t, undefined, ev.q, `throttled rate of queue '${ev.q}'`, `between 0 and the configured ${configured}/s`, `${ev.rate}/s`);
+    }
     this.refill(qi, ev.t);
-    this.rate[qi] = ev.rate;
+    this.rate[qi] = lawful ? ev.rate : Math.min(Math.max(ev.rate, 0), configured) || 0;
   }
 
   result(): InvariantResult {

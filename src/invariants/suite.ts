@@ -11,6 +11,7 @@ import { HeaderChecker } from './hdr.js';
 import { LeaseChecker } from './lease.js';
 import { LimitsChecker } from './limits.js';
 import { NoDupChecker } from './nodup.js';
+import { OutcomeChecker } from './outcome.js';
 import { RateChecker } from './rate.js';
 import { TraceState } from './trace-state.js';
 import { INVARIANT_IDS, type Checker, type InvariantResult } from './types.js';
@@ -60,7 +61,9 @@ export class InvariantSuite implements TraceSink {
       case 'modify': call(this.modify, ev); break;
       case 'expire': call(this.expire, ev); break;
       case 'end': call(this.end, ev); break;
-      default: break; // config (again), reject, outage, instance: nothing to judge
+      case 'run': st.afterRun(ev); break;
+      case 'config': st.afterConfig(ev); break;
+      default: break; // reject, outage, instance: nothing to judge
     }
   }
 
@@ -68,7 +71,7 @@ export class InvariantSuite implements TraceSink {
     this.st = st;
     this.checkers = [
       new AloChecker(st), new NoDupChecker(st), new HeaderChecker(st), new EtaChecker(st),
-      new RateChecker(st), new LimitsChecker(st), new LeaseChecker(st), new DeadlineChecker(st),
+      new RateChecker(st), new OutcomeChecker(st), new LimitsChecker(st), new LeaseChecker(st), new DeadlineChecker(st),
     ];
     this.add = this.hooks('onAdd');
     this.dispatch = this.hooks('onDispatch');

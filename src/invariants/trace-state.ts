@@ -5,10 +5,10 @@
  * judged it, so during a hook these facts describe the moment just before the event.
  */
 import type {
-  AddEvent, ConfigEvent, DispatchEvent, Outcome, PauseEvent, ResponseEvent, RetryEvent,
+  AddEvent, ConfigEvent, DispatchEvent, Outcome, PauseEvent, ResponseEvent, RetryEvent, RunEvent,
 } from '../sim/events.js';
-import type { ProfileOptions, QueueConfig, QueueMode, ResolvedConfig } from '../model/config.js';
-import { PROFILES } from '../model/profiles.js';
+import type { QueueConfig, QueueMode, ResolvedConfig } from '../model/config.js';
+import { readingsOf, type Readings } from './readings.js';
 import { Column, DELETED, EXHAUSTED, IN_FLIGHT, RESPONDED, SUCCEEDED, TaskTable, WAITING, isLive } from './task-table.js';
 
 export interface QueueInfo {
@@ -46,8 +46,8 @@ export function outcomeName(code: number): string {
 
 export class TraceState {
   readonly config: ResolvedConfig;
-  /** The config's options over its profile's defaults (PROFILES), so a partial options object still works. */
-  readonly options: ProfileOptions;
+  /** The SPEC §10 readings the run was made under (the config's options over SPEC's defaults). */
+  readonly readings: Readings;
   readonly epochUs: number;
   readonly deadlineUs: number;
   readonly queues: QueueInfo[] = [];
@@ -56,6 +56,8 @@ export class TraceState {
   private readonly byName = new Map<string, QueueInfo>();
   private lastName = '';
   private lastInfo: QueueInfo | undefined;
+  /** Tasks added with their own request deadline (CT-2); few, so a map. */
+  private readonly ownDeadline = new Map<number, number>();
 
   readonly tasks = new TaskTable();
   /** Index into `queues` of the task's queue. */
@@ -71,7 +73,7 @@ export class TraceState {
 
   constructor(ev: ConfigEvent) {
     this.config = ev.config;
-    this.options = { ...(PROFILES[ev.config.profile] ?? PROFILES.appengine), ...ev.config.options };
+    this.readings = readingsOf(ev.config);
     this.epochUs = ev.epochUs;
     this.deadlineUs = ev.config.deadlineUs;
     for (const cfg of ev.config.queues) this.addQueue(cfg.name, cfg.mode, cfg);
@@ -113,6 +115,7 @@ export class TraceState {
 
   afterAdd(ev: AddEvent): void {
     const info = this.queue(ev.q);
+    if (ev.dl !== undefined) this.ownDeadline.set(ev.id, ev.dl);
     this.tasks.add(ev.id);
     this.q.set(ev.id, info.index);
     this.eta.set(ev.id, ev.eta);
@@ -154,5 +157,27 @@ export class TraceState {
 
   afterPause(ev: PauseEvent): void {
     this.queue(ev.q).paused = ev.e === 'pause';
+  }
+
+  /** CT-4: RunTask made the task due now; its next dispatch may come before the ETA it had. */
+  afterRun(ev: RunEvent): void {
+    if (isLive(this.tasks.phase(ev.id))) this.eta.set(ev.id, ev.t);
+  }
+
+  /**
+   * A later `config` event (a queue created through the Cloud Tasks API, CT-1) names new queues:
+   * they are judged by their settings from here on. Queues already known keep the settings they had.
+   */
+  afterConfig(ev: ConfigEvent): void {
+    for (const cfg of ev.config.queues) {
+      const known = this.byName.get(cfg.name);
+      if (known === undefined) this.addQueue(cfg.name, cfg.mode, cfg);
+      else if (known.cfg === undefined && known.mode === cfg.mode) known.cfg = cfg;
+    }
+  }
+
+  /** DEADLINE-1, or the task's own deadline when its add event names one (CT-2 dispatchDeadline). */
+  deadlineOf(id: number): number {
+    return this.ownDeadline.get(id) ?? this.deadlineUs;
   }
 }

@@ -8,12 +8,13 @@ import type {
 } from '../sim/events.js';
 
 export type InvariantId =
-  | 'INV-ALO' | 'INV-NODUP-AFTER-DELETE' | 'INV-HDR' | 'INV-ETA' | 'INV-RATE' | 'INV-LIMITS' | 'INV-LEASE'
-  | 'INV-DEADLINE';
+  | 'INV-ALO' | 'INV-NODUP-AFTER-DELETE' | 'INV-HDR' | 'INV-ETA' | 'INV-RATE' | 'INV-OUTCOME' | 'INV-LIMITS'
+  | 'INV-LEASE' | 'INV-DEADLINE';
 
 /** The fixed order of results. INV-DET is proven by hashing two runs, not by a checker. */
 export const INVARIANT_IDS: readonly InvariantId[] = [
-  'INV-ALO', 'INV-NODUP-AFTER-DELETE', 'INV-HDR', 'INV-ETA', 'INV-RATE', 'INV-LIMITS', 'INV-LEASE', 'INV-DEADLINE',
+  'INV-ALO', 'INV-NODUP-AFTER-DELETE', 'INV-HDR', 'INV-ETA', 'INV-RATE', 'INV-OUTCOME', 'INV-LIMITS', 'INV-LEASE',
+  'INV-DEADLINE',
 ];
 
 export interface Violation {

@@ -45,6 +45,10 @@ export interface ProfileOptions {
   ageFrom: 'first-attempt' | 'creation';
   /** Whether a missed deadline counts as an execution (HDR-4) — production captures say no. */
   deadlineCountsAsExecution: boolean;
+  /** HDR-4 / CT-5: whether a handler's 5xx answer counts in ExecutionCount (Cloud Tasks leaves them out). */
+  executionCounts5xx: boolean;
+  /** HDR-5: the ETA header on a retry carries the retry's ETA (Python stub) or the original ETA (Java stub). */
+  retryEtaHeader: 'retry' | 'original';
   /** TASK-2: how long a deleted or completed name stays tombstoned. */
   tombstoneUs: Micros;
 }

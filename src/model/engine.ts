@@ -8,7 +8,7 @@ import type { Core } from './core.js';
 import type { AddResult, Delivery, DeliveryResult, LeaseRequest, LeaseResult, NewTask, ServiceModel } from './types.js';
 import { UNLIMITED_SERVICE } from './types.js';
 import type { TaskRecord } from './task.js';
-import { byteLength, nameOf, toBytes } from './task.js';
+import { byteLength, defaultTaskUrl, nameOf, taskSize, toBytes } from './task.js';
 import { TaskQueueError } from './errors.js';
 import { LIMITS, Tombstones, checkTaskName, systemTaskId, systemTaskName } from './names.js';
 import { InstancePool } from './instances.js';
@@ -55,7 +55,8 @@ interface Job {
 export class Engine implements Core {
   now: Micros = 0;
   readonly rng: Random;
-  readonly config: ResolvedConfig;
+  /** Replaced (never mutated) when a queue is added or changed while running (putQueue). */
+  config: ResolvedConfig;
   readonly epochUs: Micros;
   /** Trace events emitted so far. */
   events = 0;
@@ -78,6 +79,7 @@ export class Engine implements Core {
   private nextDeliveryKey = 1;
   private ended = false;
   private readonly holdForAnswers: boolean;
+  private readonly makeQueue: (q: QueueConfig) => void;
 
   constructor(opts: EngineOptions) {
     this.config = opts.config;
@@ -87,18 +89,19 @@ export class Engine implements Core {
     this.needLine = this.sinks.some((s) => s.wantsLines);
     this.holdForAnswers = opts.holdForAnswers !== false;
     const service = opts.service ?? UNLIMITED_SERVICE;
-    this.pool = new InstancePool(service);
+    this.pool = new InstancePool(service, this);
     const runner = opts.external ? this.externalRunner() : this.scriptedRunner(service);
     const pullOptions: PullOptions = { visibilityDelayUs: 0, transientErrorRate: 0, ...opts.pull };
     this.emit({ t: 0, e: 'config', seed: opts.seed, epochUs: this.epochUs, config: this.config });
-    for (const q of this.config.queues) {
+    this.makeQueue = (q) => {
       const onDone = (task: TaskRecord): void => this.forget(q.name, task);
       if (q.mode === 'push') this.push.set(q.name, new PushQueue(q, this, this.pool, runner, onDone, service.duplicateRate));
       else this.pull.set(q.name, new PullQueue(q, this, pullOptions, onDone));
       this.named.set(q.name, new Map());
       this.liveCounts.set(q.name, 0);
       this.tombstones.set(q.name, new Tombstones(this.config.options.tombstoneUs));
-    }
+    };
+    for (const q of this.config.queues) this.makeQueue(q);
     for (const w of service.outages) {
       this.schedule(w.startUs, () => this.setOutage(true));
       this.schedule(w.endUs, () => this.setOutage(false));
@@ -147,8 +150,13 @@ export class Engine implements Core {
   private addOne(queue: QueueConfig, t: NewTask): AddResult {
     const now = this.now;
     const size = t.size ?? byteLength(t.payload);
+    // TASK-3: payload, URL and header bytes count together; a push task goes to its URL or the default one.
+    const url = t.url ?? (queue.mode === 'push' ? defaultTaskUrl(queue.name) : undefined);
+    const counted = taskSize(size, url, t.headers);
     const limit = queue.mode === 'push' ? LIMITS.pushTaskBytes : LIMITS.pullTaskBytes;
-    if (size > limit) throw new TaskQueueError('TASK-3', `a ${queue.mode} task is at most ${limit} bytes, got ${size}`);
+    if (counted > limit) {
+      throw new TaskQueueError('TASK-3', `a ${queue.mode} task is at most ${limit} bytes (payload, URL and headers), got ${counted}`);
+    }
     if (t.url !== undefined && t.url.length > LIMITS.urlChars) {
       throw new TaskQueueError('TASK-3', `URL is at most ${LIMITS.urlChars} characters, got ${t.url.length}`);
     }
@@ -172,11 +180,11 @@ export class Engine implements Core {
       while (named.size > 0 && named.has(systemTaskName(id)));
     }
     const extra =
-      t.payload !== undefined || t.method || t.url || t.headers || t.tag !== undefined
-        ? { payload: toBytes(t.payload), method: t.method, url: t.url, headers: t.headers, tag: t.tag }
+      t.payload !== undefined || t.method || t.url || t.headers || t.tag !== undefined || t.deadlineUs !== undefined
+        ? { payload: toBytes(t.payload), method: t.method, url: t.url, headers: t.headers, tag: t.tag, deadlineUs: t.deadlineUs }
         : null;
     const task: TaskRecord = {
-      t: Math.max(eta, now), seq: 0, id, queue: queue.name, name: t.name ?? null, createdAt: now, firstAttemptAt: -1,
+      t: Math.max(eta, now), seq: 0, id, queue: queue.name, name: t.name ?? null, createdAt: now, firstEta: Math.max(eta, now), firstAttemptAt: -1,
       attempts: 0, counted: 0, executions: 0, prevStatus: 0, prevOutcome: null, size, failFast: t.failFast === true,
       done: false, dup: false, extra, leaseUntil: -1, leaseVersion: 0,
     };
@@ -187,6 +195,7 @@ export class Engine implements Core {
     const ev: TraceEvent = { t: now, e: 'add', id, q: queue.name, name, named: task.name !== null, eta: task.t, size };
     if (t.tag !== undefined) ev.tag = t.tag;
     if (task.failFast) ev.ff = true;
+    if (t.deadlineUs !== undefined) ev.dl = t.deadlineUs;
     this.emit(ev);
     if (queue.mode === 'push') this.push.get(queue.name)!.enqueue(task);
     else this.pull.get(queue.name)!.enqueue(task);
@@ -246,6 +255,31 @@ export class Engine implements Core {
     return q;
   }
 
+  // ---- Queues and tasks through the Cloud Tasks API (CT-1, CT-4) --------------------------------
+
+  /**
+   * CT-1 CreateQueue / UpdateQueue: adds a queue, or gives an existing one new settings (its mode
+   * stays). The whole new configuration goes into the trace as another `config` event.
+   */
+  putQueue(cfg: QueueConfig): void {
+    const queues = this.config.queues;
+    const i = queues.findIndex((q) => q.name === cfg.name);
+    if (i >= 0 && queues[i].mode !== cfg.mode) {
+      throw new TaskQueueError('CT-1', `queue ${cfg.name} is a ${queues[i].mode} queue and stays one`, 'INVALID_ARGUMENT');
+    }
+    this.config = { ...this.config, queues: i >= 0 ? queues.map((q, j) => (j === i ? cfg : q)) : [...queues, cfg] };
+    if (i < 0) this.makeQueue(cfg);
+    else if (cfg.mode === 'push') this.push.get(cfg.name)!.reconfigure(cfg);
+    else this.pull.get(cfg.name)!.cfg = cfg;
+    this.emit({ t: this.now, e: 'config', seed: this.rng.seed, epochUs: this.epochUs, config: this.config });
+  }
+
+  /** CT-4 RunTask: one attempt of a push task now; it replaces the task's pending dispatch. */
+  runTask(queue: string, name: string): void {
+    const task = this.task(queue, name);
+    this.pushQueue(queue).runNow(task);
+  }
+
   // ---- Pull queues (PULL-1…10) ------------------------------------------------------------------
 
   leaseTasks(queue: string, req: LeaseRequest): LeaseResult {
@@ -302,14 +336,19 @@ export class Engine implements Core {
           name: nameOf(task),
           attempt: attempt.n,
           method: extra?.method ?? 'POST',
-          url: extra?.url ?? `/_ah/queue/${queue.cfg.name}`,
+          url: extra?.url ?? defaultTaskUrl(queue.cfg.name),
           headers,
           body: extra?.payload,
-          deadlineUs: this.config.deadlineUs,
+          deadlineUs: this.deadlineOf(task),
           duplicate: task.dup,
         });
       },
     };
+  }
+
+  /** DEADLINE-1, or the task's own dispatch deadline (CT-2). */
+  private deadlineOf(task: TaskRecord): Micros {
+    return task.extra?.deadlineUs ?? this.config.deadlineUs;
   }
 
   /** Deliveries dispatched since the last call (external targets only). */
@@ -323,10 +362,12 @@ export class Engine implements Core {
     if (!pending) throw new Error(`unknown or completed delivery ${key}`);
     this.awaiting.delete(key);
     const { queue, attempt } = pending;
-    const deadline = this.config.deadlineUs;
+    const deadline = this.deadlineOf(attempt.task);
     const latencyUs = Math.max(0, Math.round(result.latencyUs)); // virtual time stays whole µs (HDR-5)
-    const late = latencyUs > deadline || result.outcome === 'deadline';
-    const at = attempt.dispatchedAt + (late ? deadline : latencyUs); // the queue stops waiting at the deadline
+    // The request went out when an instance took it (INST-3); the deadline runs from the dispatch.
+    const deadlineAt = attempt.dispatchedAt + deadline;
+    const late = attempt.startedAt + latencyUs > deadlineAt || result.outcome === 'deadline';
+    const at = late ? deadlineAt : attempt.startedAt + latencyUs; // the queue stops waiting at the deadline
     if (late) this.schedule(at, () => queue.respond(attempt, 0, 'deadline'));
     else this.schedule(at, () => queue.respond(attempt, result.status, result.outcome));
   }

@@ -1,7 +1,10 @@
 /**
- * INST-1…3: the instances behind a push target. An attempt needs a free slot on a running
- * instance; a new instance may be started (cold start) unless the task is FailFast; with none to
- * be had the attempt fails before reaching the handler.
+ * INST-1…3: the instances behind a push target. An attempt needs a free slot on a running instance.
+ * INST-3: without FailFast, a request that finds every running instance busy waits — for a slot to
+ * free up, for a starting instance, or for a new one (cold start, up to the instance limit) — for at
+ * most the service's pending latency, and only then fails as INST-2. Busy instances alone are not
+ * an outage. With FailFast it fails at once when no running instance is free. During an outage no
+ * instance is available: the request fails at once (the platform answers for the missing instance).
  */
 import type { ServiceModel } from './types.js';
 import type { Micros } from '../sim/time.js';
@@ -11,51 +14,133 @@ interface Instance {
   inUse: number;
 }
 
-export type Acquired = { ok: true; instance: number; readyAt: Micros } | { ok: false };
+/** One request for a slot; exactly one of its callbacks is called, now or later. */
+export interface SlotRequest {
+  failFast: boolean;
+  /** A slot on `instance`, serving from `readyAt` (later than now while the instance starts). */
+  granted(instance: number, readyAt: Micros): void;
+  /** No instance could take it in time (INST-2). */
+  refused(): void;
+}
+
+/** What the pool needs of the engine: the clock and a way to act later. */
+export interface PoolClock {
+  readonly now: Micros;
+  schedule(t: Micros, job: () => void): void;
+}
+
+interface Waiter {
+  req: SlotRequest;
+  done: boolean;
+}
+
+/** INST-3's default pending latency, when a service model sets none. */
+export const DEFAULT_PENDING_LATENCY_US: Micros = 10_000_000;
 
 export class InstancePool {
   private readonly instances: Instance[] = [];
-  outage = false;
+  /** Requests waiting for a slot, first come first served (INST-3); those before `head` are served. */
+  private readonly waiting: Waiter[] = [];
+  private head = 0;
+  private _outage = false;
 
-  constructor(private readonly model: ServiceModel) {
+  constructor(
+    private readonly model: ServiceModel,
+    private readonly clock: PoolClock,
+  ) {
     const warm = Math.min(model.minInstances, model.maxInstances);
     for (let i = 0; i < Math.max(1, warm) && i < model.maxInstances; i++) this.instances.push({ readyAt: 0, inUse: 0 });
     // With no warm instance configured, the first one still has to start cold.
-    if (warm === 0 && this.instances.length > 0) this.instances[0].readyAt = model.coldStartUs;
+    if (warm === 0 && this.instances.length > 0 && model.coldStartUs > 0) {
+      this.instances[0].readyAt = model.coldStartUs;
+      clock.schedule(model.coldStartUs, () => this.serveWaiting());
+    }
   }
 
   get count(): number {
     return this.instances.length;
   }
 
-  /** Finds a slot: a running instance first, then (unless FailFast, INST-3) one starting or a new one. */
-  acquire(now: Micros, failFast: boolean): Acquired {
-    if (this.outage) return { ok: false };
-    const cap = this.model.concurrencyPerInstance;
-    let starting = -1;
-    for (let i = 0; i < this.instances.length; i++) {
-      const inst = this.instances[i];
-      if (inst.inUse >= cap) continue;
-      if (inst.readyAt <= now) {
-        inst.inUse++;
-        return { ok: true, instance: i, readyAt: now };
-      }
-      if (starting < 0) starting = i;
-    }
-    if (failFast) return { ok: false };
-    if (starting >= 0) {
-      this.instances[starting].inUse++;
-      return { ok: true, instance: starting, readyAt: this.instances[starting].readyAt };
+  get pendingLatencyUs(): Micros {
+    return this.model.pendingLatencyUs ?? DEFAULT_PENDING_LATENCY_US;
+  }
+
+  get outage(): boolean {
+    return this._outage;
+  }
+
+  set outage(on: boolean) {
+    this._outage = on;
+    if (!on) this.serveWaiting();
+  }
+
+  /** Finds a slot for `req` now, or has it wait (INST-3); calls one of its callbacks exactly once. */
+  acquire(req: SlotRequest): void {
+    const now = this.clock.now;
+    if (this._outage) return req.refused();
+    const running = this.freeRunning(now);
+    if (running >= 0) return this.grant(req, running, now);
+    if (req.failFast) return req.refused(); // HDR-8 / INST-3: no waiting
+    const pending = this.pendingLatencyUs;
+    const starting = this.freeStarting(now);
+    if (starting >= 0 && this.instances[starting].readyAt - now <= pending) {
+      return this.grant(req, starting, this.instances[starting].readyAt);
     }
     if (this.instances.length < this.model.maxInstances) {
       const readyAt = now + this.model.coldStartUs;
-      this.instances.push({ readyAt, inUse: 1 });
-      return { ok: true, instance: this.instances.length - 1, readyAt };
+      this.instances.push({ readyAt, inUse: 0 });
+      const started = this.instances.length - 1;
+      if (this.model.coldStartUs <= pending) return this.grant(req, started, readyAt);
+      this.clock.schedule(readyAt, () => this.serveWaiting()); // too slow for this request; later ones may use it
     }
-    return { ok: false };
+    const waiter: Waiter = { req, done: false };
+    this.waiting.push(waiter);
+    this.clock.schedule(now + pending, () => {
+      if (waiter.done) return;
+      waiter.done = true; // skipped when its turn comes
+      req.refused(); // INST-3: nothing could serve within the pending latency
+    });
   }
 
   release(instance: number): void {
     this.instances[instance].inUse--;
+    this.serveWaiting();
+  }
+
+  /** Hands free running slots to the requests waiting, in order. */
+  private serveWaiting(): void {
+    if (this._outage) return;
+    const now = this.clock.now;
+    while (this.head < this.waiting.length) {
+      const waiter = this.waiting[this.head];
+      if (waiter.done) {
+        this.head++;
+        continue;
+      }
+      const i = this.freeRunning(now);
+      if (i < 0) break;
+      this.head++;
+      waiter.done = true;
+      this.grant(waiter.req, i, now);
+    }
+    if (this.head === this.waiting.length) {
+      this.waiting.length = 0;
+      this.head = 0;
+    }
+  }
+
+  private grant(req: SlotRequest, instance: number, readyAt: Micros): void {
+    this.instances[instance].inUse++;
+    req.granted(instance, readyAt);
+  }
+
+  private freeRunning(now: Micros): number {
+    const cap = this.model.concurrencyPerInstance;
+    return this.instances.findIndex((inst) => inst.inUse < cap && inst.readyAt <= now);
+  }
+
+  private freeStarting(now: Micros): number {
+    const cap = this.model.concurrencyPerInstance;
+    return this.instances.findIndex((inst) => inst.inUse < cap && inst.readyAt > now);
   }
 }

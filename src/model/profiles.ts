@@ -9,6 +9,8 @@ export const PROFILES: Record<ProfileName, ProfileOptions> = {
     retryLimitMeans: 'retries',
     ageFrom: 'first-attempt',
     deadlineCountsAsExecution: false,
+    executionCounts5xx: true,
+    retryEtaHeader: 'retry',
     tombstoneUs: 9 * US_PER_D,
   },
   'cloud-tasks': {
@@ -17,6 +19,8 @@ export const PROFILES: Record<ProfileName, ProfileOptions> = {
     retryLimitMeans: 'attempts',
     ageFrom: 'first-attempt',
     deadlineCountsAsExecution: false,
+    executionCounts5xx: false, // CT-5: "does not include failures due to 5XX error codes"
+    retryEtaHeader: 'retry',
     tombstoneUs: 1 * US_PER_H,
   },
 };

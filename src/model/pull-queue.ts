@@ -7,6 +7,7 @@ import type { Core } from './core.js';
 import { nameOf, type TaskRecord } from './task.js';
 import type { LeaseRequest, LeaseResult, LeasedTask } from './types.js';
 import { TaskQueueError } from './errors.js';
+import { mayRetry } from './retry-policy.js';
 import { TimeHeap } from '../sim/heap.js';
 import { US_PER_S, type Micros } from '../sim/time.js';
 
@@ -30,7 +31,7 @@ export class PullQueue {
   private callsInWindow = 0;
 
   constructor(
-    readonly cfg: QueueConfig,
+    public cfg: QueueConfig, // replaced by Engine.putQueue (CT-1 UpdateQueue)
     private readonly core: Core,
     private readonly options: PullOptions,
     private readonly onDone: (task: TaskRecord) => void,
@@ -61,8 +62,13 @@ export class PullQueue {
       core.emit({ ...call, got: 0, result: 'transient' });
       return { ok: false, error: 'TransientError', rule: 'PULL-9' };
     }
-    const picked = this.pick(req, now);
+    const { picked, exhausted } = this.pick(req, now);
     core.emit({ ...call, got: picked.length, result: 'ok' });
+    for (const task of exhausted) {
+      // PULL-10: deleted instead of being leased once more; never handed out.
+      core.emit({ t: now, e: 'exhaust', id: task.id, q: this.cfg.name, n: task.attempts, rule: 'PULL-10' });
+      this.onDone(task);
+    }
     const untilUs = now + Math.round(req.leaseSeconds * US_PER_S);
     const leased: LeasedTask[] = [];
     for (const task of picked) {
@@ -83,10 +89,16 @@ export class PullQueue {
     return { ok: true, tasks: leased, capped: false };
   }
 
-  /** Available tasks in ETA order (PULL-6 tag rules, PULL-8 visibility); the rest go back untouched. */
-  private pick(req: LeaseRequest, now: Micros): TaskRecord[] {
+  /**
+   * Available tasks in ETA order (PULL-6 tag rules, PULL-8 visibility); the rest go back untouched.
+   * A task this call would take but whose limits are spent (PULL-10) is marked done and returned in
+   * `exhausted` instead.
+   */
+  private pick(req: LeaseRequest, now: Micros): { picked: TaskRecord[]; exhausted: TaskRecord[] } {
     const picked: TaskRecord[] = [];
     const passed: TaskRecord[] = [];
+    const exhausted: TaskRecord[] = [];
+    const byTag = req.tag !== undefined || req.byTag === true;
     let tag = req.tag;
     let tagChosen = req.tag !== undefined || !req.byTag;
     while (picked.length < req.maxTasks) {
@@ -100,15 +112,32 @@ export class PullQueue {
         passed.push(top);
         continue;
       }
+      if (byTag && tagChosen && top.extra?.tag !== tag) {
+        passed.push(top);
+        continue;
+      }
+      if (this.leaseLimitSpent(top, now)) {
+        top.done = true;
+        exhausted.push(top);
+        continue;
+      }
       if (!tagChosen) {
         tag = top.extra?.tag; // no tag given: the oldest available task's tag (untagged counts as a tag)
         tagChosen = true;
       }
-      if ((req.tag !== undefined || req.byTag) && top.extra?.tag !== tag) passed.push(top);
-      else picked.push(top);
+      picked.push(top);
     }
     for (const t of passed) this.byEta.push(t);
-    return picked;
+    return { picked, exhausted };
+  }
+
+  /**
+   * PULL-10: each lease is an attempt, so with task_retry_limit N the (N+1)-th lease is refused (N = 0:
+   * the first). With task_age_limit too, RETRY-2's both-limits rule holds, age from the first lease.
+   */
+  private leaseLimitSpent(task: TaskRecord, now: Micros): boolean {
+    const history = { countedFailures: task.attempts, createdAt: task.createdAt, firstAttemptAt: task.firstAttemptAt };
+    return !mayRetry(this.cfg.retry, { retryLimitMeans: 'attempts', ageFrom: this.core.config.options.ageFrom }, history, now);
   }
 
   /** PULL-5: a new lease measured from now; 0 releases at once. The caller proves it holds the lease. */
@@ -123,10 +152,7 @@ export class PullQueue {
     this.byEta.removeWhere((t) => t === task);
     this.setLease(task, untilUs);
     this.core.emit({ t: now, e: 'modify', id: task.id, q: this.cfg.name, until: untilUs });
-    if (seconds === 0) {
-      task.leaseUntil = -1; // released: no lease is held any more
-      this.leaseEnded(task);
-    }
+    if (seconds === 0) task.leaseUntil = -1; // released: no lease is held any more
     return untilUs;
   }
 
@@ -147,22 +173,11 @@ export class PullQueue {
     this.enqueue(task);
   }
 
-  /** PULL-4: the lease ran out without a delete; the task is leasable again (unless PULL-10 ends it). */
+  /** PULL-4: the lease ran out without a delete; the task is leasable again (PULL-10 judges at the next lease). */
   private expire(task: TaskRecord): void {
     task.leaseUntil = -1;
     task.leaseVersion++;
     this.core.emit({ t: this.core.now, e: 'expire', id: task.id, q: this.cfg.name });
-    this.leaseEnded(task);
-  }
-
-  /** The lease ended without a delete: PULL-10 deletes a task leased task_retry_limit times. */
-  private leaseEnded(task: TaskRecord): void {
-    const limit = this.cfg.retry.taskRetryLimit;
-    if (limit !== undefined && task.attempts >= limit) {
-      task.done = true;
-      this.core.emit({ t: this.core.now, e: 'exhaust', id: task.id, q: this.cfg.name, n: task.attempts, rule: 'PULL-10' });
-      this.onDone(task);
-    }
   }
 }
 

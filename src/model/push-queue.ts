@@ -2,7 +2,7 @@
  * One push queue: ETA order (PUSH-4/5), token bucket (PUSH-2), concurrency cap (PUSH-3), pause
  * (PUSH-8), retries with backoff (RETRY-1…5), throttling on 503 and missing instances (INST-2).
  */
-import type { QueueConfig } from './config.js';
+import type { ProfileOptions, QueueConfig } from './config.js';
 import type { Core } from './core.js';
 import { nameOf, type TaskRecord } from './task.js';
 import type { DeliveryHeaders, Outcome } from '../sim/events.js';
@@ -14,12 +14,15 @@ import { backoffDelay } from './backoff.js';
 import { mayRetry } from './retry-policy.js';
 import { buildHeaders } from './headers.js';
 import type { InstancePool } from './instances.js';
+import { TaskQueueError } from './errors.js';
 
 export interface Attempt {
   key: number;
   task: TaskRecord;
   n: number;
   dispatchedAt: Micros;
+  /** When an instance began serving it: dispatch time, or later after waiting (INST-3) or a cold start. */
+  startedAt: Micros;
   instance: number;
   headers: DeliveryHeaders;
 }
@@ -31,7 +34,7 @@ export interface AttemptRunner {
 
 export class PushQueue {
   private readonly ready = new ReadyQueue<TaskRecord>();
-  private readonly bucket: TokenBucket;
+  private bucket: TokenBucket;
   private readonly throttle = new Throttle();
   private inFlight = 0;
   paused: boolean;
@@ -40,7 +43,7 @@ export class PushQueue {
   private nextKey = 1;
 
   constructor(
-    readonly cfg: QueueConfig,
+    public cfg: QueueConfig,
     private readonly core: Core,
     private readonly pool: InstancePool,
     private readonly runner: AttemptRunner,
@@ -115,12 +118,14 @@ export class PushQueue {
       n = ++task.attempts;
       if (n === 1) task.firstAttemptAt = now;
     }
+    // HDR-5 / SPEC §10: a retry carries its own ETA (Python stub) or the task's original one (Java stub).
+    const etaUs = core.config.options.retryEtaHeader === 'original' ? task.firstEta : task.t;
     const headers = buildHeaders({
       queue: this.cfg.name,
       name: nameOf(task),
       attempt: n,
       executionCount: task.executions,
-      etaEpochUs: core.epochUs + task.t,
+      etaEpochUs: core.epochUs + etaUs,
       previous: task.prevOutcome === null ? undefined : { status: task.prevStatus, outcome: task.prevOutcome },
       failFast: task.failFast,
     });
@@ -128,17 +133,19 @@ export class PushQueue {
       ? { t: now, e: 'dispatch', id: task.id, q: this.cfg.name, n, h: headers, dup: true }
       : { t: now, e: 'dispatch', id: task.id, q: this.cfg.name, n, h: headers });
     this.inFlight++;
-    const attempt: Attempt = { key: this.nextKey++, task, n, dispatchedAt: now, instance: -1, headers };
+    const attempt: Attempt = { key: this.nextKey++, task, n, dispatchedAt: now, startedAt: now, instance: -1, headers };
     const instances = this.pool.count;
-    const slot = this.pool.acquire(now, task.failFast);
+    this.pool.acquire({
+      failFast: task.failFast,
+      granted: (instance, readyAt) => {
+        attempt.instance = instance;
+        attempt.startedAt = readyAt;
+        this.runner.start(this, attempt, readyAt);
+      },
+      // INST-2/3: fails before the handler; RetryCount counts it, ExecutionCount does not (HDR-3/4).
+      refused: () => this.respond(attempt, 0, 'no-instance'),
+    });
     if (this.pool.count !== instances) core.emit({ t: now, e: 'instance', count: this.pool.count }); // a cold start (INST-1)
-    if (!slot.ok) {
-      // INST-2: fails before the handler; RetryCount counts it, ExecutionCount does not (HDR-3/4).
-      this.respond(attempt, 0, 'no-instance');
-      return;
-    }
-    attempt.instance = slot.instance;
-    this.runner.start(this, attempt, slot.readyAt);
   }
 
   /** The attempt ended at `core.now` with this status and outcome. */
@@ -169,8 +176,8 @@ export class PushQueue {
     if (out === 'no-instance' || status === 503) this.adjustRate(this.throttle.slowDown()); // INST-2, HANDLER-3
     const uncounted503 = out === 'error' && status === 503 && !opts.handler503Counts;
     if (!uncounted503) task.counted++;
-    if (out === 'error' || (out === 'deadline' && opts.deadlineCountsAsExecution)) task.executions++;
-    task.prevStatus = status;
+    if (countsAsExecution(status, out, opts)) task.executions++;
+    task.prevStatus = out === 'error' ? status : 0; // HDR-6: 0 when the attempt got no HTTP status
     task.prevOutcome = out;
     const retry = this.cfg.retry;
     const history = { countedFailures: task.counted, createdAt: task.createdAt, firstAttemptAt: task.firstAttemptAt };
@@ -207,4 +214,40 @@ export class PushQueue {
     this.bucket.setRate(rate, this.core.now);
     this.core.emit({ t: this.core.now, e: 'rate', q: this.cfg.name, rate });
   }
+
+  // ---- The Cloud Tasks API (CT-1, CT-4) ----------------------------------------------------------
+
+  /** CT-1 UpdateQueue: new settings from now on; the bucket starts full at the new size. */
+  reconfigure(cfg: QueueConfig): void {
+    this.cfg = cfg;
+    this.bucket = new TokenBucket(cfg.ratePerSec * this.throttle.factor, cfg.bucketSize, this.core.now);
+    if (cfg.ratePerSec === 0) this.pause();
+    this.wakeAt(this.core.now);
+  }
+
+  /**
+   * CT-4 RunTask: one attempt now, whatever the task's ETA, the rate or the concurrency cap. The task
+   * leaves the ready queue first, so the pending dispatch is replaced, never doubled.
+   */
+  runNow(task: TaskRecord): void {
+    const q = this.cfg.name;
+    if (this.paused) throw new TaskQueueError('CT-4', `queue ${q} is paused: RunTask needs a running queue`, 'FAILED_PRECONDITION');
+    if (!this.ready.remove(task)) {
+      throw new TaskQueueError('CT-4', `task ${nameOf(task)} is being dispatched already`, 'FAILED_PRECONDITION');
+    }
+    task.t = this.core.now;
+    this.core.emit({ t: task.t, e: 'run', id: task.id, q });
+    this.dispatch(task);
+  }
+}
+
+/**
+ * HDR-4: an attempt counts in ExecutionCount when it reached the handler and got a non-2xx answer.
+ * Connection failures and no-instance failures never count; a missed deadline counts only under its
+ * §10 option; a 5xx answer is left out under CT-5's reading (the cloud-tasks profile).
+ */
+export function countsAsExecution(status: number, out: Outcome, opts: Pick<ProfileOptions, 'deadlineCountsAsExecution' | 'executionCounts5xx'>): boolean {
+  if (out === 'deadline') return opts.deadlineCountsAsExecution;
+  if (out !== 'error') return false;
+  return opts.executionCounts5xx || status < 500 || status > 599;
 }

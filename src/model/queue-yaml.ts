@@ -7,8 +7,9 @@ import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Docum
 import type { ProfileName, QueueConfig, QueueMode, ResolvedConfig, RetryParameters, ScalingType } from './config.js';
 import { ConfigError, type ConfigIssue } from './config-error.js';
 import { PROFILES, SCALING_DEADLINE_US, isProfileName, isScalingType } from './profiles.js';
-import { parseDuration, secondsToMicros } from '../sim/time.js';
+import { US_PER_S, parseDuration, secondsToMicros } from '../sim/time.js';
 import { QUEUE_NAME_RE } from './names.js';
+import { applyOptions, optionProblem, type NamedOptions } from './options.js';
 
 export { ConfigError, formatIssue, type ConfigIssue } from './config-error.js';
 
@@ -19,6 +20,8 @@ export interface ReadOptions {
   scaling?: ScalingType;
   /** Named in messages. */
   file?: string;
+  /** SPEC §10 readings by name (options.ts), over the profile's defaults. */
+  options?: NamedOptions;
 }
 
 // CFG-1 grammars, as the real format writes them.
@@ -116,13 +119,17 @@ function resolve(value: unknown, opts: ReadOptions, issues: Issues): ResolvedCon
   // The options arrive typed, but CLI strings can reach here unchecked.
   if (!isProfileName(profile)) issues.add([], 'CFG-3', `unknown profile ${show(profile)}; expected one of ${Object.keys(PROFILES).join(', ')}`, undefined, 'profile');
   if (!isScalingType(scaling)) issues.add([], 'CFG-3', `unknown scaling ${show(scaling)}; expected one of ${Object.keys(SCALING_DEADLINE_US).join(', ')}`, undefined, 'scaling');
+  for (const [name, v] of Object.entries(opts.options ?? {})) {
+    const problem = optionProblem(name, v);
+    if (problem) issues.add([], 'CFG-3', problem, undefined, `options.${name}`);
+  }
 
   const queues = readTop(value, issues);
   // In file order, so the message reads top to bottom (the sort is stable).
   if (issues.list.length > 0) throw new ConfigError(issues.list.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
   // CFG-2: `default` always exists; a file's own `default` wins (it was checked to be push).
   if (!queues.some((q) => q.name === 'default')) queues.unshift(defaultQueue());
-  return { profile, options: { ...PROFILES[profile] }, queues, scaling, deadlineUs: SCALING_DEADLINE_US[scaling] };
+  return { profile, options: applyOptions(PROFILES[profile], opts.options), queues, scaling, deadlineUs: SCALING_DEADLINE_US[scaling] };
 }
 
 function defaultQueue(): QueueConfig {
@@ -252,11 +259,16 @@ function readRetry(raw: unknown, at: Path, issues: Issues, label: string): Retry
   let ageUs: number | undefined;
   const age = raw.task_age_limit;
   if (age !== undefined) {
-    if (typeof age !== 'string' || !AGE_RE.test(age)) bad('task_age_limit', 'RETRY-2', `${show(age)} does not match ${pattern(AGE_RE)}`);
-    else if (!((ageUs = parseDuration(age)) !== undefined && ageUs > 0)) bad('task_age_limit', 'RETRY-2', `${show(age)} must be greater than 0`);
+    const us = typeof age === 'string' && AGE_RE.test(age) ? parseDuration(age) : undefined;
+    if (us === undefined) bad('task_age_limit', 'RETRY-2', `${show(age)} does not match ${pattern(AGE_RE)}`);
+    else if (!Number.isSafeInteger(us)) bad('task_age_limit', 'RETRY-2', `${show(age)} is not a finite number of seconds`);
+    else if (us <= 0) bad('task_age_limit', 'RETRY-2', `${show(age)} must be greater than 0`);
+    // RETRY-2: limits are whole seconds (the stubs compare whole seconds); a fraction is refused, not rounded.
+    else if (us % US_PER_S !== 0) bad('task_age_limit', 'RETRY-2', `${show(age)} is ${us / US_PER_S} s: must be a whole number of seconds`);
+    else ageUs = us;
   }
-  const minS = optNumber(raw.min_backoff_seconds, (m) => bad('min_backoff_seconds', 'RETRY-3', m));
-  const maxS = optNumber(raw.max_backoff_seconds, (m) => bad('max_backoff_seconds', 'RETRY-3', m));
+  const minS = optSeconds(raw.min_backoff_seconds, (m) => bad('min_backoff_seconds', 'RETRY-3', m));
+  const maxS = optSeconds(raw.max_backoff_seconds, (m) => bad('max_backoff_seconds', 'RETRY-3', m));
   const doublings = optInt(raw.max_doublings, 0, (m) => bad('max_doublings', 'RETRY-3', m));
 
   // RETRY-3: setting only one bound past the other's default raises that default to match;
@@ -301,9 +313,11 @@ function optInt(v: unknown, min: number, bad: (message: string) => void): number
   return v;
 }
 
-function optNumber(v: unknown, bad: (message: string) => void): number | undefined {
+/** Seconds ≥ 0 whose µs are a finite, exact number (CFG-3 refuses `.inf`, `.nan` and overflowing values). */
+function optSeconds(v: unknown, bad: (message: string) => void): number | undefined {
   if (v === undefined) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) return void bad(`must be a number ≥ 0, got ${show(v)}`);
+  if (typeof v !== 'number' || Number.isNaN(v) || v < 0) return void bad(`must be a number ≥ 0, got ${show(v)}`);
+  if (!Number.isSafeInteger(secondsToMicros(v))) return void bad(`must be a finite number of seconds, at most ${Math.floor(Number.MAX_SAFE_INTEGER / US_PER_S)}, got ${show(v)}`);
   return v;
 }
 

@@ -1,17 +1,20 @@
 import type { ProfileOptions, RetryParameters } from './config.js';
 import type { Micros } from '../sim/time.js';
 
-/** What a task has done so far, as far as RETRY-1/2 care. */
+/** What a task has done so far, as far as RETRY-1/2 (and PULL-10) care. */
 export interface AttemptHistory {
   /** Failed attempts that count against task_retry_limit (all failures, less uncounted 503s, SPEC §10). */
   countedFailures: number;
   createdAt: Micros;
+  /** -1 (or any negative) before the first attempt: the task has no age yet. */
   firstAttemptAt: Micros;
 }
 
 /**
  * RETRY-1/2/5: after a failure at `now`, may the task be retried? Unset limits never stop it; with
- * both limits set, retrying continues until *both* are reached.
+ * both limits set, retrying continues until *both* are exceeded. RETRY-2: the age limit is exceeded
+ * only past it — a failure at an age exactly equal to task_age_limit is still retried (the stubs'
+ * `age_limit >= age`).
  */
 export function mayRetry(
   retry: Pick<RetryParameters, 'taskRetryLimit' | 'taskAgeLimitUs'>,
@@ -19,13 +22,18 @@ export function mayRetry(
   history: AttemptHistory,
   now: Micros,
 ): boolean {
-  const countReached = retry.taskRetryLimit === undefined ? undefined : retryCountReached(retry.taskRetryLimit, options, history.countedFailures);
-  const start = options.ageFrom === 'creation' ? history.createdAt : history.firstAttemptAt;
-  const ageReached = retry.taskAgeLimitUs === undefined ? undefined : now - start >= retry.taskAgeLimitUs;
-  if (countReached === undefined && ageReached === undefined) return true;
-  if (countReached === undefined) return !ageReached;
-  if (ageReached === undefined) return !countReached;
-  return !(countReached && ageReached);
+  const countExceeded = retry.taskRetryLimit === undefined ? undefined : retryCountReached(retry.taskRetryLimit, options, history.countedFailures);
+  const ageExceeded = retry.taskAgeLimitUs === undefined ? undefined : taskAge(options, history, now) > retry.taskAgeLimitUs;
+  if (countExceeded === undefined && ageExceeded === undefined) return true;
+  if (countExceeded === undefined) return !ageExceeded;
+  if (ageExceeded === undefined) return !countExceeded;
+  return !(countExceeded && ageExceeded);
+}
+
+/** RETRY-2 / SPEC §10: age from the first attempt (0 before it), or from creation. */
+function taskAge(options: Pick<ProfileOptions, 'ageFrom'>, history: AttemptHistory, now: Micros): Micros {
+  if (options.ageFrom === 'creation') return now - history.createdAt;
+  return history.firstAttemptAt < 0 ? 0 : now - history.firstAttemptAt;
 }
 
 /** `retries`: N retries, so N+1 attempts in all (legacy). `attempts`: N attempts (Cloud Tasks maxAttempts). */

@@ -9,6 +9,8 @@ export interface TaskExtras {
   url?: string;
   headers?: Record<string, string>;
   tag?: string;
+  /** CT-2 `dispatchDeadline` (external deliveries only). */
+  deadlineUs?: Micros;
 }
 
 /** One task in a queue. `t`/`seq` order it in its queue's ETA heap (PUSH-5). */
@@ -20,6 +22,8 @@ export interface TaskRecord {
   /** The user's name (TASK-1), or null for a system name derived from the id (see nameOf). */
   name: string | null;
   createdAt: Micros;
+  /** The ETA given at add (HDR-5's original ETA, an option for retries). */
+  firstEta: Micros;
   /** -1 until the first attempt (RETRY-2 measures age from it). */
   firstAttemptAt: Micros;
   /** Attempts dispatched so far (push) or leases taken (pull). */
@@ -45,6 +49,21 @@ export interface TaskRecord {
 /** The task's name (HDR-2): system names are made on demand, saving a string per task. */
 export function nameOf(task: TaskRecord): string {
   return task.name ?? systemTaskName(task.id);
+}
+
+/** PUSH-1: where a push task goes when it names no URL. */
+export function defaultTaskUrl(queue: string): string {
+  return `/_ah/queue/${queue}`;
+}
+
+/**
+ * TASK-3: a task's size counts its payload, its URL and its headers' names and values, together
+ * (as Google's stubs count it). `url` is the URL the task carries (a push task's default included).
+ */
+export function taskSize(payloadBytes: number, url: string | undefined, headers: Record<string, string> | undefined): number {
+  let size = payloadBytes + byteLength(url);
+  for (const [name, value] of Object.entries(headers ?? {})) size += byteLength(name) + byteLength(value);
+  return size;
 }
 
 export function byteLength(payload: Uint8Array | string | undefined): number {

@@ -22,6 +22,8 @@ export interface NewTask {
   tag?: string;
   /** HDR-8 / INST-3. */
   failFast?: boolean;
+  /** CT-2 `dispatchDeadline`: this task's request deadline, instead of the service's (DEADLINE-1). */
+  deadlineUs?: Micros;
 }
 
 export interface AddResult {
@@ -102,6 +104,11 @@ export interface ServiceModel {
   minInstances: number;
   concurrencyPerInstance: number;
   coldStartUs: Micros;
+  /**
+   * INST-3: how long a request may wait for a busy or starting instance before it fails as INST-2
+   * (default 10 s, DEFAULT_PENDING_LATENCY_US). FailFast requests never wait.
+   */
+  pendingLatencyUs?: Micros;
   /** Windows [startUs, endUs) (relative to the epoch) in which no instance is available. */
   outages: { startUs: Micros; endUs: Micros }[];
   /** Scripted behaviour; unused when deliveries go to an external target. */

@@ -26,6 +26,8 @@ export interface ConfigEvent { t: number; e: 'config'; seed: number; epochUs: nu
 export interface AddEvent {
   t: number; e: 'add'; id: number; q: string; name: string; named: boolean;
   eta: number; size: number; tag?: string; ff?: boolean;
+  /** CT-2: the task's own request deadline in µs, when it has one (else the config's). */
+  dl?: number;
 }
 export interface RejectEvent { t: number; e: 'reject'; q: string; name?: string; reason: string; rule: string }
 export interface DispatchEvent { t: number; e: 'dispatch'; id: number; q: string; n: number; h: DeliveryHeaders; dup?: boolean }
@@ -45,11 +47,13 @@ export interface LeaseCallEvent {
 export interface LeaseEvent { t: number; e: 'lease'; id: number; q: string; w: string; until: number; n: number }
 export interface ModifyEvent { t: number; e: 'modify'; id: number; q: string; until: number }
 export interface ExpireEvent { t: number; e: 'expire'; id: number; q: string }
+/** CT-4: the task was made due now by RunTask; its next dispatch is this instant, whatever its ETA. */
+export interface RunEvent { t: number; e: 'run'; id: number; q: string }
 export interface EndEvent { t: number; e: 'end'; reason: 'idle' | 'time-limit' | 'event-limit' | 'stopped' }
 
 export type TraceEvent =
   | ConfigEvent | AddEvent | RejectEvent | DispatchEvent | ResponseEvent | RetryEvent | SuccessEvent
   | ExhaustEvent | DeleteEvent | RateEvent | PauseEvent | OutageEvent | InstanceEvent | LeaseCallEvent
-  | LeaseEvent | ModifyEvent | ExpireEvent | EndEvent;
+  | LeaseEvent | ModifyEvent | ExpireEvent | RunEvent | EndEvent;
 
 export type EventType = TraceEvent['e'];

@@ -47,4 +47,14 @@ export class ReadyQueue<E extends HeapEntry> {
     }
     return top;
   }
+
+  /** Takes `entry` out wherever it waits (linear; for rare operations such as running a task now, CT-4). */
+  remove(entry: E): boolean {
+    const i = this.fifo.indexOf(entry, this.head);
+    if (i >= 0) {
+      this.fifo.splice(i, 1);
+      return true;
+    }
+    return this.future.removeWhere((e) => e === entry) > 0;
+  }
 }

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay } from '../../src/model/backoff.js';
 import { TraceBuilder, expectFails, expectPasses, queue, resultOf } from './trace-builder.js';
 
 const S = 1_000_000;
-const RETRY = queue('default').retry;
-const after = (n: number) => backoffDelay(n, RETRY);
+/** RETRY-4 on the builder's queue (min_backoff 0.1 s, 16 doublings): 0.1 s, then 0.2 s. */
+const after = (n: 1 | 2) => (n === 1 ? 100_000 : 200_000);
 
 /** no-instance (0), then 500, then 200: the sequence HDR-3/4/6/7 are about. */
 function threeAttempts(b = new TraceBuilder()): TraceBuilder {
@@ -44,7 +43,7 @@ describe('INV-HDR', () => {
 
   it('fails an ExecutionCount that counts a no-instance failure (HDR-4)', async () => {
     const b = new TraceBuilder();
-    b.add(1, 0).attempt(1, 0, 0, { out: 'no-instance' }).retry(1, 1000, S);
+    b.add(1, 0).attempt(1, 0, 0, { out: 'no-instance' }).retry(1, 1000, 101_000);
     b.attempt(1, S, 200, { h: { ec: '1' } }).success(1, S + 1000).end(2 * S);
     expectFails(await b.check(), 'INV-HDR', 'HDR-4');
   });
@@ -52,7 +51,7 @@ describe('INV-HDR', () => {
   it('counts a missed deadline as an execution only under deadlineCountsAsExecution (HDR-4, SPEC §10)', async () => {
     const build = (countsOption: boolean, ec: string) => {
       const b = new TraceBuilder({ options: { deadlineCountsAsExecution: countsOption }, deadlineUs: S });
-      b.add(1, 0).attempt(1, 0, 0, { out: 'deadline', lat: S }).retry(1, S, 2 * S);
+      b.add(1, 0).attempt(1, 0, 0, { out: 'deadline', lat: S }).retry(1, S, S + 100_000);
       return b.attempt(1, 2 * S, 200, { h: { ec } }).success(1, 3 * S).end(3 * S);
     };
     expectPasses(await build(true, '1').check(), 'INV-HDR');
@@ -73,20 +72,20 @@ describe('INV-HDR', () => {
     first.add(1, 0).attempt(1, 0, 200, { h: { pr: '0' } }).success(1, 1000).end(S);
     expectFails(await first.check(), 'INV-HDR', 'HDR-6');
     const wrong = new TraceBuilder();
-    wrong.add(1, 0).attempt(1, 0, 404).retry(1, 1000, S).attempt(1, S, 200, { h: { pr: '500' } }).success(1, S + 1000).end(2 * S);
+    wrong.add(1, 0).attempt(1, 0, 404).retry(1, 1000, 101_000).attempt(1, S, 200, { h: { pr: '500' } }).success(1, S + 1000).end(2 * S);
     expectFails(await wrong.check(), 'INV-HDR', 'HDR-6');
   });
 
   it("fails RetryReason 'App Error' after a missed deadline (HDR-7)", async () => {
     const b = new TraceBuilder({ deadlineUs: S });
-    b.add(1, 0).attempt(1, 0, 0, { out: 'deadline', lat: S }).retry(1, S, 2 * S);
+    b.add(1, 0).attempt(1, 0, 0, { out: 'deadline', lat: S }).retry(1, S, S + 100_000);
     b.attempt(1, 2 * S, 200, { h: { rr: 'App Error' } }).success(1, 3 * S).end(3 * S);
     expectFails(await b.check(), 'INV-HDR', 'HDR-7');
   });
 
   it('fails a TaskName that changes between deliveries (HDR-2) and a wrong QueueName (HDR-1)', async () => {
     const name = new TraceBuilder();
-    name.add(1, 0).attempt(1, 0, 500).retry(1, 1000, S).attempt(1, S, 200, { h: { tn: 'other' } }).success(1, S + 1000).end(2 * S);
+    name.add(1, 0).attempt(1, 0, 500).retry(1, 1000, 101_000).attempt(1, S, 200, { h: { tn: 'other' } }).success(1, S + 1000).end(2 * S);
     expectFails(await name.check(), 'INV-HDR', 'HDR-2');
     const qn = new TraceBuilder();
     qn.add(1, 0).attempt(1, 0, 200, { h: { qn: 'Default' } }).success(1, 1000).end(S);
@@ -100,5 +99,41 @@ describe('INV-HDR', () => {
     const bad = new TraceBuilder();
     bad.add(1, 0).attempt(1, 0, 200).success(1, 1000).dispatch(1, 2000, { dup: true, h: { rc: '-1' } }).respond(1, 3000, 200, { dup: true }).end(S);
     expectFails(await bad.check(), 'INV-HDR', 'HDR-3');
+  });
+
+  it('CT-5: under cloud-tasks ExecutionCount leaves out 5xx answers but counts 4xx', async () => {
+    // 503 then 404 then 200: appengine counts both (ec 1, then 2), cloud-tasks only the 404 (ec 0, then 1).
+    const run = (profile: 'appengine' | 'cloud-tasks', ecs: [string, string]) => {
+      const b = new TraceBuilder({ profile });
+      b.add(1, 0).attempt(1, 0, 503).retry(1, 1000, 101_000);
+      b.attempt(1, 101_000, 404, { h: { ec: ecs[0] } }).retry(1, 102_000, 302_000);
+      return b.attempt(1, 302_000, 200, { h: { ec: ecs[1] } }).success(1, 303_000).end(S).check();
+    };
+    expectPasses(await run('appengine', ['1', '2']), 'INV-HDR');
+    expectPasses(await run('cloud-tasks', ['0', '1']), 'INV-HDR');
+    expectFails(await run('cloud-tasks', ['1', '2']), 'INV-HDR', 'HDR-4');
+    expectFails(await run('appengine', ['0', '1']), 'INV-HDR', 'HDR-4');
+  });
+
+  it("HDR-5 on a retry: the retry's ETA by default, the original ETA under the Java stub's reading", async () => {
+    // Added with ETA 0.5 s; attempt 1 answers 500 at 0.501 s; retry due 0.601 s.
+    const run = (reading: 'retry' | 'original' | undefined, eta: string) => {
+      const b = new TraceBuilder(reading === undefined ? {} : { options: { retryEtaHeader: reading } });
+      b.add(1, 0, { eta: 500_000 }).attempt(1, 500_000, 500).retry(1, 501_000, 601_000);
+      return b.attempt(1, 601_000, 200, { h: { eta } }).success(1, 602_000).end(S).check();
+    };
+    expectPasses(await run(undefined, '1767225600.601000'), 'INV-HDR');
+    expectPasses(await run('retry', '1767225600.601'), 'INV-HDR');
+    expectPasses(await run('original', '1767225600.5'), 'INV-HDR');
+    expectFails(await run('original', '1767225600.601000'), 'INV-HDR', 'HDR-5');
+    expectFails(await run(undefined, '1767225600.500000'), 'INV-HDR', 'HDR-5');
+  });
+
+  it('HDR-5 accepts any number of fraction digits, and none (Python str(float), Java six digits)', async () => {
+    for (const eta of ['1767225601', '1767225601.0', '1767225601.000000', '1767225601.0000000']) {
+      const b = new TraceBuilder();
+      b.add(1, 0, { eta: S }).attempt(1, S, 200, { h: { eta } }).success(1, S + 1000).end(2 * S);
+      expectPasses(await b.check(), 'INV-HDR');
+    }
   });
 });

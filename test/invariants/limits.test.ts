@@ -1,20 +1,22 @@
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ProfileName } from '../../src/model/config.js';
-import { TraceBuilder, expectFails, expectPasses, queue } from './trace-builder.js';
+import { TraceBuilder, expectFails, expectPasses, queue, resultOf } from './trace-builder.js';
 
 const S = 1_000_000;
 type Verdict = 'retry' | 'exhaust';
 
 /**
- * One task failing with `statuses` in turn; after each failure the given verdict (retry waits 1 s,
- * which is past the 0.1 s backoff), and a final 200 + success if the last verdict was a retry.
+ * One task failing with `statuses` in turn; after each failure the given verdict, and a final 200 +
+ * success if the last verdict was a retry. Attempts start every `gap` (1 s) and answer 1 ms later;
+ * min_backoff = max_backoff = gap − 1 ms, so RETRY-4 gives every retry that delay and its ETA is the
+ * next attempt's start.
  */
 function failing(statuses: number[], verdicts: Verdict[], opts: { profile?: ProfileName; limit?: number; ageS?: number; gapS?: number } = {}) {
+  const gap = (opts.gapS ?? 1) * S;
   const b = new TraceBuilder({
     profile: opts.profile,
-    queues: [queue('default', { retry: { minBackoffUs: 100_000, maxBackoffUs: 3600 * S, maxDoublings: 16, taskRetryLimit: opts.limit, taskAgeLimitUs: opts.ageS === undefined ? undefined : opts.ageS * S } })],
+    queues: [queue('default', { retry: { minBackoffUs: gap - 1000, maxBackoffUs: gap - 1000, maxDoublings: 16, taskRetryLimit: opts.limit, taskAgeLimitUs: opts.ageS === undefined ? undefined : opts.ageS * S } })],
   });
-  const gap = (opts.gapS ?? 1) * S;
   b.add(1, 0);
   let t = 0;
   statuses.forEach((status, i) => {
@@ -72,7 +74,57 @@ describe('INV-LIMITS', () => {
     b.add(1, 0).attempt(1, 0, 500).success(1, 1000).end(S);
     expectFails(await b.check(), 'INV-LIMITS', 'HANDLER-2');
     const c = new TraceBuilder();
-    c.add(1, 0).attempt(1, 0, 200).retry(1, 1000, S).attempt(1, S, 200).success(1, S + 1000).end(2 * S);
+    c.add(1, 0).attempt(1, 0, 200).retry(1, 1000, 101_000).attempt(1, S, 200).success(1, S + 1000).end(2 * S);
     expectFails(await c.check(), 'INV-LIMITS', 'HANDLER-1');
+  });
+
+  /**
+   * task_age_limit 10 s, min_backoff = max_backoff = 4.999 s. Attempt 1 at 0 s answers 500 at 1 ms;
+   * retry 1 is due at 5 s; attempt 2, dispatched then, answers 500 after `lat2`. With lat2 = 5 s it
+   * answers at exactly 10 s: an age equal to the limit, so RETRY-2 still retries (due 14.999 s), and
+   * attempt 3 answers at 15 s, age 15 s > 10 s: exhausted. With lat2 = 5 s + 1 µs, attempt 2 ends it.
+   */
+  function ageBoundary(lat2: number, verdict2: Verdict, opts: { limit?: number } = {}) {
+    const b = new TraceBuilder({ queues: [queue('default', { retry: { minBackoffUs: 4_999_000, maxBackoffUs: 4_999_000, maxDoublings: 16, taskAgeLimitUs: 10 * S, taskRetryLimit: opts.limit } })] });
+    b.add(1, 0).attempt(1, 0, 500).retry(1, 1000, 5 * S);
+    const r2 = 5 * S + lat2;
+    b.attempt(1, 5 * S, 500, { lat: lat2 });
+    if (verdict2 === 'exhaust') return b.exhaust(1, r2).end(r2 + S).check();
+    b.retry(1, r2, r2 + 4_999_000).attempt(1, r2 + 4_999_000, 500).exhaust(1, r2 + 5 * S);
+    return b.end(r2 + 6 * S).check();
+  }
+
+  it('retries a failure at an age exactly equal to task_age_limit, exhausts one a microsecond older (RETRY-2)', async () => {
+    expectPasses(await ageBoundary(5 * S, 'retry'), 'INV-LIMITS');
+    expectPasses(await ageBoundary(5 * S + 1, 'exhaust'), 'INV-LIMITS');
+  });
+
+  it('fails an exhaustion one retry early at the age boundary, and a retry a microsecond past it (RETRY-2)', async () => {
+    const early = await ageBoundary(5 * S, 'exhaust');
+    expectFails(early, 'INV-LIMITS', 'RETRY-2');
+    expect(resultOf(early, 'INV-LIMITS').examples[0].expected).toBe('retry (counted failures 2, task_retry_limit unset; age 10000000µs, task_age_limit 10000000µs)');
+    expectFails(await ageBoundary(5 * S + 1, 'retry'), 'INV-LIMITS', 'RETRY-2');
+  });
+
+  it('with both limits, the count passed early does not stop retries before the age is passed too (RETRY-2)', async () => {
+    // task_retry_limit 0: the count is passed at the first failure; the age only after 10 s.
+    expectPasses(await ageBoundary(5 * S, 'retry', { limit: 0 }), 'INV-LIMITS');
+    expectFails(await ageBoundary(5 * S, 'exhaust', { limit: 0 }), 'INV-LIMITS', 'RETRY-2');
+    // task_retry_limit 5: the age is passed at 10.000001 s, but the count (2 of 6 attempts) is not.
+    expectFails(await ageBoundary(5 * S + 1, 'exhaust', { limit: 5 }), 'INV-LIMITS', 'RETRY-2');
+  });
+
+  it('measures age from creation under that §10 reading', async () => {
+    // Added at 0, first attempt at 5 s (its ETA), task_age_limit 5 s, constant 1 s backoff: the first
+    // failure (at 5.001 s) is 1 ms past the limit counted from creation, but 1 ms old from the first attempt.
+    const run = (ageFrom: 'creation' | 'first-attempt', verdict: Verdict) => {
+      const b = new TraceBuilder({ options: { ageFrom }, queues: [queue('default', { retry: { minBackoffUs: S, maxBackoffUs: S, maxDoublings: 0, taskAgeLimitUs: 5 * S } })] });
+      b.add(1, 0, { eta: 5 * S }).attempt(1, 5 * S, 500);
+      if (verdict === 'exhaust') return b.exhaust(1, 5_001_000).end(7 * S).check();
+      return b.retry(1, 5_001_000, 6_001_000).attempt(1, 6_001_000, 200).success(1, 6_002_000).end(7 * S).check();
+    };
+    expectPasses(await run('creation', 'exhaust'), 'INV-LIMITS');
+    expectPasses(await run('first-attempt', 'retry'), 'INV-LIMITS');
+    expectFails(await run('first-attempt', 'exhaust'), 'INV-LIMITS', 'RETRY-2');
   });
 });

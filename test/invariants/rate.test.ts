@@ -1,5 +1,5 @@
-import { describe, it } from 'vitest';
-import { TraceBuilder, expectFails, expectPasses, queue } from './trace-builder.js';
+import { describe, expect, it } from 'vitest';
+import { TraceBuilder, expectFails, expectPasses, queue, resultOf } from './trace-builder.js';
 
 const S = 1_000_000;
 const slow = (over = {}) => new TraceBuilder({ queues: [queue('default', { ratePerSec: 1, rate: '1/s', bucketSize: 2, ...over })] });
@@ -63,5 +63,35 @@ describe('INV-RATE', () => {
     const b = new TraceBuilder({ queues: [queue('default', { ratePerSec: 0, rate: '0' })] });
     b.add(1, 0).attempt(1, 10, 200).success(1, 2000).end(S);
     expectFails(await b.check(), 'INV-RATE', 'PUSH-8');
+  });
+
+  it('fails a rate event raising a queue above its configuration, and keeps judging at the configured rate (INST-2)', async () => {
+    // Configured 1/s, bucket 2. A `rate` event of 2/s is a violation by itself; the bucket still refills
+    // at 1/s, so dispatches at 0, 0, 0.5 s (what 2/s would allow) also break PUSH-2.
+    const raised = slow();
+    raised.rate('default', 0, 2);
+    const results = await dispatchAt(raised, [0, 0, S / 2]).check();
+    expectFails(results, 'INV-RATE', 'INST-2');
+    expect(resultOf(results, 'INV-RATE').examples.map((v) => v.rule)).toEqual(['INST-2', 'PUSH-2']);
+    // Exactly the configured rate is allowed, and so is 0 (a fully throttled queue).
+    const same = slow();
+    same.rate('default', 0, 1).rate('default', 0, 0).rate('default', 0, 1);
+    expectPasses(await dispatchAt(same, [0, 0, S]).check(), 'INV-RATE');
+    for (const bad of [1.000001, -1, Number.NaN]) {
+      const b = slow();
+      b.rate('default', 0, bad);
+      expectFails(await dispatchAt(b, [0]).check(), 'INV-RATE', 'INST-2');
+    }
+  });
+
+  it('allows exactly max_concurrent_requests in flight, not one more (PUSH-3)', async () => {
+    const run = (inFlight: number) => {
+      const b = new TraceBuilder({ queues: [queue('default', { maxConcurrentRequests: 2 })] });
+      for (let id = 1; id <= inFlight; id++) b.add(id, 0).dispatch(id, 0);
+      for (let id = 1; id <= inFlight; id++) b.respond(id, S, 200).success(id, S);
+      return b.end(2 * S).check();
+    };
+    expectPasses(await run(2), 'INV-RATE');
+    expectFails(await run(3), 'INV-RATE', 'PUSH-3');
   });
 });

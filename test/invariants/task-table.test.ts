@@ -51,7 +51,16 @@ describe('header readers', () => {
 
   it('reads HDR-5 ETAs as exact microseconds', () => {
     expect(epochMicrosOf('1767225600.000001')).toBe(1_767_225_600_000_001);
-    expect(epochMicrosOf('1767225600.5')).toBeNaN();
+    // HDR-5: any number of fraction digits, or none; past the sixth, rounded half up to the microsecond.
+    expect(epochMicrosOf('1767225600.5')).toBe(1_767_225_600_500_000);
+    expect(epochMicrosOf('1767225600')).toBe(1_767_225_600_000_000);
+    expect(epochMicrosOf('1767225600.0000014')).toBe(1_767_225_600_000_001);
+    expect(epochMicrosOf('1767225600.0000015')).toBe(1_767_225_600_000_002);
+    expect(epochMicrosOf('1767225600.00000149')).toBe(1_767_225_600_000_001);
+    expect(epochMicrosOf('1767225600.')).toBeNaN();
+    expect(epochMicrosOf('+1767225600')).toBeNaN();
+    expect(epochMicrosOf('1767225600.5x')).toBeNaN();
+    expect(epochMicrosOf(1767225600)).toBeNaN();
     expect(epochMicrosOf('.000000')).toBeNaN();
     expect(epochMicrosOf('17672256x0.000000')).toBeNaN();
   });

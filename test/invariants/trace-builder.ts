@@ -23,10 +23,16 @@ export function queue(name: string, over: Partial<QueueConfig> = {}): QueueConfi
   };
 }
 
+/** SPEC §10 readings the checkers know besides the engine's ProfileOptions (HDR-4 / CT-5, HDR-5). */
+export interface MoreReadings {
+  executionCounts5xx?: boolean;
+  retryEtaHeader?: 'retry' | 'original';
+}
+
 export interface BuilderOptions {
   queues?: QueueConfig[];
   profile?: ProfileName;
-  options?: Partial<ProfileOptions>;
+  options?: Partial<ProfileOptions> & MoreReadings;
   deadlineUs?: number;
 }
 
@@ -34,6 +40,8 @@ interface TaskFacts {
   q: string;
   name: string;
   eta: number;
+  /** The ETA given at add (HDR-5's `original` reading). */
+  firstEta: number;
   attempts: number;
   executions: number;
   prev?: { status: number; out: Outcome };
@@ -57,16 +65,20 @@ export class TraceBuilder {
     this.events.push({ t: 0, e: 'config', seed: 1, epochUs: DEFAULT_EPOCH_US, config: this.config });
   }
 
+  private moreOptions(): MoreReadings {
+    return this.config.options as MoreReadings;
+  }
+
   private task(id: number): TaskFacts {
     const f = this.tasks.get(id);
     if (!f) throw new Error(`builder: task ${id} was not added`);
     return f;
   }
 
-  add(id: number, t: number, o: { q?: string; eta?: number; name?: string } = {}): this {
-    const f: TaskFacts = { q: o.q ?? 'default', name: o.name ?? `task-${id}`, eta: o.eta ?? t, attempts: 0, executions: 0, dispatchedAt: 0 };
+  add(id: number, t: number, o: { q?: string; eta?: number; name?: string; tag?: string } = {}): this {
+    const f: TaskFacts = { q: o.q ?? 'default', name: o.name ?? `task-${id}`, eta: o.eta ?? t, firstEta: o.eta ?? t, attempts: 0, executions: 0, dispatchedAt: 0 };
     this.tasks.set(id, f);
-    this.events.push({ t, e: 'add', id, q: f.q, name: f.name, named: o.name !== undefined, eta: f.eta, size: 10 });
+    this.events.push({ t, e: 'add', id, q: f.q, name: f.name, named: o.name !== undefined, eta: f.eta, size: 10, ...(o.tag !== undefined ? { tag: o.tag } : {}) });
     return this;
   }
 
@@ -78,7 +90,7 @@ export class TraceBuilder {
       tn: f.name,
       rc: String(f.attempts),
       ec: String(f.executions),
-      eta: formatEpochSeconds(DEFAULT_EPOCH_US + f.eta),
+      eta: formatEpochSeconds(DEFAULT_EPOCH_US + (this.moreOptions().retryEtaHeader === 'original' ? f.firstEta : f.eta)),
     };
     if (f.prev) {
       h.pr = String(f.prev.status);
@@ -102,7 +114,11 @@ export class TraceBuilder {
     const out: Outcome = o.out ?? (status >= 200 && status < 300 ? 'ok' : status === 0 ? 'no-instance' : 'error');
     if (!o.dup) {
       f.prev = { status, out };
-      if (out === 'error' || (out === 'deadline' && this.config.options.deadlineCountsAsExecution)) f.executions++;
+      // HDR-4: handler failures count; CT-5: Cloud Tasks leaves out every 5xx; §10: deadlines by option.
+      const options = this.moreOptions();
+      const skips5xx = options.executionCounts5xx === undefined ? this.config.profile === 'cloud-tasks' : !options.executionCounts5xx;
+      const counts = out === 'error' ? !(skips5xx && status >= 500 && status <= 599) : out === 'deadline' && this.config.options.deadlineCountsAsExecution;
+      if (counts) f.executions++;
     }
     this.events.push({ t, e: 'response', id, q: f.q, n: f.attempts, status, out, lat: o.lat ?? t - f.dispatchedAt });
     return this;
@@ -151,8 +167,8 @@ export class TraceBuilder {
     return this;
   }
 
-  leaseCall(q: string, t: number, got: number, w = 'w1'): this {
-    this.events.push({ t, e: 'lease-call', q, w, max: 10, secs: 60, got, result: 'ok' });
+  leaseCall(q: string, t: number, got: number, w = 'w1', o: { max?: number; secs?: number; tag?: string; result?: 'ok' | 'capped' | 'transient' } = {}): this {
+    this.events.push({ t, e: 'lease-call', q, w, max: o.max ?? 10, secs: o.secs ?? 60, ...(o.tag !== undefined ? { tag: o.tag } : {}), got, result: o.result ?? 'ok' });
     return this;
   }
 

@@ -48,6 +48,43 @@ describe('RETRY-4 backoff', () => {
     expect(backoffDelay(1000, d)).toBe(3600 * S);
   });
 
+  it('RETRY-4 the exponent is capped at 1023: min 1 µs, D 2000, retry 1025 → exactly 2^1023 µs, not Infinity', () => {
+    const huge = { minBackoffUs: 1, maxBackoffUs: Number.MAX_VALUE, maxDoublings: 2000 };
+    expect(backoffDelay(1024, huge)).toBe(2 ** 1023); // n−1 = 1023: the cap is not yet felt
+    expect(backoffDelay(1025, huge)).toBe(2 ** 1023); // n−1 = 1024 → capped at 1023 (2^1024 would be Infinity)
+    expect(backoffDelay(1023, huge)).toBe(2 ** 1022);
+  });
+
+  it('RETRY-4 min 0 with a huge D: 0 · 2^1023 is 0, never 0 · Infinity = NaN', () => {
+    const zero = { minBackoffUs: 0, maxBackoffUs: 3600 * S, maxDoublings: 1_000_000 };
+    for (const n of [1, 1024, 1025, 5000, 1_000_000]) expect(backoffDelay(n, zero)).toBe(0);
+  });
+
+  it('RETRY-4 default min/max with max_doublings 1e9 and retry 1e6: the delay is max (3600 s)', () => {
+    expect(backoffDelay(1_000_000, { minBackoffUs: 100_000, maxBackoffUs: 3600 * S, maxDoublings: 1e9 })).toBe(3600 * S);
+    expect(backoffDelay(1_000_000, { minBackoffUs: 100_000, maxBackoffUs: 3600 * S, maxDoublings: 1e9 }, 'half')).toBe(3600 * S);
+  });
+
+  it('RETRY-4 property: for any D and retry number the delay is finite and between min and max', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 10_000_000 }),
+        fc.integer({ min: 0, max: 2_000_000_000 }),
+        fc.integer({ min: 0, max: 100 * S }),
+        fc.integer({ min: 0, max: 5000 * S }),
+        fc.constantFrom('double' as const, 'half' as const),
+        (n, d, min, extra, step) => {
+          const retry = { minBackoffUs: min, maxBackoffUs: min + extra, maxDoublings: d };
+          const delay = backoffDelay(n, retry, step);
+          expect(Number.isFinite(delay)).toBe(true);
+          expect(delay).toBeGreaterThanOrEqual(min);
+          expect(delay).toBeLessThanOrEqual(min + extra);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it('RETRY-4 retry numbers start at 1', () => {
     expect(() => backoffDelay(0, secs(1, 2, 3))).toThrow(RangeError);
     expect(() => backoffDelay(Number.NaN, secs(1, 2, 3))).toThrow(RangeError);
@@ -112,10 +149,16 @@ describe('RETRY-1/2/5 mayRetry', () => {
     expect([1, 2, 3].map((f) => mayRetry(retry, CT, hist(f), 0))).toEqual([true, true, false]);
   });
 
-  it('RETRY-2 age is measured from the first attempt: a retry is allowed until the age is reached', () => {
+  it('RETRY-2 age is measured from the first attempt: a failure at an age exactly equal to the limit is still retried', () => {
     const retry = { taskAgeLimitUs: 60 * S };
+    // First attempt at 100 s, limit 60 s: ages 59.999999 s and 60 s may retry; 60.000001 s may not.
     expect(mayRetry(retry, AE, hist(5, 100 * S), 160 * S - 1)).toBe(true);
-    expect(mayRetry(retry, AE, hist(5, 100 * S), 160 * S)).toBe(false);
+    expect(mayRetry(retry, AE, hist(5, 100 * S), 160 * S)).toBe(true);
+    expect(mayRetry(retry, AE, hist(5, 100 * S), 160 * S + 1)).toBe(false);
+  });
+
+  it('RETRY-2 before any attempt a task has no age (firstAttemptAt -1)', () => {
+    expect(mayRetry({ taskAgeLimitUs: 1 * S }, AE, hist(0, -1), 1e12)).toBe(true);
   });
 
   it('RETRY-2 / SPEC §10 ageFrom creation measures from the add instead', () => {
@@ -125,10 +168,12 @@ describe('RETRY-1/2/5 mayRetry', () => {
     expect(mayRetry(retry, { ...AE, ageFrom: 'creation' }, h, 130 * S)).toBe(false);
   });
 
-  it('RETRY-2 with both limits set, retrying continues until both are reached', () => {
+  it('RETRY-2 with both limits set, retrying continues until both are exceeded', () => {
     const retry = { taskRetryLimit: 2, taskAgeLimitUs: 60 * S };
-    expect(mayRetry(retry, AE, hist(3, 0), 10 * S)).toBe(true); // count reached, age not
-    expect(mayRetry(retry, AE, hist(1, 0), 100 * S)).toBe(true); // age reached, count not
-    expect(mayRetry(retry, AE, hist(3, 0), 100 * S)).toBe(false); // both: RETRY-5
+    expect(mayRetry(retry, AE, hist(3, 0), 10 * S)).toBe(true); // count exceeded (3 > 2), age not
+    expect(mayRetry(retry, AE, hist(1, 0), 100 * S)).toBe(true); // age exceeded, count not
+    expect(mayRetry(retry, AE, hist(3, 0), 60 * S)).toBe(true); // count exceeded, age exactly at the limit
+    expect(mayRetry(retry, AE, hist(2, 0), 60 * S + 1)).toBe(true); // age exceeded, count at the limit (2 retries allowed)
+    expect(mayRetry(retry, AE, hist(3, 0), 60 * S + 1)).toBe(false); // both: RETRY-5
   });
 });

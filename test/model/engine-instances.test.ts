@@ -89,17 +89,86 @@ describe('INST-2 / HDR-3/4 no-instance failures', () => {
     await expectInvariantsHold(te.events);
   });
 
-  it('INST-2 instance cap: one instance of one request, three tasks at once → two fail for lack of an instance', async () => {
+  it('INST-3 busy is not an outage: one instance of one request, three tasks at once → two wait, all succeed at 1, 2, 3 s', async () => {
     const te = makeEngine({
       queues: [pushQueue('q')],
       service: service({ maxInstances: 1, minInstances: 1, concurrencyPerInstance: 1, serviceTime: { dist: 'constant', us: S } }),
     });
     te.engine.addTasks('q', [{}, {}, {}]);
     await runToEnd(te);
+    // Each waits for the one before it (1 s of service each), well within the default 10 s pending latency.
+    expect(te.of('response').map((r) => [r.t / S, r.out, r.lat / S])).toEqual([[1, 'ok', 1], [2, 'ok', 2], [3, 'ok', 3]]);
+    expect(te.of('rate')).toEqual([]); // no INST-2 failure, so no throttling
+    checkCounts(te);
+    await expectInvariantsHold(te.events);
+  });
+
+  it('INST-3 a request that waits past the pending latency (1.5 s) fails as INST-2, then is retried and served', async () => {
+    const te = makeEngine({
+      queues: [pushQueue('q', { retry: { minBackoffUs: 100_000, maxBackoffUs: 100_000 } })],
+      service: service({ maxInstances: 1, minInstances: 1, concurrencyPerInstance: 1, pendingLatencyUs: 1.5 * S, serviceTime: { dist: 'constant', us: S } }),
+    });
+    const [a, b, c] = te.engine.addTasks('q', [{}, {}, {}]);
+    await runToEnd(te);
+    // a: 0–1 s. b waits from 0, served 1–2 s. c waits from 0; at 1.5 s (the pending latency) it fails as
+    // INST-2 (status 0); its retry at 1.5 + 0.1 = 1.6 s waits for b's slot (free at 2 s) and ends at 3 s.
+    expect(te.forTask('response', a.id!).map((r) => [r.t / S, r.out])).toEqual([[1, 'ok']]);
+    expect(te.forTask('response', b.id!).map((r) => [r.t / S, r.out])).toEqual([[2, 'ok']]);
+    expect(te.forTask('response', c.id!).map((r) => [r.t / S, r.status, r.out, r.lat / S])).toEqual([[1.5, 0, 'no-instance', 1.5], [3, 200, 'ok', 1.4]]);
+    const retry = te.forTask('dispatch', c.id!)[1];
+    expect([retry.t / S, retry.h.rc, retry.h.ec, retry.h.pr, retry.h.rr]).toEqual([1.6, '1', '0', '0', 'Instance Unavailable']);
+    // INST-2 halves the rate (1000/s configured); each success raises it by a tenth (throttle.ts).
+    expect(te.of('rate').map((r) => [r.t / S, r.rate])).toEqual([[1.5, 1000 * 0.5], [2, 1000 * (0.5 * 1.1)], [3, 1000 * (0.5 * 1.1 * 1.1)]]);
+    checkCounts(te);
+    await expectInvariantsHold(te.events);
+  });
+
+  it('INST-3 the wait is inclusive: a slot freed exactly when the pending latency ends serves the request', async () => {
+    // One instance busy 0–2 s; the second request may wait 2 s: at 2 s the slot frees and it is served.
+    const te = makeEngine({
+      queues: [pushQueue('q')],
+      service: service({ maxInstances: 1, minInstances: 1, concurrencyPerInstance: 1, pendingLatencyUs: 2 * S, serviceTime: { dist: 'constant', us: 2 * S } }),
+    });
+    const [, b] = te.engine.addTasks('q', [{}, {}]);
+    await runToEnd(te);
+    expect(te.forTask('response', b.id!).map((r) => [r.t, r.out])).toEqual([[4 * S, 'ok']]);
+    await expectInvariantsHold(te.events);
+  });
+
+  it('INST-3 a pending latency 1 µs short of the free slot: the request fails at 2 s − 1 µs', async () => {
+    const te = makeEngine({
+      queues: [pushQueue('q')],
+      service: service({ maxInstances: 1, minInstances: 1, concurrencyPerInstance: 1, pendingLatencyUs: 2 * S - 1, serviceTime: { dist: 'constant', us: 2 * S } }),
+    });
+    const [, b] = te.engine.addTasks('q', [{}, {}]);
+    await runToEnd(te);
+    expect(te.forTask('response', b.id!)[0]).toMatchObject({ t: 2 * S - 1, status: 0, out: 'no-instance', lat: 2 * S - 1 });
+    await expectInvariantsHold(te.events);
+  });
+
+  it('INST-3 / HDR-8 FailFast with every instance busy: fails at once, without waiting (two of three at t=0)', async () => {
+    const te = makeEngine({
+      queues: [pushQueue('q')],
+      service: service({ maxInstances: 1, minInstances: 1, concurrencyPerInstance: 1, serviceTime: { dist: 'constant', us: S } }),
+    });
+    te.engine.addTasks('q', [{ failFast: true }, { failFast: true }, { failFast: true }]);
+    await runToEnd(te);
     const first = te.of('response').filter((r) => r.t === 0);
-    expect(first.map((r) => r.out)).toEqual(['no-instance', 'no-instance']);
+    expect(first.map((r) => [r.out, r.lat])).toEqual([['no-instance', 0], ['no-instance', 0]]);
     expect(te.of('success')).toHaveLength(3);
     checkCounts(te);
+    await expectInvariantsHold(te.events);
+  });
+
+  it('INST-3 a cold start longer than the pending latency: the request fails at the pending latency; the instance still starts', async () => {
+    const te = makeEngine({
+      queues: [pushQueue('q', { retry: { minBackoffUs: 5 * S, maxBackoffUs: 5 * S } })],
+      service: service({ maxInstances: 1, coldStartUs: 15 * S, serviceTime: { dist: 'constant', us: 0 } }),
+    });
+    te.engine.addTasks('q', [{}]);
+    await runToEnd(te);
+    // Waits 0–10 s (default pending latency) for the instance starting until 15 s; retried at 15 s, served at once.
+    expect(te.of('response').map((r) => [r.t / S, r.out])).toEqual([[10, 'no-instance'], [15, 'ok']]);
     await expectInvariantsHold(te.events);
   });
 

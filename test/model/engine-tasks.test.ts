@@ -101,14 +101,30 @@ describe('TASK-2 already exists, tombstoned, reusable', () => {
 });
 
 describe('TASK-3 size and count limits', () => {
-  it('TASK-3 a push task is at most 100 KiB; a pull task at most 1 MiB (bytes, not characters)', () => {
+  it('TASK-3 a push task is at most 100 KiB counting payload, URL and headers; a pull task at most 1 MiB (bytes, not characters)', () => {
     const te = makeEngine({ queues: [pushQueue('q', { ratePerSec: 0 }), pullQueue('p')] });
-    const push = te.engine.addTasks('q', [{ size: LIMITS.pushTaskBytes }, { size: LIMITS.pushTaskBytes + 1 }, { payload: 'é'.repeat(51_201) }, { payload: new Uint8Array(102_400) }]);
-    expect(push.map((r) => r.ok)).toEqual([true, false, false, true]);
+    // Queue q's default URL is "/_ah/queue/q": 12 bytes, so the payload may be 102400 − 12 = 102388 bytes.
+    const push = te.engine.addTasks('q', [{ size: 102_388 }, { size: 102_389 }, { payload: 'é'.repeat(51_194) }, { payload: new Uint8Array(102_389) }]);
+    expect(push.map((r) => r.ok)).toEqual([true, false, true, false]); // 'é' is 2 bytes: 102388
     expect(push[1]).toMatchObject({ rule: 'TASK-3' });
-    const pull = te.engine.addTasks('p', [{ size: LIMITS.pullTaskBytes }, { size: LIMITS.pullTaskBytes + 1 }, { size: LIMITS.pushTaskBytes + 1 }]);
+    expect(push[1].error).toContain('got 102401');
+    // A pull task has no URL unless it names one: the whole 1 MiB is payload.
+    const pull = te.engine.addTasks('p', [{ size: 1_048_576 }, { size: 1_048_577 }, { size: 102_401 }]);
     expect(pull.map((r) => r.ok)).toEqual([true, false, true]);
-    expect(te.of('add').find((a) => a.q === 'p')!.size).toBe(LIMITS.pullTaskBytes);
+    expect(te.of('add').find((a) => a.q === 'p')!.size).toBe(1_048_576);
+  });
+
+  it('TASK-3 a given URL and the task\'s headers count: "/w" (2) + "X-A: bc" (3 + 2) leave 102393 bytes of payload', () => {
+    const te = makeEngine({ queues: [pushQueue('q', { ratePerSec: 0 }), pullQueue('p')] });
+    const extra = { url: '/w', headers: { 'X-A': 'bc' } };
+    const r = te.engine.addTasks('q', [{ ...extra, size: 102_393 }, { ...extra, size: 102_394 }]);
+    expect(r.map((x) => x.ok)).toEqual([true, false]);
+    // A pull task's headers count too: "k: v" is 2 bytes, so 1048574 bytes of payload at most.
+    const p = te.engine.addTasks('p', [{ headers: { k: 'v' }, size: 1_048_574 }, { headers: { k: 'v' }, size: 1_048_575 }]);
+    expect(p.map((x) => x.ok)).toEqual([true, false]);
+    // Header bytes are UTF-8 bytes: "é" is 2.
+    const u = te.engine.addTasks('p', [{ headers: { k: 'é' }, size: 1_048_573 }, { headers: { k: 'é' }, size: 1_048_574 }]);
+    expect(u.map((x) => x.ok)).toEqual([true, false]);
   });
 
   it('TASK-3 at most 100 tasks per add call: 101 is refused as a whole', () => {

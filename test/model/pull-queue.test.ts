@@ -229,26 +229,71 @@ describe('PULL-9 lease-call cap and transient errors', () => {
 });
 
 describe('PULL-10 retry limit by leases', () => {
-  it('PULL-10 task_retry_limit 2: a task leased twice without a delete is deleted, never leased again', async () => {
+  it('PULL-10 task_retry_limit 2: leased twice; the third lease call that would take it deletes it instead', async () => {
     const te = pull({ taskRetryLimit: 2 });
     te.engine.addTasks('p', [{ name: 'a' }]);
     expect(at(te, 0, (e) => lease(e, { leaseSeconds: 1 }))[0].leaseCount).toBe(1);
     expect(at(te, 2 * S, (e) => lease(e, { leaseSeconds: 1 }))[0].leaseCount).toBe(2);
+    expect(te.of('exhaust')).toEqual([]); // the second lease's expiry (3 s) deletes nothing
     expect(at(te, 4 * S, (e) => lease(e))).toEqual([]);
-    expect(te.of('exhaust')).toMatchObject([{ t: 3 * S, n: 2, rule: 'PULL-10' }]);
+    expect(te.of('exhaust')).toMatchObject([{ t: 4 * S, n: 2, rule: 'PULL-10' }]);
+    expect(te.of('lease-call').at(-1)).toMatchObject({ t: 4 * S, got: 0, result: 'ok' });
     expect(te.engine.liveCount('p')).toBe(0);
     expect(refusal(() => te.engine.deleteTask('p', 'a')).code).toBe('NOT_FOUND');
     await runToEnd(te);
     await expectInvariantsHold(te.events);
   });
 
-  it('PULL-10 releasing with modify 0 ends a lease too, and counts toward the limit', () => {
+  it('PULL-10 task_retry_limit 0: the first lease call that would take the task deletes it, never handing it out', async () => {
+    const te = pull({ taskRetryLimit: 0 });
+    te.engine.addTasks('p', [{ name: 'a' }, { name: 'b' }]);
+    expect(at(te, 0, (e) => lease(e, { maxTasks: 1 }))).toEqual([]);
+    // max_tasks 1: both tasks are due and neither may be handed out; both go, none leased.
+    expect(te.of('exhaust')).toMatchObject([{ t: 0, n: 0, rule: 'PULL-10' }, { t: 0, n: 0, rule: 'PULL-10' }]);
+    expect(te.of('lease')).toEqual([]);
+    expect(te.engine.liveCount('p')).toBe(0);
+    await runToEnd(te);
+    await expectInvariantsHold(te.events);
+  });
+
+  it('PULL-10 task_retry_limit 0: a lease by another tag does not take the task, so does not delete it', () => {
+    const te = pull({ taskRetryLimit: 0 });
+    te.engine.addTasks('p', [{ name: 'a', tag: 'x' }]);
+    expect(at(te, 0, (e) => lease(e, { tag: 'y' }))).toEqual([]);
+    expect(te.of('exhaust')).toEqual([]);
+    expect(at(te, 1, (e) => lease(e, { tag: 'x' }))).toEqual([]);
+    expect(te.of('exhaust')).toMatchObject([{ t: 1, rule: 'PULL-10' }]);
+  });
+
+  it('PULL-10 releasing with modify 0 ends a lease; the next lease call that would take it deletes it', () => {
     const te = pull({ taskRetryLimit: 1 });
     te.engine.addTasks('p', [{ name: 'a' }]);
     const [t] = at(te, 0, (e) => lease(e));
     at(te, 1, (e) => e.modifyLease('p', 'a', t.leaseUntilUs, 0));
-    expect(te.of('exhaust')).toMatchObject([{ rule: 'PULL-10' }]);
+    expect(te.of('exhaust')).toEqual([]);
     expect(at(te, 2, (e) => lease(e))).toEqual([]);
+    expect(te.of('exhaust')).toMatchObject([{ t: 2, n: 1, rule: 'PULL-10' }]);
+  });
+
+  it('PULL-10 / RETRY-2 both limits (1 lease, 10 s): leasing goes on until the age from the first lease is past 10 s too', async () => {
+    const te = pull({ taskRetryLimit: 1, taskAgeLimitUs: 10 * S });
+    te.engine.addTasks('p', [{ name: 'a' }]);
+    expect(at(te, 1 * S, (e) => lease(e, { leaseSeconds: 1 }))[0].leaseCount).toBe(1); // first lease: age 0
+    expect(at(te, 5 * S, (e) => lease(e, { leaseSeconds: 1 }))[0].leaseCount).toBe(2); // count spent, age 4 s
+    expect(at(te, 11 * S, (e) => lease(e, { leaseSeconds: 1 }))[0].leaseCount).toBe(3); // age exactly 10 s: still leased
+    expect(te.of('exhaust')).toEqual([]);
+    expect(at(te, 12 * S + 1, (e) => lease(e))).toEqual([]); // age 11 s + 1 µs: both exceeded
+    expect(te.of('exhaust')).toMatchObject([{ t: 12 * S + 1, n: 3, rule: 'PULL-10' }]);
+    await runToEnd(te);
+    await expectInvariantsHold(te.events);
+  });
+
+  it('PULL-10 / RETRY-2 both limits: 1 µs past the age limit with the count spent, the task is deleted', () => {
+    const te = pull({ taskRetryLimit: 1, taskAgeLimitUs: 10 * S });
+    te.engine.addTasks('p', [{ name: 'a' }]);
+    at(te, 1 * S, (e) => lease(e, { leaseSeconds: 1 }));
+    expect(at(te, 11 * S + 1, (e) => lease(e))).toEqual([]);
+    expect(te.of('exhaust')).toMatchObject([{ t: 11 * S + 1, n: 1, rule: 'PULL-10' }]);
   });
 
   it('PULL-10 without a limit a task may be leased again and again', () => {
@@ -260,10 +305,9 @@ describe('PULL-10 retry limit by leases', () => {
 
   // Regression (fixed in 8b60540; was pull-queue.ts pick() with setLease): a leased task sits in
   // the heap at t = its lease end, and pick() takes any task with t <= now; the expiry itself (the
-  // `expire` event and leaseEnded's PULL-10 check) is a separate job scheduled when the lease was
-  // taken. A lease call at exactly the lease-end instant that was scheduled earlier (a worker's poll
-  // already on the calendar) runs first and re-leases the task: with task_retry_limit 1 the task is
-  // leased a second time (INV-LEASE reports PULL-10), and the first lease never gets its `expire`.
+  // `expire` event) is a separate job scheduled when the lease was taken. A lease call at exactly the
+  // lease-end instant that was scheduled earlier (a worker's poll already on the calendar) runs first:
+  // it must see the expiry, then PULL-10 deletes the task instead of leasing it a second time.
   it('PULL-10 / PULL-4 a lease call at the exact instant a lease ends sees the expiry first', async () => {
     const te = pull({ taskRetryLimit: 1 });
     te.engine.addTasks('p', [{ name: 'a' }]);

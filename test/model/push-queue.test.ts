@@ -298,7 +298,8 @@ describe('DEADLINE-1/2 per scaling type', () => {
   it('DEADLINE-1 the deadline counts from dispatch, so a cold start eats into it', async () => {
     const te = makeEngine({
       queues: [pushQueue('q', { retry: { taskRetryLimit: 0 } })],
-      service: service({ coldStartUs: 5 * US_PER_M, serviceTime: { dist: 'constant', us: 6 * US_PER_M } }),
+      // A pending latency longer than the cold start, so the request waits for it (INST-3).
+      service: service({ coldStartUs: 5 * US_PER_M, pendingLatencyUs: 10 * US_PER_M, serviceTime: { dist: 'constant', us: 6 * US_PER_M } }),
     });
     te.engine.addTasks('q', [{}]);
     await runToEnd(te);

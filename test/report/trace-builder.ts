@@ -33,6 +33,8 @@ export function resolvedConfig(queues: QueueConfig[]): ResolvedConfig {
       retryLimitMeans: 'retries',
       ageFrom: 'first-attempt',
       deadlineCountsAsExecution: false,
+      executionCounts5xx: true,
+      retryEtaHeader: 'retry',
       tombstoneUs: 9 * 86_400 * S,
     },
     queues,
