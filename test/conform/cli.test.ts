@@ -115,10 +115,10 @@ describe('tasksim conform (CLI)', () => {
     await writeFile(file, '{"orderId":42}');
     const out = join(dir, 'evidence');
     try {
-      const args = ['--cases', 'H-2.1', '--seed', '12', '--profile', 'cloud-tasks', '--scaling', 'basic', '--deadline', '5s', '--methods', 'POST,GET', '--payload', `@${file}`, '--content-type', 'application/json'];
+      const args = ['--cases', 'H-2.1', '--seed', '12', '--profile', 'cloud-tasks', '--option', 'retry-limit=retries', '--scaling', 'basic', '--deadline', '5s', '--methods', 'POST,GET', '--payload', `@${file}`, '--content-type', 'application/json'];
       const r = await tasksim(['conform', logPayload.url, ...args, '--report-dir', out]);
       expect(r.code).toBe(1);
-      const options = `--deadline 5s --scaling basic --profile cloud-tasks --methods POST,GET --payload @${file} --content-type application/json`;
+      const options = `--deadline 5s --scaling basic --profile cloud-tasks --option retry-limit=retries --methods POST,GET --payload @${file} --content-type application/json`;
       expect(r.stdout).toContain(`rerun     npx tasksim conform ${logPayload.url} --cases H-2.1 --seed 12 ${options}\n`);
       expect(r.stdout).toContain(`Rerun everything: npx tasksim conform ${logPayload.url} --cases H-2.1 --seed 12 ${options}\n`);
       const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
@@ -187,6 +187,7 @@ describe('tasksim conform (CLI)', () => {
     [['conform'], /missing the handler URL/],
     [['conform', 'http://127.0.0.1:1/x', '--methods', 'POST,FETCH'], /--methods: "FETCH" is not a task method \(PUSH-1\)/],
     [['conform', 'http://127.0.0.1:1/x', '--explore', '-3'], /--explore must be an integer/],
+    [['conform', 'http://127.0.0.1:1/x', '--option', 'retry-limit=sometimes'], /option retry-limit must be retries or attempts/],
     [['conform', 'http://127.0.0.1:1/x', '--content-type', 'application/json'], /--content-type goes with --payload/],
     [['conform', 'http://127.0.0.1:1/x', '--payload', '@no-such-file.json'], /cannot read --payload @no-such-file\.json: ENOENT/],
     [['conform', 'http://127.0.0.1:1/x', '--replay', 'd1.!!!'], /the --replay token is not base64url/],
