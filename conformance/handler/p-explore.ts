@@ -47,7 +47,7 @@ export const exploreCounts: HandlerCase = {
     exploreDimension(ctx, {
       varies: 'RetryCount up to 2147483647 with a consistent ExecutionCount, PreviousResponse and RetryReason',
       rules: ['HDR-3', 'HDR-4', 'HDR-6', 'HDR-7'],
-      arbitrary: (base) => countsArb().map((c) => ({ ...base, ...c })),
+      arbitrary: (base) => countsArb(ctx.options.executionCounts5xx).map((c) => ({ ...base, ...c })),
     }),
 };
 

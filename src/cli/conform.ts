@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, delimiter, dirname } from 'node:path';
 import type { Command } from 'commander';
 import type { ProfileName, ScalingType } from '../model/config.js';
+import type { NamedOptions } from '../model/options.js';
 import type { TargetKind } from '../conform/case.js';
 import { ReplayTokenError } from '../conform/explore/reproduce.js';
 import { preflight } from '../conform/preflight.js';
@@ -22,7 +23,7 @@ import {
 import { CaseSelectionError, selectCases } from '../conform/select.js';
 import { TargetUrlError, parseTargetUrl } from '../targets/http-target.js';
 import { formatMs } from '../targets/net-errors.js';
-import { CliError, EXIT, parseIntOption, runCommand } from './common.js';
+import { CliError, EXIT, cliOptions, collectOption, parseIntOption, runCommand } from './common.js';
 import { shellQuote } from '../conform/shell.js';
 import { dim, red, statusWord } from './format.js';
 
@@ -43,6 +44,7 @@ export interface ConformCliOptions {
   explore?: string;
   explorePayloads?: boolean;
   replay?: string;
+  option?: string[];
 }
 
 /** The preflight request waits for an answer this long at most (and at least PREFLIGHT_MIN_MS). */
@@ -60,6 +62,7 @@ export function registerConform(program: Command): void {
     .option('--scaling <type>', 'automatic | basic | manual | flexible: the deadline of DEADLINE-1 (default automatic)')
     .option('--concurrency <n>', `parallel deliveries, max_concurrent_requests (default ${DEFAULT_CONCURRENCY})`)
     .option('--profile <name>', 'appengine | cloud-tasks (default appengine)')
+    .option('--option <name=value>', 'a SPEC §10 reading over the profile\'s defaults (repeatable; see tasksim options)', collectOption, [])
     .option('--json', 'print exactly one JSON object on stdout')
     .option('--report-dir <dir>', 'write report.json, junit.xml, report.md and index.html there')
     .option('--reference', 'run against the built-in compliant reference handler (no URL needed)')
@@ -91,6 +94,7 @@ interface Parsed {
   targetKind?: TargetKind;
   explore?: number;
   explorePayloads?: boolean;
+  options?: NamedOptions;
 }
 
 /** Every option checked before anything is sent (exit 2 with a message, never a stack trace). */
@@ -106,6 +110,7 @@ export function parseOptions(opts: ConformCliOptions): Parsed {
   if (opts.target !== undefined) p.targetKind = opts.target as TargetKind;
   if (opts.explore !== undefined) p.explore = parseIntOption('--explore', opts.explore);
   if (opts.explorePayloads) p.explorePayloads = true;
+  if (opts.option && opts.option.length > 0) p.options = cliOptions(opts.option);
   if (opts.contentType !== undefined && opts.payload === undefined) throw new CliError('--content-type goes with --payload (the body it describes)');
   try {
     validateOptions(p);
@@ -225,7 +230,7 @@ function rerunAll(run: ConformanceOptions, target: string, seed: number): string
 }
 
 function caseLines(c: CaseResult): string {
-  const line = `${statusWord(c.status)}  ${c.id.padEnd(6)}  ${c.title}${c.severity === 'recommended' ? dim(' (recommended)') : ''}\n`;
+  const line = `${statusWord(c.status)}  ${c.id.padEnd(8)}  ${c.title}${c.severity === 'recommended' ? dim(' (recommended)') : ''}\n`;
   if (c.status === 'pass' || c.status === 'skip') return line;
   return (
     line +

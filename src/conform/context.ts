@@ -1,6 +1,5 @@
 /** Builds the CaseContext a case runs with, and keeps the evidence of what it sent. */
 import type { ProfileName, ProfileOptions, ScalingType } from '../model/config.js';
-import { PROFILES } from '../model/profiles.js';
 import type { Delivery } from '../model/types.js';
 import type { TraceEvent } from '../sim/events.js';
 import { asSent, wireOf, type SentRequest, type Target, type TargetResponse } from '../targets/types.js';
@@ -10,8 +9,8 @@ import { driveEngine } from './drive.js';
 export interface RunSetup {
   target: Target;
   profile: ProfileName;
-  /** SPEC §10 readings that differ from the profile's defaults. */
-  options?: Partial<ProfileOptions>;
+  /** The run's SPEC §10 readings (the profile's defaults with the user's options applied). */
+  options: ProfileOptions;
   scaling: ScalingType;
   app: AppFacts;
   /** The user's default body (`--payload`), if any. */
@@ -65,7 +64,7 @@ export function createContext(setup: RunSetup, caseId: string, seed: number): { 
     target: setup.target,
     seed,
     profile: setup.profile,
-    options: { ...PROFILES[setup.profile], ...setup.options },
+    options: setup.options,
     scaling: setup.scaling,
     app: setup.app,
     timeoutMs: setup.timeoutMs,

@@ -36,7 +36,10 @@ export function sentHeaderFacts(run: DriveResult): SentHeaderFacts {
     const h = fromHttpHeaders(d.headers);
     const earlier = (history.get(d.id) ?? []).filter((r) => r.n < d.attempt);
     const prev = earlier[earlier.length - 1];
-    const ec = earlier.filter((r) => r.out === 'error' || (r.out === 'deadline' && opts?.deadlineCountsAsExecution)).length;
+    // HDR-4 with its §10 readings: a missed deadline (option), a 5xx answer (CT-5, option) may not count.
+    const executed = (r: { status: number; out: Outcome }): boolean =>
+      r.out === 'error' ? opts?.executionCounts5xx !== false || r.status < 500 || r.status > 599 : r.out === 'deadline' && opts?.deadlineCountsAsExecution === true;
+    const ec = earlier.filter(executed).length;
     const check = (rule: string, name: string, want: string | undefined, got: string | undefined): void => {
       if (want !== got) problems.push(`${rule} attempt ${d.attempt} ${name}: expected ${want ?? 'absent'}, sent ${got ?? 'absent'}`);
     };

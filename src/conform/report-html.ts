@@ -7,16 +7,15 @@ const TONE: Record<string, Tone> = { pass: 'pass', fail: 'fail', warn: 'warn', s
 function evidenceTable(c: CaseResult): Content {
   if (c.evidence.exchanges.length === 0) return 'No deliveries.';
   return table({
-    columns: ['Attempt', 'Request', 'Body', 'X-AppEngine headers', { label: 'Answer' }, { label: 'Latency', align: 'right' }],
+    columns: ['Attempt', 'Request', 'Headers sent', 'Body sent', { label: 'Answer' }, { label: 'Latency', align: 'right' }],
     className: 'compact',
     rows: c.evidence.exchanges.map((x) => [
       x.direct ? 'direct' : x.injected ? `${x.attempt} (injected)` : String(x.attempt),
       `${x.method} ${x.url}`,
-      `${x.bodyBytes} B`,
       Object.entries(x.headers)
-        .filter(([k]) => k.toLowerCase().startsWith('x-appengine'))
-        .map(([k, v]) => `${k.replace(/^X-AppEngine-/i, '')}: ${v.length > 40 ? v.slice(0, 40) + '…' : v}`)
+        .map(([k, v]) => `${k}: ${v.length > 60 ? v.slice(0, 60) + '…' : v}`)
         .join('; ') || '(none)',
+      x.body === undefined ? `${x.bodyBytes} B` : `${x.bodyBytes} B${x.bodyEncoding === 'base64' ? ' (base64)' : ''}: ${x.body.length > 120 ? x.body.slice(0, 120) + '…' : x.body}`,
       x.outcome === 'ok' || x.outcome === 'error' ? `${x.status}${x.detail ? ` — ${x.detail}` : ''}` : `${x.outcome}: ${x.detail ?? ''}`,
       `${x.latencyMs}\u00a0ms`,
     ]),
@@ -29,7 +28,8 @@ function caseDetail(c: CaseResult): Content {
 <p><strong>Rules:</strong> ${c.rules.join(', ')} · <strong>Severity:</strong> ${c.severity}</p>
 <p><strong>Expected:</strong> ${c.expected}</p>
 <p><strong>Actual:</strong> ${c.actual}</p>
-<p><strong>Rerun:</strong> ${code(c.replay)}</p>
+${c.curl ? html`<p><strong>curl:</strong> ${code(c.curl)}</p>` : ''}
+<p><strong>${c.curl ? 'Replay' : 'Rerun'}:</strong> ${code(c.replay)}</p>
 ${details(`Evidence: ${c.evidence.exchanges.length} exchange(s), ${c.evidence.traces.reduce((n, t) => n + t.length, 0)} trace events`, evidenceTable(c))}</div>`;
 }
 
@@ -45,6 +45,8 @@ export function toHtml(r: ConformanceReport): string {
       ['Profile', r.profile],
       ['Scaling', r.scaling],
       ['Concurrency', String(r.concurrency)],
+      ['Target', r.targetKind === 'http' ? 'HTTP target (X-CloudTasks-*)' : 'App Engine'],
+      ['Methods', r.methods.join(', ')],
       ['Duration', `${(r.durationMs / 1000).toFixed(2)} s`],
     ],
     sections: [

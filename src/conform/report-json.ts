@@ -5,7 +5,7 @@ import type { ConformanceReport } from './run.js';
 export function toJson(r: ConformanceReport): {
   target: string;
   seed: number;
-  cases: { id: string; title: string; rules: string[]; severity: string; status: string; expected: string; actual: string; replay: string }[];
+  cases: { id: string; title: string; rules: string[]; severity: string; status: string; expected: string; actual: string; replay: string; curl?: string }[];
   summary: ConformanceReport['summary'];
 } {
   return {
@@ -20,6 +20,7 @@ export function toJson(r: ConformanceReport): {
       expected: c.expected,
       actual: c.actual,
       replay: c.replay,
+      ...(c.curl ? { curl: c.curl } : {}),
     })),
     summary: r.summary,
   };
@@ -34,6 +35,9 @@ export function toFullJson(r: ConformanceReport): Record<string, unknown> {
     scaling: r.scaling,
     deadline: r.deadline,
     concurrency: r.concurrency,
+    methods: r.methods,
+    targetKind: r.targetKind,
+    options: r.options,
     durationMs: r.durationMs,
     ok: r.ok,
     cases: r.cases.map((c, i) => ({

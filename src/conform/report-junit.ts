@@ -18,7 +18,8 @@ export function xmlEscape(text: string): string {
 const seconds = (ms: number): string => (ms / 1000).toFixed(3);
 
 function body(c: CaseResult): string {
-  return `expected: ${c.expected}\nactual: ${c.actual}\nrules: ${c.rules.join(', ')}\nrequirement: ${c.requirement}\nrerun: ${c.replay}`;
+  const curl = c.curl ? `\ncurl: ${c.curl}` : '';
+  return `expected: ${c.expected}\nactual: ${c.actual}\nrules: ${c.rules.join(', ')}\nrequirement: ${c.requirement}${curl}\n${c.curl ? 'replay' : 'rerun'}: ${c.replay}`;
 }
 
 /** One testcase of any suite (conform's cases, fuzz's defects): the shape JUnit readers know. */
@@ -75,7 +76,7 @@ export function junitDocument(s: JunitSuite): string {
 }
 
 function testcase(c: CaseResult): JunitCase {
-  const section = c.id.replace(/\.\d+$/, '');
+  const section = c.id.startsWith('P-') ? 'exploration' : c.id.replace(/\.\d+$/, '');
   const out: JunitCase = { classname: `tasksim.conform.${section}`, name: `${c.id} ${c.title}`, timeMs: c.durationMs };
   if (c.status === 'fail') out.failure = { message: `${c.rules.join(', ')}: expected ${c.expected}; actual ${c.actual}`, type: c.rules[0] ?? 'conformance', body: body(c) };
   else if (c.status === 'warn') out.systemOut = `WARN (${c.severity}) ${body(c)}`;
@@ -94,6 +95,8 @@ export function toJunit(r: ConformanceReport): string {
       ['scaling', r.scaling],
       ['deadline', r.deadline],
       ['concurrency', String(r.concurrency)],
+      ['methods', r.methods.join(',')],
+      ['targetKind', r.targetKind],
       ['warnings', String(r.summary.warn)],
     ],
     cases: r.cases.map(testcase),

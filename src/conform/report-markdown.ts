@@ -14,6 +14,7 @@ export function toMarkdown(r: ConformanceReport): string {
     `- **Deadline:** ${r.deadline}`,
     `- **Profile / scaling:** ${r.profile} / ${r.scaling}`,
     `- **Concurrency:** ${r.concurrency}`,
+    `- **Target / methods:** ${r.targetKind === 'http' ? 'HTTP target (X-CloudTasks-*)' : 'App Engine'} / ${r.methods.join(', ')}`,
     `- **Duration:** ${(r.durationMs / 1000).toFixed(2)}s`,
     '',
     '| Case | Status | Severity | Title | Rules |',
@@ -33,7 +34,7 @@ export function toMarkdown(r: ConformanceReport): string {
         `- **Rules:** ${c.rules.join(', ')}`,
         `- **Expected:** ${c.expected}`,
         `- **Actual:** ${c.actual}`,
-        `- **Rerun:** \`${c.replay}\``,
+        ...(c.curl ? [`- **curl:** \`${c.curl}\``, `- **Replay:** \`${c.replay}\``] : [`- **Rerun:** \`${c.replay}\``]),
         '',
       );
     }

@@ -3,7 +3,8 @@
  * Cases run one after another, each on its own engine (external mode) and seed, so any one of them
  * replays alone with `--cases <id> --seed <n>`.
  */
-import type { ProfileName, ProfileOptions, ScalingType } from '../model/config.js';
+import type { ProfileName, ScalingType } from '../model/config.js';
+import { optionArgs, optionProblem, resolveOptions, type NamedOptions } from '../model/options.js';
 import { SCALING_DEADLINE_US, isProfileName, isScalingType } from '../model/profiles.js';
 import { US_PER_M, US_PER_MS, US_PER_S, parseDuration } from '../sim/time.js';
 import { FunctionTarget, type HandlerFunction } from '../targets/function-target.js';
@@ -34,8 +35,8 @@ export interface ConformanceOptions {
   /** INST-1 / DEADLINE-1. Default automatic. */
   scaling?: ScalingType;
   profile?: ProfileName;
-  /** SPEC §10 readings that differ from the profile's defaults (`--option name=value`). */
-  options?: Partial<ProfileOptions>;
+  /** SPEC §10 readings by name, over the profile's defaults (`--option name=value`; see `tasksim options`). */
+  options?: NamedOptions;
   /** The HTTP methods the app creates tasks with (PUSH-1): cases that need another are skipped. Default POST. */
   methods?: readonly string[];
   /** `appengine` (X-AppEngine-* headers, DEADLINE-1; the default) or `http` (X-CloudTasks-*, CT-2). */
@@ -80,8 +81,8 @@ export interface ConformanceReport {
   target: string;
   seed: number;
   profile: ProfileName;
-  /** The §10 readings given explicitly (the profile supplies the rest). */
-  options: Partial<ProfileOptions>;
+  /** The §10 readings given explicitly, by name (the profile supplies the rest). */
+  options: NamedOptions;
   scaling: ScalingType;
   deadline: string;
   concurrency: number;
@@ -153,15 +154,6 @@ export const TASK_METHODS = ['POST', 'GET', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'O
 const APPENGINE_METHODS = ['POST', 'GET', 'HEAD', 'PUT', 'DELETE'];
 export const DEFAULT_METHODS: readonly string[] = ['POST'];
 
-/** The §10 readings a run may set, each with the values it takes. */
-const OPTION_VALUES: { [K in keyof ProfileOptions]?: readonly ProfileOptions[K][] } = {
-  backoffLinearStep: ['double', 'half'],
-  handler503Counts: [true, false],
-  retryLimitMeans: ['retries', 'attempts'],
-  ageFrom: ['first-attempt', 'creation'],
-  deadlineCountsAsExecution: [true, false],
-};
-
 export function validateOptions(
   opts: Pick<ConformanceOptions, 'seed' | 'scaling' | 'profile' | 'concurrency' | 'methods' | 'targetKind' | 'options' | 'explore'>,
 ): void {
@@ -196,9 +188,8 @@ export function validateOptions(
     }
   }
   for (const [name, value] of Object.entries(opts.options ?? {})) {
-    const values = OPTION_VALUES[name as keyof ProfileOptions] as readonly unknown[] | undefined;
-    if (!values) throw new ConformanceOptionError(`unknown option ${JSON.stringify(name)}; options are ${Object.keys(OPTION_VALUES).join(', ')}`);
-    if (!values.includes(value)) throw new ConformanceOptionError(`option ${name} must be one of ${values.join(', ')}, got ${JSON.stringify(value)}`);
+    const problem = optionProblem(name, value);
+    if (problem) throw new ConformanceOptionError(problem);
   }
 }
 
@@ -245,7 +236,7 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
   const setup: RunSetup = {
     target: opened.target,
     profile,
-    options: opts.options,
+    options: resolveOptions(profile, opts.options),
     scaling,
     app,
     payload: opts.payload,
@@ -373,7 +364,7 @@ export function behaviourArgs(opts: ConformanceOptions): string[] {
   if (opts.deadline !== undefined) extra.push('--deadline', typeof opts.deadline === 'number' ? `${opts.deadline}ms` : opts.deadline);
   if (opts.scaling !== undefined) extra.push('--scaling', opts.scaling);
   if (opts.profile !== undefined && opts.profile !== 'appengine') extra.push('--profile', opts.profile);
-  for (const [k, v] of Object.entries(opts.options ?? {})) extra.push('--option', `${k}=${v}`);
+  extra.push(...optionArgs(opts.options));
   if (opts.concurrency !== undefined && opts.concurrency !== DEFAULT_CONCURRENCY) extra.push('--concurrency', String(opts.concurrency));
   if (opts.methods !== undefined && opts.methods.join(',') !== DEFAULT_METHODS.join(',')) extra.push('--methods', opts.methods.join(','));
   if (opts.payload) {

@@ -6,12 +6,13 @@
  *   defineConformanceTests(lazy(() => server.url));      // a URL known only once beforeAll ran
  *
  * A failing case fails its test with expected / actual, the rule IDs and how to rerun it; a warning
- * passes with an annotation; a skip is a skipped test.
+ * passes with an annotation; a skip is a skipped test. Exploration (generated deliveries, shrunk on
+ * failure) is one more test after the fixed cases, unless `explore: 0`.
  */
 import { expect, test } from 'vitest';
 import { HANDLER_CASES } from '../../conformance/handler/index.js';
 import type { HandlerCase } from './case.js';
-import { runConformance, type CaseResult, type ConformanceOptions } from './run.js';
+import { fullCatalog, runConformance, type CaseResult, type ConformanceOptions } from './run.js';
 import { randomSeed } from './seed.js';
 import { selectCases } from './select.js';
 
@@ -37,15 +38,25 @@ function isLazy(t: TargetSpec | LazyTarget): t is LazyTarget {
 }
 
 export function failureMessage(r: CaseResult): string {
-  return [`${r.id} ${r.title}`, `expected: ${r.expected}`, `actual:   ${r.actual}`, `rules:    ${r.rules.join(', ')}`, `rerun:    ${r.replay}`].join('\n');
+  return [
+    `${r.id} ${r.title}`,
+    `expected: ${r.expected}`,
+    `actual:   ${r.actual}`,
+    `rules:    ${r.rules.join(', ')}`,
+    ...(r.curl ? [`curl:     ${r.curl}`] : []),
+    `${r.curl || r.replay.startsWith('replayDelivery') ? 'replay:   ' : 'rerun:    '}${r.replay}`,
+  ].join('\n');
 }
 
 export function defineConformanceTests(target: TargetSpec | LazyTarget, options: ConformanceTestOptions = {}): void {
   const { testTimeoutMs, catalog, ...runOptions } = options;
-  const cases = selectCases(catalog ?? HANDLER_CASES, options.cases);
+  const all = fullCatalog({ ...options, catalog });
+  const cases = selectCases(all, options.cases);
+  const fixed = new Set<HandlerCase>(catalog ?? HANDLER_CASES);
+  const exploring = cases.filter((c) => !fixed.has(c));
   // One seed for the whole file, so every test's rerun line names the same run.
   const seed = options.seed ?? randomSeed();
-  for (const c of cases) {
+  for (const c of cases.filter((x) => fixed.has(x))) {
     test(`${c.id} ${c.title} [${c.rules.join(', ')}]`, { timeout: testTimeoutMs ?? 120_000 }, async (ctx) => {
       const resolved = isLazy(target) ? await target.lazy() : target;
       const report = await runConformance({ ...runOptions, target: resolved, catalog: [c], cases: undefined, seed });
@@ -58,4 +69,23 @@ export function defineConformanceTests(target: TargetSpec | LazyTarget, options:
       expect(r.status, failureMessage(r)).not.toBe('fail');
     });
   }
+  if (exploring.length > 0) defineExplorationTest(target, exploring, runOptions, seed, testTimeoutMs);
+}
+
+/** The exploring cases as one test: every finding (one per rule) in its failure message. */
+function defineExplorationTest(
+  target: TargetSpec | LazyTarget,
+  cases: HandlerCase[],
+  runOptions: Omit<ConformanceTestOptions, 'testTimeoutMs' | 'catalog'>,
+  seed: number,
+  testTimeoutMs: number | undefined,
+): void {
+  const ids = cases.map((c) => c.id).join(', ');
+  test(`exploration: generated deliveries, shrunk on failure [${ids}]`, { timeout: testTimeoutMs ?? 120_000 }, async (ctx) => {
+    const resolved = isLazy(target) ? await target.lazy() : target;
+    const report = await runConformance({ ...runOptions, target: resolved, catalog: cases, cases: undefined, seed });
+    const failed = report.cases.filter((r) => r.status === 'fail');
+    for (const r of report.cases.filter((x) => x.status === 'warn')) await ctx.annotate(failureMessage(r), 'warning');
+    expect(failed.length, failed.map(failureMessage).join('\n\n')).toBe(0);
+  });
 }

@@ -3,8 +3,16 @@
  * Every wait is bounded: the connect timeout, and one timer over the whole exchange (DEADLINE-2).
  * Redirects are never followed (PUSH-6: a 3xx is a failure) — undici's Pool does not follow them
  * and no redirect interceptor is composed. Requests go only to the origin of the URL given.
+ *
+ * Two edges of real servers:
+ * - a server may close an idle keep-alive connection just as a request is written to it; the request
+ *   then fails before any response byte. Such a request never reached the handler, so it is sent once
+ *   more on a fresh connection (undici retries only idempotent methods itself, and a task's POST is
+ *   not one to undici — though a delivery is, by HANDLER-4).
+ * - the body is drained and dropped (HANDLER-5), but the queue waits for the whole response: a body
+ *   that has not ended after `maxBodyBytes`, or by the deadline, is a missed deadline (DEADLINE-2).
  */
-import { Pool, type Dispatcher } from 'undici';
+import { Client, Pool, type Dispatcher } from 'undici';
 import type { Delivery } from '../model/types.js';
 import { classifyError, formatMs } from './net-errors.js';
 import { realClearTimeout, realNow, realSetTimeout } from './real-timers.js';
@@ -15,11 +23,11 @@ export interface HttpTargetOptions {
   connections?: number;
   /** TCP (and TLS) connect timeout in ms. Default 10 s. */
   connectTimeoutMs?: number;
-  /** Response body bytes read before we stop reading (the body is discarded anyway, HANDLER-5). Default 1 MiB. */
+  /** Response body bytes drained before we call the body endless (DEADLINE-2). Default 64 MiB. */
   maxBodyBytes?: number;
 }
 
-export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
 /** PUSH-1's default task URL, exactly (a task URL with a query string is the task's own). */
 const DEFAULT_QUEUE_PATH = /^\/_ah\/queue\/[^/?#]*$/;
 
@@ -48,6 +56,9 @@ export class HttpTarget implements Target {
   private readonly pool: Pool;
   private readonly maxBodyBytes: number;
   private readonly watch = new DeadlineWatch();
+  private readonly connectTimeoutMs: number;
+  /** Exchanges answered so far: once there is one, connections are being reused. */
+  answered = 0;
   private closed = false;
 
   constructor(url: string | URL, opts: HttpTargetOptions = {}) {
@@ -55,10 +66,11 @@ export class HttpTarget implements Target {
     this.url.hash = '';
     this.description = this.url.href;
     this.maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    this.connectTimeoutMs = opts.connectTimeoutMs ?? 10_000;
     this.pool = new Pool(this.url.origin, {
       connections: Math.max(1, opts.connections ?? 10),
       pipelining: 1,
-      connect: { timeout: opts.connectTimeoutMs ?? 10_000 },
+      connect: { timeout: this.connectTimeoutMs },
       keepAliveTimeout: 4_000,
     });
   }
@@ -95,25 +107,39 @@ export class HttpTarget implements Target {
   deliver(d: Delivery, opts: DeliverOptions): Promise<TargetResponse> {
     const timeoutMs = Math.max(1, opts.timeoutMs);
     if (this.closed) return Promise.resolve({ status: 0, outcome: 'net', latencyUs: 1, detail: 'target closed' });
+    const request: Dispatcher.DispatchOptions = {
+      path: this.pathFor(d),
+      method: d.method,
+      headers: flatHeaders(d.headers),
+      body: requestBody(d),
+      // Backstops only: the exchange's own timer answers at the deadline.
+      headersTimeout: timeoutMs + 1_000,
+      bodyTimeout: timeoutMs + 1_000,
+    };
     return new Promise<TargetResponse>((resolve) => {
-      const exchange = new Exchange(timeoutMs, this.maxBodyBytes, resolve, this.watch);
+      const done = (r: TargetResponse): void => {
+        if (r.status > 0) this.answered++;
+        resolve(r);
+      };
+      const exchange = new Exchange(timeoutMs, this.maxBodyBytes, done, this.watch, () => this.answered > 0, (x) => this.onFreshConnection(request, x));
       try {
-        this.pool.dispatch(
-          {
-            path: this.pathFor(d),
-            method: d.method,
-            headers: flatHeaders(d.headers),
-            body: requestBody(d),
-            // Backstops only: the exchange's own timer answers at the deadline.
-            headersTimeout: timeoutMs + 1_000,
-            bodyTimeout: timeoutMs + 1_000,
-          },
-          exchange,
-        );
+        this.pool.dispatch(request, exchange);
       } catch (err) {
         exchange.onError(err as Error); // e.g. a header value undici refuses to send
       }
     });
+  }
+
+  /** Sends an exchange again on a connection of its own, closed once the exchange is over. */
+  private onFreshConnection(request: Dispatcher.DispatchOptions, exchange: Exchange): void {
+    if (this.closed) return exchange.onError(new Error('target closed'));
+    const client = new Client(this.url.origin, { pipelining: 1, connect: { timeout: this.connectTimeoutMs } });
+    exchange.whenDone(() => void client.destroy().catch(() => {}));
+    try {
+      client.dispatch(request, exchange);
+    } catch (err) {
+      exchange.onError(err as Error);
+    }
   }
 
   async close(): Promise<void> {
@@ -175,6 +201,8 @@ class Exchange implements Dispatcher.DispatchHandler {
   private bytes = 0;
   private stopped: Stop | undefined;
   private done = false;
+  private retried = false;
+  private readonly onDone: (() => void)[] = [];
   private abort: ((err?: Error) => void) | undefined;
   readonly deadlineAt: number;
 
@@ -183,15 +211,26 @@ class Exchange implements Dispatcher.DispatchHandler {
     private readonly maxBodyBytes: number,
     private readonly resolve: (r: TargetResponse) => void,
     private readonly watch: DeadlineWatch,
+    /** Whether the pool's connections have carried earlier exchanges (so this one may be on a reused one). */
+    private readonly poolReused: () => boolean,
+    private readonly sendFresh: (x: Exchange) => void,
   ) {
     this.deadlineAt = this.started + timeoutMs;
     watch.add(this);
   }
 
+  whenDone(fn: () => void): void {
+    if (this.done) fn();
+    else this.onDone.push(fn);
+  }
+
   /** The deadline passed: answer now; abort the request if it has started (else as soon as it does). */
   expire(): void {
     this.stopped ??= new Stop('deadline');
-    this.finish({ status: 0, outcome: 'deadline', latencyUs: this.timeoutMs * 1000, detail: `timed out after ${formatMs(this.timeoutMs)}` });
+    const detail = this.status
+      ? `answered ${this.status} but the body had not ended after ${formatMs(this.timeoutMs)} (${this.bytes} bytes): the queue waits for the whole response (DEADLINE-2)`
+      : `timed out after ${formatMs(this.timeoutMs)}`;
+    this.finish({ status: 0, outcome: 'deadline', latencyUs: this.timeoutMs * 1000, detail });
     this.abort?.(this.stopped);
   }
 
@@ -204,6 +243,19 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.done = true;
     this.watch.delete(this);
     this.resolve(r);
+    for (const fn of this.onDone.splice(0)) fn();
+  }
+
+  /**
+   * A connection that had carried earlier exchanges closed before any byte of this one's response:
+   * the server closed it as idle while the request was on its way, so the handler never saw it.
+   */
+  private closedWhileReused(err: Error): boolean {
+    if (this.status !== 0 || this.stopped || this.retried) return false;
+    const code = (err as { code?: string }).code;
+    const socket = (err as { socket?: { bytesRead?: number } }).socket;
+    if (code === 'UND_ERR_SOCKET') return (socket?.bytesRead ?? 0) > 0;
+    return (code === 'ECONNRESET' || code === 'EPIPE') && this.poolReused();
   }
 
   // undici's raw handler interface: no controller objects and no header parsing per response,
@@ -221,7 +273,7 @@ class Exchange implements Dispatcher.DispatchHandler {
 
   onData(chunk: Buffer): boolean {
     this.bytes += chunk.byteLength;
-    if (this.bytes >= this.maxBodyBytes && !this.stopped) {
+    if (this.bytes > this.maxBodyBytes && !this.stopped) {
       this.stopped = new Stop('cap');
       this.abort?.(this.stopped);
     }
@@ -234,6 +286,11 @@ class Exchange implements Dispatcher.DispatchHandler {
 
   onError(err: Error): void {
     if (this.stopped?.why === 'cap') return this.finish(this.answer());
+    if (!this.done && this.closedWhileReused(err)) {
+      this.retried = true;
+      this.abort = undefined;
+      return this.sendFresh(this);
+    }
     const timedOut = this.stopped?.why === 'deadline';
     const c = classifyError(err, this.timeoutMs, timedOut);
     const out: TargetResponse = { status: 0, outcome: c.outcome, latencyUs: c.outcome === 'deadline' ? this.timeoutMs * 1000 : this.elapsedUs(), detail: c.detail };
@@ -248,9 +305,20 @@ class Exchange implements Dispatcher.DispatchHandler {
     if (latencyUs > this.timeoutMs * 1000) {
       return { status: 0, outcome: 'deadline', latencyUs: this.timeoutMs * 1000, detail: `timed out after ${formatMs(this.timeoutMs)} (answered ${status} too late)` };
     }
+    if (this.stopped?.why === 'cap') {
+      return {
+        status: 0,
+        outcome: 'deadline',
+        latencyUs: this.timeoutMs * 1000,
+        bodyBytes: this.bytes,
+        detail:
+          `answered ${status} but the body had not ended after ${this.bytes} bytes; tasksim stopped reading. ` +
+          'The queue waits for the whole response, so a body that never ends fails the attempt at its deadline (DEADLINE-2)',
+      };
+    }
     const out: TargetResponse = { status, outcome: outcomeOfStatus(status), latencyUs, bodyBytes: this.bytes };
-    if (this.stopped?.why === 'cap') out.detail = `response body cut off after ${this.bytes} bytes (the queue discards it, HANDLER-5)`;
-    else if (status >= 300 && status < 400) out.detail = `redirect${this.location ? ` to ${this.location}` : ''} not followed (PUSH-6)`;
+    if (this.retried) out.detail = 'sent again on a fresh connection: the reused one closed before any response byte';
+    if (status >= 300 && status < 400) out.detail = `redirect${this.location ? ` to ${this.location}` : ''} not followed (PUSH-6)`;
     return out;
   }
 }

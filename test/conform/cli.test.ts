@@ -2,15 +2,16 @@
  * The command line as a subprocess (src/cli/main.ts through tsx, so no build is needed): exit codes,
  * the --json shape, --report-dir files, rerun lines.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReferenceHandler, type ReferenceHandler } from '../../src/conform/reference-handler.js';
 import { HANDLER_CASES } from '../../conformance/handler/index.js';
 import { EXPLORATION_CASES } from '../../conformance/handler/p-explore.js';
-import { BROKEN, MISBEHAVING, freePort, type Running } from './servers.js';
+import { BROKEN, MISBEHAVING, freePort, httpHandler, type Running } from './servers.js';
 import { tasksim } from '../helpers/cli.js';
+import { invokedAs } from '../../src/cli/conform.js';
 
 /** Every tag closed in order, every attribute quoted, no stray '<' or '&' in text: enough for JUnit readers. */
 function assertWellFormedXml(xml: string): void {
@@ -30,6 +31,16 @@ function assertWellFormedXml(xml: string): void {
   expect(body.slice(last).trim()).toBe('');
   expect(stack).toEqual([]);
 }
+
+describe('how rerun lines name the command', () => {
+  it('npx tasksim under npm (npx, npm run, npm exec) or a local install; tasksim only when that command is on PATH', () => {
+    expect(invokedAs({ npm_command: 'exec', PATH: '/usr/bin' }, ['node', '/proj/node_modules/.bin/tasksim'])).toBe('npx tasksim');
+    expect(invokedAs({ npm_lifecycle_event: 'test' }, ['node', '/x/dist/cli/main.js'])).toBe('npx tasksim');
+    expect(invokedAs({ PATH: '/usr/bin:/opt/node/bin' }, ['node', '/opt/node/bin/tasksim'])).toBe('tasksim');
+    expect(invokedAs({ PATH: '/usr/bin' }, ['node', '/proj/node_modules/.bin/tasksim'])).toBe('npx tasksim');
+    expect(invokedAs({ PATH: '/usr/bin' }, ['node', '/proj/src/cli/main.ts'])).toBe('npx tasksim');
+  });
+});
 
 describe('tasksim conform (CLI)', () => {
   let ref: ReferenceHandler;
@@ -98,6 +109,31 @@ describe('tasksim conform (CLI)', () => {
     expect(html).toContain('H-2.1');
   });
 
+  it('evidence is the request actually sent; rerun lines carry every behaviour option as the user spelled it', async () => {
+    const logPayload = await httpHandler((_req, _body, res) => void res.writeHead(500).end(), '/log_payload');
+    const file = join(dir, 'order.json');
+    await writeFile(file, '{"orderId":42}');
+    const out = join(dir, 'evidence');
+    try {
+      const args = ['--cases', 'H-2.1', '--seed', '12', '--profile', 'cloud-tasks', '--option', 'retry-limit=retries', '--scaling', 'basic', '--deadline', '5s', '--methods', 'POST,GET', '--payload', `@${file}`, '--content-type', 'application/json'];
+      const r = await tasksim(['conform', logPayload.url, ...args, '--report-dir', out]);
+      expect(r.code).toBe(1);
+      const options = `--deadline 5s --scaling basic --profile cloud-tasks --option retry-limit=retries --methods POST,GET --payload @${file} --content-type application/json`;
+      expect(r.stdout).toContain(`rerun     npx tasksim conform ${logPayload.url} --cases H-2.1 --seed 12 ${options}\n`);
+      expect(r.stdout).toContain(`Rerun everything: npx tasksim conform ${logPayload.url} --cases H-2.1 --seed 12 ${options}\n`);
+      const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
+      const sent = report.cases[0].evidence.exchanges[0];
+      expect(sent).toMatchObject({ method: 'POST', url: '/log_payload', body: '{"orderId":42}', bodyEncoding: 'utf8', bodyBytes: 14, status: 500 });
+      expect(sent.headers).toMatchObject({ 'Content-Type': 'application/json', 'X-AppEngine-QueueName': 'default', host: `127.0.0.1:${logPayload.port}`, 'content-length': '14' });
+      expect(logPayload.requests[logPayload.requests.length - 1].url).toBe('/log_payload');
+      const html = await readFile(join(out, 'index.html'), 'utf8');
+      expect(html).toContain('POST /log_payload');
+      expect(html).not.toContain('/_ah/queue/default');
+    } finally {
+      await logPayload.close();
+    }
+  });
+
   it('exit 3, quickly, when nothing listens — saying what was tried and what to do', async () => {
     const port = await freePort();
     const r = await tasksim(['conform', `http://127.0.0.1:${port}/task`]);
@@ -149,6 +185,13 @@ describe('tasksim conform (CLI)', () => {
     [['conform', 'http://127.0.0.1:1/x', '--profile', 'aws'], /--profile must be appengine or cloud-tasks/],
     [['conform', 'http://127.0.0.1:1/x', '--cases', 'H-9.9'], /no case matches "H-9.9"/],
     [['conform'], /missing the handler URL/],
+    [['conform', 'http://127.0.0.1:1/x', '--methods', 'POST,FETCH'], /--methods: "FETCH" is not a task method \(PUSH-1\)/],
+    [['conform', 'http://127.0.0.1:1/x', '--explore', '-3'], /--explore must be an integer/],
+    [['conform', 'http://127.0.0.1:1/x', '--option', 'retry-limit=sometimes'], /option retry-limit must be retries or attempts/],
+    [['conform', 'http://127.0.0.1:1/x', '--content-type', 'application/json'], /--content-type goes with --payload/],
+    [['conform', 'http://127.0.0.1:1/x', '--payload', '@no-such-file.json'], /cannot read --payload @no-such-file\.json: ENOENT/],
+    [['conform', 'http://127.0.0.1:1/x', '--replay', 'd1.!!!'], /the --replay token is not base64url/],
+    [['conform', 'http://127.0.0.1:1/x', '--replay', 'd1.eyJtIjoiQlJFVyIsImgiOnt9fQ'], /names no valid method/],
   ])('exit 2 for bad usage: %j', async (args, message) => {
     const r = await tasksim(args as string[]);
     expect(r.code).toBe(2);

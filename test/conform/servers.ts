@@ -133,3 +133,86 @@ export async function freePort(): Promise<number> {
   await closer(server, sockets)();
   return port;
 }
+
+/**
+ * A compliant handler that closes every idle keep-alive connection 20–50 ms after its last answer,
+ * while still advertising `Keep-Alive: timeout=5` (as proxies and some servers do): a client that
+ * reuses a connection the moment it closes sees it close before any response byte.
+ */
+export async function keepAliveCloser(path = '/task'): Promise<Running> {
+  const requests: Running['requests'] = [];
+  const sockets = new Set<Socket>();
+  const idle = new Map<Socket, ReturnType<typeof setTimeout>>();
+  const server = createHttpServer((req, res) => {
+    requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
+    clearTimeout(idle.get(req.socket));
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(fromQueue(req) ? 200 : 403).end('ok');
+      idle.set(req.socket, setTimeout(() => req.socket.end(), 20 + Math.random() * 30));
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  const port = await listen(server, sockets);
+  const close = closer(server, sockets);
+  return {
+    url: `http://127.0.0.1:${port}${path}`,
+    port,
+    requests,
+    close: () => {
+      for (const t of idle.values()) clearTimeout(t);
+      return close();
+    },
+  };
+}
+
+/** Answers 200 at once, then a body that never ends (64 KiB chunks as fast as the client reads). */
+export function endlessBody(): Promise<Running> {
+  return httpHandler((_req, _body, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    const chunk = Buffer.alloc(64 * 1024, 0x61);
+    let open = true;
+    res.on('close', () => (open = false));
+    const pump = (): void => {
+      while (open && res.write(chunk));
+      if (open) res.once('drain', pump);
+    };
+    pump();
+  });
+}
+
+/**
+ * A compliant handler (queue headers required, 200 otherwise) with one extra refusal of its own:
+ * `refuse` returns a status for the requests it turns away. The refusals are the kinds of bug that
+ * official samples and real handlers have.
+ */
+export function compliantExcept(refuse: (req: IncomingMessage) => number | undefined): Promise<Running> {
+  return httpHandler((req, _body, res) => {
+    const taskName = req.headers['x-appengine-taskname'] ?? req.headers['x-cloudtasks-taskname'];
+    const queueName = req.headers['x-appengine-queuename'] ?? req.headers['x-cloudtasks-queuename'];
+    if (!taskName || !queueName) return void res.writeHead(403).end('not from the queue');
+    const status = refuse(req);
+    res.writeHead(status ?? 200).end(status ? 'refused' : 'ok');
+  });
+}
+
+const header = (req: IncomingMessage, name: string): string => String(req.headers[name] ?? '');
+
+export const PICKY = {
+  /** PHP's `if (empty($_SERVER['HTTP_X_APPENGINE_TASKNAME']))`: empty("0") is true, so the task named 0 is refused. */
+  refusesNameZero: () => compliantExcept((req) => (header(req, 'x-appengine-taskname') === '0' ? 400 : undefined)),
+  /** Checks task names as identifiers (a letter first): narrower than TASK-1, which allows `0`, `-x`, `_1`. */
+  narrowNames: () => compliantExcept((req) => (/^[a-zA-Z][a-zA-Z0-9_-]*$/.test(header(req, 'x-appengine-taskname')) ? undefined : 400)),
+  /** Parses the ETA as exactly six fractional digits (the Java stub's form only). */
+  sixDigitEta: () => compliantExcept((req) => (/^[0-9]+\.[0-9]{6}$/.test(header(req, 'x-appengine-tasketa')) ? undefined : 400)),
+  /** Serves POST only, as most apps do: GET gets 405. */
+  postOnly: () => compliantExcept((req) => (req.method === 'POST' ? undefined : 405)),
+  /** Accepts only the X-CloudTasks-* names (an HTTP target's handler, CT-2). */
+  cloudTasksOnly: () =>
+    httpHandler((req, _body, res) => {
+      const ok = req.headers['x-cloudtasks-taskname'] && req.headers['x-cloudtasks-queuename'] && !req.headers['x-appengine-taskname'];
+      res.writeHead(ok ? 200 : 403).end();
+    }),
+  /** 404 for every request: the wrong path. */
+  notFound: () => httpHandler((_req, _body, res) => void res.writeHead(404).end('Not Found')),
+};

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpTarget, parseTargetUrl, TargetUrlError } from '../../src/targets/http-target.js';
 import type { Delivery } from '../../src/model/types.js';
-import { httpHandler, MISBEHAVING, freePort, type Running } from '../conform/servers.js';
+import { endlessBody, httpHandler, keepAliveCloser, MISBEHAVING, freePort, type Running } from '../conform/servers.js';
 
 function delivery(extra: Partial<Delivery> = {}): Delivery {
   return {
@@ -85,12 +85,50 @@ describe('HttpTarget', () => {
     expect(r.outcome).toBe('deadline');
   });
 
-  it('caps the body it reads (50 MB answered, ~1 MiB read)', async () => {
+  it('a body past the cap has not ended: the queue would wait for it, so it is a missed deadline (DEADLINE-2)', async () => {
     const s = await serve(MISBEHAVING.hugeBody());
     const r = await target(s.url, { maxBodyBytes: 256 * 1024 }).deliver(delivery(), { timeoutMs: 5000 });
-    expect(r.status).toBe(200);
-    expect(r.bodyBytes).toBeGreaterThanOrEqual(256 * 1024);
-    expect(r.bodyBytes).toBeLessThan(1024 * 1024);
+    expect(r).toMatchObject({ status: 0, outcome: 'deadline' });
+    expect(r.bodyBytes).toBeGreaterThan(256 * 1024);
+    expect(r.bodyBytes).toBeLessThan(1024 * 1024); // stopped reading soon after the cap
+    expect(r.detail).toMatch(/^answered 200 but the body had not ended after \d+ bytes; tasksim stopped reading/);
+  });
+
+  it('a finite body under the cap is drained to its end: the status counts (HANDLER-5)', async () => {
+    const s = await serve(MISBEHAVING.hugeBody()); // 50 MB
+    const r = await target(s.url).deliver(delivery(), { timeoutMs: 30_000 });
+    expect(r).toMatchObject({ status: 200, outcome: 'ok', bodyBytes: 50 * 1024 * 1024 });
+  });
+
+  it('an endless 200 body is never a success: stopped at the cap, or at the deadline when it trickles', async () => {
+    const fast = await serve(endlessBody());
+    const capped = await target(fast.url, { maxBodyBytes: 1024 * 1024 }).deliver(delivery(), { timeoutMs: 30_000 });
+    expect(capped).toMatchObject({ status: 0, outcome: 'deadline' });
+    expect(capped.detail).toMatch(/body had not ended/);
+    const slow = await serve(httpHandler((_req, _b, res) => {
+      res.writeHead(200);
+      const t = setInterval(() => res.write('.'), 20);
+      res.on('close', () => clearInterval(t));
+    }));
+    const trickled = await target(slow.url).deliver(delivery(), { timeoutMs: 300 });
+    expect(trickled).toMatchObject({ status: 0, outcome: 'deadline' });
+    expect(trickled.detail).toMatch(/^answered 200 but the body had not ended after 300ms/);
+  });
+
+  it('a connection the server closed as idle is not a failure: the request goes again on a fresh one', async () => {
+    const s = await serve(keepAliveCloser());
+    const t = target(s.url, { connections: 4 });
+    const answers: string[] = [];
+    // Requests 15–55 ms apart meet connections the server closes 20–50 ms after their last answer.
+    for (let i = 0; i < 150; i++) {
+      await new Promise((r) => setTimeout(r, 15 + (i % 9) * 5));
+      const r = await t.deliver(delivery(), { timeoutMs: 5000 });
+      answers.push(r.outcome === 'ok' ? 'ok' : `${r.outcome}: ${r.detail}`);
+    }
+    expect(answers.filter((a) => a !== 'ok')).toEqual([]);
+    // A request the server read just as it closed may reach it twice: deliveries are idempotent (HANDLER-4).
+    expect(s.requests.length).toBeGreaterThanOrEqual(150);
+    expect(s.requests.length).toBeLessThan(200);
   });
 
   it('runs up to `connections` requests truly in parallel', async () => {

@@ -72,11 +72,12 @@ export interface Counts {
 const PREVIOUS = [0, 500, 503, 404, 429, 400, 302, 301, 408, 502, 504, 599, 300];
 
 /**
- * HDR-3/4/6, consistent under every reading of §10: RetryCount up to 2^31−1; ExecutionCount ≤
- * RetryCount; PreviousResponse absent exactly on a first attempt. A previous 0 (no execution) leaves
- * ExecutionCount below RetryCount; a previous HTTP status means at least one execution failed.
+ * HDR-3/4/6, consistent with the run's readings: RetryCount up to 2^31−1; ExecutionCount ≤ RetryCount;
+ * PreviousResponse absent exactly on a first attempt. A previous 0 (no execution) leaves ExecutionCount
+ * below RetryCount; a previous HTTP status that counts as an execution means at least one did (a 5xx
+ * does not count where CT-5 leaves it out: `fiveXxCounts` false).
  */
-export function countsArb(): fc.Arbitrary<Counts> {
+export function countsArb(fiveXxCounts = true): fc.Arbitrary<Counts> {
   const rc = fc.oneof(
     { arbitrary: fc.constantFrom(0, 1, 2, 10, 100, 1000, 65_535, 65_536, 2_147_483_647), weight: 3 },
     { arbitrary: fc.integer({ min: 0, max: 2_147_483_647 }), weight: 2 },
@@ -84,8 +85,9 @@ export function countsArb(): fc.Arbitrary<Counts> {
   );
   return fc.tuple(rc, fc.constantFrom(...PREVIOUS), fc.double({ min: 0, max: 1, noNaN: true })).map(([retryCount, previous, share]) => {
     if (retryCount === 0) return { retryCount: 0, executionCount: 0 };
-    // previous 0: ExecutionCount in [0, rc − 1]; an HTTP status: in [1, rc].
-    const [lo, hi] = previous === 0 ? [0, retryCount - 1] : [1, retryCount];
+    // previous 0, or a 5xx left out: ExecutionCount in [0, rc − 1]; an HTTP status that counts: in [1, rc].
+    const uncounted = previous === 0 || (!fiveXxCounts && previous >= 500);
+    const [lo, hi] = uncounted ? [0, retryCount - 1] : [1, retryCount];
     const executionCount = lo + Math.floor(share * (hi - lo + 1 - 1e-9));
     return { retryCount, executionCount: Math.min(hi, executionCount), previousResponse: previous };
   });
@@ -93,6 +95,8 @@ export function countsArb(): fc.Arbitrary<Counts> {
 
 /** Content-Types a task may carry (HANDLER-6: application/octet-stream when none is set). */
 export const CONTENT_TYPES = ['application/octet-stream', 'text/plain', 'text/plain; charset=utf-8', 'application/json', 'application/x-www-form-urlencoded', 'application/xml'];
+
+const DEFAULT_URL = '/_ah/queue/default';
 
 export interface Payload {
   body: Uint8Array;
@@ -110,7 +114,12 @@ export function payloadArb(limit = LIMITS.pushTaskBytes, userContentType?: strin
     { arbitrary: fc.integer({ min: 0, max: limit }).map((n) => binary(n)), weight: 1 },
     { arbitrary: fc.constant(limit).map((n) => binary(n)), weight: 1 },
   );
-  return fc.record({ body, contentType: types }, { requiredKeys: ['body'] }).map((p) => (p.contentType === undefined ? { body: p.body } : p));
+  // TASK-3 counts the task's URL and headers with its payload: the body gets what they leave.
+  return fc.record({ body, contentType: types }, { requiredKeys: ['body'] }).map((p) => {
+    const room = limit - DEFAULT_URL.length - (p.contentType === undefined ? 0 : 'Content-Type'.length + Buffer.byteLength(p.contentType));
+    const b = p.body.byteLength > room ? p.body.subarray(0, room) : p.body;
+    return p.contentType === undefined ? { body: b } : { body: b, contentType: p.contentType };
+  });
 }
 
 function binary(n: number): Uint8Array {
