@@ -17,6 +17,7 @@ import { rpcStatusOf } from './wire.js';
 import { type LocationName, type QueueName, type TaskName } from './resources.js';
 import { mergeSettings, queueConfigOf, settingsOf, type QueueSettings } from './queue-settings.js';
 import type { TimedRequest } from './delivery.js';
+import { renameSync } from 'node:fs';
 import { status } from '@grpc/grpc-js';
 
 export type QueueState = 'RUNNING' | 'PAUSED' | 'DISABLED';
@@ -165,7 +166,8 @@ export class CloudTasksEmulator {
     this.driver = new Driver((ev) => this.observe(ev), (d, req) => this.request(d, req));
     this.epochUs = opts.epochUs ?? Math.round(Date.now() * US_PER_MS);
     this.virtual = opts.clock === 'virtual';
-    this.trace = opts.traceFile !== undefined ? new NdjsonWriter(opts.traceFile) : undefined;
+    // Written beside its place and renamed into it when serve stops: a trace file is always whole.
+    this.trace = opts.traceFile !== undefined ? new NdjsonWriter(`${opts.traceFile}.partial`) : undefined;
   }
 
   static async start(opts: EmulatorOptions): Promise<CloudTasksEmulator> {
@@ -511,7 +513,10 @@ export class CloudTasksEmulator {
     this.closed = true;
     await this.drive;
     await this.driver.close();
-    this.trace?.close();
+    if (this.trace) {
+      this.trace.close();
+      renameSync(this.trace.path, this.opts.traceFile!);
+    }
   }
 }
 
