@@ -35,7 +35,8 @@ export class EtaChecker implements Checker {
     this.tally.checked++;
     const failed = st.n.get(ev.id); // RETRY-4: retry n follows the failure of attempt n
     const respT = st.respT.get(ev.id);
-    const delay = this.delay(info.index, failed);
+    // CT-5: a Retry-After on the failed response puts the retry no sooner than it asked.
+    const delay = Math.max(this.delay(info.index, failed), st.retryAfter.get(ev.id) ?? 0);
     const want = respT + delay;
     if (ev.eta !== want && this.tally.count()) {
       this.tally.keep('RETRY-4', ev.t, ev.id, ev.q, `task ${ev.id} retry ${failed} ETA`, `eta ${want} (response at ${respT} + backoff ${delay})`, `eta ${ev.eta} (${ev.eta < want ? 'early' : 'late'} by ${Math.abs(ev.eta - want)}µs)`);

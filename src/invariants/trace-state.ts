@@ -56,6 +56,8 @@ export class TraceState {
   private readonly byName = new Map<string, QueueInfo>();
   private lastName = '';
   private lastInfo: QueueInfo | undefined;
+  /** CT-5: the Retry-After of a task's last response, when it had one; few, so a map. */
+  readonly retryAfter = new Map<number, number>();
   /** Tasks added with their own request deadline (CT-2); few, so a map. */
   private readonly ownDeadline = new Map<number, number>();
 
@@ -134,6 +136,8 @@ export class TraceState {
     this.lastOut.set(ev.id, outcomeCode(ev.out));
     this.lastStatus.set(ev.id, ev.status);
     this.respT.set(ev.id, ev.t);
+    if (ev.ra !== undefined) this.retryAfter.set(ev.id, ev.ra);
+    else this.retryAfter.delete(ev.id);
     this.tasks.move(ev.id, RESPONDED);
   }
 

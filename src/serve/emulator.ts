@@ -16,7 +16,7 @@ import { ApiError, engineCall, invalid, notFound, precondition } from './errors.
 import { rpcStatusOf } from './wire.js';
 import { type LocationName, type QueueName, type TaskName } from './resources.js';
 import { mergeSettings, queueConfigOf, settingsOf, type QueueSettings } from './queue-settings.js';
-import type { TimedRequest } from './delivery.js';
+import type { RetryAfterAnswer, TimedRequest } from './delivery.js';
 import { renameSync } from 'node:fs';
 import { status } from '@grpc/grpc-js';
 
@@ -135,6 +135,8 @@ class Driver extends ReferenceQueue {
    */
   protected override toResult(answer: HandlerAnswer, d: Delivery): DeliveryResult {
     const r = super.toResult(answer, d);
+    const ra = (answer as RetryAfterAnswer).retryAfterUs;
+    if (ra !== undefined) r.retryAfterUs = ra; // CT-5: the engine keeps it for a 429 or 503 only
     return this.onWall || r.outcome === 'deadline' ? r : { ...r, latencyUs: 0 };
   }
 

@@ -164,6 +164,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   private readonly started = realNow();
   private status = 0;
   private location: string | undefined;
+  private retryAfter: string | undefined;
   private bytes = 0;
   private stopped: Stop | undefined;
   private done = false;
@@ -208,6 +209,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
     this.status = statusCode;
     if (statusCode >= 300 && statusCode < 400) this.location = findHeader(rawHeaders, 'location');
+    if (statusCode === 429 || statusCode === 503) this.retryAfter = findHeader(rawHeaders, 'retry-after');
     return true;
   }
 
@@ -241,10 +243,20 @@ class Exchange implements Dispatcher.DispatchHandler {
       return { status: 0, outcome: 'deadline', latencyUs: this.timeoutMs * 1000, detail: `timed out after ${formatMs(this.timeoutMs)} (answered ${status} too late)` };
     }
     const out: TargetResponse = { status, outcome: outcomeOfStatus(status), latencyUs, bodyBytes: this.bytes };
+    const retryAfterMs = this.retryAfter === undefined ? undefined : parseRetryAfter(this.retryAfter, Date.now());
+    if (retryAfterMs !== undefined) out.retryAfterMs = retryAfterMs;
     if (this.stopped?.why === 'cap') out.detail = `response body cut off after ${this.bytes} bytes (the queue discards it, HANDLER-5)`;
     else if (status >= 300 && status < 400) out.detail = `redirect${this.location ? ` to ${this.location}` : ''} not followed (PUSH-6)`;
     return out;
   }
+}
+
+/** Retry-After (RFC 9110 §10.2.3): delta-seconds or an HTTP date; ms from `nowMs`, or undefined when malformed. */
+export function parseRetryAfter(value: string, nowMs: number): number | undefined {
+  const v = value.trim();
+  if (/^[0-9]+$/.test(v)) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }
 
 /** undici takes a flat [name, value, …] list without re-walking an object per request. */

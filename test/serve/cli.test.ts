@@ -58,7 +58,7 @@ describe('tasksim serve (CLI)', () => {
     expect(q.rateLimits).toMatchObject({ maxDispatchesPerSecond: 1, maxBurstSize: 3 }); // CT-1: burst = bucket_size
     await client.createTask({ parent: q.name, task: { name: `${q.name}/tasks/first`, appEngineHttpRequest: { relativeUri: '/w' } } });
     await handler.received(1);
-    const moved = await (await fetch(`${control}/advance?by=60s`, { method: 'POST', signal: AbortSignal.timeout(20_000) })).json();
+    const moved = (await (await fetch(`${control}/advance?by=60s`, { method: 'POST', signal: AbortSignal.timeout(20_000) })).json()) as { clock: string };
     expect(moved.clock).toBe('virtual');
     expect(handler.seen).toHaveLength(2); // the retry after 503 came a virtual minute later
     expect(handler.seen[1].headers['x-appengine-taskexecutioncount']).toBe('0'); // CT-5: a 5xx is not counted
