@@ -15,6 +15,8 @@ export class EtaChecker implements Checker {
   readonly inv = 'INV-ETA' as const;
   private readonly tally = new Tally(this.inv);
   private readonly delays: (Float64Array | undefined)[] = [];
+  /** The settings each cache was computed from (CT-1 UpdateQueue may replace them). */
+  private readonly delaysCfg: unknown[] = [];
 
   constructor(private readonly st: TraceState) {}
 
@@ -48,7 +50,8 @@ export class EtaChecker implements Checker {
     const step = this.st.readings.backoffLinearStep;
     if (n > CACHED_RETRIES) return expectedBackoffUs(n, retry, step);
     let cache = this.delays[qi];
-    if (cache === undefined) {
+    if (cache === undefined || this.delaysCfg[qi] !== this.st.queues[qi].cfg) {
+      this.delaysCfg[qi] = this.st.queues[qi].cfg;
       cache = this.delays[qi] = new Float64Array(CACHED_RETRIES + 1);
       for (let i = 1; i <= CACHED_RETRIES; i++) cache[i] = expectedBackoffUs(i, retry, step);
     }
