@@ -174,7 +174,7 @@ export class CloudTasksEmulator {
 
   static async start(opts: EmulatorOptions): Promise<CloudTasksEmulator> {
     const em = new CloudTasksEmulator(opts);
-    if (!em.virtual) em.driver.onWallClock({ tickMs: 2 });
+    if (!em.virtual) em.driver.onWallClock({ tickMs: 10 });
     for (const q of opts.config.queues) {
       em.queues.set(q.name, { id: q.name, mode: q.mode, state: q.ratePerSec === 0 ? 'PAUSED' : 'RUNNING' });
       em.byName.set(q.name, new Map());
