@@ -1,5 +1,8 @@
 /** The public API of tasksim: thin re-exports. The vitest helper lives at `tasksim/vitest`. */
 
+// The rules of the contract, as code: IDs, texts, options (docs/RULES.md is generated from them).
+export { RULE_IDS, isRuleId, rule, rulesIn, ruleText, ruleAnchor, citedRules, type Rule, type RuleId, type RuleSection } from './rules/index.js';
+
 // The engine: one pure, deterministic core.
 export { Engine, MAX_ETA_AHEAD_US, type EngineOptions, type RunResult } from './model/engine.js';
 export type * from './model/types.js';

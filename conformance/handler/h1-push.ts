@@ -1,7 +1,7 @@
 /** §1 Push dispatch: the task's URL and method (PUSH-1), redirects (PUSH-6), parallel deliveries (PUSH-3). */
 import type { HandlerCase } from '../../src/conform/case.js';
 import { allAccepted, describe, handlerExchanges, is2xx, is3xx, pass, warn } from '../../src/conform/verdict.js';
-import { ONE_ATTEMPT, withQuery } from './helpers.js';
+import { ONE_ATTEMPT, retries, withQuery } from './helpers.js';
 
 export const taskUrlWithQuery: HandlerCase = {
   id: 'H-1.1',
@@ -11,7 +11,7 @@ export const taskUrlWithQuery: HandlerCase = {
   severity: 'required',
   async run(ctx) {
     const url = withQuery(ctx.path, 'tasksim-case=H-1.1&note=a%20b%26c');
-    const run = await ctx.drive({ tasks: [{ name: ctx.taskName(), url, method: 'POST', payload: 'body and query' }], queue: ONE_ATTEMPT });
+    const run = await ctx.drive({ tasks: [{ name: ctx.taskName(), url, method: 'POST', ...ctx.body('body and query') }], queue: ONE_ATTEMPT });
     return allAccepted(run, `a 2xx to POST ${url}`);
   },
 };
@@ -24,7 +24,7 @@ export const noRedirects: HandlerCase = {
   severity: 'recommended',
   async run(ctx) {
     // Two retries show the queue coming back to the same redirect instead of following it.
-    const run = await ctx.drive({ tasks: [{ name: ctx.taskName() }], queue: { retry: { taskRetryLimit: 2 } } });
+    const run = await ctx.drive({ tasks: [{ name: ctx.taskName(), ...ctx.body('') }], queue: { retry: { taskRetryLimit: retries(ctx, 2) } } });
     const real = handlerExchanges(run);
     const expected = 'a 2xx answer: the queue does not follow redirects (PUSH-6)';
     const redirect = real.find((x) => is3xx(x.response));
@@ -49,7 +49,7 @@ export const parallelDeliveries: HandlerCase = {
   severity: 'required',
   async run(ctx) {
     const n = ctx.concurrency;
-    const tasks = Array.from({ length: n }, (_, i) => ({ name: ctx.taskName(i + 1), payload: `task ${i + 1} of ${n}` }));
+    const tasks = Array.from({ length: n }, (_, i) => ({ name: ctx.taskName(i + 1), ...ctx.body(`task ${i + 1} of ${n}`) }));
     // A bucket of n and a rate far above it: all n are due and dispatched at the same instant (PUSH-2/3).
     const run = await ctx.drive({
       tasks,

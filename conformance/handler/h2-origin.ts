@@ -9,6 +9,7 @@ export const refusesWithoutHeaders: HandlerCase = {
   requirement:
     'HANDLER-8: a handler may treat a request without X-AppEngine-TaskName as not coming from the queue and answer 4xx; outside App Engine nothing strips forged headers.',
   severity: 'recommended',
+  assumes: {}, // a request anyone could send: nothing about the app's own tasks
   async run(ctx) {
     // Sent directly, not through the engine: a plain POST as anyone on the network could make it.
     const r = await ctx.send({ method: 'POST', headers: { 'Content-Type': 'application/octet-stream' }, body: new TextEncoder().encode('not from the queue') });

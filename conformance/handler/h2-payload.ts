@@ -65,6 +65,8 @@ export const queryPayload: HandlerCase = {
   rules: ['HANDLER-6', 'PUSH-1'],
   requirement: 'HANDLER-6: payload arrives as the request body or as the query string; PUSH-1: the method is POST unless the task says otherwise.',
   severity: 'recommended',
+  // Only an app that creates GET tasks receives them: a POST-only handler may refuse GET.
+  assumes: { methods: ['GET'] },
   async run(ctx) {
     const url = withQuery(ctx.path, 'tasksim-case=H-2.9&payload=hello%20world&n=42');
     const run = await ctx.drive({ tasks: [{ name: ctx.taskName(), method: 'GET', url }], queue: ONE_ATTEMPT });

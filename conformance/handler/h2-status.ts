@@ -4,7 +4,7 @@ import { backoffFacts, sentHeaderFacts } from '../../src/conform/header-facts.js
 import { allAccepted, consequence, describe, fail, failureRules, handlerExchanges, is2xx, pass, warn } from '../../src/conform/verdict.js';
 import { scriptedStatus } from '../../src/targets/scripted-target.js';
 import { US_PER_S, formatDuration } from '../../src/sim/time.js';
-import { ONE_ATTEMPT } from './helpers.js';
+import { ONE_ATTEMPT, retries } from './helpers.js';
 
 export const validTask: HandlerCase = {
   id: 'H-2.1',
@@ -13,7 +13,7 @@ export const validTask: HandlerCase = {
   requirement: 'HANDLER-1: status 200–299 means success and the task is deleted; HANDLER-5: the queue reads only the status code.',
   severity: 'required',
   async run(ctx) {
-    const run = await ctx.drive({ tasks: [{ name: ctx.taskName(), payload: '{"tasksim":"H-2.1"}' }], queue: ONE_ATTEMPT });
+    const run = await ctx.drive({ tasks: [{ name: ctx.taskName(), ...ctx.body('{"tasksim":"H-2.1"}') }], queue: ONE_ATTEMPT });
     const v = allAccepted(run, 'a 2xx status; the body may be anything (it is discarded)');
     const r = handlerExchanges(run)[0]?.response;
     if (v.status === 'pass' && r?.bodyBytes && !r.detail) v.actual += ` (${r.bodyBytes} body bytes, discarded)`;
@@ -32,8 +32,8 @@ export const retryCycle: HandlerCase = {
     // The engine drives the whole cycle. Attempt 1 fails with an injected 500 (App Error); attempt 2
     // meets an outage (no instance, INST-2); attempt 3 on reach the handler, in warped time.
     const run = await ctx.drive({
-      tasks: [{ name: ctx.taskName(), payload: 'retry me' }],
-      queue: { retry: { taskRetryLimit: 6, minBackoffUs: 10 * US_PER_S, maxBackoffUs: 300 * US_PER_S, maxDoublings: 3 } },
+      tasks: [{ name: ctx.taskName(), ...ctx.body('retry me') }],
+      queue: { retry: { taskRetryLimit: retries(ctx, 6), minBackoffUs: 10 * US_PER_S, maxBackoffUs: 300 * US_PER_S, maxDoublings: 3 } },
       service: { outages: [{ startUs: 5 * US_PER_S, endUs: 15 * US_PER_S }] },
       inject: (d) => (d.attempt === 1 ? scriptedStatus(500) : undefined),
     });
@@ -77,7 +77,7 @@ export const no503: HandlerCase = {
     'HANDLER-3: the platform answers 503 when no instance is available and the queue then slows delivery; a handler that wants a retry should use a code other than 2xx or 503.',
   severity: 'recommended',
   async run(ctx) {
-    const run = await ctx.drive({ tasks: [{ name: ctx.taskName() }], queue: { retry: { taskRetryLimit: 1 } } });
+    const run = await ctx.drive({ tasks: [{ name: ctx.taskName(), ...ctx.body('') }], queue: { retry: { taskRetryLimit: retries(ctx, 1) } } });
     const real = handlerExchanges(run);
     const expected = '2xx for success, or a code other than 503 (e.g. 500) to ask for a retry';
     const x503 = real.find((x) => x.response.status === 503);
@@ -103,7 +103,7 @@ export const duplicateDelivery: HandlerCase = {
   severity: 'required',
   async run(ctx) {
     // duplicateRate 1: the engine delivers the task once more after its 2xx, with the same headers.
-    const run = await ctx.drive({ tasks: [{ name: ctx.taskName(), payload: 'deliver me twice' }], queue: ONE_ATTEMPT, service: { duplicateRate: 1 } });
+    const run = await ctx.drive({ tasks: [{ name: ctx.taskName(), ...ctx.body('deliver me twice') }], queue: ONE_ATTEMPT, service: { duplicateRate: 1 } });
     const real = handlerExchanges(run);
     const first = real.find((x) => !x.delivery.duplicate);
     const dup = real.find((x) => x.delivery.duplicate);

@@ -5,7 +5,7 @@ import { allAccepted, fail, handlerExchanges } from '../../src/conform/verdict.j
 import { HEADER } from '../../src/model/headers.js';
 import { scriptedStatus } from '../../src/targets/scripted-target.js';
 import { US_PER_D, US_PER_S, formatEpochSeconds, DEFAULT_EPOCH_US } from '../../src/sim/time.js';
-import { ONE_ATTEMPT, headerOf } from './helpers.js';
+import { ONE_ATTEMPT, headerOf, retries } from './helpers.js';
 
 export const firstAttempt: HandlerCase = {
   id: 'H-3.1',
@@ -14,7 +14,7 @@ export const firstAttempt: HandlerCase = {
   requirement: 'HDR-1…5: QueueName, TaskName (the task\'s name or a system-generated id), RetryCount 0, ExecutionCount 0 and ETA on every delivery.',
   severity: 'required',
   async run(ctx) {
-    const run = await ctx.drive({ tasks: [{ payload: 'unnamed task' }], queue: ONE_ATTEMPT });
+    const run = await ctx.drive({ tasks: [{ ...ctx.body('unnamed task') }], queue: ONE_ATTEMPT });
     const sent = handlerExchanges(run)[0]?.delivery;
     return allAccepted(run, `a 2xx to a first attempt (TaskName ${sent?.name ?? 'auto-…'}, RetryCount 0, ExecutionCount 0, no PreviousResponse)`);
   },
@@ -36,8 +36,8 @@ export const retryAfterAppError: HandlerCase = {
   severity: 'required',
   async run(ctx) {
     const run = await ctx.drive({
-      tasks: [{ name: ctx.taskName(), payload: 'third time lucky' }],
-      queue: { retry: { taskRetryLimit: 2 } },
+      tasks: [{ name: ctx.taskName(), ...ctx.body('third time lucky') }],
+      queue: { retry: { taskRetryLimit: retries(ctx, 2) } },
       inject: (d) => (d.attempt <= 2 ? scriptedStatus(500) : undefined),
     });
     return retriedVerdict(run, 'attempt 3 with RetryCount 2, ExecutionCount 2, PreviousResponse 500, RetryReason App Error');
@@ -53,8 +53,8 @@ export const retryAfterNoInstance: HandlerCase = {
   async run(ctx) {
     // An outage for the first second: attempts at 0, 0.1, 0.3 and 0.7 s fail before the handler.
     const run = await ctx.drive({
-      tasks: [{ name: ctx.taskName(), payload: 'after an outage' }],
-      queue: { retry: { taskRetryLimit: 4 } },
+      tasks: [{ name: ctx.taskName(), ...ctx.body('after an outage') }],
+      queue: { retry: { taskRetryLimit: retries(ctx, 4) } },
       service: { outages: [{ startUs: 0, endUs: 1 * US_PER_S }] },
     });
     return retriedVerdict(run, 'attempt 5 with RetryCount 4, ExecutionCount 0, PreviousResponse 0, RetryReason Instance Unavailable');
@@ -67,8 +67,9 @@ export const failFast: HandlerCase = {
   rules: ['HDR-8', 'INST-3'],
   requirement: 'HDR-8: X-AppEngine-FailFast may be present: the task fails at once if no existing instance is free.',
   severity: 'required',
+  assumes: { methods: ['POST'], target: 'appengine' },
   async run(ctx) {
-    const run = await ctx.drive({ tasks: [{ name: ctx.taskName(), failFast: true }], queue: ONE_ATTEMPT });
+    const run = await ctx.drive({ tasks: [{ name: ctx.taskName(), failFast: true, ...ctx.body('') }], queue: ONE_ATTEMPT });
     const sent = handlerExchanges(run)[0]?.delivery;
     const expected = `a 2xx to a delivery with ${HEADER.failFast}: true`;
     if (sent && headerOf(sent.headers, HEADER.failFast) !== 'true') return fail(expected, 'harness error (please report): FailFast was not sent');
@@ -84,7 +85,7 @@ export const futureEta: HandlerCase = {
   severity: 'required',
   async run(ctx) {
     const countdownUs = 2 * US_PER_D + 123_456;
-    const run = await ctx.drive({ tasks: [{ name: ctx.taskName(), countdownUs }], queue: ONE_ATTEMPT });
+    const run = await ctx.drive({ tasks: [{ name: ctx.taskName(), countdownUs, ...ctx.body('') }], queue: ONE_ATTEMPT });
     const eta = formatEpochSeconds(DEFAULT_EPOCH_US + countdownUs);
     const v = allAccepted(run, `a 2xx to a delivery with ${HEADER.eta}: ${eta}`);
     if (v.status === 'pass') v.actual += ` (2 days of ETA skipped in ${Math.round(run.realMs)}ms real)`;
@@ -103,7 +104,7 @@ export const longestName: HandlerCase = {
   async run(ctx) {
     let name = ctx.taskName('');
     for (let i = 0; name.length < 500; i++) name += NAME_CHARS[(i * 7 + ctx.seed) % NAME_CHARS.length];
-    const run = await ctx.drive({ tasks: [{ name }], queue: ONE_ATTEMPT });
+    const run = await ctx.drive({ tasks: [{ name, ...ctx.body('') }], queue: ONE_ATTEMPT });
     return allAccepted(run, `a 2xx to a delivery with a ${name.length}-character ${HEADER.taskName}`);
   },
 };
@@ -115,7 +116,7 @@ export const otherQueue: HandlerCase = {
   requirement: 'HDR-1: X-AppEngine-QueueName is the queue\'s name (`default` only for the default push queue).',
   severity: 'recommended',
   async run(ctx) {
-    const run = await ctx.drive({ tasks: [{ name: ctx.taskName() }], queue: { name: 'tasksim-conform-2', retry: { taskRetryLimit: 0 } } });
+    const run = await ctx.drive({ tasks: [{ name: ctx.taskName(), ...ctx.body('') }], queue: { name: 'tasksim-conform-2', retry: { taskRetryLimit: 0 } } });
     return allAccepted(run, `a 2xx to a delivery with ${HEADER.queueName}: tasksim-conform-2`);
   },
 };

@@ -11,7 +11,7 @@ export const withinDeadline: HandlerCase = {
     'DEADLINE-1: a request must finish within 10 min (automatic), 24 h (basic, manual), 60 min (flexible); DEADLINE-2: a handler that misses it has failed and the task is retried.',
   severity: 'required',
   async run(ctx) {
-    const run = await ctx.drive({ tasks: [{ name: ctx.taskName(), payload: 'be quick' }], queue: ONE_ATTEMPT });
+    const run = await ctx.drive({ tasks: [{ name: ctx.taskName(), ...ctx.body('be quick') }], queue: ONE_ATTEMPT });
     const x = handlerExchanges(run)[0];
     const expected = `an answer within ${ctx.deadlineLabel}`;
     if (!x) return fail(expected, 'nothing was delivered (harness bug: please report)');

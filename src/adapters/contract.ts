@@ -27,6 +27,31 @@ export interface Capabilities {
    * the handler); without it, those come from the model.
    */
   events: boolean;
+  /**
+   * Protocol /2: what else the queue lacks (a Cloud Tasks service has no pull queues, an emulator no
+   * 503 throttling …). The generators never use a feature listed here; absent means none.
+   */
+  lacks?: readonly Feature[];
+}
+
+/**
+ * Features a queue may lack (protocol /2 `lacks`). The first three mirror the booleans above;
+ * `runTask` (CT-4) is declared now so a queue can say so, and is fuzzed once the model runs it.
+ */
+export const FEATURES = ['virtualClock', 'outages', 'events', 'pull', 'runTask', '503', 'deadlines', 'taskAgeLimit'] as const;
+export type Feature = (typeof FEATURES)[number];
+
+/** Whether the queue lacks `f` (the booleans for the first three, `lacks` for the rest). */
+export function lacks(c: Capabilities, f: Feature): boolean {
+  if (f === 'virtualClock') return !c.controlsClock;
+  if (f === 'outages') return !c.outages;
+  if (f === 'events') return !c.events;
+  return c.lacks?.includes(f) === true;
+}
+
+/** The features a queue lacks, in FEATURES order (for the CLI's note and reports). */
+export function lackedFeatures(c: Capabilities): Feature[] {
+  return FEATURES.filter((f) => lacks(c, f));
 }
 
 /** One push delivery as the harness's handler receives it (PUSH-1, HDR-1…8, HANDLER-6). */
@@ -60,6 +85,11 @@ export interface RunSetup {
   epochUs: Micros;
   /** Where every push delivery goes, with its answer coming back. */
   handler: PushHandler;
+  /**
+   * Unique to this run (protocol /2): a queue that cannot forget (names never freed, queues never
+   * deleted) keeps each run apart under it, e.g. as a location or a queue-name prefix.
+   */
+  namespace?: string;
 }
 
 /** A task to add (TASK-1…3, PUSH-1/4). Exactly what the fuzzer varies; nothing more. */
@@ -138,7 +168,10 @@ export interface QueueUnderTest {
   close(): Promise<void>;
 }
 
-/** The adapter cannot be reached (connection refused, DNS, timeout): `tasksim fuzz` exits 3. */
+/**
+ * The adapter cannot be reached before the campaign starts (connection refused, DNS, timeout):
+ * `tasksim fuzz` exits 3. Once it has answered, losing it is a protocol violation (a verdict).
+ */
 export class AdapterUnreachable extends Error {
   constructor(message: string) {
     super(message);
@@ -151,5 +184,13 @@ export class AdapterProtocolError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'AdapterProtocolError';
+  }
+}
+
+/** A local mistake in how the adapter was set up (a handler host that cannot be bound): bad input, exit 2. */
+export class AdapterSetupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AdapterSetupError';
   }
 }

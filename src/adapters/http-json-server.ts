@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { Agent, request } from 'undici';
 import type { ResolvedConfig } from '../model/config.js';
 import type { HandlerAnswer, LeaseSpec, PushRequest, QueueUnderTest, TaskSpec } from './contract.js';
-import { LATENCY_HEADER, PROTOCOL, TIME_HEADER } from './http-json-wire.js';
+import { LATENCY_HEADER, MAX_ANSWER_BYTES, TIME_HEADER, helloV2, readCapped } from './http-json-wire.js';
 import { findMutant } from './mutants/index.js';
 import { ReferenceQueue } from './reference.js';
 
@@ -75,7 +75,10 @@ export async function serveQueueOverHttp(queue: QueueUnderTest, opts: ServeOptio
 
   const routes: Record<string, (b: Body) => Promise<unknown>> = {
     'POST /reset': async (b) => {
-      await queue.reset({ config: b.config as ResolvedConfig, seed: Number(b.seed), epochUs: Number(b.epochUs), handler: deliver(String(b.handlerUrl)) });
+      await queue.reset({
+        config: b.config as ResolvedConfig, seed: Number(b.seed), epochUs: Number(b.epochUs), handler: deliver(String(b.handlerUrl)),
+        ...(typeof b.namespace === 'string' ? { namespace: b.namespace } : {}),
+      });
       return { ok: true };
     },
     'POST /tasks': async (b) => ({ results: await queue.addTasks(String(b.queue), b.tasks as TaskSpec[]) }),
@@ -98,19 +101,19 @@ export async function serveQueueOverHttp(queue: QueueUnderTest, opts: ServeOptio
   // One request at a time: the queue is a state machine on one clock.
   let chain: Promise<void> = Promise.resolve();
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
+    const read = await readCapped(req, MAX_ANSWER_BYTES, timeout);
     const key = `${req.method} ${(req.url ?? '/').split('?')[0]}`;
     const send = (status: number, v: unknown): void => {
       const text = JSON.stringify(v);
       res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
     };
-    if (key === 'GET /') return send(200, { protocol: PROTOCOL, name: queue.name, capabilities: caps });
+    if (typeof read === 'string') return send(400, { error: read });
+    if (key === 'GET /') return send(200, helloV2(caps, queue.name));
     const route = routes[key];
     if (!route) return send(404, { error: `no such endpoint: ${key}` });
     let body: Body;
     try {
-      body = chunks.length > 0 ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Body) : {};
+      body = read.length > 0 ? (JSON.parse(read.toString('utf8')) as Body) : {};
     } catch {
       return send(400, { error: 'the body is not JSON' });
     }

@@ -3,11 +3,19 @@
  * (http-json.ts) and the reference server (http-json-server.ts): paths, the extra delivery headers,
  * and checks that turn a malformed answer into one clear sentence.
  */
-import type { AddOutcome, Capabilities, LeaseOutcome, ModifyOutcome, OpOutcome } from './contract.js';
-import { AdapterProtocolError } from './contract.js';
+import type { AddOutcome, Capabilities, Feature, LeaseOutcome, ModifyOutcome, OpOutcome } from './contract.js';
+import { AdapterProtocolError, FEATURES, lackedFeatures } from './contract.js';
 import type { TraceEvent } from '../sim/events.js';
 
-export const PROTOCOL = 'tasksim-queue/1';
+/** The protocol the harness speaks; it still speaks /1 to a queue that answers with it. */
+export const PROTOCOL = 'tasksim-queue/2';
+export const PROTOCOL_V1 = 'tasksim-queue/1';
+export type ProtocolVersion = typeof PROTOCOL | typeof PROTOCOL_V1;
+
+/** Every answer of the queue is read up to this size; larger is a protocol violation. */
+export const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
+/** A delivery's body is read up to this size (TASK-3: no task is larger than 1 MiB). */
+export const MAX_DELIVERY_BYTES = 1024 * 1024 + 64 * 1024;
 
 /** On each delivery in virtual time: the dispatch instant, µs since the run's zero. */
 export const TIME_HEADER = 'X-Tasksim-Time-Us';
@@ -58,12 +66,55 @@ export function shown(v: unknown): string {
   return s.length > 120 ? `${s.slice(0, 117)}...` : s;
 }
 
-export function readCapabilities(v: unknown): Capabilities {
+/** `GET /`: the protocol version and what the queue can do (/1: three booleans; /2: what it lacks). */
+export function readHello(v: unknown): { version: ProtocolVersion; caps: Capabilities } {
   const c = new Check('GET /');
   const o = c.obj(v);
-  if (o.protocol !== PROTOCOL) c.fail(`"protocol": ${shown(o.protocol)}, expected "${PROTOCOL}"`);
-  const caps = c.obj(o.capabilities, '"capabilities"');
-  return { controlsClock: c.bool(caps, 'controlsClock'), outages: c.bool(caps, 'outages'), events: c.bool(caps, 'events') };
+  if (o.protocol === PROTOCOL_V1) {
+    const caps = c.obj(o.capabilities, '"capabilities"');
+    return { version: PROTOCOL_V1, caps: { controlsClock: c.bool(caps, 'controlsClock'), outages: c.bool(caps, 'outages'), events: c.bool(caps, 'events') } };
+  }
+  if (o.protocol !== PROTOCOL) c.fail(`"protocol": ${shown(o.protocol)}, expected "${PROTOCOL}" or "${PROTOCOL_V1}"`);
+  const list = o.lacks === undefined ? [] : c.arr(o, 'lacks');
+  const lacked: Feature[] = [];
+  for (const f of list) {
+    if (typeof f !== 'string' || !(FEATURES as readonly string[]).includes(f)) c.fail(`"lacks": ${shown(f)} is not a feature the harness knows (${FEATURES.join(', ')})`);
+    lacked.push(f as Feature);
+  }
+  const rest = lacked.filter((f) => f !== 'virtualClock' && f !== 'outages' && f !== 'events');
+  return {
+    version: PROTOCOL,
+    caps: {
+      controlsClock: !lacked.includes('virtualClock'),
+      outages: !lacked.includes('outages'),
+      events: !lacked.includes('events'),
+      ...(rest.length > 0 ? { lacks: rest } : {}),
+    },
+  };
+}
+
+export function readCapabilities(v: unknown): Capabilities {
+  return readHello(v).caps;
+}
+
+/** What a queue serving /2 puts in `GET /`. */
+export function helloV2(caps: Capabilities, name: string): { protocol: string; name: string; lacks: Feature[] } {
+  return { protocol: PROTOCOL, name, lacks: lackedFeatures(caps) };
+}
+
+/** A /2 `/reset` answer may map the model's queue names to those the queue's headers carry (a namespace prefix). */
+export function readReset(v: unknown): { queueNames?: Record<string, string> } {
+  const c = new Check('POST /reset');
+  const o = c.obj(v);
+  if (!c.bool(o, 'ok')) c.fail(`"ok": false${typeof o.message === 'string' ? ` (${o.message})` : ''}`);
+  if (o.queueNames === undefined) return {};
+  const m = c.obj(o.queueNames, '"queueNames"');
+  const out: Record<string, string> = {};
+  for (const [k, name] of Object.entries(m)) {
+    if (typeof name !== 'string') c.fail(`"queueNames"."${k}": ${shown(name)}, expected a string`);
+    out[k] = name as string;
+  }
+  return { queueNames: out };
 }
 
 export function readAddResults(v: unknown, n: number): AddOutcome[] {
@@ -121,4 +172,37 @@ export function readAdvance(v: unknown, wantEvents: boolean): { nowUs: number; e
 export function readOk(v: unknown, what: string): void {
   const c = new Check(what);
   if (!c.bool(c.obj(v), 'ok')) c.fail(`"ok": false${typeof (v as Obj).message === 'string' ? ` (${(v as Obj).message})` : ''}`);
+}
+
+/**
+ * Reads a body to its end, at most `cap` bytes and `timeoutMs` long: the bytes, or why not (a
+ * sentence starting "the body …"). Never throws: an aborted stream is an answer too.
+ */
+export async function readCapped(stream: AsyncIterable<unknown> & { destroy?(err?: Error): unknown }, cap: number, timeoutMs: number): Promise<Buffer | string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`the body did not end within ${timeoutMs} ms`), timeoutMs);
+  });
+  const read = (async (): Promise<Buffer | string> => {
+    try {
+      for await (const c of stream) {
+        const b = Buffer.isBuffer(c) ? c : Buffer.from(c as Uint8Array);
+        size += b.length;
+        if (size > cap) return `the body is larger than ${cap} bytes`;
+        chunks.push(b);
+      }
+      return Buffer.concat(chunks);
+    } catch (err) {
+      return `the body was aborted after ${size} bytes (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
+    }
+  })();
+  try {
+    const out = await Promise.race([read, late]);
+    if (typeof out === 'string') stream.destroy?.();
+    return out;
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -4,8 +4,14 @@
  * and the harness hosts the handler the queue delivers to (a plain HTTP server on `handlerHost`,
  * port 0), answering with the statuses the fuzzer chooses, or by resetting the connection.
  *
- * Failures are sorted for the CLI: cannot connect → AdapterUnreachable (exit 3); anything the
- * protocol does not allow (non-JSON, wrong shape, HTTP error, no answer in time) → AdapterProtocolError.
+ * Failures are sorted for the CLI: cannot connect before the campaign → AdapterUnreachable (exit 3);
+ * a handler host that cannot be bound → AdapterSetupError (bad input, exit 2); anything the protocol
+ * does not allow (non-JSON, wrong shape, HTTP error, no answer in time, an answer or a delivery past
+ * its size cap, a delivery aborted mid-body, the connection lost mid-run) → AdapterProtocolError, a
+ * verdict on the queue. Every read is capped in size and bounded in time.
+ *
+ * It speaks `tasksim-queue/2` to a queue that answers with it (a namespace per run, what the queue
+ * lacks, queue names mapped back from its headers), and /1 to a queue that answers with /1.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,20 +19,24 @@ import { Agent, request } from 'undici';
 import type { TraceEvent } from '../sim/events.js';
 import type { Micros } from '../sim/time.js';
 import {
-  AdapterProtocolError, AdapterUnreachable, type AddOutcome, type Capabilities, type LeaseOutcome, type LeaseSpec,
+  AdapterProtocolError, AdapterSetupError, AdapterUnreachable, type AddOutcome, type Capabilities, type LeaseOutcome, type LeaseSpec,
   type ModifyOutcome, type OpOutcome, type PushHandler, type QueueUnderTest, type RunSetup, type TaskSpec,
 } from './contract.js';
 import {
-  LATENCY_HEADER, TIME_HEADER, readAddResults, readAdvance, readCapabilities, readLease, readModify, readOk, readOp, shown,
+  LATENCY_HEADER, MAX_ANSWER_BYTES, MAX_DELIVERY_BYTES, PROTOCOL, PROTOCOL_V1, TIME_HEADER, readAddResults, readAdvance, readHello, readLease,
+  readCapped, readModify, readOk, readOp, readReset, shown, type ProtocolVersion,
 } from './http-json-wire.js';
 import { renderQueueYaml } from './queue-yaml-text.js';
 
 export interface HttpJsonOptions {
-  /** Per request, connect included. Default 10 s. */
+  /** Per request, connect included, and per delivery body. Default 10 s (TIMEOUT_RANGE_MS). */
   timeoutMs?: number;
   /** Where the harness's handler listens (the queue must reach it). Default 127.0.0.1. */
   handlerHost?: string;
 }
+
+/** The timeouts a user may give (--timeout): a zero or a day-long wait is a mistake. */
+export const TIMEOUT_RANGE_MS = { min: 1, max: 600_000 } as const;
 
 /** Handler paths are `/r<run><task URL>`: the run tells a late delivery of an earlier run apart. */
 const RUN_PREFIX = 'r';
@@ -39,6 +49,11 @@ export class HttpJsonQueue implements QueueUnderTest {
   private readonly handlerHost: string;
   private readonly agent: Agent;
   private caps: Capabilities | undefined;
+  private version: ProtocolVersion = PROTOCOL_V1;
+  /** /2: the queue's names for the model's queues (its headers), mapped back. */
+  private queueNamesBack = new Map<string, string>();
+  /** What went wrong with a delivery of the current run; the next call reports it as a verdict. */
+  private deliveryFault: string | undefined;
   private handler: PushHandler | undefined;
   private server: Server | undefined;
   private handlerUrl = '';
@@ -54,8 +69,13 @@ export class HttpJsonQueue implements QueueUnderTest {
     this.agent = new Agent({ connect: { timeout: this.timeoutMs }, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs });
   }
 
+  /** Binds the harness's handler first (a bad --handler-host is the user's, not the queue's), then asks. */
   async describe(): Promise<Capabilities> {
-    this.caps ??= readCapabilities(await this.call('GET', '/'));
+    if (this.caps) return this.caps;
+    await this.listen();
+    const hello = readHello(await this.call('GET', '/'));
+    this.version = hello.version;
+    this.caps = hello.caps;
     return this.caps;
   }
 
@@ -63,18 +83,20 @@ export class HttpJsonQueue implements QueueUnderTest {
     await this.describe();
     this.handler = setup.handler;
     this.events = [];
-    await this.listen();
     this.run++;
-    readOk(
-      await this.call('POST', '/reset', {
-        config: setup.config,
-        queueYaml: renderQueueYaml(setup.config),
-        seed: setup.seed,
-        epochUs: setup.epochUs,
-        handlerUrl: `${this.handlerUrl}/${RUN_PREFIX}${this.run}`,
-      }),
-      'POST /reset',
-    );
+    this.deliveryFault = undefined;
+    const body: Record<string, unknown> = {
+      config: setup.config,
+      queueYaml: renderQueueYaml(setup.config),
+      seed: setup.seed,
+      epochUs: setup.epochUs,
+      handlerUrl: `${this.handlerUrl}/${RUN_PREFIX}${this.run}`,
+    };
+    if (this.version === PROTOCOL) body.namespace = setup.namespace ?? `${RUN_PREFIX}${this.run}`;
+    const answer = await this.call('POST', '/reset', body);
+    if (this.version === PROTOCOL_V1) return readOk(answer, 'POST /reset');
+    const names = readReset(answer).queueNames ?? {};
+    this.queueNamesBack = new Map(Object.entries(names).map(([model, theirs]) => [theirs, model]));
   }
 
   async addTasks(queue: string, tasks: TaskSpec[]): Promise<AddOutcome[]> {
@@ -130,48 +152,74 @@ export class HttpJsonQueue implements QueueUnderTest {
 
   private async listen(): Promise<void> {
     if (this.server) return;
-    const server = createServer((req, res) => void this.onDelivery(req, res));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, this.handlerHost, () => resolve());
+    const server = createServer((req, res) => {
+      this.onDelivery(req, res).catch((err: unknown) => this.deliveryFailed(req, `the delivery failed: ${(err as Error).message}`));
     });
+    server.on('clientError', (_err, socket) => socket.destroy());
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, this.handlerHost, () => resolve());
+      });
+    } catch (err) {
+      throw new AdapterSetupError(`cannot listen for deliveries on --handler-host ${this.handlerHost}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message} (give an address of this machine the queue can reach, e.g. 127.0.0.1)`);
+    }
     const port = (server.address() as AddressInfo).port;
     this.server = server;
     this.handlerUrl = `http://${this.handlerHost.includes(':') ? `[${this.handlerHost}]` : this.handlerHost}:${port}`;
   }
 
   private async onDelivery(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
-    const time = headers[TIME_HEADER.toLowerCase()];
     const handler = this.handler;
     const m = /^\/r(\d+)(\/.*)?$/.exec(req.url ?? '');
-    if (!handler || !m || Number(m[1]) !== this.run) {
+    const current = handler !== undefined && m !== null && Number(m[1]) === this.run;
+    const body = await readCapped(req, MAX_DELIVERY_BYTES, this.timeoutMs);
+    if (typeof body === 'string') {
+      // Aborted mid-body, too large, or too slow: a verdict on this run (the next call reports it).
+      if (current) this.deliveryFault = `a delivery to ${m![2] ?? '/'} ${body}`;
+      req.destroy();
+      return;
+    }
+    if (!current) {
       // Not for this run (a late delivery of an earlier one): acknowledged and dropped.
       res.writeHead(handler ? 200 : 503, { 'Content-Length': '0' }).end();
       return;
     }
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
+    const qn = headers['x-appengine-queuename'];
+    if (qn !== undefined && this.queueNamesBack.has(qn)) headers['x-appengine-queuename'] = this.queueNamesBack.get(qn)!;
+    const time = headers[TIME_HEADER.toLowerCase()];
     const answer = await handler({
       method: req.method ?? 'POST',
       url: m[2] ?? '/',
       headers,
-      body: Buffer.concat(chunks),
+      body,
       ...(time !== undefined && /^\d+$/.test(time) ? { atUs: Number(time) } : {}),
     });
     if (answer.outcome === 'net') {
-      req.socket.destroy(); // HANDLER-2: a connection failure
+      req.socket?.destroy(); // HANDLER-2: a connection failure
       return;
     }
     // A latency past the deadline means the request missed it (DEADLINE-2), whatever the status.
     res.writeHead(answer.status || 200, { [LATENCY_HEADER]: String(answer.latencyUs), 'Content-Length': '0' }).end();
   }
 
+  private deliveryFailed(req: IncomingMessage, why: string): void {
+    const m = /^\/r(\d+)/.exec(req.url ?? '');
+    if (m && Number(m[1]) === this.run) this.deliveryFault ??= why;
+    req.destroy();
+  }
+
   // ---- requests ---------------------------------------------------------------------------------
 
   private async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
     const what = `${method} ${path}`;
+    if (this.deliveryFault !== undefined) {
+      const fault = this.deliveryFault;
+      this.deliveryFault = undefined;
+      throw new AdapterProtocolError(fault);
+    }
     let status: number;
     let text: string;
     try {
@@ -183,16 +231,19 @@ export class HttpJsonQueue implements QueueUnderTest {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
       status = res.statusCode;
-      text = await res.body.text();
+      const read = await readCapped(res.body, MAX_ANSWER_BYTES, this.timeoutMs);
+      if (typeof read === 'string') throw new AdapterProtocolError(`${what} answered a body that ${read.replace(/^the body /, '')}`);
+      text = read.toString('utf8');
     } catch (err) {
+      if (err instanceof AdapterProtocolError) throw err;
       const code = (err as { code?: string; cause?: { code?: string } }).code ?? (err as { cause?: { code?: string } }).cause?.code ?? '';
       const why = `${code || (err as Error).name}${(err as Error).message ? `: ${(err as Error).message}` : ''}`;
-      if (!this.reached || CONNECT_ERRORS.has(code)) {
-        throw new AdapterUnreachable(`cannot reach the queue adapter at ${this.baseUrl} (${what}): ${why}`);
-      }
+      if (!this.reached) throw new AdapterUnreachable(`cannot reach the queue adapter at ${this.baseUrl} (${what}): ${why}`);
       if ((err as Error).name === 'TimeoutError' || code.includes('TIMEOUT')) {
         throw new AdapterProtocolError(`${what} did not answer within ${this.timeoutMs} ms`);
       }
+      // It answered before: losing it now is a violation of the protocol, not "unreachable".
+      if (CONNECT_ERRORS.has(code)) throw new AdapterProtocolError(`connection lost mid-run: ${what} failed (${why})`);
       throw new AdapterProtocolError(`${what} failed: ${why}`);
     }
     this.reached = true;

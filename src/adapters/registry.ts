@@ -4,7 +4,7 @@
  */
 import type { QueueUnderTest } from './contract.js';
 import { HttpJsonQueue, type HttpJsonOptions } from './http-json.js';
-import { MUTANTS, findMutant } from './mutants/index.js';
+import { MUTANTS, OverlappingMutants, findMutant } from './mutants/index.js';
 import { ReferenceQueue } from './reference.js';
 
 /** `reference`, then `mutant:<name>` for each built-in mutant: what `tasksim fuzz --list` prints. */
@@ -13,8 +13,8 @@ export function builtInAdapters(): string[] {
 }
 
 export class UnknownAdapter extends Error {
-  constructor(spec: string) {
-    super(`unknown adapter ${JSON.stringify(spec)}: expected reference, mutant:<name> (see --list) or http://host:port`);
+  constructor(spec: string, why?: string) {
+    super(why ?? `unknown adapter ${JSON.stringify(spec)}: expected reference, mutant:<name>[+<name>…] (see --list) or http://host:port`);
     this.name = 'UnknownAdapter';
   }
 }
@@ -22,7 +22,13 @@ export class UnknownAdapter extends Error {
 export function createAdapter(spec: string, http: HttpJsonOptions = {}): QueueUnderTest {
   if (spec === 'reference') return new ReferenceQueue();
   if (spec.startsWith('mutant:')) {
-    const m = findMutant(spec.slice('mutant:'.length));
+    let m;
+    try {
+      m = findMutant(spec.slice('mutant:'.length));
+    } catch (err) {
+      if (err instanceof OverlappingMutants) throw new UnknownAdapter(spec, err.message);
+      throw err;
+    }
     if (!m) throw new UnknownAdapter(spec);
     return m.create();
   }

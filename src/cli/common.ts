@@ -1,6 +1,7 @@
 /** What every command shares: exit codes, errors that become messages (never stack traces). */
 import { TaskQueueError } from '../model/errors.js';
 import { OptionError, parseOptionArgs, type NamedOptions } from '../model/options.js';
+import { OutputError } from '../report/output-file.js';
 
 export const EXIT = {
   ok: 0,
@@ -10,6 +11,11 @@ export const EXIT = {
   badInput: 2,
   /** The target or adapter cannot be reached. */
   unreachable: 3,
+  /** The run finished (its verdict printed) but an output file could not be written (a full disk). */
+  cannotWrite: 4,
+  /** Stopped by SIGINT (128 + 2) or SIGTERM (128 + 15); the trace ends with `end: stopped`. */
+  sigint: 130,
+  sigterm: 143,
 } as const;
 
 /** An error meant for the user: printed as `tasksim: <message>` and turned into an exit code. */
@@ -38,6 +44,11 @@ export function reportError(err: unknown): number {
   if (err instanceof CliError) {
     process.stderr.write(`tasksim: ${err.message}\n`);
     return err.exitCode;
+  }
+  if (err instanceof OutputError) {
+    // Found while writing (found before the run, it is a CliError with exit 2): the old file is intact.
+    process.stderr.write(`tasksim: ${err.message} (the previous file, if any, is left as it was)\n`);
+    return EXIT.cannotWrite;
   }
   if (err instanceof TaskQueueError || (err instanceof Error && err.name === 'ConfigError')) {
     process.stderr.write(`tasksim: ${err.message}\n`);

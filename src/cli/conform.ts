@@ -2,20 +2,28 @@
  * `tasksim conform <url>`: the handler conformance suite (SPEC §1–3, §5) against a real handler.
  * Exit codes (common.ts): 0 every required case passed, 1 one failed, 2 bad usage, 3 unreachable.
  */
+import { readFile } from 'node:fs/promises';
+import { basename, delimiter, dirname } from 'node:path';
 import type { Command } from 'commander';
 import type { ProfileName, ScalingType } from '../model/config.js';
+import type { TargetKind } from '../conform/case.js';
+import { ReplayTokenError } from '../conform/explore/reproduce.js';
+import { preflight } from '../conform/preflight.js';
+import { replayDelivery } from '../conform/replay.js';
+import { CloudTasksHeaders } from '../targets/cloud-tasks-headers.js';
+import { LIMITS } from '../model/names.js';
 import { startReferenceHandler } from '../conform/reference-handler.js';
 import { toJson } from '../conform/report-json.js';
 import { writeReports } from '../conform/report-files.js';
 import {
-  ConformanceOptionError, DEFAULT_CONCURRENCY, resolveDeadline, runConformance, validateOptions,
-  type CaseResult, type ConformanceReport,
+  ConformanceOptionError, DEFAULT_CONCURRENCY, DEFAULT_EXPLORE, behaviourArgs, fullCatalog, resolveDeadline, runConformance, validateOptions,
+  type CaseResult, type ConformanceOptions, type ConformanceReport,
 } from '../conform/run.js';
 import { CaseSelectionError, selectCases } from '../conform/select.js';
-import { HANDLER_CASES } from '../../conformance/handler/index.js';
-import { HttpTarget, TargetUrlError, parseTargetUrl } from '../targets/http-target.js';
+import { TargetUrlError, parseTargetUrl } from '../targets/http-target.js';
 import { formatMs } from '../targets/net-errors.js';
-import { CliError, EXIT, parseIntOption, runCommand, shellQuote } from './common.js';
+import { CliError, EXIT, parseIntOption, runCommand } from './common.js';
+import { shellQuote } from '../conform/shell.js';
 import { dim, red, statusWord } from './format.js';
 
 export interface ConformCliOptions {
@@ -28,10 +36,18 @@ export interface ConformCliOptions {
   json?: boolean;
   reportDir?: string;
   reference?: boolean;
+  methods?: string;
+  target?: string;
+  payload?: string;
+  contentType?: string;
+  explore?: string;
+  explorePayloads?: boolean;
+  replay?: string;
 }
 
-/** The up-front check waits at most this long for a connection and an answer (at least 2 s). */
-const PROBE_TIMEOUT_MS = 10_000;
+/** The preflight request waits for an answer this long at most (and at least PREFLIGHT_MIN_MS). */
+const PREFLIGHT_MAX_MS = 10_000;
+const PREFLIGHT_MIN_MS = 1_000;
 
 export function registerConform(program: Command): void {
   program
@@ -47,7 +63,20 @@ export function registerConform(program: Command): void {
     .option('--json', 'print exactly one JSON object on stdout')
     .option('--report-dir <dir>', 'write report.json, junit.xml, report.md and index.html there')
     .option('--reference', 'run against the built-in compliant reference handler (no URL needed)')
-    .addHelpText('after', '\nExit codes: 0 every required case passed, 1 a required case failed, 2 bad usage, 3 the target is unreachable.')
+    .option('--methods <list>', 'the HTTP methods your app creates tasks with, e.g. POST,GET; cases that need another are skipped (default POST)')
+    .option('--target <kind>', 'appengine (X-AppEngine-* headers, the default) | http (Cloud Tasks HTTP target: X-CloudTasks-* headers, CT-2)')
+    .option('--payload <text|@file>', 'the body cases and exploration send by default (cases about payload forms keep theirs)')
+    .option('--content-type <type>', 'the Content-Type of --payload (default application/octet-stream)')
+    .option('--explore <n>', `generated deliveries per exploring case after the fixed cases (default ${DEFAULT_EXPLORE}; 0 turns exploration off)`)
+    .option('--explore-payloads', 'exploration varies payloads and Content-Types too')
+    .option('--replay <token>', 'send the one delivery an exploration finding printed, and show the answer')
+    .addHelpText(
+      'after',
+      '\nAfter the fixed cases, conform explores: it generates deliveries the contract allows (task names, ETA forms,\n' +
+        'retry counts, queue names) and shrinks any the handler refuses to the smallest one, printed as curl and --replay.\n' +
+        '\nExit codes: 0 every required case passed, 1 a required case failed, 2 bad usage, 3 the target is unreachable\n' +
+        '(or not an HTTP handler: TLS mismatch, not HTTP, no answer, 404 at the path).',
+    )
     .action((url: string | undefined, opts: ConformCliOptions) => runCommand(() => conform(url, opts)));
 }
 
@@ -58,6 +87,10 @@ interface Parsed {
   profile?: ProfileName;
   concurrency?: number;
   cases?: string;
+  methods?: string[];
+  targetKind?: TargetKind;
+  explore?: number;
+  explorePayloads?: boolean;
 }
 
 /** Every option checked before anything is sent (exit 2 with a message, never a stack trace). */
@@ -69,10 +102,15 @@ export function parseOptions(opts: ConformCliOptions): Parsed {
   if (opts.profile !== undefined) p.profile = opts.profile as ProfileName;
   if (opts.deadline !== undefined) p.deadline = opts.deadline;
   if (opts.cases !== undefined) p.cases = opts.cases;
+  if (opts.methods !== undefined) p.methods = opts.methods.split(',').map((m) => m.trim().toUpperCase()).filter(Boolean);
+  if (opts.target !== undefined) p.targetKind = opts.target as TargetKind;
+  if (opts.explore !== undefined) p.explore = parseIntOption('--explore', opts.explore);
+  if (opts.explorePayloads) p.explorePayloads = true;
+  if (opts.contentType !== undefined && opts.payload === undefined) throw new CliError('--content-type goes with --payload (the body it describes)');
   try {
     validateOptions(p);
-    resolveDeadline({ deadline: p.deadline, scaling: p.scaling, isFunction: false });
-    selectCases(HANDLER_CASES, p.cases);
+    resolveDeadline({ deadline: p.deadline, scaling: p.scaling, isFunction: false, targetKind: p.targetKind });
+    selectCases(fullCatalog(p), p.cases);
   } catch (err) {
     if (err instanceof ConformanceOptionError || err instanceof CaseSelectionError) throw new CliError(err.message);
     throw err;
@@ -84,69 +122,106 @@ export async function conform(urlArg: string | undefined, opts: ConformCliOption
   const parsed = parseOptions(opts);
   if (opts.reference && urlArg !== undefined) throw new CliError('give either a URL or --reference, not both');
   if (!opts.reference && urlArg === undefined) throw new CliError('missing the handler URL: tasksim conform <url> (or --reference to try the built-in handler)');
+  const payload = opts.payload === undefined ? undefined : await readPayload(opts.payload, opts.contentType);
   const reference = opts.reference ? await startReferenceHandler() : undefined;
   try {
     const url = reference?.url ?? urlArg!;
+    let parsedUrl: URL;
     try {
-      parseTargetUrl(url);
+      parsedUrl = parseTargetUrl(url);
     } catch (err) {
       if (err instanceof TargetUrlError) throw new CliError(err.message);
       throw err;
     }
-    await probe(url, parsed.deadline);
+    if (opts.replay !== undefined) return await replay(url, opts.replay, parsed);
+    const deadline = resolveDeadline({ deadline: parsed.deadline, scaling: parsed.scaling, isFunction: false, targetKind: parsed.targetKind });
+    const wait = Math.min(PREFLIGHT_MAX_MS, Math.max(PREFLIGHT_MIN_MS, deadline.timeoutMs));
+    const check = await preflight(parsedUrl, wait, parsed.targetKind === 'http' ? (t) => new CloudTasksHeaders(t) : undefined);
+    if (!check.ok) throw new CliError(check.message, EXIT.unreachable);
     const out = (s: string): void => void (opts.json ? undefined : process.stdout.write(s));
     out(header(url, parsed));
-    const report = await runConformance({
+    const run: ConformanceOptions = {
       target: url,
       ...parsed,
+      ...(payload ? { payload } : {}),
+      invokedAs: invokedAs(),
       ...(reference ? { replayAs: '--reference' } : {}),
-      onCase: (c) => out(caseLines(c)),
-    });
+    };
+    const report = await runConformance({ ...run, onCase: (c) => out(caseLines(c)) });
     if (opts.reportDir) {
       const files = await writeReports(report, opts.reportDir);
       if (!opts.json) out(dim(`reports: ${files.join(', ')}\n`));
     }
     if (opts.json) process.stdout.write(JSON.stringify(toJson(report)) + '\n');
-    else out(footer(report, reference ? '--reference' : shellQuote(url)));
+    else out(footer(report, rerunAll(run, reference ? '--reference' : shellQuote(url), report.seed)));
     return report.ok ? EXIT.ok : EXIT.failed;
   } finally {
     await reference?.close();
   }
 }
 
-/**
- * One request up front (no X-AppEngine headers, so a compliant handler refuses it and does no work):
- * a target that cannot be connected to at all stops the run with exit 3 and what to do about it.
- */
-async function probe(url: string, deadline: string | undefined): Promise<void> {
-  // Long enough that a slow network is not mistaken for "unreachable", short enough not to stall.
-  const timeoutMs = Math.min(PROBE_TIMEOUT_MS, Math.max(2_000, resolveDeadline({ deadline, isFunction: false }).timeoutMs));
-  const target = new HttpTarget(url, { connections: 1, connectTimeoutMs: timeoutMs });
-  try {
-    const r = await target.deliver(
-      { key: 0, id: 0, queue: '', name: '', attempt: 0, method: 'POST', url: '', headers: { 'Content-Type': 'application/octet-stream' }, deadlineUs: 0, duplicate: false },
-      { timeoutMs },
-    );
-    if (r.unreachable) {
-      const origin = new URL(url).origin;
-      throw new CliError(
-        `cannot reach ${origin}: ${r.detail}.\n` +
-          `  Tried: one POST to ${url} (timeout ${formatMs(timeoutMs)}).\n` +
-          '  Is the handler running, and listening on that host and port? Check the scheme (http/https) and the port, then run again.',
-        EXIT.unreachable,
-      );
+/** `--payload TEXT` or `--payload @FILE` (at most a push task's 100 KiB, TASK-3). */
+async function readPayload(arg: string, contentType: string | undefined): Promise<NonNullable<ConformanceOptions['payload']>> {
+  let bytes: Uint8Array;
+  if (arg.startsWith('@')) {
+    try {
+      bytes = new Uint8Array(await readFile(arg.slice(1)));
+    } catch (err) {
+      throw new CliError(`cannot read --payload ${arg}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
-    if (r.outcome === 'deadline') {
-      process.stderr.write(`tasksim: note: ${url} accepted the connection but sent no answer within ${formatMs(timeoutMs)}; running the cases anyway.\n`);
-    }
-  } finally {
-    await target.close();
+  } else {
+    bytes = new TextEncoder().encode(arg);
   }
+  if (bytes.byteLength > LIMITS.pushTaskBytes) throw new CliError(`--payload is ${bytes.byteLength} bytes; a push task carries at most ${LIMITS.pushTaskBytes} (TASK-3)`);
+  return { bytes, arg, ...(contentType !== undefined ? { contentType } : {}) };
+}
+
+/** Sends one delivery from a --replay token and prints what came back: exit 0 on a 2xx, 1 otherwise. */
+async function replay(url: string, token: string, p: Parsed): Promise<number> {
+  let result;
+  try {
+    result = await replayDelivery({ target: url, token, deadline: p.deadline, targetKind: p.targetKind });
+  } catch (err) {
+    if (err instanceof ReplayTokenError) throw new CliError(err.message);
+    throw err;
+  }
+  const { sent, response } = result;
+  if (response.unreachable) throw new CliError(`cannot reach ${new URL(url).origin}: ${response.detail}`, EXIT.unreachable);
+  const names = Object.entries(sent.headers).filter(([k]) => /^x-(appengine|cloudtasks)-/i.test(k)).map(([k, v]) => `${k}: ${v}`);
+  process.stdout.write(`${sent.method} ${sent.url}  (${sent.body?.byteLength ?? 0} body bytes)\n  ${names.join('\n  ')}\n`);
+  const ok = response.outcome === 'ok';
+  const what = response.outcome === 'net' || response.outcome === 'deadline' ? `${response.outcome}: ${response.detail}` : `${response.status}${response.detail ? ` — ${response.detail}` : ''}`;
+  process.stdout.write(`${ok ? 'accepted' : red('refused')}: ${what} in ${formatMs(Math.round(response.latencyUs / 100) / 10)}\n`);
+  return ok ? EXIT.ok : EXIT.failed;
+}
+
+/**
+ * How the user runs tasksim, for the lines we print: `tasksim` only when that command is on PATH
+ * (a global install); through npm (npx, npm run, npm exec) or a local install it is `npx tasksim`.
+ */
+export function invokedAs(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv): string {
+  if (env.npm_command || env.npm_lifecycle_event || env.npm_execpath) return 'npx tasksim';
+  const script = argv[1] ?? '';
+  if (basename(script) === 'tasksim' && (env.PATH ?? '').split(delimiter).includes(dirname(script))) return 'tasksim';
+  return 'npx tasksim';
 }
 
 function header(url: string, p: Parsed): string {
-  const deadline = resolveDeadline({ deadline: p.deadline, scaling: p.scaling, isFunction: false });
-  return `tasksim conform ${url}\n${dim(`deadline ${deadline.label} · profile ${p.profile ?? 'appengine'} · scaling ${p.scaling ?? 'automatic'} · concurrency ${p.concurrency ?? DEFAULT_CONCURRENCY}`)}\n\n`;
+  const deadline = resolveDeadline({ deadline: p.deadline, scaling: p.scaling, isFunction: false, targetKind: p.targetKind });
+  const target = p.targetKind === 'http' ? 'HTTP target (X-CloudTasks-*)' : `scaling ${p.scaling ?? 'automatic'}`;
+  const explore = p.explore === 0 ? 'exploration off' : `explore ${p.explore ?? DEFAULT_EXPLORE} per case${p.explorePayloads ? ' with payloads' : ''}`;
+  const settings = [`deadline ${deadline.label}`, `profile ${p.profile ?? 'appengine'}`, target, `methods ${(p.methods ?? ['POST']).join(',')}`, `concurrency ${p.concurrency ?? DEFAULT_CONCURRENCY}`, explore];
+  return `tasksim conform ${url}\n${dim(settings.join(' · '))}\n\n`;
+}
+
+/** Reruns the whole run: the same seed and every option that changes what is sent or judged. */
+function rerunAll(run: ConformanceOptions, target: string, seed: number): string {
+  const exploring = [
+    ...(run.explore !== undefined && run.explore !== DEFAULT_EXPLORE ? ['--explore', String(run.explore)] : []),
+    ...(run.explorePayloads ? ['--explore-payloads'] : []),
+  ];
+  const extra = [...(run.cases !== undefined ? ['--cases', run.cases as string] : []), '--seed', String(seed), ...behaviourArgs(run), ...exploring];
+  return [`${run.invokedAs ?? 'npx tasksim'} conform`, target, ...extra.map(shellQuote)].join(' ');
 }
 
 function caseLines(c: CaseResult): string {
@@ -157,14 +232,15 @@ function caseLines(c: CaseResult): string {
     `        expected  ${c.expected}\n` +
     `        actual    ${c.actual}\n` +
     `        rules     ${c.rules.join(', ')}\n` +
-    `        rerun     ${c.replay}\n`
+    (c.curl ? `        curl      ${c.curl}\n` : '') +
+    `        ${c.curl ? 'replay' : 'rerun '}    ${c.replay}\n`
   );
 }
 
-function footer(r: ConformanceReport, target: string): string {
+function footer(r: ConformanceReport, rerun: string): string {
   const s = r.summary;
   const counts = `${r.cases.length} cases: ${s.pass} pass, ${s.fail} fail, ${s.warn} warn, ${s.skip} skip in ${(r.durationMs / 1000).toFixed(2)}s`;
   if (r.ok) return `\n${counts}\nEvery required case passed${s.warn ? ' (see the warnings above)' : ''}. Seed ${r.seed}.\n`;
   const failed = r.cases.filter((c) => c.status === 'fail').map((c) => c.id).join(', ');
-  return `\n${counts}\n${red(`FAILED: ${failed}`)}\nSeed ${r.seed}. Rerun everything: tasksim conform ${target} --seed ${r.seed}\n`;
+  return `\n${counts}\n${red(`FAILED: ${failed}`)}\nSeed ${r.seed}. Rerun everything: ${rerun}\n`;
 }

@@ -3,15 +3,19 @@
  * implementation against the engine (SPEC §1–9). Exit codes (common.ts): 0 no violation, 1 a
  * violation (its minimal counterexample is printed), 2 bad input, 3 the adapter is unreachable.
  * An adapter that does not let the harness move its clock is fuzzed in real time: the CLI says so,
- * and prints the tolerances, on stderr before the first run (and in the report).
+ * and prints the tolerances, on stderr before the first run (and in the report). A campaign goes on
+ * after a failure and reports each distinct one; `--known` rules are reported, not failing.
  */
+import { access, constants, mkdir } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { AdapterUnreachable } from '../adapters/contract.js';
+import { AdapterSetupError, AdapterUnreachable, lackedFeatures } from '../adapters/contract.js';
+import { TIMEOUT_RANGE_MS } from '../adapters/http-json.js';
 import { UnknownAdapter, builtInAdapters, createAdapter } from '../adapters/registry.js';
 import {
   DEFAULT_MAX_COMMANDS, DEFAULT_RUNS, UnsupportedAdapter, WALL_CLOCK_MAX_COMMANDS, WALL_CLOCK_RUNS, WALL_CLOCK_SHRINK_MS, runFuzz, wallClockNote,
 } from '../fuzz/campaign.js';
-import { BadReplayToken } from '../fuzz/replay-token.js';
+import { BadKnownList, parseKnown, readKnownFile } from '../fuzz/defects.js';
+import { BadReplayToken, MAX_COMMANDS_LIMIT, MAX_RUNS_LIMIT } from '../fuzz/replay-token.js';
 import { formatText, writeReportDir } from '../fuzz/report.js';
 import { parseShard } from '../fuzz/shard.js';
 import { createProgress, progressEnabled } from '../report/progress.js';
@@ -30,6 +34,9 @@ export interface FuzzCliOptions {
   timeout?: string;
   handlerHost?: string;
   shrinkTime?: string;
+  known?: string;
+  knownFile?: string;
+  maxFailures?: string;
 }
 
 export function registerFuzz(program: Command): void {
@@ -47,8 +54,17 @@ export function registerFuzz(program: Command): void {
     .option('--timeout <ms>', 'HTTP adapters: per request (default 10000)')
     .option('--handler-host <host>', 'HTTP adapters: where the harness handler listens (default 127.0.0.1)')
     .option('--shrink-time <ms>', `queues on the wall clock: stop shrinking after this long, keeping the shortest failure found (default ${WALL_CLOCK_SHRINK_MS})`)
+    .option('--known <rules>', 'known deviations, e.g. HDR-3,RETRY-4: reported as known, not failing, not stopping the search')
+    .option('--known-file <file>', 'the same as a file: rule IDs, one per line or comma-separated, # comments')
+    .option('--max-failures <n>', 'stop exploring after n distinct new failures (default: run every run)')
     .option('--list', 'print the built-in adapters, one per line')
-    .addHelpText('after', '\nExit codes: 0 no violation, 1 a violation (minimal counterexample printed), 2 bad input, 3 the adapter is unreachable.')
+    .addHelpText('after', `
+A campaign goes on after a failure: each distinct failure (by rule and signature) is reported once,
+with its own shortest counterexample and replay line. --report-dir also writes junit.xml.
+
+Exit codes: 0 no new failure (known deviations do not count), 1 a new failure (minimal
+counterexamples printed; a queue lost mid-run is one), 2 bad input (options, --replay token,
+--handler-host that cannot be bound), 3 the adapter is unreachable.`)
     .action((opts: FuzzCliOptions) => runCommand(() => fuzz(opts)));
 }
 
@@ -58,13 +74,23 @@ async function fuzz(opts: FuzzCliOptions): Promise<number> {
     return EXIT.ok;
   }
   if (!opts.adapter) throw new CliError('--adapter is required (see --list for the built-in ones)');
-  const runs = opts.runs !== undefined ? parseIntOption('--runs', opts.runs, 1) : undefined;
+  const runs = opts.runs !== undefined ? parseBounded('--runs', opts.runs, 1, MAX_RUNS_LIMIT) : undefined;
   const seed = opts.seed !== undefined ? parseIntOption('--seed', opts.seed) >>> 0 : Math.floor(Math.random() * 0x1_0000_0000);
-  const maxCommands = opts.maxCommands !== undefined ? parseIntOption('--max-commands', opts.maxCommands, 1) : undefined;
+  const maxCommands = opts.maxCommands !== undefined ? parseBounded('--max-commands', opts.maxCommands, 1, MAX_COMMANDS_LIMIT) : undefined;
   const shard = opts.shard !== undefined ? parseShard(opts.shard) : undefined;
   if (opts.shard !== undefined && !shard) throw new CliError(`--shard must be i/n with 1 ≤ i ≤ n, got ${JSON.stringify(opts.shard)}`);
-  const timeoutMs = opts.timeout !== undefined ? parseIntOption('--timeout', opts.timeout, 1) : undefined;
-  const shrinkBudgetMs = opts.shrinkTime !== undefined ? parseIntOption('--shrink-time', opts.shrinkTime, 0) : undefined;
+  const timeoutMs = opts.timeout !== undefined ? parseBounded('--timeout', opts.timeout, TIMEOUT_RANGE_MS.min, TIMEOUT_RANGE_MS.max) : undefined;
+  const shrinkBudgetMs = opts.shrinkTime !== undefined ? parseBounded('--shrink-time', opts.shrinkTime, 0, 86_400_000) : undefined;
+  const maxFailures = opts.maxFailures !== undefined ? parseBounded('--max-failures', opts.maxFailures, 1, MAX_RUNS_LIMIT) : undefined;
+  let known: string[] = [];
+  try {
+    if (opts.known !== undefined) known = parseKnown(opts.known);
+    if (opts.knownFile !== undefined) known = [...known, ...(await readKnownFile(opts.knownFile))];
+  } catch (err) {
+    if (err instanceof BadKnownList) throw new CliError(err.message);
+    throw err;
+  }
+  if (opts.reportDir) await checkWritableDir(opts.reportDir);
 
   let queue;
   try {
@@ -76,10 +102,12 @@ async function fuzz(opts: FuzzCliOptions): Promise<number> {
   const progress = createProgress({ label: `fuzz ${opts.adapter}`, total: undefined, enabled: progressEnabled(process.stderr, process.env, opts.json === true) });
   try {
     const report = await runFuzz({
-      adapter: opts.adapter, queue, runs, seed, shard, maxCommands, replay: opts.replay, shrinkBudgetMs,
+      adapter: opts.adapter, queue, runs, seed, shard, maxCommands, replay: opts.replay, shrinkBudgetMs, known, maxFailures,
       onRun: (done, total) => progress.update(done, `of ${total} runs`),
       onStart: (plan) => {
         if (plan.clock === 'wall') process.stderr.write(wallClockNote(opts.adapter!, plan));
+        const noted = plan.lacks.filter((f) => f !== 'runTask'); // no queue is fuzzed with RunTask yet
+        if (noted.length > 0) process.stderr.write(`tasksim fuzz: ${opts.adapter} lacks ${noted.join(', ')}: never generated\n`);
       },
     });
     progress.finish();
@@ -89,9 +117,27 @@ async function fuzz(opts: FuzzCliOptions): Promise<number> {
   } catch (err) {
     progress.finish();
     if (err instanceof AdapterUnreachable) throw new CliError(err.message, EXIT.unreachable);
-    if (err instanceof BadReplayToken || err instanceof UnsupportedAdapter) throw new CliError(err.message);
+    if (err instanceof BadReplayToken || err instanceof UnsupportedAdapter || err instanceof AdapterSetupError) throw new CliError(err.message);
     throw err;
   } finally {
     await queue.close().catch(() => {});
+  }
+}
+
+function parseBounded(name: string, value: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new CliError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+/** Before any run: the report can be written there (else the verdict would be lost after the work). */
+async function checkWritableDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (err) {
+    throw new CliError(`cannot write --report-dir ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
 }

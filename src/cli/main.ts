@@ -11,6 +11,9 @@ import { registerFuzz } from './fuzz.js';
 import { registerReportMerge } from './report-merge.js';
 import { registerOptions } from './options.js';
 import { registerServe } from './serve.js';
+import { registerRules } from './rules.js';
+import { checkCommandOutputs } from './outputs.js';
+import { reportError } from './common.js';
 
 
 const program = new Command('tasksim')
@@ -21,6 +24,15 @@ const program = new Command('tasksim')
     process.exit(err.exitCode === 0 ? 0 : 2); // commander usage errors are bad input (exit 2)
   });
 
+// Output paths are checked before any command does any work (exit 2: cannot write …).
+program.hook('preAction', (_program, command) => {
+  try {
+    checkCommandOutputs(command);
+  } catch (err) {
+    process.exit(reportError(err));
+  }
+});
+
 // The three jobs first, then the tools around them.
 registerConform(program);
 registerFuzz(program);
@@ -30,6 +42,7 @@ registerCheck(program);
 registerCompare(program);
 registerReportMerge(program);
 registerOptions(program);
+registerRules(program);
 registerDemo(program);
 
 program.addHelpText(
@@ -43,7 +56,9 @@ Examples:
   tasksim demo                                            all of it on built-in defaults (npm start)
 
 Every check cites a rule of the contract (HDR-4, RETRY-4, PULL-3 …). Exit codes: 0 passed,
-1 a rule was broken, 2 bad usage or input, 3 the target or adapter is unreachable.`,
+1 a rule was broken, 2 bad usage or input (an output path that cannot be written included),
+3 the target or adapter is unreachable, 4 an output could not be written after the run (a full disk:
+the verdict is printed, the previous file is left intact), 130/143 stopped by SIGINT/SIGTERM.`,
 );
 
 await program.parseAsync(process.argv);

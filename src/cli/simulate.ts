@@ -8,8 +8,10 @@ import { SimulationStats } from '../report/stats.js';
 import { writeSimulationReport } from '../report/simulation-report.js';
 import { createProgress, progressEnabled } from '../report/progress.js';
 import { formatDuration } from '../sim/time.js';
+import { OutputError } from '../report/output-file.js';
 import { CliError, EXIT, cliOptions, collectOption, parseSeed, runCommand, shellQuote } from './common.js';
 import { optionArgs } from '../model/options.js';
+import { checkOutputs, outputsOf } from './outputs.js';
 import { dim, num, red, statusWord } from './format.js';
 
 export interface SimulateOptions {
@@ -28,6 +30,10 @@ export interface SimulationOutcome extends ScenarioResult {
   determinism: { status: 'pass' | 'fail' | 'skip'; rerunHash?: string };
   replay: string;
   reportFiles?: string[];
+  /** The signal that stopped the run (its trace ends with `end: stopped`). */
+  stoppedBy?: 'SIGINT' | 'SIGTERM';
+  /** Outputs that could not be written after the run (a full disk): the old files are intact. */
+  writeErrors: OutputError[];
 }
 
 export function registerSimulate(program: Command): void {
@@ -43,9 +49,18 @@ export function registerSimulate(program: Command): void {
     .option('--report-dir <dir>', 'write index.html (charts), report.json and report.md there')
     .option('--no-det-check', 'skip the second run that proves the trace hash is reproducible (INV-DET)')
     .addHelpText('after', '\nExit codes: 0 every invariant holds, 1 one fails (or an expectation is unmet), 2 bad input.')
+    .addHelpText('after', '      4 the run finished but an output could not be written (the previous file is left intact),\n      130/143 stopped by SIGINT/SIGTERM (the trace so far is written, ending with `end: stopped`).')
     .action((file: string, opts: SimulateOptions) => runCommand(async () => {
       const outcome = await simulate(file, opts);
+      if (outcome.stoppedBy) {
+        const code = outcome.stoppedBy === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;
+        const trace = opts.trace ? `; the trace so far is in ${opts.trace} (end: stopped)` : '';
+        process.stderr.write(`tasksim: stopped by ${outcome.stoppedBy} after ${num(outcome.events)} events at ${formatDuration(Math.round(outcome.virtualSeconds * 1e6))} virtual${trace}; no verdict.\n`);
+        return code;
+      }
       process.stdout.write(opts.json ? JSON.stringify(toJson(outcome)) + '\n' : formatSummary(outcome));
+      for (const e of outcome.writeErrors) process.stderr.write(`tasksim: ${e.message} (the previous file, if any, is left as it was)\n`);
+      if (outcome.writeErrors.length > 0) return EXIT.cannotWrite;
       return passed(outcome) ? EXIT.ok : EXIT.failed;
     }));
 }
@@ -57,39 +72,82 @@ export async function simulate(file: string, opts: SimulateOptions): Promise<Sim
   const options = cliOptions(opts.option);
   const scenario = await loadScenario(file, { profile: opts.profile as 'appengine' | undefined, options });
   const seed = opts.seed === undefined ? scenario.seed : parseSeed(opts.seed);
+  // The scenario's queue.yaml is an input too (the command line's inputs were checked before).
+  if (scenario.queueYaml !== undefined) checkOutputs(outputsOf({ ...opts }), [scenario.queueYaml]);
   const stats = opts.reportDir ? new SimulationStats() : undefined;
-  const sinks: TraceSink[] = [...(opts.trace ? [openTrace(opts.trace)] : []), ...(stats ? [stats] : [])];
+  const trace = opts.trace ? openTrace(opts.trace) : undefined;
+  const sinks: TraceSink[] = [...(stats ? [stats] : []), ...(trace ? [trace] : [])];
   const progress = createProgress({ label: scenario.name, enabled: progressEnabled(process.stderr, process.env, opts.json) });
   const onProgress = (e: { events: number; now: number }): void => progress.update(e.events, `events · ${formatDuration(e.now)} virtual`);
-  const started = performance.now();
-  const result = await runScenario(scenario, { seed, sinks, onProgress });
-  const wallMs = Math.round(performance.now() - started);
-  progress.finish();
-  let determinism: SimulationOutcome['determinism'] = { status: 'skip' };
-  if (opts.detCheck !== false) {
-    const again = await runScenario(scenario, { seed, checkInvariants: false });
-    determinism = { status: again.traceHash === result.traceHash ? 'pass' : 'fail', rerunHash: again.traceHash };
+  const stop = stopOnSignals();
+  try {
+    const started = performance.now();
+    const result = await runScenario(scenario, { seed, sinks, onProgress, signal: stop.signal });
+    const wallMs = Math.round(performance.now() - started);
+    progress.finish();
+    const writeErrors = trace?.error ? [trace.error] : [];
+    let determinism: SimulationOutcome['determinism'] = { status: 'skip' };
+    if (opts.detCheck !== false && !stop.by && !result.stalled) {
+      const again = await runScenario(scenario, { seed, checkInvariants: false, signal: stop.signal });
+      if (!stop.by) determinism = { status: again.traceHash === result.traceHash ? 'pass' : 'fail', rerunHash: again.traceHash };
+    }
+    const replay = ['tasksim', 'simulate', file, '--seed', String(seed), ...(opts.profile ? ['--profile', opts.profile] : []), ...optionArgs(options)].map(shellQuote).join(' ');
+    const outcome: SimulationOutcome = { ...result, wallMs, determinism, replay, writeErrors, ...(stop.by ? { stoppedBy: stop.by } : {}) };
+    if (stats && opts.reportDir && !stop.by) {
+      try {
+        const written = await writeSimulationReport(opts.reportDir, {
+          scenario: scenario.name,
+          seed,
+          traceHash: result.traceHash,
+          summary: stats.toJSON(),
+          invariants: [...result.invariants, determinismResult(determinism)],
+        });
+        outcome.reportFiles = [written.html, written.json, written.markdown];
+      } catch (e) {
+        if (!(e instanceof OutputError)) throw e;
+        writeErrors.push(e);
+      }
+    }
+    return outcome;
+  } catch (e) {
+    trace?.abort(); // a run that failed leaves the old trace, not half a new one
+    throw e;
+  } finally {
+    stop.dispose();
   }
-  const replay = ['tasksim', 'simulate', file, '--seed', String(seed), ...(opts.profile ? ['--profile', opts.profile] : []), ...optionArgs(options)].map(shellQuote).join(' ');
-  const outcome: SimulationOutcome = { ...result, wallMs, determinism, replay };
-  if (stats && opts.reportDir) {
-    const written = await writeSimulationReport(opts.reportDir, {
-      scenario: scenario.name,
-      seed,
-      traceHash: result.traceHash,
-      summary: stats.toJSON(),
-      invariants: [...result.invariants, determinismResult(determinism)],
-    });
-    outcome.reportFiles = [written.html, written.json, written.markdown];
-  }
-  return outcome;
+}
+
+/** SIGINT and SIGTERM stop the run between slices instead of killing it mid-write. */
+function stopOnSignals(): { signal: AbortSignal; readonly by?: 'SIGINT' | 'SIGTERM'; dispose(): void } {
+  const controller = new AbortController();
+  let by: 'SIGINT' | 'SIGTERM' | undefined;
+  const on = (sig: 'SIGINT' | 'SIGTERM') => (): void => {
+    if (by) process.exit(sig === 'SIGINT' ? EXIT.sigint : EXIT.sigterm); // a second signal: leave now
+    by = sig;
+    controller.abort();
+  };
+  const onInt = on('SIGINT');
+  const onTerm = on('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  return {
+    signal: controller.signal,
+    get by() {
+      return by;
+    },
+    dispose() {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+    },
+  };
 }
 
 function openTrace(path: string): NdjsonWriter {
   try {
     return new NdjsonWriter(path);
   } catch (e) {
-    throw new CliError(`--trace ${path}: cannot write the trace there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    if (e instanceof OutputError) throw new CliError(`${e.message} (--trace)`);
+    throw e;
   }
 }
 
@@ -105,7 +163,7 @@ function determinismResult(d: SimulationOutcome['determinism']) {
 }
 
 export function passed(o: SimulationOutcome): boolean {
-  return o.invariants.every((i) => i.status !== 'fail') && o.determinism.status !== 'fail' && o.unmet.length === 0;
+  return !o.stalled && !o.stoppedBy && o.invariants.every((i) => i.status !== 'fail') && o.determinism.status !== 'fail' && o.unmet.length === 0;
 }
 
 export function toJson(o: SimulationOutcome): Record<string, unknown> {
@@ -125,6 +183,7 @@ export function toJson(o: SimulationOutcome): Record<string, unknown> {
     eventsPerSecond: o.wallMs > 0 ? Math.round((o.events / o.wallMs) * 1000) : null,
     invariants,
     unmet: o.unmet,
+    ...(o.stalled ? { stalled: stalledMessage(o.stalled) } : {}),
     ok: passed(o),
     replay: o.replay,
     ...(o.reportFiles ? { reportFiles: o.reportFiles } : {}),
@@ -149,7 +208,13 @@ export function formatSummary(o: SimulationOutcome): string {
     }
   }
   for (const u of o.unmet) lines.push(red(`  ✗ expectation unmet: ${u}`));
+  if (o.stalled) lines.push(red(`  ✗ ${stalledMessage(o.stalled)}`));
   if (o.reportFiles) lines.push(`report      ${o.reportFiles[0]}`);
   if (!passed(o)) lines.push(`seed ${o.seed} · replay: ${o.replay}`);
   return lines.join('\n') + '\n';
+}
+
+/** The verdict of a run stopped because its clock stood still (a loop at one instant). */
+function stalledMessage(s: NonNullable<ScenarioResult['stalled']>): string {
+  return `stopped: virtual time stood still at ${formatDuration(s.atUs)} for ${num(s.events)} events (something loops at one instant; the run cannot end)`;
 }

@@ -1,15 +1,22 @@
 /** Builds the CaseContext a case runs with, and keeps the evidence of what it sent. */
-import type { ProfileName, ScalingType } from '../model/config.js';
+import type { ProfileName, ProfileOptions, ScalingType } from '../model/config.js';
+import { PROFILES } from '../model/profiles.js';
 import type { Delivery } from '../model/types.js';
 import type { TraceEvent } from '../sim/events.js';
-import type { Target, TargetResponse } from '../targets/types.js';
-import type { CaseContext, DirectRequest, DrivePlan, DriveResult } from './case.js';
+import { asSent, wireOf, type SentRequest, type Target, type TargetResponse } from '../targets/types.js';
+import type { AppFacts, CaseContext, DefaultPayload, DirectRequest, DrivePlan, DriveResult, ExplorationSettings } from './case.js';
 import { driveEngine } from './drive.js';
 
 export interface RunSetup {
   target: Target;
   profile: ProfileName;
+  /** SPEC §10 readings that differ from the profile's defaults. */
+  options?: Partial<ProfileOptions>;
   scaling: ScalingType;
+  app: AppFacts;
+  /** The user's default body (`--payload`), if any. */
+  payload?: DefaultPayload;
+  exploration: ExplorationSettings;
   timeoutMs: number;
   deadlineLabel: string;
   /** The engine's request deadline (virtual µs). */
@@ -19,13 +26,22 @@ export interface RunSetup {
   nonce: string;
 }
 
-/** One exchange as the report shows it. */
+/** Request bodies are kept in the evidence up to this many bytes (the size is always recorded). */
+export const EVIDENCE_BODY_BYTES = 2048;
+
+/** One exchange as the report shows it: the request exactly as sent, and the answer. */
 export interface EvidenceExchange {
   attempt: number;
   method: string;
+  /** The request target actually sent (path and query), not the queue's default task URL. */
   url: string;
+  /** Every header sent, as sent. */
   headers: Record<string, string>;
   bodyBytes: number;
+  /** The body sent (its first EVIDENCE_BODY_BYTES): UTF-8 text, or base64 when it is not text. */
+  body?: string;
+  bodyEncoding?: 'utf8' | 'base64';
+  bodyTruncated?: boolean;
   status: number;
   outcome: string;
   latencyMs: number;
@@ -49,29 +65,41 @@ export function createContext(setup: RunSetup, caseId: string, seed: number): { 
     target: setup.target,
     seed,
     profile: setup.profile,
+    options: { ...PROFILES[setup.profile], ...setup.options },
     scaling: setup.scaling,
+    app: setup.app,
     timeoutMs: setup.timeoutMs,
     deadlineLabel: setup.deadlineLabel,
     concurrency: setup.concurrency,
     path: setup.path,
+    body: (fallback) => {
+      if (!setup.payload) return fallback === '' ? {} : { payload: fallback };
+      return setup.payload.contentType ? { payload: setup.payload.bytes, headers: { 'Content-Type': setup.payload.contentType } } : { payload: setup.payload.bytes };
+    },
     taskName: (suffix) => `tasksim-${slug}-${setup.nonce}${suffix === undefined ? '' : `-${suffix}`}`,
     drive: async (plan: DrivePlan): Promise<DriveResult> => {
       const run = await driveEngine({ ...setup, seed }, plan);
-      for (const x of run.exchanges) evidence.exchanges.push(record(x.delivery, x.response, { injected: x.injected }));
+      for (const x of run.exchanges) {
+        // An injected answer never went on the wire: it is shown as the engine's delivery.
+        const sent = x.injected ? asSent(x.delivery) : wireOf(setup.target, x.delivery);
+        evidence.exchanges.push(record(x.delivery.attempt, sent, x.response, { injected: x.injected }));
+      }
       evidence.traces.push(run.events);
       return run;
     },
+    exploration: setup.exploration,
+    probe: (req: DirectRequest): Promise<TargetResponse> => setup.target.deliver(directDelivery(req, setup.deadlineUs), { timeoutMs: setup.timeoutMs }),
     send: async (req: DirectRequest): Promise<TargetResponse> => {
       const d = directDelivery(req, setup.deadlineUs);
       const response = await setup.target.deliver(d, { timeoutMs: setup.timeoutMs });
-      evidence.exchanges.push(record(d, response, { direct: true }));
+      evidence.exchanges.push(record(0, wireOf(setup.target, d), response, { direct: true }));
       return response;
     },
   };
   return { ctx, evidence };
 }
 
-function directDelivery(req: DirectRequest, deadlineUs: number): Delivery {
+export function directDelivery(req: DirectRequest, deadlineUs: number): Delivery {
   return {
     key: 0,
     id: 0,
@@ -87,13 +115,14 @@ function directDelivery(req: DirectRequest, deadlineUs: number): Delivery {
   };
 }
 
-function record(d: Delivery, r: TargetResponse, flags: { injected?: boolean; direct?: boolean }): EvidenceExchange {
+function record(attempt: number, sent: SentRequest, r: TargetResponse, flags: { injected?: boolean; direct?: boolean }): EvidenceExchange {
   const x: EvidenceExchange = {
-    attempt: d.attempt,
-    method: d.method,
-    url: d.url,
-    headers: d.headers,
-    bodyBytes: d.body?.byteLength ?? 0,
+    attempt,
+    method: sent.method,
+    url: sent.url,
+    headers: sent.headers,
+    bodyBytes: sent.body?.byteLength ?? 0,
+    ...bodyEvidence(sent.body),
     status: r.status,
     outcome: r.outcome,
     latencyMs: Math.round(r.latencyUs) / 1000,
@@ -102,4 +131,20 @@ function record(d: Delivery, r: TargetResponse, flags: { injected?: boolean; dir
   if (flags.injected) x.injected = true;
   if (flags.direct) x.direct = true;
   return x;
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The body as the report shows it: text when it is UTF-8, else base64; cut at EVIDENCE_BODY_BYTES. */
+export function bodyEvidence(body: Uint8Array | undefined): Pick<EvidenceExchange, 'body' | 'bodyEncoding' | 'bodyTruncated'> {
+  if (!body || body.byteLength === 0) return {};
+  const truncated = body.byteLength > EVIDENCE_BODY_BYTES;
+  const head = body.subarray(0, EVIDENCE_BODY_BYTES);
+  let out: Pick<EvidenceExchange, 'body' | 'bodyEncoding'>;
+  try {
+    out = { body: UTF8.decode(head), bodyEncoding: 'utf8' };
+  } catch {
+    out = { body: Buffer.from(head).toString('base64'), bodyEncoding: 'base64' };
+  }
+  return truncated ? { ...out, bodyTruncated: true } : out;
 }

@@ -5,7 +5,7 @@
  */
 import { Engine } from '../model/engine.js';
 import { UNLIMITED_SERVICE } from '../model/types.js';
-import type { ProfileName, ScalingType } from '../model/config.js';
+import type { ProfileName, ProfileOptions, ScalingType } from '../model/config.js';
 import { MemoryTrace } from '../sim/trace.js';
 import { RecordingTarget } from '../targets/recording-target.js';
 import { realNow } from '../targets/real-timers.js';
@@ -18,6 +18,8 @@ export interface DriveSetup {
   target: Target;
   seed: number;
   profile: ProfileName;
+  /** SPEC §10 readings that differ from the profile's defaults. */
+  options?: Partial<ProfileOptions>;
   scaling: ScalingType;
   /** The engine's request deadline (virtual µs). */
   deadlineUs: number;
@@ -36,7 +38,7 @@ export class HarnessError extends Error {
 
 export async function driveEngine(setup: DriveSetup, plan: DrivePlan): Promise<DriveResult> {
   const started = realNow();
-  const config = caseConfig({ profile: setup.profile, scaling: setup.scaling, deadlineUs: setup.deadlineUs, queue: plan.queue });
+  const config = caseConfig({ profile: setup.profile, scaling: setup.scaling, deadlineUs: setup.deadlineUs, options: setup.options, queue: plan.queue });
   const queueName = plan.queue?.name ?? 'default';
   const trace = new MemoryTrace();
   const engine = new Engine({ config, seed: setup.seed, external: true, sinks: [trace], service: { ...UNLIMITED_SERVICE, ...plan.service } });

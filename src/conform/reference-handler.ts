@@ -1,7 +1,8 @@
 /**
  * A compliant reference task handler (node:http on 127.0.0.1, an ephemeral port): what the
  * conformance suite is checked against, and what `tasksim conform --reference` runs on.
- * - refuses requests without X-AppEngine-QueueName / X-AppEngine-TaskName with 403 (HANDLER-8);
+ * - refuses requests without X-AppEngine-QueueName / X-AppEngine-TaskName (or, from an HTTP target's
+ *   queue, X-CloudTasks-QueueName / X-CloudTasks-TaskName, CT-2) with 403 (HANDLER-8);
  * - is idempotent by task name: a second delivery of a done task is answered 200 and does nothing (HANDLER-4);
  * - reads the whole body (any Content-Type, empty or binary, up to 1 MiB; HANDLER-6, TASK-3) and answers 200.
  */
@@ -39,8 +40,8 @@ export async function startReferenceHandler(opts: { path?: string } = {}): Promi
 }
 
 function handle(req: IncomingMessage, res: ServerResponse, seen: Map<string, number>): void {
-  const queue = req.headers['x-appengine-queuename'];
-  const task = req.headers['x-appengine-taskname'];
+  const queue = req.headers['x-appengine-queuename'] ?? req.headers['x-cloudtasks-queuename'];
+  const task = req.headers['x-appengine-taskname'] ?? req.headers['x-cloudtasks-taskname'];
   let size = 0;
   req.on('data', (chunk: Buffer) => {
     size += chunk.length;

@@ -1,6 +1,5 @@
 /** `--report-dir`: report.json, junit.xml, report.md and index.html side by side. */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { writeFilesAtomic } from '../report/output-file.js';
 import { toFullJson } from './report-json.js';
 import { toJunit } from './report-junit.js';
 import { toMarkdown } from './report-markdown.js';
@@ -8,13 +7,11 @@ import { toHtml } from './report-html.js';
 import type { ConformanceReport } from './run.js';
 
 export async function writeReports(r: ConformanceReport, dir: string): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
   const files: [string, string][] = [
     ['report.json', JSON.stringify(toFullJson(r), null, 2) + '\n'],
     ['junit.xml', toJunit(r)],
     ['report.md', toMarkdown(r)],
     ['index.html', toHtml(r)],
   ];
-  for (const [name, text] of files) await writeFile(join(dir, name), text);
-  return files.map(([name]) => join(dir, name));
+  return writeFilesAtomic(dir, files); // each file renamed into place once complete
 }

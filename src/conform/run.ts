@@ -3,20 +3,25 @@
  * Cases run one after another, each on its own engine (external mode) and seed, so any one of them
  * replays alone with `--cases <id> --seed <n>`.
  */
-import type { ProfileName, ScalingType } from '../model/config.js';
+import type { ProfileName, ProfileOptions, ScalingType } from '../model/config.js';
 import { SCALING_DEADLINE_US, isProfileName, isScalingType } from '../model/profiles.js';
-import { US_PER_MS, parseDuration } from '../sim/time.js';
+import { US_PER_M, US_PER_MS, US_PER_S, parseDuration } from '../sim/time.js';
 import { FunctionTarget, type HandlerFunction } from '../targets/function-target.js';
+import { CloudTasksHeaders } from '../targets/cloud-tasks-headers.js';
 import { HttpTarget, parseTargetUrl } from '../targets/http-target.js';
 import { formatMs } from '../targets/net-errors.js';
 import { realNow } from '../targets/real-timers.js';
 import type { Target } from '../targets/types.js';
 import { HANDLER_CASES } from '../../conformance/handler/index.js';
-import type { HandlerCase, Severity, VerdictStatus } from './case.js';
-import { createContext, type Evidence, type RunSetup } from './context.js';
+import { EXPLORATION_CASES, PAYLOAD_EXPLORATION } from '../../conformance/handler/p-explore.js';
+import { curlCommand, encodeReplay } from './explore/reproduce.js';
+import { wireOf } from '../targets/types.js';
+import { DEFAULT_PREMISES, type AppFacts, type DefaultPayload, type DirectRequest, type HandlerCase, type Severity, type TargetKind, type Verdict, type VerdictStatus } from './case.js';
+import { createContext, directDelivery, type Evidence, type RunSetup } from './context.js';
 import { HarnessError } from './drive.js';
 import { MAX_SEED, caseSeed, randomSeed, runNonce } from './seed.js';
 import { selectCases } from './select.js';
+import { shellQuote } from './shell.js';
 
 export interface ConformanceOptions {
   /** A handler URL, an in-process handler function, or any Target. */
@@ -29,6 +34,20 @@ export interface ConformanceOptions {
   /** INST-1 / DEADLINE-1. Default automatic. */
   scaling?: ScalingType;
   profile?: ProfileName;
+  /** SPEC §10 readings that differ from the profile's defaults (`--option name=value`). */
+  options?: Partial<ProfileOptions>;
+  /** The HTTP methods the app creates tasks with (PUSH-1): cases that need another are skipped. Default POST. */
+  methods?: readonly string[];
+  /** `appengine` (X-AppEngine-* headers, DEADLINE-1; the default) or `http` (X-CloudTasks-*, CT-2). */
+  targetKind?: TargetKind;
+  /** The body cases send by default (`--payload`); `arg` is how the user spelled it, for rerun lines. */
+  payload?: DefaultPayload & { arg?: string };
+  /** Generated deliveries per exploring case, after the fixed cases (default DEFAULT_EXPLORE; 0: no exploration). */
+  explore?: number;
+  /** Exploration varies payloads and Content-Types too. */
+  explorePayloads?: boolean;
+  /** How the command is invoked in rerun lines (`npx tasksim`, `tasksim`). Default `npx tasksim`. */
+  invokedAs?: string;
   /** Parallel deliveries (PUSH-3 max_concurrent_requests). Default 10. */
   concurrency?: number;
   /** Another catalog (tests of the runner). Default: conformance/handler. */
@@ -48,8 +67,10 @@ export interface CaseResult {
   status: VerdictStatus;
   expected: string;
   actual: string;
-  /** One command line that reruns just this case with the same seed. */
+  /** One command line that reruns just this case with the same seed (an exploration finding: its one delivery, `--replay`). */
   replay: string;
+  /** An exploration finding's shrunk delivery as a ready curl command. */
+  curl?: string;
   seed: number;
   durationMs: number;
   evidence: Evidence;
@@ -59,9 +80,13 @@ export interface ConformanceReport {
   target: string;
   seed: number;
   profile: ProfileName;
+  /** The §10 readings given explicitly (the profile supplies the rest). */
+  options: Partial<ProfileOptions>;
   scaling: ScalingType;
   deadline: string;
   concurrency: number;
+  methods: string[];
+  targetKind: TargetKind;
   cases: CaseResult[];
   summary: { pass: number; fail: number; warn: number; skip: number };
   durationMs: number;
@@ -77,44 +102,69 @@ export class ConformanceOptionError extends Error {
 /** The default real wait for an HTTP answer when neither --deadline nor --scaling is given. */
 export const DEFAULT_REAL_DEADLINE_MS = 30_000;
 export const DEFAULT_CONCURRENCY = 10;
+/** Generated deliveries per exploring case: a few hundred in all, well under a second against a fast handler. */
+export const DEFAULT_EXPLORE = 100;
+const MAX_EXPLORE = 100_000;
 const MAX_CONCURRENCY = 1000;
 
 export interface ResolvedDeadline {
   /** What the target enforces: real ms for HTTP, virtual ms for functions. */
   timeoutMs: number;
-  /** The engine's request deadline (virtual µs, DEADLINE-1). */
+  /** The engine's request deadline (virtual µs, DEADLINE-1 or CT-2). */
   deadlineUs: number;
   label: string;
 }
 
+/** CT-2: an HTTP target's dispatchDeadline is 15 s to 30 min, default 10 min. */
+export const HTTP_TARGET_DEADLINE = { minUs: 15 * US_PER_S, maxUs: 30 * US_PER_M, defaultUs: 10 * US_PER_M } as const;
+
 /**
  * DEADLINE-1/2 against a real handler: `--deadline` is a real timeout. Without it, a function gets its
  * scaling's deadline (virtual time costs nothing), and a URL waits at most 30 s of real time unless
- * `--scaling` asks for the full deadline.
+ * `--scaling` asks for the full deadline. An HTTP target (CT-2) has a dispatchDeadline instead of a
+ * scaling type: 10 min by default, never more than 30 min.
  */
-export function resolveDeadline(opts: { deadline?: string | number; scaling?: ScalingType; isFunction: boolean }): ResolvedDeadline {
+export function resolveDeadline(opts: { deadline?: string | number; scaling?: ScalingType; isFunction: boolean; targetKind?: TargetKind }): ResolvedDeadline {
+  const http = opts.targetKind === 'http';
   const scaling = opts.scaling ?? 'automatic';
-  const scalingUs = SCALING_DEADLINE_US[scaling];
-  const scalingMs = formatMs(scalingUs / US_PER_MS);
-  const scalingLabel = `${scalingMs} (${scaling} scaling, DEADLINE-1)`;
+  const fullUs = http ? HTTP_TARGET_DEADLINE.defaultUs : SCALING_DEADLINE_US[scaling];
+  const fullMs = formatMs(fullUs / US_PER_MS);
+  const fullLabel = http ? `${fullMs} (the default dispatchDeadline of an HTTP target, CT-2)` : `${fullMs} (${scaling} scaling, DEADLINE-1)`;
   if (opts.deadline !== undefined) {
     const us = typeof opts.deadline === 'number' ? opts.deadline * US_PER_MS : parseDuration(opts.deadline);
     if (us === undefined || !Number.isFinite(us) || us < US_PER_MS) {
       throw new ConformanceOptionError(`--deadline must be a duration of at least 1ms like 30s, 200ms or 2m, got ${JSON.stringify(opts.deadline)}`);
     }
+    if (http && us > HTTP_TARGET_DEADLINE.maxUs) {
+      throw new ConformanceOptionError(`--deadline of an HTTP target is at most 30m (dispatchDeadline, CT-2), got ${JSON.stringify(opts.deadline)}`);
+    }
     const ms = Math.round(us / US_PER_MS);
-    return { timeoutMs: ms, deadlineUs: ms * US_PER_MS, label: `${formatMs(ms)} (--deadline)` };
+    const note = http && us < HTTP_TARGET_DEADLINE.minUs ? '; shorter than any dispatchDeadline (15s, CT-2)' : '';
+    return { timeoutMs: ms, deadlineUs: ms * US_PER_MS, label: `${formatMs(ms)} (--deadline${note})` };
   }
-  if (opts.isFunction) return { timeoutMs: scalingUs / US_PER_MS, deadlineUs: scalingUs, label: `${scalingLabel}, virtual time` };
-  if (opts.scaling !== undefined) return { timeoutMs: scalingUs / US_PER_MS, deadlineUs: scalingUs, label: scalingLabel };
-  return {
-    timeoutMs: DEFAULT_REAL_DEADLINE_MS,
-    deadlineUs: scalingUs,
-    label: `${formatMs(DEFAULT_REAL_DEADLINE_MS)} (the default real wait; ${scaling} scaling allows ${scalingMs}, DEADLINE-1)`,
-  };
+  if (opts.isFunction) return { timeoutMs: fullUs / US_PER_MS, deadlineUs: fullUs, label: `${fullLabel}, virtual time` };
+  if (opts.scaling !== undefined && !http) return { timeoutMs: fullUs / US_PER_MS, deadlineUs: fullUs, label: fullLabel };
+  const allows = http ? `an HTTP target's dispatchDeadline defaults to ${fullMs}, CT-2` : `${scaling} scaling allows ${fullMs}, DEADLINE-1`;
+  return { timeoutMs: DEFAULT_REAL_DEADLINE_MS, deadlineUs: fullUs, label: `${formatMs(DEFAULT_REAL_DEADLINE_MS)} (the default real wait; ${allows})` };
 }
 
-export function validateOptions(opts: Pick<ConformanceOptions, 'seed' | 'scaling' | 'profile' | 'concurrency'>): void {
+/** PUSH-1: the methods a task may carry (App Engine: GET, POST, HEAD, PUT, DELETE; Cloud Tasks adds PATCH, OPTIONS). */
+export const TASK_METHODS = ['POST', 'GET', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
+const APPENGINE_METHODS = ['POST', 'GET', 'HEAD', 'PUT', 'DELETE'];
+export const DEFAULT_METHODS: readonly string[] = ['POST'];
+
+/** The §10 readings a run may set, each with the values it takes. */
+const OPTION_VALUES: { [K in keyof ProfileOptions]?: readonly ProfileOptions[K][] } = {
+  backoffLinearStep: ['double', 'half'],
+  handler503Counts: [true, false],
+  retryLimitMeans: ['retries', 'attempts'],
+  ageFrom: ['first-attempt', 'creation'],
+  deadlineCountsAsExecution: [true, false],
+};
+
+export function validateOptions(
+  opts: Pick<ConformanceOptions, 'seed' | 'scaling' | 'profile' | 'concurrency' | 'methods' | 'targetKind' | 'options' | 'explore'>,
+): void {
   if (opts.seed !== undefined && !(Number.isInteger(opts.seed) && opts.seed >= 0 && opts.seed <= MAX_SEED)) {
     throw new ConformanceOptionError(`--seed must be an integer from 0 to ${MAX_SEED}, got ${opts.seed}`);
   }
@@ -124,9 +174,31 @@ export function validateOptions(opts: Pick<ConformanceOptions, 'seed' | 'scaling
   if (opts.profile !== undefined && !isProfileName(opts.profile)) {
     throw new ConformanceOptionError(`--profile must be appengine or cloud-tasks, got ${JSON.stringify(opts.profile)}`);
   }
+  const e = opts.explore;
+  if (e !== undefined && !(Number.isInteger(e) && e >= 0 && e <= MAX_EXPLORE)) {
+    throw new ConformanceOptionError(`--explore must be an integer from 0 (off) to ${MAX_EXPLORE}, got ${e}`);
+  }
   const c = opts.concurrency;
   if (c !== undefined && !(Number.isInteger(c) && c >= 1 && c <= MAX_CONCURRENCY)) {
     throw new ConformanceOptionError(`--concurrency must be an integer from 1 to ${MAX_CONCURRENCY}, got ${c}`);
+  }
+  if (opts.targetKind !== undefined && opts.targetKind !== 'appengine' && opts.targetKind !== 'http') {
+    throw new ConformanceOptionError(`--target must be appengine or http, got ${JSON.stringify(opts.targetKind)}`);
+  }
+  if (opts.targetKind === 'http' && opts.scaling !== undefined) {
+    throw new ConformanceOptionError('--scaling is about App Engine services (DEADLINE-1); an HTTP target\'s deadline is its dispatchDeadline (CT-2): use --deadline');
+  }
+  if (opts.methods !== undefined) {
+    const allowed: readonly string[] = opts.targetKind === 'http' ? TASK_METHODS : APPENGINE_METHODS;
+    if (opts.methods.length === 0) throw new ConformanceOptionError(`--methods is empty; give one or more of ${allowed.join(', ')}`);
+    for (const m of opts.methods) {
+      if (!allowed.includes(m)) throw new ConformanceOptionError(`--methods: ${JSON.stringify(m)} is not a task method (PUSH-1); use ${allowed.join(', ')}`);
+    }
+  }
+  for (const [name, value] of Object.entries(opts.options ?? {})) {
+    const values = OPTION_VALUES[name as keyof ProfileOptions] as readonly unknown[] | undefined;
+    if (!values) throw new ConformanceOptionError(`unknown option ${JSON.stringify(name)}; options are ${Object.keys(OPTION_VALUES).join(', ')}`);
+    if (!values.includes(value)) throw new ConformanceOptionError(`option ${name} must be one of ${values.join(', ')}, got ${JSON.stringify(value)}`);
   }
 }
 
@@ -140,7 +212,13 @@ interface OpenedTarget {
   owned: boolean;
 }
 
-function openTarget(t: ConformanceOptions['target'], concurrency: number): OpenedTarget {
+function openTarget(t: ConformanceOptions['target'], concurrency: number, kind: TargetKind): OpenedTarget {
+  const opened = openBare(t, concurrency);
+  // CT-2: an HTTP target gets the same deliveries under the X-CloudTasks-* names.
+  return kind === 'http' ? { ...opened, target: new CloudTasksHeaders(opened.target, opened.owned) } : opened;
+}
+
+function openBare(t: ConformanceOptions['target'], concurrency: number): OpenedTarget {
   if (typeof t === 'function') {
     return { target: new FunctionTarget(t), replayName: t.name || 'handler', path: '/_ah/queue/default', isFunction: true, owned: true };
   }
@@ -155,18 +233,23 @@ function openTarget(t: ConformanceOptions['target'], concurrency: number): Opene
 
 export async function runConformance(opts: ConformanceOptions): Promise<ConformanceReport> {
   validateOptions(opts);
-  const catalog = opts.catalog ?? HANDLER_CASES;
-  const cases = selectCases(catalog, opts.cases);
+  const cases = selectCases(fullCatalog(opts), opts.cases);
   const seed = opts.seed ?? randomSeed();
   const profile = opts.profile ?? 'appengine';
   const scaling = opts.scaling ?? 'automatic';
   const concurrency = opts.concurrency ?? DEFAULT_CONCURRENCY;
-  const opened = openTarget(opts.target, concurrency);
-  const deadline = resolveDeadline({ deadline: opts.deadline, scaling: opts.scaling, isFunction: opened.isFunction });
+  const targetKind = opts.targetKind ?? 'appengine';
+  const app: AppFacts = { methods: [...(opts.methods ?? DEFAULT_METHODS)], target: targetKind };
+  const opened = openTarget(opts.target, concurrency, targetKind);
+  const deadline = resolveDeadline({ deadline: opts.deadline, scaling: opts.scaling, isFunction: opened.isFunction, targetKind });
   const setup: RunSetup = {
     target: opened.target,
     profile,
+    options: opts.options,
     scaling,
+    app,
+    payload: opts.payload,
+    exploration: { runs: opts.explore ?? DEFAULT_EXPLORE, payloads: opts.explorePayloads === true },
     timeoutMs: deadline.timeoutMs,
     deadlineLabel: deadline.label,
     deadlineUs: deadline.deadlineUs,
@@ -179,7 +262,7 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
   const results: CaseResult[] = [];
   try {
     for (const c of cases) {
-      const result = await runCase(c, setup, seed, replay(c.id));
+      const result = await runCase(c, setup, seed, replay.rerun(c.id), (req) => reproduce(opened, req, replay.delivery));
       results.push(result);
       opts.onCase?.(result);
     }
@@ -192,9 +275,12 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
     target: opened.replayName,
     seed,
     profile,
+    options: { ...opts.options },
     scaling,
     deadline: deadline.label,
     concurrency,
+    methods: [...app.methods],
+    targetKind,
     cases: results,
     summary,
     durationMs: Math.round(realNow() - started),
@@ -202,19 +288,60 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
   };
 }
 
+/** The fixed cases, then (unless --explore 0) the exploring ones; a given catalog is used as it is. */
+export function fullCatalog(opts: Pick<ConformanceOptions, 'catalog' | 'explore' | 'explorePayloads'>): readonly HandlerCase[] {
+  if (opts.catalog) return opts.catalog;
+  if (opts.explore === 0) return HANDLER_CASES;
+  return [...HANDLER_CASES, ...EXPLORATION_CASES, ...(opts.explorePayloads ? [PAYLOAD_EXPLORATION] : [])];
+}
+
+/** A finding's one delivery as the report gives it: a curl command and a `--replay` line. */
+function reproduce(t: OpenedTarget, req: DirectRequest, replayLine: (token: string) => string): { curl?: string; replay: string } {
+  const token = encodeReplay(req);
+  if (t.isFunction) return { replay: replayLine(token) };
+  const sent = wireOf(t.target, directDelivery(req, 0));
+  const origin = t.target instanceof HttpTarget ? t.target.url.origin : new URL(t.replayName).origin;
+  return { curl: curlCommand(origin, sent), replay: replayLine(token) };
+}
+
+/** Why a case does not apply to the app as the user described it, or undefined when it does. */
+export function unmetPremise(c: HandlerCase, app: AppFacts): string | undefined {
+  const p = c.assumes ?? DEFAULT_PREMISES;
+  if (p.target && p.target !== app.target) {
+    return `only for ${p.target === 'http' ? 'HTTP targets (--target http)' : 'App Engine targets (--target appengine)'}; this run checks ${app.target === 'http' ? 'an HTTP target' : 'an App Engine handler'}`;
+  }
+  if (p.methods && !p.methods.some((m) => app.methods.includes(m))) {
+    const need = p.methods.join(' or ');
+    return `the app creates only ${app.methods.join(', ')} tasks (--methods ${app.methods.join(',')}); this case sends a ${need} task. Declare --methods ${[...app.methods, p.methods[0]].join(',')} if the app creates ${need} tasks`;
+  }
+  return undefined;
+}
+
 /** Runs one case; a recommended case that fails is a warning, a case that throws is the harness's fault. */
-export async function runCase(c: HandlerCase, setup: RunSetup, seed: number, replay: string): Promise<CaseResult> {
+export async function runCase(
+  c: HandlerCase,
+  setup: RunSetup,
+  seed: number,
+  replay: string,
+  reproduceWith?: (req: DirectRequest) => { curl?: string; replay: string },
+): Promise<CaseResult> {
   const started = realNow();
   const cs = caseSeed(seed, c.id);
   const { ctx, evidence } = createContext(setup, c.id, cs);
-  let verdict;
-  try {
-    verdict = await c.run(ctx);
-  } catch (err) {
-    const msg = err instanceof Error ? err.message : String(err);
-    verdict = { status: 'fail' as const, expected: c.requirement, actual: `${err instanceof HarnessError ? '' : 'internal '}harness error (please report): ${msg}` };
+  let verdict: Verdict;
+  const unmet = unmetPremise(c, setup.app);
+  if (unmet !== undefined) {
+    verdict = { status: 'skip', expected: c.requirement, actual: `skipped: ${unmet}` };
+  } else {
+    try {
+      verdict = await c.run(ctx);
+    } catch (err) {
+      const msg = err instanceof Error ? err.message : String(err);
+      verdict = { status: 'fail' as const, expected: c.requirement, actual: `${err instanceof HarnessError ? '' : 'internal '}harness error (please report): ${msg}` };
+    }
   }
   const status: VerdictStatus = verdict.status === 'fail' && c.severity === 'recommended' ? 'warn' : verdict.status;
+  const repro = verdict.reproduction && reproduceWith ? reproduceWith(verdict.reproduction) : undefined;
   return {
     id: c.id,
     title: c.title,
@@ -224,7 +351,8 @@ export async function runCase(c: HandlerCase, setup: RunSetup, seed: number, rep
     status,
     expected: verdict.expected,
     actual: verdict.actual,
-    replay,
+    replay: repro?.replay ?? replay,
+    ...(repro?.curl ? { curl: repro.curl } : {}),
     seed: cs,
     durationMs: Math.round(realNow() - started),
     evidence,
@@ -235,21 +363,57 @@ function unique(list: string[]): string[] {
   return [...new Set(list)];
 }
 
-/** `tasksim conform <url> --cases H-2.1 --seed N` (+ the options that change behaviour). */
-function replayLine(t: OpenedTarget, seed: number, opts: ConformanceOptions): (id: string) => string {
-  if (opts.replayAs === undefined && (t.isFunction || !(typeof opts.target === 'string' || opts.target instanceof URL))) {
-    return (id) => `runConformance({ target: ${t.replayName}, cases: '${id}', seed: ${seed}${opts.deadline !== undefined ? `, deadline: ${JSON.stringify(opts.deadline)}` : ''} })`;
-  }
+/**
+ * The options of a run that change what is sent or how it is judged, as command-line words
+ * (everything but the target, the cases and the seed).
+ */
+export function behaviourArgs(opts: ConformanceOptions): string[] {
   const extra: string[] = [];
+  if (opts.targetKind !== undefined && opts.targetKind !== 'appengine') extra.push('--target', opts.targetKind);
   if (opts.deadline !== undefined) extra.push('--deadline', typeof opts.deadline === 'number' ? `${opts.deadline}ms` : opts.deadline);
   if (opts.scaling !== undefined) extra.push('--scaling', opts.scaling);
   if (opts.profile !== undefined && opts.profile !== 'appengine') extra.push('--profile', opts.profile);
+  for (const [k, v] of Object.entries(opts.options ?? {})) extra.push('--option', `${k}=${v}`);
   if (opts.concurrency !== undefined && opts.concurrency !== DEFAULT_CONCURRENCY) extra.push('--concurrency', String(opts.concurrency));
-  // replayAs may already be several words (`--reference`): it is not quoted as one argument.
-  const name = opts.replayAs ?? shellQuote(t.replayName);
-  return (id) => ['tasksim conform', name, ...['--cases', id, '--seed', String(seed), ...extra].map(shellQuote)].join(' ');
+  if (opts.methods !== undefined && opts.methods.join(',') !== DEFAULT_METHODS.join(',')) extra.push('--methods', opts.methods.join(','));
+  if (opts.payload) {
+    extra.push('--payload', opts.payload.arg ?? new TextDecoder().decode(opts.payload.bytes));
+    if (opts.payload.contentType !== undefined) extra.push('--content-type', opts.payload.contentType);
+  }
+  return extra;
 }
 
-function shellQuote(arg: string): string {
-  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+interface ReplayLines {
+  /** Reruns one case with the run's seed. */
+  rerun: (id: string) => string;
+  /** Sends one delivery again (`--replay TOKEN`). */
+  delivery: (token: string) => string;
+}
+
+/** `npx tasksim conform <url> --cases H-2.1 --seed N` (+ the options that change behaviour). */
+function replayLine(t: OpenedTarget, seed: number, opts: ConformanceOptions): ReplayLines {
+  if (opts.replayAs === undefined && (t.isFunction || !(typeof opts.target === 'string' || opts.target instanceof URL))) {
+    const more: string[] = [];
+    if (opts.deadline !== undefined) more.push(`deadline: ${JSON.stringify(opts.deadline)}`);
+    for (const k of ['profile', 'scaling', 'targetKind', 'methods', 'options', 'explore', 'explorePayloads'] as const) {
+      if (opts[k] !== undefined) more.push(`${k}: ${JSON.stringify(opts[k])}`);
+    }
+    const call = (fields: string[]): string => `runConformance({ ${[`target: ${t.replayName}`, ...fields, ...more].join(', ')} })`;
+    const kind = opts.targetKind !== undefined ? `, targetKind: '${opts.targetKind}'` : '';
+    return {
+      rerun: (id) => call([`cases: '${id}'`, `seed: ${seed}`]),
+      delivery: (token) => `replayDelivery({ target: ${t.replayName}, token: '${token}'${kind} })`,
+    };
+  }
+  // replayAs may already be several words (`--reference`): it is not quoted as one argument.
+  const head = `${opts.invokedAs ?? 'npx tasksim'} conform ${opts.replayAs ?? shellQuote(t.replayName)}`;
+  const extra = behaviourArgs(opts);
+  const exploring = [
+    ...(opts.explore !== undefined && opts.explore !== DEFAULT_EXPLORE ? ['--explore', String(opts.explore)] : []),
+    ...(opts.explorePayloads ? ['--explore-payloads'] : []),
+  ];
+  return {
+    rerun: (id) => [head, ...['--cases', id, '--seed', String(seed), ...extra, ...(id.startsWith('P-') ? exploring : [])].map(shellQuote)].join(' '),
+    delivery: (token) => [head, ...['--replay', token, ...extra].map(shellQuote)].join(' '),
+  };
 }

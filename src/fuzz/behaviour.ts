@@ -4,7 +4,7 @@
  * that task), never of arrival order or wall time. So the model and the queue under test get the
  * same answers for the same deliveries, and a difference in what they deliver is a real difference.
  */
-import type { HandlerAnswer } from '../adapters/contract.js';
+import { lacks, type Capabilities, type HandlerAnswer } from '../adapters/contract.js';
 import { US_PER_MS, type Micros } from '../sim/time.js';
 
 export type AnswerKind = 'ok' | 'error' | 'unavailable' | 'redirect' | 'slow' | 'reset' | 'timeout';
@@ -99,4 +99,18 @@ function hash3(a: number, b: number, c: number): number {
 /** Behaviours that can be played on the wall clock (see WALL_CLOCK_BEHAVIOURS). */
 export function usableOnWallClock(b: Behaviour): boolean {
   return b.mix.every(([k]) => k !== 'timeout' && k !== 'unavailable');
+}
+
+/**
+ * The behaviour as a queue lacking 503 throttling or deadline answers gets it: those kinds are taken
+ * out of the mix (a mix left empty answers with a plain failure). The draw is the same, so a seed
+ * keeps its sequence for any queue.
+ */
+export function fitBehaviour(b: Behaviour, caps: Capabilities): Behaviour {
+  const drop = new Set<AnswerKind>();
+  if (lacks(caps, '503')) drop.add('unavailable');
+  if (lacks(caps, 'deadlines')) drop.add('timeout');
+  if (drop.size === 0 || b.mix.every(([k]) => !drop.has(k))) return b;
+  const mix = b.mix.filter(([k]) => !drop.has(k));
+  return { name: `${b.name} (without ${[...drop].join(', ')})`, mix: mix.length > 0 ? mix : [['error', 1]] };
 }

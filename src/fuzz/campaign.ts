@@ -1,13 +1,24 @@
 /**
- * A fuzz campaign: fast-check runs `runs` random command sequences against the adapter, each in
- * lockstep with the model; the first failing one is shrunk to the shortest sequence that still fails,
- * and reported with its seed, fast-check path, and a replay token.
+ * A fuzz campaign that keeps going. fast-check draws `runs` random command sequences; each runs
+ * against the adapter in lockstep with the model. A failing run is recorded and the campaign goes
+ * on with the next one, so one campaign finds every defect it can reach, not only the first:
+ *
+ *  1. explore: every run is made; a failure is put in a bucket by the rule it broke first, and
+ *     the signatures (defects.ts) under which it showed are noted; the run's index is kept;
+ *  2. shrink: each bucket's first run is replayed (fast-check `path`) and shrunk, a candidate
+ *     counting as failing only when it breaks *the same rule first*: shrinking cannot slip from
+ *     one defect to another, and each defect gets its own shortest counterexample.
+ *
+ * Rules marked known (`known`) are reported as known deviations: they neither fail the campaign
+ * nor stop it. A replay token reproduces one failure.
  */
 import fc from 'fast-check';
-import { AdapterProtocolError, AdapterUnreachable, type Capabilities, type QueueUnderTest } from '../adapters/contract.js';
+import { AdapterProtocolError, AdapterUnreachable, lackedFeatures, type Capabilities, type Feature, type QueueUnderTest } from '../adapters/contract.js';
 import type { ResolvedConfig } from '../model/config.js';
+import { shellQuote } from '../cli/common.js';
 import { commandArbs, type FuzzModel } from './commands.js';
-import { configArb, describeConfig, wallClockConfigArb } from './config-arb.js';
+import { configArb, describeConfig, fitConfig, wallClockConfigArb } from './config-arb.js';
+import { signatureOf } from './defects.js';
 import { Lockstep } from './lockstep.js';
 import { BadReplayToken, decodeReplay, encodeReplay, type ReplayToken } from './replay-token.js';
 import { shardRuns, shardSeed, type Shard } from './shard.js';
@@ -15,18 +26,17 @@ import { WALL_CLOCK_TOLERANCE, describeTolerance, type WallClockTolerance } from
 import { FuzzFailure, type FuzzViolation } from './violation.js';
 import { WallClockLockstep } from './wall-clock.js';
 
-/** Quotes an argument for the printed replay line (a URL with & or spaces stays one word). */
-function shellQuote(arg: string): string {
-  return /^[A-Za-z0-9_./:=@%+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
-
 export const DEFAULT_RUNS = 200;
 export const DEFAULT_MAX_COMMANDS = 30;
 /** On the wall clock a run takes about a second of real time: fewer and shorter runs by default. */
 export const WALL_CLOCK_RUNS = 20;
 export const WALL_CLOCK_MAX_COMMANDS = 12;
-/** On the wall clock shrinking stops trying after this long (it keeps the shortest failure found). */
+/** On the wall clock shrinking gets at least this long (more for longer runs: shrinkBudget). */
 export const WALL_CLOCK_SHRINK_MS = 20_000;
+/** … and at most this long per defect, however long its run was. */
+export const WALL_CLOCK_SHRINK_MAX_MS = 300_000;
+/** Shrink attempts budgeted per command of the failing run (each attempt is one rerun). */
+const SHRINK_RUNS_PER_COMMAND = 12;
 
 export interface FuzzOptions {
   /** The adapter as named on the command line (for reports and the replay line). */
@@ -39,11 +49,18 @@ export interface FuzzOptions {
   maxCommands?: number;
   /** Replays one failure instead of a campaign. */
   replay?: string;
+  /** Rule IDs of known deviations: reported as known, not failing, not stopping the search. */
+  known?: readonly string[];
+  /** Stop exploring once this many distinct new defects are found (default: explore every run). */
+  maxFailures?: number;
   /** Called after each run (not each shrink step), for progress on a TTY. */
   onRun?: (done: number, total: number) => void;
   /** Called once the adapter has described itself, before the first run. */
   onStart?: (plan: FuzzPlan) => void;
-  /** Wall clock: how long shrinking may take (default WALL_CLOCK_SHRINK_MS). */
+  /**
+   * Wall clock: how long shrinking one defect may take. Default: in proportion to its run
+   * (SHRINK_RUNS_PER_COMMAND reruns per command), within WALL_CLOCK_SHRINK_MS…WALL_CLOCK_SHRINK_MAX_MS.
+   */
   shrinkBudgetMs?: number;
 }
 
@@ -54,9 +71,20 @@ export interface FuzzPlan {
   maxCommands: number;
   /** Wall clock: the tolerances in use. */
   tolerance?: WallClockTolerance;
+  /** What the queue lacks (never generated). */
+  lacks: Feature[];
 }
 
 export interface FailureReport {
+  /** The rule broken first (the bucket), and the signature of this counterexample (defects.ts). */
+  rule: string;
+  signature: string;
+  /** Other signatures the same rule showed under in the campaign (other symptoms, same bucket). */
+  variants?: string[];
+  /** A known deviation (`--known`): reported, not failing. */
+  known: boolean;
+  /** How many explored runs failed this way. */
+  occurrences: number;
   /** The queue configuration of the failing run, one line. */
   config: string;
   /** The commands of the minimal counterexample, in order. */
@@ -69,6 +97,8 @@ export interface FailureReport {
   token: string;
   /** The one line that reproduces it. */
   replay: string;
+  /** How shrinking ended: no smaller failing sequence (`done`), out of time (`budget`), or not reproduced. */
+  shrink?: { outcome: 'done' | 'budget' | 'not-reproduced' | 'queue-lost'; attempts: number; ms: number };
 }
 
 export const REPORT_KIND = 'tasksim-fuzz-report';
@@ -79,31 +109,61 @@ export interface FuzzReport {
   seed: number;
   runs: number;
   shard: Shard;
+  /** No new failure (known deviations do not count). */
   ok: boolean;
+  /** The first new failure (kept for readers of one failure; `failures` has them all). */
   failure?: FailureReport;
+  /** Every distinct failure of the campaign, new ones first, known ones after. */
+  failures?: FailureReport[];
+  /** The rules given as known. */
+  known?: string[];
+  /** The campaign stopped before its last run (the adapter was lost, or maxFailures was reached). */
+  stopped?: string;
   durationMs: number;
   /** `wall`: the adapter does not let the harness move its clock; compared within `tolerance`. */
   clock?: 'virtual' | 'wall';
   tolerance?: WallClockTolerance;
 }
 
-interface LastFailure {
+interface Caught {
   config: ResolvedConfig;
   log: string[];
   violations: FuzzViolation[];
 }
 
+interface Bucket {
+  rule: string;
+  /** Each signature seen, with how often. */
+  signatures: Map<string, number>;
+  known: boolean;
+  /** fast-check run index of its first occurrence. */
+  run: number;
+  occurrences: number;
+  first: Caught;
+  ms: number;
+  /** The adapter was lost: not replayed. */
+  lost: boolean;
+}
+
+type Cmds = Iterable<fc.AsyncCommand<FuzzModel, Lockstep>>;
+
 export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   const started = performance.now();
   const shard = opts.shard ?? { index: 1, count: 1 };
   const replay = opts.replay !== undefined ? decodeReplay(opts.replay) : undefined;
+  const known = new Set(opts.known ?? []);
   let caps: Capabilities;
   try {
     caps = await opts.queue.describe();
   } catch (err) {
     if (!(err instanceof AdapterProtocolError)) throw err;
     // Garbage before the first run: a verdict on the adapter, with nothing to shrink or replay.
-    return { ...base(opts, shard, 0, started), ok: false, failure: { config: '', commands: [], violations: failureOf(err), seed: 0, path: '', token: '', replay: '' } };
+    const violations = failureOf(err);
+    const f: FailureReport = {
+      rule: 'PROTOCOL', signature: signatureOf(violations[0]), known: false, occurrences: 1,
+      config: '', commands: [], violations, seed: 0, path: '', token: '', replay: '',
+    };
+    return { ...base(opts, shard, 0, started), ok: false, failure: f, failures: [f] };
   }
   const realTime = !caps.controlsClock;
   if (replay && replay.realTime !== realTime) {
@@ -112,75 +172,162 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   const maxCommands = replay?.maxCommands ?? opts.maxCommands ?? (realTime ? WALL_CLOCK_MAX_COMMANDS : DEFAULT_MAX_COMMANDS);
   const runs = replay ? 1 : shardRuns(opts.runs ?? (realTime ? WALL_CLOCK_RUNS : DEFAULT_RUNS), shard);
   const seed = replay?.seed ?? shardSeed(opts.seed, shard);
-  opts.onStart?.({ clock: realTime ? 'wall' : 'virtual', runs, maxCommands, ...(realTime ? { tolerance: WALL_CLOCK_TOLERANCE } : {}) });
-  const shrinkBudgetMs = realTime ? (opts.shrinkBudgetMs ?? WALL_CLOCK_SHRINK_MS) : Infinity;
-  let shrinkStarted = 0;
+  opts.onStart?.({ clock: realTime ? 'wall' : 'virtual', runs, maxCommands, lacks: lackedFeatures(caps).filter((f) => f !== 'virtualClock'), ...(realTime ? { tolerance: WALL_CLOCK_TOLERANCE } : {}) });
 
-  let last: LastFailure | undefined;
-  let fatal: AdapterUnreachable | undefined;
-  let done = 0;
-  let shrinking = false;
-  const prop = fc.asyncProperty(
-    realTime ? wallClockConfigArb : configArb,
+  const arbs = (replayPath?: string) => [
+    (realTime ? wallClockConfigArb : configArb).map((c) => fitConfig(c, caps)),
     fc.nat(),
-    fc.commands(commandArbs({ outages: caps.outages, realTime }), { maxCommands, size: 'max', ...(replay ? { replayPath: replay.replayPath } : {}) }),
-    async (config, runSeed, cmds) => {
-      if (fatal) throw fatal; // the adapter is gone: fail fast through the rest of the shrinking
-      // Wall clock: past the budget every further shrink candidate passes untried, so fast-check
-      // ends with the shortest failure found so far (and its path, which replays it).
-      if (shrinking && performance.now() - shrinkStarted > shrinkBudgetMs) return;
-      const run = realTime
-        ? new WallClockLockstep({ config, seed: runSeed, sut: opts.queue, caps })
-        : new Lockstep({ config, seed: runSeed, sut: opts.queue, caps });
-      try {
-        await executeRun(run, cmds, caps);
-      } catch (err) {
-        last = { config, log: run.log.slice(), violations: failureOf(err) };
-        if (err instanceof AdapterUnreachable) fatal = err;
-        if (!shrinking) shrinkStarted = performance.now();
-        shrinking = true;
-        throw err;
-      } finally {
-        await run.close();
-        if (!shrinking) opts.onRun?.(++done, runs);
-      }
-    },
-  );
-  const details = await fc.check(prop, {
-    seed,
-    numRuns: runs,
-    ...(replay ? { path: replay.path, endOnFailure: true } : {}),
-  });
-  if (fatal) throw fatal;
-  const report: FuzzReport = { ...base(opts, shard, replay ? 1 : runs, started), ok: !details.failed };
+    fc.commands(commandArbs({ outages: caps.outages, realTime, caps }), { maxCommands, size: 'max', ...(replayPath ? { replayPath } : {}) }),
+  ] as const;
+  /** One run; its failure (never thrown past here, except an adapter that cannot be reached). */
+  const runOnce = async (config: ResolvedConfig, runSeed: number, cmds: Cmds): Promise<Caught | undefined> => {
+    const run = realTime
+      ? new WallClockLockstep({ config, seed: runSeed, sut: opts.queue, caps })
+      : new Lockstep({ config, seed: runSeed, sut: opts.queue, caps });
+    try {
+      await executeRun(run, cmds, caps);
+      return undefined;
+    } catch (err) {
+      if (err instanceof AdapterUnreachable) throw err;
+      return { config, log: run.log.slice(), violations: failureOf(err) };
+    } finally {
+      await run.close();
+    }
+  };
+  const tokenLine = (t: ReplayToken): { token: string; replay: string } => {
+    const token = encodeReplay(t);
+    return { token, replay: `tasksim fuzz --adapter ${shellQuote(opts.adapter)} --replay ${token}` };
+  };
+
+  const report: FuzzReport = { ...base(opts, shard, runs, started), ok: true };
   if (realTime) Object.assign(report, { clock: 'wall', tolerance: WALL_CLOCK_TOLERANCE });
-  if (details.failed && last) {
-    const token: ReplayToken = {
-      v: 1,
-      seed: details.seed,
-      path: details.counterexamplePath ?? '',
-      replayPath: replayPathOf(details.counterexample?.[2]) ?? replay?.replayPath ?? '',
-      maxCommands,
-      realTime,
-    };
-    const encoded = encodeReplay(token);
-    report.failure = {
-      config: describeConfig(last.config),
-      commands: last.log,
-      violations: last.violations,
-      seed: details.seed,
-      path: token.path,
-      token: encoded,
-      replay: `tasksim fuzz --adapter ${shellQuote(opts.adapter)} --replay ${encoded}`,
-    };
-  } else if (details.failed) {
-    throw details.errorInstance instanceof Error ? details.errorInstance : new Error('fuzz run failed without a report');
+  if (known.size > 0) report.known = [...known];
+
+  if (replay) {
+    // One failure, exactly as recorded: fast-check's path to it, no further shrinking.
+    let last: Caught | undefined;
+    const [cfgArb, seedArb, cmdArb] = arbs(replay.replayPath);
+    const details = await fc.check(fc.asyncProperty(cfgArb, seedArb, cmdArb, async (config, runSeed, cmds) => {
+      last = await runOnce(config, runSeed, cmds);
+      if (last) throw new FuzzFailure(last.violations);
+    }), { seed, numRuns: 1, path: replay.path, endOnFailure: true });
+    if (details.failed && last) {
+      const f = failureReport(last, known, 1, details.seed, replay.path, tokenLine(replay));
+      report.failures = [f];
+      if (!f.known) report.failure = f;
+      report.ok = f.known;
+    }
+    return finish(report, started);
   }
-  return report;
+
+  // 1. Explore: every run, failures bucketed; the property itself never fails.
+  const buckets = new Map<string, Bucket>();
+  let index = 0;
+  let done = 0;
+  let stopped: string | undefined;
+  const newDefects = (): number => [...buckets.values()].filter((b) => !b.known).length;
+  const [cfgArb, seedArb, cmdArb] = arbs();
+  await fc.check(fc.asyncProperty(cfgArb, seedArb, cmdArb, async (config, runSeed, cmds) => {
+    const i = index++;
+    if (stopped) return;
+    const t0 = performance.now();
+    const caught = await runOnce(config, runSeed, cmds);
+    done++;
+    opts.onRun?.(done, runs);
+    if (!caught) return;
+    const v = caught.violations[0];
+    const signature = signatureOf(v);
+    const b = buckets.get(v.rule);
+    if (b) {
+      b.occurrences++;
+      b.signatures.set(signature, (b.signatures.get(signature) ?? 0) + 1);
+    } else {
+      const lost = v.check === 'protocol' && /connection lost/.test(v.message);
+      buckets.set(v.rule, { rule: v.rule, signatures: new Map([[signature, 1]]), known: known.has(v.rule), run: i, occurrences: 1, first: caught, ms: performance.now() - t0, lost });
+      if (lost) stopped = `the queue was lost at run ${i + 1} of ${runs}: ${v.message}`;
+      else if (opts.maxFailures !== undefined && newDefects() >= opts.maxFailures) stopped = `${opts.maxFailures} distinct new failure(s) found (--max-failures)`;
+    }
+  }), { seed, numRuns: runs });
+  report.runs = done;
+  if (stopped) report.stopped = stopped;
+
+  // 2. Shrink each bucket from its first run, keeping to its signature.
+  const failures: FailureReport[] = [];
+  for (const b of buckets.values()) {
+    const firstToken = tokenLine({ v: 1, seed, path: String(b.run), replayPath: '', maxCommands, realTime });
+    if (b.lost) {
+      failures.push({ ...failureReport(b.first, known, b.occurrences, seed, String(b.run), firstToken), shrink: { outcome: 'queue-lost', attempts: 0, ms: 0 } });
+      continue;
+    }
+    const budgetMs = realTime ? (opts.shrinkBudgetMs ?? proportionateBudget(b)) : Infinity;
+    const t0 = performance.now();
+    let attempts = 0;
+    let outOfTime = false;
+    let last: Caught | undefined;
+    const details = await fc.check(fc.asyncProperty(cfgArb, seedArb, cmdArb, async (config, runSeed, cmds) => {
+      // Past the budget every further candidate passes untried: fast-check ends with the shortest
+      // failure found so far (and its path, which replays it).
+      if (last && performance.now() - t0 > budgetMs) {
+        outOfTime = true;
+        return;
+      }
+      attempts++;
+      const caught = await runOnce(config, runSeed, cmds);
+      if (!caught || caught.violations[0].rule !== b.rule) return;
+      last = caught;
+      throw new FuzzFailure(caught.violations);
+    }), { seed, numRuns: 1, path: String(b.run) });
+    const ms = Math.round(performance.now() - t0);
+    if (details.failed && last) {
+      const path = details.counterexamplePath ?? String(b.run);
+      const line = tokenLine({ v: 1, seed: details.seed, path, replayPath: replayPathOf(details.counterexample?.[2]) ?? '', maxCommands, realTime });
+      failures.push({ ...failureReport(last, known, b.occurrences, details.seed, path, line), shrink: { outcome: outOfTime ? 'budget' : 'done', attempts, ms } });
+    } else {
+      // On the wall clock a failure may not come back the same way on its replay: the run as first seen.
+      failures.push({ ...failureReport(b.first, known, b.occurrences, seed, String(b.run), firstToken), shrink: { outcome: 'not-reproduced', attempts, ms } });
+    }
+  }
+  for (const f of failures) {
+    const variants = [...(buckets.get(f.rule)?.signatures.keys() ?? [])].filter((sig) => sig !== f.signature);
+    if (variants.length > 0) f.variants = variants;
+  }
+  failures.sort((a, b) => Number(a.known) - Number(b.known));
+  if (failures.length > 0) report.failures = failures;
+  report.failure = failures.find((f) => !f.known);
+  report.ok = report.failure === undefined;
+  if (!report.failure) delete report.failure;
+  return finish(report, started);
+}
+
+/** A wall-clock shrink gets SHRINK_RUNS_PER_COMMAND reruns of its failing run per command, within bounds. */
+function proportionateBudget(b: Bucket): number {
+  const want = SHRINK_RUNS_PER_COMMAND * Math.max(1, b.first.log.length) * b.ms;
+  return Math.min(WALL_CLOCK_SHRINK_MAX_MS, Math.max(WALL_CLOCK_SHRINK_MS, Math.round(want)));
+}
+
+function failureReport(c: Caught, known: ReadonlySet<string>, occurrences: number, seed: number, path: string, line: { token: string; replay: string }): FailureReport {
+  const v = c.violations[0];
+  return {
+    rule: v.rule,
+    signature: signatureOf(v),
+    known: known.has(v.rule),
+    occurrences,
+    config: describeConfig(c.config),
+    commands: c.log,
+    violations: c.violations,
+    seed,
+    path,
+    ...line,
+  };
+}
+
+function finish(r: FuzzReport, started: number): FuzzReport {
+  r.durationMs = Math.round(performance.now() - started);
+  return r;
 }
 
 /** One run: start both sides, the commands (fast-check's model runner), then drain and judge. */
-export async function executeRun(run: Lockstep, cmds: Iterable<fc.AsyncCommand<FuzzModel, Lockstep>>, _caps: Capabilities): Promise<void> {
+export async function executeRun(run: Lockstep, cmds: Cmds, _caps: Capabilities): Promise<void> {
   await run.start();
   const model: FuzzModel = { pull: run.pullQueues.length > 0, outages: run.supportsOutages };
   await fc.asyncModelRun(() => ({ model, real: run }), cmds);

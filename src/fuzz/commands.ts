@@ -7,7 +7,8 @@
 import fc from 'fast-check';
 import type { LeaseSpec, TaskSpec } from '../adapters/contract.js';
 import { US_PER_MS, formatDuration } from '../sim/time.js';
-import { BEHAVIOURS, WALL_CLOCK_BEHAVIOURS, type Behaviour } from './behaviour.js';
+import type { Capabilities } from '../adapters/contract.js';
+import { BEHAVIOURS, WALL_CLOCK_BEHAVIOURS, fitBehaviour, type Behaviour } from './behaviour.js';
 import type { Lockstep } from './lockstep.js';
 
 /** What `check` may look at: the run's shape, known before the commands. */
@@ -256,6 +257,8 @@ export interface CommandOptions {
    * the behaviours of WALL_CLOCK_BEHAVIOURS, no outages (an outage's edge races every delivery).
    */
   realTime: boolean;
+  /** What the queue lacks (503s, deadline answers) is never played to it. */
+  caps?: Capabilities;
 }
 
 export function commandArbs(opts: CommandOptions): fc.Arbitrary<Cmd>[] {
@@ -266,9 +269,10 @@ export function commandArbs(opts: CommandOptions): fc.Arbitrary<Cmd>[] {
     .map(([pull, q, push, pulls]) => new AddCommand(pull, q, pull ? pulls : push));
   const advance = fc.constantFrom(...advances).map((ms) => new AdvanceCommand(ms));
   // Virtual time draws an index into BEHAVIOURS exactly as before (seeds keep their counterexamples).
+  const fit = (b: Behaviour): Behaviour => (opts.caps ? fitBehaviour(b, opts.caps) : b);
   const handler = rt
-    ? fc.constantFrom(...WALL_CLOCK_BEHAVIOURS).map((b) => new HandlerCommand(b))
-    : fc.constantFrom(...BEHAVIOURS.map((_, i) => i)).map((i) => new HandlerCommand(BEHAVIOURS[i]));
+    ? fc.constantFrom(...WALL_CLOCK_BEHAVIOURS).map((b) => new HandlerCommand(fit(b)))
+    : fc.constantFrom(...BEHAVIOURS.map((_, i) => i)).map((i) => new HandlerCommand(fit(BEHAVIOURS[i])));
   const lease = fc.tuple(fc.nat(1), leaseSpecArb(rt)).map(([q, spec]) => new LeaseCommand(q, spec));
   const modifySeconds = rt ? [0, 0.3, 1] : [0, 1, 10];
   const modify = fc.tuple(fc.constantFrom(undefined, 'a', 'b', 'c'), fc.nat(3), fc.constantFrom(...modifySeconds)).map(([n, i, s]) => new ModifyCommand(n, i, s));

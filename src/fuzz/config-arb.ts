@@ -6,6 +6,7 @@
  * refer to queues by index whatever the configuration.
  */
 import fc from 'fast-check';
+import { lacks, type Capabilities } from '../adapters/contract.js';
 import type { ProfileName, QueueConfig, ResolvedConfig, RetryParameters } from '../model/config.js';
 import { PROFILES, SCALING_DEADLINE_US } from '../model/profiles.js';
 import { US_PER_S } from '../sim/time.js';
@@ -137,6 +138,24 @@ export const wallClockConfigArb: fc.Arbitrary<ResolvedConfig> = fc
     const c = buildConfig(profile, [q0, ...(q1 ? [q1] : []), ...(p0 ? [p0] : [])]);
     return { ...c, queues: [wallDefaultQueue(), ...c.queues.slice(1)] };
   });
+
+/**
+ * The configuration as a queue that lacks pull queues or task_age_limit can run it: those are taken
+ * out after the draw, so a seed draws the same values whatever the queue lacks.
+ */
+export function fitConfig(config: ResolvedConfig, caps: Capabilities): ResolvedConfig {
+  const noPull = lacks(caps, 'pull');
+  const noAge = lacks(caps, 'taskAgeLimit');
+  if (!noPull && !noAge) return config;
+  const queues = config.queues
+    .filter((q) => !(noPull && q.mode === 'pull'))
+    .map((q) => {
+      if (!noAge || q.retry.taskAgeLimitUs === undefined) return q;
+      const { taskAgeLimitUs: _dropped, ...retry } = q.retry;
+      return { ...q, retry };
+    });
+  return { ...config, queues };
+}
 
 /** One line per queue, for counterexamples. */
 export function describeConfig(config: ResolvedConfig): string {

@@ -161,6 +161,13 @@ export function missing(e: Seen, ctx: DiffContext): FuzzViolation {
   const key = e.key!;
   const task = ctx.book.label(key);
   const what = `delivery ${e.nth} of ${task} (due ${at(e.t)})`;
+  const prev = e.nth > 1 ? ctx.modelLog.filter((s) => s.key === key && s.nth === e.nth - 1).pop() : undefined;
+  if (prev && prev.answer.outcome !== 'ok' && ctx.sut?.phase.get(key) === 'succeeded') {
+    // The queue says the task succeeded on an answer that is a failure: a 3xx followed or taken as success (PUSH-6), or any other failure (HANDLER-2).
+    const status = prev.answer.status;
+    const rule = status >= 300 && status < 400 ? 'PUSH-6' : 'HANDLER-2';
+    return violation(rule, e.t, `${what} was not made: the queue took attempt ${prev.nth}'s answer (status ${status}) as success`, `a retry at ${at(e.t)}`, 'the task finished as succeeded', task);
+  }
   if (throttled(ctx, e)) return violation('INST-2', e.t, `${what} was not made: the model, slowed after no-instance or 503 failures, makes its unseen attempts at another pace`, `a delivery at ${at(e.t)}`, 'none', task);
   const sutEta = ctx.sut?.eta.get(key);
   const modelEta = etaOf(e.h.eta, ctx.epochUs);
@@ -168,7 +175,6 @@ export function missing(e: Seen, ctx: DiffContext): FuzzViolation {
     return violation('RETRY-4', e.t, `${what}: the queue scheduled this retry for another time (backoff)`, `retry ETA ${at(modelEta)}`, `retry ETA ${at(sutEta)}`, task);
   }
   if (e.nth === 1) return violation('PUSH-5', e.t, `${what} was not made`, `a delivery at ${at(e.t)}`, 'none', task);
-  const prev = ctx.modelLog.filter((s) => s.key === key && s.nth === e.nth - 1).pop();
   const status = prev?.answer.status ?? 0;
   const rule = status >= 300 && status < 400 ? 'PUSH-6' : status === 503 ? 'HANDLER-3' : 'HANDLER-2';
   return violation(rule, e.t, `${what}, the retry after a '${prev?.answer.outcome ?? '?'}' answer (status ${status}), was not made`, `a delivery at ${at(e.t)}`, 'none', task);

@@ -65,9 +65,30 @@ export function mergeReports(reports: { file: string; report: FuzzReport }[]): M
     shards: sorted.map((r) => ({ index: r.shard.index, count: r.shard.count, runs: r.runs, ok: r.ok, durationMs: r.durationMs })),
     missing,
     ok: sorted.every((r) => r.ok),
-    failures: sorted.filter((r) => r.failure).map((r) => ({ shard: r.shard.index, ...r.failure! })),
+    failures: joinFailures(sorted),
     durationMs: sorted.reduce((n, r) => n + r.durationMs, 0),
   };
+}
+
+/**
+ * Every shard's failures, one per rule across shards (the campaign's buckets) (the shortest counterexample, the
+ * occurrences summed); new ones first. Reports written before `failures` existed carry `failure`.
+ */
+function joinFailures(reports: FuzzReport[]): (FailureReport & { shard: number })[] {
+  const byRule = new Map<string, FailureReport & { shard: number }>();
+  for (const r of reports) {
+    for (const f of r.failures ?? (r.failure ? [r.failure] : [])) {
+      const key = f.rule ?? `${r.shard.index}:${f.token}`;
+      const had = byRule.get(key);
+      if (!had) byRule.set(key, { shard: r.shard.index, ...f });
+      else {
+        const occurrences = (had.occurrences ?? 1) + (f.occurrences ?? 1);
+        if (f.commands.length < had.commands.length) byRule.set(key, { shard: r.shard.index, ...f, occurrences });
+        else had.occurrences = occurrences;
+      }
+    }
+  }
+  return [...byRule.values()].sort((a, b) => Number(a.known === true) - Number(b.known === true));
 }
 
 export function formatMerged(m: MergedReport): string {
@@ -76,7 +97,7 @@ export function formatMerged(m: MergedReport): string {
   ];
   if (m.missing.length > 0) lines.push(`  missing shards: ${m.missing.join(', ')} (their runs are not in this verdict)`);
   for (const f of m.failures) {
-    lines.push(`  shard ${f.shard} failed: ${f.violations[0]?.rule ?? '?'} ${f.violations[0]?.message ?? ''}`, `    replay: ${f.replay}`);
+    lines.push(`  shard ${f.shard} ${f.known ? 'known deviation' : 'failed'}: ${f.violations[0]?.rule ?? '?'} ${f.violations[0]?.message ?? ''}`, `    replay: ${f.replay}`);
   }
   return lines.join('\n') + '\n';
 }

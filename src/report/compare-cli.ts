@@ -3,10 +3,11 @@
  * text instead of printing, so the command module stays one line and tests need no child process.
  * Exit 0: compared. Exit 2: wrong arguments, a file missing or unreadable, or not a report.
  */
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareReports, formatCompareTable, renderCompareHtml } from './compare.js';
 import { asSimulationReport, type SimulationReport } from './report-json.js';
+import { writeFileAtomic } from './output-file.js';
 
 export interface CompareCliOptions {
   /** Colour the table (pass `process.stdout.isTTY && !process.env.NO_COLOR`). Default off. */
@@ -69,9 +70,9 @@ export function runCompare(paths: readonly string[], opts: CompareCliOptions = {
   stdout += formatCompareTable(rows, { labels: ['A', 'B'], color: opts.color, changedOnly: opts.changedOnly });
   if (opts.htmlOut) {
     try {
-      writeFileSync(opts.htmlOut, renderCompareHtml(rows, { a: a.report, b: b.report, labels }));
+      writeFileAtomic(opts.htmlOut, renderCompareHtml(rows, { a: a.report, b: b.report, labels }));
     } catch (e) {
-      return fail(`cannot write ${opts.htmlOut}: ${(e as Error).message}`);
+      return fail((e as Error).message);
     }
     stdout += `\nHTML: ${opts.htmlOut}\n`;
   }

@@ -19,6 +19,7 @@ import {
 import type { InvariantResult, SimulationReport } from './report-json.js';
 import { latencyCdfChart, loadChart, overallDepthChart, queueCharts, throughputChart, type Chart } from './simulation-charts.js';
 import { isIdleQueue, type PeriodSummary, type QueueSummary, type SimulationSummary } from './summary.js';
+import { resolveRuleId, ruleText } from '../rules/index.js';
 
 const STATUS_TONE: Record<InvariantResult['status'], Tone> = { pass: 'pass', fail: 'fail', skip: 'skip' };
 
@@ -125,12 +126,18 @@ function exampleText(e: unknown): string {
   return JSON.stringify(e, null, 2);
 }
 
+/** A rule ID with its text on hover (SPEC's rules in the project's words, src/rules). */
+function ruleCode(id: string): Content {
+  const known = resolveRuleId(id);
+  return known ? html`<abbr title="${ruleText(known)}">${code(id)}</abbr>` : code(id);
+}
+
 function invariantsTable(invariants: readonly InvariantResult[]): Content {
   if (!invariants.length) return note('No invariants were checked for this run.', 'warn');
   return table({
     columns: ['Rule', 'Status', { label: 'Checked', align: 'right' }, { label: 'Violations', align: 'right' }, 'Note / examples'],
     rows: invariants.map((inv) => [
-      code(inv.id),
+      ruleCode(inv.id),
       badge(inv.status, STATUS_TONE[inv.status] ?? 'neutral'),
       formatCount(inv.checked),
       formatCount(inv.violations),

@@ -2,6 +2,7 @@
 import { formatCount, formatMicros, formatRate } from './format.js';
 import type { InvariantResult, SimulationReport } from './report-json.js';
 import { isIdleQueue, type PeriodSummary, type QueueSummary } from './summary.js';
+import { citedRules } from '../rules/index.js';
 
 /** A table cell: pipes and line breaks would break the row. */
 function cell(text: string): string {
@@ -19,6 +20,13 @@ function periods(p: PeriodSummary): string {
 
 function invariantRows(invariants: readonly InvariantResult[]): string[][] {
   return invariants.map((i) => [`\`${i.id}\``, i.status.toUpperCase(), formatCount(i.checked), formatCount(i.violations), i.note ?? '']);
+}
+
+/** The text of every rule the invariants cite, so the reader need not look it up (docs/RULES.md has the rest). */
+function rulesCited(invariants: readonly InvariantResult[]): string[] {
+  const ids = invariants.flatMap((i) => [i.id, ...(i.examples ?? []).map((e) => (e as { rule?: unknown } | null)?.rule)]);
+  const rules = citedRules(ids.filter((x): x is string => typeof x === 'string'));
+  return rules.length ? ['', '### Rules cited', '', ...rules.map((x) => `- **${x.id}** ${x.title}: ${x.statement}`)] : [];
 }
 
 function queueBlock(q: QueueSummary): string {
@@ -100,6 +108,7 @@ export function renderSimulationMarkdown(r: SimulationReport): string {
     r.invariants.length
       ? markdownTable(['Rule', 'Status', 'Checked', 'Violations', 'Note'], invariantRows(r.invariants), [2, 3])
       : '_No invariants were checked._',
+    ...rulesCited(r.invariants),
     '',
     '## Queues',
     '',

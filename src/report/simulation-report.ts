@@ -3,8 +3,8 @@
  * (what `tasksim compare` reads) and report.md. Everything in it is a function of the trace and the
  * invariant results, so the same run writes the same bytes (no dates, no host names).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFilesAtomic } from './output-file.js';
 import { toJsonText, toSimulationReport, type SimulationReport, type SimulationReportInput } from './report-json.js';
 import { renderSimulationHtml } from './simulation-html.js';
 import { renderSimulationMarkdown } from './simulation-markdown.js';
@@ -21,12 +21,10 @@ export interface WrittenReport {
 
 export async function writeSimulationReport(dir: string, input: SimulationReportInput): Promise<WrittenReport> {
   const report = toSimulationReport(input);
-  await mkdir(dir, { recursive: true });
-  const files = { html: join(dir, 'index.html'), json: join(dir, 'report.json'), markdown: join(dir, 'report.md') };
-  await Promise.all([
-    writeFile(files.html, renderSimulationHtml(report)),
-    writeFile(files.json, toJsonText(report)),
-    writeFile(files.markdown, renderSimulationMarkdown(report)),
+  const [html, json, markdown] = writeFilesAtomic(dir, [
+    ['index.html', renderSimulationHtml(report)],
+    ['report.json', toJsonText(report)],
+    ['report.md', renderSimulationMarkdown(report)],
   ]);
-  return { dir, ...files, report };
+  return { dir, html, json, markdown, report };
 }

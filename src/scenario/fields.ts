@@ -3,7 +3,7 @@
  * and rule (CFG-3), instead of failing on the first.
  */
 import type { ConfigIssue } from '../model/config-error.js';
-import { parseDuration, type Micros } from '../sim/time.js';
+import { formatDuration, parseDuration, type Micros } from '../sim/time.js';
 import { parseRate } from '../model/queue-yaml.js';
 import type { Range } from './types.js';
 
@@ -61,8 +61,12 @@ export class FieldReader {
 
   number(value: unknown, field: string, fallback: number, opts: { min?: number; max?: number; integer?: boolean; rule?: string } = {}): number {
     if (value === undefined || value === null) return fallback;
-    if (typeof value !== 'number' || !Number.isFinite(value)) {
+    if (typeof value !== 'number' || Number.isNaN(value)) {
       this.problem(field, `must be a number, got ${describe(value)}`, opts.rule);
+      return fallback;
+    }
+    if (!Number.isFinite(value)) {
+      this.problem(field, `must be a finite number${opts.max !== undefined ? ` (at most ${opts.max})` : ''}, got ${value}`, opts.rule);
       return fallback;
     }
     if (opts.integer && !Number.isInteger(value)) this.problem(field, `must be a whole number, got ${value}`, opts.rule);
@@ -81,27 +85,38 @@ export class FieldReader {
     return value;
   }
 
-  /** A duration: `250ms`, `1.5s`, `2m`, `1h`, `9d`, or a number of seconds. */
-  duration(value: unknown, field: string, fallback: Micros, opts: { max?: Micros; rule?: string } = {}): Micros {
+  /**
+   * A duration: `250ms`, `1.5s`, `2m`, `1h`, `9d`, or a number of seconds, from `min` (default 0) to
+   * `max` (every duration has a bound: none is unbounded).
+   */
+  duration(value: unknown, field: string, fallback: Micros, opts: { min?: Micros; max: Micros; rule?: string; bound?: string }): Micros {
     if (value === undefined || value === null) return fallback;
     const us = typeof value === 'string' || typeof value === 'number' ? parseDuration(value) : undefined;
     if (us === undefined) {
       this.problem(field, `must be a duration such as 250ms, 1.5s, 2m, 1h or 9d, got ${describe(value)}`, opts.rule);
       return fallback;
     }
-    if (opts.max !== undefined && us > opts.max) {
-      this.problem(field, `must be at most ${opts.max / 1e6}s, got ${us / 1e6}s`, opts.rule);
+    if (!Number.isFinite(us) || us > opts.max) {
+      this.problem(field, `must be at most ${formatDuration(opts.max)}${opts.bound ? ` (${opts.bound})` : ''}, got ${describe(value)}`, opts.rule);
+      return fallback;
+    }
+    if (opts.min !== undefined && us < opts.min) {
+      this.problem(field, `must be at least ${formatDuration(opts.min)}${opts.bound ? ` (${opts.bound})` : ''}, got ${describe(value)}`, opts.rule);
       return fallback;
     }
     return us;
   }
 
-  /** A rate `N/s|m|h|d` (as queue.yaml writes it) → per second. */
-  rate(value: unknown, field: string, fallback: number): number {
+  /** A rate `N/s|m|h|d` (as queue.yaml writes it) → per second, at most `maxPerSec`. */
+  rate(value: unknown, field: string, fallback: number, maxPerSec: number): number {
     if (value === undefined || value === null) return fallback;
     const perSec = parseRate(value);
-    if (perSec === undefined || perSec <= 0) {
+    if (perSec === undefined || !Number.isFinite(perSec) || perSec <= 0) {
       this.problem(field, `must be a positive rate such as 10/s, 600/m or 5/h, got ${describe(value)}`);
+      return fallback;
+    }
+    if (perSec > maxPerSec) {
+      this.problem(field, `must be at most ${maxPerSec}/s (one arrival per virtual microsecond), got ${describe(value)}`);
       return fallback;
     }
     return perSec;
@@ -129,5 +144,6 @@ function describe(v: unknown): string {
   if (Array.isArray(v)) return 'a list';
   if (v === null) return 'nothing';
   if (typeof v === 'object') return 'a map';
+  if (typeof v === 'number') return `number ${v}`; // NaN and Infinity as such, not as JSON's null
   return `${typeof v} ${JSON.stringify(v)}`;
 }

@@ -1,5 +1,5 @@
 /** Reads a scenario file (documented in scenarios/README.md) into a validated Scenario. */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../model/config-error.js';
@@ -13,7 +13,7 @@ import { MAX_LEASE_SECONDS, MAX_LEASE_TASKS } from '../model/pull-queue.js';
 import { MAX_ETA_AHEAD_US } from '../model/engine.js';
 import { DEFAULT_PENDING_LATENCY_US } from '../model/instances.js';
 import { findOption, optionProblem, type NamedOptions } from '../model/options.js';
-import { US_PER_S } from '../sim/time.js';
+import { US_PER_D, US_PER_S, formatDuration } from '../sim/time.js';
 import { FieldReader, join, type Obj } from './fields.js';
 import type { Expectations, PullWorkers, Range, Scenario, ScheduledAction, WorkloadStream } from './types.js';
 
@@ -31,11 +31,51 @@ export interface ScenarioOverrides {
   options?: NamedOptions;
 }
 
+/**
+ * The bounds of every number a scenario can give (documented in scenarios/README.md). They keep every
+ * accepted scenario finite in time, events and memory: virtual microseconds stay exact integers
+ * (far below 2^53), no arrival gap is below a microsecond, the tasks alive at once fit in memory.
+ */
+export const BOUNDS = {
+  /** Instants on the scenario's timeline (start, at, outages, stop.after) and a stream's whole span. */
+  timelineUs: 3650 * US_PER_D,
+  /** One step of a task or worker: service time, cold start, processing time, poll interval, visibility delay. */
+  stepUs: 7 * US_PER_D,
+  /** A worker that polls more often than this would spin the clock in place. */
+  minPollUs: 1000,
+  /** Tasks over all workload streams: about 1 KiB each of model and checker state when all are alive. */
+  tasks: 1_000_000,
+  /** Pull workers over all entries. */
+  workers: 1000,
+  /** service.instances, min_instances and concurrency (or `unlimited`). */
+  instances: 10_000,
+  /** An arrival rate (one per virtual microsecond). */
+  ratePerSec: 1_000_000,
+  /** The lognormal shape: e^(4·8.6) keeps every draw finite. */
+  sigma: 4,
+  /** A status weight. */
+  weight: 1_000_000,
+  /** stop.max_events. */
+  maxEvents: 1_000_000_000,
+  /** The scenario file itself. */
+  fileBytes: 10 * 1024 * 1024,
+  /** Seeds are 32-bit (INV-DET), as for --seed. */
+  seed: 0xffffffff,
+} as const;
+
+const TIMELINE = { max: BOUNDS.timelineUs, bound: 'the scenario timeline bound' };
+const STEP = { max: BOUNDS.stepUs, bound: 'the bound on one step' };
+
 export async function loadScenario(path: string, overrides: ScenarioOverrides = {}): Promise<Scenario> {
   let text: string;
   try {
+    const size = (await stat(path)).size;
+    if (size > BOUNDS.fileBytes) {
+      throw new ConfigError([{ file: path, rule: 'CFG-3', message: `the scenario file is ${size} bytes; the bound is ${BOUNDS.fileBytes} bytes` }]);
+    }
     text = await readFile(path, 'utf8');
   } catch (e) {
+    if (e instanceof ConfigError) throw e;
     const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
     throw new ConfigError([{ file: path, rule: 'CFG-1', message: `cannot read scenario "${path}": ${reason}` }]);
   }
@@ -62,7 +102,8 @@ export async function scenarioFromObject(raw: unknown, file: string, overrides: 
     name: r.string(top.name, 'name', file.replace(/^.*\//, '').replace(/\.ya?ml$/, ''))!,
     description: r.string(top.description, 'description', '')!,
     file,
-    seed: r.number(top.seed, 'seed', 1, { min: 0, integer: true }),
+    ...(typeof top.queue_yaml === 'string' && top.queues === undefined ? { queueYaml: resolvePath(dirname(file), top.queue_yaml) } : {}),
+    seed: r.number(top.seed, 'seed', 1, { min: 0, max: BOUNDS.seed, integer: true, rule: 'INV-DET' }),
     config: config ?? ({ queues: [] } as unknown as ResolvedConfig),
     service: service.model,
     pull: readPull(r, top.pull),
@@ -73,6 +114,7 @@ export async function scenarioFromObject(raw: unknown, file: string, overrides: 
     expect: readExpect(r, top.expect),
   };
   if (config) checkQueueRefs(r, scenario);
+  checkTotals(r, scenario);
   if (r.issues.length > 0) throw new ConfigError(r.issues);
   return scenario;
 }
@@ -111,7 +153,7 @@ function readService(r: FieldReader, value: unknown): { model: ServiceModel; sca
   const scalingName = r.string(s.scaling, 'service.scaling', 'automatic')!;
   if (!isScalingType(scalingName)) r.problem('service.scaling', `must be automatic, basic, manual or flexible, got ${JSON.stringify(scalingName)}`, 'INST-1');
   const scaling: ScalingType = isScalingType(scalingName) ? scalingName : 'automatic';
-  const unlimited = (v: unknown, f: string): number => (v === 'unlimited' || v === undefined ? Infinity : r.number(v, f, Infinity, { min: 1, integer: true }));
+  const unlimited = (v: unknown, f: string): number => (v === 'unlimited' || v === undefined ? Infinity : r.number(v, f, Infinity, { min: 1, max: BOUNDS.instances, integer: true, rule: 'INST-1' }));
   const maxInstances = unlimited(s.instances, 'service.instances');
   // Manual and basic scaling keep their instances up; automatic starts them as needed (INST-1).
   const warmDefault = scaling === 'manual' && Number.isFinite(maxInstances) ? maxInstances : 0;
@@ -119,17 +161,17 @@ function readService(r: FieldReader, value: unknown): { model: ServiceModel; sca
     scaling,
     model: {
       maxInstances,
-      minInstances: r.number(s.min_instances, 'service.min_instances', warmDefault, { min: 0, integer: true }),
+      minInstances: r.number(s.min_instances, 'service.min_instances', warmDefault, { min: 0, max: Number.isFinite(maxInstances) ? maxInstances : BOUNDS.instances, integer: true, rule: 'INST-1' }),
       concurrencyPerInstance: unlimited(s.concurrency, 'service.concurrency'),
-      coldStartUs: r.duration(s.cold_start, 'service.cold_start', 0),
-      pendingLatencyUs: r.duration(s.pending_latency, 'service.pending_latency', DEFAULT_PENDING_LATENCY_US, { rule: 'INST-3' }),
+      coldStartUs: r.duration(s.cold_start, 'service.cold_start', 0, STEP),
+      pendingLatencyUs: r.duration(s.pending_latency, 'service.pending_latency', DEFAULT_PENDING_LATENCY_US, { ...STEP, rule: 'INST-3' }),
       serviceTime: readServiceTime(r, s.service_time),
       statuses: readStatuses(r, s.statuses),
       outages: r.list(s.outages, 'service.outages').map((o, i) => {
         const f = join('service.outages', i);
         const m = r.map(o, f, ['start', 'end']) ?? {};
-        const startUs = r.duration(m.start, join(f, 'start'), 0);
-        const endUs = r.duration(m.end, join(f, 'end'), startUs);
+        const startUs = r.duration(m.start, join(f, 'start'), 0, TIMELINE);
+        const endUs = r.duration(m.end, join(f, 'end'), startUs, TIMELINE);
         if (endUs <= startUs) r.problem(f, 'end must come after start', 'INST-2');
         return { startUs, endUs };
       }),
@@ -141,13 +183,13 @@ function readService(r: FieldReader, value: unknown): { model: ServiceModel; sca
 function readServiceTime(r: FieldReader, value: unknown): ServiceTime {
   const f = 'service.service_time';
   if (value === undefined) return { dist: 'constant', us: 50_000 };
-  if (typeof value === 'string' || typeof value === 'number') return { dist: 'constant', us: r.duration(value, f, 0) };
+  if (typeof value === 'string' || typeof value === 'number') return { dist: 'constant', us: r.duration(value, f, 0, STEP) };
   const m = r.map(value, f, ['constant', 'exponential', 'lognormal', 'sigma']) ?? {};
-  if (m.exponential !== undefined) return { dist: 'exponential', meanUs: r.duration(m.exponential, join(f, 'exponential'), 50_000) };
+  if (m.exponential !== undefined) return { dist: 'exponential', meanUs: r.duration(m.exponential, join(f, 'exponential'), 50_000, STEP) };
   if (m.lognormal !== undefined) {
-    return { dist: 'lognormal', medianUs: r.duration(m.lognormal, join(f, 'lognormal'), 50_000), sigma: r.number(m.sigma, join(f, 'sigma'), 0.5, { min: 0 }) };
+    return { dist: 'lognormal', medianUs: r.duration(m.lognormal, join(f, 'lognormal'), 50_000, STEP), sigma: r.number(m.sigma, join(f, 'sigma'), 0.5, { min: 0, max: BOUNDS.sigma }) };
   }
-  if (m.constant !== undefined) return { dist: 'constant', us: r.duration(m.constant, join(f, 'constant'), 50_000) };
+  if (m.constant !== undefined) return { dist: 'constant', us: r.duration(m.constant, join(f, 'constant'), 50_000, STEP) };
   r.problem(f, 'must be a duration, or one of { constant: D }, { exponential: MEAN }, { lognormal: MEDIAN, sigma: S }');
   return { dist: 'constant', us: 50_000 };
 }
@@ -161,7 +203,7 @@ function readStatuses(r: FieldReader, value: unknown): StatusWeight[] {
     const f = join('service.statuses', key);
     const status = Number(key);
     if (!Number.isInteger(status) || status < 100 || status > 599) r.problem(f, 'status must be an HTTP status code 100-599', 'HANDLER-2');
-    else list.push({ status, weight: r.number(w, f, 0, { min: 0 }) });
+    else list.push({ status, weight: r.number(w, f, 0, { min: 0, max: BOUNDS.weight }) });
   }
   if (list.length > 0 && list.every((s) => s.weight === 0)) r.problem('service.statuses', 'the weights add up to zero');
   return list.length > 0 ? list : [{ status: 200, weight: 1 }];
@@ -170,7 +212,7 @@ function readStatuses(r: FieldReader, value: unknown): StatusWeight[] {
 function readPull(r: FieldReader, value: unknown): Scenario['pull'] {
   const m = r.map(value, 'pull', ['visibility_delay', 'transient_error_rate']) ?? {};
   return {
-    visibilityDelayUs: r.duration(m.visibility_delay, 'pull.visibility_delay', 0, { rule: 'PULL-8' }),
+    visibilityDelayUs: r.duration(m.visibility_delay, 'pull.visibility_delay', 0, { ...STEP, rule: 'PULL-8' }),
     transientErrorRate: r.number(m.transient_error_rate, 'pull.transient_error_rate', 0, { min: 0, max: 1, rule: 'PULL-9' }),
   };
 }
@@ -178,7 +220,7 @@ function readPull(r: FieldReader, value: unknown): Scenario['pull'] {
 function readStream(r: FieldReader, value: unknown, f: string): WorkloadStream {
   const m = r.map(value, f, STREAM) ?? {};
   const kind = r.oneOf(m.kind, join(f, 'kind'), ['burst', 'constant', 'poisson'] as const, 'burst');
-  const ratePerSec = r.rate(m.rate, join(f, 'rate'), 1);
+  const ratePerSec = r.rate(m.rate, join(f, 'rate'), 1, BOUNDS.ratePerSec);
   if (kind !== 'burst' && m.rate === undefined) r.problem(join(f, 'rate'), `a ${kind} stream needs a rate such as 10/s`);
   const namePrefix = r.string(m.name_prefix, join(f, 'name_prefix'));
   if (namePrefix !== undefined && !TASK_NAME_RE.test(`${namePrefix}0`)) {
@@ -191,8 +233,8 @@ function readStream(r: FieldReader, value: unknown, f: string): WorkloadStream {
   return {
     queue: r.string(m.queue, join(f, 'queue'), 'default')!,
     kind,
-    count: r.number(m.count, join(f, 'count'), 1, { min: 0, integer: true }),
-    startUs: r.duration(m.start, join(f, 'start'), 0),
+    count: r.number(m.count, join(f, 'count'), 1, { min: 0, max: BOUNDS.tasks, integer: true }),
+    startUs: r.duration(m.start, join(f, 'start'), 0, TIMELINE),
     ratePerSec,
     etaOffsetUs: r.range(m.eta_offset, join(f, 'eta_offset'), 0, (v, ff) => r.duration(v, ff, 0, { max: MAX_ETA_AHEAD_US, rule: 'PUSH-4' })),
     namePrefix,
@@ -206,21 +248,21 @@ function readWorker(r: FieldReader, value: unknown, f: string): PullWorkers {
   const m = r.map(value, f, WORKER) ?? {};
   return {
     queue: r.string(m.queue, join(f, 'queue'), '')!,
-    count: r.number(m.count, join(f, 'count'), 1, { min: 1, integer: true }),
-    pollIntervalUs: r.duration(m.poll_interval, join(f, 'poll_interval'), US_PER_S),
+    count: r.number(m.count, join(f, 'count'), 1, { min: 1, max: BOUNDS.workers, integer: true }),
+    pollIntervalUs: r.duration(m.poll_interval, join(f, 'poll_interval'), US_PER_S, { ...STEP, min: BOUNDS.minPollUs, bound: 'a zero poll interval would stop the clock' }),
     leaseSeconds: r.duration(m.lease, join(f, 'lease'), 60 * US_PER_S, { max: MAX_LEASE_SECONDS * US_PER_S, rule: 'PULL-2' }) / US_PER_S,
     batch: r.number(m.batch, join(f, 'batch'), 10, { min: 1, max: MAX_LEASE_TASKS, integer: true, rule: 'PULL-2' }),
     tag: r.string(m.tag, join(f, 'tag')),
     byTag: r.bool(m.by_tag, join(f, 'by_tag'), false),
-    processingUs: r.duration(m.processing_time, join(f, 'processing_time'), 100_000),
+    processingUs: r.duration(m.processing_time, join(f, 'processing_time'), 100_000, STEP),
     crashProbability: r.number(m.crash_probability, join(f, 'crash_probability'), 0, { min: 0, max: 1 }),
-    startUs: r.duration(m.start, join(f, 'start'), 0),
+    startUs: r.duration(m.start, join(f, 'start'), 0, TIMELINE),
   };
 }
 
 function readAction(r: FieldReader, value: unknown, f: string): ScheduledAction {
   const m = r.map(value, f, ['at', 'pause', 'resume']) ?? {};
-  const atUs = r.duration(m.at, join(f, 'at'), 0);
+  const atUs = r.duration(m.at, join(f, 'at'), 0, TIMELINE);
   if ((m.pause === undefined) === (m.resume === undefined)) r.problem(f, 'give exactly one of pause: QUEUE or resume: QUEUE', 'PUSH-8');
   const action = m.pause !== undefined ? 'pause' : 'resume';
   return { atUs, action, queue: r.string(m[action], join(f, action), '')! };
@@ -228,15 +270,18 @@ function readAction(r: FieldReader, value: unknown, f: string): ScheduledAction 
 
 function readStop(r: FieldReader, value: unknown): Scenario['stop'] {
   const m = r.map(value, 'stop', ['after', 'max_events']) ?? {};
-  const untilUs = m.after === undefined ? undefined : r.duration(m.after, 'stop.after', 0);
-  return { untilUs, maxEvents: r.number(m.max_events, 'stop.max_events', DEFAULT_MAX_EVENTS, { min: 1, integer: true }) };
+  const untilUs = m.after === undefined ? undefined : r.duration(m.after, 'stop.after', 0, TIMELINE);
+  return { untilUs, maxEvents: r.number(m.max_events, 'stop.max_events', DEFAULT_MAX_EVENTS, { min: 1, max: BOUNDS.maxEvents, integer: true }) };
 }
 
 function readExpect(r: FieldReader, value: unknown): Expectations {
   const m = r.map(value, 'expect', ['succeeded', 'exhausted', 'virtual_seconds']) ?? {};
   const bound = (v: unknown, f: string): Range | undefined => {
     if (v === undefined) return undefined;
-    if (typeof v === 'number') return { min: v, max: v };
+    if (typeof v === 'number') {
+      const x = r.number(v, f, 0);
+      return { min: x, max: x };
+    }
     const b = r.map(v, f, ['min', 'max']) ?? {};
     return { min: r.number(b.min, join(f, 'min'), -Infinity), max: r.number(b.max, join(f, 'max'), Infinity) };
   };
@@ -259,4 +304,24 @@ function checkQueueRefs(r: FieldReader, s: Scenario): void {
   });
   s.workers.forEach((w, i) => need(w.queue, join(join('workers', i), 'queue'), 'pull'));
   s.actions.forEach((a, i) => need(a.queue, join(join('actions', i), a.action), 'push'));
+}
+
+/**
+ * Bounds over the whole scenario: the tasks of every stream together must fit in memory, and each
+ * stream must end within the timeline (a near-zero rate would put its arrivals years apart).
+ */
+function checkTotals(r: FieldReader, s: Scenario): void {
+  const tasks = s.workload.reduce((n, w) => n + w.count, 0);
+  if (tasks > BOUNDS.tasks) {
+    r.problem('workload', `the streams add ${tasks} tasks; the bound is ${BOUNDS.tasks} tasks in one scenario (memory: about 1 KiB each when all are alive)`);
+  }
+  s.workload.forEach((w, i) => {
+    if (w.kind === 'burst' || w.count === 0) return;
+    const spanUs = w.startUs + (w.count / w.ratePerSec) * US_PER_S;
+    if (spanUs > BOUNDS.timelineUs) {
+      r.problem(join(join('workload', i), 'rate'), `${w.count} tasks at ${w.ratePerSec}/s from ${formatDuration(w.startUs)} would end after ${formatDuration(BOUNDS.timelineUs)} (the scenario timeline bound); raise the rate or lower the count`);
+    }
+  });
+  const workers = s.workers.reduce((n, w) => n + w.count, 0);
+  if (workers > BOUNDS.workers) r.problem('workers', `${workers} workers in all; the bound is ${BOUNDS.workers}`);
 }

@@ -15,14 +15,30 @@ export interface ScenarioRunOptions {
   /** Called every `progressEvery` events with the engine, for progress bars. */
   onProgress?: (engine: Engine) => void;
   progressEvery?: number;
+  /** Aborting it (SIGINT/SIGTERM) stops the run at the next slice: the trace ends with `end: stopped`. */
+  signal?: AbortSignal;
+  /** Events at one virtual instant before the run is called stalled (default STALL_EVENTS). */
+  stallEvents?: number;
 }
+
+/** The run goes in slices of this many events: between them it checks progress and lets signals in. */
+export const SLICE_EVENTS = 100_000;
+/**
+ * A run whose virtual clock has not moved for this many events is stopped: something loops at one
+ * instant. No accepted scenario needs as many at one time (at most MAX_TASKS adds, and dispatches
+ * are held to the queue's bucket).
+ */
+export const STALL_EVENTS = 10_000_000;
 
 export interface ScenarioResult {
   scenario: string;
   seed: number;
   traceHash: string;
   events: number;
-  end: 'idle' | 'time-limit' | 'event-limit';
+  /** `stopped`: by the signal, or because virtual time stood still (`stalled`). */
+  end: 'idle' | 'time-limit' | 'event-limit' | 'stopped';
+  /** Set when the run was stopped because virtual time stood still for STALL_EVENTS events. */
+  stalled?: { atUs: number; events: number };
   virtualSeconds: number;
   counts: ReturnType<RunCounters['toJSON']>;
   invariants: InvariantResult[];
@@ -40,7 +56,7 @@ export async function runScenario(s: Scenario, opts: ScenarioRunOptions = {}): P
 
   let streamsLeft = s.workload.length;
   const workloadOver = (): boolean => streamsLeft === 0;
-  for (const stream of s.workload) startStream(engine, stream, () => streamsLeft--);
+  for (const stream of s.workload) startStream(engine, stream, () => streamsLeft--, s.stop.maxEvents);
   for (const [i, w] of s.workers.entries()) {
     for (let k = 0; k < w.count; k++) startWorker(engine, w, `w${i}-${k}`, workloadOver);
   }
@@ -49,12 +65,34 @@ export async function runScenario(s: Scenario, opts: ScenarioRunOptions = {}): P
   }
 
   const every = opts.progressEvery ?? 1_000_000;
-  let result: ReturnType<Engine['run']>;
+  let nextProgress = every;
+  const slice = opts.onProgress ? Math.min(SLICE_EVENTS, every) : SLICE_EVENTS;
+  let result: ReturnType<Engine['run']> | 'stopped';
+  let stalled: ScenarioResult['stalled'];
+  let stillAt = engine.now;
+  let stillSince = 0;
   for (;;) {
-    const cap = Math.min(s.stop.maxEvents, opts.onProgress ? engine.events + every : Infinity);
-    result = engine.run({ untilUs: s.stop.untilUs, maxEvents: cap });
+    result = engine.run({ untilUs: s.stop.untilUs, maxEvents: Math.min(s.stop.maxEvents, engine.events + slice) });
     if (result !== 'event-limit' || engine.events >= s.stop.maxEvents) break;
-    opts.onProgress?.(engine);
+    if (engine.now !== stillAt) {
+      stillAt = engine.now;
+      stillSince = engine.events;
+    } else if (engine.events - stillSince >= (opts.stallEvents ?? STALL_EVENTS)) {
+      stalled = { atUs: engine.now, events: engine.events - stillSince };
+      result = 'stopped';
+      break;
+    }
+    if (opts.onProgress && engine.events >= nextProgress) {
+      opts.onProgress(engine);
+      nextProgress = engine.events + every;
+    }
+    if (opts.signal) {
+      await new Promise((r) => setImmediate(r)); // a signal handler runs only between slices
+      if (opts.signal.aborted) {
+        result = 'stopped';
+        break;
+      }
+    }
   }
   const end = result === 'blocked' ? 'idle' : result;
   await engine.end(end);
@@ -66,6 +104,7 @@ export async function runScenario(s: Scenario, opts: ScenarioRunOptions = {}): P
     traceHash: hasher.digest(),
     events: engine.events,
     end,
+    ...(stalled ? { stalled } : {}),
     virtualSeconds,
     counts,
     invariants: suite ? suite.results() : [],
@@ -77,7 +116,8 @@ function unmetExpectations(s: Scenario, succeeded: number, exhausted: number, vi
   const unmet: string[] = [];
   const check = (what: string, value: number, range: Range | undefined): void => {
     if (range && (value < range.min || value > range.max)) {
-      unmet.push(`${what} = ${value}, expected ${range.min === range.max ? range.min : `${range.min} to ${range.max}`}`);
+      const expected = range.min === range.max ? `${range.min}` : range.min === -Infinity ? `at most ${range.max}` : range.max === Infinity ? `at least ${range.min}` : `${range.min} to ${range.max}`;
+      unmet.push(`${what} = ${value}, expected ${expected}`);
     }
   };
   check('succeeded', succeeded, s.expect.succeeded);

@@ -53,6 +53,8 @@ export interface Scenario {
   name: string;
   description: string;
   file?: string;
+  /** The queue.yaml it reads (`queue_yaml:`, resolved), an input of the run like the file itself. */
+  queueYaml?: string;
   seed: number;
   config: ResolvedConfig;
   service: ServiceModel;

@@ -11,8 +11,11 @@ function draw(range: Range, rng: Random): number {
   return range.min === range.max ? range.min : rng.int(range.min, range.max);
 }
 
-/** Schedules a stream's arrivals; `onFinished` is called once its last task is added. */
-export function startStream(engine: Engine, s: WorkloadStream, onFinished: () => void): void {
+/**
+ * Schedules a stream's arrivals; `onFinished` is called once its last task is added. A burst adds
+ * its tasks in one instant, so it stops itself at `maxEvents` (stop.max_events bounds it too).
+ */
+export function startStream(engine: Engine, s: WorkloadStream, onFinished: () => void, maxEvents = Infinity): void {
   let made = 0;
   const task = (): NewTask => {
     const i = made++;
@@ -28,7 +31,9 @@ export function startStream(engine: Engine, s: WorkloadStream, onFinished: () =>
   if (s.kind === 'burst') {
     engine.at(s.startUs, (e) => {
       while (made < s.count) {
-        const n = Math.min(LIMITS.tasksPerAdd, s.count - made); // TASK-3: at most 100 per add call
+        const room = maxEvents - e.events; // one trace event per task added or refused
+        if (room <= 0) return; // the run ends at its event limit; the stream never finishes
+        const n = Math.min(LIMITS.tasksPerAdd, s.count - made, room); // TASK-3: at most 100 per add call
         e.addTasks(s.queue, Array.from({ length: n }, task));
       }
       onFinished();

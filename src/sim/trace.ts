@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { OutputError, OutputFile } from '../report/output-file.js';
 import type { TraceEvent } from './events.js';
 import { TraceEncoder } from './trace-codec.js';
 
@@ -81,16 +81,21 @@ export async function hashTrace(events: Iterable<TraceEvent> | AsyncIterable<Tra
 }
 
 /**
- * Writes the trace as NDJSON (`--trace FILE`), batching writes the same way the hasher does. The file
- * is opened at once, so a path that cannot be written fails before the run, not silently after it.
+ * Writes the trace as NDJSON (`--trace FILE`), batching writes the same way the hasher does. The
+ * bytes go to a temporary file beside FILE, renamed into place by `close` (after the `end` event), so
+ * FILE is either the last complete trace or the new complete one, never half of one. The temporary
+ * file is opened at once: a path that cannot be written fails before the run. A write that fails
+ * mid-run (a full disk) does not stop the run: `error` says why the trace was not kept.
  */
 export class NdjsonWriter implements TraceSink {
   readonly wantsLines = true;
-  private readonly fd: number;
+  private readonly out: OutputFile;
   private pending = '';
+  private closed = false;
+  error: OutputError | undefined;
 
   constructor(readonly path: string) {
-    this.fd = openSync(path, 'w');
+    this.out = new OutputFile(path);
   }
 
   onEvent(ev: TraceEvent, line: string = serialize(ev)): void {
@@ -98,13 +103,26 @@ export class NdjsonWriter implements TraceSink {
     if (this.pending.length >= FLUSH_CHARS) this.flush();
   }
 
+  /** Renames the complete trace into place (or, after a failed write, leaves the old file alone). */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     this.flush();
-    closeSync(this.fd);
+    try {
+      this.out.commit();
+    } catch (e) {
+      this.error = e as OutputError;
+    }
+  }
+
+  /** Drops what was written; FILE keeps its old content. */
+  abort(): void {
+    this.closed = true;
+    this.out.abort();
   }
 
   private flush(): void {
-    writeSync(this.fd, this.pending);
+    this.out.write(this.pending);
     this.pending = '';
   }
 }

@@ -8,7 +8,7 @@ import { Pool, type Dispatcher } from 'undici';
 import type { Delivery } from '../model/types.js';
 import { classifyError, formatMs } from './net-errors.js';
 import { realClearTimeout, realNow, realSetTimeout } from './real-timers.js';
-import { outcomeOfStatus, type DeliverOptions, type Target, type TargetResponse } from './types.js';
+import { outcomeOfStatus, type DeliverOptions, type SentRequest, type Target, type TargetResponse } from './types.js';
 
 export interface HttpTargetOptions {
   /** Connections kept to the origin: the most deliveries truly in parallel (PUSH-3). Default 10. */
@@ -84,6 +84,14 @@ export class HttpTarget implements Target {
     }
   }
 
+  /** The request line, headers (with the ones undici adds) and body that `deliver` puts on the wire. */
+  wire(d: Delivery): SentRequest {
+    const body = requestBody(d);
+    const headers: Record<string, string> = { host: this.url.host, connection: 'keep-alive', ...d.headers };
+    if (body !== null) headers['content-length'] = String(typeof body === 'string' ? 0 : body.byteLength);
+    return { method: d.method, url: this.pathFor(d), headers, body: typeof body === 'string' ? undefined : (body ?? undefined) };
+  }
+
   deliver(d: Delivery, opts: DeliverOptions): Promise<TargetResponse> {
     const timeoutMs = Math.max(1, opts.timeoutMs);
     if (this.closed) return Promise.resolve({ status: 0, outcome: 'net', latencyUs: 1, detail: 'target closed' });
@@ -95,7 +103,7 @@ export class HttpTarget implements Target {
             path: this.pathFor(d),
             method: d.method,
             headers: flatHeaders(d.headers),
-            body: d.body && d.body.byteLength > 0 ? d.body : d.method === 'GET' || d.method === 'HEAD' ? null : '',
+            body: requestBody(d),
             // Backstops only: the exchange's own timer answers at the deadline.
             headersTimeout: timeoutMs + 1_000,
             bodyTimeout: timeoutMs + 1_000,
@@ -257,6 +265,12 @@ export function parseRetryAfter(value: string, nowMs: number): number | undefine
   if (/^[0-9]+$/.test(v)) return Number(v) * 1000;
   const at = Date.parse(v);
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
+}
+
+/** The body undici sends: the payload, none for a bodiless GET/HEAD, else an empty one (Content-Length: 0). */
+function requestBody(d: Pick<Delivery, 'body' | 'method'>): Uint8Array | string | null {
+  if (d.body && d.body.byteLength > 0) return d.body;
+  return d.method === 'GET' || d.method === 'HEAD' ? null : '';
 }
 
 /** undici takes a flat [name, value, …] list without re-walking an object per request. */

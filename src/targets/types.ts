@@ -32,12 +32,33 @@ export interface DeliverOptions {
   timeoutMs: number;
 }
 
+/** A request as it goes on the wire (evidence: what the handler actually received). */
+export interface SentRequest {
+  method: string;
+  /** The request target: path and query. */
+  url: string;
+  headers: Record<string, string>;
+  body?: Uint8Array;
+}
+
 export interface Target {
   /** Shown in reports: the URL, or `function <name>`. */
   readonly description: string;
+  /** What `deliver(d)` sends (path rewritten, headers renamed, …); absent: the delivery as it is. */
+  wire?(d: Delivery): SentRequest;
   /** Never throws for anything the handler does: failures are outcomes. */
   deliver(d: Delivery, opts: DeliverOptions): Promise<TargetResponse>;
   close(): Promise<void>;
+}
+
+/** The request a target sends for a delivery: its own account of it, or the delivery unchanged. */
+export function wireOf(target: Target, d: Delivery): SentRequest {
+  return target.wire ? target.wire(d) : asSent(d);
+}
+
+/** A delivery as a request, unchanged (what an in-process handler gets, or an injected answer's request). */
+export function asSent(d: Delivery): SentRequest {
+  return { method: d.method, url: d.url, headers: d.headers, body: d.body };
 }
 
 /** HANDLER-1/2 and PUSH-6: only 2xx is success. */

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConformance, type CaseResult, type ConformanceReport } from '../../src/conform/run.js';
 import { startReferenceHandler, type ReferenceHandler } from '../../src/conform/reference-handler.js';
 import { HANDLER_CASES } from '../../conformance/handler/index.js';
+import { EXPLORATION_CASES } from '../../conformance/handler/p-explore.js';
 import { BROKEN, type Running } from './servers.js';
 
 const byId = (r: ConformanceReport, id: string): CaseResult => {
@@ -31,11 +32,12 @@ describe('the reference handler', () => {
   afterAll(() => ref.close());
 
   it('passes every case, required and recommended', async () => {
-    const r = await runConformance({ target: ref.url, seed: 99 });
-    expect(r.cases.map((c) => c.id)).toEqual(HANDLER_CASES.map((c) => c.id));
+    const r = await runConformance({ target: ref.url, seed: 99, methods: ['POST', 'GET'] });
+    const all = [...HANDLER_CASES, ...EXPLORATION_CASES];
+    expect(r.cases.map((c) => c.id)).toEqual(all.map((c) => c.id));
     expect(r.cases.filter((c) => c.status !== 'pass').map((c) => `${c.id}: ${c.actual}`)).toEqual([]);
     expect(r.ok).toBe(true);
-    expect(r.summary).toEqual({ pass: HANDLER_CASES.length, fail: 0, warn: 0, skip: 0 });
+    expect(r.summary).toEqual({ pass: all.length, fail: 0, warn: 0, skip: 0 });
   });
 
   it('received the duplicate of H-2.4 under the same task name (HANDLER-4)', async () => {
@@ -53,7 +55,7 @@ describe('broken handlers fail the right case, citing the right rule', () => {
     expect(c.status).toBe('fail');
     expect(c.rules).toContain('HANDLER-1');
     expect(c.actual).toMatch(/^500 /);
-    expect(c.replay).toBe(`tasksim conform ${c.replay.split(' ')[2]} --cases H-2.1 --seed 1234`);
+    expect(c.replay).toBe(`npx tasksim conform ${c.replay.split(' ')[3]} --cases H-2.1 --seed 1234`);
     expect(r.ok).toBe(false);
   });
 

@@ -110,7 +110,7 @@ describe('tasksim fuzz (CLI, subprocess)', () => {
     const notReport = join(dir, 'x.json');
     await writeFile(notReport, '{"hello":1}');
     expect((await tasksim(['report', 'merge', notReport])).code).toBe(2);
-  });
+  }, 240_000);
 
   it('a queue answering garbage gets a verdict (exit 1), not a stack trace', async () => {
     const server = createServer((_req, res) => res.writeHead(200).end('<html>hello</html>'));

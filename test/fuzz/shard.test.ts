@@ -5,7 +5,7 @@ import { parseShard, shardRuns, shardSeed } from '../../src/fuzz/shard.js';
 
 const report = (index: number, count: number, ok = true): FuzzReport => ({
   kind: REPORT_KIND, adapter: 'reference', seed: 5, runs: 10, shard: { index, count }, ok, durationMs: 100,
-  ...(ok ? {} : { failure: { config: 'c', commands: ['advance 1s'], violations: [{ check: 'model', rule: 'HDR-3', t: 0, expected: '"1"', actual: '"2"', message: 'm' }], seed: 1, path: '0', token: 'x', replay: 'tasksim fuzz --adapter reference --replay x' } }),
+  ...(ok ? {} : { failure: { rule: 'HDR-3', signature: 'HDR-3 [model] m', known: false, occurrences: 1, config: 'c', commands: ['advance 1s'], violations: [{ check: 'model', rule: 'HDR-3', t: 0, expected: '"1"', actual: '"2"', message: 'm' }], seed: 1, path: '0', token: 'x', replay: 'tasksim fuzz --adapter reference --replay x' } }),
 });
 
 describe('shards', () => {

@@ -4,6 +4,7 @@
  * default run count, with a short counterexample citing `rules`.
  */
 import type { QueueUnderTest } from '../contract.js';
+import { ReferenceQueue } from '../reference.js';
 import { ExecutionCountCountsNoInstance, PreviousResponseWrong, RetryCountOffByOne } from './headers.js';
 import { DeleteIgnored, LeaseByTagIgnoresTag, LeaseExpiryIgnored, LeaseNotExclusive } from './pull.js';
 import { EtaIgnored, MaxConcurrentIgnored, PauseIgnored, RateIgnored, RedirectIsSuccess } from './push.js';
@@ -42,6 +43,55 @@ export const MUTANTS: readonly MutantInfo[] = [
   mutant('delete-ignored', ['PULL-7'], 'deleting a pull task does nothing', DeleteIgnored),
 ];
 
+/**
+ * A mutant by name, or several planted at once: `a+b+c` (each a defect of its own, for campaigns
+ * that must find them all). Mutants combine when each overrides its own methods of the reference;
+ * two that override the same method are refused (the combination would be neither).
+ */
 export function findMutant(name: string): MutantInfo | undefined {
-  return MUTANTS.find((m) => m.name === name);
+  if (!name.includes('+')) return MUTANTS.find((m) => m.name === name);
+  const parts = name.split('+').map((n) => MUTANTS.find((m) => m.name === n));
+  if (parts.some((m) => m === undefined) || new Set(parts).size !== parts.length) return undefined;
+  const list = parts as MutantInfo[];
+  combinedPrototype(list); // refuses overlapping mutants now, not at the first run
+  return {
+    name,
+    rules: list.flatMap((m) => m.rules),
+    description: list.map((m) => m.description).join('; '),
+    create: () => {
+      const q = Object.create(combinedPrototype(list)) as ReferenceQueue;
+      // The reference's own fields, then each mutant's (a Map it keeps, say).
+      Object.assign(q, new ReferenceQueue(`mutant:${name}`));
+      const base = new ReferenceQueue();
+      for (const m of list) {
+        const inst = m.create() as unknown as Record<string, unknown>;
+        for (const k of Object.keys(inst)) if (!(k in base)) (q as unknown as Record<string, unknown>)[k] = inst[k];
+      }
+      return q;
+    },
+  };
+}
+
+export class OverlappingMutants extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OverlappingMutants';
+  }
+}
+
+/** A prototype below the reference's carrying each mutant's overrides (their `super` stays the reference). */
+function combinedPrototype(list: readonly MutantInfo[]): object {
+  const proto = Object.create(ReferenceQueue.prototype) as object;
+  const owner = new Map<string, string>();
+  for (const m of list) {
+    const own = Object.getPrototypeOf(m.create()) as object;
+    if (Object.getPrototypeOf(own) !== ReferenceQueue.prototype) throw new OverlappingMutants(`mutant ${m.name} does not extend the reference directly; it cannot be combined`);
+    for (const key of Object.getOwnPropertyNames(own)) {
+      if (key === 'constructor') continue;
+      if (owner.has(key)) throw new OverlappingMutants(`mutants ${owner.get(key)} and ${m.name} both change ${key}; they cannot be combined`);
+      owner.set(key, m.name);
+      Object.defineProperty(proto, key, Object.getOwnPropertyDescriptor(own, key)!);
+    }
+  }
+  return proto;
 }

@@ -1,0 +1,40 @@
+/**
+ * `--replay TOKEN`: sends the one delivery an exploration finding printed, exactly as before, and says
+ * what came back — the quickest loop while fixing the handler.
+ */
+import { CloudTasksHeaders } from '../targets/cloud-tasks-headers.js';
+import { FunctionTarget, type HandlerFunction } from '../targets/function-target.js';
+import { HttpTarget, parseTargetUrl } from '../targets/http-target.js';
+import { wireOf, type SentRequest, type Target, type TargetResponse } from '../targets/types.js';
+import type { TargetKind } from './case.js';
+import { directDelivery } from './context.js';
+import { decodeReplay } from './explore/reproduce.js';
+import { resolveDeadline } from './run.js';
+
+export interface ReplayOptions {
+  target: string | URL | HandlerFunction;
+  token: string;
+  deadline?: string | number;
+  targetKind?: TargetKind;
+}
+
+export interface ReplayResult {
+  sent: SentRequest;
+  response: TargetResponse;
+}
+
+/** Throws ReplayTokenError for a token that is not one conform printed (checked before anything is sent). */
+export async function replayDelivery(opts: ReplayOptions): Promise<ReplayResult> {
+  const req = decodeReplay(opts.token);
+  const isFunction = typeof opts.target === 'function';
+  const deadline = resolveDeadline({ deadline: opts.deadline, isFunction, targetKind: opts.targetKind });
+  const bare: Target = typeof opts.target === 'function' ? new FunctionTarget(opts.target) : new HttpTarget(parseTargetUrl(String(opts.target)), { connections: 1 });
+  const target = opts.targetKind === 'http' ? new CloudTasksHeaders(bare, true) : bare;
+  try {
+    const d = directDelivery(req, deadline.deadlineUs);
+    const response = await target.deliver(d, { timeoutMs: deadline.timeoutMs });
+    return { sent: wireOf(target, d), response };
+  } finally {
+    await target.close();
+  }
+}
