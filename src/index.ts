@@ -35,3 +35,6 @@ export { HttpTarget, FunctionTarget, type Target, type HandlerFunction } from '.
 // Fuzzing a queue implementation against the model.
 export { runFuzz, type FuzzOptions, type FuzzReport } from './fuzz/index.js';
 export { ReferenceQueue, HttpJsonQueue, serveReferenceOverHttp, MUTANTS, createAdapter } from './adapters/index.js';
+
+// The Cloud Tasks API on the model (tasksim serve), for an app's own tests.
+export { startServer, type ServeOptions, type RunningServer } from './serve/index.js';

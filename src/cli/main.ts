@@ -10,6 +10,7 @@ import { registerConform } from './conform.js';
 import { registerFuzz } from './fuzz.js';
 import { registerReportMerge } from './report-merge.js';
 import { registerOptions } from './options.js';
+import { registerServe } from './serve.js';
 import { registerRules } from './rules.js';
 import { checkCommandOutputs } from './outputs.js';
 import { reportError } from './common.js';
@@ -36,6 +37,7 @@ program.hook('preAction', (_program, command) => {
 registerConform(program);
 registerFuzz(program);
 registerSimulate(program);
+registerServe(program);
 registerCheck(program);
 registerCompare(program);
 registerReportMerge(program);
@@ -50,6 +52,7 @@ Examples:
   tasksim conform http://127.0.0.1:8080/tasks/worker     your handler against the contract
   tasksim fuzz --adapter mutant:retry-count-off-by-one    see the fuzzer catch a broken queue
   tasksim simulate scenarios/outage-throttle.yaml         a workload in virtual time
+  tasksim serve --clock virtual                           a Cloud Tasks emulator for your app's tests
   tasksim demo                                            all of it on built-in defaults (npm start)
 
 Every check cites a rule of the contract (HDR-4, RETRY-4, PULL-3 …). Exit codes: 0 passed,

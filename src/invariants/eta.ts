@@ -15,6 +15,8 @@ export class EtaChecker implements Checker {
   readonly inv = 'INV-ETA' as const;
   private readonly tally = new Tally(this.inv);
   private readonly delays: (Float64Array | undefined)[] = [];
+  /** The settings each cache was computed from (CT-1 UpdateQueue may replace them). */
+  private readonly delaysCfg: unknown[] = [];
 
   constructor(private readonly st: TraceState) {}
 
@@ -35,7 +37,8 @@ export class EtaChecker implements Checker {
     this.tally.checked++;
     const failed = st.n.get(ev.id); // RETRY-4: retry n follows the failure of attempt n
     const respT = st.respT.get(ev.id);
-    const delay = this.delay(info.index, failed);
+    // CT-5: a Retry-After on the failed response puts the retry no sooner than it asked.
+    const delay = Math.max(this.delay(info.index, failed), st.retryAfter.get(ev.id) ?? 0);
     const want = respT + delay;
     if (ev.eta !== want && this.tally.count()) {
       this.tally.keep('RETRY-4', ev.t, ev.id, ev.q, `task ${ev.id} retry ${failed} ETA`, `eta ${want} (response at ${respT} + backoff ${delay})`, `eta ${ev.eta} (${ev.eta < want ? 'early' : 'late'} by ${Math.abs(ev.eta - want)}µs)`);
@@ -47,7 +50,8 @@ export class EtaChecker implements Checker {
     const step = this.st.readings.backoffLinearStep;
     if (n > CACHED_RETRIES) return expectedBackoffUs(n, retry, step);
     let cache = this.delays[qi];
-    if (cache === undefined) {
+    if (cache === undefined || this.delaysCfg[qi] !== this.st.queues[qi].cfg) {
+      this.delaysCfg[qi] = this.st.queues[qi].cfg;
       cache = this.delays[qi] = new Float64Array(CACHED_RETRIES + 1);
       for (let i = 1; i <= CACHED_RETRIES; i++) cache[i] = expectedBackoffUs(i, retry, step);
     }

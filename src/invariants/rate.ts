@@ -25,6 +25,7 @@ export class RateChecker implements Checker {
   private readonly limit: Float64Array; // max_concurrent_requests, Infinity when unset
   private readonly inflight: Int32Array;
   private readonly judged: Uint8Array; // push queues with settings
+  private readonly judgedCfg: unknown[]; // the settings judged by: another object means the API changed them
 
   constructor(private readonly st: TraceState) {
     const n = st.configuredQueues;
@@ -36,6 +37,7 @@ export class RateChecker implements Checker {
     this.limit = new Float64Array(n);
     this.inflight = new Int32Array(n);
     this.judged = new Uint8Array(n);
+    this.judgedCfg = st.queues.slice(0, n).map((q) => q.cfg);
     for (let i = 0; i < n; i++) {
       const cfg = st.queues[i].cfg!;
       this.judged[i] = cfg.mode === 'push' ? 1 : 0;
@@ -57,6 +59,10 @@ export class RateChecker implements Checker {
     const info = this.st.queue(ev.q);
     const qi = info.index;
     if (qi >= this.judged.length || this.judged[qi] === 0) return;
+    // CT-1 UpdateQueue changed the settings mid-run: this shadow bucket no longer applies (judge nothing rather than wrongly).
+    if (info.cfg !== this.judgedCfg[qi]) return void (this.judged[qi] = 0);
+    // CT-4: RunTask dispatches whatever the rate and the cap; it still counts in flight.
+    if (this.st.ranNow === ev.id) return void this.inflight[qi]++;
     const { tally } = this;
     tally.checked++;
     if (info.paused && tally.count()) tally.keep('PUSH-8', ev.t, ev.id, ev.q, `dispatch of task ${ev.id} on queue '${ev.q}'`, 'none while the queue is paused', 'a dispatch');

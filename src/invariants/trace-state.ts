@@ -56,6 +56,10 @@ export class TraceState {
   private readonly byName = new Map<string, QueueInfo>();
   private lastName = '';
   private lastInfo: QueueInfo | undefined;
+  /** CT-4: the task RunTask just made due (its dispatch follows at once, outside rate and cap), or -1. */
+  ranNow = -1;
+  /** CT-5: the Retry-After of a task's last response, when it had one; few, so a map. */
+  readonly retryAfter = new Map<number, number>();
   /** Tasks added with their own request deadline (CT-2); few, so a map. */
   private readonly ownDeadline = new Map<number, number>();
 
@@ -123,6 +127,7 @@ export class TraceState {
 
   afterDispatch(ev: DispatchEvent): void {
     // A duplicate (HANDLER-4) is not an attempt: it changes nothing about the task.
+    this.ranNow = -1;
     if (ev.dup || !isLive(this.tasks.phase(ev.id))) return;
     this.n.set(ev.id, this.n.get(ev.id) + 1);
     this.tasks.move(ev.id, IN_FLIGHT);
@@ -134,6 +139,8 @@ export class TraceState {
     this.lastOut.set(ev.id, outcomeCode(ev.out));
     this.lastStatus.set(ev.id, ev.status);
     this.respT.set(ev.id, ev.t);
+    if (ev.ra !== undefined) this.retryAfter.set(ev.id, ev.ra);
+    else this.retryAfter.delete(ev.id);
     this.tasks.move(ev.id, RESPONDED);
   }
 
@@ -162,17 +169,19 @@ export class TraceState {
   /** CT-4: RunTask made the task due now; its next dispatch may come before the ETA it had. */
   afterRun(ev: RunEvent): void {
     if (isLive(this.tasks.phase(ev.id))) this.eta.set(ev.id, ev.t);
+    this.ranNow = ev.id;
   }
 
   /**
-   * A later `config` event (a queue created through the Cloud Tasks API, CT-1) names new queues:
-   * they are judged by their settings from here on. Queues already known keep the settings they had.
+   * A later `config` event (a queue created or updated through the Cloud Tasks API, CT-1): new queues
+   * are judged by their settings from here on, and a changed queue by its new ones (a checker that
+   * keeps state of a queue's settings notices that `cfg` is another object).
    */
   afterConfig(ev: ConfigEvent): void {
     for (const cfg of ev.config.queues) {
       const known = this.byName.get(cfg.name);
       if (known === undefined) this.addQueue(cfg.name, cfg.mode, cfg);
-      else if (known.cfg === undefined && known.mode === cfg.mode) known.cfg = cfg;
+      else if (known.mode === cfg.mode && JSON.stringify(known.cfg) !== JSON.stringify(cfg)) known.cfg = cfg;
     }
   }
 

@@ -41,6 +41,13 @@ export interface EngineOptions {
   pull?: Partial<PullOptions>;
 }
 
+/** CT-5: Retry-After counts only on a 429 or 503, whole µs, at most PUSH-4's 30 days. */
+function retryAfterOf(r: DeliveryResult): Micros | undefined {
+  const ra = r.retryAfterUs;
+  if (ra === undefined || !(ra > 0) || (r.status !== 429 && r.status !== 503)) return undefined;
+  return Math.min(Math.round(ra), MAX_ETA_AHEAD_US);
+}
+
 export type RunResult = 'idle' | 'blocked' | 'time-limit' | 'event-limit';
 
 /** PUSH-4: an ETA may be at most 30 days ahead. */
@@ -369,7 +376,7 @@ export class Engine implements Core {
     const late = attempt.startedAt + latencyUs > deadlineAt || result.outcome === 'deadline';
     const at = late ? deadlineAt : attempt.startedAt + latencyUs; // the queue stops waiting at the deadline
     if (late) this.schedule(at, () => queue.respond(attempt, 0, 'deadline'));
-    else this.schedule(at, () => queue.respond(attempt, result.status, result.outcome));
+    else this.schedule(at, () => queue.respond(attempt, result.status, result.outcome, retryAfterOf(result)));
   }
 
   /** Deliveries handed out and not yet completed. */

@@ -5,7 +5,7 @@
 import type { ProfileOptions, QueueConfig } from './config.js';
 import type { Core } from './core.js';
 import { nameOf, type TaskRecord } from './task.js';
-import type { DeliveryHeaders, Outcome } from '../sim/events.js';
+import type { DeliveryHeaders, Outcome, ResponseEvent } from '../sim/events.js';
 import { ReadyQueue } from '../sim/ready-queue.js';
 import type { Micros } from '../sim/time.js';
 import { TokenBucket } from './token-bucket.js';
@@ -149,14 +149,16 @@ export class PushQueue {
   }
 
   /** The attempt ended at `core.now` with this status and outcome. */
-  respond(attempt: Attempt, status: number, out: Outcome): void {
+  respond(attempt: Attempt, status: number, out: Outcome, retryAfterUs?: Micros): void {
     const core = this.core;
     const now = core.now;
     const task = attempt.task;
     const q = this.cfg.name;
     this.inFlight--;
     if (attempt.instance >= 0) this.pool.release(attempt.instance);
-    core.emit({ t: now, e: 'response', id: task.id, q, n: attempt.n, status, out, lat: now - attempt.dispatchedAt });
+    const ev: ResponseEvent = { t: now, e: 'response', id: task.id, q, n: attempt.n, status, out, lat: now - attempt.dispatchedAt };
+    if (retryAfterUs !== undefined) ev.ra = retryAfterUs;
+    core.emit(ev);
     if (task.dup || task.done) return this.pump(); // a duplicate, or deleted while in flight
     if (out === 'ok') {
       this.adjustRate(this.throttle.recover());
@@ -164,12 +166,12 @@ export class PushQueue {
       this.finish(task);
       this.maybeDuplicate(task);
     } else {
-      this.fail(task, attempt.n, status, out);
+      this.fail(task, attempt.n, status, out, retryAfterUs ?? 0);
     }
     this.pump();
   }
 
-  private fail(task: TaskRecord, n: number, status: number, out: Outcome): void {
+  private fail(task: TaskRecord, n: number, status: number, out: Outcome, retryAfterUs: Micros): void {
     const core = this.core;
     const now = core.now;
     const opts = core.config.options;
@@ -186,7 +188,7 @@ export class PushQueue {
       this.finish(task);
       return;
     }
-    task.t = now + backoffDelay(n, retry, opts.backoffLinearStep); // RETRY-4
+    task.t = now + Math.max(backoffDelay(n, retry, opts.backoffLinearStep), retryAfterUs); // RETRY-4, CT-5 Retry-After
     core.emit({ t: now, e: 'retry', id: task.id, q: this.cfg.name, n: n + 1, eta: task.t });
     this.enqueue(task);
   }

@@ -60,6 +60,8 @@ export interface DeliveryResult {
   status: number;
   outcome: Outcome;
   latencyUs: Micros;
+  /** CT-5: a 429 or 503 with Retry-After: the next attempt comes no sooner than this, µs after the response. */
+  retryAfterUs?: Micros;
 }
 
 export interface LeaseRequest {

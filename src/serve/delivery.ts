@@ -16,6 +16,11 @@ export interface TimedRequest extends PushRequest {
 /** Origins kept open at once; past it the least recently opened is closed (bounded resources). */
 const MAX_ORIGINS = 64;
 
+/** A handler's answer with the Retry-After it gave on a 429 or 503 (CT-5). */
+export interface RetryAfterAnswer extends HandlerAnswer {
+  retryAfterUs?: number;
+}
+
 export class Deliveries {
   private readonly targets = new Map<string, HttpTarget>();
 
@@ -30,7 +35,9 @@ export class Deliveries {
     const target = this.targetFor(url.origin);
     const d = { url: url.href, method: req.method, headers: req.headers, body: req.body } as Delivery;
     const r = await target.deliver(d, { timeoutMs: Math.max(1, (req as TimedRequest).deadlineMs ?? 600_000) });
-    return { status: r.status, outcome: r.outcome, latencyUs: r.latencyUs };
+    const answer: RetryAfterAnswer = { status: r.status, outcome: r.outcome, latencyUs: r.latencyUs };
+    if (r.retryAfterMs !== undefined) answer.retryAfterUs = r.retryAfterMs * 1000; // CT-5
+    return answer;
   };
 
   private targetFor(origin: string): HttpTarget {

@@ -16,7 +16,8 @@ import { ApiError, engineCall, invalid, notFound, precondition } from './errors.
 import { rpcStatusOf } from './wire.js';
 import { type LocationName, type QueueName, type TaskName } from './resources.js';
 import { mergeSettings, queueConfigOf, settingsOf, type QueueSettings } from './queue-settings.js';
-import type { TimedRequest } from './delivery.js';
+import type { RetryAfterAnswer, TimedRequest } from './delivery.js';
+import { renameSync } from 'node:fs';
 import { status } from '@grpc/grpc-js';
 
 export type QueueState = 'RUNNING' | 'PAUSED' | 'DISABLED';
@@ -134,6 +135,8 @@ class Driver extends ReferenceQueue {
    */
   protected override toResult(answer: HandlerAnswer, d: Delivery): DeliveryResult {
     const r = super.toResult(answer, d);
+    const ra = (answer as RetryAfterAnswer).retryAfterUs;
+    if (ra !== undefined) r.retryAfterUs = ra; // CT-5: the engine keeps it for a 429 or 503 only
     return this.onWall || r.outcome === 'deadline' ? r : { ...r, latencyUs: 0 };
   }
 
@@ -165,12 +168,13 @@ export class CloudTasksEmulator {
     this.driver = new Driver((ev) => this.observe(ev), (d, req) => this.request(d, req));
     this.epochUs = opts.epochUs ?? Math.round(Date.now() * US_PER_MS);
     this.virtual = opts.clock === 'virtual';
-    this.trace = opts.traceFile !== undefined ? new NdjsonWriter(opts.traceFile) : undefined;
+    // Written beside its place and renamed into it when serve stops: a trace file is always whole.
+    this.trace = opts.traceFile !== undefined ? new NdjsonWriter(`${opts.traceFile}.partial`) : undefined;
   }
 
   static async start(opts: EmulatorOptions): Promise<CloudTasksEmulator> {
     const em = new CloudTasksEmulator(opts);
-    if (!em.virtual) em.driver.onWallClock({ tickMs: 2 });
+    if (!em.virtual) em.driver.onWallClock({ tickMs: 10 });
     for (const q of opts.config.queues) {
       em.queues.set(q.name, { id: q.name, mode: q.mode, state: q.ratePerSec === 0 ? 'PAUSED' : 'RUNNING' });
       em.byName.set(q.name, new Map());
@@ -511,7 +515,10 @@ export class CloudTasksEmulator {
     this.closed = true;
     await this.drive;
     await this.driver.close();
-    this.trace?.close();
+    if (this.trace) {
+      this.trace.close();
+      renameSync(this.trace.path, this.opts.traceFile!);
+    }
   }
 }
 

@@ -109,6 +109,7 @@ export function cloudTasksHandlers(em: CloudTasksEmulator, beta: boolean): grpc.
     Object.assign(methods, {
       LeaseTasks: (req: Msg) => {
         const parent = parseQueue(req.parent, 'parent');
+        // Proto3 cannot send 0 apart from unset: an unset maxTasks leases one task (PULL-2 needs at least 1).
         const max = req.maxTasks === undefined || req.maxTasks === 0 ? 1 : Number(req.maxTasks);
         const view = viewOf(req.responseView);
         const tasks = em.leaseTasks(parent, leaseUs(req.leaseDuration), max, String(req.filter ?? ''));

@@ -76,7 +76,17 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     emulator,
     close: () =>
       (closing ??= (async () => {
-        await new Promise<void>((r) => server.tryShutdown(() => r()));
+        // Calls in progress get a moment to finish; then the server stops regardless (bounded).
+        await new Promise<void>((r) => {
+          const timer = setTimeout(() => {
+            server.forceShutdown();
+            r();
+          }, 2_000);
+          server.tryShutdown(() => {
+            clearTimeout(timer);
+            r();
+          });
+        });
         await control.close();
         await emulator.close();
         await deliveries.close();

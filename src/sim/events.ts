@@ -31,7 +31,11 @@ export interface AddEvent {
 }
 export interface RejectEvent { t: number; e: 'reject'; q: string; name?: string; reason: string; rule: string }
 export interface DispatchEvent { t: number; e: 'dispatch'; id: number; q: string; n: number; h: DeliveryHeaders; dup?: boolean }
-export interface ResponseEvent { t: number; e: 'response'; id: number; q: string; n: number; status: number; out: Outcome; lat: number }
+export interface ResponseEvent {
+  t: number; e: 'response'; id: number; q: string; n: number; status: number; out: Outcome; lat: number;
+  /** CT-5: the earliest next attempt a 429/503's Retry-After asked for, µs after this response. */
+  ra?: number;
+}
 export interface RetryEvent { t: number; e: 'retry'; id: number; q: string; n: number; eta: number }
 export interface SuccessEvent { t: number; e: 'success'; id: number; q: string; n: number }
 export interface ExhaustEvent { t: number; e: 'exhaust'; id: number; q: string; n: number; rule: string }

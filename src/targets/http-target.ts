@@ -198,6 +198,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   private readonly started = realNow();
   private status = 0;
   private location: string | undefined;
+  private retryAfter: string | undefined;
   private bytes = 0;
   private stopped: Stop | undefined;
   private done = false;
@@ -268,6 +269,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
     this.status = statusCode;
     if (statusCode >= 300 && statusCode < 400) this.location = findHeader(rawHeaders, 'location');
+    if (statusCode === 429 || statusCode === 503) this.retryAfter = findHeader(rawHeaders, 'retry-after');
     return true;
   }
 
@@ -317,10 +319,20 @@ class Exchange implements Dispatcher.DispatchHandler {
       };
     }
     const out: TargetResponse = { status, outcome: outcomeOfStatus(status), latencyUs, bodyBytes: this.bytes };
+    const retryAfterMs = this.retryAfter === undefined ? undefined : parseRetryAfter(this.retryAfter, Date.now());
+    if (retryAfterMs !== undefined) out.retryAfterMs = retryAfterMs;
     if (this.retried) out.detail = 'sent again on a fresh connection: the reused one closed before any response byte';
     if (status >= 300 && status < 400) out.detail = `redirect${this.location ? ` to ${this.location}` : ''} not followed (PUSH-6)`;
     return out;
   }
+}
+
+/** Retry-After (RFC 9110 §10.2.3): delta-seconds or an HTTP date; ms from `nowMs`, or undefined when malformed. */
+export function parseRetryAfter(value: string, nowMs: number): number | undefined {
+  const v = value.trim();
+  if (/^[0-9]+$/.test(v)) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }
 
 /** The body undici sends: the payload, none for a bodiless GET/HEAD, else an empty one (Content-Length: 0). */

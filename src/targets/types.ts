@@ -21,6 +21,8 @@ export interface TargetResponse {
   detail?: string;
   /** Response body bytes read (and discarded, HANDLER-5); reading stops at a cap. */
   bodyBytes?: number;
+  /** CT-5: a 429 or 503's Retry-After, in ms from the response (delta-seconds or an HTTP date). */
+  retryAfterMs?: number;
   /** Set when no connection could be made at all (refused, no such host): the CLI's exit 3. */
   unreachable?: boolean;
 }

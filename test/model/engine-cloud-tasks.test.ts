@@ -1,6 +1,6 @@
 /** The engine operations the Cloud Tasks API needs: putQueue (CT-1), runTask (CT-4), per-task deadlines (CT-2). */
 import { describe, expect, it } from 'vitest';
-import { S, expectInvariantsHold, makeEngine, pullQueue, pushQueue, refusal } from '../helpers/engine.js';
+import { S, expectInvariantsHold, failedInvariants, makeEngine, pullQueue, pushQueue, refusal } from '../helpers/engine.js';
 
 describe('Engine.putQueue (CT-1)', () => {
   it('adds a queue while running; tasks can go to it; the trace gets the new config', async () => {
@@ -95,5 +95,92 @@ describe('a task of its own deadline (CT-2 dispatchDeadline)', () => {
     expect(te.of('add')[0].dl).toBe(15 * S);
     await te.engine.end('stopped');
     await expectInvariantsHold(te.events); // INV-DEADLINE judges it by the task's own deadline
+  });
+});
+
+describe('Retry-After on a 429 or 503 (CT-5)', () => {
+  /** One task answered `status` with `retryAfterUs`, then 200; min = max backoff 10 s. */
+  async function firstRetry(status: number, retryAfterUs: number) {
+    const te = makeEngine({ queues: [pushQueue('q', { retry: { minBackoffUs: 10 * S, maxBackoffUs: 10 * S } })], external: true });
+    te.engine.addTasks('q', [{}]);
+    for (let i = 0; i < 10; i++) {
+      if (te.engine.run() === 'idle') break;
+      for (const d of te.engine.takeDeliveries()) {
+        te.engine.complete(d.key, d.attempt === 1 ? { status, outcome: 'error', latencyUs: S, retryAfterUs } : { status: 200, outcome: 'ok', latencyUs: 0 });
+      }
+    }
+    await te.engine.end('idle');
+    return te;
+  }
+
+  it('sets the earliest next attempt when it is longer than the backoff; the checkers agree', async () => {
+    const te = await firstRetry(429, 120 * S);
+    expect(te.of('retry')[0].eta).toBe(1 * S + 120 * S); // the response at 1 s, then 120 s
+    expect(te.of('response')[0].ra).toBe(120 * S);
+    await expectInvariantsHold(te.events);
+  });
+
+  it('leaves the backoff alone when shorter, and counts only on 429 and 503', async () => {
+    expect((await firstRetry(503, 2 * S)).of('retry')[0].eta).toBe(1 * S + 10 * S);
+    const on500 = await firstRetry(500, 120 * S);
+    expect(on500.of('retry')[0].eta).toBe(1 * S + 10 * S);
+    expect(on500.of('response')[0].ra).toBeUndefined();
+  });
+
+  it('INV-ETA catches a queue that ignores the Retry-After it was given', async () => {
+    const te = await firstRetry(429, 120 * S);
+    const events = te.events.map((ev) => (ev.e === 'retry' ? { ...ev, eta: 1 * S + 10 * S } : ev));
+    const failed = await failedInvariants(events);
+    expect(failed.find((r) => r.id === 'INV-ETA')?.examples[0].rule).toBe('RETRY-4');
+  });
+});
+
+describe('the checkers follow the API: UpdateQueue mid-run, RunTask outside the rate (CT-1, CT-4)', () => {
+  /**
+   * Three failures, then 200s. Task 1 fails before the update (backoff 10 s); the update to backoff
+   * 100 s and rate 50/s comes while task 2's failing answer is on its way, so it and the rest get 100 s.
+   */
+  async function updatedMidRun() {
+    const te = makeEngine({ queues: [pushQueue('q', { ratePerSec: 1, bucketSize: 1, retry: { minBackoffUs: 10 * S, maxBackoffUs: 10 * S } })], external: true });
+    te.engine.addTasks('q', [{}, {}]);
+    let answered = 0;
+    for (let i = 0; i < 50; i++) {
+      if (answered === 2) te.engine.putQueue(pushQueue('q', { ratePerSec: 50, bucketSize: 50, retry: { minBackoffUs: 100 * S, maxBackoffUs: 100 * S } }));
+      if (te.engine.run() === 'idle') break;
+      for (const d of te.engine.takeDeliveries()) {
+        answered++;
+        te.engine.complete(d.key, answered <= 3 ? { status: 500, outcome: 'error', latencyUs: 0 } : { status: 200, outcome: 'ok', latencyUs: 0 });
+      }
+    }
+    await te.engine.end('idle');
+    return te;
+  }
+
+  it('judges retries after an update by the new backoff, and holds', async () => {
+    const te = await updatedMidRun();
+    const retries = te.of('retry');
+    expect(retries.map((r) => r.eta - te.of('response').find((x) => x.id === r.id && x.n === r.n - 1)!.t)).toEqual([10 * S, 100 * S, 100 * S]);
+    await expectInvariantsHold(te.events);
+  });
+
+  it('INV-ETA catches a retry that kept the old backoff after the update', async () => {
+    const te = await updatedMidRun();
+    const last = te.of('retry')[2];
+    const events = te.events.map((ev) => (ev === last ? { ...last, eta: last.eta - 90 * S } : ev));
+    expect((await failedInvariants(events)).map((r) => r.id)).toContain('INV-ETA');
+  });
+
+  it('a RunTask dispatch with the bucket empty breaks no rate rule', async () => {
+    const te = makeEngine({ queues: [pushQueue('q', { ratePerSec: 1, bucketSize: 1 })], external: true });
+    te.engine.addTasks('q', [{ name: 'a' }, { name: 'b' }]);
+    te.engine.run({ untilUs: 0 });
+    te.engine.runTask('q', 'b'); // the one token went to a
+    te.engine.run({ untilUs: 0 });
+    const ds = te.engine.takeDeliveries();
+    expect(ds.map((d) => d.name)).toEqual(['a', 'b']);
+    for (const d of ds) te.engine.complete(d.key, { status: 200, outcome: 'ok', latencyUs: 0 });
+    expect(te.engine.run()).toBe('idle');
+    await te.engine.end('idle');
+    await expectInvariantsHold(te.events);
   });
 });

@@ -266,6 +266,24 @@ describe('the virtual clock', () => {
     expect(idle).toMatchObject({ idle: true, nowUs: t0 + 3600 * S });
   });
 
+  it('CT-5: a 429 with Retry-After puts the next attempt no sooner than it asks, past the backoff', async () => {
+    handler = await startHandler([{ status: 429, headers: { 'Retry-After': '120' } }, { status: 503, headers: { 'Retry-After': '1' } }, 200]);
+    serve = await startServe({ clock: 'virtual', appEngineHost: handler.origin });
+    const queue = `${PARENT}/queues/polite`;
+    await serve.v2.createQueue({ parent: PARENT, queue: { name: queue, retryConfig: { minBackoff: { seconds: 10 }, maxBackoff: { seconds: 10 } } } });
+    const t0 = (await serve.clock.now()).nowUs;
+    await serve.v2.createTask({ parent: queue, task: { appEngineHttpRequest: {} } });
+    await handler.received(1);
+    await serve.clock.advance('119s');
+    expect(handler.seen).toHaveLength(1); // the backoff (10 s) alone would have retried by now
+    await serve.clock.advance('1s');
+    expect(handler.seen).toHaveLength(2);
+    expect(handler.seen[1].headers['x-appengine-tasketa']).toBe(etaHeader(t0 + 120 * S));
+    await serve.clock.advance('10s'); // Retry-After 1 s is shorter than the backoff: the backoff wins
+    expect(handler.seen).toHaveLength(3);
+    expect(handler.seen[2].headers['x-appengine-tasketa']).toBe(etaHeader(t0 + 130 * S));
+  });
+
   it('refuses bad moves with 400, and moves of the real clock with 409', async () => {
     serve = await startServe({ clock: 'virtual' });
     expect((await serve.clock.post('/clock/advance?by=soon')).status).toBe(400);

@@ -32,8 +32,10 @@ export interface Handler {
   close(): Promise<void>;
 }
 
-/** A handler answering `statuses[i]` to the i-th request (the last one after that). */
-export async function startHandler(statuses: number[] = [200]): Promise<Handler> {
+export type Answer = number | { status: number; headers: Record<string, string> };
+
+/** A handler answering `answers[i]` to the i-th request (the last one after that). */
+export async function startHandler(answers: Answer[] = [200]): Promise<Handler> {
   const seen: Seen[] = [];
   const waiters: { n: number; resolve: (s: Seen[]) => void }[] = [];
   const sockets = new Set<Socket>();
@@ -42,8 +44,9 @@ export async function startHandler(statuses: number[] = [200]): Promise<Handler>
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() });
-      const status = statuses[Math.min(seen.length, statuses.length) - 1];
-      res.writeHead(status).end();
+      const a = answers[Math.min(seen.length, answers.length) - 1];
+      if (typeof a === 'number') res.writeHead(a).end();
+      else res.writeHead(a.status, a.headers).end();
       for (const w of waiters.filter((x) => seen.length >= x.n)) {
         waiters.splice(waiters.indexOf(w), 1);
         w.resolve(seen.slice());
