@@ -51,10 +51,14 @@ export const WALL_CLOCK_TOLERANCE: Readonly<WallClockTolerance> = Object.freeze(
 /** The invariants replaced on the wall clock by the tolerant comparison (they judge instants exactly). */
 export const WALL_CLOCK_SKIPPED_INVARIANTS = ['INV-ETA', 'INV-RATE'] as const;
 
-const ms = (us: Micros): string => `${us / US_PER_MS} ms`;
+const ms = (us: Micros): string => `${Math.round(us / 100) / 10} ms`;
 
-/** One line, for the CLI and reports. */
-export function describeTolerance(t: WallClockTolerance = WALL_CLOCK_TOLERANCE): string {
+/** One line, for the CLI and reports; `noiseUs`: what the harness measured, added to each figure. */
+export function describeTolerance(t: WallClockTolerance = WALL_CLOCK_TOLERANCE, noiseUs = 0): string {
+  if (noiseUs > 0) {
+    const n = noiseUs;
+    t = { ...t, deliveryUs: t.deliveryUs + n, earlyUs: t.earlyUs + n, leaseEndUs: t.leaseEndUs + n, guardUs: t.guardUs + n };
+  }
   return [
     `delivery times and TaskETA ±(${ms(t.deliveryUs)} + ${ms(t.perAttemptUs)} per attempt + ${t.tokenIntervals} token intervals)`,
     `first attempts ≥ ETA − ${ms(t.earlyUs)}`,
@@ -71,6 +75,10 @@ export interface MatchContext extends DiffContext {
   tainted: ReadonlySet<number>;
   /** The round trip of the add that made task `key` (its ETA is known to within it). */
   addWindow(key: number): Micros;
+  /** The harness's measured lateness so far (calibration.ts): every tolerance is widened by it. */
+  noiseUs(): Micros;
+  /** A difference beyond the tolerance but inside the noise: reported, not failing. */
+  inconclusive(v: FuzzViolation): void;
 }
 
 /** The tolerance of one model delivery (deliveryUs + perAttempt × nth + token intervals at the model's rate). */
@@ -111,6 +119,7 @@ export class TolerantMatcher {
    */
   check(now: Micros, modelNow: Micros, final = false, modelIdle = true): FuzzViolation | undefined {
     const { ctx } = this;
+    const noise = ctx.noiseUs();
     const found: FuzzViolation[] = [];
     const byId = new Map<string, Seen>();
     for (const m of this.modelLog) if (m.key !== undefined) byId.set(id(m), m);
@@ -137,10 +146,11 @@ export class TolerantMatcher {
         this.judged.add(m);
         this.matched.add(id(s));
         const v = compareSame(m, s, ctx);
-        if (v) found.push(v);
+        if (v && noise > 0 && !compareSame(m, s, { ...ctx, tolerance: (x) => deliveryTolerance(x, ctx, this.t) + noise })) ctx.inconclusive(v);
+        else if (v) found.push(v);
         continue;
       }
-      const settled = s.t + deliveryTolerance(s, ctx, this.t) < modelNow;
+      const settled = s.t + deliveryTolerance(s, ctx, this.t) + noise < modelNow;
       if (settled || (final && modelIdle)) {
         this.judged.add(s);
         found.push(extra(s, ctx));
@@ -152,7 +162,7 @@ export class TolerantMatcher {
         this.judged.add(m);
         continue;
       }
-      if (final || m.t + deliveryTolerance(m, ctx, this.t) < now) {
+      if (final || m.t + deliveryTolerance(m, ctx, this.t) + noise < now) {
         this.judged.add(m);
         found.push(missing(m, ctx));
       }
@@ -168,6 +178,11 @@ export class TolerantMatcher {
     const slack = this.t.earlyUs + this.ctx.addWindow(s.key!);
     if (s.t >= eta - slack) return undefined;
     const task = this.ctx.book.label(s.key);
-    return violation('PUSH-4', s.t, `delivery 1 of ${task} came before its ETA`, `not before t=${(eta / US_PER_S).toFixed(6)}s (less ${ms(slack)})`, `at t=${(s.t / US_PER_S).toFixed(6)}s`, task);
+    const v = violation('PUSH-4', s.t, `delivery 1 of ${task} came before its ETA`, `not before t=${(eta / US_PER_S).toFixed(6)}s (less ${ms(slack)})`, `at t=${(s.t / US_PER_S).toFixed(6)}s`, task);
+    if (s.t >= eta - slack - this.ctx.noiseUs()) {
+      this.ctx.inconclusive(v);
+      return undefined;
+    }
+    return v;
   }
 }

@@ -18,8 +18,11 @@ function setup() {
   const book = new TaskBook();
   const e = book.add({ q: 'default', mode: 'push', named: true, names: { model: 'a', sut: 'a' }, eta: 100 * MS, addedAt: 0, size: 0 });
   const tainted = new Set<number>();
+  const noise = { us: 0 };
+  const inconclusive: { rule: string }[] = [];
   const ctx: MatchContext = {
     book, model: new SideState('model', book), modelLog: [], config, epochUs: EPOCH, tainted, addWindow: () => 0,
+    noiseUs: () => noise.us, inconclusive: (v) => inconclusive.push(v),
   };
   ctx.tolerance = (s) => deliveryTolerance(s, ctx);
   const model: Seen[] = [];
@@ -29,7 +32,7 @@ function setup() {
     h: { qn: 'default', tn: 'a', rc: String(nth - 1), ec: '0', eta: formatEpochSeconds(EPOCH + 100 * MS), ...over },
     answer: { status: 200, outcome: 'ok', latencyUs: 20 * MS },
   });
-  return { ctx, model, sut, seen, tainted, matcher: new TolerantMatcher(model, sut, ctx), key: e.key };
+  return { ctx, model, sut, seen, tainted, noise, inconclusive, matcher: new TolerantMatcher(model, sut, ctx), key: e.key };
 }
 
 describe('wall-clock tolerances', () => {
@@ -80,5 +83,49 @@ describe('wall-clock tolerances', () => {
     model.push(seen(100 * MS));
     sut.push(seen(900 * MS, 1, { rc: '7' }));
     expect(matcher.check(2000 * MS, 2000 * MS, true)).toBeUndefined();
+  });
+
+  describe('calibrated by the harness\'s measured lateness (noise 60 ms: tolerance 140 ms becomes 200 ms)', () => {
+    it('a delivery 160 ms late is inconclusive: reported, not failing', () => {
+      const { model, sut, seen, matcher, noise, inconclusive } = setup();
+      noise.us = 60 * MS;
+      model.push(seen(100 * MS));
+      sut.push(seen(260 * MS));
+      expect(matcher.check(400 * MS, 400 * MS)).toBeUndefined();
+      expect(inconclusive).toMatchObject([{ rule: 'PUSH-5' }]);
+    });
+
+    it('a delivery 210 ms late still fails (PUSH-5): beyond the tolerance and the noise', () => {
+      const { model, sut, seen, matcher, noise, inconclusive } = setup();
+      noise.us = 60 * MS;
+      model.push(seen(100 * MS));
+      sut.push(seen(310 * MS));
+      expect(matcher.check(400 * MS, 400 * MS)).toMatchObject({ rule: 'PUSH-5' });
+      expect(inconclusive).toEqual([]);
+    });
+
+    it('a missing delivery is judged only past tolerance + noise (100 + 140 + 60 = 300 ms)', () => {
+      const { model, seen, matcher, noise } = setup();
+      noise.us = 60 * MS;
+      model.push(seen(100 * MS));
+      expect(matcher.check(290 * MS, 290 * MS)).toBeUndefined();
+      expect(matcher.check(301 * MS, 301 * MS)).toMatchObject({ rule: 'PUSH-5', actual: 'none' });
+    });
+
+    it('a first attempt early by less than early slack + noise is inconclusive (ETA 100 ms, slack 20 ms, noise 60 ms)', () => {
+      const { sut, seen, matcher, noise, inconclusive } = setup();
+      noise.us = 60 * MS;
+      sut.push(seen(50 * MS));
+      expect(matcher.check(51 * MS, 51 * MS)).toBeUndefined();
+      expect(inconclusive).toMatchObject([{ rule: 'PUSH-4' }]);
+      const far = setup();
+      far.noise.us = 60 * MS;
+      far.sut.push(far.seen(10 * MS));
+      expect(far.matcher.check(11 * MS, 11 * MS)).toMatchObject({ rule: 'PUSH-4' });
+    });
+
+    it('the printed tolerances carry the noise', () => {
+      expect(describeTolerance(WALL_CLOCK_TOLERANCE, 60 * MS)).toMatch(/±\(160 ms \+ 20 ms per attempt \+ 2 token intervals\); first attempts ≥ ETA − 80 ms; lease ends ±110 ms/);
+    });
   });
 });
