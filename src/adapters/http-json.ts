@@ -59,6 +59,8 @@ export class HttpJsonQueue implements QueueUnderTest {
   private handlerUrl = '';
   /** Each reset gets its own path prefix on the handler, so a late delivery of an earlier run is dropped. */
   private run = 0;
+  /** Names this campaign apart from earlier ones (a real service never frees a namespace). */
+  private readonly campaign = `${Date.now().toString(36)}${process.pid.toString(36)}`;
   private events: TraceEvent[] = [];
   private reached = false;
 
@@ -92,7 +94,7 @@ export class HttpJsonQueue implements QueueUnderTest {
       epochUs: setup.epochUs,
       handlerUrl: `${this.handlerUrl}/${RUN_PREFIX}${this.run}`,
     };
-    if (this.version === PROTOCOL) body.namespace = setup.namespace ?? `${RUN_PREFIX}${this.run}`;
+    if (this.version === PROTOCOL) body.namespace = setup.namespace ?? `t${this.campaign}-${RUN_PREFIX}${this.run}`;
     const answer = await this.call('POST', '/reset', body);
     if (this.version === PROTOCOL_V1) return readOk(answer, 'POST /reset');
     const names = readReset(answer).queueNames ?? {};

@@ -187,7 +187,8 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   /** One run; its failure (never thrown past here, except an adapter that cannot be reached). */
   const runOnce = async (config: ResolvedConfig, runSeed: number, cmds: Cmds): Promise<Caught | undefined> => {
     const run = realTime
-      ? new WallClockLockstep({ config, seed: runSeed, sut: opts.queue, caps })
+      // The wall clock's zero is a real instant: the queue's ETA headers (HDR-5) follow its own clock.
+      ? new WallClockLockstep({ config, seed: runSeed, sut: opts.queue, caps, epochUs: Math.round((performance.timeOrigin + performance.now()) * 1000) })
       : new Lockstep({ config, seed: runSeed, sut: opts.queue, caps });
     try {
       await executeRun(run, cmds, caps);

@@ -187,8 +187,11 @@ export class WallClockLockstep extends Lockstep {
   override async start(): Promise<void> {
     const setup = { config: this.config, seed: this.seed, epochUs: this.epochUs };
     await this.modelQueue.reset({ ...setup, handler: this.model.handler });
+    const t0 = performance.now();
     await this.sut.queue.reset({ ...setup, handler: this.sut.handler });
     this.zero = performance.now();
+    // The queue's zero is somewhere in its reset's round trip: every instant it reports is off by up to that.
+    this.meter.roundTrip(Math.round((this.zero - t0) * US_PER_MS));
     this.now = 0;
     await this.check();
   }
@@ -252,6 +255,7 @@ export class WallClockLockstep extends Lockstep {
     // redelivery after success).
     const longestBackoff = Math.max(...this.config.queues.map((q) => q.retry.maxBackoffUs));
     await this.sleepUs(WALL_CLOCK_TIMING.quietAfterUs + this.noiseUs + Math.min(longestBackoff, WALL_CLOCK_TIMING.maxAdvanceUs));
+    this.meter.sample();
     await this.check(true, idle.idle);
     const found = await this.invariants(idle.idle ? 'idle' : 'time-limit');
     if (found.length > 0) throw new FuzzFailure(found);
