@@ -59,6 +59,8 @@ export class HttpJsonQueue implements QueueUnderTest {
   private handlerUrl = '';
   /** Each reset gets its own path prefix on the handler, so a late delivery of an earlier run is dropped. */
   private run = 0;
+  /** Names this campaign apart from earlier ones (a real service never frees a namespace). */
+  private readonly campaign = `${Date.now().toString(36)}${process.pid.toString(36)}`;
   private events: TraceEvent[] = [];
   private reached = false;
 
@@ -92,7 +94,7 @@ export class HttpJsonQueue implements QueueUnderTest {
       epochUs: setup.epochUs,
       handlerUrl: `${this.handlerUrl}/${RUN_PREFIX}${this.run}`,
     };
-    if (this.version === PROTOCOL) body.namespace = setup.namespace ?? `${RUN_PREFIX}${this.run}`;
+    if (this.version === PROTOCOL) body.namespace = setup.namespace ?? `t${this.campaign}-${RUN_PREFIX}${this.run}`;
     const answer = await this.call('POST', '/reset', body);
     if (this.version === PROTOCOL_V1) return readOk(answer, 'POST /reset');
     const names = readReset(answer).queueNames ?? {};
@@ -153,7 +155,7 @@ export class HttpJsonQueue implements QueueUnderTest {
   private async listen(): Promise<void> {
     if (this.server) return;
     const server = createServer((req, res) => {
-      this.onDelivery(req, res).catch((err: unknown) => this.deliveryFailed(req, `the delivery failed: ${(err as Error).message}`));
+      this.onDelivery(req, res).catch((err: unknown) => this.deliveryFailed(req, res, `the delivery failed: ${(err as Error).message}`));
     });
     server.on('clientError', (_err, socket) => socket.destroy());
     try {
@@ -177,7 +179,7 @@ export class HttpJsonQueue implements QueueUnderTest {
     if (typeof body === 'string') {
       // Aborted mid-body, too large, or too slow: a verdict on this run (the next call reports it).
       if (current) this.deliveryFault = `a delivery to ${m![2] ?? '/'} ${body}`;
-      req.destroy();
+      res.destroy(); // the response's end holds the connection: destroying it closes the connection
       return;
     }
     if (!current) {
@@ -205,10 +207,10 @@ export class HttpJsonQueue implements QueueUnderTest {
     res.writeHead(answer.status || 200, { [LATENCY_HEADER]: String(answer.latencyUs), 'Content-Length': '0' }).end();
   }
 
-  private deliveryFailed(req: IncomingMessage, why: string): void {
+  private deliveryFailed(req: IncomingMessage, res: ServerResponse, why: string): void {
     const m = /^\/r(\d+)/.exec(req.url ?? '');
     if (m && Number(m[1]) === this.run) this.deliveryFault ??= why;
-    req.destroy();
+    res.destroy();
   }
 
   // ---- requests ---------------------------------------------------------------------------------

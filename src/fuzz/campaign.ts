@@ -18,6 +18,7 @@ import type { ResolvedConfig } from '../model/config.js';
 import { shellQuote } from '../cli/common.js';
 import { commandArbs, type FuzzModel } from './commands.js';
 import { configArb, describeConfig, fitConfig, wallClockConfigArb } from './config-arb.js';
+import { maxLateness, type Lateness } from './calibration.js';
 import { signatureOf } from './defects.js';
 import { Lockstep } from './lockstep.js';
 import { BadReplayToken, decodeReplay, encodeReplay, type ReplayToken } from './replay-token.js';
@@ -123,6 +124,10 @@ export interface FuzzReport {
   /** `wall`: the adapter does not let the harness move its clock; compared within `tolerance`. */
   clock?: 'virtual' | 'wall';
   tolerance?: WallClockTolerance;
+  /** Wall clock: the harness's own lateness, the worst run's (every tolerance was widened by its noise). */
+  calibration?: Lateness;
+  /** Wall clock: runs with differences beyond a tolerance but inside the measured noise (not failing). */
+  inconclusive?: { runs: number; examples: FuzzViolation[] };
 }
 
 interface Caught {
@@ -182,10 +187,12 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   /** One run; its failure (never thrown past here, except an adapter that cannot be reached). */
   const runOnce = async (config: ResolvedConfig, runSeed: number, cmds: Cmds): Promise<Caught | undefined> => {
     const run = realTime
-      ? new WallClockLockstep({ config, seed: runSeed, sut: opts.queue, caps })
+      // The wall clock's zero is a real instant: the queue's ETA headers (HDR-5) follow its own clock.
+      ? new WallClockLockstep({ config, seed: runSeed, sut: opts.queue, caps, epochUs: Math.round((performance.timeOrigin + performance.now()) * 1000) })
       : new Lockstep({ config, seed: runSeed, sut: opts.queue, caps });
     try {
       await executeRun(run, cmds, caps);
+      calibrate(run);
       return undefined;
     } catch (err) {
       if (err instanceof AdapterUnreachable) throw err;
@@ -193,6 +200,16 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     } finally {
       await run.close();
     }
+  };
+  let calibration: Lateness | undefined;
+  let inconclusive: { runs: number; examples: FuzzViolation[] } | undefined;
+  const calibrate = (run: Lockstep): void => {
+    if (!(run instanceof WallClockLockstep)) return;
+    calibration = calibration ? maxLateness(calibration, run.lateness()) : run.lateness();
+    if (run.inconclusive.length === 0) return;
+    inconclusive ??= { runs: 0, examples: [] };
+    inconclusive.runs++;
+    if (inconclusive.examples.length < 5) inconclusive.examples.push(run.inconclusive[0]);
   };
   const tokenLine = (t: ReplayToken): { token: string; replay: string } => {
     const token = encodeReplay(t);
@@ -217,7 +234,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
       if (!f.known) report.failure = f;
       report.ok = f.known;
     }
-    return finish(report, started);
+    return finish(report, started, calibration, inconclusive);
   }
 
   // 1. Explore: every run, failures bucketed; the property itself never fails.
@@ -296,7 +313,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   report.failure = failures.find((f) => !f.known);
   report.ok = report.failure === undefined;
   if (!report.failure) delete report.failure;
-  return finish(report, started);
+  return finish(report, started, calibration, inconclusive);
 }
 
 /** A wall-clock shrink gets SHRINK_RUNS_PER_COMMAND reruns of its failing run per command, within bounds. */
@@ -321,7 +338,9 @@ function failureReport(c: Caught, known: ReadonlySet<string>, occurrences: numbe
   };
 }
 
-function finish(r: FuzzReport, started: number): FuzzReport {
+function finish(r: FuzzReport, started: number, calibration?: Lateness, inconclusive?: FuzzReport['inconclusive']): FuzzReport {
+  if (calibration) r.calibration = calibration;
+  if (inconclusive) r.inconclusive = inconclusive;
   r.durationMs = Math.round(performance.now() - started);
   return r;
 }

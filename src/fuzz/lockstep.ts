@@ -78,6 +78,8 @@ export class Lockstep {
   now: Micros = 0;
   outage = false;
   readonly held: Held[] = [];
+  /** Differences beyond a tolerance but inside the harness's measured noise (wall clock): reported, not failing. */
+  readonly inconclusive: FuzzViolation[] = [];
 
   protected readonly seed: number;
   protected readonly epochUs: Micros;
@@ -150,6 +152,16 @@ export class Lockstep {
   /** How far lease ends may differ (0 in virtual time). */
   protected get leaseToleranceUs(): Micros {
     return 0;
+  }
+
+  /** The harness's measured lateness (0 in virtual time): a difference inside it is inconclusive. */
+  protected get noiseUs(): Micros {
+    return 0;
+  }
+
+  /** Notes a difference inside the measured noise (the counterexample of a passing run may show it). */
+  protected noteInconclusive(v: FuzzViolation): void {
+    if (this.inconclusive.length < MAX_INV_EXAMPLES) this.inconclusive.push(v);
   }
 
   async start(): Promise<void> {
@@ -305,8 +317,10 @@ export class Lockstep {
     if (!r) return true;
     const { m, s } = r;
     if (!r.unsure && !this.isTainted(h.key)) {
-      const v = compareModify(m, s, `modify the lease on ${this.book.label(h.key)} to ${seconds}s`, this.now, this.lingering(h.q, e.names.model), this.leaseToleranceUs);
-      if (v) return this.fail(v);
+      const what = `modify the lease on ${this.book.label(h.key)} to ${seconds}s`;
+      const v = compareModify(m, s, what, this.now, this.lingering(h.q, e.names.model), this.leaseToleranceUs);
+      if (v && this.noiseUs > 0 && !compareModify(m, s, what, this.now, this.lingering(h.q, e.names.model), this.leaseToleranceUs + this.noiseUs)) this.noteInconclusive(v);
+      else if (v) return this.fail(v);
     }
     if (m.ok && s.ok) {
       h.until = { model: m.leaseUntilUs, sut: s.leaseUntilUs };
@@ -439,8 +453,11 @@ export class Lockstep {
     for (let i = 0; i < s.tasks.length; i++) {
       const j = mKeys.indexOf(sKeys[i]);
       const want = m.tasks[j].leaseUntilUs;
-      if (Math.abs(s.tasks[i].leaseUntilUs - want) > this.leaseToleranceUs) {
-        return violation('PULL-2', this.now, `${call}: lease end of ${this.book.label(sKeys[i])} (now + lease_seconds)`, at(want), at(s.tasks[i].leaseUntilUs));
+      const off = Math.abs(s.tasks[i].leaseUntilUs - want);
+      if (off > this.leaseToleranceUs) {
+        const v = violation('PULL-2', this.now, `${call}: lease end of ${this.book.label(sKeys[i])} (now + lease_seconds)`, at(want), at(s.tasks[i].leaseUntilUs));
+        if (off > this.leaseToleranceUs + this.noiseUs) return v;
+        this.noteInconclusive(v);
       }
     }
     return undefined;

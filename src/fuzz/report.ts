@@ -8,6 +8,7 @@
 import { writeFilesAtomic } from '../report/output-file.js';
 import { junitDocument, type JunitCase } from '../conform/report-junit.js';
 import type { FailureReport, FuzzReport } from './campaign.js';
+import { describeLateness } from './calibration.js';
 import { describeTolerance } from './tolerance.js';
 import { at, type FuzzViolation } from './violation.js';
 
@@ -18,9 +19,16 @@ function afterCommands(r: FuzzReport): string {
   return r.clock === 'wall' ? AFTER_COMMANDS_WALL : AFTER_COMMANDS;
 }
 
-/** The wall-clock line of a report (none in virtual time). */
+/** The wall-clock line of a report (none in virtual time): the stated tolerances, then what was measured. */
 function clockLine(r: FuzzReport): string | undefined {
-  return r.clock === 'wall' ? `real time (the queue does not let the harness move its clock); tolerances: ${describeTolerance(r.tolerance)}` : undefined;
+  if (r.clock !== 'wall') return undefined;
+  const lines = [`real time (the queue does not let the harness move its clock); tolerances: ${describeTolerance(r.tolerance)}`];
+  if (r.calibration) lines.push(`${describeLateness(r.calibration)}; effective tolerances: ${describeTolerance(r.tolerance, r.calibration.noiseUs)}`);
+  if (r.inconclusive) {
+    const v = r.inconclusive.examples[0];
+    lines.push(`inconclusive (inside the measured noise, not failing): ${r.inconclusive.runs} run${r.inconclusive.runs === 1 ? '' : 's'}${v ? `, e.g. ${v.rule} ${v.message}` : ''}`);
+  }
+  return lines.join('\n  ');
 }
 
 function violationLine(v: FuzzViolation): string {

@@ -27,6 +27,7 @@ import type { InvariantId } from '../invariants/index.js';
 import type { Micros } from '../sim/time.js';
 import { US_PER_MS, US_PER_S } from '../sim/time.js';
 import { HEALTHY, type Behaviour } from './behaviour.js';
+import { LatenessMeter, type Lateness } from './calibration.js';
 import { Lockstep, type LockstepOptions, type Pair, type Touch } from './lockstep.js';
 import type { BuildOptions } from './observed-trace.js';
 import type { Seen } from './side.js';
@@ -50,7 +51,6 @@ export const WALL_CLOCK_TIMING = Object.freeze({
   freshUs: 5 * US_PER_MS,
 });
 
-const sleepUs = (us: Micros): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, us) / US_PER_MS));
 
 interface Switch {
   b: Behaviour;
@@ -68,6 +68,9 @@ export class WallClockLockstep extends Lockstep {
   private readonly ctx: MatchContext;
   private lastWindow = 0;
   private lastSent = 0;
+  private readonly meter = new LatenessMeter();
+  /** Answers of the queue's deliveries already measured (calibration). */
+  private measured = 0;
 
   constructor(opts: Omit<LockstepOptions, 'wall'>) {
     super({ ...opts, wall: true });
@@ -80,6 +83,8 @@ export class WallClockLockstep extends Lockstep {
       ...(this.caps.events ? { sut: this.sutState } : {}),
       tainted: this.tainted,
       addWindow: (k) => this.addWindows.get(k) ?? 0,
+      noiseUs: () => this.noiseUs,
+      inconclusive: (v) => this.noteInconclusive(v),
     };
     ctx.tolerance = (s: Seen) => deliveryTolerance(s, ctx);
     this.ctx = ctx;
@@ -134,6 +139,33 @@ export class WallClockLockstep extends Lockstep {
     return WALL_CLOCK_TOLERANCE.leaseEndUs;
   }
 
+  protected override get noiseUs(): Micros {
+    return this.meter.noiseUs;
+  }
+
+  /** What the harness measured of its own lateness in this run (calibration.ts). */
+  lateness(): Lateness {
+    return this.meter.read();
+  }
+
+  /** A real wait; how late its timer fired is the harness's own lateness. */
+  private async sleepUs(us: Micros): Promise<void> {
+    const want = Math.max(0, us);
+    const t0 = performance.now();
+    await new Promise((r) => setTimeout(r, want / US_PER_MS));
+    this.meter.lag(Math.round((performance.now() - t0) * US_PER_MS) - want);
+  }
+
+  /** The guard, widened by the measured noise. */
+  private get guardUs(): Micros {
+    return WALL_CLOCK_TOLERANCE.guardUs + this.noiseUs;
+  }
+
+  override async close(): Promise<void> {
+    this.meter.stop();
+    await super.close();
+  }
+
   protected override get sentAt(): Micros {
     return this.lastSent;
   }
@@ -155,8 +187,11 @@ export class WallClockLockstep extends Lockstep {
   override async start(): Promise<void> {
     const setup = { config: this.config, seed: this.seed, epochUs: this.epochUs };
     await this.modelQueue.reset({ ...setup, handler: this.model.handler });
+    const t0 = performance.now();
     await this.sut.queue.reset({ ...setup, handler: this.sut.handler });
     this.zero = performance.now();
+    // The queue's zero is somewhere in its reset's round trip: every instant it reports is off by up to that.
+    this.meter.roundTrip(Math.round((this.zero - t0) * US_PER_MS));
     this.now = 0;
     await this.check();
   }
@@ -170,6 +205,7 @@ export class WallClockLockstep extends Lockstep {
     const t0 = this.wallNow();
     const s = await sut();
     const t1 = this.wallNow();
+    this.meter.roundTrip(t1 - t0);
     await this.syncModel(t1);
     this.now = t1;
     this.lastWindow = t1 - t0;
@@ -190,7 +226,7 @@ export class WallClockLockstep extends Lockstep {
   }
 
   override async advance(ms: number): Promise<void> {
-    await sleepUs(Math.min(Math.round(ms * US_PER_MS), WALL_CLOCK_TIMING.maxAdvanceUs));
+    await this.sleepUs(Math.min(Math.round(ms * US_PER_MS), WALL_CLOCK_TIMING.maxAdvanceUs));
     await this.check();
   }
 
@@ -207,18 +243,19 @@ export class WallClockLockstep extends Lockstep {
     const start = this.wallNow();
     const limit = start + WALL_CLOCK_TIMING.drainLimitUs;
     const idle = await this.modelQueue.runToIdle(limit);
-    const settleBy = Math.min(idle.atUs, limit) + this.longestTolerance();
+    const settleBy = Math.min(idle.atUs, limit) + this.longestTolerance() + this.noiseUs;
     // Until the queue has made every delivery the model made (or is past its tolerance) …
     for (;;) {
       await this.check();
       const now = this.wallNow();
       if (now >= settleBy || this.matcher.allModelMatched()) break;
-      await sleepUs(Math.min(WALL_CLOCK_TIMING.pollUs, settleBy - now));
+      await this.sleepUs(Math.min(WALL_CLOCK_TIMING.pollUs, settleBy - now));
     }
     // … then a quiet spell: anything the queue still delivers is extra (a retry past the limit, a
     // redelivery after success).
     const longestBackoff = Math.max(...this.config.queues.map((q) => q.retry.maxBackoffUs));
-    await sleepUs(WALL_CLOCK_TIMING.quietAfterUs + Math.min(longestBackoff, WALL_CLOCK_TIMING.maxAdvanceUs));
+    await this.sleepUs(WALL_CLOCK_TIMING.quietAfterUs + this.noiseUs + Math.min(longestBackoff, WALL_CLOCK_TIMING.maxAdvanceUs));
+    this.meter.sample();
     await this.check(true, idle.idle);
     const found = await this.invariants(idle.idle ? 'idle' : 'time-limit');
     if (found.length > 0) throw new FuzzFailure(found);
@@ -244,6 +281,7 @@ export class WallClockLockstep extends Lockstep {
    * that is settled (final: all of them).
    */
   private async check(final = false, modelIdle = true): Promise<void> {
+    this.meter.sample();
     const now = this.wallNow();
     await this.syncModel(now);
     if (this.caps.events) {
@@ -253,6 +291,7 @@ export class WallClockLockstep extends Lockstep {
     this.model.step();
     const { arrival } = this.sut.step();
     for (const s of arrival) if (s.key !== undefined) this.trace.delivery(s, this.book.get(s.key)!.q);
+    this.measureAnswers();
     const v = this.matcher.check(now, this.modelQueue.nowUs, final, modelIdle);
     this.now = Math.max(this.now, now);
     this.trace.closeStep(now);
@@ -264,6 +303,15 @@ export class WallClockLockstep extends Lockstep {
     const cur = this.modelQueue.nowUs;
     if (t > cur) await this.modelQueue.advance((t - cur) / US_PER_MS);
     this.modelState.absorb(this.modelQueue.takeEventsNow(), this.trace.currentStep);
+  }
+
+  /** How much longer than intended the handler took to answer the queue's deliveries (in order; stops at one still answering). */
+  private measureAnswers(): void {
+    const log = this.sut.log;
+    while (this.measured < log.length && log[this.measured].answeredAt !== undefined) {
+      const s = log[this.measured++];
+      this.meter.answerOverrun(s.answeredAt! - s.t - s.answer.latencyUs);
+    }
   }
 
   private longestTolerance(): Micros {
@@ -295,7 +343,7 @@ export class WallClockLockstep extends Lockstep {
         continue;
       }
       if (busy > deadline) return false;
-      await sleepUs(busy - now);
+      await this.sleepUs(busy - now);
     }
   }
 
@@ -340,7 +388,7 @@ export class WallClockLockstep extends Lockstep {
    */
   private taskBusy(key: number, now: Micros, endsCount: boolean): Micros | undefined {
     if (this.tainted.has(key)) return undefined;
-    const G = WALL_CLOCK_TOLERANCE.guardUs;
+    const G = this.guardUs;
     const e = this.book.get(key);
     if (!e) return undefined;
     const ms = this.modelState;
@@ -385,7 +433,7 @@ export class WallClockLockstep extends Lockstep {
 
   /** PULL-9: near a second's boundary with ten calls in the last second, the call's window is ambiguous. */
   private leaseWindowBusy(q: string, now: Micros): Micros | undefined {
-    const G = WALL_CLOCK_TOLERANCE.guardUs;
+    const G = this.guardUs;
     const into = now % US_PER_S;
     if (into > G && US_PER_S - into > G) return undefined;
     const recent = (this.leaseCalls.get(q) ?? []).filter((t) => t > now - US_PER_S - G).length;

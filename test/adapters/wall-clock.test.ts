@@ -6,10 +6,26 @@ import type { HandlerAnswer, PushRequest } from '../../src/adapters/contract.js'
 import { HttpJsonQueue } from '../../src/adapters/http-json.js';
 import { serveReferenceOverHttp, type Served } from '../../src/adapters/http-json-server.js';
 import { ReferenceQueue } from '../../src/adapters/reference.js';
+import { LatenessMeter } from '../../src/fuzz/calibration.js';
 import { buildConfig } from '../../src/fuzz/config-arb.js';
 import type { ResolvedConfig } from '../../src/model/config.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The test process's own lateness while it waits (the reference runs in it): every bound on a real
+ * instant below is widened by what was measured, never by a guessed margin. Waits are bounded polls.
+ */
+async function waitFor(meter: LatenessMeter, done: () => boolean, limitMs = 5000): Promise<void> {
+  const until = performance.now() + limitMs;
+  while (!done() && performance.now() < until) {
+    const t0 = performance.now();
+    await sleep(5);
+    meter.lag(Math.round((performance.now() - t0 - 5) * 1000));
+  }
+  meter.sample();
+}
+const lagMs = (meter: LatenessMeter): number => meter.noiseUs / 1000;
 
 /** q0: 100/s, bucket 5, backoff 30 ms, task_retry_limit 1. */
 function config(): ResolvedConfig {
@@ -47,7 +63,7 @@ describe('the reference on the wall clock (serveReferenceOverHttp({ realTime: tr
   it('declares controlsClock: false', async () => {
     const queue = new HttpJsonQueue(served.url);
     try {
-      expect(await queue.describe()).toEqual({ controlsClock: false, outages: true, events: true });
+      expect(await queue.describe()).toEqual({ controlsClock: false, outages: true, events: true, lacks: ['runTask'] });
     } finally {
       await queue.close();
     }
@@ -58,20 +74,25 @@ describe('the reference on the wall clock (serveReferenceOverHttp({ realTime: tr
   it('delivers by itself as tasks fall due in real time, without the virtual time header, concurrently', async () => {
     const queue = new HttpJsonQueue(served.url);
     const { arrivals, handler } = recorder(200, 40);
+    const meter = new LatenessMeter();
     try {
       await queue.reset({ config: config(), seed: 1, epochUs: 0, handler });
       const added = performance.now();
       expect(await queue.addTasks('q0', [{ name: 'now1' }, { name: 'now2' }, { name: 'later', countdownUs: 100_000 }])).toHaveLength(3);
-      await sleep(250); // no /advance: the queue moves on its own
+      meter.roundTrip(Math.round((performance.now() - added) * 1000));
+      await waitFor(meter, () => arrivals.length >= 3); // no /advance: the queue moves on its own
+      const lag = lagMs(meter);
       const at = (name: string) => arrivals.find((a) => a.req.headers['x-appengine-taskname'] === name)!.at - added;
       expect(arrivals).toHaveLength(3);
-      expect(at('now1')).toBeLessThan(30);
-      expect(Math.abs(at('now1') - at('now2'))).toBeLessThan(20); // not one after the other's 40 ms answer
+      expect(at('now1')).toBeLessThan(30 + lag);
+      // Concurrent: not one after the other's 40 ms answer (a bound only while the lag leaves room for it).
+      expect(Math.abs(at('now1') - at('now2'))).toBeLessThan(20 + lag);
       expect(at('later')).toBeGreaterThanOrEqual(95);
-      expect(at('later')).toBeLessThan(160);
+      expect(at('later')).toBeLessThan(160 + lag);
       for (const a of arrivals) expect(a.req.headers['x-tasksim-time-us']).toBeUndefined();
       expect(arrivals[0].req.url).toBe('/_ah/queue/q0');
     } finally {
+      meter.stop();
       await queue.close();
     }
   });
@@ -79,19 +100,24 @@ describe('the reference on the wall clock (serveReferenceOverHttp({ realTime: tr
   it('measures the answer\'s latency itself: the retry comes the real latency plus the backoff later', async () => {
     const queue = new HttpJsonQueue(served.url);
     const { arrivals, handler } = recorder(500, 25);
+    const meter = new LatenessMeter();
     try {
       await queue.reset({ config: config(), seed: 1, epochUs: 0, handler });
       await queue.addTasks('q0', [{ name: 'a' }]);
-      await sleep(200);
-      expect(arrivals.map((a) => a.req.headers['x-appengine-taskretrycount'])).toEqual(['0', '1']); // RETRY-1: one retry
+      await waitFor(meter, () => arrivals.length >= 2);
+      // RETRY-1: task_retry_limit 1, one retry: nothing more comes in a further answer + backoff (and the lag).
+      const quiet = performance.now() + 25 + 30 + 100 + lagMs(meter);
+      await waitFor(meter, () => performance.now() >= quiet);
+      expect(arrivals.map((a) => a.req.headers['x-appengine-taskretrycount'])).toEqual(['0', '1']);
       const gap = arrivals[1].at - arrivals[0].at;
       expect(gap).toBeGreaterThanOrEqual(25 + 30 - 2);
-      expect(gap).toBeLessThan(25 + 30 + 40);
+      expect(gap).toBeLessThan(25 + 30 + 40 + lagMs(meter));
       await queue.advance(0); // on the wall clock: only collects the events
       const events = await queue.takeEvents();
       const response = events.find((e) => e.e === 'response');
       expect(response && response.e === 'response' ? response.lat : 0).toBeGreaterThanOrEqual(25_000);
     } finally {
+      meter.stop();
       await queue.close();
     }
   });
@@ -99,13 +125,17 @@ describe('the reference on the wall clock (serveReferenceOverHttp({ realTime: tr
   it('advance moves nothing on the wall clock (it answers at once)', async () => {
     const queue = new ReferenceQueue().onWallClock();
     const { arrivals, handler } = recorder(200, 0);
+    const meter = new LatenessMeter();
     await queue.reset({ config: config(), seed: 1, epochUs: 0, handler });
     await queue.addTasks('q0', [{ name: 'x', countdownUs: 60_000_000 }]);
     const t = performance.now();
     await queue.advance(60_000);
-    expect(performance.now() - t).toBeLessThan(50);
+    const took = performance.now() - t;
+    await waitFor(meter, () => true);
+    expect(took).toBeLessThan(50 + lagMs(meter));
     expect(arrivals).toHaveLength(0);
     expect(queue.nowUs).toBeLessThan(1_000_000);
+    meter.stop();
     await queue.close();
   });
 
@@ -117,6 +147,7 @@ describe('the reference on the wall clock (serveReferenceOverHttp({ realTime: tr
       req.on('data', (d) => (body += d));
       req.on('end', () => {
         if (req.url === '/reset') urls.push(JSON.parse(body).handlerUrl);
+        // A queue still on protocol /1: the harness speaks /1 to it (no namespace in /reset).
         const answer = req.url === '/' ? { protocol: 'tasksim-queue/1', capabilities: { controlsClock: false, outages: false, events: false } } : { ok: true };
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
       });

@@ -88,7 +88,7 @@ describe('tasksim fuzz against hostile queues (CLI, subprocess)', () => {
       expect(r.code, `${flag} ${value}`).toBe(2);
       expect(r.stderr).toBe(`tasksim: ${flag} must be an integer from ${range}, got ${JSON.stringify(value)}\n`);
     }
-  });
+  }, 240_000);
 
   it('forged --replay tokens are refused at once (exit 2), never a hang', async () => {
     const good = { v: 1, seed: 1, path: '0', replayPath: '', maxCommands: 30, realTime: false };
@@ -106,5 +106,5 @@ describe('tasksim fuzz against hostile queues (CLI, subprocess)', () => {
       expect(r.stderr).toMatch(/^tasksim: invalid --replay token: /);
       expect(r.stderr).toMatch(why);
     }
-  });
+  }, 240_000);
 });

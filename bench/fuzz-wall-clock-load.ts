@@ -1,0 +1,81 @@
+/**
+ * The real-time reference under load: `tasksim fuzz` against the wall-clock reference served over
+ * HTTP (serveReferenceOverHttp({ realTime: true })) while two busy-loop processes load the CPU. The
+ * reference is correct, so every failure is a false alarm: the figure to hold is 0 failures. Prints
+ * runs, failures, inconclusive runs, the harness's measured lateness and the effective tolerances.
+ *
+ * Starts its busy processes itself and stops them at the end (or on error / Ctrl-C).
+ *   npx tsx bench/fuzz-wall-clock-load.ts [runs=1000] [busy=2] [seed=1]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { HttpJsonQueue } from '../src/adapters/http-json.js';
+import { serveReferenceOverHttp } from '../src/adapters/http-json-server.js';
+import { describeLateness } from '../src/fuzz/calibration.js';
+import { runFuzz } from '../src/fuzz/campaign.js';
+import { formatText } from '../src/fuzz/report.js';
+import { describeTolerance } from '../src/fuzz/tolerance.js';
+
+export interface LoadFigures {
+  runs: number;
+  busy: number;
+  failures: number;
+  inconclusiveRuns: number;
+  noiseMs: number;
+  seconds: number;
+}
+
+function startBusy(n: number): ChildProcess[] {
+  return Array.from({ length: n }, () => spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }));
+}
+
+function stopBusy(children: ChildProcess[]): void {
+  for (const c of children) if (c.exitCode === null && c.pid !== undefined) c.kill('SIGKILL');
+}
+
+export async function benchWallClockUnderLoad(runs = 1000, busy = 2, seed = 1, log: (line: string) => void = console.log): Promise<LoadFigures> {
+  const children = startBusy(busy);
+  const stop = (): void => stopBusy(children);
+  process.once('SIGINT', () => {
+    stop();
+    process.exit(130);
+  });
+  const served = await serveReferenceOverHttp({ realTime: true });
+  const queue = new HttpJsonQueue(served.url);
+  const started = performance.now();
+  try {
+    const report = await runFuzz({
+      adapter: served.url, queue, runs, seed,
+      onRun: (done) => {
+        if (done % 50 === 0) log(`  ${done}/${runs} runs, ${((performance.now() - started) / 1000).toFixed(0)} s`);
+      },
+    });
+    const failures = (report.failures ?? []).filter((f) => !f.known).reduce((n, f) => n + f.occurrences, 0);
+    const figures: LoadFigures = {
+      runs: report.runs,
+      busy,
+      failures,
+      inconclusiveRuns: report.inconclusive?.runs ?? 0,
+      noiseMs: (report.calibration?.noiseUs ?? 0) / 1000,
+      seconds: Math.round((performance.now() - started) / 1000),
+    };
+    log(`wall-clock reference under ${busy} busy processes: ${figures.runs} runs, ${failures} failing, ${figures.inconclusiveRuns} inconclusive, ${figures.seconds} s`);
+    if (report.calibration) {
+      log(`  ${describeLateness(report.calibration)}`);
+      log(`  effective tolerances: ${describeTolerance(report.tolerance, report.calibration.noiseUs)}`);
+    }
+    if (!report.ok) log(formatText(report));
+    return figures;
+  } finally {
+    stop();
+    await queue.close();
+    await served.close();
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const [runs, busy, seed] = process.argv.slice(2).map(Number);
+  const f = await benchWallClockUnderLoad(runs || 1000, Number.isInteger(busy) ? busy : 2, seed || 1);
+  console.log(JSON.stringify(f, null, 2));
+  process.exit(f.failures === 0 ? 0 : 1);
+}
