@@ -16,6 +16,7 @@ import type { HandlerAnswer, LeaseSpec, PushRequest, QueueUnderTest, TaskSpec } 
 import { LATENCY_HEADER, PROTOCOL, TIME_HEADER } from './http-json-wire.js';
 import { findMutant } from './mutants/index.js';
 import { ReferenceQueue } from './reference.js';
+import { OptionError, applyOptions, type NamedOptions } from '../model/options.js';
 
 export interface ServeOptions {
   host?: string;
@@ -75,7 +76,10 @@ export async function serveQueueOverHttp(queue: QueueUnderTest, opts: ServeOptio
 
   const routes: Record<string, (b: Body) => Promise<unknown>> = {
     'POST /reset': async (b) => {
-      await queue.reset({ config: b.config as ResolvedConfig, seed: Number(b.seed), epochUs: Number(b.epochUs), handler: deliver(String(b.handlerUrl)) });
+      // SPEC §10 options by name, when given, are applied over the config's readings (unknown ones: 400).
+      const given = b.config as ResolvedConfig;
+      const config = isNamedOptions(b.options) ? { ...given, options: applyOptions(given.options, b.options) } : given;
+      await queue.reset({ config, seed: Number(b.seed), epochUs: Number(b.epochUs), handler: deliver(String(b.handlerUrl)) });
       return { ok: true };
     },
     'POST /tasks': async (b) => ({ results: await queue.addTasks(String(b.queue), b.tasks as TaskSpec[]) }),
@@ -118,7 +122,7 @@ export async function serveQueueOverHttp(queue: QueueUnderTest, opts: ServeOptio
       try {
         send(200, await route(body));
       } catch (err) {
-        send(500, { error: (err as Error).message });
+        send(err instanceof OptionError ? 400 : 500, { error: (err as Error).message });
       }
     });
     chain = run.catch(() => {});
@@ -141,4 +145,8 @@ export async function serveQueueOverHttp(queue: QueueUnderTest, opts: ServeOptio
       await queue.close();
     },
   };
+}
+
+function isNamedOptions(v: unknown): v is NamedOptions {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

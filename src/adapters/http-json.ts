@@ -20,6 +20,7 @@ import {
   LATENCY_HEADER, TIME_HEADER, readAddResults, readAdvance, readCapabilities, readLease, readModify, readOk, readOp, shown,
 } from './http-json-wire.js';
 import { renderQueueYaml } from './queue-yaml-text.js';
+import { optionsByName } from '../model/options.js';
 
 export interface HttpJsonOptions {
   /** Per request, connect included. Default 10 s. */
@@ -69,6 +70,7 @@ export class HttpJsonQueue implements QueueUnderTest {
       await this.call('POST', '/reset', {
         config: setup.config,
         queueYaml: renderQueueYaml(setup.config),
+        options: optionsByName(setup.config.options), // SPEC §10 by name: the readings config.options holds
         seed: setup.seed,
         epochUs: setup.epochUs,
         handlerUrl: `${this.handlerUrl}/${RUN_PREFIX}${this.run}`,

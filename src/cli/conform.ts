@@ -15,7 +15,8 @@ import { CaseSelectionError, selectCases } from '../conform/select.js';
 import { HANDLER_CASES } from '../../conformance/handler/index.js';
 import { HttpTarget, TargetUrlError, parseTargetUrl } from '../targets/http-target.js';
 import { formatMs } from '../targets/net-errors.js';
-import { CliError, EXIT, parseIntOption, runCommand, shellQuote } from './common.js';
+import { CliError, EXIT, cliOptions, collectOption, parseIntOption, runCommand, shellQuote } from './common.js';
+import type { NamedOptions } from '../model/options.js';
 import { dim, red, statusWord } from './format.js';
 
 export interface ConformCliOptions {
@@ -28,6 +29,7 @@ export interface ConformCliOptions {
   json?: boolean;
   reportDir?: string;
   reference?: boolean;
+  option?: string[];
 }
 
 /** The up-front check waits at most this long for a connection and an answer (at least 2 s). */
@@ -44,6 +46,7 @@ export function registerConform(program: Command): void {
     .option('--scaling <type>', 'automatic | basic | manual | flexible: the deadline of DEADLINE-1 (default automatic)')
     .option('--concurrency <n>', `parallel deliveries, max_concurrent_requests (default ${DEFAULT_CONCURRENCY})`)
     .option('--profile <name>', 'appengine | cloud-tasks (default appengine)')
+    .option('--option <name=value>', 'a SPEC §10 reading (repeatable; see tasksim options)', collectOption, [])
     .option('--json', 'print exactly one JSON object on stdout')
     .option('--report-dir <dir>', 'write report.json, junit.xml, report.md and index.html there')
     .option('--reference', 'run against the built-in compliant reference handler (no URL needed)')
@@ -58,6 +61,7 @@ interface Parsed {
   profile?: ProfileName;
   concurrency?: number;
   cases?: string;
+  options?: NamedOptions;
 }
 
 /** Every option checked before anything is sent (exit 2 with a message, never a stack trace). */
@@ -69,6 +73,7 @@ export function parseOptions(opts: ConformCliOptions): Parsed {
   if (opts.profile !== undefined) p.profile = opts.profile as ProfileName;
   if (opts.deadline !== undefined) p.deadline = opts.deadline;
   if (opts.cases !== undefined) p.cases = opts.cases;
+  if (opts.option?.length) p.options = cliOptions(opts.option);
   try {
     validateOptions(p);
     resolveDeadline({ deadline: p.deadline, scaling: p.scaling, isFunction: false });
@@ -146,7 +151,7 @@ async function probe(url: string, deadline: string | undefined): Promise<void> {
 
 function header(url: string, p: Parsed): string {
   const deadline = resolveDeadline({ deadline: p.deadline, scaling: p.scaling, isFunction: false });
-  return `tasksim conform ${url}\n${dim(`deadline ${deadline.label} · profile ${p.profile ?? 'appengine'} · scaling ${p.scaling ?? 'automatic'} · concurrency ${p.concurrency ?? DEFAULT_CONCURRENCY}`)}\n\n`;
+  return `tasksim conform ${url}\n${dim(`deadline ${deadline.label} · profile ${p.profile ?? 'appengine'}${p.options ? Object.entries(p.options).map(([k, v]) => ` · ${k}=${v}`).join('') : ''} · scaling ${p.scaling ?? 'automatic'} · concurrency ${p.concurrency ?? DEFAULT_CONCURRENCY}`)}\n\n`;
 }
 
 function caseLines(c: CaseResult): string {

@@ -15,7 +15,7 @@ import { BadReplayToken } from '../fuzz/replay-token.js';
 import { formatText, writeReportDir } from '../fuzz/report.js';
 import { parseShard } from '../fuzz/shard.js';
 import { createProgress, progressEnabled } from '../report/progress.js';
-import { CliError, EXIT, parseIntOption, runCommand } from './common.js';
+import { CliError, EXIT, cliOptions, collectOption, parseIntOption, runCommand } from './common.js';
 
 export interface FuzzCliOptions {
   adapter?: string;
@@ -30,6 +30,7 @@ export interface FuzzCliOptions {
   timeout?: string;
   handlerHost?: string;
   shrinkTime?: string;
+  option?: string[];
 }
 
 export function registerFuzz(program: Command): void {
@@ -47,6 +48,7 @@ export function registerFuzz(program: Command): void {
     .option('--timeout <ms>', 'HTTP adapters: per request (default 10000)')
     .option('--handler-host <host>', 'HTTP adapters: where the harness handler listens (default 127.0.0.1)')
     .option('--shrink-time <ms>', `queues on the wall clock: stop shrinking after this long, keeping the shortest failure found (default ${WALL_CLOCK_SHRINK_MS})`)
+    .option('--option <name=value>', 'a SPEC §10 reading for every run (repeatable; see tasksim options)', collectOption, [])
     .option('--list', 'print the built-in adapters, one per line')
     .addHelpText('after', '\nExit codes: 0 no violation, 1 a violation (minimal counterexample printed), 2 bad input, 3 the adapter is unreachable.')
     .action((opts: FuzzCliOptions) => runCommand(() => fuzz(opts)));
@@ -65,6 +67,7 @@ async function fuzz(opts: FuzzCliOptions): Promise<number> {
   if (opts.shard !== undefined && !shard) throw new CliError(`--shard must be i/n with 1 ≤ i ≤ n, got ${JSON.stringify(opts.shard)}`);
   const timeoutMs = opts.timeout !== undefined ? parseIntOption('--timeout', opts.timeout, 1) : undefined;
   const shrinkBudgetMs = opts.shrinkTime !== undefined ? parseIntOption('--shrink-time', opts.shrinkTime, 0) : undefined;
+  const options = cliOptions(opts.option);
 
   let queue;
   try {
@@ -76,7 +79,7 @@ async function fuzz(opts: FuzzCliOptions): Promise<number> {
   const progress = createProgress({ label: `fuzz ${opts.adapter}`, total: undefined, enabled: progressEnabled(process.stderr, process.env, opts.json === true) });
   try {
     const report = await runFuzz({
-      adapter: opts.adapter, queue, runs, seed, shard, maxCommands, replay: opts.replay, shrinkBudgetMs,
+      adapter: opts.adapter, queue, runs, seed, shard, maxCommands, replay: opts.replay, shrinkBudgetMs, options,
       onRun: (done, total) => progress.update(done, `of ${total} runs`),
       onStart: (plan) => {
         if (plan.clock === 'wall') process.stderr.write(wallClockNote(opts.adapter!, plan));

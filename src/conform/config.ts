@@ -4,10 +4,11 @@
  */
 import type { ProfileName, QueueConfig, ResolvedConfig, ScalingType } from '../model/config.js';
 import { defaultConfig } from '../model/queue-yaml.js';
+import type { NamedOptions } from '../model/options.js';
 import type { QueueChanges } from './case.js';
 
-export function caseConfig(opts: { profile: ProfileName; scaling: ScalingType; deadlineUs: number; queue?: QueueChanges }): ResolvedConfig {
-  const base = defaultConfig({ profile: opts.profile, scaling: opts.scaling });
+export function caseConfig(opts: { profile: ProfileName; scaling: ScalingType; deadlineUs: number; queue?: QueueChanges; options?: NamedOptions }): ResolvedConfig {
+  const base = defaultConfig({ profile: opts.profile, scaling: opts.scaling, options: opts.options });
   const def = base.queues.find((q) => q.name === 'default')!;
   const changed: QueueConfig = { ...def, ...opts.queue, retry: { ...def.retry, ...opts.queue?.retry } };
   const queues = changed.name === 'default' ? [changed] : [def, changed];

@@ -1,5 +1,6 @@
 /** Builds the CaseContext a case runs with, and keeps the evidence of what it sent. */
 import type { ProfileName, ScalingType } from '../model/config.js';
+import type { NamedOptions } from '../model/options.js';
 import type { Delivery } from '../model/types.js';
 import type { TraceEvent } from '../sim/events.js';
 import type { Target, TargetResponse } from '../targets/types.js';
@@ -17,6 +18,8 @@ export interface RunSetup {
   concurrency: number;
   path: string;
   nonce: string;
+  /** SPEC §10 options by name, over the profile's defaults. */
+  options?: NamedOptions;
 }
 
 /** One exchange as the report shows it. */

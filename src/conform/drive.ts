@@ -6,6 +6,7 @@
 import { Engine } from '../model/engine.js';
 import { UNLIMITED_SERVICE } from '../model/types.js';
 import type { ProfileName, ScalingType } from '../model/config.js';
+import type { NamedOptions } from '../model/options.js';
 import { MemoryTrace } from '../sim/trace.js';
 import { RecordingTarget } from '../targets/recording-target.js';
 import { realNow } from '../targets/real-timers.js';
@@ -24,6 +25,8 @@ export interface DriveSetup {
   /** The target's request timeout (ms). */
   timeoutMs: number;
   concurrency: number;
+  /** SPEC §10 options by name. */
+  options?: NamedOptions;
 }
 
 const DEFAULT_MAX_ROUNDS = 20;
@@ -36,7 +39,7 @@ export class HarnessError extends Error {
 
 export async function driveEngine(setup: DriveSetup, plan: DrivePlan): Promise<DriveResult> {
   const started = realNow();
-  const config = caseConfig({ profile: setup.profile, scaling: setup.scaling, deadlineUs: setup.deadlineUs, queue: plan.queue });
+  const config = caseConfig({ profile: setup.profile, scaling: setup.scaling, deadlineUs: setup.deadlineUs, queue: plan.queue, options: setup.options });
   const queueName = plan.queue?.name ?? 'default';
   const trace = new MemoryTrace();
   const engine = new Engine({ config, seed: setup.seed, external: true, sinks: [trace], service: { ...UNLIMITED_SERVICE, ...plan.service } });

@@ -5,6 +5,7 @@
  */
 import type { ProfileName, ScalingType } from '../model/config.js';
 import { SCALING_DEADLINE_US, isProfileName, isScalingType } from '../model/profiles.js';
+import { optionArgs, optionProblem, type NamedOptions } from '../model/options.js';
 import { US_PER_MS, parseDuration } from '../sim/time.js';
 import { FunctionTarget, type HandlerFunction } from '../targets/function-target.js';
 import { HttpTarget, parseTargetUrl } from '../targets/http-target.js';
@@ -29,6 +30,8 @@ export interface ConformanceOptions {
   /** INST-1 / DEADLINE-1. Default automatic. */
   scaling?: ScalingType;
   profile?: ProfileName;
+  /** SPEC §10 readings by name over the profile's defaults, e.g. { 'retry-eta-header': 'original' } (tasksim options). */
+  options?: NamedOptions;
   /** Parallel deliveries (PUSH-3 max_concurrent_requests). Default 10. */
   concurrency?: number;
   /** Another catalog (tests of the runner). Default: conformance/handler. */
@@ -114,7 +117,11 @@ export function resolveDeadline(opts: { deadline?: string | number; scaling?: Sc
   };
 }
 
-export function validateOptions(opts: Pick<ConformanceOptions, 'seed' | 'scaling' | 'profile' | 'concurrency'>): void {
+export function validateOptions(opts: Pick<ConformanceOptions, 'seed' | 'scaling' | 'profile' | 'concurrency' | 'options'>): void {
+  for (const [name, value] of Object.entries(opts.options ?? {})) {
+    const problem = optionProblem(name, value);
+    if (problem) throw new ConformanceOptionError(problem);
+  }
   if (opts.seed !== undefined && !(Number.isInteger(opts.seed) && opts.seed >= 0 && opts.seed <= MAX_SEED)) {
     throw new ConformanceOptionError(`--seed must be an integer from 0 to ${MAX_SEED}, got ${opts.seed}`);
   }
@@ -173,6 +180,7 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
     concurrency,
     path: opened.path,
     nonce: runNonce(),
+    options: opts.options,
   };
   const replay = replayLine(opened, seed, opts);
   const started = realNow();
@@ -238,13 +246,15 @@ function unique(list: string[]): string[] {
 /** `tasksim conform <url> --cases H-2.1 --seed N` (+ the options that change behaviour). */
 function replayLine(t: OpenedTarget, seed: number, opts: ConformanceOptions): (id: string) => string {
   if (opts.replayAs === undefined && (t.isFunction || !(typeof opts.target === 'string' || opts.target instanceof URL))) {
-    return (id) => `runConformance({ target: ${t.replayName}, cases: '${id}', seed: ${seed}${opts.deadline !== undefined ? `, deadline: ${JSON.stringify(opts.deadline)}` : ''} })`;
+    const options = opts.options && Object.keys(opts.options).length > 0 ? `, options: ${JSON.stringify(opts.options)}` : '';
+    return (id) => `runConformance({ target: ${t.replayName}, cases: '${id}', seed: ${seed}${opts.deadline !== undefined ? `, deadline: ${JSON.stringify(opts.deadline)}` : ''}${options} })`;
   }
   const extra: string[] = [];
   if (opts.deadline !== undefined) extra.push('--deadline', typeof opts.deadline === 'number' ? `${opts.deadline}ms` : opts.deadline);
   if (opts.scaling !== undefined) extra.push('--scaling', opts.scaling);
   if (opts.profile !== undefined && opts.profile !== 'appengine') extra.push('--profile', opts.profile);
   if (opts.concurrency !== undefined && opts.concurrency !== DEFAULT_CONCURRENCY) extra.push('--concurrency', String(opts.concurrency));
+  extra.push(...optionArgs(opts.options));
   // replayAs may already be several words (`--reference`): it is not quoted as one argument.
   const name = opts.replayAs ?? shellQuote(t.replayName);
   return (id) => ['tasksim conform', name, ...['--cases', id, '--seed', String(seed), ...extra].map(shellQuote)].join(' ');

@@ -4,6 +4,7 @@
  *   import { defineConformanceTests, lazy } from 'tasksim/vitest';
  *   defineConformanceTests(myHandler);                   // an in-process handler function
  *   defineConformanceTests(lazy(() => server.url));      // a URL known only once beforeAll ran
+ *   defineConformanceTests(myHandler, { options: { 'retry-eta-header': 'original' } });  // SPEC §10 by name
  *
  * A failing case fails its test with expected / actual, the rule IDs and how to rerun it; a warning
  * passes with an annotation; a skip is a skipped test.
@@ -11,7 +12,7 @@
 import { expect, test } from 'vitest';
 import { HANDLER_CASES } from '../../conformance/handler/index.js';
 import type { HandlerCase } from './case.js';
-import { runConformance, type CaseResult, type ConformanceOptions } from './run.js';
+import { runConformance, validateOptions, type CaseResult, type ConformanceOptions } from './run.js';
 import { randomSeed } from './seed.js';
 import { selectCases } from './select.js';
 
@@ -42,6 +43,7 @@ export function failureMessage(r: CaseResult): string {
 
 export function defineConformanceTests(target: TargetSpec | LazyTarget, options: ConformanceTestOptions = {}): void {
   const { testTimeoutMs, catalog, ...runOptions } = options;
+  validateOptions(runOptions); // bad options (an unknown §10 name or value…) fail the file at once, naming the choices
   const cases = selectCases(catalog ?? HANDLER_CASES, options.cases);
   // One seed for the whole file, so every test's rerun line names the same run.
   const seed = options.seed ?? randomSeed();

@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { AdapterProtocolError, AdapterUnreachable, type Capabilities, type QueueUnderTest } from '../adapters/contract.js';
 import type { ResolvedConfig } from '../model/config.js';
+import { applyOptions, optionArgs, type NamedOptions } from '../model/options.js';
 import { commandArbs, type FuzzModel } from './commands.js';
 import { configArb, describeConfig, wallClockConfigArb } from './config-arb.js';
 import { Lockstep } from './lockstep.js';
@@ -45,6 +46,8 @@ export interface FuzzOptions {
   onStart?: (plan: FuzzPlan) => void;
   /** Wall clock: how long shrinking may take (default WALL_CLOCK_SHRINK_MS). */
   shrinkBudgetMs?: number;
+  /** SPEC §10 readings by name, set on every generated configuration over its profile's defaults. */
+  options?: NamedOptions;
 }
 
 /** How the campaign will run, once the adapter has said whether it controls its clock. */
@@ -120,8 +123,10 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   let fatal: AdapterUnreachable | undefined;
   let done = 0;
   let shrinking = false;
+  const named = opts.options ?? {};
+  const configs = (realTime ? wallClockConfigArb : configArb).map((c) => ({ ...c, options: applyOptions(c.options, named) }));
   const prop = fc.asyncProperty(
-    realTime ? wallClockConfigArb : configArb,
+    configs,
     fc.nat(),
     fc.commands(commandArbs({ outages: caps.outages, realTime }), { maxCommands, size: 'max', ...(replay ? { replayPath: replay.replayPath } : {}) }),
     async (config, runSeed, cmds) => {
@@ -171,7 +176,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
       seed: details.seed,
       path: token.path,
       token: encoded,
-      replay: `tasksim fuzz --adapter ${shellQuote(opts.adapter)} --replay ${encoded}`,
+      replay: [`tasksim fuzz --adapter ${shellQuote(opts.adapter)}`, ...optionArgs(named).map(shellQuote), `--replay ${encoded}`].join(' '),
     };
   } else if (details.failed) {
     throw details.errorInstance instanceof Error ? details.errorInstance : new Error('fuzz run failed without a report');
