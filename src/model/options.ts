@@ -4,8 +4,7 @@
  * adapter protocol's `/reset`. A profile (profiles.ts) only sets their defaults. This is the one list
  * of them; `tasksim options` prints it.
  */
-import type { ProfileName, ProfileOptions } from './config.js';
-import { PROFILES } from './profiles.js';
+import type { ProfileOptions } from './config.js';
 
 /** The profile options that are §10 readings (the tombstone period is a profile fact, TASK-2). */
 export type OptionField = Exclude<keyof ProfileOptions, 'tombstoneUs'>;
@@ -107,11 +106,6 @@ export function applyOptions(base: ProfileOptions, named: NamedOptions | undefin
   return out;
 }
 
-/** A profile's defaults with the named options applied. */
-export function resolveOptions(profile: ProfileName, named?: NamedOptions): ProfileOptions {
-  return applyOptions(PROFILES[profile], named);
-}
-
 /** The name of the value `options` holds for `spec` (undefined if no named value matches). */
 export function valueName(spec: OptionSpec, options: ProfileOptions): string | undefined {
   return Object.keys(spec.values).find((v) => spec.values[v] === options[spec.field]);
@@ -123,18 +117,6 @@ export function optionsByName(options: ProfileOptions): NamedOptions {
   for (const spec of OPTIONS) {
     const v = valueName(spec, options);
     if (v !== undefined) out[spec.name] = v;
-  }
-  return out;
-}
-
-/** The options of `options` that differ from `profile`'s defaults (for replay lines). */
-export function changedOptions(profile: ProfileName, options: ProfileOptions): NamedOptions {
-  const out: NamedOptions = {};
-  for (const spec of OPTIONS) {
-    if (options[spec.field] !== PROFILES[profile][spec.field]) {
-      const v = valueName(spec, options);
-      if (v !== undefined) out[spec.name] = v;
-    }
   }
   return out;
 }
