@@ -9,6 +9,7 @@ export type * from './model/types.js';
 export type * from './model/config.js';
 export { TaskQueueError } from './model/errors.js';
 export { PROFILES, SCALING_DEADLINE_US } from './model/profiles.js';
+export { OPTIONS, OptionError, applyOptions, optionsByName, parseOptionArgs, type NamedOptions, type OptionSpec } from './model/options.js';
 export { backoffDelay } from './model/backoff.js';
 export { mayRetry } from './model/retry-policy.js';
 export { parseQueueYaml, loadQueueYaml, queueConfigFromObject, defaultConfig, ConfigError, formatIssue, type ConfigIssue } from './model/queue-yaml.js';

@@ -16,6 +16,7 @@ import type { HandlerAnswer, LeaseSpec, PushRequest, QueueUnderTest, TaskSpec } 
 import { LATENCY_HEADER, MAX_ANSWER_BYTES, TIME_HEADER, helloV2, readCapped } from './http-json-wire.js';
 import { findMutant } from './mutants/index.js';
 import { ReferenceQueue } from './reference.js';
+import { OptionError, applyOptions, type NamedOptions } from '../model/options.js';
 
 export interface ServeOptions {
   host?: string;
@@ -75,8 +76,11 @@ export async function serveQueueOverHttp(queue: QueueUnderTest, opts: ServeOptio
 
   const routes: Record<string, (b: Body) => Promise<unknown>> = {
     'POST /reset': async (b) => {
+      // SPEC §10 options by name, when given, are applied over the config's readings (unknown ones: 400).
+      const given = b.config as ResolvedConfig;
+      const config = isNamedOptions(b.options) ? { ...given, options: applyOptions(given.options, b.options) } : given;
       await queue.reset({
-        config: b.config as ResolvedConfig, seed: Number(b.seed), epochUs: Number(b.epochUs), handler: deliver(String(b.handlerUrl)),
+        config, seed: Number(b.seed), epochUs: Number(b.epochUs), handler: deliver(String(b.handlerUrl)),
         ...(typeof b.namespace === 'string' ? { namespace: b.namespace } : {}),
       });
       return { ok: true };
@@ -121,7 +125,7 @@ export async function serveQueueOverHttp(queue: QueueUnderTest, opts: ServeOptio
       try {
         send(200, await route(body));
       } catch (err) {
-        send(500, { error: (err as Error).message });
+        send(err instanceof OptionError ? 400 : 500, { error: (err as Error).message });
       }
     });
     chain = run.catch(() => {});
@@ -144,4 +148,8 @@ export async function serveQueueOverHttp(queue: QueueUnderTest, opts: ServeOptio
       await queue.close();
     },
   };
+}
+
+function isNamedOptions(v: unknown): v is NamedOptions {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -27,6 +27,7 @@ import {
   readCapped, readModify, readOk, readOp, readReset, shown, type ProtocolVersion,
 } from './http-json-wire.js';
 import { renderQueueYaml } from './queue-yaml-text.js';
+import { optionsByName } from '../model/options.js';
 
 export interface HttpJsonOptions {
   /** Per request, connect included, and per delivery body. Default 10 s (TIMEOUT_RANGE_MS). */
@@ -90,6 +91,7 @@ export class HttpJsonQueue implements QueueUnderTest {
     const body: Record<string, unknown> = {
       config: setup.config,
       queueYaml: renderQueueYaml(setup.config),
+      options: optionsByName(setup.config.options), // SPEC §10 by name: the readings config.options holds
       seed: setup.seed,
       epochUs: setup.epochUs,
       handlerUrl: `${this.handlerUrl}/${RUN_PREFIX}${this.run}`,

@@ -19,7 +19,7 @@ import { BadReplayToken, MAX_COMMANDS_LIMIT, MAX_RUNS_LIMIT } from '../fuzz/repl
 import { formatText, writeReportDir } from '../fuzz/report.js';
 import { parseShard } from '../fuzz/shard.js';
 import { createProgress, progressEnabled } from '../report/progress.js';
-import { CliError, EXIT, parseIntOption, runCommand } from './common.js';
+import { CliError, EXIT, cliOptions, collectOption, parseIntOption, runCommand } from './common.js';
 
 export interface FuzzCliOptions {
   adapter?: string;
@@ -37,6 +37,7 @@ export interface FuzzCliOptions {
   known?: string;
   knownFile?: string;
   maxFailures?: string;
+  option?: string[];
 }
 
 export function registerFuzz(program: Command): void {
@@ -57,6 +58,7 @@ export function registerFuzz(program: Command): void {
     .option('--known <rules>', 'known deviations, e.g. HDR-3,RETRY-4: reported as known, not failing, not stopping the search')
     .option('--known-file <file>', 'the same as a file: rule IDs, one per line or comma-separated, # comments')
     .option('--max-failures <n>', 'stop exploring after n distinct new failures (default: run every run)')
+    .option('--option <name=value>', 'a SPEC §10 reading for every run (repeatable; see tasksim options)', collectOption, [])
     .option('--list', 'print the built-in adapters, one per line')
     .addHelpText('after', `
 A campaign goes on after a failure: each distinct failure (by rule and signature) is reported once,
@@ -91,6 +93,7 @@ async function fuzz(opts: FuzzCliOptions): Promise<number> {
     throw err;
   }
   if (opts.reportDir) await checkWritableDir(opts.reportDir);
+  const options = cliOptions(opts.option);
 
   let queue;
   try {
@@ -102,7 +105,7 @@ async function fuzz(opts: FuzzCliOptions): Promise<number> {
   const progress = createProgress({ label: `fuzz ${opts.adapter}`, total: undefined, enabled: progressEnabled(process.stderr, process.env, opts.json === true) });
   try {
     const report = await runFuzz({
-      adapter: opts.adapter, queue, runs, seed, shard, maxCommands, replay: opts.replay, shrinkBudgetMs, known, maxFailures,
+      adapter: opts.adapter, queue, runs, seed, shard, maxCommands, replay: opts.replay, shrinkBudgetMs, known, maxFailures, options,
       onRun: (done, total) => progress.update(done, `of ${total} runs`),
       onStart: (plan) => {
         if (plan.clock === 'wall') process.stderr.write(wallClockNote(opts.adapter!, plan));

@@ -4,6 +4,7 @@
  */
 import type { ProfileName, ProfileOptions, QueueConfig, ResolvedConfig, ScalingType } from '../model/config.js';
 import { defaultConfig } from '../model/queue-yaml.js';
+import type { NamedOptions } from '../model/options.js';
 import type { QueueChanges } from './case.js';
 
 export function caseConfig(opts: {

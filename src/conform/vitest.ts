@@ -4,6 +4,7 @@
  *   import { defineConformanceTests, lazy } from 'tasksim/vitest';
  *   defineConformanceTests(myHandler);                   // an in-process handler function
  *   defineConformanceTests(lazy(() => server.url));      // a URL known only once beforeAll ran
+ *   defineConformanceTests(myHandler, { options: { 'retry-eta-header': 'original' } });  // SPEC §10 by name
  *
  * A failing case fails its test with expected / actual, the rule IDs and how to rerun it; a warning
  * passes with an annotation; a skip is a skipped test. Exploration (generated deliveries, shrunk on
@@ -12,7 +13,7 @@
 import { expect, test } from 'vitest';
 import { HANDLER_CASES } from '../../conformance/handler/index.js';
 import type { HandlerCase } from './case.js';
-import { fullCatalog, runConformance, type CaseResult, type ConformanceOptions } from './run.js';
+import { fullCatalog, runConformance, validateOptions, type CaseResult, type ConformanceOptions } from './run.js';
 import { randomSeed } from './seed.js';
 import { selectCases } from './select.js';
 
@@ -50,6 +51,7 @@ export function failureMessage(r: CaseResult): string {
 
 export function defineConformanceTests(target: TargetSpec | LazyTarget, options: ConformanceTestOptions = {}): void {
   const { testTimeoutMs, catalog, ...runOptions } = options;
+  validateOptions(runOptions); // bad options (an unknown §10 name or value…) fail the file at once, naming the choices
   const all = fullCatalog({ ...options, catalog });
   const cases = selectCases(all, options.cases);
   const fixed = new Set<HandlerCase>(catalog ?? HANDLER_CASES);

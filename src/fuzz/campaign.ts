@@ -16,6 +16,7 @@ import fc from 'fast-check';
 import { AdapterProtocolError, AdapterUnreachable, lackedFeatures, type Capabilities, type Feature, type QueueUnderTest } from '../adapters/contract.js';
 import type { ResolvedConfig } from '../model/config.js';
 import { shellQuote } from '../cli/common.js';
+import { applyOptions, optionArgs, type NamedOptions } from '../model/options.js';
 import { commandArbs, type FuzzModel } from './commands.js';
 import { configArb, describeConfig, fitConfig, wallClockConfigArb } from './config-arb.js';
 import { maxLateness, type Lateness } from './calibration.js';
@@ -63,6 +64,8 @@ export interface FuzzOptions {
    * (SHRINK_RUNS_PER_COMMAND reruns per command), within WALL_CLOCK_SHRINK_MS…WALL_CLOCK_SHRINK_MAX_MS.
    */
   shrinkBudgetMs?: number;
+  /** SPEC §10 readings by name, set on every generated configuration over its profile's defaults. */
+  options?: NamedOptions;
 }
 
 /** How the campaign will run, once the adapter has said whether it controls its clock. */
@@ -179,8 +182,9 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   const seed = replay?.seed ?? shardSeed(opts.seed, shard);
   opts.onStart?.({ clock: realTime ? 'wall' : 'virtual', runs, maxCommands, lacks: lackedFeatures(caps).filter((f) => f !== 'virtualClock'), ...(realTime ? { tolerance: WALL_CLOCK_TOLERANCE } : {}) });
 
+  const named = opts.options ?? {};
   const arbs = (replayPath?: string) => [
-    (realTime ? wallClockConfigArb : configArb).map((c) => fitConfig(c, caps)),
+    (realTime ? wallClockConfigArb : configArb).map((c) => fitConfig({ ...c, options: applyOptions(c.options, named) }, caps)),
     fc.nat(),
     fc.commands(commandArbs({ outages: caps.outages, realTime, caps }), { maxCommands, size: 'max', ...(replayPath ? { replayPath } : {}) }),
   ] as const;
@@ -213,7 +217,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   };
   const tokenLine = (t: ReplayToken): { token: string; replay: string } => {
     const token = encodeReplay(t);
-    return { token, replay: `tasksim fuzz --adapter ${shellQuote(opts.adapter)} --replay ${token}` };
+    return { token, replay: [`tasksim fuzz --adapter ${shellQuote(opts.adapter)}`, ...optionArgs(named).map(shellQuote), `--replay ${token}`].join(' ') };
   };
 
   const report: FuzzReport = { ...base(opts, shard, runs, started), ok: true };

@@ -51,10 +51,7 @@ export class InstancePool {
     const warm = Math.min(model.minInstances, model.maxInstances);
     for (let i = 0; i < Math.max(1, warm) && i < model.maxInstances; i++) this.instances.push({ readyAt: 0, inUse: 0 });
     // With no warm instance configured, the first one still has to start cold.
-    if (warm === 0 && this.instances.length > 0 && model.coldStartUs > 0) {
-      this.instances[0].readyAt = model.coldStartUs;
-      clock.schedule(model.coldStartUs, () => this.serveWaiting());
-    }
+    if (warm === 0 && this.instances.length > 0) this.instances[0].readyAt = model.coldStartUs;
   }
 
   get count(): number {
@@ -87,12 +84,13 @@ export class InstancePool {
       return this.grant(req, starting, this.instances[starting].readyAt);
     }
     if (this.instances.length < this.model.maxInstances) {
+      // A new instance; if it starts too slowly for this request, later ones take it as a starting one.
       const readyAt = now + this.model.coldStartUs;
       this.instances.push({ readyAt, inUse: 0 });
-      const started = this.instances.length - 1;
-      if (this.model.coldStartUs <= pending) return this.grant(req, started, readyAt);
-      this.clock.schedule(readyAt, () => this.serveWaiting()); // too slow for this request; later ones may use it
+      if (this.model.coldStartUs <= pending) return this.grant(req, this.instances.length - 1, readyAt);
     }
+    // Wait for a running instance's slot. (A starting instance never serves a waiter: had it been ready
+    // within the pending latency, the request would have been given a slot on it above.)
     const waiter: Waiter = { req, done: false };
     this.waiting.push(waiter);
     this.clock.schedule(now + pending, () => {

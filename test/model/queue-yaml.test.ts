@@ -107,6 +107,8 @@ describe('conversion (CFG-1, PUSH-2, RETRY)', () => {
     ['1.5m', 90 * US_PER_S],
     ['1d', US_PER_D],
     ['0.5h', 30 * US_PER_M],
+    ['0.025h', 90 * US_PER_S], // a fraction of a unit that is whole seconds is fine
+    ['60s', 60 * US_PER_S],
   ])('task_age_limit %s → µs (RETRY-2)', (age, us) => {
     expect(queue(`queue:\n- name: q\n  retry_parameters:\n    task_age_limit: ${age}\n`, 'q').retry.taskAgeLimitUs).toBe(us);
   });
@@ -125,6 +127,34 @@ describe('conversion (CFG-1, PUSH-2, RETRY)', () => {
     const q = queue('queue:\n- name: q\n  retry_parameters: {max_backoff_seconds: 0.05}\n', 'q');
     expect(q.retry.minBackoffUs).toBe(50_000);
     expect(q.retry.maxBackoffUs).toBe(50_000);
+  });
+
+  it('RETRY-3: min exactly at the default max (3600) leaves max alone; 3600.5 raises it', () => {
+    expect(queue('queue:\n- name: q\n  retry_parameters: {min_backoff_seconds: 3600}\n', 'q').retry).toMatchObject({ minBackoffUs: 3600 * US_PER_S, maxBackoffUs: 3600 * US_PER_S });
+    expect(queue('queue:\n- name: q\n  retry_parameters: {min_backoff_seconds: 3600.5}\n', 'q').retry).toMatchObject({ minBackoffUs: 3_600_500_000, maxBackoffUs: 3_600_500_000 });
+  });
+
+  it('RETRY-3: max exactly at the default min (0.1) leaves min alone; 0.099999 lowers it', () => {
+    expect(queue('queue:\n- name: q\n  retry_parameters: {max_backoff_seconds: 0.1}\n', 'q').retry).toMatchObject({ minBackoffUs: 100_000, maxBackoffUs: 100_000 });
+    expect(queue('queue:\n- name: q\n  retry_parameters: {max_backoff_seconds: 0.099999}\n', 'q').retry).toMatchObject({ minBackoffUs: 99_999, maxBackoffUs: 99_999 });
+  });
+
+  it('CFG-3: a non-finite backoff is refused with the queue, the field and the rule in the message', () => {
+    expect(() => parseQueueYaml('queue:\n- name: mail\n  retry_parameters: {max_backoff_seconds: .inf}\n', { file: 'queue.yaml' })).toThrow(
+      'queue.yaml:3: queue "mail", field "retry_parameters.max_backoff_seconds": must be a finite number of seconds',
+    );
+    expect(() => parseQueueYaml('queue:\n- name: mail\n  retry_parameters: {task_age_limit: 1.5s}\n', { file: 'queue.yaml' })).toThrow(
+      /queue "mail", field "retry_parameters.task_age_limit": "1.5s" is 1.5 s: must be a whole number of seconds \(RETRY-2\)/,
+    );
+  });
+
+  it('SPEC §10 options by name over the profile defaults; unknown names and values are CFG-3 issues', () => {
+    const c = parseQueueYaml('', { profile: 'appengine', options: { 'retry-limit': 'attempts', 'retry-eta-header': 'original' } });
+    expect(c.options).toEqual({ ...PROFILES.appengine, retryLimitMeans: 'attempts', retryEtaHeader: 'original' });
+    const issues = issuesOf('', { options: { 'retry-limits': 'x', 'age-from': 'birth' } });
+    expect(issues.map((i) => [i.field, i.rule])).toEqual([['options.retry-limits', 'CFG-3'], ['options.age-from', 'CFG-3']]);
+    expect(issues[0].message).toContain('backoff-linear-step, handler-503, retry-limit, age-from, deadline-execution, execution-count-5xx, retry-eta-header');
+    expect(issues[1].message).toContain('first-attempt or creation');
   });
 
   it('RETRY-3: one bound set within the other’s default leaves the default alone', () => {
@@ -192,6 +222,17 @@ describe('bad input (CFG-3): every issue names queue, field and rule', () => {
     ['string max_backoff_seconds', 'queue:\n- name: q\n  retry_parameters: {max_backoff_seconds: "10s"}\n', 'q', 'retry_parameters.max_backoff_seconds', 'RETRY-3'],
     ['negative max_doublings', 'queue:\n- name: q\n  retry_parameters: {max_doublings: -2}\n', 'q', 'retry_parameters.max_doublings', 'RETRY-3'],
     ['both backoffs set, min > max', 'queue:\n- name: q\n  retry_parameters:\n    min_backoff_seconds: 60\n    max_backoff_seconds: 10\n', 'q', 'retry_parameters.min_backoff_seconds', 'RETRY-3'],
+    // RETRY-2: limits are whole seconds; a fraction is refused rather than silently rounded.
+    ['fractional task_age_limit 1.5s', 'queue:\n- name: q\n  retry_parameters:\n    task_age_limit: 1.5s\n', 'q', 'retry_parameters.task_age_limit', 'RETRY-2'],
+    ['fractional task_age_limit 0.01m (0.6 s)', 'queue:\n- name: q\n  retry_parameters:\n    task_age_limit: 0.01m\n', 'q', 'retry_parameters.task_age_limit', 'RETRY-2'],
+    ['task_age_limit overflowing to Infinity', `queue:\n- name: q\n  retry_parameters:\n    task_age_limit: ${'9'.repeat(400)}d\n`, 'q', 'retry_parameters.task_age_limit', 'RETRY-2'],
+    // CFG-3: numeric configuration that is not finite is refused (RETRY-3/4 need finite delays).
+    ['min_backoff_seconds .inf', 'queue:\n- name: q\n  retry_parameters: {min_backoff_seconds: .inf}\n', 'q', 'retry_parameters.min_backoff_seconds', 'RETRY-3'],
+    ['max_backoff_seconds .inf', 'queue:\n- name: q\n  retry_parameters: {max_backoff_seconds: .inf}\n', 'q', 'retry_parameters.max_backoff_seconds', 'RETRY-3'],
+    ['max_backoff_seconds .nan', 'queue:\n- name: q\n  retry_parameters: {max_backoff_seconds: .nan}\n', 'q', 'retry_parameters.max_backoff_seconds', 'RETRY-3'],
+    ['max_backoff_seconds 1e300 (µs overflow)', 'queue:\n- name: q\n  retry_parameters: {max_backoff_seconds: 1e300}\n', 'q', 'retry_parameters.max_backoff_seconds', 'RETRY-3'],
+    ['max_doublings .inf', 'queue:\n- name: q\n  retry_parameters: {max_doublings: .inf}\n', 'q', 'retry_parameters.max_doublings', 'RETRY-3'],
+    ['task_retry_limit .inf', 'queue:\n- name: q\n  retry_parameters: {task_retry_limit: .inf}\n', 'q', 'retry_parameters.task_retry_limit', 'RETRY-1'],
     ['unknown queue field', 'queue:\n- name: q\n  ratee: 5/s\n', 'q', 'ratee', 'CFG-1'],
     ['unknown retry field', 'queue:\n- name: q\n  retry_parameters:\n    task_retry_limt: 3\n', 'q', 'retry_parameters.task_retry_limt', 'CFG-1'],
     ['unknown top-level key', 'queues:\n- name: q\n', undefined, 'queues', 'CFG-1'],

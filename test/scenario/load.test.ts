@@ -76,6 +76,18 @@ describe('scenario files', () => {
     expect(s.config.options.tombstoneUs).toBe(US_PER_H);
   });
 
+  it('SPEC §10 a scenario\'s options: select readings by name; the CLI\'s options override them, name by name', async () => {
+    const raw = minimal({ profile: 'appengine', options: { 'retry-limit': 'attempts', 'age-from': 'creation' } });
+    const s = await scenarioFromObject(raw, 't.yaml');
+    expect(s.config.options).toMatchObject({ retryLimitMeans: 'attempts', ageFrom: 'creation', handler503Counts: true });
+    const o = await scenarioFromObject(raw, 't.yaml', { options: { 'age-from': 'first-attempt', 'retry-eta-header': 'original' } });
+    expect(o.config.options).toMatchObject({ retryLimitMeans: 'attempts', ageFrom: 'first-attempt', retryEtaHeader: 'original' });
+    // With queue_yaml too: the options reach the queue.yaml reader's resolved config.
+    await writeFile(join(dir, 'qy.yaml'), 'queue:\n- name: q\n');
+    await writeFile(join(dir, 'opts.yaml'), stringify({ queue_yaml: 'qy.yaml', options: { 'backoff-linear-step': 'half' }, workload: [{ queue: 'q', count: 1 }] }));
+    expect((await loadScenario(join(dir, 'opts.yaml'))).config.options.backoffLinearStep).toBe('half');
+  });
+
   it('CFG-1 queue_yaml is read relative to the scenario file', async () => {
     await writeFile(join(dir, 'queue.yaml'), 'queue:\n- name: mail\n  rate: 2/m\n  bucket_size: 3\n');
     await writeFile(join(dir, 's.yaml'), stringify({ queue_yaml: 'queue.yaml', workload: [{ queue: 'mail', count: 2 }] }));
@@ -142,6 +154,28 @@ describe('CFG-3 refusals name the file, the field and the rule — every problem
     await expect(loadScenario(join(dir, 'absent.yaml'))).rejects.toThrow(/absent\.yaml.*no such file/);
     await writeFile(join(dir, 'needs.yaml'), stringify({ queue_yaml: 'missing-queue.yaml' }));
     await expect(loadScenario(join(dir, 'needs.yaml'))).rejects.toThrow(/missing-queue\.yaml/);
+  });
+
+  it('SPEC §10 an unknown option name, or a value not in its list, names the field, the choices and the rule', async () => {
+    const list = await issues(minimal({ options: { 'retry-limits': 'attempts', 'retry-limit': 'tries', 'age-from': 3 } }));
+    expect(list.map((i) => [i.field, i.rule])).toEqual([['options.retry-limits', 'CFG-3'], ['options.retry-limit', 'RETRY-1'], ['options.age-from', 'RETRY-2']]);
+    expect(list[0].message).toContain('the options are backoff-linear-step, handler-503, retry-limit');
+    expect(list[1].message).toContain('must be retries or attempts, got "tries"');
+  });
+
+  it('TASK-3 a push stream\'s payload_bytes leaves room for the default URL: queue q → 102400 − 12 bytes', async () => {
+    // "/_ah/queue/q" is 12 bytes.
+    const ok = await scenarioFromObject(minimal({ workload: [{ queue: 'q', payload_bytes: 102_388 }] }), 't.yaml');
+    expect(ok.workload[0].payloadBytes).toEqual({ min: 102_388, max: 102_388 });
+    const list = await issues(minimal({ workload: [{ queue: 'q', payload_bytes: 102_389 }] }));
+    expect(list).toMatchObject([{ field: 'workload[0].payload_bytes', rule: 'TASK-3' }]);
+    expect(list[0].message).toContain('102388 bytes of payload');
+  });
+
+  it('INST-3 service.pending_latency: default 10 s; a duration when given; not a duration → refused', async () => {
+    expect((await scenarioFromObject(minimal(), 't.yaml')).service.pendingLatencyUs).toBe(10 * S);
+    expect((await scenarioFromObject(minimal({ service: { pending_latency: '250ms' } }), 't.yaml')).service.pendingLatencyUs).toBe(250_000);
+    expect(await issues(minimal({ service: { pending_latency: 'soon' } }))).toMatchObject([{ field: 'service.pending_latency', rule: 'INST-3' }]);
   });
 
   it('durations and stop: stop.after and max_events are read', async () => {

@@ -59,6 +59,33 @@ describe('what scenarios show', () => {
     expect(trace.events.some((e) => e.e === 'response' && e.out === 'no-instance')).toBe(true);
     expect(trace.events.some((e) => e.e === 'rate')).toBe(true);
   });
+
+  it('INST-3 outage-throttle: busy is not an outage — a plain task fails for lack of an instance only in the outage (20–50 s)', async () => {
+    const s = await loadScenario(join(SCENARIOS, 'outage-throttle.yaml'));
+    const trace = new MemoryTrace();
+    await runScenario(s, { sinks: [trace] });
+    const failFast = new Set(trace.events.flatMap((e) => (e.e === 'add' && e.ff ? [e.id] : [])));
+    const noInstance = trace.events.flatMap((e) => (e.e === 'response' && e.out === 'no-instance' ? [e] : []));
+    const plain = noInstance.filter((r) => !failFast.has(r.id));
+    const inOutage = (t: number) => t >= 20e6 && t < 50e6;
+    expect(plain.length).toBeGreaterThan(0);
+    for (const r of plain) expect([r.t, inOutage(r.t)]).toEqual([r.t, true]);
+    // The 16 slots are often all busy: FailFast tasks fail at once outside the outage, and never wait.
+    const ffOutside = noInstance.filter((r) => failFast.has(r.id) && !inOutage(r.t));
+    expect(ffOutside.length).toBeGreaterThan(0);
+    for (const r of noInstance.filter((x) => failFast.has(x.id))) expect(r.lat).toBe(0);
+  });
+
+  it('SPEC §10 a scenario\'s options change the run: task_retry_limit 1 is 2 attempts as retries, 1 as attempts', async () => {
+    const raw = (options: Record<string, string>) => ({
+      options, queues: [{ name: 'q', rate: '100/s', retry_parameters: { task_retry_limit: 1 } }], service: { statuses: { 500: 1 } }, workload: [{ queue: 'q', count: 10 }],
+    });
+    const retries = await runScenario(await scenarioFromObject(raw({}), 'r.yaml'));
+    const attempts = await runScenario(await scenarioFromObject(raw({ 'retry-limit': 'attempts' }), 'a.yaml'));
+    expect([retries.counts.attempts, retries.counts.exhausted]).toEqual([20, 10]);
+    expect([attempts.counts.attempts, attempts.counts.exhausted]).toEqual([10, 10]);
+    expect(attempts.invariants.filter((i) => i.status === 'fail')).toEqual([]);
+  });
 });
 
 describe('runScenario mechanics', () => {
