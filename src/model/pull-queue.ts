@@ -133,7 +133,8 @@ export class PullQueue {
 
   /**
    * PULL-10: each lease is an attempt, so with task_retry_limit N the (N+1)-th lease is refused (N = 0:
-   * the first). With task_age_limit too, RETRY-2's both-limits rule holds, age from the first lease.
+   * the first) — under either §10 reading of RETRY-1, since PULL-10 counts leases, not retries. With
+   * task_age_limit too, RETRY-2's both-limits rule holds, age from the first lease.
    */
   private leaseLimitSpent(task: TaskRecord, now: Micros): boolean {
     const history = { countedFailures: task.attempts, createdAt: task.createdAt, firstAttemptAt: task.firstAttemptAt };
