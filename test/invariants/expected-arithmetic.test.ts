@@ -39,6 +39,8 @@ describe('RETRY-4 backoff, the checkers’ reading', () => {
     expect(expectedBackoffUs(1024, huge, 'double')).toBe(2 ** 1023);
     expect(expectedBackoffUs(2000, huge, 'double')).toBe(2 ** 1023);
     expect(expectedBackoffUs(1e9, backoff(0.1, 3600, 1e9), 'double')).toBe(3600 * S);
+    // Retry D+1 with D 1100: 0.1 s · 2^1023 overflows to Infinity and no linear step follows: max, not NaN.
+    expect(expectedBackoffUs(1101, backoff(0.1, 3600, 1100), 'double')).toBe(3600 * S);
     expect(expectedBackoffUs(1e9, backoff(0.1, 3600, 1e9), 'half')).toBe(3600 * S);
     expect(expectedBackoffUs(5000, backoff(0, 3600, 4000), 'double')).toBe(0);
     expect(expectedBackoffUs(5000, backoff(0, 3600, 4000), 'half')).toBe(0);
