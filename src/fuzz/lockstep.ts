@@ -409,16 +409,16 @@ function compareAdd(m: AddOutcome, s: AddOutcome, spec: TaskSpec, q: string, now
   }
   if (m.ok && !s.ok) {
     const rule = s.error === 'INVALID' ? (s.rule ?? 'TASK-1') : 'TASK-2';
-    return violation(rule, now, what, 'accepted', `refused ${s.error}${s.message ? ` (${s.message})` : ''}`);
+    return violation(rule, now, what, 'accepted', refusal(s));
   }
-  if (!m.ok && s.ok) return violation(m.rule ?? 'TASK-2', now, what, `refused ${m.error} (${m.message})`, 'accepted');
-  if (!m.ok && !s.ok && m.error !== s.error) return violation(m.rule ?? 'TASK-2', now, what, `refused ${m.error}`, `refused ${s.error}`);
+  if (!m.ok && s.ok) return violation(m.rule ?? 'TASK-2', now, what, refusal(m), 'accepted');
+  if (!m.ok && !s.ok && m.error !== s.error) return violation(m.rule ?? 'TASK-2', now, what, refusal(m), refusal(s));
   return undefined;
 }
 
 function compareOp(m: OpOutcome, s: OpOutcome, rule: string, what: string, now: Micros): FuzzViolation | undefined {
   if (m.ok === s.ok && (m.ok || (!s.ok && m.error === s.error))) return undefined;
-  const show = (o: OpOutcome): string => (o.ok ? 'ok' : `refused ${o.error}`);
+  const show = (o: OpOutcome): string => (o.ok ? 'ok' : refusal(o));
   return violation(rule, now, what, show(m), show(s));
 }
 
@@ -428,13 +428,18 @@ function compareModify(m: ModifyOutcome, s: ModifyOutcome, what: string, now: Mi
   if (!m.ok && m.error === 'NOT_FOUND' && s.ok && lingering) {
     return violation(lingering, now, `${what}: the queue still holds a task the model no longer has`, 'refused NOT_FOUND', `ok, lease until ${at(s.leaseUntilUs)}`);
   }
-  const show = (o: ModifyOutcome): string => (o.ok ? `ok, lease until ${at(o.leaseUntilUs)}` : `refused ${o.error}`);
+  const show = (o: ModifyOutcome): string => (o.ok ? `ok, lease until ${at(o.leaseUntilUs)}` : refusal(o));
   const rule = (!m.ok && m.error === 'LEASE_MISMATCH') || (!s.ok && s.error === 'LEASE_MISMATCH') ? 'PULL-3' : 'PULL-5';
   return violation(rule, now, what, show(m), show(s));
 }
 
 function describeLease(o: LeaseOutcome): string {
-  return o.ok ? `${o.tasks.length} tasks` : `error ${o.error}`;
+  return o.ok ? `${o.tasks.length} tasks` : `error ${o.error}${o.message ? ` (${o.message})` : ''}`;
+}
+
+/** A refusal as the verdict prints it: the error and, when the side gave one, its message. */
+function refusal(o: { error: string; message?: string }): string {
+  return `refused ${o.error}${o.message ? ` (${o.message})` : ''}`;
 }
 
 function expectArray(v: unknown, n: number, what: string): void {
