@@ -12,7 +12,7 @@ import { AdapterSetupError, AdapterUnreachable, lackedFeatures } from '../adapte
 import { TIMEOUT_RANGE_MS } from '../adapters/http-json.js';
 import { UnknownAdapter, builtInAdapters, createAdapter } from '../adapters/registry.js';
 import {
-  DEFAULT_MAX_COMMANDS, DEFAULT_RUNS, UnsupportedAdapter, WALL_CLOCK_MAX_COMMANDS, WALL_CLOCK_RUNS, WALL_CLOCK_SHRINK_MS, runFuzz, wallClockNote,
+  DEFAULT_MAX_COMMANDS, DEFAULT_RUNS, UnsupportedAdapter, WALL_CLOCK_MAX_COMMANDS, WALL_CLOCK_RUNS, WALL_CLOCK_SHRINK_MAX_MS, WALL_CLOCK_SHRINK_MS, runFuzz, wallClockNote,
 } from '../fuzz/campaign.js';
 import { BadKnownList, parseKnown, readKnownFile } from '../fuzz/defects.js';
 import { BadReplayToken, MAX_COMMANDS_LIMIT, MAX_RUNS_LIMIT } from '../fuzz/replay-token.js';
@@ -54,7 +54,7 @@ export function registerFuzz(program: Command): void {
     .option('--replay <token>', 'replay one failure from its token (printed with every failure)')
     .option('--timeout <ms>', 'HTTP adapters: per request (default 10000)')
     .option('--handler-host <host>', 'HTTP adapters: where the harness handler listens (default 127.0.0.1)')
-    .option('--shrink-time <ms>', `queues on the wall clock: stop shrinking after this long, keeping the shortest failure found (default ${WALL_CLOCK_SHRINK_MS})`)
+    .option('--shrink-time <ms>', `queues on the wall clock: how long shrinking one failure may take, keeping the shortest found (default: 12 reruns per command of the failing run, ${WALL_CLOCK_SHRINK_MS / 1000}–${WALL_CLOCK_SHRINK_MAX_MS / 1000} s)`)
     .option('--known <rules>', 'known deviations, e.g. HDR-3,RETRY-4: reported as known, not failing, not stopping the search')
     .option('--known-file <file>', 'the same as a file: rule IDs, one per line or comma-separated, # comments')
     .option('--max-failures <n>', 'stop exploring after n distinct new failures (default: run every run)')

@@ -17,22 +17,22 @@ import { AdapterProtocolError, AdapterUnreachable, lackedFeatures, type Capabili
 import type { ResolvedConfig } from '../model/config.js';
 import { shellQuote } from '../cli/common.js';
 import { applyOptions, optionArgs, type NamedOptions } from '../model/options.js';
-import { commandArbs, type FuzzModel } from './commands.js';
-import { configArb, describeConfig, fitConfig, wallClockConfigArb } from './config-arb.js';
+import type { FuzzModel } from './commands.js';
+import { describeConfig } from './config-arb.js';
 import { maxLateness, type Lateness } from './calibration.js';
 import { signatureOf } from './defects.js';
 import { Lockstep } from './lockstep.js';
 import { BadReplayToken, decodeReplay, encodeReplay, type ReplayToken } from './replay-token.js';
 import { shardRuns, shardSeed, type Shard } from './shard.js';
-import { WALL_CLOCK_TOLERANCE, describeTolerance, type WallClockTolerance } from './tolerance.js';
+import { describeTolerance, type WallClockTolerance } from './tolerance.js';
 import { FuzzFailure, type FuzzViolation } from './violation.js';
-import { WallClockLockstep } from './wall-clock.js';
+import { VIRTUAL_TIME, WALL_CLOCK, clockFor } from './clock.js';
 
-export const DEFAULT_RUNS = 200;
-export const DEFAULT_MAX_COMMANDS = 30;
+export const DEFAULT_RUNS = VIRTUAL_TIME.runs;
+export const DEFAULT_MAX_COMMANDS = VIRTUAL_TIME.maxCommands;
 /** On the wall clock a run takes about a second of real time: fewer and shorter runs by default. */
-export const WALL_CLOCK_RUNS = 20;
-export const WALL_CLOCK_MAX_COMMANDS = 12;
+export const WALL_CLOCK_RUNS = WALL_CLOCK.runs;
+export const WALL_CLOCK_MAX_COMMANDS = WALL_CLOCK.maxCommands;
 /** On the wall clock shrinking gets at least this long (more for longer runs: shrinkBudget). */
 export const WALL_CLOCK_SHRINK_MS = 20_000;
 /** … and at most this long per defect, however long its run was. */
@@ -173,27 +173,25 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     };
     return { ...base(opts, shard, 0, started), ok: false, failure: f, failures: [f] };
   }
-  const realTime = !caps.controlsClock;
+  const strategy = clockFor(caps); // chosen once: every run of the campaign follows it
+  const realTime = strategy.name === 'wall';
   if (replay && replay.realTime !== realTime) {
     throw new BadReplayToken(`it was made ${replay.realTime ? 'on the wall clock' : 'in virtual time'}, and ${opts.adapter} ${realTime ? 'does not let the harness move its clock' : 'lets the harness move its clock'}`);
   }
-  const maxCommands = replay?.maxCommands ?? opts.maxCommands ?? (realTime ? WALL_CLOCK_MAX_COMMANDS : DEFAULT_MAX_COMMANDS);
-  const runs = replay ? 1 : shardRuns(opts.runs ?? (realTime ? WALL_CLOCK_RUNS : DEFAULT_RUNS), shard);
+  const maxCommands = replay?.maxCommands ?? opts.maxCommands ?? strategy.maxCommands;
+  const runs = replay ? 1 : shardRuns(opts.runs ?? strategy.runs, shard);
   const seed = replay?.seed ?? shardSeed(opts.seed, shard);
-  opts.onStart?.({ clock: realTime ? 'wall' : 'virtual', runs, maxCommands, lacks: lackedFeatures(caps).filter((f) => f !== 'virtualClock'), ...(realTime ? { tolerance: WALL_CLOCK_TOLERANCE } : {}) });
+  opts.onStart?.({ clock: strategy.name, runs, maxCommands, lacks: lackedFeatures(caps).filter((f) => f !== 'virtualClock'), ...(strategy.tolerance ? { tolerance: strategy.tolerance } : {}) });
 
   const named = opts.options ?? {};
   const arbs = (replayPath?: string) => [
-    (realTime ? wallClockConfigArb : configArb).map((c) => fitConfig({ ...c, options: applyOptions(c.options, named) }, caps)),
+    strategy.configArb(caps).map((c) => ({ ...c, options: applyOptions(c.options, named) })),
     fc.nat(),
-    fc.commands(commandArbs({ outages: caps.outages, realTime, caps }), { maxCommands, size: 'max', ...(replayPath ? { replayPath } : {}) }),
+    fc.commands(strategy.commandArbs(caps), { maxCommands, size: 'max', ...(replayPath ? { replayPath } : {}) }),
   ] as const;
   /** One run; its failure (never thrown past here, except an adapter that cannot be reached). */
   const runOnce = async (config: ResolvedConfig, runSeed: number, cmds: Cmds): Promise<Caught | undefined> => {
-    const run = realTime
-      // The wall clock's zero is a real instant: the queue's ETA headers (HDR-5) follow its own clock.
-      ? new WallClockLockstep({ config, seed: runSeed, sut: opts.queue, caps, epochUs: Math.round((performance.timeOrigin + performance.now()) * 1000) })
-      : new Lockstep({ config, seed: runSeed, sut: opts.queue, caps });
+    const run = new Lockstep({ config, seed: runSeed, sut: opts.queue, caps, strategy });
     try {
       await executeRun(run, cmds, caps);
       calibrate(run);
@@ -208,8 +206,9 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   let calibration: Lateness | undefined;
   let inconclusive: { runs: number; examples: FuzzViolation[] } | undefined;
   const calibrate = (run: Lockstep): void => {
-    if (!(run instanceof WallClockLockstep)) return;
-    calibration = calibration ? maxLateness(calibration, run.lateness()) : run.lateness();
+    const measured = run.clock.lateness();
+    if (!measured) return;
+    calibration = calibration ? maxLateness(calibration, measured) : measured;
     if (run.inconclusive.length === 0) return;
     inconclusive ??= { runs: 0, examples: [] };
     inconclusive.runs++;
@@ -221,7 +220,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   };
 
   const report: FuzzReport = { ...base(opts, shard, runs, started), ok: true };
-  if (realTime) Object.assign(report, { clock: 'wall', tolerance: WALL_CLOCK_TOLERANCE });
+  if (strategy.tolerance) Object.assign(report, { clock: strategy.name, tolerance: strategy.tolerance });
   if (known.size > 0) report.known = [...known];
 
   if (replay) {

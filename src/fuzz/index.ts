@@ -4,7 +4,9 @@ export {
   UnsupportedAdapter, type FuzzOptions, type FuzzPlan, type FuzzReport, type FailureReport,
 } from './campaign.js';
 export { Lockstep, type LockstepOptions } from './lockstep.js';
-export { WallClockLockstep, WALL_CLOCK_TIMING } from './wall-clock.js';
+export { WallRunClock, WALL_CLOCK_TIMING } from './wall-clock.js';
+export { VirtualRunClock } from './clock-virtual.js';
+export { VIRTUAL_TIME, WALL_CLOCK, clockFor, type ClockStrategy, type RunClock } from './clock.js';
 export { WALL_CLOCK_TOLERANCE, WALL_CLOCK_SKIPPED_INVARIANTS, describeTolerance, type WallClockTolerance } from './tolerance.js';
 export { mergeReports, asFuzzReport, formatMerged, MergeError, MERGED_KIND, type MergedReport } from './merge.js';
 export { formatText, formatMarkdown, writeReportDir } from './report.js';

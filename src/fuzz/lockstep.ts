@@ -5,12 +5,9 @@
  * runs until the model is idle) and the queue's trace (observed-trace.ts) goes through every INV
  * checker. The first difference, or any invariant violation, fails the run with FuzzFailure.
  *
- * Operations go to the model first, then to the queue under test; both see the same handler
- * behaviour, which only commands change.
- *
- * A queue that does not let the harness move its clock is run by the subclass in wall-clock.ts: the
- * hooks below (pair, behaviourFor, clock, taint, endStep, traceOptions, skippedInvariants) are where
- * it differs.
+ * One class for both clocks: what differs between virtual time and the wall clock (pairing an
+ * operation on both sides, ending a step, time passing, the drain, tolerances, skipped invariants)
+ * is the run's RunClock, made by the campaign's ClockStrategy, chosen once (clock.ts).
  */
 import type { AddOutcome, Capabilities, LeaseOutcome, LeaseSpec, ModifyOutcome, OpOutcome, QueueUnderTest, TaskSpec } from '../adapters/contract.js';
 import { AdapterProtocolError } from '../adapters/contract.js';
@@ -18,19 +15,15 @@ import { ReferenceQueue } from '../adapters/reference.js';
 import { checkTrace, type InvariantId } from '../invariants/index.js';
 import type { ResolvedConfig } from '../model/config.js';
 import type { TraceEvent } from '../sim/events.js';
-import { DEFAULT_EPOCH_US, US_PER_D, US_PER_MS, type Micros } from '../sim/time.js';
+import { DEFAULT_EPOCH_US, type Micros } from '../sim/time.js';
+import { VIRTUAL_TIME, type ClockStrategy, type RunClock } from './clock.js';
 import { HEALTHY, type Behaviour } from './behaviour.js';
-import { diffDeliveries } from './differences.js';
 import { SideState, type KeyedEvent } from './model-state.js';
 import { ObservedTrace, type BuildOptions } from './observed-trace.js';
 import { Side, type HandlerContext } from './side.js';
 import { TaskBook } from './task-book.js';
 import { FuzzFailure, at, violation, type FuzzViolation } from './violation.js';
 
-/** How long the drain may run in virtual time before the run ends undecided. */
-const DRAIN_LIMIT_US = 2 * US_PER_D;
-/** How long the queue is watched after the model went idle. */
-const QUIET_MS = 3_600_000;
 /** Invariant examples kept per failed run. */
 const MAX_INV_EXAMPLES = 5;
 
@@ -39,9 +32,10 @@ export interface LockstepOptions {
   seed: number;
   sut: QueueUnderTest;
   caps: Capabilities;
+  /** The run's zero as Unix µs (default: the strategy's). */
   epochUs?: Micros;
-  /** The queue runs on the wall clock (WallClockLockstep): the handler times and answers it for real. */
-  wall?: boolean;
+  /** How the run follows the queue's clock (default: virtual time). */
+  strategy?: ClockStrategy;
 }
 
 export interface Held {
@@ -81,101 +75,70 @@ export class Lockstep {
   /** Differences beyond a tolerance but inside the harness's measured noise (wall clock): reported, not failing. */
   readonly inconclusive: FuzzViolation[] = [];
 
-  protected readonly seed: number;
-  protected readonly epochUs: Micros;
-  protected readonly caps: Capabilities;
-  protected readonly modelQueue = new ReferenceQueue();
-  protected readonly model: Side;
-  protected readonly sut: Side;
-  protected readonly modelState: SideState;
+  readonly seed: number;
+  readonly epochUs: Micros;
+  readonly caps: Capabilities;
+  readonly modelQueue = new ReferenceQueue();
+  readonly model: Side;
+  readonly sut: Side;
+  readonly modelState: SideState;
   /** The queue's own decisions, when it reports them (Capabilities.events). */
-  protected readonly sutState: SideState;
-  protected readonly trace: ObservedTrace;
+  readonly sutState: SideState;
+  readonly trace: ObservedTrace;
+  /** Everything that differs between virtual time and the wall clock. */
+  readonly clock: RunClock;
 
   constructor(opts: LockstepOptions) {
     this.config = opts.config;
     this.seed = opts.seed;
     this.caps = opts.caps;
-    this.epochUs = opts.epochUs ?? DEFAULT_EPOCH_US;
+    const strategy = opts.strategy ?? VIRTUAL_TIME;
+    const wall = strategy.name === 'wall';
+    this.epochUs = opts.epochUs ?? strategy.epochUs() ?? DEFAULT_EPOCH_US;
     this.pushQueues = opts.config.queues.filter((q) => q.mode === 'push').map((q) => q.name);
     this.pullQueues = opts.config.queues.filter((q) => q.mode === 'pull').map((q) => q.name);
     const ctx: HandlerContext = {
       seed: opts.seed,
       deadlineUs: opts.config.deadlineUs,
-      realTime: opts.wall === true,
-      behaviour: (key, nth) => this.behaviourFor(key, nth),
-      wallNow: () => this.clock(),
+      realTime: wall,
+      behaviour: (key, nth) => this.clock.behaviourFor(key, nth),
+      wallNow: () => this.clock.now(),
     };
     this.model = new Side('model', this.modelQueue, this.book, ctx);
-    this.sut = new Side('sut', opts.sut, this.book, ctx, { wall: opts.wall === true });
+    this.sut = new Side('sut', opts.sut, this.book, ctx, { wall });
     this.modelState = new SideState('model', this.book);
     this.sutState = new SideState('sut', this.book);
     this.trace = new ObservedTrace(opts.config, opts.seed, this.epochUs);
+    this.clock = strategy.createClock(this);
   }
 
   get supportsOutages(): boolean {
-    return this.caps.outages;
-  }
-
-  /** The behaviour that answers the `nth` delivery of task `key`: in virtual time, the current one. */
-  protected behaviourFor(_key: number, _nth: number): Behaviour {
-    return this.behaviour;
-  }
-
-  /** The harness's clock, for deliveries that carry no time. */
-  protected clock(): Micros {
-    return this.now;
+    return this.clock.outages;
   }
 
   /** The handler answers `b` from now on (the drain sets it healthy). */
-  async setBehaviour(b: Behaviour): Promise<void> {
-    this.behaviour = b;
+  setBehaviour(b: Behaviour): Promise<void> {
+    return this.clock.setBehaviour(b);
   }
 
-  /**
-   * Runs one operation on both sides, the model first, at the same virtual instant. (The wall-clock
-   * subclass waits for a quiet moment, runs the queue first, and may skip: then undefined.)
-   */
-  protected async pair<M, S>(_touch: Touch, model: () => Promise<M>, sut: () => Promise<S>): Promise<Pair<M, S> | undefined> {
-    const m = await model();
-    const s = await sut();
-    return { m, s, unsure: false };
+  isTainted(key: number | undefined): boolean {
+    return this.clock.isTainted(key);
   }
 
-  /** Marks tasks whose timing became ambiguous (wall clock only). */
-  protected taint(_keys: Iterable<number>, _why: string): void {}
-
-  isTainted(_key: number | undefined): boolean {
-    return false;
-  }
-
-  /** How far lease ends may differ (0 in virtual time). */
-  protected get leaseToleranceUs(): Micros {
-    return 0;
-  }
-
-  /** The harness's measured lateness (0 in virtual time): a difference inside it is inconclusive. */
-  protected get noiseUs(): Micros {
-    return 0;
-  }
-
-  /** Notes a difference inside the measured noise (the counterexample of a passing run may show it). */
-  protected noteInconclusive(v: FuzzViolation): void {
+  /** Notes a difference inside the measured noise (reported, not failing). */
+  noteInconclusive(v: FuzzViolation): void {
     if (this.inconclusive.length < MAX_INV_EXAMPLES) this.inconclusive.push(v);
   }
 
-  async start(): Promise<void> {
-    const setup = { config: this.config, seed: this.seed, epochUs: this.epochUs };
-    await this.modelQueue.reset({ ...setup, handler: this.model.handler });
-    await this.sut.queue.reset({ ...setup, handler: this.sut.handler });
-    await this.endStep();
+  start(): Promise<void> {
+    return this.clock.start();
   }
 
   // ---- operations ------------------------------------------------------------------------------
 
   async add(q: string, specs: TaskSpec[], mode: 'push' | 'pull'): Promise<void> {
     const earlier = specs.map((sp) => (sp.name === undefined ? undefined : this.book.findByName(q, sp.name)?.key)).filter((k): k is number => k !== undefined);
-    const r = await this.pair({ keys: earlier }, () => this.modelQueue.addTasks(q, specs), () => this.sut.queue.addTasks(q, specs));
+    const r = await this.clock.pair({ keys: earlier }, () => this.modelQueue.addTasks(q, specs), () => this.sut.queue.addTasks(q, specs));
     if (!r) return;
     const { m, s } = r;
     expectArray(s, specs.length, 'addTasks');
@@ -195,30 +158,18 @@ export class Lockstep {
         const names = { ...(mi.ok ? { model: mi.name } : {}), ...(si.ok ? { sut: si.name } : {}) };
         if (!mi.ok || !si.ok) {
           const e = this.book.add({ q, mode, named: spec.name !== undefined, names, eta, addedAt: this.now, tag: spec.tag, size });
-          this.taint([e.key], `the add of ${this.book.label(e.key)} was answered differently at an ambiguous instant`);
+          this.clock.taint([e.key], `the add of ${this.book.label(e.key)} was answered differently at an ambiguous instant`);
           continue;
         }
         const e = this.book.add({ q, mode, named: spec.name !== undefined, names, eta, addedAt: this.now, tag: spec.tag, size });
-        this.added(e.key);
-        if (unsure) this.taint([e.key], `${this.book.label(e.key)} was added as an earlier task of its name ended`);
-        this.trace.add(this.sentAt, e);
+        this.clock.added(e.key);
+        if (unsure) this.clock.taint([e.key], `${this.book.label(e.key)} was added as an earlier task of its name ended`);
+        this.trace.add(this.clock.sentAt, e);
       } else if (!mi.ok) {
         this.trace.reject(this.now, q, spec.name, mi.message ?? mi.error, mi.rule ?? 'TASK-2');
       }
     }
-    await this.endStep();
-  }
-
-  /** A task both sides accepted (the wall clock notes how exactly its ETA is known). */
-  protected added(_key: number): void {}
-
-  /**
-   * When the last operation went out: the earliest instant it can have taken effect on the queue.
-   * In virtual time, now; on the wall clock, before the queue's answer came back (an add's first
-   * delivery may arrive before that answer does).
-   */
-  protected get sentAt(): Micros {
-    return this.now;
+    await this.clock.endStep(true);
   }
 
   /** Deletes the k-th unnamed task of `q`; false when there is none yet. */
@@ -236,7 +187,7 @@ export class Lockstep {
   }
 
   private async deleteTask(q: string, modelName: string, sutName: string, key: number | undefined): Promise<void> {
-    const r = await this.pair(
+    const r = await this.clock.pair(
       { keys: key === undefined ? [] : [key] },
       () => this.modelQueue.deleteTask(q, modelName),
       () => this.sut.queue.deleteTask(q, sutName),
@@ -249,11 +200,11 @@ export class Lockstep {
       if (v) return this.fail(v);
     }
     if (s.ok && key !== undefined) this.trace.delete(this.now, key, q);
-    await this.endStep();
+    await this.clock.endStep(true);
   }
 
   async pause(q: string, paused: boolean): Promise<void> {
-    const r = await this.pair(
+    const r = await this.clock.pair(
       paused ? { dispatchesOf: q } : {},
       () => (paused ? this.modelQueue.pauseQueue(q) : this.modelQueue.resumeQueue(q)),
       () => (paused ? this.sut.queue.pauseQueue(q) : this.sut.queue.resumeQueue(q)),
@@ -265,24 +216,24 @@ export class Lockstep {
     const cfg = this.config.queues.find((c) => c.name === q);
     // The engine emits nothing for a no-op pause/resume; the trace says what the queue is now.
     if (s.ok && cfg && cfg.ratePerSec > 0 && this.modelState.paused.has(q) !== paused) this.trace.pause(this.now, q, paused);
-    await this.endStep();
+    await this.clock.endStep(true);
   }
 
   async lease(q: string, spec: LeaseSpec): Promise<void> {
-    const r = await this.pair({ leasesOf: q }, () => this.modelQueue.leaseTasks(q, spec), () => this.sut.queue.leaseTasks(q, spec));
+    const r = await this.clock.pair({ leasesOf: q }, () => this.modelQueue.leaseTasks(q, spec), () => this.sut.queue.leaseTasks(q, spec));
     if (!r) return;
     const { m, s } = r;
     if (!s.ok || !m.ok) {
       if (m.ok !== s.ok || (!m.ok && !s.ok && m.error !== s.error)) {
         return this.fail(violation('PULL-2', this.now, `lease from ${q}`, describeLease(m), describeLease(s)));
       }
-      return this.endStep();
+      return this.clock.endStep(true);
     }
     const mKeys = m.tasks.map((t) => this.book.keyOf('model', q, t.name));
     const sKeys = s.tasks.map((t) => this.book.keyOf('sut', q, t.name) ?? this.book.keyByNameOnly('sut', t.name));
     if (r.unsure) {
       // Wall clock: the call came at an ambiguous instant; what either side leased is not compared.
-      this.taint([...mKeys, ...sKeys].filter((k): k is number => k !== undefined), `lease_tasks on ${q} came at an ambiguous instant`);
+      this.clock.taint([...mKeys, ...sKeys].filter((k): k is number => k !== undefined), `lease_tasks on ${q} came at an ambiguous instant`);
     } else {
       const v = this.compareLease(q, spec, m, s, mKeys, sKeys);
       if (v) return this.fail(v);
@@ -301,7 +252,7 @@ export class Lockstep {
       const key = mKeys[i];
       if (key !== undefined && !sKeys.includes(key)) this.held.push({ key, q, until: { model: t.leaseUntilUs, sut: t.leaseUntilUs } });
     });
-    await this.endStep();
+    await this.clock.endStep(true);
   }
 
   /** Modifies the latest lease taken on `task` (a harness key); false when it was never leased. */
@@ -309,7 +260,7 @@ export class Lockstep {
     const h = this.held.filter((x) => x.key === task).pop();
     if (!h) return false;
     const e = this.book.get(h.key)!;
-    const r = await this.pair(
+    const r = await this.clock.pair(
       { keys: [h.key] },
       () => this.modelQueue.modifyLease(h.q, e.names.model ?? '', h.until.model, seconds),
       () => this.sut.queue.modifyLease(h.q, e.names.sut ?? '', h.until.sut, seconds),
@@ -318,37 +269,28 @@ export class Lockstep {
     const { m, s } = r;
     if (!r.unsure && !this.isTainted(h.key)) {
       const what = `modify the lease on ${this.book.label(h.key)} to ${seconds}s`;
-      const v = compareModify(m, s, what, this.now, this.lingering(h.q, e.names.model), this.leaseToleranceUs);
-      if (v && this.noiseUs > 0 && !compareModify(m, s, what, this.now, this.lingering(h.q, e.names.model), this.leaseToleranceUs + this.noiseUs)) this.noteInconclusive(v);
+      const v = compareModify(m, s, what, this.now, this.lingering(h.q, e.names.model), this.clock.leaseToleranceUs);
+      if (v && this.clock.noiseUs > 0 && !compareModify(m, s, what, this.now, this.lingering(h.q, e.names.model), this.clock.leaseToleranceUs + this.clock.noiseUs)) this.noteInconclusive(v);
       else if (v) return this.fail(v);
     }
     if (m.ok && s.ok) {
       h.until = { model: m.leaseUntilUs, sut: s.leaseUntilUs };
       this.trace.modify(this.now, h.key, h.q, s.leaseUntilUs);
     }
-    await this.endStep();
+    await this.clock.endStep(true);
     return true;
   }
 
-  async advance(ms: number): Promise<void> {
-    await this.modelQueue.advance(ms);
-    await this.sut.queue.advance(ms);
-    this.now += Math.round(ms * US_PER_MS);
-    await this.endStep(false);
+  advance(ms: number): Promise<void> {
+    return this.clock.advance(ms);
   }
 
-  async setOutage(on: boolean): Promise<boolean> {
-    if (!this.caps.outages || this.outage === on) return false;
-    this.outage = on;
-    await this.modelQueue.setOutage(on);
-    await this.sut.queue.setOutage(on);
-    this.trace.outage(this.now, on);
-    await this.endStep();
-    return true;
+  setOutage(on: boolean): Promise<boolean> {
+    return this.clock.setOutage(on);
   }
 
   /** How the model ended the task now holding `name` in `q` (for compareAdd). */
-  protected lingering(q: string, name: string | undefined): string | undefined {
+  lingering(q: string, name: string | undefined): string | undefined {
     const key = name === undefined ? undefined : this.book.keyOf('model', q, name);
     const phase = key === undefined ? undefined : this.modelState.phase.get(key);
     return phase === 'deleted' ? 'PULL-7' : phase === 'exhausted' ? 'RETRY-5' : phase === 'succeeded' ? 'HANDLER-1' : undefined;
@@ -356,36 +298,15 @@ export class Lockstep {
 
   // ---- the end ---------------------------------------------------------------------------------
 
-  /** Drains, then judges the queue's whole trace with every INV checker. */
-  async finish(): Promise<void> {
-    this.behaviour = HEALTHY;
-    await this.setOutage(false);
-    const idle = await this.modelQueue.runToIdle(this.now + DRAIN_LIMIT_US);
-    const target = Math.max(idle.atUs, this.now);
-    if (target > this.now) await this.sut.queue.advance((target - this.now) / US_PER_MS);
-    this.now = target;
-    await this.endStep(false);
-    // A quiet hour: the model does nothing more, so anything the queue still delivers is extra
-    // (a retry past the limit, a redelivery after success).
-    await this.advance(QUIET_MS);
-    const found = await this.invariants(idle.idle ? 'idle' : 'time-limit');
-    if (found.length > 0) throw new FuzzFailure(found);
+  /** Drains, then judges the queue's whole trace with every INV checker (not those the clock skips). */
+  finish(): Promise<void> {
+    return this.clock.finish();
   }
 
   /** The queue's trace as built so far (for the INV checkers, reports and debugging). */
   observedTrace(reason: 'idle' | 'time-limit' | 'stopped' = 'stopped'): TraceEvent[] {
     const decisions: KeyedEvent[] = this.caps.events ? this.sutState.events : this.modelState.events;
-    return this.trace.build(decisions, { t: this.now, reason }, this.traceOptions());
-  }
-
-  /** How the trace is built (the wall clock anchors decisions by attempt, drops tainted tasks). */
-  protected traceOptions(): BuildOptions {
-    return {};
-  }
-
-  /** Invariants not judged on this clock (the wall clock replaces the timing-exact ones). */
-  protected skippedInvariants(): ReadonlySet<InvariantId> {
-    return new Set();
+    return this.trace.build(decisions, { t: this.now, reason }, this.clock.traceOptions());
   }
 
   /** The model's own trace so far, as its engine wrote it (ids are the engine's). */
@@ -394,35 +315,21 @@ export class Lockstep {
   }
 
   async close(): Promise<void> {
+    this.clock.close();
     await this.modelQueue.close();
   }
 
   // ---- comparing -------------------------------------------------------------------------------
 
-  /**
-   * Lets both sides deliver what the step made due (advance(0)), compares the deliveries, and records
-   * the queue's in its trace.
-   */
-  protected async endStep(deliver = true): Promise<void> {
-    if (deliver) {
-      await this.modelQueue.advance(0);
-      await this.sut.queue.advance(0);
-    }
-    const expected = this.model.step().sorted;
-    const { arrival, sorted: actual } = this.sut.step();
-    for (const s of arrival) if (s.key !== undefined) this.trace.delivery(s, this.book.get(s.key)!.q);
-    const step = this.trace.currentStep;
-    this.modelState.absorb(this.modelQueue.takeEventsNow(), step);
-    if (this.caps.events) this.sutState.absorb(await this.sut.queue.takeEvents(), step);
-    const v = diffDeliveries(expected, actual, {
-      book: this.book, model: this.modelState, modelLog: this.model.log, config: this.config, epochUs: this.epochUs,
-      ...(this.caps.events ? { sut: this.sutState } : {}),
-    });
-    this.trace.closeStep(this.now);
-    if (v) await this.fail(v);
-  }
-
-  protected compareLease(q: string, spec: LeaseSpec, m: LeaseOutcome & { ok: true }, s: LeaseOutcome & { ok: true }, mKeys: (number | undefined)[], sKeys: (number | undefined)[]): FuzzViolation | undefined {
+  /** Compares two lease sets; tasks whose timing became ambiguous (wall clock) are left out first. */
+  private compareLease(q: string, spec: LeaseSpec, m0: LeaseOutcome & { ok: true }, s0: LeaseOutcome & { ok: true }, mKeys0: (number | undefined)[], sKeys0: (number | undefined)[]): FuzzViolation | undefined {
+    const keep = (k: number | undefined): boolean => k === undefined || !this.clock.isTainted(k);
+    const mi = mKeys0.map((k, i) => [k, i] as const).filter(([k]) => keep(k)).map(([, i]) => i);
+    const si = sKeys0.map((k, i) => [k, i] as const).filter(([k]) => keep(k)).map(([, i]) => i);
+    const m = { ...m0, tasks: mi.map((i) => m0.tasks[i]) };
+    const s = { ...s0, tasks: si.map((i) => s0.tasks[i]) };
+    const mKeys = mi.map((i) => mKeys0[i]);
+    const sKeys = si.map((i) => sKeys0[i]);
     const call = `lease_tasks(${spec.leaseSeconds}s, max ${spec.maxTasks}${spec.tag !== undefined ? `, tag ${spec.tag}` : spec.byTag ? ', by the oldest tag' : ''}) on ${q}`;
     const names = (keys: (number | undefined)[]): string => `[${keys.map((k) => this.book.label(k)).join(', ')}]`;
     if (s.tasks.length > spec.maxTasks) return violation('PULL-2', this.now, `${call} returned more than max_tasks`, `≤ ${spec.maxTasks} tasks`, `${s.tasks.length}`);
@@ -454,9 +361,9 @@ export class Lockstep {
       const j = mKeys.indexOf(sKeys[i]);
       const want = m.tasks[j].leaseUntilUs;
       const off = Math.abs(s.tasks[i].leaseUntilUs - want);
-      if (off > this.leaseToleranceUs) {
+      if (off > this.clock.leaseToleranceUs) {
         const v = violation('PULL-2', this.now, `${call}: lease end of ${this.book.label(sKeys[i])} (now + lease_seconds)`, at(want), at(s.tasks[i].leaseUntilUs));
-        if (off > this.leaseToleranceUs + this.noiseUs) return v;
+        if (off > this.clock.leaseToleranceUs + this.clock.noiseUs) return v;
         this.noteInconclusive(v);
       }
     }
@@ -464,7 +371,7 @@ export class Lockstep {
   }
 
   /** Fails the run with `first`, plus what the invariant checkers find in the trace so far. */
-  protected async fail(first: FuzzViolation): Promise<never> {
+  async fail(first: FuzzViolation): Promise<never> {
     let more: FuzzViolation[] = [];
     try {
       more = await this.invariants('stopped');
@@ -474,9 +381,9 @@ export class Lockstep {
     throw new FuzzFailure([first, ...more]);
   }
 
-  protected async invariants(reason: 'idle' | 'time-limit' | 'stopped'): Promise<FuzzViolation[]> {
+  async invariants(reason: 'idle' | 'time-limit' | 'stopped'): Promise<FuzzViolation[]> {
     const results = await checkTrace(this.observedTrace(reason));
-    const skipped = this.skippedInvariants();
+    const skipped = this.clock.skippedInvariants;
     const out: FuzzViolation[] = [];
     for (const r of results) {
       if (r.status !== 'fail' || skipped.has(r.id)) continue;
@@ -502,16 +409,16 @@ function compareAdd(m: AddOutcome, s: AddOutcome, spec: TaskSpec, q: string, now
   }
   if (m.ok && !s.ok) {
     const rule = s.error === 'INVALID' ? (s.rule ?? 'TASK-1') : 'TASK-2';
-    return violation(rule, now, what, 'accepted', `refused ${s.error}${s.message ? ` (${s.message})` : ''}`);
+    return violation(rule, now, what, 'accepted', refusal(s));
   }
-  if (!m.ok && s.ok) return violation(m.rule ?? 'TASK-2', now, what, `refused ${m.error} (${m.message})`, 'accepted');
-  if (!m.ok && !s.ok && m.error !== s.error) return violation(m.rule ?? 'TASK-2', now, what, `refused ${m.error}`, `refused ${s.error}`);
+  if (!m.ok && s.ok) return violation(m.rule ?? 'TASK-2', now, what, refusal(m), 'accepted');
+  if (!m.ok && !s.ok && m.error !== s.error) return violation(m.rule ?? 'TASK-2', now, what, refusal(m), refusal(s));
   return undefined;
 }
 
 function compareOp(m: OpOutcome, s: OpOutcome, rule: string, what: string, now: Micros): FuzzViolation | undefined {
   if (m.ok === s.ok && (m.ok || (!s.ok && m.error === s.error))) return undefined;
-  const show = (o: OpOutcome): string => (o.ok ? 'ok' : `refused ${o.error}`);
+  const show = (o: OpOutcome): string => (o.ok ? 'ok' : refusal(o));
   return violation(rule, now, what, show(m), show(s));
 }
 
@@ -521,13 +428,18 @@ function compareModify(m: ModifyOutcome, s: ModifyOutcome, what: string, now: Mi
   if (!m.ok && m.error === 'NOT_FOUND' && s.ok && lingering) {
     return violation(lingering, now, `${what}: the queue still holds a task the model no longer has`, 'refused NOT_FOUND', `ok, lease until ${at(s.leaseUntilUs)}`);
   }
-  const show = (o: ModifyOutcome): string => (o.ok ? `ok, lease until ${at(o.leaseUntilUs)}` : `refused ${o.error}`);
+  const show = (o: ModifyOutcome): string => (o.ok ? `ok, lease until ${at(o.leaseUntilUs)}` : refusal(o));
   const rule = (!m.ok && m.error === 'LEASE_MISMATCH') || (!s.ok && s.error === 'LEASE_MISMATCH') ? 'PULL-3' : 'PULL-5';
   return violation(rule, now, what, show(m), show(s));
 }
 
 function describeLease(o: LeaseOutcome): string {
-  return o.ok ? `${o.tasks.length} tasks` : `error ${o.error}`;
+  return o.ok ? `${o.tasks.length} tasks` : `error ${o.error}${o.message ? ` (${o.message})` : ''}`;
+}
+
+/** A refusal as the verdict prints it: the error and, when the side gave one, its message. */
+function refusal(o: { error: string; message?: string }): string {
+  return `refused ${o.error}${o.message ? ` (${o.message})` : ''}`;
 }
 
 function expectArray(v: unknown, n: number, what: string): void {

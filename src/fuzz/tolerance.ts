@@ -152,7 +152,8 @@ export class TolerantMatcher {
         if (!v) continue;
         // Only the timing differs: judged at the end, against all the noise the run measured.
         if (!compareSame(m, s, { ...ctx, tolerance: () => Infinity })) {
-          this.pending.push({ v, fits: (n) => !compareSame(m, s, { ...ctx, tolerance: (x) => deliveryTolerance(x, ctx, this.t) + n }) });
+          // Each attempt can be made, and answered, late by the noise: it compounds per attempt.
+          this.pending.push({ v, fits: (n) => !compareSame(m, s, { ...ctx, tolerance: (x) => deliveryTolerance(x, ctx, this.t) + n * x.nth }) });
         } else {
           found.push(v);
         }
@@ -174,7 +175,9 @@ export class TolerantMatcher {
       }
       if (final) {
         this.judged.add(m);
-        found.push(missing(m, ctx));
+        // Not yet past its tolerance and the noise × attempts at the end: it may still come.
+        if (m.t + deliveryTolerance(m, ctx, this.t) + noise * m.nth >= now) ctx.inconclusive(missing(m, ctx));
+        else found.push(missing(m, ctx));
       }
     }
     if (final) {

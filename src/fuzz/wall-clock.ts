@@ -5,7 +5,7 @@
  * everything it does; the queue's deliveries are timed by the harness on arrival. The wall clock is
  * read here and in the handler (side.ts), never in src/model.
  *
- * What changes against lockstep.ts:
+ * The wall clock's RunClock (clock.ts): what differs from virtual time (clock-virtual.ts):
  *  - an operation goes to the queue first, then to the model at the instant the queue's answer came
  *    back (T1): whatever the queue did before the operation, the model did too;
  *  - operations whose result depends on the instant (lease, modify, delete, pause, a named add) wait
@@ -20,15 +20,14 @@
  *    past tolerance), then watches it for a quiet spell (the longest backoff + `quietAfterUs`);
  *  - the INV checkers judge the queue's trace without INV-ETA and INV-RATE.
  */
-import type { FuzzViolation } from './violation.js';
 import { FuzzFailure } from './violation.js';
-import type { LeaseOutcome, LeaseSpec } from '../adapters/contract.js';
 import type { InvariantId } from '../invariants/index.js';
 import type { Micros } from '../sim/time.js';
 import { US_PER_MS, US_PER_S } from '../sim/time.js';
 import { HEALTHY, type Behaviour } from './behaviour.js';
 import { LatenessMeter, type Lateness } from './calibration.js';
-import { Lockstep, type LockstepOptions, type Pair, type Touch } from './lockstep.js';
+import type { RunClock } from './clock.js';
+import type { Lockstep, Pair, Touch } from './lockstep.js';
 import type { BuildOptions } from './observed-trace.js';
 import type { Seen } from './side.js';
 import { TolerantMatcher, WALL_CLOCK_SKIPPED_INVARIANTS, WALL_CLOCK_TOLERANCE, deliveryTolerance, type MatchContext } from './tolerance.js';
@@ -58,7 +57,9 @@ interface Switch {
   from: Map<number, number>;
 }
 
-export class WallClockLockstep extends Lockstep {
+export class WallRunClock implements RunClock {
+  readonly outages = false; // an outage's edge races every delivery: outages are judged in virtual time
+  readonly skippedInvariants: ReadonlySet<InvariantId> = new Set<InvariantId>(WALL_CLOCK_SKIPPED_INVARIANTS);
   private zero = 0;
   private readonly tainted = new Set<number>();
   private readonly switches: Switch[] = [];
@@ -72,23 +73,22 @@ export class WallClockLockstep extends Lockstep {
   /** Answers of the queue's deliveries already measured (calibration). */
   private measured = 0;
 
-  constructor(opts: Omit<LockstepOptions, 'wall'>) {
-    super({ ...opts, wall: true });
+  constructor(private readonly run: Lockstep) {
     const ctx: MatchContext = {
-      book: this.book,
-      model: this.modelState,
-      modelLog: this.model.log,
-      config: this.config,
-      epochUs: this.epochUs,
-      ...(this.caps.events ? { sut: this.sutState } : {}),
+      book: this.run.book,
+      model: this.run.modelState,
+      modelLog: this.run.model.log,
+      config: this.run.config,
+      epochUs: this.run.epochUs,
+      ...(this.run.caps.events ? { sut: this.run.sutState } : {}),
       tainted: this.tainted,
       addWindow: (k) => this.addWindows.get(k) ?? 0,
       noiseUs: () => this.noiseUs,
-      inconclusive: (v) => this.noteInconclusive(v),
+      inconclusive: (v) => this.run.noteInconclusive(v),
     };
     ctx.tolerance = (s: Seen) => deliveryTolerance(s, ctx);
     this.ctx = ctx;
-    this.matcher = new TolerantMatcher(this.model.log, this.sut.log, ctx);
+    this.matcher = new TolerantMatcher(this.run.model.log, this.run.sut.log, ctx);
   }
 
   /** Wall µs since the queue's reset. */
@@ -96,15 +96,11 @@ export class WallClockLockstep extends Lockstep {
     return Math.round((performance.now() - this.zero) * US_PER_MS);
   }
 
-  override get supportsOutages(): boolean {
-    return false; // an outage's edge races every delivery: outages are judged in virtual time
-  }
-
-  protected override clock(): Micros {
+  now(): Micros {
     return this.wallNow();
   }
 
-  protected override behaviourFor(key: number, nth: number): Behaviour {
+  behaviourFor(key: number, nth: number): Behaviour {
     for (let i = this.switches.length - 1; i >= 0; i--) {
       const sw = this.switches[i];
       if (nth >= (sw.from.get(key) ?? 1)) return sw.b;
@@ -116,30 +112,30 @@ export class WallClockLockstep extends Lockstep {
    * The new behaviour answers, for each task, the attempts neither side has been answered for yet:
    * either side may be a few ms ahead of the other, and each attempt must get one answer on both.
    */
-  override async setBehaviour(b: Behaviour): Promise<void> {
+  async setBehaviour(b: Behaviour): Promise<void> {
     await this.syncModel(this.wallNow());
     const from = new Map<number, number>();
-    for (const e of this.book.tasks) from.set(e.key, Math.max(this.model.seen(e.key), this.sut.seen(e.key)) + 1);
+    for (const e of this.run.book.tasks) from.set(e.key, Math.max(this.run.model.seen(e.key), this.run.sut.seen(e.key)) + 1);
     this.switches.push({ b, from });
-    this.behaviour = b;
+    this.run.behaviour = b;
   }
 
-  override isTainted(key: number | undefined): boolean {
+  isTainted(key: number | undefined): boolean {
     return key !== undefined && this.tainted.has(key);
   }
 
-  protected override taint(keys: Iterable<number>, why: string): void {
+  taint(keys: Iterable<number>, why: string): void {
     const fresh = [...new Set(keys)].filter((k) => !this.tainted.has(k));
     if (fresh.length === 0) return;
     for (const k of fresh) this.tainted.add(k);
-    this.note(`${fresh.map((k) => this.book.label(k)).join(', ')} not compared from here: ${why}`);
+    this.note(`${fresh.map((k) => this.run.book.label(k)).join(', ')} not compared from here: ${why}`);
   }
 
-  protected override get leaseToleranceUs(): Micros {
+  get leaseToleranceUs(): Micros {
     return WALL_CLOCK_TOLERANCE.leaseEndUs;
   }
 
-  protected override get noiseUs(): Micros {
+  get noiseUs(): Micros {
     return this.meter.noiseUs;
   }
 
@@ -161,42 +157,37 @@ export class WallClockLockstep extends Lockstep {
     return WALL_CLOCK_TOLERANCE.guardUs + this.noiseUs;
   }
 
-  override async close(): Promise<void> {
+  close(): void {
     this.meter.stop();
-    await super.close();
   }
 
-  protected override get sentAt(): Micros {
+  get sentAt(): Micros {
     return this.lastSent;
   }
 
-  protected override added(key: number): void {
+  added(key: number): void {
     this.addWindows.set(key, this.lastWindow);
   }
 
-  protected override traceOptions(): BuildOptions {
+  traceOptions(): BuildOptions {
     return { byAttempt: true, exclude: this.tainted, etaFromTrace: true };
-  }
-
-  protected override skippedInvariants(): ReadonlySet<InvariantId> {
-    return new Set<InvariantId>(WALL_CLOCK_SKIPPED_INVARIANTS);
   }
 
   // ---- the run ---------------------------------------------------------------------------------
 
-  override async start(): Promise<void> {
-    const setup = { config: this.config, seed: this.seed, epochUs: this.epochUs };
-    await this.modelQueue.reset({ ...setup, handler: this.model.handler });
+  async start(): Promise<void> {
+    const setup = { config: this.run.config, seed: this.run.seed, epochUs: this.run.epochUs };
+    await this.run.modelQueue.reset({ ...setup, handler: this.run.model.handler });
     const t0 = performance.now();
-    await this.sut.queue.reset({ ...setup, handler: this.sut.handler });
+    await this.run.sut.queue.reset({ ...setup, handler: this.run.sut.handler });
     this.zero = performance.now();
     // The queue's zero is somewhere in its reset's round trip: every instant it reports is off by up to that.
     this.meter.roundTrip(Math.round((this.zero - t0) * US_PER_MS));
-    this.now = 0;
+    this.run.now = 0;
     await this.check();
   }
 
-  protected override async pair<M, S>(touch: Touch, model: () => Promise<M>, sut: () => Promise<S>): Promise<Pair<M, S> | undefined> {
+  async pair<M, S>(touch: Touch, model: () => Promise<M>, sut: () => Promise<S>): Promise<Pair<M, S> | undefined> {
     if (!(await this.waitQuiet(touch))) {
       this.note(`skipped: no quiet moment within ${WALL_CLOCK_TIMING.quietWaitUs / US_PER_MS} ms`);
       await this.check();
@@ -207,7 +198,7 @@ export class WallClockLockstep extends Lockstep {
     const t1 = this.wallNow();
     this.meter.roundTrip(t1 - t0);
     await this.syncModel(t1);
-    this.now = t1;
+    this.run.now = t1;
     this.lastWindow = t1 - t0;
     this.lastSent = t0;
     if (touch.leasesOf !== undefined) {
@@ -225,25 +216,25 @@ export class WallClockLockstep extends Lockstep {
     return { m, s, unsure };
   }
 
-  override async advance(ms: number): Promise<void> {
+  async advance(ms: number): Promise<void> {
     await this.sleepUs(Math.min(Math.round(ms * US_PER_MS), WALL_CLOCK_TIMING.maxAdvanceUs));
     await this.check();
   }
 
-  override async setOutage(_on: boolean): Promise<boolean> {
+  async setOutage(_on: boolean): Promise<boolean> {
     return false;
   }
 
-  protected override async endStep(): Promise<void> {
+  async endStep(_deliver: boolean): Promise<void> {
     await this.check();
   }
 
-  override async finish(): Promise<void> {
+  async finish(): Promise<void> {
     await this.setBehaviour(HEALTHY);
     const start = this.wallNow();
     const limit = start + WALL_CLOCK_TIMING.drainLimitUs;
-    const idle = await this.modelQueue.runToIdle(limit);
-    const settleBy = Math.min(idle.atUs, limit) + this.longestTolerance() + this.noiseUs;
+    const idle = await this.run.modelQueue.runToIdle(limit);
+    const settleBy = Math.min(idle.atUs, limit) + this.longestTolerance();
     // Until the queue has made every delivery the model made (or is past its tolerance) …
     for (;;) {
       await this.check();
@@ -253,25 +244,12 @@ export class WallClockLockstep extends Lockstep {
     }
     // … then a quiet spell: anything the queue still delivers is extra (a retry past the limit, a
     // redelivery after success).
-    const longestBackoff = Math.max(...this.config.queues.map((q) => q.retry.maxBackoffUs));
+    const longestBackoff = Math.max(...this.run.config.queues.map((q) => q.retry.maxBackoffUs));
     await this.sleepUs(WALL_CLOCK_TIMING.quietAfterUs + this.noiseUs + Math.min(longestBackoff, WALL_CLOCK_TIMING.maxAdvanceUs));
     this.meter.sample();
     await this.check(true, idle.idle);
-    const found = await this.invariants(idle.idle ? 'idle' : 'time-limit');
+    const found = await this.run.invariants(idle.idle ? 'idle' : 'time-limit');
     if (found.length > 0) throw new FuzzFailure(found);
-  }
-
-  protected override compareLease(q: string, spec: LeaseSpec, m: LeaseOutcome & { ok: true }, s: LeaseOutcome & { ok: true }, mKeys: (number | undefined)[], sKeys: (number | undefined)[]): FuzzViolation | undefined {
-    const keep = (k: number | undefined): boolean => k === undefined || !this.tainted.has(k);
-    const mi = mKeys.map((k, i) => [k, i] as const).filter(([k]) => keep(k)).map(([, i]) => i);
-    const si = sKeys.map((k, i) => [k, i] as const).filter(([k]) => keep(k)).map(([, i]) => i);
-    return super.compareLease(
-      q, spec,
-      { ...m, tasks: mi.map((i) => m.tasks[i]) },
-      { ...s, tasks: si.map((i) => s.tasks[i]) },
-      mi.map((i) => mKeys[i]),
-      si.map((i) => sKeys[i]),
-    );
   }
 
   // ---- comparing -------------------------------------------------------------------------------
@@ -284,45 +262,46 @@ export class WallClockLockstep extends Lockstep {
     this.meter.sample();
     const now = this.wallNow();
     await this.syncModel(now);
-    if (this.caps.events) {
-      await this.sut.queue.advance(0); // on the wall clock: only collects the queue's events
-      this.sutState.absorb(await this.sut.queue.takeEvents(), this.trace.currentStep);
+    if (this.run.caps.events) {
+      await this.run.sut.queue.advance(0); // on the wall clock: only collects the queue's events
+      this.run.sutState.absorb(await this.run.sut.queue.takeEvents(), this.run.trace.currentStep);
     }
-    this.model.step();
-    const { arrival } = this.sut.step();
-    for (const s of arrival) if (s.key !== undefined) this.trace.delivery(s, this.book.get(s.key)!.q);
+    this.run.model.step();
+    const { arrival } = this.run.sut.step();
+    for (const s of arrival) if (s.key !== undefined) this.run.trace.delivery(s, this.run.book.get(s.key)!.q);
     this.measureAnswers();
-    const v = this.matcher.check(now, this.modelQueue.nowUs, final, modelIdle);
-    this.now = Math.max(this.now, now);
-    this.trace.closeStep(now);
-    if (v) await this.fail(v);
+    const v = this.matcher.check(now, this.run.modelQueue.nowUs, final, modelIdle);
+    this.run.now = Math.max(this.run.now, now);
+    this.run.trace.closeStep(now);
+    if (v) await this.run.fail(v);
   }
 
   /** Advances the model to `t` (never back), answering its deliveries, and takes in its events. */
   private async syncModel(t: Micros): Promise<void> {
-    const cur = this.modelQueue.nowUs;
-    if (t > cur) await this.modelQueue.advance((t - cur) / US_PER_MS);
-    this.modelState.absorb(this.modelQueue.takeEventsNow(), this.trace.currentStep);
+    const cur = this.run.modelQueue.nowUs;
+    if (t > cur) await this.run.modelQueue.advance((t - cur) / US_PER_MS);
+    this.run.modelState.absorb(this.run.modelQueue.takeEventsNow(), this.run.trace.currentStep);
   }
 
   /** How much longer than intended the handler took to answer the queue's deliveries (in order; stops at one still answering). */
   private measureAnswers(): void {
-    const log = this.sut.log;
+    const log = this.run.sut.log;
     while (this.measured < log.length && log[this.measured].answeredAt !== undefined) {
       const s = log[this.measured++];
       this.meter.answerOverrun(s.answeredAt! - s.t - s.answer.latencyUs);
     }
   }
 
+  /** The widest tolerance of any model delivery, with the noise per attempt (as the matcher judges). */
   private longestTolerance(): Micros {
-    let most = WALL_CLOCK_TOLERANCE.deliveryUs;
-    for (const s of this.model.log) if (s.key !== undefined) most = Math.max(most, deliveryTolerance(s, this.ctx));
+    let most = WALL_CLOCK_TOLERANCE.deliveryUs + this.noiseUs;
+    for (const s of this.run.model.log) if (s.key !== undefined) most = Math.max(most, deliveryTolerance(s, this.ctx) + this.noiseUs * s.nth);
     return most;
   }
 
   private note(text: string): void {
-    if (this.log.length === 0) this.log.push(`(${text})`);
-    else this.log[this.log.length - 1] += ` — ${text}`;
+    if (this.run.log.length === 0) this.run.log.push(`(${text})`);
+    else this.run.log[this.run.log.length - 1] += ` — ${text}`;
   }
 
   // ---- quiet moments ---------------------------------------------------------------------------
@@ -356,7 +335,7 @@ export class WallClockLockstep extends Lockstep {
     for (const k of touch.keys ?? []) more(this.taskBusy(k, now, true));
     if (touch.dispatchesOf !== undefined && !this.paused(touch.dispatchesOf)) {
       // Finished tasks too: the queue may still owe attempts the model made before finishing them.
-      for (const e of this.book.tasks) if (e.q === touch.dispatchesOf) more(this.taskBusy(e.key, now, false));
+      for (const e of this.run.book.tasks) if (e.q === touch.dispatchesOf) more(this.taskBusy(e.key, now, false));
     }
     if (touch.leasesOf !== undefined) {
       for (const k of this.liveTasks(touch.leasesOf)) more(this.taskBusy(k, now, true));
@@ -374,12 +353,12 @@ export class WallClockLockstep extends Lockstep {
   }
 
   private liveTasks(q: string): number[] {
-    return this.book.tasks.filter((e) => e.q === q && (this.modelState.phase.get(e.key) ?? 'live') === 'live').map((e) => e.key);
+    return this.run.book.tasks.filter((e) => e.q === q && (this.run.modelState.phase.get(e.key) ?? 'live') === 'live').map((e) => e.key);
   }
 
   private paused(q: string): boolean {
-    const cfg = this.config.queues.find((c) => c.name === q);
-    return this.modelState.paused.has(q) || cfg?.ratePerSec === 0;
+    const cfg = this.run.config.queues.find((c) => c.name === q);
+    return this.run.modelState.paused.has(q) || cfg?.ratePerSec === 0;
   }
 
   /**
@@ -389,9 +368,9 @@ export class WallClockLockstep extends Lockstep {
   private taskBusy(key: number, now: Micros, endsCount: boolean): Micros | undefined {
     if (this.tainted.has(key)) return undefined;
     const G = this.guardUs;
-    const e = this.book.get(key);
+    const e = this.run.book.get(key);
     if (!e) return undefined;
-    const ms = this.modelState;
+    const ms = this.run.modelState;
     const near = (t: Micros): boolean => Math.abs(t - now) <= G;
     const phase = ms.phase.get(key) ?? 'live';
     const poll = now + WALL_CLOCK_TIMING.pollUs;
@@ -399,8 +378,8 @@ export class WallClockLockstep extends Lockstep {
       // Both sides must have made the same attempts, and the queue been answered a guard ago: a
       // queue held up past the guard (a pause of its process) is waited for, not raced. This holds
       // for a finished task too: the model may be done with it while the queue still owes attempts.
-      if (this.model.seen(key) !== this.sut.seen(key)) return poll;
-      const sutLast = this.sut.last(key);
+      if (this.run.model.seen(key) !== this.run.sut.seen(key)) return poll;
+      const sutLast = this.run.sut.last(key);
       if (sutLast) {
         if (sutLast.answeredAt === undefined) return poll;
         if (sutLast.answeredAt + G >= now) return sutLast.answeredAt + G + 1;
@@ -413,17 +392,17 @@ export class WallClockLockstep extends Lockstep {
     }
     if (e.mode === 'pull') {
       // Its availability changes at its ETA and at every end of a lease on it (PULL-3/4/10).
-      const bounds = [Math.max(e.eta, e.addedAt), ...this.held.filter((h) => h.key === key).map((h) => h.until.model)];
+      const bounds = [Math.max(e.eta, e.addedAt), ...this.run.held.filter((h) => h.key === key).map((h) => h.until.model)];
       let until: Micros | undefined;
       for (const b of bounds) if (near(b)) until = Math.max(until ?? 0, b + G + 1);
       return until;
     }
-    const last = this.model.last(key);
+    const last = this.run.model.last(key);
     if (last) {
       const answered = last.t + last.answer.latencyUs;
       if (answered + G >= now) return answered + G + 1;
     }
-    if (this.model.seen(key) < ms.etaCount(key) && !this.paused(e.q)) {
+    if (this.run.model.seen(key) < ms.etaCount(key) && !this.paused(e.q)) {
       // Its next attempt is scheduled: due (waiting for a token or a slot) or due soon.
       const eta = ms.eta.get(key) ?? 0;
       if (eta <= now + G) return Math.max(eta, now) + WALL_CLOCK_TIMING.pollUs;

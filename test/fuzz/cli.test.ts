@@ -52,7 +52,7 @@ describe('tasksim fuzz (CLI, subprocess)', () => {
     const second = JSON.parse(again.stdout);
     expect(second.failure.commands).toEqual(first.failure.commands);
     expect(second.failure.violations).toEqual(first.failure.violations);
-  });
+  }, 240_000);
 
   it('exit 2 for bad input', async () => {
     for (const args of [
@@ -66,7 +66,7 @@ describe('tasksim fuzz (CLI, subprocess)', () => {
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/^tasksim: /);
     }
-  });
+  }, 240_000);
 
   it('exit 3 when the adapter is unreachable', async () => {
     const server: Server = createServer();

@@ -10,11 +10,11 @@ import { formatText } from '../../src/fuzz/report.js';
  * each is caught within the default 20 runs, citing the rule it breaks. The seeds are ones whose first
  * runs reach the mutant's bug (any seed does, only later); shrinking gets 6 s of real time.
  */
-const CASES = [
+const CASES: { mutant: string; seed: number; rules: string[]; timingOnly?: boolean }[] = [
   { mutant: 'retry-count-off-by-one', seed: 4, rules: ['HDR-3'] },
   { mutant: 'lease-not-exclusive', seed: 2, rules: ['PULL-3'] },
   { mutant: 'redeliver-after-success', seed: 1, rules: ['HANDLER-1', 'INV-NODUP-AFTER-DELETE'] },
-  { mutant: 'eta-ignored', seed: 1, rules: ['PUSH-4'] },
+  { mutant: 'eta-ignored', seed: 1, rules: ['PUSH-4'], timingOnly: true },
 ];
 
 describe('mutants served in real time are caught', () => {
@@ -26,9 +26,17 @@ describe('mutants served in real time are caught', () => {
       try {
         expect((await queue.describe()).controlsClock).toBe(false);
         const report = await runFuzz({ adapter: served.url, queue, seed: c.seed, shrinkBudgetMs: 6000 });
+        if (report.ok && c.timingOnly) {
+          // A timing-only defect on a machine busier than the defect is large: the harness measured
+          // more lateness than the difference, so it says inconclusive (never a pass it did not earn).
+          expect(report.inconclusive?.examples.map((v) => v.rule), formatText(report)).toContain(c.rules[0]);
+          expect(report.calibration!.noiseUs).toBeGreaterThan(20_000);
+          return;
+        }
         expect(report.ok).toBe(false);
         expect(report.clock).toBe('wall');
-        const f = report.failure!;
+        // The campaign keeps going: the mutant's rule is one of its failures.
+        const f = report.failures!.find((x) => c.rules.includes(x.rule)) ?? report.failure!;
         expect(f.commands.length, formatText(report)).toBeLessThanOrEqual(WALL_CLOCK_MAX_COMMANDS);
         const cited = f.violations.map((v) => v.rule);
         expect(cited.some((r) => c.rules.includes(r)), formatText(report)).toBe(true);

@@ -10,7 +10,8 @@ import { buildConfig } from '../../src/fuzz/config-arb.js';
 import { formatText } from '../../src/fuzz/report.js';
 import { WALL_CLOCK_TOLERANCE } from '../../src/fuzz/tolerance.js';
 import { FuzzFailure } from '../../src/fuzz/violation.js';
-import { WallClockLockstep } from '../../src/fuzz/wall-clock.js';
+import { WALL_CLOCK } from '../../src/fuzz/clock.js';
+import { Lockstep } from '../../src/fuzz/lockstep.js';
 import type { ResolvedConfig } from '../../src/model/config.js';
 
 const FAILING = BEHAVIOURS.find((b) => b.name === 'failing')!;
@@ -26,7 +27,7 @@ function config(): ResolvedConfig {
 /** One hand-written run: a failing handler, one task, 150 ms, then the drain. */
 async function failingTask(sut: QueueUnderTest) {
   const caps = await sut.describe();
-  const run = new WallClockLockstep({ config: config(), seed: 7, sut, caps });
+  const run = new Lockstep({ config: config(), seed: 7, sut, caps, strategy: WALL_CLOCK });
   try {
     await run.start();
     await run.setBehaviour(FAILING);
@@ -72,7 +73,7 @@ describe('tasksim fuzz on the wall clock (controlsClock: false)', () => {
     try {
       const report = await runFuzz({ adapter: served.url, queue, runs: 1, seed: 9, onStart: (p) => plans.push(p) });
       expect(report.ok).toBe(true);
-      expect(plans).toEqual([{ clock: 'wall', runs: 1, maxCommands: WALL_CLOCK_MAX_COMMANDS, tolerance: WALL_CLOCK_TOLERANCE }]);
+      expect(plans).toEqual([{ clock: 'wall', runs: 1, maxCommands: WALL_CLOCK_MAX_COMMANDS, tolerance: WALL_CLOCK_TOLERANCE, lacks: ['runTask'] }]);
       expect([WALL_CLOCK_RUNS, WALL_CLOCK_MAX_COMMANDS]).toEqual([20, 12]);
     } finally {
       await queue.close();
