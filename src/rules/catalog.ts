@@ -17,9 +17,6 @@ export interface RuleEntry {
   readonly aliases?: readonly string[];
 }
 
-/** Why the CT rules wait: the engine models their readings (profile options), but no server speaks the API yet. */
-const CLOUD_TASKS_API_NOT_SERVED = 'The Cloud Tasks API is not served yet; its readings of the queue rules are modelled through the cloud-tasks profile.';
-
 export const RULES = {
   // §1 Push dispatch
   'PUSH-1': {
@@ -333,45 +330,38 @@ export const RULES = {
     statement:
       'Cloud Tasks queues carry the same rules under other names: rateLimits.maxDispatchesPerSecond is the rate (at most 500), maxBurstSize the bucket size (derived from the rate, output only), maxConcurrentDispatches the concurrency cap (default 1000, at most 5000); retryConfig.maxAttempts counts attempts in all (-1 for no limit), maxRetryDuration is the age limit (0 for none), and minBackoff, maxBackoff and maxDoublings are those of RETRY-3/4. A queue is RUNNING, PAUSED or DISABLED.',
     options: ['retryLimitMeans'],
-    waiver: CLOUD_TASKS_API_NOT_SERVED,
   },
   'CT-2': {
     title: 'Task targets and their headers',
     statement:
       'A task is an appEngineHttpRequest (`X-AppEngine-*` headers, routed to a service, version, instance or host) or an httpRequest to any URL, whose headers are the same ones named `X-CloudTasks-*`. scheduleTime is the ETA; dispatchDeadline bounds one attempt (15 s to 30 min for HTTP targets, 10 min by default; App Engine targets as DEADLINE-1).',
-    waiver: CLOUD_TASKS_API_NOT_SERVED,
   },
   'CT-3': {
     title: 'What a task remembers of its attempts',
     statement:
       'A task records dispatchCount, responseCount, firstAttempt and lastAttempt (schedule, dispatch and response times, and the response status); GetTask shows them, and view FULL adds the request body.',
-    waiver: CLOUD_TASKS_API_NOT_SERVED,
   },
   'CT-4': {
     title: 'RunTask and the queue operations',
     statement:
       'RunTask dispatches a task now, whatever its schedule, the rate or a pause, in place of its pending dispatch: one call, one attempt. PurgeQueue deletes every task, PauseQueue and ResumeQueue act as PUSH-8, and DeleteQueue removes the queue with its tasks.',
-    waiver: CLOUD_TASKS_API_NOT_SERVED,
   },
   'CT-5': {
     title: '429, 503 and Retry-After',
     statement:
       "A 429 or a 503 from the handler slows the queue (HANDLER-3, INST-2), and a Retry-After header on it sets the earliest next attempt. Cloud Tasks leaves every 5xx answer out of ExecutionCount, and the cloud-tasks profile counts the same way.",
     options: ['handler503Counts'],
-    waiver: CLOUD_TASKS_API_NOT_SERVED,
   },
   'CT-6': {
     title: 'Task names and error codes',
     statement:
       'Task names read `projects/P/locations/L/queues/Q/tasks/T` and can be reused only after their tombstone has passed. Errors are gRPC codes: ALREADY_EXISTS, NOT_FOUND, FAILED_PRECONDITION (RunTask on a paused or disabled queue) and INVALID_ARGUMENT.',
     options: ['tombstoneUs'],
-    waiver: CLOUD_TASKS_API_NOT_SERVED,
   },
   'CT-7': {
     title: 'Pull queues in v2beta2',
     statement:
       'LeaseTasks (leaseDuration, maxTasks, a `tag=…` or `oldest_tag()` filter), AcknowledgeTask, RenewLease and CancelLease map onto PULL-2 to PULL-10; the scheduleTime of a lease proves who holds it.',
-    waiver: CLOUD_TASKS_API_NOT_SERVED,
   },
 } as const satisfies Record<string, RuleEntry>;
 
