@@ -36,7 +36,6 @@ const KNOWN_EXCEPTIONS = new Set([
   'src/sim/events.ts → src/model/config.ts',
   // TODO: conformance cases register themselves with a small kit (src/conform/registry or similar); these three
   // and the CLI then ask the registry instead of importing the catalog.
-  'src/cli/conform.ts → conformance/handler/index.ts',
   'src/conform/index.ts → conformance/handler/index.ts',
   'src/conform/run.ts → conformance/handler/index.ts',
   'src/conform/vitest.ts → conformance/handler/index.ts',
