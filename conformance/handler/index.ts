@@ -33,3 +33,6 @@ export const HANDLER_CASES: readonly HandlerCase[] = [
   otherQueue,
   withinDeadline,
 ];
+
+/** The exploring cases (property-based, run after the fixed ones unless --explore 0). */
+export { EXPLORATION_CASES, PAYLOAD_EXPLORATION } from './p-explore.js';

@@ -14,7 +14,7 @@ import { formatMs } from '../targets/net-errors.js';
 import { realNow } from '../targets/real-timers.js';
 import type { Target } from '../targets/types.js';
 import { HANDLER_CASES } from '../../conformance/handler/index.js';
-import { EXPLORATION_CASES, PAYLOAD_EXPLORATION } from '../../conformance/handler/p-explore.js';
+import { EXPLORATION_CASES, PAYLOAD_EXPLORATION } from '../../conformance/handler/index.js';
 import { curlCommand, encodeReplay } from './explore/reproduce.js';
 import { wireOf } from '../targets/types.js';
 import { DEFAULT_PREMISES, type AppFacts, type DefaultPayload, type DirectRequest, type HandlerCase, type Severity, type TargetKind, type Verdict, type VerdictStatus } from './case.js';
