@@ -38,7 +38,6 @@ const KNOWN_EXCEPTIONS = new Set([
   // the public index and the vitest helper then ask the registry instead of importing the catalog.
   'src/conform/index.ts → conformance/handler/index.ts',
   'src/conform/run.ts → conformance/handler/index.ts',
-  'src/conform/run.ts → conformance/handler/p-explore.ts',
   'src/conform/vitest.ts → conformance/handler/index.ts',
 ]);
 
