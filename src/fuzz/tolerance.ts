@@ -112,6 +112,14 @@ export class TolerantMatcher {
     private readonly t: WallClockTolerance = WALL_CLOCK_TOLERANCE,
   ) {}
 
+  /** How many late deliveries can push `x` back: its own attempts, and its queue's earlier deliveries. */
+  chain(x: Seen): number {
+    const q = x.key === undefined ? undefined : this.ctx.book.get(x.key)?.q;
+    let before = 0;
+    for (const m of this.modelLog) if (m.t < x.t && m.key !== undefined && m.key !== x.key && this.ctx.book.get(m.key)?.q === q) before++;
+    return x.nth + before;
+  }
+
   /** Every model delivery has its match (the drain may stop waiting). */
   allModelMatched(): boolean {
     return this.modelLog.every((m) => m.key === undefined || this.matched.has(id(m)) || this.ctx.tainted.has(m.key));
@@ -152,8 +160,9 @@ export class TolerantMatcher {
         if (!v) continue;
         // Only the timing differs: judged at the end, against all the noise the run measured.
         if (!compareSame(m, s, { ...ctx, tolerance: () => Infinity })) {
-          // Each attempt can be made, and answered, late by the noise: it compounds per attempt.
-          this.pending.push({ v, fits: (n) => !compareSame(m, s, { ...ctx, tolerance: (x) => deliveryTolerance(x, ctx, this.t) + n * x.nth }) });
+          // Each attempt can be made, and answered, late by the noise, and so can every delivery its
+          // queue made before it (tokens and concurrency slots pass lateness on): it compounds.
+          this.pending.push({ v, fits: (n) => !compareSame(m, s, { ...ctx, tolerance: (x) => deliveryTolerance(x, ctx, this.t) + n * this.chain(x) }) });
         } else {
           found.push(v);
         }
@@ -176,7 +185,7 @@ export class TolerantMatcher {
       if (final) {
         this.judged.add(m);
         // Not yet past its tolerance and the noise × attempts at the end: it may still come.
-        if (m.t + deliveryTolerance(m, ctx, this.t) + noise * m.nth >= now) ctx.inconclusive(missing(m, ctx));
+        if (m.t + deliveryTolerance(m, ctx, this.t) + noise * this.chain(m) >= now) ctx.inconclusive(missing(m, ctx));
         else found.push(missing(m, ctx));
       }
     }

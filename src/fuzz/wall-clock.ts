@@ -295,7 +295,7 @@ export class WallRunClock implements RunClock {
   /** The widest tolerance of any model delivery, with the noise per attempt (as the matcher judges). */
   private longestTolerance(): Micros {
     let most = WALL_CLOCK_TOLERANCE.deliveryUs + this.noiseUs;
-    for (const s of this.run.model.log) if (s.key !== undefined) most = Math.max(most, deliveryTolerance(s, this.ctx) + this.noiseUs * s.nth);
+    for (const s of this.run.model.log) if (s.key !== undefined) most = Math.max(most, deliveryTolerance(s, this.ctx) + this.noiseUs * this.matcher.chain(s));
     return most;
   }
 
