@@ -308,7 +308,6 @@ export const RULES = {
     title: 'Outcomes agree with statuses',
     statement:
       "Each response's outcome agrees with its status (2xx success, anything else failure, PUSH-6), and a lease call returns at most max_tasks tasks, each one available: due, not leased, with the tag asked for (PULL-2/3/6/8).",
-    waiver: 'No invariant checker judges outcomes against statuses, or lease answers against availability, yet.',
   },
   'INV-LIMITS': {
     title: 'Attempts stop exactly on time',
