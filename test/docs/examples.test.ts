@@ -5,7 +5,7 @@
  * the bundled reference handler and reference queue on ports the OS picks. A new example with no way
  * to run here fails this test until it gets one.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -56,6 +56,8 @@ let work: string;
 let bin: string;
 let handler: ReferenceHandler;
 let queue: Served;
+/** A documented `tasksim serve` runs until stopped: it is started on OS-chosen ports and its control URL kept. */
+let serving: { child: ChildProcess; control: string } | undefined;
 
 beforeAll(async () => {
   ensureCliBuilt();
@@ -69,6 +71,7 @@ beforeAll(async () => {
   queue = await serveReferenceOverHttp();
 }, 120_000);
 afterAll(async () => {
+  serving?.child.kill('SIGTERM');
   await handler?.close();
   await queue?.close();
   if (work) await rm(work, { recursive: true, force: true });
@@ -78,7 +81,8 @@ afterAll(async () => {
 function run(command: string, cwd: string, env: Record<string, string> = {}, timeoutMs = 300_000): Promise<{ code: number; stdout: string; stderr: string }> {
   const live = command
     .replaceAll('http://127.0.0.1:8080', new URL(handler.url).origin)
-    .replaceAll('http://127.0.0.1:9000', queue.url.replace(/\/$/, ''));
+    .replaceAll('http://127.0.0.1:9000', queue.url.replace(/\/$/, ''))
+    .replaceAll('http://127.0.0.1:8124', serving?.control ?? 'http://127.0.0.1:8124');
   return new Promise((resolve, reject) => {
     const child = spawn('bash', ['-c', `npx() { "$@"; }\n${live}`], {
       cwd,
@@ -93,6 +97,40 @@ function run(command: string, cwd: string, env: Record<string, string> = {}, tim
     child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code: code ?? -1, stdout, stderr });
+    });
+  });
+}
+
+/**
+ * Starts a documented `tasksim serve` on ports the OS picks (the docs' fixed ports are replaced by 0) and
+ * waits, bounded, for the control URL it prints; the curl lines after it then talk to that server.
+ */
+function startServing(command: string, cwd: string): Promise<{ child: ChildProcess; control: string }> {
+  // `exec` would skip the `npx` function, so the command runs as `tasksim …` directly.
+  const live = command.replace(/^npx /, '').replace(/--port \d+/, '--port 0').replace(/--control-port \d+/, '--control-port 0')
+    .replaceAll('http://127.0.0.1:8080', new URL(handler.url).origin);
+  const child = spawn('bash', ['-c', `exec ${live}`], {
+    cwd,
+    env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, CI: '1', NO_COLOR: '1' },
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${command}: no control URL printed within 60 s\n${out}`));
+    }, 60_000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /clock\s+(http:\/\/127\.0\.0\.1:\d+)\/clock/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, control: m[1] });
+      }
+    });
+    child.stderr.on('data', (d) => (out += d));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${command} exited (${code}) before it printed its control URL\n${out}`));
     });
   });
 }
@@ -126,6 +164,10 @@ describe('every shell example in the docs runs as written', () => {
         const packed = await run(`node package/${pkg.bin.tasksim} simulate package/scenarios/burst-drain.yaml --no-det-check`, dest);
         expect(packed.code, packed.stderr).toBe(0);
         expect(packed.stdout).toMatch(/scenario\s+burst-drain/);
+        return;
+      }
+      if (/\btasksim serve\b/.test(command)) {
+        serving = await startServing(command, work);
         return;
       }
       // `npm start` runs in the checkout (it is the package's script); the rest in a scratch directory.
