@@ -156,6 +156,9 @@ export class PushQueue {
     const q = this.cfg.name;
     this.inFlight--;
     if (attempt.instance >= 0) this.pool.release(attempt.instance);
+    // HDR-6 / INV-OUTCOME: an attempt that got no HTTP answer (no instance, connection failure, missed
+    // deadline) records status 0, whatever a target reported before it failed.
+    if (out === 'net' || out === 'no-instance' || out === 'deadline') status = 0;
     const ev: ResponseEvent = { t: now, e: 'response', id: task.id, q, n: attempt.n, status, out, lat: now - attempt.dispatchedAt };
     if (retryAfterUs !== undefined) ev.ra = retryAfterUs;
     core.emit(ev);
