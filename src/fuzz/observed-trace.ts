@@ -129,9 +129,30 @@ export class ObservedTrace {
   }
 
   /** The whole trace: config, boundary and decisions merged, then `end`. */
+  /**
+   * The items but those of the `excluded` tasks. A lease left out also leaves the count of the lease call
+   * that made it, so INV-OUTCOME judges each call by the leases the trace keeps (a call's leases follow it).
+   */
+  private without(excluded: ReadonlySet<number>): Item[] {
+    const kept: Item[] = [];
+    let call: { got: number } | undefined;
+    for (const it of this.items) {
+      if (it.ev.e === 'lease-call') {
+        const ev = { ...it.ev };
+        call = ev;
+        kept.push({ ...it, ev });
+      } else if (it.key !== undefined && excluded.has(it.key)) {
+        if (it.ev.e === 'lease' && call) call.got--;
+      } else {
+        kept.push(it);
+      }
+    }
+    return kept;
+  }
+
   build(decisions: KeyedEvent[], end: { t: Micros; reason: EndEvent['reason'] }, opts: BuildOptions = {}): TraceEvent[] {
     const out0 = opts.exclude;
-    const kept = out0 && out0.size > 0 ? this.items.filter((it) => it.key === undefined || !out0.has(it.key)) : this.items;
+    const kept = out0 && out0.size > 0 ? this.without(out0) : this.items;
     const items = kept.map((it) => (it.k < 0 ? { ...it, k: Math.max(-1 - it.k, this.stepOf(it.t)) } : { ...it }));
     const anchored: KeyedEvent[] = [];
     const free = (d: KeyedEvent, group: 0 | 1, ev: TraceEvent): void => {
