@@ -3,13 +3,12 @@
  * written beside its destination and renamed into place, so a bad path, a full disk or a signal never
  * leaves half a file over the last good one, and a trace always ends with its `end` event.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, tasksim } from '../helpers/cli.js';
+import { ROOT, runBounded, tasksim } from '../helpers/cli.js';
 
 let dir: string;
 const BURST = join(ROOT, 'scenarios/burst-drain.yaml');
@@ -96,20 +95,7 @@ describe('output destinations are checked before any work', () => {
 describe('a write that fails after the run (a full disk) loses nothing', () => {
   // RLIMIT_FSIZE makes every write past 200 KiB fail with EFBIG, as a full disk fails with ENOSPC.
   const limited = (args: string[]) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
-      const cmd = `ulimit -f 200; exec "${process.execPath}" --import tsx src/cli/main.ts ${args.map((a) => `'${a}'`).join(' ')}`;
-      const child = spawn('bash', ['-c', cmd], { cwd: ROOT, env: { ...process.env, CI: '1', NO_COLOR: '1' } });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-      child.on('error', reject);
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code: code ?? -1, stdout, stderr });
-      });
-    });
+    runBounded('bash', ['-c', `ulimit -f 200; exec "${process.execPath}" --import tsx src/cli/main.ts ${args.map((a) => `'${a}'`).join(' ')}`]).result;
 
   it('the trace: exit 4, the verdict still printed, the old trace intact, no temporary file left', async () => {
     const sub = join(dir, 'full');
@@ -132,16 +118,9 @@ describe('SIGINT and SIGTERM stop the run and keep a complete trace', () => {
     const sub = await mkdtemp(join(dir, `${signal}-`));
     const trace = join(sub, 'trace.ndjson');
     await writeFile(trace, OLD);
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'simulate', 'scenarios/throughput-1m.yaml', '--trace', trace], {
-      cwd: ROOT,
-      env: { ...process.env, CI: '1', NO_COLOR: '1' },
+    const { child, result } = runBounded(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'simulate', 'scenarios/throughput-1m.yaml', '--trace', trace], {
+      timeoutMs: 150_000,
     });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const closed = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
-    const killer = setTimeout(() => child.kill('SIGKILL'), 150_000);
     // The run has started once its temporary trace holds a first batch of events.
     for (let i = 0; i < 1200 && child.exitCode === null; i++) {
       const temp = readdirSync(sub).find((f) => f.endsWith('.tmp'));
@@ -149,8 +128,7 @@ describe('SIGINT and SIGTERM stop the run and keep a complete trace', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     child.kill(signal);
-    const code = await closed;
-    clearTimeout(killer);
+    const { code, stdout, stderr } = await result;
     return { code, stdout, stderr, trace, sub };
   }
 

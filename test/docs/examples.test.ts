@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReferenceHandler, type ReferenceHandler } from '../../src/conform/reference-handler.js';
 import { serveReferenceOverHttp, type Served } from '../../src/adapters/http-json-server.js';
 import { CLI, ROOT, ensureCliBuilt } from '../helpers/engine.js';
+import { runBounded } from '../helpers/cli.js';
 
 const DOCS = ['README.md', 'scenarios/README.md'];
 
@@ -83,22 +84,8 @@ function run(command: string, cwd: string, env: Record<string, string> = {}, tim
     .replaceAll('http://127.0.0.1:8080', new URL(handler.url).origin)
     .replaceAll('http://127.0.0.1:9000', queue.url.replace(/\/$/, ''))
     .replaceAll('http://127.0.0.1:8124', serving?.control ?? 'http://127.0.0.1:8124');
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', `npx() { "$@"; }\n${live}`], {
-      cwd,
-      env: { ...process.env, ...env, PATH: `${bin}:${process.env.PATH}`, CI: '1', NO_COLOR: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-  });
+  const { result } = runBounded('bash', ['-c', `npx() { "$@"; }\n${live}`], { cwd, env: { ...env, PATH: `${bin}:${process.env.PATH}` }, timeoutMs });
+  return result;
 }
 
 /**
