@@ -36,9 +36,13 @@ export interface Capabilities {
 
 /**
  * Features a queue may lack (protocol /2 `lacks`). The first three mirror the booleans above;
- * `runTask` (CT-4) is declared now so a queue can say so, and is fuzzed once the model runs it.
+ * `runTask`: CT-4 RunTask (`QueueUnderTest.runTask`). `latency`: on its virtual clock the queue
+ * takes a handler's answer as instant (a Cloud Tasks emulator moved by a clock API cannot wait for
+ * one), so the harness answers both sides at once. `queueYaml`: queues are made through the Cloud
+ * Tasks API, not queue.yaml: the generators keep to CT-1's fields (the cloud-tasks profile, a burst
+ * derived from the rate, no rate 0, no 0 where proto3 reads it as unset).
  */
-export const FEATURES = ['virtualClock', 'outages', 'events', 'pull', 'runTask', '503', 'deadlines', 'taskAgeLimit'] as const;
+export const FEATURES = ['virtualClock', 'outages', 'events', 'pull', 'runTask', '503', 'deadlines', 'taskAgeLimit', 'latency', 'queueYaml'] as const;
 export type Feature = (typeof FEATURES)[number];
 
 /** Whether the queue lacks `f` (the booleans for the first three, `lacks` for the rest). */
@@ -133,7 +137,8 @@ export type LeaseOutcome =
 export type ModifyError = 'LEASE_EXPIRED' | 'LEASE_MISMATCH' | 'NOT_FOUND' | 'INVALID';
 export type ModifyOutcome = { ok: true; leaseUntilUs: Micros } | { ok: false; error: ModifyError; message?: string };
 
-export type OpOutcome = { ok: true } | { ok: false; error: 'NOT_FOUND' | 'INVALID'; message?: string };
+/** FAILED_PRECONDITION: CT-4/CT-6, RunTask on a paused queue or on a task being dispatched. */
+export type OpOutcome = { ok: true } | { ok: false; error: 'NOT_FOUND' | 'INVALID' | 'FAILED_PRECONDITION'; message?: string };
 
 /**
  * A queue under test. Only `advance` delivers: the other calls change the queue at its current
@@ -161,6 +166,8 @@ export interface QueueUnderTest {
    * events).
    */
   advance(ms: number): Promise<void>;
+  /** CT-4: one attempt of push task `name` now (queues that do not lack `runTask`). */
+  runTask?(queue: string, name: string): Promise<OpOutcome>;
   /** outages: starts or ends an outage now. */
   setOutage(on: boolean): Promise<void>;
   /** events: the queue's trace events since the last call. */

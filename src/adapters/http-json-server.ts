@@ -112,7 +112,8 @@ export async function serveQueueOverHttp(queue: QueueUnderTest, opts: ServeOptio
       res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
     };
     if (typeof read === 'string') return send(400, { error: read });
-    if (key === 'GET /') return send(200, helloV2(caps, queue.name));
+    // The protocol has no RunTask call (CT-4): whatever the queue behind it can do, it is not asked.
+    if (key === 'GET /') return send(200, helloV2({ ...caps, lacks: [...new Set([...(caps.lacks ?? []), 'runTask' as const])] }, queue.name));
     const route = routes[key];
     if (!route) return send(404, { error: `no such endpoint: ${key}` });
     let body: Body;

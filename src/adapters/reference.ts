@@ -66,8 +66,7 @@ export class ReferenceQueue implements QueueUnderTest {
   }
 
   async describe(): Promise<Capabilities> {
-    // CT-4 RunTask is not a model operation yet: declared lacking, so no generator asks for it.
-    return { controlsClock: !this.onWall, outages: true, events: true, lacks: ['runTask'] };
+    return { controlsClock: !this.onWall, outages: true, events: true };
   }
 
   async reset(setup: RunSetup): Promise<void> {
@@ -165,6 +164,11 @@ export class ReferenceQueue implements QueueUnderTest {
     return this.op(() => this.engine.resumeQueue(queue));
   }
 
+  /** CT-4: one attempt now; refused (FAILED_PRECONDITION) on a paused queue or a task in flight. */
+  async runTask(queue: string, name: string): Promise<OpOutcome> {
+    return this.op(() => this.engine.runTask(queue, name));
+  }
+
   async leaseTasks(queue: string, spec: LeaseSpec): Promise<LeaseOutcome> {
     this.catchUp();
     let out: LeaseOutcome;
@@ -225,7 +229,8 @@ export class ReferenceQueue implements QueueUnderTest {
     try {
       fn();
     } catch (err) {
-      out = { ok: false, error: errorCode(err) === 'NOT_FOUND' ? 'NOT_FOUND' : 'INVALID', message: (err as Error).message };
+      const code = errorCode(err);
+      out = { ok: false, error: code === 'NOT_FOUND' || code === 'FAILED_PRECONDITION' ? code : 'INVALID', message: (err as Error).message };
     }
     return out;
   }

@@ -13,7 +13,7 @@
  * nor stop it. A replay token reproduces one failure.
  */
 import fc from 'fast-check';
-import { AdapterProtocolError, AdapterUnreachable, lackedFeatures, type Capabilities, type Feature, type QueueUnderTest } from '../adapters/contract.js';
+import { AdapterProtocolError, AdapterUnreachable, lackedFeatures, lacks, type Capabilities, type Feature, type QueueUnderTest } from '../adapters/contract.js';
 import type { ResolvedConfig } from '../model/config.js';
 import { shellQuote } from '../cli/common.js';
 import { applyOptions, optionArgs, type NamedOptions } from '../model/options.js';
@@ -133,6 +133,12 @@ export interface FuzzReport {
   inconclusive?: { runs: number; examples: FuzzViolation[] };
 }
 
+/** A queue with no `runTask` call lacks RunTask (CT-4), whatever it says: the generators never ask for it. */
+function withCalls(caps: Capabilities, queue: QueueUnderTest): Capabilities {
+  if (queue.runTask !== undefined || lacks(caps, 'runTask')) return caps;
+  return { ...caps, lacks: [...(caps.lacks ?? []), 'runTask'] };
+}
+
 interface Caught {
   config: ResolvedConfig;
   log: string[];
@@ -162,7 +168,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   const known = new Set(opts.known ?? []);
   let caps: Capabilities;
   try {
-    caps = await opts.queue.describe();
+    caps = withCalls(await opts.queue.describe(), opts.queue);
   } catch (err) {
     if (!(err instanceof AdapterProtocolError)) throw err;
     // Garbage before the first run: a verdict on the adapter, with nothing to shrink or replay.

@@ -10,7 +10,7 @@
  * is the run's RunClock, made by the campaign's ClockStrategy, chosen once (clock.ts).
  */
 import type { AddOutcome, Capabilities, LeaseOutcome, LeaseSpec, ModifyOutcome, OpOutcome, QueueUnderTest, TaskSpec } from '../adapters/contract.js';
-import { AdapterProtocolError } from '../adapters/contract.js';
+import { AdapterProtocolError, lacks } from '../adapters/contract.js';
 import { ReferenceQueue } from '../adapters/reference.js';
 import { checkTrace, type InvariantId } from '../invariants/index.js';
 import type { ResolvedConfig } from '../model/config.js';
@@ -101,6 +101,7 @@ export class Lockstep {
       seed: opts.seed,
       deadlineUs: opts.config.deadlineUs,
       realTime: wall,
+      instantAnswers: !wall && lacks(opts.caps, 'latency'),
       behaviour: (key, nth) => this.clock.behaviourFor(key, nth),
       wallNow: () => this.clock.now(),
     };
@@ -200,6 +201,38 @@ export class Lockstep {
       if (v) return this.fail(v);
     }
     if (s.ok && key !== undefined) this.trace.delete(this.now, key, q);
+    await this.clock.endStep(true);
+  }
+
+  /** CT-4: runs the k-th unnamed task of `q` now; false when there is none yet. */
+  async runUnnamed(q: string, k: number): Promise<boolean> {
+    const e = this.book.unnamedIn(q, k);
+    if (!e) return false;
+    await this.runTask(e.q, e.names.model ?? '', e.names.sut ?? '', e.key);
+    return true;
+  }
+
+  /** CT-4 by name (the task may not exist: then both sides must refuse alike). */
+  async runNamed(q: string, name: string): Promise<void> {
+    const e = this.book.findByName(q, name);
+    await this.runTask(q, e?.names.model ?? name, e?.names.sut ?? name, e?.key);
+  }
+
+  private async runTask(q: string, modelName: string, sutName: string, key: number | undefined): Promise<void> {
+    const sut = this.sut.queue;
+    if (!sut.runTask) throw new AdapterProtocolError(`${sut.name} has no RunTask call but did not declare it lacks runTask`);
+    const r = await this.clock.pair(
+      { keys: key === undefined ? [] : [key] },
+      () => this.modelQueue.runTask(q, modelName),
+      () => sut.runTask!(q, sutName),
+    );
+    if (!r) return;
+    const { m, s } = r;
+    if (!r.unsure && !this.isTainted(key)) {
+      const v = compareOp(m, s, 'CT-4', `run_task ${key !== undefined ? this.book.label(key) : `${q}/${modelName}`}`, this.now);
+      if (v) return this.fail(v);
+    }
+    if (s.ok && key !== undefined) this.trace.run(this.clock.sentAt, key, q);
     await this.clock.endStep(true);
   }
 
