@@ -136,7 +136,7 @@ export class CloudTasksQueue implements QueueUnderTest {
     await this.dropQueues(previous);
     this.epochUs = setup.epochUs;
     this.nowUs = 0;
-    this.zeroUs = this.virtual ? (await this.readClock()) : setup.epochUs;
+    if (this.virtual) this.zeroUs = await this.readClock();
     const prefix = `t${this.campaign}-${this.run}-`;
     await Promise.all(setup.config.queues.map(async (q) => {
       if (q.mode !== 'push') throw new AdapterProtocolError(`queue ${q.name}: ${NOT_PULL}`);
@@ -147,6 +147,8 @@ export class CloudTasksQueue implements QueueUnderTest {
       this.ids.set(q.name, id);
       this.back.set(id, q.name);
     }));
+    // Wall clock: the run starts when its reset is answered (the harness's zero too), not at its epoch.
+    if (!this.virtual) this.zeroUs = unixNowUs();
   }
 
   async addTasks(queue: string, tasks: TaskSpec[]): Promise<AddOutcome[]> {
@@ -176,7 +178,7 @@ export class CloudTasksQueue implements QueueUnderTest {
   private scheduleOf(spec: TaskSpec): Micros | undefined {
     if (spec.etaUs !== undefined) return this.zeroUs + spec.etaUs;
     if (!spec.countdownUs) return undefined;
-    const now = this.virtual ? this.zeroUs + this.nowUs : Math.round((performance.timeOrigin + performance.now()) * 1000);
+    const now = this.virtual ? this.zeroUs + this.nowUs : unixNowUs();
     return now + spec.countdownUs;
   }
 
@@ -331,4 +333,9 @@ const CODE_NAMES = Object.fromEntries(Object.entries(grpc.status).filter(([, v])
 
 function describeFailure(f: GrpcFailure): string {
   return `${CODE_NAMES[f.code] ?? `code ${f.code}`}: ${f.details}`;
+}
+
+/** The wall clock as Unix µs, on the clock the harness's epoch is read from (clock.ts). */
+function unixNowUs(): Micros {
+  return Math.round((performance.timeOrigin + performance.now()) * 1000);
 }
