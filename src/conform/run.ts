@@ -4,6 +4,7 @@
  * replays alone with `--cases <id> --seed <n>`.
  */
 import type { ProfileName, ScalingType } from '../model/config.js';
+import type { RuleId } from '../rules/index.js';
 import { optionArgs, optionProblem, resolveOptions, type NamedOptions } from '../model/options.js';
 import { SCALING_DEADLINE_US, isProfileName, isScalingType } from '../model/profiles.js';
 import { US_PER_M, US_PER_MS, US_PER_S, parseDuration } from '../sim/time.js';
@@ -62,7 +63,7 @@ export interface ConformanceOptions {
 export interface CaseResult {
   id: string;
   title: string;
-  rules: string[];
+  rules: RuleId[];
   severity: Severity;
   requirement: string;
   status: VerdictStatus;
@@ -350,7 +351,7 @@ export async function runCase(
   };
 }
 
-function unique(list: string[]): string[] {
+function unique<T>(list: T[]): T[] {
   return [...new Set(list)];
 }
 

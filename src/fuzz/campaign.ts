@@ -15,6 +15,7 @@
 import fc from 'fast-check';
 import { AdapterProtocolError, AdapterUnreachable, lackedFeatures, type Capabilities, type Feature, type QueueUnderTest } from '../adapters/contract.js';
 import type { ResolvedConfig } from '../model/config.js';
+import type { RuleId } from '../rules/index.js';
 import { shellQuote } from '../cli/common.js';
 import { applyOptions, optionArgs, type NamedOptions } from '../model/options.js';
 import type { FuzzModel } from './commands.js';
@@ -25,7 +26,7 @@ import { Lockstep } from './lockstep.js';
 import { BadReplayToken, decodeReplay, encodeReplay, type ReplayToken } from './replay-token.js';
 import { shardRuns, shardSeed, type Shard } from './shard.js';
 import { describeTolerance, type WallClockTolerance } from './tolerance.js';
-import { FuzzFailure, type FuzzViolation } from './violation.js';
+import { FuzzFailure, PROTOCOL_FAULT, type FuzzRule, type FuzzViolation } from './violation.js';
 import { VIRTUAL_TIME, WALL_CLOCK, clockFor } from './clock.js';
 
 export const DEFAULT_RUNS = VIRTUAL_TIME.runs;
@@ -52,7 +53,7 @@ export interface FuzzOptions {
   /** Replays one failure instead of a campaign. */
   replay?: string;
   /** Rule IDs of known deviations: reported as known, not failing, not stopping the search. */
-  known?: readonly string[];
+  known?: readonly FuzzRule[];
   /** Stop exploring once this many distinct new defects are found (default: explore every run). */
   maxFailures?: number;
   /** Called after each run (not each shrink step), for progress on a TTY. */
@@ -81,7 +82,7 @@ export interface FuzzPlan {
 
 export interface FailureReport {
   /** The rule broken first (the bucket), and the signature of this counterexample (defects.ts). */
-  rule: string;
+  rule: FuzzRule;
   signature: string;
   /** Other signatures the same rule showed under in the campaign (other symptoms, same bucket). */
   variants?: string[];
@@ -120,7 +121,7 @@ export interface FuzzReport {
   /** Every distinct failure of the campaign, new ones first, known ones after. */
   failures?: FailureReport[];
   /** The rules given as known. */
-  known?: string[];
+  known?: FuzzRule[];
   /** The campaign stopped before its last run (the adapter was lost, or maxFailures was reached). */
   stopped?: string;
   durationMs: number;
@@ -140,7 +141,7 @@ interface Caught {
 }
 
 interface Bucket {
-  rule: string;
+  rule: FuzzRule;
   /** Each signature seen, with how often. */
   signatures: Map<string, number>;
   known: boolean;
@@ -168,7 +169,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     // Garbage before the first run: a verdict on the adapter, with nothing to shrink or replay.
     const violations = failureOf(err);
     const f: FailureReport = {
-      rule: 'PROTOCOL', signature: signatureOf(violations[0]), known: false, occurrences: 1,
+      rule: PROTOCOL_FAULT, signature: signatureOf(violations[0]), known: false, occurrences: 1,
       config: '', commands: [], violations, seed: 0, path: '', token: '', replay: '',
     };
     return { ...base(opts, shard, 0, started), ok: false, failure: f, failures: [f] };
@@ -373,10 +374,10 @@ function failureOf(err: unknown): FuzzViolation[] {
   if (err instanceof FuzzFailure) return err.violations;
   const message = err instanceof Error ? err.message : String(err);
   if (err instanceof AdapterProtocolError || err instanceof AdapterUnreachable) {
-    return [{ check: 'protocol', rule: 'PROTOCOL', t: 0, expected: 'an answer the HTTP/JSON protocol allows', actual: message, message }];
+    return [{ check: 'protocol', rule: PROTOCOL_FAULT, t: 0, expected: 'an answer the HTTP/JSON protocol allows', actual: message, message }];
   }
   // A bug in the adapter (or the harness) that threw: reported as a verdict, not a stack trace.
-  return [{ check: 'protocol', rule: 'PROTOCOL', t: 0, expected: 'no exception from the adapter', actual: message, message: `the adapter threw: ${message}` }];
+  return [{ check: 'protocol', rule: PROTOCOL_FAULT, t: 0, expected: 'no exception from the adapter', actual: message, message: `the adapter threw: ${message}` }];
 }
 
 /** fc.commands prints `/*replayPath="…"*\/` after the commands it ran. */

@@ -1,6 +1,14 @@
 /** What a failed fuzz run reports: each violation names the SPEC rule, expected and actual. */
 import type { InvariantId } from '../invariants/index.js';
 import type { Micros } from '../sim/time.js';
+import type { RuleId } from '../rules/index.js';
+
+/**
+ * What a fuzz violation cites: a rule of the contract, or PROTOCOL when the adapter broke the HTTP/JSON
+ * adapter protocol (a fault of the harness's counterpart, not of a rule of SPEC).
+ */
+export const PROTOCOL_FAULT = 'PROTOCOL';
+export type FuzzRule = RuleId | typeof PROTOCOL_FAULT;
 
 export interface FuzzViolation {
   /**
@@ -9,7 +17,7 @@ export interface FuzzViolation {
    */
   check: 'model' | 'protocol' | InvariantId;
   /** The SPEC rule broken, e.g. `HDR-3`, `PULL-3`, `RETRY-4`. */
-  rule: string;
+  rule: FuzzRule;
   /** Virtual µs since the run's zero (wall µs since reset for real-time adapters). */
   t: Micros;
   /** `queue/name` of the task concerned, when there is one. */
@@ -27,7 +35,7 @@ export class FuzzFailure extends Error {
   }
 }
 
-export function violation(rule: string, t: Micros, what: string, expected: string, actual: string, task?: string, check: FuzzViolation['check'] = 'model'): FuzzViolation {
+export function violation(rule: RuleId, t: Micros, what: string, expected: string, actual: string, task?: string, check: FuzzViolation['check'] = 'model'): FuzzViolation {
   const v: FuzzViolation = { check, rule, t, expected, actual, message: `${what}: expected ${expected}, got ${actual}` };
   if (task !== undefined) v.task = task;
   return v;

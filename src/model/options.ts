@@ -6,6 +6,7 @@
  */
 import type { ProfileName, ProfileOptions } from './config.js';
 import { PROFILES } from './profiles.js';
+import type { RuleId } from '../rules/index.js';
 
 /** The profile options that are §10 readings (the tombstone period is a profile fact, TASK-2). */
 export type OptionField = Exclude<keyof ProfileOptions, 'tombstoneUs'>;
@@ -14,7 +15,7 @@ export interface OptionSpec {
   name: string;
   field: OptionField;
   /** The SPEC rule that reads it. */
-  rule: string;
+  rule: RuleId;
   description: string;
   /** Each allowed value's name, and what it sets the field to. */
   values: Readonly<Record<string, ProfileOptions[OptionField]>>;

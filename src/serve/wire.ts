@@ -1,5 +1,6 @@
 /** Protobuf well-known types and status codes as the API carries them. */
 import { status } from '@grpc/grpc-js';
+import type { RuleId } from '../rules/index.js';
 import type { Micros } from '../sim/time.js';
 import { invalid } from './errors.js';
 
@@ -16,7 +17,7 @@ export function toTimestamp(epochUs: Micros): Timestamp {
 }
 
 /** Timestamp → µs since the Unix epoch (whole µs: the engine's unit, HDR-5). */
-export function fromTimestamp(t: Timestamp, field: string, rule: string): Micros {
+export function fromTimestamp(t: Timestamp, field: string, rule: RuleId): Micros {
   const s = Number(t.seconds ?? 0);
   const n = Number(t.nanos ?? 0);
   if (!Number.isFinite(s) || !Number.isFinite(n) || n < 0 || n >= 1e9) throw invalid(`${field} is not a valid timestamp`, rule);
@@ -27,7 +28,7 @@ export function toDuration(us: Micros): Duration {
   return toTimestamp(us);
 }
 
-export function fromDuration(d: Duration, field: string, rule: string): Micros {
+export function fromDuration(d: Duration, field: string, rule: RuleId): Micros {
   const us = fromTimestamp(d, field, rule);
   if (us < 0) throw invalid(`${field} must not be negative`, rule);
   return us;

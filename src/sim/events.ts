@@ -4,6 +4,7 @@
  * the run's epoch (see the `config` event). Keys are short because a 1M-task run writes millions.
  */
 import type { ResolvedConfig } from '../model/config.js';
+import type { RuleId } from '../rules/index.js';
 
 /** How an attempt ended. `ok`: 2xx. `error`: the handler answered a non-2xx (3xx included, PUSH-6).
  *  `no-instance`: failed before the handler (INST-2). `deadline`: missed DEADLINE-1. `net`: connection
@@ -29,7 +30,7 @@ export interface AddEvent {
   /** CT-2: the task's own request deadline in µs, when it has one (else the config's). */
   dl?: number;
 }
-export interface RejectEvent { t: number; e: 'reject'; q: string; name?: string; reason: string; rule: string }
+export interface RejectEvent { t: number; e: 'reject'; q: string; name?: string; reason: string; rule: RuleId }
 export interface DispatchEvent { t: number; e: 'dispatch'; id: number; q: string; n: number; h: DeliveryHeaders; dup?: boolean }
 export interface ResponseEvent {
   t: number; e: 'response'; id: number; q: string; n: number; status: number; out: Outcome; lat: number;
@@ -38,7 +39,7 @@ export interface ResponseEvent {
 }
 export interface RetryEvent { t: number; e: 'retry'; id: number; q: string; n: number; eta: number }
 export interface SuccessEvent { t: number; e: 'success'; id: number; q: string; n: number }
-export interface ExhaustEvent { t: number; e: 'exhaust'; id: number; q: string; n: number; rule: string }
+export interface ExhaustEvent { t: number; e: 'exhaust'; id: number; q: string; n: number; rule: RuleId }
 export interface DeleteEvent { t: number; e: 'delete'; id: number; q: string }
 export interface RateEvent { t: number; e: 'rate'; q: string; rate: number }
 export interface PauseEvent { t: number; e: 'pause' | 'resume'; q: string }
