@@ -15,7 +15,7 @@ import {
   DEFAULT_MAX_COMMANDS, DEFAULT_RUNS, UnsupportedAdapter, WALL_CLOCK_MAX_COMMANDS, WALL_CLOCK_RUNS, WALL_CLOCK_SHRINK_MAX_MS, WALL_CLOCK_SHRINK_MS, runFuzz, wallClockNote,
 } from '../fuzz/campaign.js';
 import { BadKnownList, parseKnown, readKnownFile } from '../fuzz/defects.js';
-import type { FuzzRule } from '../fuzz/violation.js';
+import type { CitedRule } from '../report/finding.js';
 import { BadReplayToken, MAX_COMMANDS_LIMIT, MAX_RUNS_LIMIT } from '../fuzz/replay-token.js';
 import { formatText, writeReportDir } from '../fuzz/report.js';
 import { parseShard } from '../fuzz/shard.js';
@@ -85,7 +85,7 @@ async function fuzz(opts: FuzzCliOptions): Promise<number> {
   const timeoutMs = opts.timeout !== undefined ? parseBounded('--timeout', opts.timeout, TIMEOUT_RANGE_MS.min, TIMEOUT_RANGE_MS.max) : undefined;
   const shrinkBudgetMs = opts.shrinkTime !== undefined ? parseBounded('--shrink-time', opts.shrinkTime, 0, 86_400_000) : undefined;
   const maxFailures = opts.maxFailures !== undefined ? parseBounded('--max-failures', opts.maxFailures, 1, MAX_RUNS_LIMIT) : undefined;
-  let known: FuzzRule[] = [];
+  let known: CitedRule[] = [];
   try {
     if (opts.known !== undefined) known = parseKnown(opts.known);
     if (opts.knownFile !== undefined) known = [...known, ...(await readKnownFile(opts.knownFile))];

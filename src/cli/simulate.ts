@@ -13,6 +13,7 @@ import { CliError, EXIT, cliOptions, collectOption, parseSeed, runCommand, shell
 import { optionArgs } from '../model/options.js';
 import { checkOutputs, outputsOf } from './outputs.js';
 import { dim, num, red, statusWord } from './format.js';
+import { findingLines, invariantFinding } from '../report/finding.js';
 
 export interface SimulateOptions {
   seed?: string;
@@ -209,7 +210,7 @@ export function formatSummary(o: SimulationOutcome): string {
   ];
   for (const i of o.invariants) {
     for (const v of i.examples.slice(0, 5)) {
-      lines.push(red(`  ✗ ${v.inv} (${v.rule}) at t=${v.t}µs${v.id !== undefined ? ` task ${v.id}` : ''}: ${v.message}`), `      expected ${v.expected}`, `      actual   ${v.actual}`);
+      lines.push(...findingLines(invariantFinding(v), red));
     }
   }
   for (const u of o.unmet) lines.push(red(`  ✗ expectation unmet: ${u}`));

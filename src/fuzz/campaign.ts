@@ -26,7 +26,8 @@ import { Lockstep } from './lockstep.js';
 import { BadReplayToken, decodeReplay, encodeReplay, type ReplayToken } from './replay-token.js';
 import { shardRuns, shardSeed, type Shard } from './shard.js';
 import { describeTolerance, type WallClockTolerance } from './tolerance.js';
-import { FuzzFailure, PROTOCOL_FAULT, type FuzzRule, type FuzzViolation } from './violation.js';
+import { PROTOCOL_FAULT, type CitedRule } from '../report/finding.js';
+import { FuzzFailure, type FuzzViolation } from './violation.js';
 import { VIRTUAL_TIME, WALL_CLOCK, clockFor } from './clock.js';
 
 export const DEFAULT_RUNS = VIRTUAL_TIME.runs;
@@ -53,7 +54,7 @@ export interface FuzzOptions {
   /** Replays one failure instead of a campaign. */
   replay?: string;
   /** Rule IDs of known deviations: reported as known, not failing, not stopping the search. */
-  known?: readonly FuzzRule[];
+  known?: readonly CitedRule[];
   /** Stop exploring once this many distinct new defects are found (default: explore every run). */
   maxFailures?: number;
   /** Called after each run (not each shrink step), for progress on a TTY. */
@@ -82,7 +83,7 @@ export interface FuzzPlan {
 
 export interface FailureReport {
   /** The rule broken first (the bucket), and the signature of this counterexample (defects.ts). */
-  rule: FuzzRule;
+  rule: CitedRule;
   signature: string;
   /** Other signatures the same rule showed under in the campaign (other symptoms, same bucket). */
   variants?: string[];
@@ -121,7 +122,7 @@ export interface FuzzReport {
   /** Every distinct failure of the campaign, new ones first, known ones after. */
   failures?: FailureReport[];
   /** The rules given as known. */
-  known?: FuzzRule[];
+  known?: CitedRule[];
   /** The campaign stopped before its last run (the adapter was lost, or maxFailures was reached). */
   stopped?: string;
   durationMs: number;
@@ -141,7 +142,7 @@ interface Caught {
 }
 
 interface Bucket {
-  rule: FuzzRule;
+  rule: CitedRule;
   /** Each signature seen, with how often. */
   signatures: Map<string, number>;
   known: boolean;

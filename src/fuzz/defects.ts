@@ -6,7 +6,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolveRuleId } from '../rules/index.js';
-import { PROTOCOL_FAULT, type FuzzRule, type FuzzViolation } from './violation.js';
+import { PROTOCOL_FAULT, type CitedRule } from '../report/finding.js';
+import type { FuzzViolation } from './violation.js';
 
 /**
  * The signature of a failure: its rule, which check saw it, and the message up to ": expected"
@@ -35,8 +36,8 @@ export class BadKnownList extends Error {
 }
 
 /** `HDR-3,PUSH-4` → the rule IDs; anything that is not a rule ID is refused (a typo must not hide a defect). */
-export function parseKnown(text: string, where = '--known'): FuzzRule[] {
-  const out: FuzzRule[] = [];
+export function parseKnown(text: string, where = '--known'): CitedRule[] {
+  const out: CitedRule[] = [];
   for (const raw of text.split(/[,\n]/)) {
     const item = raw.replace(/#.*$/, '').trim();
     if (item === '') continue;
@@ -48,7 +49,7 @@ export function parseKnown(text: string, where = '--known'): FuzzRule[] {
 }
 
 /** A file of rule IDs, one per line or comma-separated; `#` starts a comment. */
-export async function readKnownFile(path: string): Promise<FuzzRule[]> {
+export async function readKnownFile(path: string): Promise<CitedRule[]> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');

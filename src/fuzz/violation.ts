@@ -1,14 +1,9 @@
 /** What a failed fuzz run reports: each violation names the SPEC rule, expected and actual. */
 import type { InvariantId } from '../invariants/index.js';
 import type { Micros } from '../sim/time.js';
+import type { CitedRule } from '../report/finding.js';
 import type { RuleId } from '../rules/index.js';
 
-/**
- * What a fuzz violation cites: a rule of the contract, or PROTOCOL when the adapter broke the HTTP/JSON
- * adapter protocol (a fault of the harness's counterpart, not of a rule of SPEC).
- */
-export const PROTOCOL_FAULT = 'PROTOCOL';
-export type FuzzRule = RuleId | typeof PROTOCOL_FAULT;
 
 export interface FuzzViolation {
   /**
@@ -16,8 +11,8 @@ export interface FuzzViolation {
    * (a trace invariant judged the queue's trace), or `protocol` (the adapter answered garbage).
    */
   check: 'model' | 'protocol' | InvariantId;
-  /** The SPEC rule broken, e.g. `HDR-3`, `PULL-3`, `RETRY-4`. */
-  rule: FuzzRule;
+  /** The SPEC rule broken, e.g. `HDR-3`; PROTOCOL when the adapter broke its protocol. */
+  rule: CitedRule;
   /** Virtual µs since the run's zero (wall µs since reset for real-time adapters). */
   t: Micros;
   /** `queue/name` of the task concerned, when there is one. */
