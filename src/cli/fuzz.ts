@@ -20,7 +20,7 @@ import { BadReplayToken, MAX_COMMANDS_LIMIT, MAX_RUNS_LIMIT } from '../fuzz/repl
 import { formatText, writeReportDir } from '../fuzz/report.js';
 import { parseShard } from '../fuzz/shard.js';
 import { createProgress, progressEnabled } from '../report/progress.js';
-import { CliError, EXIT, cliOptions, collectOption, parseIntOption, runCommand } from './common.js';
+import { CliError, EXIT, cliOptions, collectOption, parseIntOption, parseSeed, runCommand } from './common.js';
 
 export interface FuzzCliOptions {
   adapter?: string;
@@ -78,7 +78,7 @@ async function fuzz(opts: FuzzCliOptions): Promise<number> {
   }
   if (!opts.adapter) throw new CliError('--adapter is required (see --list for the built-in ones)');
   const runs = opts.runs !== undefined ? parseBounded('--runs', opts.runs, 1, MAX_RUNS_LIMIT) : undefined;
-  const seed = opts.seed !== undefined ? parseIntOption('--seed', opts.seed) >>> 0 : Math.floor(Math.random() * 0x1_0000_0000);
+  const seed = opts.seed !== undefined ? parseSeed(opts.seed) : Math.floor(Math.random() * 0x1_0000_0000);
   const maxCommands = opts.maxCommands !== undefined ? parseBounded('--max-commands', opts.maxCommands, 1, MAX_COMMANDS_LIMIT) : undefined;
   const shard = opts.shard !== undefined ? parseShard(opts.shard) : undefined;
   if (opts.shard !== undefined && !shard) throw new CliError(`--shard must be i/n with 1 ≤ i ≤ n, got ${JSON.stringify(opts.shard)}`);

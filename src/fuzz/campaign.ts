@@ -16,7 +16,7 @@ import fc from 'fast-check';
 import { AdapterProtocolError, AdapterUnreachable, lackedFeatures, type Capabilities, type Feature, type QueueUnderTest } from '../adapters/contract.js';
 import type { ResolvedConfig } from '../model/config.js';
 import type { RuleId } from '../rules/index.js';
-import { shellQuote } from '../cli/common.js';
+import { shellQuote } from '../report/shell.js';
 import { applyOptions, optionArgs, type NamedOptions } from '../model/options.js';
 import type { FuzzModel } from './commands.js';
 import { describeConfig } from './config-arb.js';

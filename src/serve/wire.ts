@@ -2,6 +2,7 @@
 import { status } from '@grpc/grpc-js';
 import type { RuleId } from '../rules/index.js';
 import type { Micros } from '../sim/time.js';
+import { outcomeOfStatus } from '../sim/events.js';
 import { invalid } from './errors.js';
 
 export interface Timestamp {
@@ -43,7 +44,7 @@ export function rpcStatusOf(httpStatus: number, outcome: string): { code: number
   if (outcome === 'net') return { code: status.UNAVAILABLE, message: 'no HTTP response (connection failed or was reset)' };
   if (outcome === 'no-instance') return { code: status.UNAVAILABLE, message: 'no instance was available' };
   const message = `HTTP ${httpStatus}`;
-  if (httpStatus >= 200 && httpStatus < 300) return { code: status.OK, message };
+  if (outcomeOfStatus(httpStatus) === 'ok') return { code: status.OK, message };
   const byStatus: Record<number, number> = {
     400: status.INVALID_ARGUMENT, 401: status.UNAUTHENTICATED, 403: status.PERMISSION_DENIED, 404: status.NOT_FOUND,
     409: status.ABORTED, 429: status.RESOURCE_EXHAUSTED, 499: status.CANCELLED, 501: status.UNIMPLEMENTED,

@@ -3,13 +3,21 @@
  * truth). Invariant checkers and reports read only these. Times are virtual microseconds since
  * the run's epoch (see the `config` event). Keys are short because a 1M-task run writes millions.
  */
-import type { ResolvedConfig } from '../model/config.js';
+import type { ResolvedConfig } from './queue-config.js';
 import type { RuleId } from '../rules/index.js';
 
 /** How an attempt ended. `ok`: 2xx. `error`: the handler answered a non-2xx (3xx included, PUSH-6).
  *  `no-instance`: failed before the handler (INST-2). `deadline`: missed DEADLINE-1. `net`: connection
  *  failure, reset or garbage (HANDLER-2). */
 export type Outcome = 'ok' | 'error' | 'no-instance' | 'deadline' | 'net';
+
+/**
+ * The one status classifier (HANDLER-1/2, PUSH-6): an HTTP answer is `ok` when its status is 2xx and an `error`
+ * otherwise, 3xx included. The invariant checkers keep their own statement of it, as a second implementation.
+ */
+export function outcomeOfStatus(status: number): 'ok' | 'error' {
+  return status >= 200 && status <= 299 ? 'ok' : 'error';
+}
 
 /** The X-AppEngine headers of one delivery, as sent or as observed (HDR-1…8). */
 export interface DeliveryHeaders {
