@@ -4,6 +4,7 @@
  */
 import type { ProfileOptions, QueueConfig } from '../model/config.js';
 import type { Micros } from '../sim/time.js';
+import { isRuleId, type RuleId } from '../rules/index.js';
 import type { AddError, AddOutcome, OpOutcome, TaskSpec } from './contract.js';
 
 /** gRPC status codes the mapping reads (google/rpc/code.proto). */
@@ -77,9 +78,10 @@ export function grpcFailure(err: unknown): GrpcFailure | undefined {
   return { code: e.code, details: typeof e.details === 'string' ? e.details : String(e.message ?? '') };
 }
 
-/** The rule a refusal names, as `… (RULE-N)` at the end of its message. */
-function ruleOf(details: string): string | undefined {
-  return /\(([A-Z]+-\d+)\)\s*$/.exec(details)?.[1];
+/** The rule a refusal names, as `… (RULE-N)` at the end of its message (one the rulebook knows). */
+function ruleOf(details: string): RuleId | undefined {
+  const id = /\(([A-Z]+-\d+)\)\s*$/.exec(details)?.[1];
+  return id !== undefined && isRuleId(id) ? id : undefined;
 }
 
 /**

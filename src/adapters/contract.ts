@@ -8,6 +8,7 @@
  * and `http://host:port` (any language, through the HTTP/JSON protocol in HTTP-JSON-PROTOCOL.md).
  */
 import type { ResolvedConfig } from '../model/config.js';
+import type { RuleId } from '../rules/index.js';
 import type { Outcome, TraceEvent } from '../sim/events.js';
 import type { Micros } from '../sim/time.js';
 
@@ -112,7 +113,7 @@ export interface TaskSpec {
 
 /** TASK-2: `ALREADY_EXISTS` while the task lives, `TOMBSTONED` for a while after; anything else refused is `INVALID`. */
 export type AddError = 'ALREADY_EXISTS' | 'TOMBSTONED' | 'INVALID';
-export type AddOutcome = { ok: true; name: string } | { ok: false; error: AddError; rule?: string; message?: string };
+export type AddOutcome = { ok: true; name: string } | { ok: false; error: AddError; rule?: RuleId; message?: string };
 
 export interface LeaseSpec {
   worker: string;

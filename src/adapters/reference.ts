@@ -16,7 +16,7 @@
  */
 import type { ResolvedConfig } from '../model/config.js';
 import { Engine } from '../model/engine.js';
-import { TaskQueueError } from '../model/errors.js';
+import { TaskQueueError, type RefusalCode } from '../model/errors.js';
 import type { Delivery, DeliveryResult, NewTask, ServiceModel } from '../model/types.js';
 import { UNLIMITED_SERVICE } from '../model/types.js';
 import type { TraceEvent } from '../sim/events.js';
@@ -148,7 +148,7 @@ export class ReferenceQueue implements QueueUnderTest {
       return tasks.map(() => refusal(err));
     }
     return results.map((r): AddOutcome =>
-      r.ok ? { ok: true, name: r.name! } : { ok: false, error: addErrorKind(r.rule, r.error), rule: r.rule, message: r.error },
+      r.ok ? { ok: true, name: r.name! } : { ok: false, error: addErrorKind(r.code), rule: r.rule, message: r.error },
     );
   }
 
@@ -326,7 +326,7 @@ export class ReferenceQueue implements QueueUnderTest {
   }
 }
 
-function errorCode(err: unknown): string {
+function errorCode(err: unknown): RefusalCode {
   if (err instanceof TaskQueueError) return err.code;
   throw err;
 }
@@ -336,10 +336,9 @@ function refusal(err: unknown): AddOutcome {
   return { ok: false, error: 'INVALID', rule: e.rule, message: (errorCode(err), e.message) };
 }
 
-/** TASK-2's two refusals are told apart by the engine's message; everything else is INVALID. */
-function addErrorKind(rule: string | undefined, message: string | undefined): AddError {
-  if (rule !== 'TASK-2') return 'INVALID';
-  return /tombstoned/i.test(message ?? '') ? 'TOMBSTONED' : 'ALREADY_EXISTS';
+/** TASK-2's two refusals keep their engine codes; everything else is INVALID. */
+function addErrorKind(code: RefusalCode | undefined): AddError {
+  return code === 'ALREADY_EXISTS' || code === 'TOMBSTONED' ? code : 'INVALID';
 }
 
 function modifyErrorKind(err: unknown): ModifyError {

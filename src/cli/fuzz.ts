@@ -15,11 +15,12 @@ import {
   DEFAULT_MAX_COMMANDS, DEFAULT_RUNS, UnsupportedAdapter, WALL_CLOCK_MAX_COMMANDS, WALL_CLOCK_RUNS, WALL_CLOCK_SHRINK_MAX_MS, WALL_CLOCK_SHRINK_MS, runFuzz, wallClockNote,
 } from '../fuzz/campaign.js';
 import { BadKnownList, parseKnown, readKnownFile } from '../fuzz/defects.js';
+import type { CitedRule } from '../report/finding.js';
 import { BadReplayToken, MAX_COMMANDS_LIMIT, MAX_RUNS_LIMIT } from '../fuzz/replay-token.js';
 import { formatText, writeReportDir } from '../fuzz/report.js';
 import { parseShard } from '../fuzz/shard.js';
 import { createProgress, progressEnabled } from '../report/progress.js';
-import { CliError, EXIT, cliOptions, collectOption, parseIntOption, runCommand } from './common.js';
+import { CliError, EXIT, cliOptions, collectOption, parseIntOption, parseSeed, runCommand } from './common.js';
 
 export interface FuzzCliOptions {
   adapter?: string;
@@ -84,14 +85,14 @@ async function fuzz(opts: FuzzCliOptions): Promise<number> {
   }
   if (!opts.adapter) throw new CliError('--adapter is required (see --list for the built-in ones)');
   const runs = opts.runs !== undefined ? parseBounded('--runs', opts.runs, 1, MAX_RUNS_LIMIT) : undefined;
-  const seed = opts.seed !== undefined ? parseIntOption('--seed', opts.seed) >>> 0 : Math.floor(Math.random() * 0x1_0000_0000);
+  const seed = opts.seed !== undefined ? parseSeed(opts.seed) : Math.floor(Math.random() * 0x1_0000_0000);
   const maxCommands = opts.maxCommands !== undefined ? parseBounded('--max-commands', opts.maxCommands, 1, MAX_COMMANDS_LIMIT) : undefined;
   const shard = opts.shard !== undefined ? parseShard(opts.shard) : undefined;
   if (opts.shard !== undefined && !shard) throw new CliError(`--shard must be i/n with 1 ≤ i ≤ n, got ${JSON.stringify(opts.shard)}`);
   const timeoutMs = opts.timeout !== undefined ? parseBounded('--timeout', opts.timeout, TIMEOUT_RANGE_MS.min, TIMEOUT_RANGE_MS.max) : undefined;
   const shrinkBudgetMs = opts.shrinkTime !== undefined ? parseBounded('--shrink-time', opts.shrinkTime, 0, 86_400_000) : undefined;
   const maxFailures = opts.maxFailures !== undefined ? parseBounded('--max-failures', opts.maxFailures, 1, MAX_RUNS_LIMIT) : undefined;
-  let known: string[] = [];
+  let known: CitedRule[] = [];
   try {
     if (opts.known !== undefined) known = parseKnown(opts.known);
     if (opts.knownFile !== undefined) known = [...known, ...(await readKnownFile(opts.knownFile))];

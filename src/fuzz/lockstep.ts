@@ -14,6 +14,7 @@ import { AdapterProtocolError, lacks } from '../adapters/contract.js';
 import { ReferenceQueue } from '../adapters/reference.js';
 import { checkTrace, type InvariantId } from '../invariants/index.js';
 import type { ResolvedConfig } from '../model/config.js';
+import type { RuleId } from '../rules/index.js';
 import type { TraceEvent } from '../sim/events.js';
 import { DEFAULT_EPOCH_US, type Micros } from '../sim/time.js';
 import { VIRTUAL_TIME, type ClockStrategy, type RunClock } from './clock.js';
@@ -323,7 +324,7 @@ export class Lockstep {
   }
 
   /** How the model ended the task now holding `name` in `q` (for compareAdd). */
-  lingering(q: string, name: string | undefined): string | undefined {
+  lingering(q: string, name: string | undefined): RuleId | undefined {
     const key = name === undefined ? undefined : this.book.keyOf('model', q, name);
     const phase = key === undefined ? undefined : this.modelState.phase.get(key);
     return phase === 'deleted' ? 'PULL-7' : phase === 'exhausted' ? 'RETRY-5' : phase === 'succeeded' ? 'HANDLER-1' : undefined;
@@ -372,7 +373,7 @@ export class Lockstep {
     for (const k of sKeys as number[]) {
       if (mKeys.includes(k)) continue;
       const task = this.book.label(k);
-      const v = (rule: string, why: string): FuzzViolation => violation(rule, this.now, `${call} leased ${task} ${why}`, names(mKeys), names(sKeys), task);
+      const v = (rule: RuleId, why: string): FuzzViolation => violation(rule, this.now, `${call} leased ${task} ${why}`, names(mKeys), names(sKeys), task);
       const phase = ms.phase.get(k);
       if (phase === 'deleted') return v('PULL-7', 'after it was deleted');
       if (phase === 'exhausted') return v('PULL-10', `after it was leased task_retry_limit times`);
@@ -385,7 +386,7 @@ export class Lockstep {
     for (const k of mKeys as number[]) {
       if (sKeys.includes(k)) continue;
       const task = this.book.label(k);
-      const v = (rule: string, why: string): FuzzViolation => violation(rule, this.now, `${call} did not lease ${task} ${why}`, names(mKeys), names(sKeys), task);
+      const v = (rule: RuleId, why: string): FuzzViolation => violation(rule, this.now, `${call} did not lease ${task} ${why}`, names(mKeys), names(sKeys), task);
       if (ms.leased.has(k)) return v('PULL-4', 'though its earlier lease had ended');
       if (spec.tag !== undefined || spec.byTag) return v('PULL-6', 'though its tag matches');
       return v('PULL-2', 'though it was available');
@@ -434,7 +435,7 @@ export class Lockstep {
  * `lingering`: when the model has tombstoned the name, the rule that should have ended the task
  * (a queue answering ALREADY_EXISTS still holds it: a delete or a finish that did not happen).
  */
-function compareAdd(m: AddOutcome, s: AddOutcome, spec: TaskSpec, q: string, now: Micros, lingering?: string): FuzzViolation | undefined {
+function compareAdd(m: AddOutcome, s: AddOutcome, spec: TaskSpec, q: string, now: Micros, lingering?: RuleId): FuzzViolation | undefined {
   const what = `add ${spec.name !== undefined ? JSON.stringify(spec.name) : 'an unnamed task'} to ${q}`;
   if (m.ok && s.ok) return undefined;
   if (!m.ok && !s.ok && m.error === 'TOMBSTONED' && s.error === 'ALREADY_EXISTS' && lingering) {
@@ -449,13 +450,13 @@ function compareAdd(m: AddOutcome, s: AddOutcome, spec: TaskSpec, q: string, now
   return undefined;
 }
 
-function compareOp(m: OpOutcome, s: OpOutcome, rule: string, what: string, now: Micros): FuzzViolation | undefined {
+function compareOp(m: OpOutcome, s: OpOutcome, rule: RuleId, what: string, now: Micros): FuzzViolation | undefined {
   if (m.ok === s.ok && (m.ok || (!s.ok && m.error === s.error))) return undefined;
   const show = (o: OpOutcome): string => (o.ok ? 'ok' : refusal(o));
   return violation(rule, now, what, show(m), show(s));
 }
 
-function compareModify(m: ModifyOutcome, s: ModifyOutcome, what: string, now: Micros, lingering?: string, tolUs = 0): FuzzViolation | undefined {
+function compareModify(m: ModifyOutcome, s: ModifyOutcome, what: string, now: Micros, lingering?: RuleId, tolUs = 0): FuzzViolation | undefined {
   if (m.ok && s.ok) return Math.abs(m.leaseUntilUs - s.leaseUntilUs) <= tolUs ? undefined : violation('PULL-5', now, `${what}: new lease end (now + seconds)`, at(m.leaseUntilUs), at(s.leaseUntilUs));
   if (!m.ok && !s.ok && m.error === s.error) return undefined;
   if (!m.ok && m.error === 'NOT_FOUND' && s.ok && lingering) {

@@ -20,6 +20,7 @@
  * whose timing became ambiguous are left out.
  */
 import type { ResolvedConfig } from '../model/config.js';
+import type { RuleId } from '../rules/index.js';
 import type { EndEvent, TraceEvent } from '../sim/events.js';
 import { formatEpochSeconds, type Micros } from '../sim/time.js';
 import { etaMicros } from './differences.js';
@@ -81,7 +82,7 @@ export class ObservedTrace {
     this.op(t, ev, e.key);
   }
 
-  reject(t: Micros, q: string, name: string | undefined, reason: string, rule: string): void {
+  reject(t: Micros, q: string, name: string | undefined, reason: string, rule: RuleId): void {
     this.op(t, name === undefined ? { t, e: 'reject', q, reason, rule } : { t, e: 'reject', q, name, reason, rule });
   }
 
