@@ -14,7 +14,7 @@ export interface ClockReading {
   nowUs: Micros;
 }
 
-/** A clock call that failed; `reached` says whether the clock had answered before (else: unreachable). */
+/** A clock call that failed; `connect`: no connection could be made (the clock control is unreachable). */
 export class ClockCallFailed extends Error {
   constructor(message: string, readonly connect: boolean) {
     super(message);
