@@ -14,6 +14,7 @@ import { AdapterProtocolError } from '../adapters/contract.js';
 import { ReferenceQueue } from '../adapters/reference.js';
 import { checkTrace, type InvariantId } from '../invariants/index.js';
 import type { ResolvedConfig } from '../model/config.js';
+import { byteLength } from '../model/task.js';
 import type { TraceEvent } from '../sim/events.js';
 import { DEFAULT_EPOCH_US, type Micros } from '../sim/time.js';
 import { VIRTUAL_TIME, type ClockStrategy, type RunClock } from './clock.js';
@@ -153,7 +154,7 @@ export class Lockstep {
         if (v) return this.fail(v);
       }
       if (mi.ok || (unsure && si.ok)) {
-        const size = Buffer.byteLength(spec.payload ?? '');
+        const size = byteLength(spec.payload);
         const eta = spec.etaUs ?? this.now + (spec.countdownUs ?? 0);
         const names = { ...(mi.ok ? { model: mi.name } : {}), ...(si.ok ? { sut: si.name } : {}) };
         if (!mi.ok || !si.ok) {
