@@ -8,13 +8,20 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 /** The longest files, longest first (measured with `npx vitest run --reporter=verbose`). */
 export const SLOWEST = [
   'test/docs/examples.test.ts',
-  'test/fuzz/cli.test.ts',
-  'test/fuzz/mutants.test.ts',
   'test/cli/outputs.test.ts',
-  'test/fuzz/wall-clock-mutants.test.ts',
-  'test/fuzz/hostile.test.ts',
+  'test/fuzz/cli.test.ts',
   'test/conform/cli.test.ts',
+  'test/fuzz/mutants.test.ts',
   'test/cli/check-merge.test.ts',
+  'test/fuzz/hostile.test.ts',
+  'test/fuzz/campaign.test.ts',
+  'test/adapters/http-json.test.ts',
+  // Real time passes in these (wall-clock campaigns): they wait more than they compute.
+  'test/fuzz/wall-clock.test.ts',
+  'test/fuzz/cli-wall-clock.test.ts',
+  'test/fuzz/wall-clock-mutants.test.ts',
+  'test/fuzz/reference.test.ts',
+  'test/e2e/simulate.test.ts',
 ];
 
 export class SlowestFirst extends BaseSequencer {
