@@ -1,6 +1,5 @@
 /** §1 Push dispatch: the task's URL and method (PUSH-1), redirects (PUSH-6), parallel deliveries (PUSH-3). */
-import type { HandlerCase } from '../../src/conform/case.js';
-import { allAccepted, describe, handlerExchanges, is2xx, is3xx, pass, warn } from '../../src/conform/verdict.js';
+import { allAccepted, describe, type HandlerCase, handlerExchanges, is2xx, is3xx, pass, warn } from '../../src/conform/kit.js';
 import { ONE_ATTEMPT, retries, withQuery } from './helpers.js';
 
 export const taskUrlWithQuery: HandlerCase = {

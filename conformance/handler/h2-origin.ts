@@ -1,6 +1,5 @@
 /** §2 HANDLER-7/8: requests that do not come from the queue. */
-import type { HandlerCase } from '../../src/conform/case.js';
-import { describe, pass, warn } from '../../src/conform/verdict.js';
+import { describe, type HandlerCase, pass, warn } from '../../src/conform/kit.js';
 
 export const refusesWithoutHeaders: HandlerCase = {
   id: 'H-2.10',

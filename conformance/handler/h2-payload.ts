@@ -1,8 +1,5 @@
 /** §2 HANDLER-6 and §6 TASK-3: every payload form the queue sends. */
-import type { HandlerCase } from '../../src/conform/case.js';
-import { allAccepted, fail, handlerExchanges } from '../../src/conform/verdict.js';
-import { LIMITS } from '../../src/model/names.js';
-import { byteLength, defaultTaskUrl } from '../../src/model/task.js';
+import { allAccepted, byteLength, defaultTaskUrl, fail, type HandlerCase, handlerExchanges, LIMITS } from '../../src/conform/kit.js';
 import { ONE_ATTEMPT, binaryPayload, headerOf, withQuery } from './helpers.js';
 
 export const emptyPayload: HandlerCase = {

@@ -1,9 +1,5 @@
 /** §2 The handler contract: success (HANDLER-1/5), retries (HANDLER-2), 503 (HANDLER-3), duplicates (HANDLER-4). */
-import type { HandlerCase } from '../../src/conform/case.js';
-import { backoffFacts, sentHeaderFacts } from '../../src/conform/header-facts.js';
-import { allAccepted, consequence, describe, fail, failureRules, handlerExchanges, is2xx, pass, warn } from '../../src/conform/verdict.js';
-import { scriptedStatus } from '../../src/targets/scripted-target.js';
-import { US_PER_S, formatDuration } from '../../src/sim/time.js';
+import { allAccepted, backoffFacts, consequence, describe, fail, failureRules, formatDuration, type HandlerCase, handlerExchanges, is2xx, pass, scriptedStatus, sentHeaderFacts, US_PER_S, warn } from '../../src/conform/kit.js';
 import { ONE_ATTEMPT, retries } from './helpers.js';
 
 export const validTask: HandlerCase = {

@@ -1,10 +1,5 @@
 /** §3 Request headers: every header form the queue sends (HDR-1…8). */
-import type { HandlerCase } from '../../src/conform/case.js';
-import { sentHeaderFacts } from '../../src/conform/header-facts.js';
-import { allAccepted, fail, handlerExchanges } from '../../src/conform/verdict.js';
-import { HEADER } from '../../src/model/headers.js';
-import { scriptedStatus } from '../../src/targets/scripted-target.js';
-import { US_PER_D, US_PER_S, formatEpochSeconds, DEFAULT_EPOCH_US } from '../../src/sim/time.js';
+import { allAccepted, DEFAULT_EPOCH_US, fail, formatEpochSeconds, type HandlerCase, handlerExchanges, HEADER, scriptedStatus, sentHeaderFacts, US_PER_D, US_PER_S } from '../../src/conform/kit.js';
 import { ONE_ATTEMPT, headerOf, retries } from './helpers.js';
 
 export const firstAttempt: HandlerCase = {

@@ -1,6 +1,5 @@
 /** §5 Deadlines (DEADLINE-1/2). */
-import type { HandlerCase } from '../../src/conform/case.js';
-import { describe, fail, handlerExchanges, pass } from '../../src/conform/verdict.js';
+import { describe, fail, type HandlerCase, handlerExchanges, pass } from '../../src/conform/kit.js';
 import { ONE_ATTEMPT } from './helpers.js';
 
 export const withinDeadline: HandlerCase = {

@@ -1,5 +1,5 @@
 /** What several cases share: queue shapes, payloads, URLs. */
-import type { CaseContext, QueueChanges } from '../../src/conform/case.js';
+import type { CaseContext, QueueChanges } from '../../src/conform/kit.js';
 
 /**
  * One attempt only: a case about one answer should not wait on retries. task_retry_limit 0 is one

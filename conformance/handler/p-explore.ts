@@ -2,9 +2,7 @@
  * Property-based exploration (run after the fixed cases): each case varies one part of a delivery over
  * everything the contract allows and keeps the rest plain, so a refusal is attributed to one rule.
  */
-import type { HandlerCase } from '../../src/conform/case.js';
-import { countsArb, etaArb, payloadArb, queueNameArb, taskNameArb } from '../../src/conform/explore/arbitraries.js';
-import { exploreDimension } from '../../src/conform/explore/explore.js';
+import { countsArb, etaArb, exploreDimension, type HandlerCase, payloadArb, queueNameArb, taskNameArb } from '../../src/conform/kit.js';
 
 const BODY_METHODS = ['POST', 'PUT', 'PATCH'];
 

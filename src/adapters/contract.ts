@@ -8,6 +8,7 @@
  * and `http://host:port` (any language, through the HTTP/JSON protocol in HTTP-JSON-PROTOCOL.md).
  */
 import type { ResolvedConfig } from '../model/config.js';
+import type { RuleId } from '../rules/index.js';
 import type { Outcome, TraceEvent } from '../sim/events.js';
 import type { Micros } from '../sim/time.js';
 
@@ -36,9 +37,13 @@ export interface Capabilities {
 
 /**
  * Features a queue may lack (protocol /2 `lacks`). The first three mirror the booleans above;
- * `runTask` (CT-4) is declared now so a queue can say so, and is fuzzed once the model runs it.
+ * `runTask`: CT-4 RunTask (`QueueUnderTest.runTask`). `latency`: on its virtual clock the queue
+ * takes a handler's answer as instant (a Cloud Tasks emulator moved by a clock API cannot wait for
+ * one), so the harness answers both sides at once. `queueYaml`: queues are made through the Cloud
+ * Tasks API, not queue.yaml: the generators keep to CT-1's fields (the cloud-tasks profile, a burst
+ * derived from the rate, no rate 0, no 0 where proto3 reads it as unset).
  */
-export const FEATURES = ['virtualClock', 'outages', 'events', 'pull', 'runTask', '503', 'deadlines', 'taskAgeLimit'] as const;
+export const FEATURES = ['virtualClock', 'outages', 'events', 'pull', 'runTask', '503', 'deadlines', 'taskAgeLimit', 'latency', 'queueYaml'] as const;
 export type Feature = (typeof FEATURES)[number];
 
 /** Whether the queue lacks `f` (the booleans for the first three, `lacks` for the rest). */
@@ -108,7 +113,7 @@ export interface TaskSpec {
 
 /** TASK-2: `ALREADY_EXISTS` while the task lives, `TOMBSTONED` for a while after; anything else refused is `INVALID`. */
 export type AddError = 'ALREADY_EXISTS' | 'TOMBSTONED' | 'INVALID';
-export type AddOutcome = { ok: true; name: string } | { ok: false; error: AddError; rule?: string; message?: string };
+export type AddOutcome = { ok: true; name: string } | { ok: false; error: AddError; rule?: RuleId; message?: string };
 
 export interface LeaseSpec {
   worker: string;
@@ -133,7 +138,8 @@ export type LeaseOutcome =
 export type ModifyError = 'LEASE_EXPIRED' | 'LEASE_MISMATCH' | 'NOT_FOUND' | 'INVALID';
 export type ModifyOutcome = { ok: true; leaseUntilUs: Micros } | { ok: false; error: ModifyError; message?: string };
 
-export type OpOutcome = { ok: true } | { ok: false; error: 'NOT_FOUND' | 'INVALID'; message?: string };
+/** FAILED_PRECONDITION: CT-4/CT-6, RunTask on a paused queue or on a task being dispatched. */
+export type OpOutcome = { ok: true } | { ok: false; error: 'NOT_FOUND' | 'INVALID' | 'FAILED_PRECONDITION'; message?: string };
 
 /**
  * A queue under test. Only `advance` delivers: the other calls change the queue at its current
@@ -161,6 +167,8 @@ export interface QueueUnderTest {
    * events).
    */
   advance(ms: number): Promise<void>;
+  /** CT-4: one attempt of push task `name` now (queues that do not lack `runTask`). */
+  runTask?(queue: string, name: string): Promise<OpOutcome>;
   /** outages: starts or ends an outage now. */
   setOutage(on: boolean): Promise<void>;
   /** events: the queue's trace events since the last call. */

@@ -12,6 +12,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { Agent, request } from 'undici';
 import type { ResolvedConfig } from '../model/config.js';
+import { outcomeOfStatus } from '../sim/events.js';
 import type { HandlerAnswer, LeaseSpec, PushRequest, QueueUnderTest, TaskSpec } from './contract.js';
 import { LATENCY_HEADER, MAX_ANSWER_BYTES, TIME_HEADER, helloV2, readCapped } from './http-json-wire.js';
 import { findMutant } from './mutants/index.js';
@@ -68,7 +69,7 @@ export async function serveQueueOverHttp(queue: QueueUnderTest, opts: ServeOptio
       await res.body.dump();
       const lat = Number(res.headers[LATENCY_HEADER.toLowerCase()] ?? 0);
       const status = res.statusCode;
-      return { status, outcome: status >= 200 && status < 300 ? 'ok' : 'error', latencyUs: Number.isFinite(lat) ? lat : 0 };
+      return { status, outcome: outcomeOfStatus(status), latencyUs: Number.isFinite(lat) ? lat : 0 };
     } catch {
       return { status: 0, outcome: 'net', latencyUs: 0 }; // reset or unreachable handler: HANDLER-2
     }
@@ -112,7 +113,8 @@ export async function serveQueueOverHttp(queue: QueueUnderTest, opts: ServeOptio
       res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
     };
     if (typeof read === 'string') return send(400, { error: read });
-    if (key === 'GET /') return send(200, helloV2(caps, queue.name));
+    // The protocol has no RunTask call (CT-4): whatever the queue behind it can do, it is not asked.
+    if (key === 'GET /') return send(200, helloV2({ ...caps, lacks: [...new Set([...(caps.lacks ?? []), 'runTask' as const])] }, queue.name));
     const route = routes[key];
     if (!route) return send(404, { error: `no such endpoint: ${key}` });
     let body: Body;

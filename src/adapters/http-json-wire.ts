@@ -6,6 +6,7 @@
 import type { AddOutcome, Capabilities, Feature, LeaseOutcome, ModifyOutcome, OpOutcome } from './contract.js';
 import { AdapterProtocolError, FEATURES, lackedFeatures } from './contract.js';
 import type { TraceEvent } from '../sim/events.js';
+import { isRuleId, type RuleId } from '../rules/index.js';
 
 /** The protocol the harness speaks; it still speaks /1 to a queue that answers with it. */
 export const PROTOCOL = 'tasksim-queue/2';
@@ -125,7 +126,10 @@ export function readAddResults(v: unknown, n: number): AddOutcome[] {
     const o = c.obj(r, 'a result');
     if (c.bool(o, 'ok')) return { ok: true, name: c.str(o, 'name') };
     const out: AddOutcome = { ok: false, error: c.oneOf(o, 'error', ['ALREADY_EXISTS', 'TOMBSTONED', 'INVALID'] as const) };
-    if (typeof o.rule === 'string') out.rule = o.rule;
+    if (o.rule !== undefined) {
+      if (typeof o.rule !== 'string' || !isRuleId(o.rule)) c.fail(`"rule": ${shown(o.rule)}, expected a rule ID such as "TASK-2" (tasksim rules)`);
+      out.rule = o.rule as RuleId;
+    }
     if (typeof o.message === 'string') out.message = o.message;
     return out;
   });
@@ -164,6 +168,7 @@ export function readAdvance(v: unknown, wantEvents: boolean): { nowUs: number; e
   const events = c.arr(o, 'events').map((e) => {
     const x = c.obj(e, 'an event');
     if (typeof x.e !== 'string' || typeof x.t !== 'number') c.fail(`an event ${shown(e)} without "e" and "t"`);
+    if ((x.e === 'reject' || x.e === 'exhaust') && (typeof x.rule !== 'string' || !isRuleId(x.rule))) c.fail(`the ${x.e} event at t=${x.t} with "rule" ${shown(x.rule)}, expected a rule ID (tasksim rules)`);
     return x as unknown as TraceEvent;
   });
   return { nowUs, events };

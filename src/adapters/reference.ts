@@ -16,7 +16,7 @@
  */
 import type { ResolvedConfig } from '../model/config.js';
 import { Engine } from '../model/engine.js';
-import { TaskQueueError } from '../model/errors.js';
+import { TaskQueueError, type RefusalCode } from '../model/errors.js';
 import type { Delivery, DeliveryResult, NewTask, ServiceModel } from '../model/types.js';
 import { UNLIMITED_SERVICE } from '../model/types.js';
 import type { TraceEvent } from '../sim/events.js';
@@ -66,8 +66,7 @@ export class ReferenceQueue implements QueueUnderTest {
   }
 
   async describe(): Promise<Capabilities> {
-    // CT-4 RunTask is not a model operation yet: declared lacking, so no generator asks for it.
-    return { controlsClock: !this.onWall, outages: true, events: true, lacks: ['runTask'] };
+    return { controlsClock: !this.onWall, outages: true, events: true };
   }
 
   async reset(setup: RunSetup): Promise<void> {
@@ -149,7 +148,7 @@ export class ReferenceQueue implements QueueUnderTest {
       return tasks.map(() => refusal(err));
     }
     return results.map((r): AddOutcome =>
-      r.ok ? { ok: true, name: r.name! } : { ok: false, error: addErrorKind(r.rule, r.error), rule: r.rule, message: r.error },
+      r.ok ? { ok: true, name: r.name! } : { ok: false, error: addErrorKind(r.code), rule: r.rule, message: r.error },
     );
   }
 
@@ -163,6 +162,11 @@ export class ReferenceQueue implements QueueUnderTest {
 
   async resumeQueue(queue: string): Promise<OpOutcome> {
     return this.op(() => this.engine.resumeQueue(queue));
+  }
+
+  /** CT-4: one attempt now; refused (FAILED_PRECONDITION) on a paused queue or a task in flight. */
+  async runTask(queue: string, name: string): Promise<OpOutcome> {
+    return this.op(() => this.engine.runTask(queue, name));
   }
 
   async leaseTasks(queue: string, spec: LeaseSpec): Promise<LeaseOutcome> {
@@ -225,7 +229,8 @@ export class ReferenceQueue implements QueueUnderTest {
     try {
       fn();
     } catch (err) {
-      out = { ok: false, error: errorCode(err) === 'NOT_FOUND' ? 'NOT_FOUND' : 'INVALID', message: (err as Error).message };
+      const code = errorCode(err);
+      out = { ok: false, error: code === 'NOT_FOUND' || code === 'FAILED_PRECONDITION' ? code : 'INVALID', message: (err as Error).message };
     }
     return out;
   }
@@ -321,7 +326,7 @@ export class ReferenceQueue implements QueueUnderTest {
   }
 }
 
-function errorCode(err: unknown): string {
+function errorCode(err: unknown): RefusalCode {
   if (err instanceof TaskQueueError) return err.code;
   throw err;
 }
@@ -331,10 +336,9 @@ function refusal(err: unknown): AddOutcome {
   return { ok: false, error: 'INVALID', rule: e.rule, message: (errorCode(err), e.message) };
 }
 
-/** TASK-2's two refusals are told apart by the engine's message; everything else is INVALID. */
-function addErrorKind(rule: string | undefined, message: string | undefined): AddError {
-  if (rule !== 'TASK-2') return 'INVALID';
-  return /tombstoned/i.test(message ?? '') ? 'TOMBSTONED' : 'ALREADY_EXISTS';
+/** TASK-2's two refusals keep their engine codes; everything else is INVALID. */
+function addErrorKind(code: RefusalCode | undefined): AddError {
+  return code === 'ALREADY_EXISTS' || code === 'TOMBSTONED' ? code : 'INVALID';
 }
 
 function modifyErrorKind(err: unknown): ModifyError {

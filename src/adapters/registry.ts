@@ -1,7 +1,10 @@
 /**
- * Adapters by the name `tasksim fuzz --adapter` takes: `reference`, `mutant:<name>`, or an
- * `http://host:port` URL of a queue serving the HTTP/JSON protocol.
+ * Adapters by the name `tasksim fuzz --adapter` takes: `reference`, `mutant:<name>`, an
+ * `http://host:port` URL of a queue serving the HTTP/JSON protocol, or `cloud-tasks://host:port`
+ * of a Cloud Tasks service (cloud-tasks-address.ts).
  */
+import { BadCloudTasksAddress, isCloudTasksAddress, parseCloudTasksAddress } from './cloud-tasks-address.js';
+import { CloudTasksQueue } from './cloud-tasks.js';
 import type { QueueUnderTest } from './contract.js';
 import { HttpJsonQueue, type HttpJsonOptions } from './http-json.js';
 import { MUTANTS, OverlappingMutants, findMutant } from './mutants/index.js';
@@ -14,7 +17,7 @@ export function builtInAdapters(): string[] {
 
 export class UnknownAdapter extends Error {
   constructor(spec: string, why?: string) {
-    super(why ?? `unknown adapter ${JSON.stringify(spec)}: expected reference, mutant:<name>[+<name>…] (see --list) or http://host:port`);
+    super(why ?? `unknown adapter ${JSON.stringify(spec)}: expected reference, mutant:<name>[+<name>…] (see --list), http://host:port or cloud-tasks://host:port`);
     this.name = 'UnknownAdapter';
   }
 }
@@ -31,6 +34,14 @@ export function createAdapter(spec: string, http: HttpJsonOptions = {}): QueueUn
     }
     if (!m) throw new UnknownAdapter(spec);
     return m.create();
+  }
+  if (isCloudTasksAddress(spec)) {
+    try {
+      return new CloudTasksQueue(parseCloudTasksAddress(spec), { timeoutMs: http.timeoutMs });
+    } catch (err) {
+      if (err instanceof BadCloudTasksAddress) throw new UnknownAdapter(spec, err.message);
+      throw err;
+    }
   }
   if (/^https?:\/\//i.test(spec)) {
     let url: URL;

@@ -7,6 +7,7 @@ import type { TraceEvent } from '../sim/events.js';
 import { TraceHasher } from '../sim/trace.js';
 import { TraceSchemaChecker } from '../sim/trace-schema.js';
 import { ioReason } from '../report/output-file.js';
+import { findingLines, invariantFinding } from '../report/finding.js';
 import { CliError, EXIT, runCommand } from './common.js';
 import { dim, num, red, statusWord } from './format.js';
 
@@ -61,7 +62,7 @@ async function check(file: string, opts: { json?: boolean; expectHash?: string }
     const out = [`trace       ${file}  ${num(events)} events  sha256:${traceHash}`];
     if (!hashOk) out.push(red(`hash        expected ${opts.expectHash} (INV-DET)`));
     for (const r of results) out.push(`  ${statusWord(r.status)} ${r.id.padEnd(24)} ${dim(`${num(r.checked)} checked${r.violations ? `, ${num(r.violations)} violations` : ''}${r.note ? ` · ${r.note}` : ''}`)}`);
-    for (const r of results) for (const v of r.examples.slice(0, 5)) out.push(red(`  ✗ ${v.inv} (${v.rule}) at t=${v.t}µs: ${v.message}`), `      expected ${v.expected}`, `      actual   ${v.actual}`);
+    for (const r of results) for (const v of r.examples.slice(0, 5)) out.push(...findingLines(invariantFinding(v), red));
     process.stdout.write(out.join('\n') + '\n');
   }
   return ok ? EXIT.ok : EXIT.failed;

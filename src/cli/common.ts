@@ -65,19 +65,18 @@ export function parseIntOption(name: string, value: string, min = 0): number {
   return n;
 }
 
-/** Seeds are 32-bit unsigned integers: the generator takes no more (INV-DET). */
-export function parseSeed(value: string): number {
+/**
+ * `--seed` for every command: a whole number from 0 to `max`. Seeds are 32-bit unsigned integers (the
+ * generator takes no more, INV-DET); conform's are 31-bit (MAX_SEED in src/conform/seed.ts).
+ */
+export function parseSeed(value: string, max = 0xffffffff): number {
   const n = Number(value);
-  if (!/^[0-9]+$/.test(value.trim()) || !Number.isSafeInteger(n) || n > 0xffffffff) {
-    throw new CliError(`--seed must be an integer from 0 to 4294967295, got ${JSON.stringify(value)}`);
+  if (!/^[0-9]+$/.test(value.trim()) || !Number.isSafeInteger(n) || n > max) {
+    throw new CliError(`--seed must be an integer from 0 to ${max}, got ${JSON.stringify(value)}`);
   }
   return n;
 }
 
-/** Quotes an argument for the replay command lines we print. */
-export function shellQuote(arg: string): string {
-  return /^[A-Za-z0-9_./:=@%+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
 
 /** Commander's collector for a repeatable `--option name=value` (SPEC §10). */
 export function collectOption(value: string, previous: string[] = []): string[] {

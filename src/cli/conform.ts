@@ -16,6 +16,7 @@ import { LIMITS } from '../model/names.js';
 import { startReferenceHandler } from '../conform/reference-handler.js';
 import { toJson } from '../conform/report-json.js';
 import { writeReports } from '../conform/report-files.js';
+import { loadCatalog } from '../conform/registry.js';
 import {
   ConformanceOptionError, DEFAULT_CONCURRENCY, DEFAULT_EXPLORE, behaviourArgs, fullCatalog, resolveDeadline, runConformance, validateOptions,
   type CaseResult, type ConformanceOptions, type ConformanceReport,
@@ -23,8 +24,9 @@ import {
 import { CaseSelectionError, selectCases } from '../conform/select.js';
 import { TargetUrlError, parseTargetUrl } from '../targets/http-target.js';
 import { formatMs } from '../targets/net-errors.js';
-import { CliError, EXIT, cliOptions, collectOption, parseIntOption, runCommand } from './common.js';
-import { shellQuote } from '../conform/shell.js';
+import { CliError, EXIT, cliOptions, collectOption, parseIntOption, parseSeed, runCommand } from './common.js';
+import { MAX_SEED } from '../conform/seed.js';
+import { shellQuote } from '../report/shell.js';
 import { dim, red, statusWord } from './format.js';
 
 export interface ConformCliOptions {
@@ -100,7 +102,7 @@ interface Parsed {
 /** Every option checked before anything is sent (exit 2 with a message, never a stack trace). */
 export function parseOptions(opts: ConformCliOptions): Parsed {
   const p: Parsed = {};
-  if (opts.seed !== undefined) p.seed = parseIntOption('--seed', opts.seed);
+  if (opts.seed !== undefined) p.seed = parseSeed(opts.seed, MAX_SEED);
   if (opts.concurrency !== undefined) p.concurrency = parseIntOption('--concurrency', opts.concurrency, 1);
   if (opts.scaling !== undefined) p.scaling = opts.scaling as ScalingType;
   if (opts.profile !== undefined) p.profile = opts.profile as ProfileName;
@@ -124,6 +126,7 @@ export function parseOptions(opts: ConformCliOptions): Parsed {
 }
 
 export async function conform(urlArg: string | undefined, opts: ConformCliOptions): Promise<number> {
+  await loadCatalog(); // parseOptions checks --cases against it
   const parsed = parseOptions(opts);
   if (opts.reference && urlArg !== undefined) throw new CliError('give either a URL or --reference, not both');
   if (!opts.reference && urlArg === undefined) throw new CliError('missing the handler URL: tasksim conform <url> (or --reference to try the built-in handler)');

@@ -1,5 +1,5 @@
 /**
- * `tasksim fuzz --adapter <reference|mutant:NAME|http://host:port>`: model-based fuzzing of a queue
+ * `tasksim fuzz --adapter <reference|mutant:NAME|http://host:port|cloud-tasks://host:port>`: model-based fuzzing of a queue
  * implementation against the engine (SPEC §1–9). Exit codes (common.ts): 0 no violation, 1 a
  * violation (its minimal counterexample is printed), 2 bad input, 3 the adapter is unreachable.
  * An adapter that does not let the harness move its clock is fuzzed in real time: the CLI says so,
@@ -15,11 +15,12 @@ import {
   DEFAULT_MAX_COMMANDS, DEFAULT_RUNS, UnsupportedAdapter, WALL_CLOCK_MAX_COMMANDS, WALL_CLOCK_RUNS, WALL_CLOCK_SHRINK_MAX_MS, WALL_CLOCK_SHRINK_MS, runFuzz, wallClockNote,
 } from '../fuzz/campaign.js';
 import { BadKnownList, parseKnown, readKnownFile } from '../fuzz/defects.js';
+import type { CitedRule } from '../report/finding.js';
 import { BadReplayToken, MAX_COMMANDS_LIMIT, MAX_RUNS_LIMIT } from '../fuzz/replay-token.js';
 import { formatText, writeReportDir } from '../fuzz/report.js';
 import { parseShard } from '../fuzz/shard.js';
 import { createProgress, progressEnabled } from '../report/progress.js';
-import { CliError, EXIT, cliOptions, collectOption, parseIntOption, runCommand } from './common.js';
+import { CliError, EXIT, cliOptions, collectOption, parseIntOption, parseSeed, runCommand } from './common.js';
 
 export interface FuzzCliOptions {
   adapter?: string;
@@ -44,7 +45,7 @@ export function registerFuzz(program: Command): void {
   program
     .command('fuzz')
     .description('check a queue implementation against the model: random operations, shrunk to a minimal replayable counterexample')
-    .option('--adapter <adapter>', 'reference | mutant:<name> | http://host:port (a queue serving the HTTP/JSON protocol)')
+    .option('--adapter <adapter>', 'reference | mutant:<name> | http://host:port (a queue serving the HTTP/JSON protocol) | cloud-tasks://host:port (a Cloud Tasks API over gRPC; see below)')
     .option('--runs <n>', `random runs (default ${DEFAULT_RUNS}; ${WALL_CLOCK_RUNS} for a queue on the wall clock)`)
     .option('--seed <n>', 'the campaign seed (default: random, printed)')
     .option('--shard <i/n>', 'run shard i of n of the campaign (each shard derives its seed from --seed)')
@@ -52,7 +53,7 @@ export function registerFuzz(program: Command): void {
     .option('--json', 'print exactly one JSON object on stdout')
     .option('--report-dir <dir>', 'write report.json and report.md there')
     .option('--replay <token>', 'replay one failure from its token (printed with every failure)')
-    .option('--timeout <ms>', 'HTTP adapters: per request (default 10000)')
+    .option('--timeout <ms>', 'HTTP and Cloud Tasks adapters: per request (default 10000)')
     .option('--handler-host <host>', 'HTTP adapters: where the harness handler listens (default 127.0.0.1)')
     .option('--shrink-time <ms>', `queues on the wall clock: how long shrinking one failure may take, keeping the shortest found (default: 12 reruns per command of the failing run, ${WALL_CLOCK_SHRINK_MS / 1000}–${WALL_CLOCK_SHRINK_MAX_MS / 1000} s)`)
     .option('--known <rules>', 'known deviations, e.g. HDR-3,RETRY-4: reported as known, not failing, not stopping the search')
@@ -61,6 +62,13 @@ export function registerFuzz(program: Command): void {
     .option('--option <name=value>', 'a SPEC §10 reading for every run (repeatable; see tasksim options)', collectOption, [])
     .option('--list', 'print the built-in adapters, one per line')
     .addHelpText('after', `
+cloud-tasks://HOST:PORT[?clock=HOST:PORT][&handler=HOST:PORT][&project=P][&location=L] fuzzes a
+Cloud Tasks service (e.g. tasksim serve) through the official client over gRPC, with fresh queues
+for every run. clock= is its clock control (tasksim serve --control-port, with --clock virtual): the
+harness then moves the service's clock and compares in virtual time; without it, the wall clock.
+handler= is where the service delivers App Engine tasks (tasksim serve --appengine-host), where the
+harness's handler listens (default 127.0.0.1:8080). cloud-tasks+rest:// is not supported yet.
+
 A campaign goes on after a failure: each distinct failure (by rule and signature) is reported once,
 with its own shortest counterexample and replay line. --report-dir also writes junit.xml.
 
@@ -77,14 +85,14 @@ async function fuzz(opts: FuzzCliOptions): Promise<number> {
   }
   if (!opts.adapter) throw new CliError('--adapter is required (see --list for the built-in ones)');
   const runs = opts.runs !== undefined ? parseBounded('--runs', opts.runs, 1, MAX_RUNS_LIMIT) : undefined;
-  const seed = opts.seed !== undefined ? parseIntOption('--seed', opts.seed) >>> 0 : Math.floor(Math.random() * 0x1_0000_0000);
+  const seed = opts.seed !== undefined ? parseSeed(opts.seed) : Math.floor(Math.random() * 0x1_0000_0000);
   const maxCommands = opts.maxCommands !== undefined ? parseBounded('--max-commands', opts.maxCommands, 1, MAX_COMMANDS_LIMIT) : undefined;
   const shard = opts.shard !== undefined ? parseShard(opts.shard) : undefined;
   if (opts.shard !== undefined && !shard) throw new CliError(`--shard must be i/n with 1 ≤ i ≤ n, got ${JSON.stringify(opts.shard)}`);
   const timeoutMs = opts.timeout !== undefined ? parseBounded('--timeout', opts.timeout, TIMEOUT_RANGE_MS.min, TIMEOUT_RANGE_MS.max) : undefined;
   const shrinkBudgetMs = opts.shrinkTime !== undefined ? parseBounded('--shrink-time', opts.shrinkTime, 0, 86_400_000) : undefined;
   const maxFailures = opts.maxFailures !== undefined ? parseBounded('--max-failures', opts.maxFailures, 1, MAX_RUNS_LIMIT) : undefined;
-  let known: string[] = [];
+  let known: CitedRule[] = [];
   try {
     if (opts.known !== undefined) known = parseKnown(opts.known);
     if (opts.knownFile !== undefined) known = [...known, ...(await readKnownFile(opts.knownFile))];
@@ -109,8 +117,7 @@ async function fuzz(opts: FuzzCliOptions): Promise<number> {
       onRun: (done, total) => progress.update(done, `of ${total} runs`),
       onStart: (plan) => {
         if (plan.clock === 'wall') process.stderr.write(wallClockNote(opts.adapter!, plan));
-        const noted = plan.lacks.filter((f) => f !== 'runTask'); // no queue is fuzzed with RunTask yet
-        if (noted.length > 0) process.stderr.write(`tasksim fuzz: ${opts.adapter} lacks ${noted.join(', ')}: never generated\n`);
+        if (plan.lacks.length > 0) process.stderr.write(`tasksim fuzz: ${opts.adapter} lacks ${plan.lacks.join(', ')}: never generated\n`);
       },
     });
     progress.finish();

@@ -9,10 +9,12 @@ import { writeSimulationReport } from '../report/simulation-report.js';
 import { createProgress, progressEnabled } from '../report/progress.js';
 import { formatDuration } from '../sim/time.js';
 import { OutputError } from '../report/output-file.js';
-import { CliError, EXIT, cliOptions, collectOption, parseSeed, runCommand, shellQuote } from './common.js';
+import { CliError, EXIT, cliOptions, collectOption, parseSeed, runCommand } from './common.js';
+import { shellQuote } from '../report/shell.js';
 import { optionArgs } from '../model/options.js';
 import { checkOutputs, outputsOf } from './outputs.js';
 import { dim, num, red, statusWord } from './format.js';
+import { findingLines, invariantFinding } from '../report/finding.js';
 
 export interface SimulateOptions {
   seed?: string;
@@ -209,7 +211,7 @@ export function formatSummary(o: SimulationOutcome): string {
   ];
   for (const i of o.invariants) {
     for (const v of i.examples.slice(0, 5)) {
-      lines.push(red(`  ✗ ${v.inv} (${v.rule}) at t=${v.t}µs${v.id !== undefined ? ` task ${v.id}` : ''}: ${v.message}`), `      expected ${v.expected}`, `      actual   ${v.actual}`);
+      lines.push(...findingLines(invariantFinding(v), red));
     }
   }
   for (const u of o.unmet) lines.push(red(`  ✗ expectation unmet: ${u}`));

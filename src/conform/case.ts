@@ -3,6 +3,7 @@
  * checks, answering a verdict with expected and actual (as h2spec and Autobahn do).
  */
 import type { ProfileName, ProfileOptions, QueueConfig, RetryParameters, ScalingType } from '../model/config.js';
+import type { RuleId } from '../rules/index.js';
 import type { Delivery, NewTask, ServiceModel } from '../model/types.js';
 import type { TraceEvent } from '../sim/events.js';
 import type { Target, TargetResponse } from '../targets/types.js';
@@ -15,7 +16,7 @@ export interface Verdict {
   expected: string;
   actual: string;
   /** Rules this verdict is about when narrower than the case's own (e.g. HANDLER-3 on a 503). */
-  rules?: string[];
+  rules?: RuleId[];
   /** The one request that shows the failure (exploration's shrunk delivery): printed as curl and --replay. */
   reproduction?: DirectRequest;
 }
@@ -61,7 +62,7 @@ export interface HandlerCase {
   /** `H-<SPEC section>.<n>`. */
   id: string;
   title: string;
-  rules: string[];
+  rules: RuleId[];
   /** The rule, quoted in one line. */
   requirement: string;
   /** A `recommended` case that fails reports `warn` (never exit 1). */

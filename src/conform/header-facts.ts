@@ -5,6 +5,7 @@
  * blamed on the handler.
  */
 import type { ResolvedConfig } from '../model/config.js';
+import type { RuleId } from '../rules/index.js';
 import { backoffDelay } from '../model/backoff.js';
 import { fromHttpHeaders, retryReason } from '../model/headers.js';
 import type { ConfigEvent, Outcome, TraceEvent } from '../sim/events.js';
@@ -40,7 +41,7 @@ export function sentHeaderFacts(run: DriveResult): SentHeaderFacts {
     const executed = (r: { status: number; out: Outcome }): boolean =>
       r.out === 'error' ? opts?.executionCounts5xx !== false || r.status < 500 || r.status > 599 : r.out === 'deadline' && opts?.deadlineCountsAsExecution === true;
     const ec = earlier.filter(executed).length;
-    const check = (rule: string, name: string, want: string | undefined, got: string | undefined): void => {
+    const check = (rule: RuleId, name: string, want: string | undefined, got: string | undefined): void => {
       if (want !== got) problems.push(`${rule} attempt ${d.attempt} ${name}: expected ${want ?? 'absent'}, sent ${got ?? 'absent'}`);
     };
     check('HDR-3', 'RetryCount', String(d.attempt - 1), h.rc);

@@ -1,11 +1,12 @@
 /** The machine-readable forms of a conformance report. */
 import type { ConformanceReport } from './run.js';
+import type { RuleId } from '../rules/index.js';
 
 /** What `--json` prints: exactly this shape, one object. */
 export function toJson(r: ConformanceReport): {
   target: string;
   seed: number;
-  cases: { id: string; title: string; rules: string[]; severity: string; status: string; expected: string; actual: string; replay: string; curl?: string }[];
+  cases: { id: string; title: string; rules: RuleId[]; severity: string; status: string; expected: string; actual: string; replay: string; curl?: string }[];
   summary: ConformanceReport['summary'];
 } {
   return {

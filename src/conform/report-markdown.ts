@@ -1,7 +1,7 @@
 /** report.md: a summary table and, for each failure and warning, expected / actual / rerun. */
+import { mdCell as cell } from '../report/markdown.js';
 import type { ConformanceReport } from './run.js';
 
-const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 const STATUS: Record<string, string> = { pass: '✅ pass', fail: '❌ fail', warn: '⚠️ warn', skip: '⏭ skip' };
 
 export function toMarkdown(r: ConformanceReport): string {

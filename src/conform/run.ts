@@ -4,6 +4,7 @@
  * replays alone with `--cases <id> --seed <n>`.
  */
 import type { ProfileName, ScalingType } from '../model/config.js';
+import type { RuleId } from '../rules/index.js';
 import { optionArgs, optionProblem, resolveOptions, type NamedOptions } from '../model/options.js';
 import { SCALING_DEADLINE_US, isProfileName, isScalingType } from '../model/profiles.js';
 import { US_PER_M, US_PER_MS, US_PER_S, parseDuration } from '../sim/time.js';
@@ -13,8 +14,7 @@ import { HttpTarget, parseTargetUrl } from '../targets/http-target.js';
 import { formatMs } from '../targets/net-errors.js';
 import { realNow } from '../targets/real-timers.js';
 import type { Target } from '../targets/types.js';
-import { HANDLER_CASES } from '../../conformance/handler/index.js';
-import { EXPLORATION_CASES, PAYLOAD_EXPLORATION } from '../../conformance/handler/index.js';
+import { loadCatalog, registeredCatalog } from './registry.js';
 import { curlCommand, encodeReplay } from './explore/reproduce.js';
 import { wireOf } from '../targets/types.js';
 import { DEFAULT_PREMISES, type AppFacts, type DefaultPayload, type DirectRequest, type HandlerCase, type Severity, type TargetKind, type Verdict, type VerdictStatus } from './case.js';
@@ -22,7 +22,7 @@ import { createContext, directDelivery, type Evidence, type RunSetup } from './c
 import { HarnessError } from './drive.js';
 import { MAX_SEED, caseSeed, randomSeed, runNonce } from './seed.js';
 import { selectCases } from './select.js';
-import { shellQuote } from './shell.js';
+import { shellQuote } from '../report/shell.js';
 
 export interface ConformanceOptions {
   /** A handler URL, an in-process handler function, or any Target. */
@@ -62,7 +62,7 @@ export interface ConformanceOptions {
 export interface CaseResult {
   id: string;
   title: string;
-  rules: string[];
+  rules: RuleId[];
   severity: Severity;
   requirement: string;
   status: VerdictStatus;
@@ -224,6 +224,7 @@ function openBare(t: ConformanceOptions['target'], concurrency: number): OpenedT
 
 export async function runConformance(opts: ConformanceOptions): Promise<ConformanceReport> {
   validateOptions(opts);
+  if (!opts.catalog) await loadCatalog();
   const cases = selectCases(fullCatalog(opts), opts.cases);
   const seed = opts.seed ?? randomSeed();
   const profile = opts.profile ?? 'appengine';
@@ -279,11 +280,15 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
   };
 }
 
-/** The fixed cases, then (unless --explore 0) the exploring ones; a given catalog is used as it is. */
+/**
+ * The registered catalog's fixed cases, then (unless --explore 0) its exploring ones; a given catalog is used
+ * as it is. The registered catalog must be loaded (`loadCatalog`, which runConformance awaits).
+ */
 export function fullCatalog(opts: Pick<ConformanceOptions, 'catalog' | 'explore' | 'explorePayloads'>): readonly HandlerCase[] {
   if (opts.catalog) return opts.catalog;
-  if (opts.explore === 0) return HANDLER_CASES;
-  return [...HANDLER_CASES, ...EXPLORATION_CASES, ...(opts.explorePayloads ? [PAYLOAD_EXPLORATION] : [])];
+  const { fixed, exploring, payloads } = registeredCatalog();
+  if (opts.explore === 0) return fixed;
+  return [...fixed, ...exploring, ...(opts.explorePayloads && payloads ? [payloads] : [])];
 }
 
 /** A finding's one delivery as the report gives it: a curl command and a `--replay` line. */
@@ -350,7 +355,7 @@ export async function runCase(
   };
 }
 
-function unique(list: string[]): string[] {
+function unique<T>(list: T[]): T[] {
   return [...new Set(list)];
 }
 

@@ -1,11 +1,12 @@
 /** Building verdicts and describing what a target answered, in words a handler's author can act on. */
 import { formatMs } from '../targets/net-errors.js';
+import type { RuleId } from '../rules/index.js';
 import type { TargetResponse } from '../targets/types.js';
 import type { DriveResult, Verdict } from './case.js';
 
 export const pass = (expected: string, actual: string): Verdict => ({ status: 'pass', expected, actual });
-export const fail = (expected: string, actual: string, rules?: string[]): Verdict => ({ status: 'fail', expected, actual, ...(rules ? { rules } : {}) });
-export const warn = (expected: string, actual: string, rules?: string[]): Verdict => ({ status: 'warn', expected, actual, ...(rules ? { rules } : {}) });
+export const fail = (expected: string, actual: string, rules?: RuleId[]): Verdict => ({ status: 'fail', expected, actual, ...(rules ? { rules } : {}) });
+export const warn = (expected: string, actual: string, rules?: RuleId[]): Verdict => ({ status: 'warn', expected, actual, ...(rules ? { rules } : {}) });
 export const skip = (expected: string, actual: string): Verdict => ({ status: 'skip', expected, actual });
 
 export function latencyText(us: number): string {
@@ -38,7 +39,7 @@ export function consequence(r: TargetResponse): string {
  * The rules a failed answer breaks: a status the handler chose breaks the case's own rules; no answer
  * at all is a connection failure (HANDLER-2) or a missed deadline (DEADLINE-2), whatever was sent.
  */
-export function failureRules(r: TargetResponse, statusRules?: string[]): string[] | undefined {
+export function failureRules(r: TargetResponse, statusRules?: RuleId[]): RuleId[] | undefined {
   if (r.outcome === 'net') return ['HANDLER-2'];
   if (r.outcome === 'deadline') return ['DEADLINE-2'];
   return statusRules;
@@ -53,7 +54,7 @@ export function handlerExchanges(run: DriveResult): DriveResult['exchanges'] {
  * The common verdict: every delivery that reached the handler was answered 2xx. On failure, the
  * first bad answer and what the queue would do about it.
  */
-export function allAccepted(run: DriveResult, expected: string, rules?: string[]): Verdict {
+export function allAccepted(run: DriveResult, expected: string, rules?: RuleId[]): Verdict {
   const real = handlerExchanges(run);
   if (real.length === 0) return fail(expected, 'nothing was delivered to the handler (harness bug: please report)', rules);
   const bad = real.find((x) => !is2xx(x.response));

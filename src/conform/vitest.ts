@@ -11,13 +11,16 @@
  * failure) is one more test after the fixed cases, unless `explore: 0`.
  */
 import { expect, test } from 'vitest';
-import { HANDLER_CASES } from '../../conformance/handler/index.js';
 import type { HandlerCase } from './case.js';
+import { loadCatalog, registeredCatalog } from './registry.js';
 import { fullCatalog, runConformance, validateOptions, type CaseResult, type ConformanceOptions } from './run.js';
 import { randomSeed } from './seed.js';
 import { selectCases } from './select.js';
 
 type TargetSpec = ConformanceOptions['target'];
+
+// Tests are defined synchronously, so the catalog is loaded before any test file calls in.
+await loadCatalog();
 
 /** A target resolved when the test runs (e.g. a server started in beforeAll). */
 export interface LazyTarget {
@@ -54,7 +57,7 @@ export function defineConformanceTests(target: TargetSpec | LazyTarget, options:
   validateOptions(runOptions); // bad options (an unknown §10 name or value…) fail the file at once, naming the choices
   const all = fullCatalog({ ...options, catalog });
   const cases = selectCases(all, options.cases);
-  const fixed = new Set<HandlerCase>(catalog ?? HANDLER_CASES);
+  const fixed = new Set<HandlerCase>(catalog ?? registeredCatalog().fixed);
   const exploring = cases.filter((c) => !fixed.has(c));
   // One seed for the whole file, so every test's rerun line names the same run.
   const seed = options.seed ?? randomSeed();

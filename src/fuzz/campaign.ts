@@ -13,9 +13,10 @@
  * nor stop it. A replay token reproduces one failure.
  */
 import fc from 'fast-check';
-import { AdapterProtocolError, AdapterUnreachable, lackedFeatures, type Capabilities, type Feature, type QueueUnderTest } from '../adapters/contract.js';
+import { AdapterProtocolError, AdapterUnreachable, lackedFeatures, lacks, type Capabilities, type Feature, type QueueUnderTest } from '../adapters/contract.js';
 import type { ResolvedConfig } from '../model/config.js';
-import { shellQuote } from '../cli/common.js';
+import type { RuleId } from '../rules/index.js';
+import { shellQuote } from '../report/shell.js';
 import { applyOptions, optionArgs, type NamedOptions } from '../model/options.js';
 import type { FuzzModel } from './commands.js';
 import { describeConfig } from './config-arb.js';
@@ -25,6 +26,7 @@ import { Lockstep } from './lockstep.js';
 import { BadReplayToken, decodeReplay, encodeReplay, type ReplayToken } from './replay-token.js';
 import { shardRuns, shardSeed, type Shard } from './shard.js';
 import { describeTolerance, type WallClockTolerance } from './tolerance.js';
+import { PROTOCOL_FAULT, type CitedRule } from '../report/finding.js';
 import { FuzzFailure, type FuzzViolation } from './violation.js';
 import { VIRTUAL_TIME, WALL_CLOCK, clockFor } from './clock.js';
 
@@ -52,7 +54,7 @@ export interface FuzzOptions {
   /** Replays one failure instead of a campaign. */
   replay?: string;
   /** Rule IDs of known deviations: reported as known, not failing, not stopping the search. */
-  known?: readonly string[];
+  known?: readonly CitedRule[];
   /** Stop exploring once this many distinct new defects are found (default: explore every run). */
   maxFailures?: number;
   /** Called after each run (not each shrink step), for progress on a TTY. */
@@ -81,7 +83,7 @@ export interface FuzzPlan {
 
 export interface FailureReport {
   /** The rule broken first (the bucket), and the signature of this counterexample (defects.ts). */
-  rule: string;
+  rule: CitedRule;
   signature: string;
   /** Other signatures the same rule showed under in the campaign (other symptoms, same bucket). */
   variants?: string[];
@@ -120,7 +122,7 @@ export interface FuzzReport {
   /** Every distinct failure of the campaign, new ones first, known ones after. */
   failures?: FailureReport[];
   /** The rules given as known. */
-  known?: string[];
+  known?: CitedRule[];
   /** The campaign stopped before its last run (the adapter was lost, or maxFailures was reached). */
   stopped?: string;
   durationMs: number;
@@ -133,6 +135,12 @@ export interface FuzzReport {
   inconclusive?: { runs: number; examples: FuzzViolation[] };
 }
 
+/** A queue with no `runTask` call lacks RunTask (CT-4), whatever it says: the generators never ask for it. */
+function withCalls(caps: Capabilities, queue: QueueUnderTest): Capabilities {
+  if (queue.runTask !== undefined || lacks(caps, 'runTask')) return caps;
+  return { ...caps, lacks: [...(caps.lacks ?? []), 'runTask'] };
+}
+
 interface Caught {
   config: ResolvedConfig;
   log: string[];
@@ -140,7 +148,7 @@ interface Caught {
 }
 
 interface Bucket {
-  rule: string;
+  rule: CitedRule;
   /** Each signature seen, with how often. */
   signatures: Map<string, number>;
   known: boolean;
@@ -162,13 +170,13 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   const known = new Set(opts.known ?? []);
   let caps: Capabilities;
   try {
-    caps = await opts.queue.describe();
+    caps = withCalls(await opts.queue.describe(), opts.queue);
   } catch (err) {
     if (!(err instanceof AdapterProtocolError)) throw err;
     // Garbage before the first run: a verdict on the adapter, with nothing to shrink or replay.
     const violations = failureOf(err);
     const f: FailureReport = {
-      rule: 'PROTOCOL', signature: signatureOf(violations[0]), known: false, occurrences: 1,
+      rule: PROTOCOL_FAULT, signature: signatureOf(violations[0]), known: false, occurrences: 1,
       config: '', commands: [], violations, seed: 0, path: '', token: '', replay: '',
     };
     return { ...base(opts, shard, 0, started), ok: false, failure: f, failures: [f] };
@@ -373,10 +381,10 @@ function failureOf(err: unknown): FuzzViolation[] {
   if (err instanceof FuzzFailure) return err.violations;
   const message = err instanceof Error ? err.message : String(err);
   if (err instanceof AdapterProtocolError || err instanceof AdapterUnreachable) {
-    return [{ check: 'protocol', rule: 'PROTOCOL', t: 0, expected: 'an answer the HTTP/JSON protocol allows', actual: message, message }];
+    return [{ check: 'protocol', rule: PROTOCOL_FAULT, t: 0, expected: 'an answer the HTTP/JSON protocol allows', actual: message, message }];
   }
   // A bug in the adapter (or the harness) that threw: reported as a verdict, not a stack trace.
-  return [{ check: 'protocol', rule: 'PROTOCOL', t: 0, expected: 'no exception from the adapter', actual: message, message: `the adapter threw: ${message}` }];
+  return [{ check: 'protocol', rule: PROTOCOL_FAULT, t: 0, expected: 'no exception from the adapter', actual: message, message: `the adapter threw: ${message}` }];
 }
 
 /** fc.commands prints `/*replayPath="…"*\/` after the commands it ran. */

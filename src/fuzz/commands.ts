@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import type { LeaseSpec, TaskSpec } from '../adapters/contract.js';
 import { US_PER_MS, formatDuration } from '../sim/time.js';
-import type { Capabilities } from '../adapters/contract.js';
+import { lacks, type Capabilities } from '../adapters/contract.js';
 import { BEHAVIOURS, WALL_CLOCK_BEHAVIOURS, fitBehaviour, type Behaviour } from './behaviour.js';
 import type { Lockstep } from './lockstep.js';
 
@@ -153,6 +153,26 @@ class DeleteCommand extends Base {
   }
 }
 
+/** CT-4 RunTask on a push task, targeted like a delete: by name, or the index-th unnamed task. */
+class RunTaskCommand extends Base {
+  constructor(readonly queue: number, readonly name: string | undefined, readonly task: number) {
+    super();
+  }
+  async run(_m: FuzzModel, r: Lockstep): Promise<void> {
+    const q = r.pushQueues[this.queue % r.pushQueues.length];
+    if (this.name !== undefined) {
+      r.log.push(`run_task ${q}/${this.name}`);
+      return r.runNamed(q, this.name);
+    }
+    const e = r.book.unnamedIn(q, this.task);
+    r.log.push(e ? `run_task ${r.book.label(e.key)}` : `${this.toString()} (no unnamed task in ${q}: nothing to do)`);
+    await r.runUnnamed(q, this.task);
+  }
+  toString(): string {
+    return `run_task(push#${this.queue}/${this.name !== undefined ? this.name : `unnamed #${this.task}`})`;
+  }
+}
+
 class AdvanceCommand extends Base {
   constructor(readonly ms: number) {
     super();
@@ -285,5 +305,9 @@ export function commandArbs(opts: CommandOptions): fc.Arbitrary<Cmd>[] {
     ? [add, add, add, add, advance, advance, handler, handler, lease, lease, lease, modify, del, pause]
     : [add, add, add, advance, advance, advance, handler, handler, lease, lease, modify, del, pause];
   if (opts.outages && !rt) arbs.push(fc.boolean().map((on) => new OutageCommand(on)));
+  // CT-4, last: a queue lacking RunTask draws exactly the sequences it drew before RunTask existed.
+  if (opts.caps && !lacks(opts.caps, 'runTask')) {
+    arbs.push(fc.tuple(fc.nat(2), fc.constantFrom(undefined, 'a', 'b', 'c'), fc.nat(3)).map(([q, name, i]) => new RunTaskCommand(q, name, i)));
+  }
   return arbs;
 }

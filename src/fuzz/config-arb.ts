@@ -10,6 +10,7 @@ import { lacks, type Capabilities } from '../adapters/contract.js';
 import type { ProfileName, QueueConfig, ResolvedConfig, RetryParameters } from '../model/config.js';
 import { PROFILES, SCALING_DEADLINE_US } from '../model/profiles.js';
 import { US_PER_S } from '../sim/time.js';
+import { CT_DEFAULTS, burstSizeFor } from '../serve/queue-settings.js';
 
 const RATES: readonly [string, number][] = [['0.5/s', 0.5], ['1/s', 1], ['2/s', 2], ['5/s', 5], ['20/s', 20], ['0', 0]];
 
@@ -143,7 +144,8 @@ export const wallClockConfigArb: fc.Arbitrary<ResolvedConfig> = fc
  * The configuration as a queue that lacks pull queues or task_age_limit can run it: those are taken
  * out after the draw, so a seed draws the same values whatever the queue lacks.
  */
-export function fitConfig(config: ResolvedConfig, caps: Capabilities): ResolvedConfig {
+export function fitConfig(config0: ResolvedConfig, caps: Capabilities): ResolvedConfig {
+  const config = lacks(caps, 'queueYaml') ? fitCloudTasksApi(config0) : config0;
   const noPull = lacks(caps, 'pull');
   const noAge = lacks(caps, 'taskAgeLimit');
   if (!noPull && !noAge) return config;
@@ -155,6 +157,27 @@ export function fitConfig(config: ResolvedConfig, caps: Capabilities): ResolvedC
       return { ...q, retry };
     });
   return { ...config, queues };
+}
+
+/**
+ * The configuration as the Cloud Tasks API can make it (CT-1), for a queue that lacks queue.yaml:
+ * the cloud-tasks profile; a rate of 0 (paused by queue.yaml) becomes the default queue's rate; the
+ * burst is the one CT-1 derives from the rate; an unset concurrency is CT-1's default; and proto3
+ * cannot send a 0 apart from unset, so maxAttempts 0 becomes 1 and maxDoublings 0 becomes 1.
+ */
+function fitCloudTasksApi(config: ResolvedConfig): ResolvedConfig {
+  const fallbackRate = config.queues.find((q) => q.mode === 'push' && q.ratePerSec > 0)?.ratePerSec ?? CT_DEFAULTS.maxDispatchesPerSecond;
+  const queues = config.queues.map((q): QueueConfig => {
+    if (q.mode !== 'push') return q;
+    const ratePerSec = q.ratePerSec > 0 ? q.ratePerSec : fallbackRate;
+    const retry = { ...q.retry, maxDoublings: q.retry.maxDoublings === 0 ? 1 : q.retry.maxDoublings };
+    if (retry.taskRetryLimit === 0) retry.taskRetryLimit = 1; // the cloud-tasks reading: attempts in all
+    return {
+      ...q, ratePerSec, rate: `${ratePerSec}/s`, bucketSize: burstSizeFor(ratePerSec),
+      maxConcurrentRequests: q.maxConcurrentRequests ?? CT_DEFAULTS.maxConcurrentDispatches, retry,
+    };
+  });
+  return { ...config, profile: 'cloud-tasks', options: { ...PROFILES['cloud-tasks'] }, queues };
 }
 
 /** One line per queue, for counterexamples. */

@@ -5,6 +5,8 @@
  * that break different rules are reported apart. Rules the user marks as known deviations (`--known`) are reported as known, not failing.
  */
 import { readFile } from 'node:fs/promises';
+import { resolveRuleId } from '../rules/index.js';
+import { PROTOCOL_FAULT, type CitedRule } from '../report/finding.js';
 import type { FuzzViolation } from './violation.js';
 
 /**
@@ -26,9 +28,6 @@ export function signatureOf(v: FuzzViolation): string {
   return `${v.rule} [${v.check}] ${what}`;
 }
 
-/** A rule ID as SPEC.md writes them (`HDR-3`, `PULL-10`, `INV-NODUP-AFTER-DELETE`), or PROTOCOL. */
-const RULE_ID = /^[A-Z]+(?:-[A-Z0-9]+)+$|^PROTOCOL$/;
-
 export class BadKnownList extends Error {
   constructor(message: string) {
     super(message);
@@ -37,19 +36,20 @@ export class BadKnownList extends Error {
 }
 
 /** `HDR-3,PUSH-4` → the rule IDs; anything that is not a rule ID is refused (a typo must not hide a defect). */
-export function parseKnown(text: string, where = '--known'): string[] {
-  const out: string[] = [];
+export function parseKnown(text: string, where = '--known'): CitedRule[] {
+  const out: CitedRule[] = [];
   for (const raw of text.split(/[,\n]/)) {
     const item = raw.replace(/#.*$/, '').trim();
     if (item === '') continue;
-    if (!RULE_ID.test(item)) throw new BadKnownList(`${where}: ${JSON.stringify(item)} is not a rule ID (e.g. HDR-3, PULL-7, RETRY-4)`);
-    out.push(item);
+    const rule = item === PROTOCOL_FAULT ? PROTOCOL_FAULT : resolveRuleId(item);
+    if (rule === undefined) throw new BadKnownList(`${where}: ${JSON.stringify(item)} is not a rule ID (e.g. HDR-3, PULL-7, RETRY-4; tasksim rules lists them)`);
+    out.push(rule);
   }
   return out;
 }
 
 /** A file of rule IDs, one per line or comma-separated; `#` starts a comment. */
-export async function readKnownFile(path: string): Promise<string[]> {
+export async function readKnownFile(path: string): Promise<CitedRule[]> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');

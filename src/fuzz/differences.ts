@@ -7,6 +7,7 @@
 import type { ResolvedConfig } from '../model/config.js';
 import type { DeliveryHeaders } from '../sim/events.js';
 import type { Micros } from '../sim/time.js';
+import type { RuleId } from '../rules/index.js';
 import type { SideState } from './model-state.js';
 import type { Seen } from './side.js';
 import type { TaskBook } from './task-book.js';
@@ -29,7 +30,7 @@ export interface DiffContext {
   tolerance?: (s: Seen) => Micros;
 }
 
-const HEADER_RULES: readonly [keyof DeliveryHeaders, string, string][] = [
+const HEADER_RULES: readonly [keyof DeliveryHeaders, RuleId, string][] = [
   ['qn', 'HDR-1', 'X-AppEngine-QueueName'],
   ['rc', 'HDR-3', 'X-AppEngine-TaskRetryCount'],
   ['ec', 'HDR-4', 'X-AppEngine-TaskExecutionCount'],

@@ -10,11 +10,12 @@
  * is the run's RunClock, made by the campaign's ClockStrategy, chosen once (clock.ts).
  */
 import type { AddOutcome, Capabilities, LeaseOutcome, LeaseSpec, ModifyOutcome, OpOutcome, QueueUnderTest, TaskSpec } from '../adapters/contract.js';
-import { AdapterProtocolError } from '../adapters/contract.js';
+import { AdapterProtocolError, lacks } from '../adapters/contract.js';
 import { ReferenceQueue } from '../adapters/reference.js';
 import { checkTrace, type InvariantId } from '../invariants/index.js';
 import type { ResolvedConfig } from '../model/config.js';
 import { byteLength } from '../model/task.js';
+import type { RuleId } from '../rules/index.js';
 import type { TraceEvent } from '../sim/events.js';
 import { DEFAULT_EPOCH_US, type Micros } from '../sim/time.js';
 import { VIRTUAL_TIME, type ClockStrategy, type RunClock } from './clock.js';
@@ -102,6 +103,7 @@ export class Lockstep {
       seed: opts.seed,
       deadlineUs: opts.config.deadlineUs,
       realTime: wall,
+      instantAnswers: !wall && lacks(opts.caps, 'latency'),
       behaviour: (key, nth) => this.clock.behaviourFor(key, nth),
       wallNow: () => this.clock.now(),
     };
@@ -203,6 +205,38 @@ export class Lockstep {
     await this.clock.endStep(true);
   }
 
+  /** CT-4: runs the k-th unnamed task of `q` now; false when there is none yet. */
+  async runUnnamed(q: string, k: number): Promise<boolean> {
+    const e = this.book.unnamedIn(q, k);
+    if (!e) return false;
+    await this.runTask(e.q, e.names.model ?? '', e.names.sut ?? '', e.key);
+    return true;
+  }
+
+  /** CT-4 by name (the task may not exist: then both sides must refuse alike). */
+  async runNamed(q: string, name: string): Promise<void> {
+    const e = this.book.findByName(q, name);
+    await this.runTask(q, e?.names.model ?? name, e?.names.sut ?? name, e?.key);
+  }
+
+  private async runTask(q: string, modelName: string, sutName: string, key: number | undefined): Promise<void> {
+    const sut = this.sut.queue;
+    if (!sut.runTask) throw new AdapterProtocolError(`${sut.name} has no RunTask call but did not declare it lacks runTask`);
+    const r = await this.clock.pair(
+      { keys: key === undefined ? [] : [key] },
+      () => this.modelQueue.runTask(q, modelName),
+      () => sut.runTask!(q, sutName),
+    );
+    if (!r) return;
+    const { m, s } = r;
+    if (!r.unsure && !this.isTainted(key)) {
+      const v = compareOp(m, s, 'CT-4', `run_task ${key !== undefined ? this.book.label(key) : `${q}/${modelName}`}`, this.now);
+      if (v) return this.fail(v);
+    }
+    if (s.ok && key !== undefined) this.trace.run(this.clock.sentAt, key, q);
+    await this.clock.endStep(true);
+  }
+
   async pause(q: string, paused: boolean): Promise<void> {
     const r = await this.clock.pair(
       paused ? { dispatchesOf: q } : {},
@@ -290,7 +324,7 @@ export class Lockstep {
   }
 
   /** How the model ended the task now holding `name` in `q` (for compareAdd). */
-  lingering(q: string, name: string | undefined): string | undefined {
+  lingering(q: string, name: string | undefined): RuleId | undefined {
     const key = name === undefined ? undefined : this.book.keyOf('model', q, name);
     const phase = key === undefined ? undefined : this.modelState.phase.get(key);
     return phase === 'deleted' ? 'PULL-7' : phase === 'exhausted' ? 'RETRY-5' : phase === 'succeeded' ? 'HANDLER-1' : undefined;
@@ -339,7 +373,7 @@ export class Lockstep {
     for (const k of sKeys as number[]) {
       if (mKeys.includes(k)) continue;
       const task = this.book.label(k);
-      const v = (rule: string, why: string): FuzzViolation => violation(rule, this.now, `${call()} leased ${task} ${why}`, names(mKeys), names(sKeys), task);
+      const v = (rule: RuleId, why: string): FuzzViolation => violation(rule, this.now, `${call()} leased ${task} ${why}`, names(mKeys), names(sKeys), task);
       const phase = ms.phase.get(k);
       if (phase === 'deleted') return v('PULL-7', 'after it was deleted');
       if (phase === 'exhausted') return v('PULL-10', `after it was leased task_retry_limit times`);
@@ -352,7 +386,7 @@ export class Lockstep {
     for (const k of mKeys as number[]) {
       if (sKeys.includes(k)) continue;
       const task = this.book.label(k);
-      const v = (rule: string, why: string): FuzzViolation => violation(rule, this.now, `${call()} did not lease ${task} ${why}`, names(mKeys), names(sKeys), task);
+      const v = (rule: RuleId, why: string): FuzzViolation => violation(rule, this.now, `${call()} did not lease ${task} ${why}`, names(mKeys), names(sKeys), task);
       if (ms.leased.has(k)) return v('PULL-4', 'though its earlier lease had ended');
       if (spec.tag !== undefined || spec.byTag) return v('PULL-6', 'though its tag matches');
       return v('PULL-2', 'though it was available');
@@ -401,7 +435,7 @@ export class Lockstep {
  * `lingering`: when the model has tombstoned the name, the rule that should have ended the task
  * (a queue answering ALREADY_EXISTS still holds it: a delete or a finish that did not happen).
  */
-function compareAdd(m: AddOutcome, s: AddOutcome, spec: TaskSpec, q: string, now: Micros, lingering?: string): FuzzViolation | undefined {
+function compareAdd(m: AddOutcome, s: AddOutcome, spec: TaskSpec, q: string, now: Micros, lingering?: RuleId): FuzzViolation | undefined {
   if (m.ok && s.ok) return undefined;
   const what = `add ${spec.name !== undefined ? JSON.stringify(spec.name) : 'an unnamed task'} to ${q}`;
   if (!m.ok && !s.ok && m.error === 'TOMBSTONED' && s.error === 'ALREADY_EXISTS' && lingering) {
@@ -416,7 +450,7 @@ function compareAdd(m: AddOutcome, s: AddOutcome, spec: TaskSpec, q: string, now
   return undefined;
 }
 
-function compareOp(m: OpOutcome, s: OpOutcome, rule: string, what: string, now: Micros): FuzzViolation | undefined {
+function compareOp(m: OpOutcome, s: OpOutcome, rule: RuleId, what: string, now: Micros): FuzzViolation | undefined {
   return sameOutcome(m, s) ? undefined : violation(rule, now, what, shownOp(m), shownOp(s));
 }
 
@@ -429,7 +463,7 @@ function shownOp(o: OpOutcome): string {
   return o.ok ? 'ok' : refusal(o);
 }
 
-function compareModify(m: ModifyOutcome, s: ModifyOutcome, what: string, now: Micros, lingering?: string, tolUs = 0): FuzzViolation | undefined {
+function compareModify(m: ModifyOutcome, s: ModifyOutcome, what: string, now: Micros, lingering?: RuleId, tolUs = 0): FuzzViolation | undefined {
   if (m.ok && s.ok) return Math.abs(m.leaseUntilUs - s.leaseUntilUs) <= tolUs ? undefined : violation('PULL-5', now, `${what}: new lease end (now + seconds)`, at(m.leaseUntilUs), at(s.leaseUntilUs));
   if (!m.ok && !s.ok && m.error === s.error) return undefined;
   if (!m.ok && m.error === 'NOT_FOUND' && s.ok && lingering) {

@@ -32,6 +32,8 @@ export class SideState {
   /** Effective dispatch rates after throttling (INST-2), per queue, with the time each was set. */
   private readonly rates = new Map<string, [Micros, number][]>();
   readonly events: KeyedEvent[] = [];
+  /** CT-4 RunTasks per task: each set an ETA (now) in place of the pending one. */
+  private readonly runs = new Map<number, number>();
   private readonly idToKey = new Map<number, number>();
 
   constructor(private readonly side: SideName, private readonly book: TaskBook) {}
@@ -59,9 +61,9 @@ export class SideState {
     return found;
   }
 
-  /** How many ETAs the task has had: its add and each retry (attempts scheduled so far). */
+  /** Attempts scheduled so far: its add and each retry (a RunTask replaces the pending one, CT-4). */
   etaCount(key: number): number {
-    return this.etas.get(key)?.length ?? 0;
+    return (this.etas.get(key)?.length ?? 0) - (this.runs.get(key) ?? 0);
   }
 
   /** The queue's effective rate at time `t`, when the side ever changed it (INST-2). */
@@ -101,6 +103,7 @@ export class SideState {
     switch (ev.e) {
       case 'add': this.setPhase(key, ev.t, 'live'); this.setEta(key, ev.t, ev.eta); break;
       case 'retry': this.setEta(key, ev.t, ev.eta); break;
+      case 'run': this.setEta(key, ev.t, ev.t); this.runs.set(key, (this.runs.get(key) ?? 0) + 1); break;
       case 'success': this.setPhase(key, ev.t, 'succeeded'); break;
       case 'exhaust': this.setPhase(key, ev.t, 'exhausted'); break;
       case 'delete': this.setPhase(key, ev.t, 'deleted'); break;

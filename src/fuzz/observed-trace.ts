@@ -20,6 +20,7 @@
  * whose timing became ambiguous are left out.
  */
 import type { ResolvedConfig } from '../model/config.js';
+import type { RuleId } from '../rules/index.js';
 import type { EndEvent, TraceEvent } from '../sim/events.js';
 import { formatEpochSeconds, type Micros } from '../sim/time.js';
 import { etaMicros } from './differences.js';
@@ -81,12 +82,17 @@ export class ObservedTrace {
     this.op(t, ev, e.key);
   }
 
-  reject(t: Micros, q: string, name: string | undefined, reason: string, rule: string): void {
+  reject(t: Micros, q: string, name: string | undefined, reason: string, rule: RuleId): void {
     this.op(t, name === undefined ? { t, e: 'reject', q, reason, rule } : { t, e: 'reject', q, name, reason, rule });
   }
 
   delete(t: Micros, key: number, q: string): void {
     this.op(t, { t, e: 'delete', id: key, q }, key);
+  }
+
+  /** CT-4: RunTask dispatches the task now, whatever its ETA (INV-ETA reads the `run`). */
+  run(t: Micros, key: number, q: string): void {
+    this.op(t, { t, e: 'run', id: key, q }, key);
   }
 
   pause(t: Micros, q: string, paused: boolean): void {
@@ -251,8 +257,8 @@ function isNoInstance(all: KeyedEvent[], i: number): boolean {
 }
 
 /**
- * Puts each decision right after the latest response of its task at or before the decision's time,
- * or (`byAttempt`) right after the response of the attempt it names.
+ * Puts each decision right after the latest response of its task at or before the decision's time
+ * and step, or (`byAttempt`) right after the response of the attempt it names.
  */
 function attach(items: Item[], anchored: KeyedEvent[], byAttempt: boolean): void {
   const responses = new Map<number, number[]>();
@@ -273,7 +279,9 @@ function attach(items: Item[], anchored: KeyedEvent[], byAttempt: boolean): void
       const n = ev.e === 'retry' ? (ev.n ?? 0) - 1 : ev.n;
       for (const i of list) if (items[i].nth === n) target = i;
     } else {
-      for (const i of list) if (items[i].t <= d.ev.t) target = i;
+      // Not a response of a later step: two attempts at one instant (CT-4 RunTask right after an
+      // instant answer) each get the decision made from them.
+      for (const i of list) if (items[i].t <= d.ev.t && items[i].k <= d.step) target = i;
     }
     const ev = { ...d.ev, id: d.key! } as TraceEvent;
     if (target < 0) orphans.push({ t: d.ev.t, k: d.step, sub: 1, group: 1, seq: 0, ev, key: d.key });

@@ -6,7 +6,8 @@
  * known deviations (`--known`) after, marked as such.
  */
 import { writeFilesAtomic } from '../report/output-file.js';
-import { junitDocument, type JunitCase } from '../conform/report-junit.js';
+import { junitDocument, type JunitCase } from '../report/junit.js';
+import { mdCell } from '../report/markdown.js';
 import type { FailureReport, FuzzReport } from './campaign.js';
 import { describeLateness } from './calibration.js';
 import { describeTolerance } from './tolerance.js';
@@ -93,14 +94,14 @@ export function formatMarkdown(r: FuzzReport): string {
     `**${r.ok ? 'passed' : 'FAILED'}**: ${r.runs} runs, seed ${r.seed}, shard ${r.shard.index}/${r.shard.count}, ${(r.durationMs / 1000).toFixed(1)} s; ${all.filter((f) => !f.known).length} new failure(s), ${all.filter((f) => f.known).length} known.`,
   ];
   const clock = clockLine(r);
-  if (clock) out.push('', `_${escape(clock)}._`);
-  if (r.stopped) out.push('', `_Stopped early: ${escape(r.stopped)}._`);
+  if (clock) out.push('', `_${mdCell(clock)}._`);
+  if (r.stopped) out.push('', `_Stopped early: ${mdCell(r.stopped)}._`);
   all.forEach((f, i) => {
-    out.push('', `## ${title(f, i)}${escape(shrinkNote(f))}`, '', `Minimal counterexample (${f.commands.length} commands). Queues: ${f.config}`, '');
-    f.commands.forEach((c, j) => out.push(`${j + 1}. ${escape(c)}`));
+    out.push('', `## ${title(f, i)}${mdCell(shrinkNote(f))}`, '', `Minimal counterexample (${f.commands.length} commands). Queues: ${f.config}`, '');
+    f.commands.forEach((c, j) => out.push(`${j + 1}. ${mdCell(c)}`));
     out.push('', `_${afterCommands(r)}._`, '', '| rule | check | time | task | expected | actual |', '| --- | --- | --- | --- | --- | --- |');
     for (const v of f.violations) {
-      out.push(`| ${v.rule} | ${v.check} | ${at(v.t)} | ${escape(v.task ?? '')} | ${escape(v.expected)} | ${escape(v.actual)} |`);
+      out.push(`| ${v.rule} | ${v.check} | ${at(v.t)} | ${mdCell(v.task ?? '')} | ${mdCell(v.expected)} | ${mdCell(v.actual)} |`);
     }
     out.push('', `fast-check seed ${f.seed}, path \`${f.path}\``, '', '```sh', f.replay, '```');
   });
@@ -142,10 +143,6 @@ export function toFuzzJunit(r: FuzzReport): string {
     cases: [campaign, ...cases],
     timeMs: r.durationMs,
   });
-}
-
-function escape(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
 export async function writeReportDir(dir: string, r: FuzzReport): Promise<void> {

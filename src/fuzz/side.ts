@@ -34,6 +34,8 @@ export interface HandlerContext {
   deadlineUs: Micros;
   /** Answers kept short (behaviour.ts): the queue under test runs on the wall clock. */
   realTime: boolean;
+  /** The queue lacks `latency`: every answer but a missed deadline takes no virtual time, on both sides. */
+  instantAnswers?: boolean;
   /** The behaviour that answers the `nth` delivery of task `key`. */
   behaviour(key: number, nth: number): Behaviour;
   /** The harness's clock: virtual µs, or wall µs since the queue's reset. */
@@ -109,7 +111,8 @@ export class Side {
     const { ctx } = this;
     // An unknown task gets a plain 200 so the queue can finish with it; the comparison reports it.
     const kind = key === undefined ? 'ok' : chooseKind(ctx.behaviour(key, nth), ctx.seed, this.book.get(key)!.answerId, nth);
-    const answer = answerFor(kind, ctx.deadlineUs, ctx.realTime);
+    const given = answerFor(kind, ctx.deadlineUs, ctx.realTime);
+    const answer = ctx.instantAnswers && given.outcome !== 'deadline' ? { ...given, latencyUs: 0 } : given;
     const seen: Seen = {
       t,
       key, nth, h,

@@ -1,6 +1,9 @@
 /** What a failed fuzz run reports: each violation names the SPEC rule, expected and actual. */
 import type { InvariantId } from '../invariants/index.js';
 import type { Micros } from '../sim/time.js';
+import type { CitedRule } from '../report/finding.js';
+import type { RuleId } from '../rules/index.js';
+
 
 export interface FuzzViolation {
   /**
@@ -8,8 +11,8 @@ export interface FuzzViolation {
    * (a trace invariant judged the queue's trace), or `protocol` (the adapter answered garbage).
    */
   check: 'model' | 'protocol' | InvariantId;
-  /** The SPEC rule broken, e.g. `HDR-3`, `PULL-3`, `RETRY-4`. */
-  rule: string;
+  /** The SPEC rule broken, e.g. `HDR-3`; PROTOCOL when the adapter broke its protocol. */
+  rule: CitedRule;
   /** Virtual µs since the run's zero (wall µs since reset for real-time adapters). */
   t: Micros;
   /** `queue/name` of the task concerned, when there is one. */
@@ -27,7 +30,7 @@ export class FuzzFailure extends Error {
   }
 }
 
-export function violation(rule: string, t: Micros, what: string, expected: string, actual: string, task?: string, check: FuzzViolation['check'] = 'model'): FuzzViolation {
+export function violation(rule: RuleId, t: Micros, what: string, expected: string, actual: string, task?: string, check: FuzzViolation['check'] = 'model'): FuzzViolation {
   const v: FuzzViolation = { check, rule, t, expected, actual, message: `${what}: expected ${expected}, got ${actual}` };
   if (task !== undefined) v.task = task;
   return v;

@@ -6,6 +6,7 @@
  */
 import type { AddEvent, DispatchEvent, ExhaustEvent, ResponseEvent, RetryEvent, SuccessEvent } from '../sim/events.js';
 import type { RetryParameters } from '../model/config.js';
+import type { RuleId } from '../rules/index.js';
 import { retryExpected } from './expected-retry.js';
 import { Column, DELETED, IN_FLIGHT, RESPONDED, WAITING, isLive } from './task-table.js';
 import { OUT_OK, outcomeName, type TraceState } from './trace-state.js';
@@ -14,7 +15,7 @@ import { Tally, type Checker, type InvariantResult } from './types.js';
 type Verdict = 'success' | 'retry' | 'exhaust';
 
 /** RETRY-2 governs whenever an age limit is set (alone, or with a count limit: both must be reached). */
-function limitRule(retry: RetryParameters | undefined): string {
+function limitRule(retry: RetryParameters | undefined): RuleId {
   return retry?.taskAgeLimitUs !== undefined ? 'RETRY-2' : 'RETRY-1';
 }
 

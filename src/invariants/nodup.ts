@@ -4,6 +4,7 @@
  * marked `dup` after a 2xx: a rare duplicate HANDLER-4 allows, counted in the note.
  */
 import type { DispatchEvent, LeaseEvent } from '../sim/events.js';
+import type { RuleId } from '../rules/index.js';
 import { DELETED, EXHAUSTED, NONE, SUCCEEDED } from './task-table.js';
 import type { TraceState } from './trace-state.js';
 import { Tally, type Checker, type InvariantResult } from './types.js';
@@ -36,7 +37,7 @@ export class NoDupChecker implements Checker {
   }
 
   private judge(t: number, id: number, q: string, phase: number, what: string): void {
-    let rule: string;
+    let rule: RuleId;
     let state: string;
     switch (phase) {
       case NONE: rule = 'INV-NODUP-AFTER-DELETE'; state = 'a task never added'; break;

@@ -8,6 +8,7 @@
  * same queue, same worker.
  */
 import type { AddEvent, EndEvent, ExpireEvent, LeaseCallEvent, LeaseEvent, ModifyEvent, ResponseEvent } from '../sim/events.js';
+import type { RuleId } from '../rules/index.js';
 import { nameHash } from './format.js';
 import { Column, isLive } from './task-table.js';
 import type { TraceState } from './trace-state.js';
@@ -43,7 +44,7 @@ export class OutcomeChecker implements Checker {
     tally.checked++;
     const status = ev.status;
     const is2xx = status >= 200 && status <= 299;
-    let rule: string | undefined;
+    let rule: RuleId | undefined;
     let expected = '';
     if ((ev.out === 'ok') !== is2xx) {
       rule = is2xx ? 'HANDLER-1' : status >= 300 && status <= 399 ? 'PUSH-6' : 'HANDLER-2';

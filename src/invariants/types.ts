@@ -6,6 +6,7 @@ import type {
   AddEvent, DeleteEvent, DispatchEvent, EndEvent, ExhaustEvent, ExpireEvent, LeaseCallEvent, LeaseEvent,
   ModifyEvent, PauseEvent, RateEvent, ResponseEvent, RetryEvent, SuccessEvent,
 } from '../sim/events.js';
+import type { RuleId } from '../rules/index.js';
 
 export type InvariantId =
   | 'INV-ALO' | 'INV-NODUP-AFTER-DELETE' | 'INV-HDR' | 'INV-ETA' | 'INV-RATE' | 'INV-OUTCOME' | 'INV-LIMITS'
@@ -20,7 +21,7 @@ export const INVARIANT_IDS: readonly InvariantId[] = [
 export interface Violation {
   inv: InvariantId;
   /** The specific SPEC rule broken, e.g. 'HDR-3', 'RETRY-4', 'PUSH-3'. */
-  rule: string;
+  rule: RuleId;
   t: number;
   id?: number;
   q?: string;
@@ -84,7 +85,7 @@ export class Tally {
     return this.examples.length < MAX_EXAMPLES;
   }
 
-  keep(rule: string, t: number, id: number | undefined, q: string | undefined, what: string, expected: string, actual: string): void {
+  keep(rule: RuleId, t: number, id: number | undefined, q: string | undefined, what: string, expected: string, actual: string): void {
     const v: Violation = { inv: this.inv, rule, t, expected, actual, message: `${rule} ${what}: expected ${expected}, got ${actual}` };
     if (id !== undefined) v.id = id;
     if (q !== undefined) v.q = q;

@@ -1,3 +1,5 @@
+import type { RuleId } from '../rules/index.js';
+
 /** One problem found in a queue configuration (CFG-3: names the file, line, queue, field and rule). */
 export interface ConfigIssue {
   file?: string;
@@ -8,7 +10,7 @@ export interface ConfigIssue {
   /** The field, dotted for nested ones: `retry_parameters.task_age_limit`. */
   field?: string;
   /** The SPEC rule broken, e.g. `CFG-1`, `RETRY-2`, `TASK-1`. */
-  rule: string;
+  rule: RuleId;
   message: string;
 }
 

@@ -16,7 +16,7 @@ import { PushQueue, type Attempt, type AttemptRunner } from './push-queue.js';
 import { PullQueue, type PullOptions } from './pull-queue.js';
 import { sampleServiceTime, StatusMix } from './service.js';
 import { toHttpHeaders } from './headers.js';
-import type { TraceEvent } from '../sim/events.js';
+import { outcomeOfStatus, type TraceEvent } from '../sim/events.js';
 import { serialize, type TraceSink } from '../sim/trace.js';
 import { TimeHeap } from '../sim/heap.js';
 import { Random } from '../sim/random.js';
@@ -317,7 +317,7 @@ export class Engine implements Core {
         const deadlineAt = attempt.dispatchedAt + this.config.deadlineUs;
         const doneAt = readyAt + serviceUs;
         if (doneAt > deadlineAt) this.schedule(deadlineAt, () => queue.respond(attempt, 0, 'deadline')); // DEADLINE-2
-        else this.schedule(doneAt, () => queue.respond(attempt, status, status >= 200 && status < 300 ? 'ok' : 'error'));
+        else this.schedule(doneAt, () => queue.respond(attempt, status, outcomeOfStatus(status)));
       },
     };
   }

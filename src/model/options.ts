@@ -1,76 +1,36 @@
 /**
  * SPEC §10: where sources disagree, each reading is an option, selectable by name wherever a run is
  * configured — a scenario's `options:`, `--option name=value`, the vitest helper's `options` and the
- * adapter protocol's `/reset`. A profile (profiles.ts) only sets their defaults. This is the one list
- * of them; `tasksim options` prints it.
+ * adapter protocol's `/reset`. A profile (profiles.ts) only sets their defaults. The options are listed
+ * once, in the rule catalog (src/rules/options.ts); this module applies them; `tasksim options` prints them.
  */
 import type { ProfileName, ProfileOptions } from './config.js';
 import { PROFILES } from './profiles.js';
+import { OPTIONS as RULE_OPTIONS, type OptionName, type RuleId, type RuleOption } from '../rules/index.js';
 
 /** The profile options that are §10 readings (the tombstone period is a profile fact, TASK-2). */
 export type OptionField = Exclude<keyof ProfileOptions, 'tombstoneUs'>;
+
+// The catalog lists an option for every such field and no other (a compile error otherwise).
+const SAME_FIELDS: [OptionField] extends [OptionName] ? ([OptionName] extends [OptionField] ? true : never) : never = true;
+void SAME_FIELDS;
 
 export interface OptionSpec {
   name: string;
   field: OptionField;
   /** The SPEC rule that reads it. */
-  rule: string;
+  rule: RuleId;
   description: string;
   /** Each allowed value's name, and what it sets the field to. */
   values: Readonly<Record<string, ProfileOptions[OptionField]>>;
 }
 
-export const OPTIONS: readonly OptionSpec[] = [
-  {
-    name: 'backoff-linear-step',
-    field: 'backoffLinearStep',
-    rule: 'RETRY-4',
-    description: 'growth per retry after max_doublings: 2^D·min (SDK, Cloud Tasks docs) or 2^(D−1)·min (an older legacy page)',
-    values: { double: 'double', half: 'half' },
-  },
-  {
-    name: 'handler-503',
-    field: 'handler503Counts',
-    rule: 'HANDLER-3',
-    description: "a handler's 503 counts against task_retry_limit (and throttles), or is retried without counting",
-    values: { counted: true, 'not-counted': false },
-  },
-  {
-    name: 'retry-limit',
-    field: 'retryLimitMeans',
-    rule: 'RETRY-1',
-    description: 'task_retry_limit N means N retries, N+1 attempts (legacy), or N attempts (Cloud Tasks maxAttempts)',
-    values: { retries: 'retries', attempts: 'attempts' },
-  },
-  {
-    name: 'age-from',
-    field: 'ageFrom',
-    rule: 'RETRY-2',
-    description: "a task's age for task_age_limit counts from its first attempt, or from its creation (an old page)",
-    values: { 'first-attempt': 'first-attempt', creation: 'creation' },
-  },
-  {
-    name: 'deadline-execution',
-    field: 'deadlineCountsAsExecution',
-    rule: 'HDR-4',
-    description: 'a missed deadline leaves ExecutionCount as it was (production captures), or counts as an execution (legacy wording)',
-    values: { 'not-counted': false, counted: true },
-  },
-  {
-    name: 'execution-count-5xx',
-    field: 'executionCounts5xx',
-    rule: 'CT-5',
-    description: "a handler's 5xx answer counts in ExecutionCount (App Engine), or is left out (Cloud Tasks)",
-    values: { counted: true, 'left-out': false },
-  },
-  {
-    name: 'retry-eta-header',
-    field: 'retryEtaHeader',
-    rule: 'HDR-5',
-    description: "X-AppEngine-TaskETA on a retry: the retry's ETA (Python stub), or the task's original ETA (Java stub)",
-    values: { retry: 'retry', original: 'original' },
-  },
-];
+/** The options, derived from the one list of them (src/rules/options.ts), in its order. */
+export const OPTIONS: readonly OptionSpec[] = (Object.keys(RULE_OPTIONS) as OptionField[]).map((field) => {
+  const o: RuleOption = RULE_OPTIONS[field];
+  const values = Object.fromEntries(o.readings.map((r) => [r.value, r.sets as ProfileOptions[OptionField]]));
+  return { name: o.name, field, rule: o.rule, description: o.description, values };
+});
 
 /** Options as names and value names: `{ "retry-limit": "attempts" }`. */
 export type NamedOptions = Record<string, string>;

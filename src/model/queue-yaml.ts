@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import type { ProfileName, QueueConfig, QueueMode, ResolvedConfig, RetryParameters, ScalingType } from './config.js';
 import { ConfigError, type ConfigIssue } from './config-error.js';
+import type { RuleId } from '../rules/index.js';
 import { PROFILES, SCALING_DEADLINE_US, isProfileName, isScalingType } from './profiles.js';
 import { US_PER_S, parseDuration, secondsToMicros } from '../sim/time.js';
 import { QUEUE_NAME_RE } from './names.js';
@@ -53,7 +54,7 @@ class Issues {
     private readonly file: string | undefined,
     private readonly locate: (path: Path) => number | undefined = () => undefined,
   ) {}
-  add(path: Path, rule: string, message: string, queue?: string, field?: string): void {
+  add(path: Path, rule: RuleId, message: string, queue?: string, field?: string): void {
     const issue: ConfigIssue = { rule, message };
     if (this.file !== undefined) issue.file = this.file;
     const line = this.locate(path);
@@ -188,7 +189,7 @@ function readQueue(raw: unknown, i: number, issues: Issues): QueueConfig | undef
   }
   const before = issues.list.length;
   const label = typeof raw.name === 'string' && raw.name !== '' ? raw.name : `#${i + 1}`;
-  const bad = (field: string, rule: string, message: string): undefined => {
+  const bad = (field: string, rule: RuleId, message: string): undefined => {
     issues.add([...at, ...field.split('.')], rule, message, label, field);
     return undefined;
   };
@@ -247,7 +248,7 @@ function readQueue(raw: unknown, i: number, issues: Issues): QueueConfig | undef
 /** retry_parameters (RETRY-1…3), with RETRY-3's raising of the unset bound. */
 function readRetry(raw: unknown, at: Path, issues: Issues, label: string): RetryParameters | undefined {
   const f = (name: string) => `retry_parameters.${name}`;
-  const bad = (name: string, rule: string, message: string): undefined => {
+  const bad = (name: string, rule: RuleId, message: string): undefined => {
     issues.add([...at, 'retry_parameters', name].filter((s) => s !== ''), rule, message, label, name === '' ? 'retry_parameters' : f(name));
     return undefined;
   };

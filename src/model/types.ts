@@ -1,6 +1,8 @@
 /** The engine's public vocabulary: what goes in (tasks, leases, service models) and what comes out. */
 import type { Micros } from '../sim/time.js';
 import type { Outcome } from '../sim/events.js';
+import type { RuleId } from '../rules/index.js';
+import type { RefusalCode } from './errors.js';
 
 /** A task as the creating app adds it (TASK-1…3, PUSH-1/4, HANDLER-6). */
 export interface NewTask {
@@ -31,8 +33,8 @@ export interface AddResult {
   name?: string;
   id?: number;
   /** When refused: the rule, a code (ALREADY_EXISTS, TOMBSTONED, INVALID_ARGUMENT) and a message. */
-  rule?: string;
-  code?: string;
+  rule?: RuleId;
+  code?: RefusalCode;
   error?: string;
 }
 
@@ -86,7 +88,7 @@ export interface LeasedTask {
 
 export type LeaseResult =
   | { ok: true; tasks: LeasedTask[]; capped: boolean }
-  | { ok: false; error: 'TransientError' | 'DeadlineExceededError'; rule: string };
+  | { ok: false; error: 'TransientError' | 'DeadlineExceededError'; rule: RuleId };
 
 export type ServiceTime =
   | { dist: 'constant'; us: Micros }

@@ -5,7 +5,7 @@
  * Throttled (INST-2), paused (PUSH-8) and outage periods are shaded on every time chart.
  */
 import { formatCompact, formatMicros, formatRate, trimNumber } from './format.js';
-import { PALETTE, barChart, cdfChart, lineChart, type Bar, type LineChartOptions, type ShadedRanges, type StepSeries } from './svg.js';
+import { PALETTE, barChart, cdfChart, lineChart, type Bar, type LineChartOptions, type PercentileMark, type ShadedRanges, type StepSeries } from './svg.js';
 import type { LatencySummary, PeriodSummary, QueueSummary, SimulationSummary } from './summary.js';
 
 export interface Chart {
@@ -131,11 +131,11 @@ export function depthChart(q: QueueSummary, s: SimulationSummary): Chart {
 
 export function latencyCdfChart(id: string, title: string, latency: LatencySummary, what: string): Chart {
   const marks = [
-    { label: 'p50', value: latency.p50Us },
-    { label: 'p90', value: latency.p90Us },
-    { label: 'p99', value: latency.p99Us },
-    { label: 'p99.9', value: latency.p999Us },
-  ].filter((m): m is { label: string; value: number } => m.value !== null);
+    { percentile: 50, value: latency.p50Us },
+    { percentile: 90, value: latency.p90Us },
+    { percentile: 99, value: latency.p99Us },
+    { percentile: 99.9, value: latency.p999Us },
+  ].filter((m): m is PercentileMark => m.value !== null);
   return {
     id,
     caption: latency.count

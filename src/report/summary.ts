@@ -63,15 +63,19 @@ export interface TaskCounts {
   deleted: number;
 }
 
-/** Per-bucket series of one queue. Counts are events in the bucket; `…Max`/`…Min` are the extreme
- *  of a level during the bucket (levels carry over buckets with no events). */
-export interface QueueSeries {
+/** The per-bucket series every level of the report has (a queue, the whole run). Counts are events in the
+ *  bucket; `…Max`/`…Min` are the extreme of a level during the bucket (levels carry over empty buckets). */
+export interface BucketSeries {
   adds: number[];
   dispatches: number[];
   successes: number[];
   failures: number[];
   inFlightMax: number[];
   depthMax: number[];
+}
+
+/** Per-bucket series of one queue. */
+export interface QueueSeries extends BucketSeries {
   /** Lowest effective dispatch rate (tokens/s) in the bucket, from `rate` events (INST-2 throttling);
    *  null when the configured rate is unknown. */
   effectiveRateMin: number[] | null;
@@ -121,13 +125,7 @@ export interface QueueSummary {
   pull: PullSummary | null;
 }
 
-export interface OverallSeries {
-  adds: number[];
-  dispatches: number[];
-  successes: number[];
-  failures: number[];
-  inFlightMax: number[];
-  depthMax: number[];
+export interface OverallSeries extends BucketSeries {
   /** Highest instance count in the bucket; null when the trace has no `instance` events. */
   instancesMax: number[] | null;
 }

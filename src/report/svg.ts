@@ -461,10 +461,13 @@ export function barChart(opts: BarChartOptions): string {
   return out.join('');
 }
 
+/** A percentile drawn on a CDF: its drop line stands at `percentile`; the label reads `p<percentile>`. */
 export interface PercentileMark {
-  label: string;
+  percentile: number;
   value: number;
 }
+
+const markLabel = (m: PercentileMark): string => `p${m.percentile}`;
 
 export interface CdfChartOptions extends ChartFrame {
   x: { label: string; kind?: 'duration' | 'number'; format?: (v: number) => string };
@@ -506,7 +509,7 @@ export function cdfChart(opts: CdfChartOptions): string {
   // when p99 and p99.9 sit a pixel apart.
   const legend: LegendItem[] = [
     ...(opts.curves ? curves.map((c) => ({ label: c.name, color: c.color, shape: 'line' as const })) : []),
-    ...marks.map((m) => ({ label: `${m.label} ${xFormat(m.value)}`, color: PALETTE.red, shape: 'dot' as const })),
+    ...marks.map((m) => ({ label: `${markLabel(m)} ${xFormat(m.value)}`, color: PALETTE.red, shape: 'dot' as const })),
   ];
 
   const lay = layout(opts, legend, yt.ticks.map(yFormat), true);
@@ -515,7 +518,7 @@ export function cdfChart(opts: CdfChartOptions): string {
   const ys = new Scale(0, 100, box.y0, box.y1);
   const desc =
     `Cumulative distribution of ${opts.x.label}${useLog ? ' (log scale)' : ''}` +
-    (marks.length ? `: ${marks.map((m) => `${m.label} ${xFormat(m.value)}`).join(', ')}` : '') +
+    (marks.length ? `: ${marks.map((m) => `${markLabel(m)} ${xFormat(m.value)}`).join(', ')}` : '') +
     '.';
   const out: string[] = [open(opts, lay, desc)];
   out.push(axes(lay, xs, ys, xt.ticks, yt.ticks, xFormat, yFormat, opts.x.label + (useLog ? ' (log scale)' : ''), 'tasks at or below'));
@@ -537,9 +540,8 @@ export function cdfChart(opts: CdfChartOptions): string {
   out.push(`<g class="marks" font-size="${TEXT_SIZE}">`);
   for (const m of sorted) {
     const x = xs.clamped(m.value);
-    const pct = percentileOf(m.label);
-    const y = pct === undefined ? box.y1 : ys.map(pct);
-    const label = m.label;
+    const y = ys.map(m.percentile);
+    const label = markLabel(m);
     const w = textWidth(label, TEXT_SIZE);
     const anchorEnd = x + 4 + w > box.x1;
     const left = anchorEnd ? x - 4 - w : x + 4;
@@ -559,10 +561,4 @@ export function cdfChart(opts: CdfChartOptions): string {
   }
   out.push('</g></svg>');
   return out.join('');
-}
-
-/** "p99.9" → 99.9; other labels have no percentile. */
-function percentileOf(label: string): number | undefined {
-  const m = /^p(\d+(?:\.\d+)?)$/.exec(label.trim());
-  return m ? Number(m[1]) : undefined;
 }

@@ -3,6 +3,7 @@
  * and rule (CFG-3), instead of failing on the first.
  */
 import type { ConfigIssue } from '../model/config-error.js';
+import type { RuleId } from '../rules/index.js';
 import { formatDuration, parseDuration, type Micros } from '../sim/time.js';
 import { parseRate } from '../model/queue-yaml.js';
 import type { Range } from './types.js';
@@ -14,7 +15,7 @@ export class FieldReader {
 
   constructor(private readonly file: string) {}
 
-  problem(field: string, message: string, rule = 'CFG-3'): void {
+  problem(field: string, message: string, rule: RuleId = 'CFG-3'): void {
     this.issues.push({ file: this.file, field, rule, message });
   }
 
@@ -59,7 +60,7 @@ export class FieldReader {
     return s as T;
   }
 
-  number(value: unknown, field: string, fallback: number, opts: { min?: number; max?: number; integer?: boolean; rule?: string } = {}): number {
+  number(value: unknown, field: string, fallback: number, opts: { min?: number; max?: number; integer?: boolean; rule?: RuleId } = {}): number {
     if (value === undefined || value === null) return fallback;
     if (typeof value !== 'number' || Number.isNaN(value)) {
       this.problem(field, `must be a number, got ${describe(value)}`, opts.rule);
@@ -89,7 +90,7 @@ export class FieldReader {
    * A duration: `250ms`, `1.5s`, `2m`, `1h`, `9d`, or a number of seconds, from `min` (default 0) to
    * `max` (every duration has a bound: none is unbounded).
    */
-  duration(value: unknown, field: string, fallback: Micros, opts: { min?: Micros; max: Micros; rule?: string; bound?: string }): Micros {
+  duration(value: unknown, field: string, fallback: Micros, opts: { min?: Micros; max: Micros; rule?: RuleId; bound?: string }): Micros {
     if (value === undefined || value === null) return fallback;
     const us = typeof value === 'string' || typeof value === 'number' ? parseDuration(value) : undefined;
     if (us === undefined) {

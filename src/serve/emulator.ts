@@ -12,7 +12,7 @@ import type { Engine } from '../model/engine.js';
 import type { TraceEvent } from '../sim/events.js';
 import { NdjsonWriter, serialize } from '../sim/trace.js';
 import { US_PER_M, US_PER_MS, US_PER_S, type Micros } from '../sim/time.js';
-import { ApiError, engineCall, invalid, notFound, precondition } from './errors.js';
+import { ApiError, REFUSAL_STATUS, engineCall, invalid, notFound, precondition } from './errors.js';
 import { rpcStatusOf } from './wire.js';
 import { type LocationName, type QueueName, type TaskName } from './resources.js';
 import { mergeSettings, queueConfigOf, settingsOf, type QueueSettings } from './queue-settings.js';
@@ -377,8 +377,7 @@ export class CloudTasksEmulator {
     if (input.scheduleUs !== undefined) t.etaUs = input.scheduleUs - this.epochUs;
     const [result] = engineCall(() => this.engine.addTasks(entry.id, [t]));
     if (!result.ok) {
-      const code = result.code === 'ALREADY_EXISTS' || result.code === 'TOMBSTONED' ? status.ALREADY_EXISTS : status.INVALID_ARGUMENT;
-      throw new ApiError(code, result.error ?? 'refused', result.rule);
+      throw new ApiError(REFUSAL_STATUS[result.code ?? 'INVALID_ARGUMENT'], result.error ?? 'refused', result.rule);
     }
     const id = result.id!;
     const nowUs = this.epochUs + this.engine.now;

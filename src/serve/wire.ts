@@ -1,6 +1,8 @@
 /** Protobuf well-known types and status codes as the API carries them. */
 import { status } from '@grpc/grpc-js';
+import type { RuleId } from '../rules/index.js';
 import type { Micros } from '../sim/time.js';
+import { outcomeOfStatus } from '../sim/events.js';
 import { invalid } from './errors.js';
 
 export interface Timestamp {
@@ -16,7 +18,7 @@ export function toTimestamp(epochUs: Micros): Timestamp {
 }
 
 /** Timestamp → µs since the Unix epoch (whole µs: the engine's unit, HDR-5). */
-export function fromTimestamp(t: Timestamp, field: string, rule: string): Micros {
+export function fromTimestamp(t: Timestamp, field: string, rule: RuleId): Micros {
   const s = Number(t.seconds ?? 0);
   const n = Number(t.nanos ?? 0);
   if (!Number.isFinite(s) || !Number.isFinite(n) || n < 0 || n >= 1e9) throw invalid(`${field} is not a valid timestamp`, rule);
@@ -27,7 +29,7 @@ export function toDuration(us: Micros): Duration {
   return toTimestamp(us);
 }
 
-export function fromDuration(d: Duration, field: string, rule: string): Micros {
+export function fromDuration(d: Duration, field: string, rule: RuleId): Micros {
   const us = fromTimestamp(d, field, rule);
   if (us < 0) throw invalid(`${field} must not be negative`, rule);
   return us;
@@ -42,7 +44,7 @@ export function rpcStatusOf(httpStatus: number, outcome: string): { code: number
   if (outcome === 'net') return { code: status.UNAVAILABLE, message: 'no HTTP response (connection failed or was reset)' };
   if (outcome === 'no-instance') return { code: status.UNAVAILABLE, message: 'no instance was available' };
   const message = `HTTP ${httpStatus}`;
-  if (httpStatus >= 200 && httpStatus < 300) return { code: status.OK, message };
+  if (outcomeOfStatus(httpStatus) === 'ok') return { code: status.OK, message };
   const byStatus: Record<number, number> = {
     400: status.INVALID_ARGUMENT, 401: status.UNAUTHENTICATED, 403: status.PERMISSION_DENIED, 404: status.NOT_FOUND,
     409: status.ABORTED, 429: status.RESOURCE_EXHAUSTED, 499: status.CANCELLED, 501: status.UNIMPLEMENTED,

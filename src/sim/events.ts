@@ -3,12 +3,21 @@
  * truth). Invariant checkers and reports read only these. Times are virtual microseconds since
  * the run's epoch (see the `config` event). Keys are short because a 1M-task run writes millions.
  */
-import type { ResolvedConfig } from '../model/config.js';
+import type { ResolvedConfig } from './queue-config.js';
+import type { RuleId } from '../rules/index.js';
 
 /** How an attempt ended. `ok`: 2xx. `error`: the handler answered a non-2xx (3xx included, PUSH-6).
  *  `no-instance`: failed before the handler (INST-2). `deadline`: missed DEADLINE-1. `net`: connection
  *  failure, reset or garbage (HANDLER-2). */
 export type Outcome = 'ok' | 'error' | 'no-instance' | 'deadline' | 'net';
+
+/**
+ * The one status classifier (HANDLER-1/2, PUSH-6): an HTTP answer is `ok` when its status is 2xx and an `error`
+ * otherwise, 3xx included. The invariant checkers keep their own statement of it, as a second implementation.
+ */
+export function outcomeOfStatus(status: number): 'ok' | 'error' {
+  return status >= 200 && status <= 299 ? 'ok' : 'error';
+}
 
 /** The X-AppEngine headers of one delivery, as sent or as observed (HDR-1…8). */
 export interface DeliveryHeaders {
@@ -29,7 +38,7 @@ export interface AddEvent {
   /** CT-2: the task's own request deadline in µs, when it has one (else the config's). */
   dl?: number;
 }
-export interface RejectEvent { t: number; e: 'reject'; q: string; name?: string; reason: string; rule: string }
+export interface RejectEvent { t: number; e: 'reject'; q: string; name?: string; reason: string; rule: RuleId }
 export interface DispatchEvent { t: number; e: 'dispatch'; id: number; q: string; n: number; h: DeliveryHeaders; dup?: boolean }
 export interface ResponseEvent {
   t: number; e: 'response'; id: number; q: string; n: number; status: number; out: Outcome; lat: number;
@@ -38,7 +47,7 @@ export interface ResponseEvent {
 }
 export interface RetryEvent { t: number; e: 'retry'; id: number; q: string; n: number; eta: number }
 export interface SuccessEvent { t: number; e: 'success'; id: number; q: string; n: number }
-export interface ExhaustEvent { t: number; e: 'exhaust'; id: number; q: string; n: number; rule: string }
+export interface ExhaustEvent { t: number; e: 'exhaust'; id: number; q: string; n: number; rule: RuleId }
 export interface DeleteEvent { t: number; e: 'delete'; id: number; q: string }
 export interface RateEvent { t: number; e: 'rate'; q: string; rate: number }
 export interface PauseEvent { t: number; e: 'pause' | 'resume'; q: string }

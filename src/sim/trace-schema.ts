@@ -3,8 +3,10 @@
  * statement of it, field by field, so a file that is not a trace (`{"hello":"world"}`), a cut-off
  * trace or one carrying NaN or Infinity (written as null) is refused with its line instead of judged.
  */
+import { isRuleId } from '../rules/index.js';
 
-type Kind = 'int' | 'num' | 'str' | 'bool' | 'obj';
+/** `rule`: a string that is a rule ID of the catalog (the one place a trace file's rule IDs are parsed). */
+type Kind = 'int' | 'num' | 'str' | 'bool' | 'obj' | 'rule';
 /** A field: its kind, `?` when optional; or a list of allowed strings. */
 type Field = Kind | `${Kind}?` | readonly string[];
 
@@ -15,12 +17,12 @@ const ATTEMPT = { ...TASK, n: 'int' } as const;
 const EVENTS: Record<string, Record<string, Field>> = {
   config: { seed: 'int', epochUs: 'num', config: 'obj' },
   add: { ...TASK, name: 'str', named: 'bool', eta: 'num', size: 'int', tag: 'str?', ff: 'bool?' },
-  reject: { q: 'str', name: 'str?', reason: 'str', rule: 'str' },
+  reject: { q: 'str', name: 'str?', reason: 'str', rule: 'rule' },
   dispatch: { ...ATTEMPT, h: 'obj', dup: 'bool?' },
   response: { ...ATTEMPT, status: 'int', out: OUTCOMES, lat: 'num' },
   retry: { ...ATTEMPT, eta: 'num' },
   success: { ...ATTEMPT },
-  exhaust: { ...ATTEMPT, rule: 'str' },
+  exhaust: { ...ATTEMPT, rule: 'rule' },
   delete: { ...TASK },
   rate: { q: 'str', rate: 'num' },
   pause: { q: 'str' },
@@ -44,6 +46,7 @@ function fits(v: unknown, kind: Kind): boolean {
     case 'str': return typeof v === 'string';
     case 'bool': return typeof v === 'boolean';
     case 'obj': return typeof v === 'object' && v !== null && !Array.isArray(v);
+    case 'rule': return typeof v === 'string' && isRuleId(v);
   }
 }
 
@@ -62,7 +65,7 @@ function checkFields(o: Record<string, unknown>, fields: Record<string, Field>, 
   return undefined;
 }
 
-const KIND_WORDS: Record<Kind, string> = { int: 'a whole number', num: 'a finite number', str: 'a string', bool: 'true or false', obj: 'an object' };
+const KIND_WORDS: Record<Kind, string> = { int: 'a whole number', num: 'a finite number', str: 'a string', bool: 'true or false', obj: 'an object', rule: 'a rule ID (`tasksim rules`)' };
 
 /** Reads a trace line by line: call `line` for each, then `finish`; each returns why it is refused. */
 export class TraceSchemaChecker {

@@ -5,6 +5,7 @@
  */
 import type { Delivery } from '../model/types.js';
 import type { DeliverOptions, Target, TargetResponse } from './types.js';
+import { outcomeOfStatus } from '../sim/events.js';
 
 /** Returns the scripted answer for a delivery, or undefined to send it to the inner target. */
 export type Script = (d: Delivery) => TargetResponse | undefined;
@@ -29,5 +30,5 @@ export class ScriptedTarget implements Target {
 
 /** A scripted answer: a status as if a handler had sent it, arriving after `latencyUs` of virtual time. */
 export function scriptedStatus(status: number, latencyUs = 1_000): TargetResponse {
-  return { status, outcome: status >= 200 && status <= 299 ? 'ok' : 'error', latencyUs, detail: 'injected by the harness' };
+  return { status, outcome: outcomeOfStatus(status), latencyUs, detail: 'injected by the harness' };
 }

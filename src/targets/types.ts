@@ -61,7 +61,4 @@ export function asSent(d: Delivery): SentRequest {
   return { method: d.method, url: d.url, headers: d.headers, body: d.body };
 }
 
-/** HANDLER-1/2 and PUSH-6: only 2xx is success. */
-export function outcomeOfStatus(status: number): 'ok' | 'error' {
-  return status >= 200 && status <= 299 ? 'ok' : 'error';
-}
+export { outcomeOfStatus } from '../sim/events.js';

@@ -6,6 +6,7 @@
  * to run here fails this test until it gets one.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { chmodSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -68,6 +69,9 @@ let handler: ReferenceHandler;
 let queue: Served;
 /** A documented `tasksim serve` runs until stopped: it is started on OS-chosen ports and its control URL kept. */
 let serving: { child: ChildProcess; control: string } | undefined;
+/** Every documented serve started, and its documented `127.0.0.1:PORT`s → the live ones, for the lines after it. */
+const servings: ChildProcess[] = [];
+const livePorts = new Map<string, string>();
 
 beforeAll(async () => {
   ensureCliBuilt();
@@ -81,7 +85,7 @@ beforeAll(async () => {
   queue = await serveReferenceOverHttp();
 }, 120_000);
 afterAll(async () => {
-  serving?.child.kill('SIGTERM');
+  for (const child of servings) child.kill('SIGTERM');
   await handler?.close();
   await queue?.close();
   if (work) await rm(work, { recursive: true, force: true });
@@ -89,10 +93,11 @@ afterAll(async () => {
 
 /** Runs one documented command in bash, bounded; the docs' 127.0.0.1 ports point at live servers. */
 function run(command: string, cwd: string, env: Record<string, string> = {}, timeoutMs = 300_000): Promise<{ code: number; stdout: string; stderr: string }> {
-  const live = command
+  const live0 = command
     .replaceAll('http://127.0.0.1:8080', new URL(handler.url).origin)
     .replaceAll('http://127.0.0.1:9000', queue.url.replace(/\/$/, ''))
     .replaceAll('http://127.0.0.1:8124', serving?.control ?? 'http://127.0.0.1:8124');
+  const live = [...livePorts].reduce((text, [doc, now]) => text.replaceAll(doc, now), live0);
   const { result } = runBounded('bash', ['-c', `npx() { "$@"; }\n${live}`], { cwd, env: { ...env, PATH: `${bin}:${process.env.PATH}` }, timeoutMs });
   return result;
 }
@@ -101,10 +106,17 @@ function run(command: string, cwd: string, env: Record<string, string> = {}, tim
  * Starts a documented `tasksim serve` on ports the OS picks (the docs' fixed ports are replaced by 0) and
  * waits, bounded, for the control URL it prints; the curl lines after it then talk to that server.
  */
-function startServing(command: string, cwd: string): Promise<{ child: ChildProcess; control: string }> {
+async function startServing(command: string, cwd: string): Promise<{ child: ChildProcess; control: string }> {
+  // An App Engine host other than the reference handler's is where a harness listens (fuzz's
+  // cloud-tasks adapter): a port the OS picks, kept for the lines after it.
+  const docHost = /--appengine-host http:\/\/(127\.0\.0\.1:\d+)/.exec(command)?.[1];
+  if (docHost !== undefined && docHost !== '127.0.0.1:8080') livePorts.set(docHost, `127.0.0.1:${await freePort()}`);
   // `exec` would skip the `npx` function, so the command runs as `tasksim …` directly.
-  const live = command.replace(/^npx /, '').replace(/--port \d+/, '--port 0').replace(/--control-port \d+/, '--control-port 0')
+  const live = [...livePorts].reduce((text, [doc, now]) => text.replaceAll(doc, now), command)
+    .replace(/^npx /, '').replace(/--port \d+/, '--port 0').replace(/--control-port \d+/, '--control-port 0')
     .replaceAll('http://127.0.0.1:8080', new URL(handler.url).origin);
+  const docApi = /--port (\d+)/.exec(command)?.[1];
+  const docControl = /--control-port (\d+)/.exec(command)?.[1];
   const child = spawn('bash', ['-c', `exec ${live}`], {
     cwd,
     env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, CI: '1', NO_COLOR: '1' },
@@ -118,8 +130,12 @@ function startServing(command: string, cwd: string): Promise<{ child: ChildProce
     child.stdout.on('data', (d) => {
       out += d;
       const m = /clock\s+(http:\/\/127\.0\.0\.1:\d+)\/clock/.exec(out);
-      if (m) {
+      const api = / on (127\.0\.0\.1:\d+)/.exec(out)?.[1];
+      if (m && api) {
         clearTimeout(timer);
+        servings.push(child);
+        if (docApi !== undefined) livePorts.set(`127.0.0.1:${docApi}`, api);
+        if (docControl !== undefined) livePorts.set(`127.0.0.1:${docControl}`, new URL(m[1]).host);
         resolve({ child, control: m[1] });
       }
     });
@@ -129,6 +145,15 @@ function startServing(command: string, cwd: string): Promise<{ child: ChildProce
       reject(new Error(`${command} exited (${code}) before it printed its control URL\n${out}`));
     });
   });
+}
+
+/** A port nothing listens on, picked by the OS. */
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
 }
 
 const examples = DOCS.flatMap(examplesOf);

@@ -7,6 +7,7 @@ import { expect } from 'vitest';
 import type { DeliveryHeaders, EndEvent, Outcome, TraceEvent } from '../../src/sim/events.js';
 import type { ProfileName, ProfileOptions, QueueConfig, ResolvedConfig } from '../../src/model/config.js';
 import { PROFILES } from '../../src/model/profiles.js';
+import type { RuleId } from '../../src/rules/index.js';
 import { DEFAULT_EPOCH_US, US_PER_M, formatEpochSeconds } from '../../src/sim/time.js';
 import { checkTrace, type InvariantId, type InvariantResult } from '../../src/invariants/index.js';
 
@@ -142,7 +143,7 @@ export class TraceBuilder {
     return this;
   }
 
-  exhaust(id: number, t: number, rule = 'RETRY-1'): this {
+  exhaust(id: number, t: number, rule: RuleId = 'RETRY-1'): this {
     this.events.push({ t, e: 'exhaust', id, q: this.task(id).q, n: this.task(id).attempts, rule });
     return this;
   }

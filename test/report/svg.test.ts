@@ -97,7 +97,7 @@ describe('svg charts', () => {
 
   test('CDF chart: percentile marks, log axis for wide ranges, linear for narrow ones', () => {
     const points: Array<[number, number]> = [[1_000, 0], [10_000, 50], [100_000, 90], [2 * S, 99], [30 * S, 100]];
-    const marks = [{ label: 'p50', value: 10_000 }, { label: 'p90', value: 100_000 }, { label: 'p99', value: 2 * S }, { label: 'p99.9', value: 29 * S }];
+    const marks = [{ percentile: 50, value: 10_000 }, { percentile: 90, value: 100_000 }, { percentile: 99, value: 2 * S }, { percentile: 99.9, value: 29 * S }];
     const wide = cdfChart({ id: 'lat', title: 'Latency', x: { label: 'latency', kind: 'duration' }, points, marks });
     expect(wellFormedProblems(wide)).toEqual([]);
     const text = visibleText(wide);

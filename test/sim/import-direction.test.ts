@@ -30,16 +30,7 @@ const BOUNDARIES: Boundary[] = [
  * Imports that break a boundary today, each to be removed by the refactor that moves what it names. The test
  * fails when one of them is fixed and still listed, so this list only shrinks.
  */
-const KNOWN_EXCEPTIONS = new Set([
-  // TODO: ResolvedConfig (the `config` trace event's payload) moves out of src/model into a types module that
-  // src/sim may import, or the config event's type moves into src/sim.
-  'src/sim/events.ts → src/model/config.ts',
-  // TODO: conformance cases register themselves with a small kit (a case registry in src/conform); the runner,
-  // the public index and the vitest helper then ask the registry instead of importing the catalog.
-  'src/conform/index.ts → conformance/handler/index.ts',
-  'src/conform/run.ts → conformance/handler/index.ts',
-  'src/conform/vitest.ts → conformance/handler/index.ts',
-]);
+const KNOWN_EXCEPTIONS = new Set<string>([]);
 
 const IMPORT = /\bfrom\s*['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm;
 

@@ -4,6 +4,7 @@
  * default run count, with a short counterexample citing `rules`.
  */
 import type { QueueUnderTest } from '../contract.js';
+import type { RuleId } from '../../rules/index.js';
 import { ReferenceQueue } from '../reference.js';
 import { ExecutionCountCountsNoInstance, PreviousResponseWrong, RetryCountOffByOne } from './headers.js';
 import { DeleteIgnored, LeaseByTagIgnoresTag, LeaseExpiryIgnored, LeaseNotExclusive } from './pull.js';
@@ -14,12 +15,12 @@ import { NoTombstones } from './tasks.js';
 export interface MutantInfo {
   name: string;
   /** The rules a catch may cite (the first is the one the mutant breaks). */
-  rules: readonly string[];
+  rules: readonly RuleId[];
   description: string;
   create(): QueueUnderTest;
 }
 
-function mutant(name: string, rules: string[], description: string, Ctor: new (name: string) => QueueUnderTest): MutantInfo {
+function mutant(name: string, rules: RuleId[], description: string, Ctor: new (name: string) => QueueUnderTest): MutantInfo {
   return { name, rules, description, create: () => new Ctor(`mutant:${name}`) };
 }
 

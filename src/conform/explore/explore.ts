@@ -4,6 +4,7 @@
  * that is still refused, then sent once more as the evidence. Bounded in requests and in real time.
  */
 import fc from 'fast-check';
+import type { RuleId } from '../../rules/index.js';
 import { DEFAULT_EPOCH_US, formatEpochSeconds } from '../../sim/time.js';
 import { realNow } from '../../targets/real-timers.js';
 import type { TargetResponse } from '../../targets/types.js';
@@ -37,7 +38,7 @@ export interface ExploreSpec {
   /** What varies, in words: `task names over TASK-1 (^[a-zA-Z0-9_-]{1,500}$)`. */
   varies: string;
   /** Rules a refusal breaks. */
-  rules: string[];
+  rules: RuleId[];
   arbitrary: (base: ExploredDelivery) => fc.Arbitrary<ExploredDelivery>;
 }
 

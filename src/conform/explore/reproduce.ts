@@ -4,7 +4,7 @@
  */
 import type { SentRequest } from '../../targets/types.js';
 import type { DirectRequest } from '../case.js';
-import { shellQuote } from '../shell.js';
+import { shellQuote } from '../../report/shell.js';
 
 const PREFIX = 'd1.';
 /** A push task is at most 100 KiB (TASK-3); a token carries a little more for headers. */

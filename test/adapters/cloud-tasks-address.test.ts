@@ -1,0 +1,82 @@
+/**
+ * The cloud-tasks:// address (its parts and defaults, bad input named), and what a user sees from
+ * the CLI when the service cannot be reached (exit 3) or the REST transport is asked for (exit 2).
+ */
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { parseCloudTasksAddress } from '../../src/adapters/cloud-tasks-address.js';
+import { CloudTasksQueue } from '../../src/adapters/cloud-tasks.js';
+import { AdapterUnreachable } from '../../src/adapters/contract.js';
+import { UnknownAdapter, createAdapter } from '../../src/adapters/registry.js';
+import { tasksim } from '../helpers/cli.js';
+
+/** A port nothing listens on: the OS picks one, and it is closed again. */
+async function closedPort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+describe('cloud-tasks:// addresses', () => {
+  it('the API, and by default the wall clock, a handler on serve\'s default App Engine host, a project and a location', () => {
+    expect(parseCloudTasksAddress('cloud-tasks://127.0.0.1:8123')).toEqual({
+      host: '127.0.0.1', port: 8123, handlerHost: '127.0.0.1', handlerPort: 8080, project: 'tasksim-fuzz', location: 'us-central1',
+    });
+  });
+
+  it('clock=, handler=, project= and location= as given', () => {
+    expect(parseCloudTasksAddress('cloud-tasks://localhost:9000?clock=127.0.0.1:9001&handler=127.0.0.2:7000&project=p-1&location=europe-west1')).toEqual({
+      host: 'localhost', port: 9000, clockUrl: 'http://127.0.0.1:9001', handlerHost: '127.0.0.2', handlerPort: 7000, project: 'p-1', location: 'europe-west1',
+    });
+  });
+
+  it('bad input says what is wrong, as an unknown adapter (exit 2)', () => {
+    const cases: [string, RegExp][] = [
+      ['cloud-tasks://127.0.0.1', /names no port/],
+      ['cloud-tasks://127.0.0.1:8123/v2', /has a path/],
+      ['cloud-tasks://127.0.0.1:8123?clok=1:2', /unknown parameter "clok"/],
+      ['cloud-tasks://127.0.0.1:8123?clock=127.0.0.1', /clock="127.0.0.1" is not HOST:PORT/],
+      ['cloud-tasks://127.0.0.1:8123?location=a/b', /not a location id \(CT-6\)/],
+      ['cloud-tasks+rest://127.0.0.1:8123', /not supported yet: tasksim serve speaks gRPC only/],
+    ];
+    for (const [spec, why] of cases) {
+      expect(() => createAdapter(spec), spec).toThrow(UnknownAdapter);
+      expect(() => createAdapter(spec), spec).toThrow(why);
+    }
+  });
+
+  it('a service that cannot be reached: AdapterUnreachable, naming the address', async () => {
+    const port = await closedPort();
+    const queue = new CloudTasksQueue(parseCloudTasksAddress(`cloud-tasks://127.0.0.1:${port}?handler=127.0.0.1:0`), { timeoutMs: 5_000 });
+    try {
+      await expect(queue.describe()).rejects.toThrow(AdapterUnreachable);
+      await expect(queue.describe()).rejects.toThrow(`cannot reach the Cloud Tasks API at 127.0.0.1:${port}`);
+    } finally {
+      await queue.close();
+    }
+  });
+});
+
+describe('tasksim fuzz --adapter cloud-tasks:// (CLI, subprocess)', () => {
+  it('exit 3 when the service cannot be reached, with what to check', async () => {
+    const port = await closedPort();
+    const r = await tasksim(['fuzz', '--adapter', `cloud-tasks://127.0.0.1:${port}?handler=127.0.0.1:0`, '--timeout', '5000', '--runs', '1']);
+    expect(r.code, r.stdout + r.stderr).toBe(3);
+    expect(r.stderr).toContain(`cannot reach the Cloud Tasks API at 127.0.0.1:${port}`);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('exit 2 for cloud-tasks+rest://, saying it is not supported yet', async () => {
+    const r = await tasksim(['fuzz', '--adapter', 'cloud-tasks+rest://127.0.0.1:8123']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('not supported yet: tasksim serve speaks gRPC only');
+  });
+
+  it('--help documents the address', async () => {
+    const r = await tasksim(['fuzz', '--help']);
+    expect(r.stdout).toContain('cloud-tasks://HOST:PORT[?clock=HOST:PORT][&handler=HOST:PORT]');
+  });
+});
