@@ -42,7 +42,7 @@ export function parseKnown(text: string, where = '--known'): CitedRule[] {
     const item = raw.replace(/#.*$/, '').trim();
     if (item === '') continue;
     const rule = item === PROTOCOL_FAULT ? PROTOCOL_FAULT : resolveRuleId(item);
-    if (rule === undefined) throw new BadKnownList(`${where}: ${JSON.stringify(item)} is not a rule ID (e.g. HDR-3, PULL-7, RETRY-4; tasksim rules lists them)`);
+    if (rule === undefined) throw new BadKnownList(`${where}: ${JSON.stringify(item)} is not a rule ID (e.g. HDR-3, PULL-7, RETRY-4)`);
     out.push(rule);
   }
   return out;
