@@ -9,7 +9,11 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 export const SLOWEST = [
   'test/docs/examples.test.ts',
   'test/cli/outputs.test.ts',
+  'test/adapters/cloud-tasks.test.ts',
   'test/fuzz/cli.test.ts',
+  'test/conform/matrix.test.ts',
+  'test/model/closed-forms.test.ts',
+  'test/e2e/options.test.ts',
   'test/conform/cli.test.ts',
   'test/fuzz/mutants.test.ts',
   'test/cli/check-merge.test.ts',
