@@ -15,12 +15,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
-import { simulate } from '../src/cli/simulate.js';
+import { loadEngineModules } from './built.js';
 import { floorWorkload, runFloor } from './floor.js';
-import { THROUGHPUT_SCENARIO, runThroughput, throughputScenario } from './throughput.js';
+import { THROUGHPUT_SCENARIO, throughputScenario } from './throughput.js';
 
 export interface FloorFigures {
   rounds: number;
+  /** Which JavaScript the engine ran: the build (as the CLI) or the sources through tsx. */
+  engineFrom: string;
   events: number;
   /** Medians, ms. */
   floorMs: number;
@@ -55,6 +57,8 @@ export async function benchFloor(log: (line: string) => void = console.log, opts
   const scenario = await throughputScenario(opts.tasks ?? 1_000_000);
   const workload = floorWorkload(scenario);
   const file = opts.tasks === undefined ? THROUGHPUT_SCENARIO : scenarioWithTasks(opts.tasks);
+  const { simulate, runScenario, from } = await loadEngineModules(log);
+  log(`  engine from ${from}`);
   const times: Record<keyof typeof NAMES, number[]> = { floor: [], hash: [], engine: [], simulate: [] };
   let events = 0;
   let floorEvents = 0;
@@ -65,10 +69,10 @@ export async function benchFloor(log: (line: string) => void = console.log, opts
         floorEvents = runFloor(workload, scenario.seed).events;
       })
       .add(NAMES.hash, async () => {
-        events = (await runThroughput(scenario, false)).events;
+        events = (await runScenario(scenario, { checkInvariants: false })).events;
       })
       .add(NAMES.engine, async () => {
-        await runThroughput(scenario, true);
+        await runScenario(scenario, { checkInvariants: true });
       })
       .add(NAMES.simulate, async () => {
         await simulate(file, { json: true, detCheck: false });
@@ -83,7 +87,7 @@ export async function benchFloor(log: (line: string) => void = console.log, opts
   const engineMs = median(times.engine);
   const simulateMs = median(times.simulate);
   const figures: FloorFigures = {
-    rounds, events, floorMs, engineHashMs, engineMs, simulateMs,
+    rounds, engineFrom: from, events, floorMs, engineHashMs, engineMs, simulateMs,
     engineOfFloor: floorMs / engineMs,
     engineHashOfFloor: floorMs / engineHashMs,
     simulateOfFloor: floorMs / simulateMs,

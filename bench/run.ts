@@ -32,6 +32,7 @@ const lines = [
   '',
   'The floor is the same workload as a bare typed-array event loop (bench/floor.ts): same arrivals, token',
   'bucket, concurrency cap, draws, backoff and event count, and a SHA-256 over each event\'s fields.',
+  `The engine runs from ${floor.engineFrom} (dist/ is what the CLI runs; tsx adds a \`__name\` call per closure).`,
   '',
   '| run | median ms | events/s | share of the floor\'s speed | target |',
   '| --- | --- | --- | --- | --- |',
