@@ -77,6 +77,20 @@ describe('progress bar on a TTY', () => {
     p.stop();
   });
 
+  test('the timer skips a redraw that update has just made', () => {
+    const tty = new FakeTty();
+    const { clock, tick } = fakeClock();
+    const p = createProgress({ enabled: true, stream: tty, clock });
+    p.start('simulate', 10, 'tasks');
+    tick(200);
+    p.update(1); // overdue: drawn at 200 ms
+    tick(50); // the timer at 250 ms: drawn 50 ms ago, skipped
+    expect(tty.chunks).toHaveLength(1);
+    tick(250); // at 500 ms: 300 ms since the last draw
+    expect(tty.chunks).toHaveLength(2);
+    p.stop();
+  });
+
   test('work that never yields to the event loop still redraws, from update, at most once per period', () => {
     const tty = new FakeTty();
     const { clock } = fakeClock();
