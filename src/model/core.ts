@@ -2,7 +2,6 @@
 import type { Random } from '../sim/random.js';
 import type { TraceEvent } from '../sim/events.js';
 import type { Micros } from '../sim/time.js';
-import type { Runnable } from '../sim/heap.js';
 import type { ResolvedConfig } from './config.js';
 
 export interface Core {
@@ -11,8 +10,8 @@ export interface Core {
   readonly config: ResolvedConfig;
   readonly epochUs: Micros;
   emit(ev: TraceEvent): void;
-  /** Runs `job` (a function, or an object's `run`) at virtual time `t` (never earlier than now); ties run in scheduling order. */
-  schedule(t: Micros, job: Runnable): void;
+  /** Runs `job` at virtual time `t` (never earlier than now); ties run in scheduling order. */
+  schedule(t: Micros, job: () => void): void;
   /** A fresh task id and heap sequence number. */
   nextId(): number;
   nextSeq(): number;

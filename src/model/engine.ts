@@ -18,7 +18,7 @@ import { sampleServiceTime, StatusMix } from './service.js';
 import { toHttpHeaders } from './headers.js';
 import type { TraceEvent } from '../sim/events.js';
 import { serialize, type TraceSink } from '../sim/trace.js';
-import { JobHeap, type Runnable } from '../sim/heap.js';
+import { TimeHeap } from '../sim/heap.js';
 import { Random } from '../sim/random.js';
 import { DEFAULT_EPOCH_US, US_PER_D, type Micros } from '../sim/time.js';
 
@@ -53,18 +53,10 @@ export type RunResult = 'idle' | 'blocked' | 'time-limit' | 'event-limit';
 /** PUSH-4: an ETA may be at most 30 days ahead. */
 export const MAX_ETA_AHEAD_US = 30 * US_PER_D;
 
-/** The scripted target's answer to one attempt, due at its time: one object, no closure. */
-class Answer {
-  constructor(
-    private readonly queue: PushQueue,
-    private readonly attempt: Attempt,
-    private readonly status: number,
-    private readonly out: 'ok' | 'error' | 'deadline',
-  ) {}
-
-  run(): void {
-    this.queue.respond(this.attempt, this.status, this.out);
-  }
+interface Job {
+  t: Micros;
+  seq: number;
+  run: () => void;
 }
 
 export class Engine implements Core {
@@ -78,7 +70,7 @@ export class Engine implements Core {
 
   private readonly sinks: TraceSink[];
   private readonly needLine: boolean;
-  private readonly jobs = new JobHeap();
+  private readonly jobs = new TimeHeap<Job>();
   private seq = 0;
   private ids = 0;
   private readonly push = new Map<string, PushQueue>();
@@ -131,8 +123,8 @@ export class Engine implements Core {
     for (const s of this.sinks) s.onEvent(ev, line);
   }
 
-  schedule(t: Micros, run: Runnable): void {
-    this.jobs.push(Math.max(t, this.now), this.seq++, run);
+  schedule(t: Micros, run: () => void): void {
+    this.jobs.push({ t: Math.max(t, this.now), seq: this.seq++, run });
   }
 
   nextId(): number {
@@ -324,8 +316,8 @@ export class Engine implements Core {
         const status = statuses.sample(this.rng);
         const deadlineAt = attempt.dispatchedAt + this.config.deadlineUs;
         const doneAt = readyAt + serviceUs;
-        if (doneAt > deadlineAt) this.schedule(deadlineAt, new Answer(queue, attempt, 0, 'deadline')); // DEADLINE-2
-        else this.schedule(doneAt, new Answer(queue, attempt, status, status >= 200 && status < 300 ? 'ok' : 'error'));
+        if (doneAt > deadlineAt) this.schedule(deadlineAt, () => queue.respond(attempt, 0, 'deadline')); // DEADLINE-2
+        else this.schedule(doneAt, () => queue.respond(attempt, status, status >= 200 && status < 300 ? 'ok' : 'error'));
       },
     };
   }
@@ -417,19 +409,19 @@ export class Engine implements Core {
     const jobs = this.jobs;
     for (;;) {
       if (this.outbox.length > 0 || (this.holdForAnswers && this.awaiting.size > 0)) {
-        if (jobs.size === 0 || jobs.topTime > this.now) return 'blocked';
+        const next = jobs.peek();
+        if (!next || next.t > this.now) return 'blocked';
       }
-      if (jobs.size === 0) return 'idle';
-      const t = jobs.topTime;
-      if (t > until) {
+      const next = jobs.peek();
+      if (!next) return 'idle';
+      if (next.t > until) {
         this.now = until;
         return 'time-limit';
       }
       if (this.events >= maxEvents) return 'event-limit';
-      const job = jobs.pop();
-      this.now = t;
-      if (typeof job === 'function') job();
-      else job.run();
+      jobs.pop();
+      this.now = next.t;
+      next.run();
     }
   }
 

@@ -100,17 +100,6 @@ export class InstancePool {
     });
   }
 
-  /**
-   * The fast path of `acquire`: a free slot on a running instance, taken now, or -1 when there is
-   * none (then `acquire` decides: wait, cold start, or refuse). Same choice as `acquire` makes.
-   */
-  takeFreeSlot(): number {
-    if (this._outage) return -1;
-    const i = this.freeRunning(this.clock.now);
-    if (i >= 0) this.instances[i].inUse++;
-    return i;
-  }
-
   release(instance: number): void {
     this.instances[instance].inUse--;
     this.serveWaiting();
@@ -145,9 +134,7 @@ export class InstancePool {
 
   private freeRunning(now: Micros): number {
     const cap = this.model.concurrencyPerInstance;
-    const list = this.instances;
-    for (let i = 0; i < list.length; i++) if (list[i].inUse < cap && list[i].readyAt <= now) return i;
-    return -1;
+    return this.instances.findIndex((inst) => inst.inUse < cap && inst.readyAt <= now);
   }
 
   private freeStarting(now: Micros): number {

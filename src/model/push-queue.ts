@@ -83,13 +83,10 @@ export class PushQueue {
     const at = Math.max(t, this.core.now);
     if (at >= this.pumpAt) return;
     this.pumpAt = at;
-    this.core.schedule(at, new PumpDue(this, at));
-  }
-
-  /** A pump scheduled for `at` is due (a later wake-up may have replaced it: it pumps all the same). */
-  pumpDue(at: Micros): void {
-    if (this.pumpAt === at) this.pumpAt = Infinity;
-    this.pump();
+    this.core.schedule(at, () => {
+      if (this.pumpAt === at) this.pumpAt = Infinity;
+      this.pump();
+    });
   }
 
   /** Dispatches every task that is due, as far as tokens and the concurrency cap allow. */
@@ -137,13 +134,6 @@ export class PushQueue {
       : { t: now, e: 'dispatch', id: task.id, q: this.cfg.name, n, h: headers });
     this.inFlight++;
     const attempt: Attempt = { key: this.nextKey++, task, n, dispatchedAt: now, startedAt: now, instance: -1, headers };
-    // INST-3: a free slot on a running instance serves it at once (the common case: no request object).
-    const free = this.pool.takeFreeSlot();
-    if (free >= 0) {
-      attempt.instance = free;
-      this.runner.start(this, attempt, now);
-      return;
-    }
     const instances = this.pool.count;
     this.pool.acquire({
       failFast: task.failFast,
@@ -253,18 +243,6 @@ export class PushQueue {
     task.t = this.core.now;
     this.core.emit({ t: task.t, e: 'run', id: task.id, q });
     this.dispatch(task);
-  }
-}
-
-/** A scheduled pump, as one object rather than a closure and its context. */
-class PumpDue {
-  constructor(
-    private readonly queue: PushQueue,
-    private readonly at: Micros,
-  ) {}
-
-  run(): void {
-    this.queue.pumpDue(this.at);
   }
 }
 

@@ -62,8 +62,7 @@ export function defaultTaskUrl(queue: string): string {
  */
 export function taskSize(payloadBytes: number, url: string | undefined, headers: Record<string, string> | undefined): number {
   let size = payloadBytes + byteLength(url);
-  if (headers === undefined) return size; // the common case: no object to walk
-  for (const [name, value] of Object.entries(headers)) size += byteLength(name) + byteLength(value);
+  for (const [name, value] of Object.entries(headers ?? {})) size += byteLength(name) + byteLength(value);
   return size;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { JobHeap, TimeHeap } from '../../src/sim/heap.js';
+import { TimeHeap } from '../../src/sim/heap.js';
 import { ReadyQueue } from '../../src/sim/ready-queue.js';
 
 interface E {
@@ -59,54 +59,7 @@ const heapAsQueue = () => {
   return { push: (e: E) => h.push(e), pop: () => h.pop(), peek: () => h.peek(), get size() { return h.size; } };
 };
 
-/** The engine's JobHeap seen as the same queue: the entry itself is the job it carries. */
-const jobHeapAsQueue = () => {
-  const h = new JobHeap();
-  const jobOf = new Map<{ run(): void }, E>();
-  return {
-    push: (e: E) => {
-      const job = { run() {} };
-      jobOf.set(job, e);
-      h.push(e.t, e.seq, job);
-    },
-    pop: () => {
-      if (h.size === 0) return undefined;
-      const job = h.pop() as { run(): void };
-      const e = jobOf.get(job);
-      jobOf.delete(job);
-      return e;
-    },
-    // The job heap has no peek, only the top's time: it must be the time of the entry due next.
-    peek: () => {
-      if (h.size === 0) return undefined;
-      const next = [...jobOf.values()].sort(byKey)[0];
-      expect(h.topTime).toBe(next.t);
-      return next;
-    },
-    get size() {
-      return h.size;
-    },
-  };
-};
-
 describe('TimeHeap and ReadyQueue order (t, seq)', () => {
-  it('INV-DET JobHeap (the engine\'s jobs) pops in exactly (t, seq) order, past its growth, with any sequence numbers', () => {
-    fc.assert(
-      fc.property(ops, fc.integer({ min: 1, max: 1_000_002 }), (list, mult) => {
-        check(jobHeapAsQueue(), list, (i) => i);
-        check(jobHeapAsQueue(), list, (i) => (i * mult) % 1_000_003);
-      }),
-      { numRuns: 200 },
-    );
-    // Past the first growth (1,024 slots): 5,000 jobs in reverse time order come out sorted.
-    const h = new JobHeap();
-    const order: number[] = [];
-    for (let i = 5000; i > 0; i--) h.push(i % 97, i, () => order.push(i));
-    while (h.size > 0) (h.pop() as () => void)();
-    const want = Array.from({ length: 5000 }, (_, k) => 5000 - k).sort((a, b) => (a % 97) - (b % 97) || a - b);
-    expect(order).toEqual(want);
-  });
-
   it('INV-DET TimeHeap pops in exactly (t, seq) order for any interleaving of pushes and pops', () => {
     fc.assert(fc.property(ops, (list) => check(heapAsQueue(), list, (i) => i)), { numRuns: 300 });
   });
