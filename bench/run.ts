@@ -7,9 +7,12 @@ import { cpus, totalmem } from 'node:os';
 import { benchEngine, type EngineFigures } from './engine.bench.js';
 import { benchHttpDriver } from './http-driver.bench.js';
 import { benchFuzz } from './fuzz.bench.js';
+import { benchFloor, type FloorFigures } from './floor.bench.js';
 
 const log = (line: string): void => void process.stderr.write(line + '\n');
 
+log('engine against the floor (throughput-1m)…');
+const floor: FloorFigures = await benchFloor(log);
 log('engine (throughput-1m)…');
 const engine: EngineFigures = await benchEngine(log);
 log('HTTP driver against autocannon…');
@@ -25,6 +28,32 @@ const lines = [
   `- machine: ${machine}`,
   '- command: `npm run bench`',
   '',
+  `## Engine against the floor: throughput-1m (median of ${floor.rounds} interleaved rounds)`,
+  '',
+  'The floor is the same workload as a bare typed-array event loop (bench/floor.ts): same arrivals, token',
+  'bucket, concurrency cap, draws, backoff and event count, and a SHA-256 over each event\'s fields.',
+  `The engine runs from ${floor.engineFrom} (dist/ is what the CLI runs; tsx adds a \`__name\` call per closure).`,
+  '',
+  '| run | median ms | events/s | share of the floor\'s speed | target |',
+  '| --- | --- | --- | --- | --- |',
+  ...([
+    ['floor: bare typed-array loop', floor.floorMs, 1, ''],
+    ['engine + trace hash', floor.engineHashMs, floor.engineHashOfFloor, ''],
+    ['engine + trace hash + every invariant (as simulate runs)', floor.engineMs, floor.engineOfFloor, '≥ 0.25'],
+    ['simulate(), the CLI\'s code path (--no-det-check)', floor.simulateMs, floor.simulateOfFloor, ''],
+  ] as const).map(([name, ms, share, target]) => `| ${name} | ${ms.toFixed(0)} | ${Math.round(floor.events / (ms / 1000)).toLocaleString('en-US')} | ${share.toFixed(3)} | ${target} |`),
+  '',
+  ...(floor.cli
+    ? [
+        '| built CLI, default (INV-DET included), fresh process | value | target |',
+        '| --- | --- | --- |',
+        `| wall time of the command | ${floor.cli.totalWallMs.toLocaleString('en-US')} ms | |`,
+        ...Object.entries(floor.cli.phases).map(([phase, ms]) => `| phase: ${phase} | ${ms.toLocaleString('en-US')} ms | |`),
+        `| events/s of the run phase | ${floor.cli.eventsPerSecond.toLocaleString('en-US')} | |`,
+        `| peak RSS | ${floor.cli.peakRssMB} MB | ≤ 512 MB |`,
+        '',
+      ]
+    : []),
   '## Engine: throughput-1m (1,000,000 tasks, 500/s, 30% failures, retry limit 5)',
   '',
   '| measure | value | target |',

@@ -28,6 +28,7 @@ import { CliError, EXIT, cliOptions, collectOption, parseIntOption, parseSeed, r
 import { MAX_SEED } from '../conform/seed.js';
 import { shellQuote } from '../report/shell.js';
 import { dim, red, statusWord } from './format.js';
+import { createProgress, progressEnabled } from '../report/progress.js';
 
 export interface ConformCliOptions {
   cases?: string;
@@ -155,7 +156,15 @@ export async function conform(urlArg: string | undefined, opts: ConformCliOption
       invokedAs: invokedAs(),
       ...(reference ? { replayAs: '--reference' } : {}),
     };
-    const report = await runConformance({ ...run, onCase: (c) => out(caseLines(c)) });
+    const progress = createProgress({ enabled: progressEnabled(process.stderr, process.env, opts.json === true) });
+    progress.start('conform', undefined, 'cases');
+    let done = 0;
+    const onCase = (c: CaseResult): void => {
+      progress.clear(); // case lines go above the bar
+      out(caseLines(c));
+      progress.update(++done);
+    };
+    const report = await runConformance({ ...run, onCase }).finally(() => progress.stop());
     if (opts.reportDir) {
       const files = await writeReports(report, opts.reportDir);
       if (!opts.json) out(dim(`reports: ${files.join(', ')}\n`));

@@ -110,22 +110,23 @@ async function fuzz(opts: FuzzCliOptions): Promise<number> {
     if (err instanceof UnknownAdapter) throw new CliError(err.message);
     throw err;
   }
-  const progress = createProgress({ label: `fuzz ${opts.adapter}`, total: undefined, enabled: progressEnabled(process.stderr, process.env, opts.json === true) });
+  const progress = createProgress({ enabled: progressEnabled(process.stderr, process.env, opts.json === true) });
   try {
     const report = await runFuzz({
       adapter: opts.adapter, queue, runs, seed, shard, maxCommands, replay: opts.replay, shrinkBudgetMs, known, maxFailures, options,
-      onRun: (done, total) => progress.update(done, `of ${total} runs`),
+      onRun: (done, _total, failed) => progress.update(done, `${failed} failed`),
       onStart: (plan) => {
         if (plan.clock === 'wall') process.stderr.write(wallClockNote(opts.adapter!, plan));
         if (plan.lacks.length > 0) process.stderr.write(`tasksim fuzz: ${opts.adapter} lacks ${plan.lacks.join(', ')}: never generated\n`);
+        progress.start(`fuzz ${opts.adapter}`, plan.runs, 'runs');
       },
     });
-    progress.finish();
+    progress.stop();
     if (opts.reportDir) await writeReportDir(opts.reportDir, report);
     process.stdout.write(opts.json ? JSON.stringify(report) + '\n' : formatText(report));
     return report.ok ? EXIT.ok : EXIT.failed;
   } catch (err) {
-    progress.finish();
+    progress.stop();
     if (err instanceof AdapterUnreachable) throw new CliError(err.message, EXIT.unreachable);
     if (err instanceof BadReplayToken || err instanceof UnsupportedAdapter || err instanceof AdapterSetupError) throw new CliError(err.message);
     throw err;

@@ -58,7 +58,7 @@ export interface FuzzOptions {
   /** Stop exploring once this many distinct new defects are found (default: explore every run). */
   maxFailures?: number;
   /** Called after each run (not each shrink step), for progress on a TTY. */
-  onRun?: (done: number, total: number) => void;
+  onRun?: (done: number, total: number, failed: number) => void;
   /** Called once the adapter has described itself, before the first run. */
   onStart?: (plan: FuzzPlan) => void;
   /**
@@ -252,6 +252,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   const buckets = new Map<string, Bucket>();
   let index = 0;
   let done = 0;
+  let failed = 0;
   let stopped: string | undefined;
   const newDefects = (): number => [...buckets.values()].filter((b) => !b.known).length;
   const [cfgArb, seedArb, cmdArb] = arbs();
@@ -261,7 +262,8 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     const t0 = performance.now();
     const caught = await runOnce(config, runSeed, cmds);
     done++;
-    opts.onRun?.(done, runs);
+    if (caught) failed++;
+    opts.onRun?.(done, runs, failed);
     if (!caught) return;
     const v = caught.violations[0];
     const signature = signatureOf(v);

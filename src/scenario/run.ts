@@ -12,8 +12,8 @@ export interface ScenarioRunOptions {
   sinks?: TraceSink[];
   /** Check the INV rules as the trace streams by (default true). */
   checkInvariants?: boolean;
-  /** Called every `progressEvery` events with the engine, for progress bars. */
-  onProgress?: (engine: Engine) => void;
+  /** Called every `progressEvery` events with the engine and the counts so far, for progress bars. */
+  onProgress?: (engine: Engine, counts: RunCounters) => void;
   progressEvery?: number;
   /** Aborting it (SIGINT/SIGTERM) stops the run at the next slice: the trace ends with `end: stopped`. */
   signal?: AbortSignal;
@@ -83,7 +83,7 @@ export async function runScenario(s: Scenario, opts: ScenarioRunOptions = {}): P
       break;
     }
     if (opts.onProgress && engine.events >= nextProgress) {
-      opts.onProgress(engine);
+      opts.onProgress(engine, counters);
       nextProgress = engine.events + every;
     }
     if (opts.signal) {

@@ -124,6 +124,24 @@ describe('tasksim simulate', () => {
     expect(r.stdout).not.toContain('\x1b['); // NO_COLOR / not a TTY
   });
 
+  it('INV-DET is a timed phase of its own: the summary and --json give the wall time of the whole command and of each phase; no bar off a TTY', async () => {
+    const file = await scenario('phases.yaml', { queues: [{ name: 'q' }], workload: [{ queue: 'q', count: 5 }] });
+    const text = runCli(['simulate', file]);
+    expect(text.code).toBe(0);
+    expect(text.stderr).toBe(''); // not a TTY: no progress bar, nothing to clear
+    expect(text.stdout).toMatch(/^wall\s+[\d,]+ ms in all · simulate [\d,]+ ms · INV-DET re-run [\d,]+ ms$/m);
+    const [withDet, without] = await Promise.all([jsonAsync(['simulate', file, '--json']), jsonAsync(['simulate', file, '--json', '--no-det-check'])]);
+    expect(Object.keys(withDet.out.phases)).toEqual(['simulate', 'INV-DET re-run']);
+    expect(Object.keys(without.out.phases)).toEqual(['simulate']);
+    for (const o of [withDet.out, without.out]) {
+      const phases = Object.values(o.phases as Record<string, number>);
+      expect(phases.every((ms) => Number.isInteger(ms) && ms >= 0)).toBe(true);
+      // The whole command (from process start) holds every phase, and the run phase is what wallMs reports.
+      expect(o.totalWallMs).toBeGreaterThanOrEqual(phases.reduce((a, b) => a + b, 0));
+      expect(o.phases.simulate).toBe(o.wallMs);
+    }
+  });
+
   it('--profile overrides the scenario’s profile', async () => {
     const file = await scenario('limit.yaml', {
       queues: [{ name: 'q', retry_parameters: { task_retry_limit: 2 } }],

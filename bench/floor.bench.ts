@@ -1,0 +1,144 @@
+/**
+ * The engine against the hardware floor (floor.ts) on throughput-1m, in one invocation, in rounds
+ * (floor, engine, simulate in each round), so a machine that gets busier slows every one alike:
+ * - floor: the bare typed-array loop;
+ * - engine + trace hash: runScenario without checkers;
+ * - engine as simulate runs it: trace hash and every invariant streaming;
+ * - simulate(): the CLI's own function (--no-det-check --json), what `tasksim simulate` times;
+ * then the built CLI itself in a fresh process, as a user runs it (INV-DET included): its phases
+ * and its peak RSS.
+ * Run alone: npx tsx bench/floor.bench.ts [rounds]
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Bench } from 'tinybench';
+import { loadEngineModules } from './built.js';
+import { floorWorkload, runFloor } from './floor.js';
+import { THROUGHPUT_SCENARIO, throughputScenario } from './throughput.js';
+
+export interface FloorFigures {
+  rounds: number;
+  /** Which JavaScript the engine ran: the build (as the CLI) or the sources through tsx. */
+  engineFrom: string;
+  events: number;
+  /** Medians, ms. */
+  floorMs: number;
+  engineHashMs: number;
+  engineMs: number;
+  simulateMs: number;
+  /** floor time / engine time (with every invariant): the share of the floor's speed the engine reaches. */
+  engineOfFloor: number;
+  engineHashOfFloor: number;
+  simulateOfFloor: number;
+  /** The built CLI, default options (INV-DET included), in a fresh process. */
+  cli?: { totalWallMs: number; phases: Record<string, number>; eventsPerSecond: number; peakRssMB: number };
+}
+
+const NAMES = {
+  floor: 'floor: bare typed-array loop',
+  hash: 'engine + trace hash',
+  engine: 'engine + trace hash + every invariant',
+  simulate: 'simulate() as the CLI runs it (--no-det-check)',
+} as const;
+
+export interface FloorBenchOptions {
+  rounds?: number;
+  /** Tasks in the in-process runs (default the scenario's million; smaller only to try the bench out). */
+  tasks?: number;
+  /** Also time the built CLI in a fresh process (default true). */
+  cli?: boolean;
+}
+
+export async function benchFloor(log: (line: string) => void = console.log, opts: FloorBenchOptions = {}): Promise<FloorFigures> {
+  const rounds = opts.rounds ?? 3;
+  const scenario = await throughputScenario(opts.tasks ?? 1_000_000);
+  const workload = floorWorkload(scenario);
+  const file = opts.tasks === undefined ? THROUGHPUT_SCENARIO : scenarioWithTasks(opts.tasks);
+  const { simulate, runScenario, from } = await loadEngineModules(log);
+  log(`  engine from ${from}`);
+  const times: Record<keyof typeof NAMES, number[]> = { floor: [], hash: [], engine: [], simulate: [] };
+  let events = 0;
+  let floorEvents = 0;
+  for (let round = 1; round <= rounds; round++) {
+    const bench = new Bench({ iterations: 1, warmup: false, time: 0 });
+    bench
+      .add(NAMES.floor, () => {
+        floorEvents = runFloor(workload, scenario.seed).events;
+      })
+      .add(NAMES.hash, async () => {
+        events = (await runScenario(scenario, { checkInvariants: false })).events;
+      })
+      .add(NAMES.engine, async () => {
+        await runScenario(scenario, { checkInvariants: true });
+      })
+      .add(NAMES.simulate, async () => {
+        await simulate(file, { json: true, detCheck: false });
+      });
+    await bench.run();
+    for (const key of Object.keys(NAMES) as (keyof typeof NAMES)[]) times[key].push(latencyMs(bench, NAMES[key]));
+    log(`  round ${round}: ${(Object.keys(NAMES) as (keyof typeof NAMES)[]).map((k) => `${k} ${times[k].at(-1)!.toFixed(0)} ms`).join(', ')}`);
+  }
+  if (floorEvents !== events) throw new Error(`the floor made ${floorEvents} events, the engine ${events}: not the same workload`);
+  const floorMs = median(times.floor);
+  const engineHashMs = median(times.hash);
+  const engineMs = median(times.engine);
+  const simulateMs = median(times.simulate);
+  const figures: FloorFigures = {
+    rounds, engineFrom: from, events, floorMs, engineHashMs, engineMs, simulateMs,
+    engineOfFloor: floorMs / engineMs,
+    engineHashOfFloor: floorMs / engineHashMs,
+    simulateOfFloor: floorMs / simulateMs,
+  };
+  const cli = opts.cli === false ? undefined : runBuiltCli(log);
+  if (cli) figures.cli = cli;
+  return figures;
+}
+
+/** A copy of throughput-1m with another task count, for simulate(), which reads a file. */
+function scenarioWithTasks(tasks: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tasksim-bench-'));
+  const file = join(dir, 'throughput.yaml');
+  writeFileSync(file, readFileSync(THROUGHPUT_SCENARIO, 'utf8').replace(/count: \d+/, `count: ${tasks}`));
+  return file;
+}
+
+/** `tasksim simulate scenarios/throughput-1m.yaml --json` from dist/, with its peak RSS read at exit. */
+function runBuiltCli(log: (line: string) => void): FloorFigures['cli'] | undefined {
+  const main = fileURLToPath(new URL('../dist/src/cli/main.js', import.meta.url));
+  if (!existsSync(main)) {
+    log('  (no dist/: run `npm run build` to time the built CLI)');
+    return undefined;
+  }
+  // The same process, unchanged: a preload only reports ru_maxrss as it exits.
+  const probe = "data:text/javascript,process.on('exit',()=>process.stderr.write('maxrss-kb '+process.resourceUsage().maxRSS+'\\n'))";
+  const r = spawnSync(process.execPath, [`--import=${probe}`, main, 'simulate', THROUGHPUT_SCENARIO, '--json'], {
+    encoding: 'utf8', timeout: 600_000, env: { ...process.env, CI: '1' },
+  });
+  if (r.status !== 0) throw new Error(`the built CLI exited ${r.status ?? r.signal}: ${r.stderr}`);
+  const stdout = r.stdout;
+  const stderr = r.stderr;
+  const out = JSON.parse(stdout.split('\n').find((l) => l.startsWith('{'))!) as { totalWallMs: number; phases: Record<string, number>; eventsPerSecond: number };
+  const kb = Number(/maxrss-kb (\d+)/.exec(stderr)?.[1] ?? NaN);
+  const cli = { totalWallMs: out.totalWallMs, phases: out.phases, eventsPerSecond: out.eventsPerSecond, peakRssMB: Math.round(kb / 1024) };
+  log(`  built CLI: ${cli.totalWallMs} ms in all (${Object.entries(cli.phases).map(([k, v]) => `${k} ${v} ms`).join(', ')}), peak RSS ${cli.peakRssMB} MB`);
+  return cli;
+}
+
+function latencyMs(bench: Bench, name: string): number {
+  const r = bench.getTask(name)!.result as unknown as { latency?: { p50?: number }; p50?: number };
+  return r.latency?.p50 ?? r.p50 ?? NaN;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const [rounds, tasks] = process.argv.slice(2).map(Number);
+  const f = await benchFloor(console.log, { rounds: rounds || 3, tasks: tasks || undefined, cli: !tasks });
+  console.log(JSON.stringify(f, null, 2));
+}
