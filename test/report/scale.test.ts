@@ -27,7 +27,6 @@ test('a million tasks: exact totals, bounded buckets and memory', () => {
   const feed = (ev: TraceEvent): void => stats.onEvent(ev);
   feed({ t: 0, e: 'config', seed: 1, epochUs: 0, config: resolvedConfig([pushQueue('bulk', { ratePerSec: 500, bucketSize: 500 })]) });
   let events = 1;
-  const started = performance.now();
   for (let id = 0; id < TASKS; id++) {
     const t = id * 2000; // 500 tasks/s, each done within its 2 ms slot
     feed({ t, e: 'add', id, q: 'bulk', name: 't', named: false, eta: t, size: 10 });
@@ -46,7 +45,6 @@ test('a million tasks: exact totals, bounded buckets and memory', () => {
       events += 2;
     }
   }
-  const elapsedMs = performance.now() - started;
   const grown = usedBytes() - before;
   const s = stats.toJSON();
 
@@ -68,6 +66,5 @@ test('a million tasks: exact totals, bounded buckets and memory', () => {
   expect(q.inFlightMax).toBe(1);
   // The dense add-time table (8 MB for 1M ids) dominates; nothing grows with the event count.
   expect(grown).toBeLessThan(48 * 1024 * 1024);
-  // Generous: about 1 s on a laptop; guards against accidental O(n) work per event.
-  expect(elapsedMs).toBeLessThan(20_000);
+  // Speed is a benchmark's to judge (npm run bench), not a test's: a busy machine must not fail it.
 });
