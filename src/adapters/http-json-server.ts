@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { Agent, request } from 'undici';
 import type { ResolvedConfig } from '../model/config.js';
 import { outcomeOfStatus } from '../sim/events.js';
-import type { HandlerAnswer, LeaseSpec, PushRequest, QueueUnderTest, TaskSpec } from './contract.js';
+import type { PushAnswer, LeaseSpec, PushRequest, QueueUnderTest, TaskSpec } from './contract.js';
 import { LATENCY_HEADER, MAX_ANSWER_BYTES, TIME_HEADER, helloV2, readCapped } from './http-json-wire.js';
 import { findMutant } from './mutants/index.js';
 import { ReferenceQueue } from './reference.js';
@@ -57,14 +57,14 @@ export async function serveQueueOverHttp(queue: QueueUnderTest, opts: ServeOptio
   const agent = new Agent({ connect: { timeout }, headersTimeout: timeout, bodyTimeout: timeout });
   const caps = await queue.describe();
 
-  const deliver = (handlerUrl: string) => async (req: PushRequest): Promise<HandlerAnswer> => {
+  const deliver = (handlerUrl: string) => async (req: PushRequest): Promise<PushAnswer> => {
     try {
       const res = await request(handlerUrl + req.url, {
         method: req.method as 'POST',
         dispatcher: agent,
         // On the wall clock the harness times deliveries itself: no virtual instant to send.
         headers: caps.controlsClock ? { ...req.headers, [TIME_HEADER]: String(req.atUs ?? 0) } : req.headers,
-        body: Buffer.from(req.body),
+        body: Buffer.from(req.body ?? []),
       });
       await res.body.dump();
       const lat = Number(res.headers[LATENCY_HEADER.toLowerCase()] ?? 0);

@@ -17,14 +17,14 @@
 import type { ResolvedConfig } from '../model/config.js';
 import { Engine } from '../model/engine.js';
 import { TaskQueueError, type RefusalCode } from '../model/errors.js';
-import type { Delivery, DeliveryResult, NewTask, ServiceModel } from '../model/types.js';
+import type { Delivery, NewTask, ServiceModel } from '../model/types.js';
 import { UNLIMITED_SERVICE } from '../model/types.js';
 import type { TraceEvent } from '../sim/events.js';
 import type { Micros } from '../sim/time.js';
 import { US_PER_MS } from '../sim/time.js';
 import type {
-  AddError, AddOutcome, Capabilities, HandlerAnswer, LeaseOutcome, LeaseSpec, ModifyError, ModifyOutcome, OpOutcome,
-  PushHandler, PushRequest, QueueUnderTest, RunSetup, TaskSpec,
+  AddError, AddOutcome, Capabilities, LeaseOutcome, LeaseSpec, ModifyError, ModifyOutcome, OpOutcome,
+  PushAnswer, PushHandler, PushRequest, QueueUnderTest, RunSetup, TaskSpec,
 } from './contract.js';
 
 const EMPTY = new Uint8Array(0);
@@ -123,7 +123,7 @@ export class ReferenceQueue implements QueueUnderTest {
   }
 
   /** What the engine is told about the handler's answer. */
-  protected toResult(answer: HandlerAnswer, _d: Delivery): DeliveryResult {
+  protected toResult(answer: PushAnswer, _d: Delivery): PushAnswer {
     return { status: answer.status, outcome: answer.outcome, latencyUs: answer.latencyUs };
   }
 
@@ -295,7 +295,7 @@ export class ReferenceQueue implements QueueUnderTest {
       const req = this.request(d); // the headers as of the dispatch
       const answer = Promise.resolve()
         .then(() => handler(req))
-        .catch((): HandlerAnswer => ({ status: 0, outcome: 'net', latencyUs: 0 }));
+        .catch((): PushAnswer => ({ status: 0, outcome: 'net', latencyUs: 0 }));
       this.track(answer.then((a) => {
         if (engine !== this.engine) return; // an answer to a run that has ended
         this.catchUp();

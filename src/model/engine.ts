@@ -5,7 +5,8 @@
  */
 import type { ResolvedConfig, QueueConfig } from './config.js';
 import type { Core } from './core.js';
-import type { AddResult, Delivery, DeliveryResult, LeaseRequest, LeaseResult, NewTask, ServiceModel } from './types.js';
+import type { PushAnswer } from '../sim/exchange.js';
+import type { AddResult, Delivery, LeaseRequest, LeaseResult, NewTask, ServiceModel } from './types.js';
 import { UNLIMITED_SERVICE } from './types.js';
 import type { TaskRecord } from './task.js';
 import { byteLength, defaultTaskUrl, nameOf, taskSize, toBytes } from './task.js';
@@ -42,7 +43,7 @@ export interface EngineOptions {
 }
 
 /** CT-5: Retry-After counts only on a 429 or 503, whole µs, at most PUSH-4's 30 days. */
-function retryAfterOf(r: DeliveryResult): Micros | undefined {
+function retryAfterOf(r: PushAnswer): Micros | undefined {
   const ra = r.retryAfterUs;
   if (ra === undefined || !(ra > 0) || (r.status !== 429 && r.status !== 503)) return undefined;
   return Math.min(Math.round(ra), MAX_ETA_AHEAD_US);
@@ -364,7 +365,7 @@ export class Engine implements Core {
   }
 
   /** Reports the outcome of a delivery; the response lands at dispatch time + latency. */
-  complete(key: number, result: DeliveryResult): void {
+  complete(key: number, result: PushAnswer): void {
     const pending = this.awaiting.get(key);
     if (!pending) throw new Error(`unknown or completed delivery ${key}`);
     this.awaiting.delete(key);

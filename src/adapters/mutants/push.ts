@@ -1,7 +1,7 @@
 /** Mutants of push dispatch: rate, concurrency, ETA, pause, redirects (PUSH-2/3/4/6/8). */
 import type { ResolvedConfig } from '../../model/config.js';
-import type { Delivery, DeliveryResult, NewTask } from '../../model/types.js';
-import type { HandlerAnswer, OpOutcome, TaskSpec } from '../contract.js';
+import type { Delivery, NewTask } from '../../model/types.js';
+import type { OpOutcome, PushAnswer, TaskSpec } from '../contract.js';
 import { ReferenceQueue } from '../reference.js';
 import { mapQueues } from './util.js';
 
@@ -39,7 +39,7 @@ export class PauseIgnored extends ReferenceQueue {
 
 /** PUSH-6: a 3xx counts as success, as if the redirect had been followed. */
 export class RedirectIsSuccess extends ReferenceQueue {
-  protected override toResult(answer: HandlerAnswer, d: Delivery): DeliveryResult {
+  protected override toResult(answer: PushAnswer, d: Delivery): PushAnswer {
     const r = super.toResult(answer, d);
     return answer.status >= 300 && answer.status < 400 ? { ...r, outcome: 'ok' } : r;
   }
