@@ -15,7 +15,7 @@ import type { ResolvedConfig } from '../model/config.js';
 import { outcomeOfStatus } from '../sim/events.js';
 import type { PushAnswer, LeaseSpec, PushRequest, QueueUnderTest, TaskSpec } from './contract.js';
 import { LATENCY_HEADER, MAX_ANSWER_BYTES, TIME_HEADER, helloV2, readCapped } from './http-json-wire.js';
-import { findMutant } from './mutants/index.js';
+import { MutantQueue, findMutant } from './mutants/index.js';
 import { ReferenceQueue } from './reference.js';
 import { OptionError, applyOptions, type NamedOptions } from '../model/options.js';
 
@@ -36,16 +36,13 @@ export interface Served {
 }
 
 export function serveReferenceOverHttp(opts: ServeOptions = {}): Promise<Served> {
-  let queue: QueueUnderTest = new ReferenceQueue();
+  let queue: ReferenceQueue | MutantQueue = new ReferenceQueue();
   if (opts.mutant !== undefined) {
     const m = findMutant(opts.mutant);
     if (!m) throw new Error(`unknown mutant ${JSON.stringify(opts.mutant)}`);
     queue = m.create();
   }
-  if (opts.realTime) {
-    if (!(queue instanceof ReferenceQueue)) throw new Error(`${queue.name} cannot run on the wall clock`);
-    queue.onWallClock();
-  }
+  if (opts.realTime) queue.onWallClock();
   return serveQueueOverHttp(queue, opts);
 }
 
@@ -95,7 +92,7 @@ export async function serveQueueOverHttp(queue: QueueUnderTest, opts: ServeOptio
     'POST /advance': async (b) => {
       await queue.advance(Number(b.us) / 1000);
       const events = caps.events ? await queue.takeEvents() : [];
-      return { nowUs: queue instanceof ReferenceQueue ? queue.nowUs : 0, events };
+      return { nowUs: queue instanceof ReferenceQueue || queue instanceof MutantQueue ? queue.nowUs : 0, events };
     },
     'POST /outage': async (b) => {
       await queue.setOutage(b.on === true);

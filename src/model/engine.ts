@@ -40,6 +40,17 @@ export interface EngineOptions {
    */
   holdForAnswers?: boolean;
   pull?: Partial<PullOptions>;
+  /** Deliberate breakage, for mutants only (src/adapters/mutants); absent in every faithful run. */
+  hooks?: EngineHooks;
+}
+
+/**
+ * The engine's explicit hooks: behaviour a broken variant changes that no configuration reaches.
+ * They exist so mutants never reach into the engine's private state.
+ */
+export interface EngineHooks {
+  /** TASK-2 broken: a name is never tombstoned (a gone task's name can be added again at once). */
+  noTombstones?: boolean;
 }
 
 /** CT-5: Retry-After counts only on a 429 or 503, whole µs, at most PUSH-4's 30 days. */
@@ -107,7 +118,7 @@ export class Engine implements Core {
       else this.pull.set(q.name, new PullQueue(q, this, pullOptions, onDone));
       this.named.set(q.name, new Map());
       this.liveCounts.set(q.name, 0);
-      this.tombstones.set(q.name, new Tombstones(this.config.options.tombstoneUs));
+      this.tombstones.set(q.name, new Tombstones(opts.hooks?.noTombstones ? 0 : this.config.options.tombstoneUs));
     };
     for (const q of this.config.queues) this.makeQueue(q);
     for (const w of service.outages) {
