@@ -51,7 +51,9 @@ const lines = [
   '',
   '| measure | value | target |',
   '| --- | --- | --- |',
-  `| runs per second, ${fuzz.commandsPerRun}-command sequences, in-process reference | ${Math.round(fuzz.runsPerSecond).toLocaleString('en-US')} | ≥ 200 |`,
+  `| runs per second, ${fuzz.commandsPerRun}-command sequences, in-process reference | ${Math.round(fuzz.runsPerSecond).toLocaleString('en-US')} | ≥ 1,000 |`,
+  `| runs per CPU second (this process's user + system time; wall time also counts others' load) | ${fuzz.runsPerCpuSecond.toLocaleString('en-US')} | |`,
+  `| load average (1 min) when the bench ended | ${fuzz.loadAverage.toFixed(1)} | |`,
   '',
 ];
 mkdirSync(new URL('../reports/', import.meta.url), { recursive: true });

@@ -14,6 +14,7 @@ import { AdapterProtocolError, lacks } from '../adapters/contract.js';
 import { ReferenceQueue } from '../adapters/reference.js';
 import { checkTrace, type InvariantId } from '../invariants/index.js';
 import type { ResolvedConfig } from '../model/config.js';
+import { byteLength } from '../model/task.js';
 import type { RuleId } from '../rules/index.js';
 import type { TraceEvent } from '../sim/events.js';
 import { DEFAULT_EPOCH_US, type Micros } from '../sim/time.js';
@@ -155,7 +156,7 @@ export class Lockstep {
         if (v) return this.fail(v);
       }
       if (mi.ok || (unsure && si.ok)) {
-        const size = Buffer.byteLength(spec.payload ?? '');
+        const size = byteLength(spec.payload);
         const eta = spec.etaUs ?? this.now + (spec.countdownUs ?? 0);
         const names = { ...(mi.ok ? { model: mi.name } : {}), ...(si.ok ? { sut: si.name } : {}) };
         if (!mi.ok || !si.ok) {
@@ -196,10 +197,9 @@ export class Lockstep {
     );
     if (!r) return;
     const { m, s } = r;
-    if (!r.unsure && !this.isTainted(key)) {
+    if (!r.unsure && !this.isTainted(key) && !sameOutcome(m, s)) {
       const lingering = !m.ok && s.ok ? this.lingering(q, modelName) : undefined;
-      const v = compareOp(m, s, lingering ?? 'PULL-7', `delete ${key !== undefined ? this.book.label(key) : `${q}/${modelName}`}`, this.now);
-      if (v) return this.fail(v);
+      return this.fail(violation(lingering ?? 'PULL-7', this.now, `delete ${key !== undefined ? this.book.label(key) : `${q}/${modelName}`}`, shownOp(m), shownOp(s)));
     }
     if (s.ok && key !== undefined) this.trace.delete(this.now, key, q);
     await this.clock.endStep(true);
@@ -364,16 +364,16 @@ export class Lockstep {
     const s = { ...s0, tasks: si.map((i) => s0.tasks[i]) };
     const mKeys = mi.map((i) => mKeys0[i]);
     const sKeys = si.map((i) => sKeys0[i]);
-    const call = `lease_tasks(${spec.leaseSeconds}s, max ${spec.maxTasks}${spec.tag !== undefined ? `, tag ${spec.tag}` : spec.byTag ? ', by the oldest tag' : ''}) on ${q}`;
+    const call = (): string => `lease_tasks(${spec.leaseSeconds}s, max ${spec.maxTasks}${spec.tag !== undefined ? `, tag ${spec.tag}` : spec.byTag ? ', by the oldest tag' : ''}) on ${q}`;
     const names = (keys: (number | undefined)[]): string => `[${keys.map((k) => this.book.label(k)).join(', ')}]`;
-    if (s.tasks.length > spec.maxTasks) return violation('PULL-2', this.now, `${call} returned more than max_tasks`, `≤ ${spec.maxTasks} tasks`, `${s.tasks.length}`);
+    if (s.tasks.length > spec.maxTasks) return violation('PULL-2', this.now, `${call()} returned more than max_tasks`, `≤ ${spec.maxTasks} tasks`, `${s.tasks.length}`);
     const unknown = sKeys.findIndex((k) => k === undefined);
-    if (unknown >= 0) return violation('PULL-2', this.now, `${call} returned a task that was never added`, 'tasks of this queue', JSON.stringify(s.tasks[unknown].name));
+    if (unknown >= 0) return violation('PULL-2', this.now, `${call()} returned a task that was never added`, 'tasks of this queue', JSON.stringify(s.tasks[unknown].name));
     const ms = this.modelState;
     for (const k of sKeys as number[]) {
       if (mKeys.includes(k)) continue;
       const task = this.book.label(k);
-      const v = (rule: RuleId, why: string): FuzzViolation => violation(rule, this.now, `${call} leased ${task} ${why}`, names(mKeys), names(sKeys), task);
+      const v = (rule: RuleId, why: string): FuzzViolation => violation(rule, this.now, `${call()} leased ${task} ${why}`, names(mKeys), names(sKeys), task);
       const phase = ms.phase.get(k);
       if (phase === 'deleted') return v('PULL-7', 'after it was deleted');
       if (phase === 'exhausted') return v('PULL-10', `after it was leased task_retry_limit times`);
@@ -386,7 +386,7 @@ export class Lockstep {
     for (const k of mKeys as number[]) {
       if (sKeys.includes(k)) continue;
       const task = this.book.label(k);
-      const v = (rule: RuleId, why: string): FuzzViolation => violation(rule, this.now, `${call} did not lease ${task} ${why}`, names(mKeys), names(sKeys), task);
+      const v = (rule: RuleId, why: string): FuzzViolation => violation(rule, this.now, `${call()} did not lease ${task} ${why}`, names(mKeys), names(sKeys), task);
       if (ms.leased.has(k)) return v('PULL-4', 'though its earlier lease had ended');
       if (spec.tag !== undefined || spec.byTag) return v('PULL-6', 'though its tag matches');
       return v('PULL-2', 'though it was available');
@@ -396,7 +396,7 @@ export class Lockstep {
       const want = m.tasks[j].leaseUntilUs;
       const off = Math.abs(s.tasks[i].leaseUntilUs - want);
       if (off > this.clock.leaseToleranceUs) {
-        const v = violation('PULL-2', this.now, `${call}: lease end of ${this.book.label(sKeys[i])} (now + lease_seconds)`, at(want), at(s.tasks[i].leaseUntilUs));
+        const v = violation('PULL-2', this.now, `${call()}: lease end of ${this.book.label(sKeys[i])} (now + lease_seconds)`, at(want), at(s.tasks[i].leaseUntilUs));
         if (off > this.clock.leaseToleranceUs + this.clock.noiseUs) return v;
         this.noteInconclusive(v);
       }
@@ -436,8 +436,8 @@ export class Lockstep {
  * (a queue answering ALREADY_EXISTS still holds it: a delete or a finish that did not happen).
  */
 function compareAdd(m: AddOutcome, s: AddOutcome, spec: TaskSpec, q: string, now: Micros, lingering?: RuleId): FuzzViolation | undefined {
-  const what = `add ${spec.name !== undefined ? JSON.stringify(spec.name) : 'an unnamed task'} to ${q}`;
   if (m.ok && s.ok) return undefined;
+  const what = `add ${spec.name !== undefined ? JSON.stringify(spec.name) : 'an unnamed task'} to ${q}`;
   if (!m.ok && !s.ok && m.error === 'TOMBSTONED' && s.error === 'ALREADY_EXISTS' && lingering) {
     return violation(lingering, now, `${what}: the queue still holds a task the model no longer has`, 'refused TOMBSTONED', 'refused ALREADY_EXISTS');
   }
@@ -451,9 +451,16 @@ function compareAdd(m: AddOutcome, s: AddOutcome, spec: TaskSpec, q: string, now
 }
 
 function compareOp(m: OpOutcome, s: OpOutcome, rule: RuleId, what: string, now: Micros): FuzzViolation | undefined {
-  if (m.ok === s.ok && (m.ok || (!s.ok && m.error === s.error))) return undefined;
-  const show = (o: OpOutcome): string => (o.ok ? 'ok' : refusal(o));
-  return violation(rule, now, what, show(m), show(s));
+  return sameOutcome(m, s) ? undefined : violation(rule, now, what, shownOp(m), shownOp(s));
+}
+
+/** Both sides did it, or both refused it for the same reason. */
+function sameOutcome(m: OpOutcome, s: OpOutcome): boolean {
+  return m.ok === s.ok && (m.ok || (!s.ok && m.error === s.error));
+}
+
+function shownOp(o: OpOutcome): string {
+  return o.ok ? 'ok' : refusal(o);
 }
 
 function compareModify(m: ModifyOutcome, s: ModifyOutcome, what: string, now: Micros, lingering?: RuleId, tolUs = 0): FuzzViolation | undefined {

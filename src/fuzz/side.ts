@@ -118,7 +118,7 @@ export class Side {
       key, nth, h,
       method: req.method.toUpperCase(),
       url: req.url,
-      body: Buffer.from(req.body ?? []).toString('utf8'),
+      body: req.body ? Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength).toString('utf8') : '', // a view, not a copy
       answer,
       seq: this.log.length,
     };

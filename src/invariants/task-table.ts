@@ -9,6 +9,8 @@
 export const PAGE_BITS = 16;
 export const PAGE_SIZE = 1 << PAGE_BITS;
 const PAGE_MASK = PAGE_SIZE - 1;
+/** Slots a page starts with. */
+const MIN_PAGE = 64;
 
 // Task phases. Live = WAITING | IN_FLIGHT | RESPONDED; the rest are terminal.
 export const NONE = 0; // never added
@@ -33,18 +35,31 @@ export class Column<A extends NumArray> {
 
   get(id: number): number {
     const p = this.pages[id >>> PAGE_BITS];
-    return p === undefined ? 0 : p[id & PAGE_MASK];
+    const i = id & PAGE_MASK;
+    return p === undefined || i >= p.length ? 0 : p[i];
   }
 
   /** Only for live tasks: writing a finished task's slot would bring its freed page back. */
   set(id: number, v: number): void {
     const k = id >>> PAGE_BITS;
+    const i = id & PAGE_MASK;
     let p = this.pages[k];
-    if (p === undefined) {
-      while (this.pages.length < k) this.pages.push(undefined);
-      p = this.pages[k] = this.make(PAGE_SIZE);
-    }
-    p[id & PAGE_MASK] = v;
+    if (p === undefined || i >= p.length) p = this.grow(k, p, i);
+    p[i] = v;
+  }
+
+  /**
+   * A page starts small and doubles up to PAGE_SIZE: a short trace (a fuzz run checks thousands of
+   * them) must not pay for zeroing 65,536 slots per column.
+   */
+  private grow(k: number, old: A | undefined, i: number): A {
+    while (this.pages.length < k) this.pages.push(undefined);
+    let n = old === undefined ? MIN_PAGE : old.length * 2;
+    while (n <= i) n *= 2;
+    const p = this.make(Math.min(n, PAGE_SIZE));
+    if (old !== undefined) p.set(old as never);
+    this.pages[k] = p;
+    return p;
   }
 
   free(k: number): void {
@@ -60,7 +75,7 @@ export class Column<A extends NumArray> {
 }
 
 export class TaskTable {
-  private phases = new Uint8Array(1 << 16);
+  private phases = new Uint8Array(MIN_PAGE); // grows by doubling in add()
   /** Live tasks per page; a page is freed when this drops to 0 and no later add can land in it. */
   private live: number[] = [];
   private readonly columns: Column<NumArray>[] = [];

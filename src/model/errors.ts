@@ -22,7 +22,11 @@ export class TaskQueueError extends Error {
     message: string,
     readonly code: RefusalCode = 'INVALID_ARGUMENT',
   ) {
+    // A refusal is an answer, not a bug: no stack to capture (the fuzzer makes thousands of them).
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(`${message} (${rule})`);
+    Error.stackTraceLimit = limit;
     this.name = 'TaskQueueError';
   }
 }

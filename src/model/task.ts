@@ -68,10 +68,26 @@ export function taskSize(payloadBytes: number, url: string | undefined, headers:
 
 export function byteLength(payload: Uint8Array | string | undefined): number {
   if (payload === undefined) return 0;
-  return typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength;
+  if (typeof payload !== 'string') return payload.byteLength;
+  return payload.length < LARGE_TEXT ? Buffer.byteLength(payload) : largeBytes(payload).byteLength;
 }
 
 export function toBytes(payload: Uint8Array | string | undefined): Uint8Array | undefined {
   if (payload === undefined) return undefined;
-  return typeof payload === 'string' ? Buffer.from(payload) : payload;
+  if (typeof payload !== 'string') return payload;
+  return payload.length < LARGE_TEXT ? Buffer.from(payload) : largeBytes(payload);
+}
+
+/** From this many characters a text is encoded once and its bytes shared (a task's payload is never written to). */
+const LARGE_TEXT = 4096;
+let lastText = '';
+let lastBytes: Uint8Array = new Uint8Array(0);
+
+/** The same large payload added again and again (a fuzz campaign probing TASK-3) is encoded once. */
+function largeBytes(text: string): Uint8Array {
+  if (text !== lastText) {
+    lastBytes = Buffer.from(text);
+    lastText = text;
+  }
+  return lastBytes;
 }

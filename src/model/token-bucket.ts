@@ -42,7 +42,9 @@ export class TokenBucket {
     this.refill(now);
     if (this.tokens >= 1 - TOKEN_EPSILON) return now;
     if (this.perUs <= 0) return Infinity;
-    return now + Math.ceil((1 - this.tokens) / this.perUs);
+    // The same slack as tryTake: without it a float quotient such as 898005.0000000001 rounds up to a
+    // µs late, and the answer would depend on when the bucket was last refilled (PUSH-2).
+    return now + Math.max(0, Math.ceil((1 - TOKEN_EPSILON - this.tokens) / this.perUs));
   }
 
   /** Changes the refill rate from `now` on (INST-2 throttling), keeping the tokens earned so far. */

@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, runBounded, tasksim } from '../helpers/cli.js';
+import { ROOT, cliArgs, runBounded, tasksim } from '../helpers/cli.js';
 
 let dir: string;
 const BURST = join(ROOT, 'scenarios/burst-drain.yaml');
@@ -95,7 +95,7 @@ describe('output destinations are checked before any work', () => {
 describe('a write that fails after the run (a full disk) loses nothing', () => {
   // RLIMIT_FSIZE makes every write past 200 KiB fail with EFBIG, as a full disk fails with ENOSPC.
   const limited = (args: string[]) =>
-    runBounded('bash', ['-c', `ulimit -f 200; exec "${process.execPath}" --import tsx src/cli/main.ts ${args.map((a) => `'${a}'`).join(' ')}`]).result;
+    runBounded('bash', ['-c', `ulimit -f 200; exec "${process.execPath}" ${[...cliArgs(), ...args].map((a) => `'${a}'`).join(' ')}`]).result;
 
   it('the trace: exit 4, the verdict still printed, the old trace intact, no temporary file left', async () => {
     const sub = join(dir, 'full');
@@ -118,7 +118,7 @@ describe('SIGINT and SIGTERM stop the run and keep a complete trace', () => {
     const sub = await mkdtemp(join(dir, `${signal}-`));
     const trace = join(sub, 'trace.ndjson');
     await writeFile(trace, OLD);
-    const { child, result } = runBounded(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'simulate', 'scenarios/throughput-1m.yaml', '--trace', trace], {
+    const { child, result } = runBounded(process.execPath, [...cliArgs(), 'simulate', 'scenarios/throughput-1m.yaml', '--trace', trace], {
       timeoutMs: 150_000,
     });
     // The run has started once its temporary trace holds a first batch of events.

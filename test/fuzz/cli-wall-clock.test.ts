@@ -19,23 +19,23 @@ describe('tasksim fuzz against a queue on the wall clock (CLI, subprocess)', () 
   });
 
   it('exit 0 for the real-time reference; says it runs in real time and prints the tolerances', async () => {
-    const r = await tasksim(['fuzz', '--adapter', reference.url, '--runs', '10', '--seed', '5']);
+    const r = await tasksim(['fuzz', '--adapter', reference.url, '--runs', '10', '--seed', '5'], 150_000);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stderr).toMatch(/does not let the harness move its clock: running in real time, 10 runs of ≤ 12 commands/);
     expect(r.stderr).toMatch(TOLERANCE_LINE);
     expect(r.stdout).toMatch(/passed 10 runs/);
     expect(r.stdout).toMatch(TOLERANCE_LINE);
-  });
+  }, 180_000);
 
   it('exit 1 for a mutant, with the counterexample, the rule and a replay line; --json carries the tolerances', async () => {
-    const r = await tasksim(['fuzz', '--adapter', mutant.url, '--seed', '2', '--shrink-time', '3000', '--json']);
+    const r = await tasksim(['fuzz', '--adapter', mutant.url, '--seed', '2', '--shrink-time', '3000', '--json'], 150_000);
     expect(r.code, r.stdout + r.stderr).toBe(1);
     expect(r.stderr).toMatch(TOLERANCE_LINE);
     const report = JSON.parse(r.stdout);
     expect(report).toMatchObject({ ok: false, clock: 'wall', tolerance: { deliveryUs: 100_000, perAttemptUs: 20_000, leaseEndUs: 50_000 } });
     expect(report.failure.violations.map((v: { rule: string }) => v.rule)).toContain('PULL-3');
     expect(report.failure.replay).toMatch(/^tasksim fuzz --adapter http:\/\/127\.0\.0\.1:\d+ --replay /);
-  });
+  }, 180_000);
 
   it('a virtual-time replay token is refused for a wall-clock queue (exit 2)', async () => {
     const token = Buffer.from(JSON.stringify({ v: 1, seed: 1, path: '0', replayPath: '', maxCommands: 30, realTime: false })).toString('base64url');

@@ -3,9 +3,7 @@
  * with an in-memory trace, typed views of the trace, the invariant suite, and the built CLI.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { CLI, ROOT } from './cli.js';
 import { expect } from 'vitest';
 import type { ProfileName, ProfileOptions, QueueConfig, ResolvedConfig, RetryParameters, ScalingType } from '../../src/model/config.js';
 import { Engine, type EngineOptions } from '../../src/model/engine.js';
@@ -132,59 +130,7 @@ export async function expectInvariantsHold(events: TraceEvent[]): Promise<void> 
 
 // ---- The built CLI (e2e) --------------------------------------------------------------------------
 
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const CLI = join(ROOT, 'dist/src/cli/main.js');
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(p));
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-function sleep(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-/**
- * Builds dist/ once if main.js is missing or older than any source file. Test files run in parallel
- * workers, so a directory lock keeps two builds from writing the same files at once. The build's
- * own exit status is not trusted (others' work in progress may have type errors while still
- * emitting JavaScript): what counts is a fresh main.js that answers --help.
- */
-export function ensureCliBuilt(): void {
-  const sources = ['src', 'conformance'].map((d) => join(ROOT, d)).filter((d) => existsSync(d));
-  const fresh = (): boolean => existsSync(CLI) && statSync(CLI).mtimeMs >= Math.max(...sources.map(newestMtime));
-  if (fresh()) return;
-  const lock = join(ROOT, 'dist', '.test-build-lock');
-  mkdirSync(join(ROOT, 'dist'), { recursive: true });
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      // Someone else is building: wait for them, then look again. A lock older than a build can
-      // take was left by a run that was killed mid-build.
-      const age = existsSync(lock) ? Date.now() - statSync(lock).mtimeMs : 0;
-      if (Date.now() > deadline || age > 90_000) rmSync(lock, { recursive: true, force: true });
-      sleep(200);
-      if (fresh()) return;
-    }
-  }
-  try {
-    if (!fresh()) {
-      spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, stdio: 'ignore' });
-    }
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-  const help = spawnSync(process.execPath, [CLI, '--help'], { cwd: ROOT, encoding: 'utf8' });
-  if (help.status !== 0) throw new Error(`the CLI did not build: ${help.stderr}`);
-}
+export { CLI, ROOT, ensureCliBuilt } from './cli.js';
 
 export interface CliRun {
   code: number | null;

@@ -60,11 +60,18 @@ describe('INV-HDR', () => {
   });
 
   it('fails an ETA with the wrong form or value (HDR-5)', async () => {
-    for (const eta of ['1767225600.5', '1767225601.000000', '']) {
+    for (const eta of ['1767225600.5', '1767225601.000000', '', '1767225600.00000a', '1767225600.0000/0']) {
       const b = new TraceBuilder();
       b.add(1, 0).attempt(1, 0, 200, { h: { eta } }).success(1, 1000).end(S);
       expectFails(await b.check(), 'INV-HDR', 'HDR-5');
     }
+  });
+
+  it('a violation names the task and the queue it was found on', async () => {
+    const b = new TraceBuilder({ queues: [queue('mail')] });
+    b.add(7, 0, { q: 'mail' }).attempt(7, 0, 200, { h: { rc: '1' } }).success(7, 1000).end(S);
+    const result = resultOf(await b.check(), 'INV-HDR');
+    expect(result.examples[0]).toMatchObject({ rule: 'HDR-3', id: 7, q: 'mail' });
   });
 
   it('fails PreviousResponse on the first attempt or with the wrong status (HDR-6)', async () => {

@@ -11,14 +11,15 @@ type Verdict = 'retry' | 'exhaust';
  * min_backoff = max_backoff = gap − 1 ms, so RETRY-4 gives every retry that delay and its ETA is the
  * next attempt's start.
  */
-function failing(statuses: number[], verdicts: Verdict[], opts: { profile?: ProfileName; limit?: number; ageS?: number; gapS?: number } = {}) {
+function failing(statuses: number[], verdicts: Verdict[], opts: { profile?: ProfileName; limit?: number; ageS?: number; gapS?: number; addS?: number; firstS?: number; ageFrom?: 'first-attempt' | 'creation' } = {}) {
   const gap = (opts.gapS ?? 1) * S;
   const b = new TraceBuilder({
     profile: opts.profile,
+    options: opts.ageFrom === undefined ? undefined : { ageFrom: opts.ageFrom },
     queues: [queue('default', { retry: { minBackoffUs: gap - 1000, maxBackoffUs: gap - 1000, maxDoublings: 16, taskRetryLimit: opts.limit, taskAgeLimitUs: opts.ageS === undefined ? undefined : opts.ageS * S } })],
   });
-  b.add(1, 0);
-  let t = 0;
+  b.add(1, (opts.addS ?? 0) * S);
+  let t = (opts.firstS ?? 0) * S;
   statuses.forEach((status, i) => {
     b.attempt(1, t, status, { out: status === 0 ? 'no-instance' : undefined });
     const verdict = verdicts[i];
@@ -59,6 +60,23 @@ describe('INV-LIMITS', () => {
     expectPasses(await failing(statuses, verdicts, { limit: 1, ageS: 10, gapS: 3 }), 'INV-LIMITS');
     expectFails(await failing(statuses.slice(0, 2), ['retry', 'exhaust'], { limit: 1, ageS: 10, gapS: 3 }), 'INV-LIMITS', 'RETRY-2');
     expectFails(await failing(statuses, ['retry', 'retry', 'retry', 'retry', 'retry'], { limit: 1, ageS: 10, gapS: 3 }), 'INV-LIMITS', 'RETRY-2');
+  });
+
+  it('measures the age from the first attempt, or from creation under age-from=creation (RETRY-2, SPEC §10)', async () => {
+    // Added at 2 s, first attempt at 5 s, a failure every 3 s answered 1 ms later; limit 1 retry, age 10 s.
+    // The count is reached at the 2nd failure. From the first attempt the ages are 0.001, 3.001, 6.001,
+    // 9.001, 12.001 s: the 5th failure is the first past 10 s. From creation they are 3.001, 6.001,
+    // 9.001, 12.001 s: the 4th is (and from time 0 it would have been the 3rd, at 11.001 s).
+    const five: Verdict[] = ['retry', 'retry', 'retry', 'retry', 'exhaust'];
+    const four: Verdict[] = ['retry', 'retry', 'retry', 'exhaust'];
+    const three: Verdict[] = ['retry', 'retry', 'exhaust'];
+    const at = (ageFrom: 'first-attempt' | 'creation', verdicts: Verdict[]) =>
+      failing(verdicts.map(() => 500), verdicts, { limit: 1, ageS: 10, gapS: 3, addS: 2, firstS: 5, ageFrom });
+    expectPasses(await at('first-attempt', five), 'INV-LIMITS');
+    expectFails(await at('first-attempt', four), 'INV-LIMITS', 'RETRY-2');
+    expectPasses(await at('creation', four), 'INV-LIMITS');
+    expectFails(await at('creation', three), 'INV-LIMITS', 'RETRY-2');
+    expectFails(await at('creation', five), 'INV-LIMITS', 'RETRY-2');
   });
 
   it('does not count handler 503s under cloud-tasks options, does count them under appengine (SPEC §10)', async () => {

@@ -26,6 +26,13 @@ describe('INV-RATE', () => {
     expectFails(await dispatchAt(slow(), [0, 0, S - 2]).check(), 'INV-RATE', 'PUSH-2');
   });
 
+  it('refills from the last dispatch, not from the start of the run (PUSH-2)', async () => {
+    // 1 token/s, bucket 2: two at 0 s empty it, one at 1 s takes the token refilled since 0 s, and the
+    // next token is whole only at 2 s; at 1.5 s there is half a token.
+    expectPasses(await dispatchAt(slow(), [0, 0, S, 2 * S]).check(), 'INV-RATE');
+    expectFails(await dispatchAt(slow(), [0, 0, S, 1.5 * S]).check(), 'INV-RATE', 'PUSH-2');
+  });
+
   it('follows the effective rate of `rate` events (INST-2 throttling)', async () => {
     const b = slow();
     b.rate('default', 0, 0.5);

@@ -36,6 +36,23 @@ describe('TaskTable', () => {
     table.finish(1, DELETED);
     expect(col.get(1)).toBe(0);
   });
+
+  it('grows a page as ids reach further into it, keeping what was written and reading 0 past it', () => {
+    const table = new TaskTable();
+    const col = table.column((n) => new Float64Array(n));
+    table.add(3);
+    col.set(3, 1.5);
+    expect(col.get(PAGE_SIZE - 1)).toBe(0); // not written yet: 0, whatever the page holds so far
+    expect(col.get(PAGE_SIZE + 3)).toBe(0);
+    for (const id of [200, 5000, PAGE_SIZE - 1, PAGE_SIZE + 3]) {
+      table.add(id);
+      col.set(id, id + 0.25);
+    }
+    expect([col.get(3), col.get(200), col.get(5000), col.get(PAGE_SIZE - 1), col.get(PAGE_SIZE + 3)]).toEqual([1.5, 200.25, 5000.25, PAGE_SIZE - 0.75, PAGE_SIZE + 3.25]);
+    expect(col.get(4)).toBe(0);
+    expect(table.phase(5000)).toBe(WAITING);
+    expect(table.phase(4999)).toBe(0);
+  });
 });
 
 describe('header readers', () => {

@@ -181,6 +181,28 @@ describe('INST-2 / HDR-3/4 no-instance failures', () => {
     await runToEnd(te);
     expect(te.of('response').map((r) => r.lat).sort((a, b) => a - b)).toEqual([0, S, S]);
   });
+
+  it('INST-1 min_instances above max_instances: max_instances start warm, no more', async () => {
+    // Three requests at once, one slot per instance: two warm instances serve at 0, the third waits
+    // for a slot (the pool is full), which frees when the first answer comes back after 1 s.
+    const te = makeEngine({
+      queues: [pushQueue('q')],
+      service: service({ maxInstances: 2, minInstances: 3, concurrencyPerInstance: 1, coldStartUs: 5 * S, serviceTime: { dist: 'constant', us: S } }),
+    });
+    te.engine.addTasks('q', [{}, {}, {}]);
+    await runToEnd(te);
+    expect(te.of('response').map((r) => r.t).sort((a, b) => a - b)).toEqual([S, S, 2 * S]);
+  });
+
+  it('INST-1 no warm instance: the very first request pays the cold start', async () => {
+    const te = makeEngine({
+      queues: [pushQueue('q')],
+      service: service({ maxInstances: 1, minInstances: 0, coldStartUs: 3 * S, serviceTime: { dist: 'constant', us: 0 } }),
+    });
+    te.engine.addTasks('q', [{}]);
+    await runToEnd(te);
+    expect(te.of('response').map((r) => r.t)).toEqual([3 * S]);
+  });
 });
 
 describe('HDR-3…7 headers of retried deliveries', () => {

@@ -167,6 +167,18 @@ describe('deleteTask (PULL-7 on push queues too)', () => {
     await expectInvariantsHold(te.events);
   });
 
+  it("a system name finds only that unnamed task, on its own queue (HDR-2, PULL-7)", () => {
+    const te = makeEngine({ queues: [pushQueue('a'), pushQueue('b')] });
+    const [unnamed] = te.engine.addTasks('a', [{ countdownUs: 10 * S }]);
+    const [named] = te.engine.addTasks('a', [{ name: 'kept', countdownUs: 10 * S }]);
+    // The unnamed task's system name on the other queue is nobody's: not found, and free to take there.
+    expect(refusal(() => te.engine.deleteTask('b', unnamed.name!)).code).toBe('NOT_FOUND');
+    expect(te.engine.addTasks('b', [{ name: unnamed.name!, countdownUs: 10 * S }])).toHaveLength(1);
+    // The named task's id spelled as a system name is not the named task.
+    expect(refusal(() => te.engine.deleteTask('a', `auto-${named.id}`)).code).toBe('NOT_FOUND');
+    expect(te.engine.liveCount('a')).toBe(2);
+  });
+
   it('a task deleted while in flight gets its response but no success and no retry', async () => {
     const te = makeEngine({ queues: [pushQueue('q')], service: always(500, { serviceTime: { dist: 'constant', us: 2 * S } }) });
     te.engine.addTasks('q', [{ name: 'busy' }]);
@@ -255,5 +267,17 @@ describe('external target mode (takeDeliveries / complete)', () => {
     te.engine.addTasks('q', [{}]);
     const ds = await driveExternal(te, (d) => (d.attempt === 1 ? { status: 500, outcome: 'error', latencyUs: 1500.5 } : 200));
     expect(ds[1].headers['X-AppEngine-TaskETA']).toMatch(/^\d+\.\d{6}$/);
+  });
+});
+
+describe('run limits', () => {
+  it('stops at the event limit with work left, and a later run finishes it', async () => {
+    const te = makeEngine({ queues: [pushQueue('q')] });
+    te.engine.addTasks('q', Array.from({ length: 10 }, () => ({})));
+    // Each task needs at least a dispatch, a response and a success: 30 events, far above 5.
+    expect(te.engine.run({ maxEvents: 5 })).toBe('event-limit');
+    expect(te.of('success').length).toBeLessThan(10);
+    expect(await runToEnd(te)).toBe('idle');
+    expect(te.of('success')).toHaveLength(10);
   });
 });

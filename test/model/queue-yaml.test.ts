@@ -148,6 +148,15 @@ describe('conversion (CFG-1, PUSH-2, RETRY)', () => {
     );
   });
 
+  it('RETRY-3: a backoff of 0 s is allowed; a negative one or a string is refused as "a number ≥ 0"', () => {
+    expect(queue('queue:\n- name: q\n  retry_parameters: {min_backoff_seconds: 0}\n', 'q').retry.minBackoffUs).toBe(0);
+    for (const v of ['-1', '"10s"', '-0.5']) {
+      const [issue] = issuesOf(`queue:\n- name: q\n  retry_parameters: {max_backoff_seconds: ${v}}\n`);
+      expect(issue).toMatchObject({ queue: 'q', field: 'retry_parameters.max_backoff_seconds', rule: 'RETRY-3' });
+      expect(issue.message).toContain('must be a number ≥ 0');
+    }
+  });
+
   it('SPEC §10 options by name over the profile defaults; unknown names and values are CFG-3 issues', () => {
     const c = parseQueueYaml('', { profile: 'appengine', options: { 'retry-limit': 'attempts', 'retry-eta-header': 'original' } });
     expect(c.options).toEqual({ ...PROFILES.appengine, retryLimitMeans: 'attempts', retryEtaHeader: 'original' });

@@ -45,6 +45,16 @@ describe('PUSH-2 token bucket', () => {
     expect(b.tryTake(b.nextTokenAt(0))).toBe(true);
   });
 
+  it('PUSH-2 nextTokenAt does not depend on when it is asked: a token taken at 0 at 1/s is back at 1 s', () => {
+    // Asked at t, the bucket holds t µs of refill (t/1e6 tokens) and needs the rest: 1,000,000 − t µs.
+    // Float division must not turn that into 1,000,001 − t (a dispatch 1 µs late, depending on the path).
+    for (const t of [1, 1995, 5983, 6980, 100_000, 333_333, 999_999]) {
+      const b = new TokenBucket(1, 1);
+      b.tryTake(0);
+      expect(b.nextTokenAt(t)).toBe(S);
+    }
+  });
+
   it('PUSH-2 / PUSH-8 rate 0 never refills: nextTokenAt is Infinity once empty', () => {
     const b = new TokenBucket(0, 2);
     expect(drain(b, [0, 1e12])).toEqual([2, 0]);

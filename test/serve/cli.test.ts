@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as grpc from '@grpc/grpc-js';
 import { v2 } from '@google-cloud/tasks';
-import { ROOT, tasksim } from '../helpers/cli.js';
+import { ROOT, cliArgs, tasksim } from '../helpers/cli.js';
 import { PARENT, PROJECT, startHandler, type Handler } from './harness.js';
 
 let child: ChildProcessWithoutNullStreams | undefined;
@@ -25,7 +25,7 @@ afterEach(async () => {
 
 /** Starts `tasksim serve … --json` and resolves with its first stdout line, parsed. */
 function startCli(args: string[]): Promise<{ port: number; control: string }> {
-  child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--json', ...args], { cwd: ROOT, env: { ...process.env, CI: '1', NO_COLOR: '1' } });
+  child = spawn(process.execPath, [...cliArgs(), 'serve', '--json', ...args], { cwd: ROOT, env: { ...process.env, CI: '1', NO_COLOR: '1' } });
   let out = '';
   let err = '';
   return new Promise((resolve, reject) => {
