@@ -30,7 +30,7 @@ export type { Delivery } from './model/types.js';
 export { runFuzz, type FuzzOptions, type FuzzReport, type FailureReport, type FuzzViolation } from './fuzz/index.js';
 export type {
   QueueUnderTest, Capabilities, Feature, RunSetup, TaskSpec, AddOutcome, AddError, LeaseSpec, LeaseOutcome, LeasedTaskInfo,
-  ModifyOutcome, ModifyError, OpOutcome, PushRequest, PushHandler, HandlerAnswer,
+  ModifyOutcome, ModifyError, OpOutcome, PushRequest, PushAnswer, PushHandler, HandlerAnswer,
 } from './adapters/index.js';
 export { AdapterProtocolError, AdapterUnreachable, AdapterSetupError, ReferenceQueue, HttpJsonQueue, serveQueueOverHttp, serveReferenceOverHttp, createAdapter, MUTANTS } from './adapters/index.js';
 

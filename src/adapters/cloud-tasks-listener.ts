@@ -7,10 +7,10 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { AdapterSetupError, type HandlerAnswer, type PushRequest } from './contract.js';
+import { AdapterSetupError, type PushAnswer, type PushRequest } from './contract.js';
 import { MAX_DELIVERY_BYTES, readCapped } from './http-json-wire.js';
 
-export type DeliveryRoute = (req: PushRequest) => Promise<HandlerAnswer | undefined>;
+export type DeliveryRoute = (req: PushRequest) => Promise<PushAnswer | undefined>;
 
 export class DeliveryListener {
   /** Set by the adapter: where deliveries go. */

@@ -27,7 +27,7 @@ import { etaMicros } from '../fuzz/differences.js';
 import { formatEpochSeconds, US_PER_MS, type Micros } from '../sim/time.js';
 import {
   AdapterProtocolError, AdapterSetupError, AdapterUnreachable, type AddOutcome, type Capabilities, type Feature, type LeaseOutcome,
-  type ModifyOutcome, type OpOutcome, type PushHandler, type PushRequest, type HandlerAnswer, type QueueUnderTest, type RunSetup, type TaskSpec,
+  type ModifyOutcome, type OpOutcome, type PushHandler, type PushRequest, type PushAnswer, type QueueUnderTest, type RunSetup, type TaskSpec,
 } from './contract.js';
 import type { CloudTasksAddress } from './cloud-tasks-address.js';
 import { ClockCallFailed, ClockControlClient } from './cloud-tasks-clock.js';
@@ -255,7 +255,7 @@ export class CloudTasksQueue implements QueueUnderTest {
 
   // ---- deliveries -------------------------------------------------------------------------------
 
-  private async onDelivery(req: PushRequest): Promise<HandlerAnswer | undefined> {
+  private async onDelivery(req: PushRequest): Promise<PushAnswer | undefined> {
     const qn = req.headers['x-appengine-queuename'];
     const model = qn === undefined ? undefined : this.back.get(qn);
     const handler = this.handler;

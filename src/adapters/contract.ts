@@ -9,8 +9,9 @@
  */
 import type { ResolvedConfig } from '../model/config.js';
 import type { RuleId } from '../rules/index.js';
-import type { Outcome, TraceEvent } from '../sim/events.js';
+import type { TraceEvent } from '../sim/events.js';
 import type { Micros } from '../sim/time.js';
+import type { PushAnswer, PushRequest } from '../sim/exchange.js';
 
 export interface Capabilities {
   /**
@@ -59,29 +60,18 @@ export function lackedFeatures(c: Capabilities): Feature[] {
   return FEATURES.filter((f) => lacks(c, f));
 }
 
-/** One push delivery as the harness's handler receives it (PUSH-1, HDR-1…8, HANDLER-6). */
-export interface PushRequest {
-  method: string;
-  /** Path and query, e.g. `/_ah/queue/default`. */
-  url: string;
-  headers: Record<string, string>;
-  body: Uint8Array;
-  /** Clock-controlled queues: the virtual time of the dispatch, µs since the run's zero. */
-  atUs?: Micros;
-}
-
 /**
- * What the handler answered. `ok`/`error`: a status came back (2xx or not, 3xx included, PUSH-6);
- * `net`: the connection was reset, status 0; `deadline`: no answer before the deadline (DEADLINE-2).
- * `latencyUs` is how long the answer took; clock-controlled queues apply it in virtual time.
+ * A push delivery as the harness's handler receives it (PUSH-1, HDR-1…8, HANDLER-6), and its answer:
+ * the one request and answer types (src/sim/exchange.ts). `url` is a path and query, e.g.
+ * `/_ah/queue/default`; `atUs` is set by clock-controlled queues. The answer's `latencyUs` is how long
+ * it took; clock-controlled queues apply it in virtual time.
  */
-export interface HandlerAnswer {
-  status: number;
-  outcome: Exclude<Outcome, 'no-instance'>;
-  latencyUs: Micros;
-}
+export type { PushAnswer, PushRequest } from '../sim/exchange.js';
 
-export type PushHandler = (req: PushRequest) => HandlerAnswer | Promise<HandlerAnswer>;
+/** @deprecated Use `PushAnswer`. Kept because queue adapters users wrote may name it. */
+export type HandlerAnswer = PushAnswer;
+
+export type PushHandler = (req: PushRequest) => PushAnswer | Promise<PushAnswer>;
 
 export interface RunSetup {
   config: ResolvedConfig;

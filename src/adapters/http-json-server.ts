@@ -13,9 +13,9 @@ import type { AddressInfo } from 'node:net';
 import { Agent, request } from 'undici';
 import type { ResolvedConfig } from '../model/config.js';
 import { outcomeOfStatus } from '../sim/events.js';
-import type { HandlerAnswer, LeaseSpec, PushRequest, QueueUnderTest, TaskSpec } from './contract.js';
+import type { PushAnswer, LeaseSpec, PushRequest, QueueUnderTest, TaskSpec } from './contract.js';
 import { LATENCY_HEADER, MAX_ANSWER_BYTES, TIME_HEADER, helloV2, readCapped } from './http-json-wire.js';
-import { findMutant } from './mutants/index.js';
+import { MutantQueue, findMutant } from './mutants/index.js';
 import { ReferenceQueue } from './reference.js';
 import { OptionError, applyOptions, type NamedOptions } from '../model/options.js';
 
@@ -36,16 +36,13 @@ export interface Served {
 }
 
 export function serveReferenceOverHttp(opts: ServeOptions = {}): Promise<Served> {
-  let queue: QueueUnderTest = new ReferenceQueue();
+  let queue: ReferenceQueue | MutantQueue = new ReferenceQueue();
   if (opts.mutant !== undefined) {
     const m = findMutant(opts.mutant);
     if (!m) throw new Error(`unknown mutant ${JSON.stringify(opts.mutant)}`);
     queue = m.create();
   }
-  if (opts.realTime) {
-    if (!(queue instanceof ReferenceQueue)) throw new Error(`${queue.name} cannot run on the wall clock`);
-    queue.onWallClock();
-  }
+  if (opts.realTime) queue.onWallClock();
   return serveQueueOverHttp(queue, opts);
 }
 
@@ -57,14 +54,14 @@ export async function serveQueueOverHttp(queue: QueueUnderTest, opts: ServeOptio
   const agent = new Agent({ connect: { timeout }, headersTimeout: timeout, bodyTimeout: timeout });
   const caps = await queue.describe();
 
-  const deliver = (handlerUrl: string) => async (req: PushRequest): Promise<HandlerAnswer> => {
+  const deliver = (handlerUrl: string) => async (req: PushRequest): Promise<PushAnswer> => {
     try {
       const res = await request(handlerUrl + req.url, {
         method: req.method as 'POST',
         dispatcher: agent,
         // On the wall clock the harness times deliveries itself: no virtual instant to send.
         headers: caps.controlsClock ? { ...req.headers, [TIME_HEADER]: String(req.atUs ?? 0) } : req.headers,
-        body: Buffer.from(req.body),
+        body: Buffer.from(req.body ?? []),
       });
       await res.body.dump();
       const lat = Number(res.headers[LATENCY_HEADER.toLowerCase()] ?? 0);
@@ -95,7 +92,7 @@ export async function serveQueueOverHttp(queue: QueueUnderTest, opts: ServeOptio
     'POST /advance': async (b) => {
       await queue.advance(Number(b.us) / 1000);
       const events = caps.events ? await queue.takeEvents() : [];
-      return { nowUs: queue instanceof ReferenceQueue ? queue.nowUs : 0, events };
+      return { nowUs: queue instanceof ReferenceQueue || queue instanceof MutantQueue ? queue.nowUs : 0, events };
     },
     'POST /outage': async (b) => {
       await queue.setOutage(b.on === true);

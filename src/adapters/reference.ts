@@ -5,7 +5,9 @@
  * then serves as the fuzzer's model, the in-process reference, the HTTP reference server, and the
  * base class of every mutant: the harness alone decides what the handler says, for all of them.
  *
- * Mutants override the protected hooks (config, service model, task, request, answer, events).
+ * Mutants change it only through `ReferenceHooks` (config, service model, task, request, answer, events)
+ * and the engine's own `EngineHooks`, wrapped in a decorator (src/adapters/mutants): none reaches into
+ * private state.
  *
  * On the wall clock (`onWallClock()`, `controlsClock: false`): the engine follows real time from each
  * reset. A timer brings it up to the wall clock every millisecond or so, as does every call; each
@@ -15,16 +17,16 @@
  * against (serveReferenceOverHttp({ realTime: true })); every mutant runs on it unchanged.
  */
 import type { ResolvedConfig } from '../model/config.js';
-import { Engine } from '../model/engine.js';
+import { Engine, type EngineHooks } from '../model/engine.js';
 import { TaskQueueError, type RefusalCode } from '../model/errors.js';
-import type { Delivery, DeliveryResult, NewTask, ServiceModel } from '../model/types.js';
+import type { Delivery, NewTask, ServiceModel } from '../model/types.js';
 import { UNLIMITED_SERVICE } from '../model/types.js';
 import type { TraceEvent } from '../sim/events.js';
 import type { Micros } from '../sim/time.js';
 import { US_PER_MS } from '../sim/time.js';
 import type {
-  AddError, AddOutcome, Capabilities, HandlerAnswer, LeaseOutcome, LeaseSpec, ModifyError, ModifyOutcome, OpOutcome,
-  PushHandler, PushRequest, QueueUnderTest, RunSetup, TaskSpec,
+  AddError, AddOutcome, Capabilities, LeaseOutcome, LeaseSpec, ModifyError, ModifyOutcome, OpOutcome,
+  PushAnswer, PushHandler, PushRequest, QueueUnderTest, RunSetup, TaskSpec,
 } from './contract.js';
 
 const EMPTY = new Uint8Array(0);
@@ -32,6 +34,29 @@ const EMPTY = new Uint8Array(0);
 export interface WallClockOptions {
   /** How often the engine is brought up to the wall clock, ms. Default 1. */
   tickMs?: number;
+}
+
+/**
+ * The reference's explicit hooks: how a deliberately broken variant (a mutant) changes one behaviour.
+ * Each hook gets the reference's own value and returns the one to use; absent hooks change nothing.
+ */
+export interface ReferenceHooks {
+  /** The configuration the engine runs (the harness keeps judging by the one it asked for). */
+  engineConfig?(config: ResolvedConfig): ResolvedConfig;
+  /** The service behind push targets (instances, duplicate rate). */
+  serviceModel?(service: ServiceModel): ServiceModel;
+  /** Behaviour of the engine itself that no configuration reaches (see `EngineHooks`). */
+  engine?: EngineHooks;
+  /** A task as the engine is asked to add it. */
+  task?(spec: TaskSpec): TaskSpec;
+  /** The HTTP request a delivery becomes (PUSH-1, HDR-1…8). */
+  request?(req: PushRequest, d: Delivery): PushRequest;
+  /** What the engine is told about the handler's answer. */
+  result?(result: PushAnswer, answer: PushAnswer, d: Delivery): PushAnswer;
+  /** Every event the engine emits, in order; `sendLater` sends a request of the hook's own once the engine's are answered. */
+  observe?(ev: TraceEvent, sendLater: (req: PushRequest) => void): void;
+  /** At every reset, before the engine starts (a hook's own state starts over). */
+  reset?(): void;
 }
 
 export class ReferenceQueue implements QueueUnderTest {
@@ -50,7 +75,7 @@ export class ReferenceQueue implements QueueUnderTest {
   /** Deliveries sent and not yet answered (wall clock only). */
   private readonly pending = new Set<Promise<void>>();
 
-  constructor(readonly name: string = 'reference') {}
+  constructor(readonly name: string = 'reference', private readonly hooks: ReferenceHooks = {}) {}
 
   /**
    * From the next reset on, the queue runs on the wall clock and says so (`controlsClock: false`).
@@ -75,6 +100,7 @@ export class ReferenceQueue implements QueueUnderTest {
     this.handler = setup.handler;
     this.events = [];
     this.extra = [];
+    this.hooks.reset?.();
     this.engine = new Engine({
       config: this.engineConfig(setup.config),
       seed: setup.seed,
@@ -83,6 +109,7 @@ export class ReferenceQueue implements QueueUnderTest {
       holdForAnswers: !this.onWall,
       service: this.serviceModel(),
       sinks: [{ onEvent: (ev) => this.observe(ev) }],
+      hooks: this.hooks.engine,
     });
     if (this.onWall) {
       this.wallZero = performance.now();
@@ -95,17 +122,18 @@ export class ReferenceQueue implements QueueUnderTest {
     return this.engine.now;
   }
 
-  // ---- hooks for mutants ------------------------------------------------------------------------
+  // ---- the pipeline a delivery goes through (serve's driver overrides it; mutants use the hooks) -----
 
   protected engineConfig(config: ResolvedConfig): ResolvedConfig {
-    return config;
+    return this.hooks.engineConfig ? this.hooks.engineConfig(config) : config;
   }
 
   protected serviceModel(): ServiceModel {
-    return UNLIMITED_SERVICE;
+    return this.hooks.serviceModel ? this.hooks.serviceModel(UNLIMITED_SERVICE) : UNLIMITED_SERVICE;
   }
 
-  protected toNewTask(spec: TaskSpec): NewTask {
+  protected toNewTask(given: TaskSpec): NewTask {
+    const spec = this.hooks.task ? this.hooks.task(given) : given;
     const t: NewTask = {};
     if (spec.name !== undefined) t.name = spec.name;
     if (spec.etaUs !== undefined) t.etaUs = spec.etaUs;
@@ -119,23 +147,26 @@ export class ReferenceQueue implements QueueUnderTest {
 
   /** The HTTP request a delivery becomes (PUSH-1, HDR-1…8). */
   protected request(d: Delivery): PushRequest {
-    return { method: d.method, url: d.url, headers: d.headers, body: d.body ?? EMPTY, atUs: this.engine.now };
+    const req: PushRequest = { method: d.method, url: d.url, headers: d.headers, body: d.body ?? EMPTY, atUs: this.engine.now };
+    return this.hooks.request ? this.hooks.request(req, d) : req;
   }
 
   /** What the engine is told about the handler's answer. */
-  protected toResult(answer: HandlerAnswer, _d: Delivery): DeliveryResult {
-    return { status: answer.status, outcome: answer.outcome, latencyUs: answer.latencyUs };
+  protected toResult(answer: PushAnswer, d: Delivery): PushAnswer {
+    const r: PushAnswer = { status: answer.status, outcome: answer.outcome, latencyUs: answer.latencyUs };
+    return this.hooks.result ? this.hooks.result(r, answer, d) : r;
   }
 
   /** Every event the engine emits, in order. */
   protected observe(ev: TraceEvent): void {
     this.events.push(ev);
+    this.hooks.observe?.(ev, this.sendLater);
   }
 
-  /** Lets a mutant send a request of its own to the handler once the engine's are answered. */
-  protected sendLater(req: PushRequest): void {
+  /** A request of a hook's own, sent to the handler once the engine's are answered. */
+  private readonly sendLater = (req: PushRequest): void => {
     this.extra.push(req);
-  }
+  };
 
   // ---- the contract -----------------------------------------------------------------------------
 
@@ -295,7 +326,7 @@ export class ReferenceQueue implements QueueUnderTest {
       const req = this.request(d); // the headers as of the dispatch
       const answer = Promise.resolve()
         .then(() => handler(req))
-        .catch((): HandlerAnswer => ({ status: 0, outcome: 'net', latencyUs: 0 }));
+        .catch((): PushAnswer => ({ status: 0, outcome: 'net', latencyUs: 0 }));
       this.track(answer.then((a) => {
         if (engine !== this.engine) return; // an answer to a run that has ended
         this.catchUp();

@@ -2,11 +2,12 @@
  * The shape of a handler conformance case (conformance/handler/): numbered, quoting the rule it
  * checks, answering a verdict with expected and actual (as h2spec and Autobahn do).
  */
+import type { PushAnswer, PushRequest } from '../sim/exchange.js';
 import type { ProfileName, ProfileOptions, QueueConfig, RetryParameters, ScalingType } from '../model/config.js';
 import type { RuleId } from '../rules/index.js';
 import type { Delivery, NewTask, ServiceModel } from '../model/types.js';
 import type { TraceEvent } from '../sim/events.js';
-import type { Target, TargetResponse } from '../targets/types.js';
+import type { Target } from '../targets/types.js';
 
 export type Severity = 'required' | 'recommended';
 export type VerdictStatus = 'pass' | 'fail' | 'warn' | 'skip';
@@ -75,7 +76,7 @@ export interface HandlerCase {
 /** One delivery of a driven run and what came of it. */
 export interface DrivenExchange {
   delivery: Delivery;
-  response: TargetResponse;
+  response: PushAnswer;
   /** Answered by the harness (a scripted failure), never sent to the handler. */
   injected: boolean;
 }
@@ -90,7 +91,7 @@ export interface DrivePlan {
   /** The service behind the target: outages (INST-2), duplicates (HANDLER-4). */
   service?: Partial<ServiceModel>;
   /** Deliveries the harness answers itself instead of sending (scripted failures). */
-  inject?: (d: Delivery) => TargetResponse | undefined;
+  inject?: (d: Delivery) => PushAnswer | undefined;
   /** Bound on engine rounds (each round sends the deliveries due at one instant). Default 20. */
   maxRounds?: number;
 }
@@ -110,13 +111,11 @@ export interface DriveResult {
   virtualUs: number;
 }
 
-/** A request sent directly, outside the engine (forged or stripped headers, HANDLER-8). */
-export interface DirectRequest {
-  method?: string;
-  url?: string;
-  headers: Record<string, string>;
-  body?: Uint8Array;
-}
+/**
+ * A request sent directly, outside the engine (forged or stripped headers, HANDLER-8): the one request
+ * type, its method and URL defaulted (POST to `/_ah/queue/default`).
+ */
+export type DirectRequest = Omit<PushRequest, 'method' | 'url'> & Partial<Pick<PushRequest, 'method' | 'url'>>;
 
 export interface CaseContext {
   readonly target: Target;
@@ -146,9 +145,9 @@ export interface CaseContext {
   /** Sends tasks through the engine in external mode until it is idle (bounded). */
   drive(plan: DrivePlan): Promise<DriveResult>;
   /** Sends one request outside the engine (kept as evidence). */
-  send(req: DirectRequest): Promise<TargetResponse>;
+  send(req: DirectRequest): Promise<PushAnswer>;
   /** Sends one request outside the engine without keeping it (exploration's many tries). */
-  probe(req: DirectRequest): Promise<TargetResponse>;
+  probe(req: DirectRequest): Promise<PushAnswer>;
   /** Property-based exploration: generated deliveries per exploring case, and whether payloads vary. */
   readonly exploration: ExplorationSettings;
 }

@@ -1,8 +1,9 @@
 /** Builds the CaseContext a case runs with, and keeps the evidence of what it sent. */
+import type { PushAnswer, PushRequest } from '../sim/exchange.js';
 import type { ProfileName, ProfileOptions, ScalingType } from '../model/config.js';
 import type { Delivery } from '../model/types.js';
 import type { TraceEvent } from '../sim/events.js';
-import { asSent, wireOf, type SentRequest, type Target, type TargetResponse } from '../targets/types.js';
+import { asSent, wireOf, type Target } from '../targets/types.js';
 import type { AppFacts, CaseContext, DefaultPayload, DirectRequest, DrivePlan, DriveResult, ExplorationSettings } from './case.js';
 import { driveEngine } from './drive.js';
 
@@ -87,8 +88,8 @@ export function createContext(setup: RunSetup, caseId: string, seed: number): { 
       return run;
     },
     exploration: setup.exploration,
-    probe: (req: DirectRequest): Promise<TargetResponse> => setup.target.deliver(directDelivery(req, setup.deadlineUs), { timeoutMs: setup.timeoutMs }),
-    send: async (req: DirectRequest): Promise<TargetResponse> => {
+    probe: (req: DirectRequest): Promise<PushAnswer> => setup.target.deliver(directDelivery(req, setup.deadlineUs), { timeoutMs: setup.timeoutMs }),
+    send: async (req: DirectRequest): Promise<PushAnswer> => {
       const d = directDelivery(req, setup.deadlineUs);
       const response = await setup.target.deliver(d, { timeoutMs: setup.timeoutMs });
       evidence.exchanges.push(record(0, wireOf(setup.target, d), response, { direct: true }));
@@ -114,7 +115,7 @@ export function directDelivery(req: DirectRequest, deadlineUs: number): Delivery
   };
 }
 
-function record(attempt: number, sent: SentRequest, r: TargetResponse, flags: { injected?: boolean; direct?: boolean }): EvidenceExchange {
+function record(attempt: number, sent: PushRequest, r: PushAnswer, flags: { injected?: boolean; direct?: boolean }): EvidenceExchange {
   const x: EvidenceExchange = {
     attempt,
     method: sent.method,

@@ -3,13 +3,14 @@
  * models (ETA, backoff, throttling) is skipped at once; each delivery's real (or, for functions,
  * virtual) response time goes back to the engine as its latency. Every loop here is bounded.
  */
+import type { PushAnswer } from '../sim/exchange.js';
 import { Engine } from '../model/engine.js';
 import { UNLIMITED_SERVICE } from '../model/types.js';
 import type { ProfileName, ProfileOptions, ScalingType } from '../model/config.js';
 import { MemoryTrace } from '../sim/trace.js';
 import { RecordingTarget } from '../targets/recording-target.js';
 import { realNow } from '../targets/real-timers.js';
-import type { Target, TargetResponse } from '../targets/types.js';
+import type { Target } from '../targets/types.js';
 import type { DrivePlan, DriveResult, DrivenExchange } from './case.js';
 import { caseConfig } from './config.js';
 import { mapLimit } from './limit.js';
@@ -87,6 +88,6 @@ export async function driveEngine(setup: DriveSetup, plan: DrivePlan): Promise<D
   };
 }
 
-function toResult(r: TargetResponse): { status: number; outcome: TargetResponse['outcome']; latencyUs: number } {
+function toResult(r: PushAnswer): PushAnswer {
   return { status: r.status, outcome: r.outcome, latencyUs: Math.max(0, Math.round(r.latencyUs)) };
 }

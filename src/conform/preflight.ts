@@ -4,13 +4,14 @@
  * that path (404). Each is one message instead of a suite of identical failures. Bounded: one request
  * (two on a 404, one TLS handshake on a non-HTTP answer), each within `timeoutMs`.
  */
+import type { PushAnswer } from '../sim/exchange.js';
 import { connect as tlsConnect } from 'node:tls';
 import { HEADER } from '../model/headers.js';
 import { formatEpochSeconds, DEFAULT_EPOCH_US } from '../sim/time.js';
 import { HttpTarget } from '../targets/http-target.js';
 import { formatMs } from '../targets/net-errors.js';
 import { realClearTimeout, realSetTimeout } from '../targets/real-timers.js';
-import type { Target, TargetResponse } from '../targets/types.js';
+import type { Target } from '../targets/types.js';
 import type { Delivery } from '../model/types.js';
 
 export type PreflightResult = { ok: true } | { ok: false; problem: 'unreachable' | 'tls' | 'not-http' | 'no-answer' | 'not-found'; message: string };
@@ -74,7 +75,7 @@ function fail(problem: Exclude<PreflightResult, { ok: true }>['problem'], messag
   return { ok: false, problem, message };
 }
 
-async function notHttp(url: URL, r: TargetResponse, timeoutMs: number, tried: string): Promise<PreflightResult> {
+async function notHttp(url: URL, r: PushAnswer, timeoutMs: number, tried: string): Promise<PreflightResult> {
   const detail = r.detail ?? 'connection failed';
   if (url.protocol === 'https:') {
     if (TLS_REFUSED.test(detail)) {

@@ -2,10 +2,11 @@
  * `--replay TOKEN`: sends the one delivery an exploration finding printed, exactly as before, and says
  * what came back — the quickest loop while fixing the handler.
  */
+import type { PushAnswer, PushRequest } from '../sim/exchange.js';
 import { CloudTasksHeaders } from '../targets/cloud-tasks-headers.js';
 import { FunctionTarget, type HandlerFunction } from '../targets/function-target.js';
 import { HttpTarget, parseTargetUrl } from '../targets/http-target.js';
-import { wireOf, type SentRequest, type Target, type TargetResponse } from '../targets/types.js';
+import { wireOf, type Target } from '../targets/types.js';
 import type { TargetKind } from './case.js';
 import { directDelivery } from './context.js';
 import { decodeReplay } from './explore/reproduce.js';
@@ -19,8 +20,8 @@ export interface ReplayOptions {
 }
 
 export interface ReplayResult {
-  sent: SentRequest;
-  response: TargetResponse;
+  sent: PushRequest;
+  response: PushAnswer;
 }
 
 /** Throws ReplayTokenError for a token that is not one conform printed (checked before anything is sent). */

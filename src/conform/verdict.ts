@@ -1,7 +1,7 @@
 /** Building verdicts and describing what a target answered, in words a handler's author can act on. */
+import type { PushAnswer } from '../sim/exchange.js';
 import { formatMs } from '../targets/net-errors.js';
 import type { RuleId } from '../rules/index.js';
-import type { TargetResponse } from '../targets/types.js';
 import type { DriveResult, Verdict } from './case.js';
 
 export const pass = (expected: string, actual: string): Verdict => ({ status: 'pass', expected, actual });
@@ -15,18 +15,18 @@ export function latencyText(us: number): string {
 }
 
 /** `200 in 3.2ms`, `no HTTP answer: connection reset`, `no answer within 200ms`. */
-export function describe(r: TargetResponse): string {
+export function describe(r: PushAnswer): string {
   if (r.outcome === 'net') return `no HTTP answer: ${r.detail ?? 'connection failed'}`;
   if (r.outcome === 'deadline') return `no answer in time: ${r.detail ?? 'deadline missed'}`;
   const extra = r.detail && r.detail !== 'injected by the harness' ? ` — ${r.detail}` : '';
   return `${r.status} in ${latencyText(r.latencyUs)}${extra}`;
 }
 
-export const is2xx = (r: TargetResponse): boolean => r.outcome === 'ok';
-export const is3xx = (r: TargetResponse): boolean => r.outcome === 'error' && r.status >= 300 && r.status <= 399;
+export const is2xx = (r: PushAnswer): boolean => r.outcome === 'ok';
+export const is3xx = (r: PushAnswer): boolean => r.outcome === 'error' && r.status >= 300 && r.status <= 399;
 
 /** What the queue does with a failed answer (HANDLER-2, DEADLINE-2, PUSH-6). */
-export function consequence(r: TargetResponse): string {
+export function consequence(r: PushAnswer): string {
   if (r.outcome === 'ok') return '';
   if (r.outcome === 'deadline') return 'the queue counts a missed deadline as a failure and retries the task (DEADLINE-2)';
   if (r.outcome === 'net') return 'the queue counts a connection failure as a failure and retries the task (HANDLER-2)';
@@ -39,7 +39,7 @@ export function consequence(r: TargetResponse): string {
  * The rules a failed answer breaks: a status the handler chose breaks the case's own rules; no answer
  * at all is a connection failure (HANDLER-2) or a missed deadline (DEADLINE-2), whatever was sent.
  */
-export function failureRules(r: TargetResponse, statusRules?: RuleId[]): RuleId[] | undefined {
+export function failureRules(r: PushAnswer, statusRules?: RuleId[]): RuleId[] | undefined {
   if (r.outcome === 'net') return ['HANDLER-2'];
   if (r.outcome === 'deadline') return ['DEADLINE-2'];
   return statusRules;

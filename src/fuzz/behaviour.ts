@@ -4,7 +4,7 @@
  * that task), never of arrival order or wall time. So the model and the queue under test get the
  * same answers for the same deliveries, and a difference in what they deliver is a real difference.
  */
-import { lacks, type Capabilities, type HandlerAnswer } from '../adapters/contract.js';
+import { lacks, type Capabilities, type PushAnswer } from '../adapters/contract.js';
 import { US_PER_MS, type Micros } from '../sim/time.js';
 
 export type AnswerKind = 'ok' | 'error' | 'unavailable' | 'redirect' | 'slow' | 'reset' | 'timeout';
@@ -53,7 +53,7 @@ const LATENCY_US: Record<AnswerKind, Micros> = {
 /** On the wall clock (queues that do not control their clock) answers stay short: see tolerance.ts. */
 export const REAL_LATENCY_CAP_US = 20 * US_PER_MS;
 
-export function answerFor(kind: AnswerKind, deadlineUs: Micros, realTime: boolean): HandlerAnswer {
+export function answerFor(kind: AnswerKind, deadlineUs: Micros, realTime: boolean): PushAnswer {
   const lat = realTime ? Math.min(LATENCY_US[kind], REAL_LATENCY_CAP_US) : LATENCY_US[kind];
   switch (kind) {
     case 'ok':

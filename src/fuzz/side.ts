@@ -3,7 +3,7 @@
  * handler saw of it. The handler is where deliveries are observed: what arrived, when, with which
  * headers, and what the harness answered (chosen by behaviour.ts, the same for both sides).
  */
-import type { HandlerAnswer, PushHandler, PushRequest, QueueUnderTest } from '../adapters/contract.js';
+import type { PushAnswer, PushHandler, PushRequest, QueueUnderTest } from '../adapters/contract.js';
 import { fromHttpHeaders } from '../model/headers.js';
 import type { DeliveryHeaders } from '../sim/events.js';
 import type { Micros } from '../sim/time.js';
@@ -22,7 +22,7 @@ export interface Seen {
   method: string;
   url: string;
   body: string;
-  answer: HandlerAnswer;
+  answer: PushAnswer;
   /** Arrival order, for stable sorting. */
   seq: number;
   /** Wall clock: when the answer went back (undefined while the handler is still answering). */
@@ -85,7 +85,7 @@ export class Side {
    * On the wall clock a delivery may overtake the answer to the add that made it: its name is not in
    * the book yet. It waits (briefly, bounded) for the harness to record the add, then is answered.
    */
-  private async receiveOnWall(req: PushRequest): Promise<HandlerAnswer> {
+  private async receiveOnWall(req: PushRequest): Promise<PushAnswer> {
     const t = this.ctx.wallNow();
     const h = fromHttpHeaders(req.headers);
     const limit = performance.now() + (this.opts.resolveWithinMs ?? 250);
@@ -118,7 +118,7 @@ export class Side {
       key, nth, h,
       method: req.method.toUpperCase(),
       url: req.url,
-      body: Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength).toString('utf8'), // a view, not a copy
+      body: req.body ? Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength).toString('utf8') : '', // a view, not a copy
       answer,
       seq: this.log.length,
     };

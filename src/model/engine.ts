@@ -5,7 +5,8 @@
  */
 import type { ResolvedConfig, QueueConfig } from './config.js';
 import type { Core } from './core.js';
-import type { AddResult, Delivery, DeliveryResult, LeaseRequest, LeaseResult, NewTask, ServiceModel } from './types.js';
+import type { PushAnswer } from '../sim/exchange.js';
+import type { AddResult, Delivery, LeaseRequest, LeaseResult, NewTask, ServiceModel } from './types.js';
 import { UNLIMITED_SERVICE } from './types.js';
 import type { TaskRecord } from './task.js';
 import { byteLength, defaultTaskUrl, nameOf, taskSize, toBytes } from './task.js';
@@ -39,10 +40,21 @@ export interface EngineOptions {
    */
   holdForAnswers?: boolean;
   pull?: Partial<PullOptions>;
+  /** Deliberate breakage, for mutants only (src/adapters/mutants); absent in every faithful run. */
+  hooks?: EngineHooks;
+}
+
+/**
+ * The engine's explicit hooks: behaviour a broken variant changes that no configuration reaches.
+ * They exist so mutants never reach into the engine's private state.
+ */
+export interface EngineHooks {
+  /** TASK-2 broken: a name is never tombstoned (a gone task's name can be added again at once). */
+  noTombstones?: boolean;
 }
 
 /** CT-5: Retry-After counts only on a 429 or 503, whole µs, at most PUSH-4's 30 days. */
-function retryAfterOf(r: DeliveryResult): Micros | undefined {
+function retryAfterOf(r: PushAnswer): Micros | undefined {
   const ra = r.retryAfterUs;
   if (ra === undefined || !(ra > 0) || (r.status !== 429 && r.status !== 503)) return undefined;
   return Math.min(Math.round(ra), MAX_ETA_AHEAD_US);
@@ -106,7 +118,7 @@ export class Engine implements Core {
       else this.pull.set(q.name, new PullQueue(q, this, pullOptions, onDone));
       this.named.set(q.name, new Map());
       this.liveCounts.set(q.name, 0);
-      this.tombstones.set(q.name, new Tombstones(this.config.options.tombstoneUs));
+      this.tombstones.set(q.name, new Tombstones(opts.hooks?.noTombstones ? 0 : this.config.options.tombstoneUs));
     };
     for (const q of this.config.queues) this.makeQueue(q);
     for (const w of service.outages) {
@@ -364,7 +376,7 @@ export class Engine implements Core {
   }
 
   /** Reports the outcome of a delivery; the response lands at dispatch time + latency. */
-  complete(key: number, result: DeliveryResult): void {
+  complete(key: number, result: PushAnswer): void {
     const pending = this.awaiting.get(key);
     if (!pending) throw new Error(`unknown or completed delivery ${key}`);
     this.awaiting.delete(key);

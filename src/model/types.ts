@@ -1,6 +1,6 @@
 /** The engine's public vocabulary: what goes in (tasks, leases, service models) and what comes out. */
 import type { Micros } from '../sim/time.js';
-import type { Outcome } from '../sim/events.js';
+import type { PushRequest } from '../sim/exchange.js';
 import type { RuleId } from '../rules/index.js';
 import type { RefusalCode } from './errors.js';
 
@@ -38,8 +38,11 @@ export interface AddResult {
   error?: string;
 }
 
-/** One HTTP request the queue sends to a push target (PUSH-1, HDR-1…8). */
-export interface Delivery {
+/**
+ * One attempt the queue makes at a push target (PUSH-1, HDR-1…8): the request, with the attempt's
+ * identity and its deadline. What comes back is a `PushAnswer` (`Engine.complete`).
+ */
+export interface Delivery extends PushRequest {
   /** Identifies this attempt for `Engine.complete`. */
   key: number;
   id: number;
@@ -47,23 +50,10 @@ export interface Delivery {
   name: string;
   /** 1-based attempt number (RetryCount + 1). */
   attempt: number;
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body?: Uint8Array;
   /** The request deadline in virtual µs (DEADLINE-1). */
   deadlineUs: Micros;
   /** True for a rare duplicate of a task that already succeeded (HANDLER-4). */
   duplicate: boolean;
-}
-
-/** What came back for a delivery made by an external target. */
-export interface DeliveryResult {
-  status: number;
-  outcome: Outcome;
-  latencyUs: Micros;
-  /** CT-5: a 429 or 503 with Retry-After: the next attempt comes no sooner than this, µs after the response. */
-  retryAfterUs?: Micros;
 }
 
 export interface LeaseRequest {

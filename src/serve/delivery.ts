@@ -4,28 +4,19 @@
  * the `--appengine-host` origin when they were created; HTTP tasks carry their own URL. Nothing else is
  * ever contacted.
  */
-import type { HandlerAnswer, PushRequest } from '../adapters/contract.js';
+import type { PushAnswer, PushRequest } from '../sim/exchange.js';
+import { US_PER_MS } from '../sim/time.js';
 import { HttpTarget } from '../targets/http-target.js';
 import type { Delivery } from '../model/types.js';
 
-/** A request with the deadline of its attempt (CT-2 dispatchDeadline or DEADLINE-1). */
-export interface TimedRequest extends PushRequest {
-  deadlineMs: number;
-}
-
 /** Origins kept open at once; past it the least recently opened is closed (bounded resources). */
 const MAX_ORIGINS = 64;
-
-/** A handler's answer with the Retry-After it gave on a 429 or 503 (CT-5). */
-export interface RetryAfterAnswer extends HandlerAnswer {
-  retryAfterUs?: number;
-}
 
 export class Deliveries {
   private readonly targets = new Map<string, HttpTarget>();
 
   /** The PushHandler the engine's driver calls: never throws; failures are outcomes (HANDLER-2). */
-  readonly send = async (req: PushRequest): Promise<HandlerAnswer> => {
+  readonly send = async (req: PushRequest): Promise<PushAnswer> => {
     let url: URL;
     try {
       url = new URL(req.url);
@@ -34,9 +25,11 @@ export class Deliveries {
     }
     const target = this.targetFor(url.origin);
     const d = { url: url.href, method: req.method, headers: req.headers, body: req.body } as Delivery;
-    const r = await target.deliver(d, { timeoutMs: Math.max(1, (req as TimedRequest).deadlineMs ?? 600_000) });
-    const answer: RetryAfterAnswer = { status: r.status, outcome: r.outcome, latencyUs: r.latencyUs };
-    if (r.retryAfterMs !== undefined) answer.retryAfterUs = r.retryAfterMs * 1000; // CT-5
+    // The attempt's deadline (CT-2 dispatchDeadline or DEADLINE-1), as the request carries it.
+    const timeoutMs = Math.max(1, req.deadlineUs !== undefined ? req.deadlineUs / US_PER_MS : 600_000);
+    const r = await target.deliver(d, { timeoutMs });
+    const answer: PushAnswer = { status: r.status, outcome: r.outcome, latencyUs: r.latencyUs };
+    if (r.retryAfterUs !== undefined) answer.retryAfterUs = r.retryAfterUs; // CT-5
     return answer;
   };
 

@@ -5,8 +5,9 @@
  * Every method is synchronous against the engine and throws ApiError for refusals (CT-6).
  */
 import type { ProfileOptions, QueueConfig, QueueMode, ResolvedConfig } from '../model/config.js';
-import type { Delivery, DeliveryResult, NewTask } from '../model/types.js';
-import type { HandlerAnswer, PushRequest } from '../adapters/contract.js';
+import type { Delivery, NewTask } from '../model/types.js';
+import type { PushAnswer } from '../sim/exchange.js';
+import type { PushRequest } from '../adapters/contract.js';
 import { ReferenceQueue } from '../adapters/reference.js';
 import type { Engine } from '../model/engine.js';
 import type { TraceEvent } from '../sim/events.js';
@@ -16,7 +17,6 @@ import { ApiError, REFUSAL_STATUS, engineCall, invalid, notFound, precondition }
 import { rpcStatusOf } from './wire.js';
 import { type LocationName, type QueueName, type TaskName } from './resources.js';
 import { mergeSettings, queueConfigOf, settingsOf, type QueueSettings } from './queue-settings.js';
-import type { RetryAfterAnswer, TimedRequest } from './delivery.js';
 import { renameSync } from 'node:fs';
 import { status } from '@grpc/grpc-js';
 
@@ -88,7 +88,7 @@ export interface EmulatorOptions {
   /** Where App Engine tasks go, e.g. http://127.0.0.1:8080. */
   appEngineHost: string;
   /** The PushHandler that makes deliveries (real HTTP in serve). */
-  send: (req: PushRequest) => Promise<HandlerAnswer>;
+  send: (req: PushRequest) => Promise<PushAnswer>;
   traceFile?: string;
   seed?: number;
   /** The Unix time (µs) of the engine's zero; default: now. */
@@ -133,10 +133,9 @@ class Driver extends ReferenceQueue {
    * On the virtual clock a handler answers in no virtual time (a missed deadline still takes the
    * deadline): the clock moves only when the test moves it, so the same calls give the same trace.
    */
-  protected override toResult(answer: HandlerAnswer, d: Delivery): DeliveryResult {
+  protected override toResult(answer: PushAnswer, d: Delivery): PushAnswer {
     const r = super.toResult(answer, d);
-    const ra = (answer as RetryAfterAnswer).retryAfterUs;
-    if (ra !== undefined) r.retryAfterUs = ra; // CT-5: the engine keeps it for a 429 or 503 only
+    if (answer.retryAfterUs !== undefined) r.retryAfterUs = answer.retryAfterUs; // CT-5: the engine keeps it for a 429 or 503 only
     return this.onWall || r.outcome === 'deadline' ? r : { ...r, latencyUs: 0 };
   }
 
@@ -247,9 +246,8 @@ export class CloudTasksEmulator {
 
   // ---- the engine's deliveries as Cloud Tasks sends them (CT-2) -----------------------------------
 
-  private request(d: Delivery, base: PushRequest): PushRequest {
-    const req = base as TimedRequest;
-    req.deadlineMs = d.deadlineUs / US_PER_MS;
+  private request(d: Delivery, req: PushRequest): PushRequest {
+    req.deadlineUs = d.deadlineUs; // CT-2 dispatchDeadline or DEADLINE-1: serve's HTTP deliveries wait this long
     const view = this.tasks.get(d.id);
     const kind = view?.request.kind ?? 'appengine';
     const headers: Record<string, string> = {};

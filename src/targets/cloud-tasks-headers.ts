@@ -3,8 +3,9 @@
  * App Engine handler gets, with the queue's headers under their `X-CloudTasks-*` names; FailFast
  * (HDR-8) has no HTTP-target form and is left out. A decorator, like ScriptedTarget.
  */
+import type { PushAnswer, PushRequest } from '../sim/exchange.js';
 import type { Delivery } from '../model/types.js';
-import { wireOf, type DeliverOptions, type SentRequest, type Target, type TargetResponse } from './types.js';
+import { wireOf, type DeliverOptions, type Target } from './types.js';
 
 /** CT-2: X-AppEngine-<Name> → X-CloudTasks-<Name> for the seven headers an HTTP target receives. */
 const RENAMED: Record<string, string> = {
@@ -46,11 +47,11 @@ export class CloudTasksHeaders implements Target {
     return { ...d, headers: toCloudTasksHeaders(d.headers) };
   }
 
-  wire(d: Delivery): SentRequest {
+  wire(d: Delivery): PushRequest {
     return wireOf(this.inner, this.renamed(d));
   }
 
-  deliver(d: Delivery, opts: DeliverOptions): Promise<TargetResponse> {
+  deliver(d: Delivery, opts: DeliverOptions): Promise<PushAnswer> {
     return this.inner.deliver(this.renamed(d), opts);
   }
 

@@ -8,22 +8,14 @@ import type { Delivery } from '../model/types.js';
 import { acquireClock, releaseClock } from './virtual-clock.js';
 import { formatMs } from './net-errors.js';
 import { realNow, realSleep, realYield } from './real-timers.js';
-import { outcomeOfStatus, type DeliverOptions, type Target, type TargetResponse } from './types.js';
+import type { PushAnswer, PushRequest } from '../sim/exchange.js';
+import { outcomeOfStatus, type DeliverOptions, type Target } from './types.js';
 
-export interface HandlerRequest {
-  method: string;
-  /** The task's URL (default `/_ah/queue/<queue>`, PUSH-1). */
-  url: string;
-  /** Lower-case names, as node:http gives them. */
-  headers: Record<string, string>;
-  body: Uint8Array;
-}
+/** What an in-process handler receives: the one request type, its body always there (empty when none). */
+export type HandlerRequest = PushRequest & { body: Uint8Array };
 
-export interface HandlerReply {
-  status: number;
-  /** Ignored, as the queue ignores it (HANDLER-5). */
-  body?: unknown;
-}
+/** What an in-process handler returns: a status; a body is ignored, as the queue ignores it (HANDLER-5). */
+export type HandlerReply = Pick<PushAnswer, 'status'> & { body?: unknown };
 
 export type HandlerFunction = (req: HandlerRequest) => Promise<HandlerReply> | HandlerReply;
 
@@ -53,7 +45,7 @@ export class FunctionTarget implements Target {
     this.maxSteps = opts.maxSteps ?? 100_000;
   }
 
-  async deliver(d: Delivery, opts: DeliverOptions): Promise<TargetResponse> {
+  async deliver(d: Delivery, opts: DeliverOptions): Promise<PushAnswer> {
     if (this.closed) return { status: 0, outcome: 'net', latencyUs: 1, detail: 'target closed' };
     if (!this.holdsClock) {
       acquireClock();
@@ -67,7 +59,7 @@ export class FunctionTarget implements Target {
     }
   }
 
-  private async run(clock: ReturnType<typeof acquireClock>, d: Delivery, timeoutMs: number): Promise<TargetResponse> {
+  private async run(clock: ReturnType<typeof acquireClock>, d: Delivery, timeoutMs: number): Promise<PushAnswer> {
     const start = clock.now;
     const deadlineAt = start + timeoutMs;
     let settled: Settled | undefined;

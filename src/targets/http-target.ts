@@ -12,11 +12,13 @@
  * - the body is drained and dropped (HANDLER-5), but the queue waits for the whole response: a body
  *   that has not ended after `maxBodyBytes`, or by the deadline, is a missed deadline (DEADLINE-2).
  */
+import type { PushAnswer, PushRequest } from '../sim/exchange.js';
+import { US_PER_MS } from '../sim/time.js';
 import { Client, Pool, type Dispatcher } from 'undici';
 import type { Delivery } from '../model/types.js';
 import { classifyError, formatMs } from './net-errors.js';
 import { realClearTimeout, realNow, realSetTimeout } from './real-timers.js';
-import { outcomeOfStatus, type DeliverOptions, type SentRequest, type Target, type TargetResponse } from './types.js';
+import { outcomeOfStatus, type DeliverOptions, type Target } from './types.js';
 
 export interface HttpTargetOptions {
   /** Connections kept to the origin: the most deliveries truly in parallel (PUSH-3). Default 10. */
@@ -97,14 +99,14 @@ export class HttpTarget implements Target {
   }
 
   /** The request line, headers (with the ones undici adds) and body that `deliver` puts on the wire. */
-  wire(d: Delivery): SentRequest {
+  wire(d: Delivery): PushRequest {
     const body = requestBody(d);
     const headers: Record<string, string> = { host: this.url.host, connection: 'keep-alive', ...d.headers };
     if (body !== null) headers['content-length'] = String(typeof body === 'string' ? 0 : body.byteLength);
     return { method: d.method, url: this.pathFor(d), headers, body: typeof body === 'string' ? undefined : (body ?? undefined) };
   }
 
-  deliver(d: Delivery, opts: DeliverOptions): Promise<TargetResponse> {
+  deliver(d: Delivery, opts: DeliverOptions): Promise<PushAnswer> {
     const timeoutMs = Math.max(1, opts.timeoutMs);
     if (this.closed) return Promise.resolve({ status: 0, outcome: 'net', latencyUs: 1, detail: 'target closed' });
     const request: Dispatcher.DispatchOptions = {
@@ -116,8 +118,8 @@ export class HttpTarget implements Target {
       headersTimeout: timeoutMs + 1_000,
       bodyTimeout: timeoutMs + 1_000,
     };
-    return new Promise<TargetResponse>((resolve) => {
-      const done = (r: TargetResponse): void => {
+    return new Promise<PushAnswer>((resolve) => {
+      const done = (r: PushAnswer): void => {
         if (r.status > 0) this.answered++;
         resolve(r);
       };
@@ -210,7 +212,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   constructor(
     private readonly timeoutMs: number,
     private readonly maxBodyBytes: number,
-    private readonly resolve: (r: TargetResponse) => void,
+    private readonly resolve: (r: PushAnswer) => void,
     private readonly watch: DeadlineWatch,
     /** Whether the pool's connections have carried earlier exchanges (so this one may be on a reused one). */
     private readonly poolReused: () => boolean,
@@ -239,7 +241,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     return Math.max(1, Math.round((realNow() - this.started) * 1000));
   }
 
-  private finish(r: TargetResponse): void {
+  private finish(r: PushAnswer): void {
     if (this.done) return;
     this.done = true;
     this.watch.delete(this);
@@ -295,13 +297,13 @@ class Exchange implements Dispatcher.DispatchHandler {
     }
     const timedOut = this.stopped?.why === 'deadline';
     const c = classifyError(err, this.timeoutMs, timedOut);
-    const out: TargetResponse = { status: 0, outcome: c.outcome, latencyUs: c.outcome === 'deadline' ? this.timeoutMs * 1000 : this.elapsedUs(), detail: c.detail };
+    const out: PushAnswer = { status: 0, outcome: c.outcome, latencyUs: c.outcome === 'deadline' ? this.timeoutMs * 1000 : this.elapsedUs(), detail: c.detail };
     if (c.unreachable) out.unreachable = true;
     this.finish(out);
   }
 
   /** The status the handler sent (the body does not matter, HANDLER-5). */
-  private answer(): TargetResponse {
+  private answer(): PushAnswer {
     const status = this.status;
     const latencyUs = this.elapsedUs();
     if (latencyUs > this.timeoutMs * 1000) {
@@ -318,9 +320,9 @@ class Exchange implements Dispatcher.DispatchHandler {
           'The queue waits for the whole response, so a body that never ends fails the attempt at its deadline (DEADLINE-2)',
       };
     }
-    const out: TargetResponse = { status, outcome: outcomeOfStatus(status), latencyUs, bodyBytes: this.bytes };
+    const out: PushAnswer = { status, outcome: outcomeOfStatus(status), latencyUs, bodyBytes: this.bytes };
     const retryAfterMs = this.retryAfter === undefined ? undefined : parseRetryAfter(this.retryAfter, Date.now());
-    if (retryAfterMs !== undefined) out.retryAfterMs = retryAfterMs;
+    if (retryAfterMs !== undefined) out.retryAfterUs = retryAfterMs * US_PER_MS; // CT-5
     if (this.retried) out.detail = 'sent again on a fresh connection: the reused one closed before any response byte';
     if (status >= 300 && status < 400) out.detail = `redirect${this.location ? ` to ${this.location}` : ''} not followed (PUSH-6)`;
     return out;

@@ -2,12 +2,13 @@
  * RecordingTarget: remembers every exchange (what was sent, what came back, whether it reached the
  * inner target) and the most deliveries it saw in flight at once (PUSH-3). Evidence for verdicts.
  */
+import type { PushAnswer } from '../sim/exchange.js';
 import type { Delivery } from '../model/types.js';
-import type { DeliverOptions, Target, TargetResponse } from './types.js';
+import type { DeliverOptions, Target } from './types.js';
 
 export interface Exchange {
   delivery: Delivery;
-  response: TargetResponse;
+  response: PushAnswer;
 }
 
 export class RecordingTarget implements Target {
@@ -20,7 +21,7 @@ export class RecordingTarget implements Target {
     this.description = inner.description;
   }
 
-  async deliver(d: Delivery, opts: DeliverOptions): Promise<TargetResponse> {
+  async deliver(d: Delivery, opts: DeliverOptions): Promise<PushAnswer> {
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     try {

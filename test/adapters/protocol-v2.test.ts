@@ -4,7 +4,7 @@
  * queue names maps them back at /reset.
  */
 import { describe, expect, it } from 'vitest';
-import type { Capabilities, HandlerAnswer, PushRequest, RunSetup } from '../../src/adapters/contract.js';
+import type { Capabilities, PushAnswer, PushRequest, RunSetup } from '../../src/adapters/contract.js';
 import { HttpJsonQueue } from '../../src/adapters/http-json.js';
 import { serveQueueOverHttp } from '../../src/adapters/http-json-server.js';
 import { readHello } from '../../src/adapters/http-json-wire.js';
@@ -24,7 +24,7 @@ class Lacking extends ReferenceQueue {
     this.namespaces.push(setup.namespace ?? '');
     this.pullQueues += setup.config.queues.filter((q) => q.mode === 'pull').length;
     this.ageLimits += setup.config.queues.filter((q) => q.retry.taskAgeLimitUs !== undefined).length;
-    const handler = async (req: PushRequest): Promise<HandlerAnswer> => {
+    const handler = async (req: PushRequest): Promise<PushAnswer> => {
       const a = await setup.handler(req);
       this.statuses.add(a.status);
       return a;

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HandlerAnswer, PushRequest } from '../../src/adapters/contract.js';
+import type { PushAnswer, PushRequest } from '../../src/adapters/contract.js';
 import { HttpJsonQueue } from '../../src/adapters/http-json.js';
 import { serveReferenceOverHttp, type Served } from '../../src/adapters/http-json-server.js';
 import { ReferenceQueue } from '../../src/adapters/reference.js';
@@ -43,7 +43,7 @@ interface Arrival {
 /** A handler that notes each arrival (wall ms) and answers `status` after `ms`. */
 function recorder(status: number, ms: number) {
   const arrivals: Arrival[] = [];
-  const handler = async (req: PushRequest): Promise<HandlerAnswer> => {
+  const handler = async (req: PushRequest): Promise<PushAnswer> => {
     arrivals.push({ at: performance.now(), req });
     await sleep(ms);
     return { status, outcome: status < 300 ? 'ok' : 'error', latencyUs: ms * 1000 };

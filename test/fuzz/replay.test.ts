@@ -29,7 +29,7 @@ describe('replay tokens', () => {
 
   it('on the wall clock replay the same commands to the same rule (the instants are the wall\'s)', async () => {
     const m = findMutant('lease-not-exclusive')!;
-    const queue = () => (m.create() as ReferenceQueue).onWallClock();
+    const queue = () => m.create().onWallClock();
     const first = await runFuzz({ adapter: 'mutant:lease-not-exclusive', queue: queue(), seed: 2, shrinkBudgetMs: 3000 });
     expect(first.ok).toBe(false);
     expect(decodeReplay(first.failure!.token).realTime).toBe(true);

@@ -97,7 +97,7 @@ describe('tasksim fuzz on the wall clock (controlsClock: false)', () => {
   });
 
   it('the same run against a mutant fails, naming the rule (HDR-3)', async () => {
-    const m = (findMutant('retry-count-off-by-one')!.create() as ReferenceQueue).onWallClock();
+    const m = findMutant('retry-count-off-by-one')!.create().onWallClock();
     const { error } = await failingTask(m);
     await m.close();
     expect(error).toBeInstanceOf(FuzzFailure);

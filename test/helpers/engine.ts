@@ -199,7 +199,7 @@ export async function kitchenSink(seed = 1, sinks: TraceSink[] = []): Promise<Te
  */
 export async function driveExternal(
   te: TestEngine,
-  answer: (d: import('../../src/model/types.js').Delivery) => number | import('../../src/model/types.js').DeliveryResult,
+  answer: (d: import('../../src/model/types.js').Delivery) => number | import('../../src/sim/exchange.js').PushAnswer,
   maxRounds = 10_000,
 ): Promise<import('../../src/model/types.js').Delivery[]> {
   const seen: import('../../src/model/types.js').Delivery[] = [];

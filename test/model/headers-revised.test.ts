@@ -6,17 +6,18 @@
  * The ETA header on a retry is the retry's ETA, or the original ETA under the Java stub's option.
  */
 import { describe, expect, it } from 'vitest';
-import type { Delivery, DeliveryResult } from '../../src/model/types.js';
+import type { Delivery } from '../../src/model/types.js';
+import type { PushAnswer } from '../../src/sim/exchange.js';
 import { DEFAULT_EPOCH_US } from '../../src/sim/time.js';
 import { S, driveExternal, expectInvariantsHold, makeEngine, pushQueue, type ConfigOptions } from '../helpers/engine.js';
 
 const H = { rc: 'X-AppEngine-TaskRetryCount', ec: 'X-AppEngine-TaskExecutionCount', pr: 'X-AppEngine-TaskPreviousResponse', rr: 'X-AppEngine-TaskRetryReason', eta: 'X-AppEngine-TaskETA' };
 
-type Answer = number | DeliveryResult;
-const net: DeliveryResult = { status: 0, outcome: 'net', latencyUs: 1000 };
+type Answer = number | PushAnswer;
+const net: PushAnswer = { status: 0, outcome: 'net', latencyUs: 1000 };
 /** A connection reset after the handler had set a status: the queue still got no HTTP answer. */
-const netWithStatus: DeliveryResult = { status: 502, outcome: 'net', latencyUs: 1000 };
-const late: DeliveryResult = { status: 200, outcome: 'ok', latencyUs: 11 * 60 * S }; // past the 10-minute deadline
+const netWithStatus: PushAnswer = { status: 502, outcome: 'net', latencyUs: 1000 };
+const late: PushAnswer = { status: 200, outcome: 'ok', latencyUs: 11 * 60 * S }; // past the 10-minute deadline
 
 /** Answers attempt n with script[n − 1] (then 200), and returns each delivery's headers. */
 async function run(script: Answer[], config: ConfigOptions = {}, retry = {}) {

@@ -3,11 +3,11 @@
  * allows, sends each as the queue would, and a refusal (non-2xx) is shrunk to the smallest delivery
  * that is still refused, then sent once more as the evidence. Bounded in requests and in real time.
  */
+import type { PushAnswer } from '../../sim/exchange.js';
 import fc from 'fast-check';
 import type { RuleId } from '../../rules/index.js';
 import { DEFAULT_EPOCH_US, formatEpochSeconds } from '../../sim/time.js';
 import { realNow } from '../../targets/real-timers.js';
-import type { TargetResponse } from '../../targets/types.js';
 import type { CaseContext, Verdict } from '../case.js';
 import { consequence, describe, failureRules, fail, is2xx, pass, warn } from '../verdict.js';
 import { describeChanges, toRequest, type ExploredDelivery } from './delivery.js';
@@ -50,7 +50,7 @@ export async function exploreDimension(ctx: CaseContext, spec: ExploreSpec): Pro
   const until = realNow() + MAX_REAL_MS;
   let sent = 0;
   let stoppedEarly = false;
-  let lastRefusal: TargetResponse | undefined;
+  let lastRefusal: PushAnswer | undefined;
   const property = fc.asyncProperty(spec.arbitrary(base), async (x) => {
     // Past the budget every draw counts as accepted: fast-check stops drawing and stops shrinking.
     if (sent >= maxRequests || realNow() > until) {

@@ -2,7 +2,7 @@
  * One delivery, reproducible outside the run: a `--replay` token (the request's method, headers and
  * body, checked before use) and a ready `curl` command.
  */
-import type { SentRequest } from '../../targets/types.js';
+import type { PushRequest } from '../../sim/exchange.js';
 import type { DirectRequest } from '../case.js';
 import { shellQuote } from '../../report/shell.js';
 
@@ -56,7 +56,7 @@ const SKIP = new Set(['host', 'connection', 'content-length']);
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** `curl -i -X POST 'http://…' -H '…' --data-binary '…'`, exactly the request sent (binary bodies through base64 -d). */
-export function curlCommand(origin: string, sent: SentRequest): string {
+export function curlCommand(origin: string, sent: PushRequest): string {
   const parts = ['curl', '-i', '-X', sent.method, shellQuote(origin + sent.url)];
   for (const [k, v] of Object.entries(sent.headers)) if (!SKIP.has(k.toLowerCase())) parts.push('-H', shellQuote(`${k}: ${v}`));
   const body = sent.body;
