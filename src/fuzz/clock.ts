@@ -39,6 +39,13 @@ export interface RunClock {
   now(): Micros;
   taint(keys: Iterable<number>, why: string): void;
   isTainted(key: number | undefined): boolean;
+  /**
+   * Wall clock: true when each of `keys` (tasks of pull queue `q`) is available at an instant the
+   * harness knows only within its measured uncertainty, as close to another live task's of `q` (of
+   * `among`, when given): PULL-2/6 lease the oldest first, and their order is ambiguous. Always
+   * false in virtual time.
+   */
+  orderAmbiguous(q: string, keys: readonly number[], among?: readonly number[]): boolean;
   /** How far lease ends may differ. */
   readonly leaseToleranceUs: Micros;
   /** The harness's measured lateness: a difference inside it is inconclusive. */

@@ -131,6 +131,29 @@ export class WallRunClock implements RunClock {
     this.note(`${fresh.map((k) => this.run.book.label(k)).join(', ')} not compared from here: ${why}`);
   }
 
+  /**
+   * A pull task is leased oldest first (PULL-2/6): by its ETA, or the end of its last lease. The
+   * harness knows each on the queue's clock only to within the round trip of the call that set it
+   * (the add's, or how far the two sides' lease ends came apart), and the two clocks' zeros and the
+   * harness's own lateness to within the measured noise: two tasks closer than that may be taken in
+   * either order.
+   */
+  orderAmbiguous(q: string, keys: readonly number[], among?: readonly number[]): boolean {
+    if (keys.length === 0) return false;
+    const live = this.liveTasks(q);
+    const others = among ?? live;
+    const ms = this.run.modelState;
+    const order = (k: number): Micros => {
+      const e = this.run.book.get(k)!;
+      return ms.leased.has(k) ? (ms.leaseUntil.get(k) ?? 0) : Math.max(e.eta, e.addedAt);
+    };
+    const unsure = (k: number): Micros => {
+      const h = this.run.held.filter((x) => x.key === k).pop();
+      return (this.addWindows.get(k) ?? 0) + (h ? Math.abs(h.until.model - h.until.sut) : 0);
+    };
+    return keys.every((k) => live.includes(k) && others.some((j) => live.includes(j) && j !== k && Math.abs(order(k) - order(j)) <= unsure(k) + unsure(j) + this.noiseUs));
+  }
+
   get leaseToleranceUs(): Micros {
     return WALL_CLOCK_TOLERANCE.leaseEndUs;
   }
