@@ -35,6 +35,8 @@ export interface RunClock {
   readonly outages: boolean;
   setBehaviour(b: Behaviour): Promise<void>;
   behaviourFor(key: number, nth: number): Behaviour;
+  /** Wall clock: Infinity while a call to the queue is out and its result not yet recorded, else when the last one was (performance.now() ms). */
+  callsSettleAtMs?(): number;
   /** The harness's clock, for deliveries that carry no time. */
   now(): Micros;
   taint(keys: Iterable<number>, why: string): void;

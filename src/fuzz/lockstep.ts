@@ -105,6 +105,7 @@ export class Lockstep {
       instantAnswers: !wall && lacks(opts.caps, 'latency'),
       behaviour: (key, nth) => this.clock.behaviourFor(key, nth),
       wallNow: () => this.clock.now(),
+      callsSettleAtMs: () => this.clock.callsSettleAtMs?.() ?? 0,
     };
     this.model = new Side('model', this.modelQueue, this.book, ctx);
     this.sut = new Side('sut', opts.sut, this.book, ctx, { wall });

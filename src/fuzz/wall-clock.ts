@@ -70,6 +70,11 @@ export class WallRunClock implements RunClock {
   private lastWindow = 0;
   private lastSent = 0;
   private readonly meter = new LatenessMeter();
+  /** Calls to the queue out now, and when the last came back (a delivery may overtake an add's answer). */
+  private callsOut = 0;
+  /** Set while an answer is being recorded (until the step's check), then when it was. */
+  private recording = false;
+  private settledAtMs = 0;
   /** Answers of the queue's deliveries already measured (calibration). */
   private measured = 0;
 
@@ -154,6 +159,10 @@ export class WallRunClock implements RunClock {
     return keys.every((k) => live.includes(k) && others.some((j) => live.includes(j) && j !== k && Math.abs(order(k) - order(j)) <= unsure(k) + unsure(j) + this.noiseUs));
   }
 
+  callsSettleAtMs(): number {
+    return this.callsOut > 0 || this.recording ? Infinity : this.settledAtMs;
+  }
+
   get leaseToleranceUs(): Micros {
     return WALL_CLOCK_TOLERANCE.leaseEndUs;
   }
@@ -217,7 +226,14 @@ export class WallRunClock implements RunClock {
       return undefined;
     }
     const t0 = this.wallNow();
-    const s = await sut();
+    this.callsOut++;
+    this.recording = true;
+    let s: S;
+    try {
+      s = await sut();
+    } finally {
+      this.callsOut--;
+    }
     const t1 = this.wallNow();
     this.meter.roundTrip(t1 - t0);
     await this.syncModel(t1);
@@ -282,6 +298,11 @@ export class WallRunClock implements RunClock {
    * that is settled (final: all of them).
    */
   private async check(final = false, modelIdle = true): Promise<void> {
+    if (this.recording) {
+      // Whatever the last call made is in the book now.
+      this.recording = false;
+      this.settledAtMs = performance.now();
+    }
     this.meter.sample();
     const now = this.wallNow();
     await this.syncModel(now);
