@@ -3,6 +3,8 @@
  * HTTP (serveReferenceOverHttp({ realTime: true })) while two busy-loop processes load the CPU. The
  * reference is correct, so every failure is a false alarm: the figure to hold is 0 failures. Prints
  * runs, failures, inconclusive runs, the harness's measured lateness and the effective tolerances.
+ * Then, under the same load, a short campaign against each of a few wall-clock mutants: the
+ * harness must still catch each, citing its rule (no false alarms must not mean no alarms).
  *
  * Starts its busy processes itself and stops them at the end (or on error / Ctrl-C).
  *   npx tsx bench/fuzz-wall-clock-load.ts [runs=1000] [busy=2] [seed=1]
@@ -23,6 +25,27 @@ export interface LoadFigures {
   inconclusiveRuns: number;
   noiseMs: number;
   seconds: number;
+  /** Each mutant's campaign under the same load: caught, and the rules its failures cite. */
+  mutants: { mutant: string; caught: boolean; rules: string[] }[];
+}
+
+/** Mutants that run on the wall clock, each with a seed whose first runs reach its defect (test/fuzz/wall-clock-mutants). */
+const MUTANTS_UNDER_LOAD = [
+  { mutant: 'retry-count-off-by-one', seed: 4, rule: 'HDR-3' },
+  { mutant: 'lease-not-exclusive', seed: 2, rule: 'PULL-3' },
+] as const;
+
+async function mutantCaught(m: (typeof MUTANTS_UNDER_LOAD)[number]): Promise<LoadFigures['mutants'][number]> {
+  const served = await serveReferenceOverHttp({ realTime: true, mutant: m.mutant });
+  const queue = new HttpJsonQueue(served.url);
+  try {
+    const report = await runFuzz({ adapter: served.url, queue, runs: 20, seed: m.seed, shrinkBudgetMs: 6000 });
+    const rules = [...new Set((report.failures ?? []).flatMap((f) => f.violations.map((v) => v.rule)))];
+    return { mutant: m.mutant, caught: rules.includes(m.rule), rules };
+  } finally {
+    await queue.close();
+    await served.close();
+  }
 }
 
 function startBusy(n: number): ChildProcess[] {
@@ -58,6 +81,7 @@ export async function benchWallClockUnderLoad(runs = 1000, busy = 2, seed = 1, l
       inconclusiveRuns: report.inconclusive?.runs ?? 0,
       noiseMs: (report.calibration?.noiseUs ?? 0) / 1000,
       seconds: Math.round((performance.now() - started) / 1000),
+      mutants: [],
     };
     log(`wall-clock reference under ${busy} busy processes: ${figures.runs} runs, ${failures} failing, ${figures.inconclusiveRuns} inconclusive, ${figures.seconds} s`);
     if (report.calibration) {
@@ -65,6 +89,11 @@ export async function benchWallClockUnderLoad(runs = 1000, busy = 2, seed = 1, l
       log(`  effective tolerances: ${describeTolerance(report.tolerance, report.calibration.noiseUs)}`);
     }
     if (!report.ok) log(formatText(report));
+    for (const m of MUTANTS_UNDER_LOAD) {
+      const r = await mutantCaught(m);
+      figures.mutants.push(r);
+      log(`  mutant ${r.mutant} under the same load: ${r.caught ? `caught (${m.rule})` : 'NOT caught'}; rules cited: ${r.rules.join(', ') || 'none'}`);
+    }
     return figures;
   } finally {
     stop();
@@ -77,5 +106,5 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const [runs, busy, seed] = process.argv.slice(2).map(Number);
   const f = await benchWallClockUnderLoad(runs || 1000, Number.isInteger(busy) ? busy : 2, seed || 1);
   console.log(JSON.stringify(f, null, 2));
-  process.exit(f.failures === 0 ? 0 : 1);
+  process.exit(f.failures === 0 && f.mutants.every((m) => m.caught) ? 0 : 1);
 }

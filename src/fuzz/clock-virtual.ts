@@ -52,6 +52,10 @@ export class VirtualRunClock implements RunClock {
     return false;
   }
 
+  orderAmbiguous(): boolean {
+    return false;
+  }
+
   added(): void {}
 
   traceOptions(): BuildOptions {

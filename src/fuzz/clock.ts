@@ -35,10 +35,19 @@ export interface RunClock {
   readonly outages: boolean;
   setBehaviour(b: Behaviour): Promise<void>;
   behaviourFor(key: number, nth: number): Behaviour;
+  /** Wall clock: Infinity while a call to the queue is out and its result not yet recorded, else when the last one was (performance.now() ms). */
+  callsSettleAtMs?(): number;
   /** The harness's clock, for deliveries that carry no time. */
   now(): Micros;
   taint(keys: Iterable<number>, why: string): void;
   isTainted(key: number | undefined): boolean;
+  /**
+   * Wall clock: true when each of `keys` (tasks of pull queue `q`) is available at an instant the
+   * harness knows only within its measured uncertainty, as close to another live task's of `q` (of
+   * `among`, when given): PULL-2/6 lease the oldest first, and their order is ambiguous. Always
+   * false in virtual time.
+   */
+  orderAmbiguous(q: string, keys: readonly number[], among?: readonly number[]): boolean;
   /** How far lease ends may differ. */
   readonly leaseToleranceUs: Micros;
   /** The harness's measured lateness: a difference inside it is inconclusive. */

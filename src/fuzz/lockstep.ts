@@ -106,6 +106,7 @@ export class Lockstep {
       instantAnswers: !wall && lacks(opts.caps, 'latency'),
       behaviour: (key, nth) => this.clock.behaviourFor(key, nth),
       wallNow: () => this.clock.now(),
+      callsSettleAtMs: () => this.clock.callsSettleAtMs?.() ?? 0,
     };
     this.model = new Side('model', this.modelQueue, this.book, ctx);
     this.sut = new Side('sut', opts.sut, this.book, ctx, { wall });
@@ -270,7 +271,10 @@ export class Lockstep {
       this.clock.taint([...mKeys, ...sKeys].filter((k): k is number => k !== undefined), `lease_tasks on ${q} came at an ambiguous instant`);
     } else {
       const v = this.compareLease(q, spec, m, s, mKeys, sKeys);
-      if (v) return this.fail(v);
+      if (v && this.leaseOrderAmbiguous(q, spec, v, m, s, mKeys, sKeys)) {
+        this.noteInconclusive(v);
+        this.clock.taint([...mKeys, ...sKeys].filter((k): k is number => k !== undefined), `lease_tasks on ${q} chose among tasks due within the measured noise of each other`);
+      } else if (v) return this.fail(v);
     }
     this.trace.leaseCall(this.now, q, spec.worker, spec.maxTasks, spec.leaseSeconds, spec.tag, s.tasks.length);
     s.tasks.forEach((t, i) => {
@@ -402,6 +406,24 @@ export class Lockstep {
       }
     }
     return undefined;
+  }
+
+  /**
+   * Wall clock: the two sides leased different tasks only as the oldest-first order of tasks due
+   * within the measured noise of each other would have them (PULL-2/6). Not a count the order cannot
+   * explain: a plain or tagged lease differs by order only when both took max_tasks.
+   */
+  private leaseOrderAmbiguous(q: string, spec: LeaseSpec, v: FuzzViolation, m: { tasks: unknown[] }, s: { tasks: unknown[] }, mKeys: (number | undefined)[], sKeys: (number | undefined)[]): boolean {
+    if (v.rule !== 'PULL-2' && v.rule !== 'PULL-6') return false;
+    if (sKeys.includes(undefined) || s.tasks.length > spec.maxTasks) return false;
+    // By the oldest task's tag: the tags chosen differ only if the two oldest were that close.
+    const [mFirst, sFirst] = [mKeys[0], sKeys[0]];
+    if (spec.byTag && mFirst !== undefined && sFirst !== undefined && this.book.get(mFirst)?.tag !== this.book.get(sFirst)?.tag) {
+      return this.clock.orderAmbiguous(q, [mFirst], [sFirst]);
+    }
+    if ((m.tasks.length !== spec.maxTasks || s.tasks.length !== spec.maxTasks)) return false;
+    const differ = [...mKeys.filter((k) => !sKeys.includes(k)), ...sKeys.filter((k) => !mKeys.includes(k))].filter((k): k is number => k !== undefined && !this.isTainted(k));
+    return differ.length > 0 && this.clock.orderAmbiguous(q, differ);
   }
 
   /** Fails the run with `first`, plus what the invariant checkers find in the trace so far. */

@@ -40,7 +40,15 @@ export interface HandlerContext {
   behaviour(key: number, nth: number): Behaviour;
   /** The harness's clock: virtual µs, or wall µs since the queue's reset. */
   wallNow(): Micros;
+  /**
+   * Wall clock: while a call to the queue is on its way (Infinity), and for a while after its answer
+   * (performance.now() ms), a delivery of a name not in the book may be its add's, overtaking the answer.
+   */
+  callsSettleAtMs?(): number;
 }
+
+/** A delivery of an unknown name is never held longer than this, whatever is in flight (every call has its own timeout). */
+const RESOLVE_CAP_MS = 30_000;
 
 export interface SideOptions {
   /**
@@ -88,9 +96,17 @@ export class Side {
   private async receiveOnWall(req: PushRequest): Promise<PushAnswer> {
     const t = this.ctx.wallNow();
     const h = fromHttpHeaders(req.headers);
-    const limit = performance.now() + (this.opts.resolveWithinMs ?? 250);
+    const arrived = performance.now();
+    const within = this.opts.resolveWithinMs ?? 250;
+    // Its add's answer may be later than any fixed bound on a loaded machine: wait while a call is
+    // out, and `within` after its answer (and after arriving), never past the cap.
+    const waiting = (): boolean => {
+      const now = performance.now();
+      if (now >= arrived + RESOLVE_CAP_MS) return false;
+      return now < arrived + within || now < (this.ctx.callsSettleAtMs?.() ?? 0) + within;
+    };
     // By queue and name only while waiting: the name alone may be another queue's older task.
-    while (this.book.keyOf(this.side, h.qn, h.tn) === undefined && performance.now() < limit) await sleep(2);
+    while (this.book.keyOf(this.side, h.qn, h.tn) === undefined && waiting()) await sleep(2);
     const seen = this.receive(req, t);
     if (seen.answer.latencyUs > 0) await sleep(seen.answer.latencyUs / 1000);
     seen.answeredAt = this.ctx.wallNow();

@@ -70,6 +70,11 @@ export class WallRunClock implements RunClock {
   private lastWindow = 0;
   private lastSent = 0;
   private readonly meter = new LatenessMeter();
+  /** Calls to the queue out now, and when the last came back (a delivery may overtake an add's answer). */
+  private callsOut = 0;
+  /** Set while an answer is being recorded (until the step's check), then when it was. */
+  private recording = false;
+  private settledAtMs = 0;
   /** Answers of the queue's deliveries already measured (calibration). */
   private measured = 0;
 
@@ -129,6 +134,33 @@ export class WallRunClock implements RunClock {
     if (fresh.length === 0) return;
     for (const k of fresh) this.tainted.add(k);
     this.note(`${fresh.map((k) => this.run.book.label(k)).join(', ')} not compared from here: ${why}`);
+  }
+
+  /**
+   * A pull task is leased oldest first (PULL-2/6): by its ETA, or the end of its last lease. The
+   * harness knows each on the queue's clock only to within the round trip of the call that set it
+   * (the add's, or how far the two sides' lease ends came apart), and the two clocks' zeros and the
+   * harness's own lateness to within the measured noise: two tasks closer than that may be taken in
+   * either order.
+   */
+  orderAmbiguous(q: string, keys: readonly number[], among?: readonly number[]): boolean {
+    if (keys.length === 0) return false;
+    const live = this.liveTasks(q);
+    const others = among ?? live;
+    const ms = this.run.modelState;
+    const order = (k: number): Micros => {
+      const e = this.run.book.get(k)!;
+      return ms.leased.has(k) ? (ms.leaseUntil.get(k) ?? 0) : Math.max(e.eta, e.addedAt);
+    };
+    const unsure = (k: number): Micros => {
+      const h = this.run.held.filter((x) => x.key === k).pop();
+      return (this.addWindows.get(k) ?? 0) + (h ? Math.abs(h.until.model - h.until.sut) : 0);
+    };
+    return keys.every((k) => live.includes(k) && others.some((j) => live.includes(j) && j !== k && Math.abs(order(k) - order(j)) <= unsure(k) + unsure(j) + this.noiseUs));
+  }
+
+  callsSettleAtMs(): number {
+    return this.callsOut > 0 || this.recording ? Infinity : this.settledAtMs;
   }
 
   get leaseToleranceUs(): Micros {
@@ -194,7 +226,14 @@ export class WallRunClock implements RunClock {
       return undefined;
     }
     const t0 = this.wallNow();
-    const s = await sut();
+    this.callsOut++;
+    this.recording = true;
+    let s: S;
+    try {
+      s = await sut();
+    } finally {
+      this.callsOut--;
+    }
     const t1 = this.wallNow();
     this.meter.roundTrip(t1 - t0);
     await this.syncModel(t1);
@@ -259,6 +298,11 @@ export class WallRunClock implements RunClock {
    * that is settled (final: all of them).
    */
   private async check(final = false, modelIdle = true): Promise<void> {
+    if (this.recording) {
+      // Whatever the last call made is in the book now.
+      this.recording = false;
+      this.settledAtMs = performance.now();
+    }
     this.meter.sample();
     const now = this.wallNow();
     await this.syncModel(now);
