@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { DeliveryHeaders } from '../../src/sim/events.js';
 import { TraceBuilder, expectFails, expectPasses, queue, resultOf } from './trace-builder.js';
 
 const S = 1_000_000;
@@ -97,6 +98,22 @@ describe('INV-HDR', () => {
     const qn = new TraceBuilder();
     qn.add(1, 0).attempt(1, 0, 200, { h: { qn: 'Default' } }).success(1, 1000).end(S);
     expectFails(await qn.check(), 'INV-HDR', 'HDR-1');
+  });
+
+  it('judges every header of a duplicate after 2xx for its form (HDR-1, 2, 4, 5)', async () => {
+    const cases: [Partial<DeliveryHeaders>, string][] = [
+      [{ qn: 'other' }, 'HDR-1'],
+      [{ tn: '' }, 'HDR-2'],
+      [{ ec: 'x' }, 'HDR-4'],
+      [{ ec: '-1' }, 'HDR-4'],
+      [{ eta: 'soon' }, 'HDR-5'],
+    ];
+    for (const [h, rule] of cases) {
+      const b = new TraceBuilder();
+      b.add(1, 0).attempt(1, 0, 200).success(1, 1000).dispatch(1, 2000, { dup: true, h }).respond(1, 3000, 200, { dup: true }).end(S);
+      const result = resultOf(await b.check(), 'INV-HDR');
+      expect(result.examples.map((v) => v.rule), JSON.stringify(h)).toEqual([rule]);
+    }
   });
 
   it('judges a duplicate after 2xx for form only', async () => {

@@ -14,6 +14,13 @@ describe('INV-LEASE', () => {
     expectPasses(await b.check(), 'INV-LEASE');
   });
 
+  it('fails a lease whose count is not the number of leases so far (PULL-10)', async () => {
+    const b = pull();
+    b.add(1, 0, { q: 'pullq' }).leaseCall('pullq', S, 1).lease(1, S, 61 * S, 2).del(1, 2 * S).end(3 * S);
+    const result = resultOf(await b.check(), 'INV-LEASE');
+    expect(result.examples.map((v) => [v.rule, v.expected, v.actual])).toEqual([['PULL-10', 'n=1', 'n=2']]);
+  });
+
   it('fails two leases of the same task at once (PULL-3)', async () => {
     const b = pull();
     b.add(1, 0, { q: 'pullq' }).lease(1, S, 61 * S, 1).lease(1, 30 * S, 90 * S, 2, 'w2').del(1, 31 * S).end(32 * S);
