@@ -16,7 +16,10 @@ const SCALE_TESTS = [
   String.raw`the mean is \(1`,
   'every invariant holds on the engine',
 ];
-const folders = (process.env.MUTATION_TESTS ?? 'invariants,model').split(',').map((f) => f.trim()).filter(Boolean);
+const folders = (process.env.MUTATION_TESTS ?? 'invariants,model')
+  .split(',')
+  .map((f) => f.trim())
+  .filter(Boolean);
 
 export default defineConfig({
   test: {

@@ -21,7 +21,9 @@ export interface EngineModules {
 export async function loadEngineModules(log: (line: string) => void): Promise<EngineModules> {
   const built = new URL('../dist/src/cli/simulate.js', import.meta.url);
   if (existsSync(fileURLToPath(built))) {
-    const stale = ['model/engine', 'model/push-queue', 'sim/trace-codec', 'cli/simulate'].filter((m) => isOlder(`../dist/src/${m}.js`, `../src/${m}.ts`));
+    const stale = ['model/engine', 'model/push-queue', 'sim/trace-codec', 'cli/simulate'].filter((m) =>
+      isOlder(`../dist/src/${m}.js`, `../src/${m}.ts`),
+    );
     if (stale.length > 0) log(`  (dist/ is older than src/ for ${stale.join(', ')}: run \`npm run build\` first)`);
     const sim = (await import(built.href)) as Simulate;
     const run = (await import(new URL('../dist/src/scenario/run.js', import.meta.url).href)) as Run;

@@ -23,7 +23,11 @@ export interface EngineFigures {
 
 function child(tasks: number, invariants: boolean): { tasks: number; ms: number; events: number; maxRssMB: number } {
   const script = fileURLToPath(new URL('./engine-peak.ts', import.meta.url));
-  const out = execFileSync(process.execPath, ['--import', 'tsx', script, String(tasks), invariants ? 'invariants' : 'no-invariants'], { encoding: 'utf8', timeout: 300_000 });
+  const out = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', script, String(tasks), invariants ? 'invariants' : 'no-invariants'],
+    { encoding: 'utf8', timeout: 300_000 },
+  );
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 

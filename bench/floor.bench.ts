@@ -52,7 +52,10 @@ export interface FloorBenchOptions {
   cli?: boolean;
 }
 
-export async function benchFloor(log: (line: string) => void = console.log, opts: FloorBenchOptions = {}): Promise<FloorFigures> {
+export async function benchFloor(
+  log: (line: string) => void = console.log,
+  opts: FloorBenchOptions = {},
+): Promise<FloorFigures> {
   const rounds = opts.rounds ?? 3;
   const scenario = await throughputScenario(opts.tasks ?? 1_000_000);
   const workload = floorWorkload(scenario);
@@ -79,15 +82,24 @@ export async function benchFloor(log: (line: string) => void = console.log, opts
       });
     await bench.run();
     for (const key of Object.keys(NAMES) as (keyof typeof NAMES)[]) times[key].push(latencyMs(bench, NAMES[key]));
-    log(`  round ${round}: ${(Object.keys(NAMES) as (keyof typeof NAMES)[]).map((k) => `${k} ${times[k].at(-1)!.toFixed(0)} ms`).join(', ')}`);
+    log(
+      `  round ${round}: ${(Object.keys(NAMES) as (keyof typeof NAMES)[]).map((k) => `${k} ${times[k].at(-1)!.toFixed(0)} ms`).join(', ')}`,
+    );
   }
-  if (floorEvents !== events) throw new Error(`the floor made ${floorEvents} events, the engine ${events}: not the same workload`);
+  if (floorEvents !== events)
+    throw new Error(`the floor made ${floorEvents} events, the engine ${events}: not the same workload`);
   const floorMs = median(times.floor);
   const engineHashMs = median(times.hash);
   const engineMs = median(times.engine);
   const simulateMs = median(times.simulate);
   const figures: FloorFigures = {
-    rounds, engineFrom: from, events, floorMs, engineHashMs, engineMs, simulateMs,
+    rounds,
+    engineFrom: from,
+    events,
+    floorMs,
+    engineHashMs,
+    engineMs,
+    simulateMs,
     engineOfFloor: floorMs / engineMs,
     engineHashOfFloor: floorMs / engineHashMs,
     simulateOfFloor: floorMs / simulateMs,
@@ -113,17 +125,33 @@ function runBuiltCli(log: (line: string) => void): FloorFigures['cli'] | undefin
     return undefined;
   }
   // The same process, unchanged: a preload only reports ru_maxrss as it exits.
-  const probe = "data:text/javascript,process.on('exit',()=>process.stderr.write('maxrss-kb '+process.resourceUsage().maxRSS+'\\n'))";
+  const probe =
+    "data:text/javascript,process.on('exit',()=>process.stderr.write('maxrss-kb '+process.resourceUsage().maxRSS+'\\n'))";
   const r = spawnSync(process.execPath, [`--import=${probe}`, main, 'simulate', THROUGHPUT_SCENARIO, '--json'], {
-    encoding: 'utf8', timeout: 600_000, env: { ...process.env, CI: '1' },
+    encoding: 'utf8',
+    timeout: 600_000,
+    env: { ...process.env, CI: '1' },
   });
   if (r.status !== 0) throw new Error(`the built CLI exited ${r.status ?? r.signal}: ${r.stderr}`);
   const stdout = r.stdout;
   const stderr = r.stderr;
-  const out = JSON.parse(stdout.split('\n').find((l) => l.startsWith('{'))!) as { totalWallMs: number; phases: Record<string, number>; eventsPerSecond: number };
+  const out = JSON.parse(stdout.split('\n').find((l) => l.startsWith('{'))!) as {
+    totalWallMs: number;
+    phases: Record<string, number>;
+    eventsPerSecond: number;
+  };
   const kb = Number(/maxrss-kb (\d+)/.exec(stderr)?.[1] ?? NaN);
-  const cli = { totalWallMs: out.totalWallMs, phases: out.phases, eventsPerSecond: out.eventsPerSecond, peakRssMB: Math.round(kb / 1024) };
-  log(`  built CLI: ${cli.totalWallMs} ms in all (${Object.entries(cli.phases).map(([k, v]) => `${k} ${v} ms`).join(', ')}), peak RSS ${cli.peakRssMB} MB`);
+  const cli = {
+    totalWallMs: out.totalWallMs,
+    phases: out.phases,
+    eventsPerSecond: out.eventsPerSecond,
+    peakRssMB: Math.round(kb / 1024),
+  };
+  log(
+    `  built CLI: ${cli.totalWallMs} ms in all (${Object.entries(cli.phases)
+      .map(([k, v]) => `${k} ${v} ms`)
+      .join(', ')}), peak RSS ${cli.peakRssMB} MB`,
+  );
   return cli;
 }
 

@@ -51,18 +51,31 @@ export function floorWorkload(s: Scenario): FloorWorkload {
   const fail = (why: string): never => {
     throw new Error(`the floor loop models throughput-1m's shape only: ${why}`);
   };
-  if (s.workload.length !== 1 || s.workload[0].kind !== 'burst' || s.workload[0].startUs !== 0) fail('one burst at t=0');
+  if (s.workload.length !== 1 || s.workload[0].kind !== 'burst' || s.workload[0].startUs !== 0)
+    fail('one burst at t=0');
   const w = s.workload[0];
-  if (w.payloadBytes.max !== 0 || w.etaOffsetUs.max !== 0 || w.namePrefix !== undefined || w.tags.length > 0 || w.failFast) fail('plain tasks');
+  if (
+    w.payloadBytes.max !== 0 ||
+    w.etaOffsetUs.max !== 0 ||
+    w.namePrefix !== undefined ||
+    w.tags.length > 0 ||
+    w.failFast
+  )
+    fail('plain tasks');
   const q = s.config.queues.find((c) => c.name === w.queue)!;
-  if (q.mode !== 'push' || q.retry.taskRetryLimit === undefined || q.retry.taskAgeLimitUs !== undefined) fail('a push queue with a retry limit only');
+  if (q.mode !== 'push' || q.retry.taskRetryLimit === undefined || q.retry.taskAgeLimitUs !== undefined)
+    fail('a push queue with a retry limit only');
   const sv = s.service;
-  if (sv.serviceTime.dist !== 'constant' || sv.coldStartUs !== 0 || sv.outages.length > 0 || sv.duplicateRate !== 0) fail('a constant, always-available service');
-  if ((sv.maxInstances ?? Infinity) !== Infinity || (sv.concurrencyPerInstance ?? Infinity) !== Infinity) fail('unbounded instances');
+  if (sv.serviceTime.dist !== 'constant' || sv.coldStartUs !== 0 || sv.outages.length > 0 || sv.duplicateRate !== 0)
+    fail('a constant, always-available service');
+  if ((sv.maxInstances ?? Infinity) !== Infinity || (sv.concurrencyPerInstance ?? Infinity) !== Infinity)
+    fail('unbounded instances');
   const st = sv.statuses;
-  if (st.length !== 2 || st[0].status < 200 || st[0].status > 299 || st[1].status < 500 || st[1].status === 503) fail('a 2xx and a non-503 5xx');
+  if (st.length !== 2 || st[0].status < 200 || st[0].status > 299 || st[1].status < 500 || st[1].status === 503)
+    fail('a 2xx and a non-503 5xx');
   const o = s.config.options;
-  if (o.retryLimitMeans !== 'retries' || o.backoffLinearStep !== 'double' || !o.handler503Counts) fail('the appengine profile');
+  if (o.retryLimitMeans !== 'retries' || o.backoffLinearStep !== 'double' || !o.handler503Counts)
+    fail('the appengine profile');
   const serviceUs = sv.serviceTime.dist === 'constant' ? sv.serviceTime.us : fail('a constant service time');
   if (s.stop.untilUs !== undefined || s.config.deadlineUs <= serviceUs) fail('no time limit, no missed deadline');
   return {
@@ -84,7 +97,12 @@ export function floorWorkload(s: Scenario): FloorWorkload {
 
 const JOB_PUMP = 0;
 const JOB_RESPOND = 1;
-const EV_ADD = 1, EV_DISPATCH = 2, EV_RESPONSE = 3, EV_RETRY = 4, EV_SUCCESS = 5, EV_EXHAUST = 6;
+const EV_ADD = 1,
+  EV_DISPATCH = 2,
+  EV_RESPONSE = 3,
+  EV_RETRY = 4,
+  EV_SUCCESS = 5,
+  EV_EXHAUST = 6;
 const TOKEN_EPSILON = 1e-9;
 
 /**
@@ -105,23 +123,33 @@ class FlatHeap {
 
   push(t: number, seq: number, val: number): void {
     if (this.size === this.t.length) this.grow();
-    const ts = this.t, ss = this.seq, vs = this.val;
+    const ts = this.t,
+      ss = this.seq,
+      vs = this.val;
     let i = this.size++;
     while (i > 0) {
       const p = (i - 1) >> 1;
       if (ts[p] < t || (ts[p] === t && ss[p] < seq)) break;
-      ts[i] = ts[p]; ss[i] = ss[p]; vs[i] = vs[p];
+      ts[i] = ts[p];
+      ss[i] = ss[p];
+      vs[i] = vs[p];
       i = p;
     }
-    ts[i] = t; ss[i] = seq; vs[i] = val;
+    ts[i] = t;
+    ss[i] = seq;
+    vs[i] = val;
   }
 
   /** Removes the top (read it first from t[0], seq[0], val[0]). */
   pop(): void {
-    const ts = this.t, ss = this.seq, vs = this.val;
+    const ts = this.t,
+      ss = this.seq,
+      vs = this.val;
     const n = --this.size;
     if (n === 0) return;
-    const lt = ts[n], ls = ss[n], lv = vs[n];
+    const lt = ts[n],
+      ls = ss[n],
+      lv = vs[n];
     let i = 0;
     for (;;) {
       let c = 2 * i + 1;
@@ -129,18 +157,26 @@ class FlatHeap {
       const r = c + 1;
       if (r < n && (ts[r] < ts[c] || (ts[r] === ts[c] && ss[r] < ss[c]))) c = r;
       if (lt < ts[c] || (lt === ts[c] && ls < ss[c])) break;
-      ts[i] = ts[c]; ss[i] = ss[c]; vs[i] = vs[c];
+      ts[i] = ts[c];
+      ss[i] = ss[c];
+      vs[i] = vs[c];
       i = c;
     }
-    ts[i] = lt; ss[i] = ls; vs[i] = lv;
+    ts[i] = lt;
+    ss[i] = ls;
+    vs[i] = lv;
   }
 
   private grow(): void {
     const t = new Float64Array(this.t.length * 2);
     const seq = new Float64Array(this.t.length * 2);
     const val = new Int32Array(this.t.length * 2);
-    t.set(this.t); seq.set(this.seq); val.set(this.val);
-    this.t = t; this.seq = seq; this.val = val;
+    t.set(this.t);
+    seq.set(this.seq);
+    val.set(this.val);
+    this.t = t;
+    this.seq = seq;
+    this.val = val;
   }
 }
 
@@ -162,18 +198,24 @@ export function runFloor(w: FloorWorkload, seed: number): FloorResult {
   let seqNo = 0;
 
   // xoroshiro128+ as pure-rand seeds and steps it; uniformFloat64 from two draws.
-  let s01 = -1, s00 = ~(seed | 0), s11 = seed | 0, s10 = 0;
+  let s01 = -1,
+    s00 = ~(seed | 0),
+    s11 = seed | 0,
+    s10 = 0;
   const next = (): number => {
     const out = (s00 + s10) | 0;
-    const a0 = s10 ^ s00, a1 = s11 ^ s01;
-    const o00 = s00, o01 = s01;
+    const a0 = s10 ^ s00,
+      a1 = s11 ^ s01;
+    const o00 = s00,
+      o01 = s01;
     s00 = (o00 << 24) ^ (o01 >>> 8) ^ a0 ^ (a0 << 16);
     s01 = (o01 << 24) ^ (o00 >>> 8) ^ a1 ^ ((a1 << 16) | (a0 >>> 16));
     s10 = (a1 << 5) ^ (a0 >>> 27);
     s11 = (a0 << 5) ^ (a1 >>> 27);
     return out;
   };
-  const uniform = (): number => (next() & 67108863) * 1.4901161193847656e-8 + (next() & 134217727) * 1.1102230246251565e-16;
+  const uniform = (): number =>
+    (next() & 67108863) * 1.4901161193847656e-8 + (next() & 134217727) * 1.1102230246251565e-16;
   const weightTotal = w.okWeight + w.failWeight;
 
   // The trace hash: every event's fields as float64s into one reusable buffer.
@@ -195,7 +237,9 @@ export function runFloor(w: FloorWorkload, seed: number): FloorResult {
   let inFlight = 0;
   let pumpAt = Infinity;
   let now = 0;
-  let succeeded = 0, exhausted = 0, attemptCount = 0;
+  let succeeded = 0,
+    exhausted = 0,
+    attemptCount = 0;
 
   const wakeAt = (t: number): void => {
     const at = t > now ? t : now;
@@ -211,7 +255,10 @@ export function runFloor(w: FloorWorkload, seed: number): FloorResult {
   for (let id = 1; id <= n; id++) {
     taskSeq[id] = seqNo++;
     if (pos > CHUNK - 16) flush();
-    out[pos++] = EV_ADD; out[pos++] = 0; out[pos++] = id; out[pos++] = 0;
+    out[pos++] = EV_ADD;
+    out[pos++] = 0;
+    out[pos++] = id;
+    out[pos++] = 0;
     events++;
     wakeAt(0);
   }
@@ -221,8 +268,13 @@ export function runFloor(w: FloorWorkload, seed: number): FloorResult {
     attemptCount++;
     if (pos > CHUNK - 16) flush();
     // HDR-1…6's inputs: attempt, execution count, the attempt's ETA, the previous status.
-    out[pos++] = EV_DISPATCH; out[pos++] = now; out[pos++] = id; out[pos++] = a;
-    out[pos++] = executions[id]; out[pos++] = taskT[id]; out[pos++] = prevStatus[id];
+    out[pos++] = EV_DISPATCH;
+    out[pos++] = now;
+    out[pos++] = id;
+    out[pos++] = a;
+    out[pos++] = executions[id];
+    out[pos++] = taskT[id];
+    out[pos++] = prevStatus[id];
     events++;
     inFlight++;
     dispatchedAt[id] = now;
@@ -237,7 +289,10 @@ export function runFloor(w: FloorWorkload, seed: number): FloorResult {
       let id: number;
       let fromFifo: boolean;
       if (fifoHead <= n) {
-        if (future.size > 0 && (future.t[0] < taskT[fifoHead] || (future.t[0] === taskT[fifoHead] && future.seq[0] < taskSeq[fifoHead]))) {
+        if (
+          future.size > 0 &&
+          (future.t[0] < taskT[fifoHead] || (future.t[0] === taskT[fifoHead] && future.seq[0] < taskSeq[fifoHead]))
+        ) {
           id = future.val[0];
           fromFifo = false;
         } else {
@@ -268,16 +323,27 @@ export function runFloor(w: FloorWorkload, seed: number): FloorResult {
     const a = attempts[id];
     const status = pendingStatus[id];
     if (pos > CHUNK - 16) flush();
-    out[pos++] = EV_RESPONSE; out[pos++] = now; out[pos++] = id; out[pos++] = a; out[pos++] = status; out[pos++] = now - dispatchedAt[id];
+    out[pos++] = EV_RESPONSE;
+    out[pos++] = now;
+    out[pos++] = id;
+    out[pos++] = a;
+    out[pos++] = status;
+    out[pos++] = now - dispatchedAt[id];
     events++;
     if (status === 200) {
-      out[pos++] = EV_SUCCESS; out[pos++] = now; out[pos++] = id; out[pos++] = a;
+      out[pos++] = EV_SUCCESS;
+      out[pos++] = now;
+      out[pos++] = id;
+      out[pos++] = a;
       events++;
       succeeded++;
     } else if (a > w.retryLimit) {
       // RETRY-1 (SPEC §10 'retries'): limit N allows N retries, N+1 attempts.
       executions[id]++;
-      out[pos++] = EV_EXHAUST; out[pos++] = now; out[pos++] = id; out[pos++] = a;
+      out[pos++] = EV_EXHAUST;
+      out[pos++] = now;
+      out[pos++] = id;
+      out[pos++] = a;
       events++;
       exhausted++;
     } else {
@@ -288,7 +354,11 @@ export function runFloor(w: FloorWorkload, seed: number): FloorResult {
       const raw = doubled * (Math.max(0, a - 1 - w.maxDoublings) + 1);
       const eta = now + Math.round(Math.max(w.minBackoffUs, Math.min(w.maxBackoffUs, raw)));
       taskT[id] = eta;
-      out[pos++] = EV_RETRY; out[pos++] = now; out[pos++] = id; out[pos++] = a + 1; out[pos++] = eta;
+      out[pos++] = EV_RETRY;
+      out[pos++] = now;
+      out[pos++] = id;
+      out[pos++] = a + 1;
+      out[pos++] = eta;
       events++;
       const s = seqNo++;
       taskSeq[id] = s;
@@ -313,7 +383,8 @@ export function runFloor(w: FloorWorkload, seed: number): FloorResult {
   }
   events++; // end
   if (pos > CHUNK - 16) flush();
-  out[pos++] = 0; out[pos++] = now;
+  out[pos++] = 0;
+  out[pos++] = now;
   flush();
   return { events, attempts: attemptCount, succeeded, exhausted, virtualUs: now, hash: hash.digest('hex') };
 }

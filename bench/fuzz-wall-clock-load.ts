@@ -56,7 +56,12 @@ function stopBusy(children: ChildProcess[]): void {
   for (const c of children) if (c.exitCode === null && c.pid !== undefined) c.kill('SIGKILL');
 }
 
-export async function benchWallClockUnderLoad(runs = 1000, busy = 2, seed = 1, log: (line: string) => void = console.log): Promise<LoadFigures> {
+export async function benchWallClockUnderLoad(
+  runs = 1000,
+  busy = 2,
+  seed = 1,
+  log: (line: string) => void = console.log,
+): Promise<LoadFigures> {
   const children = startBusy(busy);
   const stop = (): void => stopBusy(children);
   process.once('SIGINT', () => {
@@ -68,7 +73,10 @@ export async function benchWallClockUnderLoad(runs = 1000, busy = 2, seed = 1, l
   const started = performance.now();
   try {
     const report = await runFuzz({
-      adapter: served.url, queue, runs, seed,
+      adapter: served.url,
+      queue,
+      runs,
+      seed,
       onRun: (done) => {
         if (done % 50 === 0) log(`  ${done}/${runs} runs, ${((performance.now() - started) / 1000).toFixed(0)} s`);
       },
@@ -83,7 +91,9 @@ export async function benchWallClockUnderLoad(runs = 1000, busy = 2, seed = 1, l
       seconds: Math.round((performance.now() - started) / 1000),
       mutants: [],
     };
-    log(`wall-clock reference under ${busy} busy processes: ${figures.runs} runs, ${failures} failing, ${figures.inconclusiveRuns} inconclusive, ${figures.seconds} s`);
+    log(
+      `wall-clock reference under ${busy} busy processes: ${figures.runs} runs, ${failures} failing, ${figures.inconclusiveRuns} inconclusive, ${figures.seconds} s`,
+    );
     if (report.calibration) {
       log(`  ${describeLateness(report.calibration)}`);
       log(`  effective tolerances: ${describeTolerance(report.tolerance, report.calibration.noiseUs)}`);
@@ -92,7 +102,9 @@ export async function benchWallClockUnderLoad(runs = 1000, busy = 2, seed = 1, l
     for (const m of MUTANTS_UNDER_LOAD) {
       const r = await mutantCaught(m);
       figures.mutants.push(r);
-      log(`  mutant ${r.mutant} under the same load: ${r.caught ? `caught (${m.rule})` : 'NOT caught'}; rules cited: ${r.rules.join(', ') || 'none'}`);
+      log(
+        `  mutant ${r.mutant} under the same load: ${r.caught ? `caught (${m.rule})` : 'NOT caught'}; rules cited: ${r.rules.join(', ') || 'none'}`,
+      );
     }
     return figures;
   } finally {

@@ -32,7 +32,10 @@ const SAMPLES = 200;
 export async function benchFuzz(log: (line: string) => void = console.log): Promise<FuzzFigures> {
   const caps = { controlsClock: true, outages: true, events: true };
   // Exactly 50 commands each (fc.commands would vary the length).
-  const cmdArb = fc.array(fc.oneof(...commandArbs({ outages: true, realTime: false })), { minLength: SEQUENCE, maxLength: SEQUENCE });
+  const cmdArb = fc.array(fc.oneof(...commandArbs({ outages: true, realTime: false })), {
+    minLength: SEQUENCE,
+    maxLength: SEQUENCE,
+  });
   const samples = fc.sample(fc.tuple(configArb, fc.nat(), cmdArb), { numRuns: SAMPLES, seed: 2026 });
   const sut = new ReferenceQueue();
   const runAll = async (): Promise<void> => {
@@ -59,7 +62,9 @@ export async function benchFuzz(log: (line: string) => void = console.log): Prom
   const runsPerSecond = Math.round(SAMPLES / (ms / 1000));
   const cpu = median(cpuMs);
   const runsPerCpuSecond = Math.round(SAMPLES / (cpu / 1000));
-  log(`fuzz: ${SAMPLES} runs of ${SEQUENCE} commands in ${ms.toFixed(0)} ms wall, ${cpu.toFixed(0)} ms CPU (medians of 3): ${runsPerSecond} runs/s, ${runsPerCpuSecond} runs per CPU second (target ≥ 1,000; load average ${loadavg()[0].toFixed(1)})`);
+  log(
+    `fuzz: ${SAMPLES} runs of ${SEQUENCE} commands in ${ms.toFixed(0)} ms wall, ${cpu.toFixed(0)} ms CPU (medians of 3): ${runsPerSecond} runs/s, ${runsPerCpuSecond} runs per CPU second (target ≥ 1,000; load average ${loadavg()[0].toFixed(1)})`,
+  );
   return { runsPerSecond, runsPerCpuSecond, loadAverage: loadavg()[0], commandsPerRun: SEQUENCE, runs: SAMPLES };
 }
 

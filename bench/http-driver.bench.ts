@@ -57,12 +57,29 @@ export async function benchHttpDriver(
   const body = new TextEncoder().encode('{"tasksim":"bench"}');
   // The same request both ways: what a first attempt of a task looks like on the wire (HDR-1…5).
   const headers = {
-    ...toHttpHeaders(buildHeaders({ queue: 'default', name: 'bench-task', attempt: 1, executionCount: 0, etaEpochUs: DEFAULT_EPOCH_US })),
+    ...toHttpHeaders(
+      buildHeaders({
+        queue: 'default',
+        name: 'bench-task',
+        attempt: 1,
+        executionCount: 0,
+        etaEpochUs: DEFAULT_EPOCH_US,
+      }),
+    ),
     'Content-Type': 'application/octet-stream',
   };
   const delivery: Delivery = {
-    key: 1, id: 1, queue: 'default', name: 'bench-task', attempt: 1, method: 'POST', url: '/_ah/queue/default',
-    headers, body, deadlineUs: 0, duplicate: false,
+    key: 1,
+    id: 1,
+    queue: 'default',
+    name: 'bench-task',
+    attempt: 1,
+    method: 'POST',
+    url: '/_ah/queue/default',
+    headers,
+    body,
+    deadlineUs: 0,
+    duplicate: false,
   };
   const target = new HttpTarget(server.url, { connections: concurrency });
   let failures = 0;
@@ -85,7 +102,15 @@ export async function benchHttpDriver(
     driverRps = count / ((performance.now() - started) / 1000);
   };
   const cannonRun = async (): Promise<void> => {
-    const r = await autocannon({ url: server.url, connections: concurrency, pipelining: 1, duration: seconds, method: 'POST', headers, body: Buffer.from(body) });
+    const r = await autocannon({
+      url: server.url,
+      connections: concurrency,
+      pipelining: 1,
+      duration: seconds,
+      method: 'POST',
+      headers,
+      body: Buffer.from(body),
+    });
     failures += r.errors + r.timeouts + r.non2xx;
     cannonRps = r.requests.total / r.duration;
   };
@@ -94,15 +119,23 @@ export async function benchHttpDriver(
     const cannon: number[] = [];
     // Warm both clients (connections, JIT) before measuring, each order once.
     const warm = new Bench({ iterations: 1, warmup: false, time: 0 })
-      .add('warm driver', driverRun).add('warm autocannon', cannonRun).add('warm driver again', driverRun);
+      .add('warm driver', driverRun)
+      .add('warm autocannon', cannonRun)
+      .add('warm driver again', driverRun);
     await warm.run();
     // Paired rounds, back to back and in alternating order (ABBA), so a noisy neighbour on the machine
     // hits both alike; the ratio is the median of the per-round ratios.
     const ratios: number[] = [];
     for (let i = 0; i < rounds; i++) {
       const bench = new Bench({ iterations: 1, warmup: false, time: 0 });
-      const a = (): [string, () => Promise<void>] => ['HttpTarget deliveries', async () => void (await driverRun(), driver.push(driverRps))];
-      const b = (): [string, () => Promise<void>] => ['autocannon requests', async () => void (await cannonRun(), cannon.push(cannonRps))];
+      const a = (): [string, () => Promise<void>] => [
+        'HttpTarget deliveries',
+        async () => void (await driverRun(), driver.push(driverRps)),
+      ];
+      const b = (): [string, () => Promise<void>] => [
+        'autocannon requests',
+        async () => void (await cannonRun(), cannon.push(cannonRps)),
+      ];
       for (const [name, fn] of i % 2 === 0 ? [a(), b()] : [b(), a()]) bench.add(name, fn);
       await bench.run();
       ratios.push(driver[i] / cannon[i]);
@@ -118,9 +151,15 @@ export async function benchHttpDriver(
     };
     if (failures > 0) log(`http-driver: warning: ${failures} requests failed`);
     log(`http-driver: ${concurrency} connections, ${rounds} interleaved rounds of ${seconds}s each, medians`);
-    log(`  HttpTarget deliveries/s  ${figures.driverRps.toLocaleString('en-US')}   (rounds: ${driver.map((x) => Math.round(x)).join(', ')})`);
-    log(`  autocannon requests/s    ${figures.autocannonRps.toLocaleString('en-US')}   (rounds: ${cannon.map((x) => Math.round(x)).join(', ')})`);
-    log(`  ratio (median of rounds) ${(figures.ratio * 100).toFixed(1)}% (target ≥ 90%)   (rounds: ${ratios.map((r) => (r * 100).toFixed(0) + '%').join(', ')})`);
+    log(
+      `  HttpTarget deliveries/s  ${figures.driverRps.toLocaleString('en-US')}   (rounds: ${driver.map((x) => Math.round(x)).join(', ')})`,
+    );
+    log(
+      `  autocannon requests/s    ${figures.autocannonRps.toLocaleString('en-US')}   (rounds: ${cannon.map((x) => Math.round(x)).join(', ')})`,
+    );
+    log(
+      `  ratio (median of rounds) ${(figures.ratio * 100).toFixed(1)}% (target ≥ 90%)   (rounds: ${ratios.map((r) => (r * 100).toFixed(0) + '%').join(', ')})`,
+    );
     return figures;
   } finally {
     await target.close();

@@ -31,24 +31,31 @@ const lines = [
   `## Engine against the floor: throughput-1m (median of ${floor.rounds} interleaved rounds)`,
   '',
   'The floor is the same workload as a bare typed-array event loop (bench/floor.ts): same arrivals, token',
-  'bucket, concurrency cap, draws, backoff and event count, and a SHA-256 over each event\'s fields.',
+  "bucket, concurrency cap, draws, backoff and event count, and a SHA-256 over each event's fields.",
   `The engine runs from ${floor.engineFrom} (dist/ is what the CLI runs; tsx adds a \`__name\` call per closure).`,
   '',
-  '| run | median ms | events/s | share of the floor\'s speed | target |',
+  "| run | median ms | events/s | share of the floor's speed | target |",
   '| --- | --- | --- | --- | --- |',
-  ...([
-    ['floor: bare typed-array loop', floor.floorMs, 1, ''],
-    ['engine + trace hash', floor.engineHashMs, floor.engineHashOfFloor, ''],
-    ['engine + trace hash + every invariant (as simulate runs)', floor.engineMs, floor.engineOfFloor, '≥ 0.25'],
-    ['simulate(), the CLI\'s code path (--no-det-check)', floor.simulateMs, floor.simulateOfFloor, ''],
-  ] as const).map(([name, ms, share, target]) => `| ${name} | ${ms.toFixed(0)} | ${Math.round(floor.events / (ms / 1000)).toLocaleString('en-US')} | ${share.toFixed(3)} | ${target} |`),
+  ...(
+    [
+      ['floor: bare typed-array loop', floor.floorMs, 1, ''],
+      ['engine + trace hash', floor.engineHashMs, floor.engineHashOfFloor, ''],
+      ['engine + trace hash + every invariant (as simulate runs)', floor.engineMs, floor.engineOfFloor, '≥ 0.25'],
+      ["simulate(), the CLI's code path (--no-det-check)", floor.simulateMs, floor.simulateOfFloor, ''],
+    ] as const
+  ).map(
+    ([name, ms, share, target]) =>
+      `| ${name} | ${ms.toFixed(0)} | ${Math.round(floor.events / (ms / 1000)).toLocaleString('en-US')} | ${share.toFixed(3)} | ${target} |`,
+  ),
   '',
   ...(floor.cli
     ? [
         '| built CLI, default (INV-DET included), fresh process | value | target |',
         '| --- | --- | --- |',
         `| wall time of the command | ${floor.cli.totalWallMs.toLocaleString('en-US')} ms | |`,
-        ...Object.entries(floor.cli.phases).map(([phase, ms]) => `| phase: ${phase} | ${ms.toLocaleString('en-US')} ms | |`),
+        ...Object.entries(floor.cli.phases).map(
+          ([phase, ms]) => `| phase: ${phase} | ${ms.toLocaleString('en-US')} ms | |`,
+        ),
         `| events/s of the run phase | ${floor.cli.eventsPerSecond.toLocaleString('en-US')} | |`,
         `| peak RSS | ${floor.cli.peakRssMB} MB | ≤ 512 MB |`,
         '',
@@ -66,7 +73,10 @@ const lines = [
   '',
   '| tasks | wall ms | events | peak RSS MB |',
   '| --- | --- | --- | --- |',
-  ...engine.scaling.map((s) => `| ${s.tasks.toLocaleString('en-US')} | ${s.ms.toFixed(0)} | ${s.events.toLocaleString('en-US')} | ${s.maxRssMB.toFixed(0)} |`),
+  ...engine.scaling.map(
+    (s) =>
+      `| ${s.tasks.toLocaleString('en-US')} | ${s.ms.toFixed(0)} | ${s.events.toLocaleString('en-US')} | ${s.maxRssMB.toFixed(0)} |`,
+  ),
   '',
   `## HTTP driver against autocannon (loopback, ${http.concurrency} connections, ${http.rounds} rounds of ${http.seconds} s)`,
   '',

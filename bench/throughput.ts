@@ -12,7 +12,10 @@ export async function throughputScenario(tasks: number): Promise<Scenario> {
 }
 
 /** One run; `invariants` adds the streaming checkers (what `tasksim simulate` does). */
-export async function runThroughput(s: Scenario, invariants: boolean): Promise<{ events: number; ms: number; traceHash: string }> {
+export async function runThroughput(
+  s: Scenario,
+  invariants: boolean,
+): Promise<{ events: number; ms: number; traceHash: string }> {
   const started = performance.now();
   const r = await runScenario(s, { checkInvariants: invariants });
   return { events: r.events, ms: performance.now() - started, traceHash: r.traceHash };

@@ -1,17 +1,33 @@
 /** §3 Request headers: every header form the queue sends (HDR-1…8). */
-import { allAccepted, DEFAULT_EPOCH_US, fail, formatEpochSeconds, type HandlerCase, handlerExchanges, HEADER, scriptedStatus, sentHeaderFacts, US_PER_D, US_PER_S } from '../../src/conform/kit.js';
+import {
+  allAccepted,
+  DEFAULT_EPOCH_US,
+  fail,
+  formatEpochSeconds,
+  type HandlerCase,
+  handlerExchanges,
+  HEADER,
+  scriptedStatus,
+  sentHeaderFacts,
+  US_PER_D,
+  US_PER_S,
+} from '../../src/conform/kit.js';
 import { ONE_ATTEMPT, headerOf, retries } from './helpers.js';
 
 export const firstAttempt: HandlerCase = {
   id: 'H-3.1',
   title: 'First-attempt headers, with a task name the queue chose',
   rules: ['HDR-1', 'HDR-2', 'HDR-3', 'HDR-4', 'HDR-5'],
-  requirement: 'HDR-1…5: QueueName, TaskName (the task\'s name or a system-generated id), RetryCount 0, ExecutionCount 0 and ETA on every delivery.',
+  requirement:
+    "HDR-1…5: QueueName, TaskName (the task's name or a system-generated id), RetryCount 0, ExecutionCount 0 and ETA on every delivery.",
   severity: 'required',
   async run(ctx) {
     const run = await ctx.drive({ tasks: [{ ...ctx.body('unnamed task') }], queue: ONE_ATTEMPT });
     const sent = handlerExchanges(run)[0]?.delivery;
-    return allAccepted(run, `a 2xx to a first attempt (TaskName ${sent?.name ?? 'auto-…'}, RetryCount 0, ExecutionCount 0, no PreviousResponse)`);
+    return allAccepted(
+      run,
+      `a 2xx to a first attempt (TaskName ${sent?.name ?? 'auto-…'}, RetryCount 0, ExecutionCount 0, no PreviousResponse)`,
+    );
   },
 };
 
@@ -27,7 +43,8 @@ export const retryAfterAppError: HandlerCase = {
   id: 'H-3.2',
   title: 'A retry after an application error (PreviousResponse 500, RetryReason App Error)',
   rules: ['HDR-3', 'HDR-4', 'HDR-6', 'HDR-7'],
-  requirement: 'HDR-3/4/6/7: a retry carries RetryCount ≥ 1, ExecutionCount of earlier handler failures, PreviousResponse and RetryReason.',
+  requirement:
+    'HDR-3/4/6/7: a retry carries RetryCount ≥ 1, ExecutionCount of earlier handler failures, PreviousResponse and RetryReason.',
   severity: 'required',
   async run(ctx) {
     const run = await ctx.drive({
@@ -35,7 +52,10 @@ export const retryAfterAppError: HandlerCase = {
       queue: { retry: { taskRetryLimit: retries(ctx, 2) } },
       inject: (d) => (d.attempt <= 2 ? scriptedStatus(500) : undefined),
     });
-    return retriedVerdict(run, 'attempt 3 with RetryCount 2, ExecutionCount 2, PreviousResponse 500, RetryReason App Error');
+    return retriedVerdict(
+      run,
+      'attempt 3 with RetryCount 2, ExecutionCount 2, PreviousResponse 500, RetryReason App Error',
+    );
   },
 };
 
@@ -43,7 +63,8 @@ export const retryAfterNoInstance: HandlerCase = {
   id: 'H-3.3',
   title: 'A retry after no instance was available (ExecutionCount < RetryCount, PreviousResponse 0)',
   rules: ['HDR-3', 'HDR-4', 'HDR-6', 'HDR-7', 'INST-2'],
-  requirement: 'HDR-4: attempts that failed for lack of an instance count in RetryCount but not in ExecutionCount (INST-2).',
+  requirement:
+    'HDR-4: attempts that failed for lack of an instance count in RetryCount but not in ExecutionCount (INST-2).',
   severity: 'required',
   async run(ctx) {
     // An outage for the first second: attempts at 0, 0.1, 0.3 and 0.7 s fail before the handler.
@@ -52,7 +73,10 @@ export const retryAfterNoInstance: HandlerCase = {
       queue: { retry: { taskRetryLimit: retries(ctx, 4) } },
       service: { outages: [{ startUs: 0, endUs: 1 * US_PER_S }] },
     });
-    return retriedVerdict(run, 'attempt 5 with RetryCount 4, ExecutionCount 0, PreviousResponse 0, RetryReason Instance Unavailable');
+    return retriedVerdict(
+      run,
+      'attempt 5 with RetryCount 4, ExecutionCount 0, PreviousResponse 0, RetryReason Instance Unavailable',
+    );
   },
 };
 
@@ -64,10 +88,14 @@ export const failFast: HandlerCase = {
   severity: 'required',
   assumes: { methods: ['POST'], target: 'appengine' },
   async run(ctx) {
-    const run = await ctx.drive({ tasks: [{ name: ctx.taskName(), failFast: true, ...ctx.body('') }], queue: ONE_ATTEMPT });
+    const run = await ctx.drive({
+      tasks: [{ name: ctx.taskName(), failFast: true, ...ctx.body('') }],
+      queue: ONE_ATTEMPT,
+    });
     const sent = handlerExchanges(run)[0]?.delivery;
     const expected = `a 2xx to a delivery with ${HEADER.failFast}: true`;
-    if (sent && headerOf(sent.headers, HEADER.failFast) !== 'true') return fail(expected, 'harness error (please report): FailFast was not sent');
+    if (sent && headerOf(sent.headers, HEADER.failFast) !== 'true')
+      return fail(expected, 'harness error (please report): FailFast was not sent');
     return allAccepted(run, expected);
   },
 };
@@ -76,11 +104,15 @@ export const futureEta: HandlerCase = {
   id: 'H-3.5',
   title: 'An ETA days ahead, with microseconds',
   rules: ['HDR-5', 'PUSH-4'],
-  requirement: 'HDR-5: X-AppEngine-TaskETA is seconds since the epoch as a decimal (six fractional digits); PUSH-4: not dispatched before its ETA.',
+  requirement:
+    'HDR-5: X-AppEngine-TaskETA is seconds since the epoch as a decimal (six fractional digits); PUSH-4: not dispatched before its ETA.',
   severity: 'required',
   async run(ctx) {
     const countdownUs = 2 * US_PER_D + 123_456;
-    const run = await ctx.drive({ tasks: [{ name: ctx.taskName(), countdownUs, ...ctx.body('') }], queue: ONE_ATTEMPT });
+    const run = await ctx.drive({
+      tasks: [{ name: ctx.taskName(), countdownUs, ...ctx.body('') }],
+      queue: ONE_ATTEMPT,
+    });
     const eta = formatEpochSeconds(DEFAULT_EPOCH_US + countdownUs);
     const v = allAccepted(run, `a 2xx to a delivery with ${HEADER.eta}: ${eta}`);
     if (v.status === 'pass') v.actual += ` (2 days of ETA skipped in ${Math.round(run.realMs)}ms real)`;
@@ -108,10 +140,13 @@ export const otherQueue: HandlerCase = {
   id: 'H-3.7',
   title: 'A task from a queue other than default',
   rules: ['HDR-1'],
-  requirement: 'HDR-1: X-AppEngine-QueueName is the queue\'s name (`default` only for the default push queue).',
+  requirement: "HDR-1: X-AppEngine-QueueName is the queue's name (`default` only for the default push queue).",
   severity: 'recommended',
   async run(ctx) {
-    const run = await ctx.drive({ tasks: [{ name: ctx.taskName(), ...ctx.body('') }], queue: { name: 'tasksim-conform-2', retry: { taskRetryLimit: 0 } } });
+    const run = await ctx.drive({
+      tasks: [{ name: ctx.taskName(), ...ctx.body('') }],
+      queue: { name: 'tasksim-conform-2', retry: { taskRetryLimit: 0 } },
+    });
     return allAccepted(run, `a 2xx to a delivery with ${HEADER.queueName}: tasksim-conform-2`);
   },
 };

@@ -15,7 +15,10 @@ export const withinDeadline: HandlerCase = {
     const expected = `an answer within ${ctx.deadlineLabel}`;
     if (!x) return fail(expected, 'nothing was delivered (harness bug: please report)');
     if (x.response.outcome === 'deadline') {
-      return fail(expected, `${describe(x.response)}; the queue counts the attempt as failed and retries the task (DEADLINE-2)`);
+      return fail(
+        expected,
+        `${describe(x.response)}; the queue counts the attempt as failed and retries the task (DEADLINE-2)`,
+      );
     }
     return pass(expected, describe(x.response));
   },

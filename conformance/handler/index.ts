@@ -8,7 +8,15 @@ import { noRedirects, parallelDeliveries, taskUrlWithQuery } from './h1-push.js'
 import { duplicateDelivery, no503, retryCycle, validTask } from './h2-status.js';
 import { binaryPayloadCase, emptyPayload, largestPayload, queryPayload, textPayload } from './h2-payload.js';
 import { refusesWithoutHeaders } from './h2-origin.js';
-import { failFast, firstAttempt, futureEta, longestName, otherQueue, retryAfterAppError, retryAfterNoInstance } from './h3-headers.js';
+import {
+  failFast,
+  firstAttempt,
+  futureEta,
+  longestName,
+  otherQueue,
+  retryAfterAppError,
+  retryAfterNoInstance,
+} from './h3-headers.js';
 import { withinDeadline } from './h5-deadline.js';
 import { EXPLORATION_CASES, PAYLOAD_EXPLORATION } from './p-explore.js';
 

@@ -2,7 +2,15 @@
  * Property-based exploration (run after the fixed cases): each case varies one part of a delivery over
  * everything the contract allows and keeps the rest plain, so a refusal is attributed to one rule.
  */
-import { countsArb, etaArb, exploreDimension, type HandlerCase, payloadArb, queueNameArb, taskNameArb } from '../../src/conform/kit.js';
+import {
+  countsArb,
+  etaArb,
+  exploreDimension,
+  type HandlerCase,
+  payloadArb,
+  queueNameArb,
+  taskNameArb,
+} from '../../src/conform/kit.js';
 
 const BODY_METHODS = ['POST', 'PUT', 'PATCH'];
 
@@ -10,7 +18,8 @@ export const exploreTaskNames: HandlerCase = {
   id: 'P-TASK-1',
   title: 'Exploration: task names over all of TASK-1',
   rules: ['TASK-1', 'HDR-2'],
-  requirement: 'TASK-1: a task name is any match of ^[a-zA-Z0-9_-]{1,500}$ (`0`, `-`, digits only, 500 characters…); HDR-2 carries it.',
+  requirement:
+    'TASK-1: a task name is any match of ^[a-zA-Z0-9_-]{1,500}$ (`0`, `-`, digits only, 500 characters…); HDR-2 carries it.',
   severity: 'required',
   run: (ctx) =>
     exploreDimension(ctx, {
@@ -24,7 +33,8 @@ export const exploreEta: HandlerCase = {
   id: 'P-HDR-5',
   title: 'Exploration: every ETA form HDR-5 allows',
   rules: ['HDR-5'],
-  requirement: 'HDR-5: X-AppEngine-TaskETA is seconds since the epoch as a decimal; a handler must accept any number of fractional digits, and none.',
+  requirement:
+    'HDR-5: X-AppEngine-TaskETA is seconds since the epoch as a decimal; a handler must accept any number of fractional digits, and none.',
   severity: 'required',
   run: (ctx) =>
     exploreDimension(ctx, {
@@ -39,7 +49,7 @@ export const exploreCounts: HandlerCase = {
   title: 'Exploration: retry and execution counts up to large values',
   rules: ['HDR-3', 'HDR-4', 'HDR-6', 'HDR-7'],
   requirement:
-    'HDR-3/4/6/7: RetryCount grows by one per attempt with no upper bound but the queue\'s limits; ExecutionCount ≤ RetryCount; PreviousResponse and RetryReason on every retry.',
+    "HDR-3/4/6/7: RetryCount grows by one per attempt with no upper bound but the queue's limits; ExecutionCount ≤ RetryCount; PreviousResponse and RetryReason on every retry.",
   severity: 'required',
   run: (ctx) =>
     exploreDimension(ctx, {
@@ -53,7 +63,7 @@ export const exploreQueues: HandlerCase = {
   id: 'P-HDR-1',
   title: 'Exploration: queue names over TASK-1',
   rules: ['HDR-1', 'TASK-1'],
-  requirement: 'HDR-1: X-AppEngine-QueueName is the queue\'s name, any match of ^[a-zA-Z0-9-]{1,100}$ (TASK-1).',
+  requirement: "HDR-1: X-AppEngine-QueueName is the queue's name, any match of ^[a-zA-Z0-9-]{1,100}$ (TASK-1).",
   // As H-3.7: an app may serve one queue only.
   severity: 'recommended',
   run: (ctx) =>
@@ -68,7 +78,8 @@ export const explorePayloads: HandlerCase = {
   id: 'P-HANDLER-6',
   title: 'Exploration: payloads and Content-Types (--explore-payloads)',
   rules: ['HANDLER-6', 'TASK-3'],
-  requirement: 'HANDLER-6: payload arrives as the request body, default Content-Type application/octet-stream; TASK-3: up to 100 KiB.',
+  requirement:
+    'HANDLER-6: payload arrives as the request body, default Content-Type application/octet-stream; TASK-3: up to 100 KiB.',
   severity: 'required',
   assumes: { methods: BODY_METHODS }, // only tasks that carry a body
   run: (ctx) =>
@@ -79,7 +90,12 @@ export const explorePayloads: HandlerCase = {
         payloadArb(undefined, base.contentType).map((p) => {
           const { contentType: _drop, ...rest } = base;
           const method = ctx.app.methods.find((m) => BODY_METHODS.includes(m)) ?? 'POST';
-          return { ...rest, method, body: p.body, ...(p.contentType === undefined ? {} : { contentType: p.contentType }) };
+          return {
+            ...rest,
+            method,
+            body: p.body,
+            ...(p.contentType === undefined ? {} : { contentType: p.contentType }),
+          };
         }),
     }),
 };

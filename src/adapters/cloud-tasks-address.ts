@@ -46,7 +46,9 @@ export function isCloudTasksAddress(spec: string): boolean {
 
 export function parseCloudTasksAddress(spec: string): CloudTasksAddress {
   if (spec.toLowerCase().startsWith(CLOUD_TASKS_REST_SCHEME)) {
-    throw new BadCloudTasksAddress(`${spec}: not supported yet: tasksim serve speaks gRPC only (use ${CLOUD_TASKS_SCHEME}HOST:PORT)`);
+    throw new BadCloudTasksAddress(
+      `${spec}: not supported yet: tasksim serve speaks gRPC only (use ${CLOUD_TASKS_SCHEME}HOST:PORT)`,
+    );
   }
   let url: URL;
   try {
@@ -54,17 +56,25 @@ export function parseCloudTasksAddress(spec: string): CloudTasksAddress {
   } catch {
     throw new BadCloudTasksAddress(`${JSON.stringify(spec)} is not an address: ${USAGE}`);
   }
-  if (url.pathname !== '/' && url.pathname !== '' ) throw new BadCloudTasksAddress(`${JSON.stringify(spec)} has a path: ${USAGE}`);
+  if (url.pathname !== '/' && url.pathname !== '')
+    throw new BadCloudTasksAddress(`${JSON.stringify(spec)} has a path: ${USAGE}`);
   if (url.port === '') throw new BadCloudTasksAddress(`${JSON.stringify(spec)} names no port: ${USAGE}`);
   for (const k of url.searchParams.keys()) {
-    if (!PARAMS.has(k)) throw new BadCloudTasksAddress(`${JSON.stringify(spec)}: unknown parameter ${JSON.stringify(k)}: ${USAGE}`);
+    if (!PARAMS.has(k))
+      throw new BadCloudTasksAddress(`${JSON.stringify(spec)}: unknown parameter ${JSON.stringify(k)}: ${USAGE}`);
   }
   const clock = url.searchParams.get('clock');
-  const handler = hostPort(url.searchParams.get('handler') ?? `${DEFAULT_HANDLER.host}:${DEFAULT_HANDLER.port}`, 'handler', spec);
+  const handler = hostPort(
+    url.searchParams.get('handler') ?? `${DEFAULT_HANDLER.host}:${DEFAULT_HANDLER.port}`,
+    'handler',
+    spec,
+  );
   const project = url.searchParams.get('project') ?? 'tasksim-fuzz';
   const location = url.searchParams.get('location') ?? 'us-central1';
-  if (!PROJECT_RE.test(project)) throw new BadCloudTasksAddress(`project=${JSON.stringify(project)} is not a project id (CT-6)`);
-  if (!LOCATION_RE.test(location)) throw new BadCloudTasksAddress(`location=${JSON.stringify(location)} is not a location id (CT-6)`);
+  if (!PROJECT_RE.test(project))
+    throw new BadCloudTasksAddress(`project=${JSON.stringify(project)} is not a project id (CT-6)`);
+  if (!LOCATION_RE.test(location))
+    throw new BadCloudTasksAddress(`location=${JSON.stringify(location)} is not a location id (CT-6)`);
   const out: CloudTasksAddress = {
     host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
     port: Number(url.port),

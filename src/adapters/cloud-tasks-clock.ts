@@ -16,7 +16,10 @@ export interface ClockReading {
 
 /** A clock call that failed; `connect`: no connection could be made (the clock control is unreachable). */
 export class ClockCallFailed extends Error {
-  constructor(message: string, readonly connect: boolean) {
+  constructor(
+    message: string,
+    readonly connect: boolean,
+  ) {
     super(message);
     this.name = 'ClockCallFailed';
   }
@@ -25,7 +28,10 @@ export class ClockCallFailed extends Error {
 export class ClockControlClient {
   private readonly agent: Agent;
 
-  constructor(readonly baseUrl: string, private readonly timeoutMs: number) {
+  constructor(
+    readonly baseUrl: string,
+    private readonly timeoutMs: number,
+  ) {
     this.agent = new Agent({ connect: { timeout: timeoutMs }, headersTimeout: 0, bodyTimeout: 0 });
   }
 
@@ -43,16 +49,24 @@ export class ClockControlClient {
     let status: number;
     let text: string;
     try {
-      const res = await request(this.baseUrl + path, { method, dispatcher: this.agent, signal: AbortSignal.timeout(timeoutMs) });
+      const res = await request(this.baseUrl + path, {
+        method,
+        dispatcher: this.agent,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
       status = res.statusCode;
       const body = await readCapped(res.body, MAX_CLOCK_ANSWER_BYTES, timeoutMs);
       if (typeof body === 'string') throw new ClockCallFailed(`${what}: ${body}`, false);
       text = body.toString('utf8');
     } catch (err) {
       if (err instanceof ClockCallFailed) throw err;
-      const code = (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
+      const code =
+        (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
       const timedOut = (err as Error).name === 'TimeoutError' || code.includes('TIMEOUT');
-      throw new ClockCallFailed(timedOut ? `${what} did not answer within ${timeoutMs} ms` : `${what} failed: ${code}`, !timedOut || code.includes('CONNECT'));
+      throw new ClockCallFailed(
+        timedOut ? `${what} did not answer within ${timeoutMs} ms` : `${what} failed: ${code}`,
+        !timedOut || code.includes('CONNECT'),
+      );
     }
     let parsed: unknown;
     try {
@@ -61,7 +75,11 @@ export class ClockControlClient {
       throw new ClockCallFailed(`${what} answered something that is not JSON: ${text.slice(0, 120)}`, false);
     }
     const o = parsed as { clock?: unknown; nowUs?: unknown; error?: unknown };
-    if (status < 200 || status > 299) throw new ClockCallFailed(`${what} answered HTTP ${status}: ${typeof o.error === 'string' ? o.error : text.slice(0, 120)}`, false);
+    if (status < 200 || status > 299)
+      throw new ClockCallFailed(
+        `${what} answered HTTP ${status}: ${typeof o.error === 'string' ? o.error : text.slice(0, 120)}`,
+        false,
+      );
     if (typeof o.clock !== 'string' || typeof o.nowUs !== 'number' || !Number.isSafeInteger(o.nowUs)) {
       throw new ClockCallFailed(`${what} answered no clock reading ({"clock", "nowUs"}): ${text.slice(0, 120)}`, false);
     }

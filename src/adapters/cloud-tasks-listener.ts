@@ -19,7 +19,11 @@ export class DeliveryListener {
   fault: string | undefined;
   private readonly sockets = new Set<Socket>();
 
-  private constructor(private readonly server: Server, readonly origin: string, private readonly timeoutMs: number) {
+  private constructor(
+    private readonly server: Server,
+    readonly origin: string,
+    private readonly timeoutMs: number,
+  ) {
     server.on('connection', (s: Socket) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
@@ -58,7 +62,8 @@ export class DeliveryListener {
         return;
       }
       const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
+      for (const [k, v] of Object.entries(req.headers))
+        if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
       const answer = await this.route({ method: req.method ?? 'POST', url: req.url ?? '/', headers, body });
       if (answer?.outcome === 'net') {
         req.socket.destroy(); // HANDLER-2: a connection failure

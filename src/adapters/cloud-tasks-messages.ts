@@ -51,7 +51,12 @@ export function queueMessage(name: string, cfg: QueueConfig, opts: ProfileOption
  * CT-2: an App Engine task. The relative URI is the task's URL or the model's default for its queue
  * (PUSH-1's `/_ah/queue/<queue>`: Cloud Tasks' own default is `/`); `scheduleUs` is the ETA as Unix µs.
  */
-export function taskMessage(queuePath: string, modelQueue: string, spec: TaskSpec, scheduleUs: Micros | undefined): Record<string, unknown> {
+export function taskMessage(
+  queuePath: string,
+  modelQueue: string,
+  spec: TaskSpec,
+  scheduleUs: Micros | undefined,
+): Record<string, unknown> {
   const request: Record<string, unknown> = {
     httpMethod: spec.method ?? 'POST',
     relativeUri: spec.url ?? `/_ah/queue/${modelQueue}`,
@@ -99,6 +104,13 @@ export function addRefusal(f: GrpcFailure): AddOutcome | undefined {
 
 /** A domain refusal of DeleteTask, PauseQueue, ResumeQueue or RunTask, or undefined (the service failed). */
 export function opRefusal(f: GrpcFailure): OpOutcome | undefined {
-  const error = f.code === GRPC.NOT_FOUND ? 'NOT_FOUND' : f.code === GRPC.FAILED_PRECONDITION ? 'FAILED_PRECONDITION' : f.code === GRPC.INVALID_ARGUMENT ? 'INVALID' : undefined;
+  const error =
+    f.code === GRPC.NOT_FOUND
+      ? 'NOT_FOUND'
+      : f.code === GRPC.FAILED_PRECONDITION
+        ? 'FAILED_PRECONDITION'
+        : f.code === GRPC.INVALID_ARGUMENT
+          ? 'INVALID'
+          : undefined;
   return error === undefined ? undefined : { ok: false, error, message: f.details };
 }

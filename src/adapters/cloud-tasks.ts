@@ -26,13 +26,34 @@ import { v2 } from '@google-cloud/tasks';
 import { etaMicros } from '../fuzz/differences.js';
 import { formatEpochSeconds, US_PER_MS, type Micros } from '../sim/time.js';
 import {
-  AdapterProtocolError, AdapterSetupError, AdapterUnreachable, type AddOutcome, type Capabilities, type Feature, type LeaseOutcome,
-  type ModifyOutcome, type OpOutcome, type PushHandler, type PushRequest, type PushAnswer, type QueueUnderTest, type RunSetup, type TaskSpec,
+  AdapterProtocolError,
+  AdapterSetupError,
+  AdapterUnreachable,
+  type AddOutcome,
+  type Capabilities,
+  type Feature,
+  type LeaseOutcome,
+  type ModifyOutcome,
+  type OpOutcome,
+  type PushHandler,
+  type PushRequest,
+  type PushAnswer,
+  type QueueUnderTest,
+  type RunSetup,
+  type TaskSpec,
 } from './contract.js';
 import type { CloudTasksAddress } from './cloud-tasks-address.js';
 import { ClockCallFailed, ClockControlClient } from './cloud-tasks-clock.js';
 import { DeliveryListener } from './cloud-tasks-listener.js';
-import { GRPC, addRefusal, grpcFailure, opRefusal, queueMessage, taskMessage, type GrpcFailure } from './cloud-tasks-messages.js';
+import {
+  GRPC,
+  addRefusal,
+  grpcFailure,
+  opRefusal,
+  queueMessage,
+  taskMessage,
+  type GrpcFailure,
+} from './cloud-tasks-messages.js';
 
 export interface CloudTasksOptions {
   /** Per call (and per delivery body). Default 10 s. */
@@ -73,7 +94,10 @@ export class CloudTasksQueue implements QueueUnderTest {
   private advancing = false;
   private parked: (() => void)[] = [];
 
-  constructor(readonly address: CloudTasksAddress, opts: CloudTasksOptions = {}) {
+  constructor(
+    readonly address: CloudTasksAddress,
+    opts: CloudTasksOptions = {},
+  ) {
     this.name = `cloud-tasks://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
     this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.virtual = address.clockUrl !== undefined;
@@ -102,8 +126,11 @@ export class CloudTasksQueue implements QueueUnderTest {
       projectId: this.address.project,
     });
     const client = this.client;
-    const listed = await this.rpc('ListQueues', (o) => client.listQueues({ parent: this.parent, pageSize: 1 }, { ...o, autoPaginate: false }));
-    if (!listed.ok) throw new AdapterProtocolError(`ListQueues ${this.parent} was refused: ${describeFailure(listed.failure)}`);
+    const listed = await this.rpc('ListQueues', (o) =>
+      client.listQueues({ parent: this.parent, pageSize: 1 }, { ...o, autoPaginate: false }),
+    );
+    if (!listed.ok)
+      throw new AdapterProtocolError(`ListQueues ${this.parent} was refused: ${describeFailure(listed.failure)}`);
     if (this.address.clockUrl !== undefined) await this.checkClock(this.address.clockUrl);
     const lacking: Feature[] = ['pull', 'deadlines', 'queueYaml'];
     if (this.virtual) lacking.push('latency');
@@ -117,11 +144,14 @@ export class CloudTasksQueue implements QueueUnderTest {
     try {
       reading = await this.clock.now();
     } catch (err) {
-      if (err instanceof ClockCallFailed && err.connect) throw new AdapterUnreachable(`cannot reach the clock control at ${url}: ${err.message}`);
+      if (err instanceof ClockCallFailed && err.connect)
+        throw new AdapterUnreachable(`cannot reach the clock control at ${url}: ${err.message}`);
       throw new AdapterProtocolError(`the clock control at ${url}: ${(err as Error).message}`);
     }
     if (reading.clock !== 'virtual') {
-      throw new AdapterSetupError(`the clock at ${url} is ${reading.clock}: start tasksim serve with --clock virtual, or leave out ?clock= to fuzz on the wall clock`);
+      throw new AdapterSetupError(
+        `the clock at ${url} is ${reading.clock}: start tasksim serve with --clock virtual, or leave out ?clock= to fuzz on the wall clock`,
+      );
     }
   }
 
@@ -138,15 +168,25 @@ export class CloudTasksQueue implements QueueUnderTest {
     this.nowUs = 0;
     if (this.virtual) this.zeroUs = await this.readClock();
     const prefix = `t${this.campaign}-${this.run}-`;
-    await Promise.all(setup.config.queues.map(async (q) => {
-      if (q.mode !== 'push') throw new AdapterProtocolError(`queue ${q.name}: ${NOT_PULL}`);
-      const id = `${prefix}${q.name}`;
-      const client = this.client!;
-      const r = await this.rpc('CreateQueue', (o) => client.createQueue({ parent: this.parent, queue: queueMessage(this.queuePath(id), q, setup.config.options) }, o));
-      if (!r.ok) throw new AdapterProtocolError(`CreateQueue ${id} (the model's ${q.name}) was refused: ${describeFailure(r.failure)}`);
-      this.ids.set(q.name, id);
-      this.back.set(id, q.name);
-    }));
+    await Promise.all(
+      setup.config.queues.map(async (q) => {
+        if (q.mode !== 'push') throw new AdapterProtocolError(`queue ${q.name}: ${NOT_PULL}`);
+        const id = `${prefix}${q.name}`;
+        const client = this.client!;
+        const r = await this.rpc('CreateQueue', (o) =>
+          client.createQueue(
+            { parent: this.parent, queue: queueMessage(this.queuePath(id), q, setup.config.options) },
+            o,
+          ),
+        );
+        if (!r.ok)
+          throw new AdapterProtocolError(
+            `CreateQueue ${id} (the model's ${q.name}) was refused: ${describeFailure(r.failure)}`,
+          );
+        this.ids.set(q.name, id);
+        this.back.set(id, q.name);
+      }),
+    );
     // Wall clock: the run starts when its reset is answered (the harness's zero too), not at its epoch.
     if (!this.virtual) this.zeroUs = unixNowUs();
   }
@@ -198,7 +238,11 @@ export class CloudTasksQueue implements QueueUnderTest {
     return this.op('RunTask', queue, (c, path, o) => c.runTask({ name: `${path}/tasks/${name}` }, o));
   }
 
-  private async op(what: string, queue: string, call: (c: Client, path: string, o: CallOpts) => Promise<unknown>): Promise<OpOutcome> {
+  private async op(
+    what: string,
+    queue: string,
+    call: (c: Client, path: string, o: CallOpts) => Promise<unknown>,
+  ): Promise<OpOutcome> {
     const id = this.ids.get(queue);
     if (id === undefined) return { ok: false, error: 'NOT_FOUND', message: `no queue ${queue} in this run` };
     const client = this.client!;
@@ -309,7 +353,8 @@ export class CloudTasksQueue implements QueueUnderTest {
       const where = `${this.address.host}:${this.address.port}`;
       if (f === undefined) throw new AdapterProtocolError(`${what} failed: ${(err as Error).message}`);
       if (f.code === GRPC.UNAVAILABLE || f.code === GRPC.DEADLINE_EXCEEDED) {
-        if (!this.reached) throw new AdapterUnreachable(`cannot reach the Cloud Tasks API at ${where} (${what}): ${describeFailure(f)}`);
+        if (!this.reached)
+          throw new AdapterUnreachable(`cannot reach the Cloud Tasks API at ${where} (${what}): ${describeFailure(f)}`);
         throw new AdapterProtocolError(`connection lost mid-run: ${what} failed (${describeFailure(f)})`);
       }
       this.reached = true;
@@ -320,7 +365,9 @@ export class CloudTasksQueue implements QueueUnderTest {
   /** Best effort: a queue of an ended run that cannot be deleted is left behind, not a verdict. */
   private async dropQueues(ids: string[]): Promise<void> {
     const client = this.client!;
-    await Promise.all(ids.map((id) => this.rpc('DeleteQueue', (o) => client.deleteQueue({ name: this.queuePath(id) }, o))));
+    await Promise.all(
+      ids.map((id) => this.rpc('DeleteQueue', (o) => client.deleteQueue({ name: this.queuePath(id) }, o))),
+    );
   }
 }
 
@@ -329,7 +376,11 @@ interface CallOpts {
   retry: null;
 }
 
-const CODE_NAMES = Object.fromEntries(Object.entries(grpc.status).filter(([, v]) => typeof v === 'number').map(([k, v]) => [v, k])) as Record<number, string>;
+const CODE_NAMES = Object.fromEntries(
+  Object.entries(grpc.status)
+    .filter(([, v]) => typeof v === 'number')
+    .map(([k, v]) => [v, k]),
+) as Record<number, string>;
 
 function describeFailure(f: GrpcFailure): string {
   return `${CODE_NAMES[f.code] ?? `code ${f.code}`}: ${f.details}`;

@@ -44,7 +44,18 @@ export interface Capabilities {
  * Tasks API, not queue.yaml: the generators keep to CT-1's fields (the cloud-tasks profile, a burst
  * derived from the rate, no rate 0, no 0 where proto3 reads it as unset).
  */
-export const FEATURES = ['virtualClock', 'outages', 'events', 'pull', 'runTask', '503', 'deadlines', 'taskAgeLimit', 'latency', 'queueYaml'] as const;
+export const FEATURES = [
+  'virtualClock',
+  'outages',
+  'events',
+  'pull',
+  'runTask',
+  '503',
+  'deadlines',
+  'taskAgeLimit',
+  'latency',
+  'queueYaml',
+] as const;
 export type Feature = (typeof FEATURES)[number];
 
 /** Whether the queue lacks `f` (the booleans for the first three, `lacks` for the rest). */
@@ -129,7 +140,9 @@ export type ModifyError = 'LEASE_EXPIRED' | 'LEASE_MISMATCH' | 'NOT_FOUND' | 'IN
 export type ModifyOutcome = { ok: true; leaseUntilUs: Micros } | { ok: false; error: ModifyError; message?: string };
 
 /** FAILED_PRECONDITION: CT-4/CT-6, RunTask on a paused queue or on a task being dispatched. */
-export type OpOutcome = { ok: true } | { ok: false; error: 'NOT_FOUND' | 'INVALID' | 'FAILED_PRECONDITION'; message?: string };
+export type OpOutcome =
+  | { ok: true }
+  | { ok: false; error: 'NOT_FOUND' | 'INVALID' | 'FAILED_PRECONDITION'; message?: string };
 
 /**
  * A queue under test. Only `advance` delivers: the other calls change the queue at its current

@@ -54,23 +54,25 @@ export async function serveQueueOverHttp(queue: QueueUnderTest, opts: ServeOptio
   const agent = new Agent({ connect: { timeout }, headersTimeout: timeout, bodyTimeout: timeout });
   const caps = await queue.describe();
 
-  const deliver = (handlerUrl: string) => async (req: PushRequest): Promise<PushAnswer> => {
-    try {
-      const res = await request(handlerUrl + req.url, {
-        method: req.method as 'POST',
-        dispatcher: agent,
-        // On the wall clock the harness times deliveries itself: no virtual instant to send.
-        headers: caps.controlsClock ? { ...req.headers, [TIME_HEADER]: String(req.atUs ?? 0) } : req.headers,
-        body: Buffer.from(req.body ?? []),
-      });
-      await res.body.dump();
-      const lat = Number(res.headers[LATENCY_HEADER.toLowerCase()] ?? 0);
-      const status = res.statusCode;
-      return { status, outcome: outcomeOfStatus(status), latencyUs: Number.isFinite(lat) ? lat : 0 };
-    } catch {
-      return { status: 0, outcome: 'net', latencyUs: 0 }; // reset or unreachable handler: HANDLER-2
-    }
-  };
+  const deliver =
+    (handlerUrl: string) =>
+    async (req: PushRequest): Promise<PushAnswer> => {
+      try {
+        const res = await request(handlerUrl + req.url, {
+          method: req.method as 'POST',
+          dispatcher: agent,
+          // On the wall clock the harness times deliveries itself: no virtual instant to send.
+          headers: caps.controlsClock ? { ...req.headers, [TIME_HEADER]: String(req.atUs ?? 0) } : req.headers,
+          body: Buffer.from(req.body ?? []),
+        });
+        await res.body.dump();
+        const lat = Number(res.headers[LATENCY_HEADER.toLowerCase()] ?? 0);
+        const status = res.statusCode;
+        return { status, outcome: outcomeOfStatus(status), latencyUs: Number.isFinite(lat) ? lat : 0 };
+      } catch {
+        return { status: 0, outcome: 'net', latencyUs: 0 }; // reset or unreachable handler: HANDLER-2
+      }
+    };
 
   const routes: Record<string, (b: Body) => Promise<unknown>> = {
     'POST /reset': async (b) => {
@@ -78,7 +80,10 @@ export async function serveQueueOverHttp(queue: QueueUnderTest, opts: ServeOptio
       const given = b.config as ResolvedConfig;
       const config = isNamedOptions(b.options) ? { ...given, options: applyOptions(given.options, b.options) } : given;
       await queue.reset({
-        config, seed: Number(b.seed), epochUs: Number(b.epochUs), handler: deliver(String(b.handlerUrl)),
+        config,
+        seed: Number(b.seed),
+        epochUs: Number(b.epochUs),
+        handler: deliver(String(b.handlerUrl)),
         ...(typeof b.namespace === 'string' ? { namespace: b.namespace } : {}),
       });
       return { ok: true };
@@ -88,7 +93,8 @@ export async function serveQueueOverHttp(queue: QueueUnderTest, opts: ServeOptio
     'POST /pause': (b) => queue.pauseQueue(String(b.queue)),
     'POST /resume': (b) => queue.resumeQueue(String(b.queue)),
     'POST /lease': (b) => queue.leaseTasks(String(b.queue), b as unknown as LeaseSpec),
-    'POST /modify': (b) => queue.modifyLease(String(b.queue), String(b.name), Number(b.leaseUntilUs), Number(b.leaseSeconds)),
+    'POST /modify': (b) =>
+      queue.modifyLease(String(b.queue), String(b.name), Number(b.leaseUntilUs), Number(b.leaseSeconds)),
     'POST /advance': async (b) => {
       await queue.advance(Number(b.us) / 1000);
       const events = caps.events ? await queue.takeEvents() : [];
@@ -107,11 +113,17 @@ export async function serveQueueOverHttp(queue: QueueUnderTest, opts: ServeOptio
     const key = `${req.method} ${(req.url ?? '/').split('?')[0]}`;
     const send = (status: number, v: unknown): void => {
       const text = JSON.stringify(v);
-      res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+      res
+        .writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
+        .end(text);
     };
     if (typeof read === 'string') return send(400, { error: read });
     // The protocol has no RunTask call (CT-4): whatever the queue behind it can do, it is not asked.
-    if (key === 'GET /') return send(200, helloV2({ ...caps, lacks: [...new Set([...(caps.lacks ?? []), 'runTask' as const])] }, queue.name));
+    if (key === 'GET /')
+      return send(
+        200,
+        helloV2({ ...caps, lacks: [...new Set([...(caps.lacks ?? []), 'runTask' as const])] }, queue.name),
+      );
     const route = routes[key];
     if (!route) return send(404, { error: `no such endpoint: ${key}` });
     let body: Body;

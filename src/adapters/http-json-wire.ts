@@ -57,13 +57,14 @@ class Check {
   }
   oneOf<T extends string>(o: Obj, k: string, allowed: readonly T[]): T {
     const v = o[k];
-    if (typeof v !== 'string' || !allowed.includes(v as T)) this.fail(`"${k}": ${shown(v)}, expected one of ${allowed.join(', ')}`);
+    if (typeof v !== 'string' || !allowed.includes(v as T))
+      this.fail(`"${k}": ${shown(v)}, expected one of ${allowed.join(', ')}`);
     return v as T;
   }
 }
 
 export function shown(v: unknown): string {
-  const s = v === undefined ? 'nothing' : JSON.stringify(v) ?? String(v);
+  const s = v === undefined ? 'nothing' : (JSON.stringify(v) ?? String(v));
   return s.length > 120 ? `${s.slice(0, 117)}...` : s;
 }
 
@@ -73,13 +74,21 @@ export function readHello(v: unknown): { version: ProtocolVersion; caps: Capabil
   const o = c.obj(v);
   if (o.protocol === PROTOCOL_V1) {
     const caps = c.obj(o.capabilities, '"capabilities"');
-    return { version: PROTOCOL_V1, caps: { controlsClock: c.bool(caps, 'controlsClock'), outages: c.bool(caps, 'outages'), events: c.bool(caps, 'events') } };
+    return {
+      version: PROTOCOL_V1,
+      caps: {
+        controlsClock: c.bool(caps, 'controlsClock'),
+        outages: c.bool(caps, 'outages'),
+        events: c.bool(caps, 'events'),
+      },
+    };
   }
   if (o.protocol !== PROTOCOL) c.fail(`"protocol": ${shown(o.protocol)}, expected "${PROTOCOL}" or "${PROTOCOL_V1}"`);
   const list = o.lacks === undefined ? [] : c.arr(o, 'lacks');
   const lacked: Feature[] = [];
   for (const f of list) {
-    if (typeof f !== 'string' || !(FEATURES as readonly string[]).includes(f)) c.fail(`"lacks": ${shown(f)} is not a feature the harness knows (${FEATURES.join(', ')})`);
+    if (typeof f !== 'string' || !(FEATURES as readonly string[]).includes(f))
+      c.fail(`"lacks": ${shown(f)} is not a feature the harness knows (${FEATURES.join(', ')})`);
     lacked.push(f as Feature);
   }
   const rest = lacked.filter((f) => f !== 'virtualClock' && f !== 'outages' && f !== 'events');
@@ -125,9 +134,13 @@ export function readAddResults(v: unknown, n: number): AddOutcome[] {
   return list.map((r): AddOutcome => {
     const o = c.obj(r, 'a result');
     if (c.bool(o, 'ok')) return { ok: true, name: c.str(o, 'name') };
-    const out: AddOutcome = { ok: false, error: c.oneOf(o, 'error', ['ALREADY_EXISTS', 'TOMBSTONED', 'INVALID'] as const) };
+    const out: AddOutcome = {
+      ok: false,
+      error: c.oneOf(o, 'error', ['ALREADY_EXISTS', 'TOMBSTONED', 'INVALID'] as const),
+    };
     if (o.rule !== undefined) {
-      if (typeof o.rule !== 'string' || !isRuleId(o.rule)) c.fail(`"rule": ${shown(o.rule)}, expected a rule ID such as "TASK-2" (tasksim rules)`);
+      if (typeof o.rule !== 'string' || !isRuleId(o.rule))
+        c.fail(`"rule": ${shown(o.rule)}, expected a rule ID such as "TASK-2" (tasksim rules)`);
       out.rule = o.rule as RuleId;
     }
     if (typeof o.message === 'string') out.message = o.message;
@@ -139,13 +152,18 @@ export function readOp(v: unknown, what: string): OpOutcome {
   const c = new Check(what);
   const o = c.obj(v);
   if (c.bool(o, 'ok')) return { ok: true };
-  return { ok: false, error: c.oneOf(o, 'error', ['NOT_FOUND', 'INVALID'] as const), ...(typeof o.message === 'string' ? { message: o.message } : {}) };
+  return {
+    ok: false,
+    error: c.oneOf(o, 'error', ['NOT_FOUND', 'INVALID'] as const),
+    ...(typeof o.message === 'string' ? { message: o.message } : {}),
+  };
 }
 
 export function readLease(v: unknown): LeaseOutcome {
   const c = new Check('POST /lease');
   const o = c.obj(v);
-  if (!c.bool(o, 'ok')) return { ok: false, error: c.str(o, 'error'), ...(typeof o.message === 'string' ? { message: o.message } : {}) };
+  if (!c.bool(o, 'ok'))
+    return { ok: false, error: c.str(o, 'error'), ...(typeof o.message === 'string' ? { message: o.message } : {}) };
   const tasks = c.arr(o, 'tasks').map((t) => {
     const x = c.obj(t, 'a leased task');
     return { name: c.str(x, 'name'), leaseUntilUs: c.int(x, 'leaseUntilUs') };
@@ -157,7 +175,11 @@ export function readModify(v: unknown): ModifyOutcome {
   const c = new Check('POST /modify');
   const o = c.obj(v);
   if (c.bool(o, 'ok')) return { ok: true, leaseUntilUs: c.int(o, 'leaseUntilUs') };
-  return { ok: false, error: c.oneOf(o, 'error', ['LEASE_EXPIRED', 'LEASE_MISMATCH', 'NOT_FOUND', 'INVALID'] as const), ...(typeof o.message === 'string' ? { message: o.message } : {}) };
+  return {
+    ok: false,
+    error: c.oneOf(o, 'error', ['LEASE_EXPIRED', 'LEASE_MISMATCH', 'NOT_FOUND', 'INVALID'] as const),
+    ...(typeof o.message === 'string' ? { message: o.message } : {}),
+  };
 }
 
 export function readAdvance(v: unknown, wantEvents: boolean): { nowUs: number; events: TraceEvent[] } {
@@ -168,7 +190,8 @@ export function readAdvance(v: unknown, wantEvents: boolean): { nowUs: number; e
   const events = c.arr(o, 'events').map((e) => {
     const x = c.obj(e, 'an event');
     if (typeof x.e !== 'string' || typeof x.t !== 'number') c.fail(`an event ${shown(e)} without "e" and "t"`);
-    if ((x.e === 'reject' || x.e === 'exhaust') && (typeof x.rule !== 'string' || !isRuleId(x.rule))) c.fail(`the ${x.e} event at t=${x.t} with "rule" ${shown(x.rule)}, expected a rule ID (tasksim rules)`);
+    if ((x.e === 'reject' || x.e === 'exhaust') && (typeof x.rule !== 'string' || !isRuleId(x.rule)))
+      c.fail(`the ${x.e} event at t=${x.t} with "rule" ${shown(x.rule)}, expected a rule ID (tasksim rules)`);
     return x as unknown as TraceEvent;
   });
   return { nowUs, events };
@@ -176,14 +199,19 @@ export function readAdvance(v: unknown, wantEvents: boolean): { nowUs: number; e
 
 export function readOk(v: unknown, what: string): void {
   const c = new Check(what);
-  if (!c.bool(c.obj(v), 'ok')) c.fail(`"ok": false${typeof (v as Obj).message === 'string' ? ` (${(v as Obj).message})` : ''}`);
+  if (!c.bool(c.obj(v), 'ok'))
+    c.fail(`"ok": false${typeof (v as Obj).message === 'string' ? ` (${(v as Obj).message})` : ''}`);
 }
 
 /**
  * Reads a body to its end, at most `cap` bytes and `timeoutMs` long: the bytes, or why not (a
  * sentence starting "the body …"). Never throws: an aborted stream is an answer too.
  */
-export async function readCapped(stream: AsyncIterable<unknown> & { destroy?(err?: Error): unknown }, cap: number, timeoutMs: number): Promise<Buffer | string> {
+export async function readCapped(
+  stream: AsyncIterable<unknown> & { destroy?(err?: Error): unknown },
+  cap: number,
+  timeoutMs: number,
+): Promise<Buffer | string> {
   const chunks: Buffer[] = [];
   let size = 0;
   let timer: NodeJS.Timeout | undefined;

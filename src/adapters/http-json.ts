@@ -19,12 +19,38 @@ import { Agent, request } from 'undici';
 import type { TraceEvent } from '../sim/events.js';
 import type { Micros } from '../sim/time.js';
 import {
-  AdapterProtocolError, AdapterSetupError, AdapterUnreachable, type AddOutcome, type Capabilities, type LeaseOutcome, type LeaseSpec,
-  type ModifyOutcome, type OpOutcome, type PushHandler, type QueueUnderTest, type RunSetup, type TaskSpec,
+  AdapterProtocolError,
+  AdapterSetupError,
+  AdapterUnreachable,
+  type AddOutcome,
+  type Capabilities,
+  type LeaseOutcome,
+  type LeaseSpec,
+  type ModifyOutcome,
+  type OpOutcome,
+  type PushHandler,
+  type QueueUnderTest,
+  type RunSetup,
+  type TaskSpec,
 } from './contract.js';
 import {
-  LATENCY_HEADER, MAX_ANSWER_BYTES, MAX_DELIVERY_BYTES, PROTOCOL, PROTOCOL_V1, TIME_HEADER, readAddResults, readAdvance, readHello, readLease,
-  readCapped, readModify, readOk, readOp, readReset, shown, type ProtocolVersion,
+  LATENCY_HEADER,
+  MAX_ANSWER_BYTES,
+  MAX_DELIVERY_BYTES,
+  PROTOCOL,
+  PROTOCOL_V1,
+  TIME_HEADER,
+  readAddResults,
+  readAdvance,
+  readHello,
+  readLease,
+  readCapped,
+  readModify,
+  readOk,
+  readOp,
+  readReset,
+  shown,
+  type ProtocolVersion,
 } from './http-json-wire.js';
 import { renderQueueYaml } from './queue-yaml-text.js';
 import { optionsByName } from '../model/options.js';
@@ -42,7 +68,16 @@ export const TIMEOUT_RANGE_MS = { min: 1, max: 600_000 } as const;
 /** Handler paths are `/r<run><task URL>`: the run tells a late delivery of an earlier run apart. */
 const RUN_PREFIX = 'r';
 
-const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET']);
+const CONNECT_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNRESET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_SOCKET',
+]);
 
 export class HttpJsonQueue implements QueueUnderTest {
   readonly name: string;
@@ -65,11 +100,18 @@ export class HttpJsonQueue implements QueueUnderTest {
   private events: TraceEvent[] = [];
   private reached = false;
 
-  constructor(readonly baseUrl: string, opts: HttpJsonOptions = {}) {
+  constructor(
+    readonly baseUrl: string,
+    opts: HttpJsonOptions = {},
+  ) {
     this.name = baseUrl;
     this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.handlerHost = opts.handlerHost ?? '127.0.0.1';
-    this.agent = new Agent({ connect: { timeout: this.timeoutMs }, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs });
+    this.agent = new Agent({
+      connect: { timeout: this.timeoutMs },
+      headersTimeout: this.timeoutMs,
+      bodyTimeout: this.timeoutMs,
+    });
   }
 
   /** Binds the harness's handler first (a bad --handler-host is the user's, not the queue's), then asks. */
@@ -124,11 +166,16 @@ export class HttpJsonQueue implements QueueUnderTest {
   }
 
   async modifyLease(queue: string, name: string, heldUntilUs: Micros, seconds: number): Promise<ModifyOutcome> {
-    return readModify(await this.call('POST', '/modify', { queue, name, leaseUntilUs: heldUntilUs, leaseSeconds: seconds }));
+    return readModify(
+      await this.call('POST', '/modify', { queue, name, leaseUntilUs: heldUntilUs, leaseSeconds: seconds }),
+    );
   }
 
   async advance(ms: number): Promise<void> {
-    const r = readAdvance(await this.call('POST', '/advance', { us: Math.round(ms * 1000) }), this.caps?.events === true);
+    const r = readAdvance(
+      await this.call('POST', '/advance', { us: Math.round(ms * 1000) }),
+      this.caps?.events === true,
+    );
     this.events.push(...r.events);
   }
 
@@ -157,7 +204,9 @@ export class HttpJsonQueue implements QueueUnderTest {
   private async listen(): Promise<void> {
     if (this.server) return;
     const server = createServer((req, res) => {
-      this.onDelivery(req, res).catch((err: unknown) => this.deliveryFailed(req, res, `the delivery failed: ${(err as Error).message}`));
+      this.onDelivery(req, res).catch((err: unknown) =>
+        this.deliveryFailed(req, res, `the delivery failed: ${(err as Error).message}`),
+      );
     });
     server.on('clientError', (_err, socket) => socket.destroy());
     try {
@@ -166,7 +215,9 @@ export class HttpJsonQueue implements QueueUnderTest {
         server.listen(0, this.handlerHost, () => resolve());
       });
     } catch (err) {
-      throw new AdapterSetupError(`cannot listen for deliveries on --handler-host ${this.handlerHost}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message} (give an address of this machine the queue can reach, e.g. 127.0.0.1)`);
+      throw new AdapterSetupError(
+        `cannot listen for deliveries on --handler-host ${this.handlerHost}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message} (give an address of this machine the queue can reach, e.g. 127.0.0.1)`,
+      );
     }
     const port = (server.address() as AddressInfo).port;
     this.server = server;
@@ -190,9 +241,11 @@ export class HttpJsonQueue implements QueueUnderTest {
       return;
     }
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
+    for (const [k, v] of Object.entries(req.headers))
+      if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
     const qn = headers['x-appengine-queuename'];
-    if (qn !== undefined && this.queueNamesBack.has(qn)) headers['x-appengine-queuename'] = this.queueNamesBack.get(qn)!;
+    if (qn !== undefined && this.queueNamesBack.has(qn))
+      headers['x-appengine-queuename'] = this.queueNamesBack.get(qn)!;
     const time = headers[TIME_HEADER.toLowerCase()];
     const answer = await handler({
       method: req.method ?? 'POST',
@@ -236,13 +289,18 @@ export class HttpJsonQueue implements QueueUnderTest {
       });
       status = res.statusCode;
       const read = await readCapped(res.body, MAX_ANSWER_BYTES, this.timeoutMs);
-      if (typeof read === 'string') throw new AdapterProtocolError(`${what} answered a body that ${read.replace(/^the body /, '')}`);
+      if (typeof read === 'string')
+        throw new AdapterProtocolError(`${what} answered a body that ${read.replace(/^the body /, '')}`);
       text = read.toString('utf8');
     } catch (err) {
       if (err instanceof AdapterProtocolError) throw err;
-      const code = (err as { code?: string; cause?: { code?: string } }).code ?? (err as { cause?: { code?: string } }).cause?.code ?? '';
+      const code =
+        (err as { code?: string; cause?: { code?: string } }).code ??
+        (err as { cause?: { code?: string } }).cause?.code ??
+        '';
       const why = `${code || (err as Error).name}${(err as Error).message ? `: ${(err as Error).message}` : ''}`;
-      if (!this.reached) throw new AdapterUnreachable(`cannot reach the queue adapter at ${this.baseUrl} (${what}): ${why}`);
+      if (!this.reached)
+        throw new AdapterUnreachable(`cannot reach the queue adapter at ${this.baseUrl} (${what}): ${why}`);
       if ((err as Error).name === 'TimeoutError' || code.includes('TIMEOUT')) {
         throw new AdapterProtocolError(`${what} did not answer within ${this.timeoutMs} ms`);
       }
@@ -251,7 +309,8 @@ export class HttpJsonQueue implements QueueUnderTest {
       throw new AdapterProtocolError(`${what} failed: ${why}`);
     }
     this.reached = true;
-    if (status < 200 || status > 299) throw new AdapterProtocolError(`${what} answered HTTP ${status}: ${shown(text.slice(0, 200))}`);
+    if (status < 200 || status > 299)
+      throw new AdapterProtocolError(`${what} answered HTTP ${status}: ${shown(text.slice(0, 200))}`);
     try {
       return JSON.parse(text) as unknown;
     } catch {

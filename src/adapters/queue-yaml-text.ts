@@ -25,6 +25,10 @@ function renderQueue(q: QueueConfig): string[] {
   out.push('  retry_parameters:');
   if (r.taskRetryLimit !== undefined) out.push(`    task_retry_limit: ${r.taskRetryLimit}`);
   if (r.taskAgeLimitUs !== undefined) out.push(`    task_age_limit: ${r.taskAgeLimitUs / S}s`);
-  out.push(`    min_backoff_seconds: ${r.minBackoffUs / S}`, `    max_backoff_seconds: ${r.maxBackoffUs / S}`, `    max_doublings: ${r.maxDoublings}`);
+  out.push(
+    `    min_backoff_seconds: ${r.minBackoffUs / S}`,
+    `    max_backoff_seconds: ${r.maxBackoffUs / S}`,
+    `    max_doublings: ${r.maxDoublings}`,
+  );
   return out;
 }

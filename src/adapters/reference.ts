@@ -25,8 +25,20 @@ import type { TraceEvent } from '../sim/events.js';
 import type { Micros } from '../sim/time.js';
 import { US_PER_MS } from '../sim/time.js';
 import type {
-  AddError, AddOutcome, Capabilities, LeaseOutcome, LeaseSpec, ModifyError, ModifyOutcome, OpOutcome,
-  PushAnswer, PushHandler, PushRequest, QueueUnderTest, RunSetup, TaskSpec,
+  AddError,
+  AddOutcome,
+  Capabilities,
+  LeaseOutcome,
+  LeaseSpec,
+  ModifyError,
+  ModifyOutcome,
+  OpOutcome,
+  PushAnswer,
+  PushHandler,
+  PushRequest,
+  QueueUnderTest,
+  RunSetup,
+  TaskSpec,
 } from './contract.js';
 
 const EMPTY = new Uint8Array(0);
@@ -75,7 +87,10 @@ export class ReferenceQueue implements QueueUnderTest {
   /** Deliveries sent and not yet answered (wall clock only). */
   private readonly pending = new Set<Promise<void>>();
 
-  constructor(readonly name: string = 'reference', private readonly hooks: ReferenceHooks = {}) {}
+  constructor(
+    readonly name: string = 'reference',
+    private readonly hooks: ReferenceHooks = {},
+  ) {}
 
   /**
    * From the next reset on, the queue runs on the wall clock and says so (`controlsClock: false`).
@@ -147,7 +162,13 @@ export class ReferenceQueue implements QueueUnderTest {
 
   /** The HTTP request a delivery becomes (PUSH-1, HDR-1…8). */
   protected request(d: Delivery): PushRequest {
-    const req: PushRequest = { method: d.method, url: d.url, headers: d.headers, body: d.body ?? EMPTY, atUs: this.engine.now };
+    const req: PushRequest = {
+      method: d.method,
+      url: d.url,
+      headers: d.headers,
+      body: d.body ?? EMPTY,
+      atUs: this.engine.now,
+    };
     return this.hooks.request ? this.hooks.request(req, d) : req;
   }
 
@@ -174,12 +195,16 @@ export class ReferenceQueue implements QueueUnderTest {
     this.catchUp();
     let results;
     try {
-      results = this.engine.addTasks(queue, tasks.map((t) => this.toNewTask(t)));
+      results = this.engine.addTasks(
+        queue,
+        tasks.map((t) => this.toNewTask(t)),
+      );
     } catch (err) {
       return tasks.map(() => refusal(err));
     }
-    return results.map((r): AddOutcome =>
-      r.ok ? { ok: true, name: r.name! } : { ok: false, error: addErrorKind(r.code), rule: r.rule, message: r.error },
+    return results.map(
+      (r): AddOutcome =>
+        r.ok ? { ok: true, name: r.name! } : { ok: false, error: addErrorKind(r.code), rule: r.rule, message: r.error },
     );
   }
 
@@ -261,7 +286,11 @@ export class ReferenceQueue implements QueueUnderTest {
       fn();
     } catch (err) {
       const code = errorCode(err);
-      out = { ok: false, error: code === 'NOT_FOUND' || code === 'FAILED_PRECONDITION' ? code : 'INVALID', message: (err as Error).message };
+      out = {
+        ok: false,
+        error: code === 'NOT_FOUND' || code === 'FAILED_PRECONDITION' ? code : 'INVALID',
+        message: (err as Error).message,
+      };
     }
     return out;
   }
@@ -327,18 +356,27 @@ export class ReferenceQueue implements QueueUnderTest {
       const answer = Promise.resolve()
         .then(() => handler(req))
         .catch((): PushAnswer => ({ status: 0, outcome: 'net', latencyUs: 0 }));
-      this.track(answer.then((a) => {
-        if (engine !== this.engine) return; // an answer to a run that has ended
-        this.catchUp();
-        // The latency is what it really was; the response lands now.
-        engine.complete(d.key, { ...this.toResult(a, d), latencyUs: Math.max(0, engine.now - sentAt) });
-        this.catchUp();
-      }));
+      this.track(
+        answer.then((a) => {
+          if (engine !== this.engine) return; // an answer to a run that has ended
+          this.catchUp();
+          // The latency is what it really was; the response lands now.
+          engine.complete(d.key, { ...this.toResult(a, d), latencyUs: Math.max(0, engine.now - sentAt) });
+          this.catchUp();
+        }),
+      );
     }
     while (this.extra.length > 0) {
       const req = this.extra.shift()!;
       const handler = this.handler;
-      this.track(Promise.resolve().then(() => handler(req)).then(() => {}, () => {}));
+      this.track(
+        Promise.resolve()
+          .then(() => handler(req))
+          .then(
+            () => {},
+            () => {},
+          ),
+      );
     }
   }
 

@@ -17,7 +17,10 @@ export function builtInAdapters(): string[] {
 
 export class UnknownAdapter extends Error {
   constructor(spec: string, why?: string) {
-    super(why ?? `unknown adapter ${JSON.stringify(spec)}: expected reference, mutant:<name>[+<name>…] (see --list), http://host:port or cloud-tasks://host:port`);
+    super(
+      why ??
+        `unknown adapter ${JSON.stringify(spec)}: expected reference, mutant:<name>[+<name>…] (see --list), http://host:port or cloud-tasks://host:port`,
+    );
     this.name = 'UnknownAdapter';
   }
 }

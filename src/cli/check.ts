@@ -17,14 +17,21 @@ export function registerCheck(program: Command): void {
     .description('check a trace written with --trace (NDJSON): its SHA-256 and every INV rule')
     .argument('<trace>', 'an NDJSON trace file')
     .option('--json', 'print one JSON object on stdout')
-    .option('--expect-hash <sha256>', 'also fail unless the trace hash is this one (INV-DET): sha256:<hex> as printed, or the bare hex; 16 or more leading digits suffice')
-    .addHelpText('after', '\nExit codes: 0 every invariant holds, 1 one fails (or the hash differs), 2 bad input: not a trace\n(the line is named) or an incomplete one (no `end` event: the run was cut short).')
+    .option(
+      '--expect-hash <sha256>',
+      'also fail unless the trace hash is this one (INV-DET): sha256:<hex> as printed, or the bare hex; 16 or more leading digits suffice',
+    )
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 every invariant holds, 1 one fails (or the hash differs), 2 bad input: not a trace\n(the line is named) or an incomplete one (no `end` event: the run was cut short).',
+    )
     .action((file: string, opts: { json?: boolean; expectHash?: string }) => runCommand(() => check(file, opts)));
 }
 
 async function check(file: string, opts: { json?: boolean; expectHash?: string }): Promise<number> {
   const expected = opts.expectHash === undefined ? undefined : parseExpectedHash(opts.expectHash);
-  if (!existsSync(file)) throw new CliError(`${file}: no such file (write one with \`tasksim simulate <scenario> --trace ${file}\`)`);
+  if (!existsSync(file))
+    throw new CliError(`${file}: no such file (write one with \`tasksim simulate <scenario> --trace ${file}\`)`);
   const hasher = new TraceHasher();
   const suite = new InvariantSuite();
   const schema = new TraceSchemaChecker();
@@ -61,8 +68,12 @@ async function check(file: string, opts: { json?: boolean; expectHash?: string }
   } else {
     const out = [`trace       ${file}  ${num(events)} events  sha256:${traceHash}`];
     if (!hashOk) out.push(red(`hash        expected ${opts.expectHash} (INV-DET)`));
-    for (const r of results) out.push(`  ${statusWord(r.status)} ${r.id.padEnd(24)} ${dim(`${num(r.checked)} checked${r.violations ? `, ${num(r.violations)} violations` : ''}${r.note ? ` · ${r.note}` : ''}`)}`);
-    for (const r of results) for (const v of r.examples.slice(0, 5)) out.push(...findingLines(invariantFinding(v), red));
+    for (const r of results)
+      out.push(
+        `  ${statusWord(r.status)} ${r.id.padEnd(24)} ${dim(`${num(r.checked)} checked${r.violations ? `, ${num(r.violations)} violations` : ''}${r.note ? ` · ${r.note}` : ''}`)}`,
+      );
+    for (const r of results)
+      for (const v of r.examples.slice(0, 5)) out.push(...findingLines(invariantFinding(v), red));
     process.stdout.write(out.join('\n') + '\n');
   }
   return ok ? EXIT.ok : EXIT.failed;
@@ -73,9 +84,15 @@ async function check(file: string, opts: { json?: boolean; expectHash?: string }
  * shortened `sha256:<16 hex>…`. At least 16 digits (64 bits) are needed to mean one trace.
  */
 export function parseExpectedHash(text: string): string {
-  const hex = text.trim().toLowerCase().replace(/^sha256:/, '').replace(/(…|\.\.\.)$/, '');
+  const hex = text
+    .trim()
+    .toLowerCase()
+    .replace(/^sha256:/, '')
+    .replace(/(…|\.\.\.)$/, '');
   if (!/^[0-9a-f]{16,64}$/.test(hex)) {
-    throw new CliError(`--expect-hash must be a SHA-256 as tasksim prints it (sha256:<64 hex digits>, or at least its first 16 digits), got ${JSON.stringify(text)}`);
+    throw new CliError(
+      `--expect-hash must be a SHA-256 as tasksim prints it (sha256:<64 hex digits>, or at least its first 16 digits), got ${JSON.stringify(text)}`,
+    );
   }
   return hex;
 }

@@ -20,7 +20,10 @@ export const EXIT = {
 
 /** An error meant for the user: printed as `tasksim: <message>` and turned into an exit code. */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode: number = EXIT.badInput) {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT.badInput,
+  ) {
     super(message);
     this.name = 'CliError';
   }
@@ -55,13 +58,16 @@ export function reportError(err: unknown): number {
     return EXIT.badInput;
   }
   const e = err instanceof Error ? err : new Error(String(err));
-  process.stderr.write(`tasksim: internal error: ${e.message}\n${process.env.TASKSIM_DEBUG ? e.stack + '\n' : 'Set TASKSIM_DEBUG=1 for the stack trace, and please report it.\n'}`);
+  process.stderr.write(
+    `tasksim: internal error: ${e.message}\n${process.env.TASKSIM_DEBUG ? e.stack + '\n' : 'Set TASKSIM_DEBUG=1 for the stack trace, and please report it.\n'}`,
+  );
   return EXIT.failed;
 }
 
 export function parseIntOption(name: string, value: string, min = 0): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new CliError(`${name} must be an integer ≥ ${min}, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n) || n < min)
+    throw new CliError(`${name} must be an integer ≥ ${min}, got ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -76,7 +82,6 @@ export function parseSeed(value: string, max = 0xffffffff): number {
   }
   return n;
 }
-
 
 /** Commander's collector for a repeatable `--option name=value` (SPEC §10). */
 export function collectOption(value: string, previous: string[] = []): string[] {

@@ -12,10 +12,16 @@ export function registerCompare(program: Command): void {
     .option('--html <file>', 'also write the comparison as an HTML page')
     .option('--changed-only', 'show only the rows that changed')
     .addHelpText('after', '\nExit codes: 0 compared, 2 a file is missing or is not a report.')
-    .action((a: string, b: string, opts: { html?: string; changedOnly?: boolean }) => runCommand(async () => {
-      const r = runCompare([a, b], { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR, htmlOut: opts.html, changedOnly: opts.changedOnly });
-      process.stdout.write(r.stdout);
-      process.stderr.write(r.stderr);
-      return r.exitCode;
-    }));
+    .action((a: string, b: string, opts: { html?: string; changedOnly?: boolean }) =>
+      runCommand(async () => {
+        const r = runCompare([a, b], {
+          color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+          htmlOut: opts.html,
+          changedOnly: opts.changedOnly,
+        });
+        process.stdout.write(r.stdout);
+        process.stderr.write(r.stderr);
+        return r.exitCode;
+      }),
+    );
 }

@@ -18,8 +18,17 @@ import { toJson } from '../conform/report-json.js';
 import { writeReports } from '../conform/report-files.js';
 import { loadCatalog } from '../conform/registry.js';
 import {
-  ConformanceOptionError, DEFAULT_CONCURRENCY, DEFAULT_EXPLORE, behaviourArgs, fullCatalog, resolveDeadline, runConformance, validateOptions,
-  type CaseResult, type ConformanceOptions, type ConformanceReport,
+  ConformanceOptionError,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_EXPLORE,
+  behaviourArgs,
+  fullCatalog,
+  resolveDeadline,
+  runConformance,
+  validateOptions,
+  type CaseResult,
+  type ConformanceOptions,
+  type ConformanceReport,
 } from '../conform/run.js';
 import { CaseSelectionError, selectCases } from '../conform/select.js';
 import { TargetUrlError, parseTargetUrl } from '../targets/http-target.js';
@@ -61,19 +70,39 @@ export function registerConform(program: Command): void {
     .argument('[url]', 'the handler URL, e.g. http://127.0.0.1:8080/tasks/handler (requests go only to its origin)')
     .option('--cases <pattern>', 'case ids, sections, globs or rule IDs, comma-separated: H-2.1, H-3, H-2.*, HANDLER-4')
     .option('--seed <n>', 'the seed (default: random, printed)')
-    .option('--deadline <duration>', 'the real request timeout, e.g. 30s, 200ms (default 30s, or the scaling\'s deadline with --scaling)')
+    .option(
+      '--deadline <duration>',
+      "the real request timeout, e.g. 30s, 200ms (default 30s, or the scaling's deadline with --scaling)",
+    )
     .option('--scaling <type>', 'automatic | basic | manual | flexible: the deadline of DEADLINE-1 (default automatic)')
     .option('--concurrency <n>', `parallel deliveries, max_concurrent_requests (default ${DEFAULT_CONCURRENCY})`)
     .option('--profile <name>', 'appengine | cloud-tasks (default appengine)')
-    .option('--option <name=value>', 'a SPEC §10 reading over the profile\'s defaults (repeatable; see tasksim options)', collectOption, [])
+    .option(
+      '--option <name=value>',
+      "a SPEC §10 reading over the profile's defaults (repeatable; see tasksim options)",
+      collectOption,
+      [],
+    )
     .option('--json', 'print exactly one JSON object on stdout')
     .option('--report-dir <dir>', 'write report.json, junit.xml, report.md and index.html there')
     .option('--reference', 'run against the built-in compliant reference handler (no URL needed)')
-    .option('--methods <list>', 'the HTTP methods your app creates tasks with, e.g. POST,GET; cases that need another are skipped (default POST)')
-    .option('--target <kind>', 'appengine (X-AppEngine-* headers, the default) | http (Cloud Tasks HTTP target: X-CloudTasks-* headers, CT-2)')
-    .option('--payload <text|@file>', 'the body cases and exploration send by default (cases about payload forms keep theirs)')
+    .option(
+      '--methods <list>',
+      'the HTTP methods your app creates tasks with, e.g. POST,GET; cases that need another are skipped (default POST)',
+    )
+    .option(
+      '--target <kind>',
+      'appengine (X-AppEngine-* headers, the default) | http (Cloud Tasks HTTP target: X-CloudTasks-* headers, CT-2)',
+    )
+    .option(
+      '--payload <text|@file>',
+      'the body cases and exploration send by default (cases about payload forms keep theirs)',
+    )
     .option('--content-type <type>', 'the Content-Type of --payload (default application/octet-stream)')
-    .option('--explore <n>', `generated deliveries per exploring case after the fixed cases (default ${DEFAULT_EXPLORE}; 0 turns exploration off)`)
+    .option(
+      '--explore <n>',
+      `generated deliveries per exploring case after the fixed cases (default ${DEFAULT_EXPLORE}; 0 turns exploration off)`,
+    )
     .option('--explore-payloads', 'exploration varies payloads and Content-Types too')
     .option('--replay <token>', 'send the one delivery an exploration finding printed, and show the answer')
     .addHelpText(
@@ -109,12 +138,17 @@ export function parseOptions(opts: ConformCliOptions): Parsed {
   if (opts.profile !== undefined) p.profile = opts.profile as ProfileName;
   if (opts.deadline !== undefined) p.deadline = opts.deadline;
   if (opts.cases !== undefined) p.cases = opts.cases;
-  if (opts.methods !== undefined) p.methods = opts.methods.split(',').map((m) => m.trim().toUpperCase()).filter(Boolean);
+  if (opts.methods !== undefined)
+    p.methods = opts.methods
+      .split(',')
+      .map((m) => m.trim().toUpperCase())
+      .filter(Boolean);
   if (opts.target !== undefined) p.targetKind = opts.target as TargetKind;
   if (opts.explore !== undefined) p.explore = parseIntOption('--explore', opts.explore);
   if (opts.explorePayloads) p.explorePayloads = true;
   if (opts.option && opts.option.length > 0) p.options = cliOptions(opts.option);
-  if (opts.contentType !== undefined && opts.payload === undefined) throw new CliError('--content-type goes with --payload (the body it describes)');
+  if (opts.contentType !== undefined && opts.payload === undefined)
+    throw new CliError('--content-type goes with --payload (the body it describes)');
   try {
     validateOptions(p);
     resolveDeadline({ deadline: p.deadline, scaling: p.scaling, isFunction: false, targetKind: p.targetKind });
@@ -130,7 +164,8 @@ export async function conform(urlArg: string | undefined, opts: ConformCliOption
   await loadCatalog(); // parseOptions checks --cases against it
   const parsed = parseOptions(opts);
   if (opts.reference && urlArg !== undefined) throw new CliError('give either a URL or --reference, not both');
-  if (!opts.reference && urlArg === undefined) throw new CliError('missing the handler URL: tasksim conform <url> (or --reference to try the built-in handler)');
+  if (!opts.reference && urlArg === undefined)
+    throw new CliError('missing the handler URL: tasksim conform <url> (or --reference to try the built-in handler)');
   const payload = opts.payload === undefined ? undefined : await readPayload(opts.payload, opts.contentType);
   const reference = opts.reference ? await startReferenceHandler() : undefined;
   try {
@@ -143,9 +178,18 @@ export async function conform(urlArg: string | undefined, opts: ConformCliOption
       throw err;
     }
     if (opts.replay !== undefined) return await replay(url, opts.replay, parsed);
-    const deadline = resolveDeadline({ deadline: parsed.deadline, scaling: parsed.scaling, isFunction: false, targetKind: parsed.targetKind });
+    const deadline = resolveDeadline({
+      deadline: parsed.deadline,
+      scaling: parsed.scaling,
+      isFunction: false,
+      targetKind: parsed.targetKind,
+    });
     const wait = Math.min(PREFLIGHT_MAX_MS, Math.max(PREFLIGHT_MIN_MS, deadline.timeoutMs));
-    const check = await preflight(parsedUrl, wait, parsed.targetKind === 'http' ? (t) => new CloudTasksHeaders(t) : undefined);
+    const check = await preflight(
+      parsedUrl,
+      wait,
+      parsed.targetKind === 'http' ? (t) => new CloudTasksHeaders(t) : undefined,
+    );
     if (!check.ok) throw new CliError(check.message, EXIT.unreachable);
     const out = (s: string): void => void (opts.json ? undefined : process.stdout.write(s));
     out(header(url, parsed));
@@ -178,18 +222,26 @@ export async function conform(urlArg: string | undefined, opts: ConformCliOption
 }
 
 /** `--payload TEXT` or `--payload @FILE` (at most a push task's 100 KiB, TASK-3). */
-async function readPayload(arg: string, contentType: string | undefined): Promise<NonNullable<ConformanceOptions['payload']>> {
+async function readPayload(
+  arg: string,
+  contentType: string | undefined,
+): Promise<NonNullable<ConformanceOptions['payload']>> {
   let bytes: Uint8Array;
   if (arg.startsWith('@')) {
     try {
       bytes = new Uint8Array(await readFile(arg.slice(1)));
     } catch (err) {
-      throw new CliError(`cannot read --payload ${arg}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw new CliError(
+        `cannot read --payload ${arg}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      );
     }
   } else {
     bytes = new TextEncoder().encode(arg);
   }
-  if (bytes.byteLength > LIMITS.pushTaskBytes) throw new CliError(`--payload is ${bytes.byteLength} bytes; a push task carries at most ${LIMITS.pushTaskBytes} (TASK-3)`);
+  if (bytes.byteLength > LIMITS.pushTaskBytes)
+    throw new CliError(
+      `--payload is ${bytes.byteLength} bytes; a push task carries at most ${LIMITS.pushTaskBytes} (TASK-3)`,
+    );
   return { bytes, arg, ...(contentType !== undefined ? { contentType } : {}) };
 }
 
@@ -203,12 +255,22 @@ async function replay(url: string, token: string, p: Parsed): Promise<number> {
     throw err;
   }
   const { sent, response } = result;
-  if (response.unreachable) throw new CliError(`cannot reach ${new URL(url).origin}: ${response.detail}`, EXIT.unreachable);
-  const names = Object.entries(sent.headers).filter(([k]) => /^x-(appengine|cloudtasks)-/i.test(k)).map(([k, v]) => `${k}: ${v}`);
-  process.stdout.write(`${sent.method} ${sent.url}  (${sent.body?.byteLength ?? 0} body bytes)\n  ${names.join('\n  ')}\n`);
+  if (response.unreachable)
+    throw new CliError(`cannot reach ${new URL(url).origin}: ${response.detail}`, EXIT.unreachable);
+  const names = Object.entries(sent.headers)
+    .filter(([k]) => /^x-(appengine|cloudtasks)-/i.test(k))
+    .map(([k, v]) => `${k}: ${v}`);
+  process.stdout.write(
+    `${sent.method} ${sent.url}  (${sent.body?.byteLength ?? 0} body bytes)\n  ${names.join('\n  ')}\n`,
+  );
   const ok = response.outcome === 'ok';
-  const what = response.outcome === 'net' || response.outcome === 'deadline' ? `${response.outcome}: ${response.detail}` : `${response.status}${response.detail ? ` — ${response.detail}` : ''}`;
-  process.stdout.write(`${ok ? 'accepted' : red('refused')}: ${what} in ${formatMs(Math.round(response.latencyUs / 100) / 10)}\n`);
+  const what =
+    response.outcome === 'net' || response.outcome === 'deadline'
+      ? `${response.outcome}: ${response.detail}`
+      : `${response.status}${response.detail ? ` — ${response.detail}` : ''}`;
+  process.stdout.write(
+    `${ok ? 'accepted' : red('refused')}: ${what} in ${formatMs(Math.round(response.latencyUs / 100) / 10)}\n`,
+  );
   return ok ? EXIT.ok : EXIT.failed;
 }
 
@@ -224,10 +286,25 @@ export function invokedAs(env: NodeJS.ProcessEnv = process.env, argv: string[] =
 }
 
 function header(url: string, p: Parsed): string {
-  const deadline = resolveDeadline({ deadline: p.deadline, scaling: p.scaling, isFunction: false, targetKind: p.targetKind });
+  const deadline = resolveDeadline({
+    deadline: p.deadline,
+    scaling: p.scaling,
+    isFunction: false,
+    targetKind: p.targetKind,
+  });
   const target = p.targetKind === 'http' ? 'HTTP target (X-CloudTasks-*)' : `scaling ${p.scaling ?? 'automatic'}`;
-  const explore = p.explore === 0 ? 'exploration off' : `explore ${p.explore ?? DEFAULT_EXPLORE} per case${p.explorePayloads ? ' with payloads' : ''}`;
-  const settings = [`deadline ${deadline.label}`, `profile ${p.profile ?? 'appengine'}`, target, `methods ${(p.methods ?? ['POST']).join(',')}`, `concurrency ${p.concurrency ?? DEFAULT_CONCURRENCY}`, explore];
+  const explore =
+    p.explore === 0
+      ? 'exploration off'
+      : `explore ${p.explore ?? DEFAULT_EXPLORE} per case${p.explorePayloads ? ' with payloads' : ''}`;
+  const settings = [
+    `deadline ${deadline.label}`,
+    `profile ${p.profile ?? 'appengine'}`,
+    target,
+    `methods ${(p.methods ?? ['POST']).join(',')}`,
+    `concurrency ${p.concurrency ?? DEFAULT_CONCURRENCY}`,
+    explore,
+  ];
   return `tasksim conform ${url}\n${dim(settings.join(' · '))}\n\n`;
 }
 
@@ -237,7 +314,13 @@ function rerunAll(run: ConformanceOptions, target: string, seed: number): string
     ...(run.explore !== undefined && run.explore !== DEFAULT_EXPLORE ? ['--explore', String(run.explore)] : []),
     ...(run.explorePayloads ? ['--explore-payloads'] : []),
   ];
-  const extra = [...(run.cases !== undefined ? ['--cases', run.cases as string] : []), '--seed', String(seed), ...behaviourArgs(run), ...exploring];
+  const extra = [
+    ...(run.cases !== undefined ? ['--cases', run.cases as string] : []),
+    '--seed',
+    String(seed),
+    ...behaviourArgs(run),
+    ...exploring,
+  ];
   return [`${run.invokedAs ?? 'npx tasksim'} conform`, target, ...extra.map(shellQuote)].join(' ');
 }
 
@@ -257,7 +340,11 @@ function caseLines(c: CaseResult): string {
 function footer(r: ConformanceReport, rerun: string): string {
   const s = r.summary;
   const counts = `${r.cases.length} cases: ${s.pass} pass, ${s.fail} fail, ${s.warn} warn, ${s.skip} skip in ${(r.durationMs / 1000).toFixed(2)}s`;
-  if (r.ok) return `\n${counts}\nEvery required case passed${s.warn ? ' (see the warnings above)' : ''}. Seed ${r.seed}.\n`;
-  const failed = r.cases.filter((c) => c.status === 'fail').map((c) => c.id).join(', ');
+  if (r.ok)
+    return `\n${counts}\nEvery required case passed${s.warn ? ' (see the warnings above)' : ''}. Seed ${r.seed}.\n`;
+  const failed = r.cases
+    .filter((c) => c.status === 'fail')
+    .map((c) => c.id)
+    .join(', ');
   return `\n${counts}\n${red(`FAILED: ${failed}`)}\nSeed ${r.seed}. Rerun everything: ${rerun}\n`;
 }

@@ -12,7 +12,15 @@ import { AdapterSetupError, AdapterUnreachable, lackedFeatures } from '../adapte
 import { TIMEOUT_RANGE_MS } from '../adapters/http-json.js';
 import { UnknownAdapter, builtInAdapters, createAdapter } from '../adapters/registry.js';
 import {
-  DEFAULT_MAX_COMMANDS, DEFAULT_RUNS, UnsupportedAdapter, WALL_CLOCK_MAX_COMMANDS, WALL_CLOCK_RUNS, WALL_CLOCK_SHRINK_MAX_MS, WALL_CLOCK_SHRINK_MS, runFuzz, wallClockNote,
+  DEFAULT_MAX_COMMANDS,
+  DEFAULT_RUNS,
+  UnsupportedAdapter,
+  WALL_CLOCK_MAX_COMMANDS,
+  WALL_CLOCK_RUNS,
+  WALL_CLOCK_SHRINK_MAX_MS,
+  WALL_CLOCK_SHRINK_MS,
+  runFuzz,
+  wallClockNote,
 } from '../fuzz/campaign.js';
 import { BadKnownList, parseKnown, readKnownFile } from '../fuzz/defects.js';
 import type { CitedRule } from '../report/finding.js';
@@ -44,24 +52,45 @@ export interface FuzzCliOptions {
 export function registerFuzz(program: Command): void {
   program
     .command('fuzz')
-    .description('check a queue implementation against the model: random operations, shrunk to a minimal replayable counterexample')
-    .option('--adapter <adapter>', 'reference | mutant:<name> | http://host:port (a queue serving the HTTP/JSON protocol) | cloud-tasks://host:port (a Cloud Tasks API over gRPC; see below)')
+    .description(
+      'check a queue implementation against the model: random operations, shrunk to a minimal replayable counterexample',
+    )
+    .option(
+      '--adapter <adapter>',
+      'reference | mutant:<name> | http://host:port (a queue serving the HTTP/JSON protocol) | cloud-tasks://host:port (a Cloud Tasks API over gRPC; see below)',
+    )
     .option('--runs <n>', `random runs (default ${DEFAULT_RUNS}; ${WALL_CLOCK_RUNS} for a queue on the wall clock)`)
     .option('--seed <n>', 'the campaign seed (default: random, printed)')
     .option('--shard <i/n>', 'run shard i of n of the campaign (each shard derives its seed from --seed)')
-    .option('--max-commands <n>', `longest command sequence (default ${DEFAULT_MAX_COMMANDS}; ${WALL_CLOCK_MAX_COMMANDS} on the wall clock)`)
+    .option(
+      '--max-commands <n>',
+      `longest command sequence (default ${DEFAULT_MAX_COMMANDS}; ${WALL_CLOCK_MAX_COMMANDS} on the wall clock)`,
+    )
     .option('--json', 'print exactly one JSON object on stdout')
     .option('--report-dir <dir>', 'write report.json and report.md there')
     .option('--replay <token>', 'replay one failure from its token (printed with every failure)')
     .option('--timeout <ms>', 'HTTP and Cloud Tasks adapters: per request (default 10000)')
     .option('--handler-host <host>', 'HTTP adapters: where the harness handler listens (default 127.0.0.1)')
-    .option('--shrink-time <ms>', `queues on the wall clock: how long shrinking one failure may take, keeping the shortest found (default: 12 reruns per command of the failing run, ${WALL_CLOCK_SHRINK_MS / 1000}–${WALL_CLOCK_SHRINK_MAX_MS / 1000} s)`)
-    .option('--known <rules>', 'known deviations, e.g. HDR-3,RETRY-4: reported as known, not failing, not stopping the search')
+    .option(
+      '--shrink-time <ms>',
+      `queues on the wall clock: how long shrinking one failure may take, keeping the shortest found (default: 12 reruns per command of the failing run, ${WALL_CLOCK_SHRINK_MS / 1000}–${WALL_CLOCK_SHRINK_MAX_MS / 1000} s)`,
+    )
+    .option(
+      '--known <rules>',
+      'known deviations, e.g. HDR-3,RETRY-4: reported as known, not failing, not stopping the search',
+    )
     .option('--known-file <file>', 'the same as a file: rule IDs, one per line or comma-separated, # comments')
     .option('--max-failures <n>', 'stop exploring after n distinct new failures (default: run every run)')
-    .option('--option <name=value>', 'a SPEC §10 reading for every run (repeatable; see tasksim options)', collectOption, [])
+    .option(
+      '--option <name=value>',
+      'a SPEC §10 reading for every run (repeatable; see tasksim options)',
+      collectOption,
+      [],
+    )
     .option('--list', 'print the built-in adapters, one per line')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 cloud-tasks://HOST:PORT[?clock=HOST:PORT][&handler=HOST:PORT][&project=P][&location=L] fuzzes a
 Cloud Tasks service (e.g. tasksim serve) through the official client over gRPC, with fresh queues
 for every run. clock= is its clock control (tasksim serve --control-port, with --clock virtual): the
@@ -74,7 +103,8 @@ with its own shortest counterexample and replay line. --report-dir also writes j
 
 Exit codes: 0 no new failure (known deviations do not count), 1 a new failure (minimal
 counterexamples printed; a queue lost mid-run is one), 2 bad input (options, --replay token,
---handler-host that cannot be bound), 3 the adapter is unreachable.`)
+--handler-host that cannot be bound), 3 the adapter is unreachable.`,
+    )
     .action((opts: FuzzCliOptions) => runCommand(() => fuzz(opts)));
 }
 
@@ -86,12 +116,21 @@ async function fuzz(opts: FuzzCliOptions): Promise<number> {
   if (!opts.adapter) throw new CliError('--adapter is required (see --list for the built-in ones)');
   const runs = opts.runs !== undefined ? parseBounded('--runs', opts.runs, 1, MAX_RUNS_LIMIT) : undefined;
   const seed = opts.seed !== undefined ? parseSeed(opts.seed) : Math.floor(Math.random() * 0x1_0000_0000);
-  const maxCommands = opts.maxCommands !== undefined ? parseBounded('--max-commands', opts.maxCommands, 1, MAX_COMMANDS_LIMIT) : undefined;
+  const maxCommands =
+    opts.maxCommands !== undefined
+      ? parseBounded('--max-commands', opts.maxCommands, 1, MAX_COMMANDS_LIMIT)
+      : undefined;
   const shard = opts.shard !== undefined ? parseShard(opts.shard) : undefined;
-  if (opts.shard !== undefined && !shard) throw new CliError(`--shard must be i/n with 1 ≤ i ≤ n, got ${JSON.stringify(opts.shard)}`);
-  const timeoutMs = opts.timeout !== undefined ? parseBounded('--timeout', opts.timeout, TIMEOUT_RANGE_MS.min, TIMEOUT_RANGE_MS.max) : undefined;
-  const shrinkBudgetMs = opts.shrinkTime !== undefined ? parseBounded('--shrink-time', opts.shrinkTime, 0, 86_400_000) : undefined;
-  const maxFailures = opts.maxFailures !== undefined ? parseBounded('--max-failures', opts.maxFailures, 1, MAX_RUNS_LIMIT) : undefined;
+  if (opts.shard !== undefined && !shard)
+    throw new CliError(`--shard must be i/n with 1 ≤ i ≤ n, got ${JSON.stringify(opts.shard)}`);
+  const timeoutMs =
+    opts.timeout !== undefined
+      ? parseBounded('--timeout', opts.timeout, TIMEOUT_RANGE_MS.min, TIMEOUT_RANGE_MS.max)
+      : undefined;
+  const shrinkBudgetMs =
+    opts.shrinkTime !== undefined ? parseBounded('--shrink-time', opts.shrinkTime, 0, 86_400_000) : undefined;
+  const maxFailures =
+    opts.maxFailures !== undefined ? parseBounded('--max-failures', opts.maxFailures, 1, MAX_RUNS_LIMIT) : undefined;
   let known: CitedRule[] = [];
   try {
     if (opts.known !== undefined) known = parseKnown(opts.known);
@@ -113,11 +152,22 @@ async function fuzz(opts: FuzzCliOptions): Promise<number> {
   const progress = createProgress({ enabled: progressEnabled(process.stderr, process.env, opts.json === true) });
   try {
     const report = await runFuzz({
-      adapter: opts.adapter, queue, runs, seed, shard, maxCommands, replay: opts.replay, shrinkBudgetMs, known, maxFailures, options,
+      adapter: opts.adapter,
+      queue,
+      runs,
+      seed,
+      shard,
+      maxCommands,
+      replay: opts.replay,
+      shrinkBudgetMs,
+      known,
+      maxFailures,
+      options,
       onRun: (done, _total, failed) => progress.update(done, `${failed} failed`),
       onStart: (plan) => {
         if (plan.clock === 'wall') process.stderr.write(wallClockNote(opts.adapter!, plan));
-        if (plan.lacks.length > 0) process.stderr.write(`tasksim fuzz: ${opts.adapter} lacks ${plan.lacks.join(', ')}: never generated\n`);
+        if (plan.lacks.length > 0)
+          process.stderr.write(`tasksim fuzz: ${opts.adapter} lacks ${plan.lacks.join(', ')}: never generated\n`);
         progress.start(`fuzz ${opts.adapter}`, plan.runs, 'runs');
       },
     });
@@ -128,7 +178,8 @@ async function fuzz(opts: FuzzCliOptions): Promise<number> {
   } catch (err) {
     progress.stop();
     if (err instanceof AdapterUnreachable) throw new CliError(err.message, EXIT.unreachable);
-    if (err instanceof BadReplayToken || err instanceof UnsupportedAdapter || err instanceof AdapterSetupError) throw new CliError(err.message);
+    if (err instanceof BadReplayToken || err instanceof UnsupportedAdapter || err instanceof AdapterSetupError)
+      throw new CliError(err.message);
     throw err;
   } finally {
     await queue.close().catch(() => {});
@@ -149,6 +200,8 @@ async function checkWritableDir(dir: string): Promise<void> {
     await mkdir(dir, { recursive: true });
     await access(dir, constants.W_OK);
   } catch (err) {
-    throw new CliError(`cannot write --report-dir ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new CliError(
+      `cannot write --report-dir ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
 }

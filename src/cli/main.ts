@@ -5,7 +5,6 @@ import { VERSION } from './package-root.js';
 import { checkCommandOutputs } from './outputs.js';
 import { reportError } from './common.js';
 
-
 const program = new Command('tasksim')
   .description('Deterministic simulator and conformance harness for App Engine-style task queues.')
   .version(VERSION)

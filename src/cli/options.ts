@@ -49,7 +49,13 @@ export function formatOptions(list: readonly OptionSpec[] = OPTIONS): string {
   const lines: string[] = [];
   for (const o of list) {
     const defaults = PROFILE_NAMES.map((p) => `${p}: ${valueName(o, PROFILES[p])}`).join(', ');
-    lines.push(`${o.name}  (${o.rule})`, `    values    ${Object.keys(o.values).join(' | ')}`, `    default   ${defaults}`, `    ${dim(o.description)}`, '');
+    lines.push(
+      `${o.name}  (${o.rule})`,
+      `    values    ${Object.keys(o.values).join(' | ')}`,
+      `    default   ${defaults}`,
+      `    ${dim(o.description)}`,
+      '',
+    );
   }
   lines.push("Use: --option name=value (repeatable), or a scenario's options: map.");
   return lines.join('\n') + '\n';

@@ -24,8 +24,10 @@ export interface OutputTarget {
 
 export function outputsOf(opts: Record<string, unknown>): OutputTarget[] {
   const out: OutputTarget[] = [];
-  for (const [key, flag] of Object.entries(FILE_OPTIONS)) if (typeof opts[key] === 'string') out.push({ flag, path: opts[key] as string, kind: 'file' });
-  for (const [key, flag] of Object.entries(DIR_OPTIONS)) if (typeof opts[key] === 'string') out.push({ flag, path: opts[key] as string, kind: 'dir' });
+  for (const [key, flag] of Object.entries(FILE_OPTIONS))
+    if (typeof opts[key] === 'string') out.push({ flag, path: opts[key] as string, kind: 'file' });
+  for (const [key, flag] of Object.entries(DIR_OPTIONS))
+    if (typeof opts[key] === 'string') out.push({ flag, path: opts[key] as string, kind: 'dir' });
   return out;
 }
 
@@ -42,11 +44,13 @@ export function checkOutputs(outputs: readonly OutputTarget[], inputs: readonly 
   for (const o of outputs) {
     for (const input of inputs) {
       const clash = filesOf(o).find((f) => samePath(f, input));
-      if (clash) throw new CliError(`cannot write ${clash}: it is an input of this run (${o.flag}); choose another path`);
+      if (clash)
+        throw new CliError(`cannot write ${clash}: it is an input of this run (${o.flag}); choose another path`);
     }
     for (const other of outputs) {
       if (other === o || other.kind !== 'file') continue;
-      if (filesOf(o).some((f) => samePath(f, other.path))) throw new CliError(`cannot write ${other.path}: ${other.flag} and ${o.flag} would write the same file`);
+      if (filesOf(o).some((f) => samePath(f, other.path)))
+        throw new CliError(`cannot write ${other.path}: ${other.flag} and ${o.flag} would write the same file`);
     }
     try {
       checkWritable(o.path, o.kind);

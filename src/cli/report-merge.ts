@@ -11,7 +11,8 @@ import { CliError, EXIT, runCommand } from './common.js';
 
 export function registerReportMerge(program: Command): void {
   // `report` may hold other subcommands registered elsewhere: join it rather than redefine it.
-  const report = program.commands.find((c) => c.name() === 'report') ?? program.command('report').description('work with reports');
+  const report =
+    program.commands.find((c) => c.name() === 'report') ?? program.command('report').description('work with reports');
   report
     .command('merge')
     .description('join the JSON reports of a sharded fuzz campaign into one verdict')
@@ -19,7 +20,10 @@ export function registerReportMerge(program: Command): void {
     .option('--out <file>', 'write the merged report (JSON) there')
     .option('--json', 'print the merged report as JSON on stdout')
     .option('--allow-partial', 'pass a campaign with shards missing (the verdict then says "partial")')
-    .addHelpText('after', '\nExit codes: 0 every shard passed, 1 a shard failed, 2 unreadable or mismatched reports, or shards\nmissing from a campaign that would pass (without --allow-partial), 4 --out could not be written.')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 every shard passed, 1 a shard failed, 2 unreadable or mismatched reports, or shards\nmissing from a campaign that would pass (without --allow-partial), 4 --out could not be written.',
+    )
     .action((files: string[], opts: MergeOptions) => runCommand(() => merge(files, opts)));
 }
 
@@ -36,7 +40,9 @@ async function merge(files: string[], opts: MergeOptions): Promise<number> {
     try {
       text = await readFile(file, 'utf8');
     } catch (e) {
-      throw new CliError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+      throw new CliError(
+        `cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+      );
     }
     let value: unknown;
     try {
@@ -69,7 +75,10 @@ async function merge(files: string[], opts: MergeOptions): Promise<number> {
   }
   const result = partial ? { ...merged, partial: true } : merged;
   if (opts.out) writeFileAtomic(opts.out, JSON.stringify(result, null, 2) + '\n');
-  const text = formatMerged(merged).replace(/^tasksim report merge: /, partial ? 'tasksim report merge (partial): ' : 'tasksim report merge: ');
+  const text = formatMerged(merged).replace(
+    /^tasksim report merge: /,
+    partial ? 'tasksim report merge (partial): ' : 'tasksim report merge: ',
+  );
   process.stdout.write(opts.json ? JSON.stringify(result) + '\n' : text);
   return merged.ok ? EXIT.ok : EXIT.failed;
 }

@@ -1,8 +1,18 @@
 /** `tasksim rules [ID|SECTION]`: the rules every verdict cites, with their text, options and rulebook anchor. */
 import type { Command } from 'commander';
 import {
-  RULEBOOK_PATH, SECTIONS, SECTION_NAMES, allRules, isRuleSection, option, resolveRuleId, rule,
-  ruleAnchor, rulesIn, sectionHeading, type Rule,
+  RULEBOOK_PATH,
+  SECTIONS,
+  SECTION_NAMES,
+  allRules,
+  isRuleSection,
+  option,
+  resolveRuleId,
+  rule,
+  ruleAnchor,
+  rulesIn,
+  sectionHeading,
+  type Rule,
 } from '../rules/index.js';
 import { CliError, EXIT, runCommand } from './common.js';
 import { dim } from './format.js';
@@ -49,7 +59,9 @@ function select(what: string): Rule[] {
 function unknownMessage(what: string, name: string): string {
   const prefix = name.slice(0, name.indexOf('-'));
   if (isRuleSection(prefix)) {
-    return `no rule ${JSON.stringify(what)}: ${prefix} has ${rulesIn(prefix).map((r) => r.id).join(', ')}`;
+    return `no rule ${JSON.stringify(what)}: ${prefix} has ${rulesIn(prefix)
+      .map((r) => r.id)
+      .join(', ')}`;
   }
   return (
     `no rule or section ${JSON.stringify(what)}: name a rule ID such as HDR-3 (\`tasksim rules\` lists them all) ` +
@@ -64,7 +76,9 @@ function index(): string {
     for (const r of rulesIn(section)) lines.push(`  ${r.id.padEnd(24)} ${r.title}${r.waiver ? dim(' (waived)') : ''}`);
     lines.push('');
   }
-  lines.push(dim(`tasksim rules ID prints a rule in full; tasksim rules SECTION a section. The rulebook: ${RULEBOOK_PATH}`));
+  lines.push(
+    dim(`tasksim rules ID prints a rule in full; tasksim rules SECTION a section. The rulebook: ${RULEBOOK_PATH}`),
+  );
   return lines.join('\n');
 }
 
@@ -75,7 +89,13 @@ function fullText(r: Rule): string {
     lines.push('', ...wrap(`Option ${opt.name}: ${opt.question}`, '  ', '    '));
     for (const reading of opt.readings) {
       const defaults = reading.defaultIn?.length ? `; default in ${reading.defaultIn.join(', ')}` : '';
-      lines.push(...wrap(`--option ${opt.name}=${reading.value}: ${reading.says} (${reading.source}${defaults})`, '    - ', '      '));
+      lines.push(
+        ...wrap(
+          `--option ${opt.name}=${reading.value}: ${reading.says} (${reading.source}${defaults})`,
+          '    - ',
+          '      ',
+        ),
+      );
     }
   }
   if (r.waiver) lines.push('', ...wrap(`Waived: ${r.waiver}`, '  '));

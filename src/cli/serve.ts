@@ -28,7 +28,9 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('serve the Cloud Tasks API (v2 gRPC, v2beta2 for pull queues) on the model, with a clock your tests can move')
+    .description(
+      'serve the Cloud Tasks API (v2 gRPC, v2beta2 for pull queues) on the model, with a clock your tests can move',
+    )
     .option('--port <n>', 'gRPC port (0: any free port)', '8123')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--expose', 'allow --host other than loopback (anyone who can reach it can add tasks that call your URLs)')
@@ -36,7 +38,12 @@ export function registerServe(program: Command): void {
     .option('--clock <kind>', 'real (the wall clock) | virtual (moved through the control API)', 'real')
     .option('--queue-yaml <file>', 'queues to start with, from a queue.yaml (default: just the default queue)')
     .option('--profile <name>', 'appengine | cloud-tasks: how the rules are read (SPEC §10, §11)', 'cloud-tasks')
-    .option('--option <name=value>', 'a SPEC §10 reading over the profile\'s (repeatable; see tasksim options)', collectOption, [])
+    .option(
+      '--option <name=value>',
+      "a SPEC §10 reading over the profile's (repeatable; see tasksim options)",
+      collectOption,
+      [],
+    )
     .option('--appengine-host <url>', 'where App Engine tasks are delivered', DEFAULT_APPENGINE_HOST)
     .option('--trace <file>', 'write every event as NDJSON, for tasksim check (finished on exit)')
     .option('--json', 'print the addresses as one JSON line instead of text')
@@ -58,15 +65,20 @@ async function serve(opts: ServeCliOptions): Promise<number> {
   const port = parseIntOption('--port', opts.port);
   const controlPort = parseIntOption('--control-port', opts.controlPort);
   if (port > 65535 || controlPort > 65535) throw new CliError('ports go up to 65535');
-  if (opts.clock !== 'real' && opts.clock !== 'virtual') throw new CliError(`--clock must be real or virtual, got ${JSON.stringify(opts.clock)}`);
-  if (!isProfileName(opts.profile)) throw new CliError(`--profile must be appengine or cloud-tasks, got ${JSON.stringify(opts.profile)}`);
+  if (opts.clock !== 'real' && opts.clock !== 'virtual')
+    throw new CliError(`--clock must be real or virtual, got ${JSON.stringify(opts.clock)}`);
+  if (!isProfileName(opts.profile))
+    throw new CliError(`--profile must be appengine or cloud-tasks, got ${JSON.stringify(opts.profile)}`);
   if (!LOOPBACK.has(opts.host) && !opts.expose) {
-    throw new CliError(`--host ${opts.host} would let other machines reach the emulator; add --expose if that is what you want`);
+    throw new CliError(
+      `--host ${opts.host} would let other machines reach the emulator; add --expose if that is what you want`,
+    );
   }
   let appEngineHost: string;
   try {
     const u = parseTargetUrl(opts.appengineHost);
-    if (u.pathname !== '/' || u.search) throw new TargetUrlError('give only the origin, e.g. http://127.0.0.1:8080 (tasks carry their own paths)');
+    if (u.pathname !== '/' || u.search)
+      throw new TargetUrlError('give only the origin, e.g. http://127.0.0.1:8080 (tasks carry their own paths)');
     appEngineHost = u.origin;
   } catch (err) {
     if (err instanceof TargetUrlError) throw new CliError(`--appengine-host: ${err.message}`);
@@ -79,26 +91,51 @@ async function serve(opts: ServeCliOptions): Promise<number> {
 
   let server;
   try {
-    server = await startServer({ config, host: opts.host, port, controlPort, clock: opts.clock, appEngineHost, traceFile: opts.trace });
+    server = await startServer({
+      config,
+      host: opts.host,
+      port,
+      controlPort,
+      clock: opts.clock,
+      appEngineHost,
+      traceFile: opts.trace,
+    });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE' || /address already in use|No address added/i.test(e.message)) {
-      throw new CliError(`cannot listen on ${opts.host}:${port} (or the control port): the address is in use; choose another --port`);
+      throw new CliError(
+        `cannot listen on ${opts.host}:${port} (or the control port): the address is in use; choose another --port`,
+      );
     }
-    if (e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'EISDIR') throw new CliError(`--trace ${opts.trace}: ${e.message}`);
+    if (e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'EISDIR')
+      throw new CliError(`--trace ${opts.trace}: ${e.message}`);
     throw err;
   }
-  if (!LOOPBACK.has(opts.host)) process.stderr.write(`tasksim: warning: listening on ${opts.host}, not loopback: anyone who can reach it can create tasks\n`);
+  if (!LOOPBACK.has(opts.host))
+    process.stderr.write(
+      `tasksim: warning: listening on ${opts.host}, not loopback: anyone who can reach it can create tasks\n`,
+    );
   const clockUrl = `${server.controlUrl}/clock`;
   if (opts.json) {
-    process.stdout.write(JSON.stringify({ address: server.address, port: server.port, control: clockUrl, clock: opts.clock, profile, appEngineHost }) + '\n');
+    process.stdout.write(
+      JSON.stringify({
+        address: server.address,
+        port: server.port,
+        control: clockUrl,
+        clock: opts.clock,
+        profile,
+        appEngineHost,
+      }) + '\n',
+    );
   } else {
     process.stdout.write(
       [
         `tasksim serve  Cloud Tasks API (v2, v2beta2) on ${server.address}  ${dim(`profile ${profile} · clock ${opts.clock}`)}`,
         `clock          ${clockUrl}${opts.clock === 'virtual' ? dim('  (POST /clock/advance?by=1h, /clock/run?until=…, /clock/run-until-idle)') : dim('  (real: read only)')}`,
         `App Engine     tasks go to ${appEngineHost}${opts.trace ? `   trace → ${opts.trace}` : ''}`,
-        dim(`client         new CloudTasksClient({ apiEndpoint: '${server.host}', port: ${server.port}, sslCreds: grpc.credentials.createInsecure() })`),
+        dim(
+          `client         new CloudTasksClient({ apiEndpoint: '${server.host}', port: ${server.port}, sslCreds: grpc.credentials.createInsecure() })`,
+        ),
         '',
       ].join('\n'),
     );
@@ -113,6 +150,9 @@ async function serve(opts: ServeCliOptions): Promise<number> {
     process.on('SIGTERM', stop);
   });
   await server.close();
-  if (!opts.json) process.stdout.write(`stopped${opts.trace ? `; trace written to ${opts.trace} (check it: tasksim check ${opts.trace})` : ''}\n`);
+  if (!opts.json)
+    process.stdout.write(
+      `stopped${opts.trace ? `; trace written to ${opts.trace} (check it: tasksim check ${opts.trace})` : ''}\n`,
+    );
   return EXIT.ok;
 }

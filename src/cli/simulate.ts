@@ -54,9 +54,14 @@ export function registerSimulate(program: Command): void {
     .command('simulate')
     .description('run a scenario on the model in virtual time and check every invariant')
     .argument('<scenario>', 'a scenario file (see scenarios/README.md)')
-    .option('--seed <n>', 'the seed (default: the scenario\'s own)')
-    .option('--profile <name>', 'appengine | cloud-tasks (default: the scenario\'s)')
-    .option('--option <name=value>', 'a SPEC §10 reading, over the scenario\'s options (repeatable; see tasksim options)', collectOption, [])
+    .option('--seed <n>', "the seed (default: the scenario's own)")
+    .option('--profile <name>', "appengine | cloud-tasks (default: the scenario's)")
+    .option(
+      '--option <name=value>',
+      "a SPEC §10 reading, over the scenario's options (repeatable; see tasksim options)",
+      collectOption,
+      [],
+    )
     .option('--json', 'print one JSON object on stdout')
     .option('--trace <file>', 'write the whole trace as NDJSON')
     .option('--report-dir <dir>', 'write index.html (charts), report.json and report.md there')
@@ -68,19 +73,24 @@ export function registerSimulate(program: Command): void {
         'written (the previous file is left intact), 130/143 stopped by SIGINT/SIGTERM (the trace so far is\n' +
         'kept, ending with `end: stopped`). A run whose virtual clock stands still is stopped: exit 1.',
     )
-    .action((file: string, opts: SimulateOptions) => runCommand(async () => {
-      const outcome = await simulate(file, opts);
-      if (outcome.stoppedBy) {
-        const code = outcome.stoppedBy === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;
-        const trace = opts.trace ? `; the trace so far is in ${opts.trace} (end: stopped)` : '';
-        process.stderr.write(`tasksim: stopped by ${outcome.stoppedBy} after ${num(outcome.events)} events at ${formatDuration(Math.round(outcome.virtualSeconds * 1e6))} virtual${trace}; no verdict.\n`);
-        return code;
-      }
-      process.stdout.write(opts.json ? JSON.stringify(toJson(outcome)) + '\n' : formatSummary(outcome));
-      for (const e of outcome.writeErrors) process.stderr.write(`tasksim: ${e.message} (the previous file, if any, is left as it was)\n`);
-      if (outcome.writeErrors.length > 0) return EXIT.cannotWrite;
-      return passed(outcome) ? EXIT.ok : EXIT.failed;
-    }));
+    .action((file: string, opts: SimulateOptions) =>
+      runCommand(async () => {
+        const outcome = await simulate(file, opts);
+        if (outcome.stoppedBy) {
+          const code = outcome.stoppedBy === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;
+          const trace = opts.trace ? `; the trace so far is in ${opts.trace} (end: stopped)` : '';
+          process.stderr.write(
+            `tasksim: stopped by ${outcome.stoppedBy} after ${num(outcome.events)} events at ${formatDuration(Math.round(outcome.virtualSeconds * 1e6))} virtual${trace}; no verdict.\n`,
+          );
+          return code;
+        }
+        process.stdout.write(opts.json ? JSON.stringify(toJson(outcome)) + '\n' : formatSummary(outcome));
+        for (const e of outcome.writeErrors)
+          process.stderr.write(`tasksim: ${e.message} (the previous file, if any, is left as it was)\n`);
+        if (outcome.writeErrors.length > 0) return EXIT.cannotWrite;
+        return passed(outcome) ? EXIT.ok : EXIT.failed;
+      }),
+    );
 }
 
 export async function simulate(file: string, opts: SimulateOptions): Promise<SimulationOutcome> {
@@ -100,21 +110,51 @@ export async function simulate(file: string, opts: SimulateOptions): Promise<Sim
   const stop = stopOnSignals();
   try {
     progress.start('simulate', goal.total, goal.unit);
-    const onProgress = (e: Engine, c: RunCounters): void => progress.update(goal.done(e, c), `${formatCount(e.events)} events · ${formatDuration(e.now)} virtual`);
-    const result = await runScenario(scenario, { seed, sinks, onProgress, progressEvery: PROGRESS_EVERY, signal: stop.signal });
+    const onProgress = (e: Engine, c: RunCounters): void =>
+      progress.update(goal.done(e, c), `${formatCount(e.events)} events · ${formatDuration(e.now)} virtual`);
+    const result = await runScenario(scenario, {
+      seed,
+      sinks,
+      onProgress,
+      progressEvery: PROGRESS_EVERY,
+      signal: stop.signal,
+    });
     const writeErrors = trace?.error ? [trace.error] : [];
     let determinism: SimulationOutcome['determinism'] = { status: 'skip' };
     if (opts.detCheck !== false && !stop.by && !result.stalled) {
       progress.phase('INV-DET re-run', result.events, 'events');
       collectGarbage(); // the first run's heap goes before the second one grows its own
       const again = await runScenario(scenario, {
-        seed, checkInvariants: false, signal: stop.signal, progressEvery: PROGRESS_EVERY,
+        seed,
+        checkInvariants: false,
+        signal: stop.signal,
+        progressEvery: PROGRESS_EVERY,
         onProgress: (e) => progress.update(e.events, `${formatDuration(e.now)} virtual`),
       });
-      if (!stop.by) determinism = { status: again.traceHash === result.traceHash ? 'pass' : 'fail', rerunHash: again.traceHash };
+      if (!stop.by)
+        determinism = { status: again.traceHash === result.traceHash ? 'pass' : 'fail', rerunHash: again.traceHash };
     }
-    const replay = ['tasksim', 'simulate', file, '--seed', String(seed), ...(opts.profile ? ['--profile', opts.profile] : []), ...optionArgs(options)].map(shellQuote).join(' ');
-    const outcome: SimulationOutcome = { ...result, wallMs: 0, totalWallMs: 0, phases: [], determinism, replay, writeErrors, ...(stop.by ? { stoppedBy: stop.by } : {}) };
+    const replay = [
+      'tasksim',
+      'simulate',
+      file,
+      '--seed',
+      String(seed),
+      ...(opts.profile ? ['--profile', opts.profile] : []),
+      ...optionArgs(options),
+    ]
+      .map(shellQuote)
+      .join(' ');
+    const outcome: SimulationOutcome = {
+      ...result,
+      wallMs: 0,
+      totalWallMs: 0,
+      phases: [],
+      determinism,
+      replay,
+      writeErrors,
+      ...(stop.by ? { stoppedBy: stop.by } : {}),
+    };
     if (stats && opts.reportDir && !stop.by) {
       progress.phase('report');
       try {
@@ -156,7 +196,11 @@ function progressGoal(s: Scenario): { total: number; unit: string; done: (e: Eng
   if (s.stop.untilUs !== undefined) {
     return { total: Math.ceil(s.stop.untilUs / 1e6), unit: 's virtual', done: (e) => Math.floor(e.now / 1e6) };
   }
-  return { total: s.workload.reduce((n, w) => n + w.count, 0), unit: 'tasks', done: (_e, c) => c.succeeded + c.exhausted + c.deleted };
+  return {
+    total: s.workload.reduce((n, w) => n + w.count, 0),
+    unit: 'tasks',
+    done: (_e, c) => c.succeeded + c.exhausted + c.deleted,
+  };
 }
 
 /**
@@ -212,17 +256,35 @@ function determinismResult(d: SimulationOutcome['determinism']) {
     status: d.status,
     checked: d.status === 'skip' ? 0 : 1,
     violations: d.status === 'fail' ? 1 : 0,
-    note: d.status === 'skip' ? 'not re-run (--no-det-check)' : d.status === 'pass' ? 'a second run with the same seed gave the same trace hash' : `the second run gave ${d.rerunHash}`,
+    note:
+      d.status === 'skip'
+        ? 'not re-run (--no-det-check)'
+        : d.status === 'pass'
+          ? 'a second run with the same seed gave the same trace hash'
+          : `the second run gave ${d.rerunHash}`,
   };
 }
 
 export function passed(o: SimulationOutcome): boolean {
-  return !o.stalled && !o.stoppedBy && o.invariants.every((i) => i.status !== 'fail') && o.determinism.status !== 'fail' && o.unmet.length === 0;
+  return (
+    !o.stalled &&
+    !o.stoppedBy &&
+    o.invariants.every((i) => i.status !== 'fail') &&
+    o.determinism.status !== 'fail' &&
+    o.unmet.length === 0
+  );
 }
 
 export function toJson(o: SimulationOutcome): Record<string, unknown> {
   const invariants: Record<string, unknown> = {};
-  for (const i of o.invariants) invariants[i.id] = { status: i.status, checked: i.checked, violations: i.violations, ...(i.examples.length ? { examples: i.examples } : {}), ...(i.note ? { note: i.note } : {}) };
+  for (const i of o.invariants)
+    invariants[i.id] = {
+      status: i.status,
+      checked: i.checked,
+      violations: i.violations,
+      ...(i.examples.length ? { examples: i.examples } : {}),
+      ...(i.note ? { note: i.note } : {}),
+    };
   const det = determinismResult(o.determinism);
   invariants['INV-DET'] = { status: det.status, checked: det.checked, violations: det.violations, note: det.note };
   return {
@@ -256,7 +318,10 @@ export function formatSummary(o: SimulationOutcome): string {
     `time        ${num(Math.round(o.virtualSeconds * 1000) / 1000)} s virtual in ${num(o.wallMs)} ms wall${o.wallMs > 0 ? dim(` (${num(Math.round((o.events / o.wallMs) * 1000))} events/s)`) : ''}`,
     `wall        ${num(o.totalWallMs)} ms in all${o.phases.map((p) => dim(` · ${p.label} ${num(p.ms)} ms`)).join('')}`,
     'invariants',
-    ...o.invariants.map((i) => `  ${statusWord(i.status)} ${i.id.padEnd(24)} ${dim(`${num(i.checked)} checked${i.violations ? `, ${num(i.violations)} violations` : ''}${i.note ? ` · ${i.note}` : ''}`)}`),
+    ...o.invariants.map(
+      (i) =>
+        `  ${statusWord(i.status)} ${i.id.padEnd(24)} ${dim(`${num(i.checked)} checked${i.violations ? `, ${num(i.violations)} violations` : ''}${i.note ? ` · ${i.note}` : ''}`)}`,
+    ),
     `  ${statusWord(o.determinism.status)} ${'INV-DET'.padEnd(24)} ${dim(o.determinism.status === 'skip' ? 'not re-run (--no-det-check)' : `re-run with seed ${o.seed}: ${o.determinism.status === 'pass' ? 'same hash' : `hash ${o.determinism.rerunHash}`}`)}`,
   ];
   for (const i of o.invariants) {

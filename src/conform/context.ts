@@ -4,7 +4,15 @@ import type { ProfileName, ProfileOptions, ScalingType } from '../model/config.j
 import type { Delivery } from '../model/types.js';
 import type { TraceEvent } from '../sim/events.js';
 import { asSent, wireOf, type Target } from '../targets/types.js';
-import type { AppFacts, CaseContext, DefaultPayload, DirectRequest, DrivePlan, DriveResult, ExplorationSettings } from './case.js';
+import type {
+  AppFacts,
+  CaseContext,
+  DefaultPayload,
+  DirectRequest,
+  DrivePlan,
+  DriveResult,
+  ExplorationSettings,
+} from './case.js';
 import { driveEngine } from './drive.js';
 
 export interface RunSetup {
@@ -74,7 +82,9 @@ export function createContext(setup: RunSetup, caseId: string, seed: number): { 
     path: setup.path,
     body: (fallback) => {
       if (!setup.payload) return fallback === '' ? {} : { payload: fallback };
-      return setup.payload.contentType ? { payload: setup.payload.bytes, headers: { 'Content-Type': setup.payload.contentType } } : { payload: setup.payload.bytes };
+      return setup.payload.contentType
+        ? { payload: setup.payload.bytes, headers: { 'Content-Type': setup.payload.contentType } }
+        : { payload: setup.payload.bytes };
     },
     taskName: (suffix) => `tasksim-${slug}-${setup.nonce}${suffix === undefined ? '' : `-${suffix}`}`,
     drive: async (plan: DrivePlan): Promise<DriveResult> => {
@@ -88,7 +98,8 @@ export function createContext(setup: RunSetup, caseId: string, seed: number): { 
       return run;
     },
     exploration: setup.exploration,
-    probe: (req: DirectRequest): Promise<PushAnswer> => setup.target.deliver(directDelivery(req, setup.deadlineUs), { timeoutMs: setup.timeoutMs }),
+    probe: (req: DirectRequest): Promise<PushAnswer> =>
+      setup.target.deliver(directDelivery(req, setup.deadlineUs), { timeoutMs: setup.timeoutMs }),
     send: async (req: DirectRequest): Promise<PushAnswer> => {
       const d = directDelivery(req, setup.deadlineUs);
       const response = await setup.target.deliver(d, { timeoutMs: setup.timeoutMs });
@@ -115,7 +126,12 @@ export function directDelivery(req: DirectRequest, deadlineUs: number): Delivery
   };
 }
 
-function record(attempt: number, sent: PushRequest, r: PushAnswer, flags: { injected?: boolean; direct?: boolean }): EvidenceExchange {
+function record(
+  attempt: number,
+  sent: PushRequest,
+  r: PushAnswer,
+  flags: { injected?: boolean; direct?: boolean },
+): EvidenceExchange {
   const x: EvidenceExchange = {
     attempt,
     method: sent.method,
@@ -136,7 +152,9 @@ function record(attempt: number, sent: PushRequest, r: PushAnswer, flags: { inje
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** The body as the report shows it: text when it is UTF-8, else base64; cut at EVIDENCE_BODY_BYTES. */
-export function bodyEvidence(body: Uint8Array | undefined): Pick<EvidenceExchange, 'body' | 'bodyEncoding' | 'bodyTruncated'> {
+export function bodyEvidence(
+  body: Uint8Array | undefined,
+): Pick<EvidenceExchange, 'body' | 'bodyEncoding' | 'bodyTruncated'> {
   if (!body || body.byteLength === 0) return {};
   const truncated = body.byteLength > EVIDENCE_BODY_BYTES;
   const head = body.subarray(0, EVIDENCE_BODY_BYTES);

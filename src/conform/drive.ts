@@ -39,10 +39,22 @@ export class HarnessError extends Error {
 
 export async function driveEngine(setup: DriveSetup, plan: DrivePlan): Promise<DriveResult> {
   const started = realNow();
-  const config = caseConfig({ profile: setup.profile, scaling: setup.scaling, deadlineUs: setup.deadlineUs, options: setup.options, queue: plan.queue });
+  const config = caseConfig({
+    profile: setup.profile,
+    scaling: setup.scaling,
+    deadlineUs: setup.deadlineUs,
+    options: setup.options,
+    queue: plan.queue,
+  });
   const queueName = plan.queue?.name ?? 'default';
   const trace = new MemoryTrace();
-  const engine = new Engine({ config, seed: setup.seed, external: true, sinks: [trace], service: { ...UNLIMITED_SERVICE, ...plan.service } });
+  const engine = new Engine({
+    config,
+    seed: setup.seed,
+    external: true,
+    sinks: [trace],
+    service: { ...UNLIMITED_SERVICE, ...plan.service },
+  });
   for (const r of engine.addTasks(queueName, plan.tasks)) {
     if (!r.ok) throw new HarnessError(`the engine refused a task (${r.rule}): ${r.error}`);
   }

@@ -39,10 +39,13 @@ export function sentHeaderFacts(run: DriveResult): SentHeaderFacts {
     const prev = earlier[earlier.length - 1];
     // HDR-4 with its §10 readings: a missed deadline (option), a 5xx answer (CT-5, option) may not count.
     const executed = (r: { status: number; out: Outcome }): boolean =>
-      r.out === 'error' ? opts?.executionCounts5xx !== false || r.status < 500 || r.status > 599 : r.out === 'deadline' && opts?.deadlineCountsAsExecution === true;
+      r.out === 'error'
+        ? opts?.executionCounts5xx !== false || r.status < 500 || r.status > 599
+        : r.out === 'deadline' && opts?.deadlineCountsAsExecution === true;
     const ec = earlier.filter(executed).length;
     const check = (rule: RuleId, name: string, want: string | undefined, got: string | undefined): void => {
-      if (want !== got) problems.push(`${rule} attempt ${d.attempt} ${name}: expected ${want ?? 'absent'}, sent ${got ?? 'absent'}`);
+      if (want !== got)
+        problems.push(`${rule} attempt ${d.attempt} ${name}: expected ${want ?? 'absent'}, sent ${got ?? 'absent'}`);
     };
     check('HDR-3', 'RetryCount', String(d.attempt - 1), h.rc);
     check('HDR-4', 'ExecutionCount', String(ec), h.ec);
@@ -79,11 +82,15 @@ export function backoffFacts(run: DriveResult): BackoffFacts {
       const want = backoffDelay(ev.n - 1, q.retry, config.options.backoffLinearStep);
       const got = ev.eta - at;
       delays.push(formatDuration(got));
-      if (got !== want) problems.push(`RETRY-4 retry ${ev.n - 1}: expected a ${formatDuration(want)} backoff, the engine waited ${formatDuration(got)}`);
+      if (got !== want)
+        problems.push(
+          `RETRY-4 retry ${ev.n - 1}: expected a ${formatDuration(want)} backoff, the engine waited ${formatDuration(got)}`,
+        );
       eta.set(`${ev.id}:${ev.n}`, ev.eta);
     } else if (ev.e === 'dispatch') {
       const due = eta.get(`${ev.id}:${ev.n}`);
-      if (due !== undefined && ev.t < due) problems.push(`INV-ETA attempt ${ev.n} dispatched ${formatDuration(due - ev.t)} before its ETA`);
+      if (due !== undefined && ev.t < due)
+        problems.push(`INV-ETA attempt ${ev.n} dispatched ${formatDuration(due - ev.t)} before its ETA`);
     }
   }
   return { delays, problems };

@@ -6,7 +6,18 @@
  */
 export type { CaseContext, HandlerCase, QueueChanges } from './case.js';
 export { registerCatalog, type CaseCatalog } from './registry.js';
-export { allAccepted, consequence, describe, fail, failureRules, handlerExchanges, is2xx, is3xx, pass, warn } from './verdict.js';
+export {
+  allAccepted,
+  consequence,
+  describe,
+  fail,
+  failureRules,
+  handlerExchanges,
+  is2xx,
+  is3xx,
+  pass,
+  warn,
+} from './verdict.js';
 export { backoffFacts, sentHeaderFacts } from './header-facts.js';
 export { countsArb, etaArb, payloadArb, queueNameArb, taskNameArb } from './explore/arbitraries.js';
 export { exploreDimension } from './explore/explore.js';

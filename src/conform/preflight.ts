@@ -14,20 +14,37 @@ import { realClearTimeout, realSetTimeout } from '../targets/real-timers.js';
 import type { Target } from '../targets/types.js';
 import type { Delivery } from '../model/types.js';
 
-export type PreflightResult = { ok: true } | { ok: false; problem: 'unreachable' | 'tls' | 'not-http' | 'no-answer' | 'not-found'; message: string };
+export type PreflightResult =
+  | { ok: true }
+  | { ok: false; problem: 'unreachable' | 'tls' | 'not-http' | 'no-answer' | 'not-found'; message: string };
 
 const TLS_REFUSED = /wrong version number|packet length too long|unknown protocol|ERR_SSL_WRONG_VERSION_NUMBER|EPROTO/i;
 const CERT_PROBLEM = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/;
 
 function delivery(headers: Record<string, string>): Delivery {
-  return { key: 0, id: 0, queue: '', name: '', attempt: 0, method: 'POST', url: '', headers, deadlineUs: 0, duplicate: false };
+  return {
+    key: 0,
+    id: 0,
+    queue: '',
+    name: '',
+    attempt: 0,
+    method: 'POST',
+    url: '',
+    headers,
+    deadlineUs: 0,
+    duplicate: false,
+  };
 }
 
 /**
  * `wrap` puts the run's header dialect on the second request (an HTTP target's X-CloudTasks-* names).
  * The first request carries no queue headers, so a compliant handler refuses it and does no work.
  */
-export async function preflight(url: URL, timeoutMs: number, wrap: (t: Target) => Target = (t) => t): Promise<PreflightResult> {
+export async function preflight(
+  url: URL,
+  timeoutMs: number,
+  wrap: (t: Target) => Target = (t) => t,
+): Promise<PreflightResult> {
   const http = new HttpTarget(url, { connections: 1, connectTimeoutMs: timeoutMs });
   const target = wrap(http);
   const origin = url.origin;
@@ -35,13 +52,16 @@ export async function preflight(url: URL, timeoutMs: number, wrap: (t: Target) =
   try {
     const r = await target.deliver(delivery({ 'Content-Type': 'application/octet-stream' }), { timeoutMs });
     if (r.unreachable) {
-      return fail('unreachable', `cannot reach ${origin}: ${r.detail}.\n  ${tried}\n  Is the handler running, and listening on that host and port? Check the scheme (http/https) and the port, then run again.`);
+      return fail(
+        'unreachable',
+        `cannot reach ${origin}: ${r.detail}.\n  ${tried}\n  Is the handler running, and listening on that host and port? Check the scheme (http/https) and the port, then run again.`,
+      );
     }
     if (r.outcome === 'deadline') {
       return fail(
         'no-answer',
         `${origin} accepted the connection but sent no answer within ${formatMs(timeoutMs)}.\n  ${tried}\n` +
-          '  Is this the handler\'s port (not a proxy or a database)? If the handler is just slow to start, raise --deadline.',
+          "  Is this the handler's port (not a proxy or a database)? If the handler is just slow to start, raise --deadline.",
       );
     }
     if (r.outcome === 'net') return await notHttp(url, r, timeoutMs, tried);
@@ -60,7 +80,7 @@ export async function preflight(url: URL, timeoutMs: number, wrap: (t: Target) =
         return fail(
           'not-found',
           `${url.href} answers 404 Not Found, with and without the queue's headers: no handler at ${url.pathname}.\n` +
-            '  Check the path (the handler\'s route, e.g. /tasks/handler or /_ah/queue/default), then run again.',
+            "  Check the path (the handler's route, e.g. /tasks/handler or /_ah/queue/default), then run again.",
         );
       }
     }
@@ -81,22 +101,37 @@ async function notHttp(url: URL, r: PushAnswer, timeoutMs: number, tried: string
     if (TLS_REFUSED.test(detail)) {
       const plain = new URL(url.href);
       plain.protocol = 'http:';
-      return fail('tls', `${url.origin} does not speak TLS (${detail}): it looks like plain HTTP.\n  ${tried}\n  Use ${plain.href}`);
+      return fail(
+        'tls',
+        `${url.origin} does not speak TLS (${detail}): it looks like plain HTTP.\n  ${tried}\n  Use ${plain.href}`,
+      );
     }
-    if (CERT_PROBLEM.test(detail)) return fail('tls', `${url.origin}: its TLS certificate is not trusted (${detail}).\n  ${tried}`);
+    if (CERT_PROBLEM.test(detail))
+      return fail('tls', `${url.origin}: its TLS certificate is not trusted (${detail}).\n  ${tried}`);
   } else if (await speaksTls(url, Math.min(timeoutMs, 2_000))) {
     const secure = new URL(url.href);
     secure.protocol = 'https:';
-    return fail('tls', `${url.origin} speaks TLS (HTTPS), not plain HTTP (${detail}).\n  ${tried}\n  Use ${secure.href}`);
+    return fail(
+      'tls',
+      `${url.origin} speaks TLS (HTTPS), not plain HTTP (${detail}).\n  ${tried}\n  Use ${secure.href}`,
+    );
   }
-  return fail('not-http', `${url.origin} does not speak HTTP: ${detail}.\n  ${tried}\n  Is this the handler's port? Check the port, then run again.`);
+  return fail(
+    'not-http',
+    `${url.origin} does not speak HTTP: ${detail}.\n  ${tried}\n  Is this the handler's port? Check the port, then run again.`,
+  );
 }
 
 /** Whether the port completes a TLS handshake (any certificate: this only tells HTTPS from the rest). */
 function speaksTls(url: URL, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
     const host = url.hostname.replace(/^\[|\]$/g, '');
-    const socket = tlsConnect({ host, port: Number(url.port || 443), rejectUnauthorized: false, ...(/^[\d.:]+$/.test(host) ? {} : { servername: host }) });
+    const socket = tlsConnect({
+      host,
+      port: Number(url.port || 443),
+      rejectUnauthorized: false,
+      ...(/^[\d.:]+$/.test(host) ? {} : { servername: host }),
+    });
     const done = (yes: boolean): void => {
       realClearTimeout(timer);
       socket.destroy();

@@ -29,7 +29,10 @@ export async function replayDelivery(opts: ReplayOptions): Promise<ReplayResult>
   const req = decodeReplay(opts.token);
   const isFunction = typeof opts.target === 'function';
   const deadline = resolveDeadline({ deadline: opts.deadline, isFunction, targetKind: opts.targetKind });
-  const bare: Target = typeof opts.target === 'function' ? new FunctionTarget(opts.target) : new HttpTarget(parseTargetUrl(String(opts.target)), { connections: 1 });
+  const bare: Target =
+    typeof opts.target === 'function'
+      ? new FunctionTarget(opts.target)
+      : new HttpTarget(parseTargetUrl(String(opts.target)), { connections: 1 });
   const target = opts.targetKind === 'http' ? new CloudTasksHeaders(bare, true) : bare;
   try {
     const d = directDelivery(req, deadline.deadlineUs);

@@ -6,7 +6,17 @@ import type { RuleId } from '../rules/index.js';
 export function toJson(r: ConformanceReport): {
   target: string;
   seed: number;
-  cases: { id: string; title: string; rules: RuleId[]; severity: string; status: string; expected: string; actual: string; replay: string; curl?: string }[];
+  cases: {
+    id: string;
+    title: string;
+    rules: RuleId[];
+    severity: string;
+    status: string;
+    expected: string;
+    actual: string;
+    replay: string;
+    curl?: string;
+  }[];
   summary: ConformanceReport['summary'];
 } {
   return {

@@ -13,7 +13,12 @@ function body(c: CaseResult): string {
 function testcase(c: CaseResult): JunitCase {
   const section = c.id.startsWith('P-') ? 'exploration' : c.id.replace(/\.\d+$/, '');
   const out: JunitCase = { classname: `tasksim.conform.${section}`, name: `${c.id} ${c.title}`, timeMs: c.durationMs };
-  if (c.status === 'fail') out.failure = { message: `${c.rules.join(', ')}: expected ${c.expected}; actual ${c.actual}`, type: c.rules[0] ?? 'conformance', body: body(c) };
+  if (c.status === 'fail')
+    out.failure = {
+      message: `${c.rules.join(', ')}: expected ${c.expected}; actual ${c.actual}`,
+      type: c.rules[0] ?? 'conformance',
+      body: body(c),
+    };
   else if (c.status === 'warn') out.systemOut = `WARN (${c.severity}) ${body(c)}`;
   else if (c.status === 'skip') out.skipped = c.actual;
   return out;

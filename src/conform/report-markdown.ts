@@ -19,7 +19,9 @@ export function toMarkdown(r: ConformanceReport): string {
     '',
     '| Case | Status | Severity | Title | Rules |',
     '|---|---|---|---|---|',
-    ...r.cases.map((c) => `| ${c.id} | ${STATUS[c.status]} | ${c.severity} | ${cell(c.title)} | ${c.rules.join(', ')} |`),
+    ...r.cases.map(
+      (c) => `| ${c.id} | ${STATUS[c.status]} | ${c.severity} | ${cell(c.title)} | ${c.rules.join(', ')} |`,
+    ),
     '',
   ];
   const notable = r.cases.filter((c) => c.status === 'fail' || c.status === 'warn');

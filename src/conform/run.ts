@@ -17,7 +17,17 @@ import type { Target } from '../targets/types.js';
 import { loadCatalog, registeredCatalog } from './registry.js';
 import { curlCommand, encodeReplay } from './explore/reproduce.js';
 import { wireOf } from '../targets/types.js';
-import { DEFAULT_PREMISES, type AppFacts, type DefaultPayload, type DirectRequest, type HandlerCase, type Severity, type TargetKind, type Verdict, type VerdictStatus } from './case.js';
+import {
+  DEFAULT_PREMISES,
+  type AppFacts,
+  type DefaultPayload,
+  type DirectRequest,
+  type HandlerCase,
+  type Severity,
+  type TargetKind,
+  type Verdict,
+  type VerdictStatus,
+} from './case.js';
 import { createContext, directDelivery, type Evidence, type RunSetup } from './context.js';
 import { HarnessError } from './drive.js';
 import { MAX_SEED, caseSeed, randomSeed, runNonce } from './seed.js';
@@ -125,28 +135,47 @@ export const HTTP_TARGET_DEADLINE = { minUs: 15 * US_PER_S, maxUs: 30 * US_PER_M
  * `--scaling` asks for the full deadline. An HTTP target (CT-2) has a dispatchDeadline instead of a
  * scaling type: 10 min by default, never more than 30 min.
  */
-export function resolveDeadline(opts: { deadline?: string | number; scaling?: ScalingType; isFunction: boolean; targetKind?: TargetKind }): ResolvedDeadline {
+export function resolveDeadline(opts: {
+  deadline?: string | number;
+  scaling?: ScalingType;
+  isFunction: boolean;
+  targetKind?: TargetKind;
+}): ResolvedDeadline {
   const http = opts.targetKind === 'http';
   const scaling = opts.scaling ?? 'automatic';
   const fullUs = http ? HTTP_TARGET_DEADLINE.defaultUs : SCALING_DEADLINE_US[scaling];
   const fullMs = formatMs(fullUs / US_PER_MS);
-  const fullLabel = http ? `${fullMs} (the default dispatchDeadline of an HTTP target, CT-2)` : `${fullMs} (${scaling} scaling, DEADLINE-1)`;
+  const fullLabel = http
+    ? `${fullMs} (the default dispatchDeadline of an HTTP target, CT-2)`
+    : `${fullMs} (${scaling} scaling, DEADLINE-1)`;
   if (opts.deadline !== undefined) {
     const us = typeof opts.deadline === 'number' ? opts.deadline * US_PER_MS : parseDuration(opts.deadline);
     if (us === undefined || !Number.isFinite(us) || us < US_PER_MS) {
-      throw new ConformanceOptionError(`--deadline must be a duration of at least 1ms like 30s, 200ms or 2m, got ${JSON.stringify(opts.deadline)}`);
+      throw new ConformanceOptionError(
+        `--deadline must be a duration of at least 1ms like 30s, 200ms or 2m, got ${JSON.stringify(opts.deadline)}`,
+      );
     }
     if (http && us > HTTP_TARGET_DEADLINE.maxUs) {
-      throw new ConformanceOptionError(`--deadline of an HTTP target is at most 30m (dispatchDeadline, CT-2), got ${JSON.stringify(opts.deadline)}`);
+      throw new ConformanceOptionError(
+        `--deadline of an HTTP target is at most 30m (dispatchDeadline, CT-2), got ${JSON.stringify(opts.deadline)}`,
+      );
     }
     const ms = Math.round(us / US_PER_MS);
     const note = http && us < HTTP_TARGET_DEADLINE.minUs ? '; shorter than any dispatchDeadline (15s, CT-2)' : '';
     return { timeoutMs: ms, deadlineUs: ms * US_PER_MS, label: `${formatMs(ms)} (--deadline${note})` };
   }
-  if (opts.isFunction) return { timeoutMs: fullUs / US_PER_MS, deadlineUs: fullUs, label: `${fullLabel}, virtual time` };
-  if (opts.scaling !== undefined && !http) return { timeoutMs: fullUs / US_PER_MS, deadlineUs: fullUs, label: fullLabel };
-  const allows = http ? `an HTTP target's dispatchDeadline defaults to ${fullMs}, CT-2` : `${scaling} scaling allows ${fullMs}, DEADLINE-1`;
-  return { timeoutMs: DEFAULT_REAL_DEADLINE_MS, deadlineUs: fullUs, label: `${formatMs(DEFAULT_REAL_DEADLINE_MS)} (the default real wait; ${allows})` };
+  if (opts.isFunction)
+    return { timeoutMs: fullUs / US_PER_MS, deadlineUs: fullUs, label: `${fullLabel}, virtual time` };
+  if (opts.scaling !== undefined && !http)
+    return { timeoutMs: fullUs / US_PER_MS, deadlineUs: fullUs, label: fullLabel };
+  const allows = http
+    ? `an HTTP target's dispatchDeadline defaults to ${fullMs}, CT-2`
+    : `${scaling} scaling allows ${fullMs}, DEADLINE-1`;
+  return {
+    timeoutMs: DEFAULT_REAL_DEADLINE_MS,
+    deadlineUs: fullUs,
+    label: `${formatMs(DEFAULT_REAL_DEADLINE_MS)} (the default real wait; ${allows})`,
+  };
 }
 
 /** PUSH-1: the methods a task may carry (App Engine: GET, POST, HEAD, PUT, DELETE; Cloud Tasks adds PATCH, OPTIONS). */
@@ -155,13 +184,18 @@ const APPENGINE_METHODS = ['POST', 'GET', 'HEAD', 'PUT', 'DELETE'];
 export const DEFAULT_METHODS: readonly string[] = ['POST'];
 
 export function validateOptions(
-  opts: Pick<ConformanceOptions, 'seed' | 'scaling' | 'profile' | 'concurrency' | 'methods' | 'targetKind' | 'options' | 'explore'>,
+  opts: Pick<
+    ConformanceOptions,
+    'seed' | 'scaling' | 'profile' | 'concurrency' | 'methods' | 'targetKind' | 'options' | 'explore'
+  >,
 ): void {
   if (opts.seed !== undefined && !(Number.isInteger(opts.seed) && opts.seed >= 0 && opts.seed <= MAX_SEED)) {
     throw new ConformanceOptionError(`--seed must be an integer from 0 to ${MAX_SEED}, got ${opts.seed}`);
   }
   if (opts.scaling !== undefined && !isScalingType(opts.scaling)) {
-    throw new ConformanceOptionError(`--scaling must be automatic, basic, manual or flexible, got ${JSON.stringify(opts.scaling)}`);
+    throw new ConformanceOptionError(
+      `--scaling must be automatic, basic, manual or flexible, got ${JSON.stringify(opts.scaling)}`,
+    );
   }
   if (opts.profile !== undefined && !isProfileName(opts.profile)) {
     throw new ConformanceOptionError(`--profile must be appengine or cloud-tasks, got ${JSON.stringify(opts.profile)}`);
@@ -178,13 +212,19 @@ export function validateOptions(
     throw new ConformanceOptionError(`--target must be appengine or http, got ${JSON.stringify(opts.targetKind)}`);
   }
   if (opts.targetKind === 'http' && opts.scaling !== undefined) {
-    throw new ConformanceOptionError('--scaling is about App Engine services (DEADLINE-1); an HTTP target\'s deadline is its dispatchDeadline (CT-2): use --deadline');
+    throw new ConformanceOptionError(
+      "--scaling is about App Engine services (DEADLINE-1); an HTTP target's deadline is its dispatchDeadline (CT-2): use --deadline",
+    );
   }
   if (opts.methods !== undefined) {
     const allowed: readonly string[] = opts.targetKind === 'http' ? TASK_METHODS : APPENGINE_METHODS;
-    if (opts.methods.length === 0) throw new ConformanceOptionError(`--methods is empty; give one or more of ${allowed.join(', ')}`);
+    if (opts.methods.length === 0)
+      throw new ConformanceOptionError(`--methods is empty; give one or more of ${allowed.join(', ')}`);
     for (const m of opts.methods) {
-      if (!allowed.includes(m)) throw new ConformanceOptionError(`--methods: ${JSON.stringify(m)} is not a task method (PUSH-1); use ${allowed.join(', ')}`);
+      if (!allowed.includes(m))
+        throw new ConformanceOptionError(
+          `--methods: ${JSON.stringify(m)} is not a task method (PUSH-1); use ${allowed.join(', ')}`,
+        );
     }
   }
   for (const [name, value] of Object.entries(opts.options ?? {})) {
@@ -211,7 +251,13 @@ function openTarget(t: ConformanceOptions['target'], concurrency: number, kind: 
 
 function openBare(t: ConformanceOptions['target'], concurrency: number): OpenedTarget {
   if (typeof t === 'function') {
-    return { target: new FunctionTarget(t), replayName: t.name || 'handler', path: '/_ah/queue/default', isFunction: true, owned: true };
+    return {
+      target: new FunctionTarget(t),
+      replayName: t.name || 'handler',
+      path: '/_ah/queue/default',
+      isFunction: true,
+      owned: true,
+    };
   }
   if (typeof t === 'string' || t instanceof URL) {
     const url = parseTargetUrl(String(t));
@@ -233,7 +279,12 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
   const targetKind = opts.targetKind ?? 'appengine';
   const app: AppFacts = { methods: [...(opts.methods ?? DEFAULT_METHODS)], target: targetKind };
   const opened = openTarget(opts.target, concurrency, targetKind);
-  const deadline = resolveDeadline({ deadline: opts.deadline, scaling: opts.scaling, isFunction: opened.isFunction, targetKind });
+  const deadline = resolveDeadline({
+    deadline: opts.deadline,
+    scaling: opts.scaling,
+    isFunction: opened.isFunction,
+    targetKind,
+  });
   const setup: RunSetup = {
     target: opened.target,
     profile,
@@ -254,7 +305,9 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
   const results: CaseResult[] = [];
   try {
     for (const c of cases) {
-      const result = await runCase(c, setup, seed, replay.rerun(c.id), (req) => reproduce(opened, req, replay.delivery));
+      const result = await runCase(c, setup, seed, replay.rerun(c.id), (req) =>
+        reproduce(opened, req, replay.delivery),
+      );
       results.push(result);
       opts.onCase?.(result);
     }
@@ -284,7 +337,9 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
  * The registered catalog's fixed cases, then (unless --explore 0) its exploring ones; a given catalog is used
  * as it is. The registered catalog must be loaded (`loadCatalog`, which runConformance awaits).
  */
-export function fullCatalog(opts: Pick<ConformanceOptions, 'catalog' | 'explore' | 'explorePayloads'>): readonly HandlerCase[] {
+export function fullCatalog(
+  opts: Pick<ConformanceOptions, 'catalog' | 'explore' | 'explorePayloads'>,
+): readonly HandlerCase[] {
   if (opts.catalog) return opts.catalog;
   const { fixed, exploring, payloads } = registeredCatalog();
   if (opts.explore === 0) return fixed;
@@ -292,7 +347,11 @@ export function fullCatalog(opts: Pick<ConformanceOptions, 'catalog' | 'explore'
 }
 
 /** A finding's one delivery as the report gives it: a curl command and a `--replay` line. */
-function reproduce(t: OpenedTarget, req: DirectRequest, replayLine: (token: string) => string): { curl?: string; replay: string } {
+function reproduce(
+  t: OpenedTarget,
+  req: DirectRequest,
+  replayLine: (token: string) => string,
+): { curl?: string; replay: string } {
   const token = encodeReplay(req);
   if (t.isFunction) return { replay: replayLine(token) };
   const sent = wireOf(t.target, directDelivery(req, 0));
@@ -333,7 +392,11 @@ export async function runCase(
       verdict = await c.run(ctx);
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
-      verdict = { status: 'fail' as const, expected: c.requirement, actual: `${err instanceof HarnessError ? '' : 'internal '}harness error (please report): ${msg}` };
+      verdict = {
+        status: 'fail' as const,
+        expected: c.requirement,
+        actual: `${err instanceof HarnessError ? '' : 'internal '}harness error (please report): ${msg}`,
+      };
     }
   }
   const status: VerdictStatus = verdict.status === 'fail' && c.severity === 'recommended' ? 'warn' : verdict.status;
@@ -366,12 +429,15 @@ function unique<T>(list: T[]): T[] {
 export function behaviourArgs(opts: ConformanceOptions): string[] {
   const extra: string[] = [];
   if (opts.targetKind !== undefined && opts.targetKind !== 'appengine') extra.push('--target', opts.targetKind);
-  if (opts.deadline !== undefined) extra.push('--deadline', typeof opts.deadline === 'number' ? `${opts.deadline}ms` : opts.deadline);
+  if (opts.deadline !== undefined)
+    extra.push('--deadline', typeof opts.deadline === 'number' ? `${opts.deadline}ms` : opts.deadline);
   if (opts.scaling !== undefined) extra.push('--scaling', opts.scaling);
   if (opts.profile !== undefined && opts.profile !== 'appengine') extra.push('--profile', opts.profile);
   extra.push(...optionArgs(opts.options));
-  if (opts.concurrency !== undefined && opts.concurrency !== DEFAULT_CONCURRENCY) extra.push('--concurrency', String(opts.concurrency));
-  if (opts.methods !== undefined && opts.methods.join(',') !== DEFAULT_METHODS.join(',')) extra.push('--methods', opts.methods.join(','));
+  if (opts.concurrency !== undefined && opts.concurrency !== DEFAULT_CONCURRENCY)
+    extra.push('--concurrency', String(opts.concurrency));
+  if (opts.methods !== undefined && opts.methods.join(',') !== DEFAULT_METHODS.join(','))
+    extra.push('--methods', opts.methods.join(','));
   if (opts.payload) {
     extra.push('--payload', opts.payload.arg ?? new TextDecoder().decode(opts.payload.bytes));
     if (opts.payload.contentType !== undefined) extra.push('--content-type', opts.payload.contentType);
@@ -388,13 +454,17 @@ interface ReplayLines {
 
 /** `npx tasksim conform <url> --cases H-2.1 --seed N` (+ the options that change behaviour). */
 function replayLine(t: OpenedTarget, seed: number, opts: ConformanceOptions): ReplayLines {
-  if (opts.replayAs === undefined && (t.isFunction || !(typeof opts.target === 'string' || opts.target instanceof URL))) {
+  if (
+    opts.replayAs === undefined &&
+    (t.isFunction || !(typeof opts.target === 'string' || opts.target instanceof URL))
+  ) {
     const more: string[] = [];
     if (opts.deadline !== undefined) more.push(`deadline: ${JSON.stringify(opts.deadline)}`);
     for (const k of ['profile', 'scaling', 'targetKind', 'methods', 'options', 'explore', 'explorePayloads'] as const) {
       if (opts[k] !== undefined) more.push(`${k}: ${JSON.stringify(opts[k])}`);
     }
-    const call = (fields: string[]): string => `runConformance({ ${[`target: ${t.replayName}`, ...fields, ...more].join(', ')} })`;
+    const call = (fields: string[]): string =>
+      `runConformance({ ${[`target: ${t.replayName}`, ...fields, ...more].join(', ')} })`;
     const kind = opts.targetKind !== undefined ? `, targetKind: '${opts.targetKind}'` : '';
     return {
       rerun: (id) => call([`cases: '${id}'`, `seed: ${seed}`]),
@@ -409,7 +479,11 @@ function replayLine(t: OpenedTarget, seed: number, opts: ConformanceOptions): Re
     ...(opts.explorePayloads ? ['--explore-payloads'] : []),
   ];
   return {
-    rerun: (id) => [head, ...['--cases', id, '--seed', String(seed), ...extra, ...(id.startsWith('P-') ? exploring : [])].map(shellQuote)].join(' '),
+    rerun: (id) =>
+      [
+        head,
+        ...['--cases', id, '--seed', String(seed), ...extra, ...(id.startsWith('P-') ? exploring : [])].map(shellQuote),
+      ].join(' '),
     delivery: (token) => [head, ...['--replay', token, ...extra].map(shellQuote)].join(' '),
   };
 }

@@ -16,7 +16,9 @@ export function selectCases(catalog: readonly HandlerCase[], pattern?: string | 
   for (const token of tokens) {
     const matches = catalog.filter((c) => matchesToken(c, token));
     if (matches.length === 0) {
-      throw new CaseSelectionError(`no case matches ${JSON.stringify(token)}; cases are ${catalog.map((c) => c.id).join(', ')}`);
+      throw new CaseSelectionError(
+        `no case matches ${JSON.stringify(token)}; cases are ${catalog.map((c) => c.id).join(', ')}`,
+      );
     }
     for (const c of matches) chosen.add(c);
   }
@@ -27,7 +29,14 @@ function matchesToken(c: HandlerCase, token: string): boolean {
   const t = token.toUpperCase();
   const id = c.id.toUpperCase();
   if (t.includes('*')) {
-    const re = new RegExp('^' + t.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
+    const re = new RegExp(
+      '^' +
+        t
+          .split('*')
+          .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+          .join('.*') +
+        '$',
+    );
     return re.test(id);
   }
   return id === t || id.startsWith(t + '.') || c.rules.some((r) => r.toUpperCase() === t);

@@ -5,8 +5,18 @@ import type { RuleId } from '../rules/index.js';
 import type { DriveResult, Verdict } from './case.js';
 
 export const pass = (expected: string, actual: string): Verdict => ({ status: 'pass', expected, actual });
-export const fail = (expected: string, actual: string, rules?: RuleId[]): Verdict => ({ status: 'fail', expected, actual, ...(rules ? { rules } : {}) });
-export const warn = (expected: string, actual: string, rules?: RuleId[]): Verdict => ({ status: 'warn', expected, actual, ...(rules ? { rules } : {}) });
+export const fail = (expected: string, actual: string, rules?: RuleId[]): Verdict => ({
+  status: 'fail',
+  expected,
+  actual,
+  ...(rules ? { rules } : {}),
+});
+export const warn = (expected: string, actual: string, rules?: RuleId[]): Verdict => ({
+  status: 'warn',
+  expected,
+  actual,
+  ...(rules ? { rules } : {}),
+});
 export const skip = (expected: string, actual: string): Verdict => ({ status: 'skip', expected, actual });
 
 export function latencyText(us: number): string {
@@ -28,7 +38,8 @@ export const is3xx = (r: PushAnswer): boolean => r.outcome === 'error' && r.stat
 /** What the queue does with a failed answer (HANDLER-2, DEADLINE-2, PUSH-6). */
 export function consequence(r: PushAnswer): string {
   if (r.outcome === 'ok') return '';
-  if (r.outcome === 'deadline') return 'the queue counts a missed deadline as a failure and retries the task (DEADLINE-2)';
+  if (r.outcome === 'deadline')
+    return 'the queue counts a missed deadline as a failure and retries the task (DEADLINE-2)';
   if (r.outcome === 'net') return 'the queue counts a connection failure as a failure and retries the task (HANDLER-2)';
   if (r.status === 503) return 'the queue reads 503 as "no instance" and throttles the whole queue (HANDLER-3)';
   if (r.status >= 300 && r.status <= 399) return 'the queue does not follow redirects and retries the task (PUSH-6)';
@@ -56,12 +67,21 @@ export function handlerExchanges(run: DriveResult): DriveResult['exchanges'] {
  */
 export function allAccepted(run: DriveResult, expected: string, rules?: RuleId[]): Verdict {
   const real = handlerExchanges(run);
-  if (real.length === 0) return fail(expected, 'nothing was delivered to the handler (harness bug: please report)', rules);
+  if (real.length === 0)
+    return fail(expected, 'nothing was delivered to the handler (harness bug: please report)', rules);
   const bad = real.find((x) => !is2xx(x.response));
   if (!bad) {
     const r = real[real.length - 1].response;
-    return pass(expected, real.length === 1 ? describe(r) : `${real.length} deliveries, all 2xx (last: ${describe(r)})`);
+    return pass(
+      expected,
+      real.length === 1 ? describe(r) : `${real.length} deliveries, all 2xx (last: ${describe(r)})`,
+    );
   }
-  const which = real.length > 1 ? `delivery ${real.indexOf(bad) + 1} of ${real.length} (attempt ${bad.delivery.attempt}): ` : '';
-  return fail(expected, `${which}${describe(bad.response)}; ${consequence(bad.response)}`, failureRules(bad.response, rules));
+  const which =
+    real.length > 1 ? `delivery ${real.indexOf(bad) + 1} of ${real.length} (attempt ${bad.delivery.attempt}): ` : '';
+  return fail(
+    expected,
+    `${which}${describe(bad.response)}; ${consequence(bad.response)}`,
+    failureRules(bad.response, rules),
+  );
 }

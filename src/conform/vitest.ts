@@ -86,7 +86,9 @@ function defineExplorationTest(
   testTimeoutMs: number | undefined,
 ): void {
   const ids = cases.map((c) => c.id).join(', ');
-  test(`exploration: generated deliveries, shrunk on failure [${ids}]`, { timeout: testTimeoutMs ?? 120_000 }, async (ctx) => {
+  test(`exploration: generated deliveries, shrunk on failure [${ids}]`, {
+    timeout: testTimeoutMs ?? 120_000,
+  }, async (ctx) => {
     const resolved = isLazy(target) ? await target.lazy() : target;
     const report = await runConformance({ ...runOptions, target: resolved, catalog: cases, cases: undefined, seed });
     const failed = report.cases.filter((r) => r.status === 'fail');

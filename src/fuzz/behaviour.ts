@@ -19,10 +19,42 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   { name: 'healthy', mix: [['ok', 1]] },
   { name: 'failing', mix: [['error', 1]] },
   { name: 'unavailable', mix: [['unavailable', 1]] },
-  { name: 'flaky', mix: [['ok', 2], ['error', 1], ['unavailable', 1], ['redirect', 1], ['reset', 1]] },
-  { name: 'slow', mix: [['slow', 3], ['ok', 1]] },
-  { name: 'timeouts', mix: [['timeout', 1], ['error', 1]] },
-  { name: 'mixed', mix: [['ok', 1], ['error', 1], ['unavailable', 1], ['redirect', 1], ['slow', 1], ['reset', 1], ['timeout', 1]] },
+  {
+    name: 'flaky',
+    mix: [
+      ['ok', 2],
+      ['error', 1],
+      ['unavailable', 1],
+      ['redirect', 1],
+      ['reset', 1],
+    ],
+  },
+  {
+    name: 'slow',
+    mix: [
+      ['slow', 3],
+      ['ok', 1],
+    ],
+  },
+  {
+    name: 'timeouts',
+    mix: [
+      ['timeout', 1],
+      ['error', 1],
+    ],
+  },
+  {
+    name: 'mixed',
+    mix: [
+      ['ok', 1],
+      ['error', 1],
+      ['unavailable', 1],
+      ['redirect', 1],
+      ['slow', 1],
+      ['reset', 1],
+      ['timeout', 1],
+    ],
+  },
 ];
 
 export const HEALTHY = BEHAVIOURS[0];
@@ -36,7 +68,15 @@ export const HEALTHY = BEHAVIOURS[0];
 export const WALL_CLOCK_BEHAVIOURS: readonly Behaviour[] = [
   BEHAVIOURS[0],
   BEHAVIOURS[1],
-  { name: 'flaky-without-503', mix: [['ok', 2], ['error', 1], ['redirect', 1], ['reset', 1]] },
+  {
+    name: 'flaky-without-503',
+    mix: [
+      ['ok', 2],
+      ['error', 1],
+      ['redirect', 1],
+      ['reset', 1],
+    ],
+  },
 ];
 
 /** Virtual latencies: long enough that attempts overlap (PUSH-3), short of the deadline except `timeout`. */

@@ -65,7 +65,12 @@ export class LatenessMeter {
   }
 
   read(): Lateness {
-    return { loopLagUs: this.loopLagUs, answerOverrunUs: this.answerOverrunUs, roundTripUs: this.roundTripUs, noiseUs: this.noiseUs };
+    return {
+      loopLagUs: this.loopLagUs,
+      answerOverrunUs: this.answerOverrunUs,
+      roundTripUs: this.roundTripUs,
+      noiseUs: this.noiseUs,
+    };
   }
 
   stop(): void {

@@ -13,7 +13,15 @@
  * nor stop it. A replay token reproduces one failure.
  */
 import fc from 'fast-check';
-import { AdapterProtocolError, AdapterUnreachable, lackedFeatures, lacks, type Capabilities, type Feature, type QueueUnderTest } from '../adapters/contract.js';
+import {
+  AdapterProtocolError,
+  AdapterUnreachable,
+  lackedFeatures,
+  lacks,
+  type Capabilities,
+  type Feature,
+  type QueueUnderTest,
+} from '../adapters/contract.js';
 import type { ResolvedConfig } from '../model/config.js';
 import type { RuleId } from '../rules/index.js';
 import { shellQuote } from '../report/shell.js';
@@ -176,27 +184,45 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     // Garbage before the first run: a verdict on the adapter, with nothing to shrink or replay.
     const violations = failureOf(err);
     const f: FailureReport = {
-      rule: PROTOCOL_FAULT, signature: signatureOf(violations[0]), known: false, occurrences: 1,
-      config: '', commands: [], violations, seed: 0, path: '', token: '', replay: '',
+      rule: PROTOCOL_FAULT,
+      signature: signatureOf(violations[0]),
+      known: false,
+      occurrences: 1,
+      config: '',
+      commands: [],
+      violations,
+      seed: 0,
+      path: '',
+      token: '',
+      replay: '',
     };
     return { ...base(opts, shard, 0, started), ok: false, failure: f, failures: [f] };
   }
   const strategy = clockFor(caps); // chosen once: every run of the campaign follows it
   const realTime = strategy.name === 'wall';
   if (replay && replay.realTime !== realTime) {
-    throw new BadReplayToken(`it was made ${replay.realTime ? 'on the wall clock' : 'in virtual time'}, and ${opts.adapter} ${realTime ? 'does not let the harness move its clock' : 'lets the harness move its clock'}`);
+    throw new BadReplayToken(
+      `it was made ${replay.realTime ? 'on the wall clock' : 'in virtual time'}, and ${opts.adapter} ${realTime ? 'does not let the harness move its clock' : 'lets the harness move its clock'}`,
+    );
   }
   const maxCommands = replay?.maxCommands ?? opts.maxCommands ?? strategy.maxCommands;
   const runs = replay ? 1 : shardRuns(opts.runs ?? strategy.runs, shard);
   const seed = replay?.seed ?? shardSeed(opts.seed, shard);
-  opts.onStart?.({ clock: strategy.name, runs, maxCommands, lacks: lackedFeatures(caps).filter((f) => f !== 'virtualClock'), ...(strategy.tolerance ? { tolerance: strategy.tolerance } : {}) });
+  opts.onStart?.({
+    clock: strategy.name,
+    runs,
+    maxCommands,
+    lacks: lackedFeatures(caps).filter((f) => f !== 'virtualClock'),
+    ...(strategy.tolerance ? { tolerance: strategy.tolerance } : {}),
+  });
 
   const named = opts.options ?? {};
-  const arbs = (replayPath?: string) => [
-    strategy.configArb(caps).map((c) => ({ ...c, options: applyOptions(c.options, named) })),
-    fc.nat(),
-    fc.commands(strategy.commandArbs(caps), { maxCommands, size: 'max', ...(replayPath ? { replayPath } : {}) }),
-  ] as const;
+  const arbs = (replayPath?: string) =>
+    [
+      strategy.configArb(caps).map((c) => ({ ...c, options: applyOptions(c.options, named) })),
+      fc.nat(),
+      fc.commands(strategy.commandArbs(caps), { maxCommands, size: 'max', ...(replayPath ? { replayPath } : {}) }),
+    ] as const;
   /** One run; its failure (never thrown past here, except an adapter that cannot be reached). */
   const runOnce = async (config: ResolvedConfig, runSeed: number, cmds: Cmds): Promise<Caught | undefined> => {
     const run = new Lockstep({ config, seed: runSeed, sut: opts.queue, caps, strategy });
@@ -224,7 +250,14 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   };
   const tokenLine = (t: ReplayToken): { token: string; replay: string } => {
     const token = encodeReplay(t);
-    return { token, replay: [`tasksim fuzz --adapter ${shellQuote(opts.adapter)}`, ...optionArgs(named).map(shellQuote), `--replay ${token}`].join(' ') };
+    return {
+      token,
+      replay: [
+        `tasksim fuzz --adapter ${shellQuote(opts.adapter)}`,
+        ...optionArgs(named).map(shellQuote),
+        `--replay ${token}`,
+      ].join(' '),
+    };
   };
 
   const report: FuzzReport = { ...base(opts, shard, runs, started), ok: true };
@@ -235,10 +268,13 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     // One failure, exactly as recorded: fast-check's path to it, no further shrinking.
     let last: Caught | undefined;
     const [cfgArb, seedArb, cmdArb] = arbs(replay.replayPath);
-    const details = await fc.check(fc.asyncProperty(cfgArb, seedArb, cmdArb, async (config, runSeed, cmds) => {
-      last = await runOnce(config, runSeed, cmds);
-      if (last) throw new FuzzFailure(last.violations);
-    }), { seed, numRuns: 1, path: replay.path, endOnFailure: true });
+    const details = await fc.check(
+      fc.asyncProperty(cfgArb, seedArb, cmdArb, async (config, runSeed, cmds) => {
+        last = await runOnce(config, runSeed, cmds);
+        if (last) throw new FuzzFailure(last.violations);
+      }),
+      { seed, numRuns: 1, path: replay.path, endOnFailure: true },
+    );
     if (details.failed && last) {
       const f = failureReport(last, known, 1, details.seed, replay.path, tokenLine(replay));
       report.failures = [f];
@@ -256,28 +292,41 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   let stopped: string | undefined;
   const newDefects = (): number => [...buckets.values()].filter((b) => !b.known).length;
   const [cfgArb, seedArb, cmdArb] = arbs();
-  await fc.check(fc.asyncProperty(cfgArb, seedArb, cmdArb, async (config, runSeed, cmds) => {
-    const i = index++;
-    if (stopped) return;
-    const t0 = performance.now();
-    const caught = await runOnce(config, runSeed, cmds);
-    done++;
-    if (caught) failed++;
-    opts.onRun?.(done, runs, failed);
-    if (!caught) return;
-    const v = caught.violations[0];
-    const signature = signatureOf(v);
-    const b = buckets.get(v.rule);
-    if (b) {
-      b.occurrences++;
-      b.signatures.set(signature, (b.signatures.get(signature) ?? 0) + 1);
-    } else {
-      const lost = v.check === 'protocol' && /connection lost/.test(v.message);
-      buckets.set(v.rule, { rule: v.rule, signatures: new Map([[signature, 1]]), known: known.has(v.rule), run: i, occurrences: 1, first: caught, ms: performance.now() - t0, lost });
-      if (lost) stopped = `the queue was lost at run ${i + 1} of ${runs}: ${v.message}`;
-      else if (opts.maxFailures !== undefined && newDefects() >= opts.maxFailures) stopped = `${opts.maxFailures} distinct new failure(s) found (--max-failures)`;
-    }
-  }), { seed, numRuns: runs });
+  await fc.check(
+    fc.asyncProperty(cfgArb, seedArb, cmdArb, async (config, runSeed, cmds) => {
+      const i = index++;
+      if (stopped) return;
+      const t0 = performance.now();
+      const caught = await runOnce(config, runSeed, cmds);
+      done++;
+      if (caught) failed++;
+      opts.onRun?.(done, runs, failed);
+      if (!caught) return;
+      const v = caught.violations[0];
+      const signature = signatureOf(v);
+      const b = buckets.get(v.rule);
+      if (b) {
+        b.occurrences++;
+        b.signatures.set(signature, (b.signatures.get(signature) ?? 0) + 1);
+      } else {
+        const lost = v.check === 'protocol' && /connection lost/.test(v.message);
+        buckets.set(v.rule, {
+          rule: v.rule,
+          signatures: new Map([[signature, 1]]),
+          known: known.has(v.rule),
+          run: i,
+          occurrences: 1,
+          first: caught,
+          ms: performance.now() - t0,
+          lost,
+        });
+        if (lost) stopped = `the queue was lost at run ${i + 1} of ${runs}: ${v.message}`;
+        else if (opts.maxFailures !== undefined && newDefects() >= opts.maxFailures)
+          stopped = `${opts.maxFailures} distinct new failure(s) found (--max-failures)`;
+      }
+    }),
+    { seed, numRuns: runs },
+  );
   report.runs = done;
   if (stopped) report.stopped = stopped;
 
@@ -286,7 +335,10 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   for (const b of buckets.values()) {
     const firstToken = tokenLine({ v: 1, seed, path: String(b.run), replayPath: '', maxCommands, realTime });
     if (b.lost) {
-      failures.push({ ...failureReport(b.first, known, b.occurrences, seed, String(b.run), firstToken), shrink: { outcome: 'queue-lost', attempts: 0, ms: 0 } });
+      failures.push({
+        ...failureReport(b.first, known, b.occurrences, seed, String(b.run), firstToken),
+        shrink: { outcome: 'queue-lost', attempts: 0, ms: 0 },
+      });
       continue;
     }
     const budgetMs = realTime ? (opts.shrinkBudgetMs ?? proportionateBudget(b)) : Infinity;
@@ -294,27 +346,43 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     let attempts = 0;
     let outOfTime = false;
     let last: Caught | undefined;
-    const details = await fc.check(fc.asyncProperty(cfgArb, seedArb, cmdArb, async (config, runSeed, cmds) => {
-      // Past the budget every further candidate passes untried: fast-check ends with the shortest
-      // failure found so far (and its path, which replays it).
-      if (last && performance.now() - t0 > budgetMs) {
-        outOfTime = true;
-        return;
-      }
-      attempts++;
-      const caught = await runOnce(config, runSeed, cmds);
-      if (!caught || caught.violations[0].rule !== b.rule) return;
-      last = caught;
-      throw new FuzzFailure(caught.violations);
-    }), { seed, numRuns: 1, path: String(b.run) });
+    const details = await fc.check(
+      fc.asyncProperty(cfgArb, seedArb, cmdArb, async (config, runSeed, cmds) => {
+        // Past the budget every further candidate passes untried: fast-check ends with the shortest
+        // failure found so far (and its path, which replays it).
+        if (last && performance.now() - t0 > budgetMs) {
+          outOfTime = true;
+          return;
+        }
+        attempts++;
+        const caught = await runOnce(config, runSeed, cmds);
+        if (!caught || caught.violations[0].rule !== b.rule) return;
+        last = caught;
+        throw new FuzzFailure(caught.violations);
+      }),
+      { seed, numRuns: 1, path: String(b.run) },
+    );
     const ms = Math.round(performance.now() - t0);
     if (details.failed && last) {
       const path = details.counterexamplePath ?? String(b.run);
-      const line = tokenLine({ v: 1, seed: details.seed, path, replayPath: replayPathOf(details.counterexample?.[2]) ?? '', maxCommands, realTime });
-      failures.push({ ...failureReport(last, known, b.occurrences, details.seed, path, line), shrink: { outcome: outOfTime ? 'budget' : 'done', attempts, ms } });
+      const line = tokenLine({
+        v: 1,
+        seed: details.seed,
+        path,
+        replayPath: replayPathOf(details.counterexample?.[2]) ?? '',
+        maxCommands,
+        realTime,
+      });
+      failures.push({
+        ...failureReport(last, known, b.occurrences, details.seed, path, line),
+        shrink: { outcome: outOfTime ? 'budget' : 'done', attempts, ms },
+      });
     } else {
       // On the wall clock a failure may not come back the same way on its replay: the run as first seen.
-      failures.push({ ...failureReport(b.first, known, b.occurrences, seed, String(b.run), firstToken), shrink: { outcome: 'not-reproduced', attempts, ms } });
+      failures.push({
+        ...failureReport(b.first, known, b.occurrences, seed, String(b.run), firstToken),
+        shrink: { outcome: 'not-reproduced', attempts, ms },
+      });
     }
   }
   for (const f of failures) {
@@ -335,7 +403,14 @@ function proportionateBudget(b: Bucket): number {
   return Math.min(WALL_CLOCK_SHRINK_MAX_MS, Math.max(WALL_CLOCK_SHRINK_MS, Math.round(want)));
 }
 
-function failureReport(c: Caught, known: ReadonlySet<string>, occurrences: number, seed: number, path: string, line: { token: string; replay: string }): FailureReport {
+function failureReport(
+  c: Caught,
+  known: ReadonlySet<string>,
+  occurrences: number,
+  seed: number,
+  path: string,
+  line: { token: string; replay: string },
+): FailureReport {
   const v = c.violations[0];
   return {
     rule: v.rule,
@@ -351,7 +426,12 @@ function failureReport(c: Caught, known: ReadonlySet<string>, occurrences: numbe
   };
 }
 
-function finish(r: FuzzReport, started: number, calibration?: Lateness, inconclusive?: FuzzReport['inconclusive']): FuzzReport {
+function finish(
+  r: FuzzReport,
+  started: number,
+  calibration?: Lateness,
+  inconclusive?: FuzzReport['inconclusive'],
+): FuzzReport {
   if (calibration) r.calibration = calibration;
   if (inconclusive) r.inconclusive = inconclusive;
   r.durationMs = Math.round(performance.now() - started);
@@ -367,7 +447,14 @@ export async function executeRun(run: Lockstep, cmds: Cmds, _caps: Capabilities)
 }
 
 function base(opts: FuzzOptions, shard: Shard, runs: number, started: number): Omit<FuzzReport, 'ok'> {
-  return { kind: REPORT_KIND, adapter: opts.adapter, seed: opts.seed, runs, shard, durationMs: Math.round(performance.now() - started) };
+  return {
+    kind: REPORT_KIND,
+    adapter: opts.adapter,
+    seed: opts.seed,
+    runs,
+    shard,
+    durationMs: Math.round(performance.now() - started),
+  };
 }
 
 /** The adapter cannot be fuzzed by this version (bad input, exit 2). */
@@ -383,10 +470,28 @@ function failureOf(err: unknown): FuzzViolation[] {
   if (err instanceof FuzzFailure) return err.violations;
   const message = err instanceof Error ? err.message : String(err);
   if (err instanceof AdapterProtocolError || err instanceof AdapterUnreachable) {
-    return [{ check: 'protocol', rule: PROTOCOL_FAULT, t: 0, expected: 'an answer the HTTP/JSON protocol allows', actual: message, message }];
+    return [
+      {
+        check: 'protocol',
+        rule: PROTOCOL_FAULT,
+        t: 0,
+        expected: 'an answer the HTTP/JSON protocol allows',
+        actual: message,
+        message,
+      },
+    ];
   }
   // A bug in the adapter (or the harness) that threw: reported as a verdict, not a stack trace.
-  return [{ check: 'protocol', rule: PROTOCOL_FAULT, t: 0, expected: 'no exception from the adapter', actual: message, message: `the adapter threw: ${message}` }];
+  return [
+    {
+      check: 'protocol',
+      rule: PROTOCOL_FAULT,
+      t: 0,
+      expected: 'no exception from the adapter',
+      actual: message,
+      message: `the adapter threw: ${message}`,
+    },
+  ];
 }
 
 /** fc.commands prints `/*replayPath="…"*\/` after the commands it ran. */

@@ -119,7 +119,11 @@ export class VirtualRunClock implements RunClock {
     r.modelState.absorb(r.modelQueue.takeEventsNow(), step);
     if (r.caps.events) r.sutState.absorb(await r.sut.queue.takeEvents(), step);
     const v = diffDeliveries(expected, actual, {
-      book: r.book, model: r.modelState, modelLog: r.model.log, config: r.config, epochUs: r.epochUs,
+      book: r.book,
+      model: r.modelState,
+      modelLog: r.model.log,
+      config: r.config,
+      epochUs: r.epochUs,
       ...(r.caps.events ? { sut: r.sutState } : {}),
     });
     r.trace.closeStep(r.now);

@@ -7,7 +7,7 @@
  * drain, and which invariants are judged. Lockstep itself is one class for both.
  */
 import type fc from 'fast-check';
-import { type Capabilities } from '../adapters/contract.js';
+import type { Capabilities } from '../adapters/contract.js';
 import type { InvariantId } from '../invariants/index.js';
 import type { ResolvedConfig } from '../model/config.js';
 import type { Micros } from '../sim/time.js';

@@ -42,7 +42,11 @@ interface TaskArgs {
 const OVERSIZED = 'x'.repeat(100 * 1024 + 1); // TASK-3: one byte past a push task's limit
 
 class AddCommand extends Base {
-  constructor(readonly pull: boolean, readonly queue: number, readonly tasks: TaskArgs[]) {
+  constructor(
+    readonly pull: boolean,
+    readonly queue: number,
+    readonly tasks: TaskArgs[],
+  ) {
     super();
   }
   override check(m: Readonly<FuzzModel>): boolean {
@@ -79,7 +83,10 @@ function toSpec(t: TaskArgs, now: number, pull: boolean): TaskSpec {
 
 function describeTask(t: TaskArgs): string {
   const bits = [t.name === undefined ? '(unnamed)' : JSON.stringify(t.name)];
-  if (t.delayMs > 0 || t.eta !== 'countdown') bits.push(t.eta === 'past' ? `eta ${t.delayMs}ms ago` : `${t.eta === 'countdown' ? 'countdown' : 'eta +'}${t.delayMs}ms`);
+  if (t.delayMs > 0 || t.eta !== 'countdown')
+    bits.push(
+      t.eta === 'past' ? `eta ${t.delayMs}ms ago` : `${t.eta === 'countdown' ? 'countdown' : 'eta +'}${t.delayMs}ms`,
+    );
   if (t.payload === OVERSIZED) bits.push('payload 100KiB+1');
   else if (t.payload !== '') bits.push(`payload ${JSON.stringify(t.payload)}`);
   if (t.method !== 'POST') bits.push(t.method);
@@ -89,7 +96,10 @@ function describeTask(t: TaskArgs): string {
 }
 
 class LeaseCommand extends Base {
-  constructor(readonly queue: number, readonly spec: LeaseSpec) {
+  constructor(
+    readonly queue: number,
+    readonly spec: LeaseSpec,
+  ) {
     super();
   }
   override check(m: Readonly<FuzzModel>): boolean {
@@ -102,14 +112,23 @@ class LeaseCommand extends Base {
   }
   toString(): string {
     const s = this.spec;
-    const how = s.tag !== undefined ? `lease_tasks_by_tag(tag ${s.tag}, ` : s.byTag ? 'lease_tasks_by_tag(oldest tag, ' : 'lease_tasks(';
+    const how =
+      s.tag !== undefined
+        ? `lease_tasks_by_tag(tag ${s.tag}, `
+        : s.byTag
+          ? 'lease_tasks_by_tag(oldest tag, '
+          : 'lease_tasks(';
     return `${s.worker}: ${how}${s.leaseSeconds}s, max ${s.maxTasks})`;
   }
 }
 
 /** Targets a pull task by name, or by its ordinal among unnamed adds to the queue (stable while shrinking). */
 class ModifyCommand extends Base {
-  constructor(readonly name: string | undefined, readonly ordinal: number, readonly seconds: number) {
+  constructor(
+    readonly name: string | undefined,
+    readonly ordinal: number,
+    readonly seconds: number,
+  ) {
     super();
   }
   override check(m: Readonly<FuzzModel>): boolean {
@@ -119,7 +138,11 @@ class ModifyCommand extends Base {
     const q = r.pullQueues[0];
     const e = this.name !== undefined ? r.book.findByName(q, this.name) : r.book.unnamedIn(q, this.ordinal);
     const leased = e !== undefined && r.held.some((h) => h.key === e.key);
-    r.log.push(leased ? `modify_task_lease(${r.book.label(e!.key)}, ${this.seconds}s)${this.seconds === 0 ? ' (release)' : ''}` : `${this.toString()} (never leased: nothing to do)`);
+    r.log.push(
+      leased
+        ? `modify_task_lease(${r.book.label(e!.key)}, ${this.seconds}s)${this.seconds === 0 ? ' (release)' : ''}`
+        : `${this.toString()} (never leased: nothing to do)`,
+    );
     if (leased) await r.modify(e!.key, this.seconds);
   }
   toString(): string {
@@ -129,7 +152,12 @@ class ModifyCommand extends Base {
 
 /** Deletes by name (stable while shrinking: removing other adds does not change the target), or the index-th task. */
 class DeleteCommand extends Base {
-  constructor(readonly pull: boolean, readonly queue: number, readonly name: string | undefined, readonly task: number) {
+  constructor(
+    readonly pull: boolean,
+    readonly queue: number,
+    readonly name: string | undefined,
+    readonly task: number,
+  ) {
     super();
   }
   override check(m: Readonly<FuzzModel>): boolean {
@@ -155,7 +183,11 @@ class DeleteCommand extends Base {
 
 /** CT-4 RunTask on a push task, targeted like a delete: by name, or the index-th unnamed task. */
 class RunTaskCommand extends Base {
-  constructor(readonly queue: number, readonly name: string | undefined, readonly task: number) {
+  constructor(
+    readonly queue: number,
+    readonly name: string | undefined,
+    readonly task: number,
+  ) {
     super();
   }
   async run(_m: FuzzModel, r: Lockstep): Promise<void> {
@@ -217,7 +249,10 @@ class OutageCommand extends Base {
 }
 
 class PauseCommand extends Base {
-  constructor(readonly queue: number, readonly paused: boolean) {
+  constructor(
+    readonly queue: number,
+    readonly paused: boolean,
+  ) {
     super();
   }
   async run(_m: FuzzModel, r: Lockstep): Promise<void> {
@@ -254,20 +289,21 @@ const taskArb = (pull: boolean, realTime = false): fc.Arbitrary<TaskArgs> =>
     url: pull ? fc.constant(undefined) : fc.constantFrom(undefined, undefined, undefined, '/work?x=1'),
   });
 
-const leaseSpecArb = (realTime: boolean): fc.Arbitrary<LeaseSpec> => fc
-  .record({
-    worker: fc.constantFrom('w1', 'w2'),
-    // Wall clock: leases of 0.2–1 s, so they end within a run.
-    leaseSeconds: realTime ? fc.constantFrom(0.2, 0.5, 1) : fc.constantFrom(1, 5, 30),
-    maxTasks: fc.integer({ min: 1, max: 3 }),
-    tag: fc.constantFrom<'none' | 'red' | 'blue' | 'oldest'>('none', 'none', 'red', 'blue', 'oldest'),
-  })
-  .map(({ worker, leaseSeconds, maxTasks, tag }) => {
-    const spec: LeaseSpec = { worker, leaseSeconds, maxTasks };
-    if (tag === 'oldest') spec.byTag = true;
-    else if (tag !== 'none') spec.tag = tag;
-    return spec;
-  });
+const leaseSpecArb = (realTime: boolean): fc.Arbitrary<LeaseSpec> =>
+  fc
+    .record({
+      worker: fc.constantFrom('w1', 'w2'),
+      // Wall clock: leases of 0.2–1 s, so they end within a run.
+      leaseSeconds: realTime ? fc.constantFrom(0.2, 0.5, 1) : fc.constantFrom(1, 5, 30),
+      maxTasks: fc.integer({ min: 1, max: 3 }),
+      tag: fc.constantFrom<'none' | 'red' | 'blue' | 'oldest'>('none', 'none', 'red', 'blue', 'oldest'),
+    })
+    .map(({ worker, leaseSeconds, maxTasks, tag }) => {
+      const spec: LeaseSpec = { worker, leaseSeconds, maxTasks };
+      if (tag === 'oldest') spec.byTag = true;
+      else if (tag !== 'none') spec.tag = tag;
+      return spec;
+    });
 
 export interface CommandOptions {
   /** Outage commands only for adapters that support them. */
@@ -285,7 +321,12 @@ export function commandArbs(opts: CommandOptions): fc.Arbitrary<Cmd>[] {
   const rt = opts.realTime;
   const advances = rt ? [10, 20, 50, 100, 200] : [1, 50, 100, 500, 1000, 3000, 10_000, 60_000];
   const add = fc
-    .tuple(fc.boolean(), fc.nat(2), fc.array(taskArb(false, rt), { minLength: 1, maxLength: 3 }), fc.array(taskArb(true, rt), { minLength: 1, maxLength: 3 }))
+    .tuple(
+      fc.boolean(),
+      fc.nat(2),
+      fc.array(taskArb(false, rt), { minLength: 1, maxLength: 3 }),
+      fc.array(taskArb(true, rt), { minLength: 1, maxLength: 3 }),
+    )
     .map(([pull, q, push, pulls]) => new AddCommand(pull, q, pull ? pulls : push));
   const advance = fc.constantFrom(...advances).map((ms) => new AdvanceCommand(ms));
   // Virtual time draws an index into BEHAVIOURS exactly as before (seeds keep their counterexamples).
@@ -295,8 +336,12 @@ export function commandArbs(opts: CommandOptions): fc.Arbitrary<Cmd>[] {
     : fc.constantFrom(...BEHAVIOURS.map((_, i) => i)).map((i) => new HandlerCommand(fit(BEHAVIOURS[i])));
   const lease = fc.tuple(fc.nat(1), leaseSpecArb(rt)).map(([q, spec]) => new LeaseCommand(q, spec));
   const modifySeconds = rt ? [0, 0.3, 1] : [0, 1, 10];
-  const modify = fc.tuple(fc.constantFrom(undefined, 'a', 'b', 'c'), fc.nat(3), fc.constantFrom(...modifySeconds)).map(([n, i, s]) => new ModifyCommand(n, i, s));
-  const del = fc.tuple(fc.boolean(), fc.nat(2), fc.constantFrom(undefined, 'a', 'b', 'c'), fc.nat(3)).map(([pull, q, name, i]) => new DeleteCommand(pull, q, name, i));
+  const modify = fc
+    .tuple(fc.constantFrom(undefined, 'a', 'b', 'c'), fc.nat(3), fc.constantFrom(...modifySeconds))
+    .map(([n, i, s]) => new ModifyCommand(n, i, s));
+  const del = fc
+    .tuple(fc.boolean(), fc.nat(2), fc.constantFrom(undefined, 'a', 'b', 'c'), fc.nat(3))
+    .map(([pull, q, name, i]) => new DeleteCommand(pull, q, name, i));
   const pause = fc.tuple(fc.nat(2), fc.boolean()).map(([q, p]) => new PauseCommand(q, p));
   // fc.commands picks uniformly among these: repeats are weights (adds, advances, answers matter most).
   // On the wall clock time passes by itself (every call takes real time, the drain waits), and a run
@@ -307,7 +352,11 @@ export function commandArbs(opts: CommandOptions): fc.Arbitrary<Cmd>[] {
   if (opts.outages && !rt) arbs.push(fc.boolean().map((on) => new OutageCommand(on)));
   // CT-4, last: a queue lacking RunTask draws exactly the sequences it drew before RunTask existed.
   if (opts.caps && !lacks(opts.caps, 'runTask')) {
-    arbs.push(fc.tuple(fc.nat(2), fc.constantFrom(undefined, 'a', 'b', 'c'), fc.nat(3)).map(([q, name, i]) => new RunTaskCommand(q, name, i)));
+    arbs.push(
+      fc
+        .tuple(fc.nat(2), fc.constantFrom(undefined, 'a', 'b', 'c'), fc.nat(3))
+        .map(([q, name, i]) => new RunTaskCommand(q, name, i)),
+    );
   }
   return arbs;
 }

@@ -12,12 +12,21 @@ import { PROFILES, SCALING_DEADLINE_US } from '../model/profiles.js';
 import { US_PER_S } from '../sim/time.js';
 import { CT_DEFAULTS, burstSizeFor } from '../serve/queue-settings.js';
 
-const RATES: readonly [string, number][] = [['0.5/s', 0.5], ['1/s', 1], ['2/s', 2], ['5/s', 5], ['20/s', 20], ['0', 0]];
+const RATES: readonly [string, number][] = [
+  ['0.5/s', 0.5],
+  ['1/s', 1],
+  ['2/s', 2],
+  ['5/s', 5],
+  ['20/s', 20],
+  ['0', 0],
+];
 
 const retryArb = (pull: boolean): fc.Arbitrary<RetryParameters> =>
   fc
     .record({
-      limit: pull ? fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }) : fc.option(fc.integer({ min: 0, max: 4 }), { nil: undefined }),
+      limit: pull
+        ? fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined })
+        : fc.option(fc.integer({ min: 0, max: 4 }), { nil: undefined }),
       ageS: pull ? fc.constant(undefined) : fc.option(fc.constantFrom(1, 5, 30), { nil: undefined, freq: 3 }),
       minS: fc.constantFrom(0.1, 0.5, 1),
       spread: fc.constantFrom(1, 4, 20, 100),
@@ -54,7 +63,11 @@ const pullQueueArb = (name: string): fc.Arbitrary<QueueConfig> =>
 /** CFG-2: the default push queue as queue.yaml leaves it. */
 function defaultQueue(): QueueConfig {
   return {
-    name: 'default', mode: 'push', rate: '5/s', ratePerSec: 5, bucketSize: 5,
+    name: 'default',
+    mode: 'push',
+    rate: '5/s',
+    ratePerSec: 5,
+    bucketSize: 5,
     retry: { minBackoffUs: 100_000, maxBackoffUs: 3600 * US_PER_S, maxDoublings: 16 },
   };
 }
@@ -86,12 +99,19 @@ export const configArb: fc.Arbitrary<ResolvedConfig> = fc
  * limits of 0–4; no task_age_limit: RETRY-2 ends a task at an instant, a boundary two clocks cannot
  * agree on to the millisecond (age limits are judged in virtual time).
  */
-const WALL_RATES: readonly [string, number][] = [['50/s', 50], ['100/s', 100], ['100/s', 100], ['0', 0]];
+const WALL_RATES: readonly [string, number][] = [
+  ['50/s', 50],
+  ['100/s', 100],
+  ['100/s', 100],
+  ['0', 0],
+];
 
 const wallRetryArb = (pull: boolean): fc.Arbitrary<RetryParameters> =>
   fc
     .record({
-      limit: pull ? fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }) : fc.option(fc.integer({ min: 0, max: 4 }), { nil: undefined }),
+      limit: pull
+        ? fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined })
+        : fc.option(fc.integer({ min: 0, max: 4 }), { nil: undefined }),
       minMs: fc.constantFrom(20, 50),
       maxMs: fc.constantFrom(50, 100, 200),
       doublings: fc.constantFrom(0, 0, 1, 2, 3),
@@ -121,11 +141,25 @@ const wallPushQueueArb = (name: string): fc.Arbitrary<QueueConfig> =>
     });
 
 const wallPullQueueArb = (name: string): fc.Arbitrary<QueueConfig> =>
-  wallRetryArb(true).map((retry) => ({ name, mode: 'pull' as const, rate: '5/s', ratePerSec: 5, bucketSize: 5, retry }));
+  wallRetryArb(true).map((retry) => ({
+    name,
+    mode: 'pull' as const,
+    rate: '5/s',
+    ratePerSec: 5,
+    bucketSize: 5,
+    retry,
+  }));
 
 /** CFG-2's default queue at real-time scale: 5/s would hold a burst for seconds. */
 function wallDefaultQueue(): QueueConfig {
-  return { name: 'default', mode: 'push', rate: '100/s', ratePerSec: 100, bucketSize: 5, retry: { minBackoffUs: 50_000, maxBackoffUs: 200_000, maxDoublings: 2 } };
+  return {
+    name: 'default',
+    mode: 'push',
+    rate: '100/s',
+    ratePerSec: 100,
+    bucketSize: 5,
+    retry: { minBackoffUs: 50_000, maxBackoffUs: 200_000, maxDoublings: 2 },
+  };
 }
 
 export const wallClockConfigArb: fc.Arbitrary<ResolvedConfig> = fc
@@ -166,15 +200,20 @@ export function fitConfig(config0: ResolvedConfig, caps: Capabilities): Resolved
  * cannot send a 0 apart from unset, so maxAttempts 0 becomes 1 and maxDoublings 0 becomes 1.
  */
 function fitCloudTasksApi(config: ResolvedConfig): ResolvedConfig {
-  const fallbackRate = config.queues.find((q) => q.mode === 'push' && q.ratePerSec > 0)?.ratePerSec ?? CT_DEFAULTS.maxDispatchesPerSecond;
+  const fallbackRate =
+    config.queues.find((q) => q.mode === 'push' && q.ratePerSec > 0)?.ratePerSec ?? CT_DEFAULTS.maxDispatchesPerSecond;
   const queues = config.queues.map((q): QueueConfig => {
     if (q.mode !== 'push') return q;
     const ratePerSec = q.ratePerSec > 0 ? q.ratePerSec : fallbackRate;
     const retry = { ...q.retry, maxDoublings: q.retry.maxDoublings === 0 ? 1 : q.retry.maxDoublings };
     if (retry.taskRetryLimit === 0) retry.taskRetryLimit = 1; // the cloud-tasks reading: attempts in all
     return {
-      ...q, ratePerSec, rate: `${ratePerSec}/s`, bucketSize: burstSizeFor(ratePerSec),
-      maxConcurrentRequests: q.maxConcurrentRequests ?? CT_DEFAULTS.maxConcurrentDispatches, retry,
+      ...q,
+      ratePerSec,
+      rate: `${ratePerSec}/s`,
+      bucketSize: burstSizeFor(ratePerSec),
+      maxConcurrentRequests: q.maxConcurrentRequests ?? CT_DEFAULTS.maxConcurrentDispatches,
+      retry,
     };
   });
   return { ...config, profile: 'cloud-tasks', options: { ...PROFILES['cloud-tasks'] }, queues };
@@ -183,7 +222,8 @@ function fitCloudTasksApi(config: ResolvedConfig): ResolvedConfig {
 /** One line per queue, for counterexamples. */
 export function describeConfig(config: ResolvedConfig): string {
   const parts = config.queues.map((q) => {
-    if (q.mode === 'pull') return `${q.name}(pull${q.retry.taskRetryLimit !== undefined ? `, lease limit ${q.retry.taskRetryLimit}` : ''})`;
+    if (q.mode === 'pull')
+      return `${q.name}(pull${q.retry.taskRetryLimit !== undefined ? `, lease limit ${q.retry.taskRetryLimit}` : ''})`;
     const r = q.retry;
     const bits = [`rate ${q.rate}`, `bucket ${q.bucketSize}`];
     if (q.maxConcurrentRequests !== undefined) bits.push(`max_concurrent ${q.maxConcurrentRequests}`);

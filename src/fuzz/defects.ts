@@ -42,7 +42,8 @@ export function parseKnown(text: string, where = '--known'): CitedRule[] {
     const item = raw.replace(/#.*$/, '').trim();
     if (item === '') continue;
     const rule = item === PROTOCOL_FAULT ? PROTOCOL_FAULT : resolveRuleId(item);
-    if (rule === undefined) throw new BadKnownList(`${where}: ${JSON.stringify(item)} is not a rule ID (e.g. HDR-3, PULL-7, RETRY-4)`);
+    if (rule === undefined)
+      throw new BadKnownList(`${where}: ${JSON.stringify(item)} is not a rule ID (e.g. HDR-3, PULL-7, RETRY-4)`);
     out.push(rule);
   }
   return out;
@@ -54,8 +55,11 @@ export async function readKnownFile(path: string): Promise<CitedRule[]> {
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new BadKnownList(`--known-file: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new BadKnownList(
+      `--known-file: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
-  if (text.length > 64 * 1024) throw new BadKnownList(`--known-file: ${path} is larger than 64 KiB; it should list rule IDs`);
+  if (text.length > 64 * 1024)
+    throw new BadKnownList(`--known-file: ${path} is larger than 64 KiB; it should list rule IDs`);
   return parseKnown(text, `--known-file ${path}`);
 }

@@ -73,7 +73,13 @@ export function diffDeliveries(expected: Seen[], actual: Seen[], ctx: DiffContex
 }
 
 export function unknownTask(a: Seen): FuzzViolation {
-  return violation('HDR-2', a.t, 'a delivery names a task that was never added', 'X-AppEngine-QueueName/TaskName of an added task', `${JSON.stringify(a.h.qn)}/${JSON.stringify(a.h.tn)}`);
+  return violation(
+    'HDR-2',
+    a.t,
+    'a delivery names a task that was never added',
+    'X-AppEngine-QueueName/TaskName of an added task',
+    `${JSON.stringify(a.h.qn)}/${JSON.stringify(a.h.tn)}`,
+  );
 }
 
 /** The same attempt of the same task on both sides: when, and with which headers. */
@@ -81,7 +87,15 @@ export function compareSame(e: Seen, a: Seen, ctx: DiffContext): FuzzViolation |
   const tol = ctx.tolerance?.(e) ?? TIME_TOLERANCE_US;
   const sameTime = Math.abs(a.t - e.t) <= tol;
   // The common case, every delivery of a passing run: nothing differs, no message is built.
-  if (sameTime && sameEta(e.h.eta, a.h.eta, tol) && sameHeaders(e.h, a.h) && e.method === a.method && e.body === a.body && path(e.url) === path(a.url)) return undefined;
+  if (
+    sameTime &&
+    sameEta(e.h.eta, a.h.eta, tol) &&
+    sameHeaders(e.h, a.h) &&
+    e.method === a.method &&
+    e.body === a.body &&
+    path(e.url) === path(a.url)
+  )
+    return undefined;
   const task = ctx.book.label(a.key);
   const what = `delivery ${a.nth} of ${task}`;
   if (!sameEta(e.h.eta, a.h.eta, tol) && (e.h.rc !== '0' || !sameTime)) {
@@ -89,10 +103,25 @@ export function compareSame(e: Seen, a: Seen, ctx: DiffContext): FuzzViolation |
     // or, when the attempt counts differ too, a throttled model made fewer unseen attempts (INST-2).
     const first = e.h.rc === '0';
     if (e.h.rc !== a.h.rc && throttled(ctx, a)) return throttleViolation(a, e, ctx);
-    return violation(first ? 'PUSH-4' : 'RETRY-4', a.t, `${what} was due at another time (${first ? 'ETA' : 'backoff'})`, `X-AppEngine-TaskETA ${e.h.eta}, delivered ${at(e.t)}`, `X-AppEngine-TaskETA ${a.h.eta}, delivered ${at(a.t)}`, task);
+    return violation(
+      first ? 'PUSH-4' : 'RETRY-4',
+      a.t,
+      `${what} was due at another time (${first ? 'ETA' : 'backoff'})`,
+      `X-AppEngine-TaskETA ${e.h.eta}, delivered ${at(e.t)}`,
+      `X-AppEngine-TaskETA ${a.h.eta}, delivered ${at(a.t)}`,
+      task,
+    );
   }
   if (!sameTime && a.t < e.t) return early(a, e, ctx);
-  if (!sameTime) return violation('PUSH-5', a.t, `${what} came later than the model dispatches it`, `at ${at(e.t)}`, `at ${at(a.t)}`, task);
+  if (!sameTime)
+    return violation(
+      'PUSH-5',
+      a.t,
+      `${what} came later than the model dispatches it`,
+      `at ${at(e.t)}`,
+      `at ${at(a.t)}`,
+      task,
+    );
   for (const [k, rule, header] of HEADER_RULES) {
     const same = k === 'eta' ? sameEta(e.h[k], a.h[k], tol) : e.h[k] === a.h[k];
     if (!same) return violation(rule, a.t, `${what} ${header}`, shown(e.h[k]), shown(a.h[k]), task);
@@ -118,7 +147,14 @@ function early(a: Seen, e: Seen | undefined, ctx: DiffContext): FuzzViolation {
   const when = e ? `at ${at(e.t)}` : 'not in this step';
   const what = `delivery ${a.nth} of ${task} came before the model dispatches it`;
   if (a.t < etaUs) {
-    return violation(first ? 'PUSH-4' : 'RETRY-4', a.t, `${what} (${first ? 'ETA' : 'backoff'} ${at(etaUs)})`, when, `at ${at(a.t)}`, task);
+    return violation(
+      first ? 'PUSH-4' : 'RETRY-4',
+      a.t,
+      `${what} (${first ? 'ETA' : 'backoff'} ${at(etaUs)})`,
+      when,
+      `at ${at(a.t)}`,
+      task,
+    );
   }
   const q = ctx.config.queues.find((c) => c.name === entry.q);
   if (ctx.model.paused.has(entry.q) || q?.ratePerSec === 0) {
@@ -127,9 +163,23 @@ function early(a: Seen, e: Seen | undefined, ctx: DiffContext): FuzzViolation {
   if (throttled(ctx, a)) return throttleViolation(a, e, ctx);
   const cap = q?.maxConcurrentRequests;
   if (cap !== undefined && inFlight(ctx.modelLog, entry.q, a.t, ctx.book, ctx.config.deadlineUs) >= cap) {
-    return violation('PUSH-3', a.t, `${what} (max_concurrent_requests ${cap} already in flight)`, when, `at ${at(a.t)}`, task);
+    return violation(
+      'PUSH-3',
+      a.t,
+      `${what} (max_concurrent_requests ${cap} already in flight)`,
+      when,
+      `at ${at(a.t)}`,
+      task,
+    );
   }
-  return violation('PUSH-2', a.t, `${what} (no token in the bucket: rate ${q?.rate}, bucket_size ${q?.bucketSize})`, when, `at ${at(a.t)}`, task);
+  return violation(
+    'PUSH-2',
+    a.t,
+    `${what} (no token in the bucket: rate ${q?.rate}, bucket_size ${q?.bucketSize})`,
+    when,
+    `at ${at(a.t)}`,
+    task,
+  );
 }
 
 /** Whether the model had slowed the task's queue below its rate at the delivery's time (INST-2). */
@@ -143,7 +193,14 @@ function throttled(ctx: DiffContext, a: Seen): boolean {
 function throttleViolation(a: Seen, e: Seen | undefined, ctx: DiffContext): FuzzViolation {
   const task = ctx.book.label(a.key);
   const entry = ctx.book.get(a.key!)!;
-  return violation('INST-2', a.t, `delivery ${a.nth} of ${task}: after no-instance or 503 failures the model slowed ${entry.q} to ${ctx.model.rateAt(entry.q, a.t)!.toFixed(3)}/s`, e ? `at ${at(e.t)} (RetryCount ${e.h.rc})` : 'not in this step', `at ${at(a.t)} (RetryCount ${a.h.rc})`, task);
+  return violation(
+    'INST-2',
+    a.t,
+    `delivery ${a.nth} of ${task}: after no-instance or 503 failures the model slowed ${entry.q} to ${ctx.model.rateAt(entry.q, a.t)!.toFixed(3)}/s`,
+    e ? `at ${at(e.t)} (RetryCount ${e.h.rc})` : 'not in this step',
+    `at ${at(a.t)} (RetryCount ${a.h.rc})`,
+    task,
+  );
 }
 
 /** The queue delivered an attempt the model does not make in this step. */
@@ -152,14 +209,43 @@ export function extra(a: Seen, ctx: DiffContext): FuzzViolation {
   const task = ctx.book.label(key);
   const entry = ctx.book.get(key)!;
   const what = `delivery ${a.nth} of ${task}`;
-  if (entry.mode === 'pull') return violation('PULL-1', a.t, `${what}: a pull queue dispatches nothing`, 'no delivery', `a delivery at ${at(a.t)}`, task);
+  if (entry.mode === 'pull')
+    return violation(
+      'PULL-1',
+      a.t,
+      `${what}: a pull queue dispatches nothing`,
+      'no delivery',
+      `a delivery at ${at(a.t)}`,
+      task,
+    );
   switch (ctx.model.phaseAtTime(key, a.t)) {
     case 'succeeded':
-      return violation('HANDLER-1', a.t, `${what} after it succeeded (2xx)`, 'no further delivery', `a delivery at ${at(a.t)}`, task);
+      return violation(
+        'HANDLER-1',
+        a.t,
+        `${what} after it succeeded (2xx)`,
+        'no further delivery',
+        `a delivery at ${at(a.t)}`,
+        task,
+      );
     case 'exhausted':
-      return violation('RETRY-5', a.t, `${what} after it exhausted its retry limits`, 'no further delivery', `a delivery at ${at(a.t)}`, task);
+      return violation(
+        'RETRY-5',
+        a.t,
+        `${what} after it exhausted its retry limits`,
+        'no further delivery',
+        `a delivery at ${at(a.t)}`,
+        task,
+      );
     case 'deleted':
-      return violation('INV-NODUP-AFTER-DELETE', a.t, `${what} after it was deleted`, 'no further delivery', `a delivery at ${at(a.t)}`, task);
+      return violation(
+        'INV-NODUP-AFTER-DELETE',
+        a.t,
+        `${what} after it was deleted`,
+        'no further delivery',
+        `a delivery at ${at(a.t)}`,
+        task,
+      );
     default:
       return early(a, undefined, ctx);
   }
@@ -175,18 +261,47 @@ export function missing(e: Seen, ctx: DiffContext): FuzzViolation {
     // The queue says the task succeeded on an answer that is a failure: a 3xx followed or taken as success (PUSH-6), or any other failure (HANDLER-2).
     const status = prev.answer.status;
     const rule = status >= 300 && status < 400 ? 'PUSH-6' : 'HANDLER-2';
-    return violation(rule, e.t, `${what} was not made: the queue took attempt ${prev.nth}'s answer (status ${status}) as success`, `a retry at ${at(e.t)}`, 'the task finished as succeeded', task);
+    return violation(
+      rule,
+      e.t,
+      `${what} was not made: the queue took attempt ${prev.nth}'s answer (status ${status}) as success`,
+      `a retry at ${at(e.t)}`,
+      'the task finished as succeeded',
+      task,
+    );
   }
-  if (throttled(ctx, e)) return violation('INST-2', e.t, `${what} was not made: the model, slowed after no-instance or 503 failures, makes its unseen attempts at another pace`, `a delivery at ${at(e.t)}`, 'none', task);
+  if (throttled(ctx, e))
+    return violation(
+      'INST-2',
+      e.t,
+      `${what} was not made: the model, slowed after no-instance or 503 failures, makes its unseen attempts at another pace`,
+      `a delivery at ${at(e.t)}`,
+      'none',
+      task,
+    );
   const sutEta = ctx.sut?.eta.get(key);
   const modelEta = etaOf(e.h.eta, ctx.epochUs);
   if (e.nth > 1 && sutEta !== undefined && Math.abs(sutEta - modelEta) > (ctx.tolerance?.(e) ?? TIME_TOLERANCE_US)) {
-    return violation('RETRY-4', e.t, `${what}: the queue scheduled this retry for another time (backoff)`, `retry ETA ${at(modelEta)}`, `retry ETA ${at(sutEta)}`, task);
+    return violation(
+      'RETRY-4',
+      e.t,
+      `${what}: the queue scheduled this retry for another time (backoff)`,
+      `retry ETA ${at(modelEta)}`,
+      `retry ETA ${at(sutEta)}`,
+      task,
+    );
   }
   if (e.nth === 1) return violation('PUSH-5', e.t, `${what} was not made`, `a delivery at ${at(e.t)}`, 'none', task);
   const status = prev?.answer.status ?? 0;
   const rule = status >= 300 && status < 400 ? 'PUSH-6' : status === 503 ? 'HANDLER-3' : 'HANDLER-2';
-  return violation(rule, e.t, `${what}, the retry after a '${prev?.answer.outcome ?? '?'}' answer (status ${status}), was not made`, `a delivery at ${at(e.t)}`, 'none', task);
+  return violation(
+    rule,
+    e.t,
+    `${what}, the retry after a '${prev?.answer.outcome ?? '?'}' answer (status ${status}), was not made`,
+    `a delivery at ${at(e.t)}`,
+    'none',
+    task,
+  );
 }
 
 /** Model attempts of queue `q` dispatched at or before `t` whose answers land after `t`. */
@@ -224,4 +339,3 @@ function path(url: string): string {
 function shown(v: unknown): string {
   return v === undefined ? 'absent' : JSON.stringify(v);
 }
-

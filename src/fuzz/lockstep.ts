@@ -9,7 +9,16 @@
  * operation on both sides, ending a step, time passing, the drain, tolerances, skipped invariants)
  * is the run's RunClock, made by the campaign's ClockStrategy, chosen once (clock.ts).
  */
-import type { AddOutcome, Capabilities, LeaseOutcome, LeaseSpec, ModifyOutcome, OpOutcome, QueueUnderTest, TaskSpec } from '../adapters/contract.js';
+import type {
+  AddOutcome,
+  Capabilities,
+  LeaseOutcome,
+  LeaseSpec,
+  ModifyOutcome,
+  OpOutcome,
+  QueueUnderTest,
+  TaskSpec,
+} from '../adapters/contract.js';
 import { AdapterProtocolError, lacks } from '../adapters/contract.js';
 import { ReferenceQueue } from '../adapters/reference.js';
 import { checkTrace, type InvariantId } from '../invariants/index.js';
@@ -141,8 +150,14 @@ export class Lockstep {
   // ---- operations ------------------------------------------------------------------------------
 
   async add(q: string, specs: TaskSpec[], mode: 'push' | 'pull'): Promise<void> {
-    const earlier = specs.map((sp) => (sp.name === undefined ? undefined : this.book.findByName(q, sp.name)?.key)).filter((k): k is number => k !== undefined);
-    const r = await this.clock.pair({ keys: earlier }, () => this.modelQueue.addTasks(q, specs), () => this.sut.queue.addTasks(q, specs));
+    const earlier = specs
+      .map((sp) => (sp.name === undefined ? undefined : this.book.findByName(q, sp.name)?.key))
+      .filter((k): k is number => k !== undefined);
+    const r = await this.clock.pair(
+      { keys: earlier },
+      () => this.modelQueue.addTasks(q, specs),
+      () => this.sut.queue.addTasks(q, specs),
+    );
     if (!r) return;
     const { m, s } = r;
     expectArray(s, specs.length, 'addTasks');
@@ -161,13 +176,35 @@ export class Lockstep {
         const eta = spec.etaUs ?? this.now + (spec.countdownUs ?? 0);
         const names = { ...(mi.ok ? { model: mi.name } : {}), ...(si.ok ? { sut: si.name } : {}) };
         if (!mi.ok || !si.ok) {
-          const e = this.book.add({ q, mode, named: spec.name !== undefined, names, eta, addedAt: this.now, tag: spec.tag, size });
-          this.clock.taint([e.key], `the add of ${this.book.label(e.key)} was answered differently at an ambiguous instant`);
+          const e = this.book.add({
+            q,
+            mode,
+            named: spec.name !== undefined,
+            names,
+            eta,
+            addedAt: this.now,
+            tag: spec.tag,
+            size,
+          });
+          this.clock.taint(
+            [e.key],
+            `the add of ${this.book.label(e.key)} was answered differently at an ambiguous instant`,
+          );
           continue;
         }
-        const e = this.book.add({ q, mode, named: spec.name !== undefined, names, eta, addedAt: this.now, tag: spec.tag, size });
+        const e = this.book.add({
+          q,
+          mode,
+          named: spec.name !== undefined,
+          names,
+          eta,
+          addedAt: this.now,
+          tag: spec.tag,
+          size,
+        });
         this.clock.added(e.key);
-        if (unsure) this.clock.taint([e.key], `${this.book.label(e.key)} was added as an earlier task of its name ended`);
+        if (unsure)
+          this.clock.taint([e.key], `${this.book.label(e.key)} was added as an earlier task of its name ended`);
         this.trace.add(this.clock.sentAt, e);
       } else if (!mi.ok) {
         this.trace.reject(this.now, q, spec.name, mi.message ?? mi.error, mi.rule ?? 'TASK-2');
@@ -200,7 +237,15 @@ export class Lockstep {
     const { m, s } = r;
     if (!r.unsure && !this.isTainted(key) && !sameOutcome(m, s)) {
       const lingering = !m.ok && s.ok ? this.lingering(q, modelName) : undefined;
-      return this.fail(violation(lingering ?? 'PULL-7', this.now, `delete ${key !== undefined ? this.book.label(key) : `${q}/${modelName}`}`, shownOp(m), shownOp(s)));
+      return this.fail(
+        violation(
+          lingering ?? 'PULL-7',
+          this.now,
+          `delete ${key !== undefined ? this.book.label(key) : `${q}/${modelName}`}`,
+          shownOp(m),
+          shownOp(s),
+        ),
+      );
     }
     if (s.ok && key !== undefined) this.trace.delete(this.now, key, q);
     await this.clock.endStep(true);
@@ -222,7 +267,8 @@ export class Lockstep {
 
   private async runTask(q: string, modelName: string, sutName: string, key: number | undefined): Promise<void> {
     const sut = this.sut.queue;
-    if (!sut.runTask) throw new AdapterProtocolError(`${sut.name} has no RunTask call but did not declare it lacks runTask`);
+    if (!sut.runTask)
+      throw new AdapterProtocolError(`${sut.name} has no RunTask call but did not declare it lacks runTask`);
     const r = await this.clock.pair(
       { keys: key === undefined ? [] : [key] },
       () => this.modelQueue.runTask(q, modelName),
@@ -231,7 +277,13 @@ export class Lockstep {
     if (!r) return;
     const { m, s } = r;
     if (!r.unsure && !this.isTainted(key)) {
-      const v = compareOp(m, s, 'CT-4', `run_task ${key !== undefined ? this.book.label(key) : `${q}/${modelName}`}`, this.now);
+      const v = compareOp(
+        m,
+        s,
+        'CT-4',
+        `run_task ${key !== undefined ? this.book.label(key) : `${q}/${modelName}`}`,
+        this.now,
+      );
       if (v) return this.fail(v);
     }
     if (s.ok && key !== undefined) this.trace.run(this.clock.sentAt, key, q);
@@ -250,12 +302,17 @@ export class Lockstep {
     if (v) return this.fail(v);
     const cfg = this.config.queues.find((c) => c.name === q);
     // The engine emits nothing for a no-op pause/resume; the trace says what the queue is now.
-    if (s.ok && cfg && cfg.ratePerSec > 0 && this.modelState.paused.has(q) !== paused) this.trace.pause(this.now, q, paused);
+    if (s.ok && cfg && cfg.ratePerSec > 0 && this.modelState.paused.has(q) !== paused)
+      this.trace.pause(this.now, q, paused);
     await this.clock.endStep(true);
   }
 
   async lease(q: string, spec: LeaseSpec): Promise<void> {
-    const r = await this.clock.pair({ leasesOf: q }, () => this.modelQueue.leaseTasks(q, spec), () => this.sut.queue.leaseTasks(q, spec));
+    const r = await this.clock.pair(
+      { leasesOf: q },
+      () => this.modelQueue.leaseTasks(q, spec),
+      () => this.sut.queue.leaseTasks(q, spec),
+    );
     if (!r) return;
     const { m, s } = r;
     if (!s.ok || !m.ok) {
@@ -268,12 +325,18 @@ export class Lockstep {
     const sKeys = s.tasks.map((t) => this.book.keyOf('sut', q, t.name) ?? this.book.keyByNameOnly('sut', t.name));
     if (r.unsure) {
       // Wall clock: the call came at an ambiguous instant; what either side leased is not compared.
-      this.clock.taint([...mKeys, ...sKeys].filter((k): k is number => k !== undefined), `lease_tasks on ${q} came at an ambiguous instant`);
+      this.clock.taint(
+        [...mKeys, ...sKeys].filter((k): k is number => k !== undefined),
+        `lease_tasks on ${q} came at an ambiguous instant`,
+      );
     } else {
       const v = this.compareLease(q, spec, m, s, mKeys, sKeys);
       if (v && this.leaseOrderAmbiguous(q, spec, v, m, s, mKeys, sKeys)) {
         this.noteInconclusive(v);
-        this.clock.taint([...mKeys, ...sKeys].filter((k): k is number => k !== undefined), `lease_tasks on ${q} chose among tasks due within the measured noise of each other`);
+        this.clock.taint(
+          [...mKeys, ...sKeys].filter((k): k is number => k !== undefined),
+          `lease_tasks on ${q} chose among tasks due within the measured noise of each other`,
+        );
       } else if (v) return this.fail(v);
     }
     this.trace.leaseCall(this.now, q, spec.worker, spec.maxTasks, spec.leaseSeconds, spec.tag, s.tasks.length);
@@ -288,7 +351,8 @@ export class Lockstep {
     // A task only the model leased (tainted): the model's lease is the one a modify must prove.
     m.tasks.forEach((t, i) => {
       const key = mKeys[i];
-      if (key !== undefined && !sKeys.includes(key)) this.held.push({ key, q, until: { model: t.leaseUntilUs, sut: t.leaseUntilUs } });
+      if (key !== undefined && !sKeys.includes(key))
+        this.held.push({ key, q, until: { model: t.leaseUntilUs, sut: t.leaseUntilUs } });
     });
     await this.clock.endStep(true);
   }
@@ -308,7 +372,19 @@ export class Lockstep {
     if (!r.unsure && !this.isTainted(h.key)) {
       const what = `modify the lease on ${this.book.label(h.key)} to ${seconds}s`;
       const v = compareModify(m, s, what, this.now, this.lingering(h.q, e.names.model), this.clock.leaseToleranceUs);
-      if (v && this.clock.noiseUs > 0 && !compareModify(m, s, what, this.now, this.lingering(h.q, e.names.model), this.clock.leaseToleranceUs + this.clock.noiseUs)) this.noteInconclusive(v);
+      if (
+        v &&
+        this.clock.noiseUs > 0 &&
+        !compareModify(
+          m,
+          s,
+          what,
+          this.now,
+          this.lingering(h.q, e.names.model),
+          this.clock.leaseToleranceUs + this.clock.noiseUs,
+        )
+      )
+        this.noteInconclusive(v);
       else if (v) return this.fail(v);
     }
     if (m.ok && s.ok) {
@@ -331,7 +407,13 @@ export class Lockstep {
   lingering(q: string, name: string | undefined): RuleId | undefined {
     const key = name === undefined ? undefined : this.book.keyOf('model', q, name);
     const phase = key === undefined ? undefined : this.modelState.phase.get(key);
-    return phase === 'deleted' ? 'PULL-7' : phase === 'exhausted' ? 'RETRY-5' : phase === 'succeeded' ? 'HANDLER-1' : undefined;
+    return phase === 'deleted'
+      ? 'PULL-7'
+      : phase === 'exhausted'
+        ? 'RETRY-5'
+        : phase === 'succeeded'
+          ? 'HANDLER-1'
+          : undefined;
   }
 
   // ---- the end ---------------------------------------------------------------------------------
@@ -360,28 +442,58 @@ export class Lockstep {
   // ---- comparing -------------------------------------------------------------------------------
 
   /** Compares two lease sets; tasks whose timing became ambiguous (wall clock) are left out first. */
-  private compareLease(q: string, spec: LeaseSpec, m0: LeaseOutcome & { ok: true }, s0: LeaseOutcome & { ok: true }, mKeys0: (number | undefined)[], sKeys0: (number | undefined)[]): FuzzViolation | undefined {
+  private compareLease(
+    q: string,
+    spec: LeaseSpec,
+    m0: LeaseOutcome & { ok: true },
+    s0: LeaseOutcome & { ok: true },
+    mKeys0: (number | undefined)[],
+    sKeys0: (number | undefined)[],
+  ): FuzzViolation | undefined {
     const keep = (k: number | undefined): boolean => k === undefined || !this.clock.isTainted(k);
-    const mi = mKeys0.map((k, i) => [k, i] as const).filter(([k]) => keep(k)).map(([, i]) => i);
-    const si = sKeys0.map((k, i) => [k, i] as const).filter(([k]) => keep(k)).map(([, i]) => i);
+    const mi = mKeys0
+      .map((k, i) => [k, i] as const)
+      .filter(([k]) => keep(k))
+      .map(([, i]) => i);
+    const si = sKeys0
+      .map((k, i) => [k, i] as const)
+      .filter(([k]) => keep(k))
+      .map(([, i]) => i);
     const m = { ...m0, tasks: mi.map((i) => m0.tasks[i]) };
     const s = { ...s0, tasks: si.map((i) => s0.tasks[i]) };
     const mKeys = mi.map((i) => mKeys0[i]);
     const sKeys = si.map((i) => sKeys0[i]);
-    const call = (): string => `lease_tasks(${spec.leaseSeconds}s, max ${spec.maxTasks}${spec.tag !== undefined ? `, tag ${spec.tag}` : spec.byTag ? ', by the oldest tag' : ''}) on ${q}`;
+    const call = (): string =>
+      `lease_tasks(${spec.leaseSeconds}s, max ${spec.maxTasks}${spec.tag !== undefined ? `, tag ${spec.tag}` : spec.byTag ? ', by the oldest tag' : ''}) on ${q}`;
     const names = (keys: (number | undefined)[]): string => `[${keys.map((k) => this.book.label(k)).join(', ')}]`;
-    if (s.tasks.length > spec.maxTasks) return violation('PULL-2', this.now, `${call()} returned more than max_tasks`, `≤ ${spec.maxTasks} tasks`, `${s.tasks.length}`);
+    if (s.tasks.length > spec.maxTasks)
+      return violation(
+        'PULL-2',
+        this.now,
+        `${call()} returned more than max_tasks`,
+        `≤ ${spec.maxTasks} tasks`,
+        `${s.tasks.length}`,
+      );
     const unknown = sKeys.findIndex((k) => k === undefined);
-    if (unknown >= 0) return violation('PULL-2', this.now, `${call()} returned a task that was never added`, 'tasks of this queue', JSON.stringify(s.tasks[unknown].name));
+    if (unknown >= 0)
+      return violation(
+        'PULL-2',
+        this.now,
+        `${call()} returned a task that was never added`,
+        'tasks of this queue',
+        JSON.stringify(s.tasks[unknown].name),
+      );
     const ms = this.modelState;
     for (const k of sKeys as number[]) {
       if (mKeys.includes(k)) continue;
       const task = this.book.label(k);
-      const v = (rule: RuleId, why: string): FuzzViolation => violation(rule, this.now, `${call()} leased ${task} ${why}`, names(mKeys), names(sKeys), task);
+      const v = (rule: RuleId, why: string): FuzzViolation =>
+        violation(rule, this.now, `${call()} leased ${task} ${why}`, names(mKeys), names(sKeys), task);
       const phase = ms.phase.get(k);
       if (phase === 'deleted') return v('PULL-7', 'after it was deleted');
       if (phase === 'exhausted') return v('PULL-10', `after it was leased task_retry_limit times`);
-      if ((ms.leaseUntil.get(k) ?? 0) > this.now) return v('PULL-3', `while another lease holds it until ${at(ms.leaseUntil.get(k)!)}`);
+      if ((ms.leaseUntil.get(k) ?? 0) > this.now)
+        return v('PULL-3', `while another lease holds it until ${at(ms.leaseUntil.get(k)!)}`);
       if (m.capped) return v('PULL-9', 'past the 10 lease calls per second that may return tasks');
       if (spec.tag !== undefined || spec.byTag) return v('PULL-6', 'though its tag does not match');
       if ((ms.eta.get(k) ?? 0) > this.now) return v('PUSH-4', 'before its ETA');
@@ -390,7 +502,8 @@ export class Lockstep {
     for (const k of mKeys as number[]) {
       if (sKeys.includes(k)) continue;
       const task = this.book.label(k);
-      const v = (rule: RuleId, why: string): FuzzViolation => violation(rule, this.now, `${call()} did not lease ${task} ${why}`, names(mKeys), names(sKeys), task);
+      const v = (rule: RuleId, why: string): FuzzViolation =>
+        violation(rule, this.now, `${call()} did not lease ${task} ${why}`, names(mKeys), names(sKeys), task);
       if (ms.leased.has(k)) return v('PULL-4', 'though its earlier lease had ended');
       if (spec.tag !== undefined || spec.byTag) return v('PULL-6', 'though its tag matches');
       return v('PULL-2', 'though it was available');
@@ -400,7 +513,13 @@ export class Lockstep {
       const want = m.tasks[j].leaseUntilUs;
       const off = Math.abs(s.tasks[i].leaseUntilUs - want);
       if (off > this.clock.leaseToleranceUs) {
-        const v = violation('PULL-2', this.now, `${call()}: lease end of ${this.book.label(sKeys[i])} (now + lease_seconds)`, at(want), at(s.tasks[i].leaseUntilUs));
+        const v = violation(
+          'PULL-2',
+          this.now,
+          `${call()}: lease end of ${this.book.label(sKeys[i])} (now + lease_seconds)`,
+          at(want),
+          at(s.tasks[i].leaseUntilUs),
+        );
         if (off > this.clock.leaseToleranceUs + this.clock.noiseUs) return v;
         this.noteInconclusive(v);
       }
@@ -413,16 +532,31 @@ export class Lockstep {
    * within the measured noise of each other would have them (PULL-2/6). Not a count the order cannot
    * explain: a plain or tagged lease differs by order only when both took max_tasks.
    */
-  private leaseOrderAmbiguous(q: string, spec: LeaseSpec, v: FuzzViolation, m: { tasks: unknown[] }, s: { tasks: unknown[] }, mKeys: (number | undefined)[], sKeys: (number | undefined)[]): boolean {
+  private leaseOrderAmbiguous(
+    q: string,
+    spec: LeaseSpec,
+    v: FuzzViolation,
+    m: { tasks: unknown[] },
+    s: { tasks: unknown[] },
+    mKeys: (number | undefined)[],
+    sKeys: (number | undefined)[],
+  ): boolean {
     if (v.rule !== 'PULL-2' && v.rule !== 'PULL-6') return false;
     if (sKeys.includes(undefined) || s.tasks.length > spec.maxTasks) return false;
     // By the oldest task's tag: the tags chosen differ only if the two oldest were that close.
     const [mFirst, sFirst] = [mKeys[0], sKeys[0]];
-    if (spec.byTag && mFirst !== undefined && sFirst !== undefined && this.book.get(mFirst)?.tag !== this.book.get(sFirst)?.tag) {
+    if (
+      spec.byTag &&
+      mFirst !== undefined &&
+      sFirst !== undefined &&
+      this.book.get(mFirst)?.tag !== this.book.get(sFirst)?.tag
+    ) {
       return this.clock.orderAmbiguous(q, [mFirst], [sFirst]);
     }
-    if ((m.tasks.length !== spec.maxTasks || s.tasks.length !== spec.maxTasks)) return false;
-    const differ = [...mKeys.filter((k) => !sKeys.includes(k)), ...sKeys.filter((k) => !mKeys.includes(k))].filter((k): k is number => k !== undefined && !this.isTainted(k));
+    if (m.tasks.length !== spec.maxTasks || s.tasks.length !== spec.maxTasks) return false;
+    const differ = [...mKeys.filter((k) => !sKeys.includes(k)), ...sKeys.filter((k) => !mKeys.includes(k))].filter(
+      (k): k is number => k !== undefined && !this.isTainted(k),
+    );
     return differ.length > 0 && this.clock.orderAmbiguous(q, differ);
   }
 
@@ -446,7 +580,15 @@ export class Lockstep {
       for (const x of r.examples.slice(0, MAX_INV_EXAMPLES)) {
         const task = x.id !== undefined ? this.book.label(x.id) : undefined;
         const message = x.message.startsWith(`${x.rule} `) ? x.message.slice(x.rule.length + 1) : x.message;
-        out.push({ check: r.id, rule: x.rule, t: x.t, ...(task ? { task } : {}), expected: x.expected, actual: x.actual, message });
+        out.push({
+          check: r.id,
+          rule: x.rule,
+          t: x.t,
+          ...(task ? { task } : {}),
+          expected: x.expected,
+          actual: x.actual,
+          message,
+        });
       }
     }
     return out;
@@ -457,11 +599,24 @@ export class Lockstep {
  * `lingering`: when the model has tombstoned the name, the rule that should have ended the task
  * (a queue answering ALREADY_EXISTS still holds it: a delete or a finish that did not happen).
  */
-function compareAdd(m: AddOutcome, s: AddOutcome, spec: TaskSpec, q: string, now: Micros, lingering?: RuleId): FuzzViolation | undefined {
+function compareAdd(
+  m: AddOutcome,
+  s: AddOutcome,
+  spec: TaskSpec,
+  q: string,
+  now: Micros,
+  lingering?: RuleId,
+): FuzzViolation | undefined {
   if (m.ok && s.ok) return undefined;
   const what = `add ${spec.name !== undefined ? JSON.stringify(spec.name) : 'an unnamed task'} to ${q}`;
   if (!m.ok && !s.ok && m.error === 'TOMBSTONED' && s.error === 'ALREADY_EXISTS' && lingering) {
-    return violation(lingering, now, `${what}: the queue still holds a task the model no longer has`, 'refused TOMBSTONED', 'refused ALREADY_EXISTS');
+    return violation(
+      lingering,
+      now,
+      `${what}: the queue still holds a task the model no longer has`,
+      'refused TOMBSTONED',
+      'refused ALREADY_EXISTS',
+    );
   }
   if (m.ok && !s.ok) {
     const rule = s.error === 'INVALID' ? (s.rule ?? 'TASK-1') : 'TASK-2';
@@ -485,11 +640,27 @@ function shownOp(o: OpOutcome): string {
   return o.ok ? 'ok' : refusal(o);
 }
 
-function compareModify(m: ModifyOutcome, s: ModifyOutcome, what: string, now: Micros, lingering?: RuleId, tolUs = 0): FuzzViolation | undefined {
-  if (m.ok && s.ok) return Math.abs(m.leaseUntilUs - s.leaseUntilUs) <= tolUs ? undefined : violation('PULL-5', now, `${what}: new lease end (now + seconds)`, at(m.leaseUntilUs), at(s.leaseUntilUs));
+function compareModify(
+  m: ModifyOutcome,
+  s: ModifyOutcome,
+  what: string,
+  now: Micros,
+  lingering?: RuleId,
+  tolUs = 0,
+): FuzzViolation | undefined {
+  if (m.ok && s.ok)
+    return Math.abs(m.leaseUntilUs - s.leaseUntilUs) <= tolUs
+      ? undefined
+      : violation('PULL-5', now, `${what}: new lease end (now + seconds)`, at(m.leaseUntilUs), at(s.leaseUntilUs));
   if (!m.ok && !s.ok && m.error === s.error) return undefined;
   if (!m.ok && m.error === 'NOT_FOUND' && s.ok && lingering) {
-    return violation(lingering, now, `${what}: the queue still holds a task the model no longer has`, 'refused NOT_FOUND', `ok, lease until ${at(s.leaseUntilUs)}`);
+    return violation(
+      lingering,
+      now,
+      `${what}: the queue still holds a task the model no longer has`,
+      'refused NOT_FOUND',
+      `ok, lease until ${at(s.leaseUntilUs)}`,
+    );
   }
   const show = (o: ModifyOutcome): string => (o.ok ? `ok, lease until ${at(o.leaseUntilUs)}` : refusal(o));
   const rule = (!m.ok && m.error === 'LEASE_MISMATCH') || (!s.ok && s.error === 'LEASE_MISMATCH') ? 'PULL-3' : 'PULL-5';
@@ -506,5 +677,8 @@ function refusal(o: { error: string; message?: string }): string {
 }
 
 function expectArray(v: unknown, n: number, what: string): void {
-  if (!Array.isArray(v) || v.length !== n) throw new AdapterProtocolError(`${what} answered ${Array.isArray(v) ? `${v.length} results` : 'no list'} for ${n} tasks`);
+  if (!Array.isArray(v) || v.length !== n)
+    throw new AdapterProtocolError(
+      `${what} answered ${Array.isArray(v) ? `${v.length} results` : 'no list'} for ${n} tasks`,
+    );
 }

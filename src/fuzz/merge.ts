@@ -31,11 +31,19 @@ export class MergeError extends Error {
 export function asFuzzReport(value: unknown, file: string): FuzzReport {
   const r = value as Partial<FuzzReport> | null;
   const bad = (why: string): never => {
-    throw new MergeError(`${file} is not a tasksim fuzz report (${why}); pass the JSON of \`tasksim fuzz --json\` or its report.json`);
+    throw new MergeError(
+      `${file} is not a tasksim fuzz report (${why}); pass the JSON of \`tasksim fuzz --json\` or its report.json`,
+    );
   };
   if (r === null || typeof r !== 'object') bad('not a JSON object');
   if (r!.kind !== REPORT_KIND) bad(`"kind" is ${JSON.stringify(r!.kind)}, expected "${REPORT_KIND}"`);
-  if (typeof r!.adapter !== 'string' || !Number.isInteger(r!.seed) || !Number.isInteger(r!.runs) || typeof r!.ok !== 'boolean') bad('adapter, seed, runs or ok missing');
+  if (
+    typeof r!.adapter !== 'string' ||
+    !Number.isInteger(r!.seed) ||
+    !Number.isInteger(r!.runs) ||
+    typeof r!.ok !== 'boolean'
+  )
+    bad('adapter, seed, runs or ok missing');
   const s = r!.shard;
   if (!s || !Number.isInteger(s.index) || !Number.isInteger(s.count)) bad('no shard');
   return r as FuzzReport;
@@ -45,13 +53,21 @@ export function mergeReports(reports: { file: string; report: FuzzReport }[]): M
   if (reports.length === 0) throw new MergeError('nothing to merge');
   const first = reports[0].report;
   for (const { file, report } of reports) {
-    if (report.adapter !== first.adapter) throw new MergeError(`${file} fuzzed ${report.adapter}, ${reports[0].file} fuzzed ${first.adapter}: not one campaign`);
-    if (report.seed !== first.seed) throw new MergeError(`${file} has seed ${report.seed}, ${reports[0].file} has ${first.seed}: not one campaign`);
-    if (report.shard.count !== first.shard.count) throw new MergeError(`${file} is shard ${report.shard.index}/${report.shard.count}, ${reports[0].file} is of ${first.shard.count}: not one campaign`);
+    if (report.adapter !== first.adapter)
+      throw new MergeError(
+        `${file} fuzzed ${report.adapter}, ${reports[0].file} fuzzed ${first.adapter}: not one campaign`,
+      );
+    if (report.seed !== first.seed)
+      throw new MergeError(`${file} has seed ${report.seed}, ${reports[0].file} has ${first.seed}: not one campaign`);
+    if (report.shard.count !== first.shard.count)
+      throw new MergeError(
+        `${file} is shard ${report.shard.index}/${report.shard.count}, ${reports[0].file} is of ${first.shard.count}: not one campaign`,
+      );
   }
   const seen = new Set<number>();
   for (const { file, report } of reports) {
-    if (seen.has(report.shard.index)) throw new MergeError(`shard ${report.shard.index}/${report.shard.count} is given twice (again in ${file})`);
+    if (seen.has(report.shard.index))
+      throw new MergeError(`shard ${report.shard.index}/${report.shard.count} is given twice (again in ${file})`);
     seen.add(report.shard.index);
   }
   const missing: number[] = [];
@@ -62,7 +78,13 @@ export function mergeReports(reports: { file: string; report: FuzzReport }[]): M
     adapter: first.adapter,
     seed: first.seed,
     runs: sorted.reduce((n, r) => n + r.runs, 0),
-    shards: sorted.map((r) => ({ index: r.shard.index, count: r.shard.count, runs: r.runs, ok: r.ok, durationMs: r.durationMs })),
+    shards: sorted.map((r) => ({
+      index: r.shard.index,
+      count: r.shard.count,
+      runs: r.runs,
+      ok: r.ok,
+      durationMs: r.durationMs,
+    })),
     missing,
     ok: sorted.every((r) => r.ok),
     failures: joinFailures(sorted),
@@ -95,9 +117,13 @@ export function formatMerged(m: MergedReport): string {
   const lines = [
     `tasksim report merge: ${m.adapter}, seed ${m.seed}: ${m.ok ? 'passed' : 'FAILED'}, ${m.runs} runs over ${m.shards.length} of ${m.shards[0]?.count ?? 0} shards`,
   ];
-  if (m.missing.length > 0) lines.push(`  missing shards: ${m.missing.join(', ')} (their runs are not in this verdict)`);
+  if (m.missing.length > 0)
+    lines.push(`  missing shards: ${m.missing.join(', ')} (their runs are not in this verdict)`);
   for (const f of m.failures) {
-    lines.push(`  shard ${f.shard} ${f.known ? 'known deviation' : 'failed'}: ${f.violations[0]?.rule ?? '?'} ${f.violations[0]?.message ?? ''}`, `    replay: ${f.replay}`);
+    lines.push(
+      `  shard ${f.shard} ${f.known ? 'known deviation' : 'failed'}: ${f.violations[0]?.rule ?? '?'} ${f.violations[0]?.message ?? ''}`,
+      `    replay: ${f.replay}`,
+    );
   }
   return lines.join('\n') + '\n';
 }

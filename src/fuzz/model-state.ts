@@ -36,7 +36,10 @@ export class SideState {
   private readonly runs = new Map<number, number>();
   private readonly idToKey = new Map<number, number>();
 
-  constructor(private readonly side: SideName, private readonly book: TaskBook) {}
+  constructor(
+    private readonly side: SideName,
+    private readonly book: TaskBook,
+  ) {}
 
   absorb(events: TraceEvent[], step: number): void {
     for (const ev of events) {
@@ -101,16 +104,38 @@ export class SideState {
     }
     if (key === undefined) return;
     switch (ev.e) {
-      case 'add': this.setPhase(key, ev.t, 'live'); this.setEta(key, ev.t, ev.eta); break;
-      case 'retry': this.setEta(key, ev.t, ev.eta); break;
-      case 'run': this.setEta(key, ev.t, ev.t); this.runs.set(key, (this.runs.get(key) ?? 0) + 1); break;
-      case 'success': this.setPhase(key, ev.t, 'succeeded'); break;
-      case 'exhaust': this.setPhase(key, ev.t, 'exhausted'); break;
-      case 'delete': this.setPhase(key, ev.t, 'deleted'); break;
-      case 'lease': this.leaseUntil.set(key, ev.until); this.leased.add(key); break;
-      case 'modify': this.leaseUntil.set(key, ev.until); break;
-      case 'expire': this.leaseUntil.set(key, 0); break;
-      default: break;
+      case 'add':
+        this.setPhase(key, ev.t, 'live');
+        this.setEta(key, ev.t, ev.eta);
+        break;
+      case 'retry':
+        this.setEta(key, ev.t, ev.eta);
+        break;
+      case 'run':
+        this.setEta(key, ev.t, ev.t);
+        this.runs.set(key, (this.runs.get(key) ?? 0) + 1);
+        break;
+      case 'success':
+        this.setPhase(key, ev.t, 'succeeded');
+        break;
+      case 'exhaust':
+        this.setPhase(key, ev.t, 'exhausted');
+        break;
+      case 'delete':
+        this.setPhase(key, ev.t, 'deleted');
+        break;
+      case 'lease':
+        this.leaseUntil.set(key, ev.until);
+        this.leased.add(key);
+        break;
+      case 'modify':
+        this.leaseUntil.set(key, ev.until);
+        break;
+      case 'expire':
+        this.leaseUntil.set(key, 0);
+        break;
+      default:
+        break;
     }
   }
 }

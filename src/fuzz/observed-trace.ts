@@ -52,7 +52,8 @@ export interface BuildOptions {
   etaFromTrace?: boolean;
 }
 
-const order = (a: Item, b: Item): number => a.t - b.t || a.k - b.k || a.sub - b.sub || a.group - b.group || a.seq - b.seq;
+const order = (a: Item, b: Item): number =>
+  a.t - b.t || a.k - b.k || a.sub - b.sub || a.group - b.group || a.seq - b.seq;
 
 export class ObservedTrace {
   private readonly items: Item[] = [];
@@ -61,7 +62,11 @@ export class ObservedTrace {
   /** The instant each step's advance reached. */
   private readonly stepEnds: Micros[] = [];
 
-  constructor(private readonly config: ResolvedConfig, private readonly seed: number, private readonly epochUs: Micros) {}
+  constructor(
+    private readonly config: ResolvedConfig,
+    private readonly seed: number,
+    private readonly epochUs: Micros,
+  ) {}
 
   /** The current step's advance reached `t`; what follows belongs to the next step. */
   closeStep(t: Micros): void {
@@ -77,7 +82,16 @@ export class ObservedTrace {
   }
 
   add(t: Micros, e: TaskEntry): void {
-    const ev: TraceEvent = { t, e: 'add', id: e.key, q: e.q, name: e.names.sut ?? '', named: e.named, eta: Math.max(e.eta, t), size: e.size };
+    const ev: TraceEvent = {
+      t,
+      e: 'add',
+      id: e.key,
+      q: e.q,
+      name: e.names.sut ?? '',
+      named: e.named,
+      eta: Math.max(e.eta, t),
+      size: e.size,
+    };
     if (e.tag !== undefined) ev.tag = e.tag;
     this.op(t, ev, e.key);
   }
@@ -120,7 +134,15 @@ export class ObservedTrace {
   /** A delivery the handler saw in this step's advance, and the answer it gave (landing `latency` later). */
   delivery(s: Seen, q: string): void {
     if (s.key === undefined) return; // not attributable; the comparison reports it
-    this.items.push({ t: s.t, k: this.step, sub: 1, group: 1, seq: this.seq++, ev: { t: s.t, e: 'dispatch', id: s.key, q, n: 0, h: s.h }, key: s.key });
+    this.items.push({
+      t: s.t,
+      k: this.step,
+      sub: 1,
+      group: 1,
+      seq: this.seq++,
+      ev: { t: s.t, e: 'dispatch', id: s.key, q, n: 0, h: s.h },
+      key: s.key,
+    });
     const a = s.answer;
     // DEADLINE-2: past the deadline the queue stops waiting at the deadline and counts a failure.
     const deadline = this.config.deadlineUs;
@@ -156,7 +178,11 @@ export class ObservedTrace {
     return kept;
   }
 
-  build(decisions: KeyedEvent[], end: { t: Micros; reason: EndEvent['reason'] }, opts: BuildOptions = {}): TraceEvent[] {
+  build(
+    decisions: KeyedEvent[],
+    end: { t: Micros; reason: EndEvent['reason'] },
+    opts: BuildOptions = {},
+  ): TraceEvent[] {
     const out0 = opts.exclude;
     const kept = out0 && out0.size > 0 ? this.without(out0) : this.items;
     const items = kept.map((it) => (it.k < 0 ? { ...it, k: Math.max(-1 - it.k, this.stepOf(it.t)) } : { ...it }));

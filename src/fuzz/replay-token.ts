@@ -49,18 +49,34 @@ export function decodeReplay(token: string): ReplayToken {
   }
   const o = v as Partial<ReplayToken> | null;
   if (o === null || typeof o !== 'object' || Array.isArray(o) || o.v !== 1) throw new BadReplayToken('unknown version');
-  if (!Number.isInteger(o.seed) || o.seed! < -0x8000_0000 || o.seed! > 0xffff_ffff) throw new BadReplayToken('no seed (a 32-bit integer)');
-  if (typeof o.path !== 'string' || !/^\d{1,10}(:\d{1,10})*$/.test(o.path)) throw new BadReplayToken('no fast-check path (numbers joined by ":")');
+  if (!Number.isInteger(o.seed) || o.seed! < -0x8000_0000 || o.seed! > 0xffff_ffff)
+    throw new BadReplayToken('no seed (a 32-bit integer)');
+  if (typeof o.path !== 'string' || !/^\d{1,10}(:\d{1,10})*$/.test(o.path))
+    throw new BadReplayToken('no fast-check path (numbers joined by ":")');
   const segments = o.path.split(':').map(Number);
-  if (segments.length > MAX_PATH_SEGMENTS) throw new BadReplayToken(`a path of more than ${MAX_PATH_SEGMENTS} shrink steps`);
-  if (segments[0] >= MAX_RUNS_LIMIT) throw new BadReplayToken(`run ${segments[0]} is past the ${MAX_RUNS_LIMIT} runs a campaign may have`);
+  if (segments.length > MAX_PATH_SEGMENTS)
+    throw new BadReplayToken(`a path of more than ${MAX_PATH_SEGMENTS} shrink steps`);
+  if (segments[0] >= MAX_RUNS_LIMIT)
+    throw new BadReplayToken(`run ${segments[0]} is past the ${MAX_RUNS_LIMIT} runs a campaign may have`);
   if (segments.some((s) => s > MAX_PATH_INDEX)) throw new BadReplayToken('a shrink step out of range');
-  if (typeof o.replayPath !== 'string' || o.replayPath.length > 8192 || !/^([A-Za-z0-9+/]*:[A-Za-z0-9+/]*)?$/.test(o.replayPath)) {
+  if (
+    typeof o.replayPath !== 'string' ||
+    o.replayPath.length > 8192 ||
+    !/^([A-Za-z0-9+/]*:[A-Za-z0-9+/]*)?$/.test(o.replayPath)
+  ) {
     throw new BadReplayToken('no replayPath (fast-check\'s "counts:changes")');
   }
   if (!Number.isInteger(o.maxCommands) || o.maxCommands! < 1 || o.maxCommands! > MAX_COMMANDS_LIMIT) {
     throw new BadReplayToken(`maxCommands must be 1–${MAX_COMMANDS_LIMIT}`);
   }
-  if (o.realTime !== undefined && typeof o.realTime !== 'boolean') throw new BadReplayToken('realTime must be true or false');
-  return { v: 1, seed: o.seed!, path: o.path, replayPath: o.replayPath, maxCommands: o.maxCommands!, realTime: o.realTime === true };
+  if (o.realTime !== undefined && typeof o.realTime !== 'boolean')
+    throw new BadReplayToken('realTime must be true or false');
+  return {
+    v: 1,
+    seed: o.seed!,
+    path: o.path,
+    replayPath: o.replayPath,
+    maxCommands: o.maxCommands!,
+    realTime: o.realTime === true,
+  };
 }

@@ -13,8 +13,10 @@ import { describeLateness } from './calibration.js';
 import { describeTolerance } from './tolerance.js';
 import { at, type FuzzViolation } from './violation.js';
 
-export const AFTER_COMMANDS = 'then the harness drains: handler healthy, outage over, time runs until the model is idle, plus a quiet hour';
-export const AFTER_COMMANDS_WALL = 'then the harness drains: handler healthy, the model runs until idle, the queue is waited for (within tolerance), then watched for the longest backoff + 100 ms';
+export const AFTER_COMMANDS =
+  'then the harness drains: handler healthy, outage over, time runs until the model is idle, plus a quiet hour';
+export const AFTER_COMMANDS_WALL =
+  'then the harness drains: handler healthy, the model runs until idle, the queue is waited for (within tolerance), then watched for the longest backoff + 100 ms';
 
 function afterCommands(r: FuzzReport): string {
   return r.clock === 'wall' ? AFTER_COMMANDS_WALL : AFTER_COMMANDS;
@@ -23,11 +25,18 @@ function afterCommands(r: FuzzReport): string {
 /** The wall-clock line of a report (none in virtual time): the stated tolerances, then what was measured. */
 function clockLine(r: FuzzReport): string | undefined {
   if (r.clock !== 'wall') return undefined;
-  const lines = [`real time (the queue does not let the harness move its clock); tolerances: ${describeTolerance(r.tolerance)}`];
-  if (r.calibration) lines.push(`${describeLateness(r.calibration)}; effective tolerances: ${describeTolerance(r.tolerance, r.calibration.noiseUs)}`);
+  const lines = [
+    `real time (the queue does not let the harness move its clock); tolerances: ${describeTolerance(r.tolerance)}`,
+  ];
+  if (r.calibration)
+    lines.push(
+      `${describeLateness(r.calibration)}; effective tolerances: ${describeTolerance(r.tolerance, r.calibration.noiseUs)}`,
+    );
   if (r.inconclusive) {
     const v = r.inconclusive.examples[0];
-    lines.push(`inconclusive (inside the measured noise, not failing): ${r.inconclusive.runs} run${r.inconclusive.runs === 1 ? '' : 's'}${v ? `, e.g. ${v.rule} ${v.message}` : ''}`);
+    lines.push(
+      `inconclusive (inside the measured noise, not failing): ${r.inconclusive.runs} run${r.inconclusive.runs === 1 ? '' : 's'}${v ? `, e.g. ${v.rule} ${v.message}` : ''}`,
+    );
   }
   return lines.join('\n  ');
 }
@@ -44,7 +53,8 @@ export function failuresOf(r: FuzzReport): FailureReport[] {
 function shrinkNote(f: FailureReport): string {
   const s = f.shrink;
   if (!s) return '';
-  if (s.outcome === 'budget') return ` — shrinking stopped at its budget (${(s.ms / 1000).toFixed(1)} s, ${s.attempts} attempts)`;
+  if (s.outcome === 'budget')
+    return ` — shrinking stopped at its budget (${(s.ms / 1000).toFixed(1)} s, ${s.attempts} attempts)`;
   if (s.outcome === 'not-reproduced') return ' — not reproduced on replay: the run as first seen';
   if (s.outcome === 'queue-lost') return ' — the queue was lost: not shrunk, the run as first seen';
   return '';
@@ -97,11 +107,25 @@ export function formatMarkdown(r: FuzzReport): string {
   if (clock) out.push('', `_${mdCell(clock)}._`);
   if (r.stopped) out.push('', `_Stopped early: ${mdCell(r.stopped)}._`);
   all.forEach((f, i) => {
-    out.push('', `## ${title(f, i)}${mdCell(shrinkNote(f))}`, '', `Minimal counterexample (${f.commands.length} commands). Queues: ${f.config}`, '');
+    out.push(
+      '',
+      `## ${title(f, i)}${mdCell(shrinkNote(f))}`,
+      '',
+      `Minimal counterexample (${f.commands.length} commands). Queues: ${f.config}`,
+      '',
+    );
     f.commands.forEach((c, j) => out.push(`${j + 1}. ${mdCell(c)}`));
-    out.push('', `_${afterCommands(r)}._`, '', '| rule | check | time | task | expected | actual |', '| --- | --- | --- | --- | --- | --- |');
+    out.push(
+      '',
+      `_${afterCommands(r)}._`,
+      '',
+      '| rule | check | time | task | expected | actual |',
+      '| --- | --- | --- | --- | --- | --- |',
+    );
     for (const v of f.violations) {
-      out.push(`| ${v.rule} | ${v.check} | ${at(v.t)} | ${mdCell(v.task ?? '')} | ${mdCell(v.expected)} | ${mdCell(v.actual)} |`);
+      out.push(
+        `| ${v.rule} | ${v.check} | ${at(v.t)} | ${mdCell(v.task ?? '')} | ${mdCell(v.expected)} | ${mdCell(v.actual)} |`,
+      );
     }
     out.push('', `fast-check seed ${f.seed}, path \`${f.path}\``, '', '```sh', f.replay, '```');
   });
@@ -115,20 +139,33 @@ export function formatMarkdown(r: FuzzReport): string {
 export function toFuzzJunit(r: FuzzReport): string {
   const all = failuresOf(r);
   const cls = 'tasksim.fuzz';
-  const describe = (f: FailureReport): string => [
-    `queues: ${f.config}`,
-    ...f.commands.map((c, j) => `${j + 1}. ${c}`),
-    ...f.violations.map(violationLine),
-    `replay: ${f.replay}`,
-  ].join('\n');
+  const describe = (f: FailureReport): string =>
+    [
+      `queues: ${f.config}`,
+      ...f.commands.map((c, j) => `${j + 1}. ${c}`),
+      ...f.violations.map(violationLine),
+      `replay: ${f.replay}`,
+    ].join('\n');
   const cases: JunitCase[] = all.map((f) => {
     const c: JunitCase = { classname: `${cls}.${f.rule}`, name: f.signature, timeMs: f.shrink?.ms ?? 0 };
     if (f.known) c.systemOut = `KNOWN deviation (--known ${f.rule}), seen in ${f.occurrences} run(s)\n${describe(f)}`;
     else c.failure = { message: `${f.rule}: ${f.violations[0]?.message ?? ''}`, type: f.rule, body: describe(f) };
     return c;
   });
-  const campaign: JunitCase = { classname: cls, name: `campaign: ${r.runs} runs against ${r.adapter}`, timeMs: r.durationMs };
-  if (!r.ok) campaign.failure = { message: `${all.filter((f) => !f.known).length} new failure(s)`, type: 'fuzz', body: all.filter((f) => !f.known).map((f) => f.replay).join('\n') };
+  const campaign: JunitCase = {
+    classname: cls,
+    name: `campaign: ${r.runs} runs against ${r.adapter}`,
+    timeMs: r.durationMs,
+  };
+  if (!r.ok)
+    campaign.failure = {
+      message: `${all.filter((f) => !f.known).length} new failure(s)`,
+      type: 'fuzz',
+      body: all
+        .filter((f) => !f.known)
+        .map((f) => f.replay)
+        .join('\n'),
+    };
   else if (r.stopped) campaign.systemOut = `stopped early: ${r.stopped}`;
   return junitDocument({
     name: 'tasksim fuzz',

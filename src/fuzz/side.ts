@@ -76,7 +76,9 @@ export class Side {
     private readonly ctx: HandlerContext,
     private readonly opts: SideOptions = {},
   ) {
-    this.handler = opts.wall ? (req) => this.receiveOnWall(req) : (req) => this.receive(req, req.atUs ?? ctx.wallNow()).answer;
+    this.handler = opts.wall
+      ? (req) => this.receiveOnWall(req)
+      : (req) => this.receive(req, req.atUs ?? ctx.wallNow()).answer;
   }
 
   /** Deliveries of task `key` seen so far. */
@@ -126,12 +128,15 @@ export class Side {
     if (key !== undefined) this.nth.set(key, nth);
     const { ctx } = this;
     // An unknown task gets a plain 200 so the queue can finish with it; the comparison reports it.
-    const kind = key === undefined ? 'ok' : chooseKind(ctx.behaviour(key, nth), ctx.seed, this.book.get(key)!.answerId, nth);
+    const kind =
+      key === undefined ? 'ok' : chooseKind(ctx.behaviour(key, nth), ctx.seed, this.book.get(key)!.answerId, nth);
     const given = answerFor(kind, ctx.deadlineUs, ctx.realTime);
     const answer = ctx.instantAnswers && given.outcome !== 'deadline' ? { ...given, latencyUs: 0 } : given;
     const seen: Seen = {
       t,
-      key, nth, h,
+      key,
+      nth,
+      h,
       method: req.method.toUpperCase(),
       url: req.url,
       body: req.body ? Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength).toString('utf8') : '', // a view, not a copy

@@ -60,7 +60,13 @@ const ms = (us: Micros): string => `${Math.round(us / 100) / 10} ms`;
 export function describeTolerance(t: WallClockTolerance = WALL_CLOCK_TOLERANCE, noiseUs = 0): string {
   if (noiseUs > 0) {
     const n = noiseUs;
-    t = { ...t, deliveryUs: t.deliveryUs + n, earlyUs: t.earlyUs + n, leaseEndUs: t.leaseEndUs + n, guardUs: t.guardUs + n };
+    t = {
+      ...t,
+      deliveryUs: t.deliveryUs + n,
+      earlyUs: t.earlyUs + n,
+      leaseEndUs: t.leaseEndUs + n,
+      guardUs: t.guardUs + n,
+    };
   }
   return [
     `delivery times and TaskETA ±(${ms(t.deliveryUs)} + ${ms(t.perAttemptUs)} per attempt + ${t.tokenIntervals} token intervals)`,
@@ -85,7 +91,11 @@ export interface MatchContext extends DiffContext {
 }
 
 /** The tolerance of one model delivery (deliveryUs + perAttempt × nth + token intervals at the model's rate). */
-export function deliveryTolerance(s: Seen, ctx: Pick<DiffContext, 'book' | 'config' | 'model'>, t: WallClockTolerance = WALL_CLOCK_TOLERANCE): Micros {
+export function deliveryTolerance(
+  s: Seen,
+  ctx: Pick<DiffContext, 'book' | 'config' | 'model'>,
+  t: WallClockTolerance = WALL_CLOCK_TOLERANCE,
+): Micros {
   const entry = s.key === undefined ? undefined : ctx.book.get(s.key);
   const q = entry ? ctx.config.queues.find((c) => c.name === entry.q) : undefined;
   const rate = q ? (ctx.model.rateAt(q.name, s.t) ?? q.ratePerSec) : 0;
@@ -116,7 +126,8 @@ export class TolerantMatcher {
   chain(x: Seen): number {
     const q = x.key === undefined ? undefined : this.ctx.book.get(x.key)?.q;
     let before = 0;
-    for (const m of this.modelLog) if (m.t < x.t && m.key !== undefined && m.key !== x.key && this.ctx.book.get(m.key)?.q === q) before++;
+    for (const m of this.modelLog)
+      if (m.t < x.t && m.key !== undefined && m.key !== x.key && this.ctx.book.get(m.key)?.q === q) before++;
     return x.nth + before;
   }
 
@@ -162,7 +173,11 @@ export class TolerantMatcher {
         if (!compareSame(m, s, { ...ctx, tolerance: () => Infinity })) {
           // Each attempt can be made, and answered, late by the noise, and so can every delivery its
           // queue made before it (tokens and concurrency slots pass lateness on): it compounds.
-          this.pending.push({ v, fits: (n) => !compareSame(m, s, { ...ctx, tolerance: (x) => deliveryTolerance(x, ctx, this.t) + n * this.chain(x) }) });
+          this.pending.push({
+            v,
+            fits: (n) =>
+              !compareSame(m, s, { ...ctx, tolerance: (x) => deliveryTolerance(x, ctx, this.t) + n * this.chain(x) }),
+          });
         } else {
           found.push(v);
         }
@@ -209,7 +224,14 @@ export class TolerantMatcher {
     const slack = this.t.earlyUs + this.ctx.addWindow(s.key!);
     if (s.t >= eta - slack) return false;
     const task = this.ctx.book.label(s.key);
-    const v = violation('PUSH-4', s.t, `delivery 1 of ${task} came before its ETA`, `not before t=${(eta / US_PER_S).toFixed(6)}s (less ${ms(slack)})`, `at t=${(s.t / US_PER_S).toFixed(6)}s`, task);
+    const v = violation(
+      'PUSH-4',
+      s.t,
+      `delivery 1 of ${task} came before its ETA`,
+      `not before t=${(eta / US_PER_S).toFixed(6)}s (less ${ms(slack)})`,
+      `at t=${(s.t / US_PER_S).toFixed(6)}s`,
+      task,
+    );
     this.pending.push({ v, fits: (n) => s.t >= eta - slack - n });
     return true;
   }

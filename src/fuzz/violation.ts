@@ -4,7 +4,6 @@ import type { Micros } from '../sim/time.js';
 import type { CitedRule } from '../report/finding.js';
 import type { RuleId } from '../rules/index.js';
 
-
 export interface FuzzViolation {
   /**
    * Which check saw it: `model` (the queue under test did something the model did not), an INV id
@@ -30,8 +29,23 @@ export class FuzzFailure extends Error {
   }
 }
 
-export function violation(rule: RuleId, t: Micros, what: string, expected: string, actual: string, task?: string, check: FuzzViolation['check'] = 'model'): FuzzViolation {
-  const v: FuzzViolation = { check, rule, t, expected, actual, message: `${what}: expected ${expected}, got ${actual}` };
+export function violation(
+  rule: RuleId,
+  t: Micros,
+  what: string,
+  expected: string,
+  actual: string,
+  task?: string,
+  check: FuzzViolation['check'] = 'model',
+): FuzzViolation {
+  const v: FuzzViolation = {
+    check,
+    rule,
+    t,
+    expected,
+    actual,
+    message: `${what}: expected ${expected}, got ${actual}`,
+  };
   if (task !== undefined) v.task = task;
   return v;
 }

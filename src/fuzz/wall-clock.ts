@@ -30,7 +30,13 @@ import type { RunClock } from './clock.js';
 import type { Lockstep, Pair, Touch } from './lockstep.js';
 import type { BuildOptions } from './observed-trace.js';
 import type { Seen } from './side.js';
-import { TolerantMatcher, WALL_CLOCK_SKIPPED_INVARIANTS, WALL_CLOCK_TOLERANCE, deliveryTolerance, type MatchContext } from './tolerance.js';
+import {
+  TolerantMatcher,
+  WALL_CLOCK_SKIPPED_INVARIANTS,
+  WALL_CLOCK_TOLERANCE,
+  deliveryTolerance,
+  type MatchContext,
+} from './tolerance.js';
 
 /** How the harness paces itself on the wall clock (waits, not tolerances; every wait is bounded). */
 export const WALL_CLOCK_TIMING = Object.freeze({
@@ -49,7 +55,6 @@ export const WALL_CLOCK_TIMING = Object.freeze({
   /** A quiet moment older than this when the operation would go out is looked for again. */
   freshUs: 5 * US_PER_MS,
 });
-
 
 interface Switch {
   b: Behaviour;
@@ -120,7 +125,8 @@ export class WallRunClock implements RunClock {
   async setBehaviour(b: Behaviour): Promise<void> {
     await this.syncModel(this.wallNow());
     const from = new Map<number, number>();
-    for (const e of this.run.book.tasks) from.set(e.key, Math.max(this.run.model.seen(e.key), this.run.sut.seen(e.key)) + 1);
+    for (const e of this.run.book.tasks)
+      from.set(e.key, Math.max(this.run.model.seen(e.key), this.run.sut.seen(e.key)) + 1);
     this.switches.push({ b, from });
     this.run.behaviour = b;
   }
@@ -156,7 +162,13 @@ export class WallRunClock implements RunClock {
       const h = this.run.held.filter((x) => x.key === k).pop();
       return (this.addWindows.get(k) ?? 0) + (h ? Math.abs(h.until.model - h.until.sut) : 0);
     };
-    return keys.every((k) => live.includes(k) && others.some((j) => live.includes(j) && j !== k && Math.abs(order(k) - order(j)) <= unsure(k) + unsure(j) + this.noiseUs));
+    return keys.every(
+      (k) =>
+        live.includes(k) &&
+        others.some(
+          (j) => live.includes(j) && j !== k && Math.abs(order(k) - order(j)) <= unsure(k) + unsure(j) + this.noiseUs,
+        ),
+    );
   }
 
   callsSettleAtMs(): number {
@@ -284,7 +296,9 @@ export class WallRunClock implements RunClock {
     // … then a quiet spell: anything the queue still delivers is extra (a retry past the limit, a
     // redelivery after success).
     const longestBackoff = Math.max(...this.run.config.queues.map((q) => q.retry.maxBackoffUs));
-    await this.sleepUs(WALL_CLOCK_TIMING.quietAfterUs + this.noiseUs + Math.min(longestBackoff, WALL_CLOCK_TIMING.maxAdvanceUs));
+    await this.sleepUs(
+      WALL_CLOCK_TIMING.quietAfterUs + this.noiseUs + Math.min(longestBackoff, WALL_CLOCK_TIMING.maxAdvanceUs),
+    );
     this.meter.sample();
     await this.check(true, idle.idle);
     const found = await this.run.invariants(idle.idle ? 'idle' : 'time-limit');
@@ -339,7 +353,9 @@ export class WallRunClock implements RunClock {
   /** The widest tolerance of any model delivery, with the noise per attempt (as the matcher judges). */
   private longestTolerance(): Micros {
     let most = WALL_CLOCK_TOLERANCE.deliveryUs + this.noiseUs;
-    for (const s of this.run.model.log) if (s.key !== undefined) most = Math.max(most, deliveryTolerance(s, this.ctx) + this.noiseUs * this.matcher.chain(s));
+    for (const s of this.run.model.log)
+      if (s.key !== undefined)
+        most = Math.max(most, deliveryTolerance(s, this.ctx) + this.noiseUs * this.matcher.chain(s));
     return most;
   }
 
@@ -397,7 +413,9 @@ export class WallRunClock implements RunClock {
   }
 
   private liveTasks(q: string): number[] {
-    return this.run.book.tasks.filter((e) => e.q === q && (this.run.modelState.phase.get(e.key) ?? 'live') === 'live').map((e) => e.key);
+    return this.run.book.tasks
+      .filter((e) => e.q === q && (this.run.modelState.phase.get(e.key) ?? 'live') === 'live')
+      .map((e) => e.key);
   }
 
   private paused(q: string): boolean {
@@ -436,7 +454,10 @@ export class WallRunClock implements RunClock {
     }
     if (e.mode === 'pull') {
       // Its availability changes at its ETA and at every end of a lease on it (PULL-3/4/10).
-      const bounds = [Math.max(e.eta, e.addedAt), ...this.run.held.filter((h) => h.key === key).map((h) => h.until.model)];
+      const bounds = [
+        Math.max(e.eta, e.addedAt),
+        ...this.run.held.filter((h) => h.key === key).map((h) => h.until.model),
+      ];
       let until: Micros | undefined;
       for (const b of bounds) if (near(b)) until = Math.max(until ?? 0, b + G + 1);
       return until;

@@ -36,7 +36,15 @@ export class AloChecker implements Checker {
       if (info.mode === 'pull') this.pullLeft++;
       else if (info.paused) this.pausedLeft++;
       else if (tally.count()) {
-        tally.keep('HANDLER-4', ev.t, id, info.name, `task ${id} at the idle end`, 'delivered with 2xx, exhausted or deleted', this.lastState(id, phase));
+        tally.keep(
+          'HANDLER-4',
+          ev.t,
+          id,
+          info.name,
+          `task ${id} at the idle end`,
+          'delivered with 2xx, exhausted or deleted',
+          this.lastState(id, phase),
+        );
       }
     }
   }
@@ -44,16 +52,21 @@ export class AloChecker implements Checker {
   private lastState(id: number, phase: number): string {
     const st = this.st;
     const n = st.n.get(id);
-    if (phase === WAITING) return n === 0 ? `never dispatched (eta ${st.eta.get(id)})` : `retry ${n} scheduled for ${st.eta.get(id)}, never dispatched`;
+    if (phase === WAITING)
+      return n === 0
+        ? `never dispatched (eta ${st.eta.get(id)})`
+        : `retry ${n} scheduled for ${st.eta.get(id)}, never dispatched`;
     if (phase === IN_FLIGHT) return `attempt ${n} dispatched, no response`;
-    if (phase === RESPONDED) return `attempt ${n} answered '${outcomeName(st.lastOut.get(id))}' (status ${st.lastStatus.get(id)}), nothing followed`;
+    if (phase === RESPONDED)
+      return `attempt ${n} answered '${outcomeName(st.lastOut.get(id))}' (status ${st.lastStatus.get(id)}), nothing followed`;
     return 'unknown';
   }
 
   result(): InvariantResult {
     const notes: string[] = [];
     if (this.end === undefined) notes.push('the trace has no end event: lost tasks cannot be told from pending ones');
-    else if (this.end.reason !== 'idle') notes.push(`the trace ended by ${this.end.reason}: ${this.undecided} live tasks undecided`);
+    else if (this.end.reason !== 'idle')
+      notes.push(`the trace ended by ${this.end.reason}: ${this.undecided} live tasks undecided`);
     if (this.pullLeft > 0) notes.push(`${this.pullLeft} pull tasks still queued at the end (not lost)`);
     if (this.pausedLeft > 0) notes.push(`${this.pausedLeft} tasks left on paused queues (PUSH-8)`);
     const note = notes.length > 0 ? notes.join('; ') : undefined;

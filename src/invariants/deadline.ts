@@ -17,9 +17,27 @@ export class DeadlineChecker implements Checker {
     const deadline = this.st.deadlineOf(ev.id);
     tally.checked++;
     if (ev.out === 'ok' && ev.lat > deadline) {
-      if (tally.count()) tally.keep('DEADLINE-2', ev.t, ev.id, ev.q, `task ${ev.id} attempt ${ev.n} past the ${deadline}µs deadline`, "a failure (out 'deadline')", `out 'ok' after lat ${ev.lat}`);
+      if (tally.count())
+        tally.keep(
+          'DEADLINE-2',
+          ev.t,
+          ev.id,
+          ev.q,
+          `task ${ev.id} attempt ${ev.n} past the ${deadline}µs deadline`,
+          "a failure (out 'deadline')",
+          `out 'ok' after lat ${ev.lat}`,
+        );
     } else if (ev.out === 'deadline' && !(ev.lat >= deadline)) {
-      if (tally.count()) tally.keep('DEADLINE-1', ev.t, ev.id, ev.q, `task ${ev.id} attempt ${ev.n} reported as missing the deadline`, `lat >= ${deadline}`, `lat ${ev.lat}`);
+      if (tally.count())
+        tally.keep(
+          'DEADLINE-1',
+          ev.t,
+          ev.id,
+          ev.q,
+          `task ${ev.id} attempt ${ev.n} reported as missing the deadline`,
+          `lat >= ${deadline}`,
+          `lat ${ev.lat}`,
+        );
     }
   }
 

@@ -25,7 +25,15 @@ export class EtaChecker implements Checker {
     this.tally.checked++;
     const eta = this.st.eta.get(ev.id);
     if (ev.t < eta && this.tally.count()) {
-      this.tally.keep('PUSH-4', ev.t, ev.id, ev.q, `task ${ev.id} attempt ${this.st.n.get(ev.id) + 1} dispatch time`, `t >= eta ${eta}`, `t = ${ev.t}`);
+      this.tally.keep(
+        'PUSH-4',
+        ev.t,
+        ev.id,
+        ev.q,
+        `task ${ev.id} attempt ${this.st.n.get(ev.id) + 1} dispatch time`,
+        `t >= eta ${eta}`,
+        `t = ${ev.t}`,
+      );
     }
   }
 
@@ -41,7 +49,15 @@ export class EtaChecker implements Checker {
     const delay = Math.max(this.delay(info.index, failed), st.retryAfter.get(ev.id) ?? 0);
     const want = respT + delay;
     if (ev.eta !== want && this.tally.count()) {
-      this.tally.keep('RETRY-4', ev.t, ev.id, ev.q, `task ${ev.id} retry ${failed} ETA`, `eta ${want} (response at ${respT} + backoff ${delay})`, `eta ${ev.eta} (${ev.eta < want ? 'early' : 'late'} by ${Math.abs(ev.eta - want)}µs)`);
+      this.tally.keep(
+        'RETRY-4',
+        ev.t,
+        ev.id,
+        ev.q,
+        `task ${ev.id} retry ${failed} ETA`,
+        `eta ${want} (response at ${respT} + backoff ${delay})`,
+        `eta ${ev.eta} (${ev.eta < want ? 'early' : 'late'} by ${Math.abs(ev.eta - want)}µs)`,
+      );
     }
   }
 

@@ -8,10 +8,16 @@ import type { RetryParameters } from '../model/config.js';
 
 export type RetryLimits = Pick<RetryParameters, 'taskRetryLimit' | 'taskAgeLimitUs'>;
 
-export function retryExpected(limits: RetryLimits, limitMeans: 'retries' | 'attempts', countedFailures: number, ageUs: number): boolean {
+export function retryExpected(
+  limits: RetryLimits,
+  limitMeans: 'retries' | 'attempts',
+  countedFailures: number,
+  ageUs: number,
+): boolean {
   const limit = limits.taskRetryLimit;
   const ageLimit = limits.taskAgeLimitUs;
-  const countPassed = limit === undefined ? undefined : limitMeans === 'retries' ? countedFailures > limit : countedFailures >= limit;
+  const countPassed =
+    limit === undefined ? undefined : limitMeans === 'retries' ? countedFailures > limit : countedFailures >= limit;
   const agePassed = ageLimit === undefined ? undefined : ageUs > ageLimit;
   if (countPassed === undefined) return agePassed !== true;
   if (agePassed === undefined) return !countPassed;

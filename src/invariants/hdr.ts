@@ -6,7 +6,7 @@
 import type { AddEvent, DispatchEvent, ResponseEvent } from '../sim/events.js';
 import { decimalValue, epochMicrosOf, isDecimalOf, nameHash, shown } from './format.js';
 import type { Readings } from './readings.js';
-import { Column, IN_FLIGHT, isLive } from './task-table.js';
+import { type Column, IN_FLIGHT, isLive } from './task-table.js';
 import { OUT_ERROR, outcomeName, type TraceState } from './trace-state.js';
 import { Tally, type Checker, type InvariantResult } from './types.js';
 
@@ -41,7 +41,8 @@ export class HeaderChecker implements Checker {
     this.tally.checked++;
     const h = ev.h;
     if (h === null || typeof h !== 'object') {
-      if (this.tally.count()) this.tally.keep('HDR-1', ev.t, ev.id, ev.q, 'headers of the delivery', 'X-AppEngine headers', shown(h));
+      if (this.tally.count())
+        this.tally.keep('HDR-1', ev.t, ev.id, ev.q, 'headers of the delivery', 'X-AppEngine headers', shown(h));
       return;
     }
     if (ev.dup || !isLive(this.st.phase(ev.id))) {
@@ -53,40 +54,92 @@ export class HeaderChecker implements Checker {
     const id = ev.id;
     const t = ev.t;
     const qname = st.taskQueue(id).name;
-    if (h.qn !== qname && tally.count()) tally.keep('HDR-1', t, id, ev.q, `task ${id} X-AppEngine-QueueName`, shown(qname), shown(h.qn));
+    if (h.qn !== qname && tally.count())
+      tally.keep('HDR-1', t, id, ev.q, `task ${id} X-AppEngine-QueueName`, shown(qname), shown(h.qn));
     if ((typeof h.tn !== 'string' || h.tn.length === 0 || nameHash(h.tn) !== this.name.get(id)) && tally.count()) {
       tally.keep('HDR-2', t, id, ev.q, `task ${id} X-AppEngine-TaskName`, 'the name given at add', shown(h.tn));
     }
     const attempt = st.n.get(id) + 1;
     if (!isDecimalOf(h.rc, attempt - 1)) {
-      if (tally.count()) tally.keep('HDR-3', t, id, ev.q, `task ${id} attempt ${attempt} X-AppEngine-TaskRetryCount`, shown(String(attempt - 1)), shown(h.rc));
+      if (tally.count())
+        tally.keep(
+          'HDR-3',
+          t,
+          id,
+          ev.q,
+          `task ${id} attempt ${attempt} X-AppEngine-TaskRetryCount`,
+          shown(String(attempt - 1)),
+          shown(h.rc),
+        );
     } else if (ev.n !== attempt && tally.count()) {
       tally.keep('HDR-3', t, id, ev.q, `task ${id} attempt number`, `n=${attempt}`, `n=${ev.n}`);
     }
     const ec = this.ec.get(id);
     if (!isDecimalOf(h.ec, ec) && tally.count()) {
-      tally.keep('HDR-4', t, id, ev.q, `task ${id} attempt ${attempt} X-AppEngine-TaskExecutionCount`, shown(String(ec)), shown(h.ec));
+      tally.keep(
+        'HDR-4',
+        t,
+        id,
+        ev.q,
+        `task ${id} attempt ${attempt} X-AppEngine-TaskExecutionCount`,
+        shown(String(ec)),
+        shown(h.ec),
+      );
     }
     // HDR-5: the retry's ETA, or under the Java stub's reading the ETA given at add.
     const etaUs = st.epochUs + (this.firstEta === undefined ? st.eta.get(id) : this.firstEta.get(id));
     if (epochMicrosOf(h.eta) !== etaUs && tally.count()) {
-      tally.keep('HDR-5', t, id, ev.q, `task ${id} attempt ${attempt} X-AppEngine-TaskETA`, `${etaUs / 1e6} seconds`, shown(h.eta));
+      tally.keep(
+        'HDR-5',
+        t,
+        id,
+        ev.q,
+        `task ${id} attempt ${attempt} X-AppEngine-TaskETA`,
+        `${etaUs / 1e6} seconds`,
+        shown(h.eta),
+      );
     }
     if (attempt === 1) {
       // HDR-6/7: nothing to report before the first attempt.
-      if (h.pr !== undefined && tally.count()) tally.keep('HDR-6', t, id, ev.q, `task ${id} attempt 1 X-AppEngine-TaskPreviousResponse`, 'absent', shown(h.pr));
-      if (h.rr !== undefined && tally.count()) tally.keep('HDR-7', t, id, ev.q, `task ${id} attempt 1 X-AppEngine-TaskRetryReason`, 'absent', shown(h.rr));
+      if (h.pr !== undefined && tally.count())
+        tally.keep(
+          'HDR-6',
+          t,
+          id,
+          ev.q,
+          `task ${id} attempt 1 X-AppEngine-TaskPreviousResponse`,
+          'absent',
+          shown(h.pr),
+        );
+      if (h.rr !== undefined && tally.count())
+        tally.keep('HDR-7', t, id, ev.q, `task ${id} attempt 1 X-AppEngine-TaskRetryReason`, 'absent', shown(h.rr));
       return;
     }
     const status = st.lastStatus.get(id);
     if (!isDecimalOf(h.pr, status) && tally.count()) {
-      tally.keep('HDR-6', t, id, ev.q, `task ${id} attempt ${attempt} X-AppEngine-TaskPreviousResponse`, shown(String(status)), shown(h.pr));
+      tally.keep(
+        'HDR-6',
+        t,
+        id,
+        ev.q,
+        `task ${id} attempt ${attempt} X-AppEngine-TaskPreviousResponse`,
+        shown(String(status)),
+        shown(h.pr),
+      );
     }
     // HDR-7 as production captures show it (SPEC §10).
     const out = st.lastOut.get(id);
     const reason = out === OUT_ERROR ? 'App Error' : 'Instance Unavailable';
     if (h.rr !== reason && tally.count()) {
-      tally.keep('HDR-7', t, id, ev.q, `task ${id} attempt ${attempt} X-AppEngine-TaskRetryReason after '${outcomeName(out)}'`, shown(reason), shown(h.rr));
+      tally.keep(
+        'HDR-7',
+        t,
+        id,
+        ev.q,
+        `task ${id} attempt ${attempt} X-AppEngine-TaskRetryReason after '${outcomeName(out)}'`,
+        shown(reason),
+        shown(h.rr),
+      );
     }
   }
 
@@ -95,15 +148,38 @@ export class HeaderChecker implements Checker {
     const { tally } = this;
     const h = ev.h;
     const what = `duplicate of task ${ev.id}`;
-    if (h.qn !== ev.q && tally.count()) tally.keep('HDR-1', ev.t, ev.id, ev.q, `${what} X-AppEngine-QueueName`, shown(ev.q), shown(h.qn));
-    if ((typeof h.tn !== 'string' || h.tn.length === 0) && tally.count()) tally.keep('HDR-2', ev.t, ev.id, ev.q, `${what} X-AppEngine-TaskName`, 'a non-empty name', shown(h.tn));
-    if (decimalValue(h.rc) < 0 && tally.count()) tally.keep('HDR-3', ev.t, ev.id, ev.q, `${what} X-AppEngine-TaskRetryCount`, 'a decimal integer', shown(h.rc));
-    if (decimalValue(h.ec) < 0 && tally.count()) tally.keep('HDR-4', ev.t, ev.id, ev.q, `${what} X-AppEngine-TaskExecutionCount`, 'a decimal integer', shown(h.ec));
-    if (Number.isNaN(epochMicrosOf(h.eta)) && tally.count()) tally.keep('HDR-5', ev.t, ev.id, ev.q, `${what} X-AppEngine-TaskETA`, 'decimal seconds since the epoch', shown(h.eta));
+    if (h.qn !== ev.q && tally.count())
+      tally.keep('HDR-1', ev.t, ev.id, ev.q, `${what} X-AppEngine-QueueName`, shown(ev.q), shown(h.qn));
+    if ((typeof h.tn !== 'string' || h.tn.length === 0) && tally.count())
+      tally.keep('HDR-2', ev.t, ev.id, ev.q, `${what} X-AppEngine-TaskName`, 'a non-empty name', shown(h.tn));
+    if (decimalValue(h.rc) < 0 && tally.count())
+      tally.keep('HDR-3', ev.t, ev.id, ev.q, `${what} X-AppEngine-TaskRetryCount`, 'a decimal integer', shown(h.rc));
+    if (decimalValue(h.ec) < 0 && tally.count())
+      tally.keep(
+        'HDR-4',
+        ev.t,
+        ev.id,
+        ev.q,
+        `${what} X-AppEngine-TaskExecutionCount`,
+        'a decimal integer',
+        shown(h.ec),
+      );
+    if (Number.isNaN(epochMicrosOf(h.eta)) && tally.count())
+      tally.keep(
+        'HDR-5',
+        ev.t,
+        ev.id,
+        ev.q,
+        `${what} X-AppEngine-TaskETA`,
+        'decimal seconds since the epoch',
+        shown(h.eta),
+      );
   }
 
   result(): InvariantResult {
-    return this.tally.result(this.dups > 0 ? `${this.dups} deliveries of finished tasks (duplicates) judged for form only` : undefined);
+    return this.tally.result(
+      this.dups > 0 ? `${this.dups} deliveries of finished tasks (duplicates) judged for form only` : undefined,
+    );
   }
 }
 

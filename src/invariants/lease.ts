@@ -5,8 +5,15 @@
  * exhausted only once its limits are passed (PULL-10, with RETRY-2's both-limits rule, age from the
  * first lease); pull queues dispatch nothing and push queues lease nothing (PULL-1).
  */
-import type { DispatchEvent, ExhaustEvent, ExpireEvent, LeaseCallEvent, LeaseEvent, ModifyEvent } from '../sim/events.js';
-import { Column, isLive } from './task-table.js';
+import type {
+  DispatchEvent,
+  ExhaustEvent,
+  ExpireEvent,
+  LeaseCallEvent,
+  LeaseEvent,
+  ModifyEvent,
+} from '../sim/events.js';
+import { type Column, isLive } from './task-table.js';
 import type { TraceState } from './trace-state.js';
 import { Tally, type Checker, type InvariantResult } from './types.js';
 
@@ -37,7 +44,16 @@ export class LeaseChecker implements Checker {
   onDispatch(ev: DispatchEvent): void {
     if (this.st.queue(ev.q).mode !== 'pull') return;
     this.tally.checked++;
-    if (this.tally.count()) this.tally.keep('PULL-1', ev.t, ev.id, ev.q, `dispatch of task ${ev.id} on pull queue '${ev.q}'`, 'no dispatch from a pull queue', 'a dispatch');
+    if (this.tally.count())
+      this.tally.keep(
+        'PULL-1',
+        ev.t,
+        ev.id,
+        ev.q,
+        `dispatch of task ${ev.id} on pull queue '${ev.q}'`,
+        'no dispatch from a pull queue',
+        'a dispatch',
+      );
   }
 
   onLease(ev: LeaseEvent): void {
@@ -45,19 +61,46 @@ export class LeaseChecker implements Checker {
     const id = ev.id;
     tally.checked++;
     const info = st.queue(ev.q);
-    if (info.mode !== 'pull' && tally.count()) tally.keep('PULL-1', ev.t, id, ev.q, `lease of task ${id} from push queue '${ev.q}'`, 'no lease from a push queue', `a lease by ${ev.w}`);
+    if (info.mode !== 'pull' && tally.count())
+      tally.keep(
+        'PULL-1',
+        ev.t,
+        id,
+        ev.q,
+        `lease of task ${id} from push queue '${ev.q}'`,
+        'no lease from a push queue',
+        `a lease by ${ev.w}`,
+      );
     if (!isLive(st.phase(id))) return; // a lease after delete/exhaust is INV-NODUP's
     const held = this.until.get(id);
-    if (held > ev.t && tally.count()) tally.keep('PULL-3', ev.t, id, ev.q, `lease of task ${id} by ${ev.w}`, 'the task free (no lease held)', `held by an earlier lease until ${held}`);
+    if (held > ev.t && tally.count())
+      tally.keep(
+        'PULL-3',
+        ev.t,
+        id,
+        ev.q,
+        `lease of task ${id} by ${ev.w}`,
+        'the task free (no lease held)',
+        `held by an earlier lease until ${held}`,
+      );
     const before = this.leases.get(id);
     if (this.limitsPassed(id, before, ev.t) === true && tally.count()) {
-      tally.keep('PULL-10', ev.t, id, ev.q, `lease ${before + 1} of task ${id}`, `deletion instead (${this.describe(id, ev.t)})`, `lease ${before + 1}`);
+      tally.keep(
+        'PULL-10',
+        ev.t,
+        id,
+        ev.q,
+        `lease ${before + 1} of task ${id}`,
+        `deletion instead (${this.describe(id, ev.t)})`,
+        `lease ${before + 1}`,
+      );
     }
     this.until.set(id, ev.until);
     const n = before + 1;
     this.leases.set(id, n);
     if (before === 0) this.firstLease.set(id, ev.t + 1);
-    if (ev.n !== n && tally.count()) tally.keep('PULL-10', ev.t, id, ev.q, `lease count of task ${id}`, `n=${n}`, `n=${ev.n}`);
+    if (ev.n !== n && tally.count())
+      tally.keep('PULL-10', ev.t, id, ev.q, `lease count of task ${id}`, `n=${n}`, `n=${ev.n}`);
   }
 
   onExhaust(ev: ExhaustEvent): void {
@@ -66,7 +109,15 @@ export class LeaseChecker implements Checker {
     tally.checked++;
     const leases = this.leases.get(ev.id);
     if (this.limitsPassed(ev.id, leases, ev.t) === false && tally.count()) {
-      tally.keep('PULL-10', ev.t, ev.id, ev.q, `exhaustion of task ${ev.id} after ${leases} leases`, `no deletion yet (${this.describe(ev.id, ev.t)})`, 'deleted');
+      tally.keep(
+        'PULL-10',
+        ev.t,
+        ev.id,
+        ev.q,
+        `exhaustion of task ${ev.id} after ${leases} leases`,
+        `no deletion yet (${this.describe(ev.id, ev.t)})`,
+        'deleted',
+      );
     }
   }
 
@@ -117,7 +168,15 @@ export class LeaseChecker implements Checker {
     }
     const call = ++this.calls[qi];
     if (call > CALLS_PER_SECOND && ev.got > 0 && tally.count()) {
-      tally.keep('PULL-9', ev.t, undefined, ev.q, `lease call ${call} in second ${second} on queue '${ev.q}' by ${ev.w}`, `no tasks after the first ${CALLS_PER_SECOND} calls of a second`, `${ev.got} tasks`);
+      tally.keep(
+        'PULL-9',
+        ev.t,
+        undefined,
+        ev.q,
+        `lease call ${call} in second ${second} on queue '${ev.q}' by ${ev.w}`,
+        `no tasks after the first ${CALLS_PER_SECOND} calls of a second`,
+        `${ev.got} tasks`,
+      );
     }
   }
 

@@ -8,7 +8,7 @@ import type { AddEvent, DispatchEvent, ExhaustEvent, ResponseEvent, RetryEvent, 
 import type { RetryParameters } from '../model/config.js';
 import type { RuleId } from '../rules/index.js';
 import { retryExpected } from './expected-retry.js';
-import { Column, DELETED, IN_FLIGHT, RESPONDED, WAITING, isLive } from './task-table.js';
+import { type Column, DELETED, IN_FLIGHT, RESPONDED, WAITING, isLive } from './task-table.js';
 import { OUT_OK, outcomeName, type TraceState } from './trace-state.js';
 import { Tally, type Checker, type InvariantResult } from './types.js';
 
@@ -45,7 +45,16 @@ export class LimitsChecker implements Checker {
     const phase = this.st.phase(ev.id);
     if (!isLive(phase)) return; // INV-NODUP's to report
     if (phase !== WAITING) {
-      if (this.tally.count()) this.tally.keep('HANDLER-2', ev.t, ev.id, ev.q, `task ${ev.id} attempt ${ev.n}`, 'a new attempt only after the previous one failed and a retry was scheduled', phase === IN_FLIGHT ? 'the previous attempt still in flight' : 'no retry after the previous response');
+      if (this.tally.count())
+        this.tally.keep(
+          'HANDLER-2',
+          ev.t,
+          ev.id,
+          ev.q,
+          `task ${ev.id} attempt ${ev.n}`,
+          'a new attempt only after the previous one failed and a retry was scheduled',
+          phase === IN_FLIGHT ? 'the previous attempt still in flight' : 'no retry after the previous response',
+        );
     }
     if (!this.fromCreation && this.st.n.get(ev.id) === 0) this.ageStart.set(ev.id, ev.t);
   }
@@ -81,7 +90,16 @@ export class LimitsChecker implements Checker {
     tally.checked++;
     if (phase !== RESPONDED) {
       const rule = got === 'success' ? 'HANDLER-1' : got === 'retry' ? 'HANDLER-2' : 'RETRY-5';
-      if (tally.count()) tally.keep(rule, ev.t, id, info.name, `task ${id} '${got}'`, 'a verdict only right after a response', isLive(phase) ? 'no response to judge' : 'the task had already finished');
+      if (tally.count())
+        tally.keep(
+          rule,
+          ev.t,
+          id,
+          info.name,
+          `task ${id} '${got}'`,
+          'a verdict only right after a response',
+          isLive(phase) ? 'no response to judge' : 'the task had already finished',
+        );
       return;
     }
     const out = st.lastOut.get(id);
@@ -89,23 +107,36 @@ export class LimitsChecker implements Checker {
     if (out === OUT_OK) want = 'success';
     else {
       const age = st.respT.get(id) - this.ageStart.get(id);
-      want = retryExpected(info.cfg?.retry ?? {}, st.readings.retryLimitMeans, this.counted.get(id), age) ? 'retry' : 'exhaust';
+      want = retryExpected(info.cfg?.retry ?? {}, st.readings.retryLimitMeans, this.counted.get(id), age)
+        ? 'retry'
+        : 'exhaust';
     }
     if (got === want) return;
     if (!tally.count()) return;
     const rule = want === 'success' ? 'HANDLER-1' : got === 'success' ? 'HANDLER-2' : limitRule(info.cfg?.retry);
-    tally.keep(rule, ev.t, id, info.name, `task ${id} after attempt ${st.n.get(id)} ${outcomeName(out)} (status ${st.lastStatus.get(id)})`, `${want} (${this.describe(id, info.cfg?.retry)})`, got);
+    tally.keep(
+      rule,
+      ev.t,
+      id,
+      info.name,
+      `task ${id} after attempt ${st.n.get(id)} ${outcomeName(out)} (status ${st.lastStatus.get(id)})`,
+      `${want} (${this.describe(id, info.cfg?.retry)})`,
+      got,
+    );
   }
 
   private describe(id: number, retry: RetryParameters | undefined): string {
     const counted = this.counted.get(id);
     const age = this.st.respT.get(id) - this.ageStart.get(id);
-    const limit = retry?.taskRetryLimit === undefined ? 'unset' : `${retry.taskRetryLimit} ${this.st.readings.retryLimitMeans}`;
+    const limit =
+      retry?.taskRetryLimit === undefined ? 'unset' : `${retry.taskRetryLimit} ${this.st.readings.retryLimitMeans}`;
     const ageLimit = retry?.taskAgeLimitUs === undefined ? 'unset' : `${retry.taskAgeLimitUs}µs`;
     return `counted failures ${counted}, task_retry_limit ${limit}; age ${age}µs, task_age_limit ${ageLimit}`;
   }
 
   result(): InvariantResult {
-    return this.tally.result(this.afterDelete > 0 ? `${this.afterDelete} verdicts on tasks deleted mid-attempt not judged` : undefined);
+    return this.tally.result(
+      this.afterDelete > 0 ? `${this.afterDelete} verdicts on tasks deleted mid-attempt not judged` : undefined,
+    );
   }
 }

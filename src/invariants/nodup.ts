@@ -25,7 +25,16 @@ export class NoDupChecker implements Checker {
     }
     if (ev.dup && phase !== NONE && phase < SUCCEEDED) {
       // The trace's only sanctioned duplicate is one after a 2xx; a live task's attempts are not dups.
-      if (this.tally.count()) this.tally.keep('HANDLER-4', ev.t, ev.id, ev.q, `delivery of task ${ev.id} marked dup`, 'a duplicate only after the task succeeded', 'the task still live');
+      if (this.tally.count())
+        this.tally.keep(
+          'HANDLER-4',
+          ev.t,
+          ev.id,
+          ev.q,
+          `delivery of task ${ev.id} marked dup`,
+          'a duplicate only after the task succeeded',
+          'the task still live',
+        );
       return;
     }
     this.judge(ev.t, ev.id, ev.q, phase, 'delivery');
@@ -40,16 +49,32 @@ export class NoDupChecker implements Checker {
     let rule: RuleId;
     let state: string;
     switch (phase) {
-      case NONE: rule = 'INV-NODUP-AFTER-DELETE'; state = 'a task never added'; break;
-      case SUCCEEDED: rule = 'HANDLER-1'; state = 'already succeeded (2xx), not marked dup'; break;
-      case EXHAUSTED: rule = what === 'lease' ? 'PULL-10' : 'RETRY-5'; state = 'already exhausted'; break;
-      case DELETED: rule = what === 'lease' ? 'PULL-7' : 'INV-NODUP-AFTER-DELETE'; state = 'already deleted'; break;
-      default: return;
+      case NONE:
+        rule = 'INV-NODUP-AFTER-DELETE';
+        state = 'a task never added';
+        break;
+      case SUCCEEDED:
+        rule = 'HANDLER-1';
+        state = 'already succeeded (2xx), not marked dup';
+        break;
+      case EXHAUSTED:
+        rule = what === 'lease' ? 'PULL-10' : 'RETRY-5';
+        state = 'already exhausted';
+        break;
+      case DELETED:
+        rule = what === 'lease' ? 'PULL-7' : 'INV-NODUP-AFTER-DELETE';
+        state = 'already deleted';
+        break;
+      default:
+        return;
     }
-    if (this.tally.count()) this.tally.keep(rule, t, id, q, `${what} of task ${id}`, `no ${what} of a task that is not live`, state);
+    if (this.tally.count())
+      this.tally.keep(rule, t, id, q, `${what} of task ${id}`, `no ${what} of a task that is not live`, state);
   }
 
   result(): InvariantResult {
-    return this.tally.result(this.duplicates > 0 ? `${this.duplicates} reported duplicate deliveries after 2xx (HANDLER-4)` : undefined);
+    return this.tally.result(
+      this.duplicates > 0 ? `${this.duplicates} reported duplicate deliveries after 2xx (HANDLER-4)` : undefined,
+    );
   }
 }

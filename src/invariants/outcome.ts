@@ -7,10 +7,18 @@
  * The tasks a call hands out are the `lease` events right after its `lease-call` event: same instant,
  * same queue, same worker.
  */
-import type { AddEvent, EndEvent, ExpireEvent, LeaseCallEvent, LeaseEvent, ModifyEvent, ResponseEvent } from '../sim/events.js';
+import type {
+  AddEvent,
+  EndEvent,
+  ExpireEvent,
+  LeaseCallEvent,
+  LeaseEvent,
+  ModifyEvent,
+  ResponseEvent,
+} from '../sim/events.js';
 import type { RuleId } from '../rules/index.js';
 import { nameHash } from './format.js';
-import { Column, isLive } from './task-table.js';
+import { type Column, isLive } from './task-table.js';
 import type { TraceState } from './trace-state.js';
 import { Tally, type Checker, type InvariantResult } from './types.js';
 
@@ -57,7 +65,15 @@ export class OutcomeChecker implements Checker {
       expected = `status 0 with out '${ev.out}' (no HTTP status)`;
     }
     if (rule !== undefined && tally.count()) {
-      tally.keep(rule, ev.t, ev.id, ev.q, `task ${ev.id} attempt ${ev.n} response`, expected, `status ${status}, out '${ev.out}'`);
+      tally.keep(
+        rule,
+        ev.t,
+        ev.id,
+        ev.q,
+        `task ${ev.id} attempt ${ev.n} response`,
+        expected,
+        `status ${status}, out '${ev.out}'`,
+      );
     }
   }
 
@@ -70,13 +86,34 @@ export class OutcomeChecker implements Checker {
     this.close(ev.t);
     const { tally } = this;
     tally.checked++;
-    const argsOk = Number.isInteger(ev.max) && ev.max >= 1 && ev.max <= MAX_TASKS_PER_CALL && ev.secs > 0 && ev.secs <= MAX_LEASE_SECONDS;
+    const argsOk =
+      Number.isInteger(ev.max) &&
+      ev.max >= 1 &&
+      ev.max <= MAX_TASKS_PER_CALL &&
+      ev.secs > 0 &&
+      ev.secs <= MAX_LEASE_SECONDS;
     if (!argsOk && tally.count()) {
-      tally.keep('PULL-2', ev.t, undefined, ev.q, `lease call by ${ev.w} on queue '${ev.q}'`, `1 <= max_tasks <= ${MAX_TASKS_PER_CALL} and 0 < lease_seconds <= ${MAX_LEASE_SECONDS}, else refused`, `max_tasks ${ev.max}, lease_seconds ${ev.secs} accepted`);
+      tally.keep(
+        'PULL-2',
+        ev.t,
+        undefined,
+        ev.q,
+        `lease call by ${ev.w} on queue '${ev.q}'`,
+        `1 <= max_tasks <= ${MAX_TASKS_PER_CALL} and 0 < lease_seconds <= ${MAX_LEASE_SECONDS}, else refused`,
+        `max_tasks ${ev.max}, lease_seconds ${ev.secs} accepted`,
+      );
     }
     const allowed = ev.result === 'ok' ? ev.max : 0; // PULL-9: a capped or failed call hands out nothing
     if (ev.got > allowed && tally.count()) {
-      tally.keep(ev.result === 'ok' ? 'PULL-2' : 'PULL-9', ev.t, undefined, ev.q, `lease call by ${ev.w} on queue '${ev.q}' (${ev.result})`, `at most ${allowed} tasks`, `got ${ev.got}`);
+      tally.keep(
+        ev.result === 'ok' ? 'PULL-2' : 'PULL-9',
+        ev.t,
+        undefined,
+        ev.q,
+        `lease call by ${ev.w} on queue '${ev.q}' (${ev.result})`,
+        `at most ${allowed} tasks`,
+        `got ${ev.got}`,
+      );
     }
     this.call = ev;
     this.handed = 0;
@@ -95,15 +132,34 @@ export class OutcomeChecker implements Checker {
     const what = `task ${id} handed to ${ev.w}`;
     if (call !== undefined) {
       const n = ++this.handed;
-      if (n > call.max && tally.count()) tally.keep('PULL-2', ev.t, id, ev.q, `${what} as task ${n} of one lease call`, `at most max_tasks = ${call.max}`, `${n} tasks`);
+      if (n > call.max && tally.count())
+        tally.keep(
+          'PULL-2',
+          ev.t,
+          id,
+          ev.q,
+          `${what} as task ${n} of one lease call`,
+          `at most max_tasks = ${call.max}`,
+          `${n} tasks`,
+        );
       if (call.tag !== undefined && this.tag.get(id) !== nameHash(call.tag) && tally.count()) {
-        tally.keep('PULL-6', ev.t, id, ev.q, `${what} by a call for tag ${JSON.stringify(call.tag)}`, 'only tasks with that tag', 'a task with another tag or none');
+        tally.keep(
+          'PULL-6',
+          ev.t,
+          id,
+          ev.q,
+          `${what} by a call for tag ${JSON.stringify(call.tag)}`,
+          'only tasks with that tag',
+          'a task with another tag or none',
+        );
       }
     }
     const eta = this.eta.get(id);
-    if (ev.t < eta && tally.count()) tally.keep('PULL-8', ev.t, id, ev.q, what, `no lease before the task's ETA ${eta}`, `leased at ${ev.t}`);
+    if (ev.t < eta && tally.count())
+      tally.keep('PULL-8', ev.t, id, ev.q, what, `no lease before the task's ETA ${eta}`, `leased at ${ev.t}`);
     const held = this.leasedUntil.get(id);
-    if (ev.t < held && tally.count()) tally.keep('PULL-3', ev.t, id, ev.q, what, 'a task no lease holds', `held until ${held}`);
+    if (ev.t < held && tally.count())
+      tally.keep('PULL-3', ev.t, id, ev.q, what, 'a task no lease holds', `held until ${held}`);
     this.leasedUntil.set(id, ev.until);
   }
 
@@ -125,7 +181,15 @@ export class OutcomeChecker implements Checker {
     if (call === undefined) return;
     this.call = undefined;
     if (this.handed !== call.got && this.tally.count()) {
-      this.tally.keep('PULL-2', t, undefined, call.q, `lease call by ${call.w} at ${call.t} on queue '${call.q}'`, `${call.got} leases (its 'got')`, `${this.handed} leases`);
+      this.tally.keep(
+        'PULL-2',
+        t,
+        undefined,
+        call.q,
+        `lease call by ${call.w} at ${call.t} on queue '${call.q}'`,
+        `${call.got} leases (its 'got')`,
+        `${this.handed} leases`,
+      );
     }
   }
 

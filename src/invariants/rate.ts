@@ -65,16 +65,41 @@ export class RateChecker implements Checker {
     if (this.st.ranNow === ev.id) return void this.inflight[qi]++;
     const { tally } = this;
     tally.checked++;
-    if (info.paused && tally.count()) tally.keep('PUSH-8', ev.t, ev.id, ev.q, `dispatch of task ${ev.id} on queue '${ev.q}'`, 'none while the queue is paused', 'a dispatch');
+    if (info.paused && tally.count())
+      tally.keep(
+        'PUSH-8',
+        ev.t,
+        ev.id,
+        ev.q,
+        `dispatch of task ${ev.id} on queue '${ev.q}'`,
+        'none while the queue is paused',
+        'a dispatch',
+      );
     this.refill(qi, ev.t);
     const have = this.tokens[qi];
     if (have < 1 - SLACK && tally.count()) {
-      tally.keep('PUSH-2', ev.t, ev.id, ev.q, `dispatch of task ${ev.id} on queue '${ev.q}' (rate ${this.rate[qi]}/s, bucket ${this.cap[qi]})`, 'a token (>= 1)', `${have.toFixed(6)} tokens`);
+      tally.keep(
+        'PUSH-2',
+        ev.t,
+        ev.id,
+        ev.q,
+        `dispatch of task ${ev.id} on queue '${ev.q}' (rate ${this.rate[qi]}/s, bucket ${this.cap[qi]})`,
+        'a token (>= 1)',
+        `${have.toFixed(6)} tokens`,
+      );
     }
     this.tokens[qi] = Math.max(0, have - 1); // clamp: one violation must not cascade into the next
     const inflight = ++this.inflight[qi];
     if (inflight > this.limit[qi] && tally.count()) {
-      tally.keep('PUSH-3', ev.t, ev.id, ev.q, `in flight on queue '${ev.q}' after dispatch of task ${ev.id}`, `<= ${this.limit[qi]} (max_concurrent_requests)`, String(inflight));
+      tally.keep(
+        'PUSH-3',
+        ev.t,
+        ev.id,
+        ev.q,
+        `in flight on queue '${ev.q}' after dispatch of task ${ev.id}`,
+        `<= ${this.limit[qi]} (max_concurrent_requests)`,
+        String(inflight),
+      );
     }
   }
 
@@ -91,7 +116,15 @@ export class RateChecker implements Checker {
     const configured = this.configured[qi];
     const lawful = ev.rate >= 0 && ev.rate <= configured;
     if (!lawful && tally.count()) {
-      tally.keep('INST-2', ev.t, undefined, ev.q, `throttled rate of queue '${ev.q}'`, `between 0 and the configured ${configured}/s`, `${ev.rate}/s`);
+      tally.keep(
+        'INST-2',
+        ev.t,
+        undefined,
+        ev.q,
+        `throttled rate of queue '${ev.q}'`,
+        `between 0 and the configured ${configured}/s`,
+        `${ev.rate}/s`,
+      );
     }
     this.refill(qi, ev.t);
     this.rate[qi] = lawful ? ev.rate : Math.min(Math.max(ev.rate, 0), configured) || 0;

@@ -47,31 +47,80 @@ export class InvariantSuite implements TraceSink {
       return;
     }
     switch (ev.e) {
-      case 'add': call(this.add, ev); st.afterAdd(ev); break;
-      case 'dispatch': call(this.dispatch, ev); st.afterDispatch(ev); break;
-      case 'response': call(this.response, ev); st.afterResponse(ev); break;
-      case 'retry': call(this.retry, ev); st.afterRetry(ev); break;
-      case 'success': call(this.success, ev); st.afterSuccess(ev.id); break;
-      case 'exhaust': call(this.exhaust, ev); st.afterExhaust(ev.id); break;
-      case 'delete': call(this.del, ev); st.afterDelete(ev.id); break;
-      case 'rate': call(this.rate, ev); break;
-      case 'pause': case 'resume': call(this.pause, ev); st.afterPause(ev); break;
-      case 'lease-call': call(this.leaseCall, ev); break;
-      case 'lease': call(this.lease, ev); break;
-      case 'modify': call(this.modify, ev); break;
-      case 'expire': call(this.expire, ev); break;
-      case 'end': call(this.end, ev); break;
-      case 'run': st.afterRun(ev); break;
-      case 'config': st.afterConfig(ev); break;
-      default: break; // reject, outage, instance: nothing to judge
+      case 'add':
+        call(this.add, ev);
+        st.afterAdd(ev);
+        break;
+      case 'dispatch':
+        call(this.dispatch, ev);
+        st.afterDispatch(ev);
+        break;
+      case 'response':
+        call(this.response, ev);
+        st.afterResponse(ev);
+        break;
+      case 'retry':
+        call(this.retry, ev);
+        st.afterRetry(ev);
+        break;
+      case 'success':
+        call(this.success, ev);
+        st.afterSuccess(ev.id);
+        break;
+      case 'exhaust':
+        call(this.exhaust, ev);
+        st.afterExhaust(ev.id);
+        break;
+      case 'delete':
+        call(this.del, ev);
+        st.afterDelete(ev.id);
+        break;
+      case 'rate':
+        call(this.rate, ev);
+        break;
+      case 'pause':
+      case 'resume':
+        call(this.pause, ev);
+        st.afterPause(ev);
+        break;
+      case 'lease-call':
+        call(this.leaseCall, ev);
+        break;
+      case 'lease':
+        call(this.lease, ev);
+        break;
+      case 'modify':
+        call(this.modify, ev);
+        break;
+      case 'expire':
+        call(this.expire, ev);
+        break;
+      case 'end':
+        call(this.end, ev);
+        break;
+      case 'run':
+        st.afterRun(ev);
+        break;
+      case 'config':
+        st.afterConfig(ev);
+        break;
+      default:
+        break; // reject, outage, instance: nothing to judge
     }
   }
 
   private begin(st: TraceState): void {
     this.st = st;
     this.checkers = [
-      new AloChecker(st), new NoDupChecker(st), new HeaderChecker(st), new EtaChecker(st),
-      new RateChecker(st), new OutcomeChecker(st), new LimitsChecker(st), new LeaseChecker(st), new DeadlineChecker(st),
+      new AloChecker(st),
+      new NoDupChecker(st),
+      new HeaderChecker(st),
+      new EtaChecker(st),
+      new RateChecker(st),
+      new OutcomeChecker(st),
+      new LimitsChecker(st),
+      new LeaseChecker(st),
+      new DeadlineChecker(st),
     ];
     this.add = this.hooks('onAdd');
     this.dispatch = this.hooks('onDispatch');
@@ -102,7 +151,14 @@ export class InvariantSuite implements TraceSink {
   results(): InvariantResult[] {
     if (this.st === undefined) {
       const note = `the trace has no config event${this.ignored > 0 ? ` (${this.ignored} events ignored)` : ''}`;
-      return INVARIANT_IDS.map((id) => ({ id, status: 'skip' as const, checked: 0, violations: 0, examples: [], note }));
+      return INVARIANT_IDS.map((id) => ({
+        id,
+        status: 'skip' as const,
+        checked: 0,
+        violations: 0,
+        examples: [],
+        note,
+      }));
     }
     const byId = new Map(this.checkers.map((c) => [c.inv, c.result()] as const));
     return INVARIANT_IDS.map((id) => byId.get(id)!);

@@ -5,11 +5,28 @@
  * judged it, so during a hook these facts describe the moment just before the event.
  */
 import type {
-  AddEvent, ConfigEvent, DispatchEvent, Outcome, PauseEvent, ResponseEvent, RetryEvent, RunEvent,
+  AddEvent,
+  ConfigEvent,
+  DispatchEvent,
+  Outcome,
+  PauseEvent,
+  ResponseEvent,
+  RetryEvent,
+  RunEvent,
 } from '../sim/events.js';
 import type { QueueConfig, QueueMode, ResolvedConfig } from '../model/config.js';
 import { readingsOf, type Readings } from './readings.js';
-import { Column, DELETED, EXHAUSTED, IN_FLIGHT, RESPONDED, SUCCEEDED, TaskTable, WAITING, isLive } from './task-table.js';
+import {
+  type Column,
+  DELETED,
+  EXHAUSTED,
+  IN_FLIGHT,
+  RESPONDED,
+  SUCCEEDED,
+  TaskTable,
+  WAITING,
+  isLive,
+} from './task-table.js';
 
 export interface QueueInfo {
   index: number;
@@ -32,11 +49,16 @@ const OUT_NAMES = ['none', 'ok', 'error', 'no-instance', 'deadline', 'net'];
 
 export function outcomeCode(out: Outcome): number {
   switch (out) {
-    case 'ok': return OUT_OK;
-    case 'error': return OUT_ERROR;
-    case 'no-instance': return OUT_NO_INSTANCE;
-    case 'deadline': return OUT_DEADLINE;
-    default: return OUT_NET;
+    case 'ok':
+      return OUT_OK;
+    case 'error':
+      return OUT_ERROR;
+    case 'no-instance':
+      return OUT_NO_INSTANCE;
+    case 'deadline':
+      return OUT_DEADLINE;
+    default:
+      return OUT_NET;
   }
 }
 
@@ -92,7 +114,13 @@ export class TraceState {
   }
 
   private addQueue(name: string, mode: QueueMode, cfg: QueueConfig | undefined): QueueInfo {
-    const info: QueueInfo = { index: this.queues.length, name, mode, cfg, paused: cfg !== undefined && cfg.ratePerSec === 0 };
+    const info: QueueInfo = {
+      index: this.queues.length,
+      name,
+      mode,
+      cfg,
+      paused: cfg !== undefined && cfg.ratePerSec === 0,
+    };
     this.queues.push(info);
     this.byName.set(name, info);
     return info;

@@ -3,18 +3,44 @@
  * the hooks a checker may implement, and the tally every checker keeps.
  */
 import type {
-  AddEvent, DeleteEvent, DispatchEvent, EndEvent, ExhaustEvent, ExpireEvent, LeaseCallEvent, LeaseEvent,
-  ModifyEvent, PauseEvent, RateEvent, ResponseEvent, RetryEvent, SuccessEvent,
+  AddEvent,
+  DeleteEvent,
+  DispatchEvent,
+  EndEvent,
+  ExhaustEvent,
+  ExpireEvent,
+  LeaseCallEvent,
+  LeaseEvent,
+  ModifyEvent,
+  PauseEvent,
+  RateEvent,
+  ResponseEvent,
+  RetryEvent,
+  SuccessEvent,
 } from '../sim/events.js';
 import type { RuleId } from '../rules/index.js';
 
 export type InvariantId =
-  | 'INV-ALO' | 'INV-NODUP-AFTER-DELETE' | 'INV-HDR' | 'INV-ETA' | 'INV-RATE' | 'INV-OUTCOME' | 'INV-LIMITS'
-  | 'INV-LEASE' | 'INV-DEADLINE';
+  | 'INV-ALO'
+  | 'INV-NODUP-AFTER-DELETE'
+  | 'INV-HDR'
+  | 'INV-ETA'
+  | 'INV-RATE'
+  | 'INV-OUTCOME'
+  | 'INV-LIMITS'
+  | 'INV-LEASE'
+  | 'INV-DEADLINE';
 
 /** The fixed order of results. INV-DET is proven by hashing two runs, not by a checker. */
 export const INVARIANT_IDS: readonly InvariantId[] = [
-  'INV-ALO', 'INV-NODUP-AFTER-DELETE', 'INV-HDR', 'INV-ETA', 'INV-RATE', 'INV-OUTCOME', 'INV-LIMITS', 'INV-LEASE',
+  'INV-ALO',
+  'INV-NODUP-AFTER-DELETE',
+  'INV-HDR',
+  'INV-ETA',
+  'INV-RATE',
+  'INV-OUTCOME',
+  'INV-LIMITS',
+  'INV-LEASE',
   'INV-DEADLINE',
 ];
 
@@ -85,8 +111,23 @@ export class Tally {
     return this.examples.length < MAX_EXAMPLES;
   }
 
-  keep(rule: RuleId, t: number, id: number | undefined, q: string | undefined, what: string, expected: string, actual: string): void {
-    const v: Violation = { inv: this.inv, rule, t, expected, actual, message: `${rule} ${what}: expected ${expected}, got ${actual}` };
+  keep(
+    rule: RuleId,
+    t: number,
+    id: number | undefined,
+    q: string | undefined,
+    what: string,
+    expected: string,
+    actual: string,
+  ): void {
+    const v: Violation = {
+      inv: this.inv,
+      rule,
+      t,
+      expected,
+      actual,
+      message: `${rule} ${what}: expected ${expected}, got ${actual}`,
+    };
     if (id !== undefined) v.id = id;
     if (q !== undefined) v.q = q;
     this.examples.push(v);
@@ -95,7 +136,13 @@ export class Tally {
   /** 'fail' with violations, 'pass' if something was judged, else 'skip' (which always has a note). */
   result(note?: string, skipNote = 'nothing in the trace for this invariant to judge'): InvariantResult {
     const status = this.violations > 0 ? 'fail' : this.checked > 0 ? 'pass' : 'skip';
-    const r: InvariantResult = { id: this.inv, status, checked: this.checked, violations: this.violations, examples: this.examples.slice() };
+    const r: InvariantResult = {
+      id: this.inv,
+      status,
+      checked: this.checked,
+      violations: this.violations,
+      examples: this.examples.slice(),
+    };
     const text = status === 'skip' ? (note ? `${skipNote}; ${note}` : skipNote) : note;
     if (text) r.note = text;
     return r;

@@ -21,9 +21,7 @@ export function backoffDelay(
   const doubled = min * 2 ** Math.min(n - 1, d, MAX_BACKOFF_EXPONENT);
   const linear = Math.max(0, n - 1 - d); // retries past the doublings
   const raw =
-    step === 'double'
-      ? doubled * (linear + 1)
-      : doubled + linear * min * 2 ** Math.min(d - 1, MAX_BACKOFF_EXPONENT);
+    step === 'double' ? doubled * (linear + 1) : doubled + linear * min * 2 ** Math.min(d - 1, MAX_BACKOFF_EXPONENT);
   // min·2^1023 may still overflow to Infinity; the cap at max keeps the delay finite.
   return Math.round(Math.max(min, Math.min(max, raw)));
 }

@@ -16,8 +16,18 @@ export interface ConfigIssue {
 
 /** `queue.yaml:12: queue "mail", field "rate": "5/x" does not match … (CFG-1)` */
 export function formatIssue(i: ConfigIssue): string {
-  const where = i.file !== undefined ? (i.line !== undefined ? `${i.file}:${i.line}: ` : `${i.file}: `) : i.line !== undefined ? `line ${i.line}: ` : '';
-  const parts = [i.queue !== undefined ? `queue "${i.queue}"` : '', i.field !== undefined ? `field "${i.field}"` : ''].filter(Boolean);
+  const where =
+    i.file !== undefined
+      ? i.line !== undefined
+        ? `${i.file}:${i.line}: `
+        : `${i.file}: `
+      : i.line !== undefined
+        ? `line ${i.line}: `
+        : '';
+  const parts = [
+    i.queue !== undefined ? `queue "${i.queue}"` : '',
+    i.field !== undefined ? `field "${i.field}"` : '',
+  ].filter(Boolean);
   const subject = parts.length > 0 ? `${parts.join(', ')}: ` : '';
   return `${where}${subject}${i.message} (${i.rule})`;
 }

@@ -114,7 +114,8 @@ export class Engine implements Core {
     this.emit({ t: 0, e: 'config', seed: opts.seed, epochUs: this.epochUs, config: this.config });
     this.makeQueue = (q) => {
       const onDone = (task: TaskRecord): void => this.forget(q.name, task);
-      if (q.mode === 'push') this.push.set(q.name, new PushQueue(q, this, this.pool, runner, onDone, service.duplicateRate));
+      if (q.mode === 'push')
+        this.push.set(q.name, new PushQueue(q, this, this.pool, runner, onDone, service.duplicateRate));
       else this.pull.set(q.name, new PullQueue(q, this, pullOptions, onDone));
       this.named.set(q.name, new Map());
       this.liveCounts.set(q.name, 0);
@@ -160,7 +161,14 @@ export class Engine implements Core {
         return this.addOne(queue, t);
       } catch (err) {
         if (!(err instanceof TaskQueueError)) throw err;
-        this.emit({ t: this.now, e: 'reject', q: queue.name, ...(t.name ? { name: t.name } : {}), reason: err.message, rule: err.rule });
+        this.emit({
+          t: this.now,
+          e: 'reject',
+          q: queue.name,
+          ...(t.name ? { name: t.name } : {}),
+          reason: err.message,
+          rule: err.rule,
+        });
         return { ok: false, name: t.name, rule: err.rule, code: err.code, error: err.message };
       }
     });
@@ -174,7 +182,10 @@ export class Engine implements Core {
     const counted = taskSize(size, url, t.headers);
     const limit = queue.mode === 'push' ? LIMITS.pushTaskBytes : LIMITS.pullTaskBytes;
     if (counted > limit) {
-      throw new TaskQueueError('TASK-3', `a ${queue.mode} task is at most ${limit} bytes (payload, URL and headers), got ${counted}`);
+      throw new TaskQueueError(
+        'TASK-3',
+        `a ${queue.mode} task is at most ${limit} bytes (payload, URL and headers), got ${counted}`,
+      );
     }
     if (t.url !== undefined && t.url.length > LIMITS.urlChars) {
       throw new TaskQueueError('TASK-3', `URL is at most ${LIMITS.urlChars} characters, got ${t.url.length}`);
@@ -200,12 +211,36 @@ export class Engine implements Core {
     }
     const extra =
       t.payload !== undefined || t.method || t.url || t.headers || t.tag !== undefined || t.deadlineUs !== undefined
-        ? { payload: toBytes(t.payload), method: t.method, url: t.url, headers: t.headers, tag: t.tag, deadlineUs: t.deadlineUs }
+        ? {
+            payload: toBytes(t.payload),
+            method: t.method,
+            url: t.url,
+            headers: t.headers,
+            tag: t.tag,
+            deadlineUs: t.deadlineUs,
+          }
         : null;
     const task: TaskRecord = {
-      t: Math.max(eta, now), seq: 0, id, queue: queue.name, name: t.name ?? null, createdAt: now, firstEta: Math.max(eta, now), firstAttemptAt: -1,
-      attempts: 0, counted: 0, executions: 0, prevStatus: 0, prevOutcome: null, size, failFast: t.failFast === true,
-      done: false, dup: false, extra, leaseUntil: -1, leaseVersion: 0,
+      t: Math.max(eta, now),
+      seq: 0,
+      id,
+      queue: queue.name,
+      name: t.name ?? null,
+      createdAt: now,
+      firstEta: Math.max(eta, now),
+      firstAttemptAt: -1,
+      attempts: 0,
+      counted: 0,
+      executions: 0,
+      prevStatus: 0,
+      prevOutcome: null,
+      size,
+      failFast: t.failFast === true,
+      done: false,
+      dup: false,
+      extra,
+      leaseUntil: -1,
+      leaseVersion: 0,
     };
     const name = nameOf(task);
     if (t.name !== undefined) named.set(name, task);
@@ -270,7 +305,12 @@ export class Engine implements Core {
 
   private pushQueue(name: string): PushQueue {
     const q = this.push.get(name);
-    if (!q) throw new TaskQueueError('PUSH-8', `${name} is not a push queue`, this.pull.has(name) ? 'WRONG_MODE' : 'UNKNOWN_QUEUE');
+    if (!q)
+      throw new TaskQueueError(
+        'PUSH-8',
+        `${name} is not a push queue`,
+        this.pull.has(name) ? 'WRONG_MODE' : 'UNKNOWN_QUEUE',
+      );
     return q;
   }
 
@@ -284,7 +324,11 @@ export class Engine implements Core {
     const queues = this.config.queues;
     const i = queues.findIndex((q) => q.name === cfg.name);
     if (i >= 0 && queues[i].mode !== cfg.mode) {
-      throw new TaskQueueError('CT-1', `queue ${cfg.name} is a ${queues[i].mode} queue and stays one`, 'INVALID_ARGUMENT');
+      throw new TaskQueueError(
+        'CT-1',
+        `queue ${cfg.name} is a ${queues[i].mode} queue and stays one`,
+        'INVALID_ARGUMENT',
+      );
     }
     this.config = { ...this.config, queues: i >= 0 ? queues.map((q, j) => (j === i ? cfg : q)) : [...queues, cfg] };
     if (i < 0) this.makeQueue(cfg);
@@ -328,7 +372,8 @@ export class Engine implements Core {
         const status = statuses.sample(this.rng);
         const deadlineAt = attempt.dispatchedAt + this.config.deadlineUs;
         const doneAt = readyAt + serviceUs;
-        if (doneAt > deadlineAt) this.schedule(deadlineAt, () => queue.respond(attempt, 0, 'deadline')); // DEADLINE-2
+        if (doneAt > deadlineAt)
+          this.schedule(deadlineAt, () => queue.respond(attempt, 0, 'deadline')); // DEADLINE-2
         else this.schedule(doneAt, () => queue.respond(attempt, status, outcomeOfStatus(status)));
       },
     };

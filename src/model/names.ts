@@ -16,7 +16,10 @@ export const LIMITS = {
 
 export function checkTaskName(name: string): void {
   if (!TASK_NAME_RE.test(name)) {
-    throw new TaskQueueError('TASK-1', `invalid task name ${JSON.stringify(name.slice(0, 60))}: must match ${TASK_NAME_RE.source}`);
+    throw new TaskQueueError(
+      'TASK-1',
+      `invalid task name ${JSON.stringify(name.slice(0, 60))}: must match ${TASK_NAME_RE.source}`,
+    );
   }
 }
 

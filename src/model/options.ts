@@ -12,7 +12,8 @@ import { OPTIONS as RULE_OPTIONS, type OptionName, type RuleId, type RuleOption 
 export type OptionField = Exclude<keyof ProfileOptions, 'tombstoneUs'>;
 
 // The catalog lists an option for every such field and no other (a compile error otherwise).
-const SAME_FIELDS: [OptionField] extends [OptionName] ? ([OptionName] extends [OptionField] ? true : never) : never = true;
+const SAME_FIELDS: [OptionField] extends [OptionName] ? ([OptionName] extends [OptionField] ? true : never) : never =
+  true;
 void SAME_FIELDS;
 
 export interface OptionSpec {
@@ -47,7 +48,8 @@ export function findOption(name: string): OptionSpec | undefined {
 /** Why `name=value` is not a valid option, or undefined when it is. */
 export function optionProblem(name: string, value: unknown): string | undefined {
   const spec = findOption(name);
-  if (!spec) return `unknown option ${JSON.stringify(name)}; the options are ${OPTIONS.map((o) => o.name).join(', ')} (SPEC §10, see tasksim options)`;
+  if (!spec)
+    return `unknown option ${JSON.stringify(name)}; the options are ${OPTIONS.map((o) => o.name).join(', ')} (SPEC §10, see tasksim options)`;
   const values = Object.keys(spec.values);
   if (typeof value !== 'string' || !Object.hasOwn(spec.values, value)) {
     return `option ${spec.name} must be ${values.join(' or ')}, got ${JSON.stringify(value)} (${spec.rule})`;
@@ -104,7 +106,10 @@ export function parseOptionArgs(args: readonly string[] | undefined): NamedOptio
   const out: NamedOptions = {};
   for (const arg of args ?? []) {
     const eq = arg.indexOf('=');
-    if (eq <= 0) throw new OptionError(`--option takes name=value, got ${JSON.stringify(arg)}; the options are ${OPTIONS.map((o) => o.name).join(', ')}`);
+    if (eq <= 0)
+      throw new OptionError(
+        `--option takes name=value, got ${JSON.stringify(arg)}; the options are ${OPTIONS.map((o) => o.name).join(', ')}`,
+      );
     const name = arg.slice(0, eq).trim();
     const value = arg.slice(eq + 1).trim();
     const problem = optionProblem(name, value);

@@ -46,7 +46,14 @@ export class PullQueue {
     const core = this.core;
     const now = core.now;
     checkLeaseArgs(req.leaseSeconds, req.maxTasks);
-    const base = { t: now, e: 'lease-call' as const, q: this.cfg.name, w: req.worker, max: req.maxTasks, secs: req.leaseSeconds };
+    const base = {
+      t: now,
+      e: 'lease-call' as const,
+      q: this.cfg.name,
+      w: req.worker,
+      max: req.maxTasks,
+      secs: req.leaseSeconds,
+    };
     const call = req.tag !== undefined ? { ...base, tag: req.tag } : base;
     // PULL-9: fixed one-second windows; past the tenth call the answer is OK with nothing in it.
     const window = Math.floor(now / US_PER_S);
@@ -138,14 +145,20 @@ export class PullQueue {
    */
   private leaseLimitSpent(task: TaskRecord, now: Micros): boolean {
     const history = { countedFailures: task.attempts, createdAt: task.createdAt, firstAttemptAt: task.firstAttemptAt };
-    return !mayRetry(this.cfg.retry, { retryLimitMeans: 'attempts', ageFrom: this.core.config.options.ageFrom }, history, now);
+    return !mayRetry(
+      this.cfg.retry,
+      { retryLimitMeans: 'attempts', ageFrom: this.core.config.options.ageFrom },
+      history,
+      now,
+    );
   }
 
   /** PULL-5: a new lease measured from now; 0 releases at once. The caller proves it holds the lease. */
   modify(task: TaskRecord, heldUntilUs: Micros, seconds: number): Micros {
     const now = this.core.now;
     checkLeaseArgs(seconds, 1, true);
-    if (task.leaseUntil <= now) throw new TaskQueueError('PULL-5', `the lease on task ${nameOf(task)} has expired`, 'LEASE_EXPIRED');
+    if (task.leaseUntil <= now)
+      throw new TaskQueueError('PULL-5', `the lease on task ${nameOf(task)} has expired`, 'LEASE_EXPIRED');
     if (task.leaseUntil !== heldUntilUs) {
       throw new TaskQueueError('PULL-3', `task ${nameOf(task)} is held by another lease`, 'LEASE_MISMATCH');
     }
@@ -183,8 +196,16 @@ export class PullQueue {
 }
 
 export function checkLeaseArgs(leaseSeconds: number, maxTasks: number, allowZero = false): void {
-  if (!Number.isFinite(leaseSeconds) || leaseSeconds < 0 || (!allowZero && leaseSeconds === 0) || leaseSeconds > MAX_LEASE_SECONDS) {
-    throw new TaskQueueError('PULL-2', `lease_seconds must be ${allowZero ? '0' : 'more than 0'} to ${MAX_LEASE_SECONDS} (one week), got ${leaseSeconds}`);
+  if (
+    !Number.isFinite(leaseSeconds) ||
+    leaseSeconds < 0 ||
+    (!allowZero && leaseSeconds === 0) ||
+    leaseSeconds > MAX_LEASE_SECONDS
+  ) {
+    throw new TaskQueueError(
+      'PULL-2',
+      `lease_seconds must be ${allowZero ? '0' : 'more than 0'} to ${MAX_LEASE_SECONDS} (one week), got ${leaseSeconds}`,
+    );
   }
   if (!Number.isInteger(maxTasks) || maxTasks < 1 || maxTasks > MAX_LEASE_TASKS) {
     throw new TaskQueueError('PULL-2', `max_tasks must be 1 to ${MAX_LEASE_TASKS}, got ${maxTasks}`);

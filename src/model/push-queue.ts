@@ -129,9 +129,11 @@ export class PushQueue {
       previous: task.prevOutcome === null ? undefined : { status: task.prevStatus, outcome: task.prevOutcome },
       failFast: task.failFast,
     });
-    core.emit(task.dup
-      ? { t: now, e: 'dispatch', id: task.id, q: this.cfg.name, n, h: headers, dup: true }
-      : { t: now, e: 'dispatch', id: task.id, q: this.cfg.name, n, h: headers });
+    core.emit(
+      task.dup
+        ? { t: now, e: 'dispatch', id: task.id, q: this.cfg.name, n, h: headers, dup: true }
+        : { t: now, e: 'dispatch', id: task.id, q: this.cfg.name, n, h: headers },
+    );
     this.inFlight++;
     const attempt: Attempt = { key: this.nextKey++, task, n, dispatchedAt: now, startedAt: now, instance: -1, headers };
     const instances = this.pool.count;
@@ -159,7 +161,16 @@ export class PushQueue {
     // HDR-6 / INV-OUTCOME: an attempt that got no HTTP answer (no instance, connection failure, missed
     // deadline) records status 0, whatever a target reported before it failed.
     if (out === 'net' || out === 'no-instance' || out === 'deadline') status = 0;
-    const ev: ResponseEvent = { t: now, e: 'response', id: task.id, q, n: attempt.n, status, out, lat: now - attempt.dispatchedAt };
+    const ev: ResponseEvent = {
+      t: now,
+      e: 'response',
+      id: task.id,
+      q,
+      n: attempt.n,
+      status,
+      out,
+      lat: now - attempt.dispatchedAt,
+    };
     if (retryAfterUs !== undefined) ev.ra = retryAfterUs;
     core.emit(ev);
     if (task.dup || task.done) return this.pump(); // a duplicate, or deleted while in flight
@@ -236,7 +247,8 @@ export class PushQueue {
    */
   runNow(task: TaskRecord): void {
     const q = this.cfg.name;
-    if (this.paused) throw new TaskQueueError('CT-4', `queue ${q} is paused: RunTask needs a running queue`, 'FAILED_PRECONDITION');
+    if (this.paused)
+      throw new TaskQueueError('CT-4', `queue ${q} is paused: RunTask needs a running queue`, 'FAILED_PRECONDITION');
     if (!this.ready.remove(task)) {
       throw new TaskQueueError('CT-4', `task ${nameOf(task)} is being dispatched already`, 'FAILED_PRECONDITION');
     }
@@ -251,7 +263,11 @@ export class PushQueue {
  * Connection failures and no-instance failures never count; a missed deadline counts only under its
  * §10 option; a 5xx answer is left out under CT-5's reading (the cloud-tasks profile).
  */
-export function countsAsExecution(status: number, out: Outcome, opts: Pick<ProfileOptions, 'deadlineCountsAsExecution' | 'executionCounts5xx'>): boolean {
+export function countsAsExecution(
+  status: number,
+  out: Outcome,
+  opts: Pick<ProfileOptions, 'deadlineCountsAsExecution' | 'executionCounts5xx'>,
+): boolean {
   if (out === 'deadline') return opts.deadlineCountsAsExecution;
   if (out !== 'error') return false;
   return opts.executionCounts5xx || status < 500 || status > 599;

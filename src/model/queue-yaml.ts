@@ -32,8 +32,23 @@ const STORAGE_RE = /^([0-9]+(\.[0-9]*)?[BKMGT]?)$/;
 const RATE_UNIT_S: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 
 const TOP_FIELDS = ['queue', 'total_storage_limit'];
-const QUEUE_FIELDS = ['name', 'mode', 'rate', 'bucket_size', 'max_concurrent_requests', 'target', 'retry_parameters', 'acl'];
-const RETRY_FIELDS = ['task_retry_limit', 'task_age_limit', 'min_backoff_seconds', 'max_backoff_seconds', 'max_doublings'];
+const QUEUE_FIELDS = [
+  'name',
+  'mode',
+  'rate',
+  'bucket_size',
+  'max_concurrent_requests',
+  'target',
+  'retry_parameters',
+  'acl',
+];
+const RETRY_FIELDS = [
+  'task_retry_limit',
+  'task_age_limit',
+  'min_backoff_seconds',
+  'max_backoff_seconds',
+  'max_doublings',
+];
 const PUSH_ONLY = ['rate', 'bucket_size', 'max_concurrent_requests', 'target'];
 const ACL_FIELDS = ['user_email', 'writer_email'];
 
@@ -84,7 +99,13 @@ export function parseQueueYaml(text: string, opts: ReadOptions = {}): ResolvedCo
   try {
     value = doc.toJS({ maxAliasCount: 1000 });
   } catch (e) {
-    throw new ConfigError([{ ...(opts.file !== undefined ? { file: opts.file } : {}), rule: 'CFG-1', message: `malformed YAML: ${(e as Error).message}` }]);
+    throw new ConfigError([
+      {
+        ...(opts.file !== undefined ? { file: opts.file } : {}),
+        rule: 'CFG-1',
+        message: `malformed YAML: ${(e as Error).message}`,
+      },
+    ]);
   }
   return resolve(value, opts, new Issues(opts.file, lineLocator(doc, lines)));
 }
@@ -118,8 +139,22 @@ function resolve(value: unknown, opts: ReadOptions, issues: Issues): ResolvedCon
   const profile = opts.profile ?? 'appengine';
   const scaling = opts.scaling ?? 'automatic';
   // The options arrive typed, but CLI strings can reach here unchecked.
-  if (!isProfileName(profile)) issues.add([], 'CFG-3', `unknown profile ${show(profile)}; expected one of ${Object.keys(PROFILES).join(', ')}`, undefined, 'profile');
-  if (!isScalingType(scaling)) issues.add([], 'CFG-3', `unknown scaling ${show(scaling)}; expected one of ${Object.keys(SCALING_DEADLINE_US).join(', ')}`, undefined, 'scaling');
+  if (!isProfileName(profile))
+    issues.add(
+      [],
+      'CFG-3',
+      `unknown profile ${show(profile)}; expected one of ${Object.keys(PROFILES).join(', ')}`,
+      undefined,
+      'profile',
+    );
+  if (!isScalingType(scaling))
+    issues.add(
+      [],
+      'CFG-3',
+      `unknown scaling ${show(scaling)}; expected one of ${Object.keys(SCALING_DEADLINE_US).join(', ')}`,
+      undefined,
+      'scaling',
+    );
   for (const [name, v] of Object.entries(opts.options ?? {})) {
     const problem = optionProblem(name, v);
     if (problem) issues.add([], 'CFG-3', problem, undefined, `options.${name}`);
@@ -130,7 +165,13 @@ function resolve(value: unknown, opts: ReadOptions, issues: Issues): ResolvedCon
   if (issues.list.length > 0) throw new ConfigError(issues.list.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
   // CFG-2: `default` always exists; a file's own `default` wins (it was checked to be push).
   if (!queues.some((q) => q.name === 'default')) queues.unshift(defaultQueue());
-  return { profile, options: applyOptions(PROFILES[profile], opts.options), queues, scaling, deadlineUs: SCALING_DEADLINE_US[scaling] };
+  return {
+    profile,
+    options: applyOptions(PROFILES[profile], opts.options),
+    queues,
+    scaling,
+    deadlineUs: SCALING_DEADLINE_US[scaling],
+  };
 }
 
 function defaultQueue(): QueueConfig {
@@ -156,8 +197,17 @@ function readTop(value: unknown, issues: Issues): QueueConfig[] {
   }
   unknownFields(value, TOP_FIELDS, [], issues, undefined, '');
   const storage = value.total_storage_limit;
-  if (storage !== undefined && !(typeof storage === 'number' ? storage >= 0 : typeof storage === 'string' && STORAGE_RE.test(storage))) {
-    issues.add(['total_storage_limit'], 'CFG-1', `${show(storage)} does not match ${pattern(STORAGE_RE)}`, undefined, 'total_storage_limit');
+  if (
+    storage !== undefined &&
+    !(typeof storage === 'number' ? storage >= 0 : typeof storage === 'string' && STORAGE_RE.test(storage))
+  ) {
+    issues.add(
+      ['total_storage_limit'],
+      'CFG-1',
+      `${show(storage)} does not match ${pattern(STORAGE_RE)}`,
+      undefined,
+      'total_storage_limit',
+    );
   }
   const list = value.queue;
   if (list === null || list === undefined) return []; // `queue:` with every entry commented out
@@ -210,7 +260,8 @@ function readQueue(raw: unknown, i: number, issues: Issues): QueueConfig | undef
   if (name === 'default' && mode === 'pull') bad('mode', 'CFG-2', 'the "default" queue must be a push queue');
   if (mode === 'pull') {
     // PULL-1: a pull queue dispatches nothing, so dispatch settings would be silently meaningless.
-    for (const f of PUSH_ONLY) if (raw[f] !== undefined) bad(f, 'CFG-1', `not allowed on a pull queue (allowed only on push queues)`);
+    for (const f of PUSH_ONLY)
+      if (raw[f] !== undefined) bad(f, 'CFG-1', `not allowed on a pull queue (allowed only on push queues)`);
   } else if (mode === 'push' && raw.acl !== undefined) {
     bad('acl', 'CFG-1', 'not allowed on a push queue (acl is a legacy pull-queue setting)');
   }
@@ -223,7 +274,10 @@ function readQueue(raw: unknown, i: number, issues: Issues): QueueConfig | undef
     else bad('rate', 'CFG-1', `${show(raw.rate)} does not match ${pattern(RATE_RE)}`);
   }
   const bucketSize = mode === 'push' ? optInt(raw.bucket_size, 1, (m) => bad('bucket_size', 'CFG-1', m)) : undefined;
-  const maxConcurrent = mode === 'push' ? optInt(raw.max_concurrent_requests, 1, (m) => bad('max_concurrent_requests', 'CFG-1', m)) : undefined;
+  const maxConcurrent =
+    mode === 'push'
+      ? optInt(raw.max_concurrent_requests, 1, (m) => bad('max_concurrent_requests', 'CFG-1', m))
+      : undefined;
   if (mode === 'push' && raw.target !== undefined && (typeof raw.target !== 'string' || raw.target === '')) {
     bad('target', 'CFG-1', `must be a non-empty string, got ${kind(raw.target)}`);
   }
@@ -249,7 +303,13 @@ function readQueue(raw: unknown, i: number, issues: Issues): QueueConfig | undef
 function readRetry(raw: unknown, at: Path, issues: Issues, label: string): RetryParameters | undefined {
   const f = (name: string) => `retry_parameters.${name}`;
   const bad = (name: string, rule: RuleId, message: string): undefined => {
-    issues.add([...at, 'retry_parameters', name].filter((s) => s !== ''), rule, message, label, name === '' ? 'retry_parameters' : f(name));
+    issues.add(
+      [...at, 'retry_parameters', name].filter((s) => s !== ''),
+      rule,
+      message,
+      label,
+      name === '' ? 'retry_parameters' : f(name),
+    );
     return undefined;
   };
   if (raw === undefined) raw = {};
@@ -262,10 +322,12 @@ function readRetry(raw: unknown, at: Path, issues: Issues, label: string): Retry
   if (age !== undefined) {
     const us = typeof age === 'string' && AGE_RE.test(age) ? parseDuration(age) : undefined;
     if (us === undefined) bad('task_age_limit', 'RETRY-2', `${show(age)} does not match ${pattern(AGE_RE)}`);
-    else if (!Number.isSafeInteger(us)) bad('task_age_limit', 'RETRY-2', `${show(age)} is not a finite number of seconds`);
+    else if (!Number.isSafeInteger(us))
+      bad('task_age_limit', 'RETRY-2', `${show(age)} is not a finite number of seconds`);
     else if (us <= 0) bad('task_age_limit', 'RETRY-2', `${show(age)} must be greater than 0`);
     // RETRY-2: limits are whole seconds (the stubs compare whole seconds); a fraction is refused, not rounded.
-    else if (us % US_PER_S !== 0) bad('task_age_limit', 'RETRY-2', `${show(age)} is ${us / US_PER_S} s: must be a whole number of seconds`);
+    else if (us % US_PER_S !== 0)
+      bad('task_age_limit', 'RETRY-2', `${show(age)} is ${us / US_PER_S} s: must be a whole number of seconds`);
     else ageUs = us;
   }
   const minS = optSeconds(raw.min_backoff_seconds, (m) => bad('min_backoff_seconds', 'RETRY-3', m));
@@ -281,7 +343,11 @@ function readRetry(raw: unknown, at: Path, issues: Issues, label: string): Retry
   } else if (minS !== undefined && maxS === undefined && minUs > maxUs) maxUs = minUs;
   else if (minS === undefined && maxS !== undefined && maxUs < minUs) minUs = maxUs;
 
-  const retry: RetryParameters = { minBackoffUs: minUs, maxBackoffUs: maxUs, maxDoublings: doublings ?? DEFAULT_MAX_DOUBLINGS };
+  const retry: RetryParameters = {
+    minBackoffUs: minUs,
+    maxBackoffUs: maxUs,
+    maxDoublings: doublings ?? DEFAULT_MAX_DOUBLINGS,
+  };
   if (retryLimit !== undefined) retry.taskRetryLimit = retryLimit;
   if (ageUs !== undefined) retry.taskAgeLimitUs = ageUs;
   return retry;
@@ -296,13 +362,28 @@ function readAcl(raw: unknown, at: Path, issues: Issues, label: string): void {
   raw.forEach((entry, j) => {
     const keys = isObj(entry) ? Object.keys(entry) : [];
     const ok = keys.length === 1 && ACL_FIELDS.includes(keys[0]) && typeof (entry as Obj)[keys[0]] === 'string';
-    if (!ok) issues.add([...at, j], 'CFG-1', `entry ${j + 1} must be one "user_email: …" or "writer_email: …", got ${show(entry)}`, label, 'acl');
+    if (!ok)
+      issues.add(
+        [...at, j],
+        'CFG-1',
+        `entry ${j + 1} must be one "user_email: …" or "writer_email: …", got ${show(entry)}`,
+        label,
+        'acl',
+      );
   });
 }
 
-function unknownFields(obj: Obj, allowed: string[], at: Path, issues: Issues, queue: string | undefined, prefix: string): void {
+function unknownFields(
+  obj: Obj,
+  allowed: string[],
+  at: Path,
+  issues: Issues,
+  queue: string | undefined,
+  prefix: string,
+): void {
   for (const key of Object.keys(obj)) {
-    if (!allowed.includes(key)) issues.add([...at, key], 'CFG-1', `unknown field; allowed: ${allowed.join(', ')}`, queue, prefix + key);
+    if (!allowed.includes(key))
+      issues.add([...at, key], 'CFG-1', `unknown field; allowed: ${allowed.join(', ')}`, queue, prefix + key);
   }
 }
 
@@ -318,7 +399,10 @@ function optInt(v: unknown, min: number, bad: (message: string) => void): number
 function optSeconds(v: unknown, bad: (message: string) => void): number | undefined {
   if (v === undefined) return undefined;
   if (typeof v !== 'number' || Number.isNaN(v) || v < 0) return void bad(`must be a number ≥ 0, got ${show(v)}`);
-  if (!Number.isSafeInteger(secondsToMicros(v))) return void bad(`must be a finite number of seconds, at most ${Math.floor(Number.MAX_SAFE_INTEGER / US_PER_S)}, got ${show(v)}`);
+  if (!Number.isSafeInteger(secondsToMicros(v)))
+    return void bad(
+      `must be a finite number of seconds, at most ${Math.floor(Number.MAX_SAFE_INTEGER / US_PER_S)}, got ${show(v)}`,
+    );
   return v;
 }
 

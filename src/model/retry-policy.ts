@@ -22,8 +22,12 @@ export function mayRetry(
   history: AttemptHistory,
   now: Micros,
 ): boolean {
-  const countExceeded = retry.taskRetryLimit === undefined ? undefined : retryCountReached(retry.taskRetryLimit, options, history.countedFailures);
-  const ageExceeded = retry.taskAgeLimitUs === undefined ? undefined : taskAge(options, history, now) > retry.taskAgeLimitUs;
+  const countExceeded =
+    retry.taskRetryLimit === undefined
+      ? undefined
+      : retryCountReached(retry.taskRetryLimit, options, history.countedFailures);
+  const ageExceeded =
+    retry.taskAgeLimitUs === undefined ? undefined : taskAge(options, history, now) > retry.taskAgeLimitUs;
   if (countExceeded === undefined && ageExceeded === undefined) return true;
   if (countExceeded === undefined) return !ageExceeded;
   if (ageExceeded === undefined) return !countExceeded;

@@ -60,7 +60,11 @@ export function defaultTaskUrl(queue: string): string {
  * TASK-3: a task's size counts its payload, its URL and its headers' names and values, together
  * (as Google's stubs count it). `url` is the URL the task carries (a push task's default included).
  */
-export function taskSize(payloadBytes: number, url: string | undefined, headers: Record<string, string> | undefined): number {
+export function taskSize(
+  payloadBytes: number,
+  url: string | undefined,
+  headers: Record<string, string> | undefined,
+): number {
   let size = payloadBytes + byteLength(url);
   for (const [name, value] of Object.entries(headers ?? {})) size += byteLength(name) + byteLength(value);
   return size;

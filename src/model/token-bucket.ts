@@ -12,7 +12,11 @@ export class TokenBucket {
   private last: Micros;
   private perUs: number;
 
-  constructor(ratePerSec: number, readonly capacity: number, now: Micros = 0) {
+  constructor(
+    ratePerSec: number,
+    readonly capacity: number,
+    now: Micros = 0,
+  ) {
     this.tokens = capacity;
     this.last = now;
     this.perUs = ratePerSec / US_PER_S;

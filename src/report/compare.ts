@@ -50,9 +50,19 @@ const OVERALL: MetricDef[] = [
   { metric: 'latency mean', unit: 'us', better: 'lower', get: (s) => s.overall.latency.meanUs },
   { metric: 'max in flight', unit: 'count', get: (s) => s.overall.inFlightMax },
   { metric: 'max queue depth', unit: 'count', better: 'lower', get: (s) => s.overall.depthMax },
-  { metric: 'throttled time (sum of queues)', unit: 'us', better: 'lower', get: (s) => s.queues.reduce((t, q) => t + q.throttled.totalUs, 0) },
+  {
+    metric: 'throttled time (sum of queues)',
+    unit: 'us',
+    better: 'lower',
+    get: (s) => s.queues.reduce((t, q) => t + q.throttled.totalUs, 0),
+  },
   { metric: 'outage time', unit: 'us', get: (s) => s.overall.outages.totalUs },
-  { metric: 'invariant violations', unit: 'count', better: 'lower', get: (_s, r) => r.invariants.reduce((t, i) => t + i.violations, 0) },
+  {
+    metric: 'invariant violations',
+    unit: 'count',
+    better: 'lower',
+    get: (_s, r) => r.invariants.reduce((t, i) => t + i.violations, 0),
+  },
 ];
 
 interface QueueMetricDef {
@@ -87,7 +97,13 @@ export function compareValues(a: number | null, b: number | null): Pick<CompareR
   return { delta, changePct };
 }
 
-function row(metric: string, unit: MetricUnit, better: CompareRow['better'], a: number | null, b: number | null): CompareRow {
+function row(
+  metric: string,
+  unit: MetricUnit,
+  better: CompareRow['better'],
+  a: number | null,
+  b: number | null,
+): CompareRow {
   return { metric, a, b, ...compareValues(a, b), unit, ...(better ? { better } : {}) };
 }
 
@@ -111,7 +127,7 @@ export function compareReports(a: SimulationReport, b: SimulationReport): Compar
 export function verdict(r: CompareRow): 'better' | 'worse' | 'same' | 'neutral' {
   if (r.delta === null || !r.better) return 'neutral';
   if (r.delta === 0) return 'same';
-  return (r.delta < 0) === (r.better === 'lower') ? 'better' : 'worse';
+  return r.delta < 0 === (r.better === 'lower') ? 'better' : 'worse';
 }
 
 export function formatValue(v: number | null, unit: MetricUnit): string {
@@ -141,11 +157,18 @@ const ANSI = { green: '\u001b[32m', red: '\u001b[31m', dim: '\u001b[2m', bold: '
 export function formatCompareTable(rows: readonly CompareRow[], opts: CompareTableOptions = {}): string {
   const [la, lb] = opts.labels ?? ['A', 'B'];
   const shown = opts.changedOnly ? rows.filter((r) => r.delta !== 0) : rows;
-  const cells = shown.map((r) => [r.metric, formatValue(r.a, r.unit), formatValue(r.b, r.unit), formatDelta(r.delta, r.unit), formatSignedPercent(r.changePct)]);
+  const cells = shown.map((r) => [
+    r.metric,
+    formatValue(r.a, r.unit),
+    formatValue(r.b, r.unit),
+    formatDelta(r.delta, r.unit),
+    formatSignedPercent(r.changePct),
+  ]);
   const header = ['metric', la, lb, 'delta', 'change'];
   const width = (s: string): number => [...s].length;
   const widths = header.map((h, i) => Math.max(width(h), ...cells.map((c) => width(c[i]))));
-  const pad = (s: string, i: number): string => (i === 0 ? s + ' '.repeat(widths[i] - width(s)) : ' '.repeat(widths[i] - width(s)) + s);
+  const pad = (s: string, i: number): string =>
+    i === 0 ? s + ' '.repeat(widths[i] - width(s)) : ' '.repeat(widths[i] - width(s)) + s;
   const line = (c: string[]): string => c.map(pad).join('  ').trimEnd();
   const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  ')];
   shown.forEach((r, k) => {
@@ -169,7 +192,12 @@ export interface CompareHtmlOptions {
   title?: string;
 }
 
-const VERDICT_TONE: Record<ReturnType<typeof verdict>, Tone> = { better: 'pass', worse: 'fail', same: 'neutral', neutral: 'neutral' };
+const VERDICT_TONE: Record<ReturnType<typeof verdict>, Tone> = {
+  better: 'pass',
+  worse: 'fail',
+  same: 'neutral',
+  neutral: 'neutral',
+};
 
 /** The comparison as a page: run identities, a latency CDF of both runs, and the table. */
 export function renderCompareHtml(rows: readonly CompareRow[], opts: CompareHtmlOptions): string {
@@ -194,7 +222,9 @@ export function renderCompareHtml(rows: readonly CompareRow[], opts: CompareHtml
       formatValue(r.a, r.unit),
       formatValue(r.b, r.unit),
       formatDelta(r.delta, r.unit),
-      v === 'better' || v === 'worse' ? badge(formatSignedPercent(r.changePct), VERDICT_TONE[v]) : formatSignedPercent(r.changePct),
+      v === 'better' || v === 'worse'
+        ? badge(formatSignedPercent(r.changePct), VERDICT_TONE[v])
+        : formatSignedPercent(r.changePct),
     ];
   });
   const runs = table({
@@ -224,7 +254,13 @@ export function renderCompareHtml(rows: readonly CompareRow[], opts: CompareHtml
         title: 'Metrics',
         lead: 'Delta is B − A; change is relative to A. Green: better, red: worse (for metrics with a direction).',
         body: table({
-          columns: ['Metric', { label: 'A', align: 'right' }, { label: 'B', align: 'right' }, { label: 'Delta', align: 'right' }, { label: 'Change', align: 'right' }],
+          columns: [
+            'Metric',
+            { label: 'A', align: 'right' },
+            { label: 'B', align: 'right' },
+            { label: 'Delta', align: 'right' },
+            { label: 'Change', align: 'right' },
+          ],
           rows: tableRows,
         }),
       },

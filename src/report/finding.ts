@@ -49,7 +49,11 @@ export interface Finding {
 export function findingLines(f: Finding, mark: (s: string) => string = (s) => s): string[] {
   const at = f.where.tUs !== undefined ? ` at t=${f.where.tUs}µs` : '';
   const task = f.where.task !== undefined ? ` task ${f.where.task}` : '';
-  return [mark(`  ✗ ${f.check} (${f.rule})${at}${task}: ${f.message}`), `      expected ${f.expected}`, `      actual   ${f.actual}`];
+  return [
+    mark(`  ✗ ${f.check} (${f.rule})${at}${task}: ${f.message}`),
+    `      expected ${f.expected}`,
+    `      actual   ${f.actual}`,
+  ];
 }
 
 /** An invariant's violation of a trace (`simulate`, `check`): the checker is the check; the task is its trace ID. */
@@ -57,7 +61,15 @@ export function invariantFinding(v: Violation, replay?: string): Finding {
   const where: FindingWhere = { tUs: v.t };
   if (v.id !== undefined) where.task = String(v.id);
   if (v.q !== undefined) where.queue = v.q;
-  return { rule: v.rule, check: v.inv, expected: v.expected, actual: v.actual, message: v.message, where, ...(replay !== undefined ? { replay } : {}) };
+  return {
+    rule: v.rule,
+    check: v.inv,
+    expected: v.expected,
+    actual: v.actual,
+    message: v.message,
+    where,
+    ...(replay !== undefined ? { replay } : {}),
+  };
 }
 
 /** Every violation an invariant suite kept, in result order. */
@@ -69,7 +81,15 @@ export function traceFindings(results: readonly InvariantResult[], replay?: stri
 export function fuzzFinding(v: FuzzViolation, replay?: string): Finding {
   const where: FindingWhere = { tUs: v.t };
   if (v.task !== undefined) where.task = v.task;
-  return { rule: v.rule, check: v.check, expected: v.expected, actual: v.actual, message: v.message, where, ...(replay ? { replay } : {}) };
+  return {
+    rule: v.rule,
+    check: v.check,
+    expected: v.expected,
+    actual: v.actual,
+    message: v.message,
+    where,
+    ...(replay ? { replay } : {}),
+  };
 }
 
 /** Every violation of a fuzz report's new failures (known deviations are not findings). */

@@ -67,9 +67,13 @@ export interface TableOptions {
 
 export function table(opts: TableOptions): SafeHtml {
   const cols = opts.columns.map((c) => (typeof c === 'string' ? { label: c } : c));
-  const alignOf = (i: number): string => (cols[i]?.align && cols[i].align !== 'left' ? ` class="${cols[i].align}"` : '');
+  const alignOf = (i: number): string =>
+    cols[i]?.align && cols[i].align !== 'left' ? ` class="${cols[i].align}"` : '';
   const head = cols
-    .map((c, i) => `<th scope="col"${alignOf(i)}${c.title ? ` title="${escapeHtml(c.title)}"` : ''}>${escapeHtml(c.label)}</th>`)
+    .map(
+      (c, i) =>
+        `<th scope="col"${alignOf(i)}${c.title ? ` title="${escapeHtml(c.title)}"` : ''}>${escapeHtml(c.label)}</th>`,
+    )
     .join('');
   const body = opts.rows
     .map((row, r) => {
@@ -79,7 +83,9 @@ export function table(opts: TableOptions): SafeHtml {
     .join('\n');
   const caption = opts.caption ? `<caption>${escapeHtml(opts.caption)}</caption>` : '';
   const cls = ['data', opts.className].filter(Boolean).join(' ');
-  return raw(`<div class="table-wrap"><table class="${escapeHtml(cls)}">${caption}<thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>`);
+  return raw(
+    `<div class="table-wrap"><table class="${escapeHtml(cls)}">${caption}<thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>`,
+  );
 }
 
 export interface Stat {
@@ -147,7 +153,12 @@ export interface PageOptions {
 }
 
 function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'section';
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'section'
+  );
 }
 
 /** Renders the whole page. Deterministic: no dates, no random ids. */
@@ -159,9 +170,10 @@ export function renderPage(opts: PageOptions): string {
     used.set(base, k + 1);
     return k ? `${base}-${k + 1}` : base;
   });
-  const nav = opts.sections.length > 1
-    ? html`<nav class="toc" aria-label="Contents">${opts.sections.map((s, i) => html`<a href="#${ids[i]}">${s.title}</a>`)}</nav>`
-    : '';
+  const nav =
+    opts.sections.length > 1
+      ? html`<nav class="toc" aria-label="Contents">${opts.sections.map((s, i) => html`<a href="#${ids[i]}">${s.title}</a>`)}</nav>`
+      : '';
   const meta = opts.meta?.length
     ? html`<dl class="meta">${opts.meta.map(([k, v]) => html`<div><dt>${k}</dt><dd>${v}</dd></div>`)}</dl>`
     : '';

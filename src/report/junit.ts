@@ -53,7 +53,9 @@ function junitCase(c: JunitCase): string {
 export function junitDocument(s: JunitSuite): string {
   const failures = s.cases.filter((c) => c.failure).length;
   const skipped = s.cases.filter((c) => !c.failure && c.systemOut === undefined && c.skipped !== undefined).length;
-  const props = s.properties.map(([k, v]) => `      <property name="${xmlEscape(k)}" value="${xmlEscape(v)}"/>`).join('\n');
+  const props = s.properties
+    .map(([k, v]) => `      <property name="${xmlEscape(k)}" value="${xmlEscape(v)}"/>`)
+    .join('\n');
   const attrs = `tests="${s.cases.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${seconds(s.timeMs)}"`;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',

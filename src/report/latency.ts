@@ -6,10 +6,7 @@ import * as hdr from 'hdr-histogram-js';
 import type { LatencySummary } from './summary.js';
 
 /** The percentiles the CDF is sampled at: every 1 % plus the tail that matters for latency. */
-const CDF_PERCENTILES: readonly number[] = [
-  ...Array.from({ length: 100 }, (_, i) => i),
-  99.5, 99.9, 99.95, 99.99, 100,
-];
+const CDF_PERCENTILES: readonly number[] = [...Array.from({ length: 100 }, (_, i) => i), 99.5, 99.9, 99.95, 99.99, 100];
 
 export class LatencyRecorder {
   private histogram: hdr.Histogram | undefined; // created on first value: most queues record few kinds
@@ -38,7 +35,17 @@ export class LatencyRecorder {
 
   summary(): LatencySummary {
     if (this.count === 0) {
-      return { count: 0, minUs: null, maxUs: null, meanUs: null, p50Us: null, p90Us: null, p99Us: null, p999Us: null, cdf: [] };
+      return {
+        count: 0,
+        minUs: null,
+        maxUs: null,
+        meanUs: null,
+        p50Us: null,
+        p90Us: null,
+        p99Us: null,
+        p999Us: null,
+        cdf: [],
+      };
     }
     const cdf: Array<[number, number]> = [];
     for (const p of CDF_PERCENTILES) cdf.push([p === 0 ? this.min : this.percentile(p)!, p]);

@@ -4,12 +4,26 @@
  * when complete. A full disk or a signal never leaves half a report over the last good one.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /** An output that cannot be written: `cannot write <path>: <reason>`. */
 export class OutputError extends Error {
-  constructor(readonly path: string, readonly reason: string) {
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
     super(`cannot write ${path}: ${reason}`);
     this.name = 'OutputError';
   }
@@ -19,17 +33,27 @@ export class OutputError extends Error {
 export function ioReason(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   switch (err?.code) {
-    case 'ENOENT': return 'no such directory';
+    case 'ENOENT':
+      return 'no such directory';
     case 'EACCES':
-    case 'EPERM': return 'permission denied';
-    case 'EROFS': return 'read-only file system';
-    case 'ENOTDIR': return 'a part of the path is a file, not a directory';
-    case 'EISDIR': return 'it is a directory';
-    case 'ENOSPC': return 'no space left on the device';
-    case 'EDQUOT': return 'disk quota exceeded';
-    case 'EFBIG': return 'file too large for this file system or limit';
-    case 'ENAMETOOLONG': return 'the name is too long';
-    default: return err?.code ? `${err.code}: ${err.message}` : String((e as Error)?.message ?? e);
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'read-only file system';
+    case 'ENOTDIR':
+      return 'a part of the path is a file, not a directory';
+    case 'EISDIR':
+      return 'it is a directory';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    case 'EDQUOT':
+      return 'disk quota exceeded';
+    case 'EFBIG':
+      return 'file too large for this file system or limit';
+    case 'ENAMETOOLONG':
+      return 'the name is too long';
+    default:
+      return err?.code ? `${err.code}: ${err.message}` : String((e as Error)?.message ?? e);
   }
 }
 
@@ -142,7 +166,10 @@ export function checkWritable(path: string, kind: 'file' | 'dir'): void {
   // The nearest directory that exists is where files (or the missing directories) will be made.
   let dir = kind === 'dir' && stat ? path : dirname(resolve(path));
   if (kind === 'file' && !statOrUndefined(dir)?.isDirectory()) {
-    throw new OutputError(path, statOrUndefined(dir) ? `${dirname(path)} is a file, not a directory` : `no such directory ${dirname(path)}`);
+    throw new OutputError(
+      path,
+      statOrUndefined(dir) ? `${dirname(path)} is a file, not a directory` : `no such directory ${dirname(path)}`,
+    );
   }
   for (;;) {
     const s = statOrUndefined(dir);
@@ -158,7 +185,10 @@ export function checkWritable(path: string, kind: 'file' | 'dir'): void {
   try {
     closeSync(openSync(probe, 'wx'));
   } catch (e) {
-    throw new OutputError(path, dir === dirname(resolve(path)) || dir === resolve(path) ? ioReason(e) : `${ioReason(e)} (creating it in ${dir})`);
+    throw new OutputError(
+      path,
+      dir === dirname(resolve(path)) || dir === resolve(path) ? ioReason(e) : `${ioReason(e)} (creating it in ${dir})`,
+    );
   } finally {
     rmSync(probe, { force: true });
   }

@@ -114,7 +114,8 @@ export function createProgress(opts: ProgressOptions): Progress {
     if (current) finished.push({ label: current.label, ms: clock.now() - current.startedAt });
     current = { label, total, unit: unit ?? '', startedAt: clock.now(), done: 0, extra: undefined };
     // The timer skips a redraw that `update` has just made (after a long synchronous slice both are due).
-    if (draw && timer === undefined) timer = clock.setInterval(() => clock.now() - lastDraw >= period / 2 && redraw(), period);
+    if (draw && timer === undefined)
+      timer = clock.setInterval(() => clock.now() - lastDraw >= period / 2 && redraw(), period);
   };
 
   return {

@@ -57,11 +57,22 @@ export function asSimulationReport(value: unknown): { report: SimulationReport }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { error: 'not a JSON object' };
   const v = value as Record<string, unknown>;
   if (v.kind !== REPORT_KIND) {
-    return { error: `not a tasksim simulation report (kind is ${JSON.stringify(v.kind ?? null)}, expected "${REPORT_KIND}")` };
+    return {
+      error: `not a tasksim simulation report (kind is ${JSON.stringify(v.kind ?? null)}, expected "${REPORT_KIND}")`,
+    };
   }
-  if (v.version !== REPORT_VERSION) return { error: `unsupported report version ${JSON.stringify(v.version ?? null)} (this tasksim reads ${REPORT_VERSION})` };
+  if (v.version !== REPORT_VERSION)
+    return {
+      error: `unsupported report version ${JSON.stringify(v.version ?? null)} (this tasksim reads ${REPORT_VERSION})`,
+    };
   const s = v.summary as Record<string, unknown> | undefined;
-  if (typeof s !== 'object' || s === null || s.kind !== SUMMARY_KIND || !Array.isArray(s.queues) || typeof s.overall !== 'object') {
+  if (
+    typeof s !== 'object' ||
+    s === null ||
+    s.kind !== SUMMARY_KIND ||
+    !Array.isArray(s.queues) ||
+    typeof s.overall !== 'object'
+  ) {
     return { error: 'report has no valid "summary"' };
   }
   if (!Array.isArray(v.invariants)) return { error: 'report has no "invariants" array' };
@@ -75,13 +86,17 @@ export function toJsonText(value: unknown): string {
 }
 
 function isFlat(v: unknown): boolean {
-  return Array.isArray(v) && v.every((x) => typeof x === 'number' || x === null || (Array.isArray(x) && x.every((y) => typeof y === 'number')));
+  return (
+    Array.isArray(v) &&
+    v.every((x) => typeof x === 'number' || x === null || (Array.isArray(x) && x.every((y) => typeof y === 'number')))
+  );
 }
 
 function format(v: unknown, indent: string): string {
   if (v === undefined || typeof v === 'function') return 'null';
   if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
-  if ('toJSON' in v && typeof (v as { toJSON: unknown }).toJSON === 'function') return format((v as { toJSON(): unknown }).toJSON(), indent);
+  if ('toJSON' in v && typeof (v as { toJSON: unknown }).toJSON === 'function')
+    return format((v as { toJSON(): unknown }).toJSON(), indent);
   const inner = indent + ' ';
   if (Array.isArray(v)) {
     if (v.length === 0) return '[]';

@@ -37,11 +37,37 @@ function roundTick(v: number, step: number): number {
 const S = 1_000_000;
 /** Steps a person would pick for a time axis, in µs. */
 const TIME_STEPS = [
-  1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000,
-  S, 2 * S, 5 * S, 10 * S, 15 * S, 30 * S,
-  60 * S, 2 * 60 * S, 5 * 60 * S, 10 * 60 * S, 15 * 60 * S, 30 * 60 * S,
-  3600 * S, 2 * 3600 * S, 3 * 3600 * S, 6 * 3600 * S, 12 * 3600 * S,
-  86_400 * S, 2 * 86_400 * S, 7 * 86_400 * S, 14 * 86_400 * S, 30 * 86_400 * S,
+  1_000,
+  2_000,
+  5_000,
+  10_000,
+  20_000,
+  50_000,
+  100_000,
+  200_000,
+  500_000,
+  S,
+  2 * S,
+  5 * S,
+  10 * S,
+  15 * S,
+  30 * S,
+  60 * S,
+  2 * 60 * S,
+  5 * 60 * S,
+  10 * 60 * S,
+  15 * 60 * S,
+  30 * 60 * S,
+  3600 * S,
+  2 * 3600 * S,
+  3 * 3600 * S,
+  6 * 3600 * S,
+  12 * 3600 * S,
+  86_400 * S,
+  2 * 86_400 * S,
+  7 * 86_400 * S,
+  14 * 86_400 * S,
+  30 * 86_400 * S,
 ];
 
 /** Time ticks over [min, max] µs, keeping the domain as given (time axes start at the run's start). */
@@ -82,7 +108,20 @@ export function timeTickFormat(maxUs: number): { unit: string; format: (us: numb
 
 /** Candidates for log-axis ticks on durations: decades, and the units people read (1 min, 1 h, 1 d). */
 const LOG_TIME_TICKS = [
-  1, 10, 100, 1_000, 10_000, 100_000, S, 10 * S, 60 * S, 600 * S, 3600 * S, 6 * 3600 * S, 86_400 * S, 10 * 86_400 * S,
+  1,
+  10,
+  100,
+  1_000,
+  10_000,
+  100_000,
+  S,
+  10 * S,
+  60 * S,
+  600 * S,
+  3600 * S,
+  6 * 3600 * S,
+  86_400 * S,
+  10 * 86_400 * S,
 ];
 
 /** Log ticks covering [min, max] (min > 0), the domain widened to the ticks at either end. */

@@ -5,7 +5,17 @@
  * Throttled (INST-2), paused (PUSH-8) and outage periods are shaded on every time chart.
  */
 import { formatCompact, formatMicros, formatRate, trimNumber } from './format.js';
-import { PALETTE, barChart, cdfChart, lineChart, type Bar, type LineChartOptions, type PercentileMark, type ShadedRanges, type StepSeries } from './svg.js';
+import {
+  PALETTE,
+  barChart,
+  cdfChart,
+  lineChart,
+  type Bar,
+  type LineChartOptions,
+  type PercentileMark,
+  type ShadedRanges,
+  type StepSeries,
+} from './svg.js';
 import type { LatencySummary, PeriodSummary, QueueSummary, SimulationSummary } from './summary.js';
 
 export interface Chart {
@@ -32,7 +42,12 @@ export function queueShading(q: QueueSummary | null, s: SimulationSummary): Shad
   return out;
 }
 
-function steps(name: string, values: readonly number[], s: SimulationSummary, extra: Partial<StepSeries> = {}): StepSeries {
+function steps(
+  name: string,
+  values: readonly number[],
+  s: SimulationSummary,
+  extra: Partial<StepSeries> = {},
+): StepSeries {
   return { type: 'step', name, x0: 0, dx: s.bucketUs, values, ...extra };
 }
 
@@ -60,7 +75,13 @@ function timeChart(
   opts: Omit<LineChartOptions, 'id' | 'x' | 'shaded' | 'xDomain'>,
   caption?: string,
 ): Chart {
-  const svg = lineChart({ id, x: { label: 'virtual time', kind: 'time' }, shaded: queueShading(q, s), xDomain: timeDomain(s), ...opts });
+  const svg = lineChart({
+    id,
+    x: { label: 'virtual time', kind: 'time' },
+    shaded: queueShading(q, s),
+    xDomain: timeDomain(s),
+    ...opts,
+  });
   return { id, caption, svg };
 }
 
@@ -92,30 +113,43 @@ export function dispatchRateChart(q: QueueSummary, s: SimulationSummary): Chart 
       caption =
         `bucket_size ${q.bucketSize}: at most ${trimNumber(q.bucketSize + q.ratePerSec * w, 2)} dispatches per ` +
         `${formatMicros(s.bucketUs)} bucket (${formatRate(ceiling)}).`;
-      if (ceiling <= dataMax * 1.5) refLines.push({ y: ceiling, label: `burst ceiling ${formatRate(ceiling)}`, color: PALETTE.red });
+      if (ceiling <= dataMax * 1.5)
+        refLines.push({ y: ceiling, label: `burst ceiling ${formatRate(ceiling)}`, color: PALETTE.red });
       else caption += ' The ceiling is above the chart.';
     }
   }
   const id = idFor('dispatch-rate', q);
-  return timeChart(id, q, s, {
-    title: `Dispatch rate — ${q.name}`,
-    y: { label: 'per second' },
-    series,
-    refLines,
-  }, caption || undefined);
+  return timeChart(
+    id,
+    q,
+    s,
+    {
+      title: `Dispatch rate — ${q.name}`,
+      y: { label: 'per second' },
+      series,
+      refLines,
+    },
+    caption || undefined,
+  );
 }
 
 /** Highest in-flight count per bucket against max_concurrent_requests (PUSH-3). */
 export function inFlightChart(q: QueueSummary, s: SimulationSummary): Chart {
   const id = idFor('in-flight', q);
   const cap = q.maxConcurrentRequests;
-  return timeChart(id, q, s, {
-    title: `In flight — ${q.name}`,
-    y: { label: 'requests (max per bucket)' },
-    series: [steps('in flight (max)', q.series.inFlightMax, s, { color: PALETTE.purple, area: true })],
-    refLines: cap === null ? [] : [{ y: cap, label: `max_concurrent_requests ${cap}`, color: PALETTE.red }],
-    yMinMax: 1,
-  }, cap === null ? 'No max_concurrent_requests: in-flight is not capped.' : undefined);
+  return timeChart(
+    id,
+    q,
+    s,
+    {
+      title: `In flight — ${q.name}`,
+      y: { label: 'requests (max per bucket)' },
+      series: [steps('in flight (max)', q.series.inFlightMax, s, { color: PALETTE.purple, area: true })],
+      refLines: cap === null ? [] : [{ y: cap, label: `max_concurrent_requests ${cap}`, color: PALETTE.red }],
+      yMinMax: 1,
+    },
+    cap === null ? 'No max_concurrent_requests: in-flight is not capped.' : undefined,
+  );
 }
 
 /** Tasks added and not yet done (success, exhaust or delete), highest per bucket. */
@@ -146,7 +180,12 @@ export function latencyCdfChart(id: string, title: string, latency: LatencySumma
 }
 
 /** Tasks by the attempt at which they ended (success or exhaust; for pull, leases at delete). */
-export function attemptsChart(id: string, title: string, attempts: ReadonlyArray<readonly [number, number]>, unit: string): Chart {
+export function attemptsChart(
+  id: string,
+  title: string,
+  attempts: ReadonlyArray<readonly [number, number]>,
+  unit: string,
+): Chart {
   const bars: Bar[] = [];
   const last = attempts.length ? attempts[attempts.length - 1][0] : 0;
   if (last <= 40) {
@@ -168,7 +207,8 @@ export function leaseActivityChart(q: QueueSummary, s: SimulationSummary): Chart
   const series: StepSeries[] = [];
   if (q.series.leases) series.push(steps('leases/s', perSecond(q.series.leases, s), s, { color: PALETTE.blue }));
   if (q.series.deletes) series.push(steps('deletes/s', perSecond(q.series.deletes, s), s, { color: PALETTE.green }));
-  if (q.series.expiries) series.push(steps('expiries/s', perSecond(q.series.expiries, s), s, { color: PALETTE.red, dashed: true }));
+  if (q.series.expiries)
+    series.push(steps('expiries/s', perSecond(q.series.expiries, s), s, { color: PALETTE.red, dashed: true }));
   return timeChart(id, q, s, {
     title: `Leases, deletes and expiries — ${q.name}`,
     y: { label: 'per second' },
@@ -219,10 +259,19 @@ export function queueCharts(q: QueueSummary, s: SimulationSummary): Chart[] {
   if (q.mode === 'pull') {
     const charts = [leaseActivityChart(q, s), depthChart(q, s)];
     if (q.pull) {
-      charts.push(latencyCdfChart(idFor('lease-age', q), `Lease age at delete or expiry — ${q.name}`, q.pull.leaseAge, 'lease age'));
+      charts.push(
+        latencyCdfChart(
+          idFor('lease-age', q),
+          `Lease age at delete or expiry — ${q.name}`,
+          q.pull.leaseAge,
+          'lease age',
+        ),
+      );
     }
     charts.push(latencyCdfChart(idFor('latency', q), `Add to delete — ${q.name}`, q.latency, 'add-to-delete latency'));
-    charts.push(attemptsChart(idFor('attempts', q), `Leases per task — ${q.name}`, q.attempts, 'leases at delete or exhaustion'));
+    charts.push(
+      attemptsChart(idFor('attempts', q), `Leases per task — ${q.name}`, q.attempts, 'leases at delete or exhaustion'),
+    );
     return charts;
   }
   return [
@@ -230,6 +279,11 @@ export function queueCharts(q: QueueSummary, s: SimulationSummary): Chart[] {
     inFlightChart(q, s),
     depthChart(q, s),
     latencyCdfChart(idFor('latency', q), `Add-to-success latency — ${q.name}`, q.latency, 'add-to-success latency'),
-    attemptsChart(idFor('attempts', q), `Attempts per task — ${q.name}`, q.attempts, 'attempt at success or exhaustion'),
+    attemptsChart(
+      idFor('attempts', q),
+      `Attempts per task — ${q.name}`,
+      q.attempts,
+      'attempt at success or exhaustion',
+    ),
   ];
 }

@@ -17,7 +17,14 @@ import {
   type Tone,
 } from './html.js';
 import type { InvariantResult, SimulationReport } from './report-json.js';
-import { latencyCdfChart, loadChart, overallDepthChart, queueCharts, throughputChart, type Chart } from './simulation-charts.js';
+import {
+  latencyCdfChart,
+  loadChart,
+  overallDepthChart,
+  queueCharts,
+  throughputChart,
+  type Chart,
+} from './simulation-charts.js';
 import { isIdleQueue, type PeriodSummary, type QueueSummary, type SimulationSummary } from './summary.js';
 import { resolveRuleId, ruleText } from '../rules/index.js';
 
@@ -35,7 +42,10 @@ function periodText(p: PeriodSummary): string {
 function queueConfigText(q: QueueSummary): string {
   if (!q.configured) return `${q.mode} queue (not in the config event)`;
   if (q.mode === 'pull') return 'pull queue';
-  const cap = q.maxConcurrentRequests === null ? 'no max_concurrent_requests' : `max_concurrent_requests ${q.maxConcurrentRequests}`;
+  const cap =
+    q.maxConcurrentRequests === null
+      ? 'no max_concurrent_requests'
+      : `max_concurrent_requests ${q.maxConcurrentRequests}`;
   return `push queue · rate ${q.rate ?? formatRate(q.ratePerSec)} (${formatRate(q.ratePerSec)}) · bucket_size ${q.bucketSize ?? '—'} · ${cap}`;
 }
 
@@ -50,11 +60,29 @@ function headlineStats(r: SimulationReport): Stat[] {
   const failed = r.invariants.filter((i) => i.status === 'fail').length;
   const passed = r.invariants.filter((i) => i.status === 'pass').length;
   return [
-    { label: 'Virtual duration', value: formatMicros(s.durationUs), hint: s.endReason ? `ended: ${s.endReason}` : undefined },
-    { label: 'Tasks added', value: formatCount(o.counts.added), hint: o.counts.rejected ? `${formatCount(o.counts.rejected)} rejected` : undefined },
-    { label: 'Completed', value: formatCount(o.latency.count), tone: 'pass', hint: o.counts.added ? formatPercent(o.latency.count / o.counts.added) + ' of added' : undefined },
+    {
+      label: 'Virtual duration',
+      value: formatMicros(s.durationUs),
+      hint: s.endReason ? `ended: ${s.endReason}` : undefined,
+    },
+    {
+      label: 'Tasks added',
+      value: formatCount(o.counts.added),
+      hint: o.counts.rejected ? `${formatCount(o.counts.rejected)} rejected` : undefined,
+    },
+    {
+      label: 'Completed',
+      value: formatCount(o.latency.count),
+      tone: 'pass',
+      hint: o.counts.added ? formatPercent(o.latency.count / o.counts.added) + ' of added' : undefined,
+    },
     { label: 'Exhausted', value: formatCount(o.counts.exhausted), tone: o.counts.exhausted ? 'warn' : 'neutral' },
-    { label: 'Failed attempts', value: formatCount(o.counts.failures), tone: o.counts.failures ? 'warn' : 'neutral', hint: `of ${formatCount(o.counts.dispatched)} dispatched` },
+    {
+      label: 'Failed attempts',
+      value: formatCount(o.counts.failures),
+      tone: o.counts.failures ? 'warn' : 'neutral',
+      hint: `of ${formatCount(o.counts.dispatched)} dispatched`,
+    },
     { label: 'Latency p50', value: formatMicros(o.latency.p50Us), hint: 'add to completion' },
     { label: 'Latency p99', value: formatMicros(o.latency.p99Us), hint: `max ${formatMicros(o.latency.maxUs)}` },
     {
@@ -67,36 +95,51 @@ function headlineStats(r: SimulationReport): Stat[] {
 }
 
 function queueTable(s: SimulationSummary): Content {
-  const rows: Content[][] = s.queues.filter((q) => !isIdleQueue(q)).map((q) => [
-    html`<a href="#queue-${q.name}">${q.name}</a><div class="sub">${queueConfigShort(q)}</div>`,
-    formatCount(q.counts.added),
-    formatCount(q.mode === 'pull' ? (q.pull?.leases ?? 0) : q.counts.dispatched),
-    formatCount(q.latency.count),
-    formatCount(q.counts.failures),
-    formatCount(q.counts.exhausted),
-    formatMicros(q.latency.p50Us),
-    formatMicros(q.latency.p99Us),
-    formatCount(q.inFlightMax),
-    formatCount(q.depthMax),
-    q.throttled.count ? formatMicros(q.throttled.totalUs) : '—',
-  ]);
+  const rows: Content[][] = s.queues
+    .filter((q) => !isIdleQueue(q))
+    .map((q) => [
+      html`<a href="#queue-${q.name}">${q.name}</a><div class="sub">${queueConfigShort(q)}</div>`,
+      formatCount(q.counts.added),
+      formatCount(q.mode === 'pull' ? (q.pull?.leases ?? 0) : q.counts.dispatched),
+      formatCount(q.latency.count),
+      formatCount(q.counts.failures),
+      formatCount(q.counts.exhausted),
+      formatMicros(q.latency.p50Us),
+      formatMicros(q.latency.p99Us),
+      formatCount(q.inFlightMax),
+      formatCount(q.depthMax),
+      q.throttled.count ? formatMicros(q.throttled.totalUs) : '—',
+    ]);
   const o = s.overall;
   rows.push([
     'all queues',
     formatCount(o.counts.added),
-    formatCount(o.counts.dispatched + s.queues.reduce((n, q) => n + (q.mode === 'pull' ? (q.pull?.leases ?? 0) : 0), 0)),
+    formatCount(
+      o.counts.dispatched + s.queues.reduce((n, q) => n + (q.mode === 'pull' ? (q.pull?.leases ?? 0) : 0), 0),
+    ),
     formatCount(o.latency.count),
-    formatCount(o.counts.failures), formatCount(o.counts.exhausted),
-    formatMicros(o.latency.p50Us), formatMicros(o.latency.p99Us), formatCount(o.inFlightMax), formatCount(o.depthMax), '',
+    formatCount(o.counts.failures),
+    formatCount(o.counts.exhausted),
+    formatMicros(o.latency.p50Us),
+    formatMicros(o.latency.p99Us),
+    formatCount(o.inFlightMax),
+    formatCount(o.depthMax),
+    '',
   ]);
   const r = { align: 'right' as const };
   return table({
     columns: [
-      'Queue', { label: 'Added', ...r }, { label: 'Dispatched', ...r, title: 'dispatches (push) or leases (pull)' },
+      'Queue',
+      { label: 'Added', ...r },
+      { label: 'Dispatched', ...r, title: 'dispatches (push) or leases (pull)' },
       { label: 'Done', ...r, title: 'tasks completed: success (push) or delete after a lease (pull)' },
-      { label: 'Failed att.', ...r, title: 'attempts that failed (HANDLER-2)' }, { label: 'Exhausted', ...r, title: 'RETRY-5 / PULL-10' },
-      { label: 'p50', ...r, title: 'completion latency' }, { label: 'p99', ...r, title: 'completion latency' },
-      { label: 'Max in flight', ...r }, { label: 'Max depth', ...r }, { label: 'Throttled', ...r, title: 'total time below the configured rate' },
+      { label: 'Failed att.', ...r, title: 'attempts that failed (HANDLER-2)' },
+      { label: 'Exhausted', ...r, title: 'RETRY-5 / PULL-10' },
+      { label: 'p50', ...r, title: 'completion latency' },
+      { label: 'p99', ...r, title: 'completion latency' },
+      { label: 'Max in flight', ...r },
+      { label: 'Max depth', ...r },
+      { label: 'Throttled', ...r, title: 'total time below the configured rate' },
     ],
     rows,
     rowClass: (i) => (i === rows.length - 1 ? 'total' : undefined),
@@ -115,7 +158,12 @@ function exampleText(e: unknown): string {
   if (typeof e === 'string') return e;
   const v = e as Record<string, unknown> | null;
   if (v && typeof v === 'object' && typeof v.message === 'string') {
-    const where = [v.rule, typeof v.t === 'number' ? `t=${formatMicros(v.t)}` : '', v.id !== undefined ? `task ${String(v.id)}` : '', v.q ? `queue ${String(v.q)}` : '']
+    const where = [
+      v.rule,
+      typeof v.t === 'number' ? `t=${formatMicros(v.t)}` : '',
+      v.id !== undefined ? `task ${String(v.id)}` : '',
+      v.q ? `queue ${String(v.q)}` : '',
+    ]
       .filter(Boolean)
       .join(' · ');
     const lines = [`${where ? `${where}: ` : ''}${v.message}`];
@@ -135,7 +183,13 @@ function ruleCode(id: string): Content {
 function invariantsTable(invariants: readonly InvariantResult[]): Content {
   if (!invariants.length) return note('No invariants were checked for this run.', 'warn');
   return table({
-    columns: ['Rule', 'Status', { label: 'Checked', align: 'right' }, { label: 'Violations', align: 'right' }, 'Note / examples'],
+    columns: [
+      'Rule',
+      'Status',
+      { label: 'Checked', align: 'right' },
+      { label: 'Violations', align: 'right' },
+      'Note / examples',
+    ],
     rows: invariants.map((inv) => [
       ruleCode(inv.id),
       badge(inv.status, STATUS_TONE[inv.status] ?? 'neutral'),
@@ -144,7 +198,10 @@ function invariantsTable(invariants: readonly InvariantResult[]): Content {
       [
         inv.note ?? '',
         inv.examples?.length
-          ? details(`${inv.examples.length} example${inv.examples.length === 1 ? '' : 's'}`, inv.examples.map((e) => html`<pre>${exampleText(e)}</pre>`))
+          ? details(
+              `${inv.examples.length} example${inv.examples.length === 1 ? '' : 's'}`,
+              inv.examples.map((e) => html`<pre>${exampleText(e)}</pre>`),
+            )
           : '',
       ],
     ]),
@@ -170,18 +227,36 @@ function outcomeTable(q: QueueSummary): Content {
       ['succeeded', formatCount(c.successes)],
     );
   }
-  rows.push(['exhausted (RETRY-5)', formatCount(c.exhausted)], ['deleted', formatCount(c.deleted)], ['still queued at end', formatCount(q.depthAtEnd)]);
+  rows.push(
+    ['exhausted (RETRY-5)', formatCount(c.exhausted)],
+    ['deleted', formatCount(c.deleted)],
+    ['still queued at end', formatCount(q.depthAtEnd)],
+  );
   return table({ columns: ['Count', { label: 'Tasks / attempts', align: 'right' }], rows, className: 'compact' });
 }
 
 function latencyTable(q: QueueSummary, s: SimulationSummary): Content {
   const l = q.latency;
   const rows: Content[][] = [
-    ['p50', formatMicros(l.p50Us)], ['p90', formatMicros(l.p90Us)], ['p99', formatMicros(l.p99Us)], ['p99.9', formatMicros(l.p999Us)],
-    ['min', formatMicros(l.minUs)], ['mean', formatMicros(l.meanUs)], ['max', formatMicros(l.maxUs)],
+    ['p50', formatMicros(l.p50Us)],
+    ['p90', formatMicros(l.p90Us)],
+    ['p99', formatMicros(l.p99Us)],
+    ['p99.9', formatMicros(l.p999Us)],
+    ['min', formatMicros(l.minUs)],
+    ['mean', formatMicros(l.meanUs)],
+    ['max', formatMicros(l.maxUs)],
   ];
-  if (q.mode === 'push') rows.push(['throttled', periodText(q.throttled)], ['paused', periodText(q.paused)], ['outages (all queues)', periodText(s.overall.outages)]);
-  return table({ columns: [q.mode === 'pull' ? 'Add to delete' : 'Add to success', { label: 'Value', align: 'right' }], rows, className: 'compact' });
+  if (q.mode === 'push')
+    rows.push(
+      ['throttled', periodText(q.throttled)],
+      ['paused', periodText(q.paused)],
+      ['outages (all queues)', periodText(s.overall.outages)],
+    );
+  return table({
+    columns: [q.mode === 'pull' ? 'Add to delete' : 'Add to success', { label: 'Value', align: 'right' }],
+    rows,
+    className: 'compact',
+  });
 }
 
 function pullTable(q: QueueSummary): Content {
@@ -218,11 +293,23 @@ function queueSection(q: QueueSummary, s: SimulationSummary): PageSection {
       : [
           { label: 'Dispatched', value: formatCount(q.counts.dispatched) },
           { label: 'Succeeded', value: formatCount(q.counts.successes), tone: 'pass' },
-          { label: 'Failed attempts', value: formatCount(q.counts.failures), tone: q.counts.failures ? 'warn' : 'neutral' },
+          {
+            label: 'Failed attempts',
+            value: formatCount(q.counts.failures),
+            tone: q.counts.failures ? 'warn' : 'neutral',
+          },
           { label: 'Exhausted', value: formatCount(q.counts.exhausted), tone: q.counts.exhausted ? 'warn' : 'neutral' },
-          { label: 'Max in flight', value: formatCount(q.inFlightMax), hint: q.maxConcurrentRequests === null ? 'no cap' : `cap ${q.maxConcurrentRequests}` },
+          {
+            label: 'Max in flight',
+            value: formatCount(q.inFlightMax),
+            hint: q.maxConcurrentRequests === null ? 'no cap' : `cap ${q.maxConcurrentRequests}`,
+          },
           { label: 'Max depth', value: formatCount(q.depthMax) },
-          { label: 'Throttled', value: q.throttled.count ? formatMicros(q.throttled.totalUs) : 'never', tone: q.throttled.count ? 'warn' : 'neutral' },
+          {
+            label: 'Throttled',
+            value: q.throttled.count ? formatMicros(q.throttled.totalUs) : 'never',
+            tone: q.throttled.count ? 'warn' : 'neutral',
+          },
         ];
   return {
     id: `queue-${q.name}`,
@@ -236,7 +323,14 @@ function queueSection(q: QueueSummary, s: SimulationSummary): PageSection {
 export function renderSimulationHtml(r: SimulationReport): string {
   const s = r.summary;
   const overallCharts: Chart[] = [throughputChart(s), loadChart(s), overallDepthChart(s)];
-  overallCharts.push(latencyCdfChart('overall-latency', 'Completion latency — all queues', s.overall.latency, 'add-to-completion latency'));
+  overallCharts.push(
+    latencyCdfChart(
+      'overall-latency',
+      'Completion latency — all queues',
+      s.overall.latency,
+      'add-to-completion latency',
+    ),
+  );
   const active = s.queues.filter((q) => !isIdleQueue(q));
   const idle = s.queues.filter(isIdleQueue).map((q) => q.name);
   const sections: PageSection[] = [
@@ -249,7 +343,12 @@ export function renderSimulationHtml(r: SimulationReport): string {
         ` · outages: ${periodText(s.overall.outages)}`,
       body: [statTiles(headlineStats(r)), queueTable(s), charts(overallCharts)],
     },
-    { id: 'invariants', title: 'Invariants', lead: 'SPEC §9, checked over the whole trace.', body: invariantsTable(r.invariants) },
+    {
+      id: 'invariants',
+      title: 'Invariants',
+      lead: 'SPEC §9, checked over the whole trace.',
+      body: invariantsTable(r.invariants),
+    },
     ...active.map((q) => queueSection(q, s)),
     {
       id: 'about',
@@ -265,7 +364,11 @@ export function renderSimulationHtml(r: SimulationReport): string {
   ];
   return renderPage({
     title: `Simulation: ${r.scenario}`,
-    subtitle: [s.profile ? `profile ${s.profile}` : '', s.scaling ? `${s.scaling} scaling` : '', s.deadlineUs ? `deadline ${formatMicros(s.deadlineUs)}` : '']
+    subtitle: [
+      s.profile ? `profile ${s.profile}` : '',
+      s.scaling ? `${s.scaling} scaling` : '',
+      s.deadlineUs ? `deadline ${formatMicros(s.deadlineUs)}` : '',
+    ]
       .filter(Boolean)
       .join(' · '),
     meta: [

@@ -9,24 +9,41 @@ function cell(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
-export function markdownTable(headers: readonly string[], rows: readonly (readonly string[])[], rightAligned: readonly number[] = []): string {
+export function markdownTable(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+  rightAligned: readonly number[] = [],
+): string {
   const sep = headers.map((_, i) => (rightAligned.includes(i) ? '---:' : '---'));
   return [headers, sep, ...rows].map((r, k) => `| ${(k === 1 ? r : r.map(cell)).join(' | ')} |`).join('\n');
 }
 
 function periods(p: PeriodSummary): string {
-  return p.count ? `${formatCount(p.count)} × ${formatMicros(p.totalUs)}${p.openAtEnd ? ' (open at end)' : ''}` : 'none';
+  return p.count
+    ? `${formatCount(p.count)} × ${formatMicros(p.totalUs)}${p.openAtEnd ? ' (open at end)' : ''}`
+    : 'none';
 }
 
 function invariantRows(invariants: readonly InvariantResult[]): string[][] {
-  return invariants.map((i) => [`\`${i.id}\``, i.status.toUpperCase(), formatCount(i.checked), formatCount(i.violations), i.note ?? '']);
+  return invariants.map((i) => [
+    `\`${i.id}\``,
+    i.status.toUpperCase(),
+    formatCount(i.checked),
+    formatCount(i.violations),
+    i.note ?? '',
+  ]);
 }
 
 /** The text of every rule the invariants cite, so the reader need not look it up (docs/RULES.md has the rest). */
 function rulesCited(invariants: readonly InvariantResult[]): string[] {
-  const ids = invariants.flatMap((i) => [i.id, ...(i.examples ?? []).map((e) => (e as { rule?: unknown } | null)?.rule)]);
+  const ids = invariants.flatMap((i) => [
+    i.id,
+    ...(i.examples ?? []).map((e) => (e as { rule?: unknown } | null)?.rule),
+  ]);
   const rules = citedRules(ids.filter((x): x is string => typeof x === 'string'));
-  return rules.length ? ['', '### Rules cited', '', ...rules.map((x) => `- **${x.id}** ${x.title}: ${x.statement}`)] : [];
+  return rules.length
+    ? ['', '### Rules cited', '', ...rules.map((x) => `- **${x.id}** ${x.title}: ${x.statement}`)]
+    : [];
 }
 
 function queueBlock(q: QueueSummary): string {
@@ -42,13 +59,21 @@ function queueBlock(q: QueueSummary): string {
     ['added', formatCount(c.added)],
     ['rejected', formatCount(c.rejected)],
     ['dispatched', formatCount(c.dispatched)],
-    ['responses ok / error / no-instance / deadline / net', [c.responses.ok, c.responses.error, c.responses.noInstance, c.responses.deadline, c.responses.net].map(formatCount).join(' / ')],
+    [
+      'responses ok / error / no-instance / deadline / net',
+      [c.responses.ok, c.responses.error, c.responses.noInstance, c.responses.deadline, c.responses.net]
+        .map(formatCount)
+        .join(' / '),
+    ],
     ['succeeded', formatCount(c.successes)],
     ['exhausted', formatCount(c.exhausted)],
     ['deleted', formatCount(c.deleted)],
     ['max in flight', formatCount(q.inFlightMax)],
     ['max depth / at end', `${formatCount(q.depthMax)} / ${formatCount(q.depthAtEnd)}`],
-    ['latency p50 / p90 / p99 / p99.9', [q.latency.p50Us, q.latency.p90Us, q.latency.p99Us, q.latency.p999Us].map(formatMicros).join(' / ')],
+    [
+      'latency p50 / p90 / p99 / p99.9',
+      [q.latency.p50Us, q.latency.p90Us, q.latency.p99Us, q.latency.p999Us].map(formatMicros).join(' / '),
+    ],
     ['latency min / mean / max', [q.latency.minUs, q.latency.meanUs, q.latency.maxUs].map(formatMicros).join(' / ')],
     ['attempts per task', q.attempts.map(([n, k]) => `${n}: ${formatCount(k)}`).join(', ') || '—'],
     ['throttled', periods(q.throttled)],
@@ -57,9 +82,18 @@ function queueBlock(q: QueueSummary): string {
   if (q.pull) {
     const lc = q.pull.leaseCalls;
     rows.push(
-      ['lease calls ok / capped / transient', `${formatCount(lc.ok)} / ${formatCount(lc.capped)} / ${formatCount(lc.transient)}`],
-      ['leases / expiries / releases', `${formatCount(q.pull.leases)} / ${formatCount(q.pull.expiries)} / ${formatCount(q.pull.releases)}`],
-      ['lease age p50 / p99 / max', [q.pull.leaseAge.p50Us, q.pull.leaseAge.p99Us, q.pull.leaseAge.maxUs].map(formatMicros).join(' / ')],
+      [
+        'lease calls ok / capped / transient',
+        `${formatCount(lc.ok)} / ${formatCount(lc.capped)} / ${formatCount(lc.transient)}`,
+      ],
+      [
+        'leases / expiries / releases',
+        `${formatCount(q.pull.leases)} / ${formatCount(q.pull.expiries)} / ${formatCount(q.pull.releases)}`,
+      ],
+      [
+        'lease age p50 / p99 / max',
+        [q.pull.leaseAge.p50Us, q.pull.leaseAge.p99Us, q.pull.leaseAge.maxUs].map(formatMicros).join(' / '),
+      ],
     );
   }
   lines.push(markdownTable(['Metric', 'Value'], rows, [1]));
@@ -84,20 +118,50 @@ export function renderSimulationMarkdown(r: SimulationReport): string {
     '## Summary',
     '',
     markdownTable(
-      ['Queue', 'Mode', 'Rate', 'Added', 'Dispatched / leased', 'Done', 'Failed att.', 'Exhausted', 'p50', 'p99', 'Max in flight', 'Max depth'],
+      [
+        'Queue',
+        'Mode',
+        'Rate',
+        'Added',
+        'Dispatched / leased',
+        'Done',
+        'Failed att.',
+        'Exhausted',
+        'p50',
+        'p99',
+        'Max in flight',
+        'Max depth',
+      ],
       [
         ...active.map((q) => [
-          q.name, q.mode, q.mode === 'push' ? formatRate(q.ratePerSec) : '—', formatCount(q.counts.added),
+          q.name,
+          q.mode,
+          q.mode === 'push' ? formatRate(q.ratePerSec) : '—',
+          formatCount(q.counts.added),
           formatCount(q.mode === 'pull' ? (q.pull?.leases ?? 0) : q.counts.dispatched),
-          formatCount(q.latency.count), formatCount(q.counts.failures), formatCount(q.counts.exhausted),
-          formatMicros(q.latency.p50Us), formatMicros(q.latency.p99Us), formatCount(q.inFlightMax), formatCount(q.depthMax),
+          formatCount(q.latency.count),
+          formatCount(q.counts.failures),
+          formatCount(q.counts.exhausted),
+          formatMicros(q.latency.p50Us),
+          formatMicros(q.latency.p99Us),
+          formatCount(q.inFlightMax),
+          formatCount(q.depthMax),
         ]),
         [
-          '**all**', '', '', formatCount(o.counts.added),
-          formatCount(o.counts.dispatched + active.reduce((n, q) => n + (q.mode === 'pull' ? (q.pull?.leases ?? 0) : 0), 0)),
+          '**all**',
+          '',
+          '',
+          formatCount(o.counts.added),
+          formatCount(
+            o.counts.dispatched + active.reduce((n, q) => n + (q.mode === 'pull' ? (q.pull?.leases ?? 0) : 0), 0),
+          ),
           formatCount(o.latency.count),
-          formatCount(o.counts.failures), formatCount(o.counts.exhausted), formatMicros(o.latency.p50Us), formatMicros(o.latency.p99Us),
-          formatCount(o.inFlightMax), formatCount(o.depthMax),
+          formatCount(o.counts.failures),
+          formatCount(o.counts.exhausted),
+          formatMicros(o.latency.p50Us),
+          formatMicros(o.latency.p99Us),
+          formatCount(o.inFlightMax),
+          formatCount(o.depthMax),
         ],
       ],
       [3, 4, 5, 6, 7, 8, 9, 10, 11],

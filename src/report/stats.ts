@@ -38,14 +38,31 @@ const OUTCOME_KEY: Record<Outcome, keyof ResponseCounts> = {
 
 function emptyCounts(): TaskCounts {
   return {
-    added: 0, rejected: 0, dispatched: 0, duplicates: 0,
+    added: 0,
+    rejected: 0,
+    dispatched: 0,
+    duplicates: 0,
     responses: { ok: 0, error: 0, noInstance: 0, deadline: 0, net: 0 },
-    failures: 0, retries: 0, successes: 0, exhausted: 0, deleted: 0,
+    failures: 0,
+    retries: 0,
+    successes: 0,
+    exhausted: 0,
+    deleted: 0,
   };
 }
 
 function addCounts(into: TaskCounts, c: TaskCounts): void {
-  for (const k of ['added', 'rejected', 'dispatched', 'duplicates', 'failures', 'retries', 'successes', 'exhausted', 'deleted'] as const) {
+  for (const k of [
+    'added',
+    'rejected',
+    'dispatched',
+    'duplicates',
+    'failures',
+    'retries',
+    'successes',
+    'exhausted',
+    'deleted',
+  ] as const) {
     into[k] += c[k];
   }
   for (const k of Object.keys(c.responses) as Array<keyof ResponseCounts>) into.responses[k] += c.responses[k];
@@ -370,7 +387,9 @@ export class SimulationStats implements TraceSink {
 
   private orderedQueues(): QueueStats[] {
     const configured = (this.config?.queues ?? []).map((qc) => this.queues.get(qc.name)!);
-    const rest = [...this.queues.values()].filter((q) => !q.config).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const rest = [...this.queues.values()]
+      .filter((q) => !q.config)
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     return [...configured, ...rest];
   }
 

@@ -168,7 +168,14 @@ export interface SimulationSummary {
 export function isIdleQueue(q: QueueSummary): boolean {
   const c = q.counts;
   return (
-    c.added === 0 && c.rejected === 0 && c.dispatched === 0 && c.deleted === 0 && c.successes === 0 && c.exhausted === 0 &&
-    q.throttled.count === 0 && q.paused.count === 0 && (q.pull === null || (q.pull.leaseCalls.total === 0 && q.pull.leases === 0))
+    c.added === 0 &&
+    c.rejected === 0 &&
+    c.dispatched === 0 &&
+    c.deleted === 0 &&
+    c.successes === 0 &&
+    c.exhausted === 0 &&
+    q.throttled.count === 0 &&
+    q.paused.count === 0 &&
+    (q.pull === null || (q.pull.leaseCalls.total === 0 && q.pull.leases === 0))
   );
 }

@@ -29,11 +29,21 @@ export function escapeXml(text: string): string {
   let out = '';
   for (const ch of text) {
     switch (ch) {
-      case '&': out += '&amp;'; break;
-      case '<': out += '&lt;'; break;
-      case '>': out += '&gt;'; break;
-      case '"': out += '&quot;'; break;
-      case "'": out += '&#39;'; break;
+      case '&':
+        out += '&amp;';
+        break;
+      case '<':
+        out += '&lt;';
+        break;
+      case '>':
+        out += '&gt;';
+        break;
+      case '"':
+        out += '&quot;';
+        break;
+      case "'":
+        out += '&#39;';
+        break;
       default: {
         const c = ch.codePointAt(0)!;
         // Control characters are not allowed in XML 1.0; drop them rather than emit a broken file.
@@ -218,7 +228,8 @@ function axes(
 ): string {
   const box = plotBox(lay);
   const out: string[] = [`<g class="grid" stroke="${PALETTE.grid}" stroke-width="1">`];
-  for (const t of yTicks) out.push(`<line x1="${n(box.x0)}" x2="${n(box.x1)}" y1="${n(ys.map(t))}" y2="${n(ys.map(t))}"/>`);
+  for (const t of yTicks)
+    out.push(`<line x1="${n(box.x0)}" x2="${n(box.x1)}" y1="${n(ys.map(t))}" y2="${n(ys.map(t))}"/>`);
   out.push('</g>');
   out.push(`<g class="ticks" font-size="${TEXT_SIZE}" fill="${PALETTE.muted}">`);
   for (const t of yTicks) {
@@ -255,13 +266,18 @@ function noData(lay: Layout): string {
   return `<text x="${n((box.x0 + box.x1) / 2)}" y="${n((box.y0 + box.y1) / 2)}" text-anchor="middle" font-size="13" fill="${PALETTE.muted}">No data</text>`;
 }
 
-function xAxisSetup(axis: AxisOptions, lo: number, hi: number): { ticks: Ticks; format: (v: number) => string; label: string } {
+function xAxisSetup(
+  axis: AxisOptions,
+  lo: number,
+  hi: number,
+): { ticks: Ticks; format: (v: number) => string; label: string } {
   if (axis.kind === 'time') {
     const ticks = timeTicks(lo, hi);
     const tf = timeTickFormat(hi);
     return { ticks, format: axis.format ?? tf.format, label: `${axis.label} (${tf.unit})` };
   }
-  if (axis.kind === 'duration' && lo >= 0) return { ticks: durationTicks(hi), format: axis.format ?? formatDurationShort, label: axis.label };
+  if (axis.kind === 'duration' && lo >= 0)
+    return { ticks: durationTicks(hi), format: axis.format ?? formatDurationShort, label: axis.label };
   return { ticks: linearTicks(lo, hi, 6), format: axis.format ?? formatCompact, label: axis.label };
 }
 
@@ -339,7 +355,11 @@ export function lineChart(opts: LineChartOptions): string {
   const xa = xAxisSetup(opts.x, xLo, xHi > xLo ? xHi : xLo + 1);
 
   const legend: LegendItem[] = [
-    ...opts.series.map((s, i) => ({ label: s.name, color: s.color ?? SERIES_COLORS[i % SERIES_COLORS.length], shape: s.dashed ? ('dash' as const) : ('line' as const) })),
+    ...opts.series.map((s, i) => ({
+      label: s.name,
+      color: s.color ?? SERIES_COLORS[i % SERIES_COLORS.length],
+      shape: s.dashed ? ('dash' as const) : ('line' as const),
+    })),
     ...refs.map((r) => ({ label: r.label, color: r.color ?? PALETTE.ink, shape: 'dash' as const })),
     ...shaded.map((g) => ({ label: g.label, color: g.color, shape: 'box' as const })),
   ];
@@ -385,7 +405,9 @@ export function lineChart(opts: LineChartOptions): string {
   for (const r of refs) {
     const y = ys.map(r.y);
     const color = escapeXml(r.color ?? PALETTE.ink);
-    out.push(`<line x1="${n(box.x0)}" x2="${n(box.x1)}" y1="${n(y)}" y2="${n(y)}" stroke="${color}" stroke-width="1.4" stroke-dasharray="6 4"/>`);
+    out.push(
+      `<line x1="${n(box.x0)}" x2="${n(box.x1)}" y1="${n(y)}" y2="${n(y)}" stroke="${color}" stroke-width="1.4" stroke-dasharray="6 4"/>`,
+    );
     const right = !placedRight.some((py) => Math.abs(py - y) < TEXT_SIZE + 3);
     if (right) placedRight.push(y);
     out.push(
@@ -439,7 +461,9 @@ export function barChart(opts: BarChartOptions): string {
     const x = box.x0 + i * band + (band - w) / 2;
     const y = ys.map(v);
     const h = Math.max(v > 0 ? 1 : 0, box.y0 - y);
-    out.push(`<rect x="${n(x)}" y="${n(box.y0 - h)}" width="${n(w)}" height="${n(h)}" rx="1.5"><title>${escapeXml(`${b.label}: ${yFormat(v)}`)}</title></rect>`);
+    out.push(
+      `<rect x="${n(x)}" y="${n(box.y0 - h)}" width="${n(w)}" height="${n(h)}" rx="1.5"><title>${escapeXml(`${b.label}: ${yFormat(v)}`)}</title></rect>`,
+    );
   });
   out.push('</g>');
   out.push(`<g font-size="${TEXT_SIZE}" fill="${PALETTE.muted}" text-anchor="middle">`);
@@ -454,7 +478,9 @@ export function barChart(opts: BarChartOptions): string {
       const label = yFormat(b.value);
       if (textWidth(label, 10.5) > band + 4) return;
       const cx = box.x0 + (i + 0.5) * band;
-      out.push(`<text x="${n(cx)}" y="${n(ys.map(b.value) - 4)}" font-size="10.5" fill="${PALETTE.ink}">${escapeXml(label)}</text>`);
+      out.push(
+        `<text x="${n(cx)}" y="${n(ys.map(b.value) - 4)}" font-size="10.5" fill="${PALETTE.ink}">${escapeXml(label)}</text>`,
+      );
     });
   }
   out.push('</g></svg>');
@@ -521,14 +547,28 @@ export function cdfChart(opts: CdfChartOptions): string {
     (marks.length ? `: ${marks.map((m) => `${markLabel(m)} ${xFormat(m.value)}`).join(', ')}` : '') +
     '.';
   const out: string[] = [open(opts, lay, desc)];
-  out.push(axes(lay, xs, ys, xt.ticks, yt.ticks, xFormat, yFormat, opts.x.label + (useLog ? ' (log scale)' : ''), 'tasks at or below'));
+  out.push(
+    axes(
+      lay,
+      xs,
+      ys,
+      xt.ticks,
+      yt.ticks,
+      xFormat,
+      yFormat,
+      opts.x.label + (useLog ? ' (log scale)' : ''),
+      'tasks at or below',
+    ),
+  );
   if (!curves.some((c) => c.points.length)) out.push(noData(lay));
   for (const { points: pts, color } of curves) {
     if (!pts.length) continue;
     const d = pts.map(([v, p], i) => `${i === 0 ? 'M' : 'L'}${n(xs.clamped(v))} ${n(ys.map(p))}`).join('');
     const last = pts[pts.length - 1];
     if (curves.length === 1) {
-      out.push(`<path d="${d}V${n(ys.map(0))}H${n(xs.clamped(pts[0][0]))}Z" fill="${color}" fill-opacity="0.08" stroke="none"/>`);
+      out.push(
+        `<path d="${d}V${n(ys.map(0))}H${n(xs.clamped(pts[0][0]))}Z" fill="${color}" fill-opacity="0.08" stroke="none"/>`,
+      );
     }
     out.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2" stroke-linejoin="round"/>`);
     out.push(`<circle cx="${n(xs.clamped(last[0]))}" cy="${n(ys.map(last[1]))}" r="2.5" fill="${color}"/>`);
@@ -552,7 +592,9 @@ export function cdfChart(opts: CdfChartOptions): string {
     }
     rowsRight[row] = left + w;
     const ty = box.y0 - 8 - row * 15;
-    out.push(`<line x1="${n(x)}" x2="${n(x)}" y1="${n(box.y0)}" y2="${n(y)}" stroke="${PALETTE.red}" stroke-width="1.2" stroke-dasharray="3 3"/>`);
+    out.push(
+      `<line x1="${n(x)}" x2="${n(x)}" y1="${n(box.y0)}" y2="${n(y)}" stroke="${PALETTE.red}" stroke-width="1.2" stroke-dasharray="3 3"/>`,
+    );
     out.push(`<circle cx="${n(x)}" cy="${n(y)}" r="3.5" fill="#ffffff" stroke="${PALETTE.red}" stroke-width="1.5"/>`);
     out.push(
       `<text x="${n(anchorEnd ? x - 4 : x + 4)}" y="${n(ty)}" text-anchor="${anchorEnd ? 'end' : 'start'}" fill="${PALETTE.red}" ` +

@@ -31,11 +31,13 @@ export const RULES = {
   },
   'PUSH-3': {
     title: 'max_concurrent_requests',
-    statement: "`max_concurrent_requests` bounds how many of the queue's tasks may be in flight together; without it there is no bound.",
+    statement:
+      "`max_concurrent_requests` bounds how many of the queue's tasks may be in flight together; without it there is no bound.",
   },
   'PUSH-4': {
     title: 'Nothing before its ETA',
-    statement: 'A task is never dispatched before its ETA, given as an absolute `eta` or a relative `countdown`; an ETA more than 30 days ahead is refused.',
+    statement:
+      'A task is never dispatched before its ETA, given as an absolute `eta` or a relative `countdown`; an ETA more than 30 days ahead is refused.',
   },
   'PUSH-5': {
     title: 'ETA order, no exact timing',
@@ -48,17 +50,20 @@ export const RULES = {
   },
   'PUSH-7': {
     title: 'Requests come from 0.1.0.2',
-    statement: 'Deliveries come from the address 0.1.0.2 and are ordinary HTTP requests as far as the handler can tell.',
+    statement:
+      'Deliveries come from the address 0.1.0.2 and are ordinary HTTP requests as far as the handler can tell.',
   },
   'PUSH-8': {
     title: 'Pause and resume',
-    statement: 'A paused queue (rate 0, or the paused state) sends nothing; once resumed it carries on with the tasks it still holds.',
+    statement:
+      'A paused queue (rate 0, or the paused state) sends nothing; once resumed it carries on with the tasks it still holds.',
   },
 
   // §2 The handler contract
   'HANDLER-1': {
     title: '2xx is success',
-    statement: 'A status from 200 to 299 means the task is done: it is deleted and not delivered again, apart from the rare duplicate of HANDLER-4.',
+    statement:
+      'A status from 200 to 299 means the task is done: it is deleted and not delivered again, apart from the rare duplicate of HANDLER-4.',
   },
   'HANDLER-2': {
     title: 'Anything else is a failure',
@@ -77,11 +82,13 @@ export const RULES = {
   },
   'HANDLER-5': {
     title: 'Only the status code matters',
-    statement: 'The queue reads the status code alone; the body and headers of the answer are dropped and never reach the app that added the task.',
+    statement:
+      'The queue reads the status code alone; the body and headers of the answer are dropped and never reach the app that added the task.',
   },
   'HANDLER-6': {
     title: 'Payload in the body or the query',
-    statement: 'The payload arrives as the request body or in the query string; a body with no declared type is application/octet-stream.',
+    statement:
+      'The payload arrives as the request body or in the query string; a body with no declared type is application/octet-stream.',
   },
   'HANDLER-7': {
     title: 'Admin-only handlers',
@@ -97,11 +104,13 @@ export const RULES = {
   // §3 Request headers
   'HDR-1': {
     title: 'X-AppEngine-QueueName',
-    statement: 'Every delivery carries X-AppEngine-QueueName, the name of its queue (`default` for the default push queue).',
+    statement:
+      'Every delivery carries X-AppEngine-QueueName, the name of its queue (`default` for the default push queue).',
   },
   'HDR-2': {
     title: 'X-AppEngine-TaskName',
-    statement: "Every delivery carries X-AppEngine-TaskName: the task's own name or a unique one the system chose, the same on every delivery of that task.",
+    statement:
+      "Every delivery carries X-AppEngine-TaskName: the task's own name or a unique one the system chose, the same on every delivery of that task.",
   },
   'HDR-3': {
     title: 'X-AppEngine-TaskRetryCount',
@@ -132,18 +141,20 @@ export const RULES = {
   },
   'HDR-8': {
     title: 'X-AppEngine-FailFast',
-    statement: 'X-AppEngine-FailFast asks that the task fail at once, instead of waiting, when no running instance is free.',
+    statement:
+      'X-AppEngine-FailFast asks that the task fail at once, instead of waiting, when no running instance is free.',
   },
   'HDR-9': {
     title: 'Forged headers are stripped on App Engine only',
     statement:
-      "App Engine removes these headers from requests coming from outside and sets its own (signed-in admins excepted); the development server does not, so there they can be forged.",
+      'App Engine removes these headers from requests coming from outside and sets its own (signed-in admins excepted); the development server does not, so there they can be forged.',
   },
 
   // §4 Retries and backoff
   'RETRY-1': {
     title: 'task_retry_limit',
-    statement: '`task_retry_limit` is how many retries a task gets, N+1 attempts in all; when it is unset retries never stop.',
+    statement:
+      '`task_retry_limit` is how many retries a task gets, N+1 attempts in all; when it is unset retries never stop.',
     options: ['retryLimitMeans'],
   },
   'RETRY-2': {
@@ -171,7 +182,8 @@ export const RULES = {
   // §5 Instances, 503 throttling, deadlines
   'INST-1': {
     title: 'Scaling types',
-    statement: 'The target service scales automatically, basically or manually (standard environment), or runs in the flexible environment.',
+    statement:
+      'The target service scales automatically, basically or manually (standard environment), or runs in the flexible environment.',
   },
   'INST-2': {
     title: 'No instance: fail and throttle',
@@ -185,11 +197,13 @@ export const RULES = {
   },
   'DEADLINE-1': {
     title: 'The deadline follows the scaling type',
-    statement: 'A request must finish within 10 minutes under automatic scaling, 24 hours under basic or manual scaling, and 60 minutes in the flexible environment.',
+    statement:
+      'A request must finish within 10 minutes under automatic scaling, 24 hours under basic or manual scaling, and 60 minutes in the flexible environment.',
   },
   'DEADLINE-2': {
     title: 'A missed deadline is a failure',
-    statement: 'A handler that runs past its deadline has failed, and the task is retried. (The Python runtime raised DeadlineExceededError just before the limit so that work could be saved.)',
+    statement:
+      'A handler that runs past its deadline has failed, and the task is retried. (The Python runtime raised DeadlineExceededError just before the limit so that work could be saved.)',
   },
 
   // §6 Tasks, names, sizes
@@ -232,7 +246,8 @@ export const RULES = {
   },
   'PULL-5': {
     title: 'Modifying a lease',
-    statement: '`modify_task_lease` sets a new lease counted from now, and 0 releases the task at once. Modifying a lease that has already expired is an error.',
+    statement:
+      '`modify_task_lease` sets a new lease counted from now, and 0 releases the task at once. Modifying a lease that has already expired is an error.',
   },
   'PULL-6': {
     title: 'Leasing by tag',
@@ -293,7 +308,8 @@ export const RULES = {
   },
   'INV-ETA': {
     title: 'Never early, retries exactly on time',
-    statement: 'No attempt is made before its ETA, and every retry is due exactly the RETRY-4 delay after the failed response.',
+    statement:
+      'No attempt is made before its ETA, and every retry is due exactly the RETRY-4 delay after the failed response.',
   },
   'INV-RATE': {
     title: 'Within the bucket and the cap',
@@ -311,7 +327,8 @@ export const RULES = {
   },
   'INV-LEASE': {
     title: 'One holder at a time',
-    statement: 'No task is held by two leases at once, an expired lease frees its task, and the lease-call rate cap holds.',
+    statement:
+      'No task is held by two leases at once, an expired lease frees its task, and the lease-call rate cap holds.',
   },
   'INV-DEADLINE': {
     title: 'Late is failed',
@@ -319,7 +336,8 @@ export const RULES = {
   },
   'INV-DET': {
     title: 'Same seed, same trace',
-    statement: 'The same seed and the same inputs give the same trace, byte for byte; the hash of the trace is the proof.',
+    statement:
+      'The same seed and the same inputs give the same trace, byte for byte; the hash of the trace is the proof.',
   },
 
   // §11 The Cloud Tasks API
@@ -347,7 +365,7 @@ export const RULES = {
   'CT-5': {
     title: '429, 503 and Retry-After',
     statement:
-      "A 429 or a 503 from the handler slows the queue (HANDLER-3, INST-2), and a Retry-After header on it sets the earliest next attempt. Cloud Tasks leaves every 5xx answer out of ExecutionCount, and the cloud-tasks profile counts the same way.",
+      'A 429 or a 503 from the handler slows the queue (HANDLER-3, INST-2), and a Retry-After header on it sets the earliest next attempt. Cloud Tasks leaves every 5xx answer out of ExecutionCount, and the cloud-tasks profile counts the same way.',
     options: ['handler503Counts', 'executionCounts5xx'],
   },
   'CT-6': {

@@ -9,7 +9,12 @@ import type { RuleId } from './catalog.js';
 
 /** The model's option fields, one option each (spelled out: the rule catalog's types refer to it). */
 export type OptionName =
-  | 'backoffLinearStep' | 'handler503Counts' | 'retryLimitMeans' | 'ageFrom' | 'deadlineCountsAsExecution' | 'executionCounts5xx'
+  | 'backoffLinearStep'
+  | 'handler503Counts'
+  | 'retryLimitMeans'
+  | 'ageFrom'
+  | 'deadlineCountsAsExecution'
+  | 'executionCounts5xx'
   | 'retryEtaHeader';
 
 export type ProfileLabel = 'appengine' | 'cloud-tasks';
@@ -41,11 +46,23 @@ export const OPTIONS = {
   backoffLinearStep: {
     name: 'backoff-linear-step',
     rule: 'RETRY-4',
-    description: 'growth per retry after max_doublings: 2^D·min (SDK, Cloud Tasks docs) or 2^(D−1)·min (an older legacy page)',
+    description:
+      'growth per retry after max_doublings: 2^D·min (SDK, Cloud Tasks docs) or 2^(D−1)·min (an older legacy page)',
     question: 'the size of each linear step of the backoff once max_doublings is reached',
     readings: [
-      { value: 'double', sets: 'double', says: 'each step adds 2^D · min_backoff', source: 'SDK code and the Cloud Tasks documentation', defaultIn: ['appengine', 'cloud-tasks'] },
-      { value: 'half', sets: 'half', says: 'each step adds 2^(D−1) · min_backoff', source: 'an older legacy documentation page' },
+      {
+        value: 'double',
+        sets: 'double',
+        says: 'each step adds 2^D · min_backoff',
+        source: 'SDK code and the Cloud Tasks documentation',
+        defaultIn: ['appengine', 'cloud-tasks'],
+      },
+      {
+        value: 'half',
+        sets: 'half',
+        says: 'each step adds 2^(D−1) · min_backoff',
+        source: 'an older legacy documentation page',
+      },
     ],
   },
   handler503Counts: {
@@ -54,8 +71,20 @@ export const OPTIONS = {
     description: "a handler's 503 counts against task_retry_limit (and throttles), or is retried without counting",
     question: 'whether a 503 from the handler itself counts against the retry limit',
     readings: [
-      { value: 'counted', sets: true, says: 'an ordinary failure that counts, and also throttles the queue', source: 'production captures', defaultIn: ['appengine'] },
-      { value: 'not-counted', sets: false, says: 'retried without counting against the retry limit', source: 'a comment in the Cloud Tasks protos', defaultIn: ['cloud-tasks'] },
+      {
+        value: 'counted',
+        sets: true,
+        says: 'an ordinary failure that counts, and also throttles the queue',
+        source: 'production captures',
+        defaultIn: ['appengine'],
+      },
+      {
+        value: 'not-counted',
+        sets: false,
+        says: 'retried without counting against the retry limit',
+        source: 'a comment in the Cloud Tasks protos',
+        defaultIn: ['cloud-tasks'],
+      },
     ],
   },
   retryLimitMeans: {
@@ -64,8 +93,20 @@ export const OPTIONS = {
     description: 'task_retry_limit N means N retries, N+1 attempts (legacy), or N attempts (Cloud Tasks maxAttempts)',
     question: 'what the number N in task_retry_limit counts',
     readings: [
-      { value: 'retries', sets: 'retries', says: 'N retries, so N+1 attempts in all', source: 'the legacy Task Queue documentation', defaultIn: ['appengine'] },
-      { value: 'attempts', sets: 'attempts', says: 'N attempts in all', source: "Cloud Tasks' maxAttempts", defaultIn: ['cloud-tasks'] },
+      {
+        value: 'retries',
+        sets: 'retries',
+        says: 'N retries, so N+1 attempts in all',
+        source: 'the legacy Task Queue documentation',
+        defaultIn: ['appengine'],
+      },
+      {
+        value: 'attempts',
+        sets: 'attempts',
+        says: 'N attempts in all',
+        source: "Cloud Tasks' maxAttempts",
+        defaultIn: ['cloud-tasks'],
+      },
     ],
   },
   ageFrom: {
@@ -74,18 +115,41 @@ export const OPTIONS = {
     description: "a task's age for task_age_limit counts from its first attempt, or from its creation (an old page)",
     question: "the instant from which task_age_limit measures a task's age",
     readings: [
-      { value: 'first-attempt', sets: 'first-attempt', says: 'from the first attempt', source: "Google's local stubs and current documentation", defaultIn: ['appengine', 'cloud-tasks'] },
-      { value: 'creation', sets: 'creation', says: 'from the moment the task was created', source: 'an old documentation page' },
+      {
+        value: 'first-attempt',
+        sets: 'first-attempt',
+        says: 'from the first attempt',
+        source: "Google's local stubs and current documentation",
+        defaultIn: ['appengine', 'cloud-tasks'],
+      },
+      {
+        value: 'creation',
+        sets: 'creation',
+        says: 'from the moment the task was created',
+        source: 'an old documentation page',
+      },
     ],
   },
   deadlineCountsAsExecution: {
     name: 'deadline-execution',
     rule: 'HDR-4',
-    description: 'a missed deadline leaves ExecutionCount as it was (production captures), or counts as an execution (legacy wording)',
+    description:
+      'a missed deadline leaves ExecutionCount as it was (production captures), or counts as an execution (legacy wording)',
     question: 'whether an attempt that missed its deadline counts in X-AppEngine-TaskExecutionCount',
     readings: [
-      { value: 'not-counted', sets: false, says: 'not counted; the next PreviousResponse is 0', source: 'production captures', defaultIn: ['appengine', 'cloud-tasks'] },
-      { value: 'counted', sets: true, says: 'counted, as a failure during the execution phase', source: "the legacy documentation's wording" },
+      {
+        value: 'not-counted',
+        sets: false,
+        says: 'not counted; the next PreviousResponse is 0',
+        source: 'production captures',
+        defaultIn: ['appengine', 'cloud-tasks'],
+      },
+      {
+        value: 'counted',
+        sets: true,
+        says: 'counted, as a failure during the execution phase',
+        source: "the legacy documentation's wording",
+      },
     ],
   },
   executionCounts5xx: {
@@ -94,17 +158,36 @@ export const OPTIONS = {
     description: "a handler's 5xx answer counts in ExecutionCount (App Engine), or is left out (Cloud Tasks)",
     question: "whether a handler's 5xx answer counts in X-AppEngine-TaskExecutionCount",
     readings: [
-      { value: 'counted', sets: true, says: 'counted like any other failure the handler answered', source: 'the App Engine documentation of HDR-4', defaultIn: ['appengine'] },
-      { value: 'left-out', sets: false, says: 'left out, as are all 5xx answers', source: 'the Cloud Tasks documentation', defaultIn: ['cloud-tasks'] },
+      {
+        value: 'counted',
+        sets: true,
+        says: 'counted like any other failure the handler answered',
+        source: 'the App Engine documentation of HDR-4',
+        defaultIn: ['appengine'],
+      },
+      {
+        value: 'left-out',
+        sets: false,
+        says: 'left out, as are all 5xx answers',
+        source: 'the Cloud Tasks documentation',
+        defaultIn: ['cloud-tasks'],
+      },
     ],
   },
   retryEtaHeader: {
     name: 'retry-eta-header',
     rule: 'HDR-5',
-    description: "X-AppEngine-TaskETA on a retry: the retry's ETA (Python stub), or the task's original ETA (Java stub)",
+    description:
+      "X-AppEngine-TaskETA on a retry: the retry's ETA (Python stub), or the task's original ETA (Java stub)",
     question: 'which ETA X-AppEngine-TaskETA carries on a retry',
     readings: [
-      { value: 'retry', sets: 'retry', says: "the retry's own ETA", source: 'the Python stub', defaultIn: ['appengine', 'cloud-tasks'] },
+      {
+        value: 'retry',
+        sets: 'retry',
+        says: "the retry's own ETA",
+        source: 'the Python stub',
+        defaultIn: ['appengine', 'cloud-tasks'],
+      },
       { value: 'original', sets: 'original', says: "the task's original ETA", source: 'the Java stub' },
     ],
   },

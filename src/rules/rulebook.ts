@@ -51,7 +51,8 @@ export function renderRulebook(catalog: Catalog, scan: CitationScan): string {
   const sections = SECTION_NAMES.filter((s) => catalog.rules.some((r) => r.section === s));
   for (const section of sections) {
     const rules = catalog.rules.filter((r) => r.section === section);
-    const count = (area: AreaKey): number => rules.filter((r) => (scan.citations.get(r.id)?.[area].length ?? 0) > 0).length;
+    const count = (area: AreaKey): number =>
+      rules.filter((r) => (scan.citations.get(r.id)?.[area].length ?? 0) > 0).length;
     out.push(
       `| [${section}](#${section.toLowerCase()}) | ${rules.length} | ${count('modelled')} | ${count('checked')} | ${count('cases')} | ${count('mutants')} | ${rules.filter((r) => r.waiver).length} |`,
     );

@@ -76,13 +76,11 @@ function sourceFiles(root: string, dir: string): string[] {
   } catch {
     return []; // an area that does not exist (yet) cites nothing
   }
-  return names
-    .sort(byCodeUnit)
-    .flatMap((name) => {
-      const rel = `${dir}/${name}`;
-      if (statSync(join(root, rel)).isDirectory()) return sourceFiles(root, rel);
-      return name.endsWith('.ts') && !name.endsWith('.d.ts') ? [rel] : [];
-    });
+  return names.sort(byCodeUnit).flatMap((name) => {
+    const rel = `${dir}/${name}`;
+    if (statSync(join(root, rel)).isDirectory()) return sourceFiles(root, rel);
+    return name.endsWith('.ts') && !name.endsWith('.d.ts') ? [rel] : [];
+  });
 }
 
 /** Locale-free ordering, so the output does not depend on the machine that generates it. */

@@ -15,14 +15,31 @@ export class RunCounters implements TraceSink {
 
   onEvent(ev: TraceEvent): void {
     switch (ev.e) {
-      case 'add': this.tasks++; break;
-      case 'reject': this.rejected++; break;
-      case 'dispatch': if (ev.dup) this.duplicates++; else this.attempts++; break;
-      case 'success': this.succeeded++; break;
-      case 'exhaust': this.exhausted++; break;
-      case 'delete': this.deleted++; break;
-      case 'lease': this.leases++; break;
-      case 'expire': this.expired++; break;
+      case 'add':
+        this.tasks++;
+        break;
+      case 'reject':
+        this.rejected++;
+        break;
+      case 'dispatch':
+        if (ev.dup) this.duplicates++;
+        else this.attempts++;
+        break;
+      case 'success':
+        this.succeeded++;
+        break;
+      case 'exhaust':
+        this.exhausted++;
+        break;
+      case 'delete':
+        this.deleted++;
+        break;
+      case 'lease':
+        this.leases++;
+        break;
+      case 'expire':
+        this.expired++;
+        break;
     }
   }
 

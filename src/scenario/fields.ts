@@ -27,7 +27,8 @@ export class FieldReader {
       return undefined;
     }
     for (const key of Object.keys(value)) {
-      if (allowed && !allowed.includes(key)) this.problem(join(field, key), `unknown field; allowed: ${allowed.join(', ')}`);
+      if (allowed && !allowed.includes(key))
+        this.problem(join(field, key), `unknown field; allowed: ${allowed.join(', ')}`);
     }
     return value as Obj;
   }
@@ -60,19 +61,31 @@ export class FieldReader {
     return s as T;
   }
 
-  number(value: unknown, field: string, fallback: number, opts: { min?: number; max?: number; integer?: boolean; rule?: RuleId } = {}): number {
+  number(
+    value: unknown,
+    field: string,
+    fallback: number,
+    opts: { min?: number; max?: number; integer?: boolean; rule?: RuleId } = {},
+  ): number {
     if (value === undefined || value === null) return fallback;
     if (typeof value !== 'number' || Number.isNaN(value)) {
       this.problem(field, `must be a number, got ${describe(value)}`, opts.rule);
       return fallback;
     }
     if (!Number.isFinite(value)) {
-      this.problem(field, `must be a finite number${opts.max !== undefined ? ` (at most ${opts.max})` : ''}, got ${value}`, opts.rule);
+      this.problem(
+        field,
+        `must be a finite number${opts.max !== undefined ? ` (at most ${opts.max})` : ''}, got ${value}`,
+        opts.rule,
+      );
       return fallback;
     }
-    if (opts.integer && !Number.isInteger(value)) this.problem(field, `must be a whole number, got ${value}`, opts.rule);
-    else if (opts.min !== undefined && value < opts.min) this.problem(field, `must be at least ${opts.min}, got ${value}`, opts.rule);
-    else if (opts.max !== undefined && value > opts.max) this.problem(field, `must be at most ${opts.max}, got ${value}`, opts.rule);
+    if (opts.integer && !Number.isInteger(value))
+      this.problem(field, `must be a whole number, got ${value}`, opts.rule);
+    else if (opts.min !== undefined && value < opts.min)
+      this.problem(field, `must be at least ${opts.min}, got ${value}`, opts.rule);
+    else if (opts.max !== undefined && value > opts.max)
+      this.problem(field, `must be at most ${opts.max}, got ${value}`, opts.rule);
     else return value;
     return fallback;
   }
@@ -90,7 +103,12 @@ export class FieldReader {
    * A duration: `250ms`, `1.5s`, `2m`, `1h`, `9d`, or a number of seconds, from `min` (default 0) to
    * `max` (every duration has a bound: none is unbounded).
    */
-  duration(value: unknown, field: string, fallback: Micros, opts: { min?: Micros; max: Micros; rule?: RuleId; bound?: string }): Micros {
+  duration(
+    value: unknown,
+    field: string,
+    fallback: Micros,
+    opts: { min?: Micros; max: Micros; rule?: RuleId; bound?: string },
+  ): Micros {
     if (value === undefined || value === null) return fallback;
     const us = typeof value === 'string' || typeof value === 'number' ? parseDuration(value) : undefined;
     if (us === undefined) {
@@ -98,11 +116,19 @@ export class FieldReader {
       return fallback;
     }
     if (!Number.isFinite(us) || us > opts.max) {
-      this.problem(field, `must be at most ${formatDuration(opts.max)}${opts.bound ? ` (${opts.bound})` : ''}, got ${describe(value)}`, opts.rule);
+      this.problem(
+        field,
+        `must be at most ${formatDuration(opts.max)}${opts.bound ? ` (${opts.bound})` : ''}, got ${describe(value)}`,
+        opts.rule,
+      );
       return fallback;
     }
     if (opts.min !== undefined && us < opts.min) {
-      this.problem(field, `must be at least ${formatDuration(opts.min)}${opts.bound ? ` (${opts.bound})` : ''}, got ${describe(value)}`, opts.rule);
+      this.problem(
+        field,
+        `must be at least ${formatDuration(opts.min)}${opts.bound ? ` (${opts.bound})` : ''}, got ${describe(value)}`,
+        opts.rule,
+      );
       return fallback;
     }
     return us;
@@ -117,7 +143,10 @@ export class FieldReader {
       return fallback;
     }
     if (perSec > maxPerSec) {
-      this.problem(field, `must be at most ${maxPerSec}/s (one arrival per virtual microsecond), got ${describe(value)}`);
+      this.problem(
+        field,
+        `must be at most ${maxPerSec}/s (one arrival per virtual microsecond), got ${describe(value)}`,
+      );
       return fallback;
     }
     return perSec;

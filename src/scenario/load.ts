@@ -17,10 +17,58 @@ import { US_PER_D, US_PER_S, formatDuration } from '../sim/time.js';
 import { FieldReader, join, type Obj } from './fields.js';
 import type { Expectations, PullWorkers, Range, Scenario, ScheduledAction, WorkloadStream } from './types.js';
 
-const TOP = ['name', 'description', 'profile', 'options', 'seed', 'queue_yaml', 'queues', 'service', 'pull', 'workload', 'workers', 'actions', 'stop', 'expect'];
-const SERVICE = ['scaling', 'instances', 'min_instances', 'concurrency', 'cold_start', 'pending_latency', 'service_time', 'statuses', 'outages', 'duplicate_rate'];
-const STREAM = ['queue', 'kind', 'count', 'start', 'rate', 'eta_offset', 'name_prefix', 'payload_bytes', 'tags', 'fail_fast'];
-const WORKER = ['queue', 'count', 'poll_interval', 'lease', 'batch', 'tag', 'by_tag', 'processing_time', 'crash_probability', 'start'];
+const TOP = [
+  'name',
+  'description',
+  'profile',
+  'options',
+  'seed',
+  'queue_yaml',
+  'queues',
+  'service',
+  'pull',
+  'workload',
+  'workers',
+  'actions',
+  'stop',
+  'expect',
+];
+const SERVICE = [
+  'scaling',
+  'instances',
+  'min_instances',
+  'concurrency',
+  'cold_start',
+  'pending_latency',
+  'service_time',
+  'statuses',
+  'outages',
+  'duplicate_rate',
+];
+const STREAM = [
+  'queue',
+  'kind',
+  'count',
+  'start',
+  'rate',
+  'eta_offset',
+  'name_prefix',
+  'payload_bytes',
+  'tags',
+  'fail_fast',
+];
+const WORKER = [
+  'queue',
+  'count',
+  'poll_interval',
+  'lease',
+  'batch',
+  'tag',
+  'by_tag',
+  'processing_time',
+  'crash_probability',
+  'start',
+];
 
 /** Safety bound on trace events when a scenario sets none: no run loops forever. */
 export const DEFAULT_MAX_EVENTS = 50_000_000;
@@ -71,7 +119,13 @@ export async function loadScenario(path: string, overrides: ScenarioOverrides = 
   try {
     const size = (await stat(path)).size;
     if (size > BOUNDS.fileBytes) {
-      throw new ConfigError([{ file: path, rule: 'CFG-3', message: `the scenario file is ${size} bytes; the bound is ${BOUNDS.fileBytes} bytes` }]);
+      throw new ConfigError([
+        {
+          file: path,
+          rule: 'CFG-3',
+          message: `the scenario file is ${size} bytes; the bound is ${BOUNDS.fileBytes} bytes`,
+        },
+      ]);
     }
     text = await readFile(path, 'utf8');
   } catch (e) {
@@ -84,16 +138,28 @@ export async function loadScenario(path: string, overrides: ScenarioOverrides = 
     raw = parseYaml(text);
   } catch (e) {
     const line = (e as { linePos?: { line: number }[] }).linePos?.[0]?.line;
-    throw new ConfigError([{ file: path, ...(line ? { line } : {}), rule: 'CFG-1', message: `malformed YAML: ${(e as Error).message.split('\n')[0]}` }]);
+    throw new ConfigError([
+      {
+        file: path,
+        ...(line ? { line } : {}),
+        rule: 'CFG-1',
+        message: `malformed YAML: ${(e as Error).message.split('\n')[0]}`,
+      },
+    ]);
   }
   return scenarioFromObject(raw, path, overrides);
 }
 
-export async function scenarioFromObject(raw: unknown, file: string, overrides: ScenarioOverrides = {}): Promise<Scenario> {
+export async function scenarioFromObject(
+  raw: unknown,
+  file: string,
+  overrides: ScenarioOverrides = {},
+): Promise<Scenario> {
   const r = new FieldReader(file);
   const top = r.map(raw, '', TOP) ?? {};
   const profileName = overrides.profile ?? r.string(top.profile, 'profile', 'appengine')!;
-  if (!isProfileName(profileName)) r.problem('profile', `must be appengine or cloud-tasks, got ${JSON.stringify(profileName)}`);
+  if (!isProfileName(profileName))
+    r.problem('profile', `must be appengine or cloud-tasks, got ${JSON.stringify(profileName)}`);
   const profile: ProfileName = isProfileName(profileName) ? profileName : 'appengine';
   const options = { ...readOptions(r, top.options), ...overrides.options };
   const service = readService(r, top.service);
@@ -102,7 +168,9 @@ export async function scenarioFromObject(raw: unknown, file: string, overrides: 
     name: r.string(top.name, 'name', file.replace(/^.*\//, '').replace(/\.ya?ml$/, ''))!,
     description: r.string(top.description, 'description', '')!,
     file,
-    ...(typeof top.queue_yaml === 'string' && top.queues === undefined ? { queueYaml: resolvePath(dirname(file), top.queue_yaml) } : {}),
+    ...(typeof top.queue_yaml === 'string' && top.queues === undefined
+      ? { queueYaml: resolvePath(dirname(file), top.queue_yaml) }
+      : {}),
     seed: r.number(top.seed, 'seed', 1, { min: 0, max: BOUNDS.seed, integer: true, rule: 'INV-DET' }),
     config: config ?? ({ queues: [] } as unknown as ResolvedConfig),
     service: service.model,
@@ -131,7 +199,14 @@ function readOptions(r: FieldReader, value: unknown): NamedOptions {
   return out;
 }
 
-async function readQueues(r: FieldReader, top: Obj, file: string, profile: ProfileName, scaling: ScalingType, options: NamedOptions): Promise<ResolvedConfig | undefined> {
+async function readQueues(
+  r: FieldReader,
+  top: Obj,
+  file: string,
+  profile: ProfileName,
+  scaling: ScalingType,
+  options: NamedOptions,
+): Promise<ResolvedConfig | undefined> {
   const opts = { profile, scaling, options };
   try {
     if (top.queue_yaml !== undefined && top.queues !== undefined) {
@@ -140,7 +215,10 @@ async function readQueues(r: FieldReader, top: Obj, file: string, profile: Profi
     }
     const path = r.string(top.queue_yaml, 'queue_yaml');
     if (path !== undefined) return await loadQueueYaml(resolvePath(dirname(file), path), opts);
-    return queueConfigFromObject(top.queues === undefined ? null : { queue: top.queues }, { ...opts, where: `${file} (queues)` });
+    return queueConfigFromObject(top.queues === undefined ? null : { queue: top.queues }, {
+      ...opts,
+      where: `${file} (queues)`,
+    });
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     r.issues.push(...e.issues);
@@ -151,9 +229,17 @@ async function readQueues(r: FieldReader, top: Obj, file: string, profile: Profi
 function readService(r: FieldReader, value: unknown): { model: ServiceModel; scaling: ScalingType } {
   const s = r.map(value, 'service', SERVICE) ?? {};
   const scalingName = r.string(s.scaling, 'service.scaling', 'automatic')!;
-  if (!isScalingType(scalingName)) r.problem('service.scaling', `must be automatic, basic, manual or flexible, got ${JSON.stringify(scalingName)}`, 'INST-1');
+  if (!isScalingType(scalingName))
+    r.problem(
+      'service.scaling',
+      `must be automatic, basic, manual or flexible, got ${JSON.stringify(scalingName)}`,
+      'INST-1',
+    );
   const scaling: ScalingType = isScalingType(scalingName) ? scalingName : 'automatic';
-  const unlimited = (v: unknown, f: string): number => (v === 'unlimited' || v === undefined ? Infinity : r.number(v, f, Infinity, { min: 1, max: BOUNDS.instances, integer: true, rule: 'INST-1' }));
+  const unlimited = (v: unknown, f: string): number =>
+    v === 'unlimited' || v === undefined
+      ? Infinity
+      : r.number(v, f, Infinity, { min: 1, max: BOUNDS.instances, integer: true, rule: 'INST-1' });
   const maxInstances = unlimited(s.instances, 'service.instances');
   // Manual and basic scaling keep their instances up; automatic starts them as needed (INST-1).
   const warmDefault = scaling === 'manual' && Number.isFinite(maxInstances) ? maxInstances : 0;
@@ -161,10 +247,18 @@ function readService(r: FieldReader, value: unknown): { model: ServiceModel; sca
     scaling,
     model: {
       maxInstances,
-      minInstances: r.number(s.min_instances, 'service.min_instances', warmDefault, { min: 0, max: Number.isFinite(maxInstances) ? maxInstances : BOUNDS.instances, integer: true, rule: 'INST-1' }),
+      minInstances: r.number(s.min_instances, 'service.min_instances', warmDefault, {
+        min: 0,
+        max: Number.isFinite(maxInstances) ? maxInstances : BOUNDS.instances,
+        integer: true,
+        rule: 'INST-1',
+      }),
       concurrencyPerInstance: unlimited(s.concurrency, 'service.concurrency'),
       coldStartUs: r.duration(s.cold_start, 'service.cold_start', 0, STEP),
-      pendingLatencyUs: r.duration(s.pending_latency, 'service.pending_latency', DEFAULT_PENDING_LATENCY_US, { ...STEP, rule: 'INST-3' }),
+      pendingLatencyUs: r.duration(s.pending_latency, 'service.pending_latency', DEFAULT_PENDING_LATENCY_US, {
+        ...STEP,
+        rule: 'INST-3',
+      }),
       serviceTime: readServiceTime(r, s.service_time),
       statuses: readStatuses(r, s.statuses),
       outages: r.list(s.outages, 'service.outages').map((o, i) => {
@@ -183,13 +277,20 @@ function readService(r: FieldReader, value: unknown): { model: ServiceModel; sca
 function readServiceTime(r: FieldReader, value: unknown): ServiceTime {
   const f = 'service.service_time';
   if (value === undefined) return { dist: 'constant', us: 50_000 };
-  if (typeof value === 'string' || typeof value === 'number') return { dist: 'constant', us: r.duration(value, f, 0, STEP) };
+  if (typeof value === 'string' || typeof value === 'number')
+    return { dist: 'constant', us: r.duration(value, f, 0, STEP) };
   const m = r.map(value, f, ['constant', 'exponential', 'lognormal', 'sigma']) ?? {};
-  if (m.exponential !== undefined) return { dist: 'exponential', meanUs: r.duration(m.exponential, join(f, 'exponential'), 50_000, STEP) };
+  if (m.exponential !== undefined)
+    return { dist: 'exponential', meanUs: r.duration(m.exponential, join(f, 'exponential'), 50_000, STEP) };
   if (m.lognormal !== undefined) {
-    return { dist: 'lognormal', medianUs: r.duration(m.lognormal, join(f, 'lognormal'), 50_000, STEP), sigma: r.number(m.sigma, join(f, 'sigma'), 0.5, { min: 0, max: BOUNDS.sigma }) };
+    return {
+      dist: 'lognormal',
+      medianUs: r.duration(m.lognormal, join(f, 'lognormal'), 50_000, STEP),
+      sigma: r.number(m.sigma, join(f, 'sigma'), 0.5, { min: 0, max: BOUNDS.sigma }),
+    };
   }
-  if (m.constant !== undefined) return { dist: 'constant', us: r.duration(m.constant, join(f, 'constant'), 50_000, STEP) };
+  if (m.constant !== undefined)
+    return { dist: 'constant', us: r.duration(m.constant, join(f, 'constant'), 50_000, STEP) };
   r.problem(f, 'must be a duration, or one of { constant: D }, { exponential: MEAN }, { lognormal: MEDIAN, sigma: S }');
   return { dist: 'constant', us: 50_000 };
 }
@@ -202,7 +303,8 @@ function readStatuses(r: FieldReader, value: unknown): StatusWeight[] {
   for (const [key, w] of Object.entries(m)) {
     const f = join('service.statuses', key);
     const status = Number(key);
-    if (!Number.isInteger(status) || status < 100 || status > 599) r.problem(f, 'status must be an HTTP status code 100-599', 'HANDLER-2');
+    if (!Number.isInteger(status) || status < 100 || status > 599)
+      r.problem(f, 'status must be an HTTP status code 100-599', 'HANDLER-2');
     else list.push({ status, weight: r.number(w, f, 0, { min: 0, max: BOUNDS.weight }) });
   }
   if (list.length > 0 && list.every((s) => s.weight === 0)) r.problem('service.statuses', 'the weights add up to zero');
@@ -213,7 +315,11 @@ function readPull(r: FieldReader, value: unknown): Scenario['pull'] {
   const m = r.map(value, 'pull', ['visibility_delay', 'transient_error_rate']) ?? {};
   return {
     visibilityDelayUs: r.duration(m.visibility_delay, 'pull.visibility_delay', 0, { ...STEP, rule: 'PULL-8' }),
-    transientErrorRate: r.number(m.transient_error_rate, 'pull.transient_error_rate', 0, { min: 0, max: 1, rule: 'PULL-9' }),
+    transientErrorRate: r.number(m.transient_error_rate, 'pull.transient_error_rate', 0, {
+      min: 0,
+      max: 1,
+      rule: 'PULL-9',
+    }),
   };
 }
 
@@ -221,14 +327,20 @@ function readStream(r: FieldReader, value: unknown, f: string): WorkloadStream {
   const m = r.map(value, f, STREAM) ?? {};
   const kind = r.oneOf(m.kind, join(f, 'kind'), ['burst', 'constant', 'poisson'] as const, 'burst');
   const ratePerSec = r.rate(m.rate, join(f, 'rate'), 1, BOUNDS.ratePerSec);
-  if (kind !== 'burst' && m.rate === undefined) r.problem(join(f, 'rate'), `a ${kind} stream needs a rate such as 10/s`);
+  if (kind !== 'burst' && m.rate === undefined)
+    r.problem(join(f, 'rate'), `a ${kind} stream needs a rate such as 10/s`);
   const namePrefix = r.string(m.name_prefix, join(f, 'name_prefix'));
   if (namePrefix !== undefined && !TASK_NAME_RE.test(`${namePrefix}0`)) {
     r.problem(join(f, 'name_prefix'), `task names must match ${TASK_NAME_RE.source}`, 'TASK-1');
   }
-  const tags = Array.isArray(m.tags) ? r.list(m.tags, join(f, 'tags')).map((t, i) => r.string(t, join(join(f, 'tags'), i), '')!) : m.tags === undefined ? [] : [r.string(m.tags, join(f, 'tags'), '')!];
+  const tags = Array.isArray(m.tags)
+    ? r.list(m.tags, join(f, 'tags')).map((t, i) => r.string(t, join(join(f, 'tags'), i), '')!)
+    : m.tags === undefined
+      ? []
+      : [r.string(m.tags, join(f, 'tags'), '')!];
   for (const [i, t] of tags.entries()) {
-    if (Buffer.byteLength(t) > LIMITS.tagBytes) r.problem(join(join(f, 'tags'), i), `a tag is at most ${LIMITS.tagBytes} bytes`, 'TASK-3');
+    if (Buffer.byteLength(t) > LIMITS.tagBytes)
+      r.problem(join(join(f, 'tags'), i), `a tag is at most ${LIMITS.tagBytes} bytes`, 'TASK-3');
   }
   return {
     queue: r.string(m.queue, join(f, 'queue'), 'default')!,
@@ -236,9 +348,13 @@ function readStream(r: FieldReader, value: unknown, f: string): WorkloadStream {
     count: r.number(m.count, join(f, 'count'), 1, { min: 0, max: BOUNDS.tasks, integer: true }),
     startUs: r.duration(m.start, join(f, 'start'), 0, TIMELINE),
     ratePerSec,
-    etaOffsetUs: r.range(m.eta_offset, join(f, 'eta_offset'), 0, (v, ff) => r.duration(v, ff, 0, { max: MAX_ETA_AHEAD_US, rule: 'PUSH-4' })),
+    etaOffsetUs: r.range(m.eta_offset, join(f, 'eta_offset'), 0, (v, ff) =>
+      r.duration(v, ff, 0, { max: MAX_ETA_AHEAD_US, rule: 'PUSH-4' }),
+    ),
     namePrefix,
-    payloadBytes: r.range(m.payload_bytes, join(f, 'payload_bytes'), 0, (v, ff) => r.number(v, ff, 0, { min: 0, max: LIMITS.pullTaskBytes, integer: true, rule: 'TASK-3' })),
+    payloadBytes: r.range(m.payload_bytes, join(f, 'payload_bytes'), 0, (v, ff) =>
+      r.number(v, ff, 0, { min: 0, max: LIMITS.pullTaskBytes, integer: true, rule: 'TASK-3' }),
+    ),
     tags,
     failFast: r.bool(m.fail_fast, join(f, 'fail_fast'), false),
   };
@@ -249,8 +365,14 @@ function readWorker(r: FieldReader, value: unknown, f: string): PullWorkers {
   return {
     queue: r.string(m.queue, join(f, 'queue'), '')!,
     count: r.number(m.count, join(f, 'count'), 1, { min: 1, max: BOUNDS.workers, integer: true }),
-    pollIntervalUs: r.duration(m.poll_interval, join(f, 'poll_interval'), US_PER_S, { ...STEP, min: BOUNDS.minPollUs, bound: 'a zero poll interval would stop the clock' }),
-    leaseSeconds: r.duration(m.lease, join(f, 'lease'), 60 * US_PER_S, { max: MAX_LEASE_SECONDS * US_PER_S, rule: 'PULL-2' }) / US_PER_S,
+    pollIntervalUs: r.duration(m.poll_interval, join(f, 'poll_interval'), US_PER_S, {
+      ...STEP,
+      min: BOUNDS.minPollUs,
+      bound: 'a zero poll interval would stop the clock',
+    }),
+    leaseSeconds:
+      r.duration(m.lease, join(f, 'lease'), 60 * US_PER_S, { max: MAX_LEASE_SECONDS * US_PER_S, rule: 'PULL-2' }) /
+      US_PER_S,
     batch: r.number(m.batch, join(f, 'batch'), 10, { min: 1, max: MAX_LEASE_TASKS, integer: true, rule: 'PULL-2' }),
     tag: r.string(m.tag, join(f, 'tag')),
     byTag: r.bool(m.by_tag, join(f, 'by_tag'), false),
@@ -263,7 +385,8 @@ function readWorker(r: FieldReader, value: unknown, f: string): PullWorkers {
 function readAction(r: FieldReader, value: unknown, f: string): ScheduledAction {
   const m = r.map(value, f, ['at', 'pause', 'resume']) ?? {};
   const atUs = r.duration(m.at, join(f, 'at'), 0, TIMELINE);
-  if ((m.pause === undefined) === (m.resume === undefined)) r.problem(f, 'give exactly one of pause: QUEUE or resume: QUEUE', 'PUSH-8');
+  if ((m.pause === undefined) === (m.resume === undefined))
+    r.problem(f, 'give exactly one of pause: QUEUE or resume: QUEUE', 'PUSH-8');
   const action = m.pause !== undefined ? 'pause' : 'resume';
   return { atUs, action, queue: r.string(m[action], join(f, action), '')! };
 }
@@ -271,7 +394,14 @@ function readAction(r: FieldReader, value: unknown, f: string): ScheduledAction 
 function readStop(r: FieldReader, value: unknown): Scenario['stop'] {
   const m = r.map(value, 'stop', ['after', 'max_events']) ?? {};
   const untilUs = m.after === undefined ? undefined : r.duration(m.after, 'stop.after', 0, TIMELINE);
-  return { untilUs, maxEvents: r.number(m.max_events, 'stop.max_events', DEFAULT_MAX_EVENTS, { min: 1, max: BOUNDS.maxEvents, integer: true }) };
+  return {
+    untilUs,
+    maxEvents: r.number(m.max_events, 'stop.max_events', DEFAULT_MAX_EVENTS, {
+      min: 1,
+      max: BOUNDS.maxEvents,
+      integer: true,
+    }),
+  };
 }
 
 function readExpect(r: FieldReader, value: unknown): Expectations {
@@ -285,7 +415,11 @@ function readExpect(r: FieldReader, value: unknown): Expectations {
     const b = r.map(v, f, ['min', 'max']) ?? {};
     return { min: r.number(b.min, join(f, 'min'), -Infinity), max: r.number(b.max, join(f, 'max'), Infinity) };
   };
-  return { succeeded: bound(m.succeeded, 'expect.succeeded'), exhausted: bound(m.exhausted, 'expect.exhausted'), virtualSeconds: bound(m.virtual_seconds, 'expect.virtual_seconds') };
+  return {
+    succeeded: bound(m.succeeded, 'expect.succeeded'),
+    exhausted: bound(m.exhausted, 'expect.exhausted'),
+    virtualSeconds: bound(m.virtual_seconds, 'expect.virtual_seconds'),
+  };
 }
 
 /** Every queue a stream, worker or action names must exist, in the right mode (PULL-1). */
@@ -293,14 +427,26 @@ function checkQueueRefs(r: FieldReader, s: Scenario): void {
   const mode = new Map(s.config.queues.map((q) => [q.name, q.mode]));
   const need = (queue: string, f: string, want?: 'push' | 'pull'): void => {
     const m = mode.get(queue);
-    if (m === undefined) r.problem(f, `no queue named ${JSON.stringify(queue)}; the queues are ${[...mode.keys()].join(', ')}`);
-    else if (want && m !== want) r.problem(f, `${queue} is a ${m} queue; ${want === 'pull' ? 'workers lease only from pull queues' : 'only push queues pause'}`, 'PULL-1');
+    if (m === undefined)
+      r.problem(f, `no queue named ${JSON.stringify(queue)}; the queues are ${[...mode.keys()].join(', ')}`);
+    else if (want && m !== want)
+      r.problem(
+        f,
+        `${queue} is a ${m} queue; ${want === 'pull' ? 'workers lease only from pull queues' : 'only push queues pause'}`,
+        'PULL-1',
+      );
   };
   s.workload.forEach((w, i) => {
     need(w.queue, join(join('workload', i), 'queue'));
     // TASK-3: a push task's URL (the default one here) counts with its payload.
-    const limit = mode.get(w.queue) === 'push' ? LIMITS.pushTaskBytes - byteLength(defaultTaskUrl(w.queue)) : LIMITS.pullTaskBytes;
-    if (w.payloadBytes.max > limit) r.problem(join(join('workload', i), 'payload_bytes'), `a ${mode.get(w.queue)} task is at most ${mode.get(w.queue) === 'push' ? `${LIMITS.pushTaskBytes} bytes with its URL: ${limit} bytes of payload` : `${limit} bytes`}`, 'TASK-3');
+    const limit =
+      mode.get(w.queue) === 'push' ? LIMITS.pushTaskBytes - byteLength(defaultTaskUrl(w.queue)) : LIMITS.pullTaskBytes;
+    if (w.payloadBytes.max > limit)
+      r.problem(
+        join(join('workload', i), 'payload_bytes'),
+        `a ${mode.get(w.queue)} task is at most ${mode.get(w.queue) === 'push' ? `${LIMITS.pushTaskBytes} bytes with its URL: ${limit} bytes of payload` : `${limit} bytes`}`,
+        'TASK-3',
+      );
   });
   s.workers.forEach((w, i) => need(w.queue, join(join('workers', i), 'queue'), 'pull'));
   s.actions.forEach((a, i) => need(a.queue, join(join('actions', i), a.action), 'push'));
@@ -313,13 +459,19 @@ function checkQueueRefs(r: FieldReader, s: Scenario): void {
 function checkTotals(r: FieldReader, s: Scenario): void {
   const tasks = s.workload.reduce((n, w) => n + w.count, 0);
   if (tasks > BOUNDS.tasks) {
-    r.problem('workload', `the streams add ${tasks} tasks; the bound is ${BOUNDS.tasks} tasks in one scenario (memory: about 1 KiB each when all are alive)`);
+    r.problem(
+      'workload',
+      `the streams add ${tasks} tasks; the bound is ${BOUNDS.tasks} tasks in one scenario (memory: about 1 KiB each when all are alive)`,
+    );
   }
   s.workload.forEach((w, i) => {
     if (w.kind === 'burst' || w.count === 0) return;
     const spanUs = w.startUs + (w.count / w.ratePerSec) * US_PER_S;
     if (spanUs > BOUNDS.timelineUs) {
-      r.problem(join(join('workload', i), 'rate'), `${w.count} tasks at ${w.ratePerSec}/s from ${formatDuration(w.startUs)} would end after ${formatDuration(BOUNDS.timelineUs)} (the scenario timeline bound); raise the rate or lower the count`);
+      r.problem(
+        join(join('workload', i), 'rate'),
+        `${w.count} tasks at ${w.ratePerSec}/s from ${formatDuration(w.startUs)} would end after ${formatDuration(BOUNDS.timelineUs)} (the scenario timeline bound); raise the rate or lower the count`,
+      );
     }
   });
   const workers = s.workers.reduce((n, w) => n + w.count, 0);

@@ -116,7 +116,14 @@ function unmetExpectations(s: Scenario, succeeded: number, exhausted: number, vi
   const unmet: string[] = [];
   const check = (what: string, value: number, range: Range | undefined): void => {
     if (range && (value < range.min || value > range.max)) {
-      const expected = range.min === range.max ? `${range.min}` : range.min === -Infinity ? `at most ${range.max}` : range.max === Infinity ? `at least ${range.min}` : `${range.min} to ${range.max}`;
+      const expected =
+        range.min === range.max
+          ? `${range.min}`
+          : range.min === -Infinity
+            ? `at most ${range.max}`
+            : range.max === Infinity
+              ? `at least ${range.min}`
+              : `${range.min} to ${range.max}`;
       unmet.push(`${what} = ${value}, expected ${expected}`);
     }
   };

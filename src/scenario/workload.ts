@@ -62,7 +62,13 @@ export function startWorker(engine: Engine, w: PullWorkers, name: string, worklo
   let idlePolls = 0;
   const poll = (e: Engine): void => {
     if (workloadOver() && e.liveCount(w.queue) === 0) return;
-    const res = e.leaseTasks(w.queue, { worker: name, leaseSeconds: w.leaseSeconds, maxTasks: w.batch, tag: w.tag, byTag: w.byTag });
+    const res = e.leaseTasks(w.queue, {
+      worker: name,
+      leaseSeconds: w.leaseSeconds,
+      maxTasks: w.batch,
+      tag: w.tag,
+      byTag: w.byTag,
+    });
     if (!res.ok || res.tasks.length === 0) {
       // A worker whose tag matches nothing left would poll for ever: it gives up once the workload is over.
       if (workloadOver() && ++idlePolls >= IDLE_POLLS_TO_STOP) return;

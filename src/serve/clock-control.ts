@@ -29,7 +29,8 @@ class BadRequest extends Error {}
 function parseInstant(text: string): Micros {
   if (/^[0-9]+(\.[0-9]+)?$/.test(text)) return Math.round(Number(text) * US_PER_S);
   const ms = Date.parse(text);
-  if (Number.isNaN(ms)) throw new BadRequest(`until=${JSON.stringify(text)} is not an RFC 3339 time or seconds since the epoch`);
+  if (Number.isNaN(ms))
+    throw new BadRequest(`until=${JSON.stringify(text)} is not an RFC 3339 time or seconds since the epoch`);
   return ms * US_PER_MS;
 }
 
@@ -39,7 +40,8 @@ function parseMove(name: string, text: string | null, dflt?: Micros): Micros {
     throw new BadRequest(`${name}= is required (e.g. ${name}=90m)`);
   }
   const us = parseDuration(text);
-  if (us === undefined) throw new BadRequest(`${name}=${JSON.stringify(text)} is not a duration such as 250ms, 1.5s, 2m, 1h, 9d`);
+  if (us === undefined)
+    throw new BadRequest(`${name}=${JSON.stringify(text)} is not a duration such as 250ms, 1.5s, 2m, 1h, 9d`);
   if (us > MAX_MOVE_US) throw new BadRequest(`${name}=${text} is more than 366 days`);
   return us;
 }
@@ -78,8 +80,12 @@ export async function serveClockControl(em: CloudTasksEmulator, host: string, po
     req.resume(); // no route reads a body: drain whatever comes, without keeping it
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = routes[`${req.method} ${url.pathname.replace(/\/+$/, '')}`];
-    if (!route) return send(404, { error: `no such endpoint: ${req.method} ${url.pathname} (GET /clock, POST /clock/advance?by=, /clock/run?until=, /clock/run-until-idle)` });
-    if (req.method === 'POST' && !em.virtual) return send(409, { error: 'the clock is real: start tasksim serve with --clock virtual to move it' });
+    if (!route)
+      return send(404, {
+        error: `no such endpoint: ${req.method} ${url.pathname} (GET /clock, POST /clock/advance?by=, /clock/run?until=, /clock/run-until-idle)`,
+      });
+    if (req.method === 'POST' && !em.virtual)
+      return send(409, { error: 'the clock is real: start tasksim serve with --clock virtual to move it' });
     try {
       send(200, await route(url.searchParams));
     } catch (err) {

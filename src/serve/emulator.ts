@@ -15,7 +15,7 @@ import { NdjsonWriter, serialize } from '../sim/trace.js';
 import { US_PER_M, US_PER_MS, US_PER_S, type Micros } from '../sim/time.js';
 import { ApiError, REFUSAL_STATUS, engineCall, invalid, notFound, precondition } from './errors.js';
 import { rpcStatusOf } from './wire.js';
-import { type LocationName, type QueueName, type TaskName } from './resources.js';
+import type { LocationName, QueueName, TaskName } from './resources.js';
 import { mergeSettings, queueConfigOf, settingsOf, type QueueSettings } from './queue-settings.js';
 import { renameSync } from 'node:fs';
 import { status } from '@grpc/grpc-js';
@@ -164,7 +164,10 @@ export class CloudTasksEmulator {
   private readonly driver: Driver;
 
   private constructor(private readonly opts: EmulatorOptions) {
-    this.driver = new Driver((ev) => this.observe(ev), (d, req) => this.request(d, req));
+    this.driver = new Driver(
+      (ev) => this.observe(ev),
+      (d, req) => this.request(d, req),
+    );
     this.epochUs = opts.epochUs ?? Math.round(Date.now() * US_PER_MS);
     this.virtual = opts.clock === 'virtual';
     // Written beside its place and renamed into it when serve stops: a trace file is always whole.
@@ -206,8 +209,12 @@ export class CloudTasksEmulator {
     this.trace?.onEvent(ev, serialize(ev));
     const at = this.epochUs + ev.t;
     switch (ev.e) {
-      case 'retry': this.view(ev.id, (v) => (v.scheduleUs = this.epochUs + ev.eta)); break;
-      case 'run': this.view(ev.id, (v) => (v.scheduleUs = at)); break;
+      case 'retry':
+        this.view(ev.id, (v) => (v.scheduleUs = this.epochUs + ev.eta));
+        break;
+      case 'run':
+        this.view(ev.id, (v) => (v.scheduleUs = at));
+        break;
       case 'dispatch':
         if (ev.dup) break;
         this.view(ev.id, (v) => {
@@ -224,11 +231,27 @@ export class CloudTasksEmulator {
           v.lastAttempt.status = rpcStatusOf(ev.status, ev.out);
         });
         break;
-      case 'lease': this.view(ev.id, (v) => { v.dispatchCount = ev.n; v.scheduleUs = this.epochUs + ev.until; v.lastAttempt = { scheduleUs: v.scheduleUs, dispatchUs: at }; v.firstAttempt ??= v.lastAttempt; }); break;
-      case 'modify': this.view(ev.id, (v) => (v.scheduleUs = this.epochUs + ev.until)); break;
-      case 'expire': this.view(ev.id, (v) => (v.scheduleUs = at)); break;
-      case 'success': case 'exhaust': case 'delete': this.forgetTask(ev.id); break;
-      default: break;
+      case 'lease':
+        this.view(ev.id, (v) => {
+          v.dispatchCount = ev.n;
+          v.scheduleUs = this.epochUs + ev.until;
+          v.lastAttempt = { scheduleUs: v.scheduleUs, dispatchUs: at };
+          v.firstAttempt ??= v.lastAttempt;
+        });
+        break;
+      case 'modify':
+        this.view(ev.id, (v) => (v.scheduleUs = this.epochUs + ev.until));
+        break;
+      case 'expire':
+        this.view(ev.id, (v) => (v.scheduleUs = at));
+        break;
+      case 'success':
+      case 'exhaust':
+      case 'delete':
+        this.forgetTask(ev.id);
+        break;
+      default:
+        break;
     }
   }
 
@@ -255,7 +278,8 @@ export class CloudTasksEmulator {
       // CT-2: HTTP targets get the same headers named X-CloudTasks-*.
       headers[kind === 'http' ? k.replace(/^X-AppEngine-/i, 'X-CloudTasks-') : k] = v;
     }
-    if (kind !== 'pull' && !Object.keys(headers).some((h) => h.toLowerCase() === 'user-agent')) headers['User-Agent'] = USER_AGENT[kind];
+    if (kind !== 'pull' && !Object.keys(headers).some((h) => h.toLowerCase() === 'user-agent'))
+      headers['User-Agent'] = USER_AGENT[kind];
     req.headers = headers;
     return req;
   }
@@ -276,7 +300,9 @@ export class CloudTasksEmulator {
   }
 
   listQueues(where: LocationName): QueueEntry[] {
-    return [...this.queues.values()].filter((q) => !q.where || (q.where.project === where.project && q.where.location === where.location));
+    return [...this.queues.values()].filter(
+      (q) => !q.where || (q.where.project === where.project && q.where.location === where.location),
+    );
   }
 
   createQueue(name: QueueName, mode: QueueMode, settings: QueueSettings, routingOverride?: unknown): QueueEntry {
@@ -286,11 +312,20 @@ export class CloudTasksEmulator {
     }
     const old = this.engine.config.queues.find((q) => q.name === name.queue);
     if (old && old.mode !== mode) {
-      throw precondition(`queue ${name.queue} was deleted as a ${old.mode} queue; its name cannot come back as a ${mode} queue`, 'CT-4');
+      throw precondition(
+        `queue ${name.queue} was deleted as a ${old.mode} queue; its name cannot come back as a ${mode} queue`,
+        'CT-4',
+      );
     }
     const cfg = queueConfigOf(name.queue, mode, settings, this.options);
     engineCall(() => this.engine.putQueue(cfg));
-    const entry: QueueEntry = { id: name.queue, where: { project: name.project, location: name.location }, mode, state: 'RUNNING', routingOverride };
+    const entry: QueueEntry = {
+      id: name.queue,
+      where: { project: name.project, location: name.location },
+      mode,
+      state: 'RUNNING',
+      routingOverride,
+    };
     if (old && mode === 'push') engineCall(() => this.engine.resumeQueue(name.queue)); // a deleted queue's name, reused
     this.queues.set(name.queue, entry);
     this.byName.set(name.queue, this.byName.get(name.queue) ?? new Map());
@@ -298,11 +333,19 @@ export class CloudTasksEmulator {
   }
 
   /** UpdateQueue with its field mask; a queue that does not exist is created (as the API does). */
-  updateQueue(name: QueueName, mode: QueueMode | undefined, given: QueueSettings, paths: string[] | undefined, routingOverride?: unknown): QueueEntry {
+  updateQueue(
+    name: QueueName,
+    mode: QueueMode | undefined,
+    given: QueueSettings,
+    paths: string[] | undefined,
+    routingOverride?: unknown,
+  ): QueueEntry {
     this.catchUp();
-    if (!this.queues.has(name.queue)) return this.createQueue(name, mode ?? 'push', mergeSettings({}, given, paths), routingOverride);
+    if (!this.queues.has(name.queue))
+      return this.createQueue(name, mode ?? 'push', mergeSettings({}, given, paths), routingOverride);
     const entry = this.queue(name);
-    if (mode !== undefined && mode !== entry.mode) throw invalid(`queue ${entry.id} is a ${entry.mode} queue; its type cannot change`, 'CT-1');
+    if (mode !== undefined && mode !== entry.mode)
+      throw invalid(`queue ${entry.id} is a ${entry.mode} queue; its type cannot change`, 'CT-1');
     const settings = mergeSettings(settingsOf(this.queueConfig(entry.id), this.options), given, paths);
     engineCall(() => this.engine.putQueue(queueConfigOf(entry.id, entry.mode, settings, this.options)));
     if (routingOverride !== undefined) entry.routingOverride = routingOverride;
@@ -360,7 +403,10 @@ export class CloudTasksEmulator {
     const entry = this.queue(name);
     const r = input.request;
     if ((r.kind === 'pull') !== (entry.mode === 'pull')) {
-      throw invalid(`a ${r.kind === 'pull' ? 'pull' : 'push'} task cannot be added to ${entry.mode} queue ${entry.id}`, 'PULL-1');
+      throw invalid(
+        `a ${r.kind === 'pull' ? 'pull' : 'push'} task cannot be added to ${entry.mode} queue ${entry.id}`,
+        'PULL-1',
+      );
     }
     const deadlineUs = this.deadlineFor(r);
     const t: NewTask = { method: r.method, headers: r.headers };
@@ -380,8 +426,15 @@ export class CloudTasksEmulator {
     const id = result.id!;
     const nowUs = this.epochUs + this.engine.now;
     const view: TaskView = {
-      id, queue: entry.id, name: result.name!, request: r, createUs: nowUs, scheduleUs: Math.max(nowUs, input.scheduleUs ?? nowUs),
-      deadlineUs, dispatchCount: 0, responseCount: 0,
+      id,
+      queue: entry.id,
+      name: result.name!,
+      request: r,
+      createUs: nowUs,
+      scheduleUs: Math.max(nowUs, input.scheduleUs ?? nowUs),
+      deadlineUs,
+      dispatchCount: 0,
+      responseCount: 0,
     };
     this.tasks.set(id, view);
     this.byName.get(entry.id)!.set(view.name, id);
@@ -395,7 +448,10 @@ export class CloudTasksEmulator {
     const asked = r.dispatchDeadlineUs;
     if (asked === undefined) return r.kind === 'http' ? HTTP_DEADLINE.dflt : this.engine.config.deadlineUs;
     if (asked < bounds.min || asked > bounds.max) {
-      throw invalid(`dispatchDeadline must be between ${bounds.min / US_PER_S}s and ${bounds.max / US_PER_S}s for ${r.kind === 'http' ? 'HTTP' : 'App Engine'} targets, got ${asked / US_PER_S}s`, 'CT-2');
+      throw invalid(
+        `dispatchDeadline must be between ${bounds.min / US_PER_S}s and ${bounds.max / US_PER_S}s for ${r.kind === 'http' ? 'HTTP' : 'App Engine'} targets, got ${asked / US_PER_S}s`,
+        'CT-2',
+      );
     }
     return asked;
   }
@@ -426,7 +482,8 @@ export class CloudTasksEmulator {
     const v = this.task(name);
     const entry = this.queues.get(v.queue)!;
     if (entry.mode === 'pull') throw precondition(`RunTask cannot run pull task ${v.name}`, 'PULL-1');
-    if (entry.state !== 'RUNNING') throw precondition(`queue ${entry.id} is ${entry.state.toLowerCase()}: RunTask needs a running queue`, 'CT-6');
+    if (entry.state !== 'RUNNING')
+      throw precondition(`queue ${entry.id} is ${entry.state.toLowerCase()}: RunTask needs a running queue`, 'CT-6');
     engineCall(() => this.engine.runTask(v.queue, v.name));
     this.afterChange();
     return v;
@@ -437,10 +494,13 @@ export class CloudTasksEmulator {
   leaseTasks(name: QueueName, leaseUs: Micros, maxTasks: number, filter: string): TaskView[] {
     this.catchUp();
     const entry = this.queue(name);
-    if (entry.mode !== 'pull') throw precondition(`queue ${entry.id} is a push queue: LeaseTasks needs a pull queue`, 'PULL-1');
+    if (entry.mode !== 'pull')
+      throw precondition(`queue ${entry.id} is a push queue: LeaseTasks needs a pull queue`, 'PULL-1');
     if (entry.state !== 'RUNNING') throw precondition(`queue ${entry.id} is ${entry.state.toLowerCase()}`, 'PUSH-8');
     const f = parseFilter(filter);
-    const r = engineCall(() => this.engine.leaseTasks(entry.id, { worker: 'api', leaseSeconds: leaseUs / US_PER_S, maxTasks, ...f }));
+    const r = engineCall(() =>
+      this.engine.leaseTasks(entry.id, { worker: 'api', leaseSeconds: leaseUs / US_PER_S, maxTasks, ...f }),
+    );
     if (!r.ok) throw new ApiError(status.UNAVAILABLE, `leasing failed transiently: ${r.error}`, r.rule);
     return r.tasks.map((t) => this.tasks.get(t.id)).filter((v): v is TaskView => v !== undefined);
   }
@@ -450,7 +510,8 @@ export class CloudTasksEmulator {
     const v = this.task(name);
     if (this.queues.get(v.queue)!.mode !== 'pull') throw precondition(`task ${v.name} is not a pull task`, 'PULL-1');
     const now = this.epochUs + this.engine.now;
-    if (v.scheduleUs !== scheduleUs) throw precondition(`scheduleTime does not match task ${v.name}'s current lease`, 'CT-7');
+    if (v.scheduleUs !== scheduleUs)
+      throw precondition(`scheduleTime does not match task ${v.name}'s current lease`, 'CT-7');
     if (now >= v.scheduleUs) throw precondition(`the lease of task ${v.name} has expired`, 'PULL-2');
     return v;
   }

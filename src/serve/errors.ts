@@ -14,9 +14,12 @@ export class ApiError extends Error {
   }
 }
 
-export const invalid = (message: string, rule: RuleId): ApiError => new ApiError(status.INVALID_ARGUMENT, message, rule);
-export const notFound = (message: string, rule: RuleId = 'CT-6'): ApiError => new ApiError(status.NOT_FOUND, message, rule);
-export const precondition = (message: string, rule: RuleId): ApiError => new ApiError(status.FAILED_PRECONDITION, message, rule);
+export const invalid = (message: string, rule: RuleId): ApiError =>
+  new ApiError(status.INVALID_ARGUMENT, message, rule);
+export const notFound = (message: string, rule: RuleId = 'CT-6'): ApiError =>
+  new ApiError(status.NOT_FOUND, message, rule);
+export const precondition = (message: string, rule: RuleId): ApiError =>
+  new ApiError(status.FAILED_PRECONDITION, message, rule);
 
 /** The engine's refusal codes as gRPC codes: one table, so every method maps them alike. */
 export const REFUSAL_STATUS: Record<RefusalCode, status> = {

@@ -34,7 +34,8 @@ export function cloudTasksHandlers(em: CloudTasksEmulator, beta: boolean): grpc.
     const q = em.queue(name);
     return queueMessage(q, name, em.queueConfig(q.id), em.options, beta);
   };
-  const modeOf = (q: Msg): QueueMode | undefined => (q.pullTarget ? 'pull' : beta && (q.appEngineHttpTarget || q.httpTarget) ? 'push' : undefined);
+  const modeOf = (q: Msg): QueueMode | undefined =>
+    q.pullTarget ? 'pull' : beta && (q.appEngineHttpTarget || q.httpTarget) ? 'push' : undefined;
   const scheduleOf = (req: Msg): number => {
     if (!req.scheduleTime) throw invalid('scheduleTime is required: the one LeaseTasks or RenewLease returned', 'CT-7');
     return fromTimestamp(req.scheduleTime as Timestamp, 'scheduleTime', 'CT-7');
@@ -43,7 +44,9 @@ export function cloudTasksHandlers(em: CloudTasksEmulator, beta: boolean): grpc.
   const methods: Record<string, Method> = {
     ListQueues: (req) => {
       const where = parseLocation(req.parent);
-      const all = em.listQueues(where).map((q) => queueMessage(q, { ...where, queue: q.id }, em.queueConfig(q.id), em.options, beta));
+      const all = em
+        .listQueues(where)
+        .map((q) => queueMessage(q, { ...where, queue: q.id }, em.queueConfig(q.id), em.options, beta));
       const p = page(all, req.pageSize, req.pageToken, MAX_PAGE);
       return { queues: p.items, nextPageToken: p.next };
     },
@@ -52,14 +55,26 @@ export function cloudTasksHandlers(em: CloudTasksEmulator, beta: boolean): grpc.
       const where = parseLocation(req.parent);
       const q = (req.queue ?? {}) as Msg;
       const name = parseQueue(q.name, 'queue.name');
-      if (name.project !== where.project || name.location !== where.location) throw invalid(`queue.name ${q.name} is not under ${req.parent}`, 'CT-6');
-      em.createQueue(name, modeOf(q) ?? 'push', settingsFromMessage(q.rateLimits, q.retryConfig), q.appEngineRoutingOverride ?? q.appEngineHttpTarget?.appEngineRoutingOverride);
+      if (name.project !== where.project || name.location !== where.location)
+        throw invalid(`queue.name ${q.name} is not under ${req.parent}`, 'CT-6');
+      em.createQueue(
+        name,
+        modeOf(q) ?? 'push',
+        settingsFromMessage(q.rateLimits, q.retryConfig),
+        q.appEngineRoutingOverride ?? q.appEngineHttpTarget?.appEngineRoutingOverride,
+      );
       return queueMsg(name);
     },
     UpdateQueue: (req) => {
       const q = (req.queue ?? {}) as Msg;
       const name = parseQueue(q.name, 'queue.name');
-      em.updateQueue(name, modeOf(q), settingsFromMessage(q.rateLimits, q.retryConfig), req.updateMask?.paths, q.appEngineRoutingOverride ?? q.appEngineHttpTarget?.appEngineRoutingOverride);
+      em.updateQueue(
+        name,
+        modeOf(q),
+        settingsFromMessage(q.rateLimits, q.retryConfig),
+        req.updateMask?.paths,
+        q.appEngineRoutingOverride ?? q.appEngineHttpTarget?.appEngineRoutingOverride,
+      );
       return queueMsg(name);
     },
     DeleteQueue: (req) => {
@@ -121,7 +136,12 @@ export function cloudTasksHandlers(em: CloudTasksEmulator, beta: boolean): grpc.
       },
       RenewLease: (req: Msg) => {
         const name = parseTask(req.name);
-        return taskMessage(em.renewLease(name, scheduleOf(req), leaseUs(req.leaseDuration)), name, viewOf(req.responseView), true);
+        return taskMessage(
+          em.renewLease(name, scheduleOf(req), leaseUs(req.leaseDuration)),
+          name,
+          viewOf(req.responseView),
+          true,
+        );
       },
       CancelLease: (req: Msg) => {
         const name = parseTask(req.name);

@@ -13,7 +13,13 @@ import { parseTask } from './resources.js';
 
 type Msg = Record<string, unknown>;
 
-export function queueMessage(q: QueueEntry, name: QueueName, cfg: QueueConfig, opts: ProfileOptions, beta: boolean): Msg {
+export function queueMessage(
+  q: QueueEntry,
+  name: QueueName,
+  cfg: QueueConfig,
+  opts: ProfileOptions,
+  beta: boolean,
+): Msg {
   const out: Msg = {
     name: queuePath({ ...name, queue: q.id }),
     rateLimits: rateLimitsMessage(cfg, beta),
@@ -63,8 +69,20 @@ export function taskMessage(v: TaskView, queue: QueueName, view: ViewName, beta:
     out.httpRequest = { url: r.url, httpMethod: r.method, headers, ...(body ? { body } : {}) };
   } else {
     out.appEngineHttpRequest = beta
-      ? { httpMethod: r.method, relativeUrl: r.url, headers, ...(r.routing ? { appEngineRouting: r.routing } : {}), ...(body ? { payload: body } : {}) }
-      : { httpMethod: r.method, relativeUri: r.url, headers, ...(r.routing ? { appEngineRouting: r.routing } : {}), ...(body ? { body } : {}) };
+      ? {
+          httpMethod: r.method,
+          relativeUrl: r.url,
+          headers,
+          ...(r.routing ? { appEngineRouting: r.routing } : {}),
+          ...(body ? { payload: body } : {}),
+        }
+      : {
+          httpMethod: r.method,
+          relativeUri: r.url,
+          headers,
+          ...(r.routing ? { appEngineRouting: r.routing } : {}),
+          ...(body ? { body } : {}),
+        };
   }
   if (beta) {
     out.status = {
@@ -107,11 +125,15 @@ export function newTaskInput(parent: QueueName, task: Msg | undefined, beta: boo
   const input: NewTaskInput = { request: { kind: 'appengine', method: 'POST', url: '/', headers: {} } };
   if (task.name) {
     const t = parseTask(String(task.name), 'task.name');
-    if (queuePath(t) !== queuePath(parent)) throw invalid(`task.name ${JSON.stringify(task.name)} is not in queue ${queuePath(parent)}`, 'CT-6');
+    if (queuePath(t) !== queuePath(parent))
+      throw invalid(`task.name ${JSON.stringify(task.name)} is not in queue ${queuePath(parent)}`, 'CT-6');
     input.name = t.task;
   }
-  if (task.scheduleTime) input.scheduleUs = fromTimestamp(task.scheduleTime as Timestamp, 'task.scheduleTime', 'PUSH-4');
-  const deadline = task.dispatchDeadline ? fromDuration(task.dispatchDeadline as Duration, 'task.dispatchDeadline', 'CT-2') : undefined;
+  if (task.scheduleTime)
+    input.scheduleUs = fromTimestamp(task.scheduleTime as Timestamp, 'task.scheduleTime', 'PUSH-4');
+  const deadline = task.dispatchDeadline
+    ? fromDuration(task.dispatchDeadline as Duration, 'task.dispatchDeadline', 'CT-2')
+    : undefined;
   const ae = task.appEngineHttpRequest as Msg | undefined;
   const http = task.httpRequest as Msg | undefined;
   const pull = task.pullMessage as Msg | undefined;
@@ -129,15 +151,33 @@ export function newTaskInput(parent: QueueName, task: Msg | undefined, beta: boo
     if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
       throw invalid(`httpRequest.url ${JSON.stringify(url)} must be an absolute http or https URL`, 'CT-2');
     }
-    input.request = { kind, method: methodOf(http!.httpMethod), url: parsed.href, headers: userHeaders(http!.headers), body: bytes(http!.body) };
+    input.request = {
+      kind,
+      method: methodOf(http!.httpMethod),
+      url: parsed.href,
+      headers: userHeaders(http!.headers),
+      body: bytes(http!.body),
+    };
   } else if (kind === 'pull') {
-    input.request = { kind, method: 'POST', url: '', headers: {}, body: bytes(pull!.payload), tag: pull!.tag ? String(pull!.tag) : undefined };
+    input.request = {
+      kind,
+      method: 'POST',
+      url: '',
+      headers: {},
+      body: bytes(pull!.payload),
+      tag: pull!.tag ? String(pull!.tag) : undefined,
+    };
   } else {
     const rel = String((beta ? ae?.relativeUrl : ae?.relativeUri) ?? '') || '/';
-    if (!rel.startsWith('/')) throw invalid(`appEngineHttpRequest's relative URI must start with /, got ${JSON.stringify(rel)}`, 'CT-2');
+    if (!rel.startsWith('/'))
+      throw invalid(`appEngineHttpRequest's relative URI must start with /, got ${JSON.stringify(rel)}`, 'CT-2');
     input.request = {
-      kind, method: methodOf(ae?.httpMethod), url: rel, headers: userHeaders(ae?.headers),
-      body: bytes(beta ? ae?.payload : ae?.body), routing: ae?.appEngineRouting ?? undefined,
+      kind,
+      method: methodOf(ae?.httpMethod),
+      url: rel,
+      headers: userHeaders(ae?.headers),
+      body: bytes(beta ? ae?.payload : ae?.body),
+      routing: ae?.appEngineRouting ?? undefined,
     };
   }
   if (deadline !== undefined) input.request.dispatchDeadlineUs = deadline;
@@ -155,7 +195,8 @@ function bytes(b: unknown): Uint8Array | undefined {
 export function page<T>(items: T[], pageSize: unknown, pageToken: unknown, max: number): { items: T[]; next: string } {
   const size = Number(pageSize) > 0 ? Math.min(Number(pageSize), max) : max;
   const from = pageToken ? Number(pageToken) : 0;
-  if (!Number.isInteger(from) || from < 0) throw invalid(`pageToken ${JSON.stringify(pageToken)} is not one this server gave`, 'CT-6');
+  if (!Number.isInteger(from) || from < 0)
+    throw invalid(`pageToken ${JSON.stringify(pageToken)} is not one this server gave`, 'CT-6');
   const slice = items.slice(from, from + size);
   return { items: slice, next: from + size < items.length ? String(from + size) : '' };
 }

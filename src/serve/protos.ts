@@ -46,8 +46,18 @@ export function loadCloudTasksServices(): CloudTasksServices {
     },
   );
   const pkg = grpc.loadPackageDefinition(def) as unknown as {
-    google: { cloud: { tasks: { v2: { CloudTasks: grpc.ServiceClientConstructor }; v2beta2: { CloudTasks: grpc.ServiceClientConstructor } } } };
+    google: {
+      cloud: {
+        tasks: {
+          v2: { CloudTasks: grpc.ServiceClientConstructor };
+          v2beta2: { CloudTasks: grpc.ServiceClientConstructor };
+        };
+      };
+    };
   };
-  loaded = { v2: pkg.google.cloud.tasks.v2.CloudTasks.service, v2beta2: pkg.google.cloud.tasks.v2beta2.CloudTasks.service };
+  loaded = {
+    v2: pkg.google.cloud.tasks.v2.CloudTasks.service,
+    v2beta2: pkg.google.cloud.tasks.v2beta2.CloudTasks.service,
+  };
   return loaded;
 }

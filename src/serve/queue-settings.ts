@@ -45,7 +45,10 @@ export function burstSizeFor(ratePerSec: number): number {
 const present = (n: number | undefined): number | undefined => (n === undefined || n === 0 ? undefined : n);
 
 /** v2 RateLimits/RetryConfig messages (or v2beta2's, whose fields are named differently) → settings. */
-export function settingsFromMessage(rate: Record<string, unknown> | undefined | null, retry: Record<string, unknown> | undefined | null): QueueSettings {
+export function settingsFromMessage(
+  rate: Record<string, unknown> | undefined | null,
+  retry: Record<string, unknown> | undefined | null,
+): QueueSettings {
   const s: QueueSettings = {};
   if (rate) {
     s.maxDispatchesPerSecond = present(num(rate.maxDispatchesPerSecond ?? rate.maxTasksDispatchedPerSecond));
@@ -53,7 +56,8 @@ export function settingsFromMessage(rate: Record<string, unknown> | undefined | 
   }
   if (retry) {
     s.maxAttempts = retry.unlimitedAttempts === true ? -1 : present(num(retry.maxAttempts));
-    if (retry.maxRetryDuration) s.maxRetryDurationUs = fromDuration(retry.maxRetryDuration as Duration, 'retryConfig.maxRetryDuration', 'CT-1');
+    if (retry.maxRetryDuration)
+      s.maxRetryDurationUs = fromDuration(retry.maxRetryDuration as Duration, 'retryConfig.maxRetryDuration', 'CT-1');
     if (retry.minBackoff) s.minBackoffUs = fromDuration(retry.minBackoff as Duration, 'retryConfig.minBackoff', 'CT-1');
     if (retry.maxBackoff) s.maxBackoffUs = fromDuration(retry.maxBackoff as Duration, 'retryConfig.maxBackoff', 'CT-1');
     s.maxDoublings = present(num(retry.maxDoublings));
@@ -88,15 +92,21 @@ function attemptsOf(cfg: QueueConfig, opts: ProfileOptions): number {
 /** CT-1 → the engine's queue, refusing values outside the API's bounds (INVALID_ARGUMENT). */
 export function queueConfigOf(name: string, mode: QueueMode, s: QueueSettings, opts: ProfileOptions): QueueConfig {
   const rate = s.maxDispatchesPerSecond ?? CT_DEFAULTS.maxDispatchesPerSecond;
-  if (!(rate > 0 && rate <= MAX_RATE)) throw invalid(`rateLimits.maxDispatchesPerSecond must be in (0, ${MAX_RATE}], got ${rate}`, 'CT-1');
+  if (!(rate > 0 && rate <= MAX_RATE))
+    throw invalid(`rateLimits.maxDispatchesPerSecond must be in (0, ${MAX_RATE}], got ${rate}`, 'CT-1');
   const concurrent = s.maxConcurrentDispatches ?? CT_DEFAULTS.maxConcurrentDispatches;
   if (!(Number.isInteger(concurrent) && concurrent >= 1 && concurrent <= MAX_CONCURRENT)) {
-    throw invalid(`rateLimits.maxConcurrentDispatches must be an integer in [1, ${MAX_CONCURRENT}], got ${concurrent}`, 'CT-1');
+    throw invalid(
+      `rateLimits.maxConcurrentDispatches must be an integer in [1, ${MAX_CONCURRENT}], got ${concurrent}`,
+      'CT-1',
+    );
   }
   const attempts = s.maxAttempts ?? CT_DEFAULTS.maxAttempts;
-  if (!(Number.isInteger(attempts) && attempts >= -1)) throw invalid(`retryConfig.maxAttempts must be an integer >= -1, got ${attempts}`, 'CT-1');
+  if (!(Number.isInteger(attempts) && attempts >= -1))
+    throw invalid(`retryConfig.maxAttempts must be an integer >= -1, got ${attempts}`, 'CT-1');
   const doublings = s.maxDoublings ?? CT_DEFAULTS.maxDoublings;
-  if (!(Number.isInteger(doublings) && doublings >= 0)) throw invalid(`retryConfig.maxDoublings must be an integer >= 0, got ${doublings}`, 'CT-1');
+  if (!(Number.isInteger(doublings) && doublings >= 0))
+    throw invalid(`retryConfig.maxDoublings must be an integer >= 0, got ${doublings}`, 'CT-1');
   // RETRY-3: when only one bound is set past the other's default, the other follows it.
   let minUs = s.minBackoffUs;
   let maxUs = s.maxBackoffUs;
@@ -104,7 +114,11 @@ export function queueConfigOf(name: string, mode: QueueMode, s: QueueSettings, o
   if (maxUs !== undefined && minUs === undefined && maxUs < CT_DEFAULTS.minBackoffUs) minUs = maxUs;
   minUs ??= CT_DEFAULTS.minBackoffUs;
   maxUs ??= CT_DEFAULTS.maxBackoffUs;
-  if (minUs > maxUs) throw invalid(`retryConfig.minBackoff ${minUs / US_PER_S}s is greater than maxBackoff ${maxUs / US_PER_S}s`, 'RETRY-3');
+  if (minUs > maxUs)
+    throw invalid(
+      `retryConfig.minBackoff ${minUs / US_PER_S}s is greater than maxBackoff ${maxUs / US_PER_S}s`,
+      'RETRY-3',
+    );
   const age = s.maxRetryDurationUs ?? 0;
   return {
     name,
@@ -115,7 +129,8 @@ export function queueConfigOf(name: string, mode: QueueMode, s: QueueSettings, o
     maxConcurrentRequests: concurrent,
     retry: {
       // RETRY-1 in the profile's reading: Cloud Tasks' attempts, or the legacy retries (attempts − 1).
-      taskRetryLimit: attempts === -1 ? undefined : opts.retryLimitMeans === 'attempts' ? attempts : Math.max(0, attempts - 1),
+      taskRetryLimit:
+        attempts === -1 ? undefined : opts.retryLimitMeans === 'attempts' ? attempts : Math.max(0, attempts - 1),
       taskAgeLimitUs: age === 0 ? undefined : age,
       minBackoffUs: minUs,
       maxBackoffUs: maxUs,
@@ -148,7 +163,11 @@ export function retryConfigMessage(cfg: QueueConfig, opts: ProfileOptions, beta:
  * UpdateQueue's field mask (CT-1): the settings of `current` with the masked fields taken from
  * `given`. An empty mask takes every field the request sets. Paths are accepted in snake or camel case.
  */
-export function mergeSettings(current: QueueSettings, given: QueueSettings, paths: string[] | undefined): QueueSettings {
+export function mergeSettings(
+  current: QueueSettings,
+  given: QueueSettings,
+  paths: string[] | undefined,
+): QueueSettings {
   if (!paths || paths.length === 0) {
     const out: QueueSettings = { ...current };
     for (const [k, v] of Object.entries(given)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
@@ -158,14 +177,21 @@ export function mergeSettings(current: QueueSettings, given: QueueSettings, path
   for (const raw of paths) {
     const path = raw.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
     const keys = MASK_FIELDS[path];
-    if (keys === undefined) throw invalid(`update_mask path ${JSON.stringify(raw)} is not a field UpdateQueue can change`, 'CT-1');
+    if (keys === undefined)
+      throw invalid(`update_mask path ${JSON.stringify(raw)} is not a field UpdateQueue can change`, 'CT-1');
     for (const k of keys) out[k] = given[k] as never;
   }
   return out;
 }
 
 const RATE: (keyof QueueSettings)[] = ['maxDispatchesPerSecond', 'maxConcurrentDispatches'];
-const RETRY: (keyof QueueSettings)[] = ['maxAttempts', 'maxRetryDurationUs', 'minBackoffUs', 'maxBackoffUs', 'maxDoublings'];
+const RETRY: (keyof QueueSettings)[] = [
+  'maxAttempts',
+  'maxRetryDurationUs',
+  'minBackoffUs',
+  'maxBackoffUs',
+  'maxDoublings',
+];
 const MASK_FIELDS: Record<string, (keyof QueueSettings)[]> = {
   rateLimits: RATE,
   'rateLimits.maxDispatchesPerSecond': ['maxDispatchesPerSecond'],

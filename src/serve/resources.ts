@@ -32,17 +32,27 @@ export function parseLocation(text: string | undefined, field = 'parent'): Locat
 
 export function parseQueue(text: string | undefined, field = 'name'): QueueName {
   const m = /^(projects\/[^/]+\/locations\/[^/]+)\/queues\/([^/]*)$/.exec(text ?? '');
-  if (!m) throw invalid(`${field} ${JSON.stringify(text ?? '')} is not projects/PROJECT/locations/LOCATION/queues/QUEUE`, 'CT-6');
+  if (!m)
+    throw invalid(
+      `${field} ${JSON.stringify(text ?? '')} is not projects/PROJECT/locations/LOCATION/queues/QUEUE`,
+      'CT-6',
+    );
   const loc = parseLocation(m[1], field);
-  if (!QUEUE_NAME_RE.test(m[2])) throw invalid(`queue id ${JSON.stringify(m[2])} must match ${QUEUE_NAME_RE.source}`, 'TASK-1');
+  if (!QUEUE_NAME_RE.test(m[2]))
+    throw invalid(`queue id ${JSON.stringify(m[2])} must match ${QUEUE_NAME_RE.source}`, 'TASK-1');
   return { ...loc, queue: m[2] };
 }
 
 export function parseTask(text: string | undefined, field = 'name'): TaskName {
   const m = /^(.*)\/tasks\/([^/]*)$/.exec(text ?? '');
-  if (!m) throw invalid(`${field} ${JSON.stringify(text ?? '')} is not projects/PROJECT/locations/LOCATION/queues/QUEUE/tasks/TASK`, 'CT-6');
+  if (!m)
+    throw invalid(
+      `${field} ${JSON.stringify(text ?? '')} is not projects/PROJECT/locations/LOCATION/queues/QUEUE/tasks/TASK`,
+      'CT-6',
+    );
   const q = parseQueue(m[1], field);
-  if (!TASK_NAME_RE.test(m[2])) throw invalid(`task id ${JSON.stringify(m[2].slice(0, 60))} must match ${TASK_NAME_RE.source}`, 'TASK-1');
+  if (!TASK_NAME_RE.test(m[2]))
+    throw invalid(`task id ${JSON.stringify(m[2].slice(0, 60))} must match ${TASK_NAME_RE.source}`, 'TASK-1');
   return { ...q, task: m[2] };
 }
 

@@ -21,7 +21,8 @@ export function toTimestamp(epochUs: Micros): Timestamp {
 export function fromTimestamp(t: Timestamp, field: string, rule: RuleId): Micros {
   const s = Number(t.seconds ?? 0);
   const n = Number(t.nanos ?? 0);
-  if (!Number.isFinite(s) || !Number.isFinite(n) || n < 0 || n >= 1e9) throw invalid(`${field} is not a valid timestamp`, rule);
+  if (!Number.isFinite(s) || !Number.isFinite(n) || n < 0 || n >= 1e9)
+    throw invalid(`${field} is not a valid timestamp`, rule);
   return s * 1e6 + Math.floor(n / 1000);
 }
 
@@ -40,16 +41,27 @@ export function fromDuration(d: Duration, field: string, rule: RuleId): Micros {
  * HTTP mapping. No status (deadline, connection failure, no instance) has its own code.
  */
 export function rpcStatusOf(httpStatus: number, outcome: string): { code: number; message: string } {
-  if (outcome === 'deadline') return { code: status.DEADLINE_EXCEEDED, message: 'the handler missed the dispatch deadline' };
-  if (outcome === 'net') return { code: status.UNAVAILABLE, message: 'no HTTP response (connection failed or was reset)' };
+  if (outcome === 'deadline')
+    return { code: status.DEADLINE_EXCEEDED, message: 'the handler missed the dispatch deadline' };
+  if (outcome === 'net')
+    return { code: status.UNAVAILABLE, message: 'no HTTP response (connection failed or was reset)' };
   if (outcome === 'no-instance') return { code: status.UNAVAILABLE, message: 'no instance was available' };
   const message = `HTTP ${httpStatus}`;
   if (outcomeOfStatus(httpStatus) === 'ok') return { code: status.OK, message };
   const byStatus: Record<number, number> = {
-    400: status.INVALID_ARGUMENT, 401: status.UNAUTHENTICATED, 403: status.PERMISSION_DENIED, 404: status.NOT_FOUND,
-    409: status.ABORTED, 429: status.RESOURCE_EXHAUSTED, 499: status.CANCELLED, 501: status.UNIMPLEMENTED,
-    503: status.UNAVAILABLE, 504: status.DEADLINE_EXCEEDED,
+    400: status.INVALID_ARGUMENT,
+    401: status.UNAUTHENTICATED,
+    403: status.PERMISSION_DENIED,
+    404: status.NOT_FOUND,
+    409: status.ABORTED,
+    429: status.RESOURCE_EXHAUSTED,
+    499: status.CANCELLED,
+    501: status.UNIMPLEMENTED,
+    503: status.UNAVAILABLE,
+    504: status.DEADLINE_EXCEEDED,
   };
-  const code = byStatus[httpStatus] ?? (httpStatus >= 500 ? status.INTERNAL : httpStatus >= 400 ? status.FAILED_PRECONDITION : status.UNKNOWN);
+  const code =
+    byStatus[httpStatus] ??
+    (httpStatus >= 500 ? status.INTERNAL : httpStatus >= 400 ? status.FAILED_PRECONDITION : status.UNKNOWN);
   return { code, message };
 }

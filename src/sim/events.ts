@@ -31,42 +31,171 @@ export interface DeliveryHeaders {
   ff?: string; // X-AppEngine-FailFast
 }
 
-export interface ConfigEvent { t: number; e: 'config'; seed: number; epochUs: number; config: ResolvedConfig }
+export interface ConfigEvent {
+  t: number;
+  e: 'config';
+  seed: number;
+  epochUs: number;
+  config: ResolvedConfig;
+}
 export interface AddEvent {
-  t: number; e: 'add'; id: number; q: string; name: string; named: boolean;
-  eta: number; size: number; tag?: string; ff?: boolean;
+  t: number;
+  e: 'add';
+  id: number;
+  q: string;
+  name: string;
+  named: boolean;
+  eta: number;
+  size: number;
+  tag?: string;
+  ff?: boolean;
   /** CT-2: the task's own request deadline in µs, when it has one (else the config's). */
   dl?: number;
 }
-export interface RejectEvent { t: number; e: 'reject'; q: string; name?: string; reason: string; rule: RuleId }
-export interface DispatchEvent { t: number; e: 'dispatch'; id: number; q: string; n: number; h: DeliveryHeaders; dup?: boolean }
+export interface RejectEvent {
+  t: number;
+  e: 'reject';
+  q: string;
+  name?: string;
+  reason: string;
+  rule: RuleId;
+}
+export interface DispatchEvent {
+  t: number;
+  e: 'dispatch';
+  id: number;
+  q: string;
+  n: number;
+  h: DeliveryHeaders;
+  dup?: boolean;
+}
 export interface ResponseEvent {
-  t: number; e: 'response'; id: number; q: string; n: number; status: number; out: Outcome; lat: number;
+  t: number;
+  e: 'response';
+  id: number;
+  q: string;
+  n: number;
+  status: number;
+  out: Outcome;
+  lat: number;
   /** CT-5: the earliest next attempt a 429/503's Retry-After asked for, µs after this response. */
   ra?: number;
 }
-export interface RetryEvent { t: number; e: 'retry'; id: number; q: string; n: number; eta: number }
-export interface SuccessEvent { t: number; e: 'success'; id: number; q: string; n: number }
-export interface ExhaustEvent { t: number; e: 'exhaust'; id: number; q: string; n: number; rule: RuleId }
-export interface DeleteEvent { t: number; e: 'delete'; id: number; q: string }
-export interface RateEvent { t: number; e: 'rate'; q: string; rate: number }
-export interface PauseEvent { t: number; e: 'pause' | 'resume'; q: string }
-export interface OutageEvent { t: number; e: 'outage'; on: boolean }
-export interface InstanceEvent { t: number; e: 'instance'; count: number }
-export interface LeaseCallEvent {
-  t: number; e: 'lease-call'; q: string; w: string; max: number; secs: number; tag?: string;
-  got: number; result: 'ok' | 'capped' | 'transient';
+export interface RetryEvent {
+  t: number;
+  e: 'retry';
+  id: number;
+  q: string;
+  n: number;
+  eta: number;
 }
-export interface LeaseEvent { t: number; e: 'lease'; id: number; q: string; w: string; until: number; n: number }
-export interface ModifyEvent { t: number; e: 'modify'; id: number; q: string; until: number }
-export interface ExpireEvent { t: number; e: 'expire'; id: number; q: string }
+export interface SuccessEvent {
+  t: number;
+  e: 'success';
+  id: number;
+  q: string;
+  n: number;
+}
+export interface ExhaustEvent {
+  t: number;
+  e: 'exhaust';
+  id: number;
+  q: string;
+  n: number;
+  rule: RuleId;
+}
+export interface DeleteEvent {
+  t: number;
+  e: 'delete';
+  id: number;
+  q: string;
+}
+export interface RateEvent {
+  t: number;
+  e: 'rate';
+  q: string;
+  rate: number;
+}
+export interface PauseEvent {
+  t: number;
+  e: 'pause' | 'resume';
+  q: string;
+}
+export interface OutageEvent {
+  t: number;
+  e: 'outage';
+  on: boolean;
+}
+export interface InstanceEvent {
+  t: number;
+  e: 'instance';
+  count: number;
+}
+export interface LeaseCallEvent {
+  t: number;
+  e: 'lease-call';
+  q: string;
+  w: string;
+  max: number;
+  secs: number;
+  tag?: string;
+  got: number;
+  result: 'ok' | 'capped' | 'transient';
+}
+export interface LeaseEvent {
+  t: number;
+  e: 'lease';
+  id: number;
+  q: string;
+  w: string;
+  until: number;
+  n: number;
+}
+export interface ModifyEvent {
+  t: number;
+  e: 'modify';
+  id: number;
+  q: string;
+  until: number;
+}
+export interface ExpireEvent {
+  t: number;
+  e: 'expire';
+  id: number;
+  q: string;
+}
 /** CT-4: the task was made due now by RunTask; its next dispatch is this instant, whatever its ETA. */
-export interface RunEvent { t: number; e: 'run'; id: number; q: string }
-export interface EndEvent { t: number; e: 'end'; reason: 'idle' | 'time-limit' | 'event-limit' | 'stopped' }
+export interface RunEvent {
+  t: number;
+  e: 'run';
+  id: number;
+  q: string;
+}
+export interface EndEvent {
+  t: number;
+  e: 'end';
+  reason: 'idle' | 'time-limit' | 'event-limit' | 'stopped';
+}
 
 export type TraceEvent =
-  | ConfigEvent | AddEvent | RejectEvent | DispatchEvent | ResponseEvent | RetryEvent | SuccessEvent
-  | ExhaustEvent | DeleteEvent | RateEvent | PauseEvent | OutageEvent | InstanceEvent | LeaseCallEvent
-  | LeaseEvent | ModifyEvent | ExpireEvent | RunEvent | EndEvent;
+  | ConfigEvent
+  | AddEvent
+  | RejectEvent
+  | DispatchEvent
+  | ResponseEvent
+  | RetryEvent
+  | SuccessEvent
+  | ExhaustEvent
+  | DeleteEvent
+  | RateEvent
+  | PauseEvent
+  | OutageEvent
+  | InstanceEvent
+  | LeaseCallEvent
+  | LeaseEvent
+  | ModifyEvent
+  | ExpireEvent
+  | RunEvent
+  | EndEvent;
 
 export type EventType = TraceEvent['e'];

@@ -8,7 +8,13 @@
 import type { DeliveryHeaders, Outcome, TraceEvent } from './events.js';
 
 const OUTCOMES: Record<Outcome, number> = { ok: 0, error: 1, 'no-instance': 2, deadline: 3, net: 4 };
-const T_ADD = 1, T_DISPATCH = 2, T_RESPONSE = 3, T_RETRY = 4, T_SUCCESS = 5, T_EXHAUST = 6, T_OTHER = 255;
+const T_ADD = 1,
+  T_DISPATCH = 2,
+  T_RESPONSE = 3,
+  T_RETRY = 4,
+  T_SUCCESS = 5,
+  T_EXHAUST = 6,
+  T_OTHER = 255;
 const CHUNK = 1 << 16;
 /** Room an event may need before we flush; longer strings flush as they go. */
 const HEADROOM = 4096;
@@ -28,31 +34,63 @@ export class TraceEncoder {
     if (this.pos > CHUNK - HEADROOM) this.drain();
     switch (ev.e) {
       case 'add':
-        this.byte(T_ADD); this.num(ev.t); this.num(ev.id); this.str(ev.q); this.str(ev.name);
-        this.byte((ev.named ? 1 : 0) | (ev.tag !== undefined ? 2 : 0) | (ev.ff !== undefined ? 4 : 0) | (ev.ff ? 8 : 0));
-        this.num(ev.eta); this.num(ev.size);
+        this.byte(T_ADD);
+        this.num(ev.t);
+        this.num(ev.id);
+        this.str(ev.q);
+        this.str(ev.name);
+        this.byte(
+          (ev.named ? 1 : 0) | (ev.tag !== undefined ? 2 : 0) | (ev.ff !== undefined ? 4 : 0) | (ev.ff ? 8 : 0),
+        );
+        this.num(ev.eta);
+        this.num(ev.size);
         if (ev.tag !== undefined) this.str(ev.tag);
         return;
       case 'dispatch':
-        this.byte(T_DISPATCH); this.num(ev.t); this.num(ev.id); this.str(ev.q); this.num(ev.n);
+        this.byte(T_DISPATCH);
+        this.num(ev.t);
+        this.num(ev.id);
+        this.str(ev.q);
+        this.num(ev.n);
         this.byte(ev.dup === undefined ? 0 : ev.dup ? 2 : 1);
         this.headers(ev.h);
         return;
       case 'response':
-        this.byte(T_RESPONSE); this.num(ev.t); this.num(ev.id); this.str(ev.q); this.num(ev.n); this.num(ev.status);
-        this.byte(OUTCOMES[ev.out] ?? 255); this.num(ev.lat);
+        this.byte(T_RESPONSE);
+        this.num(ev.t);
+        this.num(ev.id);
+        this.str(ev.q);
+        this.num(ev.n);
+        this.num(ev.status);
+        this.byte(OUTCOMES[ev.out] ?? 255);
+        this.num(ev.lat);
         return;
       case 'retry':
-        this.byte(T_RETRY); this.num(ev.t); this.num(ev.id); this.str(ev.q); this.num(ev.n); this.num(ev.eta);
+        this.byte(T_RETRY);
+        this.num(ev.t);
+        this.num(ev.id);
+        this.str(ev.q);
+        this.num(ev.n);
+        this.num(ev.eta);
         return;
       case 'success':
-        this.byte(T_SUCCESS); this.num(ev.t); this.num(ev.id); this.str(ev.q); this.num(ev.n);
+        this.byte(T_SUCCESS);
+        this.num(ev.t);
+        this.num(ev.id);
+        this.str(ev.q);
+        this.num(ev.n);
         return;
       case 'exhaust':
-        this.byte(T_EXHAUST); this.num(ev.t); this.num(ev.id); this.str(ev.q); this.num(ev.n); this.str(ev.rule);
+        this.byte(T_EXHAUST);
+        this.num(ev.t);
+        this.num(ev.id);
+        this.str(ev.q);
+        this.num(ev.n);
+        this.str(ev.rule);
         return;
       default:
-        this.byte(T_OTHER); this.str(JSON.stringify(ev));
+        this.byte(T_OTHER);
+        this.str(JSON.stringify(ev));
     }
   }
 
@@ -63,7 +101,11 @@ export class TraceEncoder {
   }
 
   private headers(h: DeliveryHeaders): void {
-    this.str(h.qn); this.str(h.tn); this.str(h.rc); this.str(h.ec); this.str(h.eta);
+    this.str(h.qn);
+    this.str(h.tn);
+    this.str(h.rc);
+    this.str(h.ec);
+    this.str(h.eta);
     this.byte((h.pr !== undefined ? 1 : 0) | (h.rr !== undefined ? 2 : 0) | (h.ff !== undefined ? 4 : 0));
     if (h.pr !== undefined) this.str(h.pr);
     if (h.rr !== undefined) this.str(h.rr);

@@ -29,7 +29,15 @@ const EVENTS: Record<string, Record<string, Field>> = {
   resume: { q: 'str' },
   outage: { on: 'bool' },
   instance: { count: 'int' },
-  'lease-call': { q: 'str', w: 'str', max: 'num', secs: 'num', tag: 'str?', got: 'int', result: ['ok', 'capped', 'transient'] },
+  'lease-call': {
+    q: 'str',
+    w: 'str',
+    max: 'num',
+    secs: 'num',
+    tag: 'str?',
+    got: 'int',
+    result: ['ok', 'capped', 'transient'],
+  },
   lease: { ...TASK, w: 'str', until: 'num', n: 'int' },
   modify: { ...TASK, until: 'num' },
   expire: { ...TASK },
@@ -37,16 +45,31 @@ const EVENTS: Record<string, Record<string, Field>> = {
 };
 
 /** The X-AppEngine headers of a dispatch (HDR-1…8). */
-const HEADERS: Record<string, Field> = { qn: 'str', tn: 'str', rc: 'str', ec: 'str', eta: 'str', pr: 'str?', rr: 'str?', ff: 'str?' };
+const HEADERS: Record<string, Field> = {
+  qn: 'str',
+  tn: 'str',
+  rc: 'str',
+  ec: 'str',
+  eta: 'str',
+  pr: 'str?',
+  rr: 'str?',
+  ff: 'str?',
+};
 
 function fits(v: unknown, kind: Kind): boolean {
   switch (kind) {
-    case 'int': return typeof v === 'number' && Number.isSafeInteger(v);
-    case 'num': return typeof v === 'number' && Number.isFinite(v);
-    case 'str': return typeof v === 'string';
-    case 'bool': return typeof v === 'boolean';
-    case 'obj': return typeof v === 'object' && v !== null && !Array.isArray(v);
-    case 'rule': return typeof v === 'string' && isRuleId(v);
+    case 'int':
+      return typeof v === 'number' && Number.isSafeInteger(v);
+    case 'num':
+      return typeof v === 'number' && Number.isFinite(v);
+    case 'str':
+      return typeof v === 'string';
+    case 'bool':
+      return typeof v === 'boolean';
+    case 'obj':
+      return typeof v === 'object' && v !== null && !Array.isArray(v);
+    case 'rule':
+      return typeof v === 'string' && isRuleId(v);
   }
 }
 
@@ -54,7 +77,8 @@ function checkFields(o: Record<string, unknown>, fields: Record<string, Field>, 
   for (const [key, field] of Object.entries(fields)) {
     const v = o[key];
     if (Array.isArray(field)) {
-      if (!field.includes(v as string)) return `${where}"${key}" must be one of ${field.join(', ')}, got ${JSON.stringify(v) ?? 'nothing'}`;
+      if (!field.includes(v as string))
+        return `${where}"${key}" must be one of ${field.join(', ')}, got ${JSON.stringify(v) ?? 'nothing'}`;
       continue;
     }
     const optional = (field as string).endsWith('?');
@@ -65,7 +89,14 @@ function checkFields(o: Record<string, unknown>, fields: Record<string, Field>, 
   return undefined;
 }
 
-const KIND_WORDS: Record<Kind, string> = { int: 'a whole number', num: 'a finite number', str: 'a string', bool: 'true or false', obj: 'an object', rule: 'a rule ID (`tasksim rules`)' };
+const KIND_WORDS: Record<Kind, string> = {
+  int: 'a whole number',
+  num: 'a finite number',
+  str: 'a string',
+  bool: 'true or false',
+  obj: 'an object',
+  rule: 'a rule ID (`tasksim rules`)',
+};
 
 /** Reads a trace line by line: call `line` for each, then `finish`; each returns why it is refused. */
 export class TraceSchemaChecker {
@@ -76,16 +107,23 @@ export class TraceSchemaChecker {
   /** Checks one parsed line; returns why it is not a trace event here, or undefined. */
   line(value: unknown): string | undefined {
     this.count++;
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a trace event: not a JSON object';
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      return 'not a trace event: not a JSON object';
     const ev = value as Record<string, unknown>;
-    if (typeof ev.e !== 'string' || !(ev.e in EVENTS)) return `not a trace event: "e" must be an event type (${Object.keys(EVENTS).join(', ')}), got ${JSON.stringify(ev.e) ?? 'nothing'}`;
-    if (typeof ev.t !== 'number' || !Number.isSafeInteger(ev.t) || ev.t < 0) return `not a trace event: "t" must be a whole number of microseconds ≥ 0, got ${JSON.stringify(ev.t) ?? 'nothing'}`;
+    if (typeof ev.e !== 'string' || !(ev.e in EVENTS))
+      return `not a trace event: "e" must be an event type (${Object.keys(EVENTS).join(', ')}), got ${JSON.stringify(ev.e) ?? 'nothing'}`;
+    if (typeof ev.t !== 'number' || !Number.isSafeInteger(ev.t) || ev.t < 0)
+      return `not a trace event: "t" must be a whole number of microseconds ≥ 0, got ${JSON.stringify(ev.t) ?? 'nothing'}`;
     if (this.ended) return `an event after the "end" event`;
     if (this.count === 1 && ev.e !== 'config') return `a trace starts with its "config" event, got "${ev.e}"`;
     if (this.count > 1 && ev.e === 'config') return 'a second "config" event';
     if (ev.t < this.lastT) return `time goes backwards: t=${ev.t} after t=${this.lastT}`;
     this.lastT = ev.t;
-    const bad = checkFields(ev, EVENTS[ev.e], `${ev.e} event: `) ?? (ev.e === 'dispatch' ? checkFields(ev.h as Record<string, unknown>, HEADERS, 'dispatch event: header ') : undefined);
+    const bad =
+      checkFields(ev, EVENTS[ev.e], `${ev.e} event: `) ??
+      (ev.e === 'dispatch'
+        ? checkFields(ev.h as Record<string, unknown>, HEADERS, 'dispatch event: header ')
+        : undefined);
     if (bad) return bad;
     if (ev.e === 'end') this.ended = true;
     return undefined;

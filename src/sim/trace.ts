@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { OutputError, OutputFile } from '../report/output-file.js';
+import { type OutputError, OutputFile } from '../report/output-file.js';
 import type { TraceEvent } from './events.js';
 import { TraceEncoder } from './trace-codec.js';
 

@@ -39,7 +39,10 @@ export class CloudTasksHeaders implements Target {
   readonly description: string;
 
   /** `owned`: close the inner target with this one. */
-  constructor(private readonly inner: Target, private readonly owned = false) {
+  constructor(
+    private readonly inner: Target,
+    private readonly owned = false,
+  ) {
     this.description = inner.description;
   }
 

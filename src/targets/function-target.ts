@@ -39,7 +39,10 @@ export class FunctionTarget implements Target {
   private holdsClock = false;
   private closed = false;
 
-  constructor(private readonly handler: HandlerFunction, opts: FunctionTargetOptions = {}) {
+  constructor(
+    private readonly handler: HandlerFunction,
+    opts: FunctionTargetOptions = {},
+  ) {
     this.description = `function ${handler.name || '(anonymous)'}`;
     this.realCapMs = opts.realCapMs ?? 30_000;
     this.maxSteps = opts.maxSteps ?? 100_000;
@@ -63,7 +66,12 @@ export class FunctionTarget implements Target {
     const start = clock.now;
     const deadlineAt = start + timeoutMs;
     let settled: Settled | undefined;
-    const req: HandlerRequest = { method: d.method, url: d.url, headers: lowerCase(d.headers), body: d.body ?? new Uint8Array(0) };
+    const req: HandlerRequest = {
+      method: d.method,
+      url: d.url,
+      headers: lowerCase(d.headers),
+      body: d.body ?? new Uint8Array(0),
+    };
     Promise.resolve()
       .then(() => this.handler(req))
       .then(
@@ -96,7 +104,12 @@ export class FunctionTarget implements Target {
     }
     const s = settled as Settled | undefined;
     if (!s || s.atMs > deadlineAt) {
-      return { status: 0, outcome: 'deadline', latencyUs: timeoutMs * 1000, detail: s ? `answered after ${formatMs(s.atMs - start)}, past the ${formatMs(timeoutMs)} deadline` : why };
+      return {
+        status: 0,
+        outcome: 'deadline',
+        latencyUs: timeoutMs * 1000,
+        detail: s ? `answered after ${formatMs(s.atMs - start)}, past the ${formatMs(timeoutMs)} deadline` : why,
+      };
     }
     const latencyUs = Math.max(1, Math.round((s.atMs - start) * 1000));
     if ('error' in s) {
@@ -105,7 +118,12 @@ export class FunctionTarget implements Target {
     }
     const status = (s.reply as HandlerReply | undefined)?.status;
     if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) {
-      return { status: 500, outcome: 'error', latencyUs, detail: `handler returned no valid status (got ${JSON.stringify(status)})` };
+      return {
+        status: 500,
+        outcome: 'error',
+        latencyUs,
+        detail: `handler returned no valid status (got ${JSON.stringify(status)})`,
+      };
     }
     return { status, outcome: outcomeOfStatus(status), latencyUs };
   }

@@ -103,7 +103,12 @@ export class HttpTarget implements Target {
     const body = requestBody(d);
     const headers: Record<string, string> = { host: this.url.host, connection: 'keep-alive', ...d.headers };
     if (body !== null) headers['content-length'] = String(typeof body === 'string' ? 0 : body.byteLength);
-    return { method: d.method, url: this.pathFor(d), headers, body: typeof body === 'string' ? undefined : (body ?? undefined) };
+    return {
+      method: d.method,
+      url: this.pathFor(d),
+      headers,
+      body: typeof body === 'string' ? undefined : (body ?? undefined),
+    };
   }
 
   deliver(d: Delivery, opts: DeliverOptions): Promise<PushAnswer> {
@@ -123,7 +128,14 @@ export class HttpTarget implements Target {
         if (r.status > 0) this.answered++;
         resolve(r);
       };
-      const exchange = new Exchange(timeoutMs, this.maxBodyBytes, done, this.watch, () => this.answered > 0, (x) => this.onFreshConnection(request, x));
+      const exchange = new Exchange(
+        timeoutMs,
+        this.maxBodyBytes,
+        done,
+        this.watch,
+        () => this.answered > 0,
+        (x) => this.onFreshConnection(request, x),
+      );
       try {
         this.pool.dispatch(request, exchange);
       } catch (err) {
@@ -297,7 +309,12 @@ class Exchange implements Dispatcher.DispatchHandler {
     }
     const timedOut = this.stopped?.why === 'deadline';
     const c = classifyError(err, this.timeoutMs, timedOut);
-    const out: PushAnswer = { status: 0, outcome: c.outcome, latencyUs: c.outcome === 'deadline' ? this.timeoutMs * 1000 : this.elapsedUs(), detail: c.detail };
+    const out: PushAnswer = {
+      status: 0,
+      outcome: c.outcome,
+      latencyUs: c.outcome === 'deadline' ? this.timeoutMs * 1000 : this.elapsedUs(),
+      detail: c.detail,
+    };
     if (c.unreachable) out.unreachable = true;
     this.finish(out);
   }
@@ -307,7 +324,12 @@ class Exchange implements Dispatcher.DispatchHandler {
     const status = this.status;
     const latencyUs = this.elapsedUs();
     if (latencyUs > this.timeoutMs * 1000) {
-      return { status: 0, outcome: 'deadline', latencyUs: this.timeoutMs * 1000, detail: `timed out after ${formatMs(this.timeoutMs)} (answered ${status} too late)` };
+      return {
+        status: 0,
+        outcome: 'deadline',
+        latencyUs: this.timeoutMs * 1000,
+        detail: `timed out after ${formatMs(this.timeoutMs)} (answered ${status} too late)`,
+      };
     }
     if (this.stopped?.why === 'cap') {
       return {
@@ -324,7 +346,8 @@ class Exchange implements Dispatcher.DispatchHandler {
     const retryAfterMs = this.retryAfter === undefined ? undefined : parseRetryAfter(this.retryAfter, Date.now());
     if (retryAfterMs !== undefined) out.retryAfterUs = retryAfterMs * US_PER_MS; // CT-5
     if (this.retried) out.detail = 'sent again on a fresh connection: the reused one closed before any response byte';
-    if (status >= 300 && status < 400) out.detail = `redirect${this.location ? ` to ${this.location}` : ''} not followed (PUSH-6)`;
+    if (status >= 300 && status < 400)
+      out.detail = `redirect${this.location ? ` to ${this.location}` : ''} not followed (PUSH-6)`;
     return out;
   }
 }
@@ -352,6 +375,7 @@ function flatHeaders(h: Record<string, string>): string[] {
 
 /** A header's value from undici's raw [name, value, …] buffers (names case-insensitive). */
 function findHeader(raw: Buffer[], name: string): string | undefined {
-  for (let i = 0; i + 1 < raw.length; i += 2) if (raw[i].toString('latin1').toLowerCase() === name) return raw[i + 1].toString('latin1');
+  for (let i = 0; i + 1 < raw.length; i += 2)
+    if (raw[i].toString('latin1').toLowerCase() === name) return raw[i + 1].toString('latin1');
   return undefined;
 }

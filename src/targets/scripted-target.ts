@@ -14,7 +14,10 @@ export type Script = (d: Delivery) => PushAnswer | undefined;
 export class ScriptedTarget implements Target {
   readonly description: string;
 
-  constructor(private readonly inner: Target | null, private readonly script: Script) {
+  constructor(
+    private readonly inner: Target | null,
+    private readonly script: Script,
+  ) {
     this.description = inner ? `${inner.description} (scripted)` : 'scripted';
   }
 

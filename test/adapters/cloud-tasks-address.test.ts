@@ -21,15 +21,30 @@ async function closedPort(): Promise<number> {
 }
 
 describe('cloud-tasks:// addresses', () => {
-  it('the API, and by default the wall clock, a handler on serve\'s default App Engine host, a project and a location', () => {
+  it("the API, and by default the wall clock, a handler on serve's default App Engine host, a project and a location", () => {
     expect(parseCloudTasksAddress('cloud-tasks://127.0.0.1:8123')).toEqual({
-      host: '127.0.0.1', port: 8123, handlerHost: '127.0.0.1', handlerPort: 8080, project: 'tasksim-fuzz', location: 'us-central1',
+      host: '127.0.0.1',
+      port: 8123,
+      handlerHost: '127.0.0.1',
+      handlerPort: 8080,
+      project: 'tasksim-fuzz',
+      location: 'us-central1',
     });
   });
 
   it('clock=, handler=, project= and location= as given', () => {
-    expect(parseCloudTasksAddress('cloud-tasks://localhost:9000?clock=127.0.0.1:9001&handler=127.0.0.2:7000&project=p-1&location=europe-west1')).toEqual({
-      host: 'localhost', port: 9000, clockUrl: 'http://127.0.0.1:9001', handlerHost: '127.0.0.2', handlerPort: 7000, project: 'p-1', location: 'europe-west1',
+    expect(
+      parseCloudTasksAddress(
+        'cloud-tasks://localhost:9000?clock=127.0.0.1:9001&handler=127.0.0.2:7000&project=p-1&location=europe-west1',
+      ),
+    ).toEqual({
+      host: 'localhost',
+      port: 9000,
+      clockUrl: 'http://127.0.0.1:9001',
+      handlerHost: '127.0.0.2',
+      handlerPort: 7000,
+      project: 'p-1',
+      location: 'europe-west1',
     });
   });
 
@@ -50,7 +65,9 @@ describe('cloud-tasks:// addresses', () => {
 
   it('a service that cannot be reached: AdapterUnreachable, naming the address', async () => {
     const port = await closedPort();
-    const queue = new CloudTasksQueue(parseCloudTasksAddress(`cloud-tasks://127.0.0.1:${port}?handler=127.0.0.1:0`), { timeoutMs: 5_000 });
+    const queue = new CloudTasksQueue(parseCloudTasksAddress(`cloud-tasks://127.0.0.1:${port}?handler=127.0.0.1:0`), {
+      timeoutMs: 5_000,
+    });
     try {
       await expect(queue.describe()).rejects.toThrow(AdapterUnreachable);
       await expect(queue.describe()).rejects.toThrow(`cannot reach the Cloud Tasks API at 127.0.0.1:${port}`);
@@ -63,7 +80,15 @@ describe('cloud-tasks:// addresses', () => {
 describe('tasksim fuzz --adapter cloud-tasks:// (CLI, subprocess)', () => {
   it('exit 3 when the service cannot be reached, with what to check', async () => {
     const port = await closedPort();
-    const r = await tasksim(['fuzz', '--adapter', `cloud-tasks://127.0.0.1:${port}?handler=127.0.0.1:0`, '--timeout', '5000', '--runs', '1']);
+    const r = await tasksim([
+      'fuzz',
+      '--adapter',
+      `cloud-tasks://127.0.0.1:${port}?handler=127.0.0.1:0`,
+      '--timeout',
+      '5000',
+      '--runs',
+      '1',
+    ]);
     expect(r.code, r.stdout + r.stderr).toBe(3);
     expect(r.stderr).toContain(`cannot reach the Cloud Tasks API at 127.0.0.1:${port}`);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace

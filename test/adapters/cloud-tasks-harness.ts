@@ -24,7 +24,11 @@ export type ServeMutant = (em: CloudTasksEmulator) => void;
 
 export async function serveAndAdapt(clock: 'virtual' | 'real', mutant?: ServeMutant): Promise<ServedQueue> {
   const listener = await DeliveryListener.listen('127.0.0.1', 0, 10_000);
-  const server = await startServer({ config: defaultConfig({ profile: 'cloud-tasks' }), clock, appEngineHost: listener.origin });
+  const server = await startServer({
+    config: defaultConfig({ profile: 'cloud-tasks' }),
+    clock,
+    appEngineHost: listener.origin,
+  });
   mutant?.(server.emulator);
   const handler = new URL(listener.origin).host;
   const address = `cloud-tasks://127.0.0.1:${server.port}?handler=${handler}${clock === 'virtual' ? `&clock=${new URL(server.controlUrl).host}` : ''}`;

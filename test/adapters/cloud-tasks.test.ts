@@ -19,7 +19,10 @@ describe('cloud-tasks:// against tasksim serve, virtual clock', () => {
 
   it('declares what Cloud Tasks lacks, and controls the clock', async () => {
     expect(await served.queue.describe()).toEqual({
-      controlsClock: true, outages: false, events: false, lacks: ['pull', 'deadlines', 'queueYaml', 'latency'],
+      controlsClock: true,
+      outages: false,
+      events: false,
+      lacks: ['pull', 'deadlines', 'queueYaml', 'latency'],
     });
   });
 
@@ -40,7 +43,12 @@ describe('cloud-tasks:// against tasksim serve, wall clock', () => {
   });
 
   it('runs on the wall clock and finds no difference within the calibrated tolerances', async () => {
-    expect(await served.queue.describe()).toEqual({ controlsClock: false, outages: false, events: false, lacks: ['pull', 'deadlines', 'queueYaml'] });
+    expect(await served.queue.describe()).toEqual({
+      controlsClock: false,
+      outages: false,
+      events: false,
+      lacks: ['pull', 'deadlines', 'queueYaml'],
+    });
     const report = await runFuzz({ adapter: served.address, queue: served.queue, runs: 6, seed: 5 });
     expect(report.failures ?? [], formatText(report)).toEqual([]);
     expect(report).toMatchObject({ ok: true, runs: 6, clock: 'wall' });
@@ -51,20 +59,42 @@ describe('cloud-tasks:// against tasksim serve, wall clock', () => {
 describe("serve's mutants are caught through the adapter (virtual clock)", () => {
   const cases = [
     // The attempt RunTask owes now and never makes shows as that delivery not made (PUSH-5).
-    { name: 'RunTask that leaves the task to its schedule', mutant: runTaskIgnored, rules: ['CT-4', 'PUSH-5'], maxCommands: 12 },
+    {
+      name: 'RunTask that leaves the task to its schedule',
+      mutant: runTaskIgnored,
+      rules: ['CT-4', 'PUSH-5'],
+      maxCommands: 12,
+    },
     // So does a paused queue's task that never comes after the resume.
-    { name: 'ResumeQueue that does not restart dispatching', mutant: resumeNotRestarting, rules: ['PUSH-8', 'PUSH-5'], maxCommands: 30 },
+    {
+      name: 'ResumeQueue that does not restart dispatching',
+      mutant: resumeNotRestarting,
+      rules: ['PUSH-8', 'PUSH-5'],
+      maxCommands: 30,
+    },
   ];
   for (const c of cases) {
     it(`${c.name}: a failure citing ${c.rules.join(' or ')}, shrunk, with its replay line`, async () => {
       const served = await serveAndAdapt('virtual', c.mutant);
       try {
-        const report = await runFuzz({ adapter: served.address, queue: served.queue, runs: 100, seed: 3, maxCommands: c.maxCommands, maxFailures: 1 });
+        const report = await runFuzz({
+          adapter: served.address,
+          queue: served.queue,
+          runs: 100,
+          seed: 3,
+          maxCommands: c.maxCommands,
+          maxFailures: 1,
+        });
         expect(report.ok).toBe(false);
         const f = report.failures![0];
-        expect(f.violations.some((v) => c.rules.includes(v.rule)), formatText(report)).toBe(true);
+        expect(
+          f.violations.some((v) => c.rules.includes(v.rule)),
+          formatText(report),
+        ).toBe(true);
         expect(f.commands.length).toBeLessThanOrEqual(8);
-        expect(f.replay).toMatch(/^tasksim fuzz --adapter 'cloud-tasks:\/\/127\.0\.0\.1:\d+\?handler=127\.0\.0\.1:\d+&clock=127\.0\.0\.1:\d+' --replay \S+$/);
+        expect(f.replay).toMatch(
+          /^tasksim fuzz --adapter 'cloud-tasks:\/\/127\.0\.0\.1:\d+\?handler=127\.0\.0\.1:\d+&clock=127\.0\.0\.1:\d+' --replay \S+$/,
+        );
       } finally {
         await served.close();
       }

@@ -61,14 +61,20 @@ describe('the HTTP/JSON adapter protocol over real HTTP on 127.0.0.1', () => {
     await new Promise<void>((r) => server.close(() => r())); // the port is now closed
     const queue = new HttpJsonQueue(url, { timeoutMs: 2000 });
     await expect(runFuzz({ adapter: url, queue, runs: 5, seed: 1 })).rejects.toThrow(AdapterUnreachable);
-    await expect(queue.describe()).rejects.toThrow(/cannot reach the queue adapter at http:\/\/127\.0\.0\.1:\d+ \(GET \/\): ECONNREFUSED/);
+    await expect(queue.describe()).rejects.toThrow(
+      /cannot reach the queue adapter at http:\/\/127\.0\.0\.1:\d+ \(GET \/\): ECONNREFUSED/,
+    );
     await queue.close();
   });
 
   it('a server answering garbage gets a clear verdict, not a stack trace', async () => {
     for (const [status, text, expected] of [
       [200, 'hello, I am not JSON', /GET \/ answered something that is not JSON: "hello, I am not JSON"/],
-      [200, '{"protocol":"something-else"}', /"protocol": "something-else", expected "tasksim-queue\/2" or "tasksim-queue\/1"/],
+      [
+        200,
+        '{"protocol":"something-else"}',
+        /"protocol": "something-else", expected "tasksim-queue\/2" or "tasksim-queue\/1"/,
+      ],
       [500, 'boom', /GET \/ answered HTTP 500: "boom"/],
     ] as const) {
       const { url, server } = await garbageServer(status, text);
@@ -90,7 +96,10 @@ describe('the HTTP/JSON adapter protocol over real HTTP on 127.0.0.1', () => {
   it('a server that breaks the protocol mid-run is failed with the endpoint named', async () => {
     // Speaks GET / correctly, then answers /reset with a wrong shape.
     const server = createServer((req, res) => {
-      const body = req.url === '/' ? { protocol: 'tasksim-queue/1', capabilities: { controlsClock: true, outages: false, events: false } } : { ok: 'yes' };
+      const body =
+        req.url === '/'
+          ? { protocol: 'tasksim-queue/1', capabilities: { controlsClock: true, outages: false, events: false } }
+          : { ok: 'yes' };
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -99,7 +108,9 @@ describe('the HTTP/JSON adapter protocol over real HTTP on 127.0.0.1', () => {
     try {
       const report = await runFuzz({ adapter: url, queue, runs: 5, seed: 1 });
       expect(report.ok).toBe(false);
-      expect(report.failure!.violations[0].message).toMatch(/POST \/reset answered "ok": "yes", expected true or false/);
+      expect(report.failure!.violations[0].message).toMatch(
+        /POST \/reset answered "ok": "yes", expected true or false/,
+      );
     } finally {
       await queue.close();
       await new Promise<void>((r) => server.close(() => r()));
@@ -111,7 +122,9 @@ describe('the HTTP/JSON adapter protocol over real HTTP on 127.0.0.1', () => {
     const seen: { url: string; headers: Record<string, string> }[] = [];
     try {
       await queue.reset({
-        config: defaultConfig(), seed: 1, epochUs: 0,
+        config: defaultConfig(),
+        seed: 1,
+        epochUs: 0,
         handler: (req) => {
           seen.push({ url: req.url, headers: req.headers });
           return { status: 200, outcome: 'ok', latencyUs: 0 };
@@ -125,7 +138,10 @@ describe('the HTTP/JSON adapter protocol over real HTTP on 127.0.0.1', () => {
       expect(seen[0].headers['x-appengine-taskname']).toBe('hello');
       expect(seen[0].headers['x-appengine-queuename']).toBe('default');
       expect(seen[0].headers['x-tasksim-time-us']).toBe('0');
-      expect((await queue.addTasks('default', [{ name: 'hello' }]))[0]).toMatchObject({ ok: false, error: 'TOMBSTONED' });
+      expect((await queue.addTasks('default', [{ name: 'hello' }]))[0]).toMatchObject({
+        ok: false,
+        error: 'TOMBSTONED',
+      });
     } finally {
       await queue.close();
     }

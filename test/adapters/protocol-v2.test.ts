@@ -39,11 +39,15 @@ describe('protocol tasksim-queue/2', () => {
       version: 'tasksim-queue/2',
       caps: { controlsClock: false, outages: true, events: true, lacks: ['pull', '503'] },
     });
-    expect(readHello({ protocol: 'tasksim-queue/1', capabilities: { controlsClock: true, outages: false, events: true } })).toEqual({
+    expect(
+      readHello({ protocol: 'tasksim-queue/1', capabilities: { controlsClock: true, outages: false, events: true } }),
+    ).toEqual({
       version: 'tasksim-queue/1',
       caps: { controlsClock: true, outages: false, events: true },
     });
-    expect(() => readHello({ protocol: 'tasksim-queue/2', lacks: ['teleport'] })).toThrow(/"lacks": "teleport" is not a feature the harness knows/);
+    expect(() => readHello({ protocol: 'tasksim-queue/2', lacks: ['teleport'] })).toThrow(
+      /"lacks": "teleport" is not a feature the harness knows/,
+    );
   });
 
   it('a queue lacking pull queues, 503s and task_age_limit is never given them; each run has its own namespace', async () => {

@@ -29,10 +29,16 @@ const lagMs = (meter: LatenessMeter): number => meter.noiseUs / 1000;
 
 /** q0: 100/s, bucket 5, backoff 30 ms, task_retry_limit 1. */
 function config(): ResolvedConfig {
-  return buildConfig('appengine', [{
-    name: 'q0', mode: 'push', rate: '100/s', ratePerSec: 100, bucketSize: 5,
-    retry: { taskRetryLimit: 1, minBackoffUs: 30_000, maxBackoffUs: 30_000, maxDoublings: 0 },
-  }]);
+  return buildConfig('appengine', [
+    {
+      name: 'q0',
+      mode: 'push',
+      rate: '100/s',
+      ratePerSec: 100,
+      bucketSize: 5,
+      retry: { taskRetryLimit: 1, minBackoffUs: 30_000, maxBackoffUs: 30_000, maxDoublings: 0 },
+    },
+  ]);
 }
 
 interface Arrival {
@@ -78,7 +84,9 @@ describe('the reference on the wall clock (serveReferenceOverHttp({ realTime: tr
     try {
       await queue.reset({ config: config(), seed: 1, epochUs: 0, handler });
       const added = performance.now();
-      expect(await queue.addTasks('q0', [{ name: 'now1' }, { name: 'now2' }, { name: 'later', countdownUs: 100_000 }])).toHaveLength(3);
+      expect(
+        await queue.addTasks('q0', [{ name: 'now1' }, { name: 'now2' }, { name: 'later', countdownUs: 100_000 }]),
+      ).toHaveLength(3);
       meter.roundTrip(Math.round((performance.now() - added) * 1000));
       await waitFor(meter, () => arrivals.length >= 3); // no /advance: the queue moves on its own
       const lag = lagMs(meter);
@@ -97,7 +105,7 @@ describe('the reference on the wall clock (serveReferenceOverHttp({ realTime: tr
     }
   });
 
-  it('measures the answer\'s latency itself: the retry comes the real latency plus the backoff later', async () => {
+  it("measures the answer's latency itself: the retry comes the real latency plus the backoff later", async () => {
     const queue = new HttpJsonQueue(served.url);
     const { arrivals, handler } = recorder(500, 25);
     const meter = new LatenessMeter();
@@ -148,7 +156,10 @@ describe('the reference on the wall clock (serveReferenceOverHttp({ realTime: tr
       req.on('end', () => {
         if (req.url === '/reset') urls.push(JSON.parse(body).handlerUrl);
         // A queue still on protocol /1: the harness speaks /1 to it (no namespace in /reset).
-        const answer = req.url === '/' ? { protocol: 'tasksim-queue/1', capabilities: { controlsClock: false, outages: false, events: false } } : { ok: true };
+        const answer =
+          req.url === '/'
+            ? { protocol: 'tasksim-queue/1', capabilities: { controlsClock: false, outages: false, events: false } }
+            : { ok: true };
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
       });
     });
@@ -156,7 +167,12 @@ describe('the reference on the wall clock (serveReferenceOverHttp({ realTime: tr
     const queue = new HttpJsonQueue(`http://127.0.0.1:${(fake.address() as AddressInfo).port}`);
     const first = recorder(200, 0);
     const second = recorder(200, 0);
-    const deliver = (url: string) => request(`${url}/_ah/queue/q0`, { method: 'POST', headers: { 'x-appengine-queuename': 'q0', 'x-appengine-taskname': 'old' }, body: 'x' });
+    const deliver = (url: string) =>
+      request(`${url}/_ah/queue/q0`, {
+        method: 'POST',
+        headers: { 'x-appengine-queuename': 'q0', 'x-appengine-taskname': 'old' },
+        body: 'x',
+      });
     try {
       await queue.reset({ config: config(), seed: 1, epochUs: 0, handler: first.handler });
       await queue.reset({ config: config(), seed: 2, epochUs: 0, handler: second.handler });

@@ -16,7 +16,14 @@ let hash: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tasksim-check-merge-'));
   trace = join(dir, 'burst.ndjson');
-  const r = await tasksim(['simulate', join(ROOT, 'scenarios/burst-drain.yaml'), '--trace', trace, '--json', '--no-det-check']);
+  const r = await tasksim([
+    'simulate',
+    join(ROOT, 'scenarios/burst-drain.yaml'),
+    '--trace',
+    trace,
+    '--json',
+    '--no-det-check',
+  ]);
   expect(r.code).toBe(0);
   hash = JSON.parse(r.stdout).traceHash;
   text = await readFile(trace, 'utf8');
@@ -43,7 +50,9 @@ describe('tasksim check refuses what is not a complete trace', () => {
     const lines = text.split('\n');
     const r = await checkText('cut.ndjson', lines.slice(0, 1000).join('\n') + '\n');
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`tasksim: ${r.file}: incomplete: no "end" event after its 1000 events (the run was cut short); it cannot be judged\n`);
+    expect(r.stderr).toBe(
+      `tasksim: ${r.file}: incomplete: no "end" event after its 1000 events (the run was cut short); it cannot be judged\n`,
+    );
     expect(r.stdout).toBe('');
   });
 
@@ -106,8 +115,22 @@ describe('tasksim report merge with shards missing', () => {
   beforeAll(async () => {
     shard1 = join(dir, 'shard-1.json');
     shard2 = join(dir, 'shard-2.json');
-    for (const [i, file] of [[1, shard1], [2, shard2]] as const) {
-      const r = await tasksim(['fuzz', '--adapter', 'reference', '--runs', '10', '--seed', '5', '--shard', `${i}/2`, '--json']);
+    for (const [i, file] of [
+      [1, shard1],
+      [2, shard2],
+    ] as const) {
+      const r = await tasksim([
+        'fuzz',
+        '--adapter',
+        'reference',
+        '--runs',
+        '10',
+        '--seed',
+        '5',
+        '--shard',
+        `${i}/2`,
+        '--json',
+      ]);
       expect(r.code).toBe(0);
       await writeFile(file, r.stdout);
     }

@@ -59,7 +59,9 @@ describe('output destinations are checked before any work', () => {
     await writeFile(scenario, text);
     const r = await tasksim(['simulate', scenario, '--trace', scenario]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`tasksim: cannot write ${scenario}: it is an input of this run (--trace); choose another path\n`);
+    expect(r.stderr).toBe(
+      `tasksim: cannot write ${scenario}: it is an input of this run (--trace); choose another path\n`,
+    );
     expect(await readFile(scenario, 'utf8')).toBe(text);
   });
 
@@ -95,7 +97,10 @@ describe('output destinations are checked before any work', () => {
 describe('a write that fails after the run (a full disk) loses nothing', () => {
   // RLIMIT_FSIZE makes every write past 200 KiB fail with EFBIG, as a full disk fails with ENOSPC.
   const limited = (args: string[]) =>
-    runBounded('bash', ['-c', `ulimit -f 200; exec "${process.execPath}" ${[...cliArgs(), ...args].map((a) => `'${a}'`).join(' ')}`]).result;
+    runBounded('bash', [
+      '-c',
+      `ulimit -f 200; exec "${process.execPath}" ${[...cliArgs(), ...args].map((a) => `'${a}'`).join(' ')}`,
+    ]).result;
 
   it('the trace: exit 4, the verdict still printed, the old trace intact, no temporary file left', async () => {
     const sub = join(dir, 'full');
@@ -106,7 +111,9 @@ describe('a write that fails after the run (a full disk) loses nothing', () => {
     expect(r.code).toBe(4);
     expect(r.stdout).toMatch(/scenario\s+burst-drain\s+seed 7/);
     expect(r.stdout).toMatch(/pass INV-ALO/);
-    expect(r.stderr).toBe(`tasksim: cannot write ${trace}: file too large for this file system or limit (the previous file, if any, is left as it was)\n`);
+    expect(r.stderr).toBe(
+      `tasksim: cannot write ${trace}: file too large for this file system or limit (the previous file, if any, is left as it was)\n`,
+    );
     expect(await readFile(trace, 'utf8')).toBe(OLD);
     expect(leftovers(sub)).toEqual([]);
   });
@@ -118,9 +125,13 @@ describe('SIGINT and SIGTERM stop the run and keep a complete trace', () => {
     const sub = await mkdtemp(join(dir, `${signal}-`));
     const trace = join(sub, 'trace.ndjson');
     await writeFile(trace, OLD);
-    const { child, result } = runBounded(process.execPath, [...cliArgs(), 'simulate', 'scenarios/throughput-1m.yaml', '--trace', trace], {
-      timeoutMs: 150_000,
-    });
+    const { child, result } = runBounded(
+      process.execPath,
+      [...cliArgs(), 'simulate', 'scenarios/throughput-1m.yaml', '--trace', trace],
+      {
+        timeoutMs: 150_000,
+      },
+    );
     // The run has started once its temporary trace holds a first batch of events.
     for (let i = 0; i < 1200 && child.exitCode === null; i++) {
       const temp = readdirSync(sub).find((f) => f.endsWith('.tmp'));
@@ -132,12 +143,19 @@ describe('SIGINT and SIGTERM stop the run and keep a complete trace', () => {
     return { code, stdout, stderr, trace, sub };
   }
 
-  for (const [signal, exit] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [signal, exit] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
     it(`${signal}: exit ${exit}, one line on stderr, the trace renamed into place ending with end: stopped`, async () => {
       const r = await interrupted(signal);
       expect(r.code).toBe(exit);
       expect(r.stdout).toBe('');
-      expect(r.stderr).toMatch(new RegExp(`^tasksim: stopped by ${signal} after [0-9,]+ events at .* virtual; the trace so far is in .*trace\\.ndjson \\(end: stopped\\); no verdict\\.\\n$`));
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `^tasksim: stopped by ${signal} after [0-9,]+ events at .* virtual; the trace so far is in .*trace\\.ndjson \\(end: stopped\\); no verdict\\.\\n$`,
+        ),
+      );
       const text = await readFile(r.trace, 'utf8');
       expect(text).not.toBe(OLD);
       const lines = text.trimEnd().split('\n');
@@ -159,6 +177,9 @@ describe('report writing', () => {
     expect(r.code).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['index.html', 'report.json', 'report.md']);
     expect(existsSync(join(out, 'report.json'))).toBe(true);
-    expect(JSON.parse(await readFile(join(out, 'report.json'), 'utf8'))).toMatchObject({ scenario: 'burst-drain', seed: 7 });
+    expect(JSON.parse(await readFile(join(out, 'report.json'), 'utf8'))).toMatchObject({
+      scenario: 'burst-drain',
+      seed: 7,
+    });
   });
 });

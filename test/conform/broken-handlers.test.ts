@@ -15,7 +15,10 @@ const byId = (r: ConformanceReport, id: string): CaseResult => {
   return c;
 };
 
-async function against(name: keyof typeof BROKEN, opts: { cases?: string; deadline?: string } = {}): Promise<ConformanceReport> {
+async function against(
+  name: keyof typeof BROKEN,
+  opts: { cases?: string; deadline?: string } = {},
+): Promise<ConformanceReport> {
   const server: Running = await BROKEN[name]();
   try {
     return await runConformance({ target: server.url, seed: 1234, ...opts });

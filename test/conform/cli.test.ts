@@ -34,7 +34,9 @@ function assertWellFormedXml(xml: string): void {
 
 describe('how rerun lines name the command', () => {
   it('npx tasksim under npm (npx, npm run, npm exec) or a local install; tasksim only when that command is on PATH', () => {
-    expect(invokedAs({ npm_command: 'exec', PATH: '/usr/bin' }, ['node', '/proj/node_modules/.bin/tasksim'])).toBe('npx tasksim');
+    expect(invokedAs({ npm_command: 'exec', PATH: '/usr/bin' }, ['node', '/proj/node_modules/.bin/tasksim'])).toBe(
+      'npx tasksim',
+    );
     expect(invokedAs({ npm_lifecycle_event: 'test' }, ['node', '/x/dist/cli/main.js'])).toBe('npx tasksim');
     expect(invokedAs({ PATH: '/usr/bin:/opt/node/bin' }, ['node', '/opt/node/bin/tasksim'])).toBe('tasksim');
     expect(invokedAs({ PATH: '/usr/bin' }, ['node', '/proj/node_modules/.bin/tasksim'])).toBe('npx tasksim');
@@ -68,7 +70,9 @@ describe('tasksim conform (CLI)', () => {
     expect(j.seed).toBe(77);
     // H-2.9 (a GET task) is skipped: the app was not declared to create GET tasks (--methods).
     expect(j.summary).toEqual({ pass: HANDLER_CASES.length - 1 + EXPLORATION_CASES.length, fail: 0, warn: 0, skip: 1 });
-    expect(j.cases.find((c: { id: string }) => c.id === 'H-2.9').actual).toMatch(/^skipped: the app creates only POST tasks \(--methods POST\)/);
+    expect(j.cases.find((c: { id: string }) => c.id === 'H-2.9').actual).toMatch(
+      /^skipped: the app creates only POST tasks \(--methods POST\)/,
+    );
     for (const c of j.cases) {
       expect(Object.keys(c)).toEqual(['id', 'title', 'rules', 'severity', 'status', 'expected', 'actual', 'replay']);
       expect(c.replay).toBe(`npx tasksim conform ${ref.url} --cases ${c.id} --seed 77`);
@@ -83,7 +87,9 @@ describe('tasksim conform (CLI)', () => {
     expect(r.stdout).toMatch(/actual {4}500 in /);
     expect(r.stdout).toMatch(/rules {5}HANDLER-1, HANDLER-5/);
     expect(r.stdout).toContain(`rerun     npx tasksim conform ${broken.url} --cases H-2.1 --seed 8`);
-    expect(r.stdout).toContain(`Seed 8. Rerun everything: npx tasksim conform ${broken.url} --cases H-2.1,H-2.10 --seed 8\n`);
+    expect(r.stdout).toContain(
+      `Seed 8. Rerun everything: npx tasksim conform ${broken.url} --cases H-2.1,H-2.10 --seed 8\n`,
+    );
     expect(r.stderr).toBe('');
   });
 
@@ -115,16 +121,51 @@ describe('tasksim conform (CLI)', () => {
     await writeFile(file, '{"orderId":42}');
     const out = join(dir, 'evidence');
     try {
-      const args = ['--cases', 'H-2.1', '--seed', '12', '--profile', 'cloud-tasks', '--option', 'retry-limit=retries', '--scaling', 'basic', '--deadline', '5s', '--methods', 'POST,GET', '--payload', `@${file}`, '--content-type', 'application/json'];
+      const args = [
+        '--cases',
+        'H-2.1',
+        '--seed',
+        '12',
+        '--profile',
+        'cloud-tasks',
+        '--option',
+        'retry-limit=retries',
+        '--scaling',
+        'basic',
+        '--deadline',
+        '5s',
+        '--methods',
+        'POST,GET',
+        '--payload',
+        `@${file}`,
+        '--content-type',
+        'application/json',
+      ];
       const r = await tasksim(['conform', logPayload.url, ...args, '--report-dir', out]);
       expect(r.code).toBe(1);
       const options = `--deadline 5s --scaling basic --profile cloud-tasks --option retry-limit=retries --methods POST,GET --payload @${file} --content-type application/json`;
-      expect(r.stdout).toContain(`rerun     npx tasksim conform ${logPayload.url} --cases H-2.1 --seed 12 ${options}\n`);
-      expect(r.stdout).toContain(`Rerun everything: npx tasksim conform ${logPayload.url} --cases H-2.1 --seed 12 ${options}\n`);
+      expect(r.stdout).toContain(
+        `rerun     npx tasksim conform ${logPayload.url} --cases H-2.1 --seed 12 ${options}\n`,
+      );
+      expect(r.stdout).toContain(
+        `Rerun everything: npx tasksim conform ${logPayload.url} --cases H-2.1 --seed 12 ${options}\n`,
+      );
       const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
       const sent = report.cases[0].evidence.exchanges[0];
-      expect(sent).toMatchObject({ method: 'POST', url: '/log_payload', body: '{"orderId":42}', bodyEncoding: 'utf8', bodyBytes: 14, status: 500 });
-      expect(sent.headers).toMatchObject({ 'Content-Type': 'application/json', 'X-AppEngine-QueueName': 'default', host: `127.0.0.1:${logPayload.port}`, 'content-length': '14' });
+      expect(sent).toMatchObject({
+        method: 'POST',
+        url: '/log_payload',
+        body: '{"orderId":42}',
+        bodyEncoding: 'utf8',
+        bodyBytes: 14,
+        status: 500,
+      });
+      expect(sent.headers).toMatchObject({
+        'Content-Type': 'application/json',
+        'X-AppEngine-QueueName': 'default',
+        host: `127.0.0.1:${logPayload.port}`,
+        'content-length': '14',
+      });
       expect(logPayload.requests[logPayload.requests.length - 1].url).toBe('/log_payload');
       const html = await readFile(join(out, 'index.html'), 'utf8');
       expect(html).toContain('POST /log_payload');
@@ -170,7 +211,9 @@ describe('tasksim conform (CLI)', () => {
     try {
       const r = await tasksim(['conform', garbage.url, '--seed', '4']);
       expect(r.code).toBe(3);
-      expect(r.stderr).toMatch(new RegExp(`^tasksim: http://127\\.0\\.0\\.1:${garbage.port} does not speak HTTP: not HTTP`));
+      expect(r.stderr).toMatch(
+        new RegExp(`^tasksim: http://127\\.0\\.0\\.1:${garbage.port} does not speak HTTP: not HTTP`),
+      );
       expect(r.stderr.trim().split('\n').length).toBe(3);
       expect(r.stdout).toBe('');
     } finally {
@@ -182,17 +225,29 @@ describe('tasksim conform (CLI)', () => {
     [['conform', 'not a url'], /not a URL/],
     [['conform', 'ftp://127.0.0.1/x'], /only http: and https:/],
     [['conform', 'http://127.0.0.1:1/x', '--deadline', 'soon'], /--deadline must be a duration/],
-    [['conform', 'http://127.0.0.1:1/x', '--scaling', 'elastic'], /--scaling must be automatic, basic, manual or flexible/],
+    [
+      ['conform', 'http://127.0.0.1:1/x', '--scaling', 'elastic'],
+      /--scaling must be automatic, basic, manual or flexible/,
+    ],
     [['conform', 'http://127.0.0.1:1/x', '--concurrency', '0'], /--concurrency must be an integer ≥ 1/],
     [['conform', 'http://127.0.0.1:1/x', '--seed', '-1'], /--seed must be an integer/],
     [['conform', 'http://127.0.0.1:1/x', '--profile', 'aws'], /--profile must be appengine or cloud-tasks/],
     [['conform', 'http://127.0.0.1:1/x', '--cases', 'H-9.9'], /no case matches "H-9.9"/],
     [['conform'], /missing the handler URL/],
-    [['conform', 'http://127.0.0.1:1/x', '--methods', 'POST,FETCH'], /--methods: "FETCH" is not a task method \(PUSH-1\)/],
+    [
+      ['conform', 'http://127.0.0.1:1/x', '--methods', 'POST,FETCH'],
+      /--methods: "FETCH" is not a task method \(PUSH-1\)/,
+    ],
     [['conform', 'http://127.0.0.1:1/x', '--explore', '-3'], /--explore must be an integer/],
-    [['conform', 'http://127.0.0.1:1/x', '--option', 'retry-limit=sometimes'], /option retry-limit must be retries or attempts/],
+    [
+      ['conform', 'http://127.0.0.1:1/x', '--option', 'retry-limit=sometimes'],
+      /option retry-limit must be retries or attempts/,
+    ],
     [['conform', 'http://127.0.0.1:1/x', '--content-type', 'application/json'], /--content-type goes with --payload/],
-    [['conform', 'http://127.0.0.1:1/x', '--payload', '@no-such-file.json'], /cannot read --payload @no-such-file\.json: ENOENT/],
+    [
+      ['conform', 'http://127.0.0.1:1/x', '--payload', '@no-such-file.json'],
+      /cannot read --payload @no-such-file\.json: ENOENT/,
+    ],
     [['conform', 'http://127.0.0.1:1/x', '--replay', 'd1.!!!'], /the --replay token is not base64url/],
     [['conform', 'http://127.0.0.1:1/x', '--replay', 'd1.eyJtIjoiQlJFVyIsImgiOnt9fQ'], /names no valid method/],
   ])('exit 2 for bad usage: %j', async (args, message) => {

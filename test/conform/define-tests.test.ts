@@ -21,12 +21,21 @@ describe('the reference handler over HTTP', () => {
     ref = await startReferenceHandler();
   });
   afterAll(() => ref.close());
-  defineConformanceTests(lazy(() => ref.url), { seed: 22, cases: 'H-2,H-5.1' });
+  defineConformanceTests(
+    lazy(() => ref.url),
+    { seed: 22, cases: 'H-2,H-5.1' },
+  );
 });
 
 describe('the failure message a broken handler gets', () => {
   it('names the case, expected, actual, rules and the rerun', async () => {
-    const r = await runConformance({ target: async function always500() { return { status: 500 }; }, cases: 'H-2.1', seed: 3 });
+    const r = await runConformance({
+      target: async function always500() {
+        return { status: 500 };
+      },
+      cases: 'H-2.1',
+      seed: 3,
+    });
     expect(failureMessage(r.cases[0])).toBe(
       [
         'H-2.1 A valid task is answered 2xx (any body)',

@@ -120,8 +120,15 @@ describe('exploration against handlers with one defect each', () => {
       return { status: req.headers['x-appengine-taskname'] === '0' ? 400 : 200 };
     };
     const r = await runConformance({ target: phpLike, seed: 14, cases: 'P-*' });
-    expect(r.cases.map((c) => `${c.id} ${c.status}`)).toEqual(['P-TASK-1 fail', 'P-HDR-5 pass', 'P-HDR-3 pass', 'P-HDR-1 pass']);
-    expect(finding(r, 'P-TASK-1').replay).toMatch(/^replayDelivery\(\{ target: phpLike, token: 'd1\.[A-Za-z0-9_-]+' \}\)$/);
+    expect(r.cases.map((c) => `${c.id} ${c.status}`)).toEqual([
+      'P-TASK-1 fail',
+      'P-HDR-5 pass',
+      'P-HDR-3 pass',
+      'P-HDR-1 pass',
+    ]);
+    expect(finding(r, 'P-TASK-1').replay).toMatch(
+      /^replayDelivery\(\{ target: phpLike, token: 'd1\.[A-Za-z0-9_-]+' \}\)$/,
+    );
   });
 
   it('--explore 0 turns exploration off; --explore N bounds each exploring case', async () => {
@@ -138,7 +145,13 @@ describe('exploration against handlers with one defect each', () => {
   it('--explore-payloads varies bodies and Content-Types up to 100 KiB (HANDLER-6, TASK-3)', async () => {
     const sizes: number[] = [];
     const s = await start(PICKY.postOnly());
-    const r = await runConformance({ target: s.url, seed: 16, explore: 60, explorePayloads: true, cases: 'P-HANDLER-6' });
+    const r = await runConformance({
+      target: s.url,
+      seed: 16,
+      explore: 60,
+      explorePayloads: true,
+      cases: 'P-HANDLER-6',
+    });
     expect(r.cases.map((c) => `${c.id} ${c.status}`)).toEqual(['P-HANDLER-6 pass']);
     for (const q of s.requests) sizes.push(Number(q.headers['content-length'] ?? 0));
     expect(Math.max(...sizes)).toBeLessThanOrEqual(100 * 1024);
@@ -160,13 +173,21 @@ describe('--payload sets the body cases and exploration send', () => {
 
   it('sends the business payload with its Content-Type; payload-form cases keep theirs', async () => {
     const body = new TextEncoder().encode('{"orderId":42}');
-    const r = await runConformance({ target: s.url, seed: 17, cases: 'H-2.1,H-2.5,P-HDR-5', explore: 5, payload: { bytes: body, contentType: 'application/json', arg: '{"orderId":42}' } });
+    const r = await runConformance({
+      target: s.url,
+      seed: 17,
+      cases: 'H-2.1,H-2.5,P-HDR-5',
+      explore: 5,
+      payload: { bytes: body, contentType: 'application/json', arg: '{"orderId":42}' },
+    });
     expect(r.cases.map((c) => c.status)).toEqual(['pass', 'pass', 'pass']);
     const h21 = r.cases[0].evidence.exchanges[0];
     expect(h21).toMatchObject({ body: '{"orderId":42}', bodyEncoding: 'utf8', bodyBytes: 14 });
     expect(h21.headers['Content-Type']).toBe('application/json');
     expect(r.cases[1].evidence.exchanges[0].bodyBytes).toBe(0); // H-2.5 is about the empty payload
     const explored = s.requests.slice(-5);
-    expect(explored.every((q) => q.headers['content-type'] === 'application/json' && q.headers['content-length'] === '14')).toBe(true);
+    expect(
+      explored.every((q) => q.headers['content-type'] === 'application/json' && q.headers['content-length'] === '14'),
+    ).toBe(true);
   });
 });

@@ -23,7 +23,11 @@ for (const profile of ['appengine', 'cloud-tasks'] as const) {
   for (const targetKind of ['appengine', 'http'] as const) {
     runs.push([`${profile} / ${targetKind} / profile defaults`, { profile, targetKind }]);
     for (const [name, values] of OPTION_VALUES) {
-      for (const value of values) runs.push([`${profile} / ${targetKind} / ${name}=${value}`, { profile, targetKind, options: { [name]: value } }]);
+      for (const value of values)
+        runs.push([
+          `${profile} / ${targetKind} / ${name}=${value}`,
+          { profile, targetKind, options: { [name]: value } },
+        ]);
     }
   }
 }
@@ -39,7 +43,9 @@ describe('the reference handler under every profile and §10 option value', () =
     const r = await runConformance({ target: ref.url, seed: 404, methods: ['POST', 'GET'], explore: 20, ...opts });
     const notPass = r.cases.filter((c) => c.status !== 'pass').map((c) => `${c.id} ${c.status}: ${c.actual}`);
     // FailFast (HDR-8) exists only for App Engine targets: the one case an HTTP target skips.
-    expect(notPass).toEqual(opts.targetKind === 'http' ? [expect.stringMatching(/^H-3\.4 skip: skipped: only for App Engine targets/)] : []);
+    expect(notPass).toEqual(
+      opts.targetKind === 'http' ? [expect.stringMatching(/^H-3\.4 skip: skipped: only for App Engine targets/)] : [],
+    );
     expect(r.cases.filter((c) => c.id.startsWith('H-')).length).toBe(HANDLER_CASES.length);
     expect(r.ok).toBe(true);
   });

@@ -23,10 +23,11 @@ async function httpsHandler(): Promise<{ port: number; close(): Promise<void> }>
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     port: (server.address() as AddressInfo).port,
-    close: () => new Promise<void>((r) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -41,7 +42,9 @@ describe('tasksim conform preflight (CLI)', () => {
     open.push(tls);
     const r = await tasksim(['conform', `http://127.0.0.1:${tls.port}/task`, '--seed', '1']);
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(new RegExp(`^tasksim: http://127\\.0\\.0\\.1:${tls.port} speaks TLS \\(HTTPS\\), not plain HTTP`));
+    expect(r.stderr).toMatch(
+      new RegExp(`^tasksim: http://127\\.0\\.0\\.1:${tls.port} speaks TLS \\(HTTPS\\), not plain HTTP`),
+    );
     expect(r.stderr).toContain(`Use https://127.0.0.1:${tls.port}/task\n`);
     expect(r.stdout).toBe('');
   });
@@ -69,7 +72,9 @@ describe('tasksim conform preflight (CLI)', () => {
   });
 
   it('a handler that refuses requests without queue headers with 404 is not mistaken for a wrong path', async () => {
-    const picky = await httpHandler((req, _b, res) => void res.writeHead(req.headers['x-appengine-taskname'] ? 200 : 404).end());
+    const picky = await httpHandler(
+      (req, _b, res) => void res.writeHead(req.headers['x-appengine-taskname'] ? 200 : 404).end(),
+    );
     open.push(picky);
     const r = await preflight(new URL(picky.url), 2_000);
     expect(r).toEqual({ ok: true });

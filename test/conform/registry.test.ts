@@ -24,7 +24,11 @@ describe('the case registry', () => {
   it('a catalog registered later is the one runs use', async () => {
     const ran: string[] = [];
     const only: HandlerCase = {
-      id: 'H-9.1', title: 'A registered case', rules: ['HANDLER-1'], requirement: 'runs when registered', severity: 'required',
+      id: 'H-9.1',
+      title: 'A registered case',
+      rules: ['HANDLER-1'],
+      requirement: 'runs when registered',
+      severity: 'required',
       async run() {
         ran.push('H-9.1');
         return pass('to run', 'it ran');

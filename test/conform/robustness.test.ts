@@ -19,7 +19,12 @@ describe('misbehaving targets', () => {
     const server = await MISBEHAVING.silent();
     try {
       const started = performance.now();
-      const r = await runConformance({ target: server.url, seed: 2, deadline: '300ms', cases: 'H-2.1,H-2.2,H-1.3,H-5.1,H-2.10' });
+      const r = await runConformance({
+        target: server.url,
+        seed: 2,
+        deadline: '300ms',
+        cases: 'H-2.1,H-2.2,H-1.3,H-5.1,H-2.10',
+      });
       const elapsed = performance.now() - started;
       for (const c of r.cases) {
         expect(c.actual, c.id).toMatch(/timed out after 300ms/);

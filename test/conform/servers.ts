@@ -47,7 +47,8 @@ export async function httpHandler(handler: Handler, path = '/task'): Promise<Run
   return { url: `http://127.0.0.1:${port}${path}`, port, requests, close: closer(server, sockets) };
 }
 
-const fromQueue = (req: IncomingMessage): boolean => Boolean(req.headers['x-appengine-taskname'] && req.headers['x-appengine-queuename']);
+const fromQueue = (req: IncomingMessage): boolean =>
+  Boolean(req.headers['x-appengine-taskname'] && req.headers['x-appengine-queuename']);
 
 /** Compliant except for one thing each. */
 export const BROKEN: Record<string, () => Promise<Running>> = {
@@ -149,7 +150,10 @@ export async function keepAliveCloser(path = '/task'): Promise<Running> {
     req.resume();
     req.on('end', () => {
       res.writeHead(fromQueue(req) ? 200 : 403).end('ok');
-      idle.set(req.socket, setTimeout(() => req.socket.end(), 20 + Math.random() * 30));
+      idle.set(
+        req.socket,
+        setTimeout(() => req.socket.end(), 20 + Math.random() * 30),
+      );
     });
   });
   server.keepAliveTimeout = 5_000;
@@ -202,15 +206,20 @@ export const PICKY = {
   /** PHP's `if (empty($_SERVER['HTTP_X_APPENGINE_TASKNAME']))`: empty("0") is true, so the task named 0 is refused. */
   refusesNameZero: () => compliantExcept((req) => (header(req, 'x-appengine-taskname') === '0' ? 400 : undefined)),
   /** Checks task names as identifiers (a letter first): narrower than TASK-1, which allows `0`, `-x`, `_1`. */
-  narrowNames: () => compliantExcept((req) => (/^[a-zA-Z][a-zA-Z0-9_-]*$/.test(header(req, 'x-appengine-taskname')) ? undefined : 400)),
+  narrowNames: () =>
+    compliantExcept((req) => (/^[a-zA-Z][a-zA-Z0-9_-]*$/.test(header(req, 'x-appengine-taskname')) ? undefined : 400)),
   /** Parses the ETA as exactly six fractional digits (the Java stub's form only). */
-  sixDigitEta: () => compliantExcept((req) => (/^[0-9]+\.[0-9]{6}$/.test(header(req, 'x-appengine-tasketa')) ? undefined : 400)),
+  sixDigitEta: () =>
+    compliantExcept((req) => (/^[0-9]+\.[0-9]{6}$/.test(header(req, 'x-appengine-tasketa')) ? undefined : 400)),
   /** Serves POST only, as most apps do: GET gets 405. */
   postOnly: () => compliantExcept((req) => (req.method === 'POST' ? undefined : 405)),
   /** Accepts only the X-CloudTasks-* names (an HTTP target's handler, CT-2). */
   cloudTasksOnly: () =>
     httpHandler((req, _body, res) => {
-      const ok = req.headers['x-cloudtasks-taskname'] && req.headers['x-cloudtasks-queuename'] && !req.headers['x-appengine-taskname'];
+      const ok =
+        req.headers['x-cloudtasks-taskname'] &&
+        req.headers['x-cloudtasks-queuename'] &&
+        !req.headers['x-appengine-taskname'];
       res.writeHead(ok ? 200 : 403).end();
     }),
   /** 404 for every request: the wrong path. */

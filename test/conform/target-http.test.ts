@@ -16,7 +16,10 @@ describe('--target http', () => {
 
   it('a handler that reads X-CloudTasks-* passes as an HTTP target, and fails as an App Engine handler', async () => {
     const http = await runConformance({ target: s.url, seed: 41, targetKind: 'http' });
-    expect(http.cases.filter((c) => c.status !== 'pass').map((c) => `${c.id} ${c.status}`)).toEqual(['H-2.9 skip', 'H-3.4 skip']);
+    expect(http.cases.filter((c) => c.status !== 'pass').map((c) => `${c.id} ${c.status}`)).toEqual([
+      'H-2.9 skip',
+      'H-3.4 skip',
+    ]);
     expect(http.targetKind).toBe('http');
     const sent = http.cases.find((c) => c.id === 'H-3.2')!.evidence.exchanges.find((x) => !x.injected)!;
     expect(sent.headers).toMatchObject({
@@ -33,17 +36,40 @@ describe('--target http', () => {
     expect(appengine.cases[0].actual).toMatch(/^403 /);
   });
 
-  it('deadlines are an HTTP target\'s: 10 min by default, at most 30 min, no scaling type (CT-2)', () => {
-    expect(resolveDeadline({ isFunction: true, targetKind: 'http' })).toMatchObject({ deadlineUs: 600_000_000, label: '10m (the default dispatchDeadline of an HTTP target, CT-2), virtual time' });
-    expect(resolveDeadline({ isFunction: false, targetKind: 'http', deadline: '30m' })).toMatchObject({ timeoutMs: 1_800_000 });
-    expect(() => resolveDeadline({ isFunction: false, targetKind: 'http', deadline: '31m' })).toThrow(ConformanceOptionError);
-    expect(resolveDeadline({ isFunction: false, targetKind: 'http', deadline: '5s' }).label).toBe('5s (--deadline; shorter than any dispatchDeadline (15s, CT-2))');
+  it("deadlines are an HTTP target's: 10 min by default, at most 30 min, no scaling type (CT-2)", () => {
+    expect(resolveDeadline({ isFunction: true, targetKind: 'http' })).toMatchObject({
+      deadlineUs: 600_000_000,
+      label: '10m (the default dispatchDeadline of an HTTP target, CT-2), virtual time',
+    });
+    expect(resolveDeadline({ isFunction: false, targetKind: 'http', deadline: '30m' })).toMatchObject({
+      timeoutMs: 1_800_000,
+    });
+    expect(() => resolveDeadline({ isFunction: false, targetKind: 'http', deadline: '31m' })).toThrow(
+      ConformanceOptionError,
+    );
+    expect(resolveDeadline({ isFunction: false, targetKind: 'http', deadline: '5s' }).label).toBe(
+      '5s (--deadline; shorter than any dispatchDeadline (15s, CT-2))',
+    );
   });
 
   it('rerun lines carry --target http', async () => {
-    const r = await tasksim(['conform', s.url, '--target', 'http', '--seed', '3', '--cases', 'H-2.1', '--deadline', '20s', '--json']);
+    const r = await tasksim([
+      'conform',
+      s.url,
+      '--target',
+      'http',
+      '--seed',
+      '3',
+      '--cases',
+      'H-2.1',
+      '--deadline',
+      '20s',
+      '--json',
+    ]);
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout).cases[0].replay).toBe(`npx tasksim conform ${s.url} --cases H-2.1 --seed 3 --target http --deadline 20s`);
+    expect(JSON.parse(r.stdout).cases[0].replay).toBe(
+      `npx tasksim conform ${s.url} --cases H-2.1 --seed 3 --target http --deadline 20s`,
+    );
   });
 
   it.concurrent.each([

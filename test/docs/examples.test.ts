@@ -27,7 +27,7 @@ interface Example {
 }
 
 /** The fenced ```sh / ```yaml blocks of a Markdown file. */
-export function examplesOf(doc: string): Example[] {
+function examplesOf(doc: string): Example[] {
   const text = readFileSync(join(ROOT, doc), 'utf8');
   const out: Example[] = [];
   for (const m of text.matchAll(/^```(sh|bash|shell|yaml|yml)\n([\s\S]*?)^```$/gm)) {
@@ -55,8 +55,10 @@ const NOT_RUN: Record<string, string> = {
  * command line (same command, scenario and flags) keeps `npm test` within its budget.
  */
 const QUICK: Record<string, string> = {
-  'npx tasksim simulate scenarios/throughput-1m.yaml --seed 7 --json': 'npx tasksim simulate scenarios/throughput-1m.yaml --seed 7 --json --no-det-check',
-  'npx tasksim fuzz --adapter http://127.0.0.1:9000 --runs 500 --shard 1/4 --json': 'npx tasksim fuzz --adapter http://127.0.0.1:9000 --runs 100 --shard 1/4 --json',
+  'npx tasksim simulate scenarios/throughput-1m.yaml --seed 7 --json':
+    'npx tasksim simulate scenarios/throughput-1m.yaml --seed 7 --json --no-det-check',
+  'npx tasksim fuzz --adapter http://127.0.0.1:9000 --runs 500 --shard 1/4 --json':
+    'npx tasksim fuzz --adapter http://127.0.0.1:9000 --runs 100 --shard 1/4 --json',
 };
 /** Exit codes other than 0 that an example is meant to have. */
 const EXPECTED_EXIT: Record<string, number> = {
@@ -92,13 +94,22 @@ afterAll(async () => {
 });
 
 /** Runs one documented command in bash, bounded; the docs' 127.0.0.1 ports point at live servers. */
-function run(command: string, cwd: string, env: Record<string, string> = {}, timeoutMs = 300_000): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(
+  command: string,
+  cwd: string,
+  env: Record<string, string> = {},
+  timeoutMs = 300_000,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const live0 = command
     .replaceAll('http://127.0.0.1:8080', new URL(handler.url).origin)
     .replaceAll('http://127.0.0.1:9000', queue.url.replace(/\/$/, ''))
     .replaceAll('http://127.0.0.1:8124', serving?.control ?? 'http://127.0.0.1:8124');
   const live = [...livePorts].reduce((text, [doc, now]) => text.replaceAll(doc, now), live0);
-  const { result } = runBounded('bash', ['-c', `npx() { "$@"; }\n${live}`], { cwd, env: { ...env, PATH: `${bin}:${process.env.PATH}` }, timeoutMs });
+  const { result } = runBounded('bash', ['-c', `npx() { "$@"; }\n${live}`], {
+    cwd,
+    env: { ...env, PATH: `${bin}:${process.env.PATH}` },
+    timeoutMs,
+  });
   return result;
 }
 
@@ -112,8 +123,11 @@ async function startServing(command: string, cwd: string): Promise<{ child: Chil
   const docHost = /--appengine-host http:\/\/(127\.0\.0\.1:\d+)/.exec(command)?.[1];
   if (docHost !== undefined && docHost !== '127.0.0.1:8080') livePorts.set(docHost, `127.0.0.1:${await freePort()}`);
   // `exec` would skip the `npx` function, so the command runs as `tasksim …` directly.
-  const live = [...livePorts].reduce((text, [doc, now]) => text.replaceAll(doc, now), command)
-    .replace(/^npx /, '').replace(/--port \d+/, '--port 0').replace(/--control-port \d+/, '--control-port 0')
+  const live = [...livePorts]
+    .reduce((text, [doc, now]) => text.replaceAll(doc, now), command)
+    .replace(/^npx /, '')
+    .replace(/--port \d+/, '--port 0')
+    .replace(/--control-port \d+/, '--control-port 0')
     .replaceAll('http://127.0.0.1:8080', new URL(handler.url).origin);
   const docApi = /--port (\d+)/.exec(command)?.[1];
   const docControl = /--control-port (\d+)/.exec(command)?.[1];
@@ -157,7 +171,9 @@ async function freePort(): Promise<number> {
 }
 
 const examples = DOCS.flatMap(examplesOf);
-const commands = examples.filter((e) => e.lang === 'sh').flatMap((e) => commandsOf(e.text).map((c) => ({ doc: e.doc, command: c })));
+const commands = examples
+  .filter((e) => e.lang === 'sh')
+  .flatMap((e) => commandsOf(e.text).map((c) => ({ doc: e.doc, command: c })));
 
 describe('every shell example in the docs runs as written', () => {
   it('the docs have shell and YAML examples to run', () => {
@@ -183,10 +199,16 @@ describe('every shell example in the docs runs as written', () => {
         const tarballs = (await readdir(dest)).filter((f) => f.endsWith('.tgz'));
         expect(tarballs).toHaveLength(1);
         // The install route works: the packed CLI (its bin) runs a packed scenario, given the dependencies.
-        const unpacked = await run(`tar -xzf ${tarballs[0]} && ln -s ${join(ROOT, 'node_modules')} package/node_modules`, dest);
+        const unpacked = await run(
+          `tar -xzf ${tarballs[0]} && ln -s ${join(ROOT, 'node_modules')} package/node_modules`,
+          dest,
+        );
         expect(unpacked.code, unpacked.stderr).toBe(0);
         const pkg = JSON.parse(readFileSync(join(dest, 'package/package.json'), 'utf8'));
-        const packed = await run(`node package/${pkg.bin.tasksim} simulate package/scenarios/burst-drain.yaml --no-det-check`, dest);
+        const packed = await run(
+          `node package/${pkg.bin.tasksim} simulate package/scenarios/burst-drain.yaml --no-det-check`,
+          dest,
+        );
         expect(packed.code, packed.stderr).toBe(0);
         expect(packed.stdout).toMatch(/scenario\s+burst-drain/);
         return;

@@ -26,7 +26,14 @@ describe('a fresh clone after npm install', () => {
   });
 
   it('what the scripts write is ignored by git: dist/ (prepare), reports/latest (npm start), screenshots, traces', () => {
-    const paths = ['dist/src/cli/main.js', 'reports/latest/simulation/index.html', 'reports/screenshots/simulation.png', 'trace.ndjson', 'reports/retry/report.json', 'tasksim-0.1.0.tgz'];
+    const paths = [
+      'dist/src/cli/main.js',
+      'reports/latest/simulation/index.html',
+      'reports/screenshots/simulation.png',
+      'trace.ndjson',
+      'reports/retry/report.json',
+      'tasksim-0.1.0.tgz',
+    ];
     const r = spawnSync('git', ['check-ignore', '--no-index', ...paths], { cwd: ROOT, encoding: 'utf8' });
     expect(r.stdout.trim().split('\n').sort()).toEqual([...paths].sort());
   });

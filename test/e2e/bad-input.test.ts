@@ -74,12 +74,20 @@ const CASES: Case[] = [
   },
   {
     name: 'PULL-2 lease over a week',
-    scenario: { queues: [{ name: 'jobs', mode: 'pull' }], workload: [{ queue: 'jobs', count: 1 }], workers: [{ queue: 'jobs', lease: '8d' }] },
+    scenario: {
+      queues: [{ name: 'jobs', mode: 'pull' }],
+      workload: [{ queue: 'jobs', count: 1 }],
+      workers: [{ queue: 'jobs', lease: '8d' }],
+    },
     says: ['$F', 'field "workers[0].lease"', 'at most 7d', '(PULL-2)'],
   },
   {
     name: 'PULL-2 batch of 1001 tasks',
-    scenario: { queues: [{ name: 'jobs', mode: 'pull' }], workload: [{ queue: 'jobs', count: 1 }], workers: [{ queue: 'jobs', batch: 1001 }] },
+    scenario: {
+      queues: [{ name: 'jobs', mode: 'pull' }],
+      workload: [{ queue: 'jobs', count: 1 }],
+      workers: [{ queue: 'jobs', batch: 1001 }],
+    },
     says: ['$F', 'field "workers[0].batch"', '1000', '(PULL-2)'],
   },
   {
@@ -127,7 +135,10 @@ const CASES: Case[] = [
   },
   {
     name: 'CFG-3 every problem is listed at once, not only the first',
-    scenario: { queues: [push({ rate: 'fast', bucket_size: 0 })], workload: [{ queue: 'mail', count: 1, eta_offset: '40d' }] },
+    scenario: {
+      queues: [push({ rate: 'fast', bucket_size: 0 })],
+      workload: [{ queue: 'mail', count: 1, eta_offset: '40d' }],
+    },
     says: ['field "rate"', 'field "bucket_size"', 'field "workload[0].eta_offset"'],
   },
   {
@@ -149,7 +160,8 @@ beforeAll(async () => {
     const { mkdir } = await import('node:fs/promises');
     await mkdir(sub);
     const file = join(sub, 'scenario.yaml');
-    if (c.scenario !== undefined) await writeFile(file, typeof c.scenario === 'string' ? c.scenario : stringify(c.scenario));
+    if (c.scenario !== undefined)
+      await writeFile(file, typeof c.scenario === 'string' ? c.scenario : stringify(c.scenario));
     for (const [name, text] of Object.entries(c.files ?? {})) await writeFile(join(sub, name), text);
     const args = ['simulate', ...(c.args ?? ['$F']).map((a) => a.replace('$F', file).replace('$D', sub))];
     results.set(c.name, { ...(await runCliAsync(args)), file });
@@ -179,7 +191,10 @@ describe('bad input → exit 2, a message naming file, field and rule, no stack 
       expect(r.stderr).not.toMatch(/internal error/);
       for (const want of c.says) {
         if (typeof want === 'string') expect(r.stderr).toContain(want.replace('$F', r.file).replace('$D', sub));
-        else expect(r.stderr).toMatch(new RegExp(want.source.replace('\\$F', r.file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))));
+        else
+          expect(r.stderr).toMatch(
+            new RegExp(want.source.replace('\\$F', r.file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))),
+          );
       }
     });
   }

@@ -33,7 +33,10 @@ describe('tasksim check', () => {
 
   it('HDR-3 a tampered RetryCount is caught, and the hash no longer matches', async () => {
     const text = await readFile(trace, 'utf8');
-    const tampered = text.replace(/("e":"dispatch","id":7,"q":"mail","n":1,"h":\{"qn":"mail","tn":"auto-7","rc":)"0"/, '$1"1"');
+    const tampered = text.replace(
+      /("e":"dispatch","id":7,"q":"mail","n":1,"h":\{"qn":"mail","tn":"auto-7","rc":)"0"/,
+      '$1"1"',
+    );
     expect(tampered).not.toBe(text);
     const bad = join(dir, 'tampered.ndjson');
     await writeFile(bad, tampered);

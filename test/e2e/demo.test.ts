@@ -20,7 +20,13 @@ describe('tasksim demo', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Every required case passed/);
     expect(r.stdout).toMatch(/INV-DET\s+re-run with seed 11: same hash/);
-    for (const f of ['conform/index.html', 'conform/junit.xml', 'conform/report.json', 'simulation/index.html', 'simulation/report.json']) {
+    for (const f of [
+      'conform/index.html',
+      'conform/junit.xml',
+      'conform/report.json',
+      'simulation/index.html',
+      'simulation/report.json',
+    ]) {
       expect(existsSync(join(dir, f)), f).toBe(true);
     }
     const sim = JSON.parse(await readFile(join(dir, 'simulation/report.json'), 'utf8'));

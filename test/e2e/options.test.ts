@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { ensureCliBuilt, runCliAsync } from '../helpers/engine.js';
 
-const CHOICES = 'backoff-linear-step, handler-503, retry-limit, age-from, deadline-execution, execution-count-5xx, retry-eta-header';
+const CHOICES =
+  'backoff-linear-step, handler-503, retry-limit, age-from, deadline-execution, execution-count-5xx, retry-eta-header';
 let dir: string;
 let file: string;
 
@@ -15,7 +16,15 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tasksim-options-'));
   // task_retry_limit 1 and a handler that always fails: 2 attempts a task as retries, 1 as attempts (RETRY-1).
   file = join(dir, 'limit.yaml');
-  await writeFile(file, stringify({ seed: 4, queues: [{ name: 'q', rate: '100/s', retry_parameters: { task_retry_limit: 1 } }], service: { statuses: { 500: 1 } }, workload: [{ queue: 'q', count: 5 }] }));
+  await writeFile(
+    file,
+    stringify({
+      seed: 4,
+      queues: [{ name: 'q', rate: '100/s', retry_parameters: { task_retry_limit: 1 } }],
+      service: { statuses: { 500: 1 } },
+      workload: [{ queue: 'q', count: 5 }],
+    }),
+  );
 }, 180_000);
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -29,9 +38,14 @@ describe('tasksim options', () => {
     expect(r.stdout).toContain('values    retries | attempts');
     expect(r.stdout).toContain('default   appengine: retries, cloud-tasks: attempts');
     expect(r.stdout).toContain('retry-eta-header  (HDR-5)');
-    const json = JSON.parse((await runCliAsync(['options', '--json'])).stdout) as { options: { name: string; defaults: Record<string, string> }[] };
+    const json = JSON.parse((await runCliAsync(['options', '--json'])).stdout) as {
+      options: { name: string; defaults: Record<string, string> }[];
+    };
     expect(json.options.map((o) => o.name).join(', ')).toBe(CHOICES);
-    expect(json.options.find((o) => o.name === 'execution-count-5xx')!.defaults).toEqual({ appengine: 'counted', 'cloud-tasks': 'left-out' });
+    expect(json.options.find((o) => o.name === 'execution-count-5xx')!.defaults).toEqual({
+      appengine: 'counted',
+      'cloud-tasks': 'left-out',
+    });
   });
 
   it('an unknown option name is bad input: exit 2, naming the choices', async () => {
@@ -45,17 +59,29 @@ describe('tasksim options', () => {
 describe('--option name=value', () => {
   it('simulate: selects the reading for the run, and the replay line carries it', async () => {
     const plain = JSON.parse((await runCliAsync(['simulate', file, '--json', '--no-det-check'])).stdout);
-    const r = await runCliAsync(['simulate', file, '--json', '--option', 'retry-limit=attempts', '--option', 'age-from=creation']);
+    const r = await runCliAsync([
+      'simulate',
+      file,
+      '--json',
+      '--option',
+      'retry-limit=attempts',
+      '--option',
+      'age-from=creation',
+    ]);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect([plain.attempts, out.attempts]).toEqual([10, 5]);
-    expect(out.replay).toBe(`tasksim simulate ${file} --seed 4 --option retry-limit=attempts --option age-from=creation`);
+    expect(out.replay).toBe(
+      `tasksim simulate ${file} --seed 4 --option retry-limit=attempts --option age-from=creation`,
+    );
   });
 
   it('simulate: an unknown name or value is exit 2 naming the choices, nothing run', async () => {
     const name = await runCliAsync(['simulate', file, '--option', 'retry-limits=attempts']);
     expect(name.code).toBe(2);
-    expect(name.stderr).toContain(`--option retry-limits=attempts: unknown option "retry-limits"; the options are ${CHOICES}`);
+    expect(name.stderr).toContain(
+      `--option retry-limits=attempts: unknown option "retry-limits"; the options are ${CHOICES}`,
+    );
     expect(name.stdout).toBe('');
     const value = await runCliAsync(['simulate', file, '--option', 'retry-limit=tries']);
     expect(value.code).toBe(2);
@@ -75,7 +101,17 @@ describe('--option name=value', () => {
   });
 
   it('conform: a valid option runs the cases under it and every required case still passes the reference handler', async () => {
-    const r = await runCliAsync(['conform', '--reference', '--cases', 'H-3', '--seed', '9', '--option', 'retry-eta-header=original', '--json']);
+    const r = await runCliAsync([
+      'conform',
+      '--reference',
+      '--cases',
+      'H-3',
+      '--seed',
+      '9',
+      '--option',
+      'retry-eta-header=original',
+      '--json',
+    ]);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.summary.fail).toBe(0);
@@ -83,7 +119,18 @@ describe('--option name=value', () => {
   });
 
   it('fuzz: a valid option is applied to every run of the reference, which agrees with the model', async () => {
-    const r = await runCliAsync(['fuzz', '--adapter', 'reference', '--runs', '3', '--seed', '2', '--option', 'execution-count-5xx=left-out', '--json']);
+    const r = await runCliAsync([
+      'fuzz',
+      '--adapter',
+      'reference',
+      '--runs',
+      '3',
+      '--seed',
+      '2',
+      '--option',
+      'execution-count-5xx=left-out',
+      '--json',
+    ]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).ok).toBe(true);
   });

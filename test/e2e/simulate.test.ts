@@ -21,7 +21,11 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function parse(r: { code: number | null; stdout: string; stderr: string }): { code: number | null; out: Record<string, any>; stderr: string } {
+function parse(r: { code: number | null; stdout: string; stderr: string }): {
+  code: number | null;
+  out: Record<string, any>;
+  stderr: string;
+} {
   let out: Record<string, any> = {};
   try {
     out = JSON.parse(r.stdout);
@@ -46,13 +50,26 @@ describe('tasksim simulate', () => {
     const { code, out, stderr } = json(['simulate', BURST, '--json']);
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    expect(out).toMatchObject({ scenario: 'burst-drain', seed: 7, tasks: 2000, attempts: 2000, succeeded: 2000, exhausted: 0, ok: true, unmet: [] });
+    expect(out).toMatchObject({
+      scenario: 'burst-drain',
+      seed: 7,
+      tasks: 2000,
+      attempts: 2000,
+      succeeded: 2000,
+      exhausted: 0,
+      ok: true,
+      unmet: [],
+    });
     expect(out.traceHash).toMatch(/^[0-9a-f]{64}$/);
     expect(out.events).toBeGreaterThan(2000 * 4);
     expect(out.virtualSeconds).toBeGreaterThan(30); // 2000 tasks at 50/s after a bucket of 20
     expect(typeof out.wallMs).toBe('number');
     for (const id of [...INVARIANT_IDS, 'INV-DET']) {
-      expect(out.invariants[id], id).toMatchObject({ status: expect.stringMatching(/^(pass|skip)$/), checked: expect.any(Number), violations: 0 });
+      expect(out.invariants[id], id).toMatchObject({
+        status: expect.stringMatching(/^(pass|skip)$/),
+        checked: expect.any(Number),
+        violations: 0,
+      });
     }
     expect(out.invariants['INV-DET']).toMatchObject({ status: 'pass', checked: 1, violations: 0 });
     expect(out.invariants['INV-RATE'].status).toBe('pass');
@@ -60,7 +77,9 @@ describe('tasksim simulate', () => {
   });
 
   it('INV-DET across processes: two runs print the same traceHash, and it equals the in-process run', async () => {
-    const [a, b] = (await Promise.all([0, 1].map(() => jsonAsync(['simulate', BURST, '--json', '--no-det-check'])))).map((r) => r.out);
+    const [a, b] = (
+      await Promise.all([0, 1].map(() => jsonAsync(['simulate', BURST, '--json', '--no-det-check'])))
+    ).map((r) => r.out);
     expect(b.traceHash).toBe(a.traceHash);
     expect(a.invariants['INV-DET'].status).toBe('skip');
     const inProcess = await runScenario(await loadScenario(join(ROOT, BURST)));
@@ -69,7 +88,11 @@ describe('tasksim simulate', () => {
 
   it('INV-DET --seed changes the hash (and is echoed); the same --seed reproduces it', async () => {
     const [base, s8, again] = (
-      await Promise.all([[], ['--seed', '8'], ['--seed', '8']].map((extra) => jsonAsync(['simulate', BURST, '--json', '--no-det-check', ...extra])))
+      await Promise.all(
+        [[], ['--seed', '8'], ['--seed', '8']].map((extra) =>
+          jsonAsync(['simulate', BURST, '--json', '--no-det-check', ...extra]),
+        ),
+      )
     ).map((r) => r.out);
     expect(s8.seed).toBe(8);
     expect(s8.traceHash).not.toBe(base.traceHash);
@@ -103,7 +126,11 @@ describe('tasksim simulate', () => {
   });
 
   it('exit 1 when an expectation is unmet, naming it on stdout', async () => {
-    const file = await scenario('unmet.yaml', { queues: [{ name: 'q', rate: '100/s' }], workload: [{ queue: 'q', count: 5 }], expect: { succeeded: 6 } });
+    const file = await scenario('unmet.yaml', {
+      queues: [{ name: 'q', rate: '100/s' }],
+      workload: [{ queue: 'q', count: 5 }],
+      expect: { succeeded: 6 },
+    });
     const { code, out } = json(['simulate', file, '--json']);
     expect(code).toBe(1);
     expect(out.ok).toBe(false);
@@ -115,7 +142,11 @@ describe('tasksim simulate', () => {
   });
 
   it('exit 0 and a readable summary without --json', async () => {
-    const file = await scenario('tiny.yaml', { queues: [{ name: 'q' }], workload: [{ queue: 'q', count: 3 }], expect: { succeeded: 3 } });
+    const file = await scenario('tiny.yaml', {
+      queues: [{ name: 'q' }],
+      workload: [{ queue: 'q', count: 3 }],
+      expect: { succeeded: 3 },
+    });
     const r = runCli(['simulate', file]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/scenario\s+tiny\s+seed 1/);
@@ -130,7 +161,10 @@ describe('tasksim simulate', () => {
     expect(text.code).toBe(0);
     expect(text.stderr).toBe(''); // not a TTY: no progress bar, nothing to clear
     expect(text.stdout).toMatch(/^wall\s+[\d,]+ ms in all · simulate [\d,]+ ms · INV-DET re-run [\d,]+ ms$/m);
-    const [withDet, without] = await Promise.all([jsonAsync(['simulate', file, '--json']), jsonAsync(['simulate', file, '--json', '--no-det-check'])]);
+    const [withDet, without] = await Promise.all([
+      jsonAsync(['simulate', file, '--json']),
+      jsonAsync(['simulate', file, '--json', '--no-det-check']),
+    ]);
     expect(Object.keys(withDet.out.phases)).toEqual(['simulate', 'INV-DET re-run']);
     expect(Object.keys(without.out.phases)).toEqual(['simulate']);
     for (const o of [withDet.out, without.out]) {
@@ -148,7 +182,10 @@ describe('tasksim simulate', () => {
       service: { statuses: { 500: 1 }, service_time: '1ms' },
       workload: [{ queue: 'q', count: 1 }],
     });
-    const [legacy, cloud] = await Promise.all([jsonAsync(['simulate', file, '--json']), jsonAsync(['simulate', file, '--json', '--profile', 'cloud-tasks'])]);
+    const [legacy, cloud] = await Promise.all([
+      jsonAsync(['simulate', file, '--json']),
+      jsonAsync(['simulate', file, '--json', '--profile', 'cloud-tasks']),
+    ]);
     expect(legacy.out.attempts).toBe(3); // RETRY-1: N retries
     expect(cloud.out.attempts).toBe(2); // SPEC §10 cloud-tasks: N attempts
   });

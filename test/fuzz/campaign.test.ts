@@ -22,7 +22,14 @@ const THREE = 'mutant:retry-count-off-by-one+pause-ignored+delete-ignored';
  */
 const MINIMAL = { 'HDR-3': 3, 'PUSH-8': 2, 'PULL-7': 1 } as Record<string, number>;
 
-interface Failure { rule: string; known: boolean; commands: string[]; violations: { rule: string }[]; replay: string; occurrences: number }
+interface Failure {
+  rule: string;
+  known: boolean;
+  commands: string[];
+  violations: { rule: string }[];
+  replay: string;
+  occurrences: number;
+}
 
 describe('a campaign against a queue with three planted defects', () => {
   let dir: string;
@@ -34,7 +41,11 @@ describe('a campaign against a queue with three planted defects', () => {
   });
 
   it('the three mutants combine (each overrides its own part of the reference)', () => {
-    expect(findMutant('retry-count-off-by-one+pause-ignored+delete-ignored')!.rules).toEqual(['HDR-3', 'PUSH-8', 'PULL-7']);
+    expect(findMutant('retry-count-off-by-one+pause-ignored+delete-ignored')!.rules).toEqual([
+      'HDR-3',
+      'PUSH-8',
+      'PULL-7',
+    ]);
     expect(() => findMutant('retry-count-off-by-one+previous-response-wrong')).toThrow(/both change request/);
   });
 
@@ -49,7 +60,9 @@ describe('a campaign against a queue with three planted defects', () => {
       expect(f.known).toBe(false);
       expect(f.violations[0].rule).toBe(f.rule);
       expect(f.commands.length, `${f.rule}: ${f.commands.join('; ')}`).toBeLessThanOrEqual(MINIMAL[f.rule]);
-      expect(f.replay).toMatch(/^tasksim fuzz --adapter mutant:retry-count-off-by-one\+pause-ignored\+delete-ignored --replay [A-Za-z0-9_-]+$/);
+      expect(f.replay).toMatch(
+        /^tasksim fuzz --adapter mutant:retry-count-off-by-one\+pause-ignored\+delete-ignored --replay [A-Za-z0-9_-]+$/,
+      );
     }
     const junit = await readFile(join(out, 'junit.xml'), 'utf8');
     expect(junit).toMatch(/<testsuites name="tasksim fuzz" tests="4" failures="4"/); // the campaign + 3 defects
@@ -57,20 +70,31 @@ describe('a campaign against a queue with three planted defects', () => {
 
     // Each replay line reproduces its own defect.
     const pull = failures.find((f) => f.rule === 'PULL-7')!;
-    const again = await tasksim(['fuzz', '--adapter', THREE, '--replay', pull.replay.split(' ').pop()!, '--json'], 60_000);
+    const again = await tasksim(
+      ['fuzz', '--adapter', THREE, '--replay', pull.replay.split(' ').pop()!, '--json'],
+      60_000,
+    );
     expect(again.code).toBe(1);
     expect(JSON.parse(again.stdout).failure.commands).toEqual(pull.commands);
   }, 240_000);
 
   it('--known on two: the third is reported as new (exit 1); junit.xml fails only for it', async () => {
     const out = join(dir, 'two-known');
-    const r = await tasksim(['fuzz', '--adapter', THREE, '--seed', '1', '--known', 'HDR-3,PULL-7', '--json', '--report-dir', out], 170_000);
+    const r = await tasksim(
+      ['fuzz', '--adapter', THREE, '--seed', '1', '--known', 'HDR-3,PULL-7', '--json', '--report-dir', out],
+      170_000,
+    );
     expect(r.code, r.stderr).toBe(1);
     const report = JSON.parse(r.stdout);
     expect(report.ok).toBe(false);
     expect(report.failure.rule).toBe('PUSH-8');
     expect((report.failures as Failure[]).map((f) => [f.rule, f.known])[0]).toEqual(['PUSH-8', false]); // new ones first
-    expect((report.failures as Failure[]).filter((f) => f.known).map((f) => f.rule).sort()).toEqual(['HDR-3', 'PULL-7']);
+    expect(
+      (report.failures as Failure[])
+        .filter((f) => f.known)
+        .map((f) => f.rule)
+        .sort(),
+    ).toEqual(['HDR-3', 'PULL-7']);
     const junit = await readFile(join(out, 'junit.xml'), 'utf8');
     expect(junit).toMatch(/<testsuites name="tasksim fuzz" tests="4" failures="2"/); // the campaign + PUSH-8
     expect(junit).toMatch(/KNOWN deviation \(--known HDR-3\)/);
@@ -82,7 +106,8 @@ describe('a campaign against a queue with three planted defects', () => {
     const r = await tasksim(['fuzz', '--adapter', THREE, '--seed', '1', '--known-file', file], 170_000);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/passed 200 runs .*; 3 known deviations/);
-    for (const rule of ['HDR-3', 'PUSH-8', 'PULL-7']) expect(r.stdout).toMatch(new RegExp(`Known deviation \\d: ${rule}, seen in \\d+ runs?`));
+    for (const rule of ['HDR-3', 'PUSH-8', 'PULL-7'])
+      expect(r.stdout).toMatch(new RegExp(`Known deviation \\d: ${rule}, seen in \\d+ runs?`));
   }, 240_000);
 
   it('--known refuses what is not a rule ID (a typo must not hide a defect): exit 2', async () => {

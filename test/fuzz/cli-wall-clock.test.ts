@@ -2,9 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tasksim } from '../helpers/cli.js';
 import { serveReferenceOverHttp, type Served } from '../../src/adapters/http-json-server.js';
 
-
-
-const TOLERANCE_LINE = /tolerances: delivery times and TaskETA ±\(100 ms \+ 20 ms per attempt \+ 2 token intervals\); first attempts ≥ ETA − 20 ms; lease ends ±50 ms/;
+const TOLERANCE_LINE =
+  /tolerances: delivery times and TaskETA ±\(100 ms \+ 20 ms per attempt \+ 2 token intervals\); first attempts ≥ ETA − 20 ms; lease ends ±50 ms/;
 
 describe('tasksim fuzz against a queue on the wall clock (CLI, subprocess)', () => {
   let reference: Served;
@@ -28,19 +27,30 @@ describe('tasksim fuzz against a queue on the wall clock (CLI, subprocess)', () 
   }, 180_000);
 
   it('exit 1 for a mutant, with the counterexample, the rule and a replay line; --json carries the tolerances', async () => {
-    const r = await tasksim(['fuzz', '--adapter', mutant.url, '--seed', '2', '--shrink-time', '3000', '--json'], 150_000);
+    const r = await tasksim(
+      ['fuzz', '--adapter', mutant.url, '--seed', '2', '--shrink-time', '3000', '--json'],
+      150_000,
+    );
     expect(r.code, r.stdout + r.stderr).toBe(1);
     expect(r.stderr).toMatch(TOLERANCE_LINE);
     const report = JSON.parse(r.stdout);
-    expect(report).toMatchObject({ ok: false, clock: 'wall', tolerance: { deliveryUs: 100_000, perAttemptUs: 20_000, leaseEndUs: 50_000 } });
+    expect(report).toMatchObject({
+      ok: false,
+      clock: 'wall',
+      tolerance: { deliveryUs: 100_000, perAttemptUs: 20_000, leaseEndUs: 50_000 },
+    });
     expect(report.failure.violations.map((v: { rule: string }) => v.rule)).toContain('PULL-3');
     expect(report.failure.replay).toMatch(/^tasksim fuzz --adapter http:\/\/127\.0\.0\.1:\d+ --replay /);
   }, 180_000);
 
   it('a virtual-time replay token is refused for a wall-clock queue (exit 2)', async () => {
-    const token = Buffer.from(JSON.stringify({ v: 1, seed: 1, path: '0', replayPath: '', maxCommands: 30, realTime: false })).toString('base64url');
+    const token = Buffer.from(
+      JSON.stringify({ v: 1, seed: 1, path: '0', replayPath: '', maxCommands: 30, realTime: false }),
+    ).toString('base64url');
     const r = await tasksim(['fuzz', '--adapter', reference.url, '--replay', token]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/invalid --replay token: it was made in virtual time, and http:\/\/127\.0\.0\.1:\d+ does not let the harness move its clock/);
+    expect(r.stderr).toMatch(
+      /invalid --replay token: it was made in virtual time, and http:\/\/127\.0\.0\.1:\d+ does not let the harness move its clock/,
+    );
   });
 });

@@ -7,8 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tasksim } from '../helpers/cli.js';
 import { MUTANTS } from '../../src/adapters/mutants/index.js';
 
-
-
 describe('tasksim fuzz (CLI, subprocess)', () => {
   let dir: string;
   beforeAll(async () => {
@@ -46,8 +44,17 @@ describe('tasksim fuzz (CLI, subprocess)', () => {
 
     const j = await tasksim(['fuzz', '--adapter', 'mutant:retry-count-off-by-one', '--seed', '8', '--json']);
     const first = JSON.parse(j.stdout);
-    expect(Object.keys(first.failure)).toEqual(expect.arrayContaining(['commands', 'violations', 'seed', 'path', 'replay']));
-    const again = await tasksim(['fuzz', '--adapter', 'mutant:retry-count-off-by-one', '--replay', first.failure.token, '--json']);
+    expect(Object.keys(first.failure)).toEqual(
+      expect.arrayContaining(['commands', 'violations', 'seed', 'path', 'replay']),
+    );
+    const again = await tasksim([
+      'fuzz',
+      '--adapter',
+      'mutant:retry-count-off-by-one',
+      '--replay',
+      first.failure.token,
+      '--json',
+    ]);
     expect(again.code).toBe(1);
     const second = JSON.parse(again.stdout);
     expect(second.failure.commands).toEqual(first.failure.commands);
@@ -83,7 +90,19 @@ describe('tasksim fuzz (CLI, subprocess)', () => {
     const files: string[] = [];
     for (const i of [1, 2, 3]) {
       const out = join(dir, `shard-${i}`);
-      const r = await tasksim(['fuzz', '--adapter', 'reference', '--runs', '60', '--seed', '77', '--shard', `${i}/3`, '--report-dir', out]);
+      const r = await tasksim([
+        'fuzz',
+        '--adapter',
+        'reference',
+        '--runs',
+        '60',
+        '--seed',
+        '77',
+        '--shard',
+        `${i}/3`,
+        '--report-dir',
+        out,
+      ]);
       expect(r.code).toBe(0);
       const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
       expect(report.shard).toEqual({ index: i, count: 3 });
@@ -98,8 +117,31 @@ describe('tasksim fuzz (CLI, subprocess)', () => {
     expect(JSON.parse(await readFile(merged, 'utf8'))).toMatchObject({ ok: true, runs: 60, missing: [] });
 
     // A failing shard fails the merge.
-    const bad = await tasksim(['fuzz', '--adapter', 'reference', '--runs', '60', '--seed', '77', '--shard', '2/3', '--json']);
-    const failed = { ...JSON.parse(bad.stdout), ok: false, failure: { config: '', commands: ['advance 1s'], violations: [], seed: 1, path: '0', token: 'x', replay: 'tasksim fuzz --adapter reference --replay x' } };
+    const bad = await tasksim([
+      'fuzz',
+      '--adapter',
+      'reference',
+      '--runs',
+      '60',
+      '--seed',
+      '77',
+      '--shard',
+      '2/3',
+      '--json',
+    ]);
+    const failed = {
+      ...JSON.parse(bad.stdout),
+      ok: false,
+      failure: {
+        config: '',
+        commands: ['advance 1s'],
+        violations: [],
+        seed: 1,
+        path: '0',
+        token: 'x',
+        replay: 'tasksim fuzz --adapter reference --replay x',
+      },
+    };
     const failedFile = join(dir, 'failed.json');
     await writeFile(failedFile, JSON.stringify(failed));
     const r = await tasksim(['report', 'merge', files[0], failedFile]);
@@ -116,7 +158,13 @@ describe('tasksim fuzz (CLI, subprocess)', () => {
     const server = createServer((_req, res) => res.writeHead(200).end('<html>hello</html>'));
     await new Promise<void>((res) => server.listen(0, '127.0.0.1', () => res()));
     try {
-      const r = await tasksim(['fuzz', '--adapter', `http://127.0.0.1:${(server.address() as AddressInfo).port}`, '--runs', '3']);
+      const r = await tasksim([
+        'fuzz',
+        '--adapter',
+        `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        '--runs',
+        '3',
+      ]);
       expect(r.code).toBe(1);
       expect(r.stdout).toMatch(/answered something that is not JSON/);
       expect(r.stdout + r.stderr).not.toMatch(/\n\s+at /);

@@ -4,7 +4,13 @@
  * test picks: its answers on the first /tasks call, its deliveries on the first /advance (the one
  * that follows the first /reset, before any command is compared). A real HTTP server on 127.0.0.1, port 0.
  */
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type Hostility =
@@ -32,7 +38,11 @@ export async function serveHostileQueue(hostility: Hostility): Promise<Hostile> 
   const sockets = new Set<import('node:net').Socket>();
 
   /** One delivery to the harness's handler; resolves when the connection is done with, however. */
-  const deliver = (url: string, headers: Record<string, string | number>, write: (req: ReturnType<typeof httpRequest>) => void): Promise<void> =>
+  const deliver = (
+    url: string,
+    headers: Record<string, string | number>,
+    write: (req: ReturnType<typeof httpRequest>) => void,
+  ): Promise<void> =>
     new Promise((resolve) => {
       const req = httpRequest(url, { method: 'POST', headers });
       req.on('response', (res) => {
@@ -46,7 +56,11 @@ export async function serveHostileQueue(hostility: Hostility): Promise<Hostile> 
     });
 
   const strike = async (): Promise<void> => {
-    const headers = { 'x-appengine-queuename': 'default', 'x-appengine-taskname': 'task-1', 'x-appengine-taskretrycount': '0' };
+    const headers = {
+      'x-appengine-queuename': 'default',
+      'x-appengine-taskname': 'task-1',
+      'x-appengine-taskretrycount': '0',
+    };
     if (hostility === 'abort-delivery-mid-body') {
       await deliver(`${handlerUrl}/_ah/queue/default`, { ...headers, 'content-length': 1000 }, (req) => {
         req.flushHeaders();
@@ -54,7 +68,9 @@ export async function serveHostileQueue(hostility: Hostility): Promise<Hostile> 
       });
       // A second request after the abort, to a path of no run (acknowledged and dropped): its answer
       // comes after the harness has taken in the abort (the connection's end came first).
-      await deliver(`${handlerUrl.replace(/\/r\d+$/, '/r0')}/x`, { ...headers, 'content-length': 0 }, (req) => req.end());
+      await deliver(`${handlerUrl.replace(/\/r\d+$/, '/r0')}/x`, { ...headers, 'content-length': 0 }, (req) =>
+        req.end(),
+      );
     } else if (hostility === 'huge-delivery') {
       const chunk = Buffer.alloc(64 * 1024, 120);
       await deliver(`${handlerUrl}/_ah/queue/default`, { ...headers, 'content-length': 48 * chunk.length }, (req) => {

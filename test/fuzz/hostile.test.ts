@@ -63,7 +63,7 @@ describe('tasksim fuzz against hostile queues (CLI, subprocess)', () => {
     }
   });
 
-  it('a --handler-host that cannot be bound is bad input (exit 2), not the queue\'s fault', async () => {
+  it("a --handler-host that cannot be bound is bad input (exit 2), not the queue's fault", async () => {
     const q = await serveHostileQueue('huge-answer');
     try {
       // 192.0.2.1 is TEST-NET-1: never an address of this machine, so binding it fails (nothing is sent).

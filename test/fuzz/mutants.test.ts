@@ -31,7 +31,10 @@ describe('every mutant is caught', () => {
       }
       // The rule the mutant breaks is one of the buckets (a mutant may also show as the rules its
       // symptoms name first, e.g. a 3xx taken as success shows as a missing retry).
-      expect(cited.some((r) => (m.rules as readonly string[]).includes(r)), `cited ${cited.join(', ')}`).toBe(true);
+      expect(
+        cited.some((r) => (m.rules as readonly string[]).includes(r)),
+        `cited ${cited.join(', ')}`,
+      ).toBe(true);
     });
   }
 });

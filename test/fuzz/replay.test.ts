@@ -20,20 +20,35 @@ describe('replay tokens', () => {
     const m = findMutant('previous-response-wrong')!;
     const first = await runFuzz({ adapter: 'mutant:previous-response-wrong', queue: m.create(), seed: 99 });
     expect(first.ok).toBe(false);
-    const again = await runFuzz({ adapter: 'mutant:previous-response-wrong', queue: m.create(), seed: 99, replay: first.failure!.token });
+    const again = await runFuzz({
+      adapter: 'mutant:previous-response-wrong',
+      queue: m.create(),
+      seed: 99,
+      replay: first.failure!.token,
+    });
     expect(again.ok).toBe(false);
     expect(again.failure!.commands).toEqual(first.failure!.commands);
     expect(again.failure!.violations).toEqual(first.failure!.violations);
     expect(again.failure!.config).toEqual(first.failure!.config);
   });
 
-  it('on the wall clock replay the same commands to the same rule (the instants are the wall\'s)', async () => {
+  it("on the wall clock replay the same commands to the same rule (the instants are the wall's)", async () => {
     const m = findMutant('lease-not-exclusive')!;
     const queue = () => m.create().onWallClock();
-    const first = await runFuzz({ adapter: 'mutant:lease-not-exclusive', queue: queue(), seed: 2, shrinkBudgetMs: 3000 });
+    const first = await runFuzz({
+      adapter: 'mutant:lease-not-exclusive',
+      queue: queue(),
+      seed: 2,
+      shrinkBudgetMs: 3000,
+    });
     expect(first.ok).toBe(false);
     expect(decodeReplay(first.failure!.token).realTime).toBe(true);
-    const again = await runFuzz({ adapter: 'mutant:lease-not-exclusive', queue: queue(), seed: 2, replay: first.failure!.token });
+    const again = await runFuzz({
+      adapter: 'mutant:lease-not-exclusive',
+      queue: queue(),
+      seed: 2,
+      replay: first.failure!.token,
+    });
     expect(again.ok).toBe(false);
     expect(again.failure!.commands).toEqual(first.failure!.commands);
     expect(again.failure!.violations[0].rule).toBe(first.failure!.violations[0].rule);
@@ -42,6 +57,8 @@ describe('replay tokens', () => {
 
   it('refuse a token made on the other clock', async () => {
     const wall = encodeReplay({ v: 1, seed: 1, path: '0', replayPath: '', maxCommands: 12, realTime: true });
-    await expect(runFuzz({ adapter: 'reference', queue: new ReferenceQueue(), seed: 1, replay: wall })).rejects.toThrow(/made on the wall clock, and reference lets the harness move its clock/);
+    await expect(runFuzz({ adapter: 'reference', queue: new ReferenceQueue(), seed: 1, replay: wall })).rejects.toThrow(
+      /made on the wall clock, and reference lets the harness move its clock/,
+    );
   });
 });

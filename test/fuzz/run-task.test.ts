@@ -13,7 +13,10 @@ import { formatText } from '../../src/fuzz/report.js';
 
 /** The share of sampled commands that are RunTask, for a queue with these capabilities. */
 function runTaskCommands(caps: Capabilities): number {
-  const cmds = fc.sample(fc.oneof(...commandArbs({ outages: caps.outages, realTime: false, caps })), { numRuns: 400, seed: 4 });
+  const cmds = fc.sample(fc.oneof(...commandArbs({ outages: caps.outages, realTime: false, caps })), {
+    numRuns: 400,
+    seed: 4,
+  });
   return cmds.filter((c) => c.toString().startsWith('run_task(')).length;
 }
 
@@ -46,7 +49,13 @@ describe('RunTask (CT-4) in the fuzzer', () => {
   }, 120_000);
 
   it('a RunTask refused unlike the model is a CT-4 failure showing the refusal', async () => {
-    const report = await runFuzz({ adapter: 'run-task-refused', queue: new RunTaskRefused('run-task-refused'), runs: 200, seed: 2, maxFailures: 1 });
+    const report = await runFuzz({
+      adapter: 'run-task-refused',
+      queue: new RunTaskRefused('run-task-refused'),
+      runs: 200,
+      seed: 2,
+      maxFailures: 1,
+    });
     expect(report.ok).toBe(false);
     const f = report.failures![0];
     expect(f.rule, formatText(report)).toBe('CT-4');

@@ -4,8 +4,30 @@ import { MergeError, asFuzzReport, mergeReports } from '../../src/fuzz/merge.js'
 import { parseShard, shardRuns, shardSeed } from '../../src/fuzz/shard.js';
 
 const report = (index: number, count: number, ok = true): FuzzReport => ({
-  kind: REPORT_KIND, adapter: 'reference', seed: 5, runs: 10, shard: { index, count }, ok, durationMs: 100,
-  ...(ok ? {} : { failure: { rule: 'HDR-3', signature: 'HDR-3 [model] m', known: false, occurrences: 1, config: 'c', commands: ['advance 1s'], violations: [{ check: 'model', rule: 'HDR-3', t: 0, expected: '"1"', actual: '"2"', message: 'm' }], seed: 1, path: '0', token: 'x', replay: 'tasksim fuzz --adapter reference --replay x' } }),
+  kind: REPORT_KIND,
+  adapter: 'reference',
+  seed: 5,
+  runs: 10,
+  shard: { index, count },
+  ok,
+  durationMs: 100,
+  ...(ok
+    ? {}
+    : {
+        failure: {
+          rule: 'HDR-3',
+          signature: 'HDR-3 [model] m',
+          known: false,
+          occurrences: 1,
+          config: 'c',
+          commands: ['advance 1s'],
+          violations: [{ check: 'model', rule: 'HDR-3', t: 0, expected: '"1"', actual: '"2"', message: 'm' }],
+          seed: 1,
+          path: '0',
+          token: 'x',
+          replay: 'tasksim fuzz --adapter reference --replay x',
+        },
+      }),
 });
 
 describe('shards', () => {
@@ -17,7 +39,12 @@ describe('shards', () => {
   });
 
   it('split the runs exactly and give each shard its own seed', () => {
-    for (const [runs, n] of [[200, 3], [7, 4], [1000, 10], [3, 5]]) {
+    for (const [runs, n] of [
+      [200, 3],
+      [7, 4],
+      [1000, 10],
+      [3, 5],
+    ]) {
       let total = 0;
       const seeds = new Set<number>();
       for (let i = 1; i <= n; i++) {
@@ -32,18 +59,36 @@ describe('shards', () => {
   });
 
   it('merge into one verdict, keeping every failure and noting missing shards', () => {
-    const m = mergeReports([{ file: 'a', report: report(1, 3) }, { file: 'c', report: report(3, 3, false) }]);
+    const m = mergeReports([
+      { file: 'a', report: report(1, 3) },
+      { file: 'c', report: report(3, 3, false) },
+    ]);
     expect(m.ok).toBe(false);
     expect(m.runs).toBe(20);
     expect(m.missing).toEqual([2]);
     expect(m.failures).toHaveLength(1);
     expect(m.failures[0].shard).toBe(3);
-    expect(mergeReports([{ file: 'a', report: report(1, 2) }, { file: 'b', report: report(2, 2) }]).ok).toBe(true);
+    expect(
+      mergeReports([
+        { file: 'a', report: report(1, 2) },
+        { file: 'b', report: report(2, 2) },
+      ]).ok,
+    ).toBe(true);
   });
 
   it('refuse reports of different campaigns, duplicates and non-reports', () => {
-    expect(() => mergeReports([{ file: 'a', report: report(1, 2) }, { file: 'b', report: { ...report(2, 2), seed: 6 } }])).toThrow(MergeError);
-    expect(() => mergeReports([{ file: 'a', report: report(1, 2) }, { file: 'b', report: report(1, 2) }])).toThrow(/twice/);
+    expect(() =>
+      mergeReports([
+        { file: 'a', report: report(1, 2) },
+        { file: 'b', report: { ...report(2, 2), seed: 6 } },
+      ]),
+    ).toThrow(MergeError);
+    expect(() =>
+      mergeReports([
+        { file: 'a', report: report(1, 2) },
+        { file: 'b', report: report(1, 2) },
+      ]),
+    ).toThrow(/twice/);
     expect(() => asFuzzReport({ hello: 1 }, 'x.json')).toThrow(/not a tasksim fuzz report/);
   });
 });

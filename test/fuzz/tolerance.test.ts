@@ -4,7 +4,11 @@ import { SideState } from '../../src/fuzz/model-state.js';
 import type { Seen } from '../../src/fuzz/side.js';
 import { TaskBook } from '../../src/fuzz/task-book.js';
 import {
-  TolerantMatcher, WALL_CLOCK_TOLERANCE, deliveryTolerance, describeTolerance, type MatchContext,
+  TolerantMatcher,
+  WALL_CLOCK_TOLERANCE,
+  deliveryTolerance,
+  describeTolerance,
+  type MatchContext,
 } from '../../src/fuzz/tolerance.js';
 import { formatEpochSeconds } from '../../src/sim/time.js';
 
@@ -16,33 +20,72 @@ function setup() {
   const config = buildConfig('appengine', []);
   config.queues[0] = { ...config.queues[0], rate: '100/s', ratePerSec: 100 };
   const book = new TaskBook();
-  const e = book.add({ q: 'default', mode: 'push', named: true, names: { model: 'a', sut: 'a' }, eta: 100 * MS, addedAt: 0, size: 0 });
+  const e = book.add({
+    q: 'default',
+    mode: 'push',
+    named: true,
+    names: { model: 'a', sut: 'a' },
+    eta: 100 * MS,
+    addedAt: 0,
+    size: 0,
+  });
   const tainted = new Set<number>();
   const noise = { us: 0 };
   const inconclusive: { rule: string }[] = [];
   const ctx: MatchContext = {
-    book, model: new SideState('model', book), modelLog: [], config, epochUs: EPOCH, tainted, addWindow: () => 0,
-    noiseUs: () => noise.us, inconclusive: (v) => inconclusive.push(v),
+    book,
+    model: new SideState('model', book),
+    modelLog: [],
+    config,
+    epochUs: EPOCH,
+    tainted,
+    addWindow: () => 0,
+    noiseUs: () => noise.us,
+    inconclusive: (v) => inconclusive.push(v),
   };
   ctx.tolerance = (s) => deliveryTolerance(s, ctx);
   const model: Seen[] = [];
   const sut: Seen[] = [];
   const seen = (t: number, nth = 1, over: Partial<Seen['h']> = {}): Seen => ({
-    t, key: e.key, nth, method: 'POST', url: '/_ah/queue/default', body: '', seq: 0,
+    t,
+    key: e.key,
+    nth,
+    method: 'POST',
+    url: '/_ah/queue/default',
+    body: '',
+    seq: 0,
     h: { qn: 'default', tn: 'a', rc: String(nth - 1), ec: '0', eta: formatEpochSeconds(EPOCH + 100 * MS), ...over },
     answer: { status: 200, outcome: 'ok', latencyUs: 20 * MS },
   });
-  return { ctx, model, sut, seen, tainted, noise, inconclusive, matcher: new TolerantMatcher(model, sut, ctx), key: e.key };
+  return {
+    ctx,
+    model,
+    sut,
+    seen,
+    tainted,
+    noise,
+    inconclusive,
+    matcher: new TolerantMatcher(model, sut, ctx),
+    key: e.key,
+  };
 }
 
 describe('wall-clock tolerances', () => {
   it('are named figures: 100 ms + 20 ms per attempt + 2 token intervals', () => {
     const { ctx, seen } = setup();
-    expect(WALL_CLOCK_TOLERANCE).toMatchObject({ deliveryUs: 100 * MS, perAttemptUs: 20 * MS, tokenIntervals: 2, earlyUs: 20 * MS, leaseEndUs: 50 * MS });
+    expect(WALL_CLOCK_TOLERANCE).toMatchObject({
+      deliveryUs: 100 * MS,
+      perAttemptUs: 20 * MS,
+      tokenIntervals: 2,
+      earlyUs: 20 * MS,
+      leaseEndUs: 50 * MS,
+    });
     // 100 ms + 20 ms × 1 + 2 × 10 ms (100/s)
     expect(deliveryTolerance(seen(100 * MS, 1), ctx)).toBe(140 * MS);
     expect(deliveryTolerance(seen(300 * MS, 3), ctx)).toBe(180 * MS);
-    expect(describeTolerance()).toMatch(/±\(100 ms \+ 20 ms per attempt \+ 2 token intervals\).*INV-ETA, INV-RATE replaced/);
+    expect(describeTolerance()).toMatch(
+      /±\(100 ms \+ 20 ms per attempt \+ 2 token intervals\).*INV-ETA, INV-RATE replaced/,
+    );
   });
 
   it('a delivery within tolerance of the model is the same delivery', () => {
@@ -74,7 +117,11 @@ describe('wall-clock tolerances', () => {
     late.model.push(late.seen(100 * MS));
     expect(late.matcher.check(260 * MS, 260 * MS)).toBeUndefined();
     late.sut.push(late.seen(400 * MS));
-    expect(late.matcher.check(400 * MS, 400 * MS, true)).toMatchObject({ rule: 'PUSH-5', expected: 'at t=0.100000s', actual: 'at t=0.400000s' });
+    expect(late.matcher.check(400 * MS, 400 * MS, true)).toMatchObject({
+      rule: 'PUSH-5',
+      expected: 'at t=0.100000s',
+      actual: 'at t=0.400000s',
+    });
   });
 
   it('a first attempt well before its ETA is PUSH-4 (at the end of the run)', () => {
@@ -92,7 +139,7 @@ describe('wall-clock tolerances', () => {
     expect(matcher.check(2000 * MS, 2000 * MS, true)).toBeUndefined();
   });
 
-  describe('calibrated by the harness\'s measured lateness (noise 60 ms: tolerance 140 ms becomes 200 ms)', () => {
+  describe("calibrated by the harness's measured lateness (noise 60 ms: tolerance 140 ms becomes 200 ms)", () => {
     it('a delivery 160 ms late is inconclusive: reported, not failing', () => {
       const { model, sut, seen, matcher, noise, inconclusive } = setup();
       noise.us = 60 * MS;
@@ -134,7 +181,9 @@ describe('wall-clock tolerances', () => {
     });
 
     it('the printed tolerances carry the noise', () => {
-      expect(describeTolerance(WALL_CLOCK_TOLERANCE, 60 * MS)).toMatch(/±\(160 ms \+ 20 ms per attempt \+ 2 token intervals\); first attempts ≥ ETA − 80 ms; lease ends ±110 ms/);
+      expect(describeTolerance(WALL_CLOCK_TOLERANCE, 60 * MS)).toMatch(
+        /±\(160 ms \+ 20 ms per attempt \+ 2 token intervals\); first attempts ≥ ETA − 80 ms; lease ends ±110 ms/,
+      );
     });
   });
 });

@@ -15,27 +15,45 @@ import type { ResolvedConfig } from '../../src/model/config.js';
 
 /** p0: a pull queue with no lease limit. */
 function config(): ResolvedConfig {
-  return buildConfig('appengine', [{
-    name: 'p0', mode: 'pull', rate: '5/s', ratePerSec: 5, bucketSize: 5,
-    retry: { minBackoffUs: 100_000, maxBackoffUs: 1_000_000, maxDoublings: 16 },
-  }]);
+  return buildConfig('appengine', [
+    {
+      name: 'p0',
+      mode: 'pull',
+      rate: '5/s',
+      ratePerSec: 5,
+      bucketSize: 5,
+      retry: { minBackoffUs: 100_000, maxBackoffUs: 1_000_000, maxDoublings: 16 },
+    },
+  ]);
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** The real-time reference, with its first add answered `firstAddDelayMs` after it took it, and leases as `lease` makes them. */
-function wrap(inner: ReferenceQueue, firstAddDelayMs: number, lease?: (q: string, s: LeaseSpec) => Promise<LeaseOutcome>): QueueUnderTest {
+function wrap(
+  inner: ReferenceQueue,
+  firstAddDelayMs: number,
+  lease?: (q: string, s: LeaseSpec) => Promise<LeaseOutcome>,
+): QueueUnderTest {
   let adds = 0;
   return {
-    name: 'wrapped', describe: () => inner.describe(), reset: (s) => inner.reset(s),
+    name: 'wrapped',
+    describe: () => inner.describe(),
+    reset: (s) => inner.reset(s),
     addTasks: async (q: string, t: TaskSpec[]) => {
       const r = await inner.addTasks(q, t);
       await sleep(adds++ === 0 ? firstAddDelayMs : 0);
       return r;
     },
-    deleteTask: (q, n) => inner.deleteTask(q, n), pauseQueue: (q) => inner.pauseQueue(q), resumeQueue: (q) => inner.resumeQueue(q),
-    leaseTasks: lease ?? ((q, s) => inner.leaseTasks(q, s)), modifyLease: (q, n, u, s) => inner.modifyLease(q, n, u, s),
-    advance: (ms) => inner.advance(ms), setOutage: (on) => inner.setOutage(on), takeEvents: () => inner.takeEvents(), close: () => inner.close(),
+    deleteTask: (q, n) => inner.deleteTask(q, n),
+    pauseQueue: (q) => inner.pauseQueue(q),
+    resumeQueue: (q) => inner.resumeQueue(q),
+    leaseTasks: lease ?? ((q, s) => inner.leaseTasks(q, s)),
+    modifyLease: (q, n, u, s) => inner.modifyLease(q, n, u, s),
+    advance: (ms) => inner.advance(ms),
+    setOutage: (on) => inner.setOutage(on),
+    takeEvents: () => inner.takeEvents(),
+    close: () => inner.close(),
   };
 }
 
@@ -72,7 +90,8 @@ describe('lease order on the wall clock (PULL-2)', () => {
     // the adds makes them agree), and the lease is made when a quiet moment came.
     const [a, b] = ['a', 'b'].map((n) => run.book.findByName('p0', n)!);
     const leased = !run.log.some((l) => l.includes('skipped'));
-    if (leased && Math.max(b.eta, b.addedAt) < Math.max(a.eta, a.addedAt)) expect(run.inconclusive.map((v) => v.rule)).toContain('PULL-2');
+    if (leased && Math.max(b.eta, b.addedAt) < Math.max(a.eta, a.addedAt))
+      expect(run.inconclusive.map((v) => v.rule)).toContain('PULL-2');
   });
 
   it('a queue that leases the newest of two tasks 1.5 s apart fails PULL-2', async () => {
@@ -92,6 +111,11 @@ describe('lease order on the wall clock (PULL-2)', () => {
     });
     await inner.close();
     expect(error).toBeInstanceOf(FuzzFailure);
-    expect((error as FuzzFailure).violations[0]).toMatchObject({ rule: 'PULL-2', check: 'model', expected: '[p0/a]', actual: '[p0/b]' });
+    expect((error as FuzzFailure).violations[0]).toMatchObject({
+      rule: 'PULL-2',
+      check: 'model',
+      expected: '[p0/a]',
+      actual: '[p0/b]',
+    });
   });
 });

@@ -29,7 +29,10 @@ describe('mutants served in real time are caught', () => {
         if (report.ok && c.timingOnly) {
           // A timing-only defect on a machine busier than the defect is large: the harness measured
           // more lateness than the difference, so it says inconclusive (never a pass it did not earn).
-          expect(report.inconclusive?.examples.map((v) => v.rule), formatText(report)).toContain(c.rules[0]);
+          expect(
+            report.inconclusive?.examples.map((v) => v.rule),
+            formatText(report),
+          ).toContain(c.rules[0]);
           expect(report.calibration!.noiseUs).toBeGreaterThan(20_000);
           return;
         }
@@ -39,7 +42,10 @@ describe('mutants served in real time are caught', () => {
         const f = report.failures!.find((x) => c.rules.includes(x.rule)) ?? report.failure!;
         expect(f.commands.length, formatText(report)).toBeLessThanOrEqual(WALL_CLOCK_MAX_COMMANDS);
         const cited = f.violations.map((v) => v.rule);
-        expect(cited.some((r) => c.rules.includes(r)), formatText(report)).toBe(true);
+        expect(
+          cited.some((r) => c.rules.includes(r)),
+          formatText(report),
+        ).toBe(true);
         for (const v of f.violations) {
           expect(v.expected).not.toBe('');
           expect(v.actual).not.toBe('');

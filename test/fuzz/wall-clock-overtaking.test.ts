@@ -16,21 +16,35 @@ describe('a delivery that overtakes its add (wall clock)', () => {
   it('is matched to its task when the add answers 600 ms after the queue took it', async () => {
     const inner = new ReferenceQueue().onWallClock();
     const sut: QueueUnderTest = {
-      name: 'slow-adds', describe: () => inner.describe(), reset: (s) => inner.reset(s),
+      name: 'slow-adds',
+      describe: () => inner.describe(),
+      reset: (s) => inner.reset(s),
       // The queue takes the task (due now, so it delivers at once) and answers the add 600 ms later.
       addTasks: async (q: string, t: TaskSpec[]) => {
         const r = await inner.addTasks(q, t);
         await sleep(600);
         return r;
       },
-      deleteTask: (q, n) => inner.deleteTask(q, n), pauseQueue: (q) => inner.pauseQueue(q), resumeQueue: (q) => inner.resumeQueue(q),
-      leaseTasks: (q, s) => inner.leaseTasks(q, s), modifyLease: (q, n, u, s) => inner.modifyLease(q, n, u, s),
-      advance: (ms) => inner.advance(ms), setOutage: (on) => inner.setOutage(on), takeEvents: () => inner.takeEvents(), close: () => inner.close(),
+      deleteTask: (q, n) => inner.deleteTask(q, n),
+      pauseQueue: (q) => inner.pauseQueue(q),
+      resumeQueue: (q) => inner.resumeQueue(q),
+      leaseTasks: (q, s) => inner.leaseTasks(q, s),
+      modifyLease: (q, n, u, s) => inner.modifyLease(q, n, u, s),
+      advance: (ms) => inner.advance(ms),
+      setOutage: (on) => inner.setOutage(on),
+      takeEvents: () => inner.takeEvents(),
+      close: () => inner.close(),
     };
-    const config = buildConfig('appengine', [{
-      name: 'q0', mode: 'push', rate: '100/s', ratePerSec: 100, bucketSize: 5,
-      retry: { taskRetryLimit: 0, minBackoffUs: 20_000, maxBackoffUs: 50_000, maxDoublings: 1 },
-    }]);
+    const config = buildConfig('appengine', [
+      {
+        name: 'q0',
+        mode: 'push',
+        rate: '100/s',
+        ratePerSec: 100,
+        bucketSize: 5,
+        retry: { taskRetryLimit: 0, minBackoffUs: 20_000, maxBackoffUs: 50_000, maxDoublings: 1 },
+      },
+    ]);
     const run = new Lockstep({ config, seed: 3, sut, caps: await sut.describe(), strategy: WALL_CLOCK });
     let error: unknown;
     try {

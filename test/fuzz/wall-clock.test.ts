@@ -18,10 +18,16 @@ const FAILING = BEHAVIOURS.find((b) => b.name === 'failing')!;
 
 /** q0: 100/s, task_retry_limit 2, backoff 20–50 ms. */
 function config(): ResolvedConfig {
-  return buildConfig('appengine', [{
-    name: 'q0', mode: 'push', rate: '100/s', ratePerSec: 100, bucketSize: 5,
-    retry: { taskRetryLimit: 2, minBackoffUs: 20_000, maxBackoffUs: 50_000, maxDoublings: 1 },
-  }]);
+  return buildConfig('appengine', [
+    {
+      name: 'q0',
+      mode: 'push',
+      rate: '100/s',
+      ratePerSec: 100,
+      bucketSize: 5,
+      retry: { taskRetryLimit: 2, minBackoffUs: 20_000, maxBackoffUs: 50_000, maxDoublings: 1 },
+    },
+  ]);
 }
 
 /** One hand-written run: a failing handler, one task, 150 ms, then the drain. */
@@ -73,7 +79,15 @@ describe('tasksim fuzz on the wall clock (controlsClock: false)', () => {
     try {
       const report = await runFuzz({ adapter: served.url, queue, runs: 1, seed: 9, onStart: (p) => plans.push(p) });
       expect(report.ok).toBe(true);
-      expect(plans).toEqual([{ clock: 'wall', runs: 1, maxCommands: WALL_CLOCK_MAX_COMMANDS, tolerance: WALL_CLOCK_TOLERANCE, lacks: ['runTask'] }]);
+      expect(plans).toEqual([
+        {
+          clock: 'wall',
+          runs: 1,
+          maxCommands: WALL_CLOCK_MAX_COMMANDS,
+          tolerance: WALL_CLOCK_TOLERANCE,
+          lacks: ['runTask'],
+        },
+      ]);
       expect([WALL_CLOCK_RUNS, WALL_CLOCK_MAX_COMMANDS]).toEqual([20, 12]);
     } finally {
       await queue.close();
@@ -101,22 +115,37 @@ describe('tasksim fuzz on the wall clock (controlsClock: false)', () => {
     const { error } = await failingTask(m);
     await m.close();
     expect(error).toBeInstanceOf(FuzzFailure);
-    expect((error as FuzzFailure).violations[0]).toMatchObject({ rule: 'HDR-3', check: 'model', expected: '"1"', actual: '"2"' });
+    expect((error as FuzzFailure).violations[0]).toMatchObject({
+      rule: 'HDR-3',
+      check: 'model',
+      expected: '"1"',
+      actual: '"2"',
+    });
   });
 
   it('a queue 20 ms late on its clock and slow to answer calls still passes (the tolerances hold)', async () => {
     const inner = new ReferenceQueue().onWallClock({ tickMs: 20 });
-    const slow = <A extends unknown[], R>(f: (...a: A) => Promise<R>) => async (...a: A): Promise<R> => {
-      const ms = Math.random() < 0.3 ? Math.random() * 30 : 0;
-      await new Promise((r) => setTimeout(r, ms));
-      return f(...a);
-    };
+    const slow =
+      <A extends unknown[], R>(f: (...a: A) => Promise<R>) =>
+      async (...a: A): Promise<R> => {
+        const ms = Math.random() < 0.3 ? Math.random() * 30 : 0;
+        await new Promise((r) => setTimeout(r, ms));
+        return f(...a);
+      };
     const queue: QueueUnderTest = {
-      name: 'slow', describe: () => inner.describe(), reset: (s) => inner.reset(s),
-      addTasks: slow((q, t) => inner.addTasks(q, t)), deleteTask: slow((q, n) => inner.deleteTask(q, n)),
-      pauseQueue: slow((q) => inner.pauseQueue(q)), resumeQueue: slow((q) => inner.resumeQueue(q)),
-      leaseTasks: slow((q, s) => inner.leaseTasks(q, s)), modifyLease: slow((q, n, u, s) => inner.modifyLease(q, n, u, s)),
-      advance: (ms) => inner.advance(ms), setOutage: (on) => inner.setOutage(on), takeEvents: () => inner.takeEvents(), close: () => inner.close(),
+      name: 'slow',
+      describe: () => inner.describe(),
+      reset: (s) => inner.reset(s),
+      addTasks: slow((q, t) => inner.addTasks(q, t)),
+      deleteTask: slow((q, n) => inner.deleteTask(q, n)),
+      pauseQueue: slow((q) => inner.pauseQueue(q)),
+      resumeQueue: slow((q) => inner.resumeQueue(q)),
+      leaseTasks: slow((q, s) => inner.leaseTasks(q, s)),
+      modifyLease: slow((q, n, u, s) => inner.modifyLease(q, n, u, s)),
+      advance: (ms) => inner.advance(ms),
+      setOutage: (on) => inner.setOutage(on),
+      takeEvents: () => inner.takeEvents(),
+      close: () => inner.close(),
     };
     try {
       const report = await runFuzz({ adapter: 'slow', queue, runs: 15, seed: 404 });

@@ -111,7 +111,10 @@ export function runBounded(
   opts: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {},
 ): { child: ChildProcess; result: Promise<CliResult> } {
   const started = performance.now();
-  const child = spawn(command, args, { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env, CI: '1', NO_COLOR: '1' } });
+  const child = spawn(command, args, {
+    cwd: opts.cwd ?? ROOT,
+    env: { ...process.env, ...opts.env, CI: '1', NO_COLOR: '1' },
+  });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (d) => (stdout += d));

@@ -5,7 +5,14 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { CLI, ROOT } from './cli.js';
 import { expect } from 'vitest';
-import type { ProfileName, ProfileOptions, QueueConfig, ResolvedConfig, RetryParameters, ScalingType } from '../../src/model/config.js';
+import type {
+  ProfileName,
+  ProfileOptions,
+  QueueConfig,
+  ResolvedConfig,
+  RetryParameters,
+  ScalingType,
+} from '../../src/model/config.js';
 import { Engine, type EngineOptions } from '../../src/model/engine.js';
 import { TaskQueueError } from '../../src/model/errors.js';
 import { PROFILES, SCALING_DEADLINE_US } from '../../src/model/profiles.js';
@@ -30,7 +37,10 @@ export function refusal(fn: () => unknown): TaskQueueError {
 }
 
 /** A push queue with generous defaults, so a test meets only the limit it sets. */
-export function pushQueue(name: string, over: Partial<Omit<QueueConfig, 'retry'>> & { retry?: Partial<RetryParameters> } = {}): QueueConfig {
+export function pushQueue(
+  name: string,
+  over: Partial<Omit<QueueConfig, 'retry'>> & { retry?: Partial<RetryParameters> } = {},
+): QueueConfig {
   const { retry, ...rest } = over;
   const ratePerSec = rest.ratePerSec ?? 1000;
   return {
@@ -57,7 +67,13 @@ export interface ConfigOptions {
 export function makeConfig(queues: QueueConfig[], o: ConfigOptions = {}): ResolvedConfig {
   const profile = o.profile ?? 'appengine';
   const scaling = o.scaling ?? 'automatic';
-  return { profile, options: { ...PROFILES[profile], ...o.options }, queues, scaling, deadlineUs: SCALING_DEADLINE_US[scaling] };
+  return {
+    profile,
+    options: { ...PROFILES[profile], ...o.options },
+    queues,
+    scaling,
+    deadlineUs: SCALING_DEADLINE_US[scaling],
+  };
 }
 
 /** The unlimited service, answering 200 after `serviceUs` (default 10 ms), with overrides. */
@@ -80,7 +96,13 @@ export interface TestEngineOptions extends ConfigOptions {
 }
 
 /** The event type(s) whose `e` can be K (`pause` and `resume` share one interface). */
-export type EventOf<K extends TraceEvent['e']> = TraceEvent extends infer T ? (T extends { e: infer E } ? (K extends E ? T : never) : never) : never;
+export type EventOf<K extends TraceEvent['e']> = TraceEvent extends infer T
+  ? T extends { e: infer E }
+    ? K extends E
+      ? T
+      : never
+    : never
+  : never;
 
 export interface TestEngine {
   engine: Engine;
@@ -106,7 +128,8 @@ export function makeEngine(o: TestEngineOptions): TestEngine {
   if (o.pull) opts.pull = o.pull;
   const engine = new Engine(opts);
   const of = <K extends TraceEvent['e']>(e: K) => trace.events.filter((ev) => ev.e === e) as EventOf<K>[];
-  const forTask = <K extends TraceEvent['e']>(e: K, id: number) => of(e).filter((ev) => (ev as { id?: number }).id === id);
+  const forTask = <K extends TraceEvent['e']>(e: K, id: number) =>
+    of(e).filter((ev) => (ev as { id?: number }).id === id);
   return { engine, trace, hasher, events: trace.events, of, forTask };
 }
 
@@ -125,7 +148,14 @@ export async function failedInvariants(events: TraceEvent[]): Promise<InvariantR
 
 export async function expectInvariantsHold(events: TraceEvent[]): Promise<void> {
   const failed = await failedInvariants(events);
-  expect(failed, JSON.stringify(failed.map((f) => ({ id: f.id, examples: f.examples.slice(0, 3) })), null, 1)).toEqual([]);
+  expect(
+    failed,
+    JSON.stringify(
+      failed.map((f) => ({ id: f.id, examples: f.examples.slice(0, 3) })),
+      null,
+      1,
+    ),
+  ).toEqual([]);
 }
 
 // ---- The built CLI (e2e) --------------------------------------------------------------------------
@@ -157,16 +187,25 @@ export async function kitchenSink(seed = 1, sinks: TraceSink[] = []): Promise<Te
   const te = makeEngine({
     seed,
     sinks,
-    queues: [pushQueue('q', { ratePerSec: 50, bucketSize: 5, retry: { taskRetryLimit: 1, minBackoffUs: 200_000 } }), pullQueue('p', { taskRetryLimit: 2 })],
+    queues: [
+      pushQueue('q', { ratePerSec: 50, bucketSize: 5, retry: { taskRetryLimit: 1, minBackoffUs: 200_000 } }),
+      pullQueue('p', { taskRetryLimit: 2 }),
+    ],
     service: service({
-      statuses: [{ status: 500, weight: 1 }, { status: 200, weight: 1 }],
+      statuses: [
+        { status: 500, weight: 1 },
+        { status: 200, weight: 1 },
+      ],
       duplicateRate: 0.5,
       outages: [{ startUs: 1 * S, endUs: 2 * S }],
     }),
   });
   const e = te.engine;
   e.at(0, (en) => {
-    en.addTasks('q', Array.from({ length: 20 }, (_, i) => ({ failFast: i % 5 === 0, ...(i % 4 === 0 ? { name: `job-${i}` } : {}) })));
+    en.addTasks(
+      'q',
+      Array.from({ length: 20 }, (_, i) => ({ failFast: i % 5 === 0, ...(i % 4 === 0 ? { name: `job-${i}` } : {}) })),
+    );
     en.addTasks('q', [{ name: 'bad name' }, { name: 'doomed', countdownUs: 30 * S }]);
     en.addTasks('p', [
       { name: 'pa', tag: 'ü "quoted" \\ tag', payload: 'héllo' },
@@ -174,7 +213,12 @@ export async function kitchenSink(seed = 1, sinks: TraceSink[] = []): Promise<Te
       { name: 'pc' },
     ]);
   });
-  e.at(1.5 * S, (en) => en.addTasks('q', Array.from({ length: 5 }, () => ({}))));
+  e.at(1.5 * S, (en) =>
+    en.addTasks(
+      'q',
+      Array.from({ length: 5 }, () => ({})),
+    ),
+  );
   e.at(3 * S, (en) => en.pauseQueue('q'));
   e.at(4 * S, (en) => {
     en.addTasks('q', [{}, {}]);
@@ -213,7 +257,10 @@ export async function driveExternal(
     for (const d of ds) {
       seen.push(d);
       const a = answer(d);
-      te.engine.complete(d.key, typeof a === 'number' ? { status: a, outcome: a >= 200 && a < 300 ? 'ok' : 'error', latencyUs: 1000 } : a);
+      te.engine.complete(
+        d.key,
+        typeof a === 'number' ? { status: a, outcome: a >= 200 && a < 300 ? 'ok' : 'error', latencyUs: 1000 } : a,
+      );
     }
   }
   throw new Error('driveExternal: too many rounds');
@@ -222,7 +269,10 @@ export async function driveExternal(
 /** The same as runCli, without blocking: several CLI runs can go at once. */
 export function runCliAsync(args: string[], opts: { cwd?: string } = {}): Promise<CliRun> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? ROOT, env: { ...process.env, NO_COLOR: '1', TASKSIM_DEBUG: '' } });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: opts.cwd ?? ROOT,
+      env: { ...process.env, NO_COLOR: '1', TASKSIM_DEBUG: '' },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

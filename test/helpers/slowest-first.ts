@@ -35,6 +35,9 @@ export class SlowestFirst extends BaseSequencer {
       const i = SLOWEST.findIndex((s) => f.moduleId.endsWith(s));
       return i < 0 ? SLOWEST.length : i;
     };
-    return cached.map((f, i) => ({ f, i })).sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i).map(({ f }) => f);
+    return cached
+      .map((f, i) => ({ f, i }))
+      .sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i)
+      .map(({ f }) => f);
   }
 }

@@ -5,8 +5,12 @@ const S = 1_000_000;
 
 describe('INV-ALO', () => {
   it('passes when every push task succeeded, was exhausted or was deleted', async () => {
-    const b = new TraceBuilder({ queues: [queue('default', { retry: { minBackoffUs: 0, maxBackoffUs: 0, maxDoublings: 0, taskRetryLimit: 0 } })] });
-    b.add(1, 0).add(2, 0).add(3, 0, { eta: 5 * S });
+    const b = new TraceBuilder({
+      queues: [queue('default', { retry: { minBackoffUs: 0, maxBackoffUs: 0, maxDoublings: 0, taskRetryLimit: 0 } })],
+    });
+    b.add(1, 0)
+      .add(2, 0)
+      .add(3, 0, { eta: 5 * S });
     b.attempt(1, 0, 200).success(1, 1000).attempt(2, 0, 500).exhaust(2, 1000).del(3, 10).end(S);
     const r = resultOf(await b.check(), 'INV-ALO');
     expectPasses(await b.check(), 'INV-ALO');

@@ -9,7 +9,11 @@ import { retryExpected } from '../../src/invariants/expected-retry.js';
 import { readingsOf } from '../../src/invariants/readings.js';
 
 const S = 1_000_000;
-const backoff = (minS: number, maxS: number, d: number) => ({ minBackoffUs: minS * S, maxBackoffUs: maxS * S, maxDoublings: d });
+const backoff = (minS: number, maxS: number, d: number) => ({
+  minBackoffUs: minS * S,
+  maxBackoffUs: maxS * S,
+  maxDoublings: d,
+});
 const delays = (b: ReturnType<typeof backoff>, count: number, step: 'double' | 'half' = 'double') =>
   Array.from({ length: count }, (_, i) => expectedBackoffUs(i + 1, b, step) / S);
 
@@ -61,8 +65,11 @@ describe('RETRY-4 backoff, the checkers’ reading', () => {
   it('any D and n: a finite delay between min and max (RETRY-4)', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 0, max: 3600 * S }), fc.integer({ min: 0, max: 3600 * S }), fc.integer({ min: 0, max: 100_000 }),
-        fc.integer({ min: 1, max: 10_000_000 }), fc.constantFrom('double' as const, 'half' as const),
+        fc.integer({ min: 0, max: 3600 * S }),
+        fc.integer({ min: 0, max: 3600 * S }),
+        fc.integer({ min: 0, max: 100_000 }),
+        fc.integer({ min: 1, max: 10_000_000 }),
+        fc.constantFrom('double' as const, 'half' as const),
         (a, c, d, n, step) => {
           const [min, max] = a <= c ? [a, c] : [c, a];
           const delay = expectedBackoffUs(n, { minBackoffUs: min, maxBackoffUs: max, maxDoublings: d }, step);
@@ -104,22 +111,57 @@ describe('RETRY-1/2 limits, the checkers’ reading', () => {
 describe('the §10 readings a trace is judged under', () => {
   it("defaults by profile, SPEC's own: appengine counts retries and 5xx executions, cloud-tasks counts attempts and leaves 5xx out (CT-1, CT-5)", () => {
     expect(readingsOf({ profile: 'appengine', options: {} as never })).toEqual({
-      backoffLinearStep: 'double', handler503Counts: true, retryLimitMeans: 'retries', ageFrom: 'first-attempt',
-      deadlineCountsAsExecution: false, executionCountExcludes5xx: false, retryEtaHeader: 'retry',
+      backoffLinearStep: 'double',
+      handler503Counts: true,
+      retryLimitMeans: 'retries',
+      ageFrom: 'first-attempt',
+      deadlineCountsAsExecution: false,
+      executionCountExcludes5xx: false,
+      retryEtaHeader: 'retry',
     });
     const ct = readingsOf({ profile: 'cloud-tasks', options: {} as never });
     expect([ct.retryLimitMeans, ct.executionCountExcludes5xx]).toEqual(['attempts', true]);
   });
 
   it('takes each reading the config names, and ignores a value outside its choices', () => {
-    const r = readingsOf({ profile: 'appengine', options: { backoffLinearStep: 'half', retryEtaHeader: 'original', handler503Counts: 'no', ageFrom: 'creation' } as never });
-    expect([r.backoffLinearStep, r.retryEtaHeader, r.handler503Counts, r.ageFrom]).toEqual(['half', 'original', true, 'creation']);
-    expect(readingsOf({ profile: 'cloud-tasks', options: { executionCounts5xx: true } as never }).executionCountExcludes5xx).toBe(false);
-    expect(readingsOf({ profile: 'appengine', options: { executionCounts5xx: false } as never }).executionCountExcludes5xx).toBe(true);
-    expect(readingsOf({ profile: 'appengine', options: { executionCountExcludes5xx: true } as never }).executionCountExcludes5xx).toBe(true);
-    const more = readingsOf({ profile: 'appengine', options: { retryLimitMeans: 'attempts', deadlineCountsAsExecution: true, handler503Counts: false } as never });
-    expect([more.retryLimitMeans, more.deadlineCountsAsExecution, more.handler503Counts]).toEqual(['attempts', true, false]);
-    const ct = readingsOf({ profile: 'cloud-tasks', options: { retryLimitMeans: 'retries', backoffLinearStep: 'triple' } as never });
+    const r = readingsOf({
+      profile: 'appengine',
+      options: {
+        backoffLinearStep: 'half',
+        retryEtaHeader: 'original',
+        handler503Counts: 'no',
+        ageFrom: 'creation',
+      } as never,
+    });
+    expect([r.backoffLinearStep, r.retryEtaHeader, r.handler503Counts, r.ageFrom]).toEqual([
+      'half',
+      'original',
+      true,
+      'creation',
+    ]);
+    expect(
+      readingsOf({ profile: 'cloud-tasks', options: { executionCounts5xx: true } as never }).executionCountExcludes5xx,
+    ).toBe(false);
+    expect(
+      readingsOf({ profile: 'appengine', options: { executionCounts5xx: false } as never }).executionCountExcludes5xx,
+    ).toBe(true);
+    expect(
+      readingsOf({ profile: 'appengine', options: { executionCountExcludes5xx: true } as never })
+        .executionCountExcludes5xx,
+    ).toBe(true);
+    const more = readingsOf({
+      profile: 'appengine',
+      options: { retryLimitMeans: 'attempts', deadlineCountsAsExecution: true, handler503Counts: false } as never,
+    });
+    expect([more.retryLimitMeans, more.deadlineCountsAsExecution, more.handler503Counts]).toEqual([
+      'attempts',
+      true,
+      false,
+    ]);
+    const ct = readingsOf({
+      profile: 'cloud-tasks',
+      options: { retryLimitMeans: 'retries', backoffLinearStep: 'triple' } as never,
+    });
     expect([ct.retryLimitMeans, ct.backoffLinearStep]).toEqual(['retries', 'double']);
   });
 

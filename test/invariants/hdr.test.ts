@@ -8,7 +8,9 @@ const after = (n: 1 | 2) => (n === 1 ? 100_000 : 200_000);
 
 /** no-instance (0), then 500, then 200: the sequence HDR-3/4/6/7 are about. */
 function threeAttempts(b = new TraceBuilder()): TraceBuilder {
-  b.add(1, 0).attempt(1, 0, 0, { out: 'no-instance' }).retry(1, 1000, 1000 + after(1));
+  b.add(1, 0)
+    .attempt(1, 0, 0, { out: 'no-instance' })
+    .retry(1, 1000, 1000 + after(1));
   b.attempt(1, 1000 + after(1), 500);
   const r2 = 2000 + after(1);
   return b.retry(1, r2, r2 + after(2));
@@ -17,7 +19,9 @@ function threeAttempts(b = new TraceBuilder()): TraceBuilder {
 describe('INV-HDR', () => {
   it('passes headers written as a correct engine writes them', async () => {
     const b = threeAttempts();
-    b.attempt(1, b.events.at(-1)!.t + after(2) + 5, 200).success(1, 3 * S).end(3 * S);
+    b.attempt(1, b.events.at(-1)!.t + after(2) + 5, 200)
+      .success(1, 3 * S)
+      .end(3 * S);
     expectPasses(await b.check(), 'INV-HDR');
   });
 
@@ -35,7 +39,9 @@ describe('INV-HDR', () => {
 
   it('fails RetryCount off by one (HDR-3)', async () => {
     const b = threeAttempts();
-    b.attempt(1, 5 * S, 200, { h: { rc: '1' } }).success(1, 5 * S + 1000).end(6 * S);
+    b.attempt(1, 5 * S, 200, { h: { rc: '1' } })
+      .success(1, 5 * S + 1000)
+      .end(6 * S);
     const results = await b.check();
     expectFails(results, 'INV-HDR', 'HDR-3');
     const v = resultOf(results, 'INV-HDR').examples[0];
@@ -45,15 +51,22 @@ describe('INV-HDR', () => {
   it('fails an ExecutionCount that counts a no-instance failure (HDR-4)', async () => {
     const b = new TraceBuilder();
     b.add(1, 0).attempt(1, 0, 0, { out: 'no-instance' }).retry(1, 1000, 101_000);
-    b.attempt(1, S, 200, { h: { ec: '1' } }).success(1, S + 1000).end(2 * S);
+    b.attempt(1, S, 200, { h: { ec: '1' } })
+      .success(1, S + 1000)
+      .end(2 * S);
     expectFails(await b.check(), 'INV-HDR', 'HDR-4');
   });
 
   it('counts a missed deadline as an execution only under deadlineCountsAsExecution (HDR-4, SPEC §10)', async () => {
     const build = (countsOption: boolean, ec: string) => {
       const b = new TraceBuilder({ options: { deadlineCountsAsExecution: countsOption }, deadlineUs: S });
-      b.add(1, 0).attempt(1, 0, 0, { out: 'deadline', lat: S }).retry(1, S, S + 100_000);
-      return b.attempt(1, 2 * S, 200, { h: { ec } }).success(1, 3 * S).end(3 * S);
+      b.add(1, 0)
+        .attempt(1, 0, 0, { out: 'deadline', lat: S })
+        .retry(1, S, S + 100_000);
+      return b
+        .attempt(1, 2 * S, 200, { h: { ec } })
+        .success(1, 3 * S)
+        .end(3 * S);
     };
     expectPasses(await build(true, '1').check(), 'INV-HDR');
     expectPasses(await build(false, '0').check(), 'INV-HDR');
@@ -70,33 +83,59 @@ describe('INV-HDR', () => {
 
   it('a violation names the task and the queue it was found on', async () => {
     const b = new TraceBuilder({ queues: [queue('mail')] });
-    b.add(7, 0, { q: 'mail' }).attempt(7, 0, 200, { h: { rc: '1' } }).success(7, 1000).end(S);
+    b.add(7, 0, { q: 'mail' })
+      .attempt(7, 0, 200, { h: { rc: '1' } })
+      .success(7, 1000)
+      .end(S);
     const result = resultOf(await b.check(), 'INV-HDR');
     expect(result.examples[0]).toMatchObject({ rule: 'HDR-3', id: 7, q: 'mail' });
   });
 
   it('fails PreviousResponse on the first attempt or with the wrong status (HDR-6)', async () => {
     const first = new TraceBuilder();
-    first.add(1, 0).attempt(1, 0, 200, { h: { pr: '0' } }).success(1, 1000).end(S);
+    first
+      .add(1, 0)
+      .attempt(1, 0, 200, { h: { pr: '0' } })
+      .success(1, 1000)
+      .end(S);
     expectFails(await first.check(), 'INV-HDR', 'HDR-6');
     const wrong = new TraceBuilder();
-    wrong.add(1, 0).attempt(1, 0, 404).retry(1, 1000, 101_000).attempt(1, S, 200, { h: { pr: '500' } }).success(1, S + 1000).end(2 * S);
+    wrong
+      .add(1, 0)
+      .attempt(1, 0, 404)
+      .retry(1, 1000, 101_000)
+      .attempt(1, S, 200, { h: { pr: '500' } })
+      .success(1, S + 1000)
+      .end(2 * S);
     expectFails(await wrong.check(), 'INV-HDR', 'HDR-6');
   });
 
   it("fails RetryReason 'App Error' after a missed deadline (HDR-7)", async () => {
     const b = new TraceBuilder({ deadlineUs: S });
-    b.add(1, 0).attempt(1, 0, 0, { out: 'deadline', lat: S }).retry(1, S, S + 100_000);
-    b.attempt(1, 2 * S, 200, { h: { rr: 'App Error' } }).success(1, 3 * S).end(3 * S);
+    b.add(1, 0)
+      .attempt(1, 0, 0, { out: 'deadline', lat: S })
+      .retry(1, S, S + 100_000);
+    b.attempt(1, 2 * S, 200, { h: { rr: 'App Error' } })
+      .success(1, 3 * S)
+      .end(3 * S);
     expectFails(await b.check(), 'INV-HDR', 'HDR-7');
   });
 
   it('fails a TaskName that changes between deliveries (HDR-2) and a wrong QueueName (HDR-1)', async () => {
     const name = new TraceBuilder();
-    name.add(1, 0).attempt(1, 0, 500).retry(1, 1000, 101_000).attempt(1, S, 200, { h: { tn: 'other' } }).success(1, S + 1000).end(2 * S);
+    name
+      .add(1, 0)
+      .attempt(1, 0, 500)
+      .retry(1, 1000, 101_000)
+      .attempt(1, S, 200, { h: { tn: 'other' } })
+      .success(1, S + 1000)
+      .end(2 * S);
     expectFails(await name.check(), 'INV-HDR', 'HDR-2');
     const qn = new TraceBuilder();
-    qn.add(1, 0).attempt(1, 0, 200, { h: { qn: 'Default' } }).success(1, 1000).end(S);
+    qn.add(1, 0)
+      .attempt(1, 0, 200, { h: { qn: 'Default' } })
+      .success(1, 1000)
+      .end(S);
     expectFails(await qn.check(), 'INV-HDR', 'HDR-1');
   });
 
@@ -110,18 +149,37 @@ describe('INV-HDR', () => {
     ];
     for (const [h, rule] of cases) {
       const b = new TraceBuilder();
-      b.add(1, 0).attempt(1, 0, 200).success(1, 1000).dispatch(1, 2000, { dup: true, h }).respond(1, 3000, 200, { dup: true }).end(S);
+      b.add(1, 0)
+        .attempt(1, 0, 200)
+        .success(1, 1000)
+        .dispatch(1, 2000, { dup: true, h })
+        .respond(1, 3000, 200, { dup: true })
+        .end(S);
       const result = resultOf(await b.check(), 'INV-HDR');
-      expect(result.examples.map((v) => v.rule), JSON.stringify(h)).toEqual([rule]);
+      expect(
+        result.examples.map((v) => v.rule),
+        JSON.stringify(h),
+      ).toEqual([rule]);
     }
   });
 
   it('judges a duplicate after 2xx for form only', async () => {
     const ok = new TraceBuilder();
-    ok.add(1, 0).attempt(1, 0, 200).success(1, 1000).dispatch(1, 2000, { dup: true, h: { rc: '7' } }).respond(1, 3000, 200, { dup: true }).end(S);
+    ok.add(1, 0)
+      .attempt(1, 0, 200)
+      .success(1, 1000)
+      .dispatch(1, 2000, { dup: true, h: { rc: '7' } })
+      .respond(1, 3000, 200, { dup: true })
+      .end(S);
     expectPasses(await ok.check(), 'INV-HDR');
     const bad = new TraceBuilder();
-    bad.add(1, 0).attempt(1, 0, 200).success(1, 1000).dispatch(1, 2000, { dup: true, h: { rc: '-1' } }).respond(1, 3000, 200, { dup: true }).end(S);
+    bad
+      .add(1, 0)
+      .attempt(1, 0, 200)
+      .success(1, 1000)
+      .dispatch(1, 2000, { dup: true, h: { rc: '-1' } })
+      .respond(1, 3000, 200, { dup: true })
+      .end(S);
     expectFails(await bad.check(), 'INV-HDR', 'HDR-3');
   });
 
@@ -131,7 +189,11 @@ describe('INV-HDR', () => {
       const b = new TraceBuilder({ profile });
       b.add(1, 0).attempt(1, 0, 503).retry(1, 1000, 101_000);
       b.attempt(1, 101_000, 404, { h: { ec: ecs[0] } }).retry(1, 102_000, 302_000);
-      return b.attempt(1, 302_000, 200, { h: { ec: ecs[1] } }).success(1, 303_000).end(S).check();
+      return b
+        .attempt(1, 302_000, 200, { h: { ec: ecs[1] } })
+        .success(1, 303_000)
+        .end(S)
+        .check();
     };
     expectPasses(await run('appengine', ['1', '2']), 'INV-HDR');
     expectPasses(await run('cloud-tasks', ['0', '1']), 'INV-HDR');
@@ -156,7 +218,10 @@ describe('INV-HDR', () => {
   it('HDR-5 accepts any number of fraction digits, and none (Python str(float), Java six digits)', async () => {
     for (const eta of ['1767225601', '1767225601.0', '1767225601.000000', '1767225601.0000000']) {
       const b = new TraceBuilder();
-      b.add(1, 0, { eta: S }).attempt(1, S, 200, { h: { eta } }).success(1, S + 1000).end(2 * S);
+      b.add(1, 0, { eta: S })
+        .attempt(1, S, 200, { h: { eta } })
+        .success(1, S + 1000)
+        .end(2 * S);
       expectPasses(await b.check(), 'INV-HDR');
     }
   });

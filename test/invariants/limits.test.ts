@@ -11,12 +11,34 @@ type Verdict = 'retry' | 'exhaust';
  * min_backoff = max_backoff = gap − 1 ms, so RETRY-4 gives every retry that delay and its ETA is the
  * next attempt's start.
  */
-function failing(statuses: number[], verdicts: Verdict[], opts: { profile?: ProfileName; limit?: number; ageS?: number; gapS?: number; addS?: number; firstS?: number; ageFrom?: 'first-attempt' | 'creation' } = {}) {
+function failing(
+  statuses: number[],
+  verdicts: Verdict[],
+  opts: {
+    profile?: ProfileName;
+    limit?: number;
+    ageS?: number;
+    gapS?: number;
+    addS?: number;
+    firstS?: number;
+    ageFrom?: 'first-attempt' | 'creation';
+  } = {},
+) {
   const gap = (opts.gapS ?? 1) * S;
   const b = new TraceBuilder({
     profile: opts.profile,
     options: opts.ageFrom === undefined ? undefined : { ageFrom: opts.ageFrom },
-    queues: [queue('default', { retry: { minBackoffUs: gap - 1000, maxBackoffUs: gap - 1000, maxDoublings: 16, taskRetryLimit: opts.limit, taskAgeLimitUs: opts.ageS === undefined ? undefined : opts.ageS * S } })],
+    queues: [
+      queue('default', {
+        retry: {
+          minBackoffUs: gap - 1000,
+          maxBackoffUs: gap - 1000,
+          maxDoublings: 16,
+          taskRetryLimit: opts.limit,
+          taskAgeLimitUs: opts.ageS === undefined ? undefined : opts.ageS * S,
+        },
+      }),
+    ],
   });
   b.add(1, (opts.addS ?? 0) * S);
   let t = (opts.firstS ?? 0) * S;
@@ -58,8 +80,16 @@ describe('INV-LIMITS', () => {
     const verdicts: Verdict[] = ['retry', 'retry', 'retry', 'retry', 'exhaust'];
     const statuses = [500, 500, 500, 500, 500];
     expectPasses(await failing(statuses, verdicts, { limit: 1, ageS: 10, gapS: 3 }), 'INV-LIMITS');
-    expectFails(await failing(statuses.slice(0, 2), ['retry', 'exhaust'], { limit: 1, ageS: 10, gapS: 3 }), 'INV-LIMITS', 'RETRY-2');
-    expectFails(await failing(statuses, ['retry', 'retry', 'retry', 'retry', 'retry'], { limit: 1, ageS: 10, gapS: 3 }), 'INV-LIMITS', 'RETRY-2');
+    expectFails(
+      await failing(statuses.slice(0, 2), ['retry', 'exhaust'], { limit: 1, ageS: 10, gapS: 3 }),
+      'INV-LIMITS',
+      'RETRY-2',
+    );
+    expectFails(
+      await failing(statuses, ['retry', 'retry', 'retry', 'retry', 'retry'], { limit: 1, ageS: 10, gapS: 3 }),
+      'INV-LIMITS',
+      'RETRY-2',
+    );
   });
 
   it('measures the age from the first attempt, or from creation under age-from=creation (RETRY-2, SPEC §10)', async () => {
@@ -71,7 +101,11 @@ describe('INV-LIMITS', () => {
     const four: Verdict[] = ['retry', 'retry', 'retry', 'exhaust'];
     const three: Verdict[] = ['retry', 'retry', 'exhaust'];
     const at = (ageFrom: 'first-attempt' | 'creation', verdicts: Verdict[]) =>
-      failing(verdicts.map(() => 500), verdicts, { limit: 1, ageS: 10, gapS: 3, addS: 2, firstS: 5, ageFrom });
+      failing(
+        verdicts.map(() => 500),
+        verdicts,
+        { limit: 1, ageS: 10, gapS: 3, addS: 2, firstS: 5, ageFrom },
+      );
     expectPasses(await at('first-attempt', five), 'INV-LIMITS');
     expectFails(await at('first-attempt', four), 'INV-LIMITS', 'RETRY-2');
     expectPasses(await at('creation', four), 'INV-LIMITS');
@@ -81,8 +115,15 @@ describe('INV-LIMITS', () => {
 
   it('does not count handler 503s under cloud-tasks options, does count them under appengine (SPEC §10)', async () => {
     // cloud-tasks: limit 2 means 2 attempts (counted failures); two 503s count nothing.
-    expectPasses(await failing([503, 503, 500, 500], ['retry', 'retry', 'retry', 'exhaust'], { profile: 'cloud-tasks', limit: 2 }), 'INV-LIMITS');
-    expectFails(await failing([503, 503], ['retry', 'exhaust'], { profile: 'cloud-tasks', limit: 2 }), 'INV-LIMITS', 'RETRY-1');
+    expectPasses(
+      await failing([503, 503, 500, 500], ['retry', 'retry', 'retry', 'exhaust'], { profile: 'cloud-tasks', limit: 2 }),
+      'INV-LIMITS',
+    );
+    expectFails(
+      await failing([503, 503], ['retry', 'exhaust'], { profile: 'cloud-tasks', limit: 2 }),
+      'INV-LIMITS',
+      'RETRY-1',
+    );
     // appengine: limit 1 retry, the second 503 exhausts.
     expectPasses(await failing([503, 503], ['retry', 'exhaust'], { profile: 'appengine', limit: 1 }), 'INV-LIMITS');
   });
@@ -92,7 +133,12 @@ describe('INV-LIMITS', () => {
     b.add(1, 0).attempt(1, 0, 500).success(1, 1000).end(S);
     expectFails(await b.check(), 'INV-LIMITS', 'HANDLER-2');
     const c = new TraceBuilder();
-    c.add(1, 0).attempt(1, 0, 200).retry(1, 1000, 101_000).attempt(1, S, 200).success(1, S + 1000).end(2 * S);
+    c.add(1, 0)
+      .attempt(1, 0, 200)
+      .retry(1, 1000, 101_000)
+      .attempt(1, S, 200)
+      .success(1, S + 1000)
+      .end(2 * S);
     expectFails(await c.check(), 'INV-LIMITS', 'HANDLER-1');
   });
 
@@ -103,12 +149,32 @@ describe('INV-LIMITS', () => {
    * attempt 3 answers at 15 s, age 15 s > 10 s: exhausted. With lat2 = 5 s + 1 µs, attempt 2 ends it.
    */
   function ageBoundary(lat2: number, verdict2: Verdict, opts: { limit?: number } = {}) {
-    const b = new TraceBuilder({ queues: [queue('default', { retry: { minBackoffUs: 4_999_000, maxBackoffUs: 4_999_000, maxDoublings: 16, taskAgeLimitUs: 10 * S, taskRetryLimit: opts.limit } })] });
-    b.add(1, 0).attempt(1, 0, 500).retry(1, 1000, 5 * S);
+    const b = new TraceBuilder({
+      queues: [
+        queue('default', {
+          retry: {
+            minBackoffUs: 4_999_000,
+            maxBackoffUs: 4_999_000,
+            maxDoublings: 16,
+            taskAgeLimitUs: 10 * S,
+            taskRetryLimit: opts.limit,
+          },
+        }),
+      ],
+    });
+    b.add(1, 0)
+      .attempt(1, 0, 500)
+      .retry(1, 1000, 5 * S);
     const r2 = 5 * S + lat2;
     b.attempt(1, 5 * S, 500, { lat: lat2 });
-    if (verdict2 === 'exhaust') return b.exhaust(1, r2).end(r2 + S).check();
-    b.retry(1, r2, r2 + 4_999_000).attempt(1, r2 + 4_999_000, 500).exhaust(1, r2 + 5 * S);
+    if (verdict2 === 'exhaust')
+      return b
+        .exhaust(1, r2)
+        .end(r2 + S)
+        .check();
+    b.retry(1, r2, r2 + 4_999_000)
+      .attempt(1, r2 + 4_999_000, 500)
+      .exhaust(1, r2 + 5 * S);
     return b.end(r2 + 6 * S).check();
   }
 
@@ -120,7 +186,9 @@ describe('INV-LIMITS', () => {
   it('fails an exhaustion one retry early at the age boundary, and a retry a microsecond past it (RETRY-2)', async () => {
     const early = await ageBoundary(5 * S, 'exhaust');
     expectFails(early, 'INV-LIMITS', 'RETRY-2');
-    expect(resultOf(early, 'INV-LIMITS').examples[0].expected).toBe('retry (counted failures 2, task_retry_limit unset; age 10000000µs, task_age_limit 10000000µs)');
+    expect(resultOf(early, 'INV-LIMITS').examples[0].expected).toBe(
+      'retry (counted failures 2, task_retry_limit unset; age 10000000µs, task_age_limit 10000000µs)',
+    );
     expectFails(await ageBoundary(5 * S + 1, 'retry'), 'INV-LIMITS', 'RETRY-2');
   });
 
@@ -136,10 +204,24 @@ describe('INV-LIMITS', () => {
     // Added at 0, first attempt at 5 s (its ETA), task_age_limit 5 s, constant 1 s backoff: the first
     // failure (at 5.001 s) is 1 ms past the limit counted from creation, but 1 ms old from the first attempt.
     const run = (ageFrom: 'creation' | 'first-attempt', verdict: Verdict) => {
-      const b = new TraceBuilder({ options: { ageFrom }, queues: [queue('default', { retry: { minBackoffUs: S, maxBackoffUs: S, maxDoublings: 0, taskAgeLimitUs: 5 * S } })] });
+      const b = new TraceBuilder({
+        options: { ageFrom },
+        queues: [
+          queue('default', { retry: { minBackoffUs: S, maxBackoffUs: S, maxDoublings: 0, taskAgeLimitUs: 5 * S } }),
+        ],
+      });
       b.add(1, 0, { eta: 5 * S }).attempt(1, 5 * S, 500);
-      if (verdict === 'exhaust') return b.exhaust(1, 5_001_000).end(7 * S).check();
-      return b.retry(1, 5_001_000, 6_001_000).attempt(1, 6_001_000, 200).success(1, 6_002_000).end(7 * S).check();
+      if (verdict === 'exhaust')
+        return b
+          .exhaust(1, 5_001_000)
+          .end(7 * S)
+          .check();
+      return b
+        .retry(1, 5_001_000, 6_001_000)
+        .attempt(1, 6_001_000, 200)
+        .success(1, 6_002_000)
+        .end(7 * S)
+        .check();
     };
     expectPasses(await run('creation', 'exhaust'), 'INV-LIMITS');
     expectPasses(await run('first-attempt', 'retry'), 'INV-LIMITS');

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { TraceBuilder, expectFails, expectPasses, queue, resultOf } from './trace-builder.js';
 
 const S = 1_000_000;
-const slow = (over = {}) => new TraceBuilder({ queues: [queue('default', { ratePerSec: 1, rate: '1/s', bucketSize: 2, ...over })] });
+const slow = (over = {}) =>
+  new TraceBuilder({ queues: [queue('default', { ratePerSec: 1, rate: '1/s', bucketSize: 2, ...over })] });
 
 /** Adds tasks 1..n at t=0 and answers each dispatch 200 right away. */
 function dispatchAt(b: TraceBuilder, times: number[]): TraceBuilder {
@@ -44,16 +45,37 @@ describe('INV-RATE', () => {
 
   it('counts a duplicate delivery against the bucket', async () => {
     const b = new TraceBuilder({ queues: [queue('default', { ratePerSec: 1, rate: '1/s', bucketSize: 1 })] });
-    b.add(1, 0).attempt(1, 0, 200, { lat: 0 }).success(1, 0).dispatch(1, 10, { dup: true }).respond(1, 20, 200, { dup: true }).end(S);
+    b.add(1, 0)
+      .attempt(1, 0, 200, { lat: 0 })
+      .success(1, 0)
+      .dispatch(1, 10, { dup: true })
+      .respond(1, 20, 200, { dup: true })
+      .end(S);
     expectFails(await b.check(), 'INV-RATE', 'PUSH-2');
   });
 
   it('fails more in flight than max_concurrent_requests (PUSH-3)', async () => {
     const b = new TraceBuilder({ queues: [queue('default', { maxConcurrentRequests: 1 })] });
-    b.add(1, 0).add(2, 0).dispatch(1, 0).dispatch(2, 10).respond(1, 20, 200).success(1, 20).respond(2, 30, 200).success(2, 30).end(S);
+    b.add(1, 0)
+      .add(2, 0)
+      .dispatch(1, 0)
+      .dispatch(2, 10)
+      .respond(1, 20, 200)
+      .success(1, 20)
+      .respond(2, 30, 200)
+      .success(2, 30)
+      .end(S);
     expectFails(await b.check(), 'INV-RATE', 'PUSH-3');
     const ok = new TraceBuilder({ queues: [queue('default', { maxConcurrentRequests: 1 })] });
-    ok.add(1, 0).add(2, 0).dispatch(1, 0).respond(1, 20, 200).success(1, 20).dispatch(2, 20).respond(2, 30, 200).success(2, 30).end(S);
+    ok.add(1, 0)
+      .add(2, 0)
+      .dispatch(1, 0)
+      .respond(1, 20, 200)
+      .success(1, 20)
+      .dispatch(2, 20)
+      .respond(2, 30, 200)
+      .success(2, 30)
+      .end(S);
     expectPasses(await ok.check(), 'INV-RATE');
   });
 

@@ -52,7 +52,9 @@ describe('InvariantSuite', () => {
 
   it('judges tasks across many pages of the task table (200,000 tasks, mixed outcomes)', async () => {
     const n = 200_000;
-    const b = new TraceBuilder({ queues: [queue('default', { ratePerSec: 1e6, rate: '1000000/s', bucketSize: 1e6, maxConcurrentRequests: 100 })] });
+    const b = new TraceBuilder({
+      queues: [queue('default', { ratePerSec: 1e6, rate: '1000000/s', bucketSize: 1e6, maxConcurrentRequests: 100 })],
+    });
     const events = b.events;
     // Added in waves so that early pages finish (and are freed) while later ones are still live.
     for (let id = 1; id <= n; id++) {

@@ -48,7 +48,13 @@ describe('TaskTable', () => {
       table.add(id);
       col.set(id, id + 0.25);
     }
-    expect([col.get(3), col.get(200), col.get(5000), col.get(PAGE_SIZE - 1), col.get(PAGE_SIZE + 3)]).toEqual([1.5, 200.25, 5000.25, PAGE_SIZE - 0.75, PAGE_SIZE + 3.25]);
+    expect([col.get(3), col.get(200), col.get(5000), col.get(PAGE_SIZE - 1), col.get(PAGE_SIZE + 3)]).toEqual([
+      1.5,
+      200.25,
+      5000.25,
+      PAGE_SIZE - 0.75,
+      PAGE_SIZE + 3.25,
+    ]);
     expect(col.get(4)).toBe(0);
     expect(table.phase(5000)).toBe(WAITING);
     expect(table.phase(4999)).toBe(0);

@@ -77,9 +77,27 @@ export class TraceBuilder {
   }
 
   add(id: number, t: number, o: { q?: string; eta?: number; name?: string; tag?: string } = {}): this {
-    const f: TaskFacts = { q: o.q ?? 'default', name: o.name ?? `task-${id}`, eta: o.eta ?? t, firstEta: o.eta ?? t, attempts: 0, executions: 0, dispatchedAt: 0 };
+    const f: TaskFacts = {
+      q: o.q ?? 'default',
+      name: o.name ?? `task-${id}`,
+      eta: o.eta ?? t,
+      firstEta: o.eta ?? t,
+      attempts: 0,
+      executions: 0,
+      dispatchedAt: 0,
+    };
     this.tasks.set(id, f);
-    this.events.push({ t, e: 'add', id, q: f.q, name: f.name, named: o.name !== undefined, eta: f.eta, size: 10, ...(o.tag !== undefined ? { tag: o.tag } : {}) });
+    this.events.push({
+      t,
+      e: 'add',
+      id,
+      q: f.q,
+      name: f.name,
+      named: o.name !== undefined,
+      eta: f.eta,
+      size: 10,
+      ...(o.tag !== undefined ? { tag: o.tag } : {}),
+    });
     return this;
   }
 
@@ -91,7 +109,9 @@ export class TraceBuilder {
       tn: f.name,
       rc: String(f.attempts),
       ec: String(f.executions),
-      eta: formatEpochSeconds(DEFAULT_EPOCH_US + (this.moreOptions().retryEtaHeader === 'original' ? f.firstEta : f.eta)),
+      eta: formatEpochSeconds(
+        DEFAULT_EPOCH_US + (this.moreOptions().retryEtaHeader === 'original' ? f.firstEta : f.eta),
+      ),
     };
     if (f.prev) {
       h.pr = String(f.prev.status);
@@ -100,7 +120,11 @@ export class TraceBuilder {
     return h;
   }
 
-  dispatch(id: number, t: number, o: { h?: Partial<DeliveryHeaders>; n?: number; dup?: boolean; q?: string } = {}): this {
+  dispatch(
+    id: number,
+    t: number,
+    o: { h?: Partial<DeliveryHeaders>; n?: number; dup?: boolean; q?: string } = {},
+  ): this {
     const f = this.task(id);
     const h = { ...this.headers(id), ...o.h };
     for (const k of Object.keys(h) as (keyof DeliveryHeaders)[]) if (h[k] === undefined) delete h[k];
@@ -117,8 +141,12 @@ export class TraceBuilder {
       f.prev = { status, out };
       // HDR-4: handler failures count; CT-5: Cloud Tasks leaves out every 5xx; §10: deadlines by option.
       const options = this.moreOptions();
-      const skips5xx = options.executionCounts5xx === undefined ? this.config.profile === 'cloud-tasks' : !options.executionCounts5xx;
-      const counts = out === 'error' ? !(skips5xx && status >= 500 && status <= 599) : out === 'deadline' && this.config.options.deadlineCountsAsExecution;
+      const skips5xx =
+        options.executionCounts5xx === undefined ? this.config.profile === 'cloud-tasks' : !options.executionCounts5xx;
+      const counts =
+        out === 'error'
+          ? !(skips5xx && status >= 500 && status <= 599)
+          : out === 'deadline' && this.config.options.deadlineCountsAsExecution;
       if (counts) f.executions++;
     }
     this.events.push({ t, e: 'response', id, q: f.q, n: f.attempts, status, out, lat: o.lat ?? t - f.dispatchedAt });
@@ -126,7 +154,12 @@ export class TraceBuilder {
   }
 
   /** dispatch at t, response lat later (default 1 ms). */
-  attempt(id: number, t: number, status: number, o: { out?: Outcome; lat?: number; h?: Partial<DeliveryHeaders> } = {}): this {
+  attempt(
+    id: number,
+    t: number,
+    status: number,
+    o: { out?: Outcome; lat?: number; h?: Partial<DeliveryHeaders> } = {},
+  ): this {
     const lat = o.lat ?? 1000;
     return this.dispatch(id, t, { h: o.h }).respond(id, t + lat, status, { out: o.out, lat });
   }
@@ -168,8 +201,24 @@ export class TraceBuilder {
     return this;
   }
 
-  leaseCall(q: string, t: number, got: number, w = 'w1', o: { max?: number; secs?: number; tag?: string; result?: 'ok' | 'capped' | 'transient' } = {}): this {
-    this.events.push({ t, e: 'lease-call', q, w, max: o.max ?? 10, secs: o.secs ?? 60, ...(o.tag !== undefined ? { tag: o.tag } : {}), got, result: o.result ?? 'ok' });
+  leaseCall(
+    q: string,
+    t: number,
+    got: number,
+    w = 'w1',
+    o: { max?: number; secs?: number; tag?: string; result?: 'ok' | 'capped' | 'transient' } = {},
+  ): this {
+    this.events.push({
+      t,
+      e: 'lease-call',
+      q,
+      w,
+      max: o.max ?? 10,
+      secs: o.secs ?? 60,
+      ...(o.tag !== undefined ? { tag: o.tag } : {}),
+      got,
+      result: o.result ?? 'ok',
+    });
     return this;
   }
 
@@ -205,7 +254,12 @@ export function resultOf(results: InvariantResult[], inv: InvariantId): Invarian
 }
 
 /** The trace breaks `inv` by `rule`, and (unless others are listed) no other invariant fails. */
-export function expectFails(results: InvariantResult[], inv: InvariantId, rule: string, alsoFailing: InvariantId[] = []): void {
+export function expectFails(
+  results: InvariantResult[],
+  inv: InvariantId,
+  rule: string,
+  alsoFailing: InvariantId[] = [],
+): void {
   const r = resultOf(results, inv);
   expect(r.status, JSON.stringify(r)).toBe('fail');
   expect(r.examples.map((v) => v.rule)).toContain(rule);

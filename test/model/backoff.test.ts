@@ -5,7 +5,11 @@ import { mayRetry, type AttemptHistory } from '../../src/model/retry-policy.js';
 import { PROFILES } from '../../src/model/profiles.js';
 import { S } from '../helpers/engine.js';
 
-const secs = (min: number, max: number, d: number) => ({ minBackoffUs: min * S, maxBackoffUs: max * S, maxDoublings: d });
+const secs = (min: number, max: number, d: number) => ({
+  minBackoffUs: min * S,
+  maxBackoffUs: max * S,
+  maxDoublings: d,
+});
 const series = (retry: ReturnType<typeof secs>, count: number, step?: 'double' | 'half') =>
   Array.from({ length: count }, (_, i) => backoffDelay(i + 1, retry, step) / S);
 
@@ -61,8 +65,12 @@ describe('RETRY-4 backoff', () => {
   });
 
   it('RETRY-4 default min/max with max_doublings 1e9 and retry 1e6: the delay is max (3600 s)', () => {
-    expect(backoffDelay(1_000_000, { minBackoffUs: 100_000, maxBackoffUs: 3600 * S, maxDoublings: 1e9 })).toBe(3600 * S);
-    expect(backoffDelay(1_000_000, { minBackoffUs: 100_000, maxBackoffUs: 3600 * S, maxDoublings: 1e9 }, 'half')).toBe(3600 * S);
+    expect(backoffDelay(1_000_000, { minBackoffUs: 100_000, maxBackoffUs: 3600 * S, maxDoublings: 1e9 })).toBe(
+      3600 * S,
+    );
+    expect(backoffDelay(1_000_000, { minBackoffUs: 100_000, maxBackoffUs: 3600 * S, maxDoublings: 1e9 }, 'half')).toBe(
+      3600 * S,
+    );
   });
 
   it('RETRY-4 property: for any D and retry number the delay is finite and between min and max', () => {
@@ -99,7 +107,9 @@ describe('RETRY-4 backoff', () => {
         fc.integer({ min: 0, max: 30 }),
         (n, a, b, d) => {
           const [min, max] = a <= b ? [a, b] : [b, a];
-          expect(backoffDelay(n, { minBackoffUs: min, maxBackoffUs: max, maxDoublings: d })).toBe(reference(n, min, max, d));
+          expect(backoffDelay(n, { minBackoffUs: min, maxBackoffUs: max, maxDoublings: d })).toBe(
+            reference(n, min, max, d),
+          );
         },
       ),
       { numRuns: 500 },
@@ -132,7 +142,11 @@ describe('RETRY-4 backoff', () => {
 describe('RETRY-1/2/5 mayRetry', () => {
   const AE = PROFILES.appengine;
   const CT = PROFILES['cloud-tasks'];
-  const hist = (countedFailures: number, firstAttemptAt = 0, createdAt = 0): AttemptHistory => ({ countedFailures, createdAt, firstAttemptAt });
+  const hist = (countedFailures: number, firstAttemptAt = 0, createdAt = 0): AttemptHistory => ({
+    countedFailures,
+    createdAt,
+    firstAttemptAt,
+  });
 
   it('RETRY-1 unset limits: retries forever', () => {
     for (const opts of [AE, CT]) expect(mayRetry({}, opts, hist(1_000_000), 1e15)).toBe(true);

@@ -19,7 +19,11 @@ function engineFor(queueYaml: string, service: Partial<ServiceModel>, sinks: Tra
 }
 
 function addBurst(engine: Engine, queue: string, n: number): void {
-  for (let left = n; left > 0; left -= 100) engine.addTasks(queue, Array.from({ length: Math.min(100, left) }, () => ({})));
+  for (let left = n; left > 0; left -= 100)
+    engine.addTasks(
+      queue,
+      Array.from({ length: Math.min(100, left) }, () => ({})),
+    );
 }
 
 /** Erlang C: the probability that an arrival waits in an M/M/c queue with offered load a = λ/μ. */
@@ -38,7 +42,11 @@ describe('token bucket against its closed form (PUSH-2)', () => {
   test('a burst of N drains in (N − bucket)/rate, and steady throughput equals the rate', () => {
     const dispatches: number[] = [];
     const sink: TraceSink = { onEvent: (ev) => void (ev.e === 'dispatch' && dispatches.push(ev.t)) };
-    const engine = engineFor('queue:\n- name: q\n  rate: 40/s\n  bucket_size: 25\n', { serviceTime: { dist: 'constant', us: 1000 } }, [sink]);
+    const engine = engineFor(
+      'queue:\n- name: q\n  rate: 40/s\n  bucket_size: 25\n',
+      { serviceTime: { dist: 'constant', us: 1000 } },
+      [sink],
+    );
     const n = 2025;
     addBurst(engine, 'q', n);
     expect(engine.run()).toBe('idle');
@@ -100,7 +108,13 @@ describe('attempts per task (RETRY-1)', () => {
     const sink: TraceSink = { onEvent: (ev) => void (ev.e === 'dispatch' && attempts++) };
     const engine = engineFor(
       'queue:\n- name: q\n  rate: 500/s\n  bucket_size: 500\n  retry_parameters:\n    task_retry_limit: 4\n    min_backoff_seconds: 0\n',
-      { serviceTime: { dist: 'constant', us: 1000 }, statuses: [{ status: 200, weight: 60 }, { status: 500, weight: 40 }] },
+      {
+        serviceTime: { dist: 'constant', us: 1000 },
+        statuses: [
+          { status: 200, weight: 60 },
+          { status: 500, weight: 40 },
+        ],
+      },
       [sink],
       7,
     );
@@ -139,7 +153,9 @@ describe('backoff in the trace (RETRY-4)', () => {
 
   test("the SPEC's example sequence: min 10, max 300, max_doublings 3", () => {
     const retry = { minBackoffUs: 10 * US_PER_S, maxBackoffUs: 300 * US_PER_S, maxDoublings: 3 };
-    expect([1, 2, 3, 4, 5, 6, 7, 8].map((n) => backoffDelay(n, retry) / US_PER_S)).toEqual([10, 20, 40, 80, 160, 240, 300, 300]);
+    expect([1, 2, 3, 4, 5, 6, 7, 8].map((n) => backoffDelay(n, retry) / US_PER_S)).toEqual([
+      10, 20, 40, 80, 160, 240, 300, 300,
+    ]);
     expect([1, 2, 3].map((n) => backoffDelay(n, { ...retry, maxDoublings: 0 }) / US_PER_S)).toEqual([10, 20, 30]);
   });
 });

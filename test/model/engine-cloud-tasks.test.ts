@@ -1,6 +1,14 @@
 /** The engine operations the Cloud Tasks API needs: putQueue (CT-1), runTask (CT-4), per-task deadlines (CT-2). */
 import { describe, expect, it } from 'vitest';
-import { S, expectInvariantsHold, failedInvariants, makeEngine, pullQueue, pushQueue, refusal } from '../helpers/engine.js';
+import {
+  S,
+  expectInvariantsHold,
+  failedInvariants,
+  makeEngine,
+  pullQueue,
+  pushQueue,
+  refusal,
+} from '../helpers/engine.js';
 
 describe('Engine.putQueue (CT-1)', () => {
   it('adds a queue while running; tasks can go to it; the trace gets the new config', async () => {
@@ -58,7 +66,10 @@ describe('Engine.runTask (CT-4)', () => {
   });
 
   it('a failed RunTask attempt is retried by the queue as any attempt (RETRY-4), at response + backoff', async () => {
-    const te = makeEngine({ queues: [pushQueue('q', { retry: { minBackoffUs: 10 * S, maxBackoffUs: 10 * S } })], external: true });
+    const te = makeEngine({
+      queues: [pushQueue('q', { retry: { minBackoffUs: 10 * S, maxBackoffUs: 10 * S } })],
+      external: true,
+    });
     te.engine.addTasks('q', [{ name: 't', countdownUs: 3600 * S }]);
     te.engine.runTask('q', 't');
     te.engine.run();
@@ -101,12 +112,20 @@ describe('a task of its own deadline (CT-2 dispatchDeadline)', () => {
 describe('Retry-After on a 429 or 503 (CT-5)', () => {
   /** One task answered `status` with `retryAfterUs`, then 200; min = max backoff 10 s. */
   async function firstRetry(status: number, retryAfterUs: number) {
-    const te = makeEngine({ queues: [pushQueue('q', { retry: { minBackoffUs: 10 * S, maxBackoffUs: 10 * S } })], external: true });
+    const te = makeEngine({
+      queues: [pushQueue('q', { retry: { minBackoffUs: 10 * S, maxBackoffUs: 10 * S } })],
+      external: true,
+    });
     te.engine.addTasks('q', [{}]);
     for (let i = 0; i < 10; i++) {
       if (te.engine.run() === 'idle') break;
       for (const d of te.engine.takeDeliveries()) {
-        te.engine.complete(d.key, d.attempt === 1 ? { status, outcome: 'error', latencyUs: S, retryAfterUs } : { status: 200, outcome: 'ok', latencyUs: 0 });
+        te.engine.complete(
+          d.key,
+          d.attempt === 1
+            ? { status, outcome: 'error', latencyUs: S, retryAfterUs }
+            : { status: 200, outcome: 'ok', latencyUs: 0 },
+        );
       }
     }
     await te.engine.end('idle');
@@ -141,15 +160,26 @@ describe('the checkers follow the API: UpdateQueue mid-run, RunTask outside the 
    * 100 s and rate 50/s comes while task 2's failing answer is on its way, so it and the rest get 100 s.
    */
   async function updatedMidRun() {
-    const te = makeEngine({ queues: [pushQueue('q', { ratePerSec: 1, bucketSize: 1, retry: { minBackoffUs: 10 * S, maxBackoffUs: 10 * S } })], external: true });
+    const te = makeEngine({
+      queues: [pushQueue('q', { ratePerSec: 1, bucketSize: 1, retry: { minBackoffUs: 10 * S, maxBackoffUs: 10 * S } })],
+      external: true,
+    });
     te.engine.addTasks('q', [{}, {}]);
     let answered = 0;
     for (let i = 0; i < 50; i++) {
-      if (answered === 2) te.engine.putQueue(pushQueue('q', { ratePerSec: 50, bucketSize: 50, retry: { minBackoffUs: 100 * S, maxBackoffUs: 100 * S } }));
+      if (answered === 2)
+        te.engine.putQueue(
+          pushQueue('q', { ratePerSec: 50, bucketSize: 50, retry: { minBackoffUs: 100 * S, maxBackoffUs: 100 * S } }),
+        );
       if (te.engine.run() === 'idle') break;
       for (const d of te.engine.takeDeliveries()) {
         answered++;
-        te.engine.complete(d.key, answered <= 3 ? { status: 500, outcome: 'error', latencyUs: 0 } : { status: 200, outcome: 'ok', latencyUs: 0 });
+        te.engine.complete(
+          d.key,
+          answered <= 3
+            ? { status: 500, outcome: 'error', latencyUs: 0 }
+            : { status: 200, outcome: 'ok', latencyUs: 0 },
+        );
       }
     }
     await te.engine.end('idle');
@@ -159,7 +189,11 @@ describe('the checkers follow the API: UpdateQueue mid-run, RunTask outside the 
   it('judges retries after an update by the new backoff, and holds', async () => {
     const te = await updatedMidRun();
     const retries = te.of('retry');
-    expect(retries.map((r) => r.eta - te.of('response').find((x) => x.id === r.id && x.n === r.n - 1)!.t)).toEqual([10 * S, 100 * S, 100 * S]);
+    expect(retries.map((r) => r.eta - te.of('response').find((x) => x.id === r.id && x.n === r.n - 1)!.t)).toEqual([
+      10 * S,
+      100 * S,
+      100 * S,
+    ]);
     await expectInvariantsHold(te.events);
   });
 

@@ -12,8 +12,20 @@ import type { ServiceModel, ServiceTime } from '../../src/model/types.js';
 import { InvariantSuite } from '../../src/invariants/index.js';
 import { S, makeEngine, pullQueue, pushQueue, service } from '../helpers/engine.js';
 
-interface PushTaskPlan { at: number; countdown: number; named: boolean; failFast: boolean }
-interface PullCallPlan { at: number; lease: number; max: number; byTag: boolean; tag?: string; then: 'delete' | 'modify' | 'release' | 'keep' }
+interface PushTaskPlan {
+  at: number;
+  countdown: number;
+  named: boolean;
+  failFast: boolean;
+}
+interface PullCallPlan {
+  at: number;
+  lease: number;
+  max: number;
+  byTag: boolean;
+  tag?: string;
+  then: 'delete' | 'modify' | 'release' | 'keep';
+}
 interface Plan {
   profile: ProfileName;
   options: Partial<ProfileOptions>;
@@ -32,7 +44,10 @@ const ms = (n: number) => n * 1000;
 
 const retryArb = fc.record({
   taskRetryLimit: fc.option(fc.integer({ min: 0, max: 4 }), { nil: undefined }),
-  taskAgeLimitUs: fc.option(fc.integer({ min: 1, max: 120 }).map((s) => s * S), { nil: undefined }),
+  taskAgeLimitUs: fc.option(
+    fc.integer({ min: 1, max: 120 }).map((s) => s * S),
+    { nil: undefined },
+  ),
   minBackoffUs: fc.integer({ min: 10, max: 2000 }).map(ms),
   extraBackoffUs: fc.integer({ min: 0, max: 30_000 }).map(ms),
   maxDoublings: fc.integer({ min: 0, max: 5 }),
@@ -41,7 +56,10 @@ const retryArb = fc.record({
 const pushQueueArb = (i: number) =>
   fc
     .record({
-      rate: fc.oneof({ weight: 1, arbitrary: fc.constant(0) }, { weight: 9, arbitrary: fc.constantFrom(0.5, 1, 2, 5, 10, 50) }),
+      rate: fc.oneof(
+        { weight: 1, arbitrary: fc.constant(0) },
+        { weight: 9, arbitrary: fc.constantFrom(0.5, 1, 2, 5, 10, 50) },
+      ),
       bucket: fc.integer({ min: 1, max: 10 }),
       maxConcurrent: fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined }),
       retry: retryArb,
@@ -58,7 +76,10 @@ const pushQueueArb = (i: number) =>
 
 const serviceTimeArb: fc.Arbitrary<ServiceTime> = fc.oneof(
   { weight: 4, arbitrary: fc.integer({ min: 0, max: 500 }).map((m) => ({ dist: 'constant' as const, us: ms(m) })) },
-  { weight: 4, arbitrary: fc.integer({ min: 1, max: 300 }).map((m) => ({ dist: 'exponential' as const, meanUs: ms(m) })) },
+  {
+    weight: 4,
+    arbitrary: fc.integer({ min: 1, max: 300 }).map((m) => ({ dist: 'exponential' as const, meanUs: ms(m) })),
+  },
   // Now and then past the shortest deadline (10 min), to exercise DEADLINE-1/2.
   { weight: 1, arbitrary: fc.constant({ dist: 'lognormal' as const, medianUs: 8 * 60 * S, sigma: 0.5 }) },
 );
@@ -74,7 +95,10 @@ const serviceArb: fc.Arbitrary<ServiceModel> = fc
     w500: fc.integer({ min: 0, max: 3 }),
     w503: fc.integer({ min: 0, max: 2 }),
     w302: fc.integer({ min: 0, max: 1 }),
-    outages: fc.array(fc.record({ start: fc.integer({ min: 0, max: 30_000 }), len: fc.integer({ min: 1, max: 10_000 }) }), { maxLength: 2 }),
+    outages: fc.array(
+      fc.record({ start: fc.integer({ min: 0, max: 30_000 }), len: fc.integer({ min: 1, max: 10_000 }) }),
+      { maxLength: 2 },
+    ),
     duplicateRate: fc.constantFrom(0, 0, 0.1, 0.5),
   })
   .map((s) =>
@@ -110,6 +134,7 @@ const pullCallArb: fc.Arbitrary<PullCallPlan> = fc.record({
   max: fc.integer({ min: 1, max: 5 }),
   byTag: fc.boolean(),
   tag: fc.option(fc.constantFrom('a', 'b'), { nil: undefined }),
+  // biome-ignore lint/suspicious/noThenProperty: a plan's field (what the worker does next), never awaited
   then: fc.constantFrom('delete' as const, 'modify' as const, 'release' as const, 'keep' as const),
 });
 
@@ -119,23 +144,54 @@ const planArb: fc.Arbitrary<Plan> = fc
     fc.record({
       profile: fc.constantFrom<ProfileName>('appengine', 'cloud-tasks'),
       options: fc.record(
-        { backoffLinearStep: fc.constantFrom('double' as const, 'half' as const), ageFrom: fc.constantFrom('first-attempt' as const, 'creation' as const), deadlineCountsAsExecution: fc.boolean() },
+        {
+          backoffLinearStep: fc.constantFrom('double' as const, 'half' as const),
+          ageFrom: fc.constantFrom('first-attempt' as const, 'creation' as const),
+          deadlineCountsAsExecution: fc.boolean(),
+        },
         { requiredKeys: [] },
       ),
       scaling: fc.constantFrom<ScalingType>('automatic', 'basic', 'manual', 'flexible'),
-      queues: fc.tuple(...Array.from({ length: nPush }, (_, i) => pushQueueArb(i))).map((qs) => [...qs, pullQueue('p', {})]),
+      queues: fc
+        .tuple(...Array.from({ length: nPush }, (_, i) => pushQueueArb(i)))
+        .map((qs) => [...qs, pullQueue('p', {})]),
       pullLimit: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
       service: serviceArb,
       pushTasks: fc.tuple(...Array.from({ length: nPush }, () => fc.array(pushTaskArb, { maxLength: 12 }))),
-      pauses: fc.array(fc.record({ q: fc.integer({ min: 0, max: nPush - 1 }), from: fc.integer({ min: 0, max: 20_000 }).map(ms), len: fc.integer({ min: 1, max: 20_000 }).map(ms) }), { maxLength: 2 }),
-      deletes: fc.array(fc.record({ q: fc.integer({ min: 0, max: nPush - 1 }), at: fc.integer({ min: 0, max: 20_000 }).map(ms), task: fc.nat(11) }), { maxLength: 3 }),
-      pullTasks: fc.array(fc.record({ at: fc.integer({ min: 0, max: 20_000 }).map(ms), tag: fc.option(fc.constantFrom('a', 'b'), { nil: undefined }) }), { maxLength: 10 }),
+      pauses: fc.array(
+        fc.record({
+          q: fc.integer({ min: 0, max: nPush - 1 }),
+          from: fc.integer({ min: 0, max: 20_000 }).map(ms),
+          len: fc.integer({ min: 1, max: 20_000 }).map(ms),
+        }),
+        { maxLength: 2 },
+      ),
+      deletes: fc.array(
+        fc.record({
+          q: fc.integer({ min: 0, max: nPush - 1 }),
+          at: fc.integer({ min: 0, max: 20_000 }).map(ms),
+          task: fc.nat(11),
+        }),
+        { maxLength: 3 },
+      ),
+      pullTasks: fc.array(
+        fc.record({
+          at: fc.integer({ min: 0, max: 20_000 }).map(ms),
+          tag: fc.option(fc.constantFrom('a', 'b'), { nil: undefined }),
+        }),
+        { maxLength: 10 },
+      ),
       pullCalls: fc.array(pullCallArb, { maxLength: 12 }),
-      pullOptions: fc.record({ visibilityDelayUs: fc.constantFrom(0, 0, 200_000), transientErrorRate: fc.constantFrom(0, 0, 0.2) }),
+      pullOptions: fc.record({
+        visibilityDelayUs: fc.constantFrom(0, 0, 200_000),
+        transientErrorRate: fc.constantFrom(0, 0, 0.2),
+      }),
     }),
   )
   .map(({ pullLimit, pauses, ...p }) => {
-    const queues = p.queues.map((q) => (q.mode === 'pull' && pullLimit !== undefined ? { ...q, retry: { ...q.retry, taskRetryLimit: pullLimit } } : q));
+    const queues = p.queues.map((q) =>
+      q.mode === 'pull' && pullLimit !== undefined ? { ...q, retry: { ...q.retry, taskRetryLimit: pullLimit } } : q,
+    );
     return { ...p, queues, pauses: pauses.map((x) => ({ q: x.q, from: x.from, to: x.from + x.len })) } as Plan;
   });
 
@@ -149,13 +205,28 @@ const tolerate = (fn: () => void): void => {
 
 async function simulate(plan: Plan, seed: number) {
   const suite = new InvariantSuite();
-  const te = makeEngine({ seed, profile: plan.profile, options: plan.options, scaling: plan.scaling, queues: plan.queues, service: plan.service, pull: plan.pullOptions, sinks: [suite] });
+  const te = makeEngine({
+    seed,
+    profile: plan.profile,
+    options: plan.options,
+    scaling: plan.scaling,
+    queues: plan.queues,
+    service: plan.service,
+    pull: plan.pullOptions,
+    sinks: [suite],
+  });
   const e = te.engine;
   const names: string[][] = plan.pushTasks.map(() => []);
   plan.pushTasks.forEach((tasks, qi) => {
     tasks.forEach((t, k) => {
       e.at(t.at, (en) => {
-        const r = en.addTasks(`q${qi}`, [{ ...(t.named ? { name: `t${qi}-${k}` } : {}), ...(t.countdown ? { countdownUs: t.countdown } : {}), failFast: t.failFast }]);
+        const r = en.addTasks(`q${qi}`, [
+          {
+            ...(t.named ? { name: `t${qi}-${k}` } : {}),
+            ...(t.countdown ? { countdownUs: t.countdown } : {}),
+            failFast: t.failFast,
+          },
+        ]);
         if (r[0].ok) names[qi][k] = r[0].name!;
       });
     });
@@ -173,12 +244,20 @@ async function simulate(plan: Plan, seed: number) {
   for (const t of plan.pullTasks) e.at(t.at, (en) => en.addTasks('p', [t.tag === undefined ? {} : { tag: t.tag }]));
   plan.pullCalls.forEach((c, i) => {
     e.at(c.at, (en: Engine) => {
-      const r = en.leaseTasks('p', { worker: `w${i}`, leaseSeconds: c.lease + 1e-6, maxTasks: c.max, byTag: c.byTag, ...(c.tag ? { tag: c.tag } : {}) });
+      const r = en.leaseTasks('p', {
+        worker: `w${i}`,
+        leaseSeconds: c.lease + 1e-6,
+        maxTasks: c.max,
+        byTag: c.byTag,
+        ...(c.tag ? { tag: c.tag } : {}),
+      });
       if (!r.ok) return;
       for (const t of r.tasks) {
         if (c.then === 'delete') en.at(en.now + 500_000, (x) => tolerate(() => x.deleteTask('p', t.name)));
-        else if (c.then === 'modify') en.at(en.now + 500_000, (x) => tolerate(() => x.modifyLease('p', t.name, t.leaseUntilUs, 2 + 1e-6)));
-        else if (c.then === 'release') en.at(en.now + 500_000, (x) => tolerate(() => x.modifyLease('p', t.name, t.leaseUntilUs, 0)));
+        else if (c.then === 'modify')
+          en.at(en.now + 500_000, (x) => tolerate(() => x.modifyLease('p', t.name, t.leaseUntilUs, 2 + 1e-6)));
+        else if (c.then === 'release')
+          en.at(en.now + 500_000, (x) => tolerate(() => x.modifyLease('p', t.name, t.leaseUntilUs, 0)));
       }
     });
   });
@@ -222,8 +301,17 @@ describe('INV-DET seeds', () => {
     options: {},
     scaling: 'automatic',
     queues: [pushQueue('q0', { ratePerSec: 20, bucketSize: 5, retry: { taskRetryLimit: 3 } }), pullQueue('p')],
-    service: service({ serviceTime: { dist: 'exponential', meanUs: 50_000 }, statuses: [{ status: 200, weight: 3 }, { status: 500, weight: 1 }], duplicateRate: 0.1 }),
-    pushTasks: [Array.from({ length: 30 }, (_, k) => ({ at: k * 100_000, countdown: 0, named: k % 2 === 0, failFast: false }))],
+    service: service({
+      serviceTime: { dist: 'exponential', meanUs: 50_000 },
+      statuses: [
+        { status: 200, weight: 3 },
+        { status: 500, weight: 1 },
+      ],
+      duplicateRate: 0.1,
+    }),
+    pushTasks: [
+      Array.from({ length: 30 }, (_, k) => ({ at: k * 100_000, countdown: 0, named: k % 2 === 0, failFast: false })),
+    ],
     pauses: [],
     deletes: [],
     pullTasks: [],

@@ -2,7 +2,16 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_EPOCH_US, formatEpochSeconds } from '../../src/sim/time.js';
 import type { TraceEvent } from '../../src/sim/events.js';
-import { S, always, expectInvariantsHold, makeEngine, pushQueue, runToEnd, service, type TestEngine } from '../helpers/engine.js';
+import {
+  S,
+  always,
+  expectInvariantsHold,
+  makeEngine,
+  pushQueue,
+  runToEnd,
+  service,
+  type TestEngine,
+} from '../helpers/engine.js';
 
 /**
  * HDR-3/4/6 from the trace alone: for every non-duplicate dispatch, RetryCount = n − 1, ExecutionCount
@@ -35,9 +44,18 @@ describe('INST-2 / HDR-3/4 no-instance failures', () => {
   it('INST-2 during an outage attempts fail before the handler: RetryCount counts them, ExecutionCount does not', async () => {
     const te = makeEngine({
       queues: [pushQueue('q', { ratePerSec: 10, bucketSize: 10 })],
-      service: service({ outages: [{ startUs: 0, endUs: 5 * S }], statuses: [{ status: 500, weight: 1 }, { status: 200, weight: 2 }] }),
+      service: service({
+        outages: [{ startUs: 0, endUs: 5 * S }],
+        statuses: [
+          { status: 500, weight: 1 },
+          { status: 200, weight: 2 },
+        ],
+      }),
     });
-    te.engine.addTasks('q', Array.from({ length: 10 }, () => ({})));
+    te.engine.addTasks(
+      'q',
+      Array.from({ length: 10 }, () => ({})),
+    );
     await runToEnd(te);
     const during = te.of('response').filter((r) => r.t < 5 * S);
     expect(during.length).toBeGreaterThanOrEqual(10); // then the throttled rate (INST-2) holds the rest back
@@ -46,17 +64,30 @@ describe('INST-2 / HDR-3/4 no-instance failures', () => {
     expect(te.of('success').every((s) => s.t >= 5 * S)).toBe(true);
     const { noInstance } = checkCounts(te);
     expect(noInstance).toBe(during.length);
-    expect(te.of('outage').map((o) => [o.t, o.on])).toEqual([[0, true], [5 * S, false]]);
+    expect(te.of('outage').map((o) => [o.t, o.on])).toEqual([
+      [0, true],
+      [5 * S, false],
+    ]);
     await expectInvariantsHold(te.events);
   });
 
   it('INST-2 the queue throttles on no-instance failures (rate events, halving) and recovers to its rate as requests succeed', async () => {
     const te = makeEngine({
-      queues: [pushQueue('q', { ratePerSec: 64, bucketSize: 64, retry: { minBackoffUs: 10_000, maxBackoffUs: 1 * S } })],
+      queues: [
+        pushQueue('q', { ratePerSec: 64, bucketSize: 64, retry: { minBackoffUs: 10_000, maxBackoffUs: 1 * S } }),
+      ],
       service: service({ outages: [{ startUs: 0, endUs: 3 * S }] }),
     });
-    te.engine.addTasks('q', Array.from({ length: 60 }, () => ({})));
-    te.engine.at(4 * S, (e) => e.addTasks('q', Array.from({ length: 60 }, () => ({}))));
+    te.engine.addTasks(
+      'q',
+      Array.from({ length: 60 }, () => ({})),
+    );
+    te.engine.at(4 * S, (e) =>
+      e.addTasks(
+        'q',
+        Array.from({ length: 60 }, () => ({})),
+      ),
+    );
     await runToEnd(te);
     const rates = te.of('rate');
     const down = rates.filter((r) => r.t < 3 * S).map((r) => r.rate);
@@ -92,12 +123,21 @@ describe('INST-2 / HDR-3/4 no-instance failures', () => {
   it('INST-3 busy is not an outage: one instance of one request, three tasks at once → two wait, all succeed at 1, 2, 3 s', async () => {
     const te = makeEngine({
       queues: [pushQueue('q')],
-      service: service({ maxInstances: 1, minInstances: 1, concurrencyPerInstance: 1, serviceTime: { dist: 'constant', us: S } }),
+      service: service({
+        maxInstances: 1,
+        minInstances: 1,
+        concurrencyPerInstance: 1,
+        serviceTime: { dist: 'constant', us: S },
+      }),
     });
     te.engine.addTasks('q', [{}, {}, {}]);
     await runToEnd(te);
     // Each waits for the one before it (1 s of service each), well within the default 10 s pending latency.
-    expect(te.of('response').map((r) => [r.t / S, r.out, r.lat / S])).toEqual([[1, 'ok', 1], [2, 'ok', 2], [3, 'ok', 3]]);
+    expect(te.of('response').map((r) => [r.t / S, r.out, r.lat / S])).toEqual([
+      [1, 'ok', 1],
+      [2, 'ok', 2],
+      [3, 'ok', 3],
+    ]);
     expect(te.of('rate')).toEqual([]); // no INST-2 failure, so no throttling
     checkCounts(te);
     await expectInvariantsHold(te.events);
@@ -106,7 +146,13 @@ describe('INST-2 / HDR-3/4 no-instance failures', () => {
   it('INST-3 a request that waits past the pending latency (1.5 s) fails as INST-2, then is retried and served', async () => {
     const te = makeEngine({
       queues: [pushQueue('q', { retry: { minBackoffUs: 100_000, maxBackoffUs: 100_000 } })],
-      service: service({ maxInstances: 1, minInstances: 1, concurrencyPerInstance: 1, pendingLatencyUs: 1.5 * S, serviceTime: { dist: 'constant', us: S } }),
+      service: service({
+        maxInstances: 1,
+        minInstances: 1,
+        concurrencyPerInstance: 1,
+        pendingLatencyUs: 1.5 * S,
+        serviceTime: { dist: 'constant', us: S },
+      }),
     });
     const [a, b, c] = te.engine.addTasks('q', [{}, {}, {}]);
     await runToEnd(te);
@@ -114,11 +160,24 @@ describe('INST-2 / HDR-3/4 no-instance failures', () => {
     // INST-2 (status 0); its retry at 1.5 + 0.1 = 1.6 s waits for b's slot (free at 2 s) and ends at 3 s.
     expect(te.forTask('response', a.id!).map((r) => [r.t / S, r.out])).toEqual([[1, 'ok']]);
     expect(te.forTask('response', b.id!).map((r) => [r.t / S, r.out])).toEqual([[2, 'ok']]);
-    expect(te.forTask('response', c.id!).map((r) => [r.t / S, r.status, r.out, r.lat / S])).toEqual([[1.5, 0, 'no-instance', 1.5], [3, 200, 'ok', 1.4]]);
+    expect(te.forTask('response', c.id!).map((r) => [r.t / S, r.status, r.out, r.lat / S])).toEqual([
+      [1.5, 0, 'no-instance', 1.5],
+      [3, 200, 'ok', 1.4],
+    ]);
     const retry = te.forTask('dispatch', c.id!)[1];
-    expect([retry.t / S, retry.h.rc, retry.h.ec, retry.h.pr, retry.h.rr]).toEqual([1.6, '1', '0', '0', 'Instance Unavailable']);
+    expect([retry.t / S, retry.h.rc, retry.h.ec, retry.h.pr, retry.h.rr]).toEqual([
+      1.6,
+      '1',
+      '0',
+      '0',
+      'Instance Unavailable',
+    ]);
     // INST-2 halves the rate (1000/s configured); each success raises it by a tenth (throttle.ts).
-    expect(te.of('rate').map((r) => [r.t / S, r.rate])).toEqual([[1.5, 1000 * 0.5], [2, 1000 * (0.5 * 1.1)], [3, 1000 * (0.5 * 1.1 * 1.1)]]);
+    expect(te.of('rate').map((r) => [r.t / S, r.rate])).toEqual([
+      [1.5, 1000 * 0.5],
+      [2, 1000 * (0.5 * 1.1)],
+      [3, 1000 * (0.5 * 1.1 * 1.1)],
+    ]);
     checkCounts(te);
     await expectInvariantsHold(te.events);
   });
@@ -127,7 +186,13 @@ describe('INST-2 / HDR-3/4 no-instance failures', () => {
     // One instance busy 0–2 s; the second request may wait 2 s: at 2 s the slot frees and it is served.
     const te = makeEngine({
       queues: [pushQueue('q')],
-      service: service({ maxInstances: 1, minInstances: 1, concurrencyPerInstance: 1, pendingLatencyUs: 2 * S, serviceTime: { dist: 'constant', us: 2 * S } }),
+      service: service({
+        maxInstances: 1,
+        minInstances: 1,
+        concurrencyPerInstance: 1,
+        pendingLatencyUs: 2 * S,
+        serviceTime: { dist: 'constant', us: 2 * S },
+      }),
     });
     const [, b] = te.engine.addTasks('q', [{}, {}]);
     await runToEnd(te);
@@ -138,23 +203,42 @@ describe('INST-2 / HDR-3/4 no-instance failures', () => {
   it('INST-3 a pending latency 1 µs short of the free slot: the request fails at 2 s − 1 µs', async () => {
     const te = makeEngine({
       queues: [pushQueue('q')],
-      service: service({ maxInstances: 1, minInstances: 1, concurrencyPerInstance: 1, pendingLatencyUs: 2 * S - 1, serviceTime: { dist: 'constant', us: 2 * S } }),
+      service: service({
+        maxInstances: 1,
+        minInstances: 1,
+        concurrencyPerInstance: 1,
+        pendingLatencyUs: 2 * S - 1,
+        serviceTime: { dist: 'constant', us: 2 * S },
+      }),
     });
     const [, b] = te.engine.addTasks('q', [{}, {}]);
     await runToEnd(te);
-    expect(te.forTask('response', b.id!)[0]).toMatchObject({ t: 2 * S - 1, status: 0, out: 'no-instance', lat: 2 * S - 1 });
+    expect(te.forTask('response', b.id!)[0]).toMatchObject({
+      t: 2 * S - 1,
+      status: 0,
+      out: 'no-instance',
+      lat: 2 * S - 1,
+    });
     await expectInvariantsHold(te.events);
   });
 
   it('INST-3 / HDR-8 FailFast with every instance busy: fails at once, without waiting (two of three at t=0)', async () => {
     const te = makeEngine({
       queues: [pushQueue('q')],
-      service: service({ maxInstances: 1, minInstances: 1, concurrencyPerInstance: 1, serviceTime: { dist: 'constant', us: S } }),
+      service: service({
+        maxInstances: 1,
+        minInstances: 1,
+        concurrencyPerInstance: 1,
+        serviceTime: { dist: 'constant', us: S },
+      }),
     });
     te.engine.addTasks('q', [{ failFast: true }, { failFast: true }, { failFast: true }]);
     await runToEnd(te);
     const first = te.of('response').filter((r) => r.t === 0);
-    expect(first.map((r) => [r.out, r.lat])).toEqual([['no-instance', 0], ['no-instance', 0]]);
+    expect(first.map((r) => [r.out, r.lat])).toEqual([
+      ['no-instance', 0],
+      ['no-instance', 0],
+    ]);
     expect(te.of('success')).toHaveLength(3);
     checkCounts(te);
     await expectInvariantsHold(te.events);
@@ -168,18 +252,32 @@ describe('INST-2 / HDR-3/4 no-instance failures', () => {
     te.engine.addTasks('q', [{}]);
     await runToEnd(te);
     // Waits 0–10 s (default pending latency) for the instance starting until 15 s; retried at 15 s, served at once.
-    expect(te.of('response').map((r) => [r.t / S, r.out])).toEqual([[10, 'no-instance'], [15, 'ok']]);
+    expect(te.of('response').map((r) => [r.t / S, r.out])).toEqual([
+      [10, 'no-instance'],
+      [15, 'ok'],
+    ]);
     await expectInvariantsHold(te.events);
   });
 
   it('INST-1 warm instances serve at once; a new one pays the cold start', async () => {
     const te = makeEngine({
       queues: [pushQueue('q')],
-      service: service({ maxInstances: 3, minInstances: 1, concurrencyPerInstance: 1, coldStartUs: S, serviceTime: { dist: 'constant', us: 0 } }),
+      service: service({
+        maxInstances: 3,
+        minInstances: 1,
+        concurrencyPerInstance: 1,
+        coldStartUs: S,
+        serviceTime: { dist: 'constant', us: 0 },
+      }),
     });
     te.engine.addTasks('q', [{}, {}, {}]);
     await runToEnd(te);
-    expect(te.of('response').map((r) => r.lat).sort((a, b) => a - b)).toEqual([0, S, S]);
+    expect(
+      te
+        .of('response')
+        .map((r) => r.lat)
+        .sort((a, b) => a - b),
+    ).toEqual([0, S, S]);
   });
 
   it('INST-1 min_instances above max_instances: max_instances start warm, no more', async () => {
@@ -187,17 +285,33 @@ describe('INST-2 / HDR-3/4 no-instance failures', () => {
     // for a slot (the pool is full), which frees when the first answer comes back after 1 s.
     const te = makeEngine({
       queues: [pushQueue('q')],
-      service: service({ maxInstances: 2, minInstances: 3, concurrencyPerInstance: 1, coldStartUs: 5 * S, serviceTime: { dist: 'constant', us: S } }),
+      service: service({
+        maxInstances: 2,
+        minInstances: 3,
+        concurrencyPerInstance: 1,
+        coldStartUs: 5 * S,
+        serviceTime: { dist: 'constant', us: S },
+      }),
     });
     te.engine.addTasks('q', [{}, {}, {}]);
     await runToEnd(te);
-    expect(te.of('response').map((r) => r.t).sort((a, b) => a - b)).toEqual([S, S, 2 * S]);
+    expect(
+      te
+        .of('response')
+        .map((r) => r.t)
+        .sort((a, b) => a - b),
+    ).toEqual([S, S, 2 * S]);
   });
 
   it('INST-1 no warm instance: the very first request pays the cold start', async () => {
     const te = makeEngine({
       queues: [pushQueue('q')],
-      service: service({ maxInstances: 1, minInstances: 0, coldStartUs: 3 * S, serviceTime: { dist: 'constant', us: 0 } }),
+      service: service({
+        maxInstances: 1,
+        minInstances: 0,
+        coldStartUs: 3 * S,
+        serviceTime: { dist: 'constant', us: 0 },
+      }),
     });
     te.engine.addTasks('q', [{}]);
     await runToEnd(te);
@@ -208,14 +322,31 @@ describe('INST-2 / HDR-3/4 no-instance failures', () => {
 describe('HDR-3…7 headers of retried deliveries', () => {
   it('HDR-3/4/6/7 a mix of handler errors and no-instance failures keeps every count exact', async () => {
     const te = makeEngine({
-      queues: [pushQueue('q', { ratePerSec: 20, bucketSize: 5, retry: { minBackoffUs: 200_000, maxBackoffUs: 2 * S } })],
+      queues: [
+        pushQueue('q', { ratePerSec: 20, bucketSize: 5, retry: { minBackoffUs: 200_000, maxBackoffUs: 2 * S } }),
+      ],
       service: service({
-        outages: [{ startUs: 1 * S, endUs: 3 * S }, { startUs: 6 * S, endUs: 7 * S }],
-        statuses: [{ status: 200, weight: 1 }, { status: 500, weight: 1 }, { status: 404, weight: 1 }],
+        outages: [
+          { startUs: 1 * S, endUs: 3 * S },
+          { startUs: 6 * S, endUs: 7 * S },
+        ],
+        statuses: [
+          { status: 200, weight: 1 },
+          { status: 500, weight: 1 },
+          { status: 404, weight: 1 },
+        ],
       }),
     });
-    te.engine.addTasks('q', Array.from({ length: 40 }, () => ({})));
-    te.engine.at(5 * S, (e) => e.addTasks('q', Array.from({ length: 40 }, () => ({}))));
+    te.engine.addTasks(
+      'q',
+      Array.from({ length: 40 }, () => ({})),
+    );
+    te.engine.at(5 * S, (e) =>
+      e.addTasks(
+        'q',
+        Array.from({ length: 40 }, () => ({})),
+      ),
+    );
     await runToEnd(te);
     const { noInstance } = checkCounts(te);
     expect(noInstance).toBeGreaterThan(0);
@@ -249,7 +380,13 @@ describe('HDR-3…7 headers of retried deliveries', () => {
     const { Engine } = await import('../../src/model/engine.js');
     const { MemoryTrace } = await import('../../src/sim/trace.js');
     const m = new MemoryTrace();
-    const e = new Engine({ config: makeEngine({ queues: [pushQueue('q')] }).engine.config, seed: 1, epochUs: 5_000_000, sinks: [m], service: service() });
+    const e = new Engine({
+      config: makeEngine({ queues: [pushQueue('q')] }).engine.config,
+      seed: 1,
+      epochUs: 5_000_000,
+      sinks: [m],
+      service: service(),
+    });
     e.addTasks('q', [{ countdownUs: 250 }]);
     e.run();
     const d = m.events.find((x) => x.e === 'dispatch') as TraceEvent & { e: 'dispatch' };
@@ -261,7 +398,10 @@ describe('HDR-3…7 headers of retried deliveries', () => {
 describe('HANDLER-4 duplicates', () => {
   it('HANDLER-4 duplicateRate 1: every success is followed by exactly one duplicate delivery, and nothing else', async () => {
     const te = makeEngine({ queues: [pushQueue('q')], service: service({ duplicateRate: 1 }) });
-    te.engine.addTasks('q', Array.from({ length: 10 }, (_, i) => ({ name: `t${i}` })));
+    te.engine.addTasks(
+      'q',
+      Array.from({ length: 10 }, (_, i) => ({ name: `t${i}` })),
+    );
     await runToEnd(te);
     const dups = te.of('dispatch').filter((d) => d.dup);
     expect(dups).toHaveLength(10);
@@ -280,13 +420,19 @@ describe('HANDLER-4 duplicates', () => {
 
   it('HANDLER-4 duplicates are rare at a small rate and absent at 0', async () => {
     const some = makeEngine({ queues: [pushQueue('q')], service: service({ duplicateRate: 0.2 }), seed: 4 });
-    some.engine.addTasks('q', Array.from({ length: 100 }, () => ({})));
+    some.engine.addTasks(
+      'q',
+      Array.from({ length: 100 }, () => ({})),
+    );
     await runToEnd(some);
     const n = some.of('dispatch').filter((d) => d.dup).length;
     expect(n).toBeGreaterThan(5);
     expect(n).toBeLessThan(40);
     const none = makeEngine({ queues: [pushQueue('q')], service: service() });
-    none.engine.addTasks('q', Array.from({ length: 100 }, () => ({})));
+    none.engine.addTasks(
+      'q',
+      Array.from({ length: 100 }, () => ({})),
+    );
     await runToEnd(none);
     expect(none.of('dispatch').filter((d) => d.dup)).toHaveLength(0);
   });
@@ -297,6 +443,12 @@ describe('HANDLER-2 retries of a scripted always-failing handler', () => {
     const te = makeEngine({ queues: [pushQueue('q', { retry: { taskRetryLimit: 4 } })], service: always(500) });
     te.engine.addTasks('q', [{}]);
     await runToEnd(te);
-    expect(te.of('dispatch').map((d) => [d.h.rc, d.h.ec])).toEqual([['0', '0'], ['1', '1'], ['2', '2'], ['3', '3'], ['4', '4']]);
+    expect(te.of('dispatch').map((d) => [d.h.rc, d.h.ec])).toEqual([
+      ['0', '0'],
+      ['1', '1'],
+      ['2', '2'],
+      ['3', '3'],
+      ['4', '4'],
+    ]);
   });
 });

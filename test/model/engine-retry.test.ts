@@ -2,7 +2,16 @@
 import { describe, expect, it } from 'vitest';
 import { backoffDelay } from '../../src/model/backoff.js';
 import type { ProfileName, RetryParameters } from '../../src/model/config.js';
-import { S, always, driveExternal, expectInvariantsHold, makeEngine, pushQueue, runToEnd, service } from '../helpers/engine.js';
+import {
+  S,
+  always,
+  driveExternal,
+  expectInvariantsHold,
+  makeEngine,
+  pushQueue,
+  runToEnd,
+  service,
+} from '../helpers/engine.js';
 
 const instant = (status: number) => always(status, { serviceTime: { dist: 'constant', us: 0 } });
 
@@ -36,8 +45,19 @@ describe('RETRY-1 retry limit through the engine', () => {
   });
 
   it('RETRY-1 unset: retries go on until the task succeeds', async () => {
-    const te = makeEngine({ queues: [pushQueue('q')], service: service({ statuses: [{ status: 500, weight: 9 }, { status: 200, weight: 1 }] }) });
-    te.engine.addTasks('q', Array.from({ length: 20 }, () => ({})));
+    const te = makeEngine({
+      queues: [pushQueue('q')],
+      service: service({
+        statuses: [
+          { status: 500, weight: 9 },
+          { status: 200, weight: 1 },
+        ],
+      }),
+    });
+    te.engine.addTasks(
+      'q',
+      Array.from({ length: 20 }, () => ({})),
+    );
     await runToEnd(te);
     expect(te.of('success')).toHaveLength(20);
     expect(te.of('exhaust')).toHaveLength(0);
@@ -58,7 +78,10 @@ describe('RETRY-1 retry limit through the engine', () => {
 describe('RETRY-4 backoff through the engine', () => {
   it('RETRY-4 each retry’s ETA is the failed response’s time plus delay(n), and the attempt goes then', async () => {
     const retry = { taskRetryLimit: 8, minBackoffUs: 10 * S, maxBackoffUs: 300 * S, maxDoublings: 3 };
-    const te = makeEngine({ queues: [pushQueue('q', { retry })], service: service({ statuses: [{ status: 500, weight: 1 }], serviceTime: { dist: 'constant', us: 250_000 } }) });
+    const te = makeEngine({
+      queues: [pushQueue('q', { retry })],
+      service: service({ statuses: [{ status: 500, weight: 1 }], serviceTime: { dist: 'constant', us: 250_000 } }),
+    });
     te.engine.addTasks('q', [{}]);
     await runToEnd(te);
     const responses = te.of('response');
@@ -69,12 +92,21 @@ describe('RETRY-4 backoff through the engine', () => {
       expect(r.eta - r.t).toBe(backoffDelay(i + 1, retry));
     });
     expect(retries.map((r) => (r.eta - r.t) / S)).toEqual([10, 20, 40, 80, 160, 240, 300, 300]);
-    expect(te.of('dispatch').slice(1).map((d) => d.t)).toEqual(retries.map((r) => r.eta));
+    expect(
+      te
+        .of('dispatch')
+        .slice(1)
+        .map((d) => d.t),
+    ).toEqual(retries.map((r) => r.eta));
   });
 
   it('RETRY-4 / SPEC §10 the legacy "half" step is a profile option', async () => {
     const retry = { taskRetryLimit: 6, minBackoffUs: 10 * S, maxBackoffUs: 300 * S, maxDoublings: 3 };
-    const te = makeEngine({ options: { backoffLinearStep: 'half' }, queues: [pushQueue('q', { retry })], service: instant(500) });
+    const te = makeEngine({
+      options: { backoffLinearStep: 'half' },
+      queues: [pushQueue('q', { retry })],
+      service: instant(500),
+    });
     te.engine.addTasks('q', [{}]);
     await runToEnd(te);
     expect(te.of('retry').map((r) => (r.eta - r.t) / S)).toEqual([10, 20, 40, 80, 120, 160]);
@@ -95,7 +127,11 @@ describe('RETRY-2 age limit through the engine', () => {
   });
 
   it('RETRY-2 / SPEC §10 age from creation: the same task is exhausted after its first attempt', async () => {
-    const te = makeEngine({ options: { ageFrom: 'creation' }, queues: [pushQueue('q', { retry: { ...linear, taskAgeLimitUs: 60 * S } })], service: instant(500) });
+    const te = makeEngine({
+      options: { ageFrom: 'creation' },
+      queues: [pushQueue('q', { retry: { ...linear, taskAgeLimitUs: 60 * S } })],
+      service: instant(500),
+    });
     te.engine.addTasks('q', [{ countdownUs: 100 * S }]);
     await runToEnd(te);
     expect(te.of('dispatch').map((d) => d.t / S)).toEqual([100]);
@@ -121,7 +157,10 @@ describe('RETRY-2 age limit through the engine', () => {
 describe('HANDLER-3 / SPEC §10 a 503 from the handler', () => {
   const script = [503, 503, 500, 500, 500, 500];
 
-  for (const [profile, attempts, executions] of [['appengine', 3, '2'], ['cloud-tasks', 4, '0']] as const) {
+  for (const [profile, attempts, executions] of [
+    ['appengine', 3, '2'],
+    ['cloud-tasks', 4, '0'],
+  ] as const) {
     it(`HANDLER-3 ${profile}: task_retry_limit 2 with answers ${script.join(', ')}… → ${attempts} attempts`, async () => {
       const te = makeEngine({ profile, queues: [pushQueue('q', { retry: { taskRetryLimit: 2 } })], external: true });
       te.engine.addTasks('q', [{}]);

@@ -3,13 +3,28 @@ import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../src/model/names.js';
 import { US_PER_D, US_PER_H } from '../../src/sim/time.js';
 import type { ProfileName } from '../../src/model/config.js';
-import { S, always, driveExternal, expectInvariantsHold, makeEngine, pullQueue, pushQueue, runToEnd, service, refusal } from '../helpers/engine.js';
-
+import {
+  S,
+  always,
+  driveExternal,
+  expectInvariantsHold,
+  makeEngine,
+  pullQueue,
+  pushQueue,
+  runToEnd,
+  service,
+  refusal,
+} from '../helpers/engine.js';
 
 describe('TASK-1 task names', () => {
   it('TASK-1 a valid name is used as given; an invalid one is refused with a reject event and no add', async () => {
     const te = makeEngine({ queues: [pushQueue('q')] });
-    const r = te.engine.addTasks('q', [{ name: 'good_name-1' }, { name: 'bad name' }, { name: 'x'.repeat(501) }, { name: '' }]);
+    const r = te.engine.addTasks('q', [
+      { name: 'good_name-1' },
+      { name: 'bad name' },
+      { name: 'x'.repeat(501) },
+      { name: '' },
+    ]);
     expect(r.map((x) => x.ok)).toEqual([true, false, false, false]);
     expect(r.slice(1).map((x) => x.rule)).toEqual(['TASK-1', 'TASK-1', 'TASK-1']);
     expect(te.of('add').map((a) => [a.name, a.named])).toEqual([['good_name-1', true]]);
@@ -67,9 +82,16 @@ describe('TASK-2 already exists, tombstoned, reusable', () => {
     expect(both.map((x) => x.ok)).toEqual([true, false]);
   });
 
-  for (const [profile, period] of [['appengine', 9 * US_PER_D], ['cloud-tasks', US_PER_H]] as const) {
+  for (const [profile, period] of [
+    ['appengine', 9 * US_PER_D],
+    ['cloud-tasks', US_PER_H],
+  ] as const) {
     it(`TASK-2 ${profile}: after it completes, the name is "tombstoned" for ${period / US_PER_H} h, then reusable`, async () => {
-      const te = makeEngine({ profile: profile as ProfileName, queues: [pushQueue('q')], service: service({ serviceTime: { dist: 'constant', us: 0 } }) });
+      const te = makeEngine({
+        profile: profile as ProfileName,
+        queues: [pushQueue('q')],
+        service: service({ serviceTime: { dist: 'constant', us: 0 } }),
+      });
       te.engine.addTasks('q', [{ name: 'once' }]);
       te.engine.run();
       const done = te.of('success')[0].t;
@@ -104,7 +126,12 @@ describe('TASK-3 size and count limits', () => {
   it('TASK-3 a push task is at most 100 KiB counting payload, URL and headers; a pull task at most 1 MiB (bytes, not characters)', () => {
     const te = makeEngine({ queues: [pushQueue('q', { ratePerSec: 0 }), pullQueue('p')] });
     // Queue q's default URL is "/_ah/queue/q": 12 bytes, so the payload may be 102400 − 12 = 102388 bytes.
-    const push = te.engine.addTasks('q', [{ size: 102_388 }, { size: 102_389 }, { payload: 'é'.repeat(51_194) }, { payload: new Uint8Array(102_389) }]);
+    const push = te.engine.addTasks('q', [
+      { size: 102_388 },
+      { size: 102_389 },
+      { payload: 'é'.repeat(51_194) },
+      { payload: new Uint8Array(102_389) },
+    ]);
     expect(push.map((r) => r.ok)).toEqual([true, false, true, false]); // 'é' is 2 bytes: 102388
     expect(push[1]).toMatchObject({ rule: 'TASK-3' });
     expect(push[1].error).toContain('got 102401');
@@ -117,29 +144,53 @@ describe('TASK-3 size and count limits', () => {
   it('TASK-3 a given URL and the task\'s headers count: "/w" (2) + "X-A: bc" (3 + 2) leave 102393 bytes of payload', () => {
     const te = makeEngine({ queues: [pushQueue('q', { ratePerSec: 0 }), pullQueue('p')] });
     const extra = { url: '/w', headers: { 'X-A': 'bc' } };
-    const r = te.engine.addTasks('q', [{ ...extra, size: 102_393 }, { ...extra, size: 102_394 }]);
+    const r = te.engine.addTasks('q', [
+      { ...extra, size: 102_393 },
+      { ...extra, size: 102_394 },
+    ]);
     expect(r.map((x) => x.ok)).toEqual([true, false]);
     // A pull task's headers count too: "k: v" is 2 bytes, so 1048574 bytes of payload at most.
-    const p = te.engine.addTasks('p', [{ headers: { k: 'v' }, size: 1_048_574 }, { headers: { k: 'v' }, size: 1_048_575 }]);
+    const p = te.engine.addTasks('p', [
+      { headers: { k: 'v' }, size: 1_048_574 },
+      { headers: { k: 'v' }, size: 1_048_575 },
+    ]);
     expect(p.map((x) => x.ok)).toEqual([true, false]);
     // Header bytes are UTF-8 bytes: "é" is 2.
-    const u = te.engine.addTasks('p', [{ headers: { k: 'é' }, size: 1_048_573 }, { headers: { k: 'é' }, size: 1_048_574 }]);
+    const u = te.engine.addTasks('p', [
+      { headers: { k: 'é' }, size: 1_048_573 },
+      { headers: { k: 'é' }, size: 1_048_574 },
+    ]);
     expect(u.map((x) => x.ok)).toEqual([true, false]);
   });
 
   it('TASK-3 at most 100 tasks per add call: 101 is refused as a whole', () => {
     const te = makeEngine({ queues: [pushQueue('q')] });
-    const e = refusal(() => te.engine.addTasks('q', Array.from({ length: 101 }, () => ({}))));
+    const e = refusal(() =>
+      te.engine.addTasks(
+        'q',
+        Array.from({ length: 101 }, () => ({})),
+      ),
+    );
     expect(e.rule).toBe('TASK-3');
     expect(te.of('add')).toHaveLength(0);
-    expect(te.engine.addTasks('q', Array.from({ length: 100 }, () => ({})))).toHaveLength(100);
+    expect(
+      te.engine.addTasks(
+        'q',
+        Array.from({ length: 100 }, () => ({})),
+      ),
+    ).toHaveLength(100);
   });
 
   it('TASK-3 a URL is at most 2083 characters; a tag at most 500 bytes', () => {
     const te = makeEngine({ queues: [pushQueue('q', { ratePerSec: 0 }), pullQueue('p')] });
     const url = (n: number) => '/' + 'u'.repeat(n - 1);
     expect(te.engine.addTasks('q', [{ url: url(2083) }, { url: url(2084) }]).map((r) => r.ok)).toEqual([true, false]);
-    const tags = te.engine.addTasks('p', [{ tag: 't'.repeat(500) }, { tag: 't'.repeat(501) }, { tag: 'é'.repeat(250) }, { tag: 'é'.repeat(251) }]);
+    const tags = te.engine.addTasks('p', [
+      { tag: 't'.repeat(500) },
+      { tag: 't'.repeat(501) },
+      { tag: 'é'.repeat(250) },
+      { tag: 'é'.repeat(251) },
+    ]);
     expect(tags.map((r) => r.ok)).toEqual([true, false, true, false]);
     expect(tags[1].rule).toBe('TASK-3');
   });
@@ -167,7 +218,7 @@ describe('deleteTask (PULL-7 on push queues too)', () => {
     await expectInvariantsHold(te.events);
   });
 
-  it("a system name finds only that unnamed task, on its own queue (HDR-2, PULL-7)", () => {
+  it('a system name finds only that unnamed task, on its own queue (HDR-2, PULL-7)', () => {
     const te = makeEngine({ queues: [pushQueue('a'), pushQueue('b')] });
     const [unnamed] = te.engine.addTasks('a', [{ countdownUs: 10 * S }]);
     const [named] = te.engine.addTasks('a', [{ name: 'kept', countdownUs: 10 * S }]);
@@ -180,7 +231,10 @@ describe('deleteTask (PULL-7 on push queues too)', () => {
   });
 
   it('a task deleted while in flight gets its response but no success and no retry', async () => {
-    const te = makeEngine({ queues: [pushQueue('q')], service: always(500, { serviceTime: { dist: 'constant', us: 2 * S } }) });
+    const te = makeEngine({
+      queues: [pushQueue('q')],
+      service: always(500, { serviceTime: { dist: 'constant', us: 2 * S } }),
+    });
     te.engine.addTasks('q', [{ name: 'busy' }]);
     te.engine.at(S, (e) => e.deleteTask('q', 'busy'));
     await runToEnd(te);
@@ -219,7 +273,10 @@ describe('external target mode (takeDeliveries / complete)', () => {
     te.engine.complete(ds[1].key, { status: 200, outcome: 'ok', latencyUs: 3000 });
     expect(te.engine.run()).toBe('blocked'); // moved on to 5 s, where the third went out
     expect(te.engine.now).toBe(5 * S);
-    expect(te.of('response').map((r) => [r.t, r.lat])).toEqual([[1000, 1000], [3000, 3000]]);
+    expect(te.of('response').map((r) => [r.t, r.lat])).toEqual([
+      [1000, 1000],
+      [3000, 3000],
+    ]);
     const [third] = te.engine.takeDeliveries();
     te.engine.complete(third.key, { status: 200, outcome: 'ok', latencyUs: 1 });
     expect(te.engine.run()).toBe('idle');
@@ -243,14 +300,18 @@ describe('external target mode (takeDeliveries / complete)', () => {
     te.engine.run();
     const [d] = te.engine.takeDeliveries();
     te.engine.complete(d.key, { status: 200, outcome: 'ok', latencyUs: 1 });
-    expect(() => te.engine.complete(d.key, { status: 200, outcome: 'ok', latencyUs: 1 })).toThrow(/unknown or completed/);
+    expect(() => te.engine.complete(d.key, { status: 200, outcome: 'ok', latencyUs: 1 })).toThrow(
+      /unknown or completed/,
+    );
     expect(() => te.engine.complete(12345, { status: 200, outcome: 'ok', latencyUs: 1 })).toThrow();
   });
 
   it('DEADLINE-2 an external answer past the deadline is a deadline failure, status 0', async () => {
     const te = makeEngine({ queues: [pushQueue('q', { retry: { taskRetryLimit: 1 } })], external: true });
     te.engine.addTasks('q', [{}]);
-    const ds = await driveExternal(te, (d) => (d.attempt === 1 ? { status: 200, outcome: 'ok', latencyUs: d.deadlineUs + 1 } : 200));
+    const ds = await driveExternal(te, (d) =>
+      d.attempt === 1 ? { status: 200, outcome: 'ok', latencyUs: d.deadlineUs + 1 } : 200,
+    );
     expect(ds).toHaveLength(2);
     expect(te.of('response')[0]).toMatchObject({ status: 0, out: 'deadline' });
     expect(te.of('response')[0].lat).toBeGreaterThanOrEqual(ds[0].deadlineUs);
@@ -265,7 +326,9 @@ describe('external target mode (takeDeliveries / complete)', () => {
   it('HDR-5 a fractional external latency still gives six-digit ETA headers on the retry', async () => {
     const te = makeEngine({ queues: [pushQueue('q', { retry: { taskRetryLimit: 1 } })], external: true });
     te.engine.addTasks('q', [{}]);
-    const ds = await driveExternal(te, (d) => (d.attempt === 1 ? { status: 500, outcome: 'error', latencyUs: 1500.5 } : 200));
+    const ds = await driveExternal(te, (d) =>
+      d.attempt === 1 ? { status: 500, outcome: 'error', latencyUs: 1500.5 } : 200,
+    );
     expect(ds[1].headers['X-AppEngine-TaskETA']).toMatch(/^\d+\.\d{6}$/);
   });
 });
@@ -273,7 +336,10 @@ describe('external target mode (takeDeliveries / complete)', () => {
 describe('run limits', () => {
   it('stops at the event limit with work left, and a later run finishes it', async () => {
     const te = makeEngine({ queues: [pushQueue('q')] });
-    te.engine.addTasks('q', Array.from({ length: 10 }, () => ({})));
+    te.engine.addTasks(
+      'q',
+      Array.from({ length: 10 }, () => ({})),
+    );
     // Each task needs at least a dispatch, a response and a success: 30 events, far above 5.
     expect(te.engine.run({ maxEvents: 5 })).toBe('event-limit');
     expect(te.of('success').length).toBeLessThan(10);

@@ -9,9 +9,22 @@ import { describe, expect, it } from 'vitest';
 import type { Delivery } from '../../src/model/types.js';
 import type { PushAnswer } from '../../src/sim/exchange.js';
 import { DEFAULT_EPOCH_US } from '../../src/sim/time.js';
-import { S, driveExternal, expectInvariantsHold, makeEngine, pushQueue, type ConfigOptions } from '../helpers/engine.js';
+import {
+  S,
+  driveExternal,
+  expectInvariantsHold,
+  makeEngine,
+  pushQueue,
+  type ConfigOptions,
+} from '../helpers/engine.js';
 
-const H = { rc: 'X-AppEngine-TaskRetryCount', ec: 'X-AppEngine-TaskExecutionCount', pr: 'X-AppEngine-TaskPreviousResponse', rr: 'X-AppEngine-TaskRetryReason', eta: 'X-AppEngine-TaskETA' };
+const H = {
+  rc: 'X-AppEngine-TaskRetryCount',
+  ec: 'X-AppEngine-TaskExecutionCount',
+  pr: 'X-AppEngine-TaskPreviousResponse',
+  rr: 'X-AppEngine-TaskRetryReason',
+  eta: 'X-AppEngine-TaskETA',
+};
 
 type Answer = number | PushAnswer;
 const net: PushAnswer = { status: 0, outcome: 'net', latencyUs: 1000 };
@@ -21,7 +34,11 @@ const late: PushAnswer = { status: 200, outcome: 'ok', latencyUs: 11 * 60 * S };
 
 /** Answers attempt n with script[n − 1] (then 200), and returns each delivery's headers. */
 async function run(script: Answer[], config: ConfigOptions = {}, retry = {}) {
-  const te = makeEngine({ ...config, queues: [pushQueue('q', { retry: { minBackoffUs: S, maxBackoffUs: S, ...retry } })], external: true });
+  const te = makeEngine({
+    ...config,
+    queues: [pushQueue('q', { retry: { minBackoffUs: S, maxBackoffUs: S, ...retry } })],
+    external: true,
+  });
   te.engine.addTasks('q', [{ countdownUs: 5 * S }]);
   const ds = await driveExternal(te, (d: Delivery) => script[d.attempt - 1] ?? 200);
   await expectInvariantsHold(te.events);
@@ -39,7 +56,11 @@ describe('HDR-4 ExecutionCount: earlier attempts that reached the handler and fa
 
   it('HDR-4 a missed deadline does not count by default; it does under deadline-execution=counted (SPEC §10)', async () => {
     expect(column((await run([late, 500])).headers, H.ec)).toEqual(['0', '0', '1']);
-    expect(column((await run([late, 500], { options: { deadlineCountsAsExecution: true } })).headers, H.ec)).toEqual(['0', '1', '2']);
+    expect(column((await run([late, 500], { options: { deadlineCountsAsExecution: true } })).headers, H.ec)).toEqual([
+      '0',
+      '1',
+      '2',
+    ]);
   });
 
   it('HDR-4 / CT-5 cloud-tasks leaves out every 5xx: 500, 503, 599, 404, 499, 302 → 0, 0, 0, 0, 1, 2, 3', async () => {
@@ -55,8 +76,14 @@ describe('HDR-4 ExecutionCount: earlier attempts that reached the handler and fa
   });
 
   it('HDR-4 / CT-5 execution-count-5xx=counted under cloud-tasks counts them again; left-out under appengine leaves them out', async () => {
-    expect(column((await run([500, 404], { profile: 'cloud-tasks', options: { executionCounts5xx: true } })).headers, H.ec)).toEqual(['0', '1', '2']);
-    expect(column((await run([500, 404], { options: { executionCounts5xx: false } })).headers, H.ec)).toEqual(['0', '0', '1']);
+    expect(
+      column((await run([500, 404], { profile: 'cloud-tasks', options: { executionCounts5xx: true } })).headers, H.ec),
+    ).toEqual(['0', '1', '2']);
+    expect(column((await run([500, 404], { options: { executionCounts5xx: false } })).headers, H.ec)).toEqual([
+      '0',
+      '0',
+      '1',
+    ]);
   });
 });
 
@@ -64,7 +91,14 @@ describe('HDR-6 PreviousResponse (HDR-7 RetryReason beside it)', () => {
   it('HDR-6 the previous status, or 0 when the attempt got none: a connection failure, a missed deadline', async () => {
     const { headers } = await run([404, net, late, netWithStatus, 302]);
     expect(column(headers, H.pr)).toEqual([undefined, '404', '0', '0', '0', '302']);
-    expect(column(headers, H.rr)).toEqual([undefined, 'App Error', 'Instance Unavailable', 'Instance Unavailable', 'Instance Unavailable', 'App Error']);
+    expect(column(headers, H.rr)).toEqual([
+      undefined,
+      'App Error',
+      'Instance Unavailable',
+      'Instance Unavailable',
+      'Instance Unavailable',
+      'App Error',
+    ]);
   });
 });
 

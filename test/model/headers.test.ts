@@ -5,19 +5,41 @@ import { DEFAULT_EPOCH_US, formatEpochSeconds } from '../../src/sim/time.js';
 
 describe('HDR headers', () => {
   it('HDR-1…5 on a first attempt: queue, name, RetryCount 0, ExecutionCount 0, ETA; no PreviousResponse/RetryReason', () => {
-    const h = buildHeaders({ queue: 'mail', name: 't1', attempt: 1, executionCount: 0, etaEpochUs: DEFAULT_EPOCH_US + 1_500_000 });
+    const h = buildHeaders({
+      queue: 'mail',
+      name: 't1',
+      attempt: 1,
+      executionCount: 0,
+      etaEpochUs: DEFAULT_EPOCH_US + 1_500_000,
+    });
     expect(h).toEqual({ qn: 'mail', tn: 't1', rc: '0', ec: '0', eta: '1767225601.500000' });
-    expect(Object.keys(toHttpHeaders(h)).sort()).toEqual([HEADER.queueName, HEADER.taskName, HEADER.retryCount, HEADER.executionCount, HEADER.eta].sort());
+    expect(Object.keys(toHttpHeaders(h)).sort()).toEqual(
+      [HEADER.queueName, HEADER.taskName, HEADER.retryCount, HEADER.executionCount, HEADER.eta].sort(),
+    );
   });
 
   it('HDR-3/6/7 on a retry after a handler failure: RetryCount = attempt − 1, PreviousResponse, "App Error"', () => {
-    const h = buildHeaders({ queue: 'q', name: 'n', attempt: 4, executionCount: 2, etaEpochUs: 0, previous: { status: 500, outcome: 'error' } });
+    const h = buildHeaders({
+      queue: 'q',
+      name: 'n',
+      attempt: 4,
+      executionCount: 2,
+      etaEpochUs: 0,
+      previous: { status: 500, outcome: 'error' },
+    });
     expect(h).toMatchObject({ rc: '3', ec: '2', pr: '500', rr: 'App Error' });
   });
 
   it('HDR-7 / SPEC §10 after a deadline or no-instance failure: PreviousResponse 0 and "Instance Unavailable"', () => {
     for (const outcome of ['deadline', 'no-instance'] as const) {
-      const h = buildHeaders({ queue: 'q', name: 'n', attempt: 2, executionCount: 0, etaEpochUs: 0, previous: { status: 0, outcome } });
+      const h = buildHeaders({
+        queue: 'q',
+        name: 'n',
+        attempt: 2,
+        executionCount: 0,
+        etaEpochUs: 0,
+        previous: { status: 0, outcome },
+      });
       expect(h).toMatchObject({ pr: '0', rr: 'Instance Unavailable' });
     }
     expect(retryReason('error')).toBe('App Error');
@@ -45,7 +67,15 @@ describe('HDR headers', () => {
   });
 
   it('HDR-1…8 wire form round-trips through fromHttpHeaders, names case-insensitive', () => {
-    const h = buildHeaders({ queue: 'q', name: 'n', attempt: 3, executionCount: 1, etaEpochUs: 42, previous: { status: 302, outcome: 'error' }, failFast: true });
+    const h = buildHeaders({
+      queue: 'q',
+      name: 'n',
+      attempt: 3,
+      executionCount: 1,
+      etaEpochUs: 42,
+      previous: { status: 302, outcome: 'error' },
+      failFast: true,
+    });
     const wire = toHttpHeaders(h);
     expect(fromHttpHeaders(wire)).toEqual(h);
     const lower = Object.fromEntries(Object.entries(wire).map(([k, v]) => [k.toLowerCase(), v]));

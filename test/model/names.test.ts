@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { LIMITS, QUEUE_NAME_RE, TASK_NAME_RE, Tombstones, checkTaskName, systemTaskId, systemTaskName } from '../../src/model/names.js';
+import {
+  LIMITS,
+  QUEUE_NAME_RE,
+  TASK_NAME_RE,
+  Tombstones,
+  checkTaskName,
+  systemTaskId,
+  systemTaskName,
+} from '../../src/model/names.js';
 import { refusal } from '../helpers/engine.js';
 import { US_PER_D, US_PER_H } from '../../src/sim/time.js';
 import { PROFILES } from '../../src/model/profiles.js';
-
 
 describe('TASK-1 names', () => {
   it('TASK-1 task names: letters, digits, _ and -, 1 to 500 characters', () => {
@@ -37,12 +44,19 @@ describe('TASK-1 names', () => {
 
   it('HDR-2 system names round-trip to their ids, and nothing else parses as one', () => {
     for (const id of [1, 9, 10, 123456789]) expect(systemTaskId(systemTaskName(id))).toBe(id);
-    for (const s of ['auto-0', 'auto-01', 'auto-', 'auto-1x', 'Auto-1', 'x-auto-1']) expect(systemTaskId(s)).toBeUndefined();
+    for (const s of ['auto-0', 'auto-01', 'auto-', 'auto-1x', 'Auto-1', 'x-auto-1'])
+      expect(systemTaskId(s)).toBeUndefined();
     expect(TASK_NAME_RE.test(systemTaskName(42))).toBe(true);
   });
 
   it('TASK-3 limits as SPEC states them', () => {
-    expect(LIMITS).toEqual({ pushTaskBytes: 102_400, pullTaskBytes: 1_048_576, tasksPerAdd: 100, urlChars: 2083, tagBytes: 500 });
+    expect(LIMITS).toEqual({
+      pushTaskBytes: 102_400,
+      pullTaskBytes: 1_048_576,
+      tasksPerAdd: 100,
+      urlChars: 2083,
+      tagBytes: 500,
+    });
   });
 });
 

@@ -1,10 +1,23 @@
 /** Pull queues through the engine: PULL-1…10. */
 import { describe, expect, it } from 'vitest';
-import { LEASE_CALLS_PER_SECOND, MAX_LEASE_SECONDS, MAX_LEASE_TASKS, checkLeaseArgs } from '../../src/model/pull-queue.js';
+import {
+  LEASE_CALLS_PER_SECOND,
+  MAX_LEASE_SECONDS,
+  MAX_LEASE_TASKS,
+  checkLeaseArgs,
+} from '../../src/model/pull-queue.js';
 import type { LeaseRequest, LeaseResult, LeasedTask } from '../../src/model/types.js';
 import type { Engine } from '../../src/model/engine.js';
-import { S, expectInvariantsHold, makeEngine, pullQueue, pushQueue, runToEnd, type TestEngine, refusal } from '../helpers/engine.js';
-
+import {
+  S,
+  expectInvariantsHold,
+  makeEngine,
+  pullQueue,
+  pushQueue,
+  runToEnd,
+  type TestEngine,
+  refusal,
+} from '../helpers/engine.js';
 
 function lease(e: Engine, req: Partial<LeaseRequest> = {}, q = 'p'): LeasedTask[] {
   const r = e.leaseTasks(q, { worker: 'w', leaseSeconds: 10, maxTasks: 100, ...req });
@@ -22,7 +35,8 @@ function at<T>(te: TestEngine, t: number, fn: (e: Engine) => T): T {
   return out as T;
 }
 
-const pull = (retry = {}, pullOpts = {}) => makeEngine({ queues: [pushQueue('q'), pullQueue('p', retry)], pull: pullOpts });
+const pull = (retry = {}, pullOpts = {}) =>
+  makeEngine({ queues: [pushQueue('q'), pullQueue('p', retry)], pull: pullOpts });
 
 describe('PULL-1 / PULL-2 basics', () => {
   it('PULL-1 a pull queue dispatches nothing; leasing from a push queue is an error', async () => {
@@ -32,7 +46,9 @@ describe('PULL-1 / PULL-2 basics', () => {
     const e = refusal(() => te.engine.leaseTasks('q', { worker: 'w', leaseSeconds: 10, maxTasks: 1 }));
     expect([e.rule, e.code]).toEqual(['PULL-1', 'WRONG_MODE']);
     expect(refusal(() => te.engine.modifyLease('q', 'auto-3', 0, 1)).rule).toBe('PULL-1');
-    expect(refusal(() => te.engine.leaseTasks('nope', { worker: 'w', leaseSeconds: 10, maxTasks: 1 })).code).toBe('UNKNOWN_QUEUE');
+    expect(refusal(() => te.engine.leaseTasks('nope', { worker: 'w', leaseSeconds: 10, maxTasks: 1 })).code).toBe(
+      'UNKNOWN_QUEUE',
+    );
     await runToEnd(te);
     expect(te.of('dispatch').map((d) => d.q)).toEqual(['q']);
     expect(te.engine.liveCount('p')).toBe(2);
@@ -43,7 +59,15 @@ describe('PULL-1 / PULL-2 basics', () => {
     const te = pull();
     te.engine.addTasks('p', [{}]);
     expect(te.engine.leaseTasks('p', { worker: 'w', leaseSeconds: 604_800, maxTasks: 1000 }).ok).toBe(true);
-    for (const [leaseSeconds, maxTasks] of [[604_801, 1], [0, 1], [-1, 1], [Number.NaN, 1], [10, 1001], [10, 0], [10, 1.5]]) {
+    for (const [leaseSeconds, maxTasks] of [
+      [604_801, 1],
+      [0, 1],
+      [-1, 1],
+      [Number.NaN, 1],
+      [10, 1001],
+      [10, 0],
+      [10, 1.5],
+    ]) {
       const e = refusal(() => te.engine.leaseTasks('p', { worker: 'w', leaseSeconds, maxTasks }));
       expect(e.rule).toBe('PULL-2');
     }
@@ -52,7 +76,11 @@ describe('PULL-1 / PULL-2 basics', () => {
 
   it('PULL-2 a lease returns at most max_tasks, oldest (earliest ETA) first, with payload, tag and size', () => {
     const te = pull();
-    te.engine.addTasks('p', [{ name: 'c', countdownUs: 3 }, { name: 'a', countdownUs: 1, payload: 'xyz', tag: 't' }, { name: 'b', countdownUs: 2 }]);
+    te.engine.addTasks('p', [
+      { name: 'c', countdownUs: 3 },
+      { name: 'a', countdownUs: 1, payload: 'xyz', tag: 't' },
+      { name: 'b', countdownUs: 2 },
+    ]);
     const got = at(te, 10, (e) => lease(e, { maxTasks: 2 }));
     expect(got.map((t) => t.name)).toEqual(['a', 'b']);
     expect(got[0]).toMatchObject({ tag: 't', size: 3, leaseUntilUs: 10 + 10 * S, leaseCount: 1 });
@@ -75,7 +103,10 @@ describe('PULL-3 / PULL-4 exclusivity and expiry', () => {
     expect(at(te, 5 * S, (e) => lease(e, { worker: 'w2' }))).toHaveLength(0);
     expect(at(te, 10 * S - 1, (e) => lease(e, { worker: 'w2' }))).toHaveLength(0);
     const again = at(te, 10 * S + 1, (e) => lease(e, { worker: 'w2' }));
-    expect(again.map((t) => [t.name, t.leaseCount])).toEqual([['a', 2], ['b', 2]]);
+    expect(again.map((t) => [t.name, t.leaseCount])).toEqual([
+      ['a', 2],
+      ['b', 2],
+    ]);
     expect(te.of('expire').map((x) => x.t)).toEqual([10 * S, 10 * S]);
     expect(te.of('lease').map((l) => l.w)).toEqual(['w1', 'w1', 'w2', 'w2']);
     await runToEnd(te);
@@ -198,11 +229,21 @@ describe('PULL-9 lease-call cap and transient errors', () => {
   it('PULL-9 past the tenth call in a second the answer is OK with zero tasks; the next second works again', () => {
     expect(LEASE_CALLS_PER_SECOND).toBe(10);
     const te = pull();
-    te.engine.addTasks('p', Array.from({ length: 30 }, () => ({})));
-    const results = at(te, 3 * S + 100, (e) => Array.from({ length: 12 }, () => e.leaseTasks('p', { worker: 'w', leaseSeconds: 60, maxTasks: 1 })));
+    te.engine.addTasks(
+      'p',
+      Array.from({ length: 30 }, () => ({})),
+    );
+    const results = at(te, 3 * S + 100, (e) =>
+      Array.from({ length: 12 }, () => e.leaseTasks('p', { worker: 'w', leaseSeconds: 60, maxTasks: 1 })),
+    );
     expect(results.slice(0, 10).every((r) => r.ok && r.tasks.length === 1 && !r.capped)).toBe(true);
     for (const r of results.slice(10)) expect(r).toEqual({ ok: true, tasks: [], capped: true });
-    expect(te.of('lease-call').slice(10).map((c) => c.result)).toEqual(['capped', 'capped']);
+    expect(
+      te
+        .of('lease-call')
+        .slice(10)
+        .map((c) => c.result),
+    ).toEqual(['capped', 'capped']);
     // Still in the same second, 0.8 s later: capped. In the next second: tasks again.
     const same = at(te, 3 * S + 900_000, (e) => e.leaseTasks('p', { worker: 'w', leaseSeconds: 60, maxTasks: 1 }));
     expect(same).toMatchObject({ ok: true, capped: true });
@@ -213,9 +254,13 @@ describe('PULL-9 lease-call cap and transient errors', () => {
   it('PULL-9 transient errors come at the seeded rate, the same for the same seed', () => {
     const calls = (seed: number): LeaseResult[] => {
       const te = makeEngine({ seed, queues: [pullQueue('p')], pull: { transientErrorRate: 0.3 } });
-      te.engine.addTasks('p', Array.from({ length: 50 }, () => ({})));
+      te.engine.addTasks(
+        'p',
+        Array.from({ length: 50 }, () => ({})),
+      );
       const out: LeaseResult[] = [];
-      for (let i = 0; i < 300; i++) at(te, i * 200_000, (e) => out.push(e.leaseTasks('p', { worker: 'w', leaseSeconds: 1, maxTasks: 1 })));
+      for (let i = 0; i < 300; i++)
+        at(te, i * 200_000, (e) => out.push(e.leaseTasks('p', { worker: 'w', leaseSeconds: 1, maxTasks: 1 })));
       return out;
     };
     const a = calls(1);
@@ -249,7 +294,10 @@ describe('PULL-10 retry limit by leases', () => {
     te.engine.addTasks('p', [{ name: 'a' }, { name: 'b' }]);
     expect(at(te, 0, (e) => lease(e, { maxTasks: 1 }))).toEqual([]);
     // max_tasks 1: both tasks are due and neither may be handed out; both go, none leased.
-    expect(te.of('exhaust')).toMatchObject([{ t: 0, n: 0, rule: 'PULL-10' }, { t: 0, n: 0, rule: 'PULL-10' }]);
+    expect(te.of('exhaust')).toMatchObject([
+      { t: 0, n: 0, rule: 'PULL-10' },
+      { t: 0, n: 0, rule: 'PULL-10' },
+    ]);
     expect(te.of('lease')).toEqual([]);
     expect(te.engine.liveCount('p')).toBe(0);
     await runToEnd(te);
@@ -299,7 +347,8 @@ describe('PULL-10 retry limit by leases', () => {
   it('PULL-10 without a limit a task may be leased again and again', () => {
     const te = pull();
     te.engine.addTasks('p', [{ name: 'a' }]);
-    for (let i = 0; i < 5; i++) expect(at(te, i * 2 * S, (e) => lease(e, { leaseSeconds: 1 }))[0].leaseCount).toBe(i + 1);
+    for (let i = 0; i < 5; i++)
+      expect(at(te, i * 2 * S, (e) => lease(e, { leaseSeconds: 1 }))[0].leaseCount).toBe(i + 1);
     expect(te.of('exhaust')).toEqual([]);
   });
 

@@ -4,7 +4,17 @@ import fc from 'fast-check';
 import { MAX_ETA_AHEAD_US } from '../../src/model/engine.js';
 import { TaskQueueError } from '../../src/model/errors.js';
 import { DEFAULT_EPOCH_US, US_PER_D, US_PER_H, US_PER_M, formatEpochSeconds } from '../../src/sim/time.js';
-import { S, always, expectInvariantsHold, makeEngine, pullQueue, pushQueue, runToEnd, service, type TestEngine } from '../helpers/engine.js';
+import {
+  S,
+  always,
+  expectInvariantsHold,
+  makeEngine,
+  pullQueue,
+  pushQueue,
+  runToEnd,
+  service,
+  type TestEngine,
+} from '../helpers/engine.js';
 
 /** In-flight count after each dispatch/response, from the trace alone. */
 function maxInFlight(te: TestEngine, q: string): number {
@@ -23,16 +33,30 @@ describe('PUSH-1 / HANDLER-6 the request', () => {
     te.engine.addTasks('mail', [{ name: 'n1', payload: 'hello' }]);
     expect(te.engine.run()).toBe('blocked');
     const [d] = te.engine.takeDeliveries();
-    expect(d).toMatchObject({ queue: 'mail', name: 'n1', attempt: 1, method: 'POST', url: '/_ah/queue/mail', duplicate: false });
+    expect(d).toMatchObject({
+      queue: 'mail',
+      name: 'n1',
+      attempt: 1,
+      method: 'POST',
+      url: '/_ah/queue/mail',
+      duplicate: false,
+    });
     expect(Buffer.from(d.body!).toString()).toBe('hello');
     expect(d.headers['Content-Type']).toBe('application/octet-stream');
-    expect(d.headers).toMatchObject({ 'X-AppEngine-QueueName': 'mail', 'X-AppEngine-TaskName': 'n1', 'X-AppEngine-TaskRetryCount': '0', 'X-AppEngine-TaskExecutionCount': '0' });
+    expect(d.headers).toMatchObject({
+      'X-AppEngine-QueueName': 'mail',
+      'X-AppEngine-TaskName': 'n1',
+      'X-AppEngine-TaskRetryCount': '0',
+      'X-AppEngine-TaskExecutionCount': '0',
+    });
     expect(d.deadlineUs).toBe(10 * US_PER_M);
   });
 
   it('PUSH-1 the task’s own method, URL and headers win; its Content-Type is kept', () => {
     const te = makeEngine({ queues: [pushQueue('q')], external: true });
-    te.engine.addTasks('q', [{ method: 'PUT', url: '/work?x=1', headers: { 'content-type': 'application/json', 'X-Mine': 'a' } }]);
+    te.engine.addTasks('q', [
+      { method: 'PUT', url: '/work?x=1', headers: { 'content-type': 'application/json', 'X-Mine': 'a' } },
+    ]);
     te.engine.run();
     const [d] = te.engine.takeDeliveries();
     expect(d).toMatchObject({ method: 'PUT', url: '/work?x=1' });
@@ -43,7 +67,9 @@ describe('PUSH-1 / HANDLER-6 the request', () => {
 
   it('HDR-1 the queue cannot be spoofed by a task header: X-AppEngine-* come from the queue', () => {
     const te = makeEngine({ queues: [pushQueue('q')], external: true });
-    te.engine.addTasks('q', [{ name: 'real', headers: { 'X-AppEngine-TaskName': 'forged', 'X-AppEngine-QueueName': 'other' } }]);
+    te.engine.addTasks('q', [
+      { name: 'real', headers: { 'X-AppEngine-TaskName': 'forged', 'X-AppEngine-QueueName': 'other' } },
+    ]);
     te.engine.run();
     const [d] = te.engine.takeDeliveries();
     expect(d.headers['X-AppEngine-TaskName']).toBe('real');
@@ -58,11 +84,19 @@ describe('PUSH-1 / HANDLER-6 the request', () => {
   // where HDR-9 says App Engine strips such headers and sets its own.
   it('HDR-9 a task header cannot add a second X-AppEngine-* header in another letter case', () => {
     const te = makeEngine({ queues: [pushQueue('q')], external: true });
-    te.engine.addTasks('q', [{ name: 'real', headers: { 'x-appengine-taskname': 'forged', 'X-APPENGINE-TASKRETRYCOUNT': '99' } }]);
+    te.engine.addTasks('q', [
+      { name: 'real', headers: { 'x-appengine-taskname': 'forged', 'X-APPENGINE-TASKRETRYCOUNT': '99' } },
+    ]);
     te.engine.run();
     const [d] = te.engine.takeDeliveries();
     const appengine = Object.keys(d.headers).filter((k) => /^x-appengine-/i.test(k));
-    expect(appengine.sort()).toEqual(['X-AppEngine-QueueName', 'X-AppEngine-TaskETA', 'X-AppEngine-TaskExecutionCount', 'X-AppEngine-TaskName', 'X-AppEngine-TaskRetryCount']);
+    expect(appengine.sort()).toEqual([
+      'X-AppEngine-QueueName',
+      'X-AppEngine-TaskETA',
+      'X-AppEngine-TaskExecutionCount',
+      'X-AppEngine-TaskName',
+      'X-AppEngine-TaskRetryCount',
+    ]);
   });
 });
 
@@ -87,7 +121,11 @@ describe('PUSH-4 ETA and countdown', () => {
   it('PUSH-4 an ETA up to exactly 30 days ahead is accepted; one µs more is refused', async () => {
     const te = makeEngine({ queues: [pushQueue('q')] });
     te.engine.at(S, (e) => {
-      const r = e.addTasks('q', [{ etaUs: S + MAX_ETA_AHEAD_US }, { etaUs: S + MAX_ETA_AHEAD_US + 1 }, { countdownUs: 31 * US_PER_D }]);
+      const r = e.addTasks('q', [
+        { etaUs: S + MAX_ETA_AHEAD_US },
+        { etaUs: S + MAX_ETA_AHEAD_US + 1 },
+        { countdownUs: 31 * US_PER_D },
+      ]);
       expect(r.map((x) => x.ok)).toEqual([true, false, false]);
       expect(r[1]).toMatchObject({ rule: 'PUSH-4' });
       expect(r[1].error).toMatch(/30 days/);
@@ -117,15 +155,26 @@ describe('PUSH-4 ETA and countdown', () => {
 describe('PUSH-5 ETA order', () => {
   it('PUSH-5 property: tasks added out of order are dispatched in (ETA, add) order', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 20 }), { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 5 }), async (etas, rate) => {
-        const te = makeEngine({ queues: [pushQueue('q', { ratePerSec: rate, bucketSize: 1 })] });
-        te.engine.addTasks('q', etas.map((s) => ({ etaUs: s * S })));
-        await runToEnd(te);
-        const order = te.of('dispatch').map((d) => d.id);
-        const want = te.of('add').slice().sort((a, b) => a.eta - b.eta || a.id - b.id).map((a) => a.id);
-        expect(order).toEqual(want);
-        for (const d of te.of('dispatch')) expect(d.t).toBeGreaterThanOrEqual(te.forTask('add', d.id)[0].eta);
-      }),
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 20 }), { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 1, max: 5 }),
+        async (etas, rate) => {
+          const te = makeEngine({ queues: [pushQueue('q', { ratePerSec: rate, bucketSize: 1 })] });
+          te.engine.addTasks(
+            'q',
+            etas.map((s) => ({ etaUs: s * S })),
+          );
+          await runToEnd(te);
+          const order = te.of('dispatch').map((d) => d.id);
+          const want = te
+            .of('add')
+            .slice()
+            .sort((a, b) => a.eta - b.eta || a.id - b.id)
+            .map((a) => a.id);
+          expect(order).toEqual(want);
+          for (const d of te.of('dispatch')) expect(d.t).toBeGreaterThanOrEqual(te.forTask('add', d.id)[0].eta);
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -134,9 +183,14 @@ describe('PUSH-5 ETA order', () => {
 describe('PUSH-2 rate and bucket through the engine', () => {
   it('PUSH-2 a burst drains bucket_size at once, then one task per 1/rate', async () => {
     const te = makeEngine({ queues: [pushQueue('q', { ratePerSec: 5, bucketSize: 4 })] });
-    te.engine.addTasks('q', Array.from({ length: 10 }, () => ({})));
+    te.engine.addTasks(
+      'q',
+      Array.from({ length: 10 }, () => ({})),
+    );
     await runToEnd(te);
-    expect(te.of('dispatch').map((d) => d.t)).toEqual([0, 0, 0, 0, 200_000, 400_000, 600_000, 800_000, 1_000_000, 1_200_000]);
+    expect(te.of('dispatch').map((d) => d.t)).toEqual([
+      0, 0, 0, 0, 200_000, 400_000, 600_000, 800_000, 1_000_000, 1_200_000,
+    ]);
     await expectInvariantsHold(te.events);
   });
 
@@ -150,8 +204,14 @@ describe('PUSH-2 rate and bucket through the engine', () => {
 
 describe('PUSH-3 max_concurrent_requests', () => {
   it('PUSH-3 in flight never exceeds the cap, and reaches it', async () => {
-    const te = makeEngine({ queues: [pushQueue('q', { maxConcurrentRequests: 3 })], service: service({ serviceTime: { dist: 'constant', us: S } }) });
-    te.engine.addTasks('q', Array.from({ length: 10 }, () => ({})));
+    const te = makeEngine({
+      queues: [pushQueue('q', { maxConcurrentRequests: 3 })],
+      service: service({ serviceTime: { dist: 'constant', us: S } }),
+    });
+    te.engine.addTasks(
+      'q',
+      Array.from({ length: 10 }, () => ({})),
+    );
     await runToEnd(te);
     expect(maxInFlight(te, 'q')).toBe(3);
     expect(te.of('dispatch').map((d) => d.t / S)).toEqual([0, 0, 0, 1, 1, 1, 2, 2, 2, 3]);
@@ -159,8 +219,14 @@ describe('PUSH-3 max_concurrent_requests', () => {
   });
 
   it('PUSH-3 without a cap, everything due goes at once (bucket permitting)', async () => {
-    const te = makeEngine({ queues: [pushQueue('q', { bucketSize: 50 })], service: service({ serviceTime: { dist: 'constant', us: S } }) });
-    te.engine.addTasks('q', Array.from({ length: 40 }, () => ({})));
+    const te = makeEngine({
+      queues: [pushQueue('q', { bucketSize: 50 })],
+      service: service({ serviceTime: { dist: 'constant', us: S } }),
+    });
+    te.engine.addTasks(
+      'q',
+      Array.from({ length: 40 }, () => ({})),
+    );
     await runToEnd(te);
     expect(maxInFlight(te, 'q')).toBe(40);
   });
@@ -169,7 +235,10 @@ describe('PUSH-3 max_concurrent_requests', () => {
 describe('PUSH-8 pause, resume, rate 0', () => {
   it('PUSH-8 a paused queue dispatches nothing; resuming continues where it stopped', async () => {
     const te = makeEngine({ queues: [pushQueue('q', { ratePerSec: 2, bucketSize: 1 })] });
-    te.engine.addTasks('q', Array.from({ length: 10 }, () => ({})));
+    te.engine.addTasks(
+      'q',
+      Array.from({ length: 10 }, () => ({})),
+    );
     te.engine.at(1.9 * S, (e) => e.pauseQueue('q'));
     te.engine.at(10 * S, (e) => e.resumeQueue('q'));
     await runToEnd(te);
@@ -201,7 +270,10 @@ describe('PUSH-8 pause, resume, rate 0', () => {
 
   it('PUSH-2 / PUSH-8 a queue with rate 0 dispatches nothing, and resume cannot start it', async () => {
     const te = makeEngine({ queues: [pushQueue('frozen', { ratePerSec: 0, bucketSize: 5 }), pushQueue('live')] });
-    te.engine.addTasks('frozen', Array.from({ length: 5 }, () => ({})));
+    te.engine.addTasks(
+      'frozen',
+      Array.from({ length: 5 }, () => ({})),
+    );
     te.engine.addTasks('live', [{}]);
     te.engine.at(S, (e) => e.resumeQueue('frozen'));
     await runToEnd(te);
@@ -223,7 +295,11 @@ describe('PUSH-6 / HANDLER-1/2 statuses', () => {
     const te = makeEngine({ queues: [pushQueue('q', { retry: { taskRetryLimit: 2 } })], service: always(302) });
     te.engine.addTasks('q', [{}]);
     await runToEnd(te);
-    expect(te.of('response').map((r) => [r.status, r.out])).toEqual([[302, 'error'], [302, 'error'], [302, 'error']]);
+    expect(te.of('response').map((r) => [r.status, r.out])).toEqual([
+      [302, 'error'],
+      [302, 'error'],
+      [302, 'error'],
+    ]);
     expect(te.of('success')).toHaveLength(0);
     expect(te.of('exhaust')).toHaveLength(1);
     expect(te.of('dispatch').map((d) => d.h.pr)).toEqual([undefined, '302', '302']);
@@ -248,8 +324,19 @@ describe('PUSH-6 / HANDLER-1/2 statuses', () => {
   });
 
   it('HANDLER-1 a task that succeeded is never delivered again (no duplicates configured)', async () => {
-    const te = makeEngine({ queues: [pushQueue('q')], service: service({ statuses: [{ status: 200, weight: 1 }, { status: 500, weight: 1 }] }) });
-    te.engine.addTasks('q', Array.from({ length: 50 }, () => ({})));
+    const te = makeEngine({
+      queues: [pushQueue('q')],
+      service: service({
+        statuses: [
+          { status: 200, weight: 1 },
+          { status: 500, weight: 1 },
+        ],
+      }),
+    });
+    te.engine.addTasks(
+      'q',
+      Array.from({ length: 50 }, () => ({})),
+    );
     await runToEnd(te);
     for (const s of te.of('success')) expect(te.forTask('dispatch', s.id).filter((d) => d.t > s.t)).toEqual([]);
     expect(te.of('success')).toHaveLength(50);
@@ -266,16 +353,27 @@ describe('DEADLINE-1/2 per scaling type', () => {
 
   for (const [scaling, deadline] of cases) {
     it(`DEADLINE-1/2 ${scaling}: a handler taking exactly ${deadline / US_PER_M} min succeeds; one µs longer fails at the deadline`, async () => {
-      const ok = makeEngine({ scaling, queues: [pushQueue('q')], service: service({ serviceTime: { dist: 'constant', us: deadline } }) });
+      const ok = makeEngine({
+        scaling,
+        queues: [pushQueue('q')],
+        service: service({ serviceTime: { dist: 'constant', us: deadline } }),
+      });
       ok.engine.addTasks('q', [{}]);
       await runToEnd(ok);
       expect(ok.of('response').map((r) => [r.out, r.lat])).toEqual([['ok', deadline]]);
 
-      const late = makeEngine({ scaling, queues: [pushQueue('q', { retry: { taskRetryLimit: 1 } })], service: service({ serviceTime: { dist: 'constant', us: deadline + 1 } }) });
+      const late = makeEngine({
+        scaling,
+        queues: [pushQueue('q', { retry: { taskRetryLimit: 1 } })],
+        service: service({ serviceTime: { dist: 'constant', us: deadline + 1 } }),
+      });
       late.engine.addTasks('q', [{}]);
       await runToEnd(late);
       const rs = late.of('response');
-      expect(rs.map((r) => [r.status, r.out, r.lat])).toEqual([[0, 'deadline', deadline], [0, 'deadline', deadline]]);
+      expect(rs.map((r) => [r.status, r.out, r.lat])).toEqual([
+        [0, 'deadline', deadline],
+        [0, 'deadline', deadline],
+      ]);
       expect(late.of('retry')).toHaveLength(1); // DEADLINE-2: retried
       const second = late.of('dispatch')[1];
       // SPEC §10 default: ExecutionCount unchanged, PreviousResponse 0, "Instance Unavailable".
@@ -299,7 +397,11 @@ describe('DEADLINE-1/2 per scaling type', () => {
     const te = makeEngine({
       queues: [pushQueue('q', { retry: { taskRetryLimit: 0 } })],
       // A pending latency longer than the cold start, so the request waits for it (INST-3).
-      service: service({ coldStartUs: 5 * US_PER_M, pendingLatencyUs: 10 * US_PER_M, serviceTime: { dist: 'constant', us: 6 * US_PER_M } }),
+      service: service({
+        coldStartUs: 5 * US_PER_M,
+        pendingLatencyUs: 10 * US_PER_M,
+        serviceTime: { dist: 'constant', us: 6 * US_PER_M },
+      }),
     });
     te.engine.addTasks('q', [{}]);
     await runToEnd(te);

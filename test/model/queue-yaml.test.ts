@@ -38,7 +38,9 @@ describe('defaults (CFG-2)', () => {
   it('an empty file gives just the default push queue: 5/s, bucket 5, retry defaults', () => {
     for (const text of ['', '# nothing here\n', 'queue:\n']) {
       const c = parseQueueYaml(text);
-      expect(c.queues).toEqual([{ name: 'default', mode: 'push', ratePerSec: 5, rate: '5/s', bucketSize: 5, retry: DEFAULT_RETRY }]);
+      expect(c.queues).toEqual([
+        { name: 'default', mode: 'push', ratePerSec: 5, rate: '5/s', bucketSize: 5, retry: DEFAULT_RETRY },
+      ]);
       expect(c.profile).toBe('appengine');
       expect(c.scaling).toBe('automatic');
       expect(c.deadlineUs).toBe(10 * US_PER_M);
@@ -99,7 +101,13 @@ describe('conversion (CFG-1, PUSH-2, RETRY)', () => {
     );
     expect(q.maxConcurrentRequests).toBe(3);
     expect(q.target).toBe('worker');
-    expect(q.retry).toEqual({ taskRetryLimit: 7, taskAgeLimitUs: 2 * US_PER_H, minBackoffUs: 10 * US_PER_S, maxBackoffUs: 300 * US_PER_S, maxDoublings: 3 });
+    expect(q.retry).toEqual({
+      taskRetryLimit: 7,
+      taskAgeLimitUs: 2 * US_PER_H,
+      minBackoffUs: 10 * US_PER_S,
+      maxBackoffUs: 300 * US_PER_S,
+      maxDoublings: 3,
+    });
   });
 
   it.each([
@@ -110,7 +118,9 @@ describe('conversion (CFG-1, PUSH-2, RETRY)', () => {
     ['0.025h', 90 * US_PER_S], // a fraction of a unit that is whole seconds is fine
     ['60s', 60 * US_PER_S],
   ])('task_age_limit %s → µs (RETRY-2)', (age, us) => {
-    expect(queue(`queue:\n- name: q\n  retry_parameters:\n    task_age_limit: ${age}\n`, 'q').retry.taskAgeLimitUs).toBe(us);
+    expect(
+      queue(`queue:\n- name: q\n  retry_parameters:\n    task_age_limit: ${age}\n`, 'q').retry.taskAgeLimitUs,
+    ).toBe(us);
   });
 
   it('task_retry_limit 0 is allowed (no retries)', () => {
@@ -130,20 +140,36 @@ describe('conversion (CFG-1, PUSH-2, RETRY)', () => {
   });
 
   it('RETRY-3: min exactly at the default max (3600) leaves max alone; 3600.5 raises it', () => {
-    expect(queue('queue:\n- name: q\n  retry_parameters: {min_backoff_seconds: 3600}\n', 'q').retry).toMatchObject({ minBackoffUs: 3600 * US_PER_S, maxBackoffUs: 3600 * US_PER_S });
-    expect(queue('queue:\n- name: q\n  retry_parameters: {min_backoff_seconds: 3600.5}\n', 'q').retry).toMatchObject({ minBackoffUs: 3_600_500_000, maxBackoffUs: 3_600_500_000 });
+    expect(queue('queue:\n- name: q\n  retry_parameters: {min_backoff_seconds: 3600}\n', 'q').retry).toMatchObject({
+      minBackoffUs: 3600 * US_PER_S,
+      maxBackoffUs: 3600 * US_PER_S,
+    });
+    expect(queue('queue:\n- name: q\n  retry_parameters: {min_backoff_seconds: 3600.5}\n', 'q').retry).toMatchObject({
+      minBackoffUs: 3_600_500_000,
+      maxBackoffUs: 3_600_500_000,
+    });
   });
 
   it('RETRY-3: max exactly at the default min (0.1) leaves min alone; 0.099999 lowers it', () => {
-    expect(queue('queue:\n- name: q\n  retry_parameters: {max_backoff_seconds: 0.1}\n', 'q').retry).toMatchObject({ minBackoffUs: 100_000, maxBackoffUs: 100_000 });
-    expect(queue('queue:\n- name: q\n  retry_parameters: {max_backoff_seconds: 0.099999}\n', 'q').retry).toMatchObject({ minBackoffUs: 99_999, maxBackoffUs: 99_999 });
+    expect(queue('queue:\n- name: q\n  retry_parameters: {max_backoff_seconds: 0.1}\n', 'q').retry).toMatchObject({
+      minBackoffUs: 100_000,
+      maxBackoffUs: 100_000,
+    });
+    expect(queue('queue:\n- name: q\n  retry_parameters: {max_backoff_seconds: 0.099999}\n', 'q').retry).toMatchObject({
+      minBackoffUs: 99_999,
+      maxBackoffUs: 99_999,
+    });
   });
 
   it('CFG-3: a non-finite backoff is refused with the queue, the field and the rule in the message', () => {
-    expect(() => parseQueueYaml('queue:\n- name: mail\n  retry_parameters: {max_backoff_seconds: .inf}\n', { file: 'queue.yaml' })).toThrow(
+    expect(() =>
+      parseQueueYaml('queue:\n- name: mail\n  retry_parameters: {max_backoff_seconds: .inf}\n', { file: 'queue.yaml' }),
+    ).toThrow(
       'queue.yaml:3: queue "mail", field "retry_parameters.max_backoff_seconds": must be a finite number of seconds',
     );
-    expect(() => parseQueueYaml('queue:\n- name: mail\n  retry_parameters: {task_age_limit: 1.5s}\n', { file: 'queue.yaml' })).toThrow(
+    expect(() =>
+      parseQueueYaml('queue:\n- name: mail\n  retry_parameters: {task_age_limit: 1.5s}\n', { file: 'queue.yaml' }),
+    ).toThrow(
       /queue "mail", field "retry_parameters.task_age_limit": "1.5s" is 1.5 s: must be a whole number of seconds \(RETRY-2\)/,
     );
   });
@@ -158,11 +184,19 @@ describe('conversion (CFG-1, PUSH-2, RETRY)', () => {
   });
 
   it('SPEC §10 options by name over the profile defaults; unknown names and values are CFG-3 issues', () => {
-    const c = parseQueueYaml('', { profile: 'appengine', options: { 'retry-limit': 'attempts', 'retry-eta-header': 'original' } });
+    const c = parseQueueYaml('', {
+      profile: 'appengine',
+      options: { 'retry-limit': 'attempts', 'retry-eta-header': 'original' },
+    });
     expect(c.options).toEqual({ ...PROFILES.appengine, retryLimitMeans: 'attempts', retryEtaHeader: 'original' });
     const issues = issuesOf('', { options: { 'retry-limits': 'x', 'age-from': 'birth' } });
-    expect(issues.map((i) => [i.field, i.rule])).toEqual([['options.retry-limits', 'CFG-3'], ['options.age-from', 'CFG-3']]);
-    expect(issues[0].message).toContain('backoff-linear-step, handler-503, retry-limit, age-from, deadline-execution, execution-count-5xx, retry-eta-header');
+    expect(issues.map((i) => [i.field, i.rule])).toEqual([
+      ['options.retry-limits', 'CFG-3'],
+      ['options.age-from', 'CFG-3'],
+    ]);
+    expect(issues[0].message).toContain(
+      'backoff-linear-step, handler-503, retry-limit, age-from, deadline-execution, execution-count-5xx, retry-eta-header',
+    );
     expect(issues[1].message).toContain('first-attempt or creation');
   });
 
@@ -221,29 +255,149 @@ describe('bad input (CFG-3): every issue names queue, field and rule', () => {
     ['bad rate grammar', 'queue:\n- name: mail\n  rate: 5/x\n', 'mail', 'rate', 'CFG-1'],
     ['rate without unit', 'queue:\n- name: mail\n  rate: 5\n', 'mail', 'rate', 'CFG-1'],
     ['rate as words', 'queue:\n- name: mail\n  rate: fast\n', 'mail', 'rate', 'CFG-1'],
-    ['negative task_retry_limit', 'queue:\n- name: q\n  retry_parameters:\n    task_retry_limit: -1\n', 'q', 'retry_parameters.task_retry_limit', 'RETRY-1'],
-    ['fractional task_retry_limit', 'queue:\n- name: q\n  retry_parameters: {task_retry_limit: 2.5}\n', 'q', 'retry_parameters.task_retry_limit', 'RETRY-1'],
-    ['task_age_limit 0', 'queue:\n- name: q\n  retry_parameters:\n    task_age_limit: 0s\n', 'q', 'retry_parameters.task_age_limit', 'RETRY-2'],
-    ['task_age_limit without unit', 'queue:\n- name: q\n  retry_parameters:\n    task_age_limit: 10\n', 'q', 'retry_parameters.task_age_limit', 'RETRY-2'],
-    ['task_age_limit malformed', 'queue:\n- name: q\n  retry_parameters:\n    task_age_limit: 2 days\n', 'q', 'retry_parameters.task_age_limit', 'RETRY-2'],
-    ['task_age_limit in ms (not in the grammar)', 'queue:\n- name: q\n  retry_parameters:\n    task_age_limit: 500ms\n', 'q', 'retry_parameters.task_age_limit', 'RETRY-2'],
-    ['negative min_backoff_seconds', 'queue:\n- name: q\n  retry_parameters: {min_backoff_seconds: -1}\n', 'q', 'retry_parameters.min_backoff_seconds', 'RETRY-3'],
-    ['string max_backoff_seconds', 'queue:\n- name: q\n  retry_parameters: {max_backoff_seconds: "10s"}\n', 'q', 'retry_parameters.max_backoff_seconds', 'RETRY-3'],
-    ['negative max_doublings', 'queue:\n- name: q\n  retry_parameters: {max_doublings: -2}\n', 'q', 'retry_parameters.max_doublings', 'RETRY-3'],
-    ['both backoffs set, min > max', 'queue:\n- name: q\n  retry_parameters:\n    min_backoff_seconds: 60\n    max_backoff_seconds: 10\n', 'q', 'retry_parameters.min_backoff_seconds', 'RETRY-3'],
+    [
+      'negative task_retry_limit',
+      'queue:\n- name: q\n  retry_parameters:\n    task_retry_limit: -1\n',
+      'q',
+      'retry_parameters.task_retry_limit',
+      'RETRY-1',
+    ],
+    [
+      'fractional task_retry_limit',
+      'queue:\n- name: q\n  retry_parameters: {task_retry_limit: 2.5}\n',
+      'q',
+      'retry_parameters.task_retry_limit',
+      'RETRY-1',
+    ],
+    [
+      'task_age_limit 0',
+      'queue:\n- name: q\n  retry_parameters:\n    task_age_limit: 0s\n',
+      'q',
+      'retry_parameters.task_age_limit',
+      'RETRY-2',
+    ],
+    [
+      'task_age_limit without unit',
+      'queue:\n- name: q\n  retry_parameters:\n    task_age_limit: 10\n',
+      'q',
+      'retry_parameters.task_age_limit',
+      'RETRY-2',
+    ],
+    [
+      'task_age_limit malformed',
+      'queue:\n- name: q\n  retry_parameters:\n    task_age_limit: 2 days\n',
+      'q',
+      'retry_parameters.task_age_limit',
+      'RETRY-2',
+    ],
+    [
+      'task_age_limit in ms (not in the grammar)',
+      'queue:\n- name: q\n  retry_parameters:\n    task_age_limit: 500ms\n',
+      'q',
+      'retry_parameters.task_age_limit',
+      'RETRY-2',
+    ],
+    [
+      'negative min_backoff_seconds',
+      'queue:\n- name: q\n  retry_parameters: {min_backoff_seconds: -1}\n',
+      'q',
+      'retry_parameters.min_backoff_seconds',
+      'RETRY-3',
+    ],
+    [
+      'string max_backoff_seconds',
+      'queue:\n- name: q\n  retry_parameters: {max_backoff_seconds: "10s"}\n',
+      'q',
+      'retry_parameters.max_backoff_seconds',
+      'RETRY-3',
+    ],
+    [
+      'negative max_doublings',
+      'queue:\n- name: q\n  retry_parameters: {max_doublings: -2}\n',
+      'q',
+      'retry_parameters.max_doublings',
+      'RETRY-3',
+    ],
+    [
+      'both backoffs set, min > max',
+      'queue:\n- name: q\n  retry_parameters:\n    min_backoff_seconds: 60\n    max_backoff_seconds: 10\n',
+      'q',
+      'retry_parameters.min_backoff_seconds',
+      'RETRY-3',
+    ],
     // RETRY-2: limits are whole seconds; a fraction is refused rather than silently rounded.
-    ['fractional task_age_limit 1.5s', 'queue:\n- name: q\n  retry_parameters:\n    task_age_limit: 1.5s\n', 'q', 'retry_parameters.task_age_limit', 'RETRY-2'],
-    ['fractional task_age_limit 0.01m (0.6 s)', 'queue:\n- name: q\n  retry_parameters:\n    task_age_limit: 0.01m\n', 'q', 'retry_parameters.task_age_limit', 'RETRY-2'],
-    ['task_age_limit overflowing to Infinity', `queue:\n- name: q\n  retry_parameters:\n    task_age_limit: ${'9'.repeat(400)}d\n`, 'q', 'retry_parameters.task_age_limit', 'RETRY-2'],
+    [
+      'fractional task_age_limit 1.5s',
+      'queue:\n- name: q\n  retry_parameters:\n    task_age_limit: 1.5s\n',
+      'q',
+      'retry_parameters.task_age_limit',
+      'RETRY-2',
+    ],
+    [
+      'fractional task_age_limit 0.01m (0.6 s)',
+      'queue:\n- name: q\n  retry_parameters:\n    task_age_limit: 0.01m\n',
+      'q',
+      'retry_parameters.task_age_limit',
+      'RETRY-2',
+    ],
+    [
+      'task_age_limit overflowing to Infinity',
+      `queue:\n- name: q\n  retry_parameters:\n    task_age_limit: ${'9'.repeat(400)}d\n`,
+      'q',
+      'retry_parameters.task_age_limit',
+      'RETRY-2',
+    ],
     // CFG-3: numeric configuration that is not finite is refused (RETRY-3/4 need finite delays).
-    ['min_backoff_seconds .inf', 'queue:\n- name: q\n  retry_parameters: {min_backoff_seconds: .inf}\n', 'q', 'retry_parameters.min_backoff_seconds', 'RETRY-3'],
-    ['max_backoff_seconds .inf', 'queue:\n- name: q\n  retry_parameters: {max_backoff_seconds: .inf}\n', 'q', 'retry_parameters.max_backoff_seconds', 'RETRY-3'],
-    ['max_backoff_seconds .nan', 'queue:\n- name: q\n  retry_parameters: {max_backoff_seconds: .nan}\n', 'q', 'retry_parameters.max_backoff_seconds', 'RETRY-3'],
-    ['max_backoff_seconds 1e300 (µs overflow)', 'queue:\n- name: q\n  retry_parameters: {max_backoff_seconds: 1e300}\n', 'q', 'retry_parameters.max_backoff_seconds', 'RETRY-3'],
-    ['max_doublings .inf', 'queue:\n- name: q\n  retry_parameters: {max_doublings: .inf}\n', 'q', 'retry_parameters.max_doublings', 'RETRY-3'],
-    ['task_retry_limit .inf', 'queue:\n- name: q\n  retry_parameters: {task_retry_limit: .inf}\n', 'q', 'retry_parameters.task_retry_limit', 'RETRY-1'],
+    [
+      'min_backoff_seconds .inf',
+      'queue:\n- name: q\n  retry_parameters: {min_backoff_seconds: .inf}\n',
+      'q',
+      'retry_parameters.min_backoff_seconds',
+      'RETRY-3',
+    ],
+    [
+      'max_backoff_seconds .inf',
+      'queue:\n- name: q\n  retry_parameters: {max_backoff_seconds: .inf}\n',
+      'q',
+      'retry_parameters.max_backoff_seconds',
+      'RETRY-3',
+    ],
+    [
+      'max_backoff_seconds .nan',
+      'queue:\n- name: q\n  retry_parameters: {max_backoff_seconds: .nan}\n',
+      'q',
+      'retry_parameters.max_backoff_seconds',
+      'RETRY-3',
+    ],
+    [
+      'max_backoff_seconds 1e300 (µs overflow)',
+      'queue:\n- name: q\n  retry_parameters: {max_backoff_seconds: 1e300}\n',
+      'q',
+      'retry_parameters.max_backoff_seconds',
+      'RETRY-3',
+    ],
+    [
+      'max_doublings .inf',
+      'queue:\n- name: q\n  retry_parameters: {max_doublings: .inf}\n',
+      'q',
+      'retry_parameters.max_doublings',
+      'RETRY-3',
+    ],
+    [
+      'task_retry_limit .inf',
+      'queue:\n- name: q\n  retry_parameters: {task_retry_limit: .inf}\n',
+      'q',
+      'retry_parameters.task_retry_limit',
+      'RETRY-1',
+    ],
     ['unknown queue field', 'queue:\n- name: q\n  ratee: 5/s\n', 'q', 'ratee', 'CFG-1'],
-    ['unknown retry field', 'queue:\n- name: q\n  retry_parameters:\n    task_retry_limt: 3\n', 'q', 'retry_parameters.task_retry_limt', 'CFG-1'],
+    [
+      'unknown retry field',
+      'queue:\n- name: q\n  retry_parameters:\n    task_retry_limt: 3\n',
+      'q',
+      'retry_parameters.task_retry_limt',
+      'CFG-1',
+    ],
     ['unknown top-level key', 'queues:\n- name: q\n', undefined, 'queues', 'CFG-1'],
     ['bad queue name', 'queue:\n- name: my_queue\n', 'my_queue', 'name', 'TASK-1'],
     ['queue name too long', `queue:\n- name: ${'a'.repeat(101)}\n`, 'a'.repeat(101), 'name', 'TASK-1'],
@@ -253,7 +407,13 @@ describe('bad input (CFG-3): every issue names queue, field and rule', () => {
     ['bucket_size 0', 'queue:\n- name: q\n  bucket_size: 0\n', 'q', 'bucket_size', 'CFG-1'],
     ['bucket_size 1.5', 'queue:\n- name: q\n  bucket_size: 1.5\n', 'q', 'bucket_size', 'CFG-1'],
     ['bucket_size as a list', 'queue:\n- name: q\n  bucket_size: [5]\n', 'q', 'bucket_size', 'CFG-1'],
-    ['max_concurrent_requests 0', 'queue:\n- name: q\n  max_concurrent_requests: 0\n', 'q', 'max_concurrent_requests', 'CFG-1'],
+    [
+      'max_concurrent_requests 0',
+      'queue:\n- name: q\n  max_concurrent_requests: 0\n',
+      'q',
+      'max_concurrent_requests',
+      'CFG-1',
+    ],
     ['mode other than push/pull', 'queue:\n- name: q\n  mode: poll\n', 'q', 'mode', 'CFG-1'],
     ['rate on a pull queue', 'queue:\n- name: p\n  mode: pull\n  rate: 1/s\n', 'p', 'rate', 'CFG-1'],
     ['target on a pull queue', 'queue:\n- name: p\n  mode: pull\n  target: w\n', 'p', 'target', 'CFG-1'],
@@ -280,7 +440,9 @@ describe('bad input (CFG-3): every issue names queue, field and rule', () => {
     const text = 'queue:\n- name: ok\n- name: mail\n  bucket_size: 2\n  rate: 5/x\n';
     const [i] = issuesOf(text);
     expect(i.line).toBe(5);
-    expect(formatIssue(i)).toBe('queue.yaml:5: queue "mail", field "rate": "5/x" does not match ^(0|[0-9]+(\\.[0-9]*)?/[smhd])$ (CFG-1)');
+    expect(formatIssue(i)).toBe(
+      'queue.yaml:5: queue "mail", field "rate": "5/x" does not match ^(0|[0-9]+(\\.[0-9]*)?/[smhd])$ (CFG-1)',
+    );
   });
 
   it('an unknown field lists the allowed ones', () => {
@@ -352,7 +514,20 @@ extra: true
   });
 
   it('wrong types never crash', () => {
-    for (const text of ['42', '"queue"', 'queue: 3', 'queue: [null]', 'queue: [[1]]', 'queue:\n- name: q\n  retry_parameters: 3\n', 'queue:\n- name: {a: 1}\n', 'queue:\n- name: q\n  rate: {a: 1}\n', 'queue:\n- name: q\n  mode: [push]\n', 'queue:\n- name: q\n  max_concurrent_requests: .inf\n', 'queue:\n- name: q\n  target: 3\n', 'queue:\n- name: p\n  mode: pull\n  acl: yes\n']) {
+    for (const text of [
+      '42',
+      '"queue"',
+      'queue: 3',
+      'queue: [null]',
+      'queue: [[1]]',
+      'queue:\n- name: q\n  retry_parameters: 3\n',
+      'queue:\n- name: {a: 1}\n',
+      'queue:\n- name: q\n  rate: {a: 1}\n',
+      'queue:\n- name: q\n  mode: [push]\n',
+      'queue:\n- name: q\n  max_concurrent_requests: .inf\n',
+      'queue:\n- name: q\n  target: 3\n',
+      'queue:\n- name: p\n  mode: pull\n  acl: yes\n',
+    ]) {
       const issues = issuesOf(text);
       expect(issues.length).toBeGreaterThanOrEqual(1);
       for (const i of issues) expect(i.rule).toMatch(/^(CFG|TASK|RETRY)-\d$/);
@@ -399,7 +574,9 @@ describe('loadQueueYaml', () => {
     expect(c.deadlineUs).toBe(24 * US_PER_H);
 
     await writeFile(path, 'queue:\n- name: a\n  rate: 3/y\n');
-    await expect(loadQueueYaml(path)).rejects.toMatchObject({ issues: [{ file: path, line: 3, queue: 'a', field: 'rate' }] });
+    await expect(loadQueueYaml(path)).rejects.toMatchObject({
+      issues: [{ file: path, line: 3, queue: 'a', field: 'rate' }],
+    });
   });
 
   it('a missing file is a ConfigError naming the path', async () => {

@@ -129,7 +129,15 @@ describe('PeriodTracker', () => {
     p.begin(150);
     p.end(300);
     p.begin(1000);
-    expect(p.summary(1500)).toEqual({ count: 2, totalUs: 700, openAtEnd: true, ranges: [[100, 300], [1000, 1500]] });
+    expect(p.summary(1500)).toEqual({
+      count: 2,
+      totalUs: 700,
+      openAtEnd: true,
+      ranges: [
+        [100, 300],
+        [1000, 1500],
+      ],
+    });
     expect(p.isOpen).toBe(true);
   });
 
@@ -158,7 +166,14 @@ describe('TaskTable', () => {
     t.set(1_000_000, 7); // far past the dense part: goes to the map
     t.set(-3, 1);
     t.set(2.5, 2);
-    expect([t.get(0), t.get(5), t.get(1_000_000), t.get(-3), t.get(2.5), t.get(6)]).toEqual([10, 50, 7, 1, 2, undefined]);
+    expect([t.get(0), t.get(5), t.get(1_000_000), t.get(-3), t.get(2.5), t.get(6)]).toEqual([
+      10,
+      50,
+      7,
+      1,
+      2,
+      undefined,
+    ]);
     expect(t.size).toBe(5);
     // Grow the dense part past an id that went to the map: it is still found, and updated in place.
     for (let id = 0; id < 1_100_000; id += 1000) if (id !== 1_000_000) t.set(id, id);

@@ -2,7 +2,13 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { compareReports, compareValues, formatCompareTable, renderCompareHtml, verdict } from '../../src/report/compare.js';
+import {
+  compareReports,
+  compareValues,
+  formatCompareTable,
+  renderCompareHtml,
+  verdict,
+} from '../../src/report/compare.js';
 import { runCompare } from '../../src/report/compare-cli.js';
 import { toJsonText, toSimulationReport, type SimulationReport } from '../../src/report/report-json.js';
 import { MS, TraceBuilder, pullQueue, pushQueue } from './trace-builder.js';
@@ -13,10 +19,22 @@ function report(tasks: number, latMs: number, failures = 0, extraQueue?: string)
   const b = new TraceBuilder().config([pushQueue('default'), ...(extraQueue ? [pullQueue(extraQueue)] : [])]);
   for (let i = 0; i < tasks; i++) {
     const t = i * 10 * MS;
-    const attempts: Array<[number, number, 'ok' | 'error']> = i < failures ? [[t, 1 * MS, 'error'], [t + 2 * MS, latMs * MS - 2 * MS, 'ok']] : [[t, latMs * MS, 'ok']];
+    const attempts: Array<[number, number, 'ok' | 'error']> =
+      i < failures
+        ? [
+            [t, 1 * MS, 'error'],
+            [t + 2 * MS, latMs * MS - 2 * MS, 'ok'],
+          ]
+        : [[t, latMs * MS, 'ok']];
     b.task('default', i, t, attempts);
   }
-  return toSimulationReport({ scenario: 'demo', seed: 1, traceHash: 'a'.repeat(64), summary: b.summarize(), invariants: [{ id: 'INV-ALO', status: 'pass', checked: tasks, violations: 0 }] });
+  return toSimulationReport({
+    scenario: 'demo',
+    seed: 1,
+    traceHash: 'a'.repeat(64),
+    summary: b.summarize(),
+    invariants: [{ id: 'INV-ALO', status: 'pass', checked: tasks, violations: 0 }],
+  });
 }
 
 const find = (rows: ReturnType<typeof compareReports>, metric: string) => rows.find((r) => r.metric === metric)!;
@@ -25,7 +43,13 @@ describe('compareReports', () => {
   test('deltas and percentages', () => {
     const rows = compareReports(report(10, 100), report(15, 50, 3));
     expect(find(rows, 'tasks added')).toMatchObject({ a: 10, b: 15, delta: 5, changePct: 50 });
-    expect(find(rows, 'latency max')).toMatchObject({ a: 100 * MS, b: 50 * MS, delta: -50 * MS, changePct: -50, better: 'lower' });
+    expect(find(rows, 'latency max')).toMatchObject({
+      a: 100 * MS,
+      b: 50 * MS,
+      delta: -50 * MS,
+      changePct: -50,
+      better: 'lower',
+    });
     expect(find(rows, 'failed attempts')).toMatchObject({ a: 0, b: 3, delta: 3, changePct: null });
     expect(find(rows, 'tasks exhausted')).toMatchObject({ a: 0, b: 0, delta: 0, changePct: 0 });
     expect(find(rows, '[default] dispatched')).toMatchObject({ a: 10, b: 18, delta: 8, changePct: 80 });

@@ -1,5 +1,14 @@
 import { expect, test } from 'vitest';
-import { formatCompact, formatCount, formatDurationShort, formatMicros, formatPercent, formatRate, formatSignedPercent, trimNumber } from '../../src/report/format.js';
+import {
+  formatCompact,
+  formatCount,
+  formatDurationShort,
+  formatMicros,
+  formatPercent,
+  formatRate,
+  formatSignedPercent,
+  trimNumber,
+} from '../../src/report/format.js';
 
 test('numbers are formatted without the locale', () => {
   expect(formatCount(1234567)).toBe('1,234,567');

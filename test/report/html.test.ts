@@ -1,21 +1,59 @@
 import { describe, expect, test } from 'vitest';
-import { badge, chartCard, details, html, raw, renderPage, statTiles, table, type PageOptions } from '../../src/report/html.js';
+import {
+  badge,
+  chartCard,
+  details,
+  html,
+  raw,
+  renderPage,
+  statTiles,
+  table,
+  type PageOptions,
+} from '../../src/report/html.js';
 import { lineChart } from '../../src/report/svg.js';
 import { wellFormedProblems } from './well-formed.js';
 
 function page(): PageOptions {
-  const chart = lineChart({ id: 'c1', title: 'A chart', x: { label: 'time', kind: 'time' }, y: { label: 'n' }, series: [{ type: 'line', name: 's', points: [[0, 1], [1_000_000, 2]] }] });
+  const chart = lineChart({
+    id: 'c1',
+    title: 'A chart',
+    x: { label: 'time', kind: 'time' },
+    y: { label: 'n' },
+    series: [
+      {
+        type: 'line',
+        name: 's',
+        points: [
+          [0, 1],
+          [1_000_000, 2],
+        ],
+      },
+    ],
+  });
   return {
     title: 'Report <script>alert(1)</script>',
     subtitle: 'a & b',
-    meta: [['Seed', '42'], ['Hash', html`<code>${'abc<def>'}</code>`]],
+    meta: [
+      ['Seed', '42'],
+      ['Hash', html`<code>${'abc<def>'}</code>`],
+    ],
     sections: [
-      { title: 'Summary', lead: 'Lead "quoted"', body: [statTiles([{ label: 'Tasks', value: '1,000', hint: '<hint>', tone: 'pass' }]), chartCard(chart, 'caption & note')] },
+      {
+        title: 'Summary',
+        lead: 'Lead "quoted"',
+        body: [
+          statTiles([{ label: 'Tasks', value: '1,000', hint: '<hint>', tone: 'pass' }]),
+          chartCard(chart, 'caption & note'),
+        ],
+      },
       {
         title: 'Rows',
         body: table({
           columns: ['Name', { label: 'Value', align: 'right' }],
-          rows: [['<b>bold?</b>', 3], [badge('fail', 'fail'), details('2 examples', html`<pre>${'x < y'}</pre>`)]],
+          rows: [
+            ['<b>bold?</b>', 3],
+            [badge('fail', 'fail'), details('2 examples', html`<pre>${'x < y'}</pre>`)],
+          ],
           rowClass: (i) => (i === 1 ? 'bad' : undefined),
         }),
       },

@@ -1,6 +1,13 @@
 import FakeTimers from '@sinonjs/fake-timers';
 import { describe, expect, test } from 'vitest';
-import { createProgress, formatSeconds, progressEnabled, renderLine, type ProgressClock, type ProgressStream } from '../../src/report/progress.js';
+import {
+  createProgress,
+  formatSeconds,
+  progressEnabled,
+  renderLine,
+  type ProgressClock,
+  type ProgressStream,
+} from '../../src/report/progress.js';
 
 /** A terminal as the bar sees one: isTTY, a width, and every chunk written. */
 class FakeTty implements ProgressStream {
@@ -20,7 +27,11 @@ const ERASE = '\r\u001b[K';
 function fakeClock(): { clock: ProgressClock; tick: (ms: number) => void } {
   const c = FakeTimers.createClock(0);
   return {
-    clock: { now: () => c.now, setInterval: (fn, ms) => c.setInterval(fn, ms), clearInterval: (id) => c.clearInterval(id as number) },
+    clock: {
+      now: () => c.now,
+      setInterval: (fn, ms) => c.setInterval(fn, ms),
+      clearInterval: (id) => c.clearInterval(id as number),
+    },
     tick: (ms) => void c.tick(ms),
   };
 }
@@ -139,12 +150,21 @@ describe('progress bar off', () => {
 
 describe('the line', () => {
   test('fits the terminal, so \\r can overwrite it', () => {
-    const state = { label: 'simulate', done: 250_000, total: 1_000_000, unit: 'tasks', elapsedMs: 10_000, extra: '1,234,567 events · 12.5m virtual' };
+    const state = {
+      label: 'simulate',
+      done: 250_000,
+      total: 1_000_000,
+      unit: 'tasks',
+      elapsedMs: 10_000,
+      extra: '1,234,567 events · 12.5m virtual',
+    };
     const line = renderLine(state, 80);
     expect([...line].length).toBeLessThanOrEqual(79);
     expect(line.endsWith('…')).toBe(true); // cut, not wrapped
     // Wide enough: 25,000/s, ETA 750,000 / 25,000 = 30 s.
-    expect(renderLine(state, 200)).toContain(' 25% 250,000/1,000,000 tasks · 25,000/s · 10s · ETA 30s  1,234,567 events');
+    expect(renderLine(state, 200)).toContain(
+      ' 25% 250,000/1,000,000 tasks · 25,000/s · 10s · ETA 30s  1,234,567 events',
+    );
     expect([...renderLine({ ...state, label: 'a very long label '.repeat(10) }, 40)].length).toBeLessThanOrEqual(39);
   });
 

@@ -25,7 +25,13 @@ test('a million tasks: exact totals, bounded buckets and memory', () => {
   const before = usedBytes();
   const h = { qn: 'bulk', tn: 't', rc: '0', ec: '0', eta: '0' };
   const feed = (ev: TraceEvent): void => stats.onEvent(ev);
-  feed({ t: 0, e: 'config', seed: 1, epochUs: 0, config: resolvedConfig([pushQueue('bulk', { ratePerSec: 500, bucketSize: 500 })]) });
+  feed({
+    t: 0,
+    e: 'config',
+    seed: 1,
+    epochUs: 0,
+    config: resolvedConfig([pushQueue('bulk', { ratePerSec: 500, bucketSize: 500 })]),
+  });
   let events = 1;
   for (let id = 0; id < TASKS; id++) {
     const t = id * 2000; // 500 tasks/s, each done within its 2 ms slot
@@ -56,7 +62,10 @@ test('a million tasks: exact totals, bounded buckets and memory', () => {
   expect(q.counts.dispatched).toBe(TASKS * 1.25);
   expect(q.series.dispatches.reduce((a, v) => a + v, 0)).toBe(TASKS * 1.25);
   expect(q.series.successes.reduce((a, v) => a + v, 0)).toBe(TASKS);
-  expect(q.attempts).toEqual([[1, TASKS * 0.75], [2, TASKS * 0.25]]);
+  expect(q.attempts).toEqual([
+    [1, TASKS * 0.75],
+    [2, TASKS * 0.25],
+  ]);
   expect(s.buckets).toBeLessThanOrEqual(600);
   expect(s.bucketUs).toBe(6_400_000); // 2000 s of virtual time: 100 ms doubled six times
   expect(q.latency.count).toBe(TASKS);

@@ -12,11 +12,29 @@ function sampleLine(overrides: Partial<LineChartOptions> = {}): LineChartOptions
     y: { label: 'per second' },
     series: [
       { type: 'step', name: 'dispatches/s', x0: 0, dx: 100_000, values: [1, 5, 3, NaN, 4, 2] },
-      { type: 'line', name: 'adds <raw>', points: [[0, 2], [300_000, 4], [600_000, 1]] },
+      {
+        type: 'line',
+        name: 'adds <raw>',
+        points: [
+          [0, 2],
+          [300_000, 4],
+          [600_000, 1],
+        ],
+      },
     ],
-    refLines: [{ y: 5, label: 'configured rate 5/s' }, { y: 5.2, label: 'ceiling & more' }],
+    refLines: [
+      { y: 5, label: 'configured rate 5/s' },
+      { y: 5.2, label: 'ceiling & more' },
+    ],
     shaded: [
-      { label: 'throttled', color: '#f59e0b', ranges: [[100_000, 200_000], [400_000, 400_001]] },
+      {
+        label: 'throttled',
+        color: '#f59e0b',
+        ranges: [
+          [100_000, 200_000],
+          [400_000, 400_001],
+        ],
+      },
       { label: 'outage', color: '#dc2626', ranges: [] },
     ],
     ...overrides,
@@ -34,7 +52,12 @@ function visibleText(svg: string): string {
       out += ' ';
     } else if (!inTag) out += c;
   }
-  return out.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&quot;', '"').replaceAll('&#39;', "'").replaceAll('&amp;', '&');
+  return out
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&quot;', '"')
+    .replaceAll('&#39;', "'")
+    .replaceAll('&amp;', '&');
 }
 
 describe('svg charts', () => {
@@ -71,7 +94,13 @@ describe('svg charts', () => {
 
   test('same input, same bytes', () => {
     expect(lineChart(sampleLine())).toBe(lineChart(sampleLine()));
-    const bars = { id: 'b', title: 't', x: { label: 'attempt' }, y: { label: 'tasks' }, bars: [{ label: '1', value: 3 }] };
+    const bars = {
+      id: 'b',
+      title: 't',
+      x: { label: 'attempt' },
+      y: { label: 'tasks' },
+      bars: [{ label: '1', value: 3 }],
+    };
     expect(barChart(bars)).toBe(barChart(bars));
   });
 
@@ -86,25 +115,53 @@ describe('svg charts', () => {
 
   test('bar chart: one bar per category, labels thinned when crowded', () => {
     const bars = Array.from({ length: 40 }, (_, i) => ({ label: `attempt-${i + 1}`, value: 40 - i }));
-    const svg = barChart({ id: 'att', title: 'Attempts <per> task', x: { label: 'attempt' }, y: { label: 'tasks' }, bars });
+    const svg = barChart({
+      id: 'att',
+      title: 'Attempts <per> task',
+      x: { label: 'attempt' },
+      y: { label: 'tasks' },
+      bars,
+    });
     expect(wellFormedProblems(svg)).toEqual([]);
     const barGroup = svg.slice(svg.indexOf('<g class="bars"'), svg.indexOf('</g>', svg.indexOf('<g class="bars"')));
     expect(barGroup.split('<rect').length - 1).toBe(40);
-    const shown = bars.filter((b) => visibleText(svg.slice(svg.indexOf('</g>', svg.indexOf('<g class="bars"')))).includes(` ${b.label} `));
+    const shown = bars.filter((b) =>
+      visibleText(svg.slice(svg.indexOf('</g>', svg.indexOf('<g class="bars"')))).includes(` ${b.label} `),
+    );
     expect(shown.length).toBeGreaterThan(3);
     expect(shown.length).toBeLessThan(40);
   });
 
   test('CDF chart: percentile marks, log axis for wide ranges, linear for narrow ones', () => {
-    const points: Array<[number, number]> = [[1_000, 0], [10_000, 50], [100_000, 90], [2 * S, 99], [30 * S, 100]];
-    const marks = [{ percentile: 50, value: 10_000 }, { percentile: 90, value: 100_000 }, { percentile: 99, value: 2 * S }, { percentile: 99.9, value: 29 * S }];
+    const points: Array<[number, number]> = [
+      [1_000, 0],
+      [10_000, 50],
+      [100_000, 90],
+      [2 * S, 99],
+      [30 * S, 100],
+    ];
+    const marks = [
+      { percentile: 50, value: 10_000 },
+      { percentile: 90, value: 100_000 },
+      { percentile: 99, value: 2 * S },
+      { percentile: 99.9, value: 29 * S },
+    ];
     const wide = cdfChart({ id: 'lat', title: 'Latency', x: { label: 'latency', kind: 'duration' }, points, marks });
     expect(wellFormedProblems(wide)).toEqual([]);
     const text = visibleText(wide);
     expect(text).toContain('log scale');
     for (const m of ['p50 10ms', 'p90 100ms', 'p99 2s', 'p99.9 29s']) expect(text).toContain(m);
     expect(wide.split('stroke-dasharray="3 3"').length - 1).toBe(4); // one drop line per mark
-    const narrow = cdfChart({ id: 'n', title: 'Narrow', x: { label: 'latency', kind: 'duration' }, points: [[10_000, 0], [20_000, 50], [40_000, 100]] });
+    const narrow = cdfChart({
+      id: 'n',
+      title: 'Narrow',
+      x: { label: 'latency', kind: 'duration' },
+      points: [
+        [10_000, 0],
+        [20_000, 50],
+        [40_000, 100],
+      ],
+    });
     expect(visibleText(narrow)).not.toContain('log scale');
     expect(visibleText(narrow)).toContain('40ms');
   });

@@ -41,14 +41,32 @@ export function syntheticTrace(seed = 7, durationUs = 150 * S): TraceBuilder {
   const b = new TraceBuilder();
   const queues: PushSim[] = [
     {
-      name: 'default', rate: 20, bucket: 10, mcr: 8, failP: 0.04, limit: 5,
+      name: 'default',
+      rate: 20,
+      bucket: 10,
+      mcr: 8,
+      failP: 0.04,
+      limit: 5,
       arrivalsPerSec: (t) => (t > 30 * S && t < 45 * S ? 45 : 14),
-      tokens: 10, effective: 20, ready: [], flights: [], nextArrival: 0,
+      tokens: 10,
+      effective: 20,
+      ready: [],
+      flights: [],
+      nextArrival: 0,
     },
     {
-      name: 'emails', rate: 5, bucket: 5, mcr: undefined, failP: 0.12, limit: 3,
+      name: 'emails',
+      rate: 5,
+      bucket: 5,
+      mcr: undefined,
+      failP: 0.12,
+      limit: 3,
       arrivalsPerSec: (t) => (t < 100 * S ? 4 : 1),
-      tokens: 5, effective: 5, ready: [], flights: [], nextArrival: 0,
+      tokens: 5,
+      effective: 5,
+      ready: [],
+      flights: [],
+      nextArrival: 0,
     },
   ];
   b.config(
@@ -106,13 +124,26 @@ export function syntheticTrace(seed = 7, durationUs = 150 * S): TraceBuilder {
       const paused = q.name === 'emails' && t >= 110 * S && t < 118 * S;
       q.tokens = Math.min(q.bucket, q.tokens + (q.effective * tick) / S);
       q.ready.sort((a, c) => a.eta - c.eta || a.id - c.id);
-      while (!paused && q.tokens >= 1 && q.ready.length && q.ready[0].eta <= t + tick && (q.mcr === undefined || q.flights.length < q.mcr)) {
+      while (
+        !paused &&
+        q.tokens >= 1 &&
+        q.ready.length &&
+        q.ready[0].eta <= t + tick &&
+        (q.mcr === undefined || q.flights.length < q.mcr)
+      ) {
         const p = q.ready.shift()!;
         q.tokens -= 1;
         const at = Math.max(t, p.eta);
         b.dispatch(at, p.id, q.name, p.n);
-        const out: Outcome = inOutage ? 'no-instance' : rnd.chance(q.failP) ? (rnd.chance(0.1) ? 'deadline' : 'error') : 'ok';
-        const lat = out === 'no-instance' ? 2 * MS : Math.round(rnd.lognormal(out === 'deadline' ? 2 * S : 120 * MS, 0.6));
+        const out: Outcome = inOutage
+          ? 'no-instance'
+          : rnd.chance(q.failP)
+            ? rnd.chance(0.1)
+              ? 'deadline'
+              : 'error'
+            : 'ok';
+        const lat =
+          out === 'no-instance' ? 2 * MS : Math.round(rnd.lognormal(out === 'deadline' ? 2 * S : 120 * MS, 0.6));
         q.flights.push({ id: p.id, n: p.n, done: at + lat, out });
       }
     }
@@ -150,7 +181,9 @@ function pullTraffic(b: TraceBuilder, rnd: Random, firstId: number, durationUs: 
         b.lease(call, task, q, call + 30 * S, n);
         const expires = rnd.chance(0.08);
         const work = Math.min(29 * S, Math.round(rnd.lognormal(4 * S, 0.7)));
-        pending.push(expires ? { id: task, at: call + 30 * S, kind: 'expire' } : { id: task, at: call + work, kind: 'delete' });
+        pending.push(
+          expires ? { id: task, at: call + 30 * S, kind: 'expire' } : { id: task, at: call + work, kind: 'delete' },
+        );
       }
     }
     // Settle what is due by now (ordered by time so an expired task becomes available again).

@@ -43,7 +43,13 @@ export function resolvedConfig(queues: QueueConfig[]): ResolvedConfig {
   };
 }
 
-const headers = (q: string, id: number, n: number) => ({ qn: q, tn: `task-${id}`, rc: String(n - 1), ec: '0', eta: '0.000000' });
+const headers = (q: string, id: number, n: number) => ({
+  qn: q,
+  tn: `task-${id}`,
+  rc: String(n - 1),
+  ec: '0',
+  eta: '0.000000',
+});
 
 export class TraceBuilder {
   readonly events: TraceEvent[] = [];

@@ -9,7 +9,13 @@ const VOID = new Set(['meta', 'br', 'img', 'input', 'link', 'hr', 'area', 'base'
 const RAW_TEXT = new Set(['style', 'script']);
 
 const isNameChar = (c: string): boolean =>
-  (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c === '-' || c === '_' || c === ':' || c === '.';
+  (c >= 'a' && c <= 'z') ||
+  (c >= 'A' && c <= 'Z') ||
+  (c >= '0' && c <= '9') ||
+  c === '-' ||
+  c === '_' ||
+  c === ':' ||
+  c === '.';
 const isSpace = (c: string): boolean => c === ' ' || c === '\n' || c === '\t' || c === '\r';
 
 /** Checks the entity at s[i] === '&'; returns its length or 0 if it is not one. */

@@ -6,7 +6,18 @@ import { INVARIANT_IDS } from '../../src/invariants/types.js';
 import { OPTIONS as MODEL_OPTIONS, valueName } from '../../src/model/options.js';
 import { PROFILES } from '../../src/model/profiles.js';
 import {
-  OPTIONS, RULE_IDS, allRules, option, citedRules, isRuleId, resolveRuleId, rule, ruleAnchor, rulesIn, ruleText, type OptionName,
+  OPTIONS,
+  RULE_IDS,
+  allRules,
+  option,
+  citedRules,
+  isRuleId,
+  resolveRuleId,
+  rule,
+  ruleAnchor,
+  rulesIn,
+  ruleText,
+  type OptionName,
   type RuleId,
 } from '../../src/rules/index.js';
 
@@ -70,7 +81,9 @@ describe('the rule catalog', () => {
     expect(ruleText('HDR-3')).toMatch(/^HDR-3 X-AppEngine-TaskRetryCount: .*0 on the first attempt/);
     expect(ruleAnchor('INV-NODUP-AFTER-DELETE')).toBe('inv-nodup-after-delete');
     expect(citedRules(['HDR-3', 'INV-NODUP', 'not-a-rule', 'HDR-1', 'HDR-3']).map((r) => r.id)).toEqual([
-      'HDR-1', 'HDR-3', 'INV-NODUP-AFTER-DELETE',
+      'HDR-1',
+      'HDR-3',
+      'INV-NODUP-AFTER-DELETE',
     ]);
   });
 
@@ -80,7 +93,7 @@ describe('the rule catalog', () => {
 });
 
 describe('the catalog agrees with the code that cites rules', () => {
-  it('the invariants\' own ID type is already a RuleId (checked at compile time)', () => {
+  it("the invariants' own ID type is already a RuleId (checked at compile time)", () => {
     const ids: readonly RuleId[] = INVARIANT_IDS;
     expect(ids).toContain('INV-NODUP-AFTER-DELETE');
   });
@@ -100,7 +113,12 @@ describe('§10 options', () => {
     for (const field of fields) {
       const spec = modelSpec(field)!;
       expect(option(field).name, field).toBe(spec.name);
-      expect(option(field).readings.map((r) => r.value).sort(), field).toEqual(Object.keys(spec.values).sort());
+      expect(
+        option(field)
+          .readings.map((r) => r.value)
+          .sort(),
+        field,
+      ).toEqual(Object.keys(spec.values).sort());
     }
   });
 
@@ -111,14 +129,19 @@ describe('§10 options', () => {
   it('name, per profile, the default the model has', () => {
     for (const profile of ['appengine', 'cloud-tasks'] as const) {
       for (const field of fields) {
-        const defaults = option(field).readings.filter((r) => r.defaultIn?.includes(profile)).map((r) => r.value);
+        const defaults = option(field)
+          .readings.filter((r) => r.defaultIn?.includes(profile))
+          .map((r) => r.value);
         expect(defaults, `${field} in ${profile}`).toEqual([valueName(modelSpec(field)!, PROFILES[profile])]);
       }
     }
   });
 
   it('each belongs to the rules it changes, among them the rule the model names for it', () => {
-    const attached = (name: OptionName): string[] => allRules().filter((r) => r.options.includes(name)).map((r) => r.id);
+    const attached = (name: OptionName): string[] =>
+      allRules()
+        .filter((r) => r.options.includes(name))
+        .map((r) => r.id);
     expect(attached('backoffLinearStep')).toEqual(['RETRY-4']);
     expect(attached('handler503Counts')).toEqual(['HANDLER-3', 'CT-5']);
     expect(attached('retryLimitMeans')).toEqual(['RETRY-1', 'PULL-10', 'CT-1']);

@@ -33,9 +33,13 @@ describe('tasksim rules', () => {
     expect(out).toMatch(/ {2}CT-7 +Pull queues in v2beta2$/m); // served by tasksim serve: no longer waived
   });
 
-  it('refuses an unknown rule by naming its section\'s rules, an unknown section by naming the sections', () => {
-    expect(() => renderRules('HDR-10', false)).toThrow('no rule "HDR-10": HDR has HDR-1, HDR-2, HDR-3, HDR-4, HDR-5, HDR-6, HDR-7, HDR-8, HDR-9');
-    expect(() => renderRules('QUEUE', true)).toThrow('or a section: PUSH, HANDLER, HDR, RETRY, INST, DEADLINE, TASK, PULL, CFG, INV, CT');
+  it("refuses an unknown rule by naming its section's rules, an unknown section by naming the sections", () => {
+    expect(() => renderRules('HDR-10', false)).toThrow(
+      'no rule "HDR-10": HDR has HDR-1, HDR-2, HDR-3, HDR-4, HDR-5, HDR-6, HDR-7, HDR-8, HDR-9',
+    );
+    expect(() => renderRules('QUEUE', true)).toThrow(
+      'or a section: PUSH, HANDLER, HDR, RETRY, INST, DEADLINE, TASK, PULL, CFG, INV, CT',
+    );
   });
 
   it('as a command: exit 0 with the rule on stdout, exit 2 with the choices on stderr', async () => {
@@ -44,6 +48,8 @@ describe('tasksim rules', () => {
     expect(ok.stdout).toMatch(/^INV-NODUP-AFTER-DELETE {2}Nothing after the end\n/);
     expect(bad.code).toBe(2);
     expect(bad.stdout).toBe('');
-    expect(bad.stderr).toBe('tasksim: no rule "HDR-10": HDR has HDR-1, HDR-2, HDR-3, HDR-4, HDR-5, HDR-6, HDR-7, HDR-8, HDR-9\n');
+    expect(bad.stderr).toBe(
+      'tasksim: no rule "HDR-10": HDR has HDR-1, HDR-2, HDR-3, HDR-4, HDR-5, HDR-6, HDR-7, HDR-8, HDR-9\n',
+    );
   });
 });

@@ -33,18 +33,24 @@ describe('a trace file: rule IDs of reject and exhaust events', () => {
 
 describe('an adapter over HTTP/JSON: rule IDs in its answers', () => {
   it('a refused add citing a catalog rule keeps it', () => {
-    expect(readAddResults({ results: [{ ok: false, error: 'TOMBSTONED', rule: 'TASK-2', message: 'gone' }] }, 1)).toEqual([
-      { ok: false, error: 'TOMBSTONED', rule: 'TASK-2', message: 'gone' },
-    ]);
+    expect(
+      readAddResults({ results: [{ ok: false, error: 'TOMBSTONED', rule: 'TASK-2', message: 'gone' }] }, 1),
+    ).toEqual([{ ok: false, error: 'TOMBSTONED', rule: 'TASK-2', message: 'gone' }]);
   });
 
   it('a refused add citing no rule is kept without one', () => {
-    expect(readAddResults({ results: [{ ok: false, error: 'INVALID' }] }, 1)).toEqual([{ ok: false, error: 'INVALID' }]);
+    expect(readAddResults({ results: [{ ok: false, error: 'INVALID' }] }, 1)).toEqual([
+      { ok: false, error: 'INVALID' },
+    ]);
   });
 
   it('a refused add citing a rule the catalog lacks is a protocol error naming the field', () => {
-    expect(() => readAddResults({ results: [{ ok: false, error: 'INVALID', rule: 'TASK-99' }] }, 1)).toThrow(AdapterProtocolError);
-    expect(() => readAddResults({ results: [{ ok: false, error: 'INVALID', rule: 7 }] }, 1)).toThrow(/"rule": 7, expected a rule ID/);
+    expect(() => readAddResults({ results: [{ ok: false, error: 'INVALID', rule: 'TASK-99' }] }, 1)).toThrow(
+      AdapterProtocolError,
+    );
+    expect(() => readAddResults({ results: [{ ok: false, error: 'INVALID', rule: 7 }] }, 1)).toThrow(
+      /"rule": 7, expected a rule ID/,
+    );
   });
 
   it('an exhaust event in /advance citing an unknown rule is a protocol error', () => {
@@ -58,7 +64,11 @@ describe('an adapter over HTTP/JSON: rule IDs in its answers', () => {
 
 describe('--known', () => {
   it('takes catalog IDs and their short forms, in any case, and PROTOCOL', () => {
-    expect(parseKnown('hdr-3, INV-NODUP\nPROTOCOL # adapter faults')).toEqual(['HDR-3', 'INV-NODUP-AFTER-DELETE', 'PROTOCOL']);
+    expect(parseKnown('hdr-3, INV-NODUP\nPROTOCOL # adapter faults')).toEqual([
+      'HDR-3',
+      'INV-NODUP-AFTER-DELETE',
+      'PROTOCOL',
+    ]);
   });
 
   it('refuses a rule-shaped ID the catalog does not have (a typo must not hide a defect)', () => {

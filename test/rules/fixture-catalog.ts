@@ -12,9 +12,30 @@ const RULES: BookRule[] = [
   { id: 'HDR-1', section: 'HDR', title: 'Covered by a case', statement: 'Cited by a conformance case.', options: [] },
   { id: 'HDR-2', section: 'HDR', title: 'Covered by a mutant', statement: 'Cited by a mutant.', options: [] },
   { id: 'HDR-3', section: 'HDR', title: 'Forgotten', statement: 'Cited nowhere and not waived.', options: [] },
-  { id: 'HDR-4', section: 'HDR', title: 'Waived needlessly', statement: 'Cited by the engine, yet waived.', options: [], waiver: 'Not modelled yet.' },
-  { id: 'HDR-5', section: 'HDR', title: 'Waived', statement: 'Cited nowhere, waived.', options: [], waiver: 'Nothing in this tree handles it.' },
-  { id: 'HDR-6', section: 'HDR', title: 'Waived for no reason', statement: 'Cited nowhere, waived without a reason.', options: [], waiver: ' ' },
+  {
+    id: 'HDR-4',
+    section: 'HDR',
+    title: 'Waived needlessly',
+    statement: 'Cited by the engine, yet waived.',
+    options: [],
+    waiver: 'Not modelled yet.',
+  },
+  {
+    id: 'HDR-5',
+    section: 'HDR',
+    title: 'Waived',
+    statement: 'Cited nowhere, waived.',
+    options: [],
+    waiver: 'Nothing in this tree handles it.',
+  },
+  {
+    id: 'HDR-6',
+    section: 'HDR',
+    title: 'Waived for no reason',
+    statement: 'Cited nowhere, waived without a reason.',
+    options: [],
+    waiver: ' ',
+  },
 ];
 
 export const FIXTURE_CATALOG: Catalog = {

@@ -6,7 +6,13 @@ import { renderSimulationMarkdown } from '../../src/report/simulation-markdown.j
 import { TraceBuilder, pushQueue } from '../report/trace-builder.js';
 
 const invariants: InvariantResult[] = [
-  { id: 'INV-HDR', status: 'fail', checked: 9, violations: 1, examples: [{ inv: 'INV-HDR', rule: 'HDR-4', t: 1, message: 'ExecutionCount off' }] },
+  {
+    id: 'INV-HDR',
+    status: 'fail',
+    checked: 9,
+    violations: 1,
+    examples: [{ inv: 'INV-HDR', rule: 'HDR-4', t: 1, message: 'ExecutionCount off' }],
+  },
   { id: 'INV-ALO', status: 'pass', checked: 3, violations: 0 },
   { id: 'NOT-A-RULE', status: 'skip', checked: 0, violations: 0 },
 ];

@@ -24,7 +24,10 @@ describe('a stale rulebook fails (fixture)', () => {
     const copy = mkdtempSync(join(tmpdir(), 'rules-tree-'));
     try {
       cpSync(FIXTURE_ROOT, copy, { recursive: true });
-      writeFileSync(join(copy, 'docs/RULES.md'), renderRulebook(FIXTURE_CATALOG, scanCitations(copy, FIXTURE_CATALOG.resolve)));
+      writeFileSync(
+        join(copy, 'docs/RULES.md'),
+        renderRulebook(FIXTURE_CATALOG, scanCitations(copy, FIXTURE_CATALOG.resolve)),
+      );
       expect(checkRulebook(copy, FIXTURE_CATALOG)).toEqual({ fresh: true });
       rmSync(join(copy, 'docs/RULES.md'));
       expect(checkRulebook(copy, FIXTURE_CATALOG).problem).toBe('docs/RULES.md is missing; run `npm run rules:docs`');
@@ -38,14 +41,17 @@ describe('rule coverage fails (fixture)', () => {
   it('flags the rule nobody handles, the waiver without a reason and the waiver no longer needed — nothing else', () => {
     const problems = coverageProblems(FIXTURE_CATALOG, scanCitations(FIXTURE_ROOT, FIXTURE_CATALOG.resolve));
     expect(problems.map((p) => p.slice(0, p.indexOf(':')))).toEqual(['HDR-3 (Forgotten)', 'HDR-4', 'HDR-6']);
-    expect(problems[0]).toContain('not modelled (src/model, src/serve), checked (src/invariants, src/sim/trace.ts), covered by a conformance case or a mutant, nor waived');
+    expect(problems[0]).toContain(
+      'not modelled (src/model, src/serve), checked (src/invariants, src/sim/trace.ts), covered by a conformance case or a mutant, nor waived',
+    );
     expect(problems[1]).toContain('waived, but no longer needs to be (modelled in src/model/push.ts)');
     expect(problems[2]).toContain('its waiver gives no reason');
   });
 
   it('renders what it found for each rule', () => {
     const book = renderRulebook(FIXTURE_CATALOG, scanCitations(FIXTURE_ROOT, FIXTURE_CATALOG.resolve));
-    const block = (id: string): string => book.slice(book.indexOf(`### ${id} `), book.indexOf('<a id', book.indexOf(`### ${id} `)));
+    const block = (id: string): string =>
+      book.slice(book.indexOf(`### ${id} `), book.indexOf('<a id', book.indexOf(`### ${id} `)));
     expect(block('HDR-1')).toContain('- Conformance cases: `conformance/handler/h1.ts`');
     expect(block('HDR-2')).toContain('- Mutants: `src/adapters/mutants/headers.ts`');
     expect(block('HDR-5')).toContain('- **Waived:** Nothing in this tree handles it.');

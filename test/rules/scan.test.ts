@@ -5,7 +5,12 @@ import { FIXTURE_CATALOG, FIXTURE_ROOT } from './fixture-catalog.js';
 
 describe('citedIds', () => {
   it('reads single IDs, numbered and named', () => {
-    expect(citedIds('see HDR-3 and PULL-10; INV-NODUP-AFTER-DELETE, (INV-DET)')).toEqual(['HDR-3', 'PULL-10', 'INV-NODUP-AFTER-DELETE', 'INV-DET']);
+    expect(citedIds('see HDR-3 and PULL-10; INV-NODUP-AFTER-DELETE, (INV-DET)')).toEqual([
+      'HDR-3',
+      'PULL-10',
+      'INV-NODUP-AFTER-DELETE',
+      'INV-DET',
+    ]);
   });
 
   it('expands lists and ranges', () => {

@@ -18,14 +18,43 @@ import { serialize, type TraceSink } from '../../src/sim/trace.js';
 import { ROOT } from '../helpers/engine.js';
 
 const DIR = join(ROOT, 'scenarios');
-const SHIPPED = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).map((f) => ({ file: f, raw: parse(readFileSync(join(DIR, f), 'utf8')) as unknown }));
+const SHIPPED = readdirSync(DIR)
+  .filter((f) => f.endsWith('.yaml'))
+  .map((f) => ({ file: f, raw: parse(readFileSync(join(DIR, f), 'utf8')) as unknown }));
 /** Each accepted run is cut at this many events: the property is about bounds, not about long runs. */
 const EVENT_CAP = 60_000;
 
 const HOSTILE: unknown[] = [
-  0, -1, 1e-300, 1e303, 1e308, -1e308, Number.NaN, Infinity, -Infinity, 2 ** 53, 4294967296, 0.5,
-  '0s', '0ms', '1e303s', '999999999d', '', 'abc', '-5s', '0/s', '0.00000001/s', '1000000000/s', '5/x',
-  null, true, [], {}, { min: 5, max: 1 }, { min: -1, max: 1e308 }, 'x'.repeat(600),
+  0,
+  -1,
+  1e-300,
+  1e303,
+  1e308,
+  -1e308,
+  Number.NaN,
+  Infinity,
+  -Infinity,
+  2 ** 53,
+  4294967296,
+  0.5,
+  '0s',
+  '0ms',
+  '1e303s',
+  '999999999d',
+  '',
+  'abc',
+  '-5s',
+  '0/s',
+  '0.00000001/s',
+  '1000000000/s',
+  '5/x',
+  null,
+  true,
+  [],
+  {},
+  { min: 5, max: 1 },
+  { min: -1, max: 1e308 },
+  'x'.repeat(600),
 ];
 
 /**
@@ -36,7 +65,8 @@ function paths(v: unknown, at: (string | number)[] = []): (string | number)[][] 
   if (at.length === 1 && at[0] === 'queues') return [at];
   const here = at.length > 0 ? [at] : [];
   if (Array.isArray(v)) return [...here, ...v.flatMap((x, i) => paths(x, [...at, i]))];
-  if (v !== null && typeof v === 'object') return [...here, ...Object.entries(v).flatMap(([k, x]) => paths(x, [...at, k]))];
+  if (v !== null && typeof v === 'object')
+    return [...here, ...Object.entries(v).flatMap(([k, x]) => paths(x, [...at, k]))];
   return here;
 }
 
@@ -49,16 +79,27 @@ function edited(raw: unknown, path: (string | number)[], edit: Edit): unknown {
   const last = path[path.length - 1];
   if (edit.kind === 'set') parent[last] = structuredClone(edit.value);
   else if (edit.kind === 'delete') Array.isArray(parent) ? parent.splice(last as number, 1) : delete parent[last];
-  else if (parent[last] !== null && typeof parent[last] === 'object' && !Array.isArray(parent[last])) (parent[last] as Record<string, unknown>).bogus_field = 1;
+  else if (parent[last] !== null && typeof parent[last] === 'object' && !Array.isArray(parent[last]))
+    (parent[last] as Record<string, unknown>).bogus_field = 1;
   return copy;
 }
 
 const mutation = fc
-  .record({ scenario: fc.integer({ min: 0, max: SHIPPED.length - 1 }), pathPick: fc.nat(), edits: fc.array(fc.tuple(fc.nat(), fc.oneof(
-    { weight: 6, arbitrary: fc.constantFrom(...HOSTILE).map((value): Edit => ({ kind: 'set', value })) },
-    { weight: 1, arbitrary: fc.constant<Edit>({ kind: 'delete' }) },
-    { weight: 1, arbitrary: fc.constant<Edit>({ kind: 'unknown-key' }) },
-  )), { minLength: 1, maxLength: 3 }) })
+  .record({
+    scenario: fc.integer({ min: 0, max: SHIPPED.length - 1 }),
+    pathPick: fc.nat(),
+    edits: fc.array(
+      fc.tuple(
+        fc.nat(),
+        fc.oneof(
+          { weight: 6, arbitrary: fc.constantFrom(...HOSTILE).map((value): Edit => ({ kind: 'set', value })) },
+          { weight: 1, arbitrary: fc.constant<Edit>({ kind: 'delete' }) },
+          { weight: 1, arbitrary: fc.constant<Edit>({ kind: 'unknown-key' }) },
+        ),
+      ),
+      { minLength: 1, maxLength: 3 },
+    ),
+  })
   .map(({ scenario, edits }) => {
     const { file, raw } = SHIPPED[scenario];
     let out = raw;
@@ -68,7 +109,9 @@ const mutation = fc
       if (all.length === 0) break;
       const path = all[pick % all.length];
       out = edited(out, path, edit);
-      applied.push(`${path.join('.')} ${edit.kind === 'set' ? `= ${String(JSON.stringify(edit.value)).slice(0, 40)}` : edit.kind}`);
+      applied.push(
+        `${path.join('.')} ${edit.kind === 'set' ? `= ${String(JSON.stringify(edit.value)).slice(0, 40)}` : edit.kind}`,
+      );
     }
     return { file, raw: out, applied };
   });
@@ -104,7 +147,10 @@ describe('hostile edits of the shipped scenarios (property)', () => {
           refused++;
           return;
         }
-        const bounded = { ...scenario, stop: { ...scenario.stop, maxEvents: Math.min(scenario.stop.maxEvents, EVENT_CAP) } };
+        const bounded = {
+          ...scenario,
+          stop: { ...scenario.stop, maxEvents: Math.min(scenario.stop.maxEvents, EVENT_CAP) },
+        };
         const schema = new SchemaSink();
         const r = await runScenario(bounded, { sinks: [schema] });
         ran++;
@@ -112,7 +158,11 @@ describe('hostile edits of the shipped scenarios (property)', () => {
         expect(schema.problems, applied.join('; ')).toEqual([]);
         expect(schema.checker.finish(), applied.join('; ')).toBeUndefined();
         expect(r.invariants.length).toBeGreaterThanOrEqual(8);
-        for (const inv of r.invariants) expect(['pass', 'skip'], `${inv.id} after ${applied.join('; ')}: ${JSON.stringify(inv.examples[0])}`).toContain(inv.status);
+        for (const inv of r.invariants)
+          expect(
+            ['pass', 'skip'],
+            `${inv.id} after ${applied.join('; ')}: ${JSON.stringify(inv.examples[0])}`,
+          ).toContain(inv.status);
         expect(Number.isFinite(r.virtualSeconds)).toBe(true);
       }),
       { numRuns: Number(process.env.PROP_RUNS ?? 40), seed: Number(process.env.PROP_SEED ?? 1313), endOnFailure: true },

@@ -49,7 +49,11 @@ describe('what scenarios show', () => {
     const reasons = trace.events.flatMap((e) => (e.e === 'reject' ? [e.reason] : []));
     expect(reasons.every((m) => /already exists|tombstoned/.test(m))).toBe(true);
     expect(reasons.some((m) => /already exists/.test(m))).toBe(true);
-    expect(trace.events.filter((e) => e.e === 'reject').every((e) => e.t >= 50e6 && (e as { rule: string }).rule === 'TASK-2')).toBe(true);
+    expect(
+      trace.events
+        .filter((e) => e.e === 'reject')
+        .every((e) => e.t >= 50e6 && (e as { rule: string }).rule === 'TASK-2'),
+    ).toBe(true);
   });
 
   it('HDR-3/4 outage-throttle: no-instance failures and rate events are in the trace', async () => {
@@ -76,9 +80,12 @@ describe('what scenarios show', () => {
     for (const r of noInstance.filter((x) => failFast.has(x.id))) expect(r.lat).toBe(0);
   });
 
-  it('SPEC §10 a scenario\'s options change the run: task_retry_limit 1 is 2 attempts as retries, 1 as attempts', async () => {
+  it("SPEC §10 a scenario's options change the run: task_retry_limit 1 is 2 attempts as retries, 1 as attempts", async () => {
     const raw = (options: Record<string, string>) => ({
-      options, queues: [{ name: 'q', rate: '100/s', retry_parameters: { task_retry_limit: 1 } }], service: { statuses: { 500: 1 } }, workload: [{ queue: 'q', count: 10 }],
+      options,
+      queues: [{ name: 'q', rate: '100/s', retry_parameters: { task_retry_limit: 1 } }],
+      service: { statuses: { 500: 1 } },
+      workload: [{ queue: 'q', count: 10 }],
     });
     const retries = await runScenario(await scenarioFromObject(raw({}), 'r.yaml'));
     const attempts = await runScenario(await scenarioFromObject(raw({ 'retry-limit': 'attempts' }), 'a.yaml'));
@@ -117,15 +124,26 @@ describe('runScenario mechanics', () => {
     const trace = new MemoryTrace();
     const r = await runScenario(s, { sinks: [trace] });
     const n = (e: string) => trace.events.filter((x) => x.e === e).length;
-    expect(r.counts).toMatchObject({ tasks: n('add'), succeeded: n('success'), exhausted: n('exhaust'), attempts: n('dispatch') });
+    expect(r.counts).toMatchObject({
+      tasks: n('add'),
+      succeeded: n('success'),
+      exhausted: n('exhaust'),
+      attempts: n('dispatch'),
+    });
     expect(r.counts.succeeded + r.counts.exhausted).toBe(50);
     expect(r.virtualSeconds).toBe(trace.events.at(-1)!.t / 1e6);
   });
 
   it('unmet expectations are listed with the value and the range', async () => {
-    const s = await scenarioFromObject({ workload: [{ count: 3 }], expect: { succeeded: 5, exhausted: { max: 0 }, virtual_seconds: { min: 100 } } }, 'e.yaml');
+    const s = await scenarioFromObject(
+      { workload: [{ count: 3 }], expect: { succeeded: 5, exhausted: { max: 0 }, virtual_seconds: { min: 100 } } },
+      'e.yaml',
+    );
     const r = await runScenario(s);
-    expect(r.unmet).toEqual(['succeeded = 3, expected 5', expect.stringMatching(/^virtual_seconds = [0-9.]+, expected at least 100$/)]);
+    expect(r.unmet).toEqual([
+      'succeeded = 3, expected 5',
+      expect.stringMatching(/^virtual_seconds = [0-9.]+, expected at least 100$/),
+    ]);
   });
 
   it('stop.after ends at a time limit; stop.max_events at an event limit; checkInvariants false skips the suite', async () => {

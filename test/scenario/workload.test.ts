@@ -5,10 +5,28 @@ import type { PullWorkers, WorkloadStream } from '../../src/scenario/types.js';
 import { S, expectInvariantsHold, makeEngine, pullQueue, pushQueue, runToEnd } from '../helpers/engine.js';
 
 const stream = (over: Partial<WorkloadStream>): WorkloadStream => ({
-  queue: 'q', kind: 'burst', count: 1, startUs: 0, ratePerSec: 1, etaOffsetUs: { min: 0, max: 0 }, payloadBytes: { min: 0, max: 0 }, tags: [], failFast: false, ...over,
+  queue: 'q',
+  kind: 'burst',
+  count: 1,
+  startUs: 0,
+  ratePerSec: 1,
+  etaOffsetUs: { min: 0, max: 0 },
+  payloadBytes: { min: 0, max: 0 },
+  tags: [],
+  failFast: false,
+  ...over,
 });
 const worker = (over: Partial<PullWorkers>): PullWorkers => ({
-  queue: 'p', count: 1, pollIntervalUs: S, leaseSeconds: 10, batch: 10, byTag: false, processingUs: 100_000, crashProbability: 0, startUs: 0, ...over,
+  queue: 'p',
+  count: 1,
+  pollIntervalUs: S,
+  leaseSeconds: 10,
+  batch: 10,
+  byTag: false,
+  processingUs: 100_000,
+  crashProbability: 0,
+  startUs: 0,
+  ...over,
 });
 
 describe('workload streams', () => {
@@ -43,7 +61,18 @@ describe('workload streams', () => {
 
   it('TASK-1 / PULL-6 / PUSH-4 / HDR-8 names, tags, ETA offsets, payload sizes and FailFast come from the stream', async () => {
     const te = makeEngine({ queues: [pushQueue('q'), pullQueue('p')] });
-    startStream(te.engine, stream({ queue: 'p', count: 5, namePrefix: 'job-', tags: ['a', 'b'], etaOffsetUs: { min: S, max: 2 * S }, payloadBytes: { min: 10, max: 20 } }), () => {});
+    startStream(
+      te.engine,
+      stream({
+        queue: 'p',
+        count: 5,
+        namePrefix: 'job-',
+        tags: ['a', 'b'],
+        etaOffsetUs: { min: S, max: 2 * S },
+        payloadBytes: { min: 10, max: 20 },
+      }),
+      () => {},
+    );
     startStream(te.engine, stream({ count: 2, failFast: true }), () => {});
     await runToEnd(te);
     const pulls = te.of('add').filter((a) => a.q === 'p');
@@ -55,7 +84,12 @@ describe('workload streams', () => {
       expect(a.size).toBeGreaterThanOrEqual(10);
       expect(a.size).toBeLessThanOrEqual(20);
     }
-    expect(te.of('add').filter((a) => a.q === 'q').every((a) => a.ff === true)).toBe(true);
+    expect(
+      te
+        .of('add')
+        .filter((a) => a.q === 'q')
+        .every((a) => a.ff === true),
+    ).toBe(true);
   });
 
   it('a stream of 0 tasks finishes at once and adds nothing', () => {

@@ -25,7 +25,10 @@ afterEach(async () => {
 
 /** Starts `tasksim serve … --json` and resolves with its first stdout line, parsed. */
 function startCli(args: string[]): Promise<{ port: number; control: string }> {
-  child = spawn(process.execPath, [...cliArgs(), 'serve', '--json', ...args], { cwd: ROOT, env: { ...process.env, CI: '1', NO_COLOR: '1' } });
+  child = spawn(process.execPath, [...cliArgs(), 'serve', '--json', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, CI: '1', NO_COLOR: '1' },
+  });
   let out = '';
   let err = '';
   return new Promise((resolve, reject) => {
@@ -40,7 +43,9 @@ function startCli(args: string[]): Promise<{ port: number; control: string }> {
 }
 
 function exited(): Promise<number | null> {
-  return child!.exitCode !== null ? Promise.resolve(child!.exitCode) : new Promise((r) => child!.on('exit', (code) => r(code)));
+  return child!.exitCode !== null
+    ? Promise.resolve(child!.exitCode)
+    : new Promise((r) => child!.on('exit', (code) => r(code)));
 }
 
 describe('tasksim serve (CLI)', () => {
@@ -50,15 +55,39 @@ describe('tasksim serve (CLI)', () => {
     dirs.push(dir);
     const trace = join(dir, 'serve.ndjson');
     const yaml = join(dir, 'queue.yaml');
-    writeFileSync(yaml, 'queue:\n- name: from-yaml\n  rate: 1/s\n  bucket_size: 3\n  retry_parameters:\n    min_backoff_seconds: 60\n');
-    const { port, control } = await startCli(['--port', '0', '--clock', 'virtual', '--queue-yaml', yaml, '--appengine-host', handler.origin, '--trace', trace]);
+    writeFileSync(
+      yaml,
+      'queue:\n- name: from-yaml\n  rate: 1/s\n  bucket_size: 3\n  retry_parameters:\n    min_backoff_seconds: 60\n',
+    );
+    const { port, control } = await startCli([
+      '--port',
+      '0',
+      '--clock',
+      'virtual',
+      '--queue-yaml',
+      yaml,
+      '--appengine-host',
+      handler.origin,
+      '--trace',
+      trace,
+    ]);
 
-    const client = new v2.CloudTasksClient({ apiEndpoint: '127.0.0.1', port, sslCreds: grpc.credentials.createInsecure(), projectId: PROJECT });
+    const client = new v2.CloudTasksClient({
+      apiEndpoint: '127.0.0.1',
+      port,
+      sslCreds: grpc.credentials.createInsecure(),
+      projectId: PROJECT,
+    });
     const [q] = await client.getQueue({ name: `${PARENT}/queues/from-yaml` });
     expect(q.rateLimits).toMatchObject({ maxDispatchesPerSecond: 1, maxBurstSize: 3 }); // CT-1: burst = bucket_size
-    await client.createTask({ parent: q.name, task: { name: `${q.name}/tasks/first`, appEngineHttpRequest: { relativeUri: '/w' } } });
+    await client.createTask({
+      parent: q.name,
+      task: { name: `${q.name}/tasks/first`, appEngineHttpRequest: { relativeUri: '/w' } },
+    });
     await handler.received(1);
-    const moved = (await (await fetch(`${control}/advance?by=60s`, { method: 'POST', signal: AbortSignal.timeout(20_000) })).json()) as { clock: string };
+    const moved = (await (
+      await fetch(`${control}/advance?by=60s`, { method: 'POST', signal: AbortSignal.timeout(20_000) })
+    ).json()) as { clock: string };
     expect(moved.clock).toBe('virtual');
     expect(handler.seen).toHaveLength(2); // the retry after 503 came a virtual minute later
     expect(handler.seen[1].headers['x-appengine-taskexecutioncount']).toBe('0'); // CT-5: a 5xx is not counted

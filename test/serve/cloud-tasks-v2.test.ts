@@ -44,20 +44,43 @@ describe('queues (CT-1)', () => {
     expect(got.rateLimits).toEqual(q.rateLimits);
 
     // Zeros are "unspecified": Cloud Tasks' defaults (500/s, 1000 concurrent, 100 attempts, 16 doublings).
-    const [d] = await serve.v2.createQueue({ parent: PARENT, queue: { name: `${PARENT}/queues/defaults`, rateLimits: { maxDispatchesPerSecond: 0 }, retryConfig: { maxAttempts: 0 } } });
-    expect(d.rateLimits).toMatchObject({ maxDispatchesPerSecond: 500, maxConcurrentDispatches: 1000, maxBurstSize: 100 });
+    const [d] = await serve.v2.createQueue({
+      parent: PARENT,
+      queue: {
+        name: `${PARENT}/queues/defaults`,
+        rateLimits: { maxDispatchesPerSecond: 0 },
+        retryConfig: { maxAttempts: 0 },
+      },
+    });
+    expect(d.rateLimits).toMatchObject({
+      maxDispatchesPerSecond: 500,
+      maxConcurrentDispatches: 1000,
+      maxBurstSize: 100,
+    });
     expect(d.retryConfig).toMatchObject({ maxAttempts: 100, maxDoublings: 16 });
-    const [u] = await serve.v2.createQueue({ parent: PARENT, queue: { name: `${PARENT}/queues/unlimited`, retryConfig: { maxAttempts: -1 } } });
+    const [u] = await serve.v2.createQueue({
+      parent: PARENT,
+      queue: { name: `${PARENT}/queues/unlimited`, retryConfig: { maxAttempts: -1 } },
+    });
     expect(u.retryConfig!.maxAttempts).toBe(-1);
 
     const [queues] = await serve.v2.listQueues({ parent: PARENT });
     expect(queues.map((x) => x.name!.split('/').pop()).sort()).toEqual(['default', 'defaults', 'rated', 'unlimited']);
 
-    const tooFast = await codeOf(serve.v2.createQueue({ parent: PARENT, queue: { name: `${PARENT}/queues/fast`, rateLimits: { maxDispatchesPerSecond: 501 } } }));
+    const tooFast = await codeOf(
+      serve.v2.createQueue({
+        parent: PARENT,
+        queue: { name: `${PARENT}/queues/fast`, rateLimits: { maxDispatchesPerSecond: 501 } },
+      }),
+    );
     expect(tooFast.code).toBe(status.INVALID_ARGUMENT);
     expect(tooFast.details).toContain('CT-1');
-    expect((await codeOf(serve.v2.createQueue({ parent: PARENT, queue: { name: `${PARENT}/queues/rated` } }))).code).toBe(status.ALREADY_EXISTS);
-    expect((await codeOf(serve.v2.createQueue({ parent: PARENT, queue: { name: `${PARENT}/queues/bad_name` } }))).code).toBe(status.INVALID_ARGUMENT);
+    expect(
+      (await codeOf(serve.v2.createQueue({ parent: PARENT, queue: { name: `${PARENT}/queues/rated` } }))).code,
+    ).toBe(status.ALREADY_EXISTS);
+    expect(
+      (await codeOf(serve.v2.createQueue({ parent: PARENT, queue: { name: `${PARENT}/queues/bad_name` } }))).code,
+    ).toBe(status.INVALID_ARGUMENT);
   });
 
   it('UpdateQueue changes only the fields in its mask', async () => {
@@ -65,7 +88,11 @@ describe('queues (CT-1)', () => {
     const name = `${PARENT}/queues/upd`;
     await serve.v2.createQueue({ parent: PARENT, queue: { name, ...retrying } });
     const [q] = await serve.v2.updateQueue({
-      queue: { name, rateLimits: { maxDispatchesPerSecond: 2, maxConcurrentDispatches: 7 }, retryConfig: { maxAttempts: 9 } },
+      queue: {
+        name,
+        rateLimits: { maxDispatchesPerSecond: 2, maxConcurrentDispatches: 7 },
+        retryConfig: { maxAttempts: 9 },
+      },
       updateMask: { paths: ['rate_limits.max_dispatches_per_second'] },
     });
     expect(q.rateLimits).toMatchObject({ maxDispatchesPerSecond: 2, maxBurstSize: 2, maxConcurrentDispatches: 3 });
@@ -82,7 +109,14 @@ describe('push tasks to a real handler (CT-2, CT-3, HDR-1…6)', () => {
     const t0 = (await serve.clock.now()).nowUs;
     const [task] = await serve.v2.createTask({
       parent: queue,
-      task: { name: `${queue}/tasks/order-17`, appEngineHttpRequest: { relativeUri: '/tasks/work?x=1', body: Buffer.from('payload-1'), headers: { 'X-Mine': 'yes' } } },
+      task: {
+        name: `${queue}/tasks/order-17`,
+        appEngineHttpRequest: {
+          relativeUri: '/tasks/work?x=1',
+          body: Buffer.from('payload-1'),
+          headers: { 'X-Mine': 'yes' },
+        },
+      },
     });
     expect(task.name).toBe(`${queue}/tasks/order-17`);
     expect(tsUs(task.scheduleTime)).toBe(t0);
@@ -123,7 +157,9 @@ describe('push tasks to a real handler (CT-2, CT-3, HDR-1…6)', () => {
 
     // Done: the task is gone (HANDLER-1), and its name stays taken (CT-6 tombstone).
     expect((await codeOf(serve.v2.getTask({ name: task.name }))).code).toBe(status.NOT_FOUND);
-    const dup = await codeOf(serve.v2.createTask({ parent: queue, task: { name: task.name, appEngineHttpRequest: {} } }));
+    const dup = await codeOf(
+      serve.v2.createTask({ parent: queue, task: { name: task.name, appEngineHttpRequest: {} } }),
+    );
     expect(dup.code).toBe(status.ALREADY_EXISTS);
     expect(dup.details).toContain('TASK-2');
   });
@@ -132,10 +168,23 @@ describe('push tasks to a real handler (CT-2, CT-3, HDR-1…6)', () => {
     handler = await startHandler([409, 409, 204]);
     serve = await startServe({ clock: 'real' });
     const queue = `${PARENT}/queues/http`;
-    await serve.v2.createQueue({ parent: PARENT, queue: { name: queue, retryConfig: { maxAttempts: 3, minBackoff: { nanos: 100_000_000 }, maxBackoff: { nanos: 100_000_000 } } } });
+    await serve.v2.createQueue({
+      parent: PARENT,
+      queue: {
+        name: queue,
+        retryConfig: { maxAttempts: 3, minBackoff: { nanos: 100_000_000 }, maxBackoff: { nanos: 100_000_000 } },
+      },
+    });
     const [task] = await serve.v2.createTask({
       parent: queue,
-      task: { httpRequest: { url: `${handler.origin}/hook/run?id=7`, httpMethod: 'PUT', body: Buffer.from('{"a":1}'), headers: { 'Content-Type': 'application/json' } } },
+      task: {
+        httpRequest: {
+          url: `${handler.origin}/hook/run?id=7`,
+          httpMethod: 'PUT',
+          body: Buffer.from('{"a":1}'),
+          headers: { 'Content-Type': 'application/json' },
+        },
+      },
     });
     const shortName = task.name!.split('/').pop()!;
     expect(task.name).toBe(`${queue}/tasks/${shortName}`);
@@ -165,7 +214,14 @@ describe('RunTask (CT-4)', () => {
     const queue = `${PARENT}/queues/run`;
     await serve.v2.createQueue({ parent: PARENT, queue: { name: queue, ...retrying } });
     const t0 = (await serve.clock.now()).nowUs;
-    const [task] = await serve.v2.createTask({ parent: queue, task: { name: `${queue}/tasks/later`, scheduleTime: { seconds: Math.floor(t0 / S) + 3600 }, appEngineHttpRequest: {} } });
+    const [task] = await serve.v2.createTask({
+      parent: queue,
+      task: {
+        name: `${queue}/tasks/later`,
+        scheduleTime: { seconds: Math.floor(t0 / S) + 3600 },
+        appEngineHttpRequest: {},
+      },
+    });
     await serve.clock.advance('0s');
     expect(handler.seen).toHaveLength(0);
 
@@ -219,7 +275,11 @@ describe('pause, resume, purge, delete (PUSH-8, CT-4)', () => {
     await serve.v2.createQueue({ parent: PARENT, queue: { name: queue } });
     const t0 = (await serve.clock.now()).nowUs;
     const later = { seconds: Math.floor(t0 / S) + 600 };
-    for (const id of ['a', 'b', 'c']) await serve.v2.createTask({ parent: queue, task: { name: `${queue}/tasks/${id}`, scheduleTime: later, appEngineHttpRequest: {} } });
+    for (const id of ['a', 'b', 'c'])
+      await serve.v2.createTask({
+        parent: queue,
+        task: { name: `${queue}/tasks/${id}`, scheduleTime: later, appEngineHttpRequest: {} },
+      });
     const [listed] = await serve.v2.listTasks({ parent: queue });
     expect(listed.map((t) => t.name!.split('/').pop())).toEqual(['a', 'b', 'c']);
     const [purged] = await serve.v2.purgeQueue({ name: queue });
@@ -228,10 +288,19 @@ describe('pause, resume, purge, delete (PUSH-8, CT-4)', () => {
     await serve.clock.advance('20m');
     expect(handler.seen).toHaveLength(0);
 
-    await serve.v2.createTask({ parent: queue, task: { name: `${queue}/tasks/d`, scheduleTime: { seconds: Math.floor(t0 / S) + 3600 }, appEngineHttpRequest: {} } });
+    await serve.v2.createTask({
+      parent: queue,
+      task: {
+        name: `${queue}/tasks/d`,
+        scheduleTime: { seconds: Math.floor(t0 / S) + 3600 },
+        appEngineHttpRequest: {},
+      },
+    });
     await serve.v2.deleteQueue({ name: queue });
     expect((await codeOf(serve.v2.getQueue({ name: queue }))).code).toBe(status.NOT_FOUND);
-    expect((await codeOf(serve.v2.createTask({ parent: queue, task: { appEngineHttpRequest: {} } }))).code).toBe(status.NOT_FOUND);
+    expect((await codeOf(serve.v2.createTask({ parent: queue, task: { appEngineHttpRequest: {} } }))).code).toBe(
+      status.NOT_FOUND,
+    );
     await serve.clock.advance('2h');
     expect(handler.seen).toHaveLength(0);
   });
@@ -252,7 +321,10 @@ describe('the virtual clock', () => {
     handler = await startHandler([500, 200]);
     serve = await startServe({ clock: 'virtual', appEngineHost: handler.origin });
     const queue = `${PARENT}/queues/slow`;
-    await serve.v2.createQueue({ parent: PARENT, queue: { name: queue, retryConfig: { minBackoff: { seconds: 3600 }, maxBackoff: { seconds: 3600 } } } });
+    await serve.v2.createQueue({
+      parent: PARENT,
+      queue: { name: queue, retryConfig: { minBackoff: { seconds: 3600 }, maxBackoff: { seconds: 3600 } } },
+    });
     const t0 = (await serve.clock.now()).nowUs;
     await serve.v2.createTask({ parent: queue, task: { appEngineHttpRequest: {} } });
     await handler.received(1);
@@ -267,10 +339,17 @@ describe('the virtual clock', () => {
   });
 
   it('CT-5: a 429 with Retry-After puts the next attempt no sooner than it asks, past the backoff', async () => {
-    handler = await startHandler([{ status: 429, headers: { 'Retry-After': '120' } }, { status: 503, headers: { 'Retry-After': '1' } }, 200]);
+    handler = await startHandler([
+      { status: 429, headers: { 'Retry-After': '120' } },
+      { status: 503, headers: { 'Retry-After': '1' } },
+      200,
+    ]);
     serve = await startServe({ clock: 'virtual', appEngineHost: handler.origin });
     const queue = `${PARENT}/queues/polite`;
-    await serve.v2.createQueue({ parent: PARENT, queue: { name: queue, retryConfig: { minBackoff: { seconds: 10 }, maxBackoff: { seconds: 10 } } } });
+    await serve.v2.createQueue({
+      parent: PARENT,
+      queue: { name: queue, retryConfig: { minBackoff: { seconds: 10 }, maxBackoff: { seconds: 10 } } },
+    });
     const t0 = (await serve.clock.now()).nowUs;
     await serve.v2.createTask({ parent: queue, task: { appEngineHttpRequest: {} } });
     await handler.received(1);

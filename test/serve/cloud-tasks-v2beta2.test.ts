@@ -15,7 +15,9 @@ afterEach(async () => {
   serve = undefined;
 });
 
-async function pullQueueWith(tasks: { id: string; tag: string; payload: string; afterS?: number }[]): Promise<{ queue: string; t0: number }> {
+async function pullQueueWith(
+  tasks: { id: string; tag: string; payload: string; afterS?: number }[],
+): Promise<{ queue: string; t0: number }> {
   serve = await startServe({ clock: 'virtual' });
   const queue = `${PARENT}/queues/pulled`;
   const [q] = await serve.beta.createQueue({ parent: PARENT, queue: { name: queue, pullTarget: {} } });
@@ -24,7 +26,11 @@ async function pullQueueWith(tasks: { id: string; tag: string; payload: string; 
   for (const t of tasks) {
     await serve.beta.createTask({
       parent: queue,
-      task: { name: `${queue}/tasks/${t.id}`, scheduleTime: { seconds: Math.floor(t0 / S) + (t.afterS ?? 0), nanos: (t0 % S) * 1000 }, pullMessage: { tag: t.tag, payload: Buffer.from(t.payload) } },
+      task: {
+        name: `${queue}/tasks/${t.id}`,
+        scheduleTime: { seconds: Math.floor(t0 / S) + (t.afterS ?? 0), nanos: (t0 % S) * 1000 },
+        pullMessage: { tag: t.tag, payload: Buffer.from(t.payload) },
+      },
     });
   }
   return { queue, t0 };
@@ -39,9 +45,18 @@ describe('pull queues over v2beta2 (CT-7)', () => {
       { id: 'b1', tag: 'beta', payload: 'two' },
       { id: 'a2', tag: 'alpha', payload: 'three' },
     ]);
-    const [res] = await serve!.beta.leaseTasks({ parent: queue, maxTasks: 10, leaseDuration: { seconds: 60 }, filter: 'tag=alpha', responseView: 'FULL' });
+    const [res] = await serve!.beta.leaseTasks({
+      parent: queue,
+      maxTasks: 10,
+      leaseDuration: { seconds: 60 },
+      filter: 'tag=alpha',
+      responseView: 'FULL',
+    });
     expect(res.tasks!.map((t) => short(t.name))).toEqual(['a1', 'a2']);
-    expect(res.tasks!.map((t) => Buffer.from(t.pullMessage!.payload as Uint8Array).toString())).toEqual(['one', 'three']);
+    expect(res.tasks!.map((t) => Buffer.from(t.pullMessage!.payload as Uint8Array).toString())).toEqual([
+      'one',
+      'three',
+    ]);
     expect(res.tasks!.every((t) => t.pullMessage!.tag === 'alpha')).toBe(true);
     expect(res.tasks!.map((t) => tsUs(t.scheduleTime))).toEqual([t0 + 60 * S, t0 + 60 * S]); // the lease's end
     expect(res.tasks![0].status!.attemptDispatchCount).toBe(1);
@@ -57,9 +72,16 @@ describe('pull queues over v2beta2 (CT-7)', () => {
       { id: 'z', tag: 'late', payload: '' },
     ]);
     // All three are due now; the oldest is the first added (ETA order, then add order): tag 'late'.
-    const [res] = await serve!.beta.leaseTasks({ parent: queue, maxTasks: 10, leaseDuration: { seconds: 30 }, filter: 'oldest_tag()' });
+    const [res] = await serve!.beta.leaseTasks({
+      parent: queue,
+      maxTasks: 10,
+      leaseDuration: { seconds: 30 },
+      filter: 'oldest_tag()',
+    });
     expect(res.tasks!.map((t) => short(t.name))).toEqual(['x', 'z']);
-    const bad = await codeOf(serve!.beta.leaseTasks({ parent: queue, maxTasks: 1, leaseDuration: { seconds: 30 }, filter: 'priority>3' }));
+    const bad = await codeOf(
+      serve!.beta.leaseTasks({ parent: queue, maxTasks: 1, leaseDuration: { seconds: 30 }, filter: 'priority>3' }),
+    );
     expect(bad.code).toBe(status.INVALID_ARGUMENT);
   });
 
@@ -73,7 +95,11 @@ describe('pull queues over v2beta2 (CT-7)', () => {
     expect(short(p.name)).toBe('p');
 
     await serve!.clock.advance('10s');
-    const [renewed] = await serve!.beta.renewLease({ name: p.name, scheduleTime: p.scheduleTime, leaseDuration: { seconds: 120 } });
+    const [renewed] = await serve!.beta.renewLease({
+      name: p.name,
+      scheduleTime: p.scheduleTime,
+      leaseDuration: { seconds: 120 },
+    });
     expect(tsUs(renewed.scheduleTime)).toBe(t0 + 10 * S + 120 * S); // PULL-5: measured from now
     const stale = await codeOf(serve!.beta.acknowledgeTask({ name: p.name, scheduleTime: p.scheduleTime }));
     expect(stale.code).toBe(status.FAILED_PRECONDITION);
@@ -93,16 +119,26 @@ describe('pull queues over v2beta2 (CT-7)', () => {
     const [none] = await serve!.beta.leaseTasks({ parent: queue, maxTasks: 1, leaseDuration: { seconds: 30 } });
     expect(none.tasks ?? []).toHaveLength(0);
     await serve!.clock.advance('30s');
-    expect((await codeOf(serve!.beta.acknowledgeTask({ name: leased.tasks![0].name, scheduleTime: leased.tasks![0].scheduleTime }))).code).toBe(status.FAILED_PRECONDITION);
+    expect(
+      (
+        await codeOf(
+          serve!.beta.acknowledgeTask({ name: leased.tasks![0].name, scheduleTime: leased.tasks![0].scheduleTime }),
+        )
+      ).code,
+    ).toBe(status.FAILED_PRECONDITION);
     const [back] = await serve!.beta.leaseTasks({ parent: queue, maxTasks: 1, leaseDuration: { seconds: 30 } });
     expect(back.tasks!.map((t) => short(t.name))).toEqual(['e']);
   });
 
   it('refuses leases from a push queue and push tasks in a pull queue (PULL-1)', async () => {
     const { queue } = await pullQueueWith([]);
-    const lease = await codeOf(serve!.beta.leaseTasks({ parent: `${PARENT}/queues/default`, maxTasks: 1, leaseDuration: { seconds: 30 } }));
+    const lease = await codeOf(
+      serve!.beta.leaseTasks({ parent: `${PARENT}/queues/default`, maxTasks: 1, leaseDuration: { seconds: 30 } }),
+    );
     expect(lease.code).toBe(status.FAILED_PRECONDITION);
-    const push = await codeOf(serve!.beta.createTask({ parent: queue, task: { appEngineHttpRequest: { relativeUrl: '/x' } } }));
+    const push = await codeOf(
+      serve!.beta.createTask({ parent: queue, task: { appEngineHttpRequest: { relativeUrl: '/x' } } }),
+    );
     expect(push.code).toBe(status.INVALID_ARGUMENT);
     expect(push.details).toContain('PULL-1');
   });

@@ -43,7 +43,12 @@ export async function startHandler(answers: Answer[] = [200]): Promise<Handler> 
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() });
+      seen.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString(),
+      });
       const a = answers[Math.min(seen.length, answers.length) - 1];
       if (typeof a === 'number') res.writeHead(a).end();
       else res.writeHead(a.status, a.headers).end();
@@ -62,7 +67,8 @@ export async function startHandler(answers: Answer[] = [200]): Promise<Handler> 
   return {
     origin: `http://127.0.0.1:${port}`,
     seen,
-    received: (n) => (seen.length >= n ? Promise.resolve(seen.slice()) : new Promise((resolve) => waiters.push({ n, resolve }))),
+    received: (n) =>
+      seen.length >= n ? Promise.resolve(seen.slice()) : new Promise((resolve) => waiters.push({ n, resolve })),
     close: () =>
       new Promise<void>((r) => {
         for (const s of sockets) s.destroy();
@@ -85,22 +91,33 @@ export interface Serve {
   close(): Promise<void>;
 }
 
-export async function startServe(opts: { clock: 'real' | 'virtual'; appEngineHost?: string; traceFile?: string }): Promise<Serve> {
+export async function startServe(opts: {
+  clock: 'real' | 'virtual';
+  appEngineHost?: string;
+  traceFile?: string;
+}): Promise<Serve> {
   const server = await startServer({
     config: defaultConfig({ profile: 'cloud-tasks' }),
     clock: opts.clock,
     appEngineHost: opts.appEngineHost,
     traceFile: opts.traceFile,
   });
-  const clientOpts = { apiEndpoint: '127.0.0.1', port: server.port, sslCreds: grpc.credentials.createInsecure(), projectId: PROJECT };
+  const clientOpts = {
+    apiEndpoint: '127.0.0.1',
+    port: server.port,
+    sslCreds: grpc.credentials.createInsecure(),
+    projectId: PROJECT,
+  };
   const v2c = new v2.CloudTasksClient(clientOpts);
   const beta = new v2beta2.CloudTasksClient(clientOpts);
-  const json = async (r: Response): Promise<any> => { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const json = async (r: Response): Promise<any> => {
+    // eslint-disable-line @typescript-eslint/no-explicit-any
     const body = await r.json();
     if (!r.ok) throw new Error(`clock control ${r.status}: ${JSON.stringify(body)}`);
     return body;
   };
-  const post = (path: string): Promise<Response> => fetch(server.controlUrl + path, { method: 'POST', signal: AbortSignal.timeout(20_000) });
+  const post = (path: string): Promise<Response> =>
+    fetch(server.controlUrl + path, { method: 'POST', signal: AbortSignal.timeout(20_000) });
   return {
     server,
     v2: v2c,

@@ -21,7 +21,9 @@ function valueImports(code: string): { spec: string; statement: string }[] {
     if (!typeOnly(clause)) found.push({ spec, statement });
   }
   // import '…' (for its side effects), import('…') and require('…')
-  for (const m of text.matchAll(/\bimport\s*['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)|\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+  for (const m of text.matchAll(
+    /\bimport\s*['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)|\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
+  )) {
     found.push({ spec: m[1] ?? m[2] ?? m[3], statement: m[0] });
   }
   return found;
@@ -33,7 +35,10 @@ function typeOnly(clause: string): boolean {
   if (/^type\s/.test(c)) return true;
   const braces = /^\{([^}]*)\}$/.exec(c);
   if (!braces) return false;
-  const names = braces[1].split(',').map((s) => s.trim()).filter(Boolean);
+  const names = braces[1]
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return names.length > 0 && names.every((n) => /^type\s/.test(n));
 }
 

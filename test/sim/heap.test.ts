@@ -26,7 +26,11 @@ const ops = fc.array(
  * Drives a queue and a sorted reference with the same ops; every pop must return the reference's
  * smallest (t, seq). `seqOf` gives the i-th push its sequence number.
  */
-function check(q: { push(e: E, now: number): void; pop(): E | undefined; peek(): E | undefined; size: number }, list: Op[], seqOf: (i: number) => number): void {
+function check(
+  q: { push(e: E, now: number): void; pop(): E | undefined; peek(): E | undefined; size: number },
+  list: Op[],
+  seqOf: (i: number) => number,
+): void {
   const ref: E[] = [];
   let now = 0;
   let pushes = 0;
@@ -56,16 +60,29 @@ function check(q: { push(e: E, now: number): void; pop(): E | undefined; peek():
 
 const heapAsQueue = () => {
   const h = new TimeHeap<E>();
-  return { push: (e: E) => h.push(e), pop: () => h.pop(), peek: () => h.peek(), get size() { return h.size; } };
+  return {
+    push: (e: E) => h.push(e),
+    pop: () => h.pop(),
+    peek: () => h.peek(),
+    get size() {
+      return h.size;
+    },
+  };
 };
 
 describe('TimeHeap and ReadyQueue order (t, seq)', () => {
   it('INV-DET TimeHeap pops in exactly (t, seq) order for any interleaving of pushes and pops', () => {
-    fc.assert(fc.property(ops, (list) => check(heapAsQueue(), list, (i) => i)), { numRuns: 300 });
+    fc.assert(
+      fc.property(ops, (list) => check(heapAsQueue(), list, (i) => i)),
+      { numRuns: 300 },
+    );
   });
 
   it('INV-DET ReadyQueue pops in exactly (t, seq) order for any interleaving (increasing seq, as the engine assigns)', () => {
-    fc.assert(fc.property(ops, (list) => check(new ReadyQueue<E>(), list, (i) => i)), { numRuns: 300 });
+    fc.assert(
+      fc.property(ops, (list) => check(new ReadyQueue<E>(), list, (i) => i)),
+      { numRuns: 300 },
+    );
   });
 
   it('INV-DET ReadyQueue and TimeHeap stay exact with arbitrary (non-monotone) sequence numbers', () => {

@@ -18,7 +18,10 @@ interface Boundary {
 const under = (dir: string, file: string): boolean => file.startsWith(`${dir}/`);
 
 const BOUNDARIES: Boundary[] = [
-  { rule: 'src/sim imports nothing from src/model', breaks: (from, to) => under('src/sim', from) && under('src/model', to) },
+  {
+    rule: 'src/sim imports nothing from src/model',
+    breaks: (from, to) => under('src/sim', from) && under('src/model', to),
+  },
   { rule: 'src/ never imports conformance/', breaks: (from, to) => under('src', from) && under('conformance', to) },
   {
     rule: 'src/rules imports nothing else from src',

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Random } from '../../src/sim/random.js';
 
-const draws = (r: Random, n: number) => Array.from({ length: n }, () => [r.float(), r.int(1, 6), r.exponential(10), r.lognormal(5, 0.5), r.weighted([1, 2, 3], 6)]);
+const draws = (r: Random, n: number) =>
+  Array.from({ length: n }, () => [
+    r.float(),
+    r.int(1, 6),
+    r.exponential(10),
+    r.lognormal(5, 0.5),
+    r.weighted([1, 2, 3], 6),
+  ]);
 
 describe('seeded random (INV-DET)', () => {
   it('INV-DET the same seed gives the same stream; another seed a different one', () => {
@@ -12,18 +19,23 @@ describe('seeded random (INV-DET)', () => {
 
   it('ranges: float in [0,1), int inclusive, chance(0) never and chance(1) always', () => {
     fc.assert(
-      fc.property(fc.integer(), fc.integer({ min: -50, max: 50 }), fc.integer({ min: 0, max: 50 }), (seed, from, span) => {
-        const r = new Random(seed);
-        for (let i = 0; i < 20; i++) {
-          const f = r.float();
-          expect(f >= 0 && f < 1).toBe(true);
-          const k = r.int(from, from + span);
-          expect(k >= from && k <= from + span && Number.isInteger(k)).toBe(true);
-          expect(r.chance(0)).toBe(false);
-          expect(r.chance(1)).toBe(true);
-          expect(r.exponential(3)).toBeGreaterThanOrEqual(0);
-        }
-      }),
+      fc.property(
+        fc.integer(),
+        fc.integer({ min: -50, max: 50 }),
+        fc.integer({ min: 0, max: 50 }),
+        (seed, from, span) => {
+          const r = new Random(seed);
+          for (let i = 0; i < 20; i++) {
+            const f = r.float();
+            expect(f >= 0 && f < 1).toBe(true);
+            const k = r.int(from, from + span);
+            expect(k >= from && k <= from + span && Number.isInteger(k)).toBe(true);
+            expect(r.chance(0)).toBe(false);
+            expect(r.chance(1)).toBe(true);
+            expect(r.exponential(3)).toBeGreaterThanOrEqual(0);
+          }
+        },
+      ),
       { numRuns: 100 },
     );
   });

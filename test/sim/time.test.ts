@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_EPOCH_US, US_PER_D, US_PER_H, US_PER_M, US_PER_S, formatDuration, parseDuration, secondsToMicros } from '../../src/sim/time.js';
+import {
+  DEFAULT_EPOCH_US,
+  US_PER_D,
+  US_PER_H,
+  US_PER_M,
+  US_PER_S,
+  formatDuration,
+  parseDuration,
+  secondsToMicros,
+} from '../../src/sim/time.js';
 
 describe('virtual time', () => {
   it('parseDuration reads ms, s, m, h, d and bare seconds; refuses the rest', () => {

@@ -17,8 +17,24 @@ afterAll(async () => {
 });
 
 const ENGINE_TYPES = [
-  'config', 'add', 'reject', 'dispatch', 'response', 'retry', 'success', 'exhaust', 'delete', 'rate', 'pause', 'resume',
-  'outage', 'lease-call', 'lease', 'modify', 'expire', 'end',
+  'config',
+  'add',
+  'reject',
+  'dispatch',
+  'response',
+  'retry',
+  'success',
+  'exhaust',
+  'delete',
+  'rate',
+  'pause',
+  'resume',
+  'outage',
+  'lease-call',
+  'lease',
+  'modify',
+  'expire',
+  'end',
 ];
 
 function hashOf(events: TraceEvent[]): string {
@@ -28,7 +44,17 @@ function hashOf(events: TraceEvent[]): string {
 }
 
 const reject = (reason: string): TraceEvent => ({ t: 0, e: 'reject', q: 'q', reason, rule: 'TASK-1' });
-const add = (name: string, tag?: string): TraceEvent => ({ t: 0, e: 'add', id: 1, q: 'q', name, named: true, eta: 0, size: 0, ...(tag !== undefined ? { tag } : {}) });
+const add = (name: string, tag?: string): TraceEvent => ({
+  t: 0,
+  e: 'add',
+  id: 1,
+  q: 'q',
+  name,
+  named: true,
+  eta: 0,
+  size: 0,
+  ...(tag !== undefined ? { tag } : {}),
+});
 
 describe('trace: canonical lines (INV-DET)', () => {
   it('INV-DET the engine emits every event type in one run, and its own trace passes every invariant', async () => {
@@ -77,7 +103,11 @@ describe('trace: canonical lines (INV-DET)', () => {
   it('INV-DET the NDJSON writer flushes in batches yet writes every line of a large trace', async () => {
     const file = join(dir, 'big.ndjson');
     const te = makeEngine({ queues: [pushQueue('q')], sinks: [new NdjsonWriter(file)] });
-    for (let i = 0; i < 30; i++) te.engine.addTasks('q', Array.from({ length: 100 }, () => ({})));
+    for (let i = 0; i < 30; i++)
+      te.engine.addTasks(
+        'q',
+        Array.from({ length: 100 }, () => ({})),
+      );
     te.engine.run();
     await te.engine.end('idle');
     let n = 0;
@@ -100,17 +130,23 @@ describe('trace: the hash and its binary encoder (INV-DET)', () => {
     const te = await kitchenSink(2);
     const base = hashOf(te.events);
     const i = te.events.findIndex((e) => e.e === 'response');
-    const changed = te.events.map((e, k) => (k === i ? { ...e, lat: (e as { lat: number }).lat + 1 } : e)) as TraceEvent[];
+    const changed = te.events.map((e, k) =>
+      k === i ? { ...e, lat: (e as { lat: number }).lat + 1 } : e,
+    ) as TraceEvent[];
     expect(hashOf(changed)).not.toBe(base);
     expect(hashOf(te.events.slice(0, -1))).not.toBe(base);
   });
 
   it('INV-DET non-ASCII strings: same text → same hash, different text → different hash', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 300 }), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 300 }), (a, b) => {
-        expect(hashOf([add(a, a)])).toBe(hashOf([add(a, a)]));
-        if (a !== b) expect(hashOf([add(a, 'x')])).not.toBe(hashOf([add(b, 'x')]));
-      }),
+      fc.property(
+        fc.string({ unit: 'grapheme', minLength: 1, maxLength: 300 }),
+        fc.string({ unit: 'grapheme', minLength: 1, maxLength: 300 }),
+        (a, b) => {
+          expect(hashOf([add(a, a)])).toBe(hashOf([add(a, a)]));
+          if (a !== b) expect(hashOf([add(a, 'x')])).not.toBe(hashOf([add(b, 'x')]));
+        },
+      ),
       { numRuns: 200 },
     );
     expect(hashOf([add('é')])).not.toBe(hashOf([add('e')]));

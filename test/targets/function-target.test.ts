@@ -10,8 +10,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function delivery(extra: Partial<Delivery> = {}): Delivery {
   return {
-    key: 1, id: 1, queue: 'default', name: 't1', attempt: 1, method: 'POST', url: '/_ah/queue/default',
-    headers: { 'X-AppEngine-QueueName': 'default', 'X-AppEngine-TaskName': 't1' }, deadlineUs: TEN_MINUTES * 1000, duplicate: false, ...extra,
+    key: 1,
+    id: 1,
+    queue: 'default',
+    name: 't1',
+    attempt: 1,
+    method: 'POST',
+    url: '/_ah/queue/default',
+    headers: { 'X-AppEngine-QueueName': 'default', 'X-AppEngine-TaskName': 't1' },
+    deadlineUs: TEN_MINUTES * 1000,
+    duplicate: false,
+    ...extra,
   };
 }
 
@@ -46,7 +55,7 @@ describe('FunctionTarget', () => {
     expect(r).toMatchObject({ status: 204, outcome: 'ok', latencyUs: 5 * 60_000_000 });
   });
 
-  it('Date inside the handler follows the virtual clock, from the simulator\'s epoch', async () => {
+  it("Date inside the handler follows the virtual clock, from the simulator's epoch", async () => {
     let seen = 0;
     let start = 0;
     target = new FunctionTarget(async () => {
@@ -79,7 +88,11 @@ describe('FunctionTarget', () => {
     target = new FunctionTarget(() => {
       throw new Error('kaboom');
     });
-    expect(await target.deliver(delivery(), { timeoutMs: 1000 })).toMatchObject({ status: 500, outcome: 'error', detail: 'handler threw: kaboom' });
+    expect(await target.deliver(delivery(), { timeoutMs: 1000 })).toMatchObject({
+      status: 500,
+      outcome: 'error',
+      detail: 'handler threw: kaboom',
+    });
     await target.close();
     target = new FunctionTarget(() => ({ status: 'ok' }) as unknown as { status: number });
     expect(await target.deliver(delivery(), { timeoutMs: 1000 })).toMatchObject({ status: 500, outcome: 'error' });
@@ -108,8 +121,12 @@ describe('FunctionTarget', () => {
       return { status: 200 };
     });
     const [fast, slow] = await Promise.all([
-      target.deliver(delivery({ name: 'fast', headers: { 'X-AppEngine-TaskName': 'fast' } }), { timeoutMs: TEN_MINUTES }),
-      target.deliver(delivery({ name: 'slow', headers: { 'X-AppEngine-TaskName': 'slow' } }), { timeoutMs: TEN_MINUTES }),
+      target.deliver(delivery({ name: 'fast', headers: { 'X-AppEngine-TaskName': 'fast' } }), {
+        timeoutMs: TEN_MINUTES,
+      }),
+      target.deliver(delivery({ name: 'slow', headers: { 'X-AppEngine-TaskName': 'slow' } }), {
+        timeoutMs: TEN_MINUTES,
+      }),
     ]);
     expect(fast).toMatchObject({ outcome: 'ok', latencyUs: 60_000_000 });
     expect(slow.outcome).toBe('deadline');
@@ -138,7 +155,9 @@ describe('the conformance suite against handler functions', () => {
     const r = await runConformance({ target: compliant, seed: 11, methods: ['POST', 'GET'] });
     expect(r.cases.filter((c) => c.status !== 'pass').map((c) => `${c.id}: ${c.actual}`)).toEqual([]);
     expect(r.deadline).toBe('10m (automatic scaling, DEADLINE-1), virtual time');
-    expect(r.cases[0].replay).toBe("runConformance({ target: compliant, cases: 'H-1.1', seed: 11, methods: [\"POST\",\"GET\"] })");
+    expect(r.cases[0].replay).toBe(
+      'runConformance({ target: compliant, cases: \'H-1.1\', seed: 11, methods: ["POST","GET"] })',
+    );
   });
 
   it('a function working 20 virtual minutes fails H-5.1 (DEADLINE-2) at once under automatic scaling, passes under basic', async () => {

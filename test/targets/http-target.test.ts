@@ -6,8 +6,17 @@ import { endlessBody, httpHandler, keepAliveCloser, MISBEHAVING, freePort, type 
 
 function delivery(extra: Partial<Delivery> = {}): Delivery {
   return {
-    key: 1, id: 1, queue: 'default', name: 't1', attempt: 1, method: 'POST', url: '/_ah/queue/default',
-    headers: { 'X-AppEngine-QueueName': 'default', 'X-AppEngine-TaskName': 't1' }, deadlineUs: 0, duplicate: false, ...extra,
+    key: 1,
+    id: 1,
+    queue: 'default',
+    name: 't1',
+    attempt: 1,
+    method: 'POST',
+    url: '/_ah/queue/default',
+    headers: { 'X-AppEngine-QueueName': 'default', 'X-AppEngine-TaskName': 't1' },
+    deadlineUs: 0,
+    duplicate: false,
+    ...extra,
   };
 }
 
@@ -34,7 +43,7 @@ describe('HttpTarget', () => {
     expect(parseTargetUrl('https://example.test/a?b=1').href).toBe('https://example.test/a?b=1');
   });
 
-  it('sends the default queue path to the user\'s URL, a task\'s own path as is, never another origin', () => {
+  it("sends the default queue path to the user's URL, a task's own path as is, never another origin", () => {
     const t = target('http://127.0.0.1:9/tasks/run?x=1');
     expect(t.pathFor({ url: '/_ah/queue/default' })).toBe('/tasks/run?x=1');
     expect(t.pathFor({ url: '/_ah/queue/other-queue' })).toBe('/tasks/run?x=1');
@@ -43,7 +52,11 @@ describe('HttpTarget', () => {
   });
 
   it('delivers method, headers and body; a 2xx is ok and the body is counted, not kept', async () => {
-    const s = await serve(httpHandler((req, body, res) => res.writeHead(201).end(`got ${body.length} ${req.headers['x-appengine-taskname']}`)));
+    const s = await serve(
+      httpHandler((req, body, res) =>
+        res.writeHead(201).end(`got ${body.length} ${req.headers['x-appengine-taskname']}`),
+      ),
+    );
     const r = await target(s.url).deliver(delivery({ body: new Uint8Array(100) }), { timeoutMs: 2000 });
     expect(r).toMatchObject({ status: 201, outcome: 'ok', bodyBytes: 'got 100 t1'.length });
     expect(s.requests[0]).toMatchObject({ method: 'POST', url: '/task' });
@@ -51,7 +64,9 @@ describe('HttpTarget', () => {
   });
 
   it('does not follow a redirect: the 3xx is the answer (PUSH-6)', async () => {
-    const s = await serve(httpHandler((req, _b, res) => res.writeHead(req.url === '/task' ? 307 : 200, { location: '/moved' }).end()));
+    const s = await serve(
+      httpHandler((req, _b, res) => res.writeHead(req.url === '/task' ? 307 : 200, { location: '/moved' }).end()),
+    );
     const r = await target(s.url).deliver(delivery(), { timeoutMs: 2000 });
     expect(r).toMatchObject({ status: 307, outcome: 'error' });
     expect(r.detail).toBe('redirect to /moved not followed (PUSH-6)');
@@ -77,10 +92,12 @@ describe('HttpTarget', () => {
   });
 
   it('a slow body counts against the same deadline as the headers', async () => {
-    const s = await serve(httpHandler((_req, _b, res) => {
-      res.writeHead(200, { 'content-length': '10' });
-      res.write('12345'); // and never the rest
-    }));
+    const s = await serve(
+      httpHandler((_req, _b, res) => {
+        res.writeHead(200, { 'content-length': '10' });
+        res.write('12345'); // and never the rest
+      }),
+    );
     const r = await target(s.url).deliver(delivery(), { timeoutMs: 200 });
     expect(r.outcome).toBe('deadline');
   });
@@ -105,11 +122,13 @@ describe('HttpTarget', () => {
     const capped = await target(fast.url, { maxBodyBytes: 1024 * 1024 }).deliver(delivery(), { timeoutMs: 30_000 });
     expect(capped).toMatchObject({ status: 0, outcome: 'deadline' });
     expect(capped.detail).toMatch(/body had not ended/);
-    const slow = await serve(httpHandler((_req, _b, res) => {
-      res.writeHead(200);
-      const t = setInterval(() => res.write('.'), 20);
-      res.on('close', () => clearInterval(t));
-    }));
+    const slow = await serve(
+      httpHandler((_req, _b, res) => {
+        res.writeHead(200);
+        const t = setInterval(() => res.write('.'), 20);
+        res.on('close', () => clearInterval(t));
+      }),
+    );
     const trickled = await target(slow.url).deliver(delivery(), { timeoutMs: 300 });
     expect(trickled).toMatchObject({ status: 0, outcome: 'deadline' });
     expect(trickled.detail).toMatch(/^answered 200 but the body had not ended after 300ms/);
@@ -134,13 +153,15 @@ describe('HttpTarget', () => {
   it('runs up to `connections` requests truly in parallel', async () => {
     let now = 0;
     let max = 0;
-    const s = await serve(httpHandler((_req, _b, res) => {
-      max = Math.max(max, ++now);
-      setTimeout(() => {
-        now--;
-        res.writeHead(200).end();
-      }, 50);
-    }));
+    const s = await serve(
+      httpHandler((_req, _b, res) => {
+        max = Math.max(max, ++now);
+        setTimeout(() => {
+          now--;
+          res.writeHead(200).end();
+        }, 50);
+      }),
+    );
     const t = target(s.url, { connections: 4 });
     const rs = await Promise.all(Array.from({ length: 8 }, () => t.deliver(delivery(), { timeoutMs: 2000 })));
     expect(rs.every((r) => r.outcome === 'ok')).toBe(true);

@@ -7,7 +7,15 @@
 import type { Micros } from '../../sim/time.js';
 import type { TraceEvent } from '../../sim/events.js';
 import type {
-  AddOutcome, Capabilities, LeaseOutcome, LeaseSpec, ModifyOutcome, OpOutcome, QueueUnderTest, RunSetup, TaskSpec,
+  AddOutcome,
+  Capabilities,
+  LeaseOutcome,
+  LeaseSpec,
+  ModifyOutcome,
+  OpOutcome,
+  QueueUnderTest,
+  RunSetup,
+  TaskSpec,
 } from '../contract.js';
 import { ReferenceQueue, type ReferenceHooks, type WallClockOptions } from '../reference.js';
 
@@ -51,9 +59,15 @@ export function mergeParts(named: readonly { name: string; parts: MutantParts }[
     const { reset, observe, ...changing } = parts.hooks ?? {};
     if (reset) resets.push(reset);
     if (observe) observers.push(observe);
-    for (const [into, from] of [[hooks, changing], [calls, parts.calls ?? {}]] as const) {
+    for (const [into, from] of [
+      [hooks, changing],
+      [calls, parts.calls ?? {}],
+    ] as const) {
       for (const [key, value] of Object.entries(from)) {
-        if (owner.has(key)) throw new OverlappingMutants(`mutants ${owner.get(key)} and ${name} both change ${key}; they cannot be combined`);
+        if (owner.has(key))
+          throw new OverlappingMutants(
+            `mutants ${owner.get(key)} and ${name} both change ${key}; they cannot be combined`,
+          );
         owner.set(key, name);
         into[key] = value;
       }
@@ -70,7 +84,10 @@ export class MutantQueue implements QueueUnderTest {
   private readonly calls: CallOverrides;
   private setup: RunSetup | undefined;
 
-  constructor(readonly name: string, parts: MutantParts) {
+  constructor(
+    readonly name: string,
+    parts: MutantParts,
+  ) {
     this.reference = new ReferenceQueue(name, parts.hooks ?? {});
     this.calls = parts.calls ?? {};
   }
@@ -105,7 +122,9 @@ export class MutantQueue implements QueueUnderTest {
   }
 
   deleteTask(queue: string, name: string): Promise<OpOutcome> {
-    return this.calls.deleteTask ? this.calls.deleteTask(this.context(), queue, name) : this.reference.deleteTask(queue, name);
+    return this.calls.deleteTask
+      ? this.calls.deleteTask(this.context(), queue, name)
+      : this.reference.deleteTask(queue, name);
   }
 
   pauseQueue(queue: string): Promise<OpOutcome> {
@@ -117,7 +136,9 @@ export class MutantQueue implements QueueUnderTest {
   }
 
   leaseTasks(queue: string, spec: LeaseSpec): Promise<LeaseOutcome> {
-    return this.calls.leaseTasks ? this.calls.leaseTasks(this.context(), queue, spec) : this.reference.leaseTasks(queue, spec);
+    return this.calls.leaseTasks
+      ? this.calls.leaseTasks(this.context(), queue, spec)
+      : this.reference.leaseTasks(queue, spec);
   }
 
   modifyLease(queue: string, name: string, heldUntilUs: Micros, seconds: number): Promise<ModifyOutcome> {

@@ -4,7 +4,11 @@ import { withHeader } from './util.js';
 
 /** HDR-3: RetryCount one too high on every retry (counts from the attempt, not from 0). */
 export function retryCountOffByOne(): MutantParts {
-  return { hooks: { request: (req, d) => (d.attempt > 1 ? withHeader(req, 'X-AppEngine-TaskRetryCount', String(d.attempt)) : req) } };
+  return {
+    hooks: {
+      request: (req, d) => (d.attempt > 1 ? withHeader(req, 'X-AppEngine-TaskRetryCount', String(d.attempt)) : req),
+    },
+  };
 }
 
 /** HDR-4: ExecutionCount also counts attempts that failed for lack of an instance (INST-2). */
@@ -19,7 +23,11 @@ export function executionCountCountsNoInstance(): MutantParts {
       request: (req, d) => {
         const extra = noInstance.get(d.id) ?? 0;
         if (extra === 0) return req;
-        return withHeader(req, 'X-AppEngine-TaskExecutionCount', String(Number(req.headers['X-AppEngine-TaskExecutionCount']) + extra));
+        return withHeader(
+          req,
+          'X-AppEngine-TaskExecutionCount',
+          String(Number(req.headers['X-AppEngine-TaskExecutionCount']) + extra),
+        );
       },
     },
   };
@@ -29,7 +37,10 @@ export function executionCountCountsNoInstance(): MutantParts {
 export function previousResponseWrong(): MutantParts {
   return {
     hooks: {
-      request: (req) => (req.headers['X-AppEngine-TaskPreviousResponse'] !== undefined ? withHeader(req, 'X-AppEngine-TaskPreviousResponse', '500') : req),
+      request: (req) =>
+        req.headers['X-AppEngine-TaskPreviousResponse'] !== undefined
+          ? withHeader(req, 'X-AppEngine-TaskPreviousResponse', '500')
+          : req,
     },
   };
 }

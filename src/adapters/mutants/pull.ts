@@ -14,7 +14,8 @@ export function leaseNotExclusive(): MutantParts {
         for (const [slot, until] of held) {
           const [q, name] = slot.split('\u0000');
           if (tasks.length >= spec.maxTasks) break;
-          if (q === queue && until > reference.nowUs && !tasks.some((t) => t.name === name)) tasks.push({ name, leaseUntilUs: until });
+          if (q === queue && until > reference.nowUs && !tasks.some((t) => t.name === name))
+            tasks.push({ name, leaseUntilUs: until });
         }
         for (const t of r.tasks) held.set(`${queue}\u0000${t.name}`, t.leaseUntilUs);
         return { ...r, tasks };

@@ -6,7 +6,10 @@ import { mapQueues } from './util.js';
 export function rateIgnored(): MutantParts {
   return {
     hooks: {
-      engineConfig: (config) => mapQueues(config, (q) => (q.mode === 'push' && q.ratePerSec > 0 ? { ...q, ratePerSec: 1e6, bucketSize: 1e6 } : q)),
+      engineConfig: (config) =>
+        mapQueues(config, (q) =>
+          q.mode === 'push' && q.ratePerSec > 0 ? { ...q, ratePerSec: 1e6, bucketSize: 1e6 } : q,
+        ),
     },
   };
 }
@@ -43,5 +46,7 @@ export function pauseIgnored(): MutantParts {
 
 /** PUSH-6: a 3xx counts as success, as if the redirect had been followed. */
 export function redirectIsSuccess(): MutantParts {
-  return { hooks: { result: (r, answer) => (answer.status >= 300 && answer.status < 400 ? { ...r, outcome: 'ok' } : r) } };
+  return {
+    hooks: { result: (r, answer) => (answer.status >= 300 && answer.status < 400 ? { ...r, outcome: 'ok' } : r) },
+  };
 }

@@ -5,7 +5,9 @@ import { mapQueues, withHeader } from './util.js';
 
 /** RETRY-4: the backoff keeps doubling up to max_backoff; the linear phase after max_doublings never comes. */
 export function backoffWithoutLinearPhase(): MutantParts {
-  return { hooks: { engineConfig: (config) => mapQueues(config, (q) => ({ ...q, retry: { ...q.retry, maxDoublings: 60 } })) } };
+  return {
+    hooks: { engineConfig: (config) => mapQueues(config, (q) => ({ ...q, retry: { ...q.retry, maxDoublings: 60 } })) },
+  };
 }
 
 /** RETRY-1: one retry more than task_retry_limit allows. */
@@ -14,7 +16,9 @@ export function retryLimitOffByOne(): MutantParts {
     hooks: {
       engineConfig: (config) =>
         mapQueues(config, (q) =>
-          q.mode === 'push' && q.retry.taskRetryLimit !== undefined ? { ...q, retry: { ...q.retry, taskRetryLimit: q.retry.taskRetryLimit + 1 } } : q,
+          q.mode === 'push' && q.retry.taskRetryLimit !== undefined
+            ? { ...q, retry: { ...q.retry, taskRetryLimit: q.retry.taskRetryLimit + 1 } }
+            : q,
         ),
     },
   };

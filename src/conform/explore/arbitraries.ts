@@ -34,7 +34,12 @@ function namesOver(chars: string, max: number, edges: string[], extraPunct: stri
 }
 
 export function taskNameArb(): fc.Arbitrary<string> {
-  return namesOver(TASK_NAME_CHARS, 500, ['0', '1', '00', 'a', 'Z', '_', '-', '__', '--', '-_', '0-0', 'null', 'undefined', 'true', 'false'], ['-', '_']);
+  return namesOver(
+    TASK_NAME_CHARS,
+    500,
+    ['0', '1', '00', 'a', 'Z', '_', '-', '__', '--', '-_', '0-0', 'null', 'undefined', 'true', 'false'],
+    ['-', '_'],
+  );
 }
 
 export function queueNameArb(): fc.Arbitrary<string> {
@@ -83,18 +88,27 @@ export function countsArb(fiveXxCounts = true): fc.Arbitrary<Counts> {
     { arbitrary: fc.integer({ min: 0, max: 2_147_483_647 }), weight: 2 },
     { arbitrary: fc.integer({ min: 0, max: 50 }), weight: 2 },
   );
-  return fc.tuple(rc, fc.constantFrom(...PREVIOUS), fc.double({ min: 0, max: 1, noNaN: true })).map(([retryCount, previous, share]) => {
-    if (retryCount === 0) return { retryCount: 0, executionCount: 0 };
-    // previous 0, or a 5xx left out: ExecutionCount in [0, rc − 1]; an HTTP status that counts: in [1, rc].
-    const uncounted = previous === 0 || (!fiveXxCounts && previous >= 500);
-    const [lo, hi] = uncounted ? [0, retryCount - 1] : [1, retryCount];
-    const executionCount = lo + Math.floor(share * (hi - lo + 1 - 1e-9));
-    return { retryCount, executionCount: Math.min(hi, executionCount), previousResponse: previous };
-  });
+  return fc
+    .tuple(rc, fc.constantFrom(...PREVIOUS), fc.double({ min: 0, max: 1, noNaN: true }))
+    .map(([retryCount, previous, share]) => {
+      if (retryCount === 0) return { retryCount: 0, executionCount: 0 };
+      // previous 0, or a 5xx left out: ExecutionCount in [0, rc − 1]; an HTTP status that counts: in [1, rc].
+      const uncounted = previous === 0 || (!fiveXxCounts && previous >= 500);
+      const [lo, hi] = uncounted ? [0, retryCount - 1] : [1, retryCount];
+      const executionCount = lo + Math.floor(share * (hi - lo + 1 - 1e-9));
+      return { retryCount, executionCount: Math.min(hi, executionCount), previousResponse: previous };
+    });
 }
 
 /** Content-Types a task may carry (HANDLER-6: application/octet-stream when none is set). */
-export const CONTENT_TYPES = ['application/octet-stream', 'text/plain', 'text/plain; charset=utf-8', 'application/json', 'application/x-www-form-urlencoded', 'application/xml'];
+export const CONTENT_TYPES = [
+  'application/octet-stream',
+  'text/plain',
+  'text/plain; charset=utf-8',
+  'application/json',
+  'application/x-www-form-urlencoded',
+  'application/xml',
+];
 
 const DEFAULT_URL = '/_ah/queue/default';
 
@@ -105,7 +119,11 @@ export interface Payload {
 
 /** Payloads: empty, UTF-8 text, binary, and exactly the push task limit (TASK-3), with the Content-Types a task may carry. */
 export function payloadArb(limit = LIMITS.pushTaskBytes, userContentType?: string): fc.Arbitrary<Payload> {
-  const types = fc.constantFrom<string | undefined>(undefined, ...CONTENT_TYPES, ...(userContentType ? [userContentType] : []));
+  const types = fc.constantFrom<string | undefined>(
+    undefined,
+    ...CONTENT_TYPES,
+    ...(userContentType ? [userContentType] : []),
+  );
   const utf8 = new TextEncoder();
   const body = fc.oneof(
     { arbitrary: fc.constant(new Uint8Array(0)), weight: 2 },
@@ -116,7 +134,10 @@ export function payloadArb(limit = LIMITS.pushTaskBytes, userContentType?: strin
   );
   // TASK-3 counts the task's URL and headers with its payload: the body gets what they leave.
   return fc.record({ body, contentType: types }, { requiredKeys: ['body'] }).map((p) => {
-    const room = limit - DEFAULT_URL.length - (p.contentType === undefined ? 0 : 'Content-Type'.length + Buffer.byteLength(p.contentType));
+    const room =
+      limit -
+      DEFAULT_URL.length -
+      (p.contentType === undefined ? 0 : 'Content-Type'.length + Buffer.byteLength(p.contentType));
     const b = p.body.byteLength > room ? p.body.subarray(0, room) : p.body;
     return p.contentType === undefined ? { body: b } : { body: b, contentType: p.contentType };
   });

@@ -38,7 +38,8 @@ export function toRequest(x: ExploredDelivery): DirectRequest {
   return { method: x.method, headers, body: hasBody ? x.body : undefined };
 }
 
-const shown = (s: string): string => (s.length > 60 ? `${JSON.stringify(s.slice(0, 40))}… (${s.length} characters)` : JSON.stringify(s));
+const shown = (s: string): string =>
+  s.length > 60 ? `${JSON.stringify(s.slice(0, 40))}… (${s.length} characters)` : JSON.stringify(s);
 
 /** The fields of `x` that differ from `base`, in words: `TaskName "0"`, `TaskETA "1767225600"`. */
 export function describeChanges(x: ExploredDelivery, base: ExploredDelivery): string {
@@ -46,11 +47,18 @@ export function describeChanges(x: ExploredDelivery, base: ExploredDelivery): st
   if (x.name !== base.name) parts.push(`TaskName ${shown(x.name)}`);
   if (x.queue !== base.queue) parts.push(`QueueName ${shown(x.queue)}`);
   if (x.eta !== base.eta) parts.push(`TaskETA ${JSON.stringify(x.eta)}`);
-  if (x.retryCount !== base.retryCount || x.executionCount !== base.executionCount || x.previousResponse !== base.previousResponse) {
-    parts.push(`RetryCount ${x.retryCount}, ExecutionCount ${x.executionCount}${x.previousResponse === undefined ? '' : `, PreviousResponse ${x.previousResponse}`}`);
+  if (
+    x.retryCount !== base.retryCount ||
+    x.executionCount !== base.executionCount ||
+    x.previousResponse !== base.previousResponse
+  ) {
+    parts.push(
+      `RetryCount ${x.retryCount}, ExecutionCount ${x.executionCount}${x.previousResponse === undefined ? '' : `, PreviousResponse ${x.previousResponse}`}`,
+    );
   }
   if (x.method !== base.method) parts.push(`method ${x.method}`);
-  if (x.contentType !== base.contentType) parts.push(`Content-Type ${JSON.stringify(x.contentType ?? 'application/octet-stream')}`);
+  if (x.contentType !== base.contentType)
+    parts.push(`Content-Type ${JSON.stringify(x.contentType ?? 'application/octet-stream')}`);
   if (x.body !== base.body) parts.push(`a ${x.body?.byteLength ?? 0}-byte body`);
   return parts.join(', ') || 'the plain delivery';
 }

@@ -30,7 +30,9 @@ export function baseline(ctx: CaseContext): ExploredDelivery {
     executionCount: 0,
     method,
     ...(body.headers?.['Content-Type'] ? { contentType: body.headers['Content-Type'] } : {}),
-    ...(payload === undefined ? {} : { body: typeof payload === 'string' ? new TextEncoder().encode(payload) : payload }),
+    ...(payload === undefined
+      ? {}
+      : { body: typeof payload === 'string' ? new TextEncoder().encode(payload) : payload }),
   };
 }
 
@@ -75,7 +77,14 @@ export async function exploreDimension(ctx: CaseContext, spec: ExploreSpec): Pro
   const what = describeChanges(drawn, base);
   const how = `shrunk in ${out.numShrinks} steps from ${out.numRuns} generated deliveries; seed ${ctx.seed}${budget}`;
   if (is2xx(again)) {
-    return warn(expected, `${what} was refused (${lastRefusal ? describe(lastRefusal) : 'non-2xx'}) but accepted when sent again: the handler refuses some deliveries intermittently (${how})`, spec.rules);
+    return warn(
+      expected,
+      `${what} was refused (${lastRefusal ? describe(lastRefusal) : 'non-2xx'}) but accepted when sent again: the handler refuses some deliveries intermittently (${how})`,
+      spec.rules,
+    );
   }
-  return { ...fail(expected, `${what} → ${describe(again)}; ${consequence(again)} (${how})`, failureRules(again, spec.rules)), reproduction: request };
+  return {
+    ...fail(expected, `${what} → ${describe(again)}; ${consequence(again)} (${how})`, failureRules(again, spec.rules)),
+    reproduction: request,
+  };
 }
