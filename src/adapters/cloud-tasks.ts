@@ -262,10 +262,10 @@ export class CloudTasksQueue implements QueueUnderTest {
   }
 
   /** Virtual clock: moves the service's clock; its deliveries are answered while it moves. Wall clock: nothing to do. */
-  async advance(ms: number): Promise<void> {
+  async advance(by: Micros): Promise<void> {
     this.takeFault();
     if (!this.virtual) return;
-    const us = Math.round(ms * US_PER_MS);
+    const us = Math.round(by);
     this.advancing = true;
     this.releaseParked();
     try {

@@ -165,11 +165,11 @@ export interface QueueUnderTest {
   /** PULL-5: `heldUntilUs` is the lease end the caller was given; seconds 0 releases the task. */
   modifyLease(queue: string, name: string, heldUntilUs: Micros, seconds: number): Promise<ModifyOutcome>;
   /**
-   * Moves the clock `ms` forward (0: stays), delivering everything due on the way (controlsClock).
+   * Moves the clock `us` microseconds forward (0: stays), delivering everything due on the way (controlsClock).
    * On the wall clock it moves nothing: it returns at once (the harness calls it with 0 to collect
    * events).
    */
-  advance(ms: number): Promise<void>;
+  advance(us: Micros): Promise<void>;
   /** CT-4: one attempt of push task `name` now (queues that do not lack `runTask`). */
   runTask?(queue: string, name: string): Promise<OpOutcome>;
   /** outages: starts or ends an outage now. */

@@ -96,7 +96,7 @@ export async function serveQueueOverHttp(queue: QueueUnderTest, opts: ServeOptio
     'POST /modify': (b) =>
       queue.modifyLease(String(b.queue), String(b.name), Number(b.leaseUntilUs), Number(b.leaseSeconds)),
     'POST /advance': async (b) => {
-      await queue.advance(Number(b.us) / 1000);
+      await queue.advance(Number(b.us));
       const events = caps.events ? await queue.takeEvents() : [];
       return { nowUs: queue instanceof ReferenceQueue || queue instanceof MutantQueue ? queue.nowUs : 0, events };
     },

@@ -171,11 +171,8 @@ export class HttpJsonQueue implements QueueUnderTest {
     );
   }
 
-  async advance(ms: number): Promise<void> {
-    const r = readAdvance(
-      await this.call('POST', '/advance', { us: Math.round(ms * 1000) }),
-      this.caps?.events === true,
-    );
+  async advance(us: Micros): Promise<void> {
+    const r = readAdvance(await this.call('POST', '/advance', { us: Math.round(us) }), this.caps?.events === true);
     this.events.push(...r.events);
   }
 

@@ -251,9 +251,9 @@ export class ReferenceQueue implements QueueUnderTest {
   }
 
   /** On the wall clock, catches up with real time and moves nothing further (the harness cannot). */
-  async advance(ms: number): Promise<void> {
+  async advance(us: Micros): Promise<void> {
     if (this.onWall) return this.catchUp();
-    await this.driveTo(this.engine.now + Math.round(ms * US_PER_MS));
+    await this.driveTo(this.engine.now + Math.round(us));
   }
 
   async setOutage(on: boolean): Promise<void> {

@@ -13,6 +13,7 @@ import { formatMs } from '../targets/net-errors.js';
 import { realClearTimeout, realSetTimeout } from '../targets/real-timers.js';
 import type { Target } from '../targets/types.js';
 import type { Delivery } from '../model/types.js';
+import { directDelivery } from './context.js';
 
 export type PreflightResult =
   | { ok: true }
@@ -21,19 +22,9 @@ export type PreflightResult =
 const TLS_REFUSED = /wrong version number|packet length too long|unknown protocol|ERR_SSL_WRONG_VERSION_NUMBER|EPROTO/i;
 const CERT_PROBLEM = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/;
 
+/** A bare request to the URL's own path: no queue, no task, no deadline of its own. */
 function delivery(headers: Record<string, string>): Delivery {
-  return {
-    key: 0,
-    id: 0,
-    queue: '',
-    name: '',
-    attempt: 0,
-    method: 'POST',
-    url: '',
-    headers,
-    deadlineUs: 0,
-    duplicate: false,
-  };
+  return directDelivery({ url: '', headers }, 0);
 }
 
 /**

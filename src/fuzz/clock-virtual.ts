@@ -83,11 +83,11 @@ export class VirtualRunClock implements RunClock {
     return { m, s, unsure: false };
   }
 
-  async advance(ms: number): Promise<void> {
+  async advance(us: Micros): Promise<void> {
     const r = this.run;
-    await r.modelQueue.advance(ms);
-    await r.sut.queue.advance(ms);
-    r.now += Math.round(ms * US_PER_MS);
+    await r.modelQueue.advance(us);
+    await r.sut.queue.advance(us);
+    r.now += Math.round(us);
     await this.endStep(false);
   }
 
@@ -137,12 +137,12 @@ export class VirtualRunClock implements RunClock {
     await this.setOutage(false);
     const idle = await r.modelQueue.runToIdle(r.now + DRAIN_LIMIT_US);
     const target = Math.max(idle.atUs, r.now);
-    if (target > r.now) await r.sut.queue.advance((target - r.now) / US_PER_MS);
+    if (target > r.now) await r.sut.queue.advance(target - r.now);
     r.now = target;
     await this.endStep(false);
     // A quiet hour: the model does nothing more, so anything the queue still delivers is extra
     // (a retry past the limit, a redelivery after success).
-    await this.advance(QUIET_MS);
+    await this.advance(QUIET_MS * US_PER_MS);
     const found = await r.invariants(idle.idle ? 'idle' : 'time-limit');
     if (found.length > 0) throw new FuzzFailure(found);
   }

@@ -29,7 +29,8 @@ export interface RunClock {
   pair<M, S>(touch: Touch, model: () => Promise<M>, sut: () => Promise<S>): Promise<Pair<M, S> | undefined>;
   /** After an operation: deliveries made due go out, and are compared. */
   endStep(deliver: boolean): Promise<void>;
-  advance(ms: number): Promise<void>;
+  /** Moves both sides `us` microseconds forward (on the wall clock: waits that long, within a bound). */
+  advance(us: Micros): Promise<void>;
   /** false when there is nothing to do (already so, or not on this clock). */
   setOutage(on: boolean): Promise<boolean>;
   readonly outages: boolean;

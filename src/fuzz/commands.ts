@@ -211,7 +211,7 @@ class AdvanceCommand extends Base {
   }
   async run(_m: FuzzModel, r: Lockstep): Promise<void> {
     r.log.push(this.toString());
-    await r.advance(this.ms);
+    await r.advance(this.ms * US_PER_MS);
   }
   toString(): string {
     return `advance ${formatDuration(this.ms * US_PER_MS)}`;

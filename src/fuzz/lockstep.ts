@@ -175,23 +175,6 @@ export class Lockstep {
         const size = byteLength(spec.payload);
         const eta = spec.etaUs ?? this.now + (spec.countdownUs ?? 0);
         const names = { ...(mi.ok ? { model: mi.name } : {}), ...(si.ok ? { sut: si.name } : {}) };
-        if (!mi.ok || !si.ok) {
-          const e = this.book.add({
-            q,
-            mode,
-            named: spec.name !== undefined,
-            names,
-            eta,
-            addedAt: this.now,
-            tag: spec.tag,
-            size,
-          });
-          this.clock.taint(
-            [e.key],
-            `the add of ${this.book.label(e.key)} was answered differently at an ambiguous instant`,
-          );
-          continue;
-        }
         const e = this.book.add({
           q,
           mode,
@@ -202,6 +185,13 @@ export class Lockstep {
           tag: spec.tag,
           size,
         });
+        if (!mi.ok || !si.ok) {
+          this.clock.taint(
+            [e.key],
+            `the add of ${this.book.label(e.key)} was answered differently at an ambiguous instant`,
+          );
+          continue;
+        }
         this.clock.added(e.key);
         if (unsure)
           this.clock.taint([e.key], `${this.book.label(e.key)} was added as an earlier task of its name ended`);
@@ -395,8 +385,8 @@ export class Lockstep {
     return true;
   }
 
-  advance(ms: number): Promise<void> {
-    return this.clock.advance(ms);
+  advance(us: Micros): Promise<void> {
+    return this.clock.advance(us);
   }
 
   setOutage(on: boolean): Promise<boolean> {

@@ -267,8 +267,8 @@ export class WallRunClock implements RunClock {
     return { m, s, unsure };
   }
 
-  async advance(ms: number): Promise<void> {
-    await this.sleepUs(Math.min(Math.round(ms * US_PER_MS), WALL_CLOCK_TIMING.maxAdvanceUs));
+  async advance(us: Micros): Promise<void> {
+    await this.sleepUs(Math.min(Math.round(us), WALL_CLOCK_TIMING.maxAdvanceUs));
     await this.check();
   }
 
@@ -337,7 +337,7 @@ export class WallRunClock implements RunClock {
   /** Advances the model to `t` (never back), answering its deliveries, and takes in its events. */
   private async syncModel(t: Micros): Promise<void> {
     const cur = this.run.modelQueue.nowUs;
-    if (t > cur) await this.run.modelQueue.advance((t - cur) / US_PER_MS);
+    if (t > cur) await this.run.modelQueue.advance(t - cur);
     this.run.modelState.absorb(this.run.modelQueue.takeEventsNow(), this.run.trace.currentStep);
   }
 

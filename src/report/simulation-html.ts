@@ -25,6 +25,7 @@ import {
   throughputChart,
   type Chart,
 } from './simulation-charts.js';
+import { overallFigureCells, queueFigureCells } from './queue-figures.js';
 import { isIdleQueue, type PeriodSummary, type QueueSummary, type SimulationSummary } from './summary.js';
 import { resolveRuleId, ruleText } from '../rules/index.js';
 
@@ -99,33 +100,11 @@ function queueTable(s: SimulationSummary): Content {
     .filter((q) => !isIdleQueue(q))
     .map((q) => [
       html`<a href="#queue-${q.name}">${q.name}</a><div class="sub">${queueConfigShort(q)}</div>`,
-      formatCount(q.counts.added),
-      formatCount(q.mode === 'pull' ? (q.pull?.leases ?? 0) : q.counts.dispatched),
-      formatCount(q.latency.count),
-      formatCount(q.counts.failures),
-      formatCount(q.counts.exhausted),
-      formatMicros(q.latency.p50Us),
-      formatMicros(q.latency.p99Us),
-      formatCount(q.inFlightMax),
-      formatCount(q.depthMax),
+      ...queueFigureCells(q),
       q.throttled.count ? formatMicros(q.throttled.totalUs) : '—',
     ]);
   const o = s.overall;
-  rows.push([
-    'all queues',
-    formatCount(o.counts.added),
-    formatCount(
-      o.counts.dispatched + s.queues.reduce((n, q) => n + (q.mode === 'pull' ? (q.pull?.leases ?? 0) : 0), 0),
-    ),
-    formatCount(o.latency.count),
-    formatCount(o.counts.failures),
-    formatCount(o.counts.exhausted),
-    formatMicros(o.latency.p50Us),
-    formatMicros(o.latency.p99Us),
-    formatCount(o.inFlightMax),
-    formatCount(o.depthMax),
-    '',
-  ]);
+  rows.push(['all queues', ...overallFigureCells(o, s.queues), '']);
   const r = { align: 'right' as const };
   return table({
     columns: [

@@ -1,6 +1,7 @@
 /** The simulation report as Markdown (report.md): the numbers of the HTML page, without charts. */
 import { formatCount, formatMicros, formatRate } from './format.js';
 import type { InvariantResult, SimulationReport } from './report-json.js';
+import { overallFigureCells, queueFigureCells } from './queue-figures.js';
 import { isIdleQueue, type PeriodSummary, type QueueSummary } from './summary.js';
 import { citedRules } from '../rules/index.js';
 
@@ -137,32 +138,9 @@ export function renderSimulationMarkdown(r: SimulationReport): string {
           q.name,
           q.mode,
           q.mode === 'push' ? formatRate(q.ratePerSec) : '—',
-          formatCount(q.counts.added),
-          formatCount(q.mode === 'pull' ? (q.pull?.leases ?? 0) : q.counts.dispatched),
-          formatCount(q.latency.count),
-          formatCount(q.counts.failures),
-          formatCount(q.counts.exhausted),
-          formatMicros(q.latency.p50Us),
-          formatMicros(q.latency.p99Us),
-          formatCount(q.inFlightMax),
-          formatCount(q.depthMax),
+          ...queueFigureCells(q),
         ]),
-        [
-          '**all**',
-          '',
-          '',
-          formatCount(o.counts.added),
-          formatCount(
-            o.counts.dispatched + active.reduce((n, q) => n + (q.mode === 'pull' ? (q.pull?.leases ?? 0) : 0), 0),
-          ),
-          formatCount(o.latency.count),
-          formatCount(o.counts.failures),
-          formatCount(o.counts.exhausted),
-          formatMicros(o.latency.p50Us),
-          formatMicros(o.latency.p99Us),
-          formatCount(o.inFlightMax),
-          formatCount(o.depthMax),
-        ],
+        ['**all**', '', '', ...overallFigureCells(o, active)],
       ],
       [3, 4, 5, 6, 7, 8, 9, 10, 11],
     ),

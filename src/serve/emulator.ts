@@ -551,7 +551,7 @@ export class CloudTasksEmulator {
 
   /** Virtual clock: moves it `us` forward, delivering everything due on the way. */
   advanceBy(us: Micros): Promise<void> {
-    return this.serially(() => this.driver.advance(us / US_PER_MS));
+    return this.serially(() => this.driver.advance(us));
   }
 
   /** Virtual clock: runs until nothing is left to do, or until `limitUs` (µs since the Unix epoch). */

@@ -137,7 +137,7 @@ describe('the reference on the wall clock (serveReferenceOverHttp({ realTime: tr
     await queue.reset({ config: config(), seed: 1, epochUs: 0, handler });
     await queue.addTasks('q0', [{ name: 'x', countdownUs: 60_000_000 }]);
     const t = performance.now();
-    await queue.advance(60_000);
+    await queue.advance(60_000_000);
     const took = performance.now() - t;
     await waitFor(meter, () => true);
     expect(took).toBeLessThan(50 + lagMs(meter));

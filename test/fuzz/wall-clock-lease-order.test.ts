@@ -50,7 +50,7 @@ function wrap(
     resumeQueue: (q) => inner.resumeQueue(q),
     leaseTasks: lease ?? ((q, s) => inner.leaseTasks(q, s)),
     modifyLease: (q, n, u, s) => inner.modifyLease(q, n, u, s),
-    advance: (ms) => inner.advance(ms),
+    advance: (us) => inner.advance(us),
     setOutage: (on) => inner.setOutage(on),
     takeEvents: () => inner.takeEvents(),
     close: () => inner.close(),
@@ -81,7 +81,7 @@ describe('lease order on the wall clock (PULL-2)', () => {
     const { run, error } = await runOn(wrap(inner, 400), async (r) => {
       await r.add('p0', [{ name: 'a', countdownUs: 300_000 }], 'pull');
       await r.add('p0', [{ name: 'b', etaUs: r.now + 20_000 }], 'pull');
-      await r.advance(1000);
+      await r.advance(1_000_000);
       await r.lease('p0', { worker: 'w', leaseSeconds: 5, maxTasks: 1 });
     });
     await inner.close();
@@ -103,10 +103,10 @@ describe('lease order on the wall clock (PULL-2)', () => {
     };
     const { error } = await runOn(wrap(inner, 0, newestFirst), async (r) => {
       await r.add('p0', [{ name: 'a' }], 'pull');
-      await r.advance(1000);
-      await r.advance(500);
+      await r.advance(1_000_000);
+      await r.advance(500_000);
       await r.add('p0', [{ name: 'b' }], 'pull');
-      await r.advance(100);
+      await r.advance(100_000);
       await r.lease('p0', { worker: 'w', leaseSeconds: 5, maxTasks: 1 });
     });
     await inner.close();

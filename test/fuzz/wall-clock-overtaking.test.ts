@@ -30,7 +30,7 @@ describe('a delivery that overtakes its add (wall clock)', () => {
       resumeQueue: (q) => inner.resumeQueue(q),
       leaseTasks: (q, s) => inner.leaseTasks(q, s),
       modifyLease: (q, n, u, s) => inner.modifyLease(q, n, u, s),
-      advance: (ms) => inner.advance(ms),
+      advance: (us) => inner.advance(us),
       setOutage: (on) => inner.setOutage(on),
       takeEvents: () => inner.takeEvents(),
       close: () => inner.close(),
@@ -50,7 +50,7 @@ describe('a delivery that overtakes its add (wall clock)', () => {
     try {
       await run.start();
       await run.add('q0', [{ name: 'a', payload: 'hi' }], 'push');
-      await run.advance(100);
+      await run.advance(100_000);
       await run.finish();
     } catch (e) {
       error = e;

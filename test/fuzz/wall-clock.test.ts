@@ -38,7 +38,7 @@ async function failingTask(sut: QueueUnderTest) {
     await run.start();
     await run.setBehaviour(FAILING);
     await run.add('q0', [{ name: 'a', payload: 'hi' }], 'push');
-    await run.advance(150);
+    await run.advance(150_000);
     await run.finish();
     return { run, error: undefined };
   } catch (error) {
@@ -142,7 +142,7 @@ describe('tasksim fuzz on the wall clock (controlsClock: false)', () => {
       resumeQueue: slow((q) => inner.resumeQueue(q)),
       leaseTasks: slow((q, s) => inner.leaseTasks(q, s)),
       modifyLease: slow((q, n, u, s) => inner.modifyLease(q, n, u, s)),
-      advance: (ms) => inner.advance(ms),
+      advance: (us) => inner.advance(us),
       setOutage: (on) => inner.setOutage(on),
       takeEvents: () => inner.takeEvents(),
       close: () => inner.close(),

@@ -145,8 +145,8 @@ export class MutantQueue implements QueueUnderTest {
     return this.reference.modifyLease(queue, name, heldUntilUs, seconds);
   }
 
-  advance(ms: number): Promise<void> {
-    return this.reference.advance(ms);
+  advance(us: Micros): Promise<void> {
+    return this.reference.advance(us);
   }
 
   runTask(queue: string, name: string): Promise<OpOutcome> {
