@@ -91,6 +91,8 @@ export interface TestEngineOptions extends ConfigOptions {
   seed?: number;
   service?: ServiceModel;
   external?: boolean;
+  /** External mode on the wall clock: time moves on while requests are out. */
+  holdForAnswers?: boolean;
   pull?: Partial<PullOptions>;
   sinks?: TraceSink[];
 }
@@ -125,6 +127,7 @@ export function makeEngine(o: TestEngineOptions): TestEngine {
     service: o.service ?? service(),
   };
   if (o.external) opts.external = true;
+  if (o.holdForAnswers !== undefined) opts.holdForAnswers = o.holdForAnswers;
   if (o.pull) opts.pull = o.pull;
   const engine = new Engine(opts);
   const of = <K extends TraceEvent['e']>(e: K) => trace.events.filter((ev) => ev.e === e) as EventOf<K>[];

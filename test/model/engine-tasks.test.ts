@@ -283,6 +283,21 @@ describe('external target mode (takeDeliveries / complete)', () => {
     expect(te.of('success')).toHaveLength(3);
   });
 
+  it('without holdForAnswers (a driver on the wall clock) time moves on while a delivery is out', () => {
+    const te = makeEngine({ queues: [pushQueue('q')], external: true, holdForAnswers: false });
+    te.engine.addTasks('q', [{}]);
+    te.engine.at(5 * S, (e) => e.addTasks('q', [{}]));
+    expect(te.engine.run()).toBe('blocked'); // the first delivery waits to be taken
+    const [first] = te.engine.takeDeliveries();
+    expect(te.engine.run()).toBe('blocked'); // not held by the unanswered first: on to 5 s and the second
+    expect(te.engine.now).toBe(5 * S);
+    const [second] = te.engine.takeDeliveries();
+    te.engine.complete(first.key, { status: 200, outcome: 'ok', latencyUs: 1000 });
+    te.engine.complete(second.key, { status: 200, outcome: 'ok', latencyUs: 1000 });
+    expect(te.engine.run()).toBe('idle');
+    expect(te.of('success')).toHaveLength(2);
+  });
+
   it('advanceTo moves the clock to the given time, processing what is due on the way, even when idle', () => {
     const te = makeEngine({ queues: [pushQueue('q')] });
     te.engine.addTasks('q', [{ countdownUs: 2 * S }]);

@@ -466,6 +466,19 @@ describe('bad input (CFG-3): every issue names queue, field and rule', () => {
     expect(issues[0].message).not.toContain('\n');
   });
 
+  it('an issue in a later queue, or behind a YAML alias, names the line of its own field', () => {
+    // Line 1 queue:, 2-3 the first queue, 4 the second's name, 5 retry_parameters:, 6 its bad field.
+    const text = 'queue:\n- name: a\n  rate: 1/s\n- name: b\n  retry_parameters:\n    min_backoff_seconds: -1\n';
+    expect(issuesOf(text)).toMatchObject([{ queue: 'b', field: 'retry_parameters.min_backoff_seconds', line: 6 }]);
+    // The retry parameters are an alias of an anchor on line 3; the bad field is on line 4.
+    const aliased =
+      'queue:\n- name: a\n  retry_parameters: &slow\n    min_backoff_seconds: -1\n- name: b\n  retry_parameters: *slow\n';
+    expect(issuesOf(aliased).map((i) => [i.queue, i.line])).toEqual([
+      ['a', 4],
+      ['b', 4],
+    ]);
+  });
+
   it('duplicate YAML keys are malformed YAML, with the line', () => {
     const [i] = issuesOf('queue:\n- name: q\n  rate: 1/s\n  rate: 2/s\n');
     expect(i).toMatchObject({ rule: 'CFG-1', line: 4 });
