@@ -1,5 +1,6 @@
 /** Adding tasks (TASK-1…3), tombstones, deletes, and the external target mode. */
 import { describe, expect, it } from 'vitest';
+import { Engine } from '../../src/model/engine.js';
 import { LIMITS } from '../../src/model/names.js';
 import { US_PER_D, US_PER_H } from '../../src/sim/time.js';
 import type { ProfileName } from '../../src/model/config.js';
@@ -8,6 +9,7 @@ import {
   always,
   driveExternal,
   expectInvariantsHold,
+  makeConfig,
   makeEngine,
   pullQueue,
   pushQueue,
@@ -349,6 +351,13 @@ describe('external target mode (takeDeliveries / complete)', () => {
 });
 
 describe('run limits', () => {
+  it('an engine with no trace sinks still runs (the sinks are optional)', () => {
+    const engine = new Engine({ config: makeConfig([pushQueue('q')]), seed: 1, service: service() });
+    engine.addTasks('q', [{}, {}]);
+    expect(engine.run()).toBe('idle');
+    expect(engine.liveCount('q')).toBe(0);
+  });
+
   it('stops at the event limit with work left, and a later run finishes it', async () => {
     const te = makeEngine({ queues: [pushQueue('q')] });
     te.engine.addTasks(

@@ -4,6 +4,7 @@ import {
   OPTIONS,
   OptionError,
   applyOptions,
+  changedOptions,
   optionArgs,
   optionProblem,
   optionsByName,
@@ -142,5 +143,14 @@ describe('SPEC §10 the options registry', () => {
       'execution-count-5xx': 'left-out',
       'retry-eta-header': 'original',
     });
+  });
+
+  it('changedOptions names only what differs from the profile, for the replay line', () => {
+    expect(changedOptions('appengine', PROFILES.appengine)).toEqual({});
+    const two = applyOptions(PROFILES.appengine, { 'retry-limit': 'attempts', 'age-from': 'creation' });
+    expect(changedOptions('appengine', two)).toEqual({ 'retry-limit': 'attempts', 'age-from': 'creation' });
+    // Against the other profile's own defaults, one changed option is named alone.
+    const ct = applyOptions(PROFILES['cloud-tasks'], { 'age-from': 'creation' });
+    expect(changedOptions('cloud-tasks', ct)).toEqual({ 'age-from': 'creation' });
   });
 });
