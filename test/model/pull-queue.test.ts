@@ -129,6 +129,18 @@ describe('PULL-5 modify_task_lease', () => {
     await expectInvariantsHold(te.events);
   });
 
+  it('PULL-5 a modified lease is still held: the holder may modify it again, another worker gets nothing', async () => {
+    const te = pull();
+    te.engine.addTasks('p', [{ name: 'a' }]);
+    const [t] = at(te, 0, (e) => lease(e, { leaseSeconds: 10 }));
+    const first = at(te, 2 * S, (e) => e.modifyLease('p', 'a', t.leaseUntilUs, 10));
+    expect(first).toBe(12 * S);
+    expect(at(te, 3 * S, (e) => lease(e, { worker: 'other' }))).toHaveLength(0);
+    expect(at(te, 4 * S, (e) => e.modifyLease('p', 'a', first, 30))).toBe(34 * S);
+    await runToEnd(te);
+    await expectInvariantsHold(te.events);
+  });
+
   it('PULL-5 0 seconds releases at once: another worker can lease it in the same instant', async () => {
     const te = pull();
     te.engine.addTasks('p', [{ name: 'a' }]);
