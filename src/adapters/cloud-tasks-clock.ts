@@ -2,9 +2,9 @@
  * The client of a Cloud Tasks emulator's clock control (tasksim serve --control-port, HTTP/JSON):
  * read the clock, move it. Every request has a timeout and every answer a size cap.
  */
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 import type { Micros } from '../sim/time.js';
-import { readCapped } from './http-json-wire.js';
+import { exchange } from './http-json-wire.js';
 
 const MAX_CLOCK_ANSWER_BYTES = 64 * 1024;
 
@@ -46,28 +46,16 @@ export class ClockControlClient {
 
   private async call(method: 'GET' | 'POST', path: string, timeoutMs: number): Promise<ClockReading> {
     const what = `${method} ${this.baseUrl}${path}`;
-    let status: number;
-    let text: string;
-    try {
-      const res = await request(this.baseUrl + path, {
-        method,
-        dispatcher: this.agent,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      status = res.statusCode;
-      const body = await readCapped(res.body, MAX_CLOCK_ANSWER_BYTES, timeoutMs);
-      if (typeof body === 'string') throw new ClockCallFailed(`${what}: ${body}`, false);
-      text = body.toString('utf8');
-    } catch (err) {
-      if (err instanceof ClockCallFailed) throw err;
-      const code =
-        (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
-      const timedOut = (err as Error).name === 'TimeoutError' || code.includes('TIMEOUT');
+    const r = await exchange(this.agent, this.baseUrl + path, { method, timeoutMs, cap: MAX_CLOCK_ANSWER_BYTES });
+    if (!r.ok) {
+      if ('badBody' in r) throw new ClockCallFailed(`${what}: ${r.badBody}`, false);
+      const code = r.code || r.error.name;
       throw new ClockCallFailed(
-        timedOut ? `${what} did not answer within ${timeoutMs} ms` : `${what} failed: ${code}`,
-        !timedOut || code.includes('CONNECT'),
+        r.timedOut ? `${what} did not answer within ${timeoutMs} ms` : `${what} failed: ${code}`,
+        !r.timedOut || code.includes('CONNECT'),
       );
     }
+    const { status, text } = r;
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);

@@ -3,6 +3,7 @@
  * (http-json.ts) and the reference server (http-json-server.ts): paths, the extra delivery headers,
  * and checks that turn a malformed answer into one clear sentence.
  */
+import { request, type Dispatcher } from 'undici';
 import type { AddOutcome, Capabilities, Feature, LeaseOutcome, ModifyOutcome, OpOutcome } from './contract.js';
 import { AdapterProtocolError, FEATURES, lackedFeatures } from './contract.js';
 import type { TraceEvent } from '../sim/events.js';
@@ -237,5 +238,38 @@ export async function readCapped(
     return out;
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** One bounded HTTP exchange's outcome: the status and body text, or why there is none. */
+export type Exchanged =
+  | { ok: true; status: number; text: string }
+  | { ok: false; badBody: string }
+  | { ok: false; error: Error; code: string; timedOut: boolean };
+
+/**
+ * Sends one request with a deadline and reads the answer's body under `cap` bytes. Never throws: the
+ * caller turns each failure into its own error (the adapter's protocol errors, the clock's).
+ */
+export async function exchange(
+  agent: Dispatcher,
+  url: string,
+  init: { method: 'GET' | 'POST'; body?: unknown; timeoutMs: number; cap: number },
+): Promise<Exchanged> {
+  try {
+    const res = await request(url, {
+      method: init.method,
+      dispatcher: agent,
+      headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      signal: AbortSignal.timeout(init.timeoutMs),
+    });
+    const read = await readCapped(res.body, init.cap, init.timeoutMs);
+    if (typeof read === 'string') return { ok: false, badBody: read };
+    return { ok: true, status: res.statusCode, text: read.toString('utf8') };
+  } catch (err) {
+    const e = err as Error & { code?: string; cause?: { code?: string } };
+    const code = e.code ?? e.cause?.code ?? '';
+    return { ok: false, error: e, code, timedOut: e.name === 'TimeoutError' || code.includes('TIMEOUT') };
   }
 }

@@ -15,7 +15,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 import type { TraceEvent } from '../sim/events.js';
 import type { Micros } from '../sim/time.js';
 import {
@@ -44,6 +44,7 @@ import {
   readAdvance,
   readHello,
   readLease,
+  exchange,
   readCapped,
   readModify,
   readOk,
@@ -274,37 +275,25 @@ export class HttpJsonQueue implements QueueUnderTest {
       this.deliveryFault = undefined;
       throw new AdapterProtocolError(fault);
     }
-    let status: number;
-    let text: string;
-    try {
-      const res = await request(this.baseUrl + path, {
-        method,
-        dispatcher: this.agent,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      status = res.statusCode;
-      const read = await readCapped(res.body, MAX_ANSWER_BYTES, this.timeoutMs);
-      if (typeof read === 'string')
-        throw new AdapterProtocolError(`${what} answered a body that ${read.replace(/^the body /, '')}`);
-      text = read.toString('utf8');
-    } catch (err) {
-      if (err instanceof AdapterProtocolError) throw err;
-      const code =
-        (err as { code?: string; cause?: { code?: string } }).code ??
-        (err as { cause?: { code?: string } }).cause?.code ??
-        '';
-      const why = `${code || (err as Error).name}${(err as Error).message ? `: ${(err as Error).message}` : ''}`;
+    const r = await exchange(this.agent, this.baseUrl + path, {
+      method,
+      body,
+      timeoutMs: this.timeoutMs,
+      cap: MAX_ANSWER_BYTES,
+    });
+    if (!r.ok) {
+      if ('badBody' in r)
+        throw new AdapterProtocolError(`${what} answered a body that ${r.badBody.replace(/^the body /, '')}`);
+      const { code, error } = r;
+      const why = `${code || error.name}${error.message ? `: ${error.message}` : ''}`;
       if (!this.reached)
         throw new AdapterUnreachable(`cannot reach the queue adapter at ${this.baseUrl} (${what}): ${why}`);
-      if ((err as Error).name === 'TimeoutError' || code.includes('TIMEOUT')) {
-        throw new AdapterProtocolError(`${what} did not answer within ${this.timeoutMs} ms`);
-      }
+      if (r.timedOut) throw new AdapterProtocolError(`${what} did not answer within ${this.timeoutMs} ms`);
       // It answered before: losing it now is a violation of the protocol, not "unreachable".
       if (CONNECT_ERRORS.has(code)) throw new AdapterProtocolError(`connection lost mid-run: ${what} failed (${why})`);
       throw new AdapterProtocolError(`${what} failed: ${why}`);
     }
+    const { status, text } = r;
     this.reached = true;
     if (status < 200 || status > 299)
       throw new AdapterProtocolError(`${what} answered HTTP ${status}: ${shown(text.slice(0, 200))}`);
