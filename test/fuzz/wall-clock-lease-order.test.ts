@@ -7,9 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import type { LeaseOutcome, LeaseSpec, QueueUnderTest, TaskSpec } from '../../src/adapters/contract.js';
 import { ReferenceQueue } from '../../src/adapters/reference.js';
-import { WALL_CLOCK } from '../../src/fuzz/clock.js';
 import { buildConfig } from '../../src/fuzz/config-arb.js';
-import { Lockstep } from '../../src/fuzz/lockstep.js';
+import type { Lockstep } from '../../src/fuzz/lockstep.js';
+import { runOnWallClock } from '../helpers/lockstep.js';
 import { FuzzFailure } from '../../src/fuzz/violation.js';
 import type { ResolvedConfig } from '../../src/model/config.js';
 
@@ -57,19 +57,8 @@ function wrap(
   };
 }
 
-async function runOn(sut: QueueUnderTest, body: (run: Lockstep) => Promise<void>) {
-  const caps = await sut.describe();
-  const run = new Lockstep({ config: config(), seed: 11, sut, caps, strategy: WALL_CLOCK });
-  try {
-    await run.start();
-    await body(run);
-    await run.finish();
-    return { run, error: undefined };
-  } catch (error) {
-    return { run, error };
-  } finally {
-    await run.close();
-  }
+function runOn(sut: QueueUnderTest, body: (run: Lockstep) => Promise<void>) {
+  return runOnWallClock(sut, config(), 11, body);
 }
 
 describe('lease order on the wall clock (PULL-2)', () => {

@@ -6,9 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import type { QueueUnderTest, TaskSpec } from '../../src/adapters/contract.js';
 import { ReferenceQueue } from '../../src/adapters/reference.js';
-import { WALL_CLOCK } from '../../src/fuzz/clock.js';
 import { buildConfig } from '../../src/fuzz/config-arb.js';
-import { Lockstep } from '../../src/fuzz/lockstep.js';
+import { runOnWallClock } from '../helpers/lockstep.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -45,19 +44,11 @@ describe('a delivery that overtakes its add (wall clock)', () => {
         retry: { taskRetryLimit: 0, minBackoffUs: 20_000, maxBackoffUs: 50_000, maxDoublings: 1 },
       },
     ]);
-    const run = new Lockstep({ config, seed: 3, sut, caps: await sut.describe(), strategy: WALL_CLOCK });
-    let error: unknown;
-    try {
-      await run.start();
-      await run.add('q0', [{ name: 'a', payload: 'hi' }], 'push');
-      await run.advance(100_000);
-      await run.finish();
-    } catch (e) {
-      error = e;
-    } finally {
-      await run.close();
-      await inner.close();
-    }
+    const { run, error } = await runOnWallClock(sut, config, 3, async (r) => {
+      await r.add('q0', [{ name: 'a', payload: 'hi' }], 'push');
+      await r.advance(100_000);
+    });
+    await inner.close();
     expect(error).toBeUndefined();
     // The queue's one delivery was taken as task a's first attempt, not as a task never added.
     expect(run.sut.log.map((s) => [s.key, s.nth])).toEqual([[run.book.findByName('q0', 'a')!.key, 1]]);

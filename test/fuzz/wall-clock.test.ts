@@ -10,8 +10,7 @@ import { buildConfig } from '../../src/fuzz/config-arb.js';
 import { formatText } from '../../src/fuzz/report.js';
 import { WALL_CLOCK_TOLERANCE } from '../../src/fuzz/tolerance.js';
 import { FuzzFailure } from '../../src/fuzz/violation.js';
-import { WALL_CLOCK } from '../../src/fuzz/clock.js';
-import { Lockstep } from '../../src/fuzz/lockstep.js';
+import { runOnWallClock } from '../helpers/lockstep.js';
 import type { ResolvedConfig } from '../../src/model/config.js';
 
 const FAILING = BEHAVIOURS.find((b) => b.name === 'failing')!;
@@ -32,20 +31,11 @@ function config(): ResolvedConfig {
 
 /** One hand-written run: a failing handler, one task, 150 ms, then the drain. */
 async function failingTask(sut: QueueUnderTest) {
-  const caps = await sut.describe();
-  const run = new Lockstep({ config: config(), seed: 7, sut, caps, strategy: WALL_CLOCK });
-  try {
-    await run.start();
+  return runOnWallClock(sut, config(), 7, async (run) => {
     await run.setBehaviour(FAILING);
     await run.add('q0', [{ name: 'a', payload: 'hi' }], 'push');
     await run.advance(150_000);
-    await run.finish();
-    return { run, error: undefined };
-  } catch (error) {
-    return { run, error };
-  } finally {
-    await run.close();
-  }
+  });
 }
 
 describe('tasksim fuzz on the wall clock (controlsClock: false)', () => {

@@ -1,0 +1,25 @@
+/** One hand-written lockstep run on the wall clock, for tests that script the commands themselves. */
+import type { QueueUnderTest } from '../../src/adapters/contract.js';
+import { WALL_CLOCK } from '../../src/fuzz/clock.js';
+import { Lockstep } from '../../src/fuzz/lockstep.js';
+import type { ResolvedConfig } from '../../src/model/config.js';
+
+/** Starts a run against `sut`, plays `body`, finishes and closes it; the error it ended with, if any. */
+export async function runOnWallClock(
+  sut: QueueUnderTest,
+  config: ResolvedConfig,
+  seed: number,
+  body: (run: Lockstep) => Promise<void>,
+): Promise<{ run: Lockstep; error: unknown }> {
+  const run = new Lockstep({ config, seed, sut, caps: await sut.describe(), strategy: WALL_CLOCK });
+  try {
+    await run.start();
+    await body(run);
+    await run.finish();
+    return { run, error: undefined };
+  } catch (error) {
+    return { run, error };
+  } finally {
+    await run.close();
+  }
+}
