@@ -129,6 +129,9 @@ export function restServer(em: CloudTasksEmulator): Server {
       );
     },
   );
+  // The server is handed its connections and never listens itself, so Node's request and headers
+  // timeouts (checked by a listening server) do not run: an idle socket timeout bounds every wait.
+  server.setTimeout(30_000);
   return server;
 }
 

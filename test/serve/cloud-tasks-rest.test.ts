@@ -142,7 +142,7 @@ describe('tasks over REST (CT-2, CT-3, CT-4)', () => {
         name: `${queue}/tasks/order-9`,
         scheduleTime: { seconds: Math.floor(etaUs / S), nanos: (etaUs % S) * 1000 },
         appEngineHttpRequest: {
-          relativeUri: '/work?x=1',
+          relativeUri: '/jobs?x=1',
           body: Buffer.from('pay\u00e9load'),
           headers: { 'X-Mine': 'y' },
         },
@@ -175,7 +175,7 @@ describe('tasks over REST (CT-2, CT-3, CT-4)', () => {
     expect(tsUs(after.firstAttempt!.dispatchTime)).toBe(t0);
     expect(after.lastAttempt!.responseStatus!.code).toBe(status.INTERNAL); // HTTP 500
     expect(tsUs(after.scheduleTime)).toBe(t0 + 10 * S); // retried after the backoff, not at the old ETA
-    expect(handler.seen[0].url).toBe('/work?x=1');
+    expect(handler.seen[0].url).toBe('/jobs?x=1');
     expect(handler.seen[0].body).toBe('pay\u00e9load');
 
     // DELETE; a second delete is NOT_FOUND.

@@ -5,6 +5,7 @@
  * values left out) and Google's JSON error body (HTTP status from google/rpc/code.proto, CT-6).
  * The virtual clock starts at a fixed instant, so every time is known in advance.
  */
+import { connect } from 'node:net';
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/model/queue-yaml.js';
@@ -167,5 +168,29 @@ describe("Google's JSON errors on the REST wire (CT-6)", () => {
     const wrongVerb = await call('PUT', `/v2/${P}/queues/default`, '{}');
     expect(wrongVerb.status).toBe(404);
     expect(wrongVerb.json.error.message).toContain('this path takes GET, PATCH, DELETE');
+  });
+});
+
+describe('one port, two wires', () => {
+  it('an HTTP/1.1 request whose first bytes arrive apart (a "P", as HTTP/2\'s preface starts) is still REST', async () => {
+    const body = JSON.stringify({ name: `${P}/queues/split` });
+    const head = `POST /v2/${P}/queues HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`;
+    const socket = connect(server.port, '127.0.0.1');
+    socket.setNoDelay(true);
+    socket.setTimeout(20_000, () => socket.destroy(new Error('no answer')));
+    const answer = new Promise<string>((resolve, reject) => {
+      let text = '';
+      socket.on('data', (d: Buffer) => (text += d.toString()));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    await new Promise<void>((r) => socket.once('connect', () => r()));
+    // Each write waits for the last to be flushed, and a turn of the event loop, so they go out apart.
+    for (const part of ['P', 'OST', head.slice(4), body]) {
+      await new Promise<void>((r) => socket.write(part, () => setImmediate(r)));
+    }
+    const text = await answer;
+    expect(text.split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
+    expect(JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)).name).toBe(`${P}/queues/split`);
   });
 });
