@@ -4,7 +4,11 @@
  * virtual clock, with no difference; a serve mutant is caught through the same wire; and the
  * adapter's traffic goes only to the addresses it was given.
  */
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCloudTasksAddress } from '../../src/adapters/cloud-tasks-address.js';
+import { CloudTasksQueue } from '../../src/adapters/cloud-tasks.js';
+import { AdapterProtocolError, AdapterUnreachable } from '../../src/adapters/contract.js';
 import { runFuzz } from '../../src/fuzz/campaign.js';
 import { formatText } from '../../src/fuzz/report.js';
 import { recordConnections } from '../serve/rest-harness.js';
@@ -71,4 +75,61 @@ describe('a serve mutant is caught through REST (virtual clock)', () => {
       await served.close();
     }
   }, 240_000);
+});
+
+/** A TCP server on 127.0.0.1 (port 0) that treats each connection as told. */
+async function rawServer(onConnection: (s: Socket) => void): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((s) => {
+    sockets.add(s);
+    s.on('error', () => {});
+    onConnection(s);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  };
+}
+
+describe('cloud-tasks+rest:// against a service that is not one', () => {
+  it('one that never answers: AdapterUnreachable once the deadline passes (exit 3), not a hang', async () => {
+    const silent = await rawServer(() => {});
+    const queue = new CloudTasksQueue(
+      parseCloudTasksAddress(`cloud-tasks+rest://127.0.0.1:${silent.port}?handler=127.0.0.1:0`),
+      { timeoutMs: 1_000 },
+    );
+    try {
+      await expect(queue.describe()).rejects.toThrow(AdapterUnreachable);
+      await expect(queue.describe()).rejects.toThrow(`cannot reach the Cloud Tasks API at 127.0.0.1:${silent.port}`);
+    } finally {
+      await queue.close();
+      await silent.close();
+    }
+  });
+
+  it('one that answers with something other than the API: AdapterProtocolError saying what came back', async () => {
+    const garbage = await rawServer((s) =>
+      s.once('data', () => s.end('HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 5\r\n\r\nhello')),
+    );
+    const queue = new CloudTasksQueue(
+      parseCloudTasksAddress(`cloud-tasks+rest://127.0.0.1:${garbage.port}?handler=127.0.0.1:0`),
+      { timeoutMs: 5_000 },
+    );
+    try {
+      const err = await queue.describe().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(AdapterProtocolError);
+      expect((err as Error).message).toMatch(/ListQueues failed: .*JSON/);
+    } finally {
+      await queue.close();
+      await garbage.close();
+    }
+  });
 });
