@@ -20,7 +20,7 @@ import { routesOf, type Route } from './rest-routes.js';
 export const MAX_REST_BODY = 4 * 1024 * 1024;
 
 /** google/rpc/code.proto's HTTP mapping of each gRPC code. */
-export const HTTP_STATUS_OF: Record<number, number> = {
+const HTTP_STATUS_OF: Record<number, number> = {
   [status.OK]: 200,
   [status.CANCELLED]: 499,
   [status.UNKNOWN]: 500,
