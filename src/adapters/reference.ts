@@ -299,7 +299,8 @@ export class ReferenceQueue implements QueueUnderTest {
   protected async driveTo(t: Micros): Promise<void> {
     for (;;) {
       const r = this.engine.advanceTo(t);
-      await this.deliverOutbox();
+      const out = this.engine.takeDeliveries();
+      if (out.length > 0 || this.extra.length > 0) await this.deliverOutbox(out);
       if (r !== 'blocked') return;
     }
   }
@@ -311,7 +312,8 @@ export class ReferenceQueue implements QueueUnderTest {
   async runToIdle(limitUs: Micros): Promise<{ atUs: Micros; idle: boolean }> {
     for (;;) {
       const r = this.engine.run({ untilUs: limitUs });
-      await this.deliverOutbox();
+      const out = this.engine.takeDeliveries();
+      if (out.length > 0 || this.extra.length > 0) await this.deliverOutbox(out);
       if (r === 'blocked') continue;
       return { atUs: this.engine.now, idle: r === 'idle' };
     }
@@ -385,14 +387,22 @@ export class ReferenceQueue implements QueueUnderTest {
     void p.finally(() => this.pending.delete(p));
   }
 
-  private async deliverOutbox(): Promise<void> {
-    const out = this.engine.takeDeliveries();
+  /** Hands `out` (just taken from the engine) to the handler; an answer given at once is not awaited. */
+  private async deliverOutbox(out: Delivery[]): Promise<void> {
     for (const d of out) {
-      const answer = await this.handler(this.request(d));
+      const given = this.handler(this.request(d));
+      const answer = isPromise(given) ? await given : given;
       this.engine.complete(d.key, this.toResult(answer, d));
     }
-    while (this.extra.length > 0) await this.handler(this.extra.shift()!);
+    while (this.extra.length > 0) {
+      const given = this.handler(this.extra.shift()!);
+      if (isPromise(given)) await given;
+    }
   }
+}
+
+function isPromise<T>(v: T | Promise<T>): v is Promise<T> {
+  return typeof (v as { then?: unknown } | null)?.then === 'function';
 }
 
 function errorCode(err: unknown): RefusalCode {

@@ -32,7 +32,7 @@ import { HEALTHY, type Behaviour } from './behaviour.js';
 import { SideState, type KeyedEvent } from './model-state.js';
 import { ObservedTrace, type BuildOptions } from './observed-trace.js';
 import { Side, type HandlerContext } from './side.js';
-import { TaskBook } from './task-book.js';
+import { TaskBook, type TaskEntry } from './task-book.js';
 import { FuzzFailure, at, violation, type FuzzViolation } from './violation.js';
 
 /** Invariant examples kept per failed run. */
@@ -167,14 +167,16 @@ export class Lockstep {
       const si = s[i];
       // Ambiguous (wall clock): an earlier task of this name was ending just then; not compared.
       const unsure = r.unsure && spec.name !== undefined;
-      if (!unsure) {
-        const v = compareAdd(mi, si, spec, q, this.now, this.lingering(q, spec.name));
+      if (!unsure && !(mi.ok && si.ok)) {
+        const v = compareAdd(mi, si, spec, q, this.now, () => this.lingering(q, spec.name));
         if (v) return this.fail(v);
       }
       if (mi.ok || (unsure && si.ok)) {
         const size = byteLength(spec.payload);
         const eta = spec.etaUs ?? this.now + (spec.countdownUs ?? 0);
-        const names = { ...(mi.ok ? { model: mi.name } : {}), ...(si.ok ? { sut: si.name } : {}) };
+        const names: TaskEntry['names'] = {};
+        if (mi.ok) names.model = mi.name;
+        if (si.ok) names.sut = si.name;
         const e = this.book.add({
           q,
           mode,
@@ -595,11 +597,13 @@ function compareAdd(
   spec: TaskSpec,
   q: string,
   now: Micros,
-  lingering?: RuleId,
+  lingeringOf: () => RuleId | undefined,
 ): FuzzViolation | undefined {
   if (m.ok && s.ok) return undefined;
+  if (!m.ok && !s.ok && m.error === s.error) return undefined;
   const what = `add ${spec.name !== undefined ? JSON.stringify(spec.name) : 'an unnamed task'} to ${q}`;
-  if (!m.ok && !s.ok && m.error === 'TOMBSTONED' && s.error === 'ALREADY_EXISTS' && lingering) {
+  const lingering = !m.ok && !s.ok && m.error === 'TOMBSTONED' && s.error === 'ALREADY_EXISTS' && lingeringOf();
+  if (lingering) {
     return violation(
       lingering,
       now,
