@@ -88,7 +88,8 @@ export class VirtualRunClock implements RunClock {
 
   async advance(us: Micros): Promise<void> {
     const r = this.run;
-    await r.modelQueue.advance(us);
+    const model = r.modelQueue.advanceNow(us); // the model answers at once: usually nothing to await
+    if (model) await model;
     await r.sut.queue.advance(us);
     r.now += Math.round(us);
     await this.endStep(false);
@@ -112,7 +113,8 @@ export class VirtualRunClock implements RunClock {
   async endStep(deliver: boolean): Promise<void> {
     const r = this.run;
     if (deliver) {
-      await r.modelQueue.advance(0);
+      const model = r.modelQueue.advanceNow(0);
+      if (model) await model;
       await r.sut.queue.advance(0);
     }
     // Most steps deliver nothing on either side: then there is nothing to sort, record or compare.
