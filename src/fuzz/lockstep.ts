@@ -443,18 +443,8 @@ export class Lockstep {
     sKeys0: (number | undefined)[],
   ): FuzzViolation | undefined {
     const keep = (k: number | undefined): boolean => k === undefined || !this.clock.isTainted(k);
-    const mi = mKeys0
-      .map((k, i) => [k, i] as const)
-      .filter(([k]) => keep(k))
-      .map(([, i]) => i);
-    const si = sKeys0
-      .map((k, i) => [k, i] as const)
-      .filter(([k]) => keep(k))
-      .map(([, i]) => i);
-    const m = { ...m0, tasks: mi.map((i) => m0.tasks[i]) };
-    const s = { ...s0, tasks: si.map((i) => s0.tasks[i]) };
-    const mKeys = mi.map((i) => mKeys0[i]);
-    const sKeys = si.map((i) => sKeys0[i]);
+    const { m, mKeys } = kept(m0, mKeys0, keep);
+    const { m: s, mKeys: sKeys } = kept(s0, sKeys0, keep);
     const call = (): string =>
       `lease_tasks(${spec.leaseSeconds}s, max ${spec.maxTasks}${spec.tag !== undefined ? `, tag ${spec.tag}` : spec.byTag ? ', by the oldest tag' : ''}) on ${q}`;
     const names = (keys: (number | undefined)[]): string => `[${keys.map((k) => this.book.label(k)).join(', ')}]`;
@@ -585,6 +575,20 @@ export class Lockstep {
     }
     return out;
   }
+}
+
+/** A side's leases without those of tasks `keep` leaves out (the same objects when it leaves none out). */
+function kept<L extends { tasks: unknown[] }>(
+  m0: L,
+  keys0: (number | undefined)[],
+  keep: (k: number | undefined) => boolean,
+): { m: L; mKeys: (number | undefined)[] } {
+  if (keys0.every(keep)) return { m: m0, mKeys: keys0 };
+  const idx = keys0
+    .map((k, i) => [k, i] as const)
+    .filter(([k]) => keep(k))
+    .map(([, i]) => i);
+  return { m: { ...m0, tasks: idx.map((i) => m0.tasks[i]) }, mKeys: idx.map((i) => keys0[i]) };
 }
 
 /**
