@@ -29,7 +29,11 @@ export interface TaskEntry {
 
 export class TaskBook {
   readonly tasks: TaskEntry[] = [];
-  private readonly byName = { model: new Map<string, number>(), sut: new Map<string, number>() };
+  /** Per side, per queue, name → key (nested: a lookup per delivery and per event builds no joined string). */
+  private readonly byName = {
+    model: new Map<string, Map<string, number>>(),
+    sut: new Map<string, Map<string, number>>(),
+  };
   /** Each queue's unnamed tasks, in the order they were added. */
   private readonly unnamed = new Map<string, TaskEntry[]>();
 
@@ -52,8 +56,8 @@ export class TaskBook {
     this.tasks.push(e);
     list?.push(e);
     const { model, sut } = e.names;
-    if (model !== undefined) this.byName.model.set(slot(e.q, model), e.key);
-    if (sut !== undefined) this.byName.sut.set(slot(e.q, sut), e.key);
+    if (model !== undefined) names(this.byName.model, e.q).set(model, e.key);
+    if (sut !== undefined) names(this.byName.sut, e.q).set(sut, e.key);
     return e;
   }
 
@@ -72,7 +76,7 @@ export class TaskBook {
 
   /** The key of a side's task; a named task may be re-added after its tombstone, so the latest wins. */
   keyOf(side: SideName, q: string, name: string): number | undefined {
-    return this.byName[side].get(slot(q, name));
+    return this.byName[side].get(q)?.get(name);
   }
 
   /** By name alone, when the queue header is wrong: unique across queues or nothing. */
@@ -110,6 +114,11 @@ function fnv1a(s: string): number {
   return h >>> 0;
 }
 
-function slot(q: string, name: string): string {
-  return `${q}\u0000${name}`;
+function names(byQueue: Map<string, Map<string, number>>, q: string): Map<string, number> {
+  let m = byQueue.get(q);
+  if (m === undefined) {
+    m = new Map();
+    byQueue.set(q, m);
+  }
+  return m;
 }
