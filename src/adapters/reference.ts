@@ -149,15 +149,16 @@ export class ReferenceQueue implements QueueUnderTest {
 
   protected toNewTask(given: TaskSpec): NewTask {
     const spec = this.hooks.task ? this.hooks.task(given) : given;
-    const t: NewTask = {};
-    if (spec.name !== undefined) t.name = spec.name;
-    if (spec.etaUs !== undefined) t.etaUs = spec.etaUs;
-    if (spec.countdownUs !== undefined) t.countdownUs = spec.countdownUs;
-    if (spec.payload !== undefined) t.payload = spec.payload;
-    if (spec.method !== undefined) t.method = spec.method;
-    if (spec.url !== undefined) t.url = spec.url;
-    if (spec.tag !== undefined) t.tag = spec.tag;
-    return t;
+    // Every field present (undefined when not given): one shape for every task the engine reads.
+    return {
+      name: spec.name,
+      etaUs: spec.etaUs,
+      countdownUs: spec.countdownUs,
+      payload: spec.payload,
+      method: spec.method,
+      url: spec.url,
+      tag: spec.tag,
+    };
   }
 
   /** The HTTP request a delivery becomes (PUSH-1, HDR-1…8). */
@@ -190,8 +191,14 @@ export class ReferenceQueue implements QueueUnderTest {
   };
 
   // ---- the contract -----------------------------------------------------------------------------
+  // Each call is answered at once: a settled promise (a throw as a rejection), with no async function's
+  // frame per call (the fuzzer makes a hundred calls per run on each side).
 
-  async addTasks(queue: string, tasks: TaskSpec[]): Promise<AddOutcome[]> {
+  addTasks(queue: string, tasks: TaskSpec[]): Promise<AddOutcome[]> {
+    return settled(() => this.addTasksNow(queue, tasks));
+  }
+
+  private addTasksNow(queue: string, tasks: TaskSpec[]): AddOutcome[] {
     this.catchUp();
     let results;
     try {
@@ -208,24 +215,28 @@ export class ReferenceQueue implements QueueUnderTest {
     );
   }
 
-  async deleteTask(queue: string, name: string): Promise<OpOutcome> {
-    return this.op(() => this.engine.deleteTask(queue, name));
+  deleteTask(queue: string, name: string): Promise<OpOutcome> {
+    return settled(() => this.op(() => this.engine.deleteTask(queue, name)));
   }
 
-  async pauseQueue(queue: string): Promise<OpOutcome> {
-    return this.op(() => this.engine.pauseQueue(queue));
+  pauseQueue(queue: string): Promise<OpOutcome> {
+    return settled(() => this.op(() => this.engine.pauseQueue(queue)));
   }
 
-  async resumeQueue(queue: string): Promise<OpOutcome> {
-    return this.op(() => this.engine.resumeQueue(queue));
+  resumeQueue(queue: string): Promise<OpOutcome> {
+    return settled(() => this.op(() => this.engine.resumeQueue(queue)));
   }
 
   /** CT-4: one attempt now; refused (FAILED_PRECONDITION) on a paused queue or a task in flight. */
-  async runTask(queue: string, name: string): Promise<OpOutcome> {
-    return this.op(() => this.engine.runTask(queue, name));
+  runTask(queue: string, name: string): Promise<OpOutcome> {
+    return settled(() => this.op(() => this.engine.runTask(queue, name)));
   }
 
-  async leaseTasks(queue: string, spec: LeaseSpec): Promise<LeaseOutcome> {
+  leaseTasks(queue: string, spec: LeaseSpec): Promise<LeaseOutcome> {
+    return settled(() => this.leaseTasksNow(queue, spec));
+  }
+
+  private leaseTasksNow(queue: string, spec: LeaseSpec): LeaseOutcome {
     this.catchUp();
     let out: LeaseOutcome;
     try {
@@ -239,7 +250,11 @@ export class ReferenceQueue implements QueueUnderTest {
     return out;
   }
 
-  async modifyLease(queue: string, name: string, heldUntilUs: Micros, seconds: number): Promise<ModifyOutcome> {
+  modifyLease(queue: string, name: string, heldUntilUs: Micros, seconds: number): Promise<ModifyOutcome> {
+    return settled(() => this.modifyLeaseNow(queue, name, heldUntilUs, seconds));
+  }
+
+  private modifyLeaseNow(queue: string, name: string, heldUntilUs: Micros, seconds: number): ModifyOutcome {
     this.catchUp();
     let out: ModifyOutcome;
     try {
@@ -251,18 +266,35 @@ export class ReferenceQueue implements QueueUnderTest {
   }
 
   /** On the wall clock, catches up with real time and moves nothing further (the harness cannot). */
-  async advance(us: Micros): Promise<void> {
-    if (this.onWall) return this.catchUp();
-    await this.driveTo(this.engine.now + Math.round(us));
+  advance(us: Micros): Promise<void> {
+    try {
+      return this.advanceNow(us) ?? RESOLVED;
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
-  async setOutage(on: boolean): Promise<void> {
-    this.catchUp();
-    this.engine.setOutage(on);
+  /**
+   * `advance` for a caller in the same process: a promise only when a handler's answer was one (on
+   * the virtual clock the harness answers at once, so a step usually needs no await at all).
+   */
+  advanceNow(us: Micros): Promise<void> | undefined {
+    if (this.onWall) {
+      this.catchUp();
+      return undefined;
+    }
+    return this.driveToNow(this.engine.now + Math.round(us));
   }
 
-  async takeEvents(): Promise<TraceEvent[]> {
-    return this.takeEventsNow();
+  setOutage(on: boolean): Promise<void> {
+    return settled(() => {
+      this.catchUp();
+      this.engine.setOutage(on);
+    });
+  }
+
+  takeEvents(): Promise<TraceEvent[]> {
+    return Promise.resolve(this.takeEventsNow());
   }
 
   takeEventsNow(): TraceEvent[] {
@@ -279,7 +311,7 @@ export class ReferenceQueue implements QueueUnderTest {
 
   // ---- driving the engine -----------------------------------------------------------------------
 
-  private async op(fn: () => void): Promise<OpOutcome> {
+  private op(fn: () => void): OpOutcome {
     this.catchUp();
     let out: OpOutcome = { ok: true };
     try {
@@ -297,10 +329,18 @@ export class ReferenceQueue implements QueueUnderTest {
 
   /** Runs the engine to `t`, handing each delivery to the handler and its answer back to the engine. */
   protected async driveTo(t: Micros): Promise<void> {
+    const waiting = this.driveToNow(t);
+    if (waiting) await waiting;
+  }
+
+  /** `driveTo`, synchronous until a handler answers with a promise (then the rest follows it). */
+  private driveToNow(t: Micros): Promise<void> | undefined {
     for (;;) {
       const r = this.engine.advanceTo(t);
-      await this.deliverOutbox();
-      if (r !== 'blocked') return;
+      const out = this.engine.takeDeliveries();
+      const waiting = out.length > 0 || this.extra.length > 0 ? this.deliverNow(out, 0) : undefined;
+      if (waiting) return waiting.then(() => (r === 'blocked' ? this.driveTo(t) : undefined));
+      if (r !== 'blocked') return undefined;
     }
   }
 
@@ -311,7 +351,9 @@ export class ReferenceQueue implements QueueUnderTest {
   async runToIdle(limitUs: Micros): Promise<{ atUs: Micros; idle: boolean }> {
     for (;;) {
       const r = this.engine.run({ untilUs: limitUs });
-      await this.deliverOutbox();
+      const out = this.engine.takeDeliveries();
+      const waiting = out.length > 0 || this.extra.length > 0 ? this.deliverNow(out, 0) : undefined;
+      if (waiting) await waiting;
       if (r === 'blocked') continue;
       return { atUs: this.engine.now, idle: r === 'idle' };
     }
@@ -385,14 +427,44 @@ export class ReferenceQueue implements QueueUnderTest {
     void p.finally(() => this.pending.delete(p));
   }
 
-  private async deliverOutbox(): Promise<void> {
-    const out = this.engine.takeDeliveries();
-    for (const d of out) {
-      const answer = await this.handler(this.request(d));
-      this.engine.complete(d.key, this.toResult(answer, d));
+  /**
+   * Hands out[from…] (just taken from the engine) to the handler, one after another, each answer to
+   * the engine before the next request; then a hook's extra requests. Synchronous while the handler
+   * answers at once; from the first answer that is a promise on, the rest follows it.
+   */
+  private deliverNow(out: Delivery[], from: number): Promise<void> | undefined {
+    for (let i = from; i < out.length; i++) {
+      const d = out[i];
+      const given = this.handler(this.request(d));
+      if (isPromise(given)) return given.then((answer) => this.answered(out, i, answer));
+      this.engine.complete(d.key, this.toResult(given, d));
     }
-    while (this.extra.length > 0) await this.handler(this.extra.shift()!);
+    while (this.extra.length > 0) {
+      const given = this.handler(this.extra.shift()!);
+      if (isPromise(given)) return given.then(() => this.deliverNow(out, out.length));
+    }
+    return undefined;
   }
+
+  private answered(out: Delivery[], i: number, answer: PushAnswer): Promise<void> | undefined {
+    this.engine.complete(out[i].key, this.toResult(answer, out[i]));
+    return this.deliverNow(out, i + 1);
+  }
+}
+
+/** What an async method would return: the value, settled, or its throw as a rejection. */
+function settled<T>(answer: () => T): Promise<T> {
+  try {
+    return Promise.resolve(answer());
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
+const RESOLVED: Promise<void> = Promise.resolve();
+
+function isPromise<T>(v: T | Promise<T>): v is Promise<T> {
+  return typeof (v as { then?: unknown } | null)?.then === 'function';
 }
 
 function errorCode(err: unknown): RefusalCode {

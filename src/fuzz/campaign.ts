@@ -442,7 +442,10 @@ function finish(
 export async function executeRun(run: Lockstep, cmds: Cmds, _caps: Capabilities): Promise<void> {
   await run.start();
   const model: FuzzModel = { pull: run.pullQueues.length > 0, outages: run.supportsOutages };
-  await fc.asyncModelRun(() => ({ model, real: run }), cmds);
+  // fc.asyncModelRun's loop, without its promise chain of one `then` per command built up front: the
+  // same commands run in the same order (a throw stops the rest, and fc.commands' wrappers still
+  // mark which ran, for the counterexample's replay path).
+  for (const cmd of cmds) if (cmd.check(model)) await cmd.run(model, run);
   await run.finish();
 }
 

@@ -81,18 +81,18 @@ function toSpec(t: TaskArgs, now: number, pull: boolean): TaskSpec {
   return spec;
 }
 
+/** One task of an add, as the counterexample prints it (built for every add of every run: no arrays). */
 function describeTask(t: TaskArgs): string {
-  const bits = [t.name === undefined ? '(unnamed)' : JSON.stringify(t.name)];
+  let text = t.name === undefined ? '(unnamed)' : JSON.stringify(t.name);
   if (t.delayMs > 0 || t.eta !== 'countdown')
-    bits.push(
-      t.eta === 'past' ? `eta ${t.delayMs}ms ago` : `${t.eta === 'countdown' ? 'countdown' : 'eta +'}${t.delayMs}ms`,
-    );
-  if (t.payload === OVERSIZED) bits.push('payload 100KiB+1');
-  else if (t.payload !== '') bits.push(`payload ${JSON.stringify(t.payload)}`);
-  if (t.method !== 'POST') bits.push(t.method);
-  if (t.url !== undefined) bits.push(`url ${t.url}`);
-  if (t.tag !== undefined) bits.push(`tag ${t.tag}`);
-  return bits.join(' ');
+    text +=
+      t.eta === 'past' ? ` eta ${t.delayMs}ms ago` : ` ${t.eta === 'countdown' ? 'countdown' : 'eta +'}${t.delayMs}ms`;
+  if (t.payload === OVERSIZED) text += ' payload 100KiB+1';
+  else if (t.payload !== '') text += ` payload ${JSON.stringify(t.payload)}`;
+  if (t.method !== 'POST') text += ` ${t.method}`;
+  if (t.url !== undefined) text += ` url ${t.url}`;
+  if (t.tag !== undefined) text += ` tag ${t.tag}`;
+  return text;
 }
 
 class LeaseCommand extends Base {

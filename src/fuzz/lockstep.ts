@@ -32,7 +32,7 @@ import { HEALTHY, type Behaviour } from './behaviour.js';
 import { SideState, type KeyedEvent } from './model-state.js';
 import { ObservedTrace, type BuildOptions } from './observed-trace.js';
 import { Side, type HandlerContext } from './side.js';
-import { TaskBook } from './task-book.js';
+import { TaskBook, type TaskEntry } from './task-book.js';
 import { FuzzFailure, at, violation, type FuzzViolation } from './violation.js';
 
 /** Invariant examples kept per failed run. */
@@ -167,14 +167,16 @@ export class Lockstep {
       const si = s[i];
       // Ambiguous (wall clock): an earlier task of this name was ending just then; not compared.
       const unsure = r.unsure && spec.name !== undefined;
-      if (!unsure) {
-        const v = compareAdd(mi, si, spec, q, this.now, this.lingering(q, spec.name));
+      if (!unsure && !(mi.ok && si.ok)) {
+        const v = compareAdd(mi, si, spec, q, this.now, () => this.lingering(q, spec.name));
         if (v) return this.fail(v);
       }
       if (mi.ok || (unsure && si.ok)) {
         const size = byteLength(spec.payload);
         const eta = spec.etaUs ?? this.now + (spec.countdownUs ?? 0);
-        const names = { ...(mi.ok ? { model: mi.name } : {}), ...(si.ok ? { sut: si.name } : {}) };
+        const names: TaskEntry['names'] = {};
+        if (mi.ok) names.model = mi.name;
+        if (si.ok) names.sut = si.name;
         const e = this.book.add({
           q,
           mode,
@@ -441,18 +443,8 @@ export class Lockstep {
     sKeys0: (number | undefined)[],
   ): FuzzViolation | undefined {
     const keep = (k: number | undefined): boolean => k === undefined || !this.clock.isTainted(k);
-    const mi = mKeys0
-      .map((k, i) => [k, i] as const)
-      .filter(([k]) => keep(k))
-      .map(([, i]) => i);
-    const si = sKeys0
-      .map((k, i) => [k, i] as const)
-      .filter(([k]) => keep(k))
-      .map(([, i]) => i);
-    const m = { ...m0, tasks: mi.map((i) => m0.tasks[i]) };
-    const s = { ...s0, tasks: si.map((i) => s0.tasks[i]) };
-    const mKeys = mi.map((i) => mKeys0[i]);
-    const sKeys = si.map((i) => sKeys0[i]);
+    const { m, mKeys } = kept(m0, mKeys0, keep);
+    const { m: s, mKeys: sKeys } = kept(s0, sKeys0, keep);
     const call = (): string =>
       `lease_tasks(${spec.leaseSeconds}s, max ${spec.maxTasks}${spec.tag !== undefined ? `, tag ${spec.tag}` : spec.byTag ? ', by the oldest tag' : ''}) on ${q}`;
     const names = (keys: (number | undefined)[]): string => `[${keys.map((k) => this.book.label(k)).join(', ')}]`;
@@ -585,6 +577,20 @@ export class Lockstep {
   }
 }
 
+/** A side's leases without those of tasks `keep` leaves out (the same objects when it leaves none out). */
+function kept<L extends { tasks: unknown[] }>(
+  m0: L,
+  keys0: (number | undefined)[],
+  keep: (k: number | undefined) => boolean,
+): { m: L; mKeys: (number | undefined)[] } {
+  if (keys0.every(keep)) return { m: m0, mKeys: keys0 };
+  const idx = keys0
+    .map((k, i) => [k, i] as const)
+    .filter(([k]) => keep(k))
+    .map(([, i]) => i);
+  return { m: { ...m0, tasks: idx.map((i) => m0.tasks[i]) }, mKeys: idx.map((i) => keys0[i]) };
+}
+
 /**
  * `lingering`: when the model has tombstoned the name, the rule that should have ended the task
  * (a queue answering ALREADY_EXISTS still holds it: a delete or a finish that did not happen).
@@ -595,11 +601,13 @@ function compareAdd(
   spec: TaskSpec,
   q: string,
   now: Micros,
-  lingering?: RuleId,
+  lingeringOf: () => RuleId | undefined,
 ): FuzzViolation | undefined {
   if (m.ok && s.ok) return undefined;
+  if (!m.ok && !s.ok && m.error === s.error) return undefined;
   const what = `add ${spec.name !== undefined ? JSON.stringify(spec.name) : 'an unnamed task'} to ${q}`;
-  if (!m.ok && !s.ok && m.error === 'TOMBSTONED' && s.error === 'ALREADY_EXISTS' && lingering) {
+  const lingering = !m.ok && !s.ok && m.error === 'TOMBSTONED' && s.error === 'ALREADY_EXISTS' && lingeringOf();
+  if (lingering) {
     return violation(
       lingering,
       now,

@@ -40,8 +40,12 @@ interface Item {
   key?: number;
   /** Responses: the attempt (the handler's nth delivery of the task). */
   nth?: number;
-  after?: TraceEvent[];
+  /** Made by this build (a decision's copy), not recorded: build may change it. */
+  fresh?: true;
 }
+
+/** The kinds whose `n` build sets (and a dispatch's ETA header, `etaFromTrace`). */
+const NUMBERED: ReadonlySet<string> = new Set(['dispatch', 'response', 'success', 'exhaust', 'retry', 'lease']);
 
 export interface BuildOptions {
   /** Decisions follow the response of the attempt they name (`n`), not the latest one by time. */
@@ -185,10 +189,12 @@ export class ObservedTrace {
   ): TraceEvent[] {
     const out0 = opts.exclude;
     const kept = out0 && out0.size > 0 ? this.without(out0) : this.items;
-    const items = kept.map((it) => (it.k < 0 ? { ...it, k: Math.max(-1 - it.k, this.stepOf(it.t)) } : { ...it }));
+    // Recorded items are shared, never changed here (a response gets a copy with its step; decisions
+    // attach in a map of their own): build may run again as the trace grows.
+    const items = kept.map((it) => (it.k < 0 ? { ...it, k: Math.max(-1 - it.k, this.stepOf(it.t)) } : it));
     const anchored: KeyedEvent[] = [];
     const free = (d: KeyedEvent, group: 0 | 1, ev: TraceEvent): void => {
-      items.push({ t: ev.t, k: d.step, sub: 1, group, seq: this.seq + items.length, ev, key: d.key });
+      items.push({ t: ev.t, k: d.step, sub: 1, group, seq: this.seq + items.length, ev, key: d.key, fresh: true });
     };
     for (let i = 0; i < decisions.length; i++) {
       const d = decisions[i];
@@ -218,7 +224,7 @@ export class ObservedTrace {
       }
     }
     items.sort(order);
-    attach(items, anchored, opts.byAttempt === true);
+    const after = attach(items, anchored, opts.byAttempt === true);
 
     const out: TraceEvent[] = [{ t: 0, e: 'config', seed: this.seed, epochUs: this.epochUs, config: this.config }];
     const attempts = new Map<number, number>();
@@ -248,8 +254,11 @@ export class ObservedTrace {
       out.push(ev);
     };
     for (const it of items) {
-      emit({ ...it.ev } as TraceEvent);
-      if (it.after) for (const a of it.after) emit({ ...a } as TraceEvent);
+      // emit numbers attempts and leases in place: a recorded event it numbers is copied first (build
+      // may run again); one made here, or one it does not change, goes out as it is.
+      emit(it.fresh || !NUMBERED.has(it.ev.e) ? it.ev : ({ ...it.ev } as TraceEvent));
+      const then = after.get(it);
+      if (then) for (const a of then) emit(a); // copies made by attach
     }
     out.push({ t: Math.max(last, end.t), e: 'end', reason: end.reason });
     return out;
@@ -286,7 +295,8 @@ function isNoInstance(all: KeyedEvent[], i: number): boolean {
  * Puts each decision right after the latest response of its task at or before the decision's time
  * and step, or (`byAttempt`) right after the response of the attempt it names.
  */
-function attach(items: Item[], anchored: KeyedEvent[], byAttempt: boolean): void {
+function attach(items: Item[], anchored: KeyedEvent[], byAttempt: boolean): Map<Item, TraceEvent[]> {
+  const after = new Map<Item, TraceEvent[]>();
   const responses = new Map<number, number[]>();
   items.forEach((it, i) => {
     if (it.ev.e === 'response' && it.key !== undefined) {
@@ -310,11 +320,16 @@ function attach(items: Item[], anchored: KeyedEvent[], byAttempt: boolean): void
       for (const i of list) if (items[i].t <= d.ev.t && items[i].k <= d.step) target = i;
     }
     const ev = { ...d.ev, id: d.key! } as TraceEvent;
-    if (target < 0) orphans.push({ t: d.ev.t, k: d.step, sub: 1, group: 1, seq: 0, ev, key: d.key });
-    else (items[target].after ??= []).push(ev);
+    if (target < 0) orphans.push({ t: d.ev.t, k: d.step, sub: 1, group: 1, seq: 0, ev, key: d.key, fresh: true });
+    else {
+      const list = after.get(items[target]);
+      if (list) list.push(ev);
+      else after.set(items[target], [ev]);
+    }
   }
   if (orphans.length > 0) {
     items.push(...orphans);
     items.sort(order);
   }
+  return after;
 }

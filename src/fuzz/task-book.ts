@@ -29,25 +29,45 @@ export interface TaskEntry {
 
 export class TaskBook {
   readonly tasks: TaskEntry[] = [];
-  private readonly byName = { model: new Map<string, number>(), sut: new Map<string, number>() };
-
-  private readonly unnamed = new Map<string, number>();
+  /** Per side, per queue, name → key (nested: a lookup per delivery and per event builds no joined string). */
+  private readonly byName = {
+    model: new Map<string, Map<string, number>>(),
+    sut: new Map<string, Map<string, number>>(),
+  };
+  /** Each queue's unnamed tasks, in the order they were added. */
+  private readonly unnamed = new Map<string, TaskEntry[]>();
 
   add(entry: Omit<TaskEntry, 'key' | 'answerId'>): TaskEntry {
-    let identity: string;
-    if (entry.named) identity = `${entry.q}/${entry.names.model ?? entry.names.sut}`;
-    else {
-      const n = (this.unnamed.get(entry.q) ?? 0) + 1;
-      this.unnamed.set(entry.q, n);
-      identity = `${entry.q}/#${n}`;
-    }
-    const e: TaskEntry = { ...entry, key: this.tasks.length + 1, answerId: fnv1a(identity) };
+    const list = entry.named ? undefined : this.unnamedList(entry.q);
+    const identity = list ? `${entry.q}/#${list.length + 1}` : `${entry.q}/${entry.names.model ?? entry.names.sut}`;
+    // Built field by field (not spread): the book gets an entry per add of every run.
+    const e: TaskEntry = {
+      key: this.tasks.length + 1,
+      q: entry.q,
+      mode: entry.mode,
+      named: entry.named,
+      names: entry.names,
+      eta: entry.eta,
+      addedAt: entry.addedAt,
+      size: entry.size,
+      answerId: fnv1a(identity),
+    };
+    if (entry.tag !== undefined) e.tag = entry.tag;
     this.tasks.push(e);
-    for (const side of ['model', 'sut'] as const) {
-      const n = e.names[side];
-      if (n !== undefined) this.byName[side].set(slot(e.q, n), e.key);
-    }
+    list?.push(e);
+    const { model, sut } = e.names;
+    if (model !== undefined) names(this.byName.model, e.q).set(model, e.key);
+    if (sut !== undefined) names(this.byName.sut, e.q).set(sut, e.key);
     return e;
+  }
+
+  private unnamedList(q: string): TaskEntry[] {
+    let list = this.unnamed.get(q);
+    if (list === undefined) {
+      list = [];
+      this.unnamed.set(q, list);
+    }
+    return list;
   }
 
   get(key: number): TaskEntry | undefined {
@@ -56,7 +76,7 @@ export class TaskBook {
 
   /** The key of a side's task; a named task may be re-added after its tombstone, so the latest wins. */
   keyOf(side: SideName, q: string, name: string): number | undefined {
-    return this.byName[side].get(slot(q, name));
+    return this.byName[side].get(q)?.get(name);
   }
 
   /** By name alone, when the queue header is wrong: unique across queues or nothing. */
@@ -72,8 +92,8 @@ export class TaskBook {
 
   /** The k-th (mod count) unnamed task added to `q`: a target that survives shrinking elsewhere. */
   unnamedIn(q: string, k: number): TaskEntry | undefined {
-    const list = this.tasks.filter((e) => e.q === q && !e.named);
-    return list.length === 0 ? undefined : list[k % list.length];
+    const list = this.unnamed.get(q);
+    return list === undefined || list.length === 0 ? undefined : list[k % list.length];
   }
 
   /** The latest task named `name` in `q`, on either side. */
@@ -94,6 +114,11 @@ function fnv1a(s: string): number {
   return h >>> 0;
 }
 
-function slot(q: string, name: string): string {
-  return `${q}\u0000${name}`;
+function names(byQueue: Map<string, Map<string, number>>, q: string): Map<string, number> {
+  let m = byQueue.get(q);
+  if (m === undefined) {
+    m = new Map();
+    byQueue.set(q, m);
+  }
+  return m;
 }
