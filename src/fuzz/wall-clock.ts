@@ -73,6 +73,8 @@ export class WallRunClock implements RunClock {
   private readonly matcher: TolerantMatcher;
   private readonly ctx: MatchContext;
   private lastWindow = 0;
+  /** The round trip of the queue's reset: its zero (the instant absolute ETAs count from) is somewhere in it. */
+  private zeroWindow = 0;
   private lastSent = 0;
   private readonly meter = new LatenessMeter();
   /** Calls to the queue out now, and when the last came back (a delivery may overtake an add's answer). */
@@ -92,7 +94,7 @@ export class WallRunClock implements RunClock {
       epochUs: this.run.epochUs,
       ...(this.run.caps.events ? { sut: this.run.sutState } : {}),
       tainted: this.tainted,
-      addWindow: (k) => this.addWindows.get(k) ?? 0,
+      etaWindow: (k) => (this.addWindows.get(k) ?? 0) + this.zeroWindow,
       noiseUs: () => this.noiseUs,
       inconclusive: (v) => this.run.noteInconclusive(v),
     };
@@ -225,8 +227,10 @@ export class WallRunClock implements RunClock {
     const t0 = performance.now();
     await this.run.sut.queue.reset({ ...setup, handler: this.run.sut.handler });
     this.zero = performance.now();
-    // The queue's zero is somewhere in its reset's round trip: every instant it reports is off by up to that.
-    this.meter.roundTrip(Math.round((this.zero - t0) * US_PER_MS));
+    // The queue's zero is somewhere in its reset's round trip: its clock runs ahead of the harness's
+    // by up to that, and an absolute ETA falls due that much earlier (tolerance.ts etaWindow).
+    this.zeroWindow = Math.round((this.zero - t0) * US_PER_MS);
+    this.meter.roundTrip(this.zeroWindow);
     this.run.now = 0;
     await this.check();
   }
