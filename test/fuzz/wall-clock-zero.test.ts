@@ -72,3 +72,48 @@ describe("an absolute ETA on a queue whose clock runs ahead by its reset's round
     expect(run.inconclusive.filter((v) => v.rule === 'PUSH-4')).toEqual([]);
   });
 });
+
+describe('the timeline of a wall-clock run (LockstepOptions.timeline)', () => {
+  it("shows the reset's window, the add, both sides' deliveries and the queue's own dispatch, in wall time", async () => {
+    served = await serveQueueOverHttp(lateResetAnswer(new ReferenceQueue().onWallClock(), 80));
+    sut = new HttpJsonQueue(served.url);
+    const { timeline } = await runOnWallClock(
+      sut,
+      config,
+      5,
+      async (r) => {
+        await r.add('q0', [{ name: 'a', etaUs: r.now + 200_000, payload: 'hi' }], 'push');
+        await r.advance(300_000);
+      },
+      { timeline: true },
+    );
+    const lines = timeline ?? [];
+    const reset = /reset answered after ([\d.]+) ms/.exec(lines[0] ?? '');
+    expect(Number(reset?.[1])).toBeGreaterThanOrEqual(80); // the answer came at least 80 ms after the zero
+    for (const want of [
+      /sent: .*; answered at [\d.]+ ms/,
+      /advance 300 ms: waited/,
+      /model delivers q0\/a #1 \(RetryCount 0/,
+      /queue delivers q0\/a #1 \(RetryCount 0/,
+      /queue reports: dispatched q0\/a #1, at [\d.]+ ms on its clock/,
+      /drain: the model idle/,
+      /final judgement; measured harness lateness/,
+    ])
+      expect(
+        lines.some((l) => want.test(l)),
+        `${want} in\n${lines.join('\n')}`,
+      ).toBe(true);
+    const times = lines.map((l) => Number.parseFloat(l));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+  });
+
+  it('is not recorded unless asked', async () => {
+    served = await serveQueueOverHttp(new ReferenceQueue().onWallClock());
+    sut = new HttpJsonQueue(served.url);
+    const { timeline, error } = await runOnWallClock(sut, config, 5, async (r) => {
+      await r.advance(10_000);
+    });
+    expect(error).toBeUndefined();
+    expect(timeline).toBeUndefined();
+  });
+});
