@@ -345,8 +345,15 @@ export class WallRunClock implements RunClock {
     const now = this.wallNow();
     await this.syncModel(now);
     if (this.run.caps.events) {
+      const sent = this.wallNow();
       await this.run.sut.queue.advance(0); // on the wall clock: only collects the queue's events
       const events = await this.run.sut.queue.takeEvents();
+      // A call like any other: a harness starved of CPU (or a stalled queue) is slow here as it is
+      // on a delivery's way to the handler, where no one can time it.
+      const took = this.wallNow() - sent;
+      this.meter.roundTrip(took);
+      if (took > WALL_CLOCK_TIMING.slowOpUs)
+        this.tl?.note(sent, `collecting the queue's events took ${(took / US_PER_MS).toFixed(1)} ms`);
       this.tl?.queueEvents(now, events);
       this.run.sutState.absorb(events, this.run.trace.currentStep);
     }
