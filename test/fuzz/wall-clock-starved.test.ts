@@ -78,28 +78,32 @@ const TOLERANCE_US = 140_000;
 
 /**
  * The verdict the rule gives for what was measured: late past the tolerance and the noise, PUSH-5;
- * within them, inconclusive. Returns which it was.
+ * past the tolerance only, inconclusive; within it (the add's answer came that late), none.
  */
-function expectVerdictByNoise(run: Lockstep, error: unknown): 'failed' | 'inconclusive' {
+function expectVerdictByNoise(run: Lockstep, error: unknown): void {
   const [m] = run.model.log;
   const [s] = run.sut.log;
   expect([m.nth, s.nth, s.key]).toEqual([1, 1, m.key]);
+  // 250 ms from its dispatch, which is somewhere in the add's round trip; the model's is at its end.
   const late = s.t - m.t;
-  expect(late).toBeGreaterThanOrEqual(250_000);
+  if (late <= TOLERANCE_US) {
+    expect(error).toBeUndefined();
+    expect(run.inconclusive).toEqual([]);
+    return;
+  }
   if (late > TOLERANCE_US + run.clock.noiseUs) {
     expect(error).toBeInstanceOf(FuzzFailure);
     expect((error as FuzzFailure).violations[0]).toMatchObject({ rule: 'PUSH-5', task: 'q0/a' });
-    return 'failed';
+    return;
   }
   expect(error).toBeUndefined();
   expect(run.inconclusive).toMatchObject([{ rule: 'PUSH-5', task: 'q0/a' }]);
-  return 'inconclusive';
 }
 
 describe('a delivery late by the round trips the harness measured (wall clock)', () => {
   it('PUSH-5: collecting the queue’s events is a call like any other, timed (a starved harness is slow there too)', async () => {
     const { run, error } = await lateDelivery(250);
-    expect(run.clock.lateness()!.roundTripUs).toBeGreaterThanOrEqual(250_000);
+    expect(run.clock.lateness()!.roundTripUs).toBeGreaterThanOrEqual(249_000); // its 250 ms (a timer may fire 1 ms early)
     expectVerdictByNoise(run, error);
   });
 

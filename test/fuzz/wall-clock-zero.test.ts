@@ -89,7 +89,7 @@ describe('the timeline of a wall-clock run (LockstepOptions.timeline)', () => {
     );
     const lines = timeline ?? [];
     const reset = /reset answered after ([\d.]+) ms/.exec(lines[0] ?? '');
-    expect(Number(reset?.[1])).toBeGreaterThanOrEqual(80); // the answer came at least 80 ms after the zero
+    expect(Number(reset?.[1])).toBeGreaterThanOrEqual(79); // the answer came 80 ms after the zero (a timer may fire 1 ms early)
     for (const want of [
       /sent: .*; answered at [\d.]+ ms/,
       /advance 300 ms: waited/,
