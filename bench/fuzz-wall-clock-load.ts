@@ -2,9 +2,11 @@
  * The real-time reference under load: `tasksim fuzz` against the wall-clock reference served over
  * HTTP (serveReferenceOverHttp({ realTime: true })) while two busy-loop processes load the CPU. The
  * reference is correct, so every failure is a false alarm: the figure to hold is 0 failures. Prints
- * runs, failures, inconclusive runs, the harness's measured lateness and the effective tolerances.
- * Then, under the same load, a short campaign against each of a few wall-clock mutants: the
- * harness must still catch each, citing its rule (no false alarms must not mean no alarms).
+ * runs, failures, inconclusive runs, the harness's measured lateness and the effective tolerances,
+ * and for each failure its run's timeline (the harness's clock decisions, both sides' deliveries,
+ * the queue's own events). Then, under the same load, a campaign against each of a few wall-clock
+ * mutants, until its first failure (at most MUTANT_RUNS runs): the harness must still catch each,
+ * citing its rule (no false alarms must not mean no alarms).
  *
  * Starts its busy processes itself and stops them at the end (or on error / Ctrl-C).
  *   npx tsx bench/fuzz-wall-clock-load.ts [runs=1000] [busy=2] [seed=1]
@@ -29,6 +31,9 @@ export interface LoadFigures {
   mutants: { mutant: string; caught: boolean; rules: string[] }[];
 }
 
+/** Runs a mutant's campaign may take to be caught: under load many operations are skipped or tainted. */
+const MUTANT_RUNS = 60;
+
 /** Mutants that run on the wall clock, each with a seed whose first runs reach its defect (test/fuzz/wall-clock-mutants). */
 const MUTANTS_UNDER_LOAD = [
   { mutant: 'retry-count-off-by-one', seed: 4, rule: 'HDR-3' },
@@ -39,7 +44,14 @@ async function mutantCaught(m: (typeof MUTANTS_UNDER_LOAD)[number]): Promise<Loa
   const served = await serveReferenceOverHttp({ realTime: true, mutant: m.mutant });
   const queue = new HttpJsonQueue(served.url);
   try {
-    const report = await runFuzz({ adapter: served.url, queue, runs: 20, seed: m.seed, shrinkBudgetMs: 6000 });
+    const report = await runFuzz({
+      adapter: served.url,
+      queue,
+      runs: MUTANT_RUNS,
+      maxFailures: 1,
+      seed: m.seed,
+      shrinkBudgetMs: 6000,
+    });
     const rules = [...new Set((report.failures ?? []).flatMap((f) => f.violations.map((v) => v.rule)))];
     return { mutant: m.mutant, caught: rules.includes(m.rule), rules };
   } finally {
@@ -77,6 +89,7 @@ export async function benchWallClockUnderLoad(
       queue,
       runs,
       seed,
+      timeline: true,
       onRun: (done) => {
         if (done % 50 === 0) log(`  ${done}/${runs} runs, ${((performance.now() - started) / 1000).toFixed(0)} s`);
       },
@@ -98,7 +111,10 @@ export async function benchWallClockUnderLoad(
       log(`  ${describeLateness(report.calibration)}`);
       log(`  effective tolerances: ${describeTolerance(report.tolerance, report.calibration.noiseUs)}`);
     }
-    if (!report.ok) log(formatText(report));
+    if (!report.ok) {
+      log(formatText(report));
+      for (const f of report.failures ?? []) log(`Timeline of ${f.rule}'s run:\n  ${(f.timeline ?? []).join('\n  ')}`);
+    }
     for (const m of MUTANTS_UNDER_LOAD) {
       const r = await mutantCaught(m);
       figures.mutants.push(r);

@@ -8,8 +8,10 @@
  *  - event-loop lag: perf_hooks' monitorEventLoopDelay (above its resolution), and how late each of
  *    the harness's own timers fired (every wait it makes is one);
  *  - the handler's answers: how much longer than intended each took to go back;
- *  - round trips: each call to the queue, from sending to its answer (the queue's own lateness
- *    shows here: a stalled queue answers late).
+ *  - round trips: each call to the queue, from sending to its answer, the one that collects its
+ *    events at every step included (the queue's own lateness shows here: a stalled queue answers
+ *    late; so does a harness starved of CPU, as it is on a delivery's way to the handler, which no
+ *    one can time).
  * The noise is lag + max(answers, round trips): a delivery is timed late by the harness's lag, and
  * made late by the queue's (or answered late, which moves the retry).
  */

@@ -76,6 +76,8 @@ export interface FuzzOptions {
   shrinkBudgetMs?: number;
   /** SPEC §10 readings by name, set on every generated configuration over its profile's defaults. */
   options?: NamedOptions;
+  /** Wall clock: each failure carries its run's timeline (the harness's clock decisions, both sides' deliveries). */
+  timeline?: boolean;
 }
 
 /** How the campaign will run, once the adapter has said whether it controls its clock. */
@@ -111,6 +113,8 @@ export interface FailureReport {
   token: string;
   /** The one line that reproduces it. */
   replay: string;
+  /** Wall clock, when asked (FuzzOptions.timeline): the run as the harness lived it (wall-timeline.ts). */
+  timeline?: string[];
   /** How shrinking ended: no smaller failing sequence (`done`), out of time (`budget`), or not reproduced. */
   shrink?: { outcome: 'done' | 'budget' | 'not-reproduced' | 'queue-lost'; attempts: number; ms: number };
 }
@@ -153,6 +157,7 @@ interface Caught {
   config: ResolvedConfig;
   log: string[];
   violations: FuzzViolation[];
+  timeline?: string[];
 }
 
 interface Bucket {
@@ -225,14 +230,15 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     ] as const;
   /** One run; its failure (never thrown past here, except an adapter that cannot be reached). */
   const runOnce = async (config: ResolvedConfig, runSeed: number, cmds: Cmds): Promise<Caught | undefined> => {
-    const run = new Lockstep({ config, seed: runSeed, sut: opts.queue, caps, strategy });
+    const run = new Lockstep({ config, seed: runSeed, sut: opts.queue, caps, strategy, timeline: opts.timeline });
     try {
       await executeRun(run, cmds, caps);
       calibrate(run);
       return undefined;
     } catch (err) {
       if (err instanceof AdapterUnreachable) throw err;
-      return { config, log: run.log.slice(), violations: failureOf(err) };
+      const timeline = run.clock.timeline?.();
+      return { config, log: run.log.slice(), violations: failureOf(err), ...(timeline ? { timeline } : {}) };
     } finally {
       await run.close();
     }
@@ -423,6 +429,7 @@ function failureReport(
     seed,
     path,
     ...line,
+    ...(c.timeline ? { timeline: c.timeline } : {}),
   };
 }
 

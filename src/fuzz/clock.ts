@@ -61,6 +61,8 @@ export interface RunClock {
   /** Drains, then judges the queue's trace. */
   finish(): Promise<void>;
   lateness(): Lateness | undefined;
+  /** Wall clock, when the run records one (LockstepOptions.timeline): its timeline so far. */
+  timeline?(): string[] | undefined;
   close(): void;
 }
 

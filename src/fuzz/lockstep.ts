@@ -47,6 +47,8 @@ export interface LockstepOptions {
   epochUs?: Micros;
   /** How the run follows the queue's clock (default: virtual time). */
   strategy?: ClockStrategy;
+  /** Wall clock: record the run's timeline (wall-timeline.ts), for its failure's report. */
+  timeline?: boolean;
 }
 
 export interface Held {
@@ -88,6 +90,7 @@ export class Lockstep {
 
   readonly seed: number;
   readonly epochUs: Micros;
+  readonly recordsTimeline: boolean;
   readonly caps: Capabilities;
   readonly modelQueue = new ReferenceQueue();
   readonly model: Side;
@@ -103,6 +106,7 @@ export class Lockstep {
     this.config = opts.config;
     this.seed = opts.seed;
     this.caps = opts.caps;
+    this.recordsTimeline = opts.timeline === true;
     const strategy = opts.strategy ?? VIRTUAL_TIME;
     const wall = strategy.name === 'wall';
     this.epochUs = opts.epochUs ?? strategy.epochUs() ?? DEFAULT_EPOCH_US;

@@ -82,8 +82,12 @@ export function describeTolerance(t: WallClockTolerance = WALL_CLOCK_TOLERANCE, 
 export interface MatchContext extends DiffContext {
   /** Tasks whose timing became ambiguous: neither compared nor judged any more. */
   tainted: ReadonlySet<number>;
-  /** The round trip of the add that made task `key` (its ETA is known to within it). */
-  addWindow(key: number): Micros;
+  /**
+   * How well the harness knows task `key`'s ETA on the queue's clock: a countdown runs from when the
+   * queue took the add (somewhere in the add's round trip), an absolute ETA from the queue's zero
+   * (somewhere in its reset's round trip). The queue may dispatch up to this much before the model.
+   */
+  etaWindow(key: number): Micros;
   /** The harness's measured lateness so far (calibration.ts): every tolerance is widened by it. */
   noiseUs(): Micros;
   /** A difference beyond the tolerance but inside the noise: reported, not failing. */
@@ -112,6 +116,11 @@ const id = (s: Seen): string => `${s.key}:${s.nth}`;
 export class TolerantMatcher {
   private readonly judged = new Set<Seen>();
   private readonly matched = new Set<string>();
+  /**
+   * First attempts that came before their ETA: judged once (PUSH-4, pending), and still matched to
+   * the model's attempt, so a delivery early within the noise is not also a delivery never made.
+   */
+  private readonly early = new Set<Seen>();
   /** Timing differences, judged at the end of the run against the noise measured by then (`fits`: within it). */
   private readonly pending: { v: FuzzViolation; fits: (noiseUs: Micros) => boolean }[] = [];
 
@@ -158,10 +167,7 @@ export class TolerantMatcher {
         this.judged.add(s);
         continue;
       }
-      if (s.nth === 1 && this.beforeEta(s)) {
-        this.judged.add(s);
-        continue;
-      }
+      if (s.nth === 1 && !this.early.has(s) && this.beforeEta(s)) this.early.add(s);
       const m = byId.get(id(s));
       if (m) {
         this.judged.add(s);
@@ -181,6 +187,11 @@ export class TolerantMatcher {
         } else {
           found.push(v);
         }
+        continue;
+      }
+      // Early and not matched (yet): its verdict is PUSH-4's; the model's attempt may still come.
+      if (this.early.has(s)) {
+        if (final) this.judged.add(s);
         continue;
       }
       const settled = s.t + deliveryTolerance(s, ctx, this.t) + noise < modelNow;
@@ -215,13 +226,14 @@ export class TolerantMatcher {
   }
 
   /**
-   * PUSH-4 on the wall clock: a first attempt well before the ETA the add asked for. True when it
-   * is (the verdict waits for the end of the run, against all the noise measured).
+   * PUSH-4 on the wall clock: a first attempt well before the ETA the add asked for (less what the
+   * harness does not know of that ETA on the queue's clock). True when it is (the verdict waits for
+   * the end of the run, against all the noise measured).
    */
   private beforeEta(s: Seen): boolean {
     const e = this.ctx.book.get(s.key!)!;
     const eta = Math.max(e.eta, e.addedAt);
-    const slack = this.t.earlyUs + this.ctx.addWindow(s.key!);
+    const slack = this.t.earlyUs + this.ctx.etaWindow(s.key!);
     if (s.t >= eta - slack) return false;
     const task = this.ctx.book.label(s.key);
     const v = violation(

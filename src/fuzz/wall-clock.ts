@@ -25,7 +25,7 @@ import type { InvariantId } from '../invariants/index.js';
 import type { Micros } from '../sim/time.js';
 import { US_PER_MS, US_PER_S } from '../sim/time.js';
 import { HEALTHY, type Behaviour } from './behaviour.js';
-import { LatenessMeter, type Lateness } from './calibration.js';
+import { LatenessMeter, describeLateness, type Lateness } from './calibration.js';
 import type { RunClock } from './clock.js';
 import type { Lockstep, Pair, Touch } from './lockstep.js';
 import type { BuildOptions } from './observed-trace.js';
@@ -37,6 +37,7 @@ import {
   deliveryTolerance,
   type MatchContext,
 } from './tolerance.js';
+import { WallTimeline } from './wall-timeline.js';
 
 /** How the harness paces itself on the wall clock (waits, not tolerances; every wait is bounded). */
 export const WALL_CLOCK_TIMING = Object.freeze({
@@ -73,6 +74,8 @@ export class WallRunClock implements RunClock {
   private readonly matcher: TolerantMatcher;
   private readonly ctx: MatchContext;
   private lastWindow = 0;
+  /** The round trip of the queue's reset: its zero (the instant absolute ETAs count from) is somewhere in it. */
+  private zeroWindow = 0;
   private lastSent = 0;
   private readonly meter = new LatenessMeter();
   /** Calls to the queue out now, and when the last came back (a delivery may overtake an add's answer). */
@@ -82,6 +85,8 @@ export class WallRunClock implements RunClock {
   private settledAtMs = 0;
   /** Answers of the queue's deliveries already measured (calibration). */
   private measured = 0;
+  /** When asked (LockstepOptions.timeline): the run as the harness lived it. */
+  private readonly tl: WallTimeline | undefined;
 
   constructor(private readonly run: Lockstep) {
     const ctx: MatchContext = {
@@ -92,13 +97,14 @@ export class WallRunClock implements RunClock {
       epochUs: this.run.epochUs,
       ...(this.run.caps.events ? { sut: this.run.sutState } : {}),
       tainted: this.tainted,
-      addWindow: (k) => this.addWindows.get(k) ?? 0,
+      etaWindow: (k) => (this.addWindows.get(k) ?? 0) + this.zeroWindow,
       noiseUs: () => this.noiseUs,
       inconclusive: (v) => this.run.noteInconclusive(v),
     };
     ctx.tolerance = (s: Seen) => deliveryTolerance(s, ctx);
     this.ctx = ctx;
     this.matcher = new TolerantMatcher(this.run.model.log, this.run.sut.log, ctx);
+    if (run.recordsTimeline) this.tl = new WallTimeline(run.book);
   }
 
   /** Wall µs since the queue's reset. */
@@ -183,6 +189,10 @@ export class WallRunClock implements RunClock {
     return this.meter.noiseUs;
   }
 
+  timeline(): string[] | undefined {
+    return this.tl?.read();
+  }
+
   /** What the harness measured of its own lateness in this run (calibration.ts). */
   lateness(): Lateness {
     return this.meter.read();
@@ -225,8 +235,14 @@ export class WallRunClock implements RunClock {
     const t0 = performance.now();
     await this.run.sut.queue.reset({ ...setup, handler: this.run.sut.handler });
     this.zero = performance.now();
-    // The queue's zero is somewhere in its reset's round trip: every instant it reports is off by up to that.
-    this.meter.roundTrip(Math.round((this.zero - t0) * US_PER_MS));
+    // The queue's zero is somewhere in its reset's round trip: its clock runs ahead of the harness's
+    // by up to that, and an absolute ETA falls due that much earlier (tolerance.ts etaWindow).
+    this.zeroWindow = Math.round((this.zero - t0) * US_PER_MS);
+    this.meter.roundTrip(this.zeroWindow);
+    this.tl?.note(
+      0,
+      `reset answered after ${(this.zeroWindow / US_PER_MS).toFixed(1)} ms: the queue's zero is within it`,
+    );
     this.run.now = 0;
     await this.check();
   }
@@ -252,6 +268,7 @@ export class WallRunClock implements RunClock {
     this.run.now = t1;
     this.lastWindow = t1 - t0;
     this.lastSent = t0;
+    this.tl?.note(t0, `sent: ${this.run.log.at(-1) ?? 'an operation'}; answered at ${(t1 / US_PER_MS).toFixed(1)} ms`);
     if (touch.leasesOf !== undefined) {
       const calls = this.leaseCalls.get(touch.leasesOf) ?? [];
       calls.push(t1);
@@ -268,7 +285,9 @@ export class WallRunClock implements RunClock {
   }
 
   async advance(us: Micros): Promise<void> {
+    const from = this.wallNow();
     await this.sleepUs(Math.min(Math.round(us), WALL_CLOCK_TIMING.maxAdvanceUs));
+    this.tl?.note(from, `advance ${us / US_PER_MS} ms: waited ${((this.wallNow() - from) / US_PER_MS).toFixed(1)} ms`);
     await this.check();
   }
 
@@ -286,6 +305,10 @@ export class WallRunClock implements RunClock {
     const limit = start + WALL_CLOCK_TIMING.drainLimitUs;
     const idle = await this.run.modelQueue.runToIdle(limit);
     const settleBy = Math.min(idle.atUs, limit) + this.longestTolerance();
+    this.tl?.note(
+      start,
+      `drain: the model ${idle.idle ? 'idle' : 'at its limit'} at ${idle.atUs / US_PER_MS} ms; the queue waited for until ${settleBy / US_PER_MS} ms`,
+    );
     // Until the queue has made every delivery the model made (or is past its tolerance) …
     for (;;) {
       await this.check();
@@ -300,6 +323,7 @@ export class WallRunClock implements RunClock {
       WALL_CLOCK_TIMING.quietAfterUs + this.noiseUs + Math.min(longestBackoff, WALL_CLOCK_TIMING.maxAdvanceUs),
     );
     this.meter.sample();
+    this.tl?.note(this.wallNow(), `final judgement; ${describeLateness(this.meter.read())}`);
     await this.check(true, idle.idle);
     const found = await this.run.invariants(idle.idle ? 'idle' : 'time-limit');
     if (found.length > 0) throw new FuzzFailure(found);
@@ -321,11 +345,24 @@ export class WallRunClock implements RunClock {
     const now = this.wallNow();
     await this.syncModel(now);
     if (this.run.caps.events) {
+      const sent = this.wallNow();
       await this.run.sut.queue.advance(0); // on the wall clock: only collects the queue's events
-      this.run.sutState.absorb(await this.run.sut.queue.takeEvents(), this.run.trace.currentStep);
+      const events = await this.run.sut.queue.takeEvents();
+      // A call like any other: a harness starved of CPU (or a stalled queue) is slow here as it is
+      // on a delivery's way to the handler, where no one can time it.
+      const took = this.wallNow() - sent;
+      this.meter.roundTrip(took);
+      if (took > WALL_CLOCK_TIMING.slowOpUs)
+        this.tl?.note(sent, `collecting the queue's events took ${(took / US_PER_MS).toFixed(1)} ms`);
+      this.tl?.queueEvents(now, events);
+      this.run.sutState.absorb(events, this.run.trace.currentStep);
     }
-    this.run.model.step();
+    const made = this.run.model.step().arrival;
     const { arrival } = this.run.sut.step();
+    if (this.tl) {
+      for (const s of made) this.tl.delivery('model', s);
+      for (const s of arrival) this.tl.delivery('queue', s);
+    }
     for (const s of arrival) if (s.key !== undefined) this.run.trace.delivery(s, this.run.book.get(s.key)!.q);
     this.measureAnswers();
     const v = this.matcher.check(now, this.run.modelQueue.nowUs, final, modelIdle);
@@ -360,6 +397,7 @@ export class WallRunClock implements RunClock {
   }
 
   private note(text: string): void {
+    this.tl?.note(this.wallNow(), text);
     if (this.run.log.length === 0) this.run.log.push(`(${text})`);
     else this.run.log[this.run.log.length - 1] += ` — ${text}`;
   }
@@ -372,14 +410,17 @@ export class WallRunClock implements RunClock {
    * could send (a GC pause), it looks again.
    */
   private async waitQuiet(touch: Touch): Promise<boolean> {
-    const deadline = this.wallNow() + WALL_CLOCK_TIMING.quietWaitUs;
+    const began = this.wallNow();
+    const deadline = began + WALL_CLOCK_TIMING.quietWaitUs;
     for (;;) {
       const now = this.wallNow();
       await this.syncModel(now);
       const busy = this.busyUntil(touch, now);
       if (busy === undefined) {
-        if (this.wallNow() - now <= WALL_CLOCK_TIMING.freshUs) return true;
-        continue;
+        if (this.wallNow() - now > WALL_CLOCK_TIMING.freshUs) continue;
+        if (now - began > US_PER_MS)
+          this.tl?.note(began, `waited ${((now - began) / US_PER_MS).toFixed(1)} ms for a quiet moment`);
+        return true;
       }
       if (busy > deadline) return false;
       await this.sleepUs(busy - now);

@@ -31,6 +31,7 @@ function setup() {
   });
   const tainted = new Set<number>();
   const noise = { us: 0 };
+  const etaWindow = { us: 0 };
   const inconclusive: { rule: string }[] = [];
   const ctx: MatchContext = {
     book,
@@ -39,7 +40,7 @@ function setup() {
     config,
     epochUs: EPOCH,
     tainted,
-    addWindow: () => 0,
+    etaWindow: () => etaWindow.us,
     noiseUs: () => noise.us,
     inconclusive: (v) => inconclusive.push(v),
   };
@@ -64,6 +65,7 @@ function setup() {
     seen,
     tainted,
     noise,
+    etaWindow,
     inconclusive,
     matcher: new TolerantMatcher(model, sut, ctx),
     key: e.key,
@@ -131,6 +133,18 @@ describe('wall-clock tolerances', () => {
     expect(matcher.check(60 * MS, 60 * MS, true)).toMatchObject({ rule: 'PUSH-4' });
   });
 
+  it("a first attempt early by less than early slack + the ETA's window is on time (ETA 100 ms, slack 20 ms, window 80 ms)", () => {
+    // The queue's zero came 80 ms before the harness's (its reset's round trip): an absolute ETA falls due that much earlier.
+    const { model, sut, seen, matcher, etaWindow, inconclusive } = setup();
+    etaWindow.us = 80 * MS;
+    sut.push(seen(1 * MS)); // 100 − 20 − 80 = 0 ms: not before it
+    expect(matcher.check(2 * MS, 2 * MS)).toBeUndefined();
+    model.push(seen(100 * MS)); // 99 ms apart: within 140 ms
+    expect(matcher.check(2000 * MS, 2000 * MS, true)).toBeUndefined();
+    expect(inconclusive).toEqual([]);
+    expect(matcher.allModelMatched()).toBe(true);
+  });
+
   it('tainted tasks are neither compared nor judged', () => {
     const { model, sut, seen, matcher, tainted, key } = setup();
     tainted.add(key);
@@ -178,6 +192,27 @@ describe('wall-clock tolerances', () => {
       far.noise.us = 60 * MS;
       far.sut.push(far.seen(10 * MS));
       expect(far.matcher.check(11 * MS, 11 * MS, true)).toMatchObject({ rule: 'PUSH-4' });
+    });
+
+    it("an early first attempt is still the model's attempt: PUSH-4 inconclusive, not also a delivery never made (PUSH-5)", () => {
+      const { model, sut, seen, matcher, noise, inconclusive } = setup();
+      noise.us = 60 * MS;
+      sut.push(seen(50 * MS)); // 50 ms early: past the 20 ms slack, within slack + noise (80 ms)
+      expect(matcher.check(51 * MS, 51 * MS)).toBeUndefined();
+      model.push(seen(100 * MS)); // the model makes the same attempt at its ETA
+      expect(matcher.check(100 * MS, 100 * MS)).toBeUndefined();
+      expect(matcher.allModelMatched()).toBe(true);
+      expect(matcher.check(2000 * MS, 2000 * MS, true)).toBeUndefined();
+      expect(inconclusive).toMatchObject([{ rule: 'PUSH-4' }]);
+    });
+
+    it('an early first attempt beyond the slack and the noise fails as PUSH-4, matched or not', () => {
+      const { model, sut, seen, matcher, noise, inconclusive } = setup();
+      noise.us = 60 * MS;
+      sut.push(seen(10 * MS)); // 90 ms early: past 20 ms + 60 ms
+      model.push(seen(100 * MS));
+      expect(matcher.check(2000 * MS, 2000 * MS, true)).toMatchObject({ rule: 'PUSH-4', actual: 'at t=0.010000s' });
+      expect(inconclusive).toEqual([]);
     });
 
     it('the printed tolerances carry the noise', () => {

@@ -10,15 +10,20 @@ export async function runOnWallClock(
   config: ResolvedConfig,
   seed: number,
   body: (run: Lockstep) => Promise<void>,
-): Promise<{ run: Lockstep; error: unknown }> {
-  const run = new Lockstep({ config, seed, sut, caps: await sut.describe(), strategy: WALL_CLOCK });
+  opts: { timeline?: boolean } = {},
+): Promise<{ run: Lockstep; error: unknown; timeline?: string[] }> {
+  const run = new Lockstep({ config, seed, sut, caps: await sut.describe(), strategy: WALL_CLOCK, ...opts });
+  const timeline = (): { timeline?: string[] } => {
+    const t = run.clock.timeline?.();
+    return t ? { timeline: t } : {};
+  };
   try {
     await run.start();
     await body(run);
     await run.finish();
-    return { run, error: undefined };
+    return { run, error: undefined, ...timeline() };
   } catch (error) {
-    return { run, error };
+    return { run, error, ...timeline() };
   } finally {
     await run.close();
   }
