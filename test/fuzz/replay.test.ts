@@ -35,24 +35,34 @@ describe('replay tokens', () => {
   it("on the wall clock replay the same commands to the same rule (the instants are the wall's)", async () => {
     const m = findMutant('lease-not-exclusive')!;
     const queue = () => m.create().onWallClock();
+    // A busy machine makes slow calls, and a slow lease is not compared: up to 60 runs to the first failure.
     const first = await runFuzz({
       adapter: 'mutant:lease-not-exclusive',
       queue: queue(),
       seed: 2,
+      runs: 60,
+      maxFailures: 1,
       shrinkBudgetMs: 3000,
     });
     expect(first.ok).toBe(false);
     expect(decodeReplay(first.failure!.token).realTime).toBe(true);
-    const again = await runFuzz({
-      adapter: 'mutant:lease-not-exclusive',
-      queue: queue(),
-      seed: 2,
-      replay: first.failure!.token,
-    });
-    expect(again.ok).toBe(false);
-    expect(again.failure!.commands).toEqual(first.failure!.commands);
-    expect(again.failure!.violations[0].rule).toBe(first.failure!.violations[0].rule);
-    expect(again.failure!.config).toEqual(first.failure!.config);
+    // The replay runs the same commands; whether a timing-dependent defect shows again depends on the
+    // wall, so it gets three tries, and every try that fails must fail the same way.
+    let reproduced = 0;
+    for (let attempt = 0; attempt < 3 && reproduced === 0; attempt++) {
+      const again = await runFuzz({
+        adapter: 'mutant:lease-not-exclusive',
+        queue: queue(),
+        seed: 2,
+        replay: first.failure!.token,
+      });
+      if (again.ok) continue;
+      reproduced++;
+      expect(again.failure!.commands).toEqual(first.failure!.commands);
+      expect(again.failure!.violations[0].rule).toBe(first.failure!.violations[0].rule);
+      expect(again.failure!.config).toEqual(first.failure!.config);
+    }
+    expect(reproduced).toBe(1);
   });
 
   it('refuse a token made on the other clock', async () => {
