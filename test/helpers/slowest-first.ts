@@ -14,6 +14,7 @@ export const SLOWEST = [
   'test/fuzz/cli.test.ts',
   'test/fuzz/hostile.test.ts',
   'test/adapters/cloud-tasks.test.ts',
+  'test/adapters/cloud-tasks-rest.test.ts',
   'test/conform/cli.test.ts',
   'test/fuzz/wall-clock-mutants.test.ts',
   'test/model/closed-forms.test.ts',
