@@ -26,8 +26,22 @@ export function acquireClock(): Clock {
 export function releaseClock(): void {
   if (users === 0) return;
   users--;
-  if (users === 0 && clock) {
-    (clock as Clock & { uninstall(): unknown }).uninstall();
-    clock = undefined;
-  }
+  if (users === 0) uninstall();
+}
+
+/**
+ * Uninstalls the clock whoever still holds it; returns how many holds were left. Test files that
+ * share a worker (no per-file module isolation) call this after each file, so a file that leaves a
+ * FunctionTarget open fails itself instead of faking the timers of the files after it.
+ */
+export function dropClock(): number {
+  const left = users;
+  users = 0;
+  uninstall();
+  return left;
+}
+
+function uninstall(): void {
+  (clock as (Clock & { uninstall(): unknown }) | undefined)?.uninstall();
+  clock = undefined;
 }

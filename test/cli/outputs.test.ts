@@ -120,18 +120,33 @@ describe('a write that fails after the run (a full disk) loses nothing', () => {
 });
 
 describe('SIGINT and SIGTERM stop the run and keep a complete trace', () => {
+  /**
+   * A long run (a million tasks over 2,500 s of virtual time) that writes its trace as it goes: a
+   * steady stream, not a burst at t=0, so the signal lands between batches of events and the trace
+   * so far stays small to check.
+   */
+  const LONG_RUN = `name: long-stream
+queues:
+  - name: bulk
+    rate: 500/s
+    bucket_size: 500
+service:
+  service_time: 50ms
+  statuses: { 200: 70, 500: 30 }
+workload:
+  - { queue: bulk, kind: constant, rate: 400/s, count: 1000000 }
+`;
+
   /** Starts a long run, waits until its trace is being written, then sends `signal`. */
   async function interrupted(signal: 'SIGINT' | 'SIGTERM') {
     const sub = await mkdtemp(join(dir, `${signal}-`));
     const trace = join(sub, 'trace.ndjson');
+    const scenario = join(sub, 'long.yaml');
     await writeFile(trace, OLD);
-    const { child, result } = runBounded(
-      process.execPath,
-      [...cliArgs(), 'simulate', 'scenarios/throughput-1m.yaml', '--trace', trace],
-      {
-        timeoutMs: 150_000,
-      },
-    );
+    await writeFile(scenario, LONG_RUN);
+    const { child, result } = runBounded(process.execPath, [...cliArgs(), 'simulate', scenario, '--trace', trace], {
+      timeoutMs: 150_000,
+    });
     // The run has started once its temporary trace holds a first batch of events.
     for (let i = 0; i < 1200 && child.exitCode === null; i++) {
       const temp = readdirSync(sub).find((f) => f.endsWith('.tmp'));

@@ -5,27 +5,29 @@
  */
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
-/** The longest files, longest first (measured with `npx vitest run --reporter=verbose`). */
+/**
+ * The longest files, longest first (per-file durations of a whole `npm test`, `--reporter=verbose`).
+ * Several wait on real time (wall-clock campaigns, servers, child processes) more than they compute.
+ */
 export const SLOWEST = [
   'test/docs/examples.test.ts',
-  'test/cli/outputs.test.ts',
-  'test/adapters/cloud-tasks.test.ts',
   'test/fuzz/cli.test.ts',
-  'test/conform/matrix.test.ts',
-  'test/model/closed-forms.test.ts',
-  'test/e2e/options.test.ts',
-  'test/conform/cli.test.ts',
-  'test/fuzz/mutants.test.ts',
-  'test/cli/check-merge.test.ts',
   'test/fuzz/hostile.test.ts',
-  'test/fuzz/campaign.test.ts',
-  'test/adapters/http-json.test.ts',
-  // Real time passes in these (wall-clock campaigns): they wait more than they compute.
-  'test/fuzz/wall-clock.test.ts',
-  'test/fuzz/cli-wall-clock.test.ts',
+  'test/adapters/cloud-tasks.test.ts',
+  'test/adapters/cloud-tasks-rest.test.ts',
+  'test/conform/cli.test.ts',
   'test/fuzz/wall-clock-mutants.test.ts',
-  'test/fuzz/reference.test.ts',
+  'test/model/closed-forms.test.ts',
+  'test/cli/outputs.test.ts',
+  'test/cli/check-merge.test.ts',
   'test/e2e/simulate.test.ts',
+  'test/conform/matrix.test.ts',
+  'test/fuzz/wall-clock.test.ts',
+  'test/fuzz/campaign.test.ts',
+  'test/e2e/options.test.ts',
+  'test/adapters/http-json.test.ts',
+  'test/fuzz/mutants.test.ts',
+  'test/fuzz/cli-wall-clock.test.ts',
 ];
 
 export class SlowestFirst extends BaseSequencer {
