@@ -275,7 +275,7 @@ export class WallRunClock implements RunClock {
       this.leaseCalls.set(touch.leasesOf, calls);
     }
     let unsure = false;
-    if (t1 - t0 > WALL_CLOCK_TIMING.slowOpUs) {
+    if (t1 - t0 > WALL_CLOCK_TIMING.slowOpUs && this.mayChangeWithin(touch, t0, t1)) {
       const keys = this.touched(touch);
       unsure = keys.length > 0 || touch.leasesOf !== undefined;
       this.taint(keys, `the call took ${((t1 - t0) / US_PER_MS).toFixed(1)} ms, its instant is ambiguous`);
@@ -443,6 +443,30 @@ export class WallRunClock implements RunClock {
       more(this.leaseWindowBusy(touch.leasesOf, now));
     }
     return until;
+  }
+
+  /**
+   * Whether what a slow call touched may have changed on the queue while it was out, so that its
+   * instant matters. A lease alone (PULL-2/3/9) depends only on when its queue's tasks become
+   * available (an ETA, the end of a lease on either side) and on its queue's calls-per-second window:
+   * if none of those falls within the call's round trip (widened by the guard), the lease answers the
+   * same at any instant of it. Anything else is taken as changed.
+   */
+  private mayChangeWithin(touch: Touch, t0: Micros, t1: Micros): boolean {
+    const q = touch.leasesOf;
+    if (q === undefined || touch.keys?.length || touch.dispatchesOf !== undefined) return true;
+    const G = this.guardUs;
+    const within = (t: Micros): boolean => t >= t0 - G && t <= t1 + G;
+    for (const k of this.liveTasks(q)) {
+      const e = this.run.book.get(k)!;
+      if (e.mode !== 'pull') return true;
+      if (within(Math.max(e.eta, e.addedAt))) return true;
+      for (const h of this.run.held) if (h.key === k && (within(h.until.model) || within(h.until.sut))) return true;
+    }
+    const calls = this.leaseCalls.get(q) ?? [];
+    const boundary = (t: Micros): Micros => t - (t % US_PER_S);
+    const crossesSecond = boundary(t0 - G) !== boundary(t1 + G);
+    return crossesSecond && calls.filter((t) => t > t0 - US_PER_S - G).length >= 9;
   }
 
   /** What `touch` covers, for tainting. */
