@@ -12,7 +12,8 @@
  *    for a quiet moment: nothing they touch happens on the model within `guardUs` of now (bounded by
  *    `quietWaitUs`, else the operation is skipped and the log says so); an operation whose round
  *    trip took longer than `slowOpUs` is ambiguous: the tasks it touched are tainted, neither compared
- *    nor judged from then on (the log says so);
+ *    nor judged from then on (the log says so), unless it is a lease and nothing it depends on changed
+ *    within the round trip (mayChangeWithin);
  *  - the handler's answers are chosen by (task, attempt) against a schedule of behaviours, so the
  *    model and the queue answer each attempt alike however late either makes it;
  *  - deliveries are matched per (task, attempt) within the tolerances of tolerance.ts;
