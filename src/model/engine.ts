@@ -60,6 +60,11 @@ function retryAfterOf(r: PushAnswer): Micros | undefined {
   return Math.min(Math.round(ra), MAX_ETA_AHEAD_US);
 }
 
+/** The scripted target's answer lands: the attempt carries its queue, status and outcome. */
+function answerAttempt(attempt: Attempt): void {
+  attempt.queue!.respond(attempt, attempt.answer, attempt.outcome);
+}
+
 export type RunResult = 'idle' | 'blocked' | 'time-limit' | 'event-limit';
 
 /** PUSH-4: an ETA may be at most 30 days ahead. */
@@ -68,7 +73,8 @@ export const MAX_ETA_AHEAD_US = 30 * US_PER_D;
 interface Job {
   t: Micros;
   seq: number;
-  run: () => void;
+  run: (arg: unknown) => void;
+  arg: unknown;
 }
 
 export class Engine implements Core {
@@ -137,7 +143,11 @@ export class Engine implements Core {
   }
 
   schedule(t: Micros, run: () => void): void {
-    this.jobs.push({ t: Math.max(t, this.now), seq: this.seq++, run });
+    this.jobs.push({ t: Math.max(t, this.now), seq: this.seq++, run, arg: undefined });
+  }
+
+  scheduleCall<A>(t: Micros, run: (arg: A) => void, arg: A): void {
+    this.jobs.push({ t: Math.max(t, this.now), seq: this.seq++, run: run as (arg: unknown) => void, arg });
   }
 
   nextId(): number {
@@ -372,9 +382,16 @@ export class Engine implements Core {
         const status = statuses.sample(this.rng);
         const deadlineAt = attempt.dispatchedAt + this.config.deadlineUs;
         const doneAt = readyAt + serviceUs;
-        if (doneAt > deadlineAt)
-          this.schedule(deadlineAt, () => queue.respond(attempt, 0, 'deadline')); // DEADLINE-2
-        else this.schedule(doneAt, () => queue.respond(attempt, status, outcomeOfStatus(status)));
+        attempt.queue = queue;
+        if (doneAt > deadlineAt) {
+          attempt.answer = 0;
+          attempt.outcome = 'deadline'; // DEADLINE-2
+          this.scheduleCall(deadlineAt, answerAttempt, attempt);
+        } else {
+          attempt.answer = status;
+          attempt.outcome = outcomeOfStatus(status);
+          this.scheduleCall(doneAt, answerAttempt, attempt);
+        }
       },
     };
   }
@@ -478,7 +495,7 @@ export class Engine implements Core {
       if (this.events >= maxEvents) return 'event-limit';
       jobs.pop();
       this.now = next.t;
-      next.run();
+      next.run(next.arg);
     }
   }
 

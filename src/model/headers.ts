@@ -36,16 +36,23 @@ export function buildHeaders(f: HeaderFacts): DeliveryHeaders {
   const h: DeliveryHeaders = {
     qn: f.queue,
     tn: f.name,
-    rc: String(f.attempt - 1),
-    ec: String(f.executionCount),
+    rc: decimalText(f.attempt - 1),
+    ec: decimalText(f.executionCount),
     eta: formatEpochSeconds(f.etaEpochUs),
   };
   if (f.previous) {
-    h.pr = String(f.previous.status);
+    h.pr = decimalText(f.previous.status);
     h.rr = retryReason(f.previous.outcome);
   }
   if (f.failFast) h.ff = 'true';
   return h;
+}
+
+/** Counts and statuses are small: their decimal text is made once, not once per delivery. */
+const SMALL_DECIMALS: readonly string[] = Array.from({ length: 1024 }, (_, i) => String(i));
+
+function decimalText(n: number): string {
+  return SMALL_DECIMALS[n] ?? String(n);
 }
 
 /** The HTTP form: what goes on the wire (PUSH-7: plain HTTP). */

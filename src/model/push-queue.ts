@@ -25,6 +25,10 @@ export interface Attempt {
   startedAt: Micros;
   instance: number;
   headers: DeliveryHeaders;
+  /** The scripted target's answer, set when it is drawn (engine.ts), with the queue to give it to. */
+  queue: PushQueue | undefined;
+  answer: number;
+  outcome: Outcome;
 }
 
 /** Where dispatched attempts go: the scripted service model, or an outside target. */
@@ -83,10 +87,13 @@ export class PushQueue {
     const at = Math.max(t, this.core.now);
     if (at >= this.pumpAt) return;
     this.pumpAt = at;
-    this.core.schedule(at, () => {
-      if (this.pumpAt === at) this.pumpAt = Infinity;
-      this.pump();
-    });
+    this.core.scheduleCall(at, pumpDue, this);
+  }
+
+  /** A wake-up is due (at `now`: it was scheduled no earlier); a later one may have replaced it. */
+  wake(): void {
+    if (this.pumpAt === this.core.now) this.pumpAt = Infinity;
+    this.pump();
   }
 
   /** Dispatches every task that is due, as far as tokens and the concurrency cap allow. */
@@ -135,7 +142,24 @@ export class PushQueue {
         : { t: now, e: 'dispatch', id: task.id, q: this.cfg.name, n, h: headers },
     );
     this.inFlight++;
-    const attempt: Attempt = { key: this.nextKey++, task, n, dispatchedAt: now, startedAt: now, instance: -1, headers };
+    const attempt: Attempt = {
+      key: this.nextKey++,
+      task,
+      n,
+      dispatchedAt: now,
+      startedAt: now,
+      instance: -1,
+      headers,
+      queue: undefined,
+      answer: 0,
+      outcome: 'ok',
+    };
+    const free = this.pool.takeFreeNow();
+    if (free >= 0) {
+      attempt.instance = free;
+      this.runner.start(this, attempt, now);
+      return;
+    }
     const instances = this.pool.count;
     this.pool.acquire({
       failFast: task.failFast,
@@ -256,6 +280,10 @@ export class PushQueue {
     this.core.emit({ t: task.t, e: 'run', id: task.id, q });
     this.dispatch(task);
   }
+}
+
+function pumpDue(queue: PushQueue): void {
+  queue.wake();
 }
 
 /**

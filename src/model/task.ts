@@ -66,14 +66,23 @@ export function taskSize(
   headers: Record<string, string> | undefined,
 ): number {
   let size = payloadBytes + byteLength(url);
-  for (const [name, value] of Object.entries(headers ?? {})) size += byteLength(name) + byteLength(value);
+  if (headers !== undefined) for (const name in headers) size += byteLength(name) + byteLength(headers[name]);
   return size;
 }
 
 export function byteLength(payload: Uint8Array | string | undefined): number {
   if (payload === undefined) return 0;
   if (typeof payload !== 'string') return payload.byteLength;
+  if (payload.length < SHORT_TEXT && isAscii(payload)) return payload.length; // one byte a character, no native call
   return payload.length < LARGE_TEXT ? Buffer.byteLength(payload) : largeBytes(payload).byteLength;
+}
+
+/** Below this many characters a text is checked for ASCII in JavaScript (every task's URL is). */
+const SHORT_TEXT = 256;
+
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 127) return false;
+  return true;
 }
 
 export function toBytes(payload: Uint8Array | string | undefined): Uint8Array | undefined {
