@@ -33,18 +33,41 @@ export interface HeaderFacts {
 }
 
 export function buildHeaders(f: HeaderFacts): DeliveryHeaders {
+  return deliveryHeaders(
+    f.queue,
+    f.name,
+    f.attempt,
+    f.executionCount,
+    f.etaEpochUs,
+    f.previous?.status ?? 0,
+    f.previous?.outcome ?? null,
+    f.failFast === true,
+  );
+}
+
+/** `buildHeaders` from the facts one by one: the dispatch path builds no facts object per delivery. */
+export function deliveryHeaders(
+  queue: string,
+  name: string,
+  attempt: number,
+  executionCount: number,
+  etaEpochUs: Micros,
+  previousStatus: number,
+  previousOutcome: Outcome | null,
+  failFast: boolean,
+): DeliveryHeaders {
   const h: DeliveryHeaders = {
-    qn: f.queue,
-    tn: f.name,
-    rc: decimalText(f.attempt - 1),
-    ec: decimalText(f.executionCount),
-    eta: formatEpochSeconds(f.etaEpochUs),
+    qn: queue,
+    tn: name,
+    rc: decimalText(attempt - 1),
+    ec: decimalText(executionCount),
+    eta: formatEpochSeconds(etaEpochUs),
   };
-  if (f.previous) {
-    h.pr = decimalText(f.previous.status);
-    h.rr = retryReason(f.previous.outcome);
+  if (previousOutcome !== null) {
+    h.pr = decimalText(previousStatus);
+    h.rr = retryReason(previousOutcome);
   }
-  if (f.failFast) h.ff = 'true';
+  if (failFast) h.ff = 'true';
   return h;
 }
 

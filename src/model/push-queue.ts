@@ -11,8 +11,8 @@ import type { Micros } from '../sim/time.js';
 import { TokenBucket } from './token-bucket.js';
 import { Throttle } from './throttle.js';
 import { backoffDelay } from './backoff.js';
-import { mayRetry } from './retry-policy.js';
-import { buildHeaders } from './headers.js';
+import { mayRetryAfter } from './retry-policy.js';
+import { deliveryHeaders } from './headers.js';
 import type { InstancePool } from './instances.js';
 import { TaskQueueError } from './errors.js';
 
@@ -127,15 +127,16 @@ export class PushQueue {
     }
     // HDR-5 / SPEC §10: a retry carries its own ETA (Python stub) or the task's original one (Java stub).
     const etaUs = core.config.options.retryEtaHeader === 'original' ? task.firstEta : task.t;
-    const headers = buildHeaders({
-      queue: this.cfg.name,
-      name: nameOf(task),
-      attempt: n,
-      executionCount: task.executions,
-      etaEpochUs: core.epochUs + etaUs,
-      previous: task.prevOutcome === null ? undefined : { status: task.prevStatus, outcome: task.prevOutcome },
-      failFast: task.failFast,
-    });
+    const headers = deliveryHeaders(
+      this.cfg.name,
+      nameOf(task),
+      n,
+      task.executions,
+      core.epochUs + etaUs,
+      task.prevStatus,
+      task.prevOutcome,
+      task.failFast,
+    );
     core.emit(
       task.dup
         ? { t: now, e: 'dispatch', id: task.id, q: this.cfg.name, n, h: headers, dup: true }
@@ -220,8 +221,7 @@ export class PushQueue {
     task.prevStatus = out === 'error' ? status : 0; // HDR-6: 0 when the attempt got no HTTP status
     task.prevOutcome = out;
     const retry = this.cfg.retry;
-    const history = { countedFailures: task.counted, createdAt: task.createdAt, firstAttemptAt: task.firstAttemptAt };
-    if (!mayRetry(retry, opts, history, now)) {
+    if (!mayRetryAfter(retry, opts, task.counted, task.createdAt, task.firstAttemptAt, now)) {
       core.emit({ t: now, e: 'exhaust', id: task.id, q: this.cfg.name, n, rule: 'RETRY-5' });
       this.finish(task);
       return;

@@ -43,8 +43,17 @@ const recentText = ['', ''];
 function epochSecondsText(us: Micros): string {
   const whole = Math.floor(us / US_PER_S);
   const frac = us - whole * US_PER_S;
-  return `${whole}.${String(frac).padStart(6, '0')}`;
+  if (whole !== lastWhole) {
+    lastWhole = whole;
+    lastWholeText = String(whole);
+  }
+  // Whole µs (virtual time is integer): two three-digit groups from a table, no number printing.
+  if (Number.isInteger(frac)) return `${lastWholeText}.${DIGITS3[(frac / 1000) | 0]}${DIGITS3[frac % 1000]}`;
+  return `${lastWholeText}.${String(frac).padStart(6, '0')}`;
 }
+let lastWhole = Number.NaN;
+let lastWholeText = '';
+const DIGITS3: readonly string[] = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
 
 export function formatDuration(us: Micros): string {
   if (us < US_PER_MS) return `${us}µs`;
