@@ -21,7 +21,8 @@ export class HeaderChecker implements Checker {
   private readonly firstEta: Column<Float64Array> | undefined;
   private dups = 0;
   private lastEtaText: unknown;
-  private lastEtaUs = Number.NaN;
+  /** Its value, in a typed array: a number this large kept in an object field is a new heap box per write. */
+  private readonly lastEtaUs = new Float64Array([Number.NaN]);
 
   constructor(private readonly st: TraceState) {
     this.ec = st.tasks.column((n) => new Uint32Array(n));
@@ -149,9 +150,9 @@ export class HeaderChecker implements Checker {
   private etaMicros(text: unknown): number {
     if (text !== this.lastEtaText) {
       this.lastEtaText = text;
-      this.lastEtaUs = epochMicrosOf(text);
+      this.lastEtaUs[0] = epochMicrosOf(text);
     }
-    return this.lastEtaUs;
+    return this.lastEtaUs[0];
   }
 
   /** A duplicate after 2xx (HANDLER-4): the task's facts are gone, so only the form is judged. */

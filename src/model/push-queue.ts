@@ -42,8 +42,11 @@ export class PushQueue {
   private readonly throttle = new Throttle();
   private inFlight = 0;
   paused: boolean;
-  /** The earliest pending pump, so we schedule at most one per instant. */
-  private pumpAt = Infinity;
+  /**
+   * The earliest pending pump, so we schedule at most one per instant (in a typed array: a time past
+   * 2^31 µs kept in an object field is a new heap box per write).
+   */
+  private readonly wakeUp = new Float64Array([Infinity]);
   private nextKey = 1;
 
   constructor(
@@ -85,14 +88,14 @@ export class PushQueue {
 
   private wakeAt(t: Micros): void {
     const at = Math.max(t, this.core.now);
-    if (at >= this.pumpAt) return;
-    this.pumpAt = at;
+    if (at >= this.wakeUp[0]) return;
+    this.wakeUp[0] = at;
     this.core.scheduleCall(at, pumpDue, this);
   }
 
   /** A wake-up is due (at `now`: it was scheduled no earlier); a later one may have replaced it. */
   wake(): void {
-    if (this.pumpAt === this.core.now) this.pumpAt = Infinity;
+    if (this.wakeUp[0] === this.core.now) this.wakeUp[0] = Infinity;
     this.pump();
   }
 
