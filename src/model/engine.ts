@@ -8,7 +8,7 @@ import type { Core } from './core.js';
 import type { PushAnswer } from '../sim/exchange.js';
 import type { AddResult, Delivery, LeaseRequest, LeaseResult, NewTask, ServiceModel } from './types.js';
 import { UNLIMITED_SERVICE } from './types.js';
-import type { TaskRecord } from './task.js';
+import { TaskRecord, TaskTimes } from './task.js';
 import { byteLength, defaultTaskUrl, nameOf, taskSize, toBytes } from './task.js';
 import { TaskQueueError } from './errors.js';
 import { LIMITS, Tombstones, checkTaskName, systemTaskId, systemTaskName } from './names.js';
@@ -105,6 +105,7 @@ export class Engine implements Core {
   private readonly pull = new Map<string, PullQueue>();
   /** Live tasks by id (ids are dense), and user-named ones by name per queue. */
   private readonly byId: (TaskRecord | undefined)[] = [];
+  private readonly times = new TaskTimes();
   private readonly named = new Map<string, Map<string, TaskRecord>>();
   private readonly liveCounts = new Map<string, number>();
   private readonly tombstones = new Map<string, Tombstones>();
@@ -240,28 +241,17 @@ export class Engine implements Core {
             deadlineUs: t.deadlineUs,
           }
         : null;
-    const task: TaskRecord = {
-      t: Math.max(eta, now),
-      seq: 0,
+    const task = new TaskRecord(
+      this.times,
       id,
-      queue: queue.name,
-      name: t.name ?? null,
-      createdAt: now,
-      firstEta: Math.max(eta, now),
-      firstAttemptAt: -1,
-      attempts: 0,
-      counted: 0,
-      executions: 0,
-      prevStatus: 0,
-      prevOutcome: null,
+      queue.name,
+      t.name ?? null,
+      now,
+      Math.max(eta, now),
       size,
-      failFast: t.failFast === true,
-      done: false,
-      dup: false,
+      t.failFast === true,
       extra,
-      leaseUntil: -1,
-      leaseVersion: 0,
-    };
+    );
     const name = nameOf(task);
     if (t.name !== undefined) named.set(name, task);
     this.byId[id] = task;

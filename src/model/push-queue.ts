@@ -242,7 +242,7 @@ export class PushQueue {
   /** HANDLER-4: at-least-once means a rare second delivery even after a 2xx. */
   private maybeDuplicate(task: TaskRecord): void {
     if (this.duplicateRate > 0 && this.core.rng.chance(this.duplicateRate)) {
-      this.enqueue({ ...task, t: this.core.now, dup: true });
+      this.enqueue(task.duplicate(this.core.now));
     }
   }
 
