@@ -2,18 +2,23 @@
  * The address `tasksim fuzz --adapter` takes for a Cloud Tasks service:
  *
  *   cloud-tasks://HOST:PORT[?clock=HOST:PORT][&handler=HOST:PORT][&project=P][&location=L]
+ *   cloud-tasks+rest://HOST:PORT[…the same]
  *
- * HOST:PORT is the gRPC API. `clock` is its clock control (tasksim serve --control-port): given, the
+ * HOST:PORT is the API: over gRPC (`cloud-tasks://`), or over REST, HTTP/1.1 + JSON, the official
+ * client's `fallback: 'rest'` transport (`cloud-tasks+rest://`; tasksim serve speaks both on one port). `clock` is its clock control (tasksim serve --control-port): given, the
  * harness moves the service's clock and compares in virtual time; left out, it follows the wall
  * clock. `handler` is where the service delivers App Engine tasks (tasksim serve --appengine-host):
- * the harness's handler listens there; default 127.0.0.1:8080, serve's default. `cloud-tasks+rest://`
- * is the official client's HTTP/JSON transport, which tasksim serve does not speak yet.
+ * the harness's handler listens there; default 127.0.0.1:8080, serve's default.
  */
 export const CLOUD_TASKS_SCHEME = 'cloud-tasks://';
 export const CLOUD_TASKS_REST_SCHEME = 'cloud-tasks+rest://';
 
+export type CloudTasksTransport = 'grpc' | 'rest';
+
 export interface CloudTasksAddress {
-  /** The gRPC API. */
+  /** How the client speaks to the API. */
+  transport: CloudTasksTransport;
+  /** The API. */
   host: string;
   port: number;
   /** The clock control API's base URL (virtual time), if given. */
@@ -34,7 +39,8 @@ export class BadCloudTasksAddress extends Error {
   }
 }
 
-const USAGE = 'expected cloud-tasks://HOST:PORT[?clock=HOST:PORT][&handler=HOST:PORT][&project=P][&location=L]';
+const USAGE =
+  'expected cloud-tasks://HOST:PORT[?clock=HOST:PORT][&handler=HOST:PORT][&project=P][&location=L] (or cloud-tasks+rest://…)';
 const PARAMS = new Set(['clock', 'handler', 'project', 'location']);
 /** CT-6's project and location ids. */
 const PROJECT_RE = /^[a-z0-9.:-]{1,100}$/i;
@@ -45,14 +51,11 @@ export function isCloudTasksAddress(spec: string): boolean {
 }
 
 export function parseCloudTasksAddress(spec: string): CloudTasksAddress {
-  if (spec.toLowerCase().startsWith(CLOUD_TASKS_REST_SCHEME)) {
-    throw new BadCloudTasksAddress(
-      `${spec}: not supported yet: tasksim serve speaks gRPC only (use ${CLOUD_TASKS_SCHEME}HOST:PORT)`,
-    );
-  }
+  const transport: CloudTasksTransport = spec.toLowerCase().startsWith(CLOUD_TASKS_REST_SCHEME) ? 'rest' : 'grpc';
+  const scheme = transport === 'rest' ? CLOUD_TASKS_REST_SCHEME : CLOUD_TASKS_SCHEME;
   let url: URL;
   try {
-    url = new URL(`http://${spec.slice(CLOUD_TASKS_SCHEME.length)}`);
+    url = new URL(`http://${spec.slice(scheme.length)}`);
   } catch {
     throw new BadCloudTasksAddress(`${JSON.stringify(spec)} is not an address: ${USAGE}`);
   }
@@ -76,6 +79,7 @@ export function parseCloudTasksAddress(spec: string): CloudTasksAddress {
   if (!LOCATION_RE.test(location))
     throw new BadCloudTasksAddress(`location=${JSON.stringify(location)} is not a location id (CT-6)`);
   const out: CloudTasksAddress = {
+    transport,
     host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
     port: Number(url.port),
     handlerHost: handler.host,
@@ -101,4 +105,10 @@ function hostPort(text: string, what: string, spec: string): { host: string; por
     throw new BadCloudTasksAddress(`${JSON.stringify(spec)}: ${what}=${JSON.stringify(text)} is not HOST:PORT`);
   }
   return { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(url.port) };
+}
+
+/** The address's own spelling of the API: `cloud-tasks://HOST:PORT` or `cloud-tasks+rest://HOST:PORT`. */
+export function apiName(a: CloudTasksAddress): string {
+  const scheme = a.transport === 'rest' ? CLOUD_TASKS_REST_SCHEME : CLOUD_TASKS_SCHEME;
+  return `${scheme}${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}`;
 }

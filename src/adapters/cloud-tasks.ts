@@ -1,6 +1,7 @@
 /**
- * `cloud-tasks://HOST:PORT`: a Cloud Tasks service (tasksim serve, or any emulator of the v2 API)
- * driven through the official client (@google-cloud/tasks over gRPC), with no glue code.
+ * `cloud-tasks://HOST:PORT` (gRPC) and `cloud-tasks+rest://HOST:PORT` (REST): a Cloud Tasks service
+ * (tasksim serve, or any emulator of the v2 API) driven through the official client
+ * (@google-cloud/tasks, either transport: cloud-tasks-transport.ts), with no glue code.
  *
  *  - Each run gets fresh queues, named `t<campaign>-<run>-<queue>` (a service never frees a name):
  *    CreateQueue with the run's rate limits and retry config (CT-1); the previous run's are deleted.
@@ -22,7 +23,6 @@
  * AdapterProtocolError (a verdict).
  */
 import * as grpc from '@grpc/grpc-js';
-import { v2 } from '@google-cloud/tasks';
 import { etaMicros } from '../fuzz/differences.js';
 import { formatEpochSeconds, US_PER_MS, type Micros } from '../sim/time.js';
 import {
@@ -42,18 +42,11 @@ import {
   type RunSetup,
   type TaskSpec,
 } from './contract.js';
-import type { CloudTasksAddress } from './cloud-tasks-address.js';
+import { apiName, type CloudTasksAddress } from './cloud-tasks-address.js';
 import { ClockCallFailed, ClockControlClient } from './cloud-tasks-clock.js';
 import { DeliveryListener } from './cloud-tasks-listener.js';
-import {
-  GRPC,
-  addRefusal,
-  grpcFailure,
-  opRefusal,
-  queueMessage,
-  taskMessage,
-  type GrpcFailure,
-} from './cloud-tasks-messages.js';
+import { GRPC, addRefusal, opRefusal, queueMessage, taskMessage, type GrpcFailure } from './cloud-tasks-messages.js';
+import { callFailure, cloudTasksClient, type CloudTasksClient } from './cloud-tasks-transport.js';
 
 export interface CloudTasksOptions {
   /** Per call (and per delivery body). Default 10 s. */
@@ -62,7 +55,7 @@ export interface CloudTasksOptions {
   listener?: DeliveryListener;
 }
 
-type Client = InstanceType<typeof v2.CloudTasksClient>;
+type Client = CloudTasksClient;
 type Rpc<T> = { ok: true; value: T } | { ok: false; failure: GrpcFailure };
 
 const NOT_PULL = 'the Cloud Tasks adapter has no pull queues (it declares it lacks them)';
@@ -98,7 +91,7 @@ export class CloudTasksQueue implements QueueUnderTest {
     readonly address: CloudTasksAddress,
     opts: CloudTasksOptions = {},
   ) {
-    this.name = `cloud-tasks://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
+    this.name = apiName(address);
     this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.virtual = address.clockUrl !== undefined;
     this.listener = opts.listener;
@@ -115,16 +108,9 @@ export class CloudTasksQueue implements QueueUnderTest {
 
   async describe(): Promise<Capabilities> {
     if (this.caps) return this.caps;
-    // The client must not look for a metadata server: no traffic to hosts nobody named.
-    process.env.METADATA_SERVER_DETECTION ??= 'none';
     this.listener ??= await DeliveryListener.listen(this.address.handlerHost, this.address.handlerPort, this.timeoutMs);
     this.listener.route = (req) => this.onDelivery(req);
-    this.client ??= new v2.CloudTasksClient({
-      apiEndpoint: this.address.host,
-      port: this.address.port,
-      sslCreds: grpc.credentials.createInsecure(),
-      projectId: this.address.project,
-    });
+    this.client ??= cloudTasksClient(this.address, this.timeoutMs);
     const client = this.client;
     const listed = await this.rpc('ListQueues', (o) =>
       client.listQueues({ parent: this.parent, pageSize: 1 }, { ...o, autoPaginate: false }),
@@ -349,7 +335,7 @@ export class CloudTasksQueue implements QueueUnderTest {
       this.reached = true;
       return { ok: true, value };
     } catch (err) {
-      const f = grpcFailure(err);
+      const f = callFailure(err);
       const where = `${this.address.host}:${this.address.port}`;
       if (f === undefined) throw new AdapterProtocolError(`${what} failed: ${(err as Error).message}`);
       if (f.code === GRPC.UNAVAILABLE || f.code === GRPC.DEADLINE_EXCEEDED) {

@@ -96,7 +96,8 @@ Cloud Tasks service (e.g. tasksim serve) through the official client over gRPC, 
 for every run. clock= is its clock control (tasksim serve --control-port, with --clock virtual): the
 harness then moves the service's clock and compares in virtual time; without it, the wall clock.
 handler= is where the service delivers App Engine tasks (tasksim serve --appengine-host), where the
-harness's handler listens (default 127.0.0.1:8080). cloud-tasks+rest:// is not supported yet.
+harness's handler listens (default 127.0.0.1:8080). cloud-tasks+rest://… is the same over REST
+(HTTP/1.1 + JSON, the client's fallback: 'rest'; tasksim serve speaks both on one port).
 
 A campaign goes on after a failure: each distinct failure (by rule and signature) is reported once,
 with its own shortest counterexample and replay line. --report-dir also writes junit.xml.

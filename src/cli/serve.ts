@@ -29,9 +29,9 @@ export function registerServe(program: Command): void {
   program
     .command('serve')
     .description(
-      'serve the Cloud Tasks API (v2 gRPC, v2beta2 for pull queues) on the model, with a clock your tests can move',
+      'serve the Cloud Tasks API (v2, v2beta2 for pull queues; gRPC and REST on one port) on the model, with a clock your tests can move',
     )
-    .option('--port <n>', 'gRPC port (0: any free port)', '8123')
+    .option('--port <n>', 'API port, gRPC and REST (HTTP/1.1 + JSON) alike (0: any free port)', '8123')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--expose', 'allow --host other than loopback (anyone who can reach it can add tasks that call your URLs)')
     .option('--control-port <n>', 'clock control port, HTTP/JSON (0: any free port)', '0')
@@ -50,9 +50,14 @@ export function registerServe(program: Command): void {
     .addHelpText(
       'after',
       `
-Point the official client at it:
+Point the official client at it, over gRPC:
   new CloudTasksClient({ apiEndpoint: '127.0.0.1', port: 8123, projectId: 'my-project',
                          sslCreds: grpc.credentials.createInsecure() })   (and METADATA_SERVER_DETECTION=none)
+or over REST, on the same port (each connection's first bytes tell HTTP/2 from HTTP/1.1):
+  new CloudTasksClient({ fallback: 'rest', protocol: 'http', apiEndpoint: '127.0.0.1', port: 8123,
+                         auth: new PassThroughClient({ transporterOptions: { validateStatus: () => true } }) })
+  curl http://127.0.0.1:8123/v2/projects/my-project/locations/us-central1/queues
+  REST speaks the google.api.http bindings with proto3 JSON; errors are {"error":{"code","message","status"}}.
 Move the virtual clock (the control URL is printed on start):
   curl -X POST 'http://127.0.0.1:PORT/clock/advance?by=1h'       also /clock/run?until=<RFC 3339>, /clock/run-until-idle
   curl http://127.0.0.1:PORT/clock
@@ -121,6 +126,7 @@ async function serve(opts: ServeCliOptions): Promise<number> {
       JSON.stringify({
         address: server.address,
         port: server.port,
+        rest: server.restUrl,
         control: clockUrl,
         clock: opts.clock,
         profile,
@@ -130,12 +136,13 @@ async function serve(opts: ServeCliOptions): Promise<number> {
   } else {
     process.stdout.write(
       [
-        `tasksim serve  Cloud Tasks API (v2, v2beta2) on ${server.address}  ${dim(`profile ${profile} · clock ${opts.clock}`)}`,
+        `tasksim serve  Cloud Tasks API (v2, v2beta2) on ${server.address}, gRPC and REST  ${dim(`profile ${profile} · clock ${opts.clock}`)}`,
         `clock          ${clockUrl}${opts.clock === 'virtual' ? dim('  (POST /clock/advance?by=1h, /clock/run?until=…, /clock/run-until-idle)') : dim('  (real: read only)')}`,
         `App Engine     tasks go to ${appEngineHost}${opts.trace ? `   trace → ${opts.trace}` : ''}`,
         dim(
           `client         new CloudTasksClient({ apiEndpoint: '${server.host}', port: ${server.port}, sslCreds: grpc.credentials.createInsecure() })`,
         ),
+        dim(`REST           ${server.restUrl}/v2/projects/PROJECT/locations/LOCATION/queues   (see --help)`),
         '',
       ].join('\n'),
     );

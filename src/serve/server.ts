@@ -1,6 +1,7 @@
 /**
- * `tasksim serve`: the Cloud Tasks API (v2, and v2beta2 for pull queues) on the engine, over gRPC,
- * with its clock control on a second port. An edge that drives the pure engine (DESIGN).
+ * `tasksim serve`: the Cloud Tasks API (v2, and v2beta2 for pull queues) on the engine, over gRPC and
+ * over REST (HTTP/1.1 + JSON) on the same port, with its clock control on a second port. An edge that
+ * drives the pure engine (DESIGN).
  */
 import * as grpc from '@grpc/grpc-js';
 import type { ResolvedConfig } from '../model/config.js';
@@ -9,11 +10,13 @@ import { Deliveries } from './delivery.js';
 import { CloudTasksEmulator } from './emulator.js';
 import { cloudTasksHandlers } from './grpc-service.js';
 import { loadCloudTasksServices } from './protos.js';
+import { restServer } from './rest-service.js';
+import { listenShared, type SharedPort } from './shared-port.js';
 
 export interface ServeOptions {
   config: ResolvedConfig;
   host?: string;
-  /** gRPC port; 0 lets the OS choose. */
+  /** The API's port (gRPC and REST); 0 lets the OS choose. */
   port?: number;
   /** Clock control port; 0 lets the OS choose. */
   controlPort?: number;
@@ -25,8 +28,10 @@ export interface ServeOptions {
 }
 
 export interface RunningServer {
-  /** host:port of the gRPC API. */
+  /** host:port of the API (gRPC and REST). */
   address: string;
+  /** Base URL of the REST API (`${restUrl}/v2/projects/…`). */
+  restUrl: string;
   host: string;
   port: number;
   /** Base URL of the clock control API. */
@@ -53,23 +58,27 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const server = new grpc.Server();
   server.addService(services.v2, cloudTasksHandlers(emulator, false));
   server.addService(services.v2beta2, cloudTasksHandlers(emulator, true));
-  let port: number;
+  const rest = restServer(emulator);
+  const injector = server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+  let shared: SharedPort | undefined;
   let control;
   try {
-    port = await new Promise<number>((resolve, reject) => {
-      const where = host.includes(':') ? `[${host}]:${opts.port ?? 0}` : `${host}:${opts.port ?? 0}`;
-      server.bindAsync(where, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p)));
-    });
+    shared = await listenShared(host, opts.port ?? 0, { http2: (s) => injector.injectConnection(s), http1: rest });
     control = await serveClockControl(emulator, host, opts.controlPort ?? 0);
   } catch (err) {
     server.forceShutdown();
+    await shared?.close();
     await emulator.close();
     await deliveries.close();
     throw err;
   }
+  const port = shared.port;
+  const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  const listening = shared;
   let closing: Promise<void> | undefined;
   return {
-    address: host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`,
+    address,
+    restUrl: `http://${address}`,
     host,
     port,
     controlUrl: control.url,
@@ -87,6 +96,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
             r();
           });
         });
+        rest.closeAllConnections();
+        await listening.close();
         await control.close();
         await emulator.close();
         await deliveries.close();

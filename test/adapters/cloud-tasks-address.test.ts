@@ -1,6 +1,6 @@
 /**
  * The cloud-tasks:// address (its parts and defaults, bad input named), and what a user sees from
- * the CLI when the service cannot be reached (exit 3) or the REST transport is asked for (exit 2).
+ * the CLI when the service cannot be reached (exit 3), over gRPC or REST.
  */
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -23,6 +23,7 @@ async function closedPort(): Promise<number> {
 describe('cloud-tasks:// addresses', () => {
   it("the API, and by default the wall clock, a handler on serve's default App Engine host, a project and a location", () => {
     expect(parseCloudTasksAddress('cloud-tasks://127.0.0.1:8123')).toEqual({
+      transport: 'grpc',
       host: '127.0.0.1',
       port: 8123,
       handlerHost: '127.0.0.1',
@@ -38,6 +39,7 @@ describe('cloud-tasks:// addresses', () => {
         'cloud-tasks://localhost:9000?clock=127.0.0.1:9001&handler=127.0.0.2:7000&project=p-1&location=europe-west1',
       ),
     ).toEqual({
+      transport: 'grpc',
       host: 'localhost',
       port: 9000,
       clockUrl: 'http://127.0.0.1:9001',
@@ -48,6 +50,19 @@ describe('cloud-tasks:// addresses', () => {
     });
   });
 
+  it('cloud-tasks+rest:// is the same address, over REST', () => {
+    expect(parseCloudTasksAddress('cloud-tasks+rest://127.0.0.1:8123?clock=127.0.0.1:9001&project=p-2')).toEqual({
+      transport: 'rest',
+      host: '127.0.0.1',
+      port: 8123,
+      clockUrl: 'http://127.0.0.1:9001',
+      handlerHost: '127.0.0.1',
+      handlerPort: 8080,
+      project: 'p-2',
+      location: 'us-central1',
+    });
+  });
+
   it('bad input says what is wrong, as an unknown adapter (exit 2)', () => {
     const cases: [string, RegExp][] = [
       ['cloud-tasks://127.0.0.1', /names no port/],
@@ -55,7 +70,7 @@ describe('cloud-tasks:// addresses', () => {
       ['cloud-tasks://127.0.0.1:8123?clok=1:2', /unknown parameter "clok"/],
       ['cloud-tasks://127.0.0.1:8123?clock=127.0.0.1', /clock="127.0.0.1" is not HOST:PORT/],
       ['cloud-tasks://127.0.0.1:8123?location=a/b', /not a location id \(CT-6\)/],
-      ['cloud-tasks+rest://127.0.0.1:8123', /not supported yet: tasksim serve speaks gRPC only/],
+      ['cloud-tasks+rest://127.0.0.1', /names no port/],
     ];
     for (const [spec, why] of cases) {
       expect(() => createAdapter(spec), spec).toThrow(UnknownAdapter);
@@ -94,10 +109,20 @@ describe('tasksim fuzz --adapter cloud-tasks:// (CLI, subprocess)', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
-  it('exit 2 for cloud-tasks+rest://, saying it is not supported yet', async () => {
-    const r = await tasksim(['fuzz', '--adapter', 'cloud-tasks+rest://127.0.0.1:8123']);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('not supported yet: tasksim serve speaks gRPC only');
+  it('exit 3 over REST too (cloud-tasks+rest://), with no stack trace', async () => {
+    const port = await closedPort();
+    const r = await tasksim([
+      'fuzz',
+      '--adapter',
+      `cloud-tasks+rest://127.0.0.1:${port}?handler=127.0.0.1:0`,
+      '--timeout',
+      '5000',
+      '--runs',
+      '1',
+    ]);
+    expect(r.code, r.stdout + r.stderr).toBe(3);
+    expect(r.stderr).toContain(`cannot reach the Cloud Tasks API at 127.0.0.1:${port}`);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('--help documents the address', async () => {

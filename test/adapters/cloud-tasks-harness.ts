@@ -1,7 +1,7 @@
 /**
  * What the Cloud Tasks adapter tests share: tasksim serve in-process on 127.0.0.1 (port 0), the
  * harness's handler bound first (port 0) so serve can be told where App Engine tasks go, and the
- * adapter on the official client over gRPC. Serve's mutants are hooks on the running emulator
+ * adapter on the official client over gRPC (or REST: serve speaks both on one port). Serve's mutants are hooks on the running emulator
  * instance (its methods as the gRPC service calls them), never changes to serve itself.
  */
 import { CloudTasksQueue } from '../../src/adapters/cloud-tasks.js';
@@ -22,7 +22,11 @@ export interface ServedQueue {
 /** A deliberately broken serve: a hook on its emulator. */
 export type ServeMutant = (em: CloudTasksEmulator) => void;
 
-export async function serveAndAdapt(clock: 'virtual' | 'real', mutant?: ServeMutant): Promise<ServedQueue> {
+export async function serveAndAdapt(
+  clock: 'virtual' | 'real',
+  mutant?: ServeMutant,
+  scheme: 'cloud-tasks' | 'cloud-tasks+rest' = 'cloud-tasks',
+): Promise<ServedQueue> {
   const listener = await DeliveryListener.listen('127.0.0.1', 0, 10_000);
   const server = await startServer({
     config: defaultConfig({ profile: 'cloud-tasks' }),
@@ -31,7 +35,7 @@ export async function serveAndAdapt(clock: 'virtual' | 'real', mutant?: ServeMut
   });
   mutant?.(server.emulator);
   const handler = new URL(listener.origin).host;
-  const address = `cloud-tasks://127.0.0.1:${server.port}?handler=${handler}${clock === 'virtual' ? `&clock=${new URL(server.controlUrl).host}` : ''}`;
+  const address = `${scheme}://127.0.0.1:${server.port}?handler=${handler}${clock === 'virtual' ? `&clock=${new URL(server.controlUrl).host}` : ''}`;
   const queue = new CloudTasksQueue(parseCloudTasksAddress(address), { listener });
   return {
     server,

@@ -1,0 +1,135 @@
+/**
+ * `--adapter cloud-tasks+rest://…`: tasksim serve (in-process, 127.0.0.1, port 0) fuzzed through the
+ * official Cloud Tasks client in REST mode (HTTP/1.1 + JSON, on the port gRPC uses too), on its
+ * virtual clock, with no difference; a serve mutant is caught through the same wire; and the
+ * adapter's traffic goes only to the addresses it was given.
+ */
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCloudTasksAddress } from '../../src/adapters/cloud-tasks-address.js';
+import { CloudTasksQueue } from '../../src/adapters/cloud-tasks.js';
+import { AdapterProtocolError, AdapterUnreachable } from '../../src/adapters/contract.js';
+import { runFuzz } from '../../src/fuzz/campaign.js';
+import { formatText } from '../../src/fuzz/report.js';
+import { recordConnections } from '../serve/rest-harness.js';
+import { runTaskIgnored, serveAndAdapt, type ServedQueue } from './cloud-tasks-harness.js';
+
+describe('cloud-tasks+rest:// against tasksim serve, virtual clock', () => {
+  let served: ServedQueue;
+  beforeAll(async () => {
+    served = await serveAndAdapt('virtual', undefined, 'cloud-tasks+rest');
+  });
+  afterAll(async () => {
+    await served?.close();
+  });
+
+  it('names itself by its REST address and declares what Cloud Tasks lacks, as over gRPC', async () => {
+    expect(served.queue.name).toBe(`cloud-tasks+rest://127.0.0.1:${served.server.port}`);
+    expect(await served.queue.describe()).toEqual({
+      controlsClock: true,
+      outages: false,
+      events: false,
+      lacks: ['pull', 'deadlines', 'queueYaml', 'latency'],
+    });
+  });
+
+  it('finds no difference in 30 runs, talking only to the API, the clock control and its own handler', async () => {
+    const connections = recordConnections();
+    const report = await runFuzz({ adapter: served.address, queue: served.queue, runs: 30, seed: 11 }).finally(() =>
+      connections.stop(),
+    );
+    const seen = connections.seen;
+    expect(report.failures ?? [], formatText(report)).toEqual([]);
+    expect(report).toMatchObject({ ok: true, runs: 30 });
+    // The API (REST), the clock control, and serve's deliveries to the harness's handler: all named, all 127.0.0.1.
+    const url = new URL(served.address.replace('cloud-tasks+rest://', 'http://'));
+    const allowed = new Set([url.host, url.searchParams.get('clock'), url.searchParams.get('handler')]);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.filter((c) => !allowed.has(c))).toEqual([]);
+  }, 240_000);
+});
+
+describe('a serve mutant is caught through REST (virtual clock)', () => {
+  it('RunTask that leaves the task to its schedule: a failure citing CT-4 or PUSH-5, shrunk, with its replay line', async () => {
+    const served = await serveAndAdapt('virtual', runTaskIgnored, 'cloud-tasks+rest');
+    try {
+      const report = await runFuzz({
+        adapter: served.address,
+        queue: served.queue,
+        runs: 100,
+        seed: 3,
+        maxCommands: 12,
+        maxFailures: 1,
+      });
+      expect(report.ok).toBe(false);
+      const f = report.failures![0];
+      expect(
+        f.violations.some((v) => v.rule === 'CT-4' || v.rule === 'PUSH-5'),
+        formatText(report),
+      ).toBe(true);
+      expect(f.commands.length).toBeLessThanOrEqual(8);
+      expect(f.replay).toMatch(
+        /^tasksim fuzz --adapter 'cloud-tasks\+rest:\/\/127\.0\.0\.1:\d+\?handler=127\.0\.0\.1:\d+&clock=127\.0\.0\.1:\d+' --replay \S+$/,
+      );
+    } finally {
+      await served.close();
+    }
+  }, 240_000);
+});
+
+/** A TCP server on 127.0.0.1 (port 0) that treats each connection as told. */
+async function rawServer(onConnection: (s: Socket) => void): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((s) => {
+    sockets.add(s);
+    s.on('error', () => {});
+    onConnection(s);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  };
+}
+
+describe('cloud-tasks+rest:// against a service that is not one', () => {
+  it('one that never answers: AdapterUnreachable once the deadline passes (exit 3), not a hang', async () => {
+    const silent = await rawServer(() => {});
+    const queue = new CloudTasksQueue(
+      parseCloudTasksAddress(`cloud-tasks+rest://127.0.0.1:${silent.port}?handler=127.0.0.1:0`),
+      { timeoutMs: 1_000 },
+    );
+    try {
+      await expect(queue.describe()).rejects.toThrow(AdapterUnreachable);
+      await expect(queue.describe()).rejects.toThrow(`cannot reach the Cloud Tasks API at 127.0.0.1:${silent.port}`);
+    } finally {
+      await queue.close();
+      await silent.close();
+    }
+  });
+
+  it('one that answers with something other than the API: AdapterProtocolError saying what came back', async () => {
+    const garbage = await rawServer((s) =>
+      s.once('data', () => s.end('HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 5\r\n\r\nhello')),
+    );
+    const queue = new CloudTasksQueue(
+      parseCloudTasksAddress(`cloud-tasks+rest://127.0.0.1:${garbage.port}?handler=127.0.0.1:0`),
+      { timeoutMs: 5_000 },
+    );
+    try {
+      const err = await queue.describe().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(AdapterProtocolError);
+      expect((err as Error).message).toMatch(/ListQueues failed: .*JSON/);
+    } finally {
+      await queue.close();
+      await garbage.close();
+    }
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * `tasksim serve` as a user runs it, over REST: a child process on an OS-chosen port answers curl-style
+ * HTTP/1.1 + JSON and the official gRPC client on that same port, and its --help says how.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import * as grpc from '@grpc/grpc-js';
+import { v2 } from '@google-cloud/tasks';
+import { request } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ROOT, cliArgs, tasksim } from '../helpers/cli.js';
+import { PARENT, PROJECT } from './harness.js';
+
+let child: ChildProcessWithoutNullStreams | undefined;
+
+afterEach(() => {
+  if (child && child.exitCode === null) child.kill('SIGKILL');
+  child = undefined;
+});
+
+function startCli(args: string[]): Promise<{ port: number; rest: string }> {
+  child = spawn(process.execPath, [...cliArgs(), 'serve', '--json', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, CI: '1', NO_COLOR: '1' },
+  });
+  let out = '';
+  let err = '';
+  return new Promise((resolve, reject) => {
+    child!.stderr.on('data', (d) => (err += d));
+    child!.stdout.on('data', (d) => {
+      out += d;
+      const nl = out.indexOf('\n');
+      if (nl >= 0) resolve(JSON.parse(out.slice(0, nl)));
+    });
+    child!.on('exit', (code) => reject(new Error(`tasksim serve exited ${code} before listening: ${err}`)));
+  });
+}
+
+describe('tasksim serve over REST (CLI)', () => {
+  it('one port: REST and gRPC see the same queues; stops on SIGTERM with exit 0', async () => {
+    const { port, rest } = await startCli(['--port', '0', '--clock', 'virtual']);
+    expect(rest).toBe(`http://127.0.0.1:${port}`);
+    const created = await request(`${rest}/v2/${PARENT}/queues`, {
+      method: 'POST',
+      body: JSON.stringify({ name: `${PARENT}/queues/via-rest`, retryConfig: { minBackoff: '2s' } }),
+      headersTimeout: 20_000,
+      bodyTimeout: 20_000,
+    });
+    expect(created.statusCode).toBe(200);
+    expect(((await created.body.json()) as { retryConfig: { minBackoff: string } }).retryConfig.minBackoff).toBe('2s');
+
+    const client = new v2.CloudTasksClient({
+      apiEndpoint: '127.0.0.1',
+      port,
+      sslCreds: grpc.credentials.createInsecure(),
+      projectId: PROJECT,
+    });
+    try {
+      const [q] = await client.getQueue({ name: `${PARENT}/queues/via-rest` });
+      expect(Number(q.retryConfig!.minBackoff!.seconds)).toBe(2);
+    } finally {
+      await client.close();
+    }
+    const exited = new Promise<number | null>((r) => child!.on('exit', (code) => r(code)));
+    child!.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+
+  it('--help says how to reach it over REST', async () => {
+    const r = await tasksim(['serve', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("fallback: 'rest'");
+    expect(r.stdout).toContain('gRPC and REST');
+  });
+});
