@@ -94,6 +94,7 @@ export class TaskRecord {
    * times: the task itself is gone and waits nowhere, so only the duplicate's ETA is ever read again.
    */
   duplicate(now: Micros): TaskRecord {
+    const firstAttemptAt = this.firstAttemptAt; // read before the copy's constructor resets the shared times
     const copy = new TaskRecord(
       this.times,
       this.id,
@@ -115,7 +116,7 @@ export class TaskRecord {
     copy.dup = true;
     copy.leaseUntil = this.leaseUntil;
     copy.leaseVersion = this.leaseVersion;
-    copy.firstAttemptAt = this.firstAttemptAt;
+    copy.firstAttemptAt = firstAttemptAt;
     copy.t = now;
     return copy;
   }
