@@ -23,16 +23,16 @@ type HookName = Exclude<keyof Checker, 'inv' | 'result'>;
  * lets the compiler inline it, where a list of bound hooks made every call an indirect one. The
  * suite checks this table against the checkers it builds, so a hook added later cannot go uncalled.
  */
-const WIRED: Record<string, readonly HookName[]> = {
-  'INV-ALO': ['onEnd'],
-  'INV-NODUP-AFTER-DELETE': ['onDispatch', 'onLease'],
-  'INV-HDR': ['onAdd', 'onDispatch', 'onResponse'],
-  'INV-ETA': ['onDispatch', 'onRetry'],
-  'INV-RATE': ['onDispatch', 'onResponse', 'onRate'],
-  'INV-OUTCOME': ['onAdd', 'onResponse', 'onLeaseCall', 'onLease', 'onModify', 'onExpire', 'onEnd'],
-  'INV-LIMITS': ['onAdd', 'onDispatch', 'onResponse', 'onRetry', 'onSuccess', 'onExhaust'],
-  'INV-LEASE': ['onDispatch', 'onLeaseCall', 'onLease', 'onModify', 'onExpire', 'onExhaust'],
-  'INV-DEADLINE': ['onResponse'],
+const WIRED: Record<keyof Checkers, readonly HookName[]> = {
+  alo: ['onEnd'],
+  nodup: ['onDispatch', 'onLease'],
+  hdr: ['onAdd', 'onDispatch', 'onResponse'],
+  eta: ['onDispatch', 'onRetry'],
+  rate: ['onDispatch', 'onResponse', 'onRate'],
+  outcome: ['onAdd', 'onResponse', 'onLeaseCall', 'onLease', 'onModify', 'onExpire', 'onEnd'],
+  limits: ['onAdd', 'onDispatch', 'onResponse', 'onRetry', 'onSuccess', 'onExhaust'],
+  lease: ['onDispatch', 'onLeaseCall', 'onLease', 'onModify', 'onExpire', 'onExhaust'],
+  deadline: ['onResponse'],
 };
 
 const HOOK_NAMES: readonly HookName[] = [
@@ -174,9 +174,9 @@ export class InvariantSuite implements TraceSink {
       deadline: new DeadlineChecker(st),
     };
     this.checkers = [c.alo, c.nodup, c.hdr, c.eta, c.rate, c.outcome, c.limits, c.lease, c.deadline];
-    for (const checker of this.checkers) {
+    for (const [key, checker] of Object.entries(c) as [keyof Checkers, Checker][]) {
       const has = HOOK_NAMES.filter((h) => typeof checker[h] === 'function');
-      const wired = WIRED[checker.inv] ?? [];
+      const wired = WIRED[key];
       if (has.length !== wired.length || has.some((h) => !wired.includes(h)))
         throw new Error(`${checker.inv} implements ${has.join(', ')}, the suite calls ${wired.join(', ')}`);
     }
