@@ -11,7 +11,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
@@ -21,6 +21,8 @@ import { THROUGHPUT_SCENARIO, throughputScenario } from './throughput.js';
 
 export interface FloorFigures {
   rounds: number;
+  /** The 1-minute load average after each round. */
+  loads: number[];
   /** Which JavaScript the engine ran: the build (as the CLI) or the sources through tsx. */
   engineFrom: string;
   events: number;
@@ -65,6 +67,8 @@ export async function benchFloor(
   const times: Record<keyof typeof NAMES, number[]> = { floor: [], hash: [], engine: [], simulate: [] };
   let events = 0;
   let floorEvents = 0;
+  /** The machine's 1-minute load average after each round: shares of the floor are only comparable at like loads. */
+  const loads: number[] = [];
   for (let round = 1; round <= rounds; round++) {
     const bench = new Bench({ iterations: 1, warmup: false, time: 0 });
     bench
@@ -82,8 +86,10 @@ export async function benchFloor(
       });
     await bench.run();
     for (const key of Object.keys(NAMES) as (keyof typeof NAMES)[]) times[key].push(latencyMs(bench, NAMES[key]));
+    const load = loadavg()[0];
+    loads.push(load);
     log(
-      `  round ${round}: ${(Object.keys(NAMES) as (keyof typeof NAMES)[]).map((k) => `${k} ${times[k].at(-1)!.toFixed(0)} ms`).join(', ')}`,
+      `  round ${round}: ${(Object.keys(NAMES) as (keyof typeof NAMES)[]).map((k) => `${k} ${times[k].at(-1)!.toFixed(0)} ms`).join(', ')} (load ${load.toFixed(1)})`,
     );
   }
   if (floorEvents !== events)
@@ -94,6 +100,7 @@ export async function benchFloor(
   const simulateMs = median(times.simulate);
   const figures: FloorFigures = {
     rounds,
+    loads: loads.map((l) => Number(l.toFixed(2))),
     engineFrom: from,
     events,
     floorMs,

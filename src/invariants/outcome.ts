@@ -25,8 +25,6 @@ import { Tally, type Checker, type InvariantResult } from './types.js';
 /** PULL-2: the bounds of a lease call's arguments. */
 const MAX_TASKS_PER_CALL = 1000;
 const MAX_LEASE_SECONDS = 604_800;
-/** The tag column's mark for a task without a tag (fingerprints are 32-bit, never negative). */
-const NO_TAG = -1;
 
 export class OutcomeChecker implements Checker {
   readonly inv = 'INV-OUTCOME' as const;
@@ -35,7 +33,7 @@ export class OutcomeChecker implements Checker {
   private readonly eta: Column<Float64Array>;
   /** PULL-3: the end of the lease holding the task; at that instant it is free again (PULL-2). */
   private readonly leasedUntil: Column<Float64Array>;
-  /** PULL-6: a fingerprint of the task's tag, or NO_TAG. */
+  /** PULL-6: a fingerprint of the task's tag plus one, or 0 for none (a column reads 0 where never written). */
   private readonly tag: Column<Float64Array>;
   /** The lease call whose tasks are being handed out, and how many came so far. */
   private call: LeaseCallEvent | undefined;
@@ -78,8 +76,10 @@ export class OutcomeChecker implements Checker {
   }
 
   onAdd(ev: AddEvent): void {
-    this.eta.set(ev.id, ev.eta);
-    this.tag.set(ev.id, ev.tag === undefined ? NO_TAG : nameHash(ev.tag));
+    // Zeros are written only over something else: a push burst's million tasks (ETA 0, no tag) take no pages.
+    const tag = ev.tag === undefined ? 0 : nameHash(ev.tag) + 1;
+    if (ev.eta !== 0 || this.eta.get(ev.id) !== 0) this.eta.set(ev.id, ev.eta);
+    if (tag !== 0 || this.tag.get(ev.id) !== 0) this.tag.set(ev.id, tag);
   }
 
   onLeaseCall(ev: LeaseCallEvent): void {
@@ -142,7 +142,7 @@ export class OutcomeChecker implements Checker {
           `at most max_tasks = ${call.max}`,
           `${n} tasks`,
         );
-      if (call.tag !== undefined && this.tag.get(id) !== nameHash(call.tag) && tally.count()) {
+      if (call.tag !== undefined && this.tag.get(id) !== nameHash(call.tag) + 1 && tally.count()) {
         tally.keep(
           'PULL-6',
           ev.t,

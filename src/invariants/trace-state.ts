@@ -168,7 +168,7 @@ export class TraceState {
     this.lastStatus.set(ev.id, ev.status);
     this.respT.set(ev.id, ev.t);
     if (ev.ra !== undefined) this.retryAfter.set(ev.id, ev.ra);
-    else this.retryAfter.delete(ev.id);
+    else if (this.retryAfter.size > 0) this.retryAfter.delete(ev.id);
     this.tasks.move(ev.id, RESPONDED);
   }
 

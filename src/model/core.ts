@@ -12,6 +12,8 @@ export interface Core {
   emit(ev: TraceEvent): void;
   /** Runs `job` at virtual time `t` (never earlier than now); ties run in scheduling order. */
   schedule(t: Micros, job: () => void): void;
+  /** As `schedule`, calling `job(arg)`: one shared function per kind of job, not a closure per job. */
+  scheduleCall<A>(t: Micros, job: (arg: A) => void, arg: A): void;
   /** A fresh task id and heap sequence number. */
   nextId(): number;
   nextSeq(): number;

@@ -8,7 +8,7 @@ import type { Core } from './core.js';
 import type { PushAnswer } from '../sim/exchange.js';
 import type { AddResult, Delivery, LeaseRequest, LeaseResult, NewTask, ServiceModel } from './types.js';
 import { UNLIMITED_SERVICE } from './types.js';
-import type { TaskRecord } from './task.js';
+import { TaskRecord, TaskTimes } from './task.js';
 import { byteLength, defaultTaskUrl, nameOf, taskSize, toBytes } from './task.js';
 import { TaskQueueError } from './errors.js';
 import { LIMITS, Tombstones, checkTaskName, systemTaskId, systemTaskName } from './names.js';
@@ -60,6 +60,11 @@ function retryAfterOf(r: PushAnswer): Micros | undefined {
   return Math.min(Math.round(ra), MAX_ETA_AHEAD_US);
 }
 
+/** The scripted target's answer lands: the attempt carries its queue, status and outcome. */
+function answerAttempt(attempt: Attempt): void {
+  attempt.queue!.respond(attempt, attempt.answer, attempt.outcome);
+}
+
 export type RunResult = 'idle' | 'blocked' | 'time-limit' | 'event-limit';
 
 /** PUSH-4: an ETA may be at most 30 days ahead. */
@@ -68,11 +73,22 @@ export const MAX_ETA_AHEAD_US = 30 * US_PER_D;
 interface Job {
   t: Micros;
   seq: number;
-  run: () => void;
+  run: (arg: unknown) => void;
+  arg: unknown;
 }
 
 export class Engine implements Core {
-  now: Micros = 0;
+  /**
+   * The virtual clock. It lives in a typed array: a number past 2^31 µs (36 virtual minutes) kept in
+   * an object field is a heap box, and a new box on every job was a good part of a long run's garbage.
+   */
+  private readonly clock = new Float64Array(1);
+  get now(): Micros {
+    return this.clock[0];
+  }
+  private set now(t: Micros) {
+    this.clock[0] = t;
+  }
   readonly rng: Random;
   /** Replaced (never mutated) when a queue is added or changed while running (putQueue). */
   config: ResolvedConfig;
@@ -89,6 +105,7 @@ export class Engine implements Core {
   private readonly pull = new Map<string, PullQueue>();
   /** Live tasks by id (ids are dense), and user-named ones by name per queue. */
   private readonly byId: (TaskRecord | undefined)[] = [];
+  private readonly times = new TaskTimes();
   private readonly named = new Map<string, Map<string, TaskRecord>>();
   private readonly liveCounts = new Map<string, number>();
   private readonly tombstones = new Map<string, Tombstones>();
@@ -137,7 +154,11 @@ export class Engine implements Core {
   }
 
   schedule(t: Micros, run: () => void): void {
-    this.jobs.push({ t: Math.max(t, this.now), seq: this.seq++, run });
+    this.jobs.push({ t: Math.max(t, this.now), seq: this.seq++, run, arg: undefined });
+  }
+
+  scheduleCall<A>(t: Micros, run: (arg: A) => void, arg: A): void {
+    this.jobs.push({ t: Math.max(t, this.now), seq: this.seq++, run: run as (arg: unknown) => void, arg });
   }
 
   nextId(): number {
@@ -220,28 +241,17 @@ export class Engine implements Core {
             deadlineUs: t.deadlineUs,
           }
         : null;
-    const task: TaskRecord = {
-      t: Math.max(eta, now),
-      seq: 0,
+    const task = new TaskRecord(
+      this.times,
       id,
-      queue: queue.name,
-      name: t.name ?? null,
-      createdAt: now,
-      firstEta: Math.max(eta, now),
-      firstAttemptAt: -1,
-      attempts: 0,
-      counted: 0,
-      executions: 0,
-      prevStatus: 0,
-      prevOutcome: null,
+      queue.name,
+      t.name ?? null,
+      now,
+      Math.max(eta, now),
       size,
-      failFast: t.failFast === true,
-      done: false,
-      dup: false,
+      t.failFast === true,
       extra,
-      leaseUntil: -1,
-      leaseVersion: 0,
-    };
+    );
     const name = nameOf(task);
     if (t.name !== undefined) named.set(name, task);
     this.byId[id] = task;
@@ -372,9 +382,16 @@ export class Engine implements Core {
         const status = statuses.sample(this.rng);
         const deadlineAt = attempt.dispatchedAt + this.config.deadlineUs;
         const doneAt = readyAt + serviceUs;
-        if (doneAt > deadlineAt)
-          this.schedule(deadlineAt, () => queue.respond(attempt, 0, 'deadline')); // DEADLINE-2
-        else this.schedule(doneAt, () => queue.respond(attempt, status, outcomeOfStatus(status)));
+        attempt.queue = queue;
+        if (doneAt > deadlineAt) {
+          attempt.answer = 0;
+          attempt.outcome = 'deadline'; // DEADLINE-2
+          this.scheduleCall(deadlineAt, answerAttempt, attempt);
+        } else {
+          attempt.answer = status;
+          attempt.outcome = outcomeOfStatus(status);
+          this.scheduleCall(doneAt, answerAttempt, attempt);
+        }
       },
     };
   }
@@ -478,7 +495,7 @@ export class Engine implements Core {
       if (this.events >= maxEvents) return 'event-limit';
       jobs.pop();
       this.now = next.t;
-      next.run();
+      next.run(next.arg);
     }
   }
 

@@ -33,19 +33,49 @@ export interface HeaderFacts {
 }
 
 export function buildHeaders(f: HeaderFacts): DeliveryHeaders {
+  return deliveryHeaders(
+    f.queue,
+    f.name,
+    f.attempt,
+    f.executionCount,
+    f.etaEpochUs,
+    f.previous?.status ?? 0,
+    f.previous?.outcome ?? null,
+    f.failFast === true,
+  );
+}
+
+/** `buildHeaders` from the facts one by one: the dispatch path builds no facts object per delivery. */
+export function deliveryHeaders(
+  queue: string,
+  name: string,
+  attempt: number,
+  executionCount: number,
+  etaEpochUs: Micros,
+  previousStatus: number,
+  previousOutcome: Outcome | null,
+  failFast: boolean,
+): DeliveryHeaders {
   const h: DeliveryHeaders = {
-    qn: f.queue,
-    tn: f.name,
-    rc: String(f.attempt - 1),
-    ec: String(f.executionCount),
-    eta: formatEpochSeconds(f.etaEpochUs),
+    qn: queue,
+    tn: name,
+    rc: decimalText(attempt - 1),
+    ec: decimalText(executionCount),
+    eta: formatEpochSeconds(etaEpochUs),
   };
-  if (f.previous) {
-    h.pr = String(f.previous.status);
-    h.rr = retryReason(f.previous.outcome);
+  if (previousOutcome !== null) {
+    h.pr = decimalText(previousStatus);
+    h.rr = retryReason(previousOutcome);
   }
-  if (f.failFast) h.ff = 'true';
+  if (failFast) h.ff = 'true';
   return h;
+}
+
+/** Counts and statuses are small: their decimal text is made once, not once per delivery. */
+const SMALL_DECIMALS: readonly string[] = Array.from({ length: 1024 }, (_, i) => String(i));
+
+function decimalText(n: number): string {
+  return SMALL_DECIMALS[n] ?? String(n);
 }
 
 /** The HTTP form: what goes on the wire (PUSH-7: plain HTTP). */

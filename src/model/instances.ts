@@ -100,6 +100,17 @@ export class InstancePool {
     });
   }
 
+  /**
+   * The common case of `acquire` without a request object: a free slot on a running instance now,
+   * taken and returned, or -1 when `acquire` must decide (an outage, or every running instance busy).
+   */
+  takeFreeNow(): number {
+    if (this._outage) return -1;
+    const i = this.freeRunning(this.clock.now);
+    if (i >= 0) this.instances[i].inUse++;
+    return i;
+  }
+
   release(instance: number): void {
     this.instances[instance].inUse--;
     this.serveWaiting();
@@ -134,7 +145,9 @@ export class InstancePool {
 
   private freeRunning(now: Micros): number {
     const cap = this.model.concurrencyPerInstance;
-    return this.instances.findIndex((inst) => inst.inUse < cap && inst.readyAt <= now);
+    const instances = this.instances;
+    for (let i = 0; i < instances.length; i++) if (instances[i].inUse < cap && instances[i].readyAt <= now) return i;
+    return -1;
   }
 
   private freeStarting(now: Micros): number {

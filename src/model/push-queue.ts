@@ -11,8 +11,8 @@ import type { Micros } from '../sim/time.js';
 import { TokenBucket } from './token-bucket.js';
 import { Throttle } from './throttle.js';
 import { backoffDelay } from './backoff.js';
-import { mayRetry } from './retry-policy.js';
-import { buildHeaders } from './headers.js';
+import { mayRetryAfter } from './retry-policy.js';
+import { deliveryHeaders } from './headers.js';
 import type { InstancePool } from './instances.js';
 import { TaskQueueError } from './errors.js';
 
@@ -25,6 +25,10 @@ export interface Attempt {
   startedAt: Micros;
   instance: number;
   headers: DeliveryHeaders;
+  /** The scripted target's answer, set when it is drawn (engine.ts), with the queue to give it to. */
+  queue: PushQueue | undefined;
+  answer: number;
+  outcome: Outcome;
 }
 
 /** Where dispatched attempts go: the scripted service model, or an outside target. */
@@ -38,8 +42,11 @@ export class PushQueue {
   private readonly throttle = new Throttle();
   private inFlight = 0;
   paused: boolean;
-  /** The earliest pending pump, so we schedule at most one per instant. */
-  private pumpAt = Infinity;
+  /**
+   * The earliest pending pump, so we schedule at most one per instant (in a typed array: a time past
+   * 2^31 µs kept in an object field is a new heap box per write).
+   */
+  private readonly wakeUp = new Float64Array([Infinity]);
   private nextKey = 1;
 
   constructor(
@@ -81,12 +88,15 @@ export class PushQueue {
 
   private wakeAt(t: Micros): void {
     const at = Math.max(t, this.core.now);
-    if (at >= this.pumpAt) return;
-    this.pumpAt = at;
-    this.core.schedule(at, () => {
-      if (this.pumpAt === at) this.pumpAt = Infinity;
-      this.pump();
-    });
+    if (at >= this.wakeUp[0]) return;
+    this.wakeUp[0] = at;
+    this.core.scheduleCall(at, pumpDue, this);
+  }
+
+  /** A wake-up is due (at `now`: it was scheduled no earlier); a later one may have replaced it. */
+  wake(): void {
+    if (this.wakeUp[0] === this.core.now) this.wakeUp[0] = Infinity;
+    this.pump();
   }
 
   /** Dispatches every task that is due, as far as tokens and the concurrency cap allow. */
@@ -120,22 +130,40 @@ export class PushQueue {
     }
     // HDR-5 / SPEC §10: a retry carries its own ETA (Python stub) or the task's original one (Java stub).
     const etaUs = core.config.options.retryEtaHeader === 'original' ? task.firstEta : task.t;
-    const headers = buildHeaders({
-      queue: this.cfg.name,
-      name: nameOf(task),
-      attempt: n,
-      executionCount: task.executions,
-      etaEpochUs: core.epochUs + etaUs,
-      previous: task.prevOutcome === null ? undefined : { status: task.prevStatus, outcome: task.prevOutcome },
-      failFast: task.failFast,
-    });
+    const headers = deliveryHeaders(
+      this.cfg.name,
+      nameOf(task),
+      n,
+      task.executions,
+      core.epochUs + etaUs,
+      task.prevStatus,
+      task.prevOutcome,
+      task.failFast,
+    );
     core.emit(
       task.dup
         ? { t: now, e: 'dispatch', id: task.id, q: this.cfg.name, n, h: headers, dup: true }
         : { t: now, e: 'dispatch', id: task.id, q: this.cfg.name, n, h: headers },
     );
     this.inFlight++;
-    const attempt: Attempt = { key: this.nextKey++, task, n, dispatchedAt: now, startedAt: now, instance: -1, headers };
+    const attempt: Attempt = {
+      key: this.nextKey++,
+      task,
+      n,
+      dispatchedAt: now,
+      startedAt: now,
+      instance: -1,
+      headers,
+      queue: undefined,
+      answer: 0,
+      outcome: 'ok',
+    };
+    const free = this.pool.takeFreeNow();
+    if (free >= 0) {
+      attempt.instance = free;
+      this.runner.start(this, attempt, now);
+      return;
+    }
     const instances = this.pool.count;
     this.pool.acquire({
       failFast: task.failFast,
@@ -196,8 +224,7 @@ export class PushQueue {
     task.prevStatus = out === 'error' ? status : 0; // HDR-6: 0 when the attempt got no HTTP status
     task.prevOutcome = out;
     const retry = this.cfg.retry;
-    const history = { countedFailures: task.counted, createdAt: task.createdAt, firstAttemptAt: task.firstAttemptAt };
-    if (!mayRetry(retry, opts, history, now)) {
+    if (!mayRetryAfter(retry, opts, task.counted, task.createdAt, task.firstAttemptAt, now)) {
       core.emit({ t: now, e: 'exhaust', id: task.id, q: this.cfg.name, n, rule: 'RETRY-5' });
       this.finish(task);
       return;
@@ -215,7 +242,7 @@ export class PushQueue {
   /** HANDLER-4: at-least-once means a rare second delivery even after a 2xx. */
   private maybeDuplicate(task: TaskRecord): void {
     if (this.duplicateRate > 0 && this.core.rng.chance(this.duplicateRate)) {
-      this.enqueue({ ...task, t: this.core.now, dup: true });
+      this.enqueue(task.duplicate(this.core.now));
     }
   }
 
@@ -256,6 +283,10 @@ export class PushQueue {
     this.core.emit({ t: task.t, e: 'run', id: task.id, q });
     this.dispatch(task);
   }
+}
+
+function pumpDue(queue: PushQueue): void {
+  queue.wake();
 }
 
 /**

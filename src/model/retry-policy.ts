@@ -22,12 +22,24 @@ export function mayRetry(
   history: AttemptHistory,
   now: Micros,
 ): boolean {
+  return mayRetryAfter(retry, options, history.countedFailures, history.createdAt, history.firstAttemptAt, now);
+}
+
+/** `mayRetry` with the history's facts one by one (the push path builds no history object per failure). */
+export function mayRetryAfter(
+  retry: Pick<RetryParameters, 'taskRetryLimit' | 'taskAgeLimitUs'>,
+  options: Pick<ProfileOptions, 'retryLimitMeans' | 'ageFrom'>,
+  countedFailures: number,
+  createdAt: Micros,
+  firstAttemptAt: Micros,
+  now: Micros,
+): boolean {
   const countExceeded =
-    retry.taskRetryLimit === undefined
-      ? undefined
-      : retryCountReached(retry.taskRetryLimit, options, history.countedFailures);
+    retry.taskRetryLimit === undefined ? undefined : retryCountReached(retry.taskRetryLimit, options, countedFailures);
   const ageExceeded =
-    retry.taskAgeLimitUs === undefined ? undefined : taskAge(options, history, now) > retry.taskAgeLimitUs;
+    retry.taskAgeLimitUs === undefined
+      ? undefined
+      : taskAge(options, createdAt, firstAttemptAt, now) > retry.taskAgeLimitUs;
   if (countExceeded === undefined && ageExceeded === undefined) return true;
   if (countExceeded === undefined) return !ageExceeded;
   if (ageExceeded === undefined) return !countExceeded;
@@ -35,9 +47,14 @@ export function mayRetry(
 }
 
 /** RETRY-2 / SPEC §10: age from the first attempt (0 before it), or from creation. */
-function taskAge(options: Pick<ProfileOptions, 'ageFrom'>, history: AttemptHistory, now: Micros): Micros {
-  if (options.ageFrom === 'creation') return now - history.createdAt;
-  return history.firstAttemptAt < 0 ? 0 : now - history.firstAttemptAt;
+function taskAge(
+  options: Pick<ProfileOptions, 'ageFrom'>,
+  createdAt: Micros,
+  firstAttemptAt: Micros,
+  now: Micros,
+): Micros {
+  if (options.ageFrom === 'creation') return now - createdAt;
+  return firstAttemptAt < 0 ? 0 : now - firstAttemptAt;
 }
 
 /** `retries`: N retries, so N+1 attempts in all (legacy). `attempts`: N attempts (Cloud Tasks maxAttempts). */

@@ -8,9 +8,8 @@ export const TOKEN_EPSILON = 1e-9;
  * The bucket starts full, so the first burst is at most `capacity`.
  */
 export class TokenBucket {
-  private tokens: number;
-  private last: Micros;
-  private perUs: number;
+  /** Tokens, last refill, refill per µs: in a typed array, as fractions kept in object fields are a heap box per write. */
+  private readonly state = new Float64Array(3);
 
   constructor(
     ratePerSec: number,
@@ -20,6 +19,25 @@ export class TokenBucket {
     this.tokens = capacity;
     this.last = now;
     this.perUs = ratePerSec / US_PER_S;
+  }
+
+  private get tokens(): number {
+    return this.state[0];
+  }
+  private set tokens(v: number) {
+    this.state[0] = v;
+  }
+  private get last(): Micros {
+    return this.state[1];
+  }
+  private set last(v: Micros) {
+    this.state[1] = v;
+  }
+  private get perUs(): number {
+    return this.state[2];
+  }
+  private set perUs(v: number) {
+    this.state[2] = v;
   }
 
   get ratePerSec(): number {

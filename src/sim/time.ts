@@ -27,10 +27,33 @@ export function secondsToMicros(s: number): Micros {
 
 /** Seconds since the epoch with exactly six fractional digits (HDR-5). */
 export function formatEpochSeconds(us: Micros): string {
+  // The last two answers are remembered, the latest first: a burst's first attempts all carry one ETA,
+  // a million times over, between retries that each carry their own.
+  if (us === recentUs[0]) return recentText[0];
+  const text = us === recentUs[1] ? recentText[1] : epochSecondsText(us);
+  recentUs[1] = recentUs[0];
+  recentText[1] = recentText[0];
+  recentUs[0] = us;
+  recentText[0] = text;
+  return text;
+}
+const recentUs = [Number.NaN, Number.NaN];
+const recentText = ['', ''];
+
+function epochSecondsText(us: Micros): string {
   const whole = Math.floor(us / US_PER_S);
   const frac = us - whole * US_PER_S;
-  return `${whole}.${String(frac).padStart(6, '0')}`;
+  if (whole !== lastWhole) {
+    lastWhole = whole;
+    lastWholeText = String(whole);
+  }
+  // Whole µs (virtual time is integer): two three-digit groups from a table, no number printing.
+  if (Number.isInteger(frac)) return `${lastWholeText}.${DIGITS3[(frac / 1000) | 0]}${DIGITS3[frac % 1000]}`;
+  return `${lastWholeText}.${String(frac).padStart(6, '0')}`;
 }
+let lastWhole = Number.NaN;
+let lastWholeText = '';
+const DIGITS3: readonly string[] = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
 
 export function formatDuration(us: Micros): string {
   if (us < US_PER_MS) return `${us}µs`;

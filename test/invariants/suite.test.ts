@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from '../../src/sim/events.js';
 import { INVARIANT_IDS, InvariantSuite, MAX_EXAMPLES, checkTrace } from '../../src/invariants/index.js';
 import { TraceBuilder, expectPasses, queue, resultOf } from './trace-builder.js';
+import { AloChecker } from '../../src/invariants/alo.js';
 
 const S = 1_000_000;
 
@@ -34,6 +35,22 @@ describe('InvariantSuite', () => {
     b.add(1, 0).end(S);
     for (const ev of b.events) bad.onEvent(ev);
     expect(bad.ok()).toBe(false);
+  });
+
+  it('refuses to start when a checker implements a hook the suite does not call (it would never judge)', () => {
+    const proto = AloChecker.prototype as unknown as Record<string, unknown>;
+    proto.onRetry = () => undefined;
+    try {
+      const suite = new InvariantSuite();
+      expect(() => suite.onEvent(small().events[0])).toThrow(
+        /INV-ALO implements onRetry, onEnd, the suite calls onEnd/,
+      );
+    } finally {
+      delete proto.onRetry;
+    }
+    const suite = new InvariantSuite();
+    for (const ev of small().events) suite.onEvent(ev);
+    expect(suite.ok()).toBe(true);
   });
 
   it('skips everything, with a note, when the trace has no config event', async () => {

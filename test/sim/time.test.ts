@@ -6,6 +6,7 @@ import {
   US_PER_M,
   US_PER_S,
   formatDuration,
+  formatEpochSeconds,
   parseDuration,
   secondsToMicros,
 } from '../../src/sim/time.js';
@@ -41,5 +42,25 @@ describe('virtual time', () => {
     expect(formatDuration(90 * US_PER_S)).toBe('1.5m');
     expect(formatDuration(3 * US_PER_H)).toBe('3h');
     expect(formatDuration(2 * US_PER_D)).toBe('2d');
+  });
+
+  it('formatEpochSeconds writes six fraction digits (HDR-5), the same text whatever was formatted before', () => {
+    const cases: [number, string][] = [
+      [1_767_225_600_000_000, '1767225600.000000'],
+      [1_767_225_600_000_001, '1767225600.000001'],
+      [1_767_225_601_234_567, '1767225601.234567'],
+      [1_767_225_601_034_007, '1767225601.034007'],
+      [999, '0.000999'],
+      [1_000_000, '1.000000'],
+      [2_999_999, '2.999999'],
+    ];
+    // In order, reversed and interleaved with a repeated value: remembered answers never leak into others.
+    for (const order of [cases, [...cases].reverse()]) {
+      for (const [us, text] of order) {
+        expect(formatEpochSeconds(us)).toBe(text);
+        expect(formatEpochSeconds(1_767_225_600_000_000)).toBe('1767225600.000000');
+        expect(formatEpochSeconds(us)).toBe(text);
+      }
+    }
   });
 });
