@@ -6,8 +6,6 @@ import type { RunCounters } from '../scenario/counters.js';
 import type { Scenario } from '../scenario/types.js';
 import type { Engine } from '../model/engine.js';
 import { formatCount } from '../report/format.js';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { NdjsonWriter, type TraceSink } from '../sim/trace.js';
 import { isProfileName } from '../model/profiles.js';
 import { SimulationStats } from '../report/stats.js';
@@ -20,6 +18,7 @@ import { shellQuote } from '../report/shell.js';
 import { optionArgs } from '../model/options.js';
 import { checkOutputs, outputsOf } from './outputs.js';
 import { dim, num, red, statusWord } from './format.js';
+import { HeapBudget } from './heap-budget.js';
 import { findingLines, invariantFinding } from '../report/finding.js';
 
 export interface SimulateOptions {
@@ -110,8 +109,11 @@ export async function simulate(file: string, opts: SimulateOptions): Promise<Sim
   const stop = stopOnSignals();
   try {
     progress.start('simulate', goal.total, goal.unit);
-    const onProgress = (e: Engine, c: RunCounters): void =>
+    const heap = new HeapBudget();
+    const onProgress = (e: Engine, c: RunCounters): void => {
+      heap.check();
       progress.update(goal.done(e, c), `${formatCount(e.events)} events · ${formatDuration(e.now)} virtual`);
+    };
     const result = await runScenario(scenario, {
       seed,
       sinks,
@@ -123,13 +125,16 @@ export async function simulate(file: string, opts: SimulateOptions): Promise<Sim
     let determinism: SimulationOutcome['determinism'] = { status: 'skip' };
     if (opts.detCheck !== false && !stop.by && !result.stalled) {
       progress.phase('INV-DET re-run', result.events, 'events');
-      collectGarbage(); // the first run's heap goes before the second one grows its own
+      heap.collect(); // the first run's heap goes before the second one grows its own
       const again = await runScenario(scenario, {
         seed,
         checkInvariants: false,
         signal: stop.signal,
         progressEvery: PROGRESS_EVERY,
-        onProgress: (e) => progress.update(e.events, `${formatDuration(e.now)} virtual`),
+        onProgress: (e) => {
+          heap.check();
+          progress.update(e.events, `${formatDuration(e.now)} virtual`);
+        },
       });
       if (!stop.by)
         determinism = { status: again.traceHash === result.traceHash ? 'pass' : 'fail', rerunHash: again.traceHash };
@@ -201,18 +206,6 @@ function progressGoal(s: Scenario): { total: number; unit: string; done: (e: Eng
     unit: 'tasks',
     done: (_e, c) => c.succeeded + c.exhausted + c.deleted,
   };
-}
-
-/**
- * A full collection between the run and its INV-DET re-run. Without it V8 grows the heap to about
- * twice the first run's live size before it collects what that run left (throughput-1m peaked at
- * 725 MB instead of 450 MB).
- */
-function collectGarbage(): void {
-  const exposed = (globalThis as { gc?: () => void }).gc;
-  if (typeof exposed === 'function') return exposed();
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
 }
 
 /** SIGINT and SIGTERM stop the run between slices instead of killing it mid-write. */
