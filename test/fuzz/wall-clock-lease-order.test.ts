@@ -10,6 +10,7 @@ import { ReferenceQueue } from '../../src/adapters/reference.js';
 import { buildConfig } from '../../src/fuzz/config-arb.js';
 import type { Lockstep } from '../../src/fuzz/lockstep.js';
 import { runOnWallClock } from '../helpers/lockstep.js';
+import { wrapQueue } from '../helpers/wrap-queue.js';
 import { FuzzFailure } from '../../src/fuzz/violation.js';
 import type { ResolvedConfig } from '../../src/model/config.js';
 
@@ -36,25 +37,14 @@ function wrap(
   lease?: (q: string, s: LeaseSpec) => Promise<LeaseOutcome>,
 ): QueueUnderTest {
   let adds = 0;
-  return {
-    name: 'wrapped',
-    describe: () => inner.describe(),
-    reset: (s) => inner.reset(s),
+  return wrapQueue(inner, 'wrapped', {
     addTasks: async (q: string, t: TaskSpec[]) => {
       const r = await inner.addTasks(q, t);
       await sleep(adds++ === 0 ? firstAddDelayMs : 0);
       return r;
     },
-    deleteTask: (q, n) => inner.deleteTask(q, n),
-    pauseQueue: (q) => inner.pauseQueue(q),
-    resumeQueue: (q) => inner.resumeQueue(q),
-    leaseTasks: lease ?? ((q, s) => inner.leaseTasks(q, s)),
-    modifyLease: (q, n, u, s) => inner.modifyLease(q, n, u, s),
-    advance: (us) => inner.advance(us),
-    setOutage: (on) => inner.setOutage(on),
-    takeEvents: () => inner.takeEvents(),
-    close: () => inner.close(),
-  };
+    ...(lease ? { leaseTasks: lease } : {}),
+  });
 }
 
 function runOn(sut: QueueUnderTest, body: (run: Lockstep) => Promise<void>) {

@@ -8,15 +8,14 @@ import type { QueueUnderTest, TaskSpec } from '../../src/adapters/contract.js';
 import { ReferenceQueue } from '../../src/adapters/reference.js';
 import { buildConfig } from '../../src/fuzz/config-arb.js';
 import { runOnWallClock } from '../helpers/lockstep.js';
+import { wrapQueue } from '../helpers/wrap-queue.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 describe('a delivery that overtakes its add (wall clock)', () => {
   it('is matched to its task when the add answers 600 ms after the queue took it', async () => {
     const inner = new ReferenceQueue().onWallClock();
-    const sut: QueueUnderTest = {
-      name: 'slow-adds',
-      describe: () => inner.describe(),
+    const sut: QueueUnderTest = wrapQueue(inner, 'slow-adds', {
       reset: (s) => inner.reset(s),
       // The queue takes the task (due now, so it delivers at once) and answers the add 600 ms later.
       addTasks: async (q: string, t: TaskSpec[]) => {
@@ -24,16 +23,7 @@ describe('a delivery that overtakes its add (wall clock)', () => {
         await sleep(600);
         return r;
       },
-      deleteTask: (q, n) => inner.deleteTask(q, n),
-      pauseQueue: (q) => inner.pauseQueue(q),
-      resumeQueue: (q) => inner.resumeQueue(q),
-      leaseTasks: (q, s) => inner.leaseTasks(q, s),
-      modifyLease: (q, n, u, s) => inner.modifyLease(q, n, u, s),
-      advance: (us) => inner.advance(us),
-      setOutage: (on) => inner.setOutage(on),
-      takeEvents: () => inner.takeEvents(),
-      close: () => inner.close(),
-    };
+    });
     const config = buildConfig('appengine', [
       {
         name: 'q0',

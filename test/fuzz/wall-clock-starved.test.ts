@@ -13,14 +13,13 @@ import { buildConfig } from '../../src/fuzz/config-arb.js';
 import { FuzzFailure } from '../../src/fuzz/violation.js';
 import type { Lockstep } from '../../src/fuzz/lockstep.js';
 import { runOnWallClock } from '../helpers/lockstep.js';
+import { wrapQueue } from '../helpers/wrap-queue.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** The real-time reference with each delivery `deliveryMs` on its way, and each call collecting its events `eventsMs` late. */
 function slowHops(inner: ReferenceQueue, deliveryMs: number, eventsMs: number): QueueUnderTest {
-  return {
-    name: 'slow-hops',
-    describe: () => inner.describe(),
+  return wrapQueue(inner, 'slow-hops', {
     reset: (s) =>
       inner.reset({
         ...s,
@@ -29,20 +28,11 @@ function slowHops(inner: ReferenceQueue, deliveryMs: number, eventsMs: number): 
           return s.handler(req);
         },
       }),
-    addTasks: (q, t) => inner.addTasks(q, t),
-    deleteTask: (q, n) => inner.deleteTask(q, n),
-    pauseQueue: (q) => inner.pauseQueue(q),
-    resumeQueue: (q) => inner.resumeQueue(q),
-    leaseTasks: (q, s) => inner.leaseTasks(q, s),
-    modifyLease: (q, n, u, s) => inner.modifyLease(q, n, u, s),
     advance: async (us) => {
       await sleep(eventsMs);
       return inner.advance(us);
     },
-    setOutage: (on) => inner.setOutage(on),
-    takeEvents: () => inner.takeEvents(),
-    close: () => inner.close(),
-  };
+  });
 }
 
 const config = buildConfig('appengine', [

@@ -12,29 +12,18 @@ import { serveQueueOverHttp, type Served } from '../../src/adapters/http-json-se
 import { ReferenceQueue } from '../../src/adapters/reference.js';
 import { buildConfig } from '../../src/fuzz/config-arb.js';
 import { runOnWallClock } from '../helpers/lockstep.js';
+import { wrapQueue } from '../helpers/wrap-queue.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** The real-time reference, answering its reset `ms` after it set its clock's zero (a stall, made certain). */
 function lateResetAnswer(inner: ReferenceQueue, ms: number): QueueUnderTest {
-  return {
-    name: 'late-reset-answer',
-    describe: () => inner.describe(),
+  return wrapQueue(inner, 'late-reset-answer', {
     reset: async (s) => {
       await inner.reset(s);
       await sleep(ms);
     },
-    addTasks: (q, t) => inner.addTasks(q, t),
-    deleteTask: (q, n) => inner.deleteTask(q, n),
-    pauseQueue: (q) => inner.pauseQueue(q),
-    resumeQueue: (q) => inner.resumeQueue(q),
-    leaseTasks: (q, s) => inner.leaseTasks(q, s),
-    modifyLease: (q, n, u, s) => inner.modifyLease(q, n, u, s),
-    advance: (us) => inner.advance(us),
-    setOutage: (on) => inner.setOutage(on),
-    takeEvents: () => inner.takeEvents(),
-    close: () => inner.close(),
-  };
+  });
 }
 
 const config = buildConfig('appengine', [

@@ -11,6 +11,7 @@ import { formatText } from '../../src/fuzz/report.js';
 import { WALL_CLOCK_TOLERANCE } from '../../src/fuzz/tolerance.js';
 import { FuzzFailure } from '../../src/fuzz/violation.js';
 import { runOnWallClock } from '../helpers/lockstep.js';
+import { wrapQueue } from '../helpers/wrap-queue.js';
 import type { ResolvedConfig } from '../../src/model/config.js';
 
 const FAILING = BEHAVIOURS.find((b) => b.name === 'failing')!;
@@ -122,21 +123,14 @@ describe('tasksim fuzz on the wall clock (controlsClock: false)', () => {
         await new Promise((r) => setTimeout(r, ms));
         return f(...a);
       };
-    const queue: QueueUnderTest = {
-      name: 'slow',
-      describe: () => inner.describe(),
-      reset: (s) => inner.reset(s),
+    const queue = wrapQueue(inner, 'slow', {
       addTasks: slow((q, t) => inner.addTasks(q, t)),
       deleteTask: slow((q, n) => inner.deleteTask(q, n)),
       pauseQueue: slow((q) => inner.pauseQueue(q)),
       resumeQueue: slow((q) => inner.resumeQueue(q)),
       leaseTasks: slow((q, s) => inner.leaseTasks(q, s)),
       modifyLease: slow((q, n, u, s) => inner.modifyLease(q, n, u, s)),
-      advance: (us) => inner.advance(us),
-      setOutage: (on) => inner.setOutage(on),
-      takeEvents: () => inner.takeEvents(),
-      close: () => inner.close(),
-    };
+    });
     try {
       const report = await runFuzz({ adapter: 'slow', queue, runs: 15, seed: 404 });
       expect(report.failure?.violations, report.failure ? formatText(report) : '').toBeUndefined();
