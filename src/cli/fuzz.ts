@@ -46,6 +46,7 @@ export interface FuzzCliOptions {
   known?: string;
   knownFile?: string;
   maxFailures?: string;
+  timeline?: boolean;
   option?: string[];
 }
 
@@ -81,6 +82,10 @@ export function registerFuzz(program: Command): void {
     )
     .option('--known-file <file>', 'the same as a file: rule IDs, one per line or comma-separated, # comments')
     .option('--max-failures <n>', 'stop exploring after n distinct new failures (default: run every run)')
+    .option(
+      '--timeline',
+      "wall clock: print each failure's run as the harness lived it (calls, waits, both sides' deliveries, noise)",
+    )
     .option(
       '--option <name=value>',
       'a SPEC §10 reading for every run (repeatable; see tasksim options)',
@@ -163,6 +168,7 @@ async function fuzz(opts: FuzzCliOptions): Promise<number> {
       shrinkBudgetMs,
       known,
       maxFailures,
+      timeline: opts.timeline,
       options,
       onRun: (done, _total, failed) => progress.update(done, `${failed} failed`),
       onStart: (plan) => {

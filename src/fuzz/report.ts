@@ -91,6 +91,7 @@ export function formatText(r: FuzzReport): string {
       `fast-check seed ${f.seed}, path "${f.path}"`,
       'Replay:',
       `  ${f.replay}`,
+      ...(f.timeline ? ['Timeline of the failing run (wall ms since the queue was reset)', ...f.timeline] : []),
     );
   });
   return lines.join('\n') + '\n';

@@ -41,6 +41,7 @@ describe('tasksim fuzz against a queue on the wall clock (CLI, subprocess)', () 
         '1',
         '--shrink-time',
         '3000',
+        '--timeline',
         '--json',
       ],
       150_000,
@@ -55,6 +56,10 @@ describe('tasksim fuzz against a queue on the wall clock (CLI, subprocess)', () 
     });
     expect(report.failure.violations.map((v: { rule: string }) => v.rule)).toContain('PULL-3');
     expect(report.failure.replay).toMatch(/^tasksim fuzz --adapter http:\/\/127\.0\.0\.1:\d+ --replay /);
+    // --timeline: the failing run as the harness lived it, starting from the queue's reset.
+    const timeline: string[] = report.failures[0].timeline;
+    expect(timeline[0]).toMatch(/reset answered after [\d.]+ ms/);
+    expect(timeline.some((l) => /sent: .*answered at/.test(l))).toBe(true);
   }, 180_000);
 
   it('a virtual-time replay token is refused for a wall-clock queue (exit 2)', async () => {
