@@ -39,7 +39,8 @@ export const MUTANTS: readonly MutantInfo[] = [
   mutant('previous-response-wrong', ['HDR-6'], 'X-AppEngine-TaskPreviousResponse always 500', previousResponseWrong),
   mutant('rate-ignored', ['PUSH-2', 'INST-2'], 'the token bucket is ignored', rateIgnored),
   mutant('max-concurrent-ignored', ['PUSH-3'], 'max_concurrent_requests is ignored', maxConcurrentIgnored),
-  mutant('eta-ignored', ['PUSH-4'], 'ETA and countdown are ignored', etaIgnored),
+  // A pull task with an ETA is leasable before it (PULL-2: a lease returns available tasks only).
+  mutant('eta-ignored', ['PUSH-4', 'PULL-2'], 'ETA and countdown are ignored', etaIgnored),
   mutant('pause-ignored', ['PUSH-8'], 'pause is acknowledged and ignored', pauseIgnored),
   mutant('redirect-is-success', ['PUSH-6', 'HANDLER-2'], 'a 3xx answer counts as success', redirectIsSuccess),
   mutant(
