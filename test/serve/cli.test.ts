@@ -2,14 +2,15 @@
  * `tasksim serve` as a user runs it: a child process on 127.0.0.1 with OS-chosen ports, driven by the
  * official client, stopped by SIGTERM; its trace is then checked offline by `tasksim check`.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as grpc from '@grpc/grpc-js';
 import { v2 } from '@google-cloud/tasks';
-import { ROOT, cliArgs, tasksim } from '../helpers/cli.js';
+import { tasksim } from '../helpers/cli.js';
+import { spawnServeCli } from './serve-cli.js';
 import { PARENT, PROJECT, startHandler, type Handler } from './harness.js';
 
 let child: ChildProcessWithoutNullStreams | undefined;
@@ -25,21 +26,9 @@ afterEach(async () => {
 
 /** Starts `tasksim serve … --json` and resolves with its first stdout line, parsed. */
 function startCli(args: string[]): Promise<{ port: number; control: string }> {
-  child = spawn(process.execPath, [...cliArgs(), 'serve', '--json', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, CI: '1', NO_COLOR: '1' },
-  });
-  let out = '';
-  let err = '';
-  return new Promise((resolve, reject) => {
-    child!.stderr.on('data', (d) => (err += d));
-    child!.stdout.on('data', (d) => {
-      out += d;
-      const nl = out.indexOf('\n');
-      if (nl >= 0) resolve(JSON.parse(out.slice(0, nl)));
-    });
-    child!.on('exit', (code) => reject(new Error(`tasksim serve exited ${code} before listening: ${err}`)));
-  });
+  const started = spawnServeCli<{ port: number; control: string }>(args);
+  child = started.child;
+  return started.ready;
 }
 
 function exited(): Promise<number | null> {

@@ -2,12 +2,13 @@
  * `tasksim serve` as a user runs it, over REST: a child process on an OS-chosen port answers curl-style
  * HTTP/1.1 + JSON and the official gRPC client on that same port, and its --help says how.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as grpc from '@grpc/grpc-js';
 import { v2 } from '@google-cloud/tasks';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ROOT, cliArgs, tasksim } from '../helpers/cli.js';
+import { tasksim } from '../helpers/cli.js';
+import { spawnServeCli } from './serve-cli.js';
 import { PARENT, PROJECT } from './harness.js';
 
 let child: ChildProcessWithoutNullStreams | undefined;
@@ -17,22 +18,11 @@ afterEach(() => {
   child = undefined;
 });
 
+/** Starts `tasksim serve … --json` and resolves with its first stdout line, parsed. */
 function startCli(args: string[]): Promise<{ port: number; rest: string }> {
-  child = spawn(process.execPath, [...cliArgs(), 'serve', '--json', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, CI: '1', NO_COLOR: '1' },
-  });
-  let out = '';
-  let err = '';
-  return new Promise((resolve, reject) => {
-    child!.stderr.on('data', (d) => (err += d));
-    child!.stdout.on('data', (d) => {
-      out += d;
-      const nl = out.indexOf('\n');
-      if (nl >= 0) resolve(JSON.parse(out.slice(0, nl)));
-    });
-    child!.on('exit', (code) => reject(new Error(`tasksim serve exited ${code} before listening: ${err}`)));
-  });
+  const started = spawnServeCli<{ port: number; rest: string }>(args);
+  child = started.child;
+  return started.ready;
 }
 
 describe('tasksim serve over REST (CLI)', () => {
