@@ -6,8 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { QueueUnderTest, TaskSpec } from '../../src/adapters/contract.js';
 import { ReferenceQueue } from '../../src/adapters/reference.js';
-import { buildConfig } from '../../src/fuzz/config-arb.js';
-import { runOnWallClock } from '../helpers/lockstep.js';
+import { onePushQueue, runOnWallClock } from '../helpers/lockstep.js';
 import { wrapQueue } from '../helpers/wrap-queue.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -24,16 +23,7 @@ describe('a delivery that overtakes its add (wall clock)', () => {
         return r;
       },
     });
-    const config = buildConfig('appengine', [
-      {
-        name: 'q0',
-        mode: 'push',
-        rate: '100/s',
-        ratePerSec: 100,
-        bucketSize: 5,
-        retry: { taskRetryLimit: 0, minBackoffUs: 20_000, maxBackoffUs: 50_000, maxDoublings: 1 },
-      },
-    ]);
+    const config = onePushQueue();
     const { run, error } = await runOnWallClock(sut, config, 3, async (r) => {
       await r.add('q0', [{ name: 'a', payload: 'hi' }], 'push');
       await r.advance(100_000);

@@ -9,10 +9,9 @@ import type { QueueUnderTest } from '../../src/adapters/contract.js';
 import { HttpJsonQueue } from '../../src/adapters/http-json.js';
 import { serveQueueOverHttp, type Served } from '../../src/adapters/http-json-server.js';
 import { ReferenceQueue } from '../../src/adapters/reference.js';
-import { buildConfig } from '../../src/fuzz/config-arb.js';
 import { FuzzFailure } from '../../src/fuzz/violation.js';
 import type { Lockstep } from '../../src/fuzz/lockstep.js';
-import { runOnWallClock } from '../helpers/lockstep.js';
+import { onePushQueue, runOnWallClock } from '../helpers/lockstep.js';
 import { wrapQueue } from '../helpers/wrap-queue.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -35,16 +34,7 @@ function slowHops(inner: ReferenceQueue, deliveryMs: number, eventsMs: number): 
   });
 }
 
-const config = buildConfig('appengine', [
-  {
-    name: 'q0',
-    mode: 'push',
-    rate: '100/s',
-    ratePerSec: 100,
-    bucketSize: 5,
-    retry: { taskRetryLimit: 0, minBackoffUs: 20_000, maxBackoffUs: 50_000, maxDoublings: 1 },
-  },
-]);
+const config = onePushQueue();
 
 let served: Served | undefined;
 let sut: HttpJsonQueue | undefined;

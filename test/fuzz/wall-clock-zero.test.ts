@@ -10,8 +10,7 @@ import type { QueueUnderTest } from '../../src/adapters/contract.js';
 import { HttpJsonQueue } from '../../src/adapters/http-json.js';
 import { serveQueueOverHttp, type Served } from '../../src/adapters/http-json-server.js';
 import { ReferenceQueue } from '../../src/adapters/reference.js';
-import { buildConfig } from '../../src/fuzz/config-arb.js';
-import { runOnWallClock } from '../helpers/lockstep.js';
+import { onePushQueue, runOnWallClock } from '../helpers/lockstep.js';
 import { wrapQueue } from '../helpers/wrap-queue.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -26,16 +25,7 @@ function lateResetAnswer(inner: ReferenceQueue, ms: number): QueueUnderTest {
   });
 }
 
-const config = buildConfig('appengine', [
-  {
-    name: 'q0',
-    mode: 'push',
-    rate: '100/s',
-    ratePerSec: 100,
-    bucketSize: 5,
-    retry: { taskRetryLimit: 0, minBackoffUs: 20_000, maxBackoffUs: 50_000, maxDoublings: 1 },
-  },
-]);
+const config = onePushQueue();
 
 let served: Served | undefined;
 let sut: HttpJsonQueue | undefined;

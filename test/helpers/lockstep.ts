@@ -1,6 +1,7 @@
 /** One hand-written lockstep run on the wall clock, for tests that script the commands themselves. */
 import type { QueueUnderTest } from '../../src/adapters/contract.js';
 import { WALL_CLOCK } from '../../src/fuzz/clock.js';
+import { buildConfig } from '../../src/fuzz/config-arb.js';
 import { Lockstep } from '../../src/fuzz/lockstep.js';
 import type { ResolvedConfig } from '../../src/model/config.js';
 
@@ -27,4 +28,18 @@ export async function runOnWallClock(
   } finally {
     await run.close();
   }
+}
+
+/** One push queue q0 at 100/s that never retries: a task's one delivery is easy to follow in real time. */
+export function onePushQueue(): ResolvedConfig {
+  return buildConfig('appengine', [
+    {
+      name: 'q0',
+      mode: 'push',
+      rate: '100/s',
+      ratePerSec: 100,
+      bucketSize: 5,
+      retry: { taskRetryLimit: 0, minBackoffUs: 20_000, maxBackoffUs: 50_000, maxDoublings: 1 },
+    },
+  ]);
 }
