@@ -460,9 +460,8 @@ export class WallRunClock implements RunClock {
     const within = (t: Micros): boolean => t >= t0 - G && t <= t1 + G;
     for (const k of this.liveTasks(q)) {
       const e = this.run.book.get(k)!;
-      if (e.mode !== 'pull') return true;
-      if (within(Math.max(e.eta, e.addedAt))) return true;
-      for (const h of this.run.held) if (h.key === k && (within(h.until.model) || within(h.until.sut))) return true;
+      if (e.mode !== 'pull' || this.pullBounds(k).some(within)) return true;
+      if (this.run.held.some((h) => h.key === k && within(h.until.sut))) return true;
     }
     const calls = this.leaseCalls.get(q) ?? [];
     const boundary = (t: Micros): Micros => t - (t % US_PER_S);
@@ -519,13 +518,8 @@ export class WallRunClock implements RunClock {
       return f + G >= now ? f + G + 1 : undefined;
     }
     if (e.mode === 'pull') {
-      // Its availability changes at its ETA and at every end of a lease on it (PULL-3/4/10).
-      const bounds = [
-        Math.max(e.eta, e.addedAt),
-        ...this.run.held.filter((h) => h.key === key).map((h) => h.until.model),
-      ];
       let until: Micros | undefined;
-      for (const b of bounds) if (near(b)) until = Math.max(until ?? 0, b + G + 1);
+      for (const b of this.pullBounds(key)) if (near(b)) until = Math.max(until ?? 0, b + G + 1);
       return until;
     }
     const last = this.run.model.last(key);
@@ -539,6 +533,12 @@ export class WallRunClock implements RunClock {
       if (eta <= now + G) return Math.max(eta, now) + WALL_CLOCK_TIMING.pollUs;
     }
     return undefined;
+  }
+
+  /** When a pull task's availability changes on the model: at its ETA and at every end of a lease on it (PULL-3/4/10). */
+  private pullBounds(key: number): Micros[] {
+    const e = this.run.book.get(key)!;
+    return [Math.max(e.eta, e.addedAt), ...this.run.held.filter((h) => h.key === key).map((h) => h.until.model)];
   }
 
   /** PULL-9: near a second's boundary with ten calls in the last second, the call's window is ambiguous. */
