@@ -153,6 +153,12 @@ export type OpOutcome =
  */
 export interface QueueUnderTest {
   readonly name: string;
+  /**
+   * Each instance keeps its own queue in this process (the reference, the mutants): instances made
+   * in worker threads run side by side without sharing anything, so `tasksim fuzz --jobs N` may use
+   * them. A queue reached over the network is one queue however many instances talk to it: absent.
+   */
+  readonly parallelSafe?: boolean;
   /** Once, before a campaign (an HTTP adapter asks the server; unreachable → AdapterUnreachable). */
   describe(): Promise<Capabilities>;
   /** Forgets everything and starts a new run on a fresh clock at 0. */

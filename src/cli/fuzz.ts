@@ -19,15 +19,17 @@ import {
   WALL_CLOCK_RUNS,
   WALL_CLOCK_SHRINK_MAX_MS,
   WALL_CLOCK_SHRINK_MS,
-  runFuzz,
   wallClockNote,
+  type FuzzReport,
 } from '../fuzz/campaign.js';
+import { JobsRefused, MAX_JOBS, parseJobs, runFuzzJobs, type JobsReport } from '../fuzz/jobs.js';
 import { BadKnownList, parseKnown, readKnownFile } from '../fuzz/defects.js';
 import type { CitedRule } from '../report/finding.js';
 import { BadReplayToken, MAX_COMMANDS_LIMIT, MAX_RUNS_LIMIT } from '../fuzz/replay-token.js';
 import { formatText, writeReportDir } from '../fuzz/report.js';
 import { parseShard } from '../fuzz/shard.js';
 import { createProgress, progressEnabled } from '../report/progress.js';
+import { stopOnSignals } from './simulate.js';
 import { CliError, EXIT, cliOptions, collectOption, parseIntOption, parseSeed, runCommand } from './common.js';
 
 export interface FuzzCliOptions {
@@ -35,6 +37,7 @@ export interface FuzzCliOptions {
   runs?: string;
   seed?: string;
   shard?: string;
+  jobs?: string;
   maxCommands?: string;
   json?: boolean;
   reportDir?: string;
@@ -63,6 +66,10 @@ export function registerFuzz(program: Command): void {
     .option('--runs <n>', `random runs (default ${DEFAULT_RUNS}; ${WALL_CLOCK_RUNS} for a queue on the wall clock)`)
     .option('--seed <n>', 'the campaign seed (default: random, printed)')
     .option('--shard <i/n>', 'run shard i of n of the campaign (each shard derives its seed from --seed)')
+    .option(
+      '--jobs <n|auto>',
+      `worker threads for the reference and mutants (default 1; auto: one per core; at most ${MAX_JOBS}): job j of n runs shard j/n of the campaign (of --shard's part), joined into one report`,
+    )
     .option(
       '--max-commands <n>',
       `longest command sequence (default ${DEFAULT_MAX_COMMANDS}; ${WALL_CLOCK_MAX_COMMANDS} on the wall clock)`,
@@ -127,6 +134,9 @@ async function fuzz(opts: FuzzCliOptions): Promise<number> {
       ? parseBounded('--max-commands', opts.maxCommands, 1, MAX_COMMANDS_LIMIT)
       : undefined;
   const shard = opts.shard !== undefined ? parseShard(opts.shard) : undefined;
+  const jobs = opts.jobs !== undefined ? parseJobs(opts.jobs) : 1;
+  if (jobs === undefined)
+    throw new CliError(`--jobs must be an integer from 1 to ${MAX_JOBS} or auto, got ${JSON.stringify(opts.jobs)}`);
   if (opts.shard !== undefined && !shard)
     throw new CliError(`--shard must be i/n with 1 ≤ i ≤ n, got ${JSON.stringify(opts.shard)}`);
   const timeoutMs =
@@ -156,8 +166,14 @@ async function fuzz(opts: FuzzCliOptions): Promise<number> {
     throw err;
   }
   const progress = createProgress({ enabled: progressEnabled(process.stderr, process.env, opts.json === true) });
+  // Several jobs leave this thread free to hear SIGINT: every job stops and what they found is reported.
+  // One job keeps the thread busy to the end (a virtual-time campaign never yields), so Ctrl-C ends it as before.
+  const signals = jobs > 1 ? stopOnSignals() : undefined;
   try {
-    const report = await runFuzz({
+    const report = await runFuzzJobs({
+      jobs,
+      http: { timeoutMs, handlerHost: opts.handlerHost },
+      signal: signals?.signal,
       adapter: opts.adapter,
       queue,
       runs,
@@ -180,17 +196,36 @@ async function fuzz(opts: FuzzCliOptions): Promise<number> {
     });
     progress.stop();
     if (opts.reportDir) await writeReportDir(opts.reportDir, report);
-    process.stdout.write(opts.json ? JSON.stringify(report) + '\n' : formatText(report));
+    process.stdout.write(opts.json ? JSON.stringify(report) + '\n' : withJobsLine(formatText(report), report));
+    const crashed = 'crashed' in report ? report.crashed : undefined;
+    if (crashed)
+      process.stderr.write(
+        `tasksim: ${crashed.map((c) => `fuzz job ${c.job} of ${jobs} crashed: ${c.message}`).join('\n  ')}\n` +
+          '  Its runs are not in the verdict, which therefore cannot pass.\n',
+      );
+    if (signals?.by) return signals.by === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;
     return report.ok ? EXIT.ok : EXIT.failed;
   } catch (err) {
     progress.stop();
+    if (err instanceof JobsRefused) throw new CliError(err.message);
     if (err instanceof AdapterUnreachable) throw new CliError(err.message, EXIT.unreachable);
     if (err instanceof BadReplayToken || err instanceof UnsupportedAdapter || err instanceof AdapterSetupError)
       throw new CliError(err.message);
     throw err;
   } finally {
+    signals?.dispose();
     await queue.close().catch(() => {});
   }
+}
+
+/** After the head line: how the campaign was split, so each job can be rerun alone. */
+function withJobsLine(text: string, report: FuzzReport | JobsReport): string {
+  if (!('jobs' in report)) return text;
+  const n = report.jobs;
+  const of = report.shard.count > 1 ? `of shard ${report.shard.index}/${report.shard.count} ` : '';
+  const line = `  over ${n} jobs (worker threads): job j ran shard j/${n} ${of}of the campaign${report.shard.count > 1 ? '' : ` (alone: --shard j/${n})`}`;
+  const nl = text.indexOf('\n');
+  return `${text.slice(0, nl + 1)}${line}\n${text.slice(nl + 1)}`;
 }
 
 function parseBounded(name: string, value: string, min: number, max: number): number {

@@ -209,7 +209,7 @@ function progressGoal(s: Scenario): { total: number; unit: string; done: (e: Eng
 }
 
 /** SIGINT and SIGTERM stop the run between slices instead of killing it mid-write. */
-function stopOnSignals(): { signal: AbortSignal; readonly by?: 'SIGINT' | 'SIGTERM'; dispose(): void } {
+export function stopOnSignals(): { signal: AbortSignal; readonly by?: 'SIGINT' | 'SIGTERM'; dispose(): void } {
   const controller = new AbortController();
   let by: 'SIGINT' | 'SIGTERM' | undefined;
   const on = (sig: 'SIGINT' | 'SIGTERM') => (): void => {

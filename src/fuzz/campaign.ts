@@ -69,6 +69,8 @@ export interface FuzzOptions {
   onRun?: (done: number, total: number, failed: number) => void;
   /** Called once the adapter has described itself, before the first run. */
   onStart?: (plan: FuzzPlan) => void;
+  /** Asked before each explored run: true ends exploring there (SIGINT); what was found is still shrunk and reported. */
+  stopRequested?: () => boolean;
   /**
    * Wall clock: how long shrinking one defect may take. Default: in proportion to its run
    * (SHRINK_RUNS_PER_COMMAND reruns per command), within WALL_CLOCK_SHRINK_MS…WALL_CLOCK_SHRINK_MAX_MS.
@@ -302,6 +304,10 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     fc.asyncProperty(cfgArb, seedArb, cmdArb, async (config, runSeed, cmds) => {
       const i = index++;
       if (stopped) return;
+      if (opts.stopRequested?.()) {
+        stopped = `interrupted after ${done} of ${runs} runs`;
+        throw new Error(stopped); // with endOnFailure fast-check ends here, drawing no further run
+      }
       const t0 = performance.now();
       const caught = await runOnce(config, runSeed, cmds);
       done++;
@@ -331,7 +337,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
           stopped = `${opts.maxFailures} distinct new failure(s) found (--max-failures)`;
       }
     }),
-    { seed, numRuns: runs },
+    { seed, numRuns: runs, endOnFailure: true },
   );
   report.runs = done;
   if (stopped) report.stopped = stopped;
