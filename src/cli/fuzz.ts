@@ -191,20 +191,19 @@ async function fuzz(opts: FuzzCliOptions): Promise<number> {
         if (plan.clock === 'wall') process.stderr.write(wallClockNote(opts.adapter!, plan));
         if (plan.lacks.length > 0)
           process.stderr.write(`tasksim fuzz: ${opts.adapter} lacks ${plan.lacks.join(', ')}: never generated\n`);
+        if (jobs > 1)
+          process.stderr.write(
+            `tasksim fuzz: ${opts.adapter}, ${plan.runs} runs over ${jobs} jobs (worker threads), job j running shard j/${jobs}${shard ? ` of shard ${shard.index}/${shard.count}` : ''}\n`,
+          );
         progress.start(`fuzz ${opts.adapter}`, plan.runs, 'runs');
       },
     });
     progress.stop();
     if (opts.reportDir) await writeReportDir(opts.reportDir, report);
     process.stdout.write(opts.json ? JSON.stringify(report) + '\n' : withJobsLine(formatText(report), report));
-    const crashed = 'crashed' in report ? report.crashed : undefined;
-    if (crashed)
-      process.stderr.write(
-        `tasksim: ${crashed.map((c) => `fuzz job ${c.job} of ${jobs} crashed: ${c.message}`).join('\n  ')}\n` +
-          '  Its runs are not in the verdict, which therefore cannot pass.\n',
-      );
-    if (signals?.by) return signals.by === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;
-    return report.ok ? EXIT.ok : EXIT.failed;
+    const verdict = fuzzVerdict(report, signals?.by);
+    if (verdict.message) process.stderr.write(verdict.message);
+    return verdict.code;
   } catch (err) {
     progress.stop();
     if (err instanceof JobsRefused) throw new CliError(err.message);
@@ -216,6 +215,31 @@ async function fuzz(opts: FuzzCliOptions): Promise<number> {
     signals?.dispose();
     await queue.close().catch(() => {});
   }
+}
+
+/**
+ * The exit code of a finished campaign, and what to say on stderr: a crashed job fails the campaign
+ * (its runs are missing, so a pass would not be earned); a signal's code wins (the report says how far it got).
+ */
+export function fuzzVerdict(
+  report: FuzzReport | JobsReport,
+  signalledBy?: 'SIGINT' | 'SIGTERM',
+): { code: number; message?: string } {
+  const crashed = 'crashed' in report ? report.crashed : undefined;
+  const message = crashed
+    ? crashed
+        .map((c) => `tasksim: fuzz job ${c.job} of ${(report as JobsReport).jobs} crashed: ${c.message}\n`)
+        .join('') +
+      `  ${crashed.length === 1 ? 'Its runs are' : 'Their runs are'} not in the verdict, so the campaign cannot pass; the other jobs' findings are reported.\n`
+    : undefined;
+  const code = signalledBy
+    ? signalledBy === 'SIGINT'
+      ? EXIT.sigint
+      : EXIT.sigterm
+    : report.ok
+      ? EXIT.ok
+      : EXIT.failed;
+  return message ? { code, message } : { code };
 }
 
 /** After the head line: how the campaign was split, so each job can be rerun alone. */
