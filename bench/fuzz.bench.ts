@@ -21,7 +21,7 @@
  */
 import fc from 'fast-check';
 import { existsSync, statSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 type ReferenceModule = typeof import('../src/adapters/reference.js');
@@ -158,4 +158,147 @@ function median(xs: number[]): number {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const f = await benchFuzz();
   console.log(JSON.stringify(f, null, 2));
+}
+
+type JobsModule = typeof import('../src/fuzz/jobs.js');
+type RegistryModule = typeof import('../src/adapters/registry.js');
+type ClockModule = typeof import('../src/fuzz/clock.js');
+
+export interface FuzzJobsFigures {
+  /** Worker threads of the parallel campaign: os.availableParallelism(). */
+  jobs: number;
+  /** --max-commands of both campaigns, and the mean length of the sequences fc.commands draws under it. */
+  maxCommands: number;
+  meanCommands: number;
+  /** Runs per wall second of the campaign over `jobs` workers, warm (the middle half of its runs), median. */
+  parallelRunsPerSecond: number;
+  /** The same, over the whole campaign: worker start-up, module loading and warm-up included. */
+  parallelWholeRunsPerSecond: number;
+  /** The same campaign code with --jobs 1 (in this thread), warm, median. */
+  singleRunsPerSecond: number;
+  /**
+   * Runs per CPU second of the process (all its threads), whole campaigns: what the workers cost beyond
+   * the runs (start-up, messages) shows as a lower parallel figure; others' load does not show.
+   */
+  parallelRunsPerCpuSecond: number;
+  singleRunsPerCpuSecond: number;
+  /** parallel / single, median of the per-round ratios (rounds interleave the two). */
+  speedup: number;
+  loadAverage: number;
+  rounds: number;
+  from: FuzzFigures['from'];
+}
+
+const JOBS_MAX_COMMANDS = 50;
+const JOBS_RUNS_PER_JOB = 1500;
+const JOBS_ROUNDS = 3;
+
+/**
+ * Fuzz over every core, through the code `tasksim fuzz --adapter reference --max-commands 50 --jobs N`
+ * runs (runFuzzJobs: one worker thread per job, each a shard of the campaign). Rounds interleave the
+ * campaign over N = os.availableParallelism() workers with the same campaign in one thread, so both
+ * see the same load. Warm: the rate over the middle half of a campaign's runs (every worker past its
+ * start-up and first quarter, none finished), from the progress the campaign reports; the whole
+ * campaign's rate, start-up included, is given too. The campaign's sequences are fc.commands' (up to
+ * 50 commands, fewer on average), not the exactly-50 ones of benchFuzz: the mean is measured and printed.
+ */
+export async function benchFuzzJobs(log: (line: string) => void = console.log): Promise<FuzzJobsFigures> {
+  const m = await loadJobsModules(log);
+  const jobs = availableParallelism();
+  const caps = { controlsClock: true, outages: true, events: true };
+  const drawn = fc.sample(
+    fc.commands(m.VIRTUAL_TIME.commandArbs(caps), { maxCommands: JOBS_MAX_COMMANDS, size: 'max' }),
+    { seed: SEED, numRuns: 2000 },
+  );
+  const meanCommands = drawn.reduce((n, c) => n + [...c].length, 0) / drawn.length;
+  /** One campaign: its runs per second over the middle half of its runs, and over all of it. */
+  const campaign = async (n: number, seed: number): Promise<{ warm: number; whole: number; perCpu: number }> => {
+    const runs = JOBS_RUNS_PER_JOB * n;
+    const marks: number[] = [];
+    const cpu0 = process.cpuUsage(); // every thread of the process: the workers' too
+    const t0 = performance.now();
+    const report = await m.runFuzzJobs({
+      jobs: n,
+      adapter: 'reference',
+      queue: m.createAdapter('reference'),
+      seed,
+      runs,
+      maxCommands: JOBS_MAX_COMMANDS,
+      onRun: (done) => {
+        if (done === Math.round(runs / 4) || done === Math.round((runs * 3) / 4)) marks.push(performance.now());
+      },
+    });
+    const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    if (!report.ok || report.runs !== runs) throw new Error(`the reference campaign did not pass all ${runs} runs`);
+    return {
+      warm: (runs / 2 / (marks[1] - marks[0])) * 1000,
+      whole: (runs / ms) * 1000,
+      perCpu: runs / ((cpu.user + cpu.system) / 1e6),
+    };
+  };
+  await campaign(1, SEED); // this thread's JIT: a worker is cold at each campaign, which the warm window leaves out
+  const parallel: { warm: number; whole: number; perCpu: number }[] = [];
+  const single: number[] = [];
+  const singlePerCpu: number[] = [];
+  const ratios: number[] = [];
+  for (let i = 0; i < JOBS_ROUNDS; i++) {
+    const p = await campaign(jobs, SEED + i);
+    const s = await campaign(1, SEED + i);
+    parallel.push(p);
+    single.push(s.warm);
+    singlePerCpu.push(s.perCpu);
+    ratios.push(p.warm / s.warm);
+  }
+  const figures: FuzzJobsFigures = {
+    jobs,
+    maxCommands: JOBS_MAX_COMMANDS,
+    meanCommands: Math.round(meanCommands * 10) / 10,
+    parallelRunsPerSecond: Math.round(median(parallel.map((p) => p.warm))),
+    parallelWholeRunsPerSecond: Math.round(median(parallel.map((p) => p.whole))),
+    singleRunsPerSecond: Math.round(median(single)),
+    parallelRunsPerCpuSecond: Math.round(median(parallel.map((p) => p.perCpu))),
+    singleRunsPerCpuSecond: Math.round(median(singlePerCpu)),
+    speedup: Math.round(median(ratios) * 100) / 100,
+    loadAverage: loadavg()[0],
+    rounds: JOBS_ROUNDS,
+    from: m.from,
+  };
+  log(
+    `fuzz --jobs ${jobs} (${m.from}): campaigns of ${JOBS_RUNS_PER_JOB} runs per job, up to ${JOBS_MAX_COMMANDS} commands (mean ${figures.meanCommands}): ${figures.parallelRunsPerSecond} runs/s warm (${figures.parallelWholeRunsPerSecond} with start-up), one thread ${figures.singleRunsPerSecond} runs/s, ×${figures.speedup}; per CPU second ${figures.parallelRunsPerCpuSecond} and ${figures.singleRunsPerCpuSecond} (medians of ${JOBS_ROUNDS} interleaved rounds; load average ${figures.loadAverage.toFixed(1)})`,
+  );
+  return figures;
+}
+
+/** runFuzzJobs and the registry from dist/ when built and fresh (its workers then run dist/ too), else the sources. */
+async function loadJobsModules(log: (line: string) => void): Promise<{
+  runFuzzJobs: JobsModule['runFuzzJobs'];
+  createAdapter: RegistryModule['createAdapter'];
+  VIRTUAL_TIME: ClockModule['VIRTUAL_TIME'];
+  from: FuzzFigures['from'];
+}> {
+  const mods = ['fuzz/jobs', 'fuzz/jobs-worker', 'adapters/registry', 'fuzz/clock'];
+  const built = (mod: string): URL => new URL(`../dist/src/${mod}.js`, import.meta.url);
+  const source = (mod: string): URL => new URL(`../src/${mod}.ts`, import.meta.url);
+  const useDist = mods.every((mod) => existsSync(fileURLToPath(built(mod))));
+  if (!useDist) log('  (no dist/ with fuzz/jobs: timing the sources through tsx; run `npm run build` first)');
+  else if (mods.some((mod) => mtime(built(mod)) < mtime(source(mod))))
+    log('  (dist/ is older than src/ for fuzz --jobs: run `npm run build` first)');
+  const load = async <T>(mod: string): Promise<T> => (await import((useDist ? built(mod) : source(mod)).href)) as T;
+  const [jobs, registry, clock] = await Promise.all([
+    load<JobsModule>('fuzz/jobs'),
+    load<RegistryModule>('adapters/registry'),
+    load<ClockModule>('fuzz/clock'),
+  ]);
+  return {
+    runFuzzJobs: jobs.runFuzzJobs,
+    createAdapter: registry.createAdapter,
+    VIRTUAL_TIME: clock.VIRTUAL_TIME,
+    from: useDist ? 'dist' : 'src via tsx',
+  };
+}
+
+// Run alone, after benchFuzz above (this module's constants above are set by then).
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  console.log(JSON.stringify(await benchFuzzJobs(), null, 2));
 }

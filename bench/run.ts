@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { benchEngine, type EngineFigures } from './engine.bench.js';
 import { benchHttpDriver } from './http-driver.bench.js';
-import { benchFuzz } from './fuzz.bench.js';
+import { benchFuzz, benchFuzzJobs } from './fuzz.bench.js';
 import { benchFloor, type FloorFigures } from './floor.bench.js';
 
 const log = (line: string): void => void process.stderr.write(line + '\n');
@@ -19,6 +19,8 @@ log('HTTP driver against autocannon…');
 const http = await benchHttpDriver({ log });
 log('fuzz…');
 const fuzz = await benchFuzz(log);
+log('fuzz --jobs (every core)…');
+const fuzzJobs = await benchFuzzJobs(log);
 
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 const lines = [
@@ -90,9 +92,13 @@ const lines = [
   '',
   '| measure | value | target |',
   '| --- | --- | --- |',
-  `| runs per second, ${fuzz.commandsPerRun}-command sequences drawn and run, in-process reference (${fuzz.from}) | ${Math.round(fuzz.runsPerSecond).toLocaleString('en-US')} | ≥ 1,000 |`,
+  `| runs per second over ${fuzzJobs.jobs} worker threads (\`tasksim fuzz --jobs ${fuzzJobs.jobs} --max-commands ${fuzzJobs.maxCommands}\`'s code, reference, warm; sequences of up to ${fuzzJobs.maxCommands} commands, ${fuzzJobs.meanCommands} on average) | ${fuzzJobs.parallelRunsPerSecond.toLocaleString('en-US')} | ≥ 1,000 |`,
+  `| the same campaign in one thread (\`--jobs 1\`), warm | ${fuzzJobs.singleRunsPerSecond.toLocaleString('en-US')} | |`,
+  `| ${fuzzJobs.jobs} workers over one thread (median of ${fuzzJobs.rounds} interleaved rounds); runs per CPU second, ${fuzzJobs.jobs} workers / one thread | ×${fuzzJobs.speedup}; ${fuzzJobs.parallelRunsPerCpuSecond.toLocaleString('en-US')} / ${fuzzJobs.singleRunsPerCpuSecond.toLocaleString('en-US')} | |`,
+  `| the ${fuzzJobs.jobs}-worker campaign's whole wall time, worker start-up included | ${fuzzJobs.parallelWholeRunsPerSecond.toLocaleString('en-US')} runs/s | |`,
+  `| runs per second, exactly ${fuzz.commandsPerRun} commands drawn and run, one thread, in-process reference (${fuzz.from}) | ${Math.round(fuzz.runsPerSecond).toLocaleString('en-US')} | |`,
   `| runs per CPU second (this process's user + system time; wall time also counts others' load) | ${fuzz.runsPerCpuSecond.toLocaleString('en-US')} | |`,
-  `| load average (1 min) when the bench ended | ${fuzz.loadAverage.toFixed(1)} | |`,
+  `| load average (1 min) when the bench ended | ${fuzz.loadAverage.toFixed(1)}; after the --jobs rounds ${fuzzJobs.loadAverage.toFixed(1)} | |`,
   '',
 ];
 mkdirSync(new URL('../reports/', import.meta.url), { recursive: true });
