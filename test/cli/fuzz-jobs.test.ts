@@ -19,11 +19,11 @@ function junitFailures(xml: string): string[] {
   const cases = [...xml.matchAll(/<testcase classname="([^"]*)" name="([^"]*)"[^>]*>([\s\S]*?)<\/testcase>/g)];
   return cases
     .filter(([, , , body]) => body.includes('<failure'))
-    .map(([, cls, name, body]) => unescape(`${cls} | ${name} | ${/replay: ([^<\n]*)/.exec(body)?.[1] ?? ''}`))
+    .map(([, cls, name, body]) => xmlText(`${cls} | ${name} | ${/replay: ([^<\n]*)/.exec(body)?.[1] ?? ''}`))
     .sort();
 }
 
-const unescape = (xml: string): string =>
+const xmlText = (xml: string): string =>
   xml.replace(/&(quot|apos|lt|gt|amp);/g, (_, e: string) => ({ quot: '"', apos: "'", lt: '<', gt: '>', amp: '&' })[e]!);
 
 describe('tasksim fuzz --jobs (CLI, subprocess)', () => {
