@@ -114,9 +114,16 @@ harness's handler listens (default 127.0.0.1:8080). cloud-tasks+rest://… is th
 A campaign goes on after a failure: each distinct failure (by rule and signature) is reported once,
 with its own shortest counterexample and replay line. --report-dir also writes junit.xml.
 
+--jobs N runs the campaign of the reference or a mutant over N worker threads: job j runs shard j/N,
+and the jobs' reports are joined as \`tasksim report merge\` joins shards (--max-failures counts in
+each job, as in each shard). A queue over the network is refused (the jobs would share it): use
+--shard across processes against separate queues. Ctrl-C stops every job; the report of the runs
+done is still printed.
+
 Exit codes: 0 no new failure (known deviations do not count), 1 a new failure (minimal
 counterexamples printed; a queue lost mid-run is one), 2 bad input (options, --replay token,
---handler-host that cannot be bound), 3 the adapter is unreachable.`,
+--handler-host that cannot be bound), 3 the adapter is unreachable, 130/143 stopped by SIGINT/SIGTERM
+with --jobs (the report of the runs done is printed). A job whose thread dies fails the campaign (1).`,
     )
     .action((opts: FuzzCliOptions) => runCommand(() => fuzz(opts)));
 }
