@@ -93,7 +93,7 @@ describe('fuzz --jobs (worker threads)', () => {
     expect(r).toMatchObject({ ok: true, runs: 3, seed: 1, shard: { index: 2, count: 3 }, jobs: 2 });
   });
 
-  it('a worker that dies is a finding of the report and a failing verdict, not a hang; the other jobs still count', async () => {
+  it('a worker that dies is a finding of the report and a failing verdict, not a hang; what the others did still counts', async () => {
     const r = (await runFuzzJobs({
       jobs: 3,
       adapter: 'reference',
@@ -103,7 +103,8 @@ describe('fuzz --jobs (worker threads)', () => {
       factory: { module: new URL('./jobs-adapters.ts', import.meta.url).href, export: 'createBrokenInJobs' },
     })) as JobsReport;
     expect(r.ok).toBe(false);
-    expect(r.runs).toBe(3); // job 1's third of 9
+    // The first death stops the other jobs at their next run: job 1 did up to its third of 9, however far it got.
+    expect(r.runs).toBeLessThanOrEqual(3);
     expect(r.crashed).toEqual([
       { job: 2, message: expect.stringContaining('the adapter constructor failed in job 2') },
       { job: 3, message: expect.stringContaining('exit code 7') },
