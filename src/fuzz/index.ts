@@ -28,6 +28,15 @@ export { mergeReports, asFuzzReport, formatMerged, MergeError, MERGED_KIND, type
 export { formatText, formatMarkdown, writeReportDir } from './report.js';
 export { encodeReplay, decodeReplay, BadReplayToken, type ReplayToken } from './replay-token.js';
 export { parseShard, shardSeed, shardRuns, type Shard } from './shard.js';
+export {
+  runFuzzJobs,
+  parseJobs,
+  JobsRefused,
+  MAX_JOBS,
+  type JobsOptions,
+  type JobsReport,
+  type AdapterFactory,
+} from './jobs.js';
 export { BEHAVIOURS, WALL_CLOCK_BEHAVIOURS, type Behaviour, type AnswerKind } from './behaviour.js';
 export { FuzzFailure, formatViolation, type FuzzViolation } from './violation.js';
 export { TIME_TOLERANCE_US } from './differences.js';
