@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAdapter } from '../../src/adapters/registry.js';
 import { runFuzz, type FuzzReport } from '../../src/fuzz/campaign.js';
+import { mergeReports } from '../../src/fuzz/merge.js';
 import { JobsRefused, parseJobs, runFuzzJobs, type JobsReport } from '../../src/fuzz/jobs.js';
 import { fuzzVerdict } from '../../src/cli/fuzz.js';
 
@@ -80,17 +81,24 @@ describe('fuzz --jobs (worker threads)', () => {
     expect(withoutTimes(again)).toEqual(withoutTimes(jobs));
   });
 
-  it('jobs inside a shard split the shard: --shard 2/3 --jobs 2 runs exactly the shard’s runs', async () => {
-    // shardRuns(10, 2/3) = floor(10/3) + (2 ≤ 10 mod 3 ? 1 : 0) = 3 + 0 = 3
-    const r = await runFuzzJobs({
-      jobs: 2,
-      adapter: 'reference',
-      queue: createAdapter('reference'),
-      seed: 1,
-      runs: 10,
-      shard: { index: 2, count: 3 },
-    });
-    expect(r).toMatchObject({ ok: true, runs: 3, seed: 1, shard: { index: 2, count: 3 }, jobs: 2 });
+  it('jobs inside a shard split the shard, and the shard reports still merge into the campaign', async () => {
+    // shardRuns(10, i/2) = 5 each; job j of 2 then runs shardRuns(5, j/2) = 3 and 2.
+    const parts: FuzzReport[] = [];
+    for (const index of [1, 2])
+      parts.push(
+        await runFuzzJobs({
+          jobs: 2,
+          adapter: 'reference',
+          queue: createAdapter('reference'),
+          seed: 1,
+          runs: 10,
+          shard: { index, count: 2 },
+        }),
+      );
+    for (const [i, r] of parts.entries())
+      expect(r).toMatchObject({ ok: true, runs: 5, seed: 1, shard: { index: i + 1, count: 2 }, jobs: 2 });
+    const merged = mergeReports(parts.map((report, i) => ({ file: `shard ${i + 1}`, report })));
+    expect(merged).toMatchObject({ ok: true, runs: 10, missing: [] });
   });
 
   it('a worker that dies is a finding of the report and a failing verdict, not a hang; what the others did still counts', async () => {
