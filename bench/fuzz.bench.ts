@@ -18,10 +18,14 @@
  * The modules come from the tsc build in dist/ (what `tasksim fuzz` runs) when it is there and not
  * older than the sources, else from the sources through tsx (slower: tsx wraps every function
  * expression in a `__name` call), and the figure says which. Run alone: `npx tsx bench/fuzz.bench.ts`.
+ *
+ * Two more figures below: the same round on every core at once (benchFuzzParallel, worker threads),
+ * and a whole campaign through `tasksim fuzz --jobs`'s code (benchFuzzJobs).
  */
 import fc from 'fast-check';
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
+import { isMainThread, Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 
 type ReferenceModule = typeof import('../src/adapters/reference.js');
@@ -45,14 +49,14 @@ export interface FuzzFigures {
   from: 'dist' | 'src via tsx';
 }
 
-const SEQUENCE = 50;
-const RUNS = 200;
-const WARMUP_ROUNDS = 3;
-const ROUNDS = 3;
+export const SEQUENCE = 50;
+export const RUNS = 200;
+export const WARMUP_ROUNDS = 3;
+export const ROUNDS = 3;
 const SEED = 2026;
 const MODULES = ['adapters/reference', 'fuzz/campaign', 'fuzz/commands', 'fuzz/config-arb', 'fuzz/lockstep'];
 
-interface FuzzModules {
+export interface FuzzModules {
   ReferenceQueue: ReferenceModule['ReferenceQueue'];
   executeRun: CampaignModule['executeRun'];
   commandArbs: CommandsModule['commandArbs'];
@@ -61,8 +65,13 @@ interface FuzzModules {
   from: FuzzFigures['from'];
 }
 
-export async function benchFuzz(log: (line: string) => void = console.log): Promise<FuzzFigures> {
-  const m = await loadFuzzModules(log);
+/**
+ * The bench's unit of work, shared by the one-thread figure and each worker of the parallel one: a
+ * fast-check property of RUNS runs from `seed`, each drawing a configuration, a handler seed and
+ * exactly SEQUENCE commands and running them in lockstep against one in-process reference. Resolves
+ * to how many runs failed (the reference against itself: never expected).
+ */
+export function fuzzRound(m: FuzzModules, seed = SEED): () => Promise<number> {
   const caps = { controlsClock: true, outages: true, events: true };
   // Exactly 50 commands each (fc.commands would vary the length).
   const cmdArb = fc.array(fc.oneof(...m.commandArbs({ outages: true, realTime: false })), {
@@ -70,21 +79,31 @@ export async function benchFuzz(log: (line: string) => void = console.log): Prom
     maxLength: SEQUENCE,
   });
   const sut = new m.ReferenceQueue();
-  let failed = 0;
-  const round = async (): Promise<void> => {
+  return async () => {
+    let failed = 0;
     await fc.check(
-      fc.asyncProperty(m.configArb, fc.nat(), cmdArb, async (config, seed, cmds) => {
-        const run = new m.Lockstep({ config, seed, sut, caps });
+      fc.asyncProperty(m.configArb, fc.nat(), cmdArb, async (config, runSeed, cmds) => {
+        const run = new m.Lockstep({ config, seed: runSeed, sut, caps });
         try {
           await m.executeRun(run, cmds, caps);
         } catch {
-          failed++; // the reference against itself: never expected
+          failed++;
         } finally {
           await run.close();
         }
       }),
-      { seed: SEED, numRuns: RUNS },
+      { seed, numRuns: RUNS },
     );
+    return failed;
+  };
+}
+
+export async function benchFuzz(log: (line: string) => void = console.log): Promise<FuzzFigures> {
+  const m = await loadFuzzModules(log);
+  const oneRound = fuzzRound(m);
+  let failed = 0;
+  const round = async (): Promise<void> => {
+    failed += await oneRound();
   };
   for (let i = 0; i < WARMUP_ROUNDS; i++) await round();
   const wallMs: number[] = [];
@@ -118,7 +137,7 @@ export async function benchFuzz(log: (line: string) => void = console.log): Prom
 }
 
 /** The build in dist/ when it is there and not older than the sources it was built from, else the sources. */
-async function loadFuzzModules(log: (line: string) => void): Promise<FuzzModules> {
+export async function loadFuzzModules(log: (line: string) => void): Promise<FuzzModules> {
   const built = (mod: string): URL => new URL(`../dist/src/${mod}.js`, import.meta.url);
   const source = (mod: string): URL => new URL(`../src/${mod}.ts`, import.meta.url);
   const useDist = MODULES.every((mod) => existsSync(fileURLToPath(built(mod))));
@@ -153,11 +172,6 @@ function mtime(url: URL): number {
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
-}
-
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const f = await benchFuzz();
-  console.log(JSON.stringify(f, null, 2));
 }
 
 type JobsModule = typeof import('../src/fuzz/jobs.js');
@@ -301,7 +315,84 @@ async function loadJobsModules(log: (line: string) => void): Promise<{
   };
 }
 
-// Run alone, after benchFuzz above (this module's constants above are set by then).
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  console.log(JSON.stringify(await benchFuzzJobs(), null, 2));
+// Run alone: every fuzz figure, one after the other (this module's constants are set by now).
+if (isMainThread && process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const one = await benchFuzz();
+  const parallel = await benchFuzzParallel();
+  const jobs = await benchFuzzJobs();
+  console.log(JSON.stringify({ one, parallel, jobs }, null, 2));
+}
+
+export interface FuzzParallelFigures {
+  /** Worker threads: os.availableParallelism(). */
+  workers: number;
+  /** Runs per wall second of every worker together, median of the rounds. */
+  runsPerSecond: number;
+  rounds: number;
+  loadAverage: number;
+  from: FuzzFigures['from'];
+}
+
+/**
+ * The one-thread bench (exactly 50 commands per run, fuzzRound) on every core at once: one worker
+ * thread per core, each warmed up as benchFuzz warms up, then timed rounds that start together
+ * (a shared barrier) and end when the last worker's round ends. Runs per second is every worker's
+ * runs over that wall time. This is the work `tasksim fuzz --jobs auto` spreads over the cores,
+ * with runs of the issue's fixed length rather than fc.commands' varying ones.
+ */
+export async function benchFuzzParallel(log: (line: string) => void = console.log): Promise<FuzzParallelFigures> {
+  const workers = availableParallelism();
+  const go = new SharedArrayBuffer(4);
+  const released = new Int32Array(go);
+  // Bench files are TypeScript: each worker registers tsx before it loads its entry.
+  const entry = JSON.stringify(new URL('./fuzz-parallel-worker.ts', import.meta.url).href);
+  const threads = Array.from(
+    { length: workers },
+    () =>
+      new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); });`, {
+        eval: true,
+        workerData: { go, rounds: ROUNDS },
+      }),
+  );
+  let failed = 0;
+  const next = (w: Worker): Promise<{ type: string; failed?: number }> =>
+    new Promise((resolve, reject) => {
+      const onMessage = (msg: { type: string; failed?: number }): void => {
+        w.off('error', onError);
+        resolve(msg);
+      };
+      const onError = (err: Error): void => {
+        w.off('message', onMessage);
+        reject(err);
+      };
+      w.once('message', onMessage);
+      w.once('error', onError);
+    });
+  try {
+    await Promise.all(threads.map(next)); // every worker loaded and warm
+    const wallMs: number[] = [];
+    for (let r = 1; r <= ROUNDS; r++) {
+      const ended = Promise.all(threads.map(next));
+      const t0 = performance.now();
+      Atomics.store(released, 0, r);
+      Atomics.notify(released, 0);
+      for (const msg of await ended) failed += msg.failed ?? 0;
+      wallMs.push(performance.now() - t0);
+    }
+    if (failed > 0) throw new Error(`the reference failed against itself in ${failed} runs: the bench timed failures`);
+    const wall = median(wallMs);
+    const figures: FuzzParallelFigures = {
+      workers,
+      runsPerSecond: Math.round((workers * RUNS) / (wall / 1000)),
+      rounds: ROUNDS,
+      loadAverage: loadavg()[0],
+      from: (await loadFuzzModules(() => {})).from,
+    };
+    log(
+      `fuzz over ${workers} worker threads (${figures.from}): ${workers} × ${RUNS} runs of ${SEQUENCE} commands in ${wall.toFixed(0)} ms wall (median of ${ROUNDS} rounds after ${WARMUP_ROUNDS} warm-up each): ${figures.runsPerSecond} runs/s (target ≥ 1,000; load average ${figures.loadAverage.toFixed(1)})`,
+    );
+    return figures;
+  } finally {
+    await Promise.all(threads.map((w) => w.terminate()));
+  }
 }
