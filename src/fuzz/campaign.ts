@@ -300,7 +300,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   let stopped: string | undefined;
   const newDefects = (): number => [...buckets.values()].filter((b) => !b.known).length;
   const [cfgArb, seedArb, cmdArb] = arbs();
-  await fc.check(
+  const explored = await fc.check(
     fc.asyncProperty(cfgArb, seedArb, cmdArb, async (config, runSeed, cmds) => {
       const i = index++;
       if (stopped) return;
@@ -339,6 +339,9 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     }),
     { seed, numRuns: runs, endOnFailure: true },
   );
+  // Exploring fails only to stop (SIGINT, which sets `stopped`) or when a run threw what is no verdict
+  // on the queue (AdapterUnreachable): that ends the campaign as it would before the first run.
+  if (explored.failed && !stopped) throw explored.errorInstance;
   report.runs = done;
   if (stopped) report.stopped = stopped;
 
