@@ -5,6 +5,7 @@
  * (TASK-2); one invalid name and one oversized payload probe TASK-1/TASK-3.
  */
 import fc from 'fast-check';
+import { plainRecord } from './plain-record.js';
 import type { LeaseSpec, TaskSpec } from '../adapters/contract.js';
 import { US_PER_MS, formatDuration } from '../sim/time.js';
 import { lacks, type Capabilities } from '../adapters/contract.js';
@@ -279,7 +280,7 @@ const payloadArb = fc.oneof(
 );
 
 const taskArb = (pull: boolean, realTime = false): fc.Arbitrary<TaskArgs> =>
-  fc.record({
+  plainRecord({
     name: nameArb,
     delayMs: realTime ? fc.constantFrom(0, 0, 50, 100, 200) : fc.constantFrom(0, 0, 100, 1000, 5000),
     eta: fc.constantFrom<TaskArgs['eta']>('countdown', 'countdown', 'absolute', 'past'),
@@ -290,20 +291,18 @@ const taskArb = (pull: boolean, realTime = false): fc.Arbitrary<TaskArgs> =>
   });
 
 const leaseSpecArb = (realTime: boolean): fc.Arbitrary<LeaseSpec> =>
-  fc
-    .record({
-      worker: fc.constantFrom('w1', 'w2'),
-      // Wall clock: leases of 0.2–1 s, so they end within a run.
-      leaseSeconds: realTime ? fc.constantFrom(0.2, 0.5, 1) : fc.constantFrom(1, 5, 30),
-      maxTasks: fc.integer({ min: 1, max: 3 }),
-      tag: fc.constantFrom<'none' | 'red' | 'blue' | 'oldest'>('none', 'none', 'red', 'blue', 'oldest'),
-    })
-    .map(({ worker, leaseSeconds, maxTasks, tag }) => {
-      const spec: LeaseSpec = { worker, leaseSeconds, maxTasks };
-      if (tag === 'oldest') spec.byTag = true;
-      else if (tag !== 'none') spec.tag = tag;
-      return spec;
-    });
+  plainRecord({
+    worker: fc.constantFrom('w1', 'w2'),
+    // Wall clock: leases of 0.2–1 s, so they end within a run.
+    leaseSeconds: realTime ? fc.constantFrom(0.2, 0.5, 1) : fc.constantFrom(1, 5, 30),
+    maxTasks: fc.integer({ min: 1, max: 3 }),
+    tag: fc.constantFrom<'none' | 'red' | 'blue' | 'oldest'>('none', 'none', 'red', 'blue', 'oldest'),
+  }).map(({ worker, leaseSeconds, maxTasks, tag }) => {
+    const spec: LeaseSpec = { worker, leaseSeconds, maxTasks };
+    if (tag === 'oldest') spec.byTag = true;
+    else if (tag !== 'none') spec.tag = tag;
+    return spec;
+  });
 
 export interface CommandOptions {
   /** Outage commands only for adapters that support them. */
