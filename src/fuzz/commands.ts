@@ -20,7 +20,10 @@ export interface FuzzModel {
 
 type Cmd = fc.AsyncCommand<FuzzModel, Lockstep>;
 
-/** Every command logs itself as run, with queues and tasks resolved, for the counterexample. */
+/**
+ * Every command logs itself as run, with queues and tasks resolved, for the counterexample: as a
+ * function that prints the line, called only when a failure reads the log.
+ */
 abstract class Base implements Cmd {
   check(_m: Readonly<FuzzModel>): boolean {
     return true;
@@ -57,7 +60,7 @@ class AddCommand extends Base {
     const list = this.pull ? r.pullQueues : r.pushQueues;
     const q = list[this.queue % list.length];
     const specs = this.tasks.map((t) => toSpec(t, r.now, this.pull));
-    r.log.push(`add to ${q}: ${this.tasks.map(describeTask).join('; ')}`);
+    r.note(() => `add to ${q}: ${this.tasks.map(describeTask).join('; ')}`);
     await r.add(q, specs, this.pull ? 'pull' : 'push');
   }
   toString(): string {
@@ -82,7 +85,7 @@ function toSpec(t: TaskArgs, now: number, pull: boolean): TaskSpec {
   return spec;
 }
 
-/** One task of an add, as the counterexample prints it (built for every add of every run: no arrays). */
+/** One task of an add, as the counterexample prints it. */
 function describeTask(t: TaskArgs): string {
   let text = t.name === undefined ? '(unnamed)' : JSON.stringify(t.name);
   if (t.delayMs > 0 || t.eta !== 'countdown')
@@ -108,7 +111,7 @@ class LeaseCommand extends Base {
   }
   async run(_m: FuzzModel, r: Lockstep): Promise<void> {
     const q = r.pullQueues[this.queue % r.pullQueues.length];
-    r.log.push(`${this.toString()} on ${q}`);
+    r.note(() => `${this.toString()} on ${q}`);
     await r.lease(q, this.spec);
   }
   toString(): string {
@@ -139,7 +142,7 @@ class ModifyCommand extends Base {
     const q = r.pullQueues[0];
     const e = this.name !== undefined ? r.book.findByName(q, this.name) : r.book.unnamedIn(q, this.ordinal);
     const leased = e !== undefined && r.held.some((h) => h.key === e.key);
-    r.log.push(
+    r.note(() =>
       leased
         ? `modify_task_lease(${r.book.label(e!.key)}, ${this.seconds}s)${this.seconds === 0 ? ' (release)' : ''}`
         : `${this.toString()} (never leased: nothing to do)`,
@@ -168,13 +171,13 @@ class DeleteCommand extends Base {
     if (this.name !== undefined) {
       const list = this.pull ? r.pullQueues : r.pushQueues;
       const q = list[this.queue % list.length];
-      r.log.push(`delete ${q}/${this.name}`);
+      r.note(() => `delete ${q}/${this.name}`);
       return r.deleteNamed(q, this.name);
     }
     const list = this.pull ? r.pullQueues : r.pushQueues;
     const q = list[this.queue % list.length];
     const e = r.book.unnamedIn(q, this.task);
-    r.log.push(e ? `delete ${r.book.label(e.key)}` : `${this.toString()} (no unnamed task in ${q}: nothing to do)`);
+    r.note(() => (e ? `delete ${r.book.label(e.key)}` : `${this.toString()} (no unnamed task in ${q}: nothing to do)`));
     await r.deleteUnnamed(q, this.task);
   }
   toString(): string {
@@ -194,11 +197,13 @@ class RunTaskCommand extends Base {
   async run(_m: FuzzModel, r: Lockstep): Promise<void> {
     const q = r.pushQueues[this.queue % r.pushQueues.length];
     if (this.name !== undefined) {
-      r.log.push(`run_task ${q}/${this.name}`);
+      r.note(() => `run_task ${q}/${this.name}`);
       return r.runNamed(q, this.name);
     }
     const e = r.book.unnamedIn(q, this.task);
-    r.log.push(e ? `run_task ${r.book.label(e.key)}` : `${this.toString()} (no unnamed task in ${q}: nothing to do)`);
+    r.note(() =>
+      e ? `run_task ${r.book.label(e.key)}` : `${this.toString()} (no unnamed task in ${q}: nothing to do)`,
+    );
     await r.runUnnamed(q, this.task);
   }
   toString(): string {
@@ -211,7 +216,7 @@ class AdvanceCommand extends Base {
     super();
   }
   async run(_m: FuzzModel, r: Lockstep): Promise<void> {
-    r.log.push(this.toString());
+    r.note(() => this.toString());
     await r.advance(this.ms * US_PER_MS);
   }
   toString(): string {
@@ -224,7 +229,7 @@ class HandlerCommand extends Base {
     super();
   }
   async run(_m: FuzzModel, r: Lockstep): Promise<void> {
-    r.log.push(this.toString());
+    r.note(() => this.toString());
     await r.setBehaviour(this.behaviour);
   }
   toString(): string {
@@ -241,7 +246,8 @@ class OutageCommand extends Base {
     return m.outages;
   }
   async run(_m: FuzzModel, r: Lockstep): Promise<void> {
-    r.log.push(r.outage === this.on ? `${this.toString()} (already so: nothing to do)` : this.toString());
+    const already = r.outage === this.on;
+    r.note(() => (already ? `${this.toString()} (already so: nothing to do)` : this.toString()));
     await r.setOutage(this.on);
   }
   toString(): string {
@@ -258,7 +264,7 @@ class PauseCommand extends Base {
   }
   async run(_m: FuzzModel, r: Lockstep): Promise<void> {
     const q = r.pushQueues[this.queue % r.pushQueues.length];
-    r.log.push(`${this.paused ? 'pause' : 'resume'} ${q}`);
+    r.note(() => `${this.paused ? 'pause' : 'resume'} ${q}`);
     await r.pause(q, this.paused);
   }
   toString(): string {

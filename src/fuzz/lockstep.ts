@@ -79,8 +79,13 @@ export class Lockstep {
   readonly config: ResolvedConfig;
   readonly pushQueues: string[];
   readonly pullQueues: string[];
-  /** The commands run so far, as printed in a counterexample. */
-  readonly log: string[] = [];
+  /**
+   * The commands run so far, each as printed in a counterexample or as a line that prints it when
+   * asked: most runs pass, and nobody reads their lines (see `note`, `log`).
+   */
+  private readonly lines: (string | (() => string))[] = [];
+  /** How many of `lines` are printed already. */
+  private printed = 0;
   behaviour: Behaviour = HEALTHY;
   now: Micros = 0;
   outage = false;
@@ -127,6 +132,25 @@ export class Lockstep {
     this.sutState = new SideState('sut', this.book);
     this.trace = new ObservedTrace(opts.config, opts.seed, this.epochUs);
     this.clock = strategy.createClock(this);
+  }
+
+  /** The commands run so far, as printed in a counterexample (the same array each time: a caller may append to it). */
+  get log(): string[] {
+    const lines = this.lines;
+    for (let i = this.printed; i < lines.length; i++) {
+      const line = lines[i];
+      if (typeof line !== 'string') lines[i] = line();
+    }
+    this.printed = lines.length;
+    return lines as string[];
+  }
+
+  /**
+   * Logs a command as run. `line` may be a function printing it, called only if the log is read: it
+   * must print from values fixed by then (the command's own, a task's label), not from state that moves on.
+   */
+  note(line: string | (() => string)): void {
+    this.lines.push(line);
   }
 
   get supportsOutages(): boolean {
