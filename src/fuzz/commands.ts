@@ -5,7 +5,7 @@
  * (TASK-2); one invalid name and one oversized payload probe TASK-1/TASK-3.
  */
 import fc from 'fast-check';
-import { plainRecord } from './plain-record.js';
+import { RECORD_PROTOTYPE_DRAW } from './record-draw.js';
 import type { LeaseSpec, TaskSpec } from '../adapters/contract.js';
 import { US_PER_MS, formatDuration } from '../sim/time.js';
 import { lacks, type Capabilities } from '../adapters/contract.js';
@@ -286,29 +286,45 @@ const payloadArb = fc.oneof(
 );
 
 const taskArb = (pull: boolean, realTime = false): fc.Arbitrary<TaskArgs> =>
-  plainRecord({
-    name: nameArb,
-    delayMs: realTime ? fc.constantFrom(0, 0, 50, 100, 200) : fc.constantFrom(0, 0, 100, 1000, 5000),
-    eta: fc.constantFrom<TaskArgs['eta']>('countdown', 'countdown', 'absolute', 'past'),
-    method: fc.constantFrom<TaskArgs['method']>('POST', 'POST', 'PUT'),
-    payload: payloadArb,
-    tag: pull ? fc.constantFrom(undefined, 'red', 'blue') : fc.constant(undefined),
-    url: pull ? fc.constant(undefined) : fc.constantFrom(undefined, undefined, undefined, '/work?x=1'),
-  });
+  fc
+    .tuple(
+      nameArb,
+      realTime ? fc.constantFrom(0, 0, 50, 100, 200) : fc.constantFrom(0, 0, 100, 1000, 5000),
+      fc.constantFrom<TaskArgs['eta']>('countdown', 'countdown', 'absolute', 'past'),
+      fc.constantFrom<TaskArgs['method']>('POST', 'POST', 'PUT'),
+      payloadArb,
+      pull ? fc.constantFrom(undefined, 'red', 'blue') : fc.constant(undefined),
+      pull ? fc.constant(undefined) : fc.constantFrom(undefined, undefined, undefined, '/work?x=1'),
+      RECORD_PROTOTYPE_DRAW,
+    )
+    .map(
+      ([name, delayMs, eta, method, payload, tag, url]): TaskArgs => ({
+        name,
+        delayMs,
+        eta,
+        method,
+        payload,
+        tag,
+        url,
+      }),
+    );
 
 const leaseSpecArb = (realTime: boolean): fc.Arbitrary<LeaseSpec> =>
-  plainRecord({
-    worker: fc.constantFrom('w1', 'w2'),
-    // Wall clock: leases of 0.2–1 s, so they end within a run.
-    leaseSeconds: realTime ? fc.constantFrom(0.2, 0.5, 1) : fc.constantFrom(1, 5, 30),
-    maxTasks: fc.integer({ min: 1, max: 3 }),
-    tag: fc.constantFrom<'none' | 'red' | 'blue' | 'oldest'>('none', 'none', 'red', 'blue', 'oldest'),
-  }).map(({ worker, leaseSeconds, maxTasks, tag }) => {
-    const spec: LeaseSpec = { worker, leaseSeconds, maxTasks };
-    if (tag === 'oldest') spec.byTag = true;
-    else if (tag !== 'none') spec.tag = tag;
-    return spec;
-  });
+  fc
+    .tuple(
+      fc.constantFrom('w1', 'w2'),
+      // Wall clock: leases of 0.2–1 s, so they end within a run.
+      realTime ? fc.constantFrom(0.2, 0.5, 1) : fc.constantFrom(1, 5, 30),
+      fc.integer({ min: 1, max: 3 }),
+      fc.constantFrom<'none' | 'red' | 'blue' | 'oldest'>('none', 'none', 'red', 'blue', 'oldest'),
+      RECORD_PROTOTYPE_DRAW,
+    )
+    .map(([worker, leaseSeconds, maxTasks, tag]) => {
+      const spec: LeaseSpec = { worker, leaseSeconds, maxTasks };
+      if (tag === 'oldest') spec.byTag = true;
+      else if (tag !== 'none') spec.tag = tag;
+      return spec;
+    });
 
 export interface CommandOptions {
   /** Outage commands only for adapters that support them. */

@@ -6,7 +6,6 @@
  * refer to queues by index whatever the configuration.
  */
 import fc from 'fast-check';
-import { plainRecord } from './plain-record.js';
 import { lacks, type Capabilities } from '../adapters/contract.js';
 import type { ProfileName, QueueConfig, ResolvedConfig, RetryParameters } from '../model/config.js';
 import { PROFILES, SCALING_DEADLINE_US } from '../model/profiles.js';
@@ -23,36 +22,40 @@ const RATES: readonly [string, number][] = [
 ];
 
 const retryArb = (pull: boolean): fc.Arbitrary<RetryParameters> =>
-  plainRecord({
-    limit: pull
-      ? fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined })
-      : fc.option(fc.integer({ min: 0, max: 4 }), { nil: undefined }),
-    ageS: pull ? fc.constant(undefined) : fc.option(fc.constantFrom(1, 5, 30), { nil: undefined, freq: 3 }),
-    minS: fc.constantFrom(0.1, 0.5, 1),
-    spread: fc.constantFrom(1, 4, 20, 100),
-    doublings: fc.constantFrom(0, 0, 1, 2, 3),
-  }).map(({ limit, ageS, minS, spread, doublings }) => {
-    const r: RetryParameters = {
-      minBackoffUs: Math.round(minS * US_PER_S),
-      maxBackoffUs: Math.round(minS * spread * US_PER_S), // RETRY-3: max ≥ min
-      maxDoublings: doublings,
-    };
-    if (limit !== undefined) r.taskRetryLimit = limit;
-    if (ageS !== undefined) r.taskAgeLimitUs = ageS * US_PER_S;
-    return r;
-  });
+  fc
+    .record({
+      limit: pull
+        ? fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined })
+        : fc.option(fc.integer({ min: 0, max: 4 }), { nil: undefined }),
+      ageS: pull ? fc.constant(undefined) : fc.option(fc.constantFrom(1, 5, 30), { nil: undefined, freq: 3 }),
+      minS: fc.constantFrom(0.1, 0.5, 1),
+      spread: fc.constantFrom(1, 4, 20, 100),
+      doublings: fc.constantFrom(0, 0, 1, 2, 3),
+    })
+    .map(({ limit, ageS, minS, spread, doublings }) => {
+      const r: RetryParameters = {
+        minBackoffUs: Math.round(minS * US_PER_S),
+        maxBackoffUs: Math.round(minS * spread * US_PER_S), // RETRY-3: max ≥ min
+        maxDoublings: doublings,
+      };
+      if (limit !== undefined) r.taskRetryLimit = limit;
+      if (ageS !== undefined) r.taskAgeLimitUs = ageS * US_PER_S;
+      return r;
+    });
 
 const pushQueueArb = (name: string): fc.Arbitrary<QueueConfig> =>
-  plainRecord({
-    rate: fc.constantFrom(...RATES),
-    bucket: fc.integer({ min: 1, max: 5 }),
-    cap: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
-    retry: retryArb(false),
-  }).map(({ rate, bucket, cap, retry }) => {
-    const q: QueueConfig = { name, mode: 'push', rate: rate[0], ratePerSec: rate[1], bucketSize: bucket, retry };
-    if (cap !== undefined) q.maxConcurrentRequests = cap;
-    return q;
-  });
+  fc
+    .record({
+      rate: fc.constantFrom(...RATES),
+      bucket: fc.integer({ min: 1, max: 5 }),
+      cap: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
+      retry: retryArb(false),
+    })
+    .map(({ rate, bucket, cap, retry }) => {
+      const q: QueueConfig = { name, mode: 'push', rate: rate[0], ratePerSec: rate[1], bucketSize: bucket, retry };
+      if (cap !== undefined) q.maxConcurrentRequests = cap;
+      return q;
+    });
 
 const pullQueueArb = (name: string): fc.Arbitrary<QueueConfig> =>
   retryArb(true).map((retry) => ({ name, mode: 'pull' as const, rate: '5/s', ratePerSec: 5, bucketSize: 5, retry }));
@@ -79,12 +82,14 @@ export function buildConfig(profile: ProfileName, queues: QueueConfig[]): Resolv
   };
 }
 
-export const configArb: fc.Arbitrary<ResolvedConfig> = plainRecord({
-  profile: fc.constantFrom<ProfileName>('appengine', 'cloud-tasks'),
-  q0: pushQueueArb('q0'),
-  q1: fc.option(pushQueueArb('q1'), { nil: undefined }),
-  p0: fc.option(pullQueueArb('p0'), { nil: undefined, freq: 5 }),
-}).map(({ profile, q0, q1, p0 }) => buildConfig(profile, [q0, ...(q1 ? [q1] : []), ...(p0 ? [p0] : [])]));
+export const configArb: fc.Arbitrary<ResolvedConfig> = fc
+  .record({
+    profile: fc.constantFrom<ProfileName>('appengine', 'cloud-tasks'),
+    q0: pushQueueArb('q0'),
+    q1: fc.option(pushQueueArb('q1'), { nil: undefined }),
+    p0: fc.option(pullQueueArb('p0'), { nil: undefined, freq: 5 }),
+  })
+  .map(({ profile, q0, q1, p0 }) => buildConfig(profile, [q0, ...(q1 ? [q1] : []), ...(p0 ? [p0] : [])]));
 
 // ---- on the wall clock ---------------------------------------------------------------------------
 
@@ -102,34 +107,38 @@ const WALL_RATES: readonly [string, number][] = [
 ];
 
 const wallRetryArb = (pull: boolean): fc.Arbitrary<RetryParameters> =>
-  plainRecord({
-    limit: pull
-      ? fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined })
-      : fc.option(fc.integer({ min: 0, max: 4 }), { nil: undefined }),
-    minMs: fc.constantFrom(20, 50),
-    maxMs: fc.constantFrom(50, 100, 200),
-    doublings: fc.constantFrom(0, 0, 1, 2, 3),
-  }).map(({ limit, minMs, maxMs, doublings }) => {
-    const r: RetryParameters = {
-      minBackoffUs: minMs * 1000,
-      maxBackoffUs: Math.max(minMs, maxMs) * 1000, // RETRY-3: max ≥ min
-      maxDoublings: doublings,
-    };
-    if (limit !== undefined) r.taskRetryLimit = limit;
-    return r;
-  });
+  fc
+    .record({
+      limit: pull
+        ? fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined })
+        : fc.option(fc.integer({ min: 0, max: 4 }), { nil: undefined }),
+      minMs: fc.constantFrom(20, 50),
+      maxMs: fc.constantFrom(50, 100, 200),
+      doublings: fc.constantFrom(0, 0, 1, 2, 3),
+    })
+    .map(({ limit, minMs, maxMs, doublings }) => {
+      const r: RetryParameters = {
+        minBackoffUs: minMs * 1000,
+        maxBackoffUs: Math.max(minMs, maxMs) * 1000, // RETRY-3: max ≥ min
+        maxDoublings: doublings,
+      };
+      if (limit !== undefined) r.taskRetryLimit = limit;
+      return r;
+    });
 
 const wallPushQueueArb = (name: string): fc.Arbitrary<QueueConfig> =>
-  plainRecord({
-    rate: fc.constantFrom(...WALL_RATES),
-    bucket: fc.integer({ min: 1, max: 5 }),
-    cap: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
-    retry: wallRetryArb(false),
-  }).map(({ rate, bucket, cap, retry }) => {
-    const q: QueueConfig = { name, mode: 'push', rate: rate[0], ratePerSec: rate[1], bucketSize: bucket, retry };
-    if (cap !== undefined) q.maxConcurrentRequests = cap;
-    return q;
-  });
+  fc
+    .record({
+      rate: fc.constantFrom(...WALL_RATES),
+      bucket: fc.integer({ min: 1, max: 5 }),
+      cap: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
+      retry: wallRetryArb(false),
+    })
+    .map(({ rate, bucket, cap, retry }) => {
+      const q: QueueConfig = { name, mode: 'push', rate: rate[0], ratePerSec: rate[1], bucketSize: bucket, retry };
+      if (cap !== undefined) q.maxConcurrentRequests = cap;
+      return q;
+    });
 
 const wallPullQueueArb = (name: string): fc.Arbitrary<QueueConfig> =>
   wallRetryArb(true).map((retry) => ({
@@ -153,15 +162,17 @@ function wallDefaultQueue(): QueueConfig {
   };
 }
 
-export const wallClockConfigArb: fc.Arbitrary<ResolvedConfig> = plainRecord({
-  profile: fc.constantFrom<ProfileName>('appengine', 'cloud-tasks'),
-  q0: wallPushQueueArb('q0'),
-  q1: fc.option(wallPushQueueArb('q1'), { nil: undefined }),
-  p0: fc.option(wallPullQueueArb('p0'), { nil: undefined, freq: 5 }),
-}).map(({ profile, q0, q1, p0 }) => {
-  const c = buildConfig(profile, [q0, ...(q1 ? [q1] : []), ...(p0 ? [p0] : [])]);
-  return { ...c, queues: [wallDefaultQueue(), ...c.queues.slice(1)] };
-});
+export const wallClockConfigArb: fc.Arbitrary<ResolvedConfig> = fc
+  .record({
+    profile: fc.constantFrom<ProfileName>('appengine', 'cloud-tasks'),
+    q0: wallPushQueueArb('q0'),
+    q1: fc.option(wallPushQueueArb('q1'), { nil: undefined }),
+    p0: fc.option(wallPullQueueArb('p0'), { nil: undefined, freq: 5 }),
+  })
+  .map(({ profile, q0, q1, p0 }) => {
+    const c = buildConfig(profile, [q0, ...(q1 ? [q1] : []), ...(p0 ? [p0] : [])]);
+    return { ...c, queues: [wallDefaultQueue(), ...c.queues.slice(1)] };
+  });
 
 /**
  * The configuration as a queue that lacks pull queues or task_age_limit can run it: those are taken
