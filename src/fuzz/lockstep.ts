@@ -178,11 +178,14 @@ export class Lockstep {
   // ---- operations ------------------------------------------------------------------------------
 
   async add(q: string, specs: TaskSpec[], mode: 'push' | 'pull'): Promise<void> {
-    const earlier = specs
-      .map((sp) => (sp.name === undefined ? undefined : this.book.findByName(q, sp.name)?.key))
-      .filter((k): k is number => k !== undefined);
+    // The tasks an add may race (wall clock): earlier tasks of its names. Most adds name none.
+    let earlier: number[] | undefined;
+    for (const sp of specs) {
+      const key = sp.name === undefined ? undefined : this.book.findByName(q, sp.name)?.key;
+      if (key !== undefined) (earlier ??= []).push(key);
+    }
     const r = await this.clock.pair(
-      { keys: earlier },
+      { keys: earlier ?? [] },
       () => this.modelQueue.addTasks(q, specs),
       () => this.sut.queue.addTasks(q, specs),
     );
