@@ -5,7 +5,7 @@
  * (TASK-2); one invalid name and one oversized payload probe TASK-1/TASK-3.
  */
 import fc from 'fast-check';
-import { RECORD_PROTOTYPE_DRAW } from './record-draw.js';
+import { QuickArbitrary, RECORD_PROTOTYPE_DRAW, pick, skipPrototypeDraw } from './record-draw.js';
 import type { LeaseSpec, TaskSpec } from '../adapters/contract.js';
 import { US_PER_MS, formatDuration } from '../sim/time.js';
 import { lacks, type Capabilities } from '../adapters/contract.js';
@@ -285,16 +285,28 @@ const payloadArb = fc.oneof(
   { weight: 1, arbitrary: fc.constant(OVERSIZED) }, // TASK-3
 );
 
-const taskArb = (pull: boolean, realTime = false): fc.Arbitrary<TaskArgs> =>
-  fc
+const DELAYS_MS = [0, 0, 100, 1000, 5000] as const;
+const REAL_TIME_DELAYS_MS = [0, 0, 50, 100, 200] as const;
+const ETAS = ['countdown', 'countdown', 'absolute', 'past'] as const;
+const METHODS = ['POST', 'POST', 'PUT'] as const;
+const PULL_TAGS = [undefined, 'red', 'blue'] as const;
+const PUSH_URLS = [undefined, undefined, undefined, '/work?x=1'] as const;
+const NONE = [undefined] as const;
+
+/** A task's arguments: fc.record's draws (record-draw.ts), drawn directly, shrunk through the tuple. */
+const taskArb = (pull: boolean, realTime = false): fc.Arbitrary<TaskArgs> => {
+  const delays = realTime ? REAL_TIME_DELAYS_MS : DELAYS_MS;
+  const tags = pull ? PULL_TAGS : NONE;
+  const urls = pull ? NONE : PUSH_URLS;
+  const exact = fc
     .tuple(
       nameArb,
-      realTime ? fc.constantFrom(0, 0, 50, 100, 200) : fc.constantFrom(0, 0, 100, 1000, 5000),
-      fc.constantFrom<TaskArgs['eta']>('countdown', 'countdown', 'absolute', 'past'),
-      fc.constantFrom<TaskArgs['method']>('POST', 'POST', 'PUT'),
+      fc.constantFrom(...delays),
+      fc.constantFrom(...ETAS),
+      fc.constantFrom(...METHODS),
       payloadArb,
-      pull ? fc.constantFrom(undefined, 'red', 'blue') : fc.constant(undefined),
-      pull ? fc.constant(undefined) : fc.constantFrom(undefined, undefined, undefined, '/work?x=1'),
+      fc.constantFrom(...tags),
+      fc.constantFrom(...urls),
       RECORD_PROTOTYPE_DRAW,
     )
     .map(
@@ -308,6 +320,19 @@ const taskArb = (pull: boolean, realTime = false): fc.Arbitrary<TaskArgs> =>
         url,
       }),
     );
+  return new QuickArbitrary(exact, (mrng, bias): TaskArgs => {
+    // The tuple's order: each field's draw, then the prototype's.
+    const name = nameArb.generate(mrng, bias).value;
+    const delayMs = pick(mrng, delays);
+    const eta = pick(mrng, ETAS);
+    const method = pick(mrng, METHODS);
+    const payload = payloadArb.generate(mrng, bias).value;
+    const tag = pick(mrng, tags);
+    const url = pick(mrng, urls);
+    skipPrototypeDraw(mrng);
+    return { name, delayMs, eta, method, payload, tag, url };
+  });
+};
 
 const leaseSpecArb = (realTime: boolean): fc.Arbitrary<LeaseSpec> =>
   fc
