@@ -28,6 +28,7 @@ abstract class Base implements Cmd {
   check(_m: Readonly<FuzzModel>): boolean {
     return true;
   }
+  /** Not async where it only hands on Lockstep's promise: one promise a command, not two. */
   abstract run(m: FuzzModel, r: Lockstep): Promise<void>;
   abstract toString(): string;
 }
@@ -56,12 +57,12 @@ class AddCommand extends Base {
   override check(m: Readonly<FuzzModel>): boolean {
     return !this.pull || m.pull;
   }
-  async run(_m: FuzzModel, r: Lockstep): Promise<void> {
+  run(_m: FuzzModel, r: Lockstep): Promise<void> {
     const list = this.pull ? r.pullQueues : r.pushQueues;
     const q = list[this.queue % list.length];
     const specs = this.tasks.map((t) => toSpec(t, r.now, this.pull));
     r.note(() => `add to ${q}: ${this.tasks.map(describeTask).join('; ')}`);
-    await r.add(q, specs, this.pull ? 'pull' : 'push');
+    return r.add(q, specs, this.pull ? 'pull' : 'push');
   }
   toString(): string {
     return `add(${this.pull ? 'pull' : 'push'}#${this.queue}, ${this.tasks.map(describeTask).join('; ')})`;
@@ -109,10 +110,10 @@ class LeaseCommand extends Base {
   override check(m: Readonly<FuzzModel>): boolean {
     return m.pull;
   }
-  async run(_m: FuzzModel, r: Lockstep): Promise<void> {
+  run(_m: FuzzModel, r: Lockstep): Promise<void> {
     const q = r.pullQueues[this.queue % r.pullQueues.length];
     r.note(() => `${this.toString()} on ${q}`);
-    await r.lease(q, this.spec);
+    return r.lease(q, this.spec);
   }
   toString(): string {
     const s = this.spec;
@@ -215,9 +216,9 @@ class AdvanceCommand extends Base {
   constructor(readonly ms: number) {
     super();
   }
-  async run(_m: FuzzModel, r: Lockstep): Promise<void> {
+  run(_m: FuzzModel, r: Lockstep): Promise<void> {
     r.note(() => this.toString());
-    await r.advance(this.ms * US_PER_MS);
+    return r.advance(this.ms * US_PER_MS);
   }
   toString(): string {
     return `advance ${formatDuration(this.ms * US_PER_MS)}`;
@@ -228,9 +229,9 @@ class HandlerCommand extends Base {
   constructor(readonly behaviour: Behaviour) {
     super();
   }
-  async run(_m: FuzzModel, r: Lockstep): Promise<void> {
+  run(_m: FuzzModel, r: Lockstep): Promise<void> {
     r.note(() => this.toString());
-    await r.setBehaviour(this.behaviour);
+    return r.setBehaviour(this.behaviour);
   }
   toString(): string {
     const b = this.behaviour;
@@ -262,10 +263,10 @@ class PauseCommand extends Base {
   ) {
     super();
   }
-  async run(_m: FuzzModel, r: Lockstep): Promise<void> {
+  run(_m: FuzzModel, r: Lockstep): Promise<void> {
     const q = r.pushQueues[this.queue % r.pushQueues.length];
     r.note(() => `${this.paused ? 'pause' : 'resume'} ${q}`);
-    await r.pause(q, this.paused);
+    return r.pause(q, this.paused);
   }
   toString(): string {
     return `${this.paused ? 'pause' : 'resume'}(push#${this.queue})`;

@@ -332,8 +332,9 @@ function sameEta(a: string | undefined, b: string | undefined, tol: Micros = TIM
   return !Number.isNaN(x) && Math.abs(x - etaMicros(b)) <= tol;
 }
 
+/** A URL's path; most are one already (no scheme to strip). */
 function path(url: string): string {
-  return url.replace(/^[a-z]+:\/\/[^/]+/i, '');
+  return url.startsWith('/') ? url : url.replace(/^[a-z]+:\/\/[^/]+/i, '');
 }
 
 function shown(v: unknown): string {
