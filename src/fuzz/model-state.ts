@@ -23,8 +23,8 @@ export class SideState {
   readonly phaseAt = new Map<number, Micros>();
   /** The ETA of the task's next attempt (add, then each retry: PUSH-4, RETRY-4). */
   readonly eta = new Map<number, Micros>();
-  /** Every ETA the task had, with the time it was set. */
-  private readonly etas = new Map<number, [Micros, Micros][]>();
+  /** Every ETA the task had, with the time it was set: pairs (set at, ETA) in one flat list. */
+  private readonly etas = new Map<number, Micros[]>();
   /** Pull tasks: the end of the lease that holds it (0 when free). */
   readonly leaseUntil = new Map<number, Micros>();
   readonly leased = new Set<number>();
@@ -60,13 +60,14 @@ export class SideState {
   /** The ETA the task had at time `t` (the last one set at or before `t`). */
   etaAt(key: number, t: Micros): Micros | undefined {
     let found: Micros | undefined;
-    for (const [at, eta] of this.etas.get(key) ?? []) if (at <= t) found = eta;
+    const list = this.etas.get(key) ?? [];
+    for (let i = 0; i < list.length; i += 2) if (list[i] <= t) found = list[i + 1];
     return found;
   }
 
   /** Attempts scheduled so far: its add and each retry (a RunTask replaces the pending one, CT-4). */
   etaCount(key: number): number {
-    return (this.etas.get(key)?.length ?? 0) - (this.runs.get(key) ?? 0);
+    return (this.etas.get(key)?.length ?? 0) / 2 - (this.runs.get(key) ?? 0);
   }
 
   /** The queue's effective rate at time `t`, when the side ever changed it (INST-2). */
@@ -84,9 +85,9 @@ export class SideState {
 
   private setEta(key: number, t: Micros, eta: Micros): void {
     this.eta.set(key, eta);
-    const list = this.etas.get(key) ?? [];
-    list.push([t, eta]);
-    this.etas.set(key, list);
+    const list = this.etas.get(key);
+    if (list === undefined) this.etas.set(key, [t, eta]);
+    else list.push(t, eta);
   }
 
   private setPhase(key: number, t: Micros, p: Phase): void {
