@@ -74,8 +74,8 @@ export class SideState {
     return this.everLeased;
   }
 
+  /** Paused queues: kept as events come (a pause asks at every call), not when first asked. */
   get paused(): ReadonlySet<string> {
-    this.catchUp();
     return this.pausedQueues;
   }
 
@@ -92,6 +92,8 @@ export class SideState {
         }
       }
       this.events.push({ ev, key, step });
+      if (ev.e === 'pause') this.pausedQueues.add(ev.q);
+      else if (ev.e === 'resume') this.pausedQueues.delete(ev.q);
     }
   }
 
@@ -145,8 +147,6 @@ export class SideState {
   }
 
   private apply(ev: TraceEvent, key: number | undefined): void {
-    if (ev.e === 'pause') this.pausedQueues.add(ev.q);
-    if (ev.e === 'resume') this.pausedQueues.delete(ev.q);
     if (ev.e === 'rate') {
       const list = this.rates.get(ev.q) ?? [];
       list.push([ev.t, ev.rate]);
