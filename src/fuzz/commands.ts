@@ -5,6 +5,7 @@
  * (TASK-2); one invalid name and one oversized payload probe TASK-1/TASK-3.
  */
 import fc from 'fast-check';
+import { QuickArbitrary, RECORD_PROTOTYPE_DRAW, pick, skipPrototypeDraw } from './record-draw.js';
 import type { LeaseSpec, TaskSpec } from '../adapters/contract.js';
 import { US_PER_MS, formatDuration } from '../sim/time.js';
 import { lacks, type Capabilities } from '../adapters/contract.js';
@@ -19,11 +20,15 @@ export interface FuzzModel {
 
 type Cmd = fc.AsyncCommand<FuzzModel, Lockstep>;
 
-/** Every command logs itself as run, with queues and tasks resolved, for the counterexample. */
+/**
+ * Every command logs itself as run, with queues and tasks resolved, for the counterexample: as a
+ * function that prints the line, called only when a failure reads the log.
+ */
 abstract class Base implements Cmd {
   check(_m: Readonly<FuzzModel>): boolean {
     return true;
   }
+  /** Not async where it only hands on Lockstep's promise: one promise a command, not two. */
   abstract run(m: FuzzModel, r: Lockstep): Promise<void>;
   abstract toString(): string;
 }
@@ -52,12 +57,12 @@ class AddCommand extends Base {
   override check(m: Readonly<FuzzModel>): boolean {
     return !this.pull || m.pull;
   }
-  async run(_m: FuzzModel, r: Lockstep): Promise<void> {
+  run(_m: FuzzModel, r: Lockstep): Promise<void> {
     const list = this.pull ? r.pullQueues : r.pushQueues;
     const q = list[this.queue % list.length];
     const specs = this.tasks.map((t) => toSpec(t, r.now, this.pull));
-    r.log.push(`add to ${q}: ${this.tasks.map(describeTask).join('; ')}`);
-    await r.add(q, specs, this.pull ? 'pull' : 'push');
+    r.note(() => `add to ${q}: ${this.tasks.map(describeTask).join('; ')}`);
+    return r.add(q, specs, this.pull ? 'pull' : 'push');
   }
   toString(): string {
     return `add(${this.pull ? 'pull' : 'push'}#${this.queue}, ${this.tasks.map(describeTask).join('; ')})`;
@@ -81,7 +86,7 @@ function toSpec(t: TaskArgs, now: number, pull: boolean): TaskSpec {
   return spec;
 }
 
-/** One task of an add, as the counterexample prints it (built for every add of every run: no arrays). */
+/** One task of an add, as the counterexample prints it. */
 function describeTask(t: TaskArgs): string {
   let text = t.name === undefined ? '(unnamed)' : JSON.stringify(t.name);
   if (t.delayMs > 0 || t.eta !== 'countdown')
@@ -105,10 +110,10 @@ class LeaseCommand extends Base {
   override check(m: Readonly<FuzzModel>): boolean {
     return m.pull;
   }
-  async run(_m: FuzzModel, r: Lockstep): Promise<void> {
+  run(_m: FuzzModel, r: Lockstep): Promise<void> {
     const q = r.pullQueues[this.queue % r.pullQueues.length];
-    r.log.push(`${this.toString()} on ${q}`);
-    await r.lease(q, this.spec);
+    r.note(() => `${this.toString()} on ${q}`);
+    return r.lease(q, this.spec);
   }
   toString(): string {
     const s = this.spec;
@@ -138,7 +143,7 @@ class ModifyCommand extends Base {
     const q = r.pullQueues[0];
     const e = this.name !== undefined ? r.book.findByName(q, this.name) : r.book.unnamedIn(q, this.ordinal);
     const leased = e !== undefined && r.held.some((h) => h.key === e.key);
-    r.log.push(
+    r.note(() =>
       leased
         ? `modify_task_lease(${r.book.label(e!.key)}, ${this.seconds}s)${this.seconds === 0 ? ' (release)' : ''}`
         : `${this.toString()} (never leased: nothing to do)`,
@@ -167,13 +172,13 @@ class DeleteCommand extends Base {
     if (this.name !== undefined) {
       const list = this.pull ? r.pullQueues : r.pushQueues;
       const q = list[this.queue % list.length];
-      r.log.push(`delete ${q}/${this.name}`);
+      r.note(() => `delete ${q}/${this.name}`);
       return r.deleteNamed(q, this.name);
     }
     const list = this.pull ? r.pullQueues : r.pushQueues;
     const q = list[this.queue % list.length];
     const e = r.book.unnamedIn(q, this.task);
-    r.log.push(e ? `delete ${r.book.label(e.key)}` : `${this.toString()} (no unnamed task in ${q}: nothing to do)`);
+    r.note(() => (e ? `delete ${r.book.label(e.key)}` : `${this.toString()} (no unnamed task in ${q}: nothing to do)`));
     await r.deleteUnnamed(q, this.task);
   }
   toString(): string {
@@ -193,11 +198,13 @@ class RunTaskCommand extends Base {
   async run(_m: FuzzModel, r: Lockstep): Promise<void> {
     const q = r.pushQueues[this.queue % r.pushQueues.length];
     if (this.name !== undefined) {
-      r.log.push(`run_task ${q}/${this.name}`);
+      r.note(() => `run_task ${q}/${this.name}`);
       return r.runNamed(q, this.name);
     }
     const e = r.book.unnamedIn(q, this.task);
-    r.log.push(e ? `run_task ${r.book.label(e.key)}` : `${this.toString()} (no unnamed task in ${q}: nothing to do)`);
+    r.note(() =>
+      e ? `run_task ${r.book.label(e.key)}` : `${this.toString()} (no unnamed task in ${q}: nothing to do)`,
+    );
     await r.runUnnamed(q, this.task);
   }
   toString(): string {
@@ -209,9 +216,9 @@ class AdvanceCommand extends Base {
   constructor(readonly ms: number) {
     super();
   }
-  async run(_m: FuzzModel, r: Lockstep): Promise<void> {
-    r.log.push(this.toString());
-    await r.advance(this.ms * US_PER_MS);
+  run(_m: FuzzModel, r: Lockstep): Promise<void> {
+    r.note(() => this.toString());
+    return r.advance(this.ms * US_PER_MS);
   }
   toString(): string {
     return `advance ${formatDuration(this.ms * US_PER_MS)}`;
@@ -222,9 +229,9 @@ class HandlerCommand extends Base {
   constructor(readonly behaviour: Behaviour) {
     super();
   }
-  async run(_m: FuzzModel, r: Lockstep): Promise<void> {
-    r.log.push(this.toString());
-    await r.setBehaviour(this.behaviour);
+  run(_m: FuzzModel, r: Lockstep): Promise<void> {
+    r.note(() => this.toString());
+    return r.setBehaviour(this.behaviour);
   }
   toString(): string {
     const b = this.behaviour;
@@ -240,7 +247,8 @@ class OutageCommand extends Base {
     return m.outages;
   }
   async run(_m: FuzzModel, r: Lockstep): Promise<void> {
-    r.log.push(r.outage === this.on ? `${this.toString()} (already so: nothing to do)` : this.toString());
+    const already = r.outage === this.on;
+    r.note(() => (already ? `${this.toString()} (already so: nothing to do)` : this.toString()));
     await r.setOutage(this.on);
   }
   toString(): string {
@@ -255,10 +263,10 @@ class PauseCommand extends Base {
   ) {
     super();
   }
-  async run(_m: FuzzModel, r: Lockstep): Promise<void> {
+  run(_m: FuzzModel, r: Lockstep): Promise<void> {
     const q = r.pushQueues[this.queue % r.pushQueues.length];
-    r.log.push(`${this.paused ? 'pause' : 'resume'} ${q}`);
-    await r.pause(q, this.paused);
+    r.note(() => `${this.paused ? 'pause' : 'resume'} ${q}`);
+    return r.pause(q, this.paused);
   }
   toString(): string {
     return `${this.paused ? 'pause' : 'resume'}(push#${this.queue})`;
@@ -278,27 +286,66 @@ const payloadArb = fc.oneof(
   { weight: 1, arbitrary: fc.constant(OVERSIZED) }, // TASK-3
 );
 
-const taskArb = (pull: boolean, realTime = false): fc.Arbitrary<TaskArgs> =>
-  fc.record({
-    name: nameArb,
-    delayMs: realTime ? fc.constantFrom(0, 0, 50, 100, 200) : fc.constantFrom(0, 0, 100, 1000, 5000),
-    eta: fc.constantFrom<TaskArgs['eta']>('countdown', 'countdown', 'absolute', 'past'),
-    method: fc.constantFrom<TaskArgs['method']>('POST', 'POST', 'PUT'),
-    payload: payloadArb,
-    tag: pull ? fc.constantFrom(undefined, 'red', 'blue') : fc.constant(undefined),
-    url: pull ? fc.constant(undefined) : fc.constantFrom(undefined, undefined, undefined, '/work?x=1'),
+const DELAYS_MS = [0, 0, 100, 1000, 5000] as const;
+const REAL_TIME_DELAYS_MS = [0, 0, 50, 100, 200] as const;
+const ETAS = ['countdown', 'countdown', 'absolute', 'past'] as const;
+const METHODS = ['POST', 'POST', 'PUT'] as const;
+const PULL_TAGS = [undefined, 'red', 'blue'] as const;
+const PUSH_URLS = [undefined, undefined, undefined, '/work?x=1'] as const;
+const NONE = [undefined] as const;
+
+/** A task's arguments: fc.record's draws (record-draw.ts), drawn directly, shrunk through the tuple. */
+const taskArb = (pull: boolean, realTime = false): fc.Arbitrary<TaskArgs> => {
+  const delays = realTime ? REAL_TIME_DELAYS_MS : DELAYS_MS;
+  const tags = pull ? PULL_TAGS : NONE;
+  const urls = pull ? NONE : PUSH_URLS;
+  const exact = fc
+    .tuple(
+      nameArb,
+      fc.constantFrom(...delays),
+      fc.constantFrom(...ETAS),
+      fc.constantFrom(...METHODS),
+      payloadArb,
+      fc.constantFrom(...tags),
+      fc.constantFrom(...urls),
+      RECORD_PROTOTYPE_DRAW,
+    )
+    .map(
+      ([name, delayMs, eta, method, payload, tag, url]): TaskArgs => ({
+        name,
+        delayMs,
+        eta,
+        method,
+        payload,
+        tag,
+        url,
+      }),
+    );
+  return new QuickArbitrary(exact, (mrng, bias): TaskArgs => {
+    // The tuple's order: each field's draw, then the prototype's.
+    const name = nameArb.generate(mrng, bias).value;
+    const delayMs = pick(mrng, delays);
+    const eta = pick(mrng, ETAS);
+    const method = pick(mrng, METHODS);
+    const payload = payloadArb.generate(mrng, bias).value;
+    const tag = pick(mrng, tags);
+    const url = pick(mrng, urls);
+    skipPrototypeDraw(mrng);
+    return { name, delayMs, eta, method, payload, tag, url };
   });
+};
 
 const leaseSpecArb = (realTime: boolean): fc.Arbitrary<LeaseSpec> =>
   fc
-    .record({
-      worker: fc.constantFrom('w1', 'w2'),
+    .tuple(
+      fc.constantFrom('w1', 'w2'),
       // Wall clock: leases of 0.2–1 s, so they end within a run.
-      leaseSeconds: realTime ? fc.constantFrom(0.2, 0.5, 1) : fc.constantFrom(1, 5, 30),
-      maxTasks: fc.integer({ min: 1, max: 3 }),
-      tag: fc.constantFrom<'none' | 'red' | 'blue' | 'oldest'>('none', 'none', 'red', 'blue', 'oldest'),
-    })
-    .map(({ worker, leaseSeconds, maxTasks, tag }) => {
+      realTime ? fc.constantFrom(0.2, 0.5, 1) : fc.constantFrom(1, 5, 30),
+      fc.integer({ min: 1, max: 3 }),
+      fc.constantFrom<'none' | 'red' | 'blue' | 'oldest'>('none', 'none', 'red', 'blue', 'oldest'),
+      RECORD_PROTOTYPE_DRAW,
+    )
+    .map(([worker, leaseSeconds, maxTasks, tag]) => {
       const spec: LeaseSpec = { worker, leaseSeconds, maxTasks };
       if (tag === 'oldest') spec.byTag = true;
       else if (tag !== 'none') spec.tag = tag;

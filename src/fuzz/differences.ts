@@ -51,18 +51,21 @@ export const TIME_TOLERANCE_US = 1000;
 
 /** The first difference between the model's deliveries and the queue's in one step, or undefined. */
 export function diffDeliveries(expected: Seen[], actual: Seen[], ctx: DiffContext): FuzzViolation | undefined {
-  const exp = new Map(expected.map((s) => [id(s), s]));
-  const act = new Map(actual.filter((s) => s.key !== undefined).map((s) => [id(s), s]));
+  // By id, built at the first pair out of place (in a passing run every pair is in place).
+  let exp: Map<string, Seen> | undefined;
+  let act: Map<string, Seen> | undefined;
   const n = Math.max(expected.length, actual.length);
   for (let i = 0; i < n; i++) {
     const e = expected[i];
     const a = actual[i];
     if (a !== undefined && a.key === undefined) return unknownTask(a);
-    if (e !== undefined && a !== undefined && id(e) === id(a)) {
+    if (e !== undefined && a !== undefined && e.key === a.key && e.nth === a.nth) {
       const d = compareSame(e, a, ctx);
       if (d) return d;
       continue;
     }
+    exp ??= new Map(expected.map((s) => [id(s), s]));
+    act ??= new Map(actual.filter((s) => s.key !== undefined).map((s) => [id(s), s]));
     if (a !== undefined && !exp.has(id(a))) return extra(a, ctx);
     if (e !== undefined && !act.has(id(e))) return missing(e, ctx);
     // Both are delivered, at different places: their times differ.
@@ -332,8 +335,9 @@ function sameEta(a: string | undefined, b: string | undefined, tol: Micros = TIM
   return !Number.isNaN(x) && Math.abs(x - etaMicros(b)) <= tol;
 }
 
+/** A URL's path; most are one already (no scheme to strip). */
 function path(url: string): string {
-  return url.replace(/^[a-z]+:\/\/[^/]+/i, '');
+  return url.startsWith('/') ? url : url.replace(/^[a-z]+:\/\/[^/]+/i, '');
 }
 
 function shown(v: unknown): string {

@@ -79,8 +79,13 @@ export class Lockstep {
   readonly config: ResolvedConfig;
   readonly pushQueues: string[];
   readonly pullQueues: string[];
-  /** The commands run so far, as printed in a counterexample. */
-  readonly log: string[] = [];
+  /**
+   * The commands run so far, each as printed in a counterexample or as a line that prints it when
+   * asked: most runs pass, and nobody reads their lines (see `note`, `log`).
+   */
+  private readonly lines: (string | (() => string))[] = [];
+  /** How many of `lines` are printed already. */
+  private printed = 0;
   behaviour: Behaviour = HEALTHY;
   now: Micros = 0;
   outage = false;
@@ -129,6 +134,25 @@ export class Lockstep {
     this.clock = strategy.createClock(this);
   }
 
+  /** The commands run so far, as printed in a counterexample (the same array each time: a caller may append to it). */
+  get log(): string[] {
+    const lines = this.lines;
+    for (let i = this.printed; i < lines.length; i++) {
+      const line = lines[i];
+      if (typeof line !== 'string') lines[i] = line();
+    }
+    this.printed = lines.length;
+    return lines as string[];
+  }
+
+  /**
+   * Logs a command as run. `line` may be a function printing it, called only if the log is read: it
+   * must print from values fixed by then (the command's own, a task's label), not from state that moves on.
+   */
+  note(line: string | (() => string)): void {
+    this.lines.push(line);
+  }
+
   get supportsOutages(): boolean {
     return this.clock.outages;
   }
@@ -154,11 +178,14 @@ export class Lockstep {
   // ---- operations ------------------------------------------------------------------------------
 
   async add(q: string, specs: TaskSpec[], mode: 'push' | 'pull'): Promise<void> {
-    const earlier = specs
-      .map((sp) => (sp.name === undefined ? undefined : this.book.findByName(q, sp.name)?.key))
-      .filter((k): k is number => k !== undefined);
+    // The tasks an add may race (wall clock): earlier tasks of its names. Most adds name none.
+    let earlier: number[] | undefined;
+    for (const sp of specs) {
+      const key = sp.name === undefined ? undefined : this.book.findByName(q, sp.name)?.key;
+      if (key !== undefined) (earlier ??= []).push(key);
+    }
     const r = await this.clock.pair(
-      { keys: earlier },
+      { keys: earlier ?? [] },
       () => this.modelQueue.addTasks(q, specs),
       () => this.sut.queue.addTasks(q, specs),
     );

@@ -41,7 +41,22 @@ interface Item {
   /** Responses: the attempt (the handler's nth delivery of the task). */
   nth?: number;
   /** Made by this build (a decision's copy), not recorded: build may change it. */
-  fresh?: true;
+  fresh: boolean;
+}
+
+/** Every item with every field, in one order: one object shape for the sort and the build's loops. */
+function item(
+  t: Micros,
+  k: number,
+  sub: 0 | 1,
+  group: 0 | 1,
+  seq: number,
+  ev: TraceEvent,
+  key: number | undefined,
+  nth: number | undefined,
+  fresh: boolean,
+): Item {
+  return { t, k, sub, group, seq, ev, key, nth, fresh };
 }
 
 /** The kinds whose `n` build sets (and a dispatch's ETA header, `etaFromTrace`). */
@@ -82,7 +97,7 @@ export class ObservedTrace {
   }
 
   private op(t: Micros, ev: TraceEvent, key?: number): void {
-    this.items.push({ t, k: this.step, sub: 0, group: 1, seq: this.seq++, ev, key });
+    this.items.push(item(t, this.step, 0, 1, this.seq++, ev, key, undefined, false));
   }
 
   add(t: Micros, e: TaskEntry): void {
@@ -138,15 +153,8 @@ export class ObservedTrace {
   /** A delivery the handler saw in this step's advance, and the answer it gave (landing `latency` later). */
   delivery(s: Seen, q: string): void {
     if (s.key === undefined) return; // not attributable; the comparison reports it
-    this.items.push({
-      t: s.t,
-      k: this.step,
-      sub: 1,
-      group: 1,
-      seq: this.seq++,
-      ev: { t: s.t, e: 'dispatch', id: s.key, q, n: 0, h: s.h },
-      key: s.key,
-    });
+    const dispatch: TraceEvent = { t: s.t, e: 'dispatch', id: s.key, q, n: 0, h: s.h };
+    this.items.push(item(s.t, this.step, 1, 1, this.seq++, dispatch, s.key, undefined, false));
     const a = s.answer;
     // DEADLINE-2: past the deadline the queue stops waiting at the deadline and counts a failure.
     const deadline = this.config.deadlineUs;
@@ -157,7 +165,7 @@ export class ObservedTrace {
       ? { t, e: 'response', id: s.key, q, n: 0, status: 0, out: 'deadline', lat }
       : { t, e: 'response', id: s.key, q, n: 0, status: a.status, out: a.outcome, lat };
     // k < 0 marks "not before step -k - 1": placed at build time, when later steps' ends are known.
-    this.items.push({ t, k: -1 - this.step, sub: 1, group: 1, seq: this.seq++, ev, key: s.key, nth: s.nth });
+    this.items.push(item(t, -1 - this.step, 1, 1, this.seq++, ev, s.key, s.nth, false));
   }
 
   /** The whole trace: config, boundary and decisions merged, then `end`. */
@@ -194,7 +202,7 @@ export class ObservedTrace {
     const items = kept.map((it) => (it.k < 0 ? { ...it, k: Math.max(-1 - it.k, this.stepOf(it.t)) } : it));
     const anchored: KeyedEvent[] = [];
     const free = (d: KeyedEvent, group: 0 | 1, ev: TraceEvent): void => {
-      items.push({ t: ev.t, k: d.step, sub: 1, group, seq: this.seq + items.length, ev, key: d.key, fresh: true });
+      items.push(item(ev.t, d.step, 1, group, this.seq + items.length, ev, d.key, undefined, true));
     };
     for (let i = 0; i < decisions.length; i++) {
       const d = decisions[i];
@@ -320,7 +328,7 @@ function attach(items: Item[], anchored: KeyedEvent[], byAttempt: boolean): Map<
       for (const i of list) if (items[i].t <= d.ev.t && items[i].k <= d.step) target = i;
     }
     const ev = { ...d.ev, id: d.key! } as TraceEvent;
-    if (target < 0) orphans.push({ t: d.ev.t, k: d.step, sub: 1, group: 1, seq: 0, ev, key: d.key, fresh: true });
+    if (target < 0) orphans.push(item(d.ev.t, d.step, 1, 1, 0, ev, d.key, undefined, true));
     else {
       const list = after.get(items[target]);
       if (list) list.push(ev);

@@ -76,7 +76,7 @@ export class TaskBook {
 
   /** The key of a side's task; a named task may be re-added after its tombstone, so the latest wins. */
   keyOf(side: SideName, q: string, name: string): number | undefined {
-    return this.byName[side].get(q)?.get(name);
+    return (side === 'model' ? this.byName.model : this.byName.sut).get(q)?.get(name);
   }
 
   /** By name alone, when the queue header is wrong: unique across queues or nothing. */
