@@ -6,7 +6,7 @@
 import type { AddEvent, DispatchEvent, ResponseEvent } from '../sim/events.js';
 import { decimalValue, epochMicrosOf, isDecimalOf, nameHash, shown } from './format.js';
 import type { Readings } from './readings.js';
-import { type Column, IN_FLIGHT, isLive } from './task-table.js';
+import { F64Column, IN_FLIGHT, U32Column, isLive } from './task-table.js';
 import { OUT_ERROR, outcomeName, type TraceState } from './trace-state.js';
 import { Tally, type Checker, type InvariantResult } from './types.js';
 
@@ -14,20 +14,20 @@ export class HeaderChecker implements Checker {
   readonly inv = 'INV-HDR' as const;
   private readonly tally = new Tally(this.inv);
   /** HDR-4: earlier responses that reached the handler and failed. */
-  private readonly ec: Column<Uint32Array>;
+  private readonly ec: U32Column;
   /** HDR-2: a fingerprint of the name given at add. */
-  private readonly name: Column<Uint32Array>;
+  private readonly name: U32Column;
   /** HDR-5 under the `original` reading: the ETA given at add. */
-  private readonly firstEta: Column<Float64Array> | undefined;
+  private readonly firstEta: F64Column | undefined;
   private dups = 0;
   private lastEtaText: unknown;
   /** Its value, in a typed array: a number this large kept in an object field is a new heap box per write. */
   private readonly lastEtaUs = new Float64Array([Number.NaN]);
 
   constructor(private readonly st: TraceState) {
-    this.ec = st.tasks.column((n) => new Uint32Array(n));
-    this.name = st.tasks.column((n) => new Uint32Array(n));
-    if (st.readings.retryEtaHeader === 'original') this.firstEta = st.tasks.column((n) => new Float64Array(n));
+    this.ec = st.tasks.column(new U32Column());
+    this.name = st.tasks.column(new U32Column());
+    if (st.readings.retryEtaHeader === 'original') this.firstEta = st.tasks.column(new F64Column());
   }
 
   onAdd(ev: AddEvent): void {
