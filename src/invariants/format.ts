@@ -58,8 +58,9 @@ export function epochMicrosOf(s: unknown): number {
 const SCALE_TO_MICROS = [1_000_000, 100_000, 10_000, 1_000, 100, 10, 1];
 
 /**
- * HDR-2: a 32-bit FNV-1a fingerprint of a task name. The checker keeps this instead of a million
- * name strings; two different names match only with probability 2^-32.
+ * HDR-2: a 31-bit FNV-1a fingerprint of a task name (the top bit dropped, so it is always a small
+ * integer and never a boxed number). The checker keeps this instead of a million name strings; two
+ * different names match only with probability 2^-31.
  */
 export function nameHash(s: string): number {
   let h = 0x811c9dc5;
@@ -67,7 +68,7 @@ export function nameHash(s: string): number {
     h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  return h >>> 0;
+  return h & 0x7fffffff;
 }
 
 /** A header value as it should read in a violation: quoted, or `absent`. */

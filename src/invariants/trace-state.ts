@@ -85,7 +85,7 @@ export class TraceState {
   ranNow = -1;
   /** CT-5: the Retry-After of a task's last response, when it had one; few, so a map. */
   readonly retryAfter = new Map<number, number>();
-  /** Tasks added with their own request deadline (CT-2); few, so a map. */
+  /** Tasks added with their own request deadline (CT-2); few, so a map (usually empty: not even looked in). */
   private readonly ownDeadline = new Map<number, number>();
 
   readonly tasks = new TaskTable();
@@ -218,6 +218,6 @@ export class TraceState {
 
   /** DEADLINE-1, or the task's own deadline when its add event names one (CT-2 dispatchDeadline). */
   deadlineOf(id: number): number {
-    return this.ownDeadline.get(id) ?? this.deadlineUs;
+    return this.ownDeadline.size === 0 ? this.deadlineUs : (this.ownDeadline.get(id) ?? this.deadlineUs);
   }
 }
