@@ -46,7 +46,10 @@ export class EtaChecker implements Checker {
     const failed = st.n.get(ev.id); // RETRY-4: retry n follows the failure of attempt n
     const respT = st.respT.get(ev.id);
     // CT-5: a Retry-After on the failed response puts the retry no sooner than it asked.
-    const delay = Math.max(this.delay(info.index, failed), st.retryAfter.get(ev.id) ?? 0);
+    const delay = Math.max(
+      this.delay(info.index, failed),
+      st.retryAfter.size === 0 ? 0 : (st.retryAfter.get(ev.id) ?? 0),
+    );
     const want = respT + delay;
     if (ev.eta !== want && this.tally.count()) {
       this.tally.keep(

@@ -13,7 +13,7 @@ import type {
   LeaseEvent,
   ModifyEvent,
 } from '../sim/events.js';
-import { type Column, isLive } from './task-table.js';
+import { F64Column, U32Column, isLive } from './task-table.js';
 import type { TraceState } from './trace-state.js';
 import { Tally, type Checker, type InvariantResult } from './types.js';
 
@@ -24,19 +24,19 @@ export class LeaseChecker implements Checker {
   readonly inv = 'INV-LEASE' as const;
   private readonly tally = new Tally(this.inv);
   /** End of the lease that holds the task; 0 or a past time when free. */
-  private readonly until: Column<Float64Array>;
+  private readonly until: F64Column;
   /** Leases taken so far: the trace's `n` is judged against this. */
-  private readonly leases: Column<Uint32Array>;
+  private readonly leases: U32Column;
   /** When the task was first leased, plus one (0: never leased): PULL-10 measures age from it. */
-  private readonly firstLease: Column<Float64Array>;
+  private readonly firstLease: F64Column;
   // PULL-9 windows per queue: the current second and the calls made in it.
   private windows: Float64Array;
   private calls: Int32Array;
 
   constructor(private readonly st: TraceState) {
-    this.until = st.tasks.column((n) => new Float64Array(n));
-    this.leases = st.tasks.column((n) => new Uint32Array(n));
-    this.firstLease = st.tasks.column((n) => new Float64Array(n));
+    this.until = st.tasks.column(new F64Column());
+    this.leases = st.tasks.column(new U32Column());
+    this.firstLease = st.tasks.column(new F64Column());
     this.windows = new Float64Array(st.configuredQueues).fill(-1);
     this.calls = new Int32Array(st.configuredQueues);
   }

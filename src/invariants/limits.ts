@@ -8,7 +8,7 @@ import type { AddEvent, DispatchEvent, ExhaustEvent, ResponseEvent, RetryEvent, 
 import type { RetryParameters } from '../model/config.js';
 import type { RuleId } from '../rules/index.js';
 import { retryExpected } from './expected-retry.js';
-import { type Column, DELETED, IN_FLIGHT, RESPONDED, WAITING, isLive } from './task-table.js';
+import { DELETED, F64Column, IN_FLIGHT, RESPONDED, U32Column, WAITING, isLive } from './task-table.js';
 import { OUT_OK, outcomeName, type TraceState } from './trace-state.js';
 import { Tally, type Checker, type InvariantResult } from './types.js';
 
@@ -22,16 +22,16 @@ function limitRule(retry: RetryParameters | undefined): RuleId {
 export class LimitsChecker implements Checker {
   readonly inv = 'INV-LIMITS' as const;
   private readonly tally = new Tally(this.inv);
-  private readonly counted: Column<Uint32Array>;
+  private readonly counted: U32Column;
   /** When the task's age starts: its add (ageFrom 'creation') or its first attempt. */
-  private readonly ageStart: Column<Float64Array>;
+  private readonly ageStart: F64Column;
   private readonly fromCreation: boolean;
   private readonly uncounted503: boolean;
   private afterDelete = 0;
 
   constructor(private readonly st: TraceState) {
-    this.counted = st.tasks.column((n) => new Uint32Array(n));
-    this.ageStart = st.tasks.column((n) => new Float64Array(n));
+    this.counted = st.tasks.column(new U32Column());
+    this.ageStart = st.tasks.column(new F64Column());
     this.fromCreation = st.readings.ageFrom === 'creation';
     this.uncounted503 = st.readings.handler503Counts === false;
   }

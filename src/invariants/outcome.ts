@@ -18,7 +18,7 @@ import type {
 } from '../sim/events.js';
 import type { RuleId } from '../rules/index.js';
 import { nameHash } from './format.js';
-import { type Column, isLive } from './task-table.js';
+import { F64Column, isLive } from './task-table.js';
 import type { TraceState } from './trace-state.js';
 import { Tally, type Checker, type InvariantResult } from './types.js';
 
@@ -30,19 +30,19 @@ export class OutcomeChecker implements Checker {
   readonly inv = 'INV-OUTCOME' as const;
   private readonly tally = new Tally(this.inv);
   /** PULL-8: the task's ETA, from its add. */
-  private readonly eta: Column<Float64Array>;
+  private readonly eta: F64Column;
   /** PULL-3: the end of the lease holding the task; at that instant it is free again (PULL-2). */
-  private readonly leasedUntil: Column<Float64Array>;
+  private readonly leasedUntil: F64Column;
   /** PULL-6: a fingerprint of the task's tag plus one, or 0 for none (a column reads 0 where never written). */
-  private readonly tag: Column<Float64Array>;
+  private readonly tag: F64Column;
   /** The lease call whose tasks are being handed out, and how many came so far. */
   private call: LeaseCallEvent | undefined;
   private handed = 0;
 
   constructor(private readonly st: TraceState) {
-    this.eta = st.tasks.column((n) => new Float64Array(n));
-    this.leasedUntil = st.tasks.column((n) => new Float64Array(n));
-    this.tag = st.tasks.column((n) => new Float64Array(n));
+    this.eta = st.tasks.column(new F64Column());
+    this.leasedUntil = st.tasks.column(new F64Column());
+    this.tag = st.tasks.column(new F64Column());
   }
 
   onResponse(ev: ResponseEvent): void {

@@ -17,13 +17,16 @@ import type {
 import type { QueueConfig, QueueMode, ResolvedConfig } from '../model/config.js';
 import { readingsOf, type Readings } from './readings.js';
 import {
-  type Column,
   DELETED,
   EXHAUSTED,
+  F64Column,
   IN_FLIGHT,
   RESPONDED,
   SUCCEEDED,
   TaskTable,
+  U8Column,
+  U16Column,
+  U32Column,
   WAITING,
   isLive,
 } from './task-table.js';
@@ -82,20 +85,20 @@ export class TraceState {
   ranNow = -1;
   /** CT-5: the Retry-After of a task's last response, when it had one; few, so a map. */
   readonly retryAfter = new Map<number, number>();
-  /** Tasks added with their own request deadline (CT-2); few, so a map. */
+  /** Tasks added with their own request deadline (CT-2); few, so a map (usually empty: not even looked in). */
   private readonly ownDeadline = new Map<number, number>();
 
   readonly tasks = new TaskTable();
   /** Index into `queues` of the task's queue. */
-  readonly q: Column<Uint16Array>;
+  readonly q: U16Column;
   /** The ETA of the task's next (or current) attempt: the add's eta, then each retry's (PUSH-4). */
-  readonly eta: Column<Float64Array>;
+  readonly eta: F64Column;
   /** Non-duplicate attempts dispatched so far; the attempt being made is this + 1. */
-  readonly n: Column<Uint32Array>;
+  readonly n: U32Column;
   /** The last non-duplicate response: outcome code, status and time. */
-  readonly lastOut: Column<Uint8Array>;
-  readonly lastStatus: Column<Uint16Array>;
-  readonly respT: Column<Float64Array>;
+  readonly lastOut: U8Column;
+  readonly lastStatus: U16Column;
+  readonly respT: F64Column;
 
   constructor(ev: ConfigEvent) {
     this.config = ev.config;
@@ -105,12 +108,12 @@ export class TraceState {
     for (const cfg of ev.config.queues) this.addQueue(cfg.name, cfg.mode, cfg);
     this.configuredQueues = this.queues.length;
     const t = this.tasks;
-    this.q = t.column((n) => new Uint16Array(n));
-    this.eta = t.column((n) => new Float64Array(n));
-    this.n = t.column((n) => new Uint32Array(n));
-    this.lastOut = t.column((n) => new Uint8Array(n));
-    this.lastStatus = t.column((n) => new Uint16Array(n));
-    this.respT = t.column((n) => new Float64Array(n));
+    this.q = t.column(new U16Column());
+    this.eta = t.column(new F64Column());
+    this.n = t.column(new U32Column());
+    this.lastOut = t.column(new U8Column());
+    this.lastStatus = t.column(new U16Column());
+    this.respT = t.column(new F64Column());
   }
 
   private addQueue(name: string, mode: QueueMode, cfg: QueueConfig | undefined): QueueInfo {
@@ -215,6 +218,6 @@ export class TraceState {
 
   /** DEADLINE-1, or the task's own deadline when its add event names one (CT-2 dispatchDeadline). */
   deadlineOf(id: number): number {
-    return this.ownDeadline.get(id) ?? this.deadlineUs;
+    return this.ownDeadline.size === 0 ? this.deadlineUs : (this.ownDeadline.get(id) ?? this.deadlineUs);
   }
 }

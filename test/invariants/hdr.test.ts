@@ -81,6 +81,26 @@ describe('INV-HDR', () => {
     }
   });
 
+  it('fails an ETA text that was right for another attempt just before (HDR-5, whatever the checker remembers)', async () => {
+    // Tasks 1 and 2 are due at 0 and 0.5 s; each delivery's ETA text agrees with its own attempt. Then
+    // task 3 (due at 0) and task 4 (due at 0.5 s) each carry the other's text: both must fail.
+    const text = { 0: '1767225600.000000', [S / 2]: '1767225600.500000' };
+    const b = new TraceBuilder();
+    b.add(1, 0)
+      .add(2, 0, { eta: S / 2 })
+      .add(3, 0)
+      .add(4, 0, { eta: S / 2 });
+    b.attempt(1, S / 2, 200, { h: { eta: text[0] } }).success(1, S / 2 + 1000);
+    b.attempt(2, S / 2, 200, { h: { eta: text[S / 2] } }).success(2, S / 2 + 1000);
+    b.attempt(3, S / 2, 200, { h: { eta: text[S / 2] } }).success(3, S / 2 + 1000);
+    b.attempt(4, S / 2, 200, { h: { eta: text[0] } }).success(4, S / 2 + 1000);
+    const result = resultOf(await b.end(S).check(), 'INV-HDR');
+    expect(result.examples.map((v) => [v.rule, v.id])).toEqual([
+      ['HDR-5', 3],
+      ['HDR-5', 4],
+    ]);
+  });
+
   it('a violation names the task and the queue it was found on', async () => {
     const b = new TraceBuilder({ queues: [queue('mail')] });
     b.add(7, 0, { q: 'mail' })

@@ -1,11 +1,20 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DELETED, PAGE_SIZE, SUCCEEDED, TaskTable, WAITING } from '../../src/invariants/task-table.js';
+import {
+  DELETED,
+  F64Column,
+  PAGE_SIZE,
+  SUCCEEDED,
+  TaskTable,
+  U32Column,
+  WAITING,
+} from '../../src/invariants/task-table.js';
 import { decimalValue, epochMicrosOf, isDecimalOf } from '../../src/invariants/format.js';
 
 describe('TaskTable', () => {
   it('frees a page once all its tasks finished and no later add can land in it, keeping phases', () => {
     const table = new TaskTable();
-    const col = table.column((n) => new Float64Array(n));
+    const col = table.column(new F64Column());
     // Page 0 holds ids 0…PAGE_SIZE−1; fill all but its last id.
     for (let id = 1; id < PAGE_SIZE - 1; id++) {
       table.add(id);
@@ -26,7 +35,7 @@ describe('TaskTable', () => {
 
   it('keeps a page while one of its tasks is live', () => {
     const table = new TaskTable();
-    const col = table.column((n) => new Uint32Array(n));
+    const col = table.column(new U32Column());
     for (let id = 1; id <= PAGE_SIZE + 1; id++) {
       table.add(id);
       col.set(id, 1);
@@ -39,7 +48,7 @@ describe('TaskTable', () => {
 
   it('grows a page as ids reach further into it, keeping what was written and reading 0 past it', () => {
     const table = new TaskTable();
-    const col = table.column((n) => new Float64Array(n));
+    const col = table.column(new F64Column());
     table.add(3);
     col.set(3, 1.5);
     expect(col.get(PAGE_SIZE - 1)).toBe(0); // not written yet: 0, whatever the page holds so far
@@ -86,5 +95,23 @@ describe('header readers', () => {
     expect(epochMicrosOf(1767225600)).toBeNaN();
     expect(epochMicrosOf('.000000')).toBeNaN();
     expect(epochMicrosOf('17672256x0.000000')).toBeNaN();
+    expect(epochMicrosOf('1767225600.12')).toBe(1_767_225_600_120_000);
+    expect(epochMicrosOf('1767225600.9999995')).toBe(1_767_225_601_000_000);
+    expect(epochMicrosOf('0.25')).toBe(250_000);
+  });
+
+  it('reads every well-formed HDR-5 ETA as the digits say (a second reading by padding the text)', () => {
+    fc.assert(
+      fc.property(
+        fc.nat({ max: 99_999_999_999 }),
+        fc.option(fc.stringMatching(/^[0-9]{1,10}$/), { nil: undefined }),
+        (whole, fraction) => {
+          const text = fraction === undefined ? String(whole) : `${whole}.${fraction}`;
+          const digits = (fraction ?? '').padEnd(7, '0');
+          const expected = whole * 1_000_000 + Number(digits.slice(0, 6)) + (digits[6] >= '5' ? 1 : 0);
+          expect(epochMicrosOf(text)).toBe(expected);
+        },
+      ),
+    );
   });
 });
