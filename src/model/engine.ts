@@ -8,8 +8,7 @@ import type { Core } from './core.js';
 import type { PushAnswer } from '../sim/exchange.js';
 import type { AddResult, Delivery, LeaseRequest, LeaseResult, NewTask, ServiceModel } from './types.js';
 import { UNLIMITED_SERVICE } from './types.js';
-import { TaskRecord, TaskTimes } from './task.js';
-import { byteLength, defaultTaskUrl, nameOf, taskSize, toBytes } from './task.js';
+import { TaskTable, byteLength, defaultTaskUrl, taskSize, toBytes } from './task.js';
 import { TaskQueueError } from './errors.js';
 import { LIMITS, Tombstones, checkTaskName, systemTaskId, systemTaskName } from './names.js';
 import { InstancePool } from './instances.js';
@@ -19,7 +18,7 @@ import { sampleServiceTime, StatusMix } from './service.js';
 import { toHttpHeaders } from './headers.js';
 import { outcomeOfStatus, type TraceEvent } from '../sim/events.js';
 import { serialize, type TraceSink } from '../sim/trace.js';
-import { TimeHeap } from '../sim/heap.js';
+import { KeyHeap } from '../sim/key-heap.js';
 import { Random } from '../sim/random.js';
 import { DEFAULT_EPOCH_US, US_PER_D, type Micros } from '../sim/time.js';
 
@@ -70,13 +69,6 @@ export type RunResult = 'idle' | 'blocked' | 'time-limit' | 'event-limit';
 /** PUSH-4: an ETA may be at most 30 days ahead. */
 export const MAX_ETA_AHEAD_US = 30 * US_PER_D;
 
-interface Job {
-  t: Micros;
-  seq: number;
-  run: (arg: unknown) => void;
-  arg: unknown;
-}
-
 export class Engine implements Core {
   /**
    * The virtual clock. It lives in a typed array: a number past 2^31 µs (36 virtual minutes) kept in
@@ -98,15 +90,27 @@ export class Engine implements Core {
 
   private readonly sinks: TraceSink[];
   private readonly needLine: boolean;
-  private readonly jobs = new TimeHeap<Job>();
+  /**
+   * Scheduled jobs: slots in `jobRuns`/`jobArgs`, ordered by (time, seq) in a heap of plain numbers.
+   * A job is a shared function and its argument: no closure and no job object per event.
+   */
+  private readonly jobs = new KeyHeap();
+  private readonly jobRuns: (((arg: unknown) => void) | undefined)[] = [];
+  private readonly jobArgs: unknown[] = [];
+  private readonly freeSlots: number[] = [];
   private seq = 0;
   private ids = 0;
   private readonly push = new Map<string, PushQueue>();
   private readonly pull = new Map<string, PullQueue>();
-  /** Live tasks by id (ids are dense), and user-named ones by name per queue. */
-  private readonly byId: (TaskRecord | undefined)[] = [];
-  private readonly times = new TaskTimes();
-  private readonly named = new Map<string, Map<string, TaskRecord>>();
+  /** Every task's state by id (ids are dense). */
+  readonly tasks = new TaskTable();
+  /** Queues by index, as the task table records them. */
+  private readonly queueNames: string[] = [];
+  private readonly queueIndex = new Map<string, number>();
+  /** Live user-named tasks by name, per queue. */
+  private readonly named = new Map<string, Map<string, number>>();
+  /** PUSH-1's default URL per queue, and its byte length (TASK-3 counts it): made once, not per task. */
+  private readonly defaultUrlBytes = new Map<string, number>();
   private readonly liveCounts = new Map<string, number>();
   private readonly tombstones = new Map<string, Tombstones>();
   private readonly pool: InstancePool;
@@ -130,7 +134,9 @@ export class Engine implements Core {
     const pullOptions: PullOptions = { visibilityDelayUs: 0, transientErrorRate: 0, ...opts.pull };
     this.emit({ t: 0, e: 'config', seed: opts.seed, epochUs: this.epochUs, config: this.config });
     this.makeQueue = (q) => {
-      const onDone = (task: TaskRecord): void => this.forget(q.name, task);
+      this.queueIndex.set(q.name, this.queueNames.length);
+      this.queueNames.push(q.name);
+      const onDone = (task: number): void => this.forget(q.name, task);
       if (q.mode === 'push')
         this.push.set(q.name, new PushQueue(q, this, this.pool, runner, onDone, service.duplicateRate));
       else this.pull.set(q.name, new PullQueue(q, this, pullOptions, onDone));
@@ -154,11 +160,14 @@ export class Engine implements Core {
   }
 
   schedule(t: Micros, run: () => void): void {
-    this.jobs.push({ t: Math.max(t, this.now), seq: this.seq++, run, arg: undefined });
+    this.scheduleCall(t, run, undefined);
   }
 
   scheduleCall<A>(t: Micros, run: (arg: A) => void, arg: A): void {
-    this.jobs.push({ t: Math.max(t, this.now), seq: this.seq++, run: run as (arg: unknown) => void, arg });
+    const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.jobRuns.length;
+    this.jobRuns[slot] = run as (arg: unknown) => void;
+    this.jobArgs[slot] = arg;
+    this.jobs.push(slot, Math.max(t, this.now), this.seq++);
   }
 
   nextId(): number {
@@ -199,8 +208,10 @@ export class Engine implements Core {
     const now = this.now;
     const size = t.size ?? byteLength(t.payload);
     // TASK-3: payload, URL and header bytes count together; a push task goes to its URL or the default one.
-    const url = t.url ?? (queue.mode === 'push' ? defaultTaskUrl(queue.name) : undefined);
-    const counted = taskSize(size, url, t.headers);
+    const counted =
+      t.url === undefined && queue.mode === 'push'
+        ? size + this.defaultUrlBytesOf(queue.name) + taskSize(0, undefined, t.headers)
+        : taskSize(size, t.url, t.headers);
     const limit = queue.mode === 'push' ? LIMITS.pushTaskBytes : LIMITS.pullTaskBytes;
     if (counted > limit) {
       throw new TaskQueueError(
@@ -230,6 +241,7 @@ export class Engine implements Core {
       do id = this.nextId();
       while (named.size > 0 && named.has(systemTaskName(id)));
     }
+    const tasks = this.tasks;
     const extra =
       t.payload !== undefined || t.method || t.url || t.headers || t.tag !== undefined || t.deadlineUs !== undefined
         ? {
@@ -241,46 +253,57 @@ export class Engine implements Core {
             deadlineUs: t.deadlineUs,
           }
         : null;
-    const task = new TaskRecord(
-      this.times,
-      id,
-      queue.name,
-      t.name ?? null,
-      now,
-      Math.max(eta, now),
-      size,
-      t.failFast === true,
-      extra,
-    );
-    const name = nameOf(task);
-    if (t.name !== undefined) named.set(name, task);
-    this.byId[id] = task;
+    const taskEta = Math.max(eta, now);
+    const failFast = t.failFast === true;
+    tasks.add(id, this.queueIndex.get(queue.name)!, t.name ?? null, now, taskEta, size, failFast, extra);
+    const name = t.name ?? systemTaskName(id);
+    if (t.name !== undefined) named.set(name, id);
     this.liveCounts.set(queue.name, this.liveCounts.get(queue.name)! + 1);
-    const ev: TraceEvent = { t: now, e: 'add', id, q: queue.name, name, named: task.name !== null, eta: task.t, size };
+    const ev: TraceEvent = {
+      t: now,
+      e: 'add',
+      id,
+      q: queue.name,
+      name,
+      named: t.name !== undefined,
+      eta: taskEta,
+      size,
+    };
     if (t.tag !== undefined) ev.tag = t.tag;
-    if (task.failFast) ev.ff = true;
+    if (failFast) ev.ff = true;
     if (t.deadlineUs !== undefined) ev.dl = t.deadlineUs;
     this.emit(ev);
-    if (queue.mode === 'push') this.push.get(queue.name)!.enqueue(task);
-    else this.pull.get(queue.name)!.enqueue(task);
+    if (queue.mode === 'push') this.push.get(queue.name)!.enqueue(id);
+    else this.pull.get(queue.name)!.enqueue(id);
     return { ok: true, name, id };
   }
 
-  /** A task is gone for good: drop it and tombstone its name (TASK-2). */
-  private forget(queue: string, task: TaskRecord): void {
-    this.byId[task.id] = undefined;
+  /** The byte length of PUSH-1's default URL of `queue` (TASK-3). */
+  private defaultUrlBytesOf(queue: string): number {
+    let bytes = this.defaultUrlBytes.get(queue);
+    if (bytes === undefined) {
+      bytes = byteLength(defaultTaskUrl(queue));
+      this.defaultUrlBytes.set(queue, bytes);
+    }
+    return bytes;
+  }
+
+  /** A task is gone for good: it leaves the live count and its name is tombstoned (TASK-2). */
+  private forget(queue: string, task: number): void {
     this.liveCounts.set(queue, this.liveCounts.get(queue)! - 1);
-    if (task.name !== null) {
-      this.named.get(queue)!.delete(task.name);
-      this.tombstones.get(queue)!.bury(task.name, this.now);
+    const name = this.tasks.userName(task);
+    if (name !== undefined) {
+      this.named.get(queue)!.delete(name);
+      this.tombstones.get(queue)!.bury(name, this.now);
     }
   }
 
   /** The live task of `queue` whose system-generated name is `name`, if any. */
-  private liveSystemTask(queue: string, name: string): TaskRecord | undefined {
+  private liveSystemTask(queue: string, name: string): number | undefined {
     const id = systemTaskId(name);
-    const found = id === undefined ? undefined : this.byId[id];
-    return found && found.name === null && found.queue === queue ? found : undefined;
+    const tasks = this.tasks;
+    if (id === undefined || id > this.ids || !tasks.isLive(id)) return undefined;
+    return tasks.userName(id) === undefined && tasks.queue[id] === this.queueIndex.get(queue) ? id : undefined;
   }
 
   private queueConfig(name: string): QueueConfig {
@@ -289,10 +312,11 @@ export class Engine implements Core {
     return q;
   }
 
-  private task(queue: string, name: string): TaskRecord {
+  private task(queue: string, name: string): number {
     this.queueConfig(queue);
     const task = this.named.get(queue)!.get(name) ?? this.liveSystemTask(queue, name);
-    if (!task) throw new TaskQueueError('PULL-7', `no task ${JSON.stringify(name)} in queue ${queue}`, 'NOT_FOUND');
+    if (task === undefined)
+      throw new TaskQueueError('PULL-7', `no task ${JSON.stringify(name)} in queue ${queue}`, 'NOT_FOUND');
     return task;
   }
 
@@ -308,7 +332,7 @@ export class Engine implements Core {
 
   deleteTask(queue: string, name: string): void {
     const task = this.task(queue, name);
-    this.emit({ t: this.now, e: 'delete', id: task.id, q: queue });
+    this.emit({ t: this.now, e: 'delete', id: task, q: queue });
     if (this.push.has(queue)) this.push.get(queue)!.delete(task);
     else this.pull.get(queue)!.delete(task);
   }
@@ -403,7 +427,7 @@ export class Engine implements Core {
         const key = this.nextDeliveryKey++;
         this.awaiting.set(key, { queue, attempt });
         const task = attempt.task;
-        const extra = task.extra;
+        const extra = this.tasks.extra(task);
         // HDR-9: the queue strips X-AppEngine-* headers a task carries and sets its own.
         const own = Object.entries(extra?.headers ?? {}).filter(([h]) => !h.toLowerCase().startsWith('x-appengine-'));
         const headers = { ...Object.fromEntries(own), ...toHttpHeaders(attempt.headers) };
@@ -412,24 +436,24 @@ export class Engine implements Core {
         }
         this.outbox.push({
           key,
-          id: task.id,
+          id: task,
           queue: queue.cfg.name,
-          name: nameOf(task),
+          name: this.tasks.nameOf(task),
           attempt: attempt.n,
           method: extra?.method ?? 'POST',
           url: extra?.url ?? defaultTaskUrl(queue.cfg.name),
           headers,
           body: extra?.payload,
           deadlineUs: this.deadlineOf(task),
-          duplicate: task.dup,
+          duplicate: this.tasks.isDup(task),
         });
       },
     };
   }
 
   /** DEADLINE-1, or the task's own dispatch deadline (CT-2). */
-  private deadlineOf(task: TaskRecord): Micros {
-    return task.extra?.deadlineUs ?? this.config.deadlineUs;
+  private deadlineOf(task: number): Micros {
+    return this.tasks.extra(task)?.deadlineUs ?? this.config.deadlineUs;
   }
 
   /** Deliveries dispatched since the last call (external targets only). */
@@ -470,7 +494,7 @@ export class Engine implements Core {
 
   /** Runs `fn` at virtual time `t`: how workloads and workers act inside the simulation. */
   at(t: Micros, fn: (engine: Engine) => void): void {
-    this.schedule(Math.round(t), () => fn(this));
+    this.scheduleCall(Math.round(t), fn, this);
   }
 
   /**
@@ -481,21 +505,28 @@ export class Engine implements Core {
     const until = limits.untilUs ?? Infinity;
     const maxEvents = limits.maxEvents ?? Infinity;
     const jobs = this.jobs;
+    const runs = this.jobRuns;
+    const args = this.jobArgs;
     for (;;) {
+      const slot = jobs.peek();
+      const t = jobs.peekT();
       if (this.outbox.length > 0 || (this.holdForAnswers && this.awaiting.size > 0)) {
-        const next = jobs.peek();
-        if (!next || next.t > this.now) return 'blocked';
+        if (slot < 0 || t > this.now) return 'blocked';
       }
-      const next = jobs.peek();
-      if (!next) return 'idle';
-      if (next.t > until) {
+      if (slot < 0) return 'idle';
+      if (t > until) {
         this.now = until;
         return 'time-limit';
       }
       if (this.events >= maxEvents) return 'event-limit';
       jobs.pop();
-      this.now = next.t;
-      next.run(next.arg);
+      this.now = t;
+      const run = runs[slot]!;
+      const arg = args[slot];
+      runs[slot] = undefined; // the slot is free before the job runs, to be taken by what it schedules
+      args[slot] = undefined;
+      this.freeSlots.push(slot);
+      run(arg);
     }
   }
 
