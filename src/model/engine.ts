@@ -111,7 +111,8 @@ export class Engine implements Core {
   private readonly named = new Map<string, Map<string, number>>();
   /** PUSH-1's default URL per queue, and its byte length (TASK-3 counts it): made once, not per task. */
   private readonly defaultUrlBytes = new Map<string, number>();
-  private readonly liveCounts = new Map<string, number>();
+  /** Live tasks per queue, by queue index. */
+  private readonly liveCounts: number[] = [];
   private readonly tombstones = new Map<string, Tombstones>();
   private readonly pool: InstancePool;
   private readonly outbox: Delivery[] = [];
@@ -134,14 +135,15 @@ export class Engine implements Core {
     const pullOptions: PullOptions = { visibilityDelayUs: 0, transientErrorRate: 0, ...opts.pull };
     this.emit({ t: 0, e: 'config', seed: opts.seed, epochUs: this.epochUs, config: this.config });
     this.makeQueue = (q) => {
-      this.queueIndex.set(q.name, this.queueNames.length);
+      const index = this.queueNames.length;
+      this.queueIndex.set(q.name, index);
       this.queueNames.push(q.name);
-      const onDone = (task: number): void => this.forget(q.name, task);
+      this.liveCounts.push(0);
+      const onDone = (task: number): void => this.forget(index, task);
       if (q.mode === 'push')
         this.push.set(q.name, new PushQueue(q, this, this.pool, runner, onDone, service.duplicateRate));
       else this.pull.set(q.name, new PullQueue(q, this, pullOptions, onDone));
       this.named.set(q.name, new Map());
-      this.liveCounts.set(q.name, 0);
       this.tombstones.set(q.name, new Tombstones(opts.hooks?.noTombstones ? 0 : this.config.options.tombstoneUs));
     };
     for (const q of this.config.queues) this.makeQueue(q);
@@ -182,29 +184,55 @@ export class Engine implements Core {
 
   /** Adds up to 100 tasks (TASK-3); each result says whether that task was added. */
   addTasks(queueName: string, tasks: NewTask[]): AddResult[] {
+    const queue = this.batchQueue(queueName, tasks);
+    return tasks.map((t): AddResult => {
+      const r = this.addOrReject(queue, t);
+      return typeof r === 'number'
+        ? { ok: true, name: t.name ?? systemTaskName(r), id: r }
+        : { ok: false, name: t.name, rule: r.rule, code: r.code, error: r.message };
+    });
+  }
+
+  /**
+   * As `addTasks`, for a caller that needs only how many were added (a simulated workload, whose
+   * trace says the rest): no result object per task.
+   */
+  addTasksCounted(queueName: string, tasks: NewTask[]): number {
+    const queue = this.batchQueue(queueName, tasks);
+    let added = 0;
+    for (let i = 0; i < tasks.length; i++) if (typeof this.addOrReject(queue, tasks[i]) === 'number') added++;
+    return added;
+  }
+
+  /** The queue of an add call, which may carry at most 100 tasks (TASK-3). */
+  private batchQueue(queueName: string, tasks: NewTask[]): QueueConfig {
     const queue = this.queueConfig(queueName);
     if (tasks.length > LIMITS.tasksPerAdd) {
       throw new TaskQueueError('TASK-3', `at most ${LIMITS.tasksPerAdd} tasks per add call, got ${tasks.length}`);
     }
-    return tasks.map((t) => {
-      try {
-        return this.addOne(queue, t);
-      } catch (err) {
-        if (!(err instanceof TaskQueueError)) throw err;
-        this.emit({
-          t: this.now,
-          e: 'reject',
-          q: queue.name,
-          ...(t.name ? { name: t.name } : {}),
-          reason: err.message,
-          rule: err.rule,
-        });
-        return { ok: false, name: t.name, rule: err.rule, code: err.code, error: err.message };
-      }
-    });
+    return queue;
   }
 
-  private addOne(queue: QueueConfig, t: NewTask): AddResult {
+  /** The new task's id, or the refusal (already in the trace as a `reject` event). */
+  private addOrReject(queue: QueueConfig, t: NewTask): number | TaskQueueError {
+    try {
+      return this.addOne(queue, t);
+    } catch (err) {
+      if (!(err instanceof TaskQueueError)) throw err;
+      this.emit({
+        t: this.now,
+        e: 'reject',
+        q: queue.name,
+        ...(t.name ? { name: t.name } : {}),
+        reason: err.message,
+        rule: err.rule,
+      });
+      return err;
+    }
+  }
+
+  /** Adds one task (TASK-1…4, PUSH-4) and returns its id; throws the TaskQueueError that refuses it. */
+  private addOne(queue: QueueConfig, t: NewTask): number {
     const now = this.now;
     const size = t.size ?? byteLength(t.payload);
     // TASK-3: payload, URL and header bytes count together; a push task goes to its URL or the default one.
@@ -255,10 +283,11 @@ export class Engine implements Core {
         : null;
     const taskEta = Math.max(eta, now);
     const failFast = t.failFast === true;
-    tasks.add(id, this.queueIndex.get(queue.name)!, t.name ?? null, now, taskEta, size, failFast, extra);
+    const index = this.queueIndex.get(queue.name)!;
+    tasks.add(id, index, t.name ?? null, now, taskEta, size, failFast, extra);
     const name = t.name ?? systemTaskName(id);
     if (t.name !== undefined) named.set(name, id);
-    this.liveCounts.set(queue.name, this.liveCounts.get(queue.name)! + 1);
+    this.liveCounts[index]++;
     const ev: TraceEvent = {
       t: now,
       e: 'add',
@@ -275,7 +304,7 @@ export class Engine implements Core {
     this.emit(ev);
     if (queue.mode === 'push') this.push.get(queue.name)!.enqueue(id);
     else this.pull.get(queue.name)!.enqueue(id);
-    return { ok: true, name, id };
+    return id;
   }
 
   /** The byte length of PUSH-1's default URL of `queue` (TASK-3). */
@@ -289,10 +318,11 @@ export class Engine implements Core {
   }
 
   /** A task is gone for good: it leaves the live count and its name is tombstoned (TASK-2). */
-  private forget(queue: string, task: number): void {
-    this.liveCounts.set(queue, this.liveCounts.get(queue)! - 1);
+  private forget(index: number, task: number): void {
+    this.liveCounts[index]--;
     const name = this.tasks.userName(task);
     if (name !== undefined) {
+      const queue = this.queueNames[index];
       this.named.get(queue)!.delete(name);
       this.tombstones.get(queue)!.bury(name, this.now);
     }
@@ -547,6 +577,7 @@ export class Engine implements Core {
 
   /** Live tasks per queue (for reports and the fuzzer's model). */
   liveCount(queue: string): number {
-    return this.liveCounts.get(queue) ?? 0;
+    const index = this.queueIndex.get(queue);
+    return index === undefined ? 0 : this.liveCounts[index];
   }
 }
