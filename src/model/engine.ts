@@ -61,7 +61,9 @@ function retryAfterOf(r: PushAnswer): Micros | undefined {
 
 /** The scripted target's answer lands: the attempt carries its queue, status and outcome. */
 function answerAttempt(attempt: Attempt): void {
-  attempt.queue!.respond(attempt, attempt.answer, attempt.outcome);
+  const queue = attempt.queue!;
+  queue.respond(attempt, attempt.answer, attempt.outcome);
+  queue.recycle(attempt); // answered: nothing refers to it any more
 }
 
 export type RunResult = 'idle' | 'blocked' | 'time-limit' | 'event-limit';

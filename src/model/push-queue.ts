@@ -49,6 +49,11 @@ export class PushQueue {
    * 2^31 µs kept in an object field is a new heap box per write).
    */
   private readonly wakeUp = new Float64Array([Infinity]);
+  /**
+   * Attempts whose answer has landed, to be reused: an attempt object (and its boxed times) per
+   * dispatch was a good part of a long run's garbage. Only the scripted target gives them back.
+   */
+  private readonly spareAttempts: Attempt[] = [];
   private nextKey = 1;
 
   constructor(
@@ -155,18 +160,7 @@ export class PushQueue {
         : { t: now, e: 'dispatch', id: task, q: this.cfg.name, n, h: headers },
     );
     this.inFlight++;
-    const attempt: Attempt = {
-      key: this.nextKey++,
-      task,
-      n,
-      dispatchedAt: now,
-      startedAt: now,
-      instance: -1,
-      headers,
-      queue: undefined,
-      answer: 0,
-      outcome: 'ok',
-    };
+    const attempt = this.newAttempt(task, n, now, headers);
     const free = this.pool.takeFreeNow();
     if (free >= 0) {
       attempt.instance = free;
@@ -263,6 +257,44 @@ export class PushQueue {
     return true;
   }
 
+  private newAttempt(task: number, n: number, now: Micros, headers: DeliveryHeaders): Attempt {
+    const key = this.nextKey++;
+    const a = this.spareAttempts.pop();
+    if (a === undefined) {
+      return {
+        key,
+        task,
+        n,
+        dispatchedAt: now,
+        startedAt: now,
+        instance: -1,
+        headers,
+        queue: undefined,
+        answer: 0,
+        outcome: 'ok',
+      };
+    }
+    a.key = key;
+    a.task = task;
+    a.n = n;
+    a.dispatchedAt = now;
+    a.startedAt = now;
+    a.instance = -1;
+    a.headers = headers;
+    a.queue = undefined;
+    a.answer = 0;
+    a.outcome = 'ok';
+    return a;
+  }
+
+  /**
+   * The attempt is over and nothing holds it any more (the scripted target's answer has been given):
+   * the next dispatch may reuse it. Its headers object is the dispatch event's and is never changed.
+   */
+  recycle(attempt: Attempt): void {
+    if (this.spareAttempts.length < MAX_SPARE_ATTEMPTS) this.spareAttempts.push(attempt);
+  }
+
   /**
    * Deletes a waiting or in-flight task; its pending attempt, if any, has no follow-up. Its row is
    * released when the queue meets it next (in the ready queue, or its attempt's answer).
@@ -309,6 +341,9 @@ export class PushQueue {
     this.dispatch(task);
   }
 }
+
+/** Enough for a queue's attempts in flight at full speed; more would only hold memory. */
+const MAX_SPARE_ATTEMPTS = 4096;
 
 function pumpDue(queue: PushQueue): void {
   queue.wake();
