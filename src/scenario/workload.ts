@@ -44,7 +44,9 @@ export function startStream(engine: Engine, s: WorkloadStream, onFinished: () =>
         const room = maxEvents - e.events; // one trace event per task added or refused
         if (room <= 0) return; // the run ends at its event limit; the stream never finishes
         const n = Math.min(LIMITS.tasksPerAdd, s.count - made, room); // TASK-3: at most 100 per add call
-        e.addTasksCounted(s.queue, Array.from({ length: n }, task));
+        const batch: NewTask[] = [];
+        for (let i = 0; i < n; i++) batch.push(task());
+        e.addTasksCounted(s.queue, batch);
       }
       onFinished();
     });
