@@ -122,6 +122,8 @@ export class Engine implements Core {
   private nextDeliveryKey = 1;
   private ended = false;
   private readonly holdForAnswers: boolean;
+  /** Deliveries go to an outside target: only then can answers be outstanding. */
+  private readonly external: boolean;
   private readonly makeQueue: (q: QueueConfig) => void;
 
   constructor(opts: EngineOptions) {
@@ -131,6 +133,7 @@ export class Engine implements Core {
     this.sinks = opts.sinks ?? [];
     this.needLine = this.sinks.some((s) => s.wantsLines);
     this.holdForAnswers = opts.holdForAnswers !== false;
+    this.external = opts.external === true;
     const service = opts.service ?? UNLIMITED_SERVICE;
     this.pool = new InstancePool(service, this);
     const runner = opts.external ? this.externalRunner() : this.scriptedRunner(service);
@@ -542,7 +545,7 @@ export class Engine implements Core {
     for (;;) {
       const slot = jobs.peek();
       const t = jobs.peekT();
-      if (this.outbox.length > 0 || (this.holdForAnswers && this.awaiting.size > 0)) {
+      if (this.external && (this.outbox.length > 0 || (this.holdForAnswers && this.awaiting.size > 0))) {
         if (slot < 0 || t > this.now) return 'blocked';
       }
       if (slot < 0) return 'idle';
