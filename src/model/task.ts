@@ -140,7 +140,7 @@ export class TaskTable {
 
   /**
    * The task is gone and nothing will read its row again (no attempt of it waits or runs): its name
-   * and extras go, so a long session of named tasks does not keep them all.
+   * and extras go, so a long-running emulator of named tasks does not keep them all.
    */
   release(id: number): void {
     if (this.names.size > 0) this.names.delete(id);

@@ -7,7 +7,7 @@ const ok = { status: 200, outcome: 'ok' as const, latencyUs: 0 };
 describe('task rows (the engine’s task table)', () => {
   it('HANDLER-4 the duplicate of a named task with a payload goes out under its name, to its URL, with its body', () => {
     const te = makeEngine({ queues: [pushQueue('q')], external: true, service: service({ duplicateRate: 1 }) });
-    const [r] = te.engine.addTasks('q', [{ name: 'mine', url: '/work/here', payload: 'hello' }]);
+    const [r] = te.engine.addTasks('q', [{ name: 'mine', url: '/handle/here', payload: 'hello' }]);
     expect(r).toMatchObject({ ok: true, name: 'mine' });
     te.engine.run();
     const [first] = te.engine.takeDeliveries();
@@ -16,7 +16,7 @@ describe('task rows (the engine’s task table)', () => {
     const again = te.engine.takeDeliveries();
     expect(again).toHaveLength(1);
     const dup = again[0];
-    expect([dup.name, dup.url, dup.attempt, dup.duplicate, dup.id]).toEqual(['mine', '/work/here', 1, true, r.id]);
+    expect([dup.name, dup.url, dup.attempt, dup.duplicate, dup.id]).toEqual(['mine', '/handle/here', 1, true, r.id]);
     expect(Buffer.from(dup.body!).toString()).toBe('hello');
     te.engine.complete(dup.key, ok);
     expect(te.engine.run()).toBe('idle');
