@@ -35,6 +35,14 @@ export interface FloorFigures {
   engineOfFloor: number;
   engineHashOfFloor: number;
   simulateOfFloor: number;
+  /**
+   * The same medians as CPU time (process.cpuUsage: this process's threads, GC helpers included), and
+   * the floor's share by CPU time: on a machine shared with other work, wall times swing with the
+   * load; the CPU a run costs much less.
+   */
+  cpuMs: Record<keyof typeof NAMES, number>;
+  engineOfFloorCpu: number;
+  engineHashOfFloorCpu: number;
   /** The built CLI, default options (INV-DET included), in a fresh process. */
   cli?: { totalWallMs: number; phases: Record<string, number>; eventsPerSecond: number; peakRssMB: number };
 }
@@ -65,6 +73,14 @@ export async function benchFloor(
   const { simulate, runScenario, from } = await loadEngineModules(log);
   log(`  engine from ${from}`);
   const times: Record<keyof typeof NAMES, number[]> = { floor: [], hash: [], engine: [], simulate: [] };
+  const cpu: Record<keyof typeof NAMES, number[]> = { floor: [], hash: [], engine: [], simulate: [] };
+  /** Runs `fn`, adding the CPU time it took to `cpu[key]`. */
+  const cpuOf = (key: keyof typeof NAMES, fn: () => unknown) => async (): Promise<void> => {
+    const before = process.cpuUsage();
+    await fn();
+    const used = process.cpuUsage(before);
+    cpu[key].push((used.user + used.system) / 1000);
+  };
   let events = 0;
   let floorEvents = 0;
   /** The machine's 1-minute load average after each round: shares of the floor are only comparable at like loads. */
@@ -72,24 +88,32 @@ export async function benchFloor(
   for (let round = 1; round <= rounds; round++) {
     const bench = new Bench({ iterations: 1, warmup: false, time: 0 });
     bench
-      .add(NAMES.floor, () => {
-        floorEvents = runFloor(workload, scenario.seed).events;
-      })
-      .add(NAMES.hash, async () => {
-        events = (await runScenario(scenario, { checkInvariants: false })).events;
-      })
-      .add(NAMES.engine, async () => {
-        await runScenario(scenario, { checkInvariants: true });
-      })
-      .add(NAMES.simulate, async () => {
-        await simulate(file, { json: true, detCheck: false });
-      });
+      .add(
+        NAMES.floor,
+        cpuOf('floor', () => {
+          floorEvents = runFloor(workload, scenario.seed).events;
+        }),
+      )
+      .add(
+        NAMES.hash,
+        cpuOf('hash', async () => {
+          events = (await runScenario(scenario, { checkInvariants: false })).events;
+        }),
+      )
+      .add(
+        NAMES.engine,
+        cpuOf('engine', () => runScenario(scenario, { checkInvariants: true })),
+      )
+      .add(
+        NAMES.simulate,
+        cpuOf('simulate', () => simulate(file, { json: true, detCheck: false })),
+      );
     await bench.run();
     for (const key of Object.keys(NAMES) as (keyof typeof NAMES)[]) times[key].push(latencyMs(bench, NAMES[key]));
     const load = loadavg()[0];
     loads.push(load);
     log(
-      `  round ${round}: ${(Object.keys(NAMES) as (keyof typeof NAMES)[]).map((k) => `${k} ${times[k].at(-1)!.toFixed(0)} ms`).join(', ')} (load ${load.toFixed(1)})`,
+      `  round ${round}: ${(Object.keys(NAMES) as (keyof typeof NAMES)[]).map((k) => `${k} ${times[k].at(-1)!.toFixed(0)} ms (CPU ${cpu[k].at(-1)!.toFixed(0)})`).join(', ')} (load ${load.toFixed(1)})`,
     );
   }
   if (floorEvents !== events)
@@ -98,6 +122,12 @@ export async function benchFloor(
   const engineHashMs = median(times.hash);
   const engineMs = median(times.engine);
   const simulateMs = median(times.simulate);
+  const cpuMs = {
+    floor: median(cpu.floor),
+    hash: median(cpu.hash),
+    engine: median(cpu.engine),
+    simulate: median(cpu.simulate),
+  };
   const figures: FloorFigures = {
     rounds,
     loads: loads.map((l) => Number(l.toFixed(2))),
@@ -110,7 +140,13 @@ export async function benchFloor(
     engineOfFloor: floorMs / engineMs,
     engineHashOfFloor: floorMs / engineHashMs,
     simulateOfFloor: floorMs / simulateMs,
+    cpuMs,
+    engineOfFloorCpu: cpuMs.floor / cpuMs.engine,
+    engineHashOfFloorCpu: cpuMs.floor / cpuMs.hash,
   };
+  log(
+    `  medians: engine + hash ${engineHashMs.toFixed(0)} ms (CPU ${cpuMs.hash.toFixed(0)}), share of the floor ${figures.engineHashOfFloor.toFixed(3)} (CPU ${figures.engineHashOfFloorCpu.toFixed(3)}); with every invariant ${figures.engineOfFloor.toFixed(3)} (CPU ${figures.engineOfFloorCpu.toFixed(3)})`,
+  );
   const cli = opts.cli === false ? undefined : runBuiltCli(log);
   if (cli) figures.cli = cli;
   return figures;

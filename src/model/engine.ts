@@ -8,8 +8,7 @@ import type { Core } from './core.js';
 import type { PushAnswer } from '../sim/exchange.js';
 import type { AddResult, Delivery, LeaseRequest, LeaseResult, NewTask, ServiceModel } from './types.js';
 import { UNLIMITED_SERVICE } from './types.js';
-import { TaskRecord, TaskTimes } from './task.js';
-import { byteLength, defaultTaskUrl, nameOf, taskSize, toBytes } from './task.js';
+import { TaskTable, byteLength, defaultTaskUrl, taskSize, toBytes } from './task.js';
 import { TaskQueueError } from './errors.js';
 import { LIMITS, Tombstones, checkTaskName, systemTaskId, systemTaskName } from './names.js';
 import { InstancePool } from './instances.js';
@@ -19,7 +18,7 @@ import { sampleServiceTime, StatusMix } from './service.js';
 import { toHttpHeaders } from './headers.js';
 import { outcomeOfStatus, type TraceEvent } from '../sim/events.js';
 import { serialize, type TraceSink } from '../sim/trace.js';
-import { TimeHeap } from '../sim/heap.js';
+import { KeyHeap } from '../sim/key-heap.js';
 import { Random } from '../sim/random.js';
 import { DEFAULT_EPOCH_US, US_PER_D, type Micros } from '../sim/time.js';
 
@@ -62,20 +61,15 @@ function retryAfterOf(r: PushAnswer): Micros | undefined {
 
 /** The scripted target's answer lands: the attempt carries its queue, status and outcome. */
 function answerAttempt(attempt: Attempt): void {
-  attempt.queue!.respond(attempt, attempt.answer, attempt.outcome);
+  const queue = attempt.queue!;
+  queue.respond(attempt, attempt.answer, attempt.outcome);
+  queue.recycle(attempt); // answered: nothing refers to it any more
 }
 
 export type RunResult = 'idle' | 'blocked' | 'time-limit' | 'event-limit';
 
 /** PUSH-4: an ETA may be at most 30 days ahead. */
 export const MAX_ETA_AHEAD_US = 30 * US_PER_D;
-
-interface Job {
-  t: Micros;
-  seq: number;
-  run: (arg: unknown) => void;
-  arg: unknown;
-}
 
 export class Engine implements Core {
   /**
@@ -98,16 +92,29 @@ export class Engine implements Core {
 
   private readonly sinks: TraceSink[];
   private readonly needLine: boolean;
-  private readonly jobs = new TimeHeap<Job>();
+  /**
+   * Scheduled jobs: slots in `jobRuns`/`jobArgs`, ordered by (time, seq) in a heap of plain numbers.
+   * A job is a shared function and its argument: no closure and no job object per event.
+   */
+  private readonly jobs = new KeyHeap();
+  private readonly jobRuns: (((arg: unknown) => void) | undefined)[] = [];
+  private readonly jobArgs: unknown[] = [];
+  private readonly freeSlots: number[] = [];
   private seq = 0;
   private ids = 0;
   private readonly push = new Map<string, PushQueue>();
   private readonly pull = new Map<string, PullQueue>();
-  /** Live tasks by id (ids are dense), and user-named ones by name per queue. */
-  private readonly byId: (TaskRecord | undefined)[] = [];
-  private readonly times = new TaskTimes();
-  private readonly named = new Map<string, Map<string, TaskRecord>>();
-  private readonly liveCounts = new Map<string, number>();
+  /** Every task's state by id (ids are dense). */
+  readonly tasks = new TaskTable();
+  /** Queues by index, as the task table records them. */
+  private readonly queueNames: string[] = [];
+  private readonly queueIndex = new Map<string, number>();
+  /** Live user-named tasks by name, per queue. */
+  private readonly named = new Map<string, Map<string, number>>();
+  /** PUSH-1's default URL per queue, and its byte length (TASK-3 counts it): made once, not per task. */
+  private readonly defaultUrlBytes = new Map<string, number>();
+  /** Live tasks per queue, by queue index. */
+  private readonly liveCounts: number[] = [];
   private readonly tombstones = new Map<string, Tombstones>();
   private readonly pool: InstancePool;
   private readonly outbox: Delivery[] = [];
@@ -115,6 +122,8 @@ export class Engine implements Core {
   private nextDeliveryKey = 1;
   private ended = false;
   private readonly holdForAnswers: boolean;
+  /** Deliveries go to an outside target: only then can answers be outstanding. */
+  private readonly external: boolean;
   private readonly makeQueue: (q: QueueConfig) => void;
 
   constructor(opts: EngineOptions) {
@@ -124,18 +133,22 @@ export class Engine implements Core {
     this.sinks = opts.sinks ?? [];
     this.needLine = this.sinks.some((s) => s.wantsLines);
     this.holdForAnswers = opts.holdForAnswers !== false;
+    this.external = opts.external === true;
     const service = opts.service ?? UNLIMITED_SERVICE;
     this.pool = new InstancePool(service, this);
     const runner = opts.external ? this.externalRunner() : this.scriptedRunner(service);
     const pullOptions: PullOptions = { visibilityDelayUs: 0, transientErrorRate: 0, ...opts.pull };
     this.emit({ t: 0, e: 'config', seed: opts.seed, epochUs: this.epochUs, config: this.config });
     this.makeQueue = (q) => {
-      const onDone = (task: TaskRecord): void => this.forget(q.name, task);
+      const index = this.queueNames.length;
+      this.queueIndex.set(q.name, index);
+      this.queueNames.push(q.name);
+      this.liveCounts.push(0);
+      const onDone = (task: number): void => this.forget(index, task);
       if (q.mode === 'push')
         this.push.set(q.name, new PushQueue(q, this, this.pool, runner, onDone, service.duplicateRate));
       else this.pull.set(q.name, new PullQueue(q, this, pullOptions, onDone));
       this.named.set(q.name, new Map());
-      this.liveCounts.set(q.name, 0);
       this.tombstones.set(q.name, new Tombstones(opts.hooks?.noTombstones ? 0 : this.config.options.tombstoneUs));
     };
     for (const q of this.config.queues) this.makeQueue(q);
@@ -154,11 +167,14 @@ export class Engine implements Core {
   }
 
   schedule(t: Micros, run: () => void): void {
-    this.jobs.push({ t: Math.max(t, this.now), seq: this.seq++, run, arg: undefined });
+    this.scheduleCall(t, run, undefined);
   }
 
   scheduleCall<A>(t: Micros, run: (arg: A) => void, arg: A): void {
-    this.jobs.push({ t: Math.max(t, this.now), seq: this.seq++, run: run as (arg: unknown) => void, arg });
+    const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.jobRuns.length;
+    this.jobRuns[slot] = run as (arg: unknown) => void;
+    this.jobArgs[slot] = arg;
+    this.jobs.push(slot, Math.max(t, this.now), this.seq++);
   }
 
   nextId(): number {
@@ -173,34 +189,62 @@ export class Engine implements Core {
 
   /** Adds up to 100 tasks (TASK-3); each result says whether that task was added. */
   addTasks(queueName: string, tasks: NewTask[]): AddResult[] {
+    const queue = this.batchQueue(queueName, tasks);
+    return tasks.map((t): AddResult => {
+      const r = this.addOrReject(queue, t);
+      return typeof r === 'number'
+        ? { ok: true, name: t.name ?? systemTaskName(r), id: r }
+        : { ok: false, name: t.name, rule: r.rule, code: r.code, error: r.message };
+    });
+  }
+
+  /**
+   * As `addTasks`, for a caller that needs only how many were added (a simulated workload, whose
+   * trace says the rest): no result object per task.
+   */
+  addTasksCounted(queueName: string, tasks: NewTask[]): number {
+    const queue = this.batchQueue(queueName, tasks);
+    let added = 0;
+    for (let i = 0; i < tasks.length; i++) if (typeof this.addOrReject(queue, tasks[i]) === 'number') added++;
+    return added;
+  }
+
+  /** The queue of an add call, which may carry at most 100 tasks (TASK-3). */
+  private batchQueue(queueName: string, tasks: NewTask[]): QueueConfig {
     const queue = this.queueConfig(queueName);
     if (tasks.length > LIMITS.tasksPerAdd) {
       throw new TaskQueueError('TASK-3', `at most ${LIMITS.tasksPerAdd} tasks per add call, got ${tasks.length}`);
     }
-    return tasks.map((t) => {
-      try {
-        return this.addOne(queue, t);
-      } catch (err) {
-        if (!(err instanceof TaskQueueError)) throw err;
-        this.emit({
-          t: this.now,
-          e: 'reject',
-          q: queue.name,
-          ...(t.name ? { name: t.name } : {}),
-          reason: err.message,
-          rule: err.rule,
-        });
-        return { ok: false, name: t.name, rule: err.rule, code: err.code, error: err.message };
-      }
-    });
+    return queue;
   }
 
-  private addOne(queue: QueueConfig, t: NewTask): AddResult {
+  /** The new task's id, or the refusal (already in the trace as a `reject` event). */
+  private addOrReject(queue: QueueConfig, t: NewTask): number | TaskQueueError {
+    try {
+      return this.addOne(queue, t);
+    } catch (err) {
+      if (!(err instanceof TaskQueueError)) throw err;
+      this.emit({
+        t: this.now,
+        e: 'reject',
+        q: queue.name,
+        ...(t.name ? { name: t.name } : {}),
+        reason: err.message,
+        rule: err.rule,
+      });
+      return err;
+    }
+  }
+
+  /** Adds one task (TASK-1…4, PUSH-4) and returns its id; throws the TaskQueueError that refuses it. */
+  private addOne(queue: QueueConfig, t: NewTask): number {
     const now = this.now;
     const size = t.size ?? byteLength(t.payload);
     // TASK-3: payload, URL and header bytes count together; a push task goes to its URL or the default one.
-    const url = t.url ?? (queue.mode === 'push' ? defaultTaskUrl(queue.name) : undefined);
-    const counted = taskSize(size, url, t.headers);
+    const counted =
+      t.url === undefined && queue.mode === 'push'
+        ? size + this.defaultUrlBytesOf(queue.name) + taskSize(0, undefined, t.headers)
+        : taskSize(size, t.url, t.headers);
     const limit = queue.mode === 'push' ? LIMITS.pushTaskBytes : LIMITS.pullTaskBytes;
     if (counted > limit) {
       throw new TaskQueueError(
@@ -230,6 +274,7 @@ export class Engine implements Core {
       do id = this.nextId();
       while (named.size > 0 && named.has(systemTaskName(id)));
     }
+    const tasks = this.tasks;
     const extra =
       t.payload !== undefined || t.method || t.url || t.headers || t.tag !== undefined || t.deadlineUs !== undefined
         ? {
@@ -241,46 +286,59 @@ export class Engine implements Core {
             deadlineUs: t.deadlineUs,
           }
         : null;
-    const task = new TaskRecord(
-      this.times,
+    const taskEta = Math.max(eta, now);
+    const failFast = t.failFast === true;
+    const index = this.queueIndex.get(queue.name)!;
+    tasks.add(id, index, t.name ?? null, now, taskEta, size, failFast, extra);
+    const name = t.name ?? systemTaskName(id);
+    if (t.name !== undefined) named.set(name, id);
+    this.liveCounts[index]++;
+    const ev: TraceEvent = {
+      t: now,
+      e: 'add',
       id,
-      queue.name,
-      t.name ?? null,
-      now,
-      Math.max(eta, now),
+      q: queue.name,
+      name,
+      named: t.name !== undefined,
+      eta: taskEta,
       size,
-      t.failFast === true,
-      extra,
-    );
-    const name = nameOf(task);
-    if (t.name !== undefined) named.set(name, task);
-    this.byId[id] = task;
-    this.liveCounts.set(queue.name, this.liveCounts.get(queue.name)! + 1);
-    const ev: TraceEvent = { t: now, e: 'add', id, q: queue.name, name, named: task.name !== null, eta: task.t, size };
+    };
     if (t.tag !== undefined) ev.tag = t.tag;
-    if (task.failFast) ev.ff = true;
+    if (failFast) ev.ff = true;
     if (t.deadlineUs !== undefined) ev.dl = t.deadlineUs;
     this.emit(ev);
-    if (queue.mode === 'push') this.push.get(queue.name)!.enqueue(task);
-    else this.pull.get(queue.name)!.enqueue(task);
-    return { ok: true, name, id };
+    if (queue.mode === 'push') this.push.get(queue.name)!.enqueue(id);
+    else this.pull.get(queue.name)!.enqueue(id);
+    return id;
   }
 
-  /** A task is gone for good: drop it and tombstone its name (TASK-2). */
-  private forget(queue: string, task: TaskRecord): void {
-    this.byId[task.id] = undefined;
-    this.liveCounts.set(queue, this.liveCounts.get(queue)! - 1);
-    if (task.name !== null) {
-      this.named.get(queue)!.delete(task.name);
-      this.tombstones.get(queue)!.bury(task.name, this.now);
+  /** The byte length of PUSH-1's default URL of `queue` (TASK-3). */
+  private defaultUrlBytesOf(queue: string): number {
+    let bytes = this.defaultUrlBytes.get(queue);
+    if (bytes === undefined) {
+      bytes = byteLength(defaultTaskUrl(queue));
+      this.defaultUrlBytes.set(queue, bytes);
+    }
+    return bytes;
+  }
+
+  /** A task is gone for good: it leaves the live count and its name is tombstoned (TASK-2). */
+  private forget(index: number, task: number): void {
+    this.liveCounts[index]--;
+    const name = this.tasks.userName(task);
+    if (name !== undefined) {
+      const queue = this.queueNames[index];
+      this.named.get(queue)!.delete(name);
+      this.tombstones.get(queue)!.bury(name, this.now);
     }
   }
 
   /** The live task of `queue` whose system-generated name is `name`, if any. */
-  private liveSystemTask(queue: string, name: string): TaskRecord | undefined {
+  private liveSystemTask(queue: string, name: string): number | undefined {
     const id = systemTaskId(name);
-    const found = id === undefined ? undefined : this.byId[id];
-    return found && found.name === null && found.queue === queue ? found : undefined;
+    const tasks = this.tasks;
+    if (id === undefined || id > this.ids || !tasks.isLive(id)) return undefined;
+    return tasks.userName(id) === undefined && tasks.queue[id] === this.queueIndex.get(queue) ? id : undefined;
   }
 
   private queueConfig(name: string): QueueConfig {
@@ -289,10 +347,11 @@ export class Engine implements Core {
     return q;
   }
 
-  private task(queue: string, name: string): TaskRecord {
+  private task(queue: string, name: string): number {
     this.queueConfig(queue);
     const task = this.named.get(queue)!.get(name) ?? this.liveSystemTask(queue, name);
-    if (!task) throw new TaskQueueError('PULL-7', `no task ${JSON.stringify(name)} in queue ${queue}`, 'NOT_FOUND');
+    if (task === undefined)
+      throw new TaskQueueError('PULL-7', `no task ${JSON.stringify(name)} in queue ${queue}`, 'NOT_FOUND');
     return task;
   }
 
@@ -308,7 +367,7 @@ export class Engine implements Core {
 
   deleteTask(queue: string, name: string): void {
     const task = this.task(queue, name);
-    this.emit({ t: this.now, e: 'delete', id: task.id, q: queue });
+    this.emit({ t: this.now, e: 'delete', id: task, q: queue });
     if (this.push.has(queue)) this.push.get(queue)!.delete(task);
     else this.pull.get(queue)!.delete(task);
   }
@@ -403,7 +462,7 @@ export class Engine implements Core {
         const key = this.nextDeliveryKey++;
         this.awaiting.set(key, { queue, attempt });
         const task = attempt.task;
-        const extra = task.extra;
+        const extra = this.tasks.extra(task);
         // HDR-9: the queue strips X-AppEngine-* headers a task carries and sets its own.
         const own = Object.entries(extra?.headers ?? {}).filter(([h]) => !h.toLowerCase().startsWith('x-appengine-'));
         const headers = { ...Object.fromEntries(own), ...toHttpHeaders(attempt.headers) };
@@ -412,24 +471,24 @@ export class Engine implements Core {
         }
         this.outbox.push({
           key,
-          id: task.id,
+          id: task,
           queue: queue.cfg.name,
-          name: nameOf(task),
+          name: this.tasks.nameOf(task),
           attempt: attempt.n,
           method: extra?.method ?? 'POST',
           url: extra?.url ?? defaultTaskUrl(queue.cfg.name),
           headers,
           body: extra?.payload,
           deadlineUs: this.deadlineOf(task),
-          duplicate: task.dup,
+          duplicate: this.tasks.isDup(task),
         });
       },
     };
   }
 
   /** DEADLINE-1, or the task's own dispatch deadline (CT-2). */
-  private deadlineOf(task: TaskRecord): Micros {
-    return task.extra?.deadlineUs ?? this.config.deadlineUs;
+  private deadlineOf(task: number): Micros {
+    return this.tasks.extra(task)?.deadlineUs ?? this.config.deadlineUs;
   }
 
   /** Deliveries dispatched since the last call (external targets only). */
@@ -470,7 +529,7 @@ export class Engine implements Core {
 
   /** Runs `fn` at virtual time `t`: how workloads and workers act inside the simulation. */
   at(t: Micros, fn: (engine: Engine) => void): void {
-    this.schedule(Math.round(t), () => fn(this));
+    this.scheduleCall(Math.round(t), fn, this);
   }
 
   /**
@@ -481,21 +540,28 @@ export class Engine implements Core {
     const until = limits.untilUs ?? Infinity;
     const maxEvents = limits.maxEvents ?? Infinity;
     const jobs = this.jobs;
+    const runs = this.jobRuns;
+    const args = this.jobArgs;
     for (;;) {
-      if (this.outbox.length > 0 || (this.holdForAnswers && this.awaiting.size > 0)) {
-        const next = jobs.peek();
-        if (!next || next.t > this.now) return 'blocked';
+      const slot = jobs.peek();
+      const t = jobs.peekT();
+      if (this.external && (this.outbox.length > 0 || (this.holdForAnswers && this.awaiting.size > 0))) {
+        if (slot < 0 || t > this.now) return 'blocked';
       }
-      const next = jobs.peek();
-      if (!next) return 'idle';
-      if (next.t > until) {
+      if (slot < 0) return 'idle';
+      if (t > until) {
         this.now = until;
         return 'time-limit';
       }
       if (this.events >= maxEvents) return 'event-limit';
       jobs.pop();
-      this.now = next.t;
-      next.run(next.arg);
+      this.now = t;
+      const run = runs[slot]!;
+      const arg = args[slot];
+      runs[slot] = undefined; // the slot is free before the job runs, to be taken by what it schedules
+      args[slot] = undefined;
+      this.freeSlots.push(slot);
+      run(arg);
     }
   }
 
@@ -516,6 +582,7 @@ export class Engine implements Core {
 
   /** Live tasks per queue (for reports and the fuzzer's model). */
   liveCount(queue: string): number {
-    return this.liveCounts.get(queue) ?? 0;
+    const index = this.queueIndex.get(queue);
+    return index === undefined ? 0 : this.liveCounts[index];
   }
 }

@@ -132,8 +132,8 @@ export class InstancePool {
       waiter.done = true;
       this.grant(waiter.req, i, now);
     }
-    if (this.head === this.waiting.length) {
-      this.waiting.length = 0;
+    if (this.head > 0 && this.head === this.waiting.length) {
+      this.waiting.length = 0; // only when there is something to drop: setting a length is a native call
       this.head = 0;
     }
   }

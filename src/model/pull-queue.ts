@@ -4,11 +4,11 @@
  */
 import type { QueueConfig } from './config.js';
 import type { Core } from './core.js';
-import { nameOf, type TaskRecord } from './task.js';
+import type { TaskTable } from './task.js';
 import type { LeaseRequest, LeaseResult, LeasedTask } from './types.js';
 import { TaskQueueError } from './errors.js';
 import { mayRetry } from './retry-policy.js';
-import { TimeHeap } from '../sim/heap.js';
+import { KeyHeap } from '../sim/key-heap.js';
 import { US_PER_S, type Micros } from '../sim/time.js';
 
 /** PULL-2 */
@@ -26,7 +26,8 @@ export interface PullOptions {
 
 export class PullQueue {
   /** Every live task by ETA; leased tasks sit at their lease's end (leasing sets the ETA). */
-  private readonly byEta = new TimeHeap<TaskRecord>();
+  private readonly byEta = new KeyHeap();
+  private readonly tasks: TaskTable;
   private windowStart = -1;
   private callsInWindow = 0;
 
@@ -34,12 +35,13 @@ export class PullQueue {
     public cfg: QueueConfig, // replaced by Engine.putQueue (CT-1 UpdateQueue)
     private readonly core: Core,
     private readonly options: PullOptions,
-    private readonly onDone: (task: TaskRecord) => void,
-  ) {}
+    private readonly onDone: (task: number) => void,
+  ) {
+    this.tasks = core.tasks;
+  }
 
-  enqueue(task: TaskRecord): void {
-    task.seq = this.core.nextSeq();
-    this.byEta.push(task);
+  enqueue(task: number): void {
+    this.byEta.push(task, this.tasks.eta[task], this.core.nextSeq());
   }
 
   lease(req: LeaseRequest): LeaseResult {
@@ -71,26 +73,29 @@ export class PullQueue {
     }
     const { picked, exhausted } = this.pick(req, now);
     core.emit({ ...call, got: picked.length, result: 'ok' });
+    const tasks = this.tasks;
     for (const task of exhausted) {
       // PULL-10: deleted instead of being leased once more; never handed out.
-      core.emit({ t: now, e: 'exhaust', id: task.id, q: this.cfg.name, n: task.attempts, rule: 'PULL-10' });
+      core.emit({ t: now, e: 'exhaust', id: task, q: this.cfg.name, n: tasks.attempts[task], rule: 'PULL-10' });
       this.onDone(task);
+      tasks.release(task);
     }
     const untilUs = now + Math.round(req.leaseSeconds * US_PER_S);
     const leased: LeasedTask[] = [];
     for (const task of picked) {
-      task.attempts++; // PULL-10: each lease counts as an attempt
-      if (task.firstAttemptAt < 0) task.firstAttemptAt = now;
+      const n = ++tasks.attempts[task]; // PULL-10: each lease counts as an attempt
+      if (tasks.firstAttempt[task] < 0) tasks.firstAttempt[task] = now;
       this.setLease(task, untilUs);
-      core.emit({ t: now, e: 'lease', id: task.id, q: this.cfg.name, w: req.worker, until: untilUs, n: task.attempts });
+      core.emit({ t: now, e: 'lease', id: task, q: this.cfg.name, w: req.worker, until: untilUs, n });
+      const extra = tasks.extra(task);
       leased.push({
-        id: task.id,
-        name: nameOf(task),
-        tag: task.extra?.tag,
-        payload: task.extra?.payload,
-        size: task.size,
+        id: task,
+        name: tasks.nameOf(task),
+        tag: extra?.tag,
+        payload: extra?.payload,
+        size: tasks.size[task],
         leaseUntilUs: untilUs,
-        leaseCount: task.attempts,
+        leaseCount: n,
       });
     }
     return { ok: true, tasks: leased, capped: false };
@@ -101,40 +106,48 @@ export class PullQueue {
    * A task this call would take but whose limits are spent (PULL-10) is marked done and returned in
    * `exhausted` instead.
    */
-  private pick(req: LeaseRequest, now: Micros): { picked: TaskRecord[]; exhausted: TaskRecord[] } {
-    const picked: TaskRecord[] = [];
-    const passed: TaskRecord[] = [];
-    const exhausted: TaskRecord[] = [];
+  private pick(req: LeaseRequest, now: Micros): { picked: number[]; exhausted: number[] } {
+    const tasks = this.tasks;
+    const picked: number[] = [];
+    /** Passed over: put back with the place in line they had (their sequence numbers). */
+    const passed: number[] = [];
+    const passedSeqs: number[] = [];
+    const exhausted: number[] = [];
     const byTag = req.tag !== undefined || req.byTag === true;
     let tag = req.tag;
     let tagChosen = req.tag !== undefined || !req.byTag;
     while (picked.length < req.maxTasks) {
       const top = this.byEta.peek();
-      if (!top || top.t > now) break;
+      const t = this.byEta.peekT();
+      if (top < 0 || t > now) break;
+      const seq = this.byEta.peekSeq();
       this.byEta.pop();
       // A lease ending right now may not have had its expiry job yet: expire it first (PULL-4/10).
-      if (top.leaseUntil >= 0 && !top.done) this.expire(top);
-      if (top.done) continue;
-      if (top.createdAt + this.options.visibilityDelayUs > now) {
-        passed.push(top);
+      if (tasks.leaseUntil[top] >= 0 && !tasks.isDone(top)) this.expire(top);
+      if (tasks.isDone(top)) {
+        tasks.release(top); // deleted (PULL-7): met for the last time
         continue;
       }
-      if (byTag && tagChosen && top.extra?.tag !== tag) {
+      if (
+        tasks.createdAt[top] + this.options.visibilityDelayUs > now ||
+        (byTag && tagChosen && tasks.extra(top)?.tag !== tag)
+      ) {
         passed.push(top);
+        passedSeqs.push(seq);
         continue;
       }
       if (this.leaseLimitSpent(top, now)) {
-        top.done = true;
+        tasks.markDone(top);
         exhausted.push(top);
         continue;
       }
       if (!tagChosen) {
-        tag = top.extra?.tag; // no tag given: the oldest available task's tag (untagged counts as a tag)
+        tag = tasks.extra(top)?.tag; // no tag given: the oldest available task's tag (untagged counts as a tag)
         tagChosen = true;
       }
       picked.push(top);
     }
-    for (const t of passed) this.byEta.push(t);
+    for (let i = 0; i < passed.length; i++) this.byEta.push(passed[i], tasks.eta[passed[i]], passedSeqs[i]);
     return { picked, exhausted };
   }
 
@@ -143,8 +156,13 @@ export class PullQueue {
    * the first) — under either §10 reading of RETRY-1, since PULL-10 counts leases, not retries. With
    * task_age_limit too, RETRY-2's both-limits rule holds, age from the first lease.
    */
-  private leaseLimitSpent(task: TaskRecord, now: Micros): boolean {
-    const history = { countedFailures: task.attempts, createdAt: task.createdAt, firstAttemptAt: task.firstAttemptAt };
+  private leaseLimitSpent(task: number, now: Micros): boolean {
+    const tasks = this.tasks;
+    const history = {
+      countedFailures: tasks.attempts[task],
+      createdAt: tasks.createdAt[task],
+      firstAttemptAt: tasks.firstAttempt[task],
+    };
     return !mayRetry(
       this.cfg.retry,
       { retryLimitMeans: 'attempts', ageFrom: this.core.config.options.ageFrom },
@@ -154,44 +172,46 @@ export class PullQueue {
   }
 
   /** PULL-5: a new lease measured from now; 0 releases at once. The caller proves it holds the lease. */
-  modify(task: TaskRecord, heldUntilUs: Micros, seconds: number): Micros {
+  modify(task: number, heldUntilUs: Micros, seconds: number): Micros {
+    const tasks = this.tasks;
     const now = this.core.now;
     checkLeaseArgs(seconds, 1, true);
-    if (task.leaseUntil <= now)
-      throw new TaskQueueError('PULL-5', `the lease on task ${nameOf(task)} has expired`, 'LEASE_EXPIRED');
-    if (task.leaseUntil !== heldUntilUs) {
-      throw new TaskQueueError('PULL-3', `task ${nameOf(task)} is held by another lease`, 'LEASE_MISMATCH');
+    if (tasks.leaseUntil[task] <= now)
+      throw new TaskQueueError('PULL-5', `the lease on task ${tasks.nameOf(task)} has expired`, 'LEASE_EXPIRED');
+    if (tasks.leaseUntil[task] !== heldUntilUs) {
+      throw new TaskQueueError('PULL-3', `task ${tasks.nameOf(task)} is held by another lease`, 'LEASE_MISMATCH');
     }
     const untilUs = now + Math.round(seconds * US_PER_S);
-    this.byEta.removeWhere((t) => t === task);
+    this.byEta.remove(task);
     this.setLease(task, untilUs);
-    this.core.emit({ t: now, e: 'modify', id: task.id, q: this.cfg.name, until: untilUs });
-    if (seconds === 0) task.leaseUntil = -1; // released: no lease is held any more
+    this.core.emit({ t: now, e: 'modify', id: task, q: this.cfg.name, until: untilUs });
+    if (seconds === 0) tasks.leaseUntil[task] = -1; // released: no lease is held any more
     return untilUs;
   }
 
-  delete(task: TaskRecord): void {
-    task.done = true; // left in the heap; skipped when met (PULL-7)
+  delete(task: number): void {
+    this.tasks.markDone(task); // left in the heap; skipped (and released) when met (PULL-7)
     this.onDone(task);
   }
 
-  private setLease(task: TaskRecord, untilUs: Micros): void {
-    task.leaseUntil = untilUs;
-    task.t = untilUs;
-    const version = ++task.leaseVersion;
+  private setLease(task: number, untilUs: Micros): void {
+    const tasks = this.tasks;
+    tasks.leaseUntil[task] = untilUs;
+    tasks.eta[task] = untilUs;
+    const version = ++tasks.leaseVersion[task];
     if (untilUs > this.core.now) {
       this.core.schedule(untilUs, () => {
-        if (!task.done && task.leaseVersion === version) this.expire(task);
+        if (!tasks.isDone(task) && tasks.leaseVersion[task] === version) this.expire(task);
       });
     }
     this.enqueue(task);
   }
 
   /** PULL-4: the lease ran out without a delete; the task is leasable again (PULL-10 judges at the next lease). */
-  private expire(task: TaskRecord): void {
-    task.leaseUntil = -1;
-    task.leaseVersion++;
-    this.core.emit({ t: this.core.now, e: 'expire', id: task.id, q: this.cfg.name });
+  private expire(task: number): void {
+    this.tasks.leaseUntil[task] = -1;
+    this.tasks.leaseVersion[task]++;
+    this.core.emit({ t: this.core.now, e: 'expire', id: task, q: this.cfg.name });
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import type { ProfileOptions, QueueConfig } from './config.js';
 import type { Core } from './core.js';
-import { nameOf, type TaskRecord } from './task.js';
+import type { TaskTable } from './task.js';
 import type { DeliveryHeaders, Outcome, ResponseEvent } from '../sim/events.js';
 import { ReadyQueue } from '../sim/ready-queue.js';
 import type { Micros } from '../sim/time.js';
@@ -18,7 +18,8 @@ import { TaskQueueError } from './errors.js';
 
 export interface Attempt {
   key: number;
-  task: TaskRecord;
+  /** The task's id (its row in the engine's TaskTable). */
+  task: number;
   n: number;
   dispatchedAt: Micros;
   /** When an instance began serving it: dispatch time, or later after waiting (INST-3) or a cold start. */
@@ -37,7 +38,8 @@ export interface AttemptRunner {
 }
 
 export class PushQueue {
-  private readonly ready = new ReadyQueue<TaskRecord>();
+  private readonly ready = new ReadyQueue();
+  private readonly tasks: TaskTable;
   private bucket: TokenBucket;
   private readonly throttle = new Throttle();
   private inFlight = 0;
@@ -47,6 +49,11 @@ export class PushQueue {
    * 2^31 µs kept in an object field is a new heap box per write).
    */
   private readonly wakeUp = new Float64Array([Infinity]);
+  /**
+   * Attempts whose answer has landed, to be reused: an attempt object (and its boxed times) per
+   * dispatch was a good part of a long run's garbage. Only the scripted target gives them back.
+   */
+  private readonly spareAttempts: Attempt[] = [];
   private nextKey = 1;
 
   constructor(
@@ -55,22 +62,23 @@ export class PushQueue {
     private readonly pool: InstancePool,
     private readonly runner: AttemptRunner,
     /** Called when a task is gone for good, so the engine can drop and tombstone it. */
-    private readonly onDone: (task: TaskRecord) => void,
+    private readonly onDone: (task: number) => void,
     /** HANDLER-4: the chance that a task that succeeded is delivered once more. */
     private readonly duplicateRate: number,
   ) {
     this.bucket = new TokenBucket(cfg.ratePerSec, cfg.bucketSize);
     this.paused = cfg.ratePerSec === 0; // PUSH-2: rate 0 pauses the queue
+    this.tasks = core.tasks;
   }
 
   get depth(): number {
     return this.ready.size;
   }
 
-  enqueue(task: TaskRecord): void {
-    task.seq = this.core.nextSeq();
-    this.ready.push(task, this.core.now);
-    this.wakeAt(task.t);
+  enqueue(task: number): void {
+    const t = this.tasks.eta[task];
+    this.ready.push(task, t, this.core.nextSeq(), this.core.now);
+    this.wakeAt(t);
   }
 
   pause(): void {
@@ -103,14 +111,17 @@ export class PushQueue {
   private pump(): void {
     const now = this.core.now;
     const cap = this.cfg.maxConcurrentRequests ?? Infinity;
+    const tasks = this.tasks;
     while (!this.paused) {
       const top = this.ready.peek();
-      if (!top) return;
-      if (top.done && !top.dup) {
+      if (top < 0) return;
+      if (tasks.isDone(top) && !tasks.isDup(top)) {
         this.ready.pop(); // deleted while waiting
+        tasks.release(top);
         continue;
       }
-      if (top.t > now) return this.wakeAt(top.t);
+      const t = tasks.eta[top];
+      if (t > now) return this.wakeAt(t);
       if (this.inFlight >= cap) return; // a response will pump again (PUSH-3)
       if (!this.bucket.tryTake(now)) return this.wakeAt(this.bucket.nextTokenAt(now));
       this.ready.pop();
@@ -118,46 +129,38 @@ export class PushQueue {
     }
   }
 
-  private dispatch(task: TaskRecord): void {
+  private dispatch(task: number): void {
     const core = this.core;
+    const tasks = this.tasks;
     const now = core.now;
+    const dup = tasks.isDup(task);
     let n: number;
-    if (task.dup) {
-      n = task.attempts; // the duplicate repeats the delivery that succeeded
+    if (dup) {
+      n = tasks.attempts[task]; // the duplicate repeats the delivery that succeeded
     } else {
-      n = ++task.attempts;
-      if (n === 1) task.firstAttemptAt = now;
+      n = ++tasks.attempts[task];
+      if (n === 1) tasks.firstAttempt[task] = now;
     }
     // HDR-5 / SPEC §10: a retry carries its own ETA (Python stub) or the task's original one (Java stub).
-    const etaUs = core.config.options.retryEtaHeader === 'original' ? task.firstEta : task.t;
+    const etaUs = core.config.options.retryEtaHeader === 'original' ? tasks.firstEta[task] : tasks.eta[task];
+    const failFast = tasks.failFast(task);
     const headers = deliveryHeaders(
       this.cfg.name,
-      nameOf(task),
+      tasks.nameOf(task),
       n,
-      task.executions,
+      tasks.executions[task],
       core.epochUs + etaUs,
-      task.prevStatus,
-      task.prevOutcome,
-      task.failFast,
+      tasks.prevStatus[task],
+      tasks.prevOutcome(task),
+      failFast,
     );
     core.emit(
-      task.dup
-        ? { t: now, e: 'dispatch', id: task.id, q: this.cfg.name, n, h: headers, dup: true }
-        : { t: now, e: 'dispatch', id: task.id, q: this.cfg.name, n, h: headers },
+      dup
+        ? { t: now, e: 'dispatch', id: task, q: this.cfg.name, n, h: headers, dup: true }
+        : { t: now, e: 'dispatch', id: task, q: this.cfg.name, n, h: headers },
     );
     this.inFlight++;
-    const attempt: Attempt = {
-      key: this.nextKey++,
-      task,
-      n,
-      dispatchedAt: now,
-      startedAt: now,
-      instance: -1,
-      headers,
-      queue: undefined,
-      answer: 0,
-      outcome: 'ok',
-    };
+    const attempt = this.newAttempt(task, n, now, headers);
     const free = this.pool.takeFreeNow();
     if (free >= 0) {
       attempt.instance = free;
@@ -166,7 +169,7 @@ export class PushQueue {
     }
     const instances = this.pool.count;
     this.pool.acquire({
-      failFast: task.failFast,
+      failFast,
       granted: (instance, readyAt) => {
         attempt.instance = instance;
         attempt.startedAt = readyAt;
@@ -192,7 +195,7 @@ export class PushQueue {
     const ev: ResponseEvent = {
       t: now,
       e: 'response',
-      id: task.id,
+      id: task,
       q,
       n: attempt.n,
       status,
@@ -201,53 +204,102 @@ export class PushQueue {
     };
     if (retryAfterUs !== undefined) ev.ra = retryAfterUs;
     core.emit(ev);
-    if (task.dup || task.done) return this.pump(); // a duplicate, or deleted while in flight
+    const tasks = this.tasks;
+    if (tasks.isDone(task)) {
+      tasks.release(task); // a duplicate's (HANDLER-4), or deleted while in flight: nothing follows
+      return this.pump();
+    }
     if (out === 'ok') {
       this.adjustRate(this.throttle.recover());
-      core.emit({ t: now, e: 'success', id: task.id, q, n: attempt.n });
+      core.emit({ t: now, e: 'success', id: task, q, n: attempt.n });
       this.finish(task);
-      this.maybeDuplicate(task);
+      if (!this.maybeDuplicate(task)) tasks.release(task);
     } else {
       this.fail(task, attempt.n, status, out, retryAfterUs ?? 0);
     }
     this.pump();
   }
 
-  private fail(task: TaskRecord, n: number, status: number, out: Outcome, retryAfterUs: Micros): void {
+  private fail(task: number, n: number, status: number, out: Outcome, retryAfterUs: Micros): void {
     const core = this.core;
+    const tasks = this.tasks;
     const now = core.now;
     const opts = core.config.options;
     if (out === 'no-instance' || status === 503) this.adjustRate(this.throttle.slowDown()); // INST-2, HANDLER-3
     const uncounted503 = out === 'error' && status === 503 && !opts.handler503Counts;
-    if (!uncounted503) task.counted++;
-    if (countsAsExecution(status, out, opts)) task.executions++;
-    task.prevStatus = out === 'error' ? status : 0; // HDR-6: 0 when the attempt got no HTTP status
-    task.prevOutcome = out;
+    if (!uncounted503) tasks.counted[task]++;
+    if (countsAsExecution(status, out, opts)) tasks.executions[task]++;
+    tasks.prevStatus[task] = out === 'error' ? status : 0; // HDR-6: 0 when the attempt got no HTTP status
+    tasks.setPrevOutcome(task, out);
     const retry = this.cfg.retry;
-    if (!mayRetryAfter(retry, opts, task.counted, task.createdAt, task.firstAttemptAt, now)) {
-      core.emit({ t: now, e: 'exhaust', id: task.id, q: this.cfg.name, n, rule: 'RETRY-5' });
+    if (!mayRetryAfter(retry, opts, tasks.counted[task], tasks.createdAt[task], tasks.firstAttempt[task], now)) {
+      core.emit({ t: now, e: 'exhaust', id: task, q: this.cfg.name, n, rule: 'RETRY-5' });
       this.finish(task);
+      tasks.release(task);
       return;
     }
-    task.t = now + Math.max(backoffDelay(n, retry, opts.backoffLinearStep), retryAfterUs); // RETRY-4, CT-5 Retry-After
-    core.emit({ t: now, e: 'retry', id: task.id, q: this.cfg.name, n: n + 1, eta: task.t });
+    const eta = now + Math.max(backoffDelay(n, retry, opts.backoffLinearStep), retryAfterUs); // RETRY-4, CT-5 Retry-After
+    tasks.eta[task] = eta;
+    core.emit({ t: now, e: 'retry', id: task, q: this.cfg.name, n: n + 1, eta });
     this.enqueue(task);
   }
 
-  private finish(task: TaskRecord): void {
-    task.done = true;
+  private finish(task: number): void {
+    this.tasks.markDone(task);
     this.onDone(task);
   }
 
-  /** HANDLER-4: at-least-once means a rare second delivery even after a 2xx. */
-  private maybeDuplicate(task: TaskRecord): void {
-    if (this.duplicateRate > 0 && this.core.rng.chance(this.duplicateRate)) {
-      this.enqueue(task.duplicate(this.core.now));
-    }
+  /** HANDLER-4: at-least-once means a rare second delivery even after a 2xx. True when one is due. */
+  private maybeDuplicate(task: number): boolean {
+    if (!(this.duplicateRate > 0 && this.core.rng.chance(this.duplicateRate))) return false;
+    this.tasks.markDuplicate(task, this.core.now);
+    this.enqueue(task);
+    return true;
   }
 
-  /** Deletes a waiting or in-flight task; its pending attempt, if any, has no follow-up. */
-  delete(task: TaskRecord): void {
+  private newAttempt(task: number, n: number, now: Micros, headers: DeliveryHeaders): Attempt {
+    const key = this.nextKey++;
+    const a = this.spareAttempts.pop();
+    if (a === undefined) {
+      return {
+        key,
+        task,
+        n,
+        dispatchedAt: now,
+        startedAt: now,
+        instance: -1,
+        headers,
+        queue: undefined,
+        answer: 0,
+        outcome: 'ok',
+      };
+    }
+    a.key = key;
+    a.task = task;
+    a.n = n;
+    a.dispatchedAt = now;
+    a.startedAt = now;
+    a.instance = -1;
+    a.headers = headers;
+    a.queue = undefined;
+    a.answer = 0;
+    a.outcome = 'ok';
+    return a;
+  }
+
+  /**
+   * The attempt is over and nothing holds it any more (the scripted target's answer has been given):
+   * the next dispatch may reuse it. Its headers object is the dispatch event's and is never changed.
+   */
+  recycle(attempt: Attempt): void {
+    if (this.spareAttempts.length < MAX_SPARE_ATTEMPTS) this.spareAttempts.push(attempt);
+  }
+
+  /**
+   * Deletes a waiting or in-flight task; its pending attempt, if any, has no follow-up. Its row is
+   * released when the queue meets it next (in the ready queue, or its attempt's answer).
+   */
+  delete(task: number): void {
     this.finish(task);
   }
 
@@ -272,18 +324,26 @@ export class PushQueue {
    * CT-4 RunTask: one attempt now, whatever the task's ETA, the rate or the concurrency cap. The task
    * leaves the ready queue first, so the pending dispatch is replaced, never doubled.
    */
-  runNow(task: TaskRecord): void {
+  runNow(task: number): void {
     const q = this.cfg.name;
     if (this.paused)
       throw new TaskQueueError('CT-4', `queue ${q} is paused: RunTask needs a running queue`, 'FAILED_PRECONDITION');
     if (!this.ready.remove(task)) {
-      throw new TaskQueueError('CT-4', `task ${nameOf(task)} is being dispatched already`, 'FAILED_PRECONDITION');
+      throw new TaskQueueError(
+        'CT-4',
+        `task ${this.tasks.nameOf(task)} is being dispatched already`,
+        'FAILED_PRECONDITION',
+      );
     }
-    task.t = this.core.now;
-    this.core.emit({ t: task.t, e: 'run', id: task.id, q });
+    const now = this.core.now;
+    this.tasks.eta[task] = now;
+    this.core.emit({ t: now, e: 'run', id: task, q });
     this.dispatch(task);
   }
 }
+
+/** Enough for a queue's attempts in flight at full speed; more would only hold memory. */
+const MAX_SPARE_ATTEMPTS = 4096;
 
 function pumpDue(queue: PushQueue): void {
   queue.wake();

@@ -2,7 +2,7 @@ import type { Outcome } from '../sim/events.js';
 import type { Micros } from '../sim/time.js';
 import { systemTaskName } from './names.js';
 
-/** What only some tasks carry; kept out of the record so a million plain tasks stay small. */
+/** What only some tasks carry; kept out of the table's columns so a million plain tasks stay small. */
 export interface TaskExtras {
   payload?: Uint8Array;
   method?: string;
@@ -13,118 +13,164 @@ export interface TaskExtras {
   deadlineUs?: Micros;
 }
 
+const ADDED = 1;
+/** Gone for good: succeeded, exhausted or deleted. */
+const DONE = 2;
+/** A rare second delivery of a task that already succeeded (HANDLER-4). */
+const DUP = 4;
+const FAIL_FAST = 8;
+
+/** A task's last failure, as a byte: 0 while it has none. */
+const OUTCOME_CODES: Record<Outcome, number> = { ok: 1, error: 2, 'no-instance': 3, deadline: 4, net: 5 };
+const OUTCOMES: readonly (Outcome | null)[] = [null, 'ok', 'error', 'no-instance', 'deadline', 'net'];
+
+const INITIAL_ROWS = 256;
+
 /**
- * The two times of every task that change while it lives (its next ETA, its first attempt), by task
- * id, for one engine. They live in typed arrays: a time past 2^31 µs kept in an object field is a heap
- * box, a new one on every write, and a million tasks' boxes were a good part of a long run's garbage.
+ * Every task of one engine, by id (ids are dense, from 1), as typed-array columns rather than an
+ * object per task: a million live tasks are a few flat arrays the garbage collector never traces or
+ * copies, where a million records were most of a burst's cost. Only what few tasks carry (a user's
+ * name, a payload, a URL…) lives in maps, until the task's row is released.
  */
-export class TaskTimes {
-  eta = new Float64Array(256);
-  firstAttempt = new Float64Array(256);
-
-  /** Makes room for task `id`. */
-  reserve(id: number): void {
-    if (id < this.eta.length) return;
-    let n = this.eta.length * 2;
-    while (n <= id) n *= 2;
-    const eta = new Float64Array(n);
-    const firstAttempt = new Float64Array(n);
-    eta.set(this.eta);
-    firstAttempt.set(this.firstAttempt);
-    this.eta = eta;
-    this.firstAttempt = firstAttempt;
-  }
-}
-
-/** One task in a queue. `t`/`seq` order it in its queue's ETA heap (PUSH-5). */
-export class TaskRecord {
-  seq = 0;
-  /** Attempts dispatched so far (push) or leases taken (pull). */
-  attempts = 0;
-  /** Failures counted against task_retry_limit (SPEC §10: 503s may not count). */
-  counted = 0;
-  /** Failures that reached the handler (HDR-4). */
-  executions = 0;
-  prevStatus = 0;
-  prevOutcome: Outcome | null = null;
-  /** Gone for good: succeeded, exhausted or deleted. */
-  done = false;
-  /** A rare second delivery of a task that already succeeded (HANDLER-4). */
-  dup = false;
-  /** Pull queues: the current lease's end (-1 when none is held) and a version to spot stale expiries. */
-  leaseUntil: Micros = -1;
-  leaseVersion = 0;
-
-  constructor(
-    private readonly times: TaskTimes,
-    readonly id: number,
-    readonly queue: string,
-    /** The user's name (TASK-1), or null for a system name derived from the id (see nameOf). */
-    readonly name: string | null,
-    readonly createdAt: Micros,
-    /** The ETA given at add (HDR-5's original ETA, an option for retries). */
-    readonly firstEta: Micros,
-    readonly size: number,
-    readonly failFast: boolean,
-    readonly extra: TaskExtras | null,
-  ) {
-    times.reserve(id);
-    this.t = firstEta;
-    this.firstAttemptAt = -1;
-  }
-
+export class TaskTable {
   /** The ETA of the next attempt (or, for a pull task, when it is next available). */
-  get t(): Micros {
-    return this.times.eta[this.id];
-  }
-  set t(us: Micros) {
-    this.times.eta[this.id] = us;
+  eta = new Float64Array(INITIAL_ROWS);
+  /** -1 until the first attempt (RETRY-2 measures age from it). */
+  firstAttempt = new Float64Array(INITIAL_ROWS);
+  createdAt = new Float64Array(INITIAL_ROWS);
+  /** The ETA given at add (HDR-5's original ETA, an option for retries). */
+  firstEta = new Float64Array(INITIAL_ROWS);
+  size = new Float64Array(INITIAL_ROWS);
+  /** Pull queues: the current lease's end (-1 when none is held). */
+  leaseUntil = new Float64Array(INITIAL_ROWS);
+  /** The HTTP status of the last failure (HDR-6: 0 when it got none). */
+  prevStatus = new Float64Array(INITIAL_ROWS);
+  /** Attempts dispatched so far (push) or leases taken (pull). */
+  attempts = new Int32Array(INITIAL_ROWS);
+  /** Failures counted against task_retry_limit (SPEC §10: 503s may not count). */
+  counted = new Int32Array(INITIAL_ROWS);
+  /** Failures that reached the handler (HDR-4). */
+  executions = new Int32Array(INITIAL_ROWS);
+  /** Pull queues: a version of the lease, to spot stale expiries. */
+  leaseVersion = new Int32Array(INITIAL_ROWS);
+  /** The engine's index of the task's queue. */
+  queue = new Int32Array(INITIAL_ROWS);
+  private prevOutcomes = new Uint8Array(INITIAL_ROWS);
+  private flags = new Uint8Array(INITIAL_ROWS);
+  /** User-given names (TASK-1); every other task has a system name derived from its id (HDR-2). */
+  private readonly names = new Map<number, string>();
+  private readonly extras = new Map<number, TaskExtras>();
+
+  /** Enters task `id`, due at `eta`, with no attempt yet. */
+  add(
+    id: number,
+    queue: number,
+    name: string | null,
+    createdAt: Micros,
+    eta: Micros,
+    size: number,
+    failFast: boolean,
+    extra: TaskExtras | null,
+  ): void {
+    if (id >= this.eta.length) this.grow(id);
+    this.eta[id] = eta;
+    this.firstAttempt[id] = -1;
+    this.createdAt[id] = createdAt;
+    this.firstEta[id] = eta;
+    this.size[id] = size;
+    this.leaseUntil[id] = -1;
+    this.queue[id] = queue;
+    this.flags[id] = failFast ? ADDED | FAIL_FAST : ADDED;
+    if (name !== null) this.names.set(id, name);
+    if (extra !== null) this.extras.set(id, extra);
   }
 
-  /** -1 until the first attempt (RETRY-2 measures age from it). */
-  get firstAttemptAt(): Micros {
-    return this.times.firstAttempt[this.id];
+  /** Added and not yet gone. */
+  isLive(id: number): boolean {
+    return (this.flags[id] & (ADDED | DONE)) === ADDED;
   }
-  set firstAttemptAt(us: Micros) {
-    this.times.firstAttempt[this.id] = us;
+
+  isDone(id: number): boolean {
+    return (this.flags[id] & DONE) !== 0;
+  }
+
+  isDup(id: number): boolean {
+    return (this.flags[id] & DUP) !== 0;
+  }
+
+  failFast(id: number): boolean {
+    return (this.flags[id] & FAIL_FAST) !== 0;
+  }
+
+  markDone(id: number): void {
+    this.flags[id] |= DONE;
   }
 
   /**
-   * HANDLER-4: a second delivery of this task, which has succeeded, due at `now`. It shares the task's
-   * times: the task itself is gone and waits nowhere, so only the duplicate's ETA is ever read again.
+   * HANDLER-4: the task, which has succeeded, is delivered once more, due at `now`. The duplicate
+   * takes the task's row: the task itself is gone and waits nowhere, and it has at most one duplicate.
    */
-  duplicate(now: Micros): TaskRecord {
-    const firstAttemptAt = this.firstAttemptAt; // read before the copy's constructor resets the shared times
-    const copy = new TaskRecord(
-      this.times,
-      this.id,
-      this.queue,
-      this.name,
-      this.createdAt,
-      this.firstEta,
-      this.size,
-      this.failFast,
-      this.extra,
-    );
-    copy.seq = this.seq;
-    copy.attempts = this.attempts;
-    copy.counted = this.counted;
-    copy.executions = this.executions;
-    copy.prevStatus = this.prevStatus;
-    copy.prevOutcome = this.prevOutcome;
-    copy.done = this.done;
-    copy.dup = true;
-    copy.leaseUntil = this.leaseUntil;
-    copy.leaseVersion = this.leaseVersion;
-    copy.firstAttemptAt = firstAttemptAt;
-    copy.t = now;
-    return copy;
+  markDuplicate(id: number, now: Micros): void {
+    this.flags[id] |= DUP;
+    this.eta[id] = now;
+  }
+
+  /** The user's name (TASK-1), or undefined for a task with a system name. */
+  userName(id: number): string | undefined {
+    return this.names.size > 0 ? this.names.get(id) : undefined;
+  }
+
+  /** The task's name (HDR-2): system names are made on demand, saving a string per task. */
+  nameOf(id: number): string {
+    return this.userName(id) ?? systemTaskName(id);
+  }
+
+  extra(id: number): TaskExtras | undefined {
+    return this.extras.size > 0 ? this.extras.get(id) : undefined;
+  }
+
+  /** The outcome of the task's last failed attempt, null before any. */
+  prevOutcome(id: number): Outcome | null {
+    return OUTCOMES[this.prevOutcomes[id]];
+  }
+
+  setPrevOutcome(id: number, out: Outcome): void {
+    this.prevOutcomes[id] = OUTCOME_CODES[out];
+  }
+
+  /**
+   * The task is gone and nothing will read its row again (no attempt of it waits or runs): its name
+   * and extras go, so a long-running emulator of named tasks does not keep them all.
+   */
+  release(id: number): void {
+    if (this.names.size > 0) this.names.delete(id);
+    if (this.extras.size > 0) this.extras.delete(id);
+  }
+
+  /** Makes room for task `id`: every column doubles until it fits. */
+  private grow(id: number): void {
+    let n = this.eta.length * 2;
+    while (n <= id) n *= 2;
+    this.eta = grown(this.eta, new Float64Array(n));
+    this.firstAttempt = grown(this.firstAttempt, new Float64Array(n));
+    this.createdAt = grown(this.createdAt, new Float64Array(n));
+    this.firstEta = grown(this.firstEta, new Float64Array(n));
+    this.size = grown(this.size, new Float64Array(n));
+    this.leaseUntil = grown(this.leaseUntil, new Float64Array(n));
+    this.prevStatus = grown(this.prevStatus, new Float64Array(n));
+    this.attempts = grown(this.attempts, new Int32Array(n));
+    this.counted = grown(this.counted, new Int32Array(n));
+    this.executions = grown(this.executions, new Int32Array(n));
+    this.leaseVersion = grown(this.leaseVersion, new Int32Array(n));
+    this.queue = grown(this.queue, new Int32Array(n));
+    this.prevOutcomes = grown(this.prevOutcomes, new Uint8Array(n));
+    this.flags = grown(this.flags, new Uint8Array(n));
   }
 }
 
-/** The task's name (HDR-2): system names are made on demand, saving a string per task. */
-export function nameOf(task: TaskRecord): string {
-  return task.name ?? systemTaskName(task.id);
+function grown<A extends Float64Array | Int32Array | Uint8Array>(from: A, to: A): A {
+  to.set(from as never);
+  return to;
 }
 
 /** PUSH-1: where a push task goes when it names no URL. */

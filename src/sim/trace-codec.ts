@@ -32,66 +32,74 @@ export class TraceEncoder {
 
   encode(ev: TraceEvent): void {
     if (this.pos > CHUNK - HEADROOM) this.drain();
+    // The hot types are written at a local position, stored back once: a field written per byte,
+    // number and string was a good part of the encoder's time.
+    const buf = this.buf;
+    const view = this.view;
+    let p = this.pos;
     switch (ev.e) {
       case 'add':
-        this.byte(T_ADD);
-        this.num(ev.t);
-        this.num(ev.id);
-        this.str(ev.q);
-        this.str(ev.name);
-        this.byte(
-          (ev.named ? 1 : 0) | (ev.tag !== undefined ? 2 : 0) | (ev.ff !== undefined ? 4 : 0) | (ev.ff ? 8 : 0),
-        );
-        this.num(ev.eta);
-        this.num(ev.size);
-        if (ev.tag !== undefined) this.str(ev.tag);
-        return;
+        buf[p] = T_ADD;
+        view.setFloat64(p + 1, ev.t, true);
+        view.setFloat64(p + 9, ev.id, true);
+        p = this.strAt(p + 17, ev.q);
+        p = this.strAt(p, ev.name);
+        buf[p] = (ev.named ? 1 : 0) | (ev.tag !== undefined ? 2 : 0) | (ev.ff !== undefined ? 4 : 0) | (ev.ff ? 8 : 0);
+        view.setFloat64(p + 1, ev.eta, true);
+        view.setFloat64(p + 9, ev.size, true);
+        p += 17;
+        if (ev.tag !== undefined) p = this.strAt(p, ev.tag);
+        break;
       case 'dispatch':
-        this.byte(T_DISPATCH);
-        this.num(ev.t);
-        this.num(ev.id);
-        this.str(ev.q);
-        this.num(ev.n);
-        this.byte(ev.dup === undefined ? 0 : ev.dup ? 2 : 1);
-        this.headers(ev.h);
-        return;
+        buf[p] = T_DISPATCH;
+        view.setFloat64(p + 1, ev.t, true);
+        view.setFloat64(p + 9, ev.id, true);
+        p = this.strAt(p + 17, ev.q);
+        view.setFloat64(p, ev.n, true);
+        buf[p + 8] = ev.dup === undefined ? 0 : ev.dup ? 2 : 1;
+        p = this.headersAt(p + 9, ev.h);
+        break;
       case 'response':
-        this.byte(T_RESPONSE);
-        this.num(ev.t);
-        this.num(ev.id);
-        this.str(ev.q);
-        this.num(ev.n);
-        this.num(ev.status);
-        this.byte(OUTCOMES[ev.out] ?? 255);
-        this.num(ev.lat);
-        return;
+        buf[p] = T_RESPONSE;
+        view.setFloat64(p + 1, ev.t, true);
+        view.setFloat64(p + 9, ev.id, true);
+        p = this.strAt(p + 17, ev.q);
+        view.setFloat64(p, ev.n, true);
+        view.setFloat64(p + 8, ev.status, true);
+        buf[p + 16] = OUTCOMES[ev.out] ?? 255;
+        view.setFloat64(p + 17, ev.lat, true);
+        p += 25;
+        break;
       case 'retry':
-        this.byte(T_RETRY);
-        this.num(ev.t);
-        this.num(ev.id);
-        this.str(ev.q);
-        this.num(ev.n);
-        this.num(ev.eta);
-        return;
+        buf[p] = T_RETRY;
+        view.setFloat64(p + 1, ev.t, true);
+        view.setFloat64(p + 9, ev.id, true);
+        p = this.strAt(p + 17, ev.q);
+        view.setFloat64(p, ev.n, true);
+        view.setFloat64(p + 8, ev.eta, true);
+        p += 16;
+        break;
       case 'success':
-        this.byte(T_SUCCESS);
-        this.num(ev.t);
-        this.num(ev.id);
-        this.str(ev.q);
-        this.num(ev.n);
-        return;
+        buf[p] = T_SUCCESS;
+        view.setFloat64(p + 1, ev.t, true);
+        view.setFloat64(p + 9, ev.id, true);
+        p = this.strAt(p + 17, ev.q);
+        view.setFloat64(p, ev.n, true);
+        p += 8;
+        break;
       case 'exhaust':
-        this.byte(T_EXHAUST);
-        this.num(ev.t);
-        this.num(ev.id);
-        this.str(ev.q);
-        this.num(ev.n);
-        this.str(ev.rule);
-        return;
+        buf[p] = T_EXHAUST;
+        view.setFloat64(p + 1, ev.t, true);
+        view.setFloat64(p + 9, ev.id, true);
+        p = this.strAt(p + 17, ev.q);
+        view.setFloat64(p, ev.n, true);
+        p = this.strAt(p + 8, ev.rule);
+        break;
       default:
-        this.byte(T_OTHER);
-        this.str(JSON.stringify(ev));
+        buf[p] = T_OTHER;
+        p = this.strAt(p + 1, JSON.stringify(ev));
     }
+    this.pos = p;
   }
 
   /** Hands over whatever is buffered. */
@@ -100,46 +108,42 @@ export class TraceEncoder {
     this.pos = 0;
   }
 
-  private headers(h: DeliveryHeaders): void {
-    this.str(h.qn);
-    this.str(h.tn);
-    this.str(h.rc);
-    this.str(h.ec);
-    this.str(h.eta);
-    this.byte((h.pr !== undefined ? 1 : 0) | (h.rr !== undefined ? 2 : 0) | (h.ff !== undefined ? 4 : 0));
-    if (h.pr !== undefined) this.str(h.pr);
-    if (h.rr !== undefined) this.str(h.rr);
-    if (h.ff !== undefined) this.str(h.ff);
+  private headersAt(at: number, h: DeliveryHeaders): number {
+    let p = this.strAt(at, h.qn);
+    p = this.strAt(p, h.tn);
+    p = this.strAt(p, h.rc);
+    p = this.strAt(p, h.ec);
+    p = this.strAt(p, h.eta);
+    this.buf[p] = (h.pr !== undefined ? 1 : 0) | (h.rr !== undefined ? 2 : 0) | (h.ff !== undefined ? 4 : 0);
+    p++;
+    if (h.pr !== undefined) p = this.strAt(p, h.pr);
+    if (h.rr !== undefined) p = this.strAt(p, h.rr);
+    if (h.ff !== undefined) p = this.strAt(p, h.ff);
+    return p;
   }
 
-  private byte(b: number): void {
-    this.buf[this.pos++] = b;
-  }
-
-  private num(n: number): void {
-    this.view.setFloat64(this.pos, n, true);
-    this.pos += 8;
-  }
-
-  private str(s: string): void {
+  /** Writes `s` at `p` (its u16 length, then its UTF-8 bytes); returns where the next field goes. */
+  private strAt(p: number, s: string): number {
     const n = s.length;
-    if (n < 256 && this.pos + 2 + n <= CHUNK) {
+    if (n < 256 && p + 2 + n <= CHUNK) {
       // ASCII fast path: one byte per char, no encoder call.
       const buf = this.buf;
-      let p = this.pos + 2;
+      let q = p + 2;
       let i = 0;
       for (; i < n; i++) {
         const c = s.charCodeAt(i);
         if (c > 127) break;
-        buf[p++] = c;
+        buf[q++] = c;
       }
       if (i === n) {
-        this.view.setUint16(this.pos, n, true);
-        this.pos = p;
-        return;
+        buf[p] = n; // the length, little-endian (n < 256)
+        buf[p + 1] = 0;
+        return q;
       }
     }
-    this.longStr(s);
+    this.pos = p;
+    this.longStr(s); // may hand over the chunk: the position starts again
+    return this.pos;
   }
 
   /**

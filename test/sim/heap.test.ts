@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { TimeHeap } from '../../src/sim/heap.js';
+import { KeyHeap } from '../../src/sim/key-heap.js';
 import { ReadyQueue } from '../../src/sim/ready-queue.js';
 
 interface E {
@@ -58,20 +58,30 @@ function check(
   expect(q.size).toBe(0);
 }
 
-const heapAsQueue = () => {
-  const h = new TimeHeap<E>();
+/** The queues hold integer handles: each entry pushed gets the next one, and pops map back to entries. */
+function byHandle(q: {
+  push(handle: number, t: number, seq: number, now: number): void;
+  pop(): number;
+  peek(): number;
+  size: number;
+}) {
+  const entries: E[] = [];
+  const entry = (h: number): E | undefined => (h < 0 ? undefined : entries[h]);
   return {
-    push: (e: E) => h.push(e),
-    pop: () => h.pop(),
-    peek: () => h.peek(),
+    push: (e: E, now: number) => q.push(entries.push(e) - 1, e.t, e.seq, now),
+    pop: () => entry(q.pop()),
+    peek: () => entry(q.peek()),
     get size() {
-      return h.size;
+      return q.size;
     },
   };
-};
+}
 
-describe('TimeHeap and ReadyQueue order (t, seq)', () => {
-  it('INV-DET TimeHeap pops in exactly (t, seq) order for any interleaving of pushes and pops', () => {
+const heapAsQueue = () => byHandle(new KeyHeap());
+const readyQueue = () => byHandle(new ReadyQueue());
+
+describe('KeyHeap and ReadyQueue order (t, seq)', () => {
+  it('INV-DET KeyHeap pops in exactly (t, seq) order for any interleaving of pushes and pops', () => {
     fc.assert(
       fc.property(ops, (list) => check(heapAsQueue(), list, (i) => i)),
       { numRuns: 300 },
@@ -80,17 +90,17 @@ describe('TimeHeap and ReadyQueue order (t, seq)', () => {
 
   it('INV-DET ReadyQueue pops in exactly (t, seq) order for any interleaving (increasing seq, as the engine assigns)', () => {
     fc.assert(
-      fc.property(ops, (list) => check(new ReadyQueue<E>(), list, (i) => i)),
+      fc.property(ops, (list) => check(readyQueue(), list, (i) => i)),
       { numRuns: 300 },
     );
   });
 
-  it('INV-DET ReadyQueue and TimeHeap stay exact with arbitrary (non-monotone) sequence numbers', () => {
+  it('INV-DET ReadyQueue and KeyHeap stay exact with arbitrary (non-monotone) sequence numbers', () => {
     fc.assert(
       fc.property(ops, fc.integer({ min: 1, max: 1_000_002 }), (list, mult) => {
         // A permutation-ish of seqs: distinct, but not in push order.
         const seqOf = (i: number) => (i * mult) % 1_000_003;
-        check(new ReadyQueue<E>(), list, seqOf);
+        check(readyQueue(), list, seqOf);
         check(heapAsQueue(), list, seqOf);
       }),
       { numRuns: 200 },
@@ -98,7 +108,7 @@ describe('TimeHeap and ReadyQueue order (t, seq)', () => {
   });
 
   it('PUSH-5 ReadyQueue stays exact across its FIFO compaction (more than 4096 due entries popped)', () => {
-    const q = new ReadyQueue<E>();
+    const q = readyQueue();
     const ref: E[] = [];
     let seq = 0;
     // 10,000 due tasks at t=0, interleaved with future ones.
@@ -126,14 +136,43 @@ describe('TimeHeap and ReadyQueue order (t, seq)', () => {
     expect(got).toEqual(ref);
   });
 
-  it('TimeHeap.removeWhere removes exactly the matching entries and keeps the order', () => {
-    const h = new TimeHeap<E>();
-    const all = Array.from({ length: 50 }, (_, i) => ({ t: (i * 37) % 11, seq: i }));
-    for (const e of all) h.push(e);
-    expect(h.removeWhere((e) => e.seq % 3 === 0)).toBe(17);
-    expect(h.removeWhere(() => false)).toBe(0);
-    const out: E[] = [];
-    while (h.size > 0) out.push(h.pop()!);
-    expect(out).toEqual(all.filter((e) => e.seq % 3 !== 0).sort(byKey));
+  it('KeyHeap.remove and ReadyQueue.remove take out exactly the entry named and keep the order (CT-4, PULL-5)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ t: fc.integer({ min: 0, max: 9 }), due: fc.boolean() }), { minLength: 1, maxLength: 60 }),
+        fc.array(fc.nat(), { maxLength: 20 }),
+        (specs, picks) => {
+          const all = specs.map((s, seq) => ({ t: s.due ? 0 : s.t, seq }));
+          const heap = new KeyHeap();
+          const ready = new ReadyQueue();
+          all.forEach((e, i) => {
+            heap.push(i, e.t, e.seq);
+            ready.push(i, e.t, e.seq, 0);
+          });
+          const gone = new Set<number>();
+          for (const p of picks) {
+            const h = p % all.length;
+            expect(heap.remove(h)).toBe(!gone.has(h));
+            expect(ready.remove(h)).toBe(!gone.has(h));
+            gone.add(h);
+          }
+          const want = all
+            .map((e, i) => ({ ...e, i }))
+            .filter((e) => !gone.has(e.i))
+            .sort(byKey)
+            .map((e) => e.i);
+          const drain = (q: { pop(): number; size: number }): number[] => {
+            const out: number[] = [];
+            while (q.size > 0) out.push(q.pop());
+            return out;
+          };
+          expect(drain(heap)).toEqual(want);
+          expect(drain(ready)).toEqual(want);
+          expect(heap.pop()).toBe(-1);
+          expect(ready.pop()).toBe(-1);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

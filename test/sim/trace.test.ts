@@ -197,4 +197,57 @@ describe('trace: the hash and its binary encoder (INV-DET)', () => {
     expect(collect(1).equals(whole)).toBe(true);
     expect(collect(97).equals(whole)).toBe(true);
   });
+
+  it('INV-DET the encoder writes the documented bytes: type, float64 LE numbers, u16 LE length + UTF-8 strings, flags', () => {
+    const parts: Buffer[] = [];
+    const enc = new TraceEncoder((b) => parts.push(Buffer.from(b)));
+    const dispatch: TraceEvent = {
+      t: 3_000_000_000.5,
+      e: 'dispatch',
+      id: 7,
+      q: 'q',
+      n: 2,
+      h: { qn: 'q', tn: 'é', rc: '1', ec: '0', eta: '1.000000', pr: '500', rr: 'App Error' },
+      dup: true,
+    };
+    const response: TraceEvent = { t: 1, e: 'response', id: 7, q: 'q', n: 2, status: 0, out: 'deadline', lat: 40 };
+    enc.encode(dispatch);
+    enc.encode(response);
+    enc.drain();
+    // The expected bytes, field by field, in schema order (trace-codec.ts's header).
+    const f64 = (x: number): number[] => {
+      const b = Buffer.alloc(8);
+      b.writeDoubleLE(x);
+      return [...b];
+    };
+    const text = (s: string): number[] => {
+      const b = Buffer.from(s, 'utf8');
+      return [b.length & 0xff, b.length >> 8, ...b];
+    };
+    const want = [
+      2, // dispatch
+      ...f64(3_000_000_000.5),
+      ...f64(7),
+      ...text('q'),
+      ...f64(2),
+      2, // dup: true
+      ...text('q'),
+      ...[2, 0, 0xc3, 0xa9], // 'é': two UTF-8 bytes
+      ...text('1'),
+      ...text('0'),
+      ...text('1.000000'),
+      1 | 2, // pr and rr present, no ff
+      ...text('500'),
+      ...text('App Error'),
+      3, // response
+      ...f64(1),
+      ...f64(7),
+      ...text('q'),
+      ...f64(2),
+      ...f64(0),
+      3, // deadline
+      ...f64(40),
+    ];
+    expect([...Buffer.concat(parts)]).toEqual(want);
+  });
 });
