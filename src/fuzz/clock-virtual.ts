@@ -11,7 +11,7 @@ import { ReferenceQueue } from '../adapters/reference.js';
 import type { TraceEvent } from '../sim/events.js';
 import { HEALTHY, type Behaviour } from './behaviour.js';
 import type { RunClock } from './clock.js';
-import { diffDeliveries } from './differences.js';
+import { diffDeliveries, type DiffContext } from './differences.js';
 import type { Lockstep, Pair, Touch } from './lockstep.js';
 import type { Seen } from './side.js';
 import type { BuildOptions } from './observed-trace.js';
@@ -23,11 +23,15 @@ const DRAIN_LIMIT_US = 2 * US_PER_D;
 const QUIET_MS = 3_600_000;
 /** A step with no deliveries. */
 const NONE: Seen[] = [];
+const QUIET: { arrival: Seen[]; sorted: Seen[] } = { arrival: NONE, sorted: NONE };
 
 export class VirtualRunClock implements RunClock {
   readonly leaseToleranceUs = 0;
   readonly noiseUs = 0;
   readonly skippedInvariants: ReadonlySet<InvariantId> = new Set();
+
+  /** What every step's comparison reads: the same for the whole run, made at its first delivery. */
+  private diffContext?: DiffContext;
 
   constructor(private readonly run: Lockstep) {}
 
@@ -151,34 +155,41 @@ export class VirtualRunClock implements RunClock {
     // Most steps deliver nothing on either side: then there is nothing to sort, record or compare.
     const quiet = r.model.mark === r.model.log.length && r.sut.mark === r.sut.log.length;
     const expected = quiet ? NONE : r.model.step().sorted;
-    const { arrival, sorted: actual } = quiet ? { arrival: NONE, sorted: NONE } : r.sut.step();
+    const { arrival, sorted: actual } = quiet ? QUIET : r.sut.step();
     for (const s of arrival) if (s.key !== undefined) r.trace.delivery(s, r.book.get(s.key)!.q);
     const step = r.trace.currentStep;
     r.modelState.absorb(r.modelQueue.takeEventsNow(), step);
-    const judge = (): Promise<void> | undefined => {
-      const v = quiet
-        ? undefined
-        : diffDeliveries(expected, actual, {
-            book: r.book,
-            model: r.modelState,
-            modelLog: r.model.log,
-            config: r.config,
-            epochUs: r.epochUs,
-            ...(r.caps.events ? { sut: r.sutState } : {}),
-          });
-      r.trace.closeStep(r.now);
-      return v ? r.fail(v) : undefined;
-    };
-    if (!r.caps.events) return judge();
+    if (!r.caps.events) return this.judge(quiet, expected, actual);
     const events = takeQueueEvents(r.sut.queue);
     if (Array.isArray(events)) {
       r.sutState.absorb(events, step);
-      return judge();
+      return this.judge(quiet, expected, actual);
     }
     return events.then((evs) => {
       r.sutState.absorb(evs, step);
-      return judge();
+      return this.judge(quiet, expected, actual);
     });
+  }
+
+  /** Compares the step's deliveries (both sides' events absorbed) and closes the step. */
+  private judge(quiet: boolean, expected: Seen[], actual: Seen[]): Promise<void> | undefined {
+    const r = this.run;
+    const v = quiet ? undefined : diffDeliveries(expected, actual, this.context());
+    r.trace.closeStep(r.now);
+    return v ? r.fail(v) : undefined;
+  }
+
+  private context(): DiffContext {
+    const r = this.run;
+    this.diffContext ??= {
+      book: r.book,
+      model: r.modelState,
+      modelLog: r.model.log,
+      config: r.config,
+      epochUs: r.epochUs,
+      ...(r.caps.events ? { sut: r.sutState } : {}),
+    };
+    return this.diffContext;
   }
 
   /** Handler healthy, outage over, time runs until the model is idle, then a quiet hour; then every INV checker. */
