@@ -6,9 +6,12 @@
  */
 import type { InvariantId } from '../invariants/index.js';
 import { US_PER_D, US_PER_MS, type Micros } from '../sim/time.js';
+import type { QueueUnderTest } from '../adapters/contract.js';
+import { ReferenceQueue } from '../adapters/reference.js';
+import type { TraceEvent } from '../sim/events.js';
 import { HEALTHY, type Behaviour } from './behaviour.js';
 import type { RunClock } from './clock.js';
-import { diffDeliveries } from './differences.js';
+import { diffDeliveries, type DiffContext } from './differences.js';
 import type { Lockstep, Pair, Touch } from './lockstep.js';
 import type { Seen } from './side.js';
 import type { BuildOptions } from './observed-trace.js';
@@ -20,11 +23,15 @@ const DRAIN_LIMIT_US = 2 * US_PER_D;
 const QUIET_MS = 3_600_000;
 /** A step with no deliveries. */
 const NONE: Seen[] = [];
+const QUIET: { arrival: Seen[]; sorted: Seen[] } = { arrival: NONE, sorted: NONE };
 
 export class VirtualRunClock implements RunClock {
   readonly leaseToleranceUs = 0;
   readonly noiseUs = 0;
   readonly skippedInvariants: ReadonlySet<InvariantId> = new Set();
+
+  /** What every step's comparison reads: the same for the whole run, made at its first delivery. */
+  private diffContext?: DiffContext;
 
   constructor(private readonly run: Lockstep) {}
 
@@ -79,20 +86,32 @@ export class VirtualRunClock implements RunClock {
     await this.endStep(true);
   }
 
-  /** Both sides at the same virtual instant, the model first. */
-  async pair<M, S>(_touch: Touch, model: () => Promise<M>, sut: () => Promise<S>): Promise<Pair<M, S> | undefined> {
-    const m = await model();
-    const s = await sut();
-    return { m, s, unsure: false };
+  /**
+   * Both sides at the same virtual instant, the model first (the queue's call starts once the
+   * model's answer has settled). Chained, not an async function: no frame per operation.
+   */
+  pair<M, S>(_touch: Touch, model: () => Promise<M>, sut: () => Promise<S>): Promise<Pair<M, S> | undefined> {
+    try {
+      return model().then((m) => sut().then((s): Pair<M, S> => ({ m, s, unsure: false })));
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
-  async advance(us: Micros): Promise<void> {
+  advance(us: Micros): Promise<void> {
     const r = this.run;
-    const model = r.modelQueue.advanceNow(us); // the model answers at once: usually nothing to await
-    if (model) await model;
-    await r.sut.queue.advance(us);
-    r.now += Math.round(us);
-    await this.endStep(false);
+    try {
+      // The model answers at once: usually nothing to wait for on its side, nor on an in-process queue's.
+      const moved = after(r.modelQueue.advanceNow(us), () => advanceQueue(r.sut.queue, us));
+      return toPromise(
+        after(moved, () => {
+          r.now += Math.round(us);
+          return this.step(false);
+        }),
+      );
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   async setOutage(on: boolean): Promise<boolean> {
@@ -110,33 +129,67 @@ export class VirtualRunClock implements RunClock {
    * Lets both sides deliver what the step made due (advance(0)), compares the deliveries, and records
    * the queue's in its trace.
    */
-  async endStep(deliver: boolean): Promise<void> {
-    const r = this.run;
-    if (deliver) {
-      const model = r.modelQueue.advanceNow(0);
-      if (model) await model;
-      await r.sut.queue.advance(0);
+  endStep(deliver: boolean): Promise<void> {
+    try {
+      return toPromise(this.step(deliver));
+    } catch (err) {
+      return Promise.reject(err);
     }
+  }
+
+  /**
+   * `endStep`, synchronous while both sides answer at once (the model always does; an in-process
+   * reference queue does on the virtual clock): a promise only where one side gave one.
+   */
+  private step(deliver: boolean): Promise<void> | undefined {
+    const r = this.run;
+    if (!deliver) return this.compare();
+    return after(
+      after(r.modelQueue.advanceNow(0), () => advanceQueue(r.sut.queue, 0)),
+      () => this.compare(),
+    );
+  }
+
+  private compare(): Promise<void> | undefined {
+    const r = this.run;
     // Most steps deliver nothing on either side: then there is nothing to sort, record or compare.
     const quiet = r.model.mark === r.model.log.length && r.sut.mark === r.sut.log.length;
     const expected = quiet ? NONE : r.model.step().sorted;
-    const { arrival, sorted: actual } = quiet ? { arrival: NONE, sorted: NONE } : r.sut.step();
+    const { arrival, sorted: actual } = quiet ? QUIET : r.sut.step();
     for (const s of arrival) if (s.key !== undefined) r.trace.delivery(s, r.book.get(s.key)!.q);
     const step = r.trace.currentStep;
     r.modelState.absorb(r.modelQueue.takeEventsNow(), step);
-    if (r.caps.events) r.sutState.absorb(await r.sut.queue.takeEvents(), step);
-    const v = quiet
-      ? undefined
-      : diffDeliveries(expected, actual, {
-          book: r.book,
-          model: r.modelState,
-          modelLog: r.model.log,
-          config: r.config,
-          epochUs: r.epochUs,
-          ...(r.caps.events ? { sut: r.sutState } : {}),
-        });
+    if (!r.caps.events) return this.judge(quiet, expected, actual);
+    const events = takeQueueEvents(r.sut.queue);
+    if (Array.isArray(events)) {
+      r.sutState.absorb(events, step);
+      return this.judge(quiet, expected, actual);
+    }
+    return events.then((evs) => {
+      r.sutState.absorb(evs, step);
+      return this.judge(quiet, expected, actual);
+    });
+  }
+
+  /** Compares the step's deliveries (both sides' events absorbed) and closes the step. */
+  private judge(quiet: boolean, expected: Seen[], actual: Seen[]): Promise<void> | undefined {
+    const r = this.run;
+    const v = quiet ? undefined : diffDeliveries(expected, actual, this.context());
     r.trace.closeStep(r.now);
-    if (v) await r.fail(v);
+    return v ? r.fail(v) : undefined;
+  }
+
+  private context(): DiffContext {
+    const r = this.run;
+    this.diffContext ??= {
+      book: r.book,
+      model: r.modelState,
+      modelLog: r.model.log,
+      config: r.config,
+      epochUs: r.epochUs,
+      ...(r.caps.events ? { sut: r.sutState } : {}),
+    };
+    return this.diffContext;
   }
 
   /** Handler healthy, outage over, time runs until the model is idle, then a quiet hour; then every INV checker. */
@@ -148,11 +201,38 @@ export class VirtualRunClock implements RunClock {
     const target = Math.max(idle.atUs, r.now);
     if (target > r.now) await r.sut.queue.advance(target - r.now);
     r.now = target;
-    await this.endStep(false);
+    await this.step(false);
     // A quiet hour: the model does nothing more, so anything the queue still delivers is extra
     // (a retry past the limit, a redelivery after success).
     await this.advance(QUIET_MS * US_PER_MS);
     const found = await r.invariants(idle.idle ? 'idle' : 'time-limit');
     if (found.length > 0) throw new FuzzFailure(found);
   }
+}
+
+/**
+ * The queue's advance, without a promise when it is an in-process ReferenceQueue whose advance is
+ * the reference's own (then advanceNow is exactly what advance does, minus the settled promise).
+ */
+function advanceQueue(q: QueueUnderTest, us: Micros): Promise<void> | undefined {
+  return q instanceof ReferenceQueue && q.advance === ReferenceQueue.prototype.advance
+    ? q.advanceNow(us)
+    : q.advance(us);
+}
+
+/** The queue's takeEvents, likewise: the array itself from an in-process reference. */
+function takeQueueEvents(q: QueueUnderTest): TraceEvent[] | Promise<TraceEvent[]> {
+  if (q instanceof ReferenceQueue && q.takeEvents === ReferenceQueue.prototype.takeEvents) return q.takeEventsNow();
+  return q.takeEvents();
+}
+
+/** `next` at once when there is nothing to wait for, else once `waiting` has settled (a rejection skips it). */
+function after(waiting: Promise<void> | undefined, next: () => Promise<void> | undefined): Promise<void> | undefined {
+  return waiting ? waiting.then(next) : next();
+}
+
+const RESOLVED: Promise<void> = Promise.resolve();
+
+function toPromise(p: Promise<void> | undefined): Promise<void> {
+  return p ?? RESOLVED;
 }
