@@ -4,7 +4,7 @@
  * headers, and what the harness answered (chosen by behaviour.ts, the same for both sides).
  */
 import type { PushAnswer, PushHandler, PushRequest, QueueUnderTest } from '../adapters/contract.js';
-import { fromHttpHeaders, HEADER } from '../model/headers.js';
+import { fromHttpHeaders } from '../model/headers.js';
 import type { DeliveryHeaders } from '../sim/events.js';
 import type { Micros } from '../sim/time.js';
 import { answerFor, chooseKind, type Behaviour } from './behaviour.js';
@@ -122,7 +122,7 @@ export class Side {
   }
 
   private receive(req: PushRequest, t: Micros): Seen {
-    const h = readHeaders(req.headers);
+    const h = fromHttpHeaders(req.headers);
     const key = this.keyOf(h);
     const nth = key === undefined ? 1 : (this.nth.get(key) ?? 0) + 1;
     if (key !== undefined) this.nth.set(key, nth);
@@ -162,41 +162,6 @@ export class Side {
 function bodyText(body: Uint8Array | undefined): string {
   if (!body || body.byteLength === 0) return '';
   return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
-}
-
-/** Each header's two spellings, the lower-case one first (as fromHttpHeaders reads them), made once. */
-const NAMES = (Object.keys(HEADER) as (keyof typeof HEADER)[]).reduce(
-  (names, k) => {
-    names[k] = [HEADER[k].toLowerCase(), HEADER[k]];
-    return names;
-  },
-  {} as Record<keyof typeof HEADER, readonly [string, string]>,
-);
-
-function header(raw: PushRequest['headers'], [lower, exact]: readonly [string, string]): string | undefined {
-  const v = raw[lower] ?? raw[exact];
-  return Array.isArray(v) ? v.join(',') : v;
-}
-
-/**
- * What fromHttpHeaders reads (model/headers.ts), read the same way for every delivery the handler
- * sees, without making each header's lower-case name again per delivery (a test holds the two equal).
- */
-export function readHeaders(raw: PushRequest['headers']): DeliveryHeaders {
-  const h: DeliveryHeaders = {
-    qn: header(raw, NAMES.queueName) ?? '',
-    tn: header(raw, NAMES.taskName) ?? '',
-    rc: header(raw, NAMES.retryCount) ?? '',
-    ec: header(raw, NAMES.executionCount) ?? '',
-    eta: header(raw, NAMES.eta) ?? '',
-  };
-  const pr = header(raw, NAMES.previousResponse);
-  const rr = header(raw, NAMES.retryReason);
-  const ff = header(raw, NAMES.failFast);
-  if (pr !== undefined) h.pr = pr;
-  if (rr !== undefined) h.rr = rr;
-  if (ff !== undefined) h.ff = ff;
-  return h;
 }
 
 /**

@@ -95,22 +95,38 @@ export function toHttpHeaders(h: DeliveryHeaders): Record<string, string> {
 
 /** Reads the headers of an observed request (names case-insensitive); absent required ones become ''. */
 export function fromHttpHeaders(raw: Record<string, string | string[] | undefined>): DeliveryHeaders {
-  const get = (name: string): string | undefined => {
-    const v = raw[name.toLowerCase()] ?? raw[name];
-    return Array.isArray(v) ? v.join(',') : v;
-  };
   const h: DeliveryHeaders = {
-    qn: get(HEADER.queueName) ?? '',
-    tn: get(HEADER.taskName) ?? '',
-    rc: get(HEADER.retryCount) ?? '',
-    ec: get(HEADER.executionCount) ?? '',
-    eta: get(HEADER.eta) ?? '',
+    qn: read(raw, SPELLINGS.queueName) ?? '',
+    tn: read(raw, SPELLINGS.taskName) ?? '',
+    rc: read(raw, SPELLINGS.retryCount) ?? '',
+    ec: read(raw, SPELLINGS.executionCount) ?? '',
+    eta: read(raw, SPELLINGS.eta) ?? '',
   };
-  const pr = get(HEADER.previousResponse);
-  const rr = get(HEADER.retryReason);
-  const ff = get(HEADER.failFast);
+  const pr = read(raw, SPELLINGS.previousResponse);
+  const rr = read(raw, SPELLINGS.retryReason);
+  const ff = read(raw, SPELLINGS.failFast);
   if (pr !== undefined) h.pr = pr;
   if (rr !== undefined) h.rr = rr;
   if (ff !== undefined) h.ff = ff;
   return h;
+}
+
+/**
+ * Each header's two spellings, the lower-case one first, made once: the fuzzer's handler reads every
+ * delivery through fromHttpHeaders, and a toLowerCase per header per delivery showed in its profile.
+ */
+const SPELLINGS = (Object.keys(HEADER) as (keyof typeof HEADER)[]).reduce(
+  (names, k) => {
+    names[k] = [HEADER[k].toLowerCase(), HEADER[k]];
+    return names;
+  },
+  {} as Record<keyof typeof HEADER, readonly [string, string]>,
+);
+
+function read(
+  raw: Record<string, string | string[] | undefined>,
+  [lower, exact]: readonly [string, string],
+): string | undefined {
+  const v = raw[lower] ?? raw[exact];
+  return Array.isArray(v) ? v.join(',') : v;
 }

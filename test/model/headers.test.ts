@@ -82,4 +82,16 @@ describe('HDR headers', () => {
     expect(fromHttpHeaders(lower)).toEqual(h);
     expect(fromHttpHeaders({})).toEqual({ qn: '', tn: '', rc: '', ec: '', eta: '' });
   });
+
+  it('reads a delivery as sent: the lower-case spelling first, lists joined, optional headers only when present', () => {
+    const raw = {
+      'x-appengine-queuename': 'lower',
+      'X-AppEngine-QueueName': 'exact',
+      'x-appengine-taskname': ['a', 'b'],
+      'X-AppEngine-TaskRetryCount': '2',
+      'X-AppEngine-TaskPreviousResponse': '500',
+      'X-APPENGINE-FAILFAST': 'ignored: neither spelling',
+    };
+    expect(fromHttpHeaders(raw)).toStrictEqual({ qn: 'lower', tn: 'a,b', rc: '2', ec: '', eta: '', pr: '500' });
+  });
 });
