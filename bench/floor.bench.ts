@@ -6,7 +6,8 @@
  * - engine as simulate runs it: trace hash and every invariant streaming;
  * - simulate(): the CLI's own function (--no-det-check --json), what `tasksim simulate` times;
  * then the built CLI itself in a fresh process, as a user runs it (INV-DET included): its phases
- * and its peak RSS.
+ * and its peak RSS. Each contestant runs in a worker thread of its own (floor-worker.ts), so none
+ * inherits the others' type feedback, as no user's run does; the rounds still interleave them.
  * Run alone: npx tsx bench/floor.bench.ts [rounds]
  */
 import { spawnSync } from 'node:child_process';
@@ -14,10 +15,11 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { Bench } from 'tinybench';
 import { loadEngineModules } from './built.js';
-import { floorWorkload, runFloor } from './floor.js';
-import { THROUGHPUT_SCENARIO, throughputScenario } from './throughput.js';
+import type { Contestant, FloorRun, FloorWorkerData } from './floor-worker.js';
+import { THROUGHPUT_SCENARIO } from './throughput.js';
 
 export interface FloorFigures {
   rounds: number;
@@ -67,55 +69,49 @@ export async function benchFloor(
   opts: FloorBenchOptions = {},
 ): Promise<FloorFigures> {
   const rounds = opts.rounds ?? 3;
-  const scenario = await throughputScenario(opts.tasks ?? 1_000_000);
-  const workload = floorWorkload(scenario);
   const file = opts.tasks === undefined ? THROUGHPUT_SCENARIO : scenarioWithTasks(opts.tasks);
-  const { simulate, runScenario, from } = await loadEngineModules(log);
-  log(`  engine from ${from}`);
-  const times: Record<keyof typeof NAMES, number[]> = { floor: [], hash: [], engine: [], simulate: [] };
-  const cpu: Record<keyof typeof NAMES, number[]> = { floor: [], hash: [], engine: [], simulate: [] };
-  /** Runs `fn`, adding the CPU time it took to `cpu[key]`. */
-  const cpuOf = (key: keyof typeof NAMES, fn: () => unknown) => async (): Promise<void> => {
-    const before = process.cpuUsage();
-    await fn();
-    const used = process.cpuUsage(before);
-    cpu[key].push((used.user + used.system) / 1000);
-  };
-  let events = 0;
-  let floorEvents = 0;
+  const { from } = await loadEngineModules(log);
+  log(`  engine from ${from}; each contestant in a worker thread of its own`);
+  const keys = Object.keys(NAMES) as Contestant[];
+  const workers = Object.fromEntries(
+    keys.map((contestant) => [contestant, startContestant({ contestant, tasks: opts.tasks ?? 1_000_000, file })]),
+  ) as Record<Contestant, Worker>;
+  const times: Record<Contestant, number[]> = { floor: [], hash: [], engine: [], simulate: [] };
+  const cpu: Record<Contestant, number[]> = { floor: [], hash: [], engine: [], simulate: [] };
+  const eventsOf: Partial<Record<Contestant, number>> = {};
   /** The machine's 1-minute load average after each round: shares of the floor are only comparable at like loads. */
   const loads: number[] = [];
-  for (let round = 1; round <= rounds; round++) {
-    const bench = new Bench({ iterations: 1, warmup: false, time: 0 });
-    bench
-      .add(
-        NAMES.floor,
-        cpuOf('floor', () => {
-          floorEvents = runFloor(workload, scenario.seed).events;
-        }),
-      )
-      .add(
-        NAMES.hash,
-        cpuOf('hash', async () => {
-          events = (await runScenario(scenario, { checkInvariants: false })).events;
-        }),
-      )
-      .add(
-        NAMES.engine,
-        cpuOf('engine', () => runScenario(scenario, { checkInvariants: true })),
-      )
-      .add(
-        NAMES.simulate,
-        cpuOf('simulate', () => simulate(file, { json: true, detCheck: false })),
+  try {
+    await Promise.all(keys.map((k) => reply(workers[k]))); // every contestant loaded
+    // One untimed run each first: a fresh isolate's engine with every invariant took three runs to
+    // settle (6.9, 6.3, 4.4 s), the floor one. The fresh process's cold figure is the CLI's, below.
+    for (const k of keys) {
+      workers[k].postMessage('run');
+      await reply(workers[k]);
+    }
+    for (let round = 1; round <= rounds; round++) {
+      const bench = new Bench({ iterations: 1, warmup: false, time: 0 });
+      for (const k of keys) {
+        bench.add(NAMES[k], async () => {
+          workers[k].postMessage('run');
+          const r = (await reply(workers[k])) as FloorRun;
+          times[k].push(r.ms);
+          cpu[k].push(r.cpuMs);
+          if (r.events !== undefined) eventsOf[k] = r.events;
+        });
+      }
+      await bench.run();
+      const load = loadavg()[0];
+      loads.push(load);
+      log(
+        `  round ${round}: ${keys.map((k) => `${k} ${times[k].at(-1)!.toFixed(0)} ms (CPU ${cpu[k].at(-1)!.toFixed(0)})`).join(', ')} (load ${load.toFixed(1)})`,
       );
-    await bench.run();
-    for (const key of Object.keys(NAMES) as (keyof typeof NAMES)[]) times[key].push(latencyMs(bench, NAMES[key]));
-    const load = loadavg()[0];
-    loads.push(load);
-    log(
-      `  round ${round}: ${(Object.keys(NAMES) as (keyof typeof NAMES)[]).map((k) => `${k} ${times[k].at(-1)!.toFixed(0)} ms (CPU ${cpu[k].at(-1)!.toFixed(0)})`).join(', ')} (load ${load.toFixed(1)})`,
-    );
+    }
+  } finally {
+    await Promise.all(keys.map((k) => workers[k].terminate()));
   }
+  const events = eventsOf.hash ?? 0;
+  const floorEvents = eventsOf.floor;
   if (floorEvents !== events)
     throw new Error(`the floor made ${floorEvents} events, the engine ${events}: not the same workload`);
   const floorMs = median(times.floor);
@@ -150,6 +146,31 @@ export async function benchFloor(
   const cli = opts.cli === false ? undefined : runBuiltCli(log);
   if (cli) figures.cli = cli;
   return figures;
+}
+
+/** A contestant's worker (floor-worker.ts); bench files are TypeScript, so it registers tsx first. */
+function startContestant(data: FloorWorkerData): Worker {
+  const entry = JSON.stringify(new URL('./floor-worker.ts', import.meta.url).href);
+  return new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); });`, {
+    eval: true,
+    workerData: data,
+  });
+}
+
+/** The worker's next message, or its error. */
+function reply(w: Worker): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (msg: unknown): void => {
+      w.off('error', onError);
+      resolve(msg);
+    };
+    const onError = (err: Error): void => {
+      w.off('message', onMessage);
+      reject(err);
+    };
+    w.once('message', onMessage);
+    w.once('error', onError);
+  });
 }
 
 /** A copy of throughput-1m with another task count, for simulate(), which reads a file. */
@@ -196,11 +217,6 @@ function runBuiltCli(log: (line: string) => void): FloorFigures['cli'] | undefin
       .join(', ')}), peak RSS ${cli.peakRssMB} MB`,
   );
   return cli;
-}
-
-function latencyMs(bench: Bench, name: string): number {
-  const r = bench.getTask(name)!.result as unknown as { latency?: { p50?: number }; p50?: number };
-  return r.latency?.p50 ?? r.p50 ?? NaN;
 }
 
 function median(xs: number[]): number {
