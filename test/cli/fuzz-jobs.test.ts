@@ -45,6 +45,7 @@ describe('tasksim fuzz --jobs (CLI, subprocess)', () => {
       tasksim([...CAMPAIGN, '--shard', '2/2', '--json', '--report-dir', join(dir, 's2')]),
     ]);
     expect(jobs.code).toBe(1); // the mutant fails
+    for (const shard of [one, two]) expect([0, 1], shard.stderr).toContain(shard.code); // each ran to a verdict
     expect(jobs.stderr).toContain(`${MUTANT}, 40 runs over 2 jobs (worker threads), job j running shard j/2`);
     const merge = await tasksim([
       'report',
@@ -118,18 +119,15 @@ describe('tasksim fuzz --jobs (CLI, subprocess)', () => {
   });
 
   it('bad --jobs values and --jobs with --replay are bad input; --help names --jobs; the text names the split', async () => {
-    const [zero, many, word, replay, help, text] = await Promise.all([
-      tasksim(['fuzz', '--adapter', 'reference', '--jobs', '0']),
-      tasksim(['fuzz', '--adapter', 'reference', '--jobs', '65']),
+    // parseJobs' range is unit-tested (jobs.test.ts): here one bad value shows the CLI's message and exit.
+    const [word, replay, help, text] = await Promise.all([
       tasksim(['fuzz', '--adapter', 'reference', '--jobs', 'many']),
       tasksim(['fuzz', '--adapter', 'reference', '--jobs', '2', '--replay', 'abc']),
       tasksim(['fuzz', '--help']),
       tasksim(['fuzz', '--adapter', 'reference', '--jobs', '2', '--runs', '4', '--seed', '1']),
     ]);
-    for (const r of [zero, many, word]) {
-      expect(r.code).toBe(2);
-      expect(r.stderr).toContain('--jobs must be an integer from 1 to 64 or auto');
-    }
+    expect(word.code).toBe(2);
+    expect(word.stderr).toContain('--jobs must be an integer from 1 to 64 or auto');
     expect(replay.code).toBe(2);
     expect(replay.stderr).toContain('--jobs with --replay');
     expect(help.stdout).toMatch(/--jobs <n\|auto>\s+worker threads/);
