@@ -15,11 +15,12 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { Bench } from 'tinybench';
 import { loadEngineModules } from './built.js';
 import type { Contestant, FloorRun, FloorWorkerData } from './floor-worker.js';
 import { THROUGHPUT_SCENARIO } from './throughput.js';
+import { nextMessage, startTsWorker } from './worker-thread.js';
 
 export interface FloorFigures {
   rounds: number;
@@ -74,7 +75,14 @@ export async function benchFloor(
   log(`  engine from ${from}; each contestant in a worker thread of its own`);
   const keys = Object.keys(NAMES) as Contestant[];
   const workers = Object.fromEntries(
-    keys.map((contestant) => [contestant, startContestant({ contestant, tasks: opts.tasks ?? 1_000_000, file })]),
+    keys.map((contestant) => [
+      contestant,
+      startTsWorker(new URL('./floor-worker.ts', import.meta.url), {
+        contestant,
+        tasks: opts.tasks ?? 1_000_000,
+        file,
+      } satisfies FloorWorkerData),
+    ]),
   ) as Record<Contestant, Worker>;
   const times: Record<Contestant, number[]> = { floor: [], hash: [], engine: [], simulate: [] };
   const cpu: Record<Contestant, number[]> = { floor: [], hash: [], engine: [], simulate: [] };
@@ -82,19 +90,19 @@ export async function benchFloor(
   /** The machine's 1-minute load average after each round: shares of the floor are only comparable at like loads. */
   const loads: number[] = [];
   try {
-    await Promise.all(keys.map((k) => reply(workers[k]))); // every contestant loaded
+    await Promise.all(keys.map((k) => nextMessage(workers[k]))); // every contestant loaded
     // One untimed run each first: a fresh isolate's engine with every invariant took three runs to
     // settle (6.9, 6.3, 4.4 s), the floor one. The fresh process's cold figure is the CLI's, below.
     for (const k of keys) {
       workers[k].postMessage('run');
-      await reply(workers[k]);
+      await nextMessage(workers[k]);
     }
     for (let round = 1; round <= rounds; round++) {
       const bench = new Bench({ iterations: 1, warmup: false, time: 0 });
       for (const k of keys) {
         bench.add(NAMES[k], async () => {
           workers[k].postMessage('run');
-          const r = (await reply(workers[k])) as FloorRun;
+          const r = await nextMessage<FloorRun>(workers[k]);
           times[k].push(r.ms);
           cpu[k].push(r.cpuMs);
           if (r.events !== undefined) eventsOf[k] = r.events;
@@ -146,31 +154,6 @@ export async function benchFloor(
   const cli = opts.cli === false ? undefined : runBuiltCli(log);
   if (cli) figures.cli = cli;
   return figures;
-}
-
-/** A contestant's worker (floor-worker.ts); bench files are TypeScript, so it registers tsx first. */
-function startContestant(data: FloorWorkerData): Worker {
-  const entry = JSON.stringify(new URL('./floor-worker.ts', import.meta.url).href);
-  return new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); });`, {
-    eval: true,
-    workerData: data,
-  });
-}
-
-/** The worker's next message, or its error. */
-function reply(w: Worker): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (msg: unknown): void => {
-      w.off('error', onError);
-      resolve(msg);
-    };
-    const onError = (err: Error): void => {
-      w.off('message', onMessage);
-      reject(err);
-    };
-    w.once('message', onMessage);
-    w.once('error', onError);
-  });
 }
 
 /** A copy of throughput-1m with another task count, for simulate(), which reads a file. */

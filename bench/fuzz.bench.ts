@@ -25,8 +25,9 @@
 import fc from 'fast-check';
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
-import { isMainThread, Worker } from 'node:worker_threads';
+import { isMainThread, type Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
+import { nextMessage, startTsWorker } from './worker-thread.js';
 
 type ReferenceModule = typeof import('../src/adapters/reference.js');
 type CampaignModule = typeof import('../src/fuzz/campaign.js');
@@ -344,30 +345,11 @@ export async function benchFuzzParallel(log: (line: string) => void = console.lo
   const workers = availableParallelism();
   const go = new SharedArrayBuffer(4);
   const released = new Int32Array(go);
-  // Bench files are TypeScript: each worker registers tsx before it loads its entry.
-  const entry = JSON.stringify(new URL('./fuzz-parallel-worker.ts', import.meta.url).href);
-  const threads = Array.from(
-    { length: workers },
-    () =>
-      new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); });`, {
-        eval: true,
-        workerData: { go, rounds: ROUNDS },
-      }),
+  const threads = Array.from({ length: workers }, () =>
+    startTsWorker(new URL('./fuzz-parallel-worker.ts', import.meta.url), { go, rounds: ROUNDS }),
   );
   let failed = 0;
-  const next = (w: Worker): Promise<{ type: string; failed?: number }> =>
-    new Promise((resolve, reject) => {
-      const onMessage = (msg: { type: string; failed?: number }): void => {
-        w.off('error', onError);
-        resolve(msg);
-      };
-      const onError = (err: Error): void => {
-        w.off('message', onMessage);
-        reject(err);
-      };
-      w.once('message', onMessage);
-      w.once('error', onError);
-    });
+  const next = (w: Worker) => nextMessage<{ type: string; failed?: number }>(w);
   try {
     await Promise.all(threads.map(next)); // every worker loaded and warm
     const wallMs: number[] = [];
