@@ -20,6 +20,7 @@ import { Bench } from 'tinybench';
 import { loadEngineModules } from './built.js';
 import type { Contestant, FloorRun, FloorWorkerData } from './floor-worker.js';
 import { THROUGHPUT_SCENARIO } from './throughput.js';
+import { PEAK_RSS_PROBE } from './peak-rss.js';
 import { nextMessage, startTsWorker } from './worker-thread.js';
 
 export interface FloorFigures {
@@ -171,9 +172,8 @@ function runBuiltCli(log: (line: string) => void): FloorFigures['cli'] | undefin
     log('  (no dist/: run `npm run build` to time the built CLI)');
     return undefined;
   }
-  // The same process, unchanged: a preload only reports ru_maxrss as it exits.
-  const probe =
-    "data:text/javascript,process.on('exit',()=>process.stderr.write('maxrss-kb '+process.resourceUsage().maxRSS+'\\n'))";
+  // The same process, unchanged: a preload only reports its peak RSS as it exits.
+  const probe = PEAK_RSS_PROBE;
   const r = spawnSync(process.execPath, [`--import=${probe}`, main, 'simulate', THROUGHPUT_SCENARIO, '--json'], {
     encoding: 'utf8',
     timeout: 600_000,
