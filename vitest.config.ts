@@ -16,9 +16,10 @@ const IN_PROCESS = [
   'test/targets/**/*.test.ts',
   'test/rules/{catalog,edges,report-links,rulebook,rulebook-fixture,scan}.test.ts', // not cli.test.ts: it starts the CLI
   'test/fuzz/{reference,refusal,replay,shard,tolerance,run-task,mutants,draws,unreachable-mid-campaign}.test.ts',
+  'test/fuzz/wall-clock{,-mutants,-lease-order,-overtaking,-starved,-zero}.test.ts',
   // Real servers on port 0 and the official client, all in this process, each closed by its file.
   'test/serve/{cloud-tasks-rest,cloud-tasks-v2,cloud-tasks-v2beta2,rest-json,rest-wire}.test.ts',
-  'test/adapters/{cloud-tasks,cloud-tasks-rest,http-json,protocol-v2,queue-yaml-text,reset-options}.test.ts',
+  'test/adapters/{cloud-tasks,cloud-tasks-rest,http-json,protocol-v2,queue-yaml-text,reset-options,wall-clock}.test.ts',
   'test/cli/heap-budget.test.ts',
   // Not registry.test.ts: it replaces the registered case catalog, module state the others read.
   'test/conform/{broken-handlers,define-tests,matrix,options,robustness}.test.ts',
