@@ -176,12 +176,20 @@ export interface QueueUnderTest {
    * events).
    */
   advance(us: Micros): Promise<void>;
+  /**
+   * `advance` for a queue in this process that can answer at once: undefined when nothing is left to
+   * wait for, else the promise `advance` would give. The virtual clock then takes no promise per step.
+   * A queue that has it must make `advance` the same (as the reference does by calling it).
+   */
+  advanceNow?(us: Micros): Promise<void> | undefined;
   /** CT-4: one attempt of push task `name` now (queues that do not lack `runTask`). */
   runTask?(queue: string, name: string): Promise<OpOutcome>;
   /** outages: starts or ends an outage now. */
   setOutage(on: boolean): Promise<void>;
   /** events: the queue's trace events since the last call. */
   takeEvents(): Promise<TraceEvent[]>;
+  /** `takeEvents` for a queue in this process: the events themselves, no promise. */
+  takeEventsNow?(): TraceEvent[];
   close(): Promise<void>;
 }
 

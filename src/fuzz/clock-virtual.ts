@@ -7,7 +7,6 @@
 import type { InvariantId } from '../invariants/index.js';
 import { US_PER_D, US_PER_MS, type Micros } from '../sim/time.js';
 import type { QueueUnderTest } from '../adapters/contract.js';
-import { ReferenceQueue } from '../adapters/reference.js';
 import type { TraceEvent } from '../sim/events.js';
 import { HEALTHY, type Behaviour } from './behaviour.js';
 import type { RunClock } from './clock.js';
@@ -138,8 +137,8 @@ export class VirtualRunClock implements RunClock {
   }
 
   /**
-   * `endStep`, synchronous while both sides answer at once (the model always does; an in-process
-   * reference queue does on the virtual clock): a promise only where one side gave one.
+   * `endStep`, synchronous while both sides answer at once (the model always does; a queue with
+   * advanceNow and takeEventsNow may): a promise only where one side gave one.
    */
   private step(deliver: boolean): Promise<void> | undefined {
     const r = this.run;
@@ -210,20 +209,14 @@ export class VirtualRunClock implements RunClock {
   }
 }
 
-/**
- * The queue's advance, without a promise when it is an in-process ReferenceQueue whose advance is
- * the reference's own (then advanceNow is exactly what advance does, minus the settled promise).
- */
+/** The queue's advance, without a promise when it can answer at once (QueueUnderTest.advanceNow). */
 function advanceQueue(q: QueueUnderTest, us: Micros): Promise<void> | undefined {
-  return q instanceof ReferenceQueue && q.advance === ReferenceQueue.prototype.advance
-    ? q.advanceNow(us)
-    : q.advance(us);
+  return q.advanceNow ? q.advanceNow(us) : q.advance(us);
 }
 
-/** The queue's takeEvents, likewise: the array itself from an in-process reference. */
+/** The queue's takeEvents, likewise: the array itself from a queue in this process. */
 function takeQueueEvents(q: QueueUnderTest): TraceEvent[] | Promise<TraceEvent[]> {
-  if (q instanceof ReferenceQueue && q.takeEvents === ReferenceQueue.prototype.takeEvents) return q.takeEventsNow();
-  return q.takeEvents();
+  return q.takeEventsNow ? q.takeEventsNow() : q.takeEvents();
 }
 
 /** `next` at once when there is nothing to wait for, else once `waiting` has settled (a rejection skips it). */
