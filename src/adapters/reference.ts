@@ -72,6 +72,8 @@ export interface ReferenceHooks {
 }
 
 export class ReferenceQueue implements QueueUnderTest {
+  /** Its queue lives in this object: `tasksim fuzz --jobs` may run one per worker side by side. */
+  readonly parallelSafe = true;
   protected engine!: Engine;
   protected handler!: PushHandler;
   /** The configuration the harness asked for (mutants may run the engine on another). */

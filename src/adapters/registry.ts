@@ -26,7 +26,7 @@ export class UnknownAdapter extends Error {
 }
 
 export function createAdapter(spec: string, http: HttpJsonOptions = {}): QueueUnderTest {
-  if (spec === 'reference') return inProcess(new ReferenceQueue());
+  if (spec === 'reference') return new ReferenceQueue();
   if (spec.startsWith('mutant:')) {
     let m;
     try {
@@ -36,7 +36,7 @@ export function createAdapter(spec: string, http: HttpJsonOptions = {}): QueueUn
       throw err;
     }
     if (!m) throw new UnknownAdapter(spec);
-    return inProcess(m.create());
+    return m.create();
   }
   if (isCloudTasksAddress(spec)) {
     try {
@@ -56,9 +56,4 @@ export function createAdapter(spec: string, http: HttpJsonOptions = {}): QueueUn
     return new HttpJsonQueue(url.toString().replace(/\/$/, ''), http);
   }
   throw new UnknownAdapter(spec);
-}
-
-/** Marks a queue that lives in this process, one per instance (QueueUnderTest.parallelSafe). */
-function inProcess<Q extends QueueUnderTest>(queue: Q): Q {
-  return Object.assign(queue, { parallelSafe: true });
 }

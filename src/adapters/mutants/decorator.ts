@@ -80,6 +80,8 @@ export function mergeParts(named: readonly { name: string; parts: MutantParts }[
 }
 
 export class MutantQueue implements QueueUnderTest {
+  /** Its queue lives in this object: `tasksim fuzz --jobs` may run one per worker side by side. */
+  readonly parallelSafe = true;
   private readonly reference: ReferenceQueue;
   private readonly calls: CallOverrides;
   private setup: RunSetup | undefined;
