@@ -25,6 +25,7 @@
 import fc from 'fast-check';
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
+import { GCProfiler } from 'node:v8';
 import { isMainThread, type Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { nextMessage, startTsWorker } from './worker-thread.js';
@@ -48,6 +49,24 @@ export interface FuzzFigures {
   rounds: number;
   /** Where the fuzzer's modules were loaded from. */
   from: 'dist' | 'src via tsx';
+  /** One more round under V8's GC profiler: what the runs cost the garbage collector (GcFigures). */
+  gc: GcFigures;
+}
+
+/**
+ * The garbage collector's share of a round, from V8's own account of each collection (v8.GCProfiler).
+ * Bytes promoted to the old generation do not depend on the machine's load: a run's objects die with
+ * it, so anything promoted is kept alive past its run (a fuzz run's objects held by a finished engine
+ * once doubled the collector's work, and this is the figure that showed it).
+ */
+export interface GcFigures {
+  /** KB moved from the young to the old generation per run, by young-generation collections. */
+  promotedKBPerRun: number;
+  /** Young-generation collections (scavenges) and full ones (mark-compact) per 1,000 runs. */
+  scavengesPer1000Runs: number;
+  fullPer1000Runs: number;
+  /** The collector's pauses on this thread, ms per 1,000 runs (load-dependent, like any time). */
+  pauseMsPer1000Runs: number;
 }
 
 export const SEQUENCE = 50;
@@ -117,6 +136,7 @@ export async function benchFuzz(log: (line: string) => void = console.log): Prom
     const used = process.cpuUsage(cpu0);
     cpuMs.push((used.user + used.system) / 1000);
   }
+  const gc = await gcOfRound(round);
   if (failed > 0) throw new Error(`the reference failed against itself in ${failed} runs: the bench timed failures`);
   const wall = median(wallMs);
   const cpu = median(cpuMs);
@@ -126,7 +146,11 @@ export async function benchFuzz(log: (line: string) => void = console.log): Prom
   log(
     `fuzz (${m.from}): ${RUNS} runs of ${SEQUENCE} commands, drawn and run, in ${wall.toFixed(0)} ms wall, ${cpu.toFixed(0)} ms CPU (medians of ${ROUNDS} rounds after ${WARMUP_ROUNDS} warm-up): ${runsPerSecond} runs/s, ${runsPerCpuSecond} runs per CPU second (target ≥ 1,000; load average ${load.toFixed(1)})`,
   );
+  log(
+    `  garbage collection, one more round: ${gc.promotedKBPerRun} KB promoted to the old generation per run, ${gc.scavengesPer1000Runs} scavenges and ${gc.fullPer1000Runs} full collections per 1,000 runs, ${gc.pauseMsPer1000Runs} ms of pauses per 1,000 runs`,
+  );
   return {
+    gc,
     runsPerSecond,
     runsPerCpuSecond,
     loadAverage: load,
@@ -134,6 +158,36 @@ export async function benchFuzz(log: (line: string) => void = console.log): Prom
     runs: RUNS,
     rounds: ROUNDS,
     from: m.from,
+  };
+}
+
+/** One round (RUNS runs) under V8's GC profiler. */
+async function gcOfRound(round: () => Promise<void>): Promise<GcFigures> {
+  const profiler = new GCProfiler();
+  profiler.start();
+  await round();
+  const { statistics } = profiler.stop();
+  const oldUsed = (heap: (typeof statistics)[number]['beforeGC']): number =>
+    heap.heapSpaceStatistics.find((space) => space.spaceName === 'old_space')?.spaceUsedSize ?? 0;
+  let promoted = 0;
+  let scavenges = 0;
+  let full = 0;
+  let pauseUs = 0;
+  for (const gc of statistics) {
+    pauseUs += gc.cost;
+    if (gc.gcType === 'Scavenge') {
+      scavenges++;
+      promoted += Math.max(0, oldUsed(gc.afterGC) - oldUsed(gc.beforeGC));
+    } else if (gc.gcType === 'MarkSweepCompact') {
+      full++;
+    }
+  }
+  const per1000 = (n: number): number => Math.round((n / RUNS) * 1000 * 10) / 10;
+  return {
+    promotedKBPerRun: Math.round((promoted / 1024 / RUNS) * 10) / 10,
+    scavengesPer1000Runs: per1000(scavenges),
+    fullPer1000Runs: per1000(full),
+    pauseMsPer1000Runs: Math.round(per1000(pauseUs / 1000)),
   };
 }
 

@@ -22,6 +22,7 @@ import { TaskQueueError, type RefusalCode } from '../model/errors.js';
 import type { Delivery, NewTask, ServiceModel } from '../model/types.js';
 import { UNLIMITED_SERVICE } from '../model/types.js';
 import type { TraceEvent } from '../sim/events.js';
+import type { TraceSink } from '../sim/trace.js';
 import type { Micros } from '../sim/time.js';
 import { US_PER_MS } from '../sim/time.js';
 import type {
@@ -79,6 +80,8 @@ export class ReferenceQueue implements QueueUnderTest {
   /** The configuration the harness asked for (mutants may run the engine on another). */
   protected config!: ResolvedConfig;
   private events: TraceEvent[] = [];
+  /** The current engine's way to this queue's `observe` (EventTap). */
+  private tap: EventTap | undefined;
   /** Extra requests a mutant wants sent after the engine's own (see `sendLater`). */
   private extra: PushRequest[] = [];
   /** Set by onWallClock(): the engine follows real time. */
@@ -118,6 +121,8 @@ export class ReferenceQueue implements QueueUnderTest {
     this.events = [];
     this.extra = [];
     this.hooks.reset?.();
+    this.tap?.close();
+    this.tap = new EventTap((ev) => this.observe(ev));
     this.engine = new Engine({
       config: this.engineConfig(setup.config),
       seed: setup.seed,
@@ -125,7 +130,7 @@ export class ReferenceQueue implements QueueUnderTest {
       external: true,
       holdForAnswers: !this.onWall,
       service: this.serviceModel(),
-      sinks: [{ onEvent: (ev) => this.observe(ev) }],
+      sinks: [this.tap],
       hooks: this.hooks.engine,
     });
     if (this.onWall) {
@@ -451,6 +456,25 @@ export class ReferenceQueue implements QueueUnderTest {
   private answered(out: Delivery[], i: number, answer: PushAnswer): Promise<void> | undefined {
     this.engine.complete(out[i].key, this.toResult(answer, out[i]));
     return this.deliverNow(out, i + 1);
+  }
+}
+
+/**
+ * The engine's sink: hands each event to the queue until the engine ends or is replaced, then lets
+ * go of it. A finished engine is not freed at once: V8 keeps it through young-generation collections
+ * until the next full one (its own closures hold it), and through this sink it held the queue, and
+ * through the queue's handler the fuzzer's whole run — every run's objects were copied and promoted
+ * to the old generation, most of a fuzz campaign's garbage-collection time.
+ */
+class EventTap implements TraceSink {
+  constructor(private observe: ((ev: TraceEvent) => void) | undefined) {}
+
+  onEvent(ev: TraceEvent): void {
+    this.observe?.(ev);
+  }
+
+  close(): void {
+    this.observe = undefined;
   }
 }
 
