@@ -12,7 +12,11 @@ import { AdapterProtocolError, AdapterUnreachable } from '../../src/adapters/con
 import { runFuzz } from '../../src/fuzz/campaign.js';
 import { formatText } from '../../src/fuzz/report.js';
 import { recordConnections } from '../serve/rest-harness.js';
+import { slowOr } from '../helpers/slow.js';
 import { runTaskIgnored, serveAndAdapt, type ServedQueue } from './cloud-tasks-harness.js';
+
+/** Runs of the clean campaign over REST: 30 under TASKSIM_SLOW=1; the mutant below is caught either way. */
+const CLEAN_RUNS = slowOr(30, 12);
 
 describe('cloud-tasks+rest:// against tasksim serve, virtual clock', () => {
   let served: ServedQueue;
@@ -33,14 +37,17 @@ describe('cloud-tasks+rest:// against tasksim serve, virtual clock', () => {
     });
   });
 
-  it('finds no difference in 30 runs, talking only to the API, the clock control and its own handler', async () => {
+  it(`finds no difference in ${CLEAN_RUNS} runs, talking only to the API, the clock control and its own handler`, async () => {
     const connections = recordConnections();
-    const report = await runFuzz({ adapter: served.address, queue: served.queue, runs: 30, seed: 11 }).finally(() =>
-      connections.stop(),
-    );
+    const report = await runFuzz({
+      adapter: served.address,
+      queue: served.queue,
+      runs: CLEAN_RUNS,
+      seed: 11,
+    }).finally(() => connections.stop());
     const seen = connections.seen;
     expect(report.failures ?? [], formatText(report)).toEqual([]);
-    expect(report).toMatchObject({ ok: true, runs: 30 });
+    expect(report).toMatchObject({ ok: true, runs: CLEAN_RUNS });
     // The API (REST), the clock control, and serve's deliveries to the harness's handler: all named, all 127.0.0.1.
     const url = new URL(served.address.replace('cloud-tasks+rest://', 'http://'));
     const allowed = new Set([url.host, url.searchParams.get('clock'), url.searchParams.get('handler')]);

@@ -61,9 +61,9 @@ const QUICK: Record<string, string> = {
   'npx tasksim fuzz --adapter reference --runs 20000 --jobs auto':
     'npx tasksim fuzz --adapter reference --runs 200 --jobs auto',
   'npx tasksim fuzz --adapter http://127.0.0.1:9000 --runs 500 --shard 1/4 --json':
-    'npx tasksim fuzz --adapter http://127.0.0.1:9000 --runs 100 --shard 1/4 --json',
+    'npx tasksim fuzz --adapter http://127.0.0.1:9000 --runs 40 --shard 1/4 --json',
   "npx tasksim fuzz --adapter 'cloud-tasks://127.0.0.1:8125?clock=127.0.0.1:8126&handler=127.0.0.1:8090' --runs 50":
-    "npx tasksim fuzz --adapter 'cloud-tasks://127.0.0.1:8125?clock=127.0.0.1:8126&handler=127.0.0.1:8090' --runs 10",
+    "npx tasksim fuzz --adapter 'cloud-tasks://127.0.0.1:8125?clock=127.0.0.1:8126&handler=127.0.0.1:8090' --runs 4",
 };
 /** throughput-1m.yaml with 20,000 tasks instead of a million (its quick instance above): same queue, service and flags. */
 function quickThroughput(): string {

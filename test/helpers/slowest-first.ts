@@ -6,32 +6,36 @@
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
- * The longest files, longest first (per-file durations of a whole `npm test`, `--reporter=verbose`).
+ * The longest files, longest first (per-file durations of a whole `vitest run`, `--reporter=json`).
  * Several wait on real time (wall-clock campaigns, servers, child processes) more than they compute.
  */
 export const SLOWEST = [
-  'test/docs/examples.test.ts',
-  'test/fuzz/cli.test.ts',
-  'test/fuzz/wall-clock.test.ts',
   'test/fuzz/hostile.test.ts',
-  'test/adapters/cloud-tasks.test.ts',
-  'test/conform/cli.test.ts',
-  'test/fuzz/wall-clock-mutants.test.ts',
+  'test/docs/examples.test.ts',
   'test/adapters/cloud-tasks-rest.test.ts',
-  'test/cli/fuzz-jobs.test.ts',
+  'test/adapters/cloud-tasks.test.ts',
   'test/cli/outputs.test.ts',
+  'test/conform/cli.test.ts',
+  'test/fuzz/cli.test.ts',
   'test/e2e/simulate.test.ts',
+  'test/e2e/options.test.ts',
+  'test/cli/fuzz-jobs.test.ts',
+  'test/adapters/http-json.test.ts',
+  'test/fuzz/wall-clock.test.ts',
+  'test/fuzz/campaign.test.ts',
   'test/adapters/cloud-tasks-address.test.ts',
-  'test/fuzz/jobs.test.ts',
   'test/cli/check-merge.test.ts',
-  'test/model/closed-forms.test.ts',
-  'test/fuzz/replay.test.ts',
+  'test/fuzz/wall-clock-mutants.test.ts',
+  'test/fuzz/mutants.test.ts',
   'test/fuzz/cli-wall-clock.test.ts',
   'test/conform/matrix.test.ts',
-  'test/fuzz/campaign.test.ts',
-  'test/e2e/options.test.ts',
-  'test/adapters/http-json.test.ts',
-  'test/fuzz/mutants.test.ts',
+  'test/conform/preflight.test.ts',
+  'test/conform/explore.test.ts',
+  'test/serve/cli.test.ts',
+  'test/fuzz/jobs.test.ts',
+  'test/fuzz/replay.test.ts',
+  'test/e2e/check.test.ts',
+  'test/model/closed-forms.test.ts',
 ];
 
 export class SlowestFirst extends BaseSequencer {
