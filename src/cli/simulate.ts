@@ -19,6 +19,7 @@ import { optionArgs } from '../model/options.js';
 import { checkOutputs, outputsOf } from './outputs.js';
 import { dim, num, red, statusWord } from './format.js';
 import { HeapBudget } from './heap-budget.js';
+import { stopOnSignals } from './signals.js';
 import { findingLines, invariantFinding } from '../report/finding.js';
 
 export interface SimulateOptions {
@@ -205,31 +206,6 @@ function progressGoal(s: Scenario): { total: number; unit: string; done: (e: Eng
     total: s.workload.reduce((n, w) => n + w.count, 0),
     unit: 'tasks',
     done: (_e, c) => c.succeeded + c.exhausted + c.deleted,
-  };
-}
-
-/** SIGINT and SIGTERM stop the run between slices instead of killing it mid-write. */
-export function stopOnSignals(): { signal: AbortSignal; readonly by?: 'SIGINT' | 'SIGTERM'; dispose(): void } {
-  const controller = new AbortController();
-  let by: 'SIGINT' | 'SIGTERM' | undefined;
-  const on = (sig: 'SIGINT' | 'SIGTERM') => (): void => {
-    if (by) process.exit(sig === 'SIGINT' ? EXIT.sigint : EXIT.sigterm); // a second signal: leave now
-    by = sig;
-    controller.abort();
-  };
-  const onInt = on('SIGINT');
-  const onTerm = on('SIGTERM');
-  process.on('SIGINT', onInt);
-  process.on('SIGTERM', onTerm);
-  return {
-    signal: controller.signal,
-    get by() {
-      return by;
-    },
-    dispose() {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-    },
   };
 }
 
