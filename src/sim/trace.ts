@@ -59,12 +59,29 @@ const FLUSH_CHARS = 1 << 16;
 /** SHA-256 over the trace's canonical bytes (trace-codec.ts), fed in 64 KiB chunks (INV-DET). */
 export class TraceHasher implements TraceSink {
   private readonly hash: Hash = createHash('sha256');
-  private readonly encoder = new TraceEncoder((bytes) => this.hash.update(bytes));
+  private reader: ((bytes: Uint8Array) => void) | undefined;
+  private readonly encoder = new TraceEncoder((bytes) => {
+    this.hash.update(bytes);
+    this.reader?.(bytes);
+  });
   count = 0;
 
   onEvent(ev: TraceEvent): void {
     this.count++;
     this.encoder.encode(ev);
+  }
+
+  /**
+   * Gives each chunk of the canonical bytes to `reader` too (a view valid only during the call; an
+   * event may span chunks): one encoding serves the hash and the checker thread.
+   */
+  shareChunks(reader: (bytes: Uint8Array) => void): void {
+    this.reader = reader;
+  }
+
+  /** Hands over the bytes still buffered (to the hash and the reader). */
+  drain(): void {
+    this.encoder.drain();
   }
 
   digest(): string {
