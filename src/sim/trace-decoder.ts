@@ -31,8 +31,8 @@ const CUT = Symbol('cut');
  * Short ASCII strings seen before (queue names, retry counts, statuses as header text) are given back
  * as the same string, not a new one: most of a dispatch's strings repeat.
  */
-const INTERN_MAX = 16;
-const INTERN_SLOTS = 1024;
+const INTERN_MAX = 20;
+const INTERN_SLOTS = 4096;
 
 export class TraceDecoder {
   private buf: Uint8Array = new Uint8Array(0);
@@ -97,7 +97,7 @@ export class TraceDecoder {
     this.need(p, 1);
     const type = this.buf[p];
     if (type === T_OTHER) {
-      const json = this.str(p + 1);
+      const json = this.str(p + 1, false);
       return JSON.parse(json) as TraceEvent;
     }
     if (type < T_ADD || type > T_EXHAUST)
@@ -105,11 +105,11 @@ export class TraceDecoder {
     this.need(p, 17);
     const t = this.f64(p + 1);
     const id = this.f64(p + 9);
-    const q = this.str(p + 17);
+    const q = this.str(p + 17, true);
     p = this.pos;
     switch (type) {
       case T_ADD: {
-        const name = this.str(p);
+        const name = this.str(p, false);
         p = this.pos;
         this.need(p, 17);
         const flags = this.buf[p];
@@ -124,7 +124,7 @@ export class TraceDecoder {
           size: this.f64(p + 9),
         };
         this.pos = p + 17;
-        if ((flags & 2) !== 0) ev.tag = this.str(this.pos);
+        if ((flags & 2) !== 0) ev.tag = this.str(this.pos, true);
         if ((flags & 4) !== 0) ev.ff = (flags & 8) !== 0;
         return ev;
       }
@@ -156,7 +156,7 @@ export class TraceDecoder {
       case T_EXHAUST: {
         this.need(p, 8);
         const n = this.f64(p);
-        const rule = this.str(p + 8) as ExhaustEvent['rule'];
+        const rule = this.str(p + 8, true) as ExhaustEvent['rule'];
         return { t, e: 'exhaust', id, q, n, rule };
       }
       default:
@@ -165,42 +165,52 @@ export class TraceDecoder {
   }
 
   private headers(p: number): DeliveryHeaders {
-    const qn = this.str(p);
-    const tn = this.str(this.pos);
-    const rc = this.str(this.pos);
-    const ec = this.str(this.pos);
-    const eta = this.str(this.pos);
+    const qn = this.str(p, true);
+    const tn = this.str(this.pos, false);
+    const rc = this.str(this.pos, true);
+    const ec = this.str(this.pos, true);
+    const eta = this.str(this.pos, false);
     p = this.pos;
     this.need(p, 1);
     const flags = this.buf[p];
     this.pos = p + 1;
     const h: DeliveryHeaders = { qn, tn, rc, ec, eta };
-    if ((flags & 1) !== 0) h.pr = this.str(this.pos);
-    if ((flags & 2) !== 0) h.rr = this.str(this.pos);
-    if ((flags & 4) !== 0) h.ff = this.str(this.pos);
+    if ((flags & 1) !== 0) h.pr = this.str(this.pos, true);
+    if ((flags & 2) !== 0) h.rr = this.str(this.pos, true);
+    if ((flags & 4) !== 0) h.ff = this.str(this.pos, true);
     return h;
   }
 
-  /** The string at `p` (a u16 length and UTF-8 bytes, in pieces when long); leaves `pos` after it. */
-  private str(p: number): string {
+  /**
+   * The string at `p` (a u16 length and UTF-8 bytes, in pieces when long); leaves `pos` after it.
+   * `repeats`: the field's values recur (queue names, counts, statuses), so a short one is looked up
+   * among those seen before; names and ETA texts are new nearly every time and are built at once.
+   */
+  private str(p: number, repeats: boolean): string {
     this.need(p, 2);
     const buf = this.buf;
     const n = buf[p] | (buf[p + 1] << 8);
     const from = p + 2;
+    const to = from + n;
     this.need(from, n);
-    this.pos = from + n;
+    this.pos = to;
     if (n <= INTERN_MAX) {
-      // ASCII: a hash of the bytes finds the string if it was seen before.
-      let hash = n;
-      let i = from;
-      for (; i < from + n; i++) {
-        const c = buf[i];
-        if (c > 127) break;
-        hash = (Math.imul(hash, 31) + c) | 0;
+      if (repeats) {
+        let hash = n;
+        let i = from;
+        for (; i < to; i++) {
+          const c = buf[i];
+          if (c > 127) break;
+          hash = (Math.imul(hash, 31) + c) | 0;
+        }
+        if (i === to) return this.intern(from, n, hash & (INTERN_SLOTS - 1));
+      } else {
+        let bits = 0;
+        for (let i = from; i < to; i++) bits |= buf[i];
+        if (bits < 128) return shortAscii(buf, from, n);
       }
-      if (i === from + n) return this.intern(from, n, hash & (INTERN_SLOTS - 1));
     }
-    if (n < PIECE) return this.text.decode(buf.subarray(from, from + n));
+    if (n < PIECE) return this.text.decode(buf.subarray(from, to));
     return this.pieces(p);
   }
 
@@ -212,7 +222,7 @@ export class TraceDecoder {
       while (i < n && seen.charCodeAt(i) === buf[from + i]) i++;
       if (i === n) return seen;
     }
-    const s = n === 0 ? '' : String.fromCharCode.apply(null, buf.subarray(from, from + n) as unknown as number[]);
+    const s = shortAscii(buf, from, n);
     this.interned[slot] = s;
     return s;
   }
@@ -238,5 +248,39 @@ export class TraceDecoder {
       at += part.length;
     }
     return this.text.decode(all);
+  }
+}
+
+/**
+ * An ASCII string of at most INTERN_MAX bytes, in one piece (a concatenation of 13 or more characters
+ * would be flattened again by the first comparison). One call with every code as an argument is several
+ * times cheaper than fromCharCode.apply over a subarray, a TextDecoder or a Buffer slice (each makes
+ * a view or crosses into C++ per string), and the checker thread makes two such strings per dispatch.
+ */
+function shortAscii(b: Uint8Array, a: number, n: number): string {
+  const c = String.fromCharCode;
+  // biome-ignore format: one case per length
+  switch (n) {
+    case 1: return c(b[a]);
+    case 2: return c(b[a], b[a + 1]);
+    case 3: return c(b[a], b[a + 1], b[a + 2]);
+    case 4: return c(b[a], b[a + 1], b[a + 2], b[a + 3]);
+    case 5: return c(b[a], b[a + 1], b[a + 2], b[a + 3], b[a + 4]);
+    case 6: return c(b[a], b[a + 1], b[a + 2], b[a + 3], b[a + 4], b[a + 5]);
+    case 7: return c(b[a], b[a + 1], b[a + 2], b[a + 3], b[a + 4], b[a + 5], b[a + 6]);
+    case 8: return c(b[a], b[a + 1], b[a + 2], b[a + 3], b[a + 4], b[a + 5], b[a + 6], b[a + 7]);
+    case 9: return c(b[a], b[a + 1], b[a + 2], b[a + 3], b[a + 4], b[a + 5], b[a + 6], b[a + 7], b[a + 8]);
+    case 10: return c(b[a], b[a + 1], b[a + 2], b[a + 3], b[a + 4], b[a + 5], b[a + 6], b[a + 7], b[a + 8], b[a + 9]);
+    case 11: return c(b[a], b[a + 1], b[a + 2], b[a + 3], b[a + 4], b[a + 5], b[a + 6], b[a + 7], b[a + 8], b[a + 9], b[a + 10]);
+    case 12: return c(b[a], b[a + 1], b[a + 2], b[a + 3], b[a + 4], b[a + 5], b[a + 6], b[a + 7], b[a + 8], b[a + 9], b[a + 10], b[a + 11]);
+    case 13: return c(b[a], b[a + 1], b[a + 2], b[a + 3], b[a + 4], b[a + 5], b[a + 6], b[a + 7], b[a + 8], b[a + 9], b[a + 10], b[a + 11], b[a + 12]);
+    case 14: return c(b[a], b[a + 1], b[a + 2], b[a + 3], b[a + 4], b[a + 5], b[a + 6], b[a + 7], b[a + 8], b[a + 9], b[a + 10], b[a + 11], b[a + 12], b[a + 13]);
+    case 15: return c(b[a], b[a + 1], b[a + 2], b[a + 3], b[a + 4], b[a + 5], b[a + 6], b[a + 7], b[a + 8], b[a + 9], b[a + 10], b[a + 11], b[a + 12], b[a + 13], b[a + 14]);
+    case 16: return c(b[a], b[a + 1], b[a + 2], b[a + 3], b[a + 4], b[a + 5], b[a + 6], b[a + 7], b[a + 8], b[a + 9], b[a + 10], b[a + 11], b[a + 12], b[a + 13], b[a + 14], b[a + 15]);
+    case 17: return c(b[a], b[a + 1], b[a + 2], b[a + 3], b[a + 4], b[a + 5], b[a + 6], b[a + 7], b[a + 8], b[a + 9], b[a + 10], b[a + 11], b[a + 12], b[a + 13], b[a + 14], b[a + 15], b[a + 16]);
+    case 18: return c(b[a], b[a + 1], b[a + 2], b[a + 3], b[a + 4], b[a + 5], b[a + 6], b[a + 7], b[a + 8], b[a + 9], b[a + 10], b[a + 11], b[a + 12], b[a + 13], b[a + 14], b[a + 15], b[a + 16], b[a + 17]);
+    case 19: return c(b[a], b[a + 1], b[a + 2], b[a + 3], b[a + 4], b[a + 5], b[a + 6], b[a + 7], b[a + 8], b[a + 9], b[a + 10], b[a + 11], b[a + 12], b[a + 13], b[a + 14], b[a + 15], b[a + 16], b[a + 17], b[a + 18]);
+    case 20: return c(b[a], b[a + 1], b[a + 2], b[a + 3], b[a + 4], b[a + 5], b[a + 6], b[a + 7], b[a + 8], b[a + 9], b[a + 10], b[a + 11], b[a + 12], b[a + 13], b[a + 14], b[a + 15], b[a + 16], b[a + 17], b[a + 18], b[a + 19]);
+    default: return '';
   }
 }
