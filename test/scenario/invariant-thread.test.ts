@@ -5,7 +5,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/scenario/load.js';
@@ -49,16 +48,21 @@ describe('runScenario judges alike in a thread and in-process (INV-DET)', async 
     expect(threaded).toEqual(inProcess);
   });
 
-  it('auto: a thread for runs of THREAD_MIN_TASKS tasks or more (two cores or more), none for the small ones', async () => {
+  it('auto: a thread for runs of THREAD_MIN_TASKS tasks or more when a core is free, none for the small ones', async () => {
     const small = await scenario('retry-backoff.yaml');
     const big = await scenario('throughput-1m.yaml', THREAD_MIN_TASKS);
+    const idle = { cores: 2, load: 0.5 };
     expect(THREAD_MIN_TASKS).toBe(100_000);
-    expect(usesInvariantThread(small)).toBe(false);
-    expect(usesInvariantThread(big, 'off')).toBe(false);
-    expect(usesInvariantThread(small, 'on')).toBe(true);
-    expect(usesInvariantThread(small, { stallMs: 1 })).toBe(true);
-    // With one core the thread would only compete with the engine.
-    expect(usesInvariantThread(big)).toBe(availableParallelism() >= 2);
+    expect(usesInvariantThread(small, 'auto', idle)).toBe(false);
+    expect(usesInvariantThread(big, 'auto', idle)).toBe(true);
+    expect(usesInvariantThread(big, 'off', idle)).toBe(false);
+    expect(usesInvariantThread(small, 'on', idle)).toBe(true);
+    expect(usesInvariantThread(small, { stallMs: 1 }, idle)).toBe(true);
+    // With one core, or every core busy, the thread would only take turns with the engine.
+    expect(usesInvariantThread(big, 'auto', { cores: 1, load: 0 })).toBe(false);
+    expect(usesInvariantThread(big, 'auto', { cores: 2, load: 1.9 })).toBe(true);
+    expect(usesInvariantThread(big, 'auto', { cores: 2, load: 2 })).toBe(false);
+    expect(usesInvariantThread(big, 'auto', { cores: 4, load: 3.5 })).toBe(true);
   });
 });
 
