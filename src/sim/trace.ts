@@ -29,11 +29,12 @@ export function serialize(ev: TraceEvent): string {
       return `{"t":${ev.t},"e":"dispatch","id":${ev.id},"q":${str(ev.q)},"n":${ev.n},"h":${hs}}${ev.dup !== undefined ? `,"dup":${ev.dup}` : ''}}\n`;
     }
     case 'response':
-      return `{"t":${ev.t},"e":"response","id":${ev.id},"q":${str(ev.q)},"n":${ev.n},"status":${ev.status},"out":"${ev.out}","lat":${ev.lat}}\n`;
+      return `{"t":${ev.t},"e":"response","id":${ev.id},"q":${str(ev.q)},"n":${ev.n},"status":${ev.status},"out":"${ev.out}","lat":${ev.lat}${ev.ra !== undefined ? `,"ra":${ev.ra}` : ''}}\n`;
     case 'add': {
       let line = `{"t":${ev.t},"e":"add","id":${ev.id},"q":${str(ev.q)},"name":${str(ev.name)},"named":${ev.named},"eta":${ev.eta},"size":${ev.size}`;
       if (ev.tag !== undefined) line += `,"tag":${str(ev.tag)}`;
       if (ev.ff !== undefined) line += `,"ff":${ev.ff}`;
+      if (ev.dl !== undefined) line += `,"dl":${ev.dl}`; // CT-2: the checkers of a trace file need it
       return line + '}\n';
     }
     case 'retry':
