@@ -34,7 +34,7 @@ export function serialize(ev: TraceEvent): string {
       let line = `{"t":${ev.t},"e":"add","id":${ev.id},"q":${str(ev.q)},"name":${str(ev.name)},"named":${ev.named},"eta":${ev.eta},"size":${ev.size}`;
       if (ev.tag !== undefined) line += `,"tag":${str(ev.tag)}`;
       if (ev.ff !== undefined) line += `,"ff":${ev.ff}`;
-      if (ev.dl !== undefined) line += `,"dl":${ev.dl}`; // CT-2: the checkers of a trace file need it
+      if (ev.dl !== undefined) line += `,"dl":${ev.dl}`; // the task's own deadline: checkers of a trace file need it
       return line + '}\n';
     }
     case 'retry':
