@@ -7,8 +7,7 @@
  * A checker thread that fails, dies or stalls makes the run's invariants unjudgeable: results() then
  * throws InvariantThreadError, never a pass.
  */
-import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
-import type { TraceEvent } from '../sim/events.js';
+import { Worker } from 'node:worker_threads';
 import type { TraceHasher, TraceSink } from '../sim/trace.js';
 import { ChunkRingWriter, createRing } from './chunk-ring.js';
 import type { InvariantResult } from './types.js';
@@ -42,10 +41,6 @@ const FROM_SOURCE = import.meta.url.endsWith('.ts');
 export class InvariantThread implements TraceSink {
   private readonly worker: Worker;
   private readonly ring: ChunkRingWriter;
-  private readonly extras: MessagePort;
-  /** Index/value pairs of fields the bytes leave out, sent before the chunk that ends their event. */
-  private pending: number[] = [];
-  private seen = 0;
   private hasher: TraceHasher | undefined;
   private reply: InvariantResult[] | undefined;
   private failed: string | undefined;
@@ -67,11 +62,8 @@ export class InvariantThread implements TraceSink {
   private constructor(opts: InvariantThreadOptions) {
     const memory = createRing();
     this.ring = new ChunkRingWriter(memory, opts.stallMs ?? STALL_MS);
-    const channel = new MessageChannel();
-    this.extras = channel.port1;
     this.worker = startWorker(opts.entry ?? new URL(`./thread-worker.${FROM_SOURCE ? 'ts' : 'js'}`, import.meta.url), {
       memory,
-      extras: channel.port2,
     });
     let ready!: () => void;
     let done!: () => void;
@@ -96,11 +88,7 @@ export class InvariantThread implements TraceSink {
     });
   }
 
-  /**
-   * Reads the hasher's chunks: one encoding serves the hash and the checkers. The thread must come
-   * before the hasher among the engine's sinks, so the fields the bytes leave out of an event are
-   * sent before the chunk that ends it.
-   */
+  /** Reads the hasher's chunks: one encoding serves the hash and the checkers. */
   attach(hasher: TraceHasher): void {
     this.hasher = hasher;
     hasher.shareChunks((bytes) => this.write(bytes));
@@ -111,23 +99,12 @@ export class InvariantThread implements TraceSink {
     return this.failed ?? this.ring.readerFailed(); // the thread's own words on why follow in a message
   }
 
-  onEvent(ev: TraceEvent): void {
-    if (this.seen === 0 && this.hasher !== undefined && this.hasher.count !== 0)
-      throw new Error('InvariantThread must come before the TraceHasher among the sinks');
-    const index = this.seen++;
-    // UNCARRIED (trace-decoder.ts): the bytes leave these out.
-    if (ev.e === 'add') {
-      if (ev.dl !== undefined) this.pending.push(index, ev.dl);
-    } else if (ev.e === 'response' && ev.ra !== undefined) this.pending.push(index, ev.ra);
-  }
+  /** The events reach the thread as the hasher's bytes (attach); a sink only to be closed with the run. */
+  onEvent(): void {}
 
   /** Canonical trace bytes, in order (any cut): copied into the ring, waiting while it is full. */
   write(bytes: Uint8Array): void {
     if (this.failure !== undefined) return; // nothing more can be judged: the run ends at its next slice
-    if (this.pending.length > 0) {
-      this.extras.postMessage(this.pending);
-      this.pending = [];
-    }
     this.ring.write(bytes);
     if (this.ring.stalled !== undefined) this.failed ??= this.ring.stalled;
   }
@@ -155,19 +132,16 @@ export class InvariantThread implements TraceSink {
   /** Stops the thread (whatever it was doing): nothing of it outlives the run. */
   async dispose(): Promise<void> {
     this.ring.abort();
-    this.extras.close();
     await this.worker.terminate();
   }
 }
 
 /** The built JavaScript next to this module, or — from the TypeScript sources — the source through tsx. */
-function startWorker(entry: URL, workerData: { memory: unknown; extras: MessagePort }): Worker {
-  const transferList = [workerData.extras];
-  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, { workerData, transferList });
+function startWorker(entry: URL, workerData: { memory: unknown }): Worker {
+  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, { workerData });
   const href = JSON.stringify(entry.href);
   return new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${href}); });`, {
     eval: true,
     workerData,
-    transferList,
   });
 }

@@ -106,8 +106,7 @@ async function run(
   const hasher = new TraceHasher();
   thread?.attach(hasher);
   const counters = new RunCounters();
-  // The thread before the hasher (InvariantThread.attach says why).
-  const sinks: TraceSink[] = [...(thread ? [thread] : []), hasher, counters, ...(suite ? [suite] : [])];
+  const sinks: TraceSink[] = [hasher, counters, ...(thread ? [thread] : []), ...(suite ? [suite] : [])];
   sinks.push(...(opts.sinks ?? []));
   const engine = new Engine({ config: s.config, seed, service: s.service, pull: s.pull, sinks });
 

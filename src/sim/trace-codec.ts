@@ -8,6 +8,8 @@
 import type { DeliveryHeaders, Outcome, TraceEvent } from './events.js';
 
 const OUTCOMES: Record<Outcome, number> = { ok: 0, error: 1, 'no-instance': 2, deadline: 3, net: 4 };
+/** A response's outcome byte has this bit when a Retry-After (`ra`) follows the latency. */
+export const RA_PRESENT = 0x80;
 const T_ADD = 1,
   T_DISPATCH = 2,
   T_RESPONSE = 3,
@@ -44,11 +46,20 @@ export class TraceEncoder {
         view.setFloat64(p + 9, ev.id, true);
         p = this.strAt(p + 17, ev.q);
         p = this.strAt(p, ev.name);
-        buf[p] = (ev.named ? 1 : 0) | (ev.tag !== undefined ? 2 : 0) | (ev.ff !== undefined ? 4 : 0) | (ev.ff ? 8 : 0);
+        buf[p] =
+          (ev.named ? 1 : 0) |
+          (ev.tag !== undefined ? 2 : 0) |
+          (ev.ff !== undefined ? 4 : 0) |
+          (ev.ff ? 8 : 0) |
+          (ev.dl !== undefined ? 16 : 0);
         view.setFloat64(p + 1, ev.eta, true);
         view.setFloat64(p + 9, ev.size, true);
         p += 17;
         if (ev.tag !== undefined) p = this.strAt(p, ev.tag);
+        if (ev.dl !== undefined) {
+          view.setFloat64(p, ev.dl, true);
+          p += 8;
+        }
         break;
       case 'dispatch':
         buf[p] = T_DISPATCH;
@@ -66,9 +77,13 @@ export class TraceEncoder {
         p = this.strAt(p + 17, ev.q);
         view.setFloat64(p, ev.n, true);
         view.setFloat64(p + 8, ev.status, true);
-        buf[p + 16] = OUTCOMES[ev.out] ?? 255;
+        buf[p + 16] = (OUTCOMES[ev.out] ?? 127) | (ev.ra !== undefined ? RA_PRESENT : 0);
         view.setFloat64(p + 17, ev.lat, true);
         p += 25;
+        if (ev.ra !== undefined) {
+          view.setFloat64(p, ev.ra, true);
+          p += 8;
+        }
         break;
       case 'retry':
         buf[p] = T_RETRY;

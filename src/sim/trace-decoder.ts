@@ -2,13 +2,21 @@
  * The inverse of TraceEncoder (trace-codec.ts): the trace's canonical bytes back to events, so a
  * reader in another thread can judge the very bytes that were hashed (INV-DET) instead of a second
  * encoding. Decoded events equal the encoded ones (optional fields absent when they were undefined,
- * keys in the schema order of events.ts), except for what the bytes do not carry: an add's `dl` and a
- * response's `ra` (CT-2, CT-5), which a reader needing them gets another way (see UNCARRIED).
+ * keys in the schema order of events.ts).
  *
  * Chunks may end inside an event (a long or non-ASCII string flushes as it goes): the cut event's
  * bytes are kept and decoded with the next chunk.
  */
-import type { AddEvent, DeliveryHeaders, DispatchEvent, ExhaustEvent, Outcome, TraceEvent } from './events.js';
+import { RA_PRESENT } from './trace-codec.js';
+import type {
+  AddEvent,
+  DeliveryHeaders,
+  DispatchEvent,
+  ExhaustEvent,
+  Outcome,
+  ResponseEvent,
+  TraceEvent,
+} from './events.js';
 
 const OUTCOMES: readonly Outcome[] = ['ok', 'error', 'no-instance', 'deadline', 'net'];
 const T_ADD = 1,
@@ -20,9 +28,6 @@ const T_ADD = 1,
   T_OTHER = 255;
 /** A string piece of this many bytes is followed by another (trace-codec.ts). */
 const PIECE = 0x8000;
-
-/** The event fields the canonical bytes leave out, by event type: a reader restores them from the events. */
-export const UNCARRIED = { add: 'dl', response: 'ra' } as const;
 
 /** Thrown inside the decoder when the bytes end before the event does: decoding resumes with the next chunk. */
 const CUT = Symbol('cut');
@@ -126,6 +131,11 @@ export class TraceDecoder {
         this.pos = p + 17;
         if ((flags & 2) !== 0) ev.tag = this.str(this.pos, true);
         if ((flags & 4) !== 0) ev.ff = (flags & 8) !== 0;
+        if ((flags & 16) !== 0) {
+          this.need(this.pos, 8);
+          ev.dl = this.f64(this.pos);
+          this.pos += 8;
+        }
         return ev;
       }
       case T_DISPATCH: {
@@ -139,11 +149,26 @@ export class TraceDecoder {
       }
       case T_RESPONSE: {
         this.need(p, 25);
-        const code = this.buf[p + 16];
+        const code = this.buf[p + 16] & ~RA_PRESENT;
         const out = OUTCOMES[code];
         if (out === undefined) throw new Error(`trace bytes: response outcome code ${code} is not one of ${OUTCOMES}`);
+        const ev: ResponseEvent = {
+          t,
+          e: 'response',
+          id,
+          q,
+          n: this.f64(p),
+          status: this.f64(p + 8),
+          out,
+          lat: this.f64(p + 17),
+        };
         this.pos = p + 25;
-        return { t, e: 'response', id, q, n: this.f64(p), status: this.f64(p + 8), out, lat: this.f64(p + 17) };
+        if ((this.buf[p + 16] & RA_PRESENT) !== 0) {
+          this.need(this.pos, 8);
+          ev.ra = this.f64(this.pos);
+          this.pos += 8;
+        }
+        return ev;
       }
       case T_RETRY:
         this.need(p, 16);

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { DeliveryHeaders, Outcome, TraceEvent } from '../../src/sim/events.js';
 import { TraceEncoder } from '../../src/sim/trace-codec.js';
-import { TraceDecoder, UNCARRIED } from '../../src/sim/trace-decoder.js';
+import { TraceDecoder } from '../../src/sim/trace-decoder.js';
 import type { RuleId } from '../../src/rules/index.js';
 
 /** The encoder's chunks, each copied (the encoder reuses its buffer). */
@@ -95,8 +95,8 @@ const headersOf = (text: fc.Arbitrary<string>): fc.Arbitrary<DeliveryHeaders> =>
 const eventOf = (text: fc.Arbitrary<string>): fc.Arbitrary<TraceEvent> =>
   fc.oneof(
     fc
-      .tuple(num, num, text, text, fc.boolean(), num, num, maybe(text), maybe(fc.boolean()))
-      .map(([t, id, q, name, named, eta, size, tag, ff]) =>
+      .tuple(num, num, text, text, fc.boolean(), num, num, maybe(text), maybe(fc.boolean()), maybe(num))
+      .map(([t, id, q, name, named, eta, size, tag, ff, dl]) =>
         present<TraceEvent>([
           ['t', t],
           ['e', 'add'],
@@ -108,6 +108,7 @@ const eventOf = (text: fc.Arbitrary<string>): fc.Arbitrary<TraceEvent> =>
           ['size', size],
           ['tag', tag],
           ['ff', ff],
+          ['dl', dl],
         ]),
       ),
     fc.tuple(num, num, text, num, headersOf(text), maybe(fc.boolean())).map(([t, id, q, n, h, dup]) =>
@@ -121,9 +122,19 @@ const eventOf = (text: fc.Arbitrary<string>): fc.Arbitrary<TraceEvent> =>
         ['dup', dup],
       ]),
     ),
-    fc
-      .tuple(num, num, text, num, num, outcome, num)
-      .map(([t, id, q, n, status, out, lat]): TraceEvent => ({ t, e: 'response', id, q, n, status, out, lat })),
+    fc.tuple(num, num, text, num, num, outcome, num, maybe(num)).map(([t, id, q, n, status, out, lat, ra]) =>
+      present<TraceEvent>([
+        ['t', t],
+        ['e', 'response'],
+        ['id', id],
+        ['q', q],
+        ['n', n],
+        ['status', status],
+        ['out', out],
+        ['lat', lat],
+        ['ra', ra],
+      ]),
+    ),
     fc.tuple(num, num, text, num, num).map(([t, id, q, n, eta]): TraceEvent => ({ t, e: 'retry', id, q, n, eta })),
     fc.tuple(num, num, text, num).map(([t, id, q, n]): TraceEvent => ({ t, e: 'success', id, q, n })),
     fc.tuple(num, num, text, num, rule).map(([t, id, q, n, r]): TraceEvent => ({ t, e: 'exhaust', id, q, n, rule: r })),
@@ -238,13 +249,38 @@ describe('trace decoder: the inverse of the canonical bytes (INV-DET)', () => {
     );
   });
 
-  it('the bytes leave out only an add’s dl and a response’s ra (CT-2, CT-5): UNCARRIED names them', () => {
-    const add: TraceEvent = { t: 1, e: 'add', id: 1, q: 'q', name: 'a', named: true, eta: 1, size: 0, dl: 5_000_000 };
-    const response: TraceEvent = { t: 2, e: 'response', id: 1, q: 'q', n: 0, status: 503, out: 'error', lat: 1, ra: 9 };
-    const [a, r] = decode(encode([add, response]));
-    expect(UNCARRIED).toEqual({ add: 'dl', response: 'ra' });
-    expect(a).toStrictEqual({ t: 1, e: 'add', id: 1, q: 'q', name: 'a', named: true, eta: 1, size: 0 });
-    expect(r).toStrictEqual({ t: 2, e: 'response', id: 1, q: 'q', n: 0, status: 503, out: 'error', lat: 1 });
+  it('INV-DET CT-2 CT-5 an add’s dl and a response’s ra are in the bytes when set, and cost nothing when not', () => {
+    const add: TraceEvent = { t: 1, e: 'add', id: 1, q: 'q', name: 'a', named: true, eta: 1, size: 0 };
+    const response: TraceEvent = { t: 2, e: 'response', id: 1, q: 'q', n: 0, status: 503, out: 'error', lat: 1 };
+    const plainAdd = concat(encode([add]));
+    const plainResponse = concat(encode([response]));
+    const withDl = concat(encode([{ ...add, dl: 5_000_000 }]));
+    const withRa = concat(encode([{ ...response, ra: 9 }]));
+    // add: type, t, id, q (2 + 1), name (2 + 1), flags, eta, size = 1 + 8 + 8 + 3 + 3 + 1 + 8 + 8 bytes;
+    // the flags byte (named = 1) gains 16 and the deadline follows as a float64.
+    expect(plainAdd.length).toBe(40);
+    expect(plainAdd[23]).toBe(1);
+    expect(withDl.length).toBe(48);
+    expect(withDl[23]).toBe(1 | 16);
+    expect(new DataView(withDl.buffer, withDl.byteOffset).getFloat64(40, true)).toBe(5_000_000);
+    // response: type, t, id, q (3), n, status, outcome, lat = 1 + 8 + 8 + 3 + 8 + 8 + 1 + 8 bytes; the
+    // outcome byte ('error' = 1) gains its high bit and the Retry-After follows.
+    expect(plainResponse.length).toBe(45);
+    expect(plainResponse[36]).toBe(1);
+    expect(withRa.length).toBe(53);
+    expect(withRa[36]).toBe(1 | 0x80);
+    expect(new DataView(withRa.buffer, withRa.byteOffset).getFloat64(45, true)).toBe(9);
+    expect(
+      decode(
+        encode([
+          { ...add, dl: 5_000_000 },
+          { ...response, ra: 9 },
+        ]),
+      ),
+    ).toStrictEqual([
+      { t: 1, e: 'add', id: 1, q: 'q', name: 'a', named: true, eta: 1, size: 0, dl: 5_000_000 },
+      { t: 2, e: 'response', id: 1, q: 'q', n: 0, status: 503, out: 'error', lat: 1, ra: 9 },
+    ]);
   });
 
   it('bytes that end inside an event, or are not a trace, are refused with what was wrong', () => {
