@@ -209,6 +209,11 @@ export class Engine implements Core {
     return added;
   }
 
+  /** Room in the task table for `count` more tasks, for a caller about to add that many (a burst). */
+  reserveTasks(count: number): void {
+    this.tasks.reserve(this.ids + count);
+  }
+
   /** The queue of an add call, which may carry at most 100 tasks (TASK-3). */
   private batchQueue(queueName: string, tasks: NewTask[]): QueueConfig {
     const queue = this.queueConfig(queueName);
