@@ -136,6 +136,18 @@ describe('KeyHeap and ReadyQueue order (t, seq)', () => {
     expect(got).toEqual(ref);
   });
 
+  it('PUSH-5 ReadyQueue stays exact with more growing streams than it has lanes (the rest wait in its heap)', () => {
+    // Twelve retry streams, as twelve attempt numbers with their own backoff: at each instant each
+    // stream adds one entry at now + its delay, the longest delay first, so every instant's keys fall.
+    const list: Op[] = [];
+    for (let step = 0; step < 400; step++) {
+      list.push({ advance: 1 + (step % 3) });
+      for (let k = 0; k < 12; k++) list.push({ push: (12 - k) * 5 });
+      for (let k = 0; k < 10 + (step % 5); k++) list.push({ pop: true });
+    }
+    check(readyQueue(), list, (i) => i);
+  });
+
   it('KeyHeap.remove and ReadyQueue.remove take out exactly the entry named and keep the order (CT-4, PULL-5)', () => {
     fc.assert(
       fc.property(
