@@ -18,7 +18,7 @@ import { sampleServiceTime, StatusMix } from './service.js';
 import { toHttpHeaders } from './headers.js';
 import { outcomeOfStatus, type TraceEvent } from '../sim/events.js';
 import { serialize, type TraceSink } from '../sim/trace.js';
-import { KeyHeap } from '../sim/key-heap.js';
+import { ReadyQueue } from '../sim/ready-queue.js';
 import { Random } from '../sim/random.js';
 import { DEFAULT_EPOCH_US, US_PER_D, type Micros } from '../sim/time.js';
 
@@ -93,10 +93,12 @@ export class Engine implements Core {
   private readonly sinks: TraceSink[];
   private readonly needLine: boolean;
   /**
-   * Scheduled jobs: slots in `jobRuns`/`jobArgs`, ordered by (time, seq) in a heap of plain numbers.
-   * A job is a shared function and its argument: no closure and no job object per event.
+   * Scheduled jobs: slots in `jobRuns`/`jobArgs`, ordered by (time, seq) as plain numbers. A job is a
+   * shared function and its argument: no closure and no job object per event. Jobs come in streams
+   * whose times only grow (answers a fixed service time after dispatch, the pump's next token), so
+   * they wait in a ReadyQueue's lanes rather than a heap.
    */
-  private readonly jobs = new KeyHeap();
+  private readonly jobs = new ReadyQueue();
   private readonly jobRuns: (((arg: unknown) => void) | undefined)[] = [];
   private readonly jobArgs: unknown[] = [];
   private readonly freeSlots: number[] = [];
@@ -174,7 +176,7 @@ export class Engine implements Core {
     const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.jobRuns.length;
     this.jobRuns[slot] = run as (arg: unknown) => void;
     this.jobArgs[slot] = arg;
-    this.jobs.push(slot, Math.max(t, this.now), this.seq++);
+    this.jobs.push(slot, Math.max(t, this.now), this.seq++, this.now);
   }
 
   nextId(): number {

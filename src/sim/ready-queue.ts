@@ -1,5 +1,6 @@
 /**
- * Task ids in (ETA, seq) order (PUSH-5), tuned for how a queue fills. Most entries come in streams
+ * Task ids in (ETA, seq) order (PUSH-5), tuned for how a queue fills (the engine's jobs, which fill
+ * alike, use it too). Most entries come in streams
  * whose keys only grow: fresh adds (ETA = now, and the clock never goes back), and the retries of
  * each attempt number (now + the same RETRY-4 backoff). Such an entry is appended to a lane: a FIFO
  * whose last key is below it (of those, the one whose last key is highest, so the lanes stay few).
@@ -122,6 +123,13 @@ export class ReadyQueue {
     const lane = this.first;
     if (lane === undefined) return this.future.peek();
     return this.laneFirst(lane) ? lane.ids[lane.head] : this.future.peek();
+  }
+
+  /** The time of the earliest entry (Infinity when empty). */
+  peekT(): number {
+    const lane = this.first;
+    if (lane === undefined) return this.future.peekT();
+    return this.laneFirst(lane) ? lane.ts[lane.head] : this.future.peekT();
   }
 
   /** Takes the earliest entry out; returns its id, or -1 when empty. */

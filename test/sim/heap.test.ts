@@ -27,7 +27,7 @@ const ops = fc.array(
  * smallest (t, seq). `seqOf` gives the i-th push its sequence number.
  */
 function check(
-  q: { push(e: E, now: number): void; pop(): E | undefined; peek(): E | undefined; size: number },
+  q: { push(e: E, now: number): void; pop(): E | undefined; peek(): E | undefined; peekT(): number; size: number },
   list: Op[],
   seqOf: (i: number) => number,
 ): void {
@@ -37,6 +37,7 @@ function check(
   const popBoth = (): void => {
     ref.sort(byKey);
     const want = ref.shift();
+    expect(q.peekT()).toBe(want === undefined ? Infinity : want.t); // the engine's job loop reads it
     expect(q.peek()).toBe(want);
     expect(q.pop()).toBe(want);
   };
@@ -63,6 +64,7 @@ function byHandle(q: {
   push(handle: number, t: number, seq: number, now: number): void;
   pop(): number;
   peek(): number;
+  peekT(): number;
   size: number;
 }) {
   const entries: E[] = [];
@@ -71,6 +73,7 @@ function byHandle(q: {
     push: (e: E, now: number) => q.push(entries.push(e) - 1, e.t, e.seq, now),
     pop: () => entry(q.pop()),
     peek: () => entry(q.peek()),
+    peekT: () => q.peekT(),
     get size() {
       return q.size;
     },
