@@ -164,8 +164,14 @@ export class Engine implements Core {
 
   emit(ev: TraceEvent): void {
     this.events++;
-    const line = this.needLine ? serialize(ev) : undefined;
-    for (const s of this.sinks) s.onEvent(ev, line);
+    // An indexed loop: for…of over the sinks showed as a tenth of this per-event call.
+    const sinks = this.sinks;
+    if (this.needLine) {
+      const line = serialize(ev);
+      for (let i = 0; i < sinks.length; i++) sinks[i].onEvent(ev, line);
+    } else {
+      for (let i = 0; i < sinks.length; i++) sinks[i].onEvent(ev);
+    }
   }
 
   schedule(t: Micros, run: () => void): void {
