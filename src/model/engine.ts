@@ -68,6 +68,9 @@ function answerAttempt(attempt: Attempt): void {
 
 export type RunResult = 'idle' | 'blocked' | 'time-limit' | 'event-limit';
 
+/** A reservation beyond this many tasks is taken as this many: a hint must not cost a huge allocation. */
+const MAX_RESERVED_TASKS = 1 << 20;
+
 /** PUSH-4: an ETA may be at most 30 days ahead. */
 export const MAX_ETA_AHEAD_US = 30 * US_PER_D;
 
@@ -217,9 +220,15 @@ export class Engine implements Core {
     return added;
   }
 
-  /** Room in the task table for `count` more tasks, for a caller about to add that many (a burst). */
-  reserveTasks(count: number): void {
-    this.tasks.reserve(this.ids + count);
+  /**
+   * Room in the task table and in the queue's ready queue for `count` more tasks, for a caller about
+   * to add that many (a burst): a hint, which changes nothing but how often they grow.
+   */
+  reserveTasks(queueName: string, count: number): void {
+    if (!(count > 0)) return;
+    const rows = Math.floor(Math.min(count, MAX_RESERVED_TASKS));
+    this.tasks.reserve(this.ids + rows);
+    this.push.get(queueName)?.reserve(rows);
   }
 
   /** The queue of an add call, which may carry at most 100 tasks (TASK-3). */

@@ -52,6 +52,18 @@ class Lane {
     this.seqs[at] = seq;
   }
 
+  /** Room for `extra` more entries without growing step by step. */
+  reserve(extra: number): void {
+    const live = this.tail - this.head;
+    if (this.tail + extra <= this.ids.length) return;
+    const size = live + extra;
+    this.ids = copyInto(new Int32Array(size), this.ids, this.head, this.tail);
+    this.ts = copyInto(new Float64Array(size), this.ts, this.head, this.tail);
+    this.seqs = copyInto(new Float64Array(size), this.seqs, this.head, this.tail);
+    this.head = 0;
+    this.tail = live;
+  }
+
   shift(): number {
     const id = this.ids[this.head++];
     if (this.head === this.tail) this.head = this.tail = 0; // drained: start again at the front
@@ -116,6 +128,22 @@ export class ReadyQueue {
     this.inLanes++;
     // Appending never changes a lane's head, unless the lane was empty.
     if (wasEmpty && (this.first === undefined || fit.startsBefore(this.first))) this.first = fit;
+  }
+
+  /**
+   * Room for `extra` more entries due at `now` (a burst of adds): in the lane they will go to, the one
+   * whose last key is the highest at or before `now` (their seqs are all later), or an empty one. A
+   * hint: it changes no order, only spares a million entries a copy at each doubling of their lane.
+   */
+  reserve(extra: number, now: number): void {
+    let fit: Lane | undefined;
+    let empty: Lane | undefined;
+    for (const lane of this.lanes) {
+      if (lane.head === lane.tail) empty ??= lane;
+      else if (lane.ts[lane.tail - 1] <= now && (fit === undefined || lane.endsAfter(fit))) fit = lane;
+    }
+    const lane = fit ?? empty ?? (this.lanes.length < MAX_LANES ? this.newLane() : undefined);
+    lane?.reserve(extra);
   }
 
   /** The id of the earliest entry, or -1 when empty. */

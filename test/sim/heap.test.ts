@@ -151,6 +151,29 @@ describe('KeyHeap and ReadyQueue order (t, seq)', () => {
     check(readyQueue(), list, (i) => i);
   });
 
+  it("PUSH-5 ReadyQueue.reserve (a burst's hint) changes no order, whatever lane it sizes", () => {
+    fc.assert(
+      fc.property(ops, fc.integer({ min: 1, max: 5000 }), (list, extra) => {
+        const q = new ReadyQueue();
+        let pushes = 0;
+        const reserving = byHandle({
+          push: (h: number, t: number, seq: number, now: number) => {
+            if (pushes++ % 7 === 0) q.reserve(extra, now);
+            q.push(h, t, seq, now);
+          },
+          pop: () => q.pop(),
+          peek: () => q.peek(),
+          peekT: () => q.peekT(),
+          get size() {
+            return q.size;
+          },
+        });
+        check(reserving, list, (i) => i);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('KeyHeap.remove and ReadyQueue.remove take out exactly the entry named and keep the order (CT-4, PULL-5)', () => {
     fc.assert(
       fc.property(
