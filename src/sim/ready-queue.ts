@@ -24,26 +24,6 @@ class Lane {
   head = 0;
   tail = 0;
 
-  /** The last key is below (t, seq): the entry may be appended. The lane is not empty. */
-  endsBefore(t: number, seq: number): boolean {
-    const lt = this.ts[this.tail - 1];
-    return lt < t || (lt === t && this.seqs[this.tail - 1] < seq);
-  }
-
-  /** Its last key is above that of `other`'s (both not empty). */
-  endsAfter(other: Lane): boolean {
-    const t = this.ts[this.tail - 1];
-    const ot = other.ts[other.tail - 1];
-    return t > ot || (t === ot && this.seqs[this.tail - 1] > other.seqs[other.tail - 1]);
-  }
-
-  /** Its head comes before `other`'s head (both not empty). */
-  startsBefore(other: Lane): boolean {
-    const t = this.ts[this.head];
-    const ot = other.ts[other.head];
-    return t < ot || (t === ot && this.seqs[this.head] < other.seqs[other.head]);
-  }
-
   append(id: number, t: number, seq: number): void {
     if (this.tail === this.ids.length) this.makeRoom();
     const at = this.tail++;
@@ -103,8 +83,17 @@ class Lane {
 export class ReadyQueue {
   private readonly future = new KeyHeap();
   private readonly lanes: Lane[] = [];
-  /** The lane whose head is the earliest of all lanes' heads, or undefined when every lane is empty. */
-  private first: Lane | undefined = undefined;
+  /**
+   * Each lane's entry count and its first and last keys, in flat arrays: a push and a pop scan them
+   * all, and reading them from the lanes themselves cost a load per lane more.
+   */
+  private readonly sizes = new Int32Array(MAX_LANES);
+  private readonly headT = new Float64Array(MAX_LANES);
+  private readonly headSeq = new Float64Array(MAX_LANES);
+  private readonly tailT = new Float64Array(MAX_LANES);
+  private readonly tailSeq = new Float64Array(MAX_LANES);
+  /** The lane whose head is the earliest of all lanes' heads, or -1 when every lane is empty. */
+  private first = -1;
   private inLanes = 0;
 
   get size(): number {
@@ -113,21 +102,34 @@ export class ReadyQueue {
 
   /** `now`, the current time, is not needed for the order: a lane takes any entry above its last. */
   push(id: number, t: number, seq: number, _now?: number): void {
-    const lanes = this.lanes;
-    let fit: Lane | undefined;
-    let empty: Lane | undefined;
-    for (let i = 0; i < lanes.length; i++) {
-      const lane = lanes[i];
-      if (lane.head === lane.tail) empty ??= lane;
-      else if (lane.endsBefore(t, seq) && (fit === undefined || lane.endsAfter(fit))) fit = lane;
+    const { sizes, tailT, tailSeq } = this;
+    const n = this.lanes.length;
+    let fit = -1;
+    let empty = -1;
+    for (let i = 0; i < n; i++) {
+      if (sizes[i] === 0) {
+        if (empty < 0) empty = i;
+        continue;
+      }
+      const lt = tailT[i];
+      if (lt < t || (lt === t && tailSeq[i] < seq)) {
+        // Of the lanes it may follow, the one whose last key is highest.
+        if (fit < 0 || lt > tailT[fit] || (lt === tailT[fit] && tailSeq[i] > tailSeq[fit])) fit = i;
+      }
     }
-    if (fit === undefined) fit = empty ?? (lanes.length < MAX_LANES ? this.newLane() : undefined);
-    if (fit === undefined) return this.future.push(id, t, seq);
-    const wasEmpty = fit.head === fit.tail;
-    fit.append(id, t, seq);
+    if (fit < 0) fit = empty >= 0 ? empty : n < MAX_LANES ? this.newLane() : -1;
+    if (fit < 0) return this.future.push(id, t, seq);
+    this.lanes[fit].append(id, t, seq);
+    tailT[fit] = t;
+    tailSeq[fit] = seq;
     this.inLanes++;
     // Appending never changes a lane's head, unless the lane was empty.
-    if (wasEmpty && (this.first === undefined || fit.startsBefore(this.first))) this.first = fit;
+    if (sizes[fit]++ === 0) {
+      this.headT[fit] = t;
+      this.headSeq[fit] = seq;
+      const f = this.first;
+      if (f < 0 || t < this.headT[f] || (t === this.headT[f] && seq < this.headSeq[f])) this.first = fit;
+    }
   }
 
   /**
@@ -136,73 +138,96 @@ export class ReadyQueue {
    * hint: it changes no order, only spares a million entries a copy at each doubling of their lane.
    */
   reserve(extra: number, now: number): void {
-    let fit: Lane | undefined;
-    let empty: Lane | undefined;
-    for (const lane of this.lanes) {
-      if (lane.head === lane.tail) empty ??= lane;
-      else if (lane.ts[lane.tail - 1] <= now && (fit === undefined || lane.endsAfter(fit))) fit = lane;
+    const { sizes, tailT, tailSeq } = this;
+    const n = this.lanes.length;
+    let fit = -1;
+    let empty = -1;
+    for (let i = 0; i < n; i++) {
+      if (sizes[i] === 0) {
+        if (empty < 0) empty = i;
+      } else if (
+        tailT[i] <= now &&
+        (fit < 0 || tailT[i] > tailT[fit] || (tailT[i] === tailT[fit] && tailSeq[i] > tailSeq[fit]))
+      ) {
+        fit = i;
+      }
     }
-    const lane = fit ?? empty ?? (this.lanes.length < MAX_LANES ? this.newLane() : undefined);
-    lane?.reserve(extra);
+    if (fit < 0) fit = empty >= 0 ? empty : n < MAX_LANES ? this.newLane() : -1;
+    if (fit >= 0) this.lanes[fit].reserve(extra);
   }
 
   /** The id of the earliest entry, or -1 when empty. */
   peek(): number {
-    const lane = this.first;
-    if (lane === undefined) return this.future.peek();
-    return this.laneFirst(lane) ? lane.ids[lane.head] : this.future.peek();
+    const f = this.first;
+    if (f < 0 || !this.laneFirst(f)) return this.future.peek();
+    const lane = this.lanes[f];
+    return lane.ids[lane.head];
   }
 
   /** The time of the earliest entry (Infinity when empty). */
   peekT(): number {
-    const lane = this.first;
-    if (lane === undefined) return this.future.peekT();
-    return this.laneFirst(lane) ? lane.ts[lane.head] : this.future.peekT();
+    const f = this.first;
+    return f >= 0 && this.laneFirst(f) ? this.headT[f] : this.future.peekT();
   }
 
   /** Takes the earliest entry out; returns its id, or -1 when empty. */
   pop(): number {
-    const lane = this.first;
-    if (lane === undefined || !this.laneFirst(lane)) return this.future.pop();
+    const f = this.first;
+    if (f < 0 || !this.laneFirst(f)) return this.future.pop();
+    const lane = this.lanes[f];
     const id = lane.shift();
     this.inLanes--;
+    if (--this.sizes[f] > 0) this.keepHead(f, lane);
     this.first = this.earliestLane();
     return id;
   }
 
   /** Takes `id` out wherever it waits (linear; for rare operations such as running a task now, CT-4). */
   remove(id: number): boolean {
-    for (const lane of this.lanes) {
-      if (lane.remove(id)) {
-        this.inLanes--;
-        this.first = this.earliestLane();
-        return true;
+    for (let i = 0; i < this.lanes.length; i++) {
+      const lane = this.lanes[i];
+      if (!lane.remove(id)) continue;
+      this.inLanes--;
+      if (--this.sizes[i] > 0) {
+        this.keepHead(i, lane);
+        this.tailT[i] = lane.ts[lane.tail - 1];
+        this.tailSeq[i] = lane.seqs[lane.tail - 1];
       }
+      this.first = this.earliestLane();
+      return true;
     }
     return this.future.remove(id);
   }
 
-  private newLane(): Lane {
-    const lane = new Lane();
-    this.lanes.push(lane);
-    return lane;
+  private newLane(): number {
+    this.lanes.push(new Lane());
+    return this.lanes.length - 1;
   }
 
-  /** `lane`'s head (the earliest of the lanes') comes before the heap's top. */
-  private laneFirst(lane: Lane): boolean {
+  /** Notes lane `i`'s (new) first key. */
+  private keepHead(i: number, lane: Lane): void {
+    this.headT[i] = lane.ts[lane.head];
+    this.headSeq[i] = lane.seqs[lane.head];
+  }
+
+  /** Lane `f`'s head (the earliest of the lanes') comes before the heap's top. */
+  private laneFirst(f: number): boolean {
     const future = this.future;
     if (future.size === 0) return true;
-    const t = lane.ts[lane.head];
+    const t = this.headT[f];
     const ft = future.peekT();
-    return t < ft || (t === ft && lane.seqs[lane.head] < future.peekSeq());
+    return t < ft || (t === ft && this.headSeq[f] < future.peekSeq());
   }
 
-  private earliestLane(): Lane | undefined {
-    const lanes = this.lanes;
-    let best: Lane | undefined;
-    for (let i = 0; i < lanes.length; i++) {
-      const lane = lanes[i];
-      if (lane.head !== lane.tail && (best === undefined || lane.startsBefore(best))) best = lane;
+  private earliestLane(): number {
+    const { sizes, headT, headSeq } = this;
+    let best = -1;
+    for (let i = 0; i < this.lanes.length; i++) {
+      if (
+        sizes[i] !== 0 &&
+        (best < 0 || headT[i] < headT[best] || (headT[i] === headT[best] && headSeq[i] < headSeq[best]))
+      )
+        best = i;
     }
     return best;
   }
