@@ -1,13 +1,13 @@
 /**
- * Task ids in (ETA, seq) order (PUSH-5), tuned for how a queue fills (the engine's jobs, which fill
- * alike, use it too). Most entries come in streams
- * whose keys only grow: fresh adds (ETA = now, and the clock never goes back), and the retries of
- * each attempt number (now + the same RETRY-4 backoff). Such an entry is appended to a lane: a FIFO
- * whose last key is below it (of those, the one whose last key is highest, so the lanes stay few).
- * Each lane is in key order by construction, so the next entry is the earliest of the lanes' heads,
- * or the heap's top for what fit no lane. The order is exactly that of one heap; a million waiting
- * retries cost a few appends and head reads instead of sifting a heap of a million. Every lane and
- * the heap hold plain numbers in typed arrays, no objects.
+ * Ids in (time, seq) order: a push queue's tasks by ETA (PUSH-5), and the engine's scheduled jobs.
+ * Most entries come in streams whose keys only grow: fresh adds (ETA = now, and the clock never goes
+ * back), the retries of each attempt number (now + that attempt's RETRY-4 backoff), the answers of a
+ * fixed service time. Such an entry is appended to a lane: a FIFO whose last key is below it (of
+ * those, the one whose last key is highest, so the lanes stay few). Each lane is in key order by
+ * construction, so the next entry is the earliest of the lanes' heads, or the heap's top for what fit
+ * no lane. The order is exactly that of one heap; a million waiting retries cost an append and a head
+ * read each instead of sifts through a heap of a million. Every lane and the heap hold plain numbers
+ * in typed arrays, no objects.
  */
 import { KeyHeap } from './key-heap.js';
 
