@@ -32,7 +32,7 @@ const workload = floorWorkload(scenario);
 const runs: Record<Contestant, () => Promise<number | undefined>> = {
   floor: async () => runFloor(workload, scenario.seed).events,
   hash: async () => (await runScenario(scenario, { checkInvariants: false })).events,
-  // As simulate runs it: for a million tasks, the invariants in a thread of their own when a core is free.
+  // As simulate runs it: for a million tasks, the invariants in a thread of their own on two cores or more.
   engine: async () => (await runScenario(scenario, { checkInvariants: true })).events,
   thread: async () => (await runScenario(scenario, { checkInvariants: true, invariantThread: 'on' })).events,
   inline: async () => (await runScenario(scenario, { checkInvariants: true, invariantThread: 'off' })).events,

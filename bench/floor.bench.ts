@@ -4,7 +4,7 @@
  * - floor: the bare typed-array loop;
  * - engine + trace hash: runScenario without checkers;
  * - engine as simulate runs it: trace hash and every invariant streaming (in a thread of their own
- *   when a core is free for it);
+ *   on two cores or more);
  * - the same with the invariants always in a thread of their own, and always in the engine's;
  * - simulate(): the CLI's own function (--no-det-check --json), what `tasksim simulate` times;
  * then the built CLI itself in a fresh process, as a user runs it (INV-DET included): its phases

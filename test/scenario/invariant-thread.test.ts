@@ -48,21 +48,20 @@ describe('runScenario judges alike in a thread and in-process (INV-DET)', async 
     expect(threaded).toEqual(inProcess);
   });
 
-  it('auto: a thread for runs of THREAD_MIN_TASKS tasks or more when a core is free, none for the small ones', async () => {
+  it('auto: a thread for runs of THREAD_MIN_TASKS tasks or more on two cores or more, none for the small ones', async () => {
     const small = await scenario('retry-backoff.yaml');
     const big = await scenario('throughput-1m.yaml', THREAD_MIN_TASKS);
-    const idle = { cores: 2, load: 0.5 };
+    const justBelow = await scenario('throughput-1m.yaml', THREAD_MIN_TASKS - 1);
     expect(THREAD_MIN_TASKS).toBe(100_000);
-    expect(usesInvariantThread(small, 'auto', idle)).toBe(false);
-    expect(usesInvariantThread(big, 'auto', idle)).toBe(true);
-    expect(usesInvariantThread(big, 'off', idle)).toBe(false);
-    expect(usesInvariantThread(small, 'on', idle)).toBe(true);
-    expect(usesInvariantThread(small, { stallMs: 1 }, idle)).toBe(true);
-    // With one core, or every core busy, the thread would only take turns with the engine.
-    expect(usesInvariantThread(big, 'auto', { cores: 1, load: 0 })).toBe(false);
-    expect(usesInvariantThread(big, 'auto', { cores: 2, load: 1.9 })).toBe(true);
-    expect(usesInvariantThread(big, 'auto', { cores: 2, load: 2 })).toBe(false);
-    expect(usesInvariantThread(big, 'auto', { cores: 4, load: 3.5 })).toBe(true);
+    expect(usesInvariantThread(small, 'auto', 2)).toBe(false);
+    expect(usesInvariantThread(justBelow, 'auto', 2)).toBe(false);
+    expect(usesInvariantThread(big, 'auto', 2)).toBe(true);
+    expect(usesInvariantThread(big, 'off', 2)).toBe(false);
+    expect(usesInvariantThread(small, 'on', 2)).toBe(true);
+    expect(usesInvariantThread(small, { stallMs: 1 }, 2)).toBe(true);
+    // With one core the thread would only take turns with the engine.
+    expect(usesInvariantThread(big, 'auto', 1)).toBe(false);
+    expect(usesInvariantThread(big, 'on', 1)).toBe(true);
   });
 });
 
