@@ -103,21 +103,7 @@ export class ReadyQueue {
   /** `now`, the current time, is not needed for the order: a lane takes any entry above its last. */
   push(id: number, t: number, seq: number, _now?: number): void {
     const { sizes, tailT, tailSeq } = this;
-    const n = this.lanes.length;
-    let fit = -1;
-    let empty = -1;
-    for (let i = 0; i < n; i++) {
-      if (sizes[i] === 0) {
-        if (empty < 0) empty = i;
-        continue;
-      }
-      const lt = tailT[i];
-      if (lt < t || (lt === t && tailSeq[i] < seq)) {
-        // Of the lanes it may follow, the one whose last key is highest.
-        if (fit < 0 || lt > tailT[fit] || (lt === tailT[fit] && tailSeq[i] > tailSeq[fit])) fit = i;
-      }
-    }
-    if (fit < 0) fit = empty >= 0 ? empty : n < MAX_LANES ? this.newLane() : -1;
+    const fit = this.laneFor(t, seq);
     if (fit < 0) return this.future.push(id, t, seq);
     this.lanes[fit].append(id, t, seq);
     tailT[fit] = t;
@@ -138,6 +124,15 @@ export class ReadyQueue {
    * hint: it changes no order, only spares a million entries a copy at each doubling of their lane.
    */
   reserve(extra: number, now: number): void {
+    const fit = this.laneFor(now, Infinity); // any seq to come is later than every one so far
+    if (fit >= 0) this.lanes[fit].reserve(extra);
+  }
+
+  /**
+   * The lane a key (t, seq) goes to: of the lanes whose last key is below it, the one whose last key
+   * is highest; else an empty lane, or a new one while there are fewer than MAX_LANES; else -1 (the heap).
+   */
+  private laneFor(t: number, seq: number): number {
     const { sizes, tailT, tailSeq } = this;
     const n = this.lanes.length;
     let fit = -1;
@@ -145,15 +140,17 @@ export class ReadyQueue {
     for (let i = 0; i < n; i++) {
       if (sizes[i] === 0) {
         if (empty < 0) empty = i;
-      } else if (
-        tailT[i] <= now &&
-        (fit < 0 || tailT[i] > tailT[fit] || (tailT[i] === tailT[fit] && tailSeq[i] > tailSeq[fit]))
-      ) {
-        fit = i;
+        continue;
       }
+      const lt = tailT[i];
+      if (
+        (lt < t || (lt === t && tailSeq[i] < seq)) &&
+        (fit < 0 || lt > tailT[fit] || (lt === tailT[fit] && tailSeq[i] > tailSeq[fit]))
+      )
+        fit = i;
     }
-    if (fit < 0) fit = empty >= 0 ? empty : n < MAX_LANES ? this.newLane() : -1;
-    if (fit >= 0) this.lanes[fit].reserve(extra);
+    if (fit >= 0) return fit;
+    return empty >= 0 ? empty : n < MAX_LANES ? this.newLane() : -1;
   }
 
   /** The id of the earliest entry, or -1 when empty. */

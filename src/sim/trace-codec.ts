@@ -7,10 +7,16 @@
  */
 import type { DeliveryHeaders, Outcome, TraceEvent } from './events.js';
 
+/** A response's outcome as one byte (a literal: the encoder reads it for every response). */
 const OUTCOMES: Record<Outcome, number> = { ok: 0, error: 1, 'no-instance': 2, deadline: 3, net: 4 };
+/** The outcome of each byte, for the decoder. */
+export const OUTCOME_CODES: readonly Outcome[] = (Object.keys(OUTCOMES) as Outcome[]).sort(
+  (a, b) => OUTCOMES[a] - OUTCOMES[b],
+);
 /** A response's outcome byte has this bit when a Retry-After (`ra`) follows the latency. */
 export const RA_PRESENT = 0x80;
-const T_ADD = 1,
+/** Each event's first byte: its type (the rare types go as JSON text). */
+export const T_ADD = 1,
   T_DISPATCH = 2,
   T_RESPONSE = 3,
   T_RETRY = 4,
@@ -20,8 +26,8 @@ const T_ADD = 1,
 const CHUNK = 1 << 16;
 /** Room an event may need before we flush; longer strings flush as they go. */
 const HEADROOM = 4096;
-/** Long strings go in pieces that always fit a chunk with their length. */
-const PIECE = 0x8000;
+/** Long strings go in pieces that always fit a chunk with their length; a full piece is followed by another. */
+export const PIECE = 0x8000;
 
 export class TraceEncoder {
   private buf = new Uint8Array(CHUNK);

@@ -7,27 +7,19 @@
  * Chunks may end inside an event (a long or non-ASCII string flushes as it goes): the cut event's
  * bytes are kept and decoded with the next chunk.
  */
-import { RA_PRESENT } from './trace-codec.js';
-import type {
-  AddEvent,
-  DeliveryHeaders,
-  DispatchEvent,
-  ExhaustEvent,
-  Outcome,
-  ResponseEvent,
-  TraceEvent,
-} from './events.js';
-
-const OUTCOMES: readonly Outcome[] = ['ok', 'error', 'no-instance', 'deadline', 'net'];
-const T_ADD = 1,
-  T_DISPATCH = 2,
-  T_RESPONSE = 3,
-  T_RETRY = 4,
-  T_SUCCESS = 5,
-  T_EXHAUST = 6,
-  T_OTHER = 255;
-/** A string piece of this many bytes is followed by another (trace-codec.ts). */
-const PIECE = 0x8000;
+import {
+  OUTCOME_CODES as OUTCOMES,
+  PIECE,
+  RA_PRESENT,
+  T_ADD,
+  T_DISPATCH,
+  T_EXHAUST,
+  T_OTHER,
+  T_RESPONSE,
+  T_RETRY,
+  T_SUCCESS,
+} from './trace-codec.js';
+import type { AddEvent, DeliveryHeaders, DispatchEvent, ExhaustEvent, ResponseEvent, TraceEvent } from './events.js';
 
 /** Thrown inside the decoder when the bytes end before the event does: decoding resumes with the next chunk. */
 const CUT = Symbol('cut');
