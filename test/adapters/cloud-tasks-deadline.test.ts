@@ -8,11 +8,19 @@
  * Each case runs in a child `node --expose-gc` that collects every few milliseconds while the call
  * waits, against a real 127.0.0.1 server (port 0) that accepts and never answers; the child must
  * print its outcome and exit by itself (no request left hanging) well within the test's own bound.
+ * Below them, the guard's own parts on fake timers.
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import FakeTimers from '@sinonjs/fake-timers';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  CallDeadlineExceeded,
+  callSignal,
+  eitherSignal,
+  withinDeadline,
+} from '../../src/adapters/cloud-tasks-deadline.js';
 import { ensureCliBuilt, ROOT, runBounded } from '../helpers/cli.js';
 
 /** The adapter's per-call deadline in the child. */
@@ -102,4 +110,49 @@ describe('a service that accepts and never answers, with garbage collected while
       message: `GET http://127.0.0.1:${port}/clock did not answer within ${DEADLINE_MS} ms`,
     });
   }, 60_000);
+});
+
+describe('withinDeadline (fake timers)', () => {
+  let clock: ReturnType<typeof FakeTimers.install>;
+  beforeEach(() => {
+    clock = FakeTimers.install({ toFake: ['setTimeout', 'clearTimeout'] });
+  });
+  afterEach(() => clock.uninstall());
+
+  it('a call with no answer is rejected at its deadline, not before, and its signal aborts with the same error', async () => {
+    let signal: AbortSignal | undefined;
+    let settled: unknown;
+    const pending = withinDeadline(1_000, () => {
+      signal = callSignal();
+      return new Promise<never>(() => {});
+    }).catch((err: unknown) => {
+      settled = err;
+    });
+    await clock.tickAsync(999);
+    expect(settled).toBeUndefined();
+    expect(signal?.aborted).toBe(false);
+    await clock.tickAsync(1);
+    await pending;
+    expect(settled).toBeInstanceOf(CallDeadlineExceeded);
+    expect((settled as Error).message).toBe('no answer within 1000 ms');
+    expect(signal?.reason).toBe(settled);
+  });
+
+  it('a call that answers in time gives its value and leaves no timer behind', async () => {
+    await expect(withinDeadline(1_000, async () => 'answered')).resolves.toBe('answered');
+    expect(clock.countTimers()).toBe(0);
+    expect(callSignal()).toBeUndefined(); // the signal belongs to the call, not to what follows it
+  });
+});
+
+describe('eitherSignal', () => {
+  it('aborts when any of its signals does, with that reason; at once when one already has', () => {
+    const a = new AbortController();
+    const b = new AbortController();
+    const either = eitherSignal(a.signal, undefined, b.signal);
+    expect(either.aborted).toBe(false);
+    b.abort('b went');
+    expect(either.reason).toBe('b went');
+    expect(eitherSignal(new AbortController().signal, AbortSignal.abort('already')).reason).toBe('already');
+  });
 });
