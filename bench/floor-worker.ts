@@ -1,6 +1,7 @@
 /**
  * One contestant of benchFloor in a worker thread of its own: the floor, the engine + hash, the engine
- * + every invariant, or simulate(). Each runs in its own V8 isolate, as each runs in its own process
+ * + every invariant (as simulate runs them; always in a thread of their own; always in the engine's),
+ * or simulate(). Each runs in its own V8 isolate, as each runs in its own process
  * for a user: run side by side in one isolate, the four shared their call sites' type feedback, and
  * whichever ran after the others ran slower (the engine with invariants by a fifth) for reasons no
  * user's run has. The worker answers each 'run' with one run's wall and CPU time.
@@ -10,7 +11,7 @@ import { loadEngineModules } from './built.js';
 import { floorWorkload, runFloor } from './floor.js';
 import { throughputScenario } from './throughput.js';
 
-export type Contestant = 'floor' | 'hash' | 'engine' | 'simulate';
+export type Contestant = 'floor' | 'hash' | 'engine' | 'thread' | 'inline' | 'simulate';
 export interface FloorWorkerData {
   contestant: Contestant;
   tasks: number;
@@ -31,7 +32,10 @@ const workload = floorWorkload(scenario);
 const runs: Record<Contestant, () => Promise<number | undefined>> = {
   floor: async () => runFloor(workload, scenario.seed).events,
   hash: async () => (await runScenario(scenario, { checkInvariants: false })).events,
+  // As simulate runs it: for a million tasks, the invariants in a thread of their own on two cores or more.
   engine: async () => (await runScenario(scenario, { checkInvariants: true })).events,
+  thread: async () => (await runScenario(scenario, { checkInvariants: true, invariantThread: 'on' })).events,
+  inline: async () => (await runScenario(scenario, { checkInvariants: true, invariantThread: 'off' })).events,
   simulate: async () => {
     await simulate(file, { json: true, detCheck: false });
     return undefined;

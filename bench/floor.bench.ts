@@ -3,7 +3,9 @@
  * (floor, engine, simulate in each round), so a machine that gets busier slows every one alike:
  * - floor: the bare typed-array loop;
  * - engine + trace hash: runScenario without checkers;
- * - engine as simulate runs it: trace hash and every invariant streaming;
+ * - engine as simulate runs it: trace hash and every invariant streaming (in a thread of their own
+ *   on two cores or more);
+ * - the same with the invariants always in a thread of their own, and always in the engine's;
  * - simulate(): the CLI's own function (--no-det-check --json), what `tasksim simulate` times;
  * then the built CLI itself in a fresh process, as a user runs it (INV-DET included): its phases
  * and its peak RSS. Each contestant runs in a worker thread of its own (floor-worker.ts), so none
@@ -47,6 +49,16 @@ export interface FloorFigures {
   cpuMs: Record<keyof typeof NAMES, number>;
   engineOfFloorCpu: number;
   engineHashOfFloorCpu: number;
+  /**
+   * The engine with every invariant judged always in a thread of their own (invariantThread 'on') and
+   * always in the engine's ('off'): `auto`, what simulate runs, picks one by the machine's load.
+   */
+  engineThreadMs: number;
+  engineThreadOfFloor: number;
+  engineThreadOfFloorCpu: number;
+  engineInlineMs: number;
+  engineInlineOfFloor: number;
+  engineInlineOfFloorCpu: number;
   /** The built CLI, default options (INV-DET included), in a fresh process. */
   cli?: { totalWallMs: number; phases: Record<string, number>; eventsPerSecond: number; peakRssMB: number };
 }
@@ -55,6 +67,8 @@ const NAMES = {
   floor: 'floor: bare typed-array loop',
   hash: 'engine + trace hash',
   engine: 'engine + trace hash + every invariant',
+  thread: 'the same, the invariants always in a thread of their own',
+  inline: 'the same, the invariants always in the engine thread',
   simulate: 'simulate() as the CLI runs it (--no-det-check)',
 } as const;
 
@@ -85,8 +99,8 @@ export async function benchFloor(
       } satisfies FloorWorkerData),
     ]),
   ) as Record<Contestant, Worker>;
-  const times: Record<Contestant, number[]> = { floor: [], hash: [], engine: [], simulate: [] };
-  const cpu: Record<Contestant, number[]> = { floor: [], hash: [], engine: [], simulate: [] };
+  const times: Record<Contestant, number[]> = { floor: [], hash: [], engine: [], thread: [], inline: [], simulate: [] };
+  const cpu: Record<Contestant, number[]> = { floor: [], hash: [], engine: [], thread: [], inline: [], simulate: [] };
   const eventsOf: Partial<Record<Contestant, number>> = {};
   /** The machine's 1-minute load average after each round: shares of the floor are only comparable at like loads. */
   const loads: number[] = [];
@@ -131,6 +145,8 @@ export async function benchFloor(
     floor: median(cpu.floor),
     hash: median(cpu.hash),
     engine: median(cpu.engine),
+    thread: median(cpu.thread),
+    inline: median(cpu.inline),
     simulate: median(cpu.simulate),
   };
   const figures: FloorFigures = {
@@ -148,9 +164,15 @@ export async function benchFloor(
     cpuMs,
     engineOfFloorCpu: cpuMs.floor / cpuMs.engine,
     engineHashOfFloorCpu: cpuMs.floor / cpuMs.hash,
+    engineThreadMs: median(times.thread),
+    engineThreadOfFloor: floorMs / median(times.thread),
+    engineThreadOfFloorCpu: cpuMs.floor / cpuMs.thread,
+    engineInlineMs: median(times.inline),
+    engineInlineOfFloor: floorMs / median(times.inline),
+    engineInlineOfFloorCpu: cpuMs.floor / cpuMs.inline,
   };
   log(
-    `  medians: engine + hash ${engineHashMs.toFixed(0)} ms (CPU ${cpuMs.hash.toFixed(0)}), share of the floor ${figures.engineHashOfFloor.toFixed(3)} (CPU ${figures.engineHashOfFloorCpu.toFixed(3)}); with every invariant ${figures.engineOfFloor.toFixed(3)} (CPU ${figures.engineOfFloorCpu.toFixed(3)})`,
+    `  medians: engine + hash ${engineHashMs.toFixed(0)} ms (CPU ${cpuMs.hash.toFixed(0)}), share of the floor ${figures.engineHashOfFloor.toFixed(3)} (CPU ${figures.engineHashOfFloorCpu.toFixed(3)}); with every invariant ${figures.engineOfFloor.toFixed(3)} (CPU ${figures.engineOfFloorCpu.toFixed(3)}); always in a thread of their own ${figures.engineThreadOfFloor.toFixed(3)} (CPU ${figures.engineThreadOfFloorCpu.toFixed(3)}), always in the engine thread ${figures.engineInlineOfFloor.toFixed(3)} (CPU ${figures.engineInlineOfFloorCpu.toFixed(3)})`,
   );
   const cli = opts.cli === false ? undefined : runBuiltCli(log);
   if (cli) figures.cli = cli;

@@ -49,7 +49,8 @@ export class ClockControlClient {
     const r = await exchange(this.agent, this.baseUrl + path, { method, timeoutMs, cap: MAX_CLOCK_ANSWER_BYTES });
     if (!r.ok) {
       if ('badBody' in r) throw new ClockCallFailed(`${what}: ${r.badBody}`, false);
-      const code = r.code || r.error.name;
+      // String(): a DOMException (an aborted request's TimeoutError) has a numeric code.
+      const code = String(r.code || r.error.name);
       throw new ClockCallFailed(
         r.timedOut ? `${what} did not answer within ${timeoutMs} ms` : `${what} failed: ${code}`,
         !r.timedOut || code.includes('CONNECT'),

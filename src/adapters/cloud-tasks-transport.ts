@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import * as grpc from '@grpc/grpc-js';
 import type { v2 } from '@google-cloud/tasks';
 import type { CloudTasksAddress } from './cloud-tasks-address.js';
+import { CallDeadlineExceeded, callSignal, eitherSignal, withinDeadline } from './cloud-tasks-deadline.js';
 import { GRPC, grpcFailure, type GrpcFailure } from './cloud-tasks-messages.js';
 
 export type CloudTasksClient = InstanceType<typeof v2.CloudTasksClient>;
@@ -17,17 +18,28 @@ const require = createRequire(import.meta.url);
 /**
  * An auth client that adds nothing (google-auth-library's PassThroughClient, "for local emulators"),
  * from the google-gax the client itself loads. It also carries the REST transport's HTTP options:
- * a deadline on every request (gax does not apply a call's timeout to REST), and every status handed
- * back as a response, so gax reads Google's JSON error body into a gRPC code instead of gaxios
- * throwing an HTTP status.
+ * every status handed back as a response, so gax reads Google's JSON error body into a gRPC code
+ * instead of gaxios throwing an HTTP status. Each request follows its call's deadline
+ * (cloud-tasks-deadline.ts) rather than gaxios's own `timeout`, which a garbage collection can lose
+ * on Node 20; one made outside a call gets a deadline of its own.
  */
 function noCredentials(timeoutMs: number): unknown {
   const gax = createRequire(require.resolve('@google-cloud/tasks'))('google-gax') as {
-    googleAuthLibrary: { PassThroughClient: new (opts: unknown) => unknown };
+    googleAuthLibrary: { PassThroughClient: new (opts: unknown) => HttpRequester };
   };
-  return new gax.googleAuthLibrary.PassThroughClient({
-    transporterOptions: { timeout: timeoutMs, validateStatus: () => true },
-  });
+  const auth = new gax.googleAuthLibrary.PassThroughClient({ transporterOptions: { validateStatus: () => true } });
+  const send = auth.request.bind(auth);
+  auth.request = (opts) => {
+    const call = callSignal();
+    if (call === undefined) return withinDeadline(timeoutMs, () => auth.request(opts));
+    return send({ ...opts, signal: eitherSignal(opts.signal, call) });
+  };
+  return auth;
+}
+
+/** The part of google-auth-library's AuthClient the REST transport sends its requests through. */
+interface HttpRequester {
+  request(opts: { signal?: AbortSignal }): Promise<unknown>;
 }
 
 /** The official client loads when a run first needs it: `tasksim fuzz` on any other adapter starts 0.4 s sooner. */
@@ -76,6 +88,7 @@ const NETWORK_CODES = new Set([
  * transport's: a socket error (UNAVAILABLE) or the request's deadline (DEADLINE_EXCEEDED).
  */
 export function callFailure(err: unknown): GrpcFailure | undefined {
+  if (err instanceof CallDeadlineExceeded) return { code: GRPC.DEADLINE_EXCEEDED, details: err.message };
   const f = grpcFailure(err);
   if (f !== undefined && f.code < 100) return f;
   const e = err as { code?: unknown; message?: unknown; name?: unknown; cause?: { code?: unknown; name?: unknown } };

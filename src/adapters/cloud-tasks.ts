@@ -24,7 +24,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { etaMicros } from '../fuzz/differences.js';
-import { formatEpochSeconds, US_PER_MS, type Micros } from '../sim/time.js';
+import { formatEpochSeconds, type Micros } from '../sim/time.js';
 import {
   AdapterProtocolError,
   AdapterSetupError,
@@ -44,6 +44,7 @@ import {
 } from './contract.js';
 import { apiName, type CloudTasksAddress } from './cloud-tasks-address.js';
 import { ClockCallFailed, ClockControlClient } from './cloud-tasks-clock.js';
+import { withinDeadline } from './cloud-tasks-deadline.js';
 import { DeliveryListener } from './cloud-tasks-listener.js';
 import { GRPC, addRefusal, opRefusal, queueMessage, taskMessage, type GrpcFailure } from './cloud-tasks-messages.js';
 import { callFailure, cloudTasksClient, type CloudTasksClient } from './cloud-tasks-transport.js';
@@ -327,11 +328,15 @@ export class CloudTasksQueue implements QueueUnderTest {
     }
   }
 
-  /** One API call with a deadline and no retries: its value, a refusal (a gRPC status), or a thrown adapter error. */
+  /**
+   * One API call with a deadline and no retries: its value, a refusal (a gRPC status), or a thrown
+   * adapter error. The deadline is the adapter's own (cloud-tasks-deadline.ts), on either transport;
+   * the client's `timeout` stays as the gRPC call's deadline, which the service sees too.
+   */
   private async rpc<T>(what: string, fn: (o: CallOpts) => Promise<T>): Promise<Rpc<T>> {
     this.takeFault();
     try {
-      const value = await fn({ timeout: this.timeoutMs, retry: null });
+      const value = await withinDeadline(this.timeoutMs, () => fn({ timeout: this.timeoutMs, retry: null }));
       this.reached = true;
       return { ok: true, value };
     } catch (err) {

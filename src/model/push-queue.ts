@@ -75,6 +75,11 @@ export class PushQueue {
     return this.ready.size;
   }
 
+  /** Room for `count` tasks about to be added at once (a burst). */
+  reserve(count: number): void {
+    this.ready.reserve(count, this.core.now);
+  }
+
   enqueue(task: number): void {
     const t = this.tasks.eta[task];
     this.ready.push(task, t, this.core.nextSeq(), this.core.now);

@@ -14,12 +14,11 @@ export class RunCounters implements TraceSink {
   expired = 0;
 
   onEvent(ev: TraceEvent): void {
+    // The commonest types first: a switch tries its cases in order, and a response or a retry
+    // (counted by no field) would otherwise be compared with every case.
     switch (ev.e) {
-      case 'add':
-        this.tasks++;
-        break;
-      case 'reject':
-        this.rejected++;
+      case 'response':
+      case 'retry':
         break;
       case 'dispatch':
         if (ev.dup) this.duplicates++;
@@ -27,6 +26,12 @@ export class RunCounters implements TraceSink {
         break;
       case 'success':
         this.succeeded++;
+        break;
+      case 'add':
+        this.tasks++;
+        break;
+      case 'reject':
+        this.rejected++;
         break;
       case 'exhaust':
         this.exhausted++;

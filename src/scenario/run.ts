@@ -1,7 +1,9 @@
 /** Runs a scenario on the engine: one seed, one trace, its hash and its invariants. */
+import { availableParallelism } from 'node:os';
 import { Engine } from '../model/engine.js';
 import { TraceHasher, type TraceSink } from '../sim/trace.js';
 import { InvariantSuite, type InvariantResult } from '../invariants/index.js';
+import { InvariantThread, type InvariantThreadOptions } from '../invariants/thread.js';
 import { RunCounters } from './counters.js';
 import { startStream, startWorker } from './workload.js';
 import type { Range, Scenario } from './types.js';
@@ -19,6 +21,36 @@ export interface ScenarioRunOptions {
   signal?: AbortSignal;
   /** Events at one virtual instant before the run is called stalled (default STALL_EVENTS). */
   stallEvents?: number;
+  /**
+   * Where the invariants are judged: `on`, in a thread of their own reading the trace's bytes beside
+   * the engine; `off`, in this thread; `auto` (default), in a thread for runs of THREAD_MIN_TASKS
+   * tasks or more on a machine of two cores or more (usesInvariantThread). The results are the same either
+   * way. Options (tests) mean `on`, with them.
+   */
+  invariantThread?: 'auto' | 'on' | 'off' | InvariantThreadOptions;
+}
+
+/**
+ * Runs this big pay for starting the checker thread (tens of milliseconds); the many small runs of
+ * tests and the fuzzer judge in-process.
+ */
+export const THREAD_MIN_TASKS = 100_000;
+
+/**
+ * Whether a run judges its invariants in a thread of their own. `auto` wants a second core: the thread
+ * decodes the trace again (a third more CPU in all), which pays only when it can run beside the engine.
+ * It does not look at the machine's load: on a 2-core machine at load 6–12 both ways took the same
+ * wall time (the thread costing only CPU), and a choice that changed with the load would make one
+ * command's speed hard to predict or compare.
+ */
+export function usesInvariantThread(
+  s: Scenario,
+  mode: ScenarioRunOptions['invariantThread'] = 'auto',
+  cores: number = availableParallelism(),
+): boolean {
+  if (mode !== 'auto') return mode !== 'off';
+  const tasks = s.workload.reduce((n, stream) => n + stream.count, 0);
+  return tasks >= THREAD_MIN_TASKS && cores >= 2;
 }
 
 /** The run goes in slices of this many events: between them it checks progress and lets signals in. */
@@ -47,11 +79,31 @@ export interface ScenarioResult {
 }
 
 export async function runScenario(s: Scenario, opts: ScenarioRunOptions = {}): Promise<ScenarioResult> {
+  const check = opts.checkInvariants !== false;
+  const mode = opts.invariantThread;
+  const thread =
+    check && usesInvariantThread(s, mode)
+      ? await InvariantThread.start(typeof mode === 'object' ? mode : {})
+      : undefined;
+  try {
+    return await run(s, opts, thread, check && !thread ? new InvariantSuite() : undefined);
+  } finally {
+    await thread?.dispose();
+  }
+}
+
+async function run(
+  s: Scenario,
+  opts: ScenarioRunOptions,
+  thread: InvariantThread | undefined,
+  suite: InvariantSuite | undefined,
+): Promise<ScenarioResult> {
   const seed = opts.seed ?? s.seed;
   const hasher = new TraceHasher();
+  thread?.attach(hasher);
   const counters = new RunCounters();
-  const suite = opts.checkInvariants === false ? undefined : new InvariantSuite();
-  const sinks: TraceSink[] = [hasher, counters, ...(suite ? [suite] : []), ...(opts.sinks ?? [])];
+  const sinks: TraceSink[] = [hasher, counters, ...(thread ? [thread] : []), ...(suite ? [suite] : [])];
+  sinks.push(...(opts.sinks ?? []));
   const engine = new Engine({ config: s.config, seed, service: s.service, pull: s.pull, sinks });
 
   let streamsLeft = s.workload.length;
@@ -74,6 +126,10 @@ export async function runScenario(s: Scenario, opts: ScenarioRunOptions = {}): P
   for (;;) {
     result = engine.run({ untilUs: s.stop.untilUs, maxEvents: Math.min(s.stop.maxEvents, engine.events + slice) });
     if (result !== 'event-limit' || engine.events >= s.stop.maxEvents) break;
+    if (thread?.failure !== undefined) {
+      result = 'stopped'; // the invariants can no longer be judged: results() says why
+      break;
+    }
     if (engine.now !== stillAt) {
       stillAt = engine.now;
       stillSince = engine.events;
@@ -107,7 +163,7 @@ export async function runScenario(s: Scenario, opts: ScenarioRunOptions = {}): P
     ...(stalled ? { stalled } : {}),
     virtualSeconds,
     counts,
-    invariants: suite ? suite.results() : [],
+    invariants: thread ? thread.results() : suite ? suite.results() : [],
     unmet: unmetExpectations(s, counts.succeeded, counts.exhausted, virtualSeconds),
   };
 }

@@ -40,6 +40,7 @@ export function startStream(engine: Engine, s: WorkloadStream, onFinished: () =>
   if (s.count === 0) return onFinished();
   if (s.kind === 'burst') {
     engine.at(s.startUs, (e) => {
+      e.reserveTasks(s.queue, Math.min(s.count - made, maxEvents - e.events));
       while (made < s.count) {
         const room = maxEvents - e.events; // one trace event per task added or refused
         if (room <= 0) return; // the run ends at its event limit; the stream never finishes

@@ -7,8 +7,16 @@
  */
 import type { DeliveryHeaders, Outcome, TraceEvent } from './events.js';
 
+/** A response's outcome as one byte (a literal: the encoder reads it for every response). */
 const OUTCOMES: Record<Outcome, number> = { ok: 0, error: 1, 'no-instance': 2, deadline: 3, net: 4 };
-const T_ADD = 1,
+/** The outcome of each byte, for the decoder. */
+export const OUTCOME_CODES: readonly Outcome[] = (Object.keys(OUTCOMES) as Outcome[]).sort(
+  (a, b) => OUTCOMES[a] - OUTCOMES[b],
+);
+/** A response's outcome byte has this bit when a Retry-After (`ra`) follows the latency. */
+export const RA_PRESENT = 0x80;
+/** Each event's first byte: its type (the rare types go as JSON text). */
+export const T_ADD = 1,
   T_DISPATCH = 2,
   T_RESPONSE = 3,
   T_RETRY = 4,
@@ -18,8 +26,8 @@ const T_ADD = 1,
 const CHUNK = 1 << 16;
 /** Room an event may need before we flush; longer strings flush as they go. */
 const HEADROOM = 4096;
-/** Long strings go in pieces that always fit a chunk with their length. */
-const PIECE = 0x8000;
+/** Long strings go in pieces that always fit a chunk with their length; a full piece is followed by another. */
+export const PIECE = 0x8000;
 
 export class TraceEncoder {
   private buf = new Uint8Array(CHUNK);
@@ -44,11 +52,20 @@ export class TraceEncoder {
         view.setFloat64(p + 9, ev.id, true);
         p = this.strAt(p + 17, ev.q);
         p = this.strAt(p, ev.name);
-        buf[p] = (ev.named ? 1 : 0) | (ev.tag !== undefined ? 2 : 0) | (ev.ff !== undefined ? 4 : 0) | (ev.ff ? 8 : 0);
+        buf[p] =
+          (ev.named ? 1 : 0) |
+          (ev.tag !== undefined ? 2 : 0) |
+          (ev.ff !== undefined ? 4 : 0) |
+          (ev.ff ? 8 : 0) |
+          (ev.dl !== undefined ? 16 : 0);
         view.setFloat64(p + 1, ev.eta, true);
         view.setFloat64(p + 9, ev.size, true);
         p += 17;
         if (ev.tag !== undefined) p = this.strAt(p, ev.tag);
+        if (ev.dl !== undefined) {
+          view.setFloat64(p, ev.dl, true);
+          p += 8;
+        }
         break;
       case 'dispatch':
         buf[p] = T_DISPATCH;
@@ -66,9 +83,13 @@ export class TraceEncoder {
         p = this.strAt(p + 17, ev.q);
         view.setFloat64(p, ev.n, true);
         view.setFloat64(p + 8, ev.status, true);
-        buf[p + 16] = OUTCOMES[ev.out] ?? 255;
+        buf[p + 16] = (OUTCOMES[ev.out] ?? 127) | (ev.ra !== undefined ? RA_PRESENT : 0);
         view.setFloat64(p + 17, ev.lat, true);
         p += 25;
+        if (ev.ra !== undefined) {
+          view.setFloat64(p, ev.ra, true);
+          p += 8;
+        }
         break;
       case 'retry':
         buf[p] = T_RETRY;

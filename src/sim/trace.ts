@@ -29,11 +29,12 @@ export function serialize(ev: TraceEvent): string {
       return `{"t":${ev.t},"e":"dispatch","id":${ev.id},"q":${str(ev.q)},"n":${ev.n},"h":${hs}}${ev.dup !== undefined ? `,"dup":${ev.dup}` : ''}}\n`;
     }
     case 'response':
-      return `{"t":${ev.t},"e":"response","id":${ev.id},"q":${str(ev.q)},"n":${ev.n},"status":${ev.status},"out":"${ev.out}","lat":${ev.lat}}\n`;
+      return `{"t":${ev.t},"e":"response","id":${ev.id},"q":${str(ev.q)},"n":${ev.n},"status":${ev.status},"out":"${ev.out}","lat":${ev.lat}${ev.ra !== undefined ? `,"ra":${ev.ra}` : ''}}\n`;
     case 'add': {
       let line = `{"t":${ev.t},"e":"add","id":${ev.id},"q":${str(ev.q)},"name":${str(ev.name)},"named":${ev.named},"eta":${ev.eta},"size":${ev.size}`;
       if (ev.tag !== undefined) line += `,"tag":${str(ev.tag)}`;
       if (ev.ff !== undefined) line += `,"ff":${ev.ff}`;
+      if (ev.dl !== undefined) line += `,"dl":${ev.dl}`; // the task's own deadline: checkers of a trace file need it
       return line + '}\n';
     }
     case 'retry':
@@ -59,12 +60,29 @@ const FLUSH_CHARS = 1 << 16;
 /** SHA-256 over the trace's canonical bytes (trace-codec.ts), fed in 64 KiB chunks (INV-DET). */
 export class TraceHasher implements TraceSink {
   private readonly hash: Hash = createHash('sha256');
-  private readonly encoder = new TraceEncoder((bytes) => this.hash.update(bytes));
+  private reader: ((bytes: Uint8Array) => void) | undefined;
+  private readonly encoder = new TraceEncoder((bytes) => {
+    this.hash.update(bytes);
+    this.reader?.(bytes);
+  });
   count = 0;
 
   onEvent(ev: TraceEvent): void {
     this.count++;
     this.encoder.encode(ev);
+  }
+
+  /**
+   * Gives each chunk of the canonical bytes to `reader` too (a view valid only during the call; an
+   * event may span chunks): one encoding serves the hash and the checker thread.
+   */
+  shareChunks(reader: (bytes: Uint8Array) => void): void {
+    this.reader = reader;
+  }
+
+  /** Hands over the bytes still buffered (to the hash and the reader). */
+  drain(): void {
+    this.encoder.drain();
   }
 
   digest(): string {

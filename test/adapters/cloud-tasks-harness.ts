@@ -4,10 +4,14 @@
  * adapter on the official client over gRPC (or REST: serve speaks both on one port). Serve's mutants are hooks on the running emulator
  * instance (its methods as the gRPC service calls them), never changes to serve itself.
  */
+import { expect } from 'vitest';
 import { CloudTasksQueue } from '../../src/adapters/cloud-tasks.js';
 import { parseCloudTasksAddress } from '../../src/adapters/cloud-tasks-address.js';
 import { DeliveryListener } from '../../src/adapters/cloud-tasks-listener.js';
+import { runFuzz } from '../../src/fuzz/campaign.js';
+import { formatText } from '../../src/fuzz/report.js';
 import { defaultConfig } from '../../src/model/queue-yaml.js';
+import type { RuleId } from '../../src/rules/catalog.js';
 import type { CloudTasksEmulator } from '../../src/serve/emulator.js';
 import { startServer, type RunningServer } from '../../src/serve/index.js';
 
@@ -54,6 +58,30 @@ export const runTaskIgnored: ServeMutant = (em) => {
   em.runTask = (name) => em.task(name);
 };
 
+/**
+ * runTaskIgnored's two faces, as counterexamples the fuzzer found and shrank (seed 1, at most 30
+ * commands, through gRPC), replayed by their tokens. A campaign meets this mutant in fewer than 1 run
+ * of 100 at 12 commands and about 3 at 30 (RunTask is 1 draw in 14 and names its task blindly, by a
+ * name or an index that must match a task still waiting), too rarely for a test to wait for. The fuzzer's draws are pinned (test/fuzz/draws.test.ts), so a token names the same run
+ * until they change; the commands are checked so that such a change says so.
+ */
+export const RUN_TASK_IGNORED_CAUGHT: readonly { rule: RuleId; why: string; commands: string[]; token: string }[] = [
+  {
+    rule: 'CT-4',
+    why: "a paused queue's RunTask answered as done, where the service must refuse it",
+    commands: ['pause q1', 'add to q1: "a"', 'run_task q1/a'],
+    token:
+      'eyJ2IjoxLCJzZWVkIjoxLCJwYXRoIjoiOTY6MDowOjA6MDowOjA6MDowOjE6MDowOjA6MDowOjA6MDozOjM6Mzo1OjY6MTA6OTo5Ojk6OTo4Ojg6ODo4Ojg6ODo4OjgiLCJyZXBsYXlQYXRoIjoiREFDQUFEQ0FDQUFCQUEvWjpWVk4iLCJtYXhDb21tYW5kcyI6MzAsInJlYWxUaW1lIjpmYWxzZX0',
+  },
+  {
+    rule: 'PUSH-5',
+    why: 'the attempt RunTask owes now never made: the task waits for its countdown',
+    commands: ['add to q0: "a" countdown1000ms; "bad name!"', 'run_task q0/a'],
+    token:
+      'eyJ2IjoxLCJzZWVkIjoxLCJwYXRoIjoiNjY6MDowOjA6MDowOjA6MDowOjA6MDoyOjM6NDo0OjQ6NDo0OjQ6NDo0OjQ6NDo0OjYiLCJyZXBsYXlQYXRoIjoiQ1NiOkYiLCJtYXhDb21tYW5kcyI6MzAsInJlYWxUaW1lIjpmYWxzZX0',
+  },
+];
+
 /** PUSH-8 broken: ResumeQueue says RUNNING but the queue's dispatching never restarts. */
 export const resumeNotRestarting: ServeMutant = (em) => {
   em.resumeQueue = (name) => {
@@ -62,3 +90,21 @@ export const resumeNotRestarting: ServeMutant = (em) => {
     return entry;
   };
 };
+
+/**
+ * Replays one of RUN_TASK_IGNORED_CAUGHT against `served` (running runTaskIgnored): the failure it
+ * must give, its rule, its commands, and the replay line for the address in use.
+ */
+export async function expectCaughtOnReplay(
+  served: ServedQueue,
+  c: (typeof RUN_TASK_IGNORED_CAUGHT)[number],
+): Promise<void> {
+  const report = await runFuzz({ adapter: served.address, queue: served.queue, seed: 0, replay: c.token });
+  expect(report.ok, formatText(report)).toBe(false);
+  const f = report.failures![0];
+  expect(f.commands, "the token names another run: the fuzzer's draws changed (record the tokens anew)").toEqual(
+    c.commands,
+  );
+  expect(f.rule, formatText(report)).toBe(c.rule);
+  expect(f.replay).toBe(`tasksim fuzz --adapter '${served.address}' --replay ${c.token}`);
+}

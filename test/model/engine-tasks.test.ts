@@ -124,6 +124,38 @@ describe('TASK-2 already exists, tombstoned, reusable', () => {
   });
 });
 
+describe("a burst's reservation", () => {
+  it('INV-DET reserving rows for a burst (a hint, whatever its count or queue) changes nothing in the trace', async () => {
+    const run = async (reserve: boolean) => {
+      const te = makeEngine({
+        queues: [pushQueue('q', { ratePerSec: 50, bucketSize: 5, retry: { taskRetryLimit: 2 } })],
+        service: service({
+          statuses: [
+            { status: 200, weight: 2 },
+            { status: 500, weight: 1 },
+          ],
+        }),
+        seed: 3,
+      });
+      const e = te.engine;
+      e.addTasksCounted('q', [{ countdownUs: 2 * S }]); // one task already waiting, due later
+      if (reserve) {
+        for (const count of [-5, Number.NaN, 0.5]) e.reserveTasks('q', count);
+        e.reserveTasks('no-such-queue', 10);
+        e.reserveTasks('q', 300);
+      }
+      const batch = Array.from({ length: 100 }, () => ({}));
+      for (let i = 0; i < 3; i++) expect(e.addTasksCounted('q', batch)).toBe(100);
+      return { hash: await runToEnd(te), events: te.events, adds: te.of('add').length };
+    };
+    const plain = await run(false);
+    const reserved = await run(true);
+    expect(reserved.adds).toBe(301);
+    expect(reserved.events).toEqual(plain.events);
+    expect(reserved.hash).toBe(plain.hash);
+  });
+});
+
 describe('TASK-3 size and count limits', () => {
   it('TASK-3 a push task is at most 100 KiB counting payload, URL and headers; a pull task at most 1 MiB (bytes, not characters)', () => {
     const te = makeEngine({ queues: [pushQueue('q', { ratePerSec: 0 }), pullQueue('p')] });

@@ -68,4 +68,20 @@ describe('the task table', () => {
     expect(table.extra(3)).toBeUndefined();
     expect(table.size[3]).toBe(4);
   });
+
+  it('reserve makes room for a burst at once: every column reaches the id, and earlier rows keep their state', () => {
+    const table = new TaskTable();
+    add(table, 5, LATE, 'early');
+    table.attempts[5] = 2;
+    table.reserve(300_000);
+    for (const column of [table.eta, table.firstEta, table.attempts, table.executions, table.queue]) {
+      expect(column.length).toBeGreaterThan(300_000);
+    }
+    expect([table.eta[5], table.attempts[5], table.nameOf(5)]).toEqual([LATE, 2, 'early']);
+    add(table, 300_000, 7);
+    expect([table.eta[300_000], table.isLive(300_000), table.nameOf(300_000)]).toEqual([7, true, 'auto-300000']);
+    table.reserve(10); // a smaller reservation shrinks nothing
+    expect(table.eta.length).toBeGreaterThan(300_000);
+    expect(table.eta[300_000]).toBe(7);
+  });
 });

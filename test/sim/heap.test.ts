@@ -27,7 +27,7 @@ const ops = fc.array(
  * smallest (t, seq). `seqOf` gives the i-th push its sequence number.
  */
 function check(
-  q: { push(e: E, now: number): void; pop(): E | undefined; peek(): E | undefined; size: number },
+  q: { push(e: E, now: number): void; pop(): E | undefined; peek(): E | undefined; peekT(): number; size: number },
   list: Op[],
   seqOf: (i: number) => number,
 ): void {
@@ -37,6 +37,7 @@ function check(
   const popBoth = (): void => {
     ref.sort(byKey);
     const want = ref.shift();
+    expect(q.peekT()).toBe(want === undefined ? Infinity : want.t); // the engine's job loop reads it
     expect(q.peek()).toBe(want);
     expect(q.pop()).toBe(want);
   };
@@ -63,6 +64,7 @@ function byHandle(q: {
   push(handle: number, t: number, seq: number, now: number): void;
   pop(): number;
   peek(): number;
+  peekT(): number;
   size: number;
 }) {
   const entries: E[] = [];
@@ -71,6 +73,7 @@ function byHandle(q: {
     push: (e: E, now: number) => q.push(entries.push(e) - 1, e.t, e.seq, now),
     pop: () => entry(q.pop()),
     peek: () => entry(q.peek()),
+    peekT: () => q.peekT(),
     get size() {
       return q.size;
     },
@@ -134,6 +137,41 @@ describe('KeyHeap and ReadyQueue order (t, seq)', () => {
     ref.sort(byKey);
     while (q.size > 0) got.push(q.pop()!);
     expect(got).toEqual(ref);
+  });
+
+  it('PUSH-5 ReadyQueue stays exact with more growing streams than it has lanes (the rest wait in its heap)', () => {
+    // Twelve retry streams, as twelve attempt numbers with their own backoff: at each instant each
+    // stream adds one entry at now + its delay, the longest delay first, so every instant's keys fall.
+    const list: Op[] = [];
+    for (let step = 0; step < 400; step++) {
+      list.push({ advance: 1 + (step % 3) });
+      for (let k = 0; k < 12; k++) list.push({ push: (12 - k) * 5 });
+      for (let k = 0; k < 10 + (step % 5); k++) list.push({ pop: true });
+    }
+    check(readyQueue(), list, (i) => i);
+  });
+
+  it("PUSH-5 ReadyQueue.reserve (a burst's hint) changes no order, whatever lane it sizes", () => {
+    fc.assert(
+      fc.property(ops, fc.integer({ min: 1, max: 5000 }), (list, extra) => {
+        const q = new ReadyQueue();
+        let pushes = 0;
+        const reserving = byHandle({
+          push: (h: number, t: number, seq: number, now: number) => {
+            if (pushes++ % 7 === 0) q.reserve(extra, now);
+            q.push(h, t, seq, now);
+          },
+          pop: () => q.pop(),
+          peek: () => q.peek(),
+          peekT: () => q.peekT(),
+          get size() {
+            return q.size;
+          },
+        });
+        check(reserving, list, (i) => i);
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('KeyHeap.remove and ReadyQueue.remove take out exactly the entry named and keep the order (CT-4, PULL-5)', () => {

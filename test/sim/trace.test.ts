@@ -70,6 +70,18 @@ describe('trace: canonical lines (INV-DET)', () => {
     for (const ev of te.events) expect(serialize(ev)).toBe(JSON.stringify(ev) + '\n');
   });
 
+  it('CT-2 CT-5 serialize keeps an add’s own deadline and a response’s Retry-After, as JSON.stringify does', () => {
+    const add: TraceEvent = { t: 1, e: 'add', id: 1, q: 'q', name: 'a', named: true, eta: 1, size: 0, ff: true, dl: 7 };
+    const response: TraceEvent = { t: 2, e: 'response', id: 1, q: 'q', n: 1, status: 503, out: 'error', lat: 1, ra: 9 };
+    expect(serialize(add)).toBe(
+      '{"t":1,"e":"add","id":1,"q":"q","name":"a","named":true,"eta":1,"size":0,"ff":true,"dl":7}\n',
+    );
+    expect(serialize(response)).toBe(
+      '{"t":2,"e":"response","id":1,"q":"q","n":1,"status":503,"out":"error","lat":1,"ra":9}\n',
+    );
+    for (const ev of [add, response]) expect(serialize(ev)).toBe(JSON.stringify(ev) + '\n');
+  });
+
   it('INV-DET serialize matches JSON.stringify for any tag text (escaping: quotes, backslashes, controls, non-ASCII)', async () => {
     const te = makeEngine({ queues: [pushQueue('q')] });
     fc.assert(

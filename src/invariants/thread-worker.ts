@@ -1,0 +1,40 @@
+/**
+ * The checker thread (thread.ts starts it): reads the trace's canonical bytes from the ring, decodes
+ * them and runs the unchanged InvariantSuite over the events, then posts the results.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { TraceDecoder } from '../sim/trace-decoder.js';
+import { ChunkRingReader, type RingMemory } from './chunk-ring.js';
+import { InvariantSuite } from './suite.js';
+import type { ThreadReply } from './thread.js';
+
+interface WorkerData {
+  memory: RingMemory;
+}
+
+const { memory } = workerData as WorkerData;
+const port = parentPort!;
+const reader = new ChunkRingReader(memory);
+const suite = new InvariantSuite();
+const decoder = new TraceDecoder((ev) => suite.onEvent(ev));
+
+function reply(msg: ThreadReply): void {
+  port.postMessage(msg);
+}
+
+reply({ kind: 'ready' });
+try {
+  for (;;) {
+    const chunk = reader.next();
+    if (chunk === 'aborted') break;
+    if (chunk === 'end') {
+      decoder.finish();
+      reply({ kind: 'results', results: suite.results(), events: decoder.count });
+      break;
+    }
+    decoder.push(chunk);
+  }
+} catch (e) {
+  reader.fail();
+  reply({ kind: 'failed', message: e instanceof Error ? e.message : String(e) });
+}

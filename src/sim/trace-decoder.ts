@@ -1,0 +1,303 @@
+/**
+ * The inverse of TraceEncoder (trace-codec.ts): the trace's canonical bytes back to events, so a
+ * reader in another thread can judge the very bytes that were hashed (INV-DET) instead of a second
+ * encoding. Decoded events equal the encoded ones (optional fields absent when they were undefined,
+ * keys in the schema order of events.ts).
+ *
+ * Chunks may end inside an event (a long or non-ASCII string flushes as it goes): the cut event's
+ * bytes are kept and decoded with the next chunk.
+ */
+import {
+  OUTCOME_CODES as OUTCOMES,
+  PIECE,
+  RA_PRESENT,
+  T_ADD,
+  T_DISPATCH,
+  T_EXHAUST,
+  T_OTHER,
+  T_RESPONSE,
+  T_RETRY,
+  T_SUCCESS,
+} from './trace-codec.js';
+import type { AddEvent, DeliveryHeaders, DispatchEvent, ExhaustEvent, ResponseEvent, TraceEvent } from './events.js';
+
+/** Thrown inside the decoder when the bytes end before the event does: decoding resumes with the next chunk. */
+const CUT = Symbol('cut');
+
+/**
+ * Short ASCII strings seen before (queue names, retry counts, statuses as header text) are given back
+ * as the same string, not a new one: most of a dispatch's strings repeat.
+ */
+const INTERN_MAX = 20;
+const INTERN_SLOTS = 4096;
+
+export class TraceDecoder {
+  private buf: Uint8Array = new Uint8Array(0);
+  private view: DataView = new DataView(this.buf.buffer);
+  private end = 0;
+  /** The bytes of an event the last chunk cut short. */
+  private carry: Uint8Array | undefined;
+  private readonly text = new TextDecoder('utf-8', { fatal: true });
+  private readonly interned: (string | undefined)[] = new Array(INTERN_SLOTS).fill(undefined);
+  /** Events decoded so far. */
+  count = 0;
+
+  /** `onEvent` receives each event as soon as its last byte arrives. */
+  constructor(private readonly onEvent: (ev: TraceEvent) => void) {}
+
+  /** Decodes a chunk (the view may be reused by the caller once this returns). */
+  push(bytes: Uint8Array): void {
+    let data = bytes;
+    if (this.carry !== undefined) {
+      data = new Uint8Array(this.carry.length + bytes.length);
+      data.set(this.carry);
+      data.set(bytes, this.carry.length);
+      this.carry = undefined;
+    }
+    this.buf = data;
+    this.view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    this.end = data.length;
+    let p = 0;
+    try {
+      while (p < this.end) {
+        const at = p;
+        const ev = this.event(at);
+        p = this.pos;
+        this.count++;
+        this.onEvent(ev);
+      }
+    } catch (e) {
+      if (e !== CUT) throw e;
+      this.carry = data.slice(p); // a copy: the caller's buffer is reused
+    }
+  }
+
+  /** After the last chunk: the bytes must have ended with a whole event. */
+  finish(): void {
+    if (this.carry !== undefined)
+      throw new Error(`the trace bytes end inside an event (${this.carry.length} bytes after event ${this.count})`);
+  }
+
+  /** Where the last read ended. */
+  private pos = 0;
+
+  private need(p: number, n: number): void {
+    if (p + n > this.end) throw CUT;
+  }
+
+  private f64(p: number): number {
+    return this.view.getFloat64(p, true);
+  }
+
+  /** Decodes the event at `p`; leaves `pos` after it. */
+  private event(p: number): TraceEvent {
+    this.need(p, 1);
+    const type = this.buf[p];
+    if (type === T_OTHER) {
+      const json = this.str(p + 1, false);
+      return JSON.parse(json) as TraceEvent;
+    }
+    if (type < T_ADD || type > T_EXHAUST)
+      throw new Error(`trace bytes: unknown event type ${type} after event ${this.count}`);
+    this.need(p, 17);
+    const t = this.f64(p + 1);
+    const id = this.f64(p + 9);
+    const q = this.str(p + 17, true);
+    p = this.pos;
+    switch (type) {
+      case T_ADD: {
+        const name = this.str(p, false);
+        p = this.pos;
+        this.need(p, 17);
+        const flags = this.buf[p];
+        const ev: AddEvent = {
+          t,
+          e: 'add',
+          id,
+          q,
+          name,
+          named: (flags & 1) !== 0,
+          eta: this.f64(p + 1),
+          size: this.f64(p + 9),
+        };
+        this.pos = p + 17;
+        if ((flags & 2) !== 0) ev.tag = this.str(this.pos, true);
+        if ((flags & 4) !== 0) ev.ff = (flags & 8) !== 0;
+        if ((flags & 16) !== 0) {
+          this.need(this.pos, 8);
+          ev.dl = this.f64(this.pos);
+          this.pos += 8;
+        }
+        return ev;
+      }
+      case T_DISPATCH: {
+        this.need(p, 9);
+        const n = this.f64(p);
+        const dup = this.buf[p + 8];
+        const h = this.headers(p + 9);
+        const ev: DispatchEvent = { t, e: 'dispatch', id, q, n, h };
+        if (dup !== 0) ev.dup = dup === 2;
+        return ev;
+      }
+      case T_RESPONSE: {
+        this.need(p, 25);
+        const code = this.buf[p + 16] & ~RA_PRESENT;
+        const out = OUTCOMES[code];
+        if (out === undefined) throw new Error(`trace bytes: response outcome code ${code} is not one of ${OUTCOMES}`);
+        const ev: ResponseEvent = {
+          t,
+          e: 'response',
+          id,
+          q,
+          n: this.f64(p),
+          status: this.f64(p + 8),
+          out,
+          lat: this.f64(p + 17),
+        };
+        this.pos = p + 25;
+        if ((this.buf[p + 16] & RA_PRESENT) !== 0) {
+          this.need(this.pos, 8);
+          ev.ra = this.f64(this.pos);
+          this.pos += 8;
+        }
+        return ev;
+      }
+      case T_RETRY:
+        this.need(p, 16);
+        this.pos = p + 16;
+        return { t, e: 'retry', id, q, n: this.f64(p), eta: this.f64(p + 8) };
+      case T_SUCCESS:
+        this.need(p, 8);
+        this.pos = p + 8;
+        return { t, e: 'success', id, q, n: this.f64(p) };
+      case T_EXHAUST: {
+        this.need(p, 8);
+        const n = this.f64(p);
+        const rule = this.str(p + 8, true) as ExhaustEvent['rule'];
+        return { t, e: 'exhaust', id, q, n, rule };
+      }
+      default:
+        throw new Error(`trace bytes: unknown event type ${type}`); // unreachable: checked above
+    }
+  }
+
+  private headers(p: number): DeliveryHeaders {
+    const qn = this.str(p, true);
+    const tn = this.str(this.pos, false);
+    const rc = this.str(this.pos, true);
+    const ec = this.str(this.pos, true);
+    const eta = this.str(this.pos, false);
+    p = this.pos;
+    this.need(p, 1);
+    const flags = this.buf[p];
+    this.pos = p + 1;
+    const h: DeliveryHeaders = { qn, tn, rc, ec, eta };
+    if ((flags & 1) !== 0) h.pr = this.str(this.pos, true);
+    if ((flags & 2) !== 0) h.rr = this.str(this.pos, true);
+    if ((flags & 4) !== 0) h.ff = this.str(this.pos, true);
+    return h;
+  }
+
+  /**
+   * The string at `p` (a u16 length and UTF-8 bytes, in pieces when long); leaves `pos` after it.
+   * `repeats`: the field's values recur (queue names, counts, statuses), so a short one is looked up
+   * among those seen before; names and ETA texts are new nearly every time and are built at once.
+   */
+  private str(p: number, repeats: boolean): string {
+    this.need(p, 2);
+    const buf = this.buf;
+    const n = buf[p] | (buf[p + 1] << 8);
+    const from = p + 2;
+    const to = from + n;
+    this.need(from, n);
+    this.pos = to;
+    if (n <= INTERN_MAX) {
+      if (repeats) {
+        let hash = n;
+        let i = from;
+        for (; i < to; i++) {
+          const c = buf[i];
+          if (c > 127) break;
+          hash = (Math.imul(hash, 31) + c) | 0;
+        }
+        if (i === to) return this.intern(from, n, hash & (INTERN_SLOTS - 1));
+      } else {
+        let bits = 0;
+        for (let i = from; i < to; i++) bits |= buf[i];
+        if (bits < 128) return shortAscii(buf, from, n);
+      }
+    }
+    if (n < PIECE) return this.text.decode(buf.subarray(from, to));
+    return this.pieces(p);
+  }
+
+  private intern(from: number, n: number, slot: number): string {
+    const buf = this.buf;
+    const seen = this.interned[slot];
+    if (seen !== undefined && seen.length === n) {
+      let i = 0;
+      while (i < n && seen.charCodeAt(i) === buf[from + i]) i++;
+      if (i === n) return seen;
+    }
+    const s = shortAscii(buf, from, n);
+    this.interned[slot] = s;
+    return s;
+  }
+
+  /** A string of several pieces: each full piece is followed by another, the last one shorter. */
+  private pieces(p: number): string {
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      this.need(p, 2);
+      const n = this.buf[p] | (this.buf[p + 1] << 8);
+      this.need(p + 2, n);
+      parts.push(this.buf.subarray(p + 2, p + 2 + n));
+      total += n;
+      p += 2 + n;
+      if (n < PIECE) break;
+    }
+    this.pos = p;
+    const all = new Uint8Array(total);
+    let at = 0;
+    for (const part of parts) {
+      all.set(part, at);
+      at += part.length;
+    }
+    return this.text.decode(all);
+  }
+}
+
+/**
+ * An ASCII string of at most INTERN_MAX bytes, in one piece (a concatenation of 13 or more characters
+ * would be flattened again by the first comparison). One call with every code as an argument is several
+ * times cheaper than fromCharCode.apply over a subarray, a TextDecoder or a Buffer slice (each makes
+ * a view or crosses into C++ per string), and the checker thread makes two such strings per dispatch.
+ */
+function shortAscii(b: Uint8Array, a: number, n: number): string {
+  const c = String.fromCharCode;
+  // biome-ignore format: one case per length
+  switch (n) {
+    case 1: return c(b[a]);
+    case 2: return c(b[a], b[a + 1]);
+    case 3: return c(b[a], b[a + 1], b[a + 2]);
+    case 4: return c(b[a], b[a + 1], b[a + 2], b[a + 3]);
+    case 5: return c(b[a], b[a + 1], b[a + 2], b[a + 3], b[a + 4]);
+    case 6: return c(b[a], b[a + 1], b[a + 2], b[a + 3], b[a + 4], b[a + 5]);
+    case 7: return c(b[a], b[a + 1], b[a + 2], b[a + 3], b[a + 4], b[a + 5], b[a + 6]);
+    case 8: return c(b[a], b[a + 1], b[a + 2], b[a + 3], b[a + 4], b[a + 5], b[a + 6], b[a + 7]);
+    case 9: return c(b[a], b[a + 1], b[a + 2], b[a + 3], b[a + 4], b[a + 5], b[a + 6], b[a + 7], b[a + 8]);
+    case 10: return c(b[a], b[a + 1], b[a + 2], b[a + 3], b[a + 4], b[a + 5], b[a + 6], b[a + 7], b[a + 8], b[a + 9]);
+    case 11: return c(b[a], b[a + 1], b[a + 2], b[a + 3], b[a + 4], b[a + 5], b[a + 6], b[a + 7], b[a + 8], b[a + 9], b[a + 10]);
+    case 12: return c(b[a], b[a + 1], b[a + 2], b[a + 3], b[a + 4], b[a + 5], b[a + 6], b[a + 7], b[a + 8], b[a + 9], b[a + 10], b[a + 11]);
+    case 13: return c(b[a], b[a + 1], b[a + 2], b[a + 3], b[a + 4], b[a + 5], b[a + 6], b[a + 7], b[a + 8], b[a + 9], b[a + 10], b[a + 11], b[a + 12]);
+    case 14: return c(b[a], b[a + 1], b[a + 2], b[a + 3], b[a + 4], b[a + 5], b[a + 6], b[a + 7], b[a + 8], b[a + 9], b[a + 10], b[a + 11], b[a + 12], b[a + 13]);
+    case 15: return c(b[a], b[a + 1], b[a + 2], b[a + 3], b[a + 4], b[a + 5], b[a + 6], b[a + 7], b[a + 8], b[a + 9], b[a + 10], b[a + 11], b[a + 12], b[a + 13], b[a + 14]);
+    case 16: return c(b[a], b[a + 1], b[a + 2], b[a + 3], b[a + 4], b[a + 5], b[a + 6], b[a + 7], b[a + 8], b[a + 9], b[a + 10], b[a + 11], b[a + 12], b[a + 13], b[a + 14], b[a + 15]);
+    case 17: return c(b[a], b[a + 1], b[a + 2], b[a + 3], b[a + 4], b[a + 5], b[a + 6], b[a + 7], b[a + 8], b[a + 9], b[a + 10], b[a + 11], b[a + 12], b[a + 13], b[a + 14], b[a + 15], b[a + 16]);
+    case 18: return c(b[a], b[a + 1], b[a + 2], b[a + 3], b[a + 4], b[a + 5], b[a + 6], b[a + 7], b[a + 8], b[a + 9], b[a + 10], b[a + 11], b[a + 12], b[a + 13], b[a + 14], b[a + 15], b[a + 16], b[a + 17]);
+    case 19: return c(b[a], b[a + 1], b[a + 2], b[a + 3], b[a + 4], b[a + 5], b[a + 6], b[a + 7], b[a + 8], b[a + 9], b[a + 10], b[a + 11], b[a + 12], b[a + 13], b[a + 14], b[a + 15], b[a + 16], b[a + 17], b[a + 18]);
+    case 20: return c(b[a], b[a + 1], b[a + 2], b[a + 3], b[a + 4], b[a + 5], b[a + 6], b[a + 7], b[a + 8], b[a + 9], b[a + 10], b[a + 11], b[a + 12], b[a + 13], b[a + 14], b[a + 15], b[a + 16], b[a + 17], b[a + 18], b[a + 19]);
+    default: return '';
+  }
+}
