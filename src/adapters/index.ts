@@ -9,4 +9,5 @@ export { CloudTasksQueue, type CloudTasksOptions } from './cloud-tasks.js';
 export { parseCloudTasksAddress, type CloudTasksAddress } from './cloud-tasks-address.js';
 export { DeliveryListener } from './cloud-tasks-listener.js';
 export { builtInAdapters, createAdapter, UnknownAdapter } from './registry.js';
+export { openAdapter, parseAdapterSpec, type AdapterTarget } from './adapter-spec.js';
 export { renderQueueYaml } from './queue-yaml-text.js';

@@ -9,8 +9,7 @@
 import { access, constants, mkdir } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { AdapterSetupError, AdapterUnreachable, lackedFeatures } from '../adapters/contract.js';
-import { TIMEOUT_RANGE_MS } from '../adapters/http-json.js';
-import { UnknownAdapter, builtInAdapters, createAdapter } from '../adapters/registry.js';
+import { UnknownAdapter, builtInAdapters, openAdapter } from '../adapters/adapter-spec.js';
 import {
   DEFAULT_MAX_COMMANDS,
   DEFAULT_RUNS,
@@ -29,7 +28,7 @@ import { BadReplayToken, MAX_COMMANDS_LIMIT, MAX_RUNS_LIMIT } from '../fuzz/repl
 import { formatText, writeReportDir } from '../fuzz/report.js';
 import { parseShard } from '../fuzz/shard.js';
 import { createProgress, progressEnabled } from '../report/progress.js';
-import { stopOnSignals } from './simulate.js';
+import { stopOnSignals } from './signals.js';
 import { CliError, EXIT, cliOptions, collectOption, parseIntOption, parseSeed, runCommand } from './common.js';
 
 export interface FuzzCliOptions {
@@ -146,10 +145,7 @@ async function fuzz(opts: FuzzCliOptions): Promise<number> {
     throw new CliError(`--jobs must be an integer from 1 to ${MAX_JOBS} or auto, got ${JSON.stringify(opts.jobs)}`);
   if (opts.shard !== undefined && !shard)
     throw new CliError(`--shard must be i/n with 1 ≤ i ≤ n, got ${JSON.stringify(opts.shard)}`);
-  const timeoutMs =
-    opts.timeout !== undefined
-      ? parseBounded('--timeout', opts.timeout, TIMEOUT_RANGE_MS.min, TIMEOUT_RANGE_MS.max)
-      : undefined;
+  const timeoutMs = opts.timeout !== undefined ? await parseTimeout(opts.timeout) : undefined;
   const shrinkBudgetMs =
     opts.shrinkTime !== undefined ? parseBounded('--shrink-time', opts.shrinkTime, 0, 86_400_000) : undefined;
   const maxFailures =
@@ -167,7 +163,7 @@ async function fuzz(opts: FuzzCliOptions): Promise<number> {
 
   let queue;
   try {
-    queue = createAdapter(opts.adapter, { timeoutMs, handlerHost: opts.handlerHost });
+    queue = await openAdapter(opts.adapter, { timeoutMs, handlerHost: opts.handlerHost });
   } catch (err) {
     if (err instanceof UnknownAdapter) throw new CliError(err.message);
     throw err;
@@ -265,6 +261,12 @@ function parseBounded(name: string, value: string, min: number, max: number): nu
     throw new CliError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
   }
   return n;
+}
+
+/** --timeout is for a remote queue, so its range is read from the HTTP adapter (and undici loaded) only when given. */
+async function parseTimeout(value: string): Promise<number> {
+  const { TIMEOUT_RANGE_MS } = await import('../adapters/http-json.js');
+  return parseBounded('--timeout', value, TIMEOUT_RANGE_MS.min, TIMEOUT_RANGE_MS.max);
 }
 
 /** Before any run: the report can be written there (else the verdict would be lost after the work). */

@@ -24,7 +24,7 @@ program.hook('preAction', (_program, command) => {
 
 // The three jobs first, then the tools around them. A command's module (and what it imports: the
 // gRPC emulator, the HTTP client…) loads only when that command runs, so `tasksim check` starts in
-// half the time; --help, or a name that is no command, loads them all.
+// half the time; --version alone loads none; --help, or a name that is no command, loads them all.
 const COMMANDS: [string, () => Promise<(program: Command) => void>][] = [
   ['conform', async () => (await import('./conform.js')).registerConform],
   ['fuzz', async () => (await import('./fuzz.js')).registerFuzz],
@@ -37,8 +37,11 @@ const COMMANDS: [string, () => Promise<(program: Command) => void>][] = [
   ['rules', async () => (await import('./rules.js')).registerRules],
   ['demo', async () => (await import('./demo.js')).registerDemo],
 ];
-const invoked = COMMANDS.filter(([name]) => name === process.argv.slice(2).find((a) => !a.startsWith('-')));
-for (const [, load] of invoked.length === 1 ? invoked : COMMANDS) (await load())(program);
+const args = process.argv.slice(2);
+const named = args.find((a) => !a.startsWith('-'));
+const invoked = COMMANDS.filter(([name]) => name === named);
+const versionOnly = named === undefined && args.some((a) => a === '-V' || a === '--version');
+for (const [, load] of invoked.length === 1 ? invoked : versionOnly ? [] : COMMANDS) (await load())(program);
 
 program.addHelpText(
   'after',

@@ -1,6 +1,5 @@
 /** `tasksim simulate <scenario>`: a workload on the model in virtual time, with its invariants. */
 import type { Command } from 'commander';
-import { loadScenario } from '../scenario/load.js';
 import { runScenario, type ScenarioResult } from '../scenario/run.js';
 import type { RunCounters } from '../scenario/counters.js';
 import type { Scenario } from '../scenario/types.js';
@@ -8,8 +7,6 @@ import type { Engine } from '../model/engine.js';
 import { formatCount } from '../report/format.js';
 import { NdjsonWriter, type TraceSink } from '../sim/trace.js';
 import { isProfileName } from '../model/profiles.js';
-import { SimulationStats } from '../report/stats.js';
-import { writeSimulationReport } from '../report/simulation-report.js';
 import { createProgress, progressEnabled, type PhaseTime } from '../report/progress.js';
 import { formatDuration } from '../sim/time.js';
 import { OutputError } from '../report/output-file.js';
@@ -19,6 +16,7 @@ import { optionArgs } from '../model/options.js';
 import { checkOutputs, outputsOf } from './outputs.js';
 import { dim, num, red, statusWord } from './format.js';
 import { HeapBudget } from './heap-budget.js';
+import { stopOnSignals } from './signals.js';
 import { findingLines, invariantFinding } from '../report/finding.js';
 
 export interface SimulateOptions {
@@ -97,11 +95,14 @@ export async function simulate(file: string, opts: SimulateOptions): Promise<Sim
     throw new CliError(`--profile must be appengine or cloud-tasks, got ${JSON.stringify(opts.profile)}`);
   }
   const options = cliOptions(opts.option);
+  // Loaded here, not at the top: `simulate --help` and a usage error need neither the YAML parser nor,
+  // without --report-dir, the report's histograms.
+  const { loadScenario } = await import('../scenario/load.js');
   const scenario = await loadScenario(file, { profile: opts.profile as 'appengine' | undefined, options });
   const seed = opts.seed === undefined ? scenario.seed : parseSeed(opts.seed);
   // The scenario's queue.yaml is an input too (the command line's inputs were checked before).
   if (scenario.queueYaml !== undefined) checkOutputs(outputsOf({ ...opts }), [scenario.queueYaml]);
-  const stats = opts.reportDir ? new SimulationStats() : undefined;
+  const stats = opts.reportDir ? new (await import('../report/stats.js')).SimulationStats() : undefined;
   const trace = opts.trace ? openTrace(opts.trace) : undefined;
   const sinks: TraceSink[] = [...(stats ? [stats] : []), ...(trace ? [trace] : [])];
   const progress = createProgress({ enabled: progressEnabled(process.stderr, process.env, opts.json) });
@@ -163,6 +164,7 @@ export async function simulate(file: string, opts: SimulateOptions): Promise<Sim
     if (stats && opts.reportDir && !stop.by) {
       progress.phase('report');
       try {
+        const { writeSimulationReport } = await import('../report/simulation-report.js');
         const written = await writeSimulationReport(opts.reportDir, {
           scenario: scenario.name,
           seed,
@@ -205,31 +207,6 @@ function progressGoal(s: Scenario): { total: number; unit: string; done: (e: Eng
     total: s.workload.reduce((n, w) => n + w.count, 0),
     unit: 'tasks',
     done: (_e, c) => c.succeeded + c.exhausted + c.deleted,
-  };
-}
-
-/** SIGINT and SIGTERM stop the run between slices instead of killing it mid-write. */
-export function stopOnSignals(): { signal: AbortSignal; readonly by?: 'SIGINT' | 'SIGTERM'; dispose(): void } {
-  const controller = new AbortController();
-  let by: 'SIGINT' | 'SIGTERM' | undefined;
-  const on = (sig: 'SIGINT' | 'SIGTERM') => (): void => {
-    if (by) process.exit(sig === 'SIGINT' ? EXIT.sigint : EXIT.sigterm); // a second signal: leave now
-    by = sig;
-    controller.abort();
-  };
-  const onInt = on('SIGINT');
-  const onTerm = on('SIGTERM');
-  process.on('SIGINT', onInt);
-  process.on('SIGTERM', onTerm);
-  return {
-    signal: controller.signal,
-    get by() {
-      return by;
-    },
-    dispose() {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-    },
   };
 }
 

@@ -1,0 +1,83 @@
+/**
+ * Each command loads the modules its path needs, no more (issue #14): the suite starts the CLI
+ * hundreds of times and users wait for every start. A module-load hook in the child records every
+ * module the CLI loads; the assertions name the heavy packages (undici, gRPC, the YAML parser, the
+ * HDR histogram) and the transports a path must not load, and a control proves the hook sees them.
+ */
+import { describe, expect, it } from 'vitest';
+import { cliArgs, runBounded } from '../helpers/cli.js';
+
+const MARK = 'tasksim-test-loaded ';
+const HOOKS = `import { writeSync } from 'node:fs';
+export async function load(url, context, next) {
+  writeSync(2, ${JSON.stringify(MARK)} + url + '\\n');
+  return next(url, context);
+}`;
+const dataUrl = (js: string): string => `data:text/javascript,${encodeURIComponent(js)}`;
+const REGISTER = dataUrl(`import { register } from 'node:module'; register(${JSON.stringify(dataUrl(HOOKS))});`);
+
+interface Loaded {
+  code: number;
+  /** Packages, by name (`@grpc/grpc-js`, `undici` …). */
+  packages: Set<string>;
+  /** The project's own modules, by path under dist/ (`src/adapters/http-json.js` …). */
+  modules: Set<string>;
+}
+
+async function loadedBy(args: string[]): Promise<Loaded> {
+  const { result } = runBounded(process.execPath, ['--import', REGISTER, ...cliArgs(), ...args], { timeoutMs: 60_000 });
+  const r = await result;
+  const urls = r.stderr
+    .split('\n')
+    .filter((l) => l.startsWith(MARK))
+    .map((l) => l.slice(MARK.length));
+  const packages = new Set(urls.flatMap((u) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1] ?? []));
+  const modules = new Set(urls.flatMap((u) => /\/dist\/(src\/.+\.js)$/.exec(u)?.[1] ?? []));
+  return { code: r.code, packages, modules };
+}
+
+describe('what a command loads', () => {
+  it('control: an http:// adapter loads the HTTP/JSON adapter and undici (the hook sees both)', async () => {
+    const r = await loadedBy(['fuzz', '--adapter', 'http://127.0.0.1:9', '--runs', '1', '--seed', '1']);
+    expect(r.code).toBe(3); // nothing listens on port 9: unreachable
+    expect(r.modules).toContain('src/adapters/http-json.js');
+    expect(r.packages).toContain('undici');
+  });
+
+  it('fuzz against the reference loads no transport, no YAML parser, no histogram', async () => {
+    const r = await loadedBy(['fuzz', '--adapter', 'reference', '--runs', '1', '--seed', '1']);
+    expect(r.code).toBe(0);
+    expect(r.modules).toContain('src/adapters/reference.js');
+    for (const m of ['src/adapters/http-json.js', 'src/adapters/cloud-tasks.js', 'src/cli/simulate.js'])
+      expect(r.modules).not.toContain(m);
+    for (const p of ['undici', '@grpc/proto-loader', 'yaml', 'hdr-histogram-js']) expect(r.packages).not.toContain(p);
+  });
+
+  it('a usage error of fuzz loads no adapter transport', async () => {
+    const r = await loadedBy(['fuzz', '--no-such-option']);
+    expect(r.code).toBe(2);
+    expect(r.packages).not.toContain('undici');
+    expect(r.modules).not.toContain('src/adapters/cloud-tasks.js');
+  });
+
+  it('simulate without --report-dir loads the YAML parser but no histogram', async () => {
+    const r = await loadedBy(['simulate', 'scenarios/pause-resume.yaml', '--no-det-check']);
+    expect(r.code).toBe(0);
+    expect(r.packages).toContain('yaml');
+    expect(r.packages).not.toContain('hdr-histogram-js');
+  });
+
+  it('a usage error of simulate loads no YAML parser', async () => {
+    const r = await loadedBy(['simulate', '--no-such-option']);
+    expect(r.code).toBe(2);
+    expect(r.packages).not.toContain('yaml');
+  });
+
+  it('--version loads no command', async () => {
+    const r = await loadedBy(['--version']);
+    expect(r.code).toBe(0);
+    expect([...r.modules].filter((m) => /^src\/cli\/(conform|fuzz|simulate|serve|check|demo)\.js$/.test(m))).toEqual(
+      [],
+    );
+  });
+});
