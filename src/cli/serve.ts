@@ -5,7 +5,7 @@ import { applyOptions } from '../model/options.js';
 import { defaultConfig, loadQueueYaml } from '../model/queue-yaml.js';
 import type { ProfileName } from '../model/config.js';
 import { parseTargetUrl, TargetUrlError } from '../targets/http-target.js';
-import { DEFAULT_APPENGINE_HOST, startServer } from '../serve/index.js';
+import { DEFAULT_APPENGINE_HOST } from '../serve/appengine-host.js';
 import { CliError, EXIT, cliOptions, collectOption, parseIntOption, runCommand } from './common.js';
 import { dim } from './format.js';
 
@@ -94,6 +94,8 @@ async function serve(opts: ServeCliOptions): Promise<number> {
   const config = opts.queueYaml ? await loadQueueYaml(opts.queueYaml, { profile }) : defaultConfig({ profile });
   config.options = applyOptions(config.options, named);
 
+  // The emulator (gRPC, the protos) loads only when it runs, not for --help or a usage error.
+  const { startServer } = await import('../serve/server.js');
   let server;
   try {
     server = await startServer({
