@@ -2,9 +2,7 @@
 import type { Command } from 'commander';
 import { isProfileName } from '../model/profiles.js';
 import { applyOptions } from '../model/options.js';
-import { defaultConfig, loadQueueYaml } from '../model/queue-yaml.js';
 import type { ProfileName } from '../model/config.js';
-import { parseTargetUrl, TargetUrlError } from '../targets/http-target.js';
 import { DEFAULT_APPENGINE_HOST } from '../serve/appengine-host.js';
 import { CliError, EXIT, cliOptions, collectOption, parseIntOption, runCommand } from './common.js';
 import { dim } from './format.js';
@@ -79,6 +77,9 @@ async function serve(opts: ServeCliOptions): Promise<number> {
       `--host ${opts.host} would let other machines reach the emulator; add --expose if that is what you want`,
     );
   }
+  // Loaded when serve runs, not for --help or a usage error: the URL check (undici), queue.yaml (yaml).
+  const { parseTargetUrl, TargetUrlError } = await import('../targets/http-target.js');
+  const { defaultConfig, loadQueueYaml } = await import('../model/queue-yaml.js');
   let appEngineHost: string;
   try {
     const u = parseTargetUrl(opts.appengineHost);

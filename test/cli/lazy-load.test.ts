@@ -94,14 +94,14 @@ describe('what a command loads', () => {
     expect(r.packages).not.toContain('@sinonjs/fake-timers');
   });
 
-  it('serve --help and a usage error of serve load no emulator and no gRPC', async () => {
+  it('serve --help and a usage error of serve load no emulator, no gRPC, no HTTP client, no YAML parser', async () => {
     const help = await loadedBy(['serve', '--help']);
     const usage = await loadedBy(['serve', '--no-such-option']);
     expect([help.code, usage.code]).toEqual([0, 2]);
     for (const r of [help, usage]) {
       expect(r.modules).toContain('src/cli/serve.js');
       expect(r.modules).not.toContain('src/serve/server.js');
-      for (const p of ['@grpc/grpc-js', '@grpc/proto-loader']) expect(r.packages).not.toContain(p);
+      for (const p of ['@grpc/grpc-js', '@grpc/proto-loader', 'undici', 'yaml']) expect(r.packages).not.toContain(p);
     }
   });
 
