@@ -27,7 +27,10 @@ export const STARTUP_CASES: readonly string[][] = [
   ['simulate', '--no-such-option'],
   ['simulate', 'scenarios/pause-resume.yaml', '--no-det-check'],
   ['conform', '--no-such-option'],
+  ['conform', 'http://127.0.0.1:9/'], // nothing listens on port 9: the shortest URL run (exit 3)
   ['serve', '--no-such-option'],
+  ['serve', '--help'],
+  ['report', 'merge', '--no-such-option'],
 ];
 
 export interface StartupFigure {

@@ -2,10 +2,8 @@
 import type { Command } from 'commander';
 import { isProfileName } from '../model/profiles.js';
 import { applyOptions } from '../model/options.js';
-import { defaultConfig, loadQueueYaml } from '../model/queue-yaml.js';
 import type { ProfileName } from '../model/config.js';
-import { parseTargetUrl, TargetUrlError } from '../targets/http-target.js';
-import { DEFAULT_APPENGINE_HOST, startServer } from '../serve/index.js';
+import { DEFAULT_APPENGINE_HOST } from '../serve/appengine-host.js';
 import { CliError, EXIT, cliOptions, collectOption, parseIntOption, runCommand } from './common.js';
 import { dim } from './format.js';
 
@@ -79,6 +77,9 @@ async function serve(opts: ServeCliOptions): Promise<number> {
       `--host ${opts.host} would let other machines reach the emulator; add --expose if that is what you want`,
     );
   }
+  // Loaded when serve runs, not for --help or a usage error: the URL check (undici), queue.yaml (yaml).
+  const { parseTargetUrl, TargetUrlError } = await import('../targets/http-target.js');
+  const { defaultConfig, loadQueueYaml } = await import('../model/queue-yaml.js');
   let appEngineHost: string;
   try {
     const u = parseTargetUrl(opts.appengineHost);
@@ -94,6 +95,8 @@ async function serve(opts: ServeCliOptions): Promise<number> {
   const config = opts.queueYaml ? await loadQueueYaml(opts.queueYaml, { profile }) : defaultConfig({ profile });
   config.options = applyOptions(config.options, named);
 
+  // The emulator (gRPC, the protos) loads only when it runs, not for --help or a usage error.
+  const { startServer } = await import('../serve/server.js');
   let server;
   try {
     server = await startServer({

@@ -4,7 +4,7 @@
  */
 import type { PushAnswer, PushRequest } from '../sim/exchange.js';
 import { CloudTasksHeaders } from '../targets/cloud-tasks-headers.js';
-import { FunctionTarget, type HandlerFunction } from '../targets/function-target.js';
+import type { HandlerFunction } from '../targets/function-target.js';
 import { HttpTarget, parseTargetUrl } from '../targets/http-target.js';
 import { wireOf, type Target } from '../targets/types.js';
 import type { TargetKind } from './case.js';
@@ -29,9 +29,10 @@ export async function replayDelivery(opts: ReplayOptions): Promise<ReplayResult>
   const req = decodeReplay(opts.token);
   const isFunction = typeof opts.target === 'function';
   const deadline = resolveDeadline({ deadline: opts.deadline, isFunction, targetKind: opts.targetKind });
+  // The function target (and its fake timers) loads only for a function, not for a URL (issue #14).
   const bare: Target =
     typeof opts.target === 'function'
-      ? new FunctionTarget(opts.target)
+      ? new (await import('../targets/function-target.js')).FunctionTarget(opts.target)
       : new HttpTarget(parseTargetUrl(String(opts.target)), { connections: 1 });
   const target = opts.targetKind === 'http' ? new CloudTasksHeaders(bare, true) : bare;
   try {

@@ -8,7 +8,7 @@ import type { RuleId } from '../rules/index.js';
 import { optionArgs, optionProblem, resolveOptions, type NamedOptions } from '../model/options.js';
 import { SCALING_DEADLINE_US, isProfileName, isScalingType } from '../model/profiles.js';
 import { US_PER_M, US_PER_MS, US_PER_S, parseDuration } from '../sim/time.js';
-import { FunctionTarget, type HandlerFunction } from '../targets/function-target.js';
+import type { HandlerFunction } from '../targets/function-target.js';
 import { CloudTasksHeaders } from '../targets/cloud-tasks-headers.js';
 import { HttpTarget, parseTargetUrl } from '../targets/http-target.js';
 import { formatMs } from '../targets/net-errors.js';
@@ -243,14 +243,22 @@ interface OpenedTarget {
   owned: boolean;
 }
 
-function openTarget(t: ConformanceOptions['target'], concurrency: number, kind: TargetKind): OpenedTarget {
-  const opened = openBare(t, concurrency);
+async function openTarget(
+  t: ConformanceOptions['target'],
+  concurrency: number,
+  kind: TargetKind,
+): Promise<OpenedTarget> {
+  const opened = await openBare(t, concurrency);
   // CT-2: an HTTP target gets the same deliveries under the X-CloudTasks-* names.
   return kind === 'http' ? { ...opened, target: new CloudTasksHeaders(opened.target, opened.owned) } : opened;
 }
 
-function openBare(t: ConformanceOptions['target'], concurrency: number): OpenedTarget {
+/** The function target (and its fake timers) loads only for a function, not on every URL run (issue #14). */
+const functionTargetModule = () => import('../targets/function-target.js');
+
+async function openBare(t: ConformanceOptions['target'], concurrency: number): Promise<OpenedTarget> {
   if (typeof t === 'function') {
+    const { FunctionTarget } = await functionTargetModule();
     return {
       target: new FunctionTarget(t),
       replayName: t.name || 'handler',
@@ -265,6 +273,7 @@ function openBare(t: ConformanceOptions['target'], concurrency: number): OpenedT
     return { target, replayName: url.href, path: target.path, isFunction: false, owned: true };
   }
   const path = t instanceof HttpTarget ? t.path : '/_ah/queue/default';
+  const { FunctionTarget } = await functionTargetModule();
   return { target: t, replayName: t.description, path, isFunction: t instanceof FunctionTarget, owned: false };
 }
 
@@ -278,7 +287,7 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
   const concurrency = opts.concurrency ?? DEFAULT_CONCURRENCY;
   const targetKind = opts.targetKind ?? 'appengine';
   const app: AppFacts = { methods: [...(opts.methods ?? DEFAULT_METHODS)], target: targetKind };
-  const opened = openTarget(opts.target, concurrency, targetKind);
+  const opened = await openTarget(opts.target, concurrency, targetKind);
   const deadline = resolveDeadline({
     deadline: opts.deadline,
     scaling: opts.scaling,

@@ -28,6 +28,7 @@ import { shellQuote } from '../report/shell.js';
 import { applyOptions, optionArgs, type NamedOptions } from '../model/options.js';
 import type { FuzzModel } from './commands.js';
 import { describeConfig } from './config-arb.js';
+import { REPORT_KIND } from './report-kind.js';
 import { maxLateness, type Lateness } from './calibration.js';
 import { signatureOf } from './defects.js';
 import { Lockstep } from './lockstep.js';
@@ -121,7 +122,7 @@ export interface FailureReport {
   shrink?: { outcome: 'done' | 'budget' | 'not-reproduced' | 'queue-lost'; attempts: number; ms: number };
 }
 
-export const REPORT_KIND = 'tasksim-fuzz-report';
+export { REPORT_KIND };
 
 export interface FuzzReport {
   kind: typeof REPORT_KIND;

@@ -10,7 +10,7 @@ import { lacks, type Capabilities } from '../adapters/contract.js';
 import type { ProfileName, QueueConfig, ResolvedConfig, RetryParameters } from '../model/config.js';
 import { PROFILES, SCALING_DEADLINE_US } from '../model/profiles.js';
 import { US_PER_S } from '../sim/time.js';
-import { CT_DEFAULTS, burstSizeFor } from '../serve/queue-settings.js';
+import { CT_DEFAULTS, burstSizeFor } from '../serve/queue-defaults.js';
 
 const RATES: readonly [string, number][] = [
   ['0.5/s', 0.5],

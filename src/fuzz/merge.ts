@@ -3,7 +3,8 @@
  * campaign, every shard's failure kept with its replay line, and a note of shards that are missing
  * or came twice. Reports from different campaigns (adapter, seed or shard count differ) are refused.
  */
-import { REPORT_KIND, type FailureReport, type FuzzReport } from './campaign.js';
+import type { FailureReport, FuzzReport } from './campaign.js';
+import { REPORT_KIND } from './report-kind.js';
 
 export const MERGED_KIND = 'tasksim-fuzz-merged';
 

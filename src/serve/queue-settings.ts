@@ -8,16 +8,10 @@ import type { ProfileOptions, QueueConfig, QueueMode } from '../model/config.js'
 import { US_PER_S, type Micros } from '../sim/time.js';
 import { invalid } from './errors.js';
 import { fromDuration, toDuration, type Duration } from './wire.js';
+import { CT_DEFAULTS, burstSizeFor } from './queue-defaults.js';
 
-/** Cloud Tasks' documented defaults and bounds (CT-1; backoffs as RETRY-3). */
-export const CT_DEFAULTS = {
-  maxDispatchesPerSecond: 500,
-  maxConcurrentDispatches: 1000,
-  maxAttempts: 100,
-  minBackoffUs: 0.1 * US_PER_S,
-  maxBackoffUs: 3600 * US_PER_S,
-  maxDoublings: 16,
-} as const;
+export { CT_DEFAULTS, burstSizeFor };
+
 const MAX_RATE = 500;
 const MAX_CONCURRENT = 5000;
 
@@ -32,14 +26,6 @@ export interface QueueSettings {
   minBackoffUs?: Micros;
   maxBackoffUs?: Micros;
   maxDoublings?: number;
-}
-
-/**
- * CT-1: `maxBurstSize` is output only and derived from the rate. Our reading: one second of
- * dispatches, at least 1 and at most 100 (the burst Cloud Tasks reports for its default 500/s).
- */
-export function burstSizeFor(ratePerSec: number): number {
-  return Math.min(100, Math.max(1, Math.ceil(ratePerSec)));
 }
 
 const present = (n: number | undefined): number | undefined => (n === undefined || n === 0 ? undefined : n);

@@ -5,6 +5,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type { ResolvedConfig } from '../model/config.js';
+import { DEFAULT_APPENGINE_HOST } from './appengine-host.js';
 import { serveClockControl } from './clock-control.js';
 import { Deliveries } from './delivery.js';
 import { CloudTasksEmulator } from './emulator.js';
@@ -40,7 +41,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export const DEFAULT_APPENGINE_HOST = 'http://127.0.0.1:8080';
+export { DEFAULT_APPENGINE_HOST };
 
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1';

@@ -4,6 +4,7 @@
  * module the CLI loads; the assertions name the heavy packages (undici, gRPC, the YAML parser, the
  * HDR histogram) and the transports a path must not load, and a control proves the hook sees them.
  */
+import { createServer, type Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { cliArgs, runBounded } from '../helpers/cli.js';
 
@@ -51,6 +52,10 @@ describe('what a command loads', () => {
     for (const m of ['src/adapters/http-json.js', 'src/adapters/cloud-tasks.js', 'src/cli/simulate.js'])
       expect(r.modules).not.toContain(m);
     for (const p of ['undici', '@grpc/proto-loader', 'yaml', 'hdr-histogram-js']) expect(r.packages).not.toContain(p);
+    // The config draws use Cloud Tasks' queue defaults (CT-1), not the API's message codec.
+    expect(r.modules).toContain('src/fuzz/config-arb.js');
+    expect(r.modules).not.toContain('src/serve/queue-settings.js');
+    expect(r.packages).not.toContain('@grpc/grpc-js');
   });
 
   it('a usage error of fuzz loads no adapter transport', async () => {
@@ -71,6 +76,49 @@ describe('what a command loads', () => {
     const r = await loadedBy(['simulate', '--no-such-option']);
     expect(r.code).toBe(2);
     expect(r.packages).not.toContain('yaml');
+  });
+
+  it('report merge loads neither the fuzzer nor gRPC', async () => {
+    const r = await loadedBy(['report', 'merge', '--no-such-option']);
+    expect(r.code).toBe(2);
+    expect(r.modules).toContain('src/fuzz/merge.js');
+    expect(r.modules).not.toContain('src/fuzz/campaign.js');
+    for (const p of ['fast-check', '@grpc/grpc-js']) expect(r.packages).not.toContain(p);
+  });
+
+  it('conform against a URL loads the HTTP client but not the function target and its fake timers', async () => {
+    const r = await loadedBy(['conform', 'http://127.0.0.1:9/']);
+    expect(r.code).toBe(3); // nothing listens on port 9: unreachable
+    expect(r.packages).toContain('undici');
+    expect(r.modules).not.toContain('src/targets/function-target.js');
+    expect(r.packages).not.toContain('@sinonjs/fake-timers');
+  });
+
+  it('serve --help and a usage error of serve load no emulator, no gRPC, no HTTP client, no YAML parser', async () => {
+    const help = await loadedBy(['serve', '--help']);
+    const usage = await loadedBy(['serve', '--no-such-option']);
+    expect([help.code, usage.code]).toEqual([0, 2]);
+    for (const r of [help, usage]) {
+      expect(r.modules).toContain('src/cli/serve.js');
+      expect(r.modules).not.toContain('src/serve/server.js');
+      for (const p of ['@grpc/grpc-js', '@grpc/proto-loader', 'undici', 'yaml']) expect(r.packages).not.toContain(p);
+    }
+  });
+
+  it('control: serve that runs loads the emulator and gRPC (here refused a port already taken)', async () => {
+    const taken: Server = createServer();
+    const port = await new Promise<number>((resolve, reject) => {
+      taken.once('error', reject);
+      taken.listen(0, '127.0.0.1', () => resolve((taken.address() as { port: number }).port));
+    });
+    try {
+      const r = await loadedBy(['serve', '--port', String(port)]);
+      expect(r.code).toBe(2); // the address is in use: bad input
+      expect(r.modules).toContain('src/serve/server.js');
+      expect(r.packages).toContain('@grpc/grpc-js');
+    } finally {
+      await new Promise<void>((resolve) => taken.close(() => resolve()));
+    }
   });
 
   it('--version loads no command', async () => {

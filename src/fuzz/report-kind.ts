@@ -1,0 +1,5 @@
+/**
+ * The `kind` a fuzz campaign's JSON report carries, apart from the campaign so that `tasksim report
+ * merge` can recognise reports without loading the fuzzer (fast-check, the adapters) (issue #14).
+ */
+export const REPORT_KIND = 'tasksim-fuzz-report';
