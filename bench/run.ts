@@ -2,7 +2,9 @@
  * `npm run bench`: every benchmark, then reports/bench.md with the machine and the date.
  * Figures are medians of a few runs; compare ratios across machines, not absolute numbers.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { writeFileAtomic } from '../src/report/output-file.js';
 import { cpus, totalmem } from 'node:os';
 import { benchEngine, type EngineFigures } from './engine.bench.js';
 import { benchHttpDriver } from './http-driver.bench.js';
@@ -129,6 +131,6 @@ const lines = [
 ];
 mkdirSync(new URL('../reports/', import.meta.url), { recursive: true });
 const out = new URL('../reports/bench.md', import.meta.url);
-writeFileSync(out, lines.join('\n'));
+writeFileAtomic(fileURLToPath(out), lines.join('\n')); // an old report survives a failed write
 process.stdout.write(lines.join('\n'));
 log(`\nwrote ${out.pathname}`);
