@@ -29,7 +29,7 @@ export async function replayDelivery(opts: ReplayOptions): Promise<ReplayResult>
   const req = decodeReplay(opts.token);
   const isFunction = typeof opts.target === 'function';
   const deadline = resolveDeadline({ deadline: opts.deadline, isFunction, targetKind: opts.targetKind });
-  // The function target (and its fake timers) loads only for a function, not for a URL (issue #14).
+  // The function target (and its fake timers) loads only for a function, not for a URL.
   const bare: Target =
     typeof opts.target === 'function'
       ? new (await import('../targets/function-target.js')).FunctionTarget(opts.target)

@@ -253,7 +253,7 @@ async function openTarget(
   return kind === 'http' ? { ...opened, target: new CloudTasksHeaders(opened.target, opened.owned) } : opened;
 }
 
-/** The function target (and its fake timers) loads only for a function, not on every URL run (issue #14). */
+/** The function target (and its fake timers) loads only for a function, not on every URL run. */
 const functionTargetModule = () => import('../targets/function-target.js');
 
 async function openBare(t: ConformanceOptions['target'], concurrency: number): Promise<OpenedTarget> {

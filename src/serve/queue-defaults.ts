@@ -1,6 +1,6 @@
 /**
  * Cloud Tasks' queue defaults and its derived burst size, apart from the API's message codec so
- * that the fuzzer's config draws (src/fuzz/config-arb.ts) can use them without loading gRPC (issue #14).
+ * that the fuzzer's config draws (src/fuzz/config-arb.ts) can use them without loading gRPC.
  */
 import { US_PER_S } from '../sim/time.js';
 

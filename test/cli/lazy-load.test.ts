@@ -1,5 +1,5 @@
 /**
- * Each command loads the modules its path needs, no more (issue #14): the suite starts the CLI
+ * Each command loads the modules its path needs, no more: the suite starts the CLI
  * hundreds of times and users wait for every start. A module-load hook in the child records every
  * module the CLI loads; the assertions name the heavy packages (undici, gRPC, the YAML parser, the
  * HDR histogram) and the transports a path must not load, and a control proves the hook sees them.
