@@ -190,7 +190,7 @@ export class Engine implements Core {
     const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.jobRuns.length;
     this.jobRuns[slot] = run as (arg: unknown) => void;
     this.jobArgs[slot] = arg;
-    this.jobs.push(slot, Math.max(t, this.now), this.seq++, this.now);
+    this.jobs.push(slot, Math.max(t, this.now), this.seq++);
   }
 
   nextId(): number {

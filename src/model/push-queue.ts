@@ -82,7 +82,7 @@ export class PushQueue {
 
   enqueue(task: number): void {
     const t = this.tasks.eta[task];
-    this.ready.push(task, t, this.core.nextSeq(), this.core.now);
+    this.ready.push(task, t, this.core.nextSeq());
     this.wakeAt(t);
   }
 

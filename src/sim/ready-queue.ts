@@ -34,14 +34,7 @@ class Lane {
 
   /** Room for `extra` more entries without growing step by step. */
   reserve(extra: number): void {
-    const live = this.tail - this.head;
-    if (this.tail + extra <= this.ids.length) return;
-    const size = live + extra;
-    this.ids = copyInto(new Int32Array(size), this.ids, this.head, this.tail);
-    this.ts = copyInto(new Float64Array(size), this.ts, this.head, this.tail);
-    this.seqs = copyInto(new Float64Array(size), this.seqs, this.head, this.tail);
-    this.head = 0;
-    this.tail = live;
+    if (this.tail + extra > this.ids.length) this.moveInto(this.tail - this.head + extra);
   }
 
   shift(): number {
@@ -64,19 +57,22 @@ class Lane {
 
   /** At the array's end: drop the spent front if it is most of the array, else double the array. */
   private makeRoom(): void {
-    const live = this.tail - this.head;
     if (this.head > COMPACT_AFTER && this.head * 2 > this.tail) {
       this.ids.copyWithin(0, this.head, this.tail);
       this.ts.copyWithin(0, this.head, this.tail);
       this.seqs.copyWithin(0, this.head, this.tail);
-    } else {
-      const size = this.ids.length * 2;
-      this.ids = copyInto(new Int32Array(size), this.ids, this.head, this.tail);
-      this.ts = copyInto(new Float64Array(size), this.ts, this.head, this.tail);
-      this.seqs = copyInto(new Float64Array(size), this.seqs, this.head, this.tail);
-    }
+      this.tail -= this.head;
+      this.head = 0;
+    } else this.moveInto(this.ids.length * 2);
+  }
+
+  /** The live entries, moved to the front of new arrays of `size`. */
+  private moveInto(size: number): void {
+    this.ids = copyInto(new Int32Array(size), this.ids, this.head, this.tail);
+    this.ts = copyInto(new Float64Array(size), this.ts, this.head, this.tail);
+    this.seqs = copyInto(new Float64Array(size), this.seqs, this.head, this.tail);
+    this.tail -= this.head;
     this.head = 0;
-    this.tail = live;
   }
 }
 
@@ -100,8 +96,8 @@ export class ReadyQueue {
     return this.future.size + this.inLanes;
   }
 
-  /** `now`, the current time, is not needed for the order: a lane takes any entry above its last. */
-  push(id: number, t: number, seq: number, _now?: number): void {
+  /** Adds an entry: to the lane it follows in key order, else to the heap. */
+  push(id: number, t: number, seq: number): void {
     const { sizes, tailT, tailSeq } = this;
     const fit = this.laneFor(t, seq);
     if (fit < 0) return this.future.push(id, t, seq);

@@ -159,7 +159,7 @@ describe('KeyHeap and ReadyQueue order (t, seq)', () => {
         const reserving = byHandle({
           push: (h: number, t: number, seq: number, now: number) => {
             if (pushes++ % 7 === 0) q.reserve(extra, now);
-            q.push(h, t, seq, now);
+            q.push(h, t, seq);
           },
           pop: () => q.pop(),
           peek: () => q.peek(),
@@ -185,7 +185,7 @@ describe('KeyHeap and ReadyQueue order (t, seq)', () => {
           const ready = new ReadyQueue();
           all.forEach((e, i) => {
             heap.push(i, e.t, e.seq);
-            ready.push(i, e.t, e.seq, 0);
+            ready.push(i, e.t, e.seq);
           });
           const gone = new Set<number>();
           for (const p of picks) {
