@@ -8,7 +8,7 @@
  * throws InvariantThreadError, never a pass.
  */
 import { Worker } from 'node:worker_threads';
-import type { TraceHasher, TraceSink } from '../sim/trace.js';
+import type { TraceHasher } from '../sim/trace.js';
 import { ChunkRingWriter, createRing } from './chunk-ring.js';
 import type { InvariantResult } from './types.js';
 
@@ -38,7 +38,7 @@ export const STALL_MS = 60_000;
 
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
 
-export class InvariantThread implements TraceSink {
+export class InvariantThread {
   private readonly worker: Worker;
   private readonly ring: ChunkRingWriter;
   private hasher: TraceHasher | undefined;
@@ -99,9 +99,6 @@ export class InvariantThread implements TraceSink {
     return this.failed ?? this.ring.readerFailed(); // the thread's own words on why follow in a message
   }
 
-  /** The events reach the thread as the hasher's bytes (attach); a sink only to be closed with the run. */
-  onEvent(): void {}
-
   /** Canonical trace bytes, in order (any cut): copied into the ring, waiting while it is full. */
   write(bytes: Uint8Array): void {
     if (this.failure !== undefined) return; // nothing more can be judged: the run ends at its next slice
@@ -109,7 +106,7 @@ export class InvariantThread implements TraceSink {
     if (this.ring.stalled !== undefined) this.failed ??= this.ring.stalled;
   }
 
-  /** After the last event: hands over the last bytes and waits for the results (Engine.end awaits it). */
+  /** After the last event: hands over the last bytes and waits for the results. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

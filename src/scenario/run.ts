@@ -102,7 +102,8 @@ async function run(
   const hasher = new TraceHasher();
   thread?.attach(hasher);
   const counters = new RunCounters();
-  const sinks: TraceSink[] = [hasher, counters, ...(thread ? [thread] : []), ...(suite ? [suite] : [])];
+  // The thread reads the hasher's bytes (attach), so it is no sink of its own.
+  const sinks: TraceSink[] = [hasher, counters, ...(suite ? [suite] : [])];
   sinks.push(...(opts.sinks ?? []));
   const engine = new Engine({ config: s.config, seed, service: s.service, pull: s.pull, sinks });
 
@@ -152,6 +153,7 @@ async function run(
   }
   const end = result === 'blocked' ? 'idle' : result;
   await engine.end(end);
+  await thread?.close();
   const counts = counters.toJSON();
   const virtualSeconds = engine.now / 1e6;
   return {

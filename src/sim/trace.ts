@@ -86,7 +86,7 @@ export class TraceHasher implements TraceSink {
   }
 
   digest(): string {
-    this.encoder.drain();
+    this.drain();
     return this.hash.digest('hex');
   }
 }
