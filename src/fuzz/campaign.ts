@@ -122,8 +122,6 @@ export interface FailureReport {
   shrink?: { outcome: 'done' | 'budget' | 'not-reproduced' | 'queue-lost'; attempts: number; ms: number };
 }
 
-export { REPORT_KIND };
-
 export interface FuzzReport {
   kind: typeof REPORT_KIND;
   adapter: string;

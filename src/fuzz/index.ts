@@ -7,13 +7,13 @@ export {
   WALL_CLOCK_RUNS,
   WALL_CLOCK_MAX_COMMANDS,
   WALL_CLOCK_SHRINK_MS,
-  REPORT_KIND,
   UnsupportedAdapter,
   type FuzzOptions,
   type FuzzPlan,
   type FuzzReport,
   type FailureReport,
 } from './campaign.js';
+export { REPORT_KIND } from './report-kind.js';
 export { Lockstep, type LockstepOptions } from './lockstep.js';
 export { WallRunClock, WALL_CLOCK_TIMING } from './wall-clock.js';
 export { VirtualRunClock } from './clock-virtual.js';

@@ -14,16 +14,10 @@ import { Worker } from 'node:worker_threads';
 import { AdapterSetupError, AdapterUnreachable, type QueueUnderTest } from '../adapters/contract.js';
 import type { HttpJsonOptions } from '../adapters/http-json.js';
 import { maxLateness } from './calibration.js';
-import {
-  REPORT_KIND,
-  UnsupportedAdapter,
-  runFuzz,
-  type FuzzOptions,
-  type FuzzPlan,
-  type FuzzReport,
-} from './campaign.js';
+import { UnsupportedAdapter, runFuzz, type FuzzOptions, type FuzzPlan, type FuzzReport } from './campaign.js';
 import { clockFor } from './clock.js';
 import { mergeReports } from './merge.js';
+import { REPORT_KIND } from './report-kind.js';
 import { shardRuns, shardSeed, type Shard } from './shard.js';
 
 /** More jobs than this only costs memory (each worker loads the fuzzer and its own queue). */

@@ -10,8 +10,6 @@ import { invalid } from './errors.js';
 import { fromDuration, toDuration, type Duration } from './wire.js';
 import { CT_DEFAULTS, burstSizeFor } from './queue-defaults.js';
 
-export { CT_DEFAULTS, burstSizeFor };
-
 const MAX_RATE = 500;
 const MAX_CONCURRENT = 5000;
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { REPORT_KIND, type FuzzReport } from '../../src/fuzz/campaign.js';
+import type { FuzzReport } from '../../src/fuzz/campaign.js';
+import { REPORT_KIND } from '../../src/fuzz/report-kind.js';
 import { MergeError, asFuzzReport, mergeReports } from '../../src/fuzz/merge.js';
 import { parseShard, shardRuns, shardSeed } from '../../src/fuzz/shard.js';
 
