@@ -19,7 +19,16 @@ import {
   T_RETRY,
   T_SUCCESS,
 } from './trace-codec.js';
-import type { AddEvent, DeliveryHeaders, DispatchEvent, ExhaustEvent, ResponseEvent, TraceEvent } from './events.js';
+import type {
+  AddEvent,
+  DeliveryHeaders,
+  DispatchEvent,
+  ExhaustEvent,
+  ResponseEvent,
+  RetryEvent,
+  SuccessEvent,
+  TraceEvent,
+} from './events.js';
 
 /** Thrown inside the decoder when the bytes end before the event does: decoding resumes with the next chunk. */
 const CUT = Symbol('cut');
@@ -30,6 +39,21 @@ const CUT = Symbol('cut');
  */
 const INTERN_MAX = 20;
 const INTERN_SLOTS = 4096;
+
+/**
+ * Receives the decoded events by type: a reader that handles each type its own way (the checker
+ * thread's InvariantSuite) is called for it directly, without looking at the type again.
+ */
+export interface DecodedEventSink {
+  add(ev: AddEvent): void;
+  dispatch(ev: DispatchEvent): void;
+  response(ev: ResponseEvent): void;
+  retry(ev: RetryEvent): void;
+  success(ev: SuccessEvent): void;
+  exhaust(ev: ExhaustEvent): void;
+  /** Every other type (decoded from its JSON). */
+  other(ev: TraceEvent): void;
+}
 
 export class TraceDecoder {
   private buf: Uint8Array = new Uint8Array(0);
@@ -42,8 +66,23 @@ export class TraceDecoder {
   /** Events decoded so far. */
   count = 0;
 
-  /** `onEvent` receives each event as soon as its last byte arrives. */
-  constructor(private readonly onEvent: (ev: TraceEvent) => void) {}
+  private readonly sink: DecodedEventSink;
+
+  /** `onEvent` receives each event as soon as its last byte arrives (a function all of them, a sink by type). */
+  constructor(onEvent: ((ev: TraceEvent) => void) | DecodedEventSink) {
+    this.sink =
+      typeof onEvent === 'function'
+        ? {
+            add: onEvent,
+            dispatch: onEvent,
+            response: onEvent,
+            retry: onEvent,
+            success: onEvent,
+            exhaust: onEvent,
+            other: onEvent,
+          }
+        : onEvent;
+  }
 
   /** Decodes a chunk (the view may be reused by the caller once this returns). */
   push(bytes: Uint8Array): void {
@@ -60,11 +99,8 @@ export class TraceDecoder {
     let p = 0;
     try {
       while (p < this.end) {
-        const at = p;
-        const ev = this.event(at);
+        this.event(p);
         p = this.pos;
-        this.count++;
-        this.onEvent(ev);
       }
     } catch (e) {
       if (e !== CUT) throw e;
@@ -89,13 +125,14 @@ export class TraceDecoder {
     return this.view.getFloat64(p, true);
   }
 
-  /** Decodes the event at `p`; leaves `pos` after it. */
-  private event(p: number): TraceEvent {
+  /** Decodes the event at `p`, leaves `pos` after it and hands the event on (a cut one throws CUT first). */
+  private event(p: number): void {
     this.need(p, 1);
     const type = this.buf[p];
     if (type === T_OTHER) {
-      const json = this.str(p + 1, false);
-      return JSON.parse(json) as TraceEvent;
+      const ev = JSON.parse(this.str(p + 1, false)) as TraceEvent;
+      this.count++;
+      return this.sink.other(ev);
     }
     if (type < T_ADD || type > T_EXHAUST)
       throw new Error(`trace bytes: unknown event type ${type} after event ${this.count}`);
@@ -128,7 +165,8 @@ export class TraceDecoder {
           ev.dl = this.f64(this.pos);
           this.pos += 8;
         }
-        return ev;
+        this.count++;
+        return this.sink.add(ev);
       }
       case T_DISPATCH: {
         this.need(p, 9);
@@ -137,7 +175,8 @@ export class TraceDecoder {
         const h = this.headers(p + 9);
         const ev: DispatchEvent = { t, e: 'dispatch', id, q, n, h };
         if (dup !== 0) ev.dup = dup === 2;
-        return ev;
+        this.count++;
+        return this.sink.dispatch(ev);
       }
       case T_RESPONSE: {
         this.need(p, 25);
@@ -160,21 +199,30 @@ export class TraceDecoder {
           ev.ra = this.f64(this.pos);
           this.pos += 8;
         }
-        return ev;
+        this.count++;
+        return this.sink.response(ev);
       }
-      case T_RETRY:
+      case T_RETRY: {
         this.need(p, 16);
         this.pos = p + 16;
-        return { t, e: 'retry', id, q, n: this.f64(p), eta: this.f64(p + 8) };
-      case T_SUCCESS:
+        const ev: RetryEvent = { t, e: 'retry', id, q, n: this.f64(p), eta: this.f64(p + 8) };
+        this.count++;
+        return this.sink.retry(ev);
+      }
+      case T_SUCCESS: {
         this.need(p, 8);
         this.pos = p + 8;
-        return { t, e: 'success', id, q, n: this.f64(p) };
+        const ev: SuccessEvent = { t, e: 'success', id, q, n: this.f64(p) };
+        this.count++;
+        return this.sink.success(ev);
+      }
       case T_EXHAUST: {
         this.need(p, 8);
         const n = this.f64(p);
         const rule = this.str(p + 8, true) as ExhaustEvent['rule'];
-        return { t, e: 'exhaust', id, q, n, rule };
+        const ev: ExhaustEvent = { t, e: 'exhaust', id, q, n, rule };
+        this.count++;
+        return this.sink.exhaust(ev);
       }
       default:
         throw new Error(`trace bytes: unknown event type ${type}`); // unreachable: checked above
