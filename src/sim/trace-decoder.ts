@@ -116,6 +116,9 @@ export class TraceDecoder {
 
   /** Where the last read ended. */
   private pos = 0;
+  /** The last event's queue and the last dispatch's ETA header, for again(). */
+  private lastQueue = '';
+  private lastEta = '';
 
   private need(p: number, n: number): void {
     if (p + n > this.end) throw CUT;
@@ -139,7 +142,7 @@ export class TraceDecoder {
     this.need(p, 17);
     const t = this.f64(p + 1);
     const id = this.f64(p + 9);
-    const q = this.str(p + 17, true);
+    const q = (this.lastQueue = this.again(p + 17, this.lastQueue, true));
     p = this.pos;
     switch (type) {
       case T_ADD: {
@@ -230,11 +233,13 @@ export class TraceDecoder {
   }
 
   private headers(p: number): DeliveryHeaders {
-    const qn = this.str(p, true);
+    const qn = this.again(p, this.lastQueue, true);
     const tn = this.str(this.pos, false);
     const rc = this.str(this.pos, true);
     const ec = this.str(this.pos, true);
-    const eta = this.str(this.pos, false);
+    // A burst's first attempts share one ETA text: given back as the same string (HDR-5's check
+    // compares it with the last one by identity first).
+    const eta = (this.lastEta = this.again(this.pos, this.lastEta, false));
     p = this.pos;
     this.need(p, 1);
     const flags = this.buf[p];
@@ -244,6 +249,28 @@ export class TraceDecoder {
     if ((flags & 2) !== 0) h.rr = this.str(this.pos, true);
     if ((flags & 4) !== 0) h.ff = this.str(this.pos, true);
     return h;
+  }
+
+  /**
+   * The string at `p`, `last` itself when its bytes spell it in ASCII (leaving `pos` after it): a field
+   * that repeats its last value (the queue of nearly every event) costs one comparison, no lookup.
+   */
+  private again(p: number, last: string, repeats: boolean): string {
+    const buf = this.buf;
+    const n = p + 2 <= this.end ? buf[p] | (buf[p + 1] << 8) : -1;
+    if (n === last.length && n < PIECE && p + 2 + n <= this.end) {
+      const from = p + 2;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = buf[from + i];
+        if (c > 127 || c !== last.charCodeAt(i)) break;
+      }
+      if (i === n) {
+        this.pos = from + n;
+        return last;
+      }
+    }
+    return this.str(p, repeats);
   }
 
   /**
