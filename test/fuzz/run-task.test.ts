@@ -175,10 +175,11 @@ describe('the task a RunTask aims at (resolved when it runs)', () => {
  * How often a campaign catches a queue whose RunTask does nothing (mutant run-task-ignored), in
  * runs of 30 commands (the default). The floor is derived from the command weights, not measured:
  *
- * - A run can show the defect only where a RunTask follows a push add: a push add is 3 draws in 17
- *   (commandArbs: three adds, half of them to a push queue) and a RunTask 3 in 17, and fc.commands
- *   draws a length from 0 to 30 about uniformly; `pushAddThenRunTask` below computes the share of
- *   runs with a push add and a RunTask after it, about 0.49.
+ * - A run can show the defect only where a RunTask follows a push add. Of the 17 draws of
+ *   commandArbs (the reference has outages and RunTask), 3 are adds, half of them to a push queue
+ *   (3 in 34), and 3 are RunTasks (3 in 17); fc.commands draws a length from 0 to 30 about
+ *   uniformly. `pushAddThenRunTask` below computes the share of runs with a push add and a RunTask
+ *   after it: about 0.49.
  * - There the RunTask aims at a task still held if there is one, and then the run is caught (the
  *   model dispatches a waiting task now, or refuses a task in flight or in a paused queue, where the
  *   mutant answers OK and does nothing). Of the tasks added, 9 in 20 have their ETA ahead (3 of 5
