@@ -1,6 +1,7 @@
 /**
  * The trace's canonical bytes, for its SHA-256 hash (INV-DET). A compact binary form: one type byte,
- * numbers as little-endian float64, strings as a u16 length and their UTF-8 bytes. It carries
+ * numbers as little-endian float64, strings as a u16 length and their UTF-8 bytes (WTF-8 when the string
+ * holds a lone surrogate, so it keeps its identity: wtf8). It carries
  * exactly what the JSON line carries, in schema order, and is several times cheaper to produce: at a
  * million events per second, building text to hash cost more than running the engine. Rare event
  * types are encoded as their JSON text.
@@ -169,10 +170,12 @@ export class TraceEncoder {
 
   /**
    * Non-ASCII or long strings: UTF-8 through TextEncoder, in pieces of at most PIECE bytes; a full
-   * piece is followed by another (possibly empty), so the bytes decode one way only.
+   * piece is followed by another (possibly empty), so the bytes decode one way only. TextEncoder
+   * writes a lone surrogate as U+FFFD, so two traces differing only there would hash the same
+   * (INV-DET): a string that is not well-formed UTF-16 goes as WTF-8 instead.
    */
   private longStr(s: string): void {
-    const bytes = this.text.encode(s);
+    const bytes = (s as unknown as WellFormedQuery).isWellFormed() ? this.text.encode(s) : wtf8(s);
     for (let off = 0; ; off += PIECE) {
       const piece = bytes.subarray(off, off + PIECE);
       if (this.pos + 2 + piece.length > CHUNK) this.drain();
@@ -183,4 +186,46 @@ export class TraceEncoder {
     }
     if (this.pos > CHUNK - HEADROOM) this.drain(); // the rest of the event must still fit
   }
+}
+
+/** `String.prototype.isWellFormed` (Node 20; the project's lib is ES2022, which does not declare it). */
+interface WellFormedQuery {
+  isWellFormed(): boolean;
+}
+
+/**
+ * WTF-8 (https://simonsapin.github.io/wtf-8/): UTF-8, except that a surrogate without its pair is
+ * written as the 3-byte form of its code unit (0xED 0xA0–0xBF 0x80–0xBF), which UTF-8 leaves unused;
+ * a pair is one 4-byte code point, as in UTF-8. Well-formed strings never come here, so their bytes
+ * (and every trace hash) are those of UTF-8.
+ */
+export function wtf8(s: string): Uint8Array {
+  const out = new Uint8Array(s.length * 3); // at most 3 bytes per code unit (a pair: 4 for 2)
+  let o = 0;
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        i++;
+      }
+    }
+    if (c < 0x80) {
+      out[o++] = c;
+    } else if (c < 0x800) {
+      out[o++] = 0xc0 | (c >> 6);
+      out[o++] = 0x80 | (c & 0x3f);
+    } else if (c < 0x10000) {
+      out[o++] = 0xe0 | (c >> 12);
+      out[o++] = 0x80 | ((c >> 6) & 0x3f);
+      out[o++] = 0x80 | (c & 0x3f);
+    } else {
+      out[o++] = 0xf0 | (c >> 18);
+      out[o++] = 0x80 | ((c >> 12) & 0x3f);
+      out[o++] = 0x80 | ((c >> 6) & 0x3f);
+      out[o++] = 0x80 | (c & 0x3f);
+    }
+  }
+  return out.subarray(0, o);
 }

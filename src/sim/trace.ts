@@ -111,6 +111,8 @@ export class NdjsonWriter implements TraceSink {
   private pending = '';
   private closed = false;
   error: OutputError | undefined;
+  /** Whether the complete trace is in place at `path` (close() renamed it there). */
+  committed = false;
 
   constructor(readonly path: string) {
     this.out = new OutputFile(path);
@@ -128,6 +130,7 @@ export class NdjsonWriter implements TraceSink {
     this.flush();
     try {
       this.out.commit();
+      this.committed = true;
     } catch (e) {
       this.error = e as OutputError;
     }
