@@ -18,7 +18,7 @@ export interface TraceSink {
  * of an engine is one, the engine makes none for them (a million-task run emits five million, and
  * their objects, header texts and names were a good part of its time). Each method gets exactly its
  * event's fields (events.ts) and must treat the event as `onEvent` would; `name` undefined is the
- * system name of the task (HDR-2: SYSTEM_NAME_PREFIX and the id), and a dispatch's headers come as
+ * system name of the task (SYSTEM_NAME_PREFIX and the id, events.ts), and a dispatch's headers come as
  * their texts, its QueueName being `q` and its TaskName `name`.
  */
 export interface FieldSink extends TraceSink {
