@@ -130,8 +130,14 @@ export class Engine implements Core {
   private readonly queueIndex = new Map<string, number>();
   /** Live user-named tasks by name, per queue. */
   private readonly named = new Map<string, Map<string, number>>();
-  /** PUSH-1's default URL per queue, and its byte length (TASK-3 counts it): made once, not per task. */
-  private readonly defaultUrlBytes = new Map<string, number>();
+  /**
+   * What an add reads of its queue, by queue index (one lookup of the index per task, not one map
+   * lookup per thing): its live user-named tasks, its push queue or pull queue, and the byte length
+   * of PUSH-1's default URL (TASK-3 counts it), made once.
+   */
+  private readonly namedOf: Map<string, number>[] = [];
+  private readonly queueOf: (PushQueue | PullQueue)[] = [];
+  private readonly defaultUrlBytesOf: number[] = [];
   /** Live tasks per queue, by queue index. */
   private readonly liveCounts: number[] = [];
   private readonly tombstones = new Map<string, Tombstones>();
@@ -169,10 +175,17 @@ export class Engine implements Core {
       this.queueNames.push(q.name);
       this.liveCounts.push(0);
       const onDone = (task: number): void => this.forget(index, task);
-      if (q.mode === 'push')
-        this.push.set(q.name, new PushQueue(q, this, this.pool, runner, onDone, service.duplicateRate));
-      else this.pull.set(q.name, new PullQueue(q, this, pullOptions, onDone));
-      this.named.set(q.name, new Map());
+      const queue =
+        q.mode === 'push'
+          ? new PushQueue(q, this, this.pool, runner, onDone, service.duplicateRate)
+          : new PullQueue(q, this, pullOptions, onDone);
+      if (queue instanceof PushQueue) this.push.set(q.name, queue);
+      else this.pull.set(q.name, queue);
+      this.queueOf.push(queue);
+      const named = new Map<string, number>();
+      this.named.set(q.name, named);
+      this.namedOf.push(named);
+      this.defaultUrlBytesOf.push(byteLength(defaultTaskUrl(q.name)));
       this.tombstones.set(q.name, new Tombstones(opts.hooks?.noTombstones ? 0 : this.config.options.tombstoneUs));
     };
     this.makeQueue = makeQueue;
@@ -398,11 +411,12 @@ export class Engine implements Core {
   /** Adds one task (TASK-1…4, PUSH-4) and returns its id; throws the TaskQueueError that refuses it. */
   private addOne(queue: QueueConfig, t: NewTask): number {
     const now = this.now;
+    const index = this.queueIndex.get(queue.name)!;
     const size = t.size ?? byteLength(t.payload);
     // TASK-3: payload, URL and header bytes count together; a push task goes to its URL or the default one.
     const counted =
       t.url === undefined && queue.mode === 'push'
-        ? size + this.defaultUrlBytesOf(queue.name) + taskSize(0, undefined, t.headers)
+        ? size + this.defaultUrlBytesOf[index] + taskSize(0, undefined, t.headers)
         : taskSize(size, t.url, t.headers);
     const limit = queue.mode === 'push' ? LIMITS.pushTaskBytes : LIMITS.pullTaskBytes;
     if (counted > limit) {
@@ -419,7 +433,7 @@ export class Engine implements Core {
     }
     const eta = Math.round(t.etaUs ?? now + (t.countdownUs ?? 0)); // whole µs (HDR-5)
     if (eta > now + MAX_ETA_AHEAD_US) throw new TaskQueueError('PUSH-4', 'ETA may be at most 30 days ahead');
-    const named = this.named.get(queue.name)!;
+    const named = this.namedOf[index];
     let id: number;
     if (t.name !== undefined) {
       checkTaskName(t.name);
@@ -447,24 +461,12 @@ export class Engine implements Core {
         : null;
     const taskEta = Math.max(eta, now);
     const failFast = t.failFast === true;
-    const index = this.queueIndex.get(queue.name)!;
     tasks.add(id, index, t.name ?? null, now, taskEta, size, failFast, extra);
     if (t.name !== undefined) named.set(t.name, id);
     this.liveCounts[index]++;
     this.emitAdd(id, queue.name, t.name, taskEta, size, t.tag, failFast, t.deadlineUs);
-    if (queue.mode === 'push') this.push.get(queue.name)!.enqueue(id);
-    else this.pull.get(queue.name)!.enqueue(id);
+    this.queueOf[index].enqueue(id);
     return id;
-  }
-
-  /** The byte length of PUSH-1's default URL of `queue` (TASK-3). */
-  private defaultUrlBytesOf(queue: string): number {
-    let bytes = this.defaultUrlBytes.get(queue);
-    if (bytes === undefined) {
-      bytes = byteLength(defaultTaskUrl(queue));
-      this.defaultUrlBytes.set(queue, bytes);
-    }
-    return bytes;
   }
 
   /** A task is gone for good: it leaves the live count and its name is tombstoned (TASK-2). */
