@@ -33,6 +33,8 @@ export const PIECE = 0x8000;
 const QUEUE_SLOT = 0,
   ETA_SLOT = 1,
   REASON_SLOT = 2;
+/** The UTF-8 bytes of HDR-2's system-name prefix, which `systemNameAt` writes before the id. */
+const PREFIX_BYTES = new TextEncoder().encode(SYSTEM_NAME_PREFIX);
 /** Room per slot: a remembered string's length and bytes. */
 const CACHE_BYTES = 64;
 
@@ -233,17 +235,17 @@ export class TraceEncoder {
    * writes that string, without making it.
    */
   private systemNameAt(p: number, id: number): number {
-    const prefix = SYSTEM_NAME_PREFIX;
     // Ids past the 32-bit range (none in practice) go the string's way: the digits below use int math.
-    if (!(id > 0 && id === (id | 0))) return this.strAt(p, prefix + id);
-    let digits = 1;
-    for (let x = id; x >= 10; x = (x / 10) | 0) digits++;
+    if (!(id > 0 && id === (id | 0))) return this.strAt(p, SYSTEM_NAME_PREFIX + id);
+    let digits = 1; // at most 10: id < 2^31
+    for (let power = 10; power <= id; power *= 10) digits++;
+    const prefix = PREFIX_BYTES;
     const n = prefix.length + digits;
-    if (p + 2 + n > CHUNK) return this.strAt(p, prefix + id);
+    if (p + 2 + n > CHUNK) return this.strAt(p, SYSTEM_NAME_PREFIX + id);
     const buf = this.buf;
     buf[p] = n; // the length, little-endian (n < 256)
     buf[p + 1] = 0;
-    for (let i = 0; i < prefix.length; i++) buf[p + 2 + i] = prefix.charCodeAt(i);
+    for (let i = 0; i < prefix.length; i++) buf[p + 2 + i] = prefix[i];
     let x = id;
     for (let q = p + 1 + n; q >= p + 2 + prefix.length; q--) {
       const next = (x / 10) | 0;
