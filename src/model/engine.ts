@@ -25,10 +25,9 @@ import {
   type TraceEvent,
 } from '../sim/events.js';
 import { type FieldSink, isFieldSink, serialize, type TraceSink } from '../sim/trace.js';
-import { formatEpochSeconds } from '../sim/time.js';
 import { ReadyQueue } from '../sim/ready-queue.js';
 import { Random } from '../sim/random.js';
-import { DEFAULT_EPOCH_US, US_PER_D, type Micros } from '../sim/time.js';
+import { DEFAULT_EPOCH_US, US_PER_D, formatEpochSeconds, type Micros } from '../sim/time.js';
 
 export interface EngineOptions {
   config: ResolvedConfig;
