@@ -9,7 +9,7 @@ export const EXIT = {
   failed: 1,
   /** Bad usage or bad input. */
   badInput: 2,
-  /** The target or adapter cannot be reached. */
+  /** No verdict: the target or adapter cannot be reached, or simulate's invariant checker thread failed. */
   unreachable: 3,
   /** The run finished (its verdict printed) but an output file could not be written (a full disk). */
   cannotWrite: 4,

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { conform } from './conform.js';
+import { conform } from './conform-run.js';
 import { formatSummary, passed, simulate } from './simulate.js';
 import { EXIT, runCommand } from './common.js';
 import { PACKAGE_ROOT } from './package-root.js';

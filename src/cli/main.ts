@@ -55,8 +55,9 @@ Examples:
 
 Every check cites a rule of the contract (HDR-4, RETRY-4, PULL-3 …). Exit codes: 0 passed,
 1 a rule was broken, 2 bad usage or input (an output path that cannot be written included),
-3 the target or adapter is unreachable, 4 an output could not be written after the run (a full disk:
-the verdict is printed, the previous file is left intact), 130/143 stopped by SIGINT/SIGTERM.`,
+3 no verdict (the target or adapter is unreachable, or simulate's checker thread failed), 4 an output
+could not be written after the run (a full disk: the verdict is printed, the previous file is left
+intact), 130/143 stopped by SIGINT/SIGTERM.`,
 );
 
 await program.parseAsync(process.argv);

@@ -28,7 +28,11 @@ export interface SimulateOptions {
   reportDir?: string;
   /** Repeated `--option name=value` (SPEC §10). */
   option?: string[];
+  /** Where the invariants are judged: `auto` (default), `on` (a thread of their own), `off` (inline). */
+  invariantThread?: string;
 }
+
+const THREAD_MODES = ['auto', 'on', 'off'] as const;
 
 export interface SimulationOutcome extends ScenarioResult {
   /** Wall time of the run itself (the events/s figure). */
@@ -63,12 +67,20 @@ export function registerSimulate(program: Command): void {
     .option('--trace <file>', 'write the whole trace as NDJSON')
     .option('--report-dir <dir>', 'write index.html (charts), report.json and report.md there')
     .option('--no-det-check', 'skip the second run that proves the trace hash is reproducible (INV-DET)')
+    .option(
+      '--invariant-thread <mode>',
+      'where the invariants are judged: auto (a thread of their own for runs of 100,000 tasks or more on two\n' +
+        "cores or more), on, or off (in the engine's thread; the same verdicts, slower for big runs)",
+      'auto',
+    )
     .addHelpText(
       'after',
       '\nExit codes: 0 every invariant holds, 1 one fails (or an expectation is unmet), 2 bad input\n' +
         '(an output path that cannot be written included), 4 the run finished but an output could not be\n' +
         'written (the previous file is left intact), 130/143 stopped by SIGINT/SIGTERM (the trace so far is\n' +
-        'kept, ending with `end: stopped`). A run whose virtual clock stands still is stopped: exit 1.',
+        'kept, ending with `end: stopped`). A run whose virtual clock stands still is stopped: exit 1.\n' +
+        '3 no verdict: the invariants could not be judged (their checker thread failed; re-run with\n' +
+        '--invariant-thread off).',
     )
     .action((file: string, opts: SimulateOptions) =>
       runCommand(async () => {
@@ -95,6 +107,9 @@ export async function simulate(file: string, opts: SimulateOptions): Promise<Sim
     throw new CliError(`--profile must be appengine or cloud-tasks, got ${JSON.stringify(opts.profile)}`);
   }
   const options = cliOptions(opts.option);
+  const invariantThread = opts.invariantThread ?? 'auto';
+  if (!(THREAD_MODES as readonly string[]).includes(invariantThread))
+    throw new CliError(`--invariant-thread must be auto, on or off, got ${JSON.stringify(invariantThread)}`);
   // Loaded here, not at the top: `simulate --help` and a usage error need neither the YAML parser nor,
   // without --report-dir, the report's histograms.
   const { loadScenario } = await import('../scenario/load.js');
@@ -102,6 +117,17 @@ export async function simulate(file: string, opts: SimulateOptions): Promise<Sim
   const seed = opts.seed === undefined ? scenario.seed : parseSeed(opts.seed);
   // The scenario's queue.yaml is an input too (the command line's inputs were checked before).
   if (scenario.queueYaml !== undefined) checkOutputs(outputsOf({ ...opts }), [scenario.queueYaml]);
+  const replay = [
+    'tasksim',
+    'simulate',
+    file,
+    '--seed',
+    String(seed),
+    ...(opts.profile ? ['--profile', opts.profile] : []),
+    ...optionArgs(options),
+  ]
+    .map(shellQuote)
+    .join(' ');
   const stats = opts.reportDir ? new (await import('../report/stats.js')).SimulationStats() : undefined;
   const trace = opts.trace ? openTrace(opts.trace) : undefined;
   const sinks: TraceSink[] = [...(stats ? [stats] : []), ...(trace ? [trace] : [])];
@@ -121,6 +147,9 @@ export async function simulate(file: string, opts: SimulateOptions): Promise<Sim
       onProgress,
       progressEvery: PROGRESS_EVERY,
       signal: stop.signal,
+      invariantThread: invariantThread as (typeof THREAD_MODES)[number],
+    }).catch((e: unknown) => {
+      throw noVerdict(e, replay, trace?.committed ? trace.path : undefined);
     });
     const writeErrors = trace?.error ? [trace.error] : [];
     let determinism: SimulationOutcome['determinism'] = { status: 'skip' };
@@ -140,17 +169,6 @@ export async function simulate(file: string, opts: SimulateOptions): Promise<Sim
       if (!stop.by)
         determinism = { status: again.traceHash === result.traceHash ? 'pass' : 'fail', rerunHash: again.traceHash };
     }
-    const replay = [
-      'tasksim',
-      'simulate',
-      file,
-      '--seed',
-      String(seed),
-      ...(opts.profile ? ['--profile', opts.profile] : []),
-      ...optionArgs(options),
-    ]
-      .map(shellQuote)
-      .join(' ');
     const outcome: SimulationOutcome = {
       ...result,
       wallMs: 0,
@@ -190,6 +208,24 @@ export async function simulate(file: string, opts: SimulateOptions): Promise<Sim
     progress.stop();
     stop.dispose();
   }
+}
+
+/**
+ * A checker thread that failed (InvariantThreadError) leaves the run without a verdict: neither pass
+ * nor fail, so exit 3, with what to do. By name: importing the class would load the thread's module.
+ */
+function noVerdict(e: unknown, replay: string, tracePath: string | undefined): unknown {
+  if (!(e instanceof Error) || e.name !== 'InvariantThreadError') return e;
+  // The engine ended the run (its trace closed, ending with its `end` event) before the verdict was asked for.
+  const offline = tracePath
+    ? `\nThe trace is in ${tracePath}: \`tasksim check ${shellQuote(tracePath)}\` judges it offline.`
+    : '';
+  return new CliError(
+    `no verdict: the invariant checker thread failed, so the run's invariants were not judged (neither pass nor fail).\n` +
+      `  ${e.message}\n` +
+      `Judge them in the engine's own thread instead: ${replay} --invariant-thread off${offline}`,
+    EXIT.unreachable,
+  );
 }
 
 /** Progress reports this often (events): a few times a second at simulate's speed. */

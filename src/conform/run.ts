@@ -112,9 +112,8 @@ export class ConformanceOptionError extends Error {
 
 /** The default real wait for an HTTP answer when neither --deadline nor --scaling is given. */
 export const DEFAULT_REAL_DEADLINE_MS = 30_000;
-export const DEFAULT_CONCURRENCY = 10;
-/** Generated deliveries per exploring case: a few hundred in all, well under a second against a fast handler. */
-export const DEFAULT_EXPLORE = 100;
+import { DEFAULT_CONCURRENCY, DEFAULT_EXPLORE } from './defaults.js';
+export { DEFAULT_CONCURRENCY, DEFAULT_EXPLORE };
 const MAX_EXPLORE = 100_000;
 const MAX_CONCURRENCY = 1000;
 

@@ -274,18 +274,9 @@ export class Lockstep {
     await this.clock.endStep(true);
   }
 
-  /** CT-4: runs the k-th unnamed task of `q` now; false when there is none yet. */
-  async runUnnamed(q: string, k: number): Promise<boolean> {
-    const e = this.book.unnamedIn(q, k);
-    if (!e) return false;
-    await this.runTask(e.q, e.names.model ?? '', e.names.sut ?? '', e.key);
-    return true;
-  }
-
-  /** CT-4 by name (the task may not exist: then both sides must refuse alike). */
-  async runNamed(q: string, name: string): Promise<void> {
-    const e = this.book.findByName(q, name);
-    await this.runTask(q, e?.names.model ?? name, e?.names.sut ?? name, e?.key);
+  /** CT-4: runs task `e` now (the command chose it among those the book knows). */
+  runTaskOf(e: TaskEntry): Promise<void> {
+    return this.runTask(e.q, e.names.model ?? '', e.names.sut ?? '', e.key);
   }
 
   private async runTask(q: string, modelName: string, sutName: string, key: number | undefined): Promise<void> {
@@ -300,13 +291,13 @@ export class Lockstep {
     if (!r) return;
     const { m, s } = r;
     if (!r.unsure && !this.isTainted(key)) {
-      const v = compareOp(
-        m,
-        s,
-        'CT-4',
-        `run_task ${key !== undefined ? this.book.label(key) : `${q}/${modelName}`}`,
-        this.now,
-      );
+      // Refused by the model for a pause the queue's own events never showed: the pause did not take (PUSH-8).
+      const unpaused =
+        !m.ok && s.ok && this.caps.events && this.modelState.paused.has(q) && !this.sutState.paused.has(q);
+      const what = `run_task ${key !== undefined ? this.book.label(key) : `${q}/${modelName}`}`;
+      const v = unpaused
+        ? compareOp(m, s, 'PUSH-8', `${what} (the queue never reported its pause)`, this.now)
+        : compareOp(m, s, 'CT-4', what, this.now);
       if (v) return this.fail(v);
     }
     if (s.ok && key !== undefined) this.trace.run(this.clock.sentAt, key, q);

@@ -2,7 +2,10 @@
  * A ring of byte slots in shared memory, from one writer thread to one reader thread: the trace's
  * canonical bytes on their way to the checker thread. The writer waits while every slot is full, so
  * the engine runs at most RING_SLOTS chunks ahead of the checkers (bounded memory); a reader that makes
- * no progress for `stallMs`, or says it failed, turns the wait into an error instead of a hang.
+ * no progress for `stallMs`, or says it failed, turns the wait into an error instead of a hang. A reader
+ * thread that exits before the end (process.exit, an uncaught error) says it failed on its way out
+ * (failOnExit), so a writer waiting on a full ring sees it at once, not a stall later; and the writer
+ * can wait asynchronously (roomFor), letting its thread see the reader's exit and signals meanwhile.
  *
  * Each side wakes the other only when it sleeps and WAKE_BATCH chunks are ready for it (to read, or
  * room to write): a wake-up per chunk cost a context switch per 64 KiB, a tenth of the engine's time
@@ -22,13 +25,14 @@ export const WAKE_BATCH = 8;
 const WAIT_MS = 100;
 
 // Control words (Int32): chunks written, chunks read, the ring's state, whether each side sleeps,
-// then each slot's length.
+// how many free slots the sleeping writer waits for, then each slot's length.
 const WRITTEN = 0;
 const READ = 1;
 const STATE = 2;
 const READER_SLEEPS = 3;
 const WRITER_SLEEPS = 4;
-const LENGTHS = 5;
+const WRITER_WANTS = 5;
+const LENGTHS = 6;
 
 const OPEN = 0;
 /** The writer is done: what is written is all there is. */
@@ -37,6 +41,18 @@ const ENDED = 1;
 const ABORTED = 2;
 /** The reader failed: the writer stops writing. */
 const FAILED = 3;
+
+/** Atomics.waitAsync (Node 16 and later; the project's lib, ES2022, does not declare it). */
+const waitAsync = (
+  Atomics as unknown as {
+    waitAsync(
+      a: Int32Array,
+      index: number,
+      value: number,
+      ms: number,
+    ): { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<'ok' | 'timed-out'> };
+  }
+).waitAsync;
 
 /** The shared memory of one ring, handed to both threads. */
 export interface RingMemory {
@@ -102,28 +118,77 @@ export class ChunkRingWriter {
     Atomics.notify(this.ctrl, WRITTEN);
   }
 
+  /**
+   * Waits, without blocking this thread, until `free` slots are free: between its short waits the
+   * thread's event loop runs (a reader's exit, a signal). False when the reader failed or stalled,
+   * or when `stop` says to give up (it is asked after each wait).
+   */
+  async roomFor(free: number, stop: () => boolean): Promise<boolean> {
+    const wait = new RoomWait(this.ctrl, Math.min(free, RING_SLOTS), this.stallMs);
+    for (;;) {
+      const step = wait.check(this.written, this.stalled);
+      if (step !== 'wait') return this.settle(step, wait);
+      const w = waitAsync(this.ctrl, WRITER_SLEEPS, 1, WAIT_MS);
+      wait.after(w.async ? (await w.value) !== 'timed-out' : w.value === 'not-equal');
+      if (stop()) return false;
+    }
+  }
+
   /** False when the reader failed, or made no progress for stallMs (then `stalled` says so). */
   private waitForRoom(): boolean {
-    const ctrl = this.ctrl;
-    if (this.written - Atomics.load(ctrl, READ) < RING_SLOTS) return this.stalled === undefined;
+    if (this.written - Atomics.load(this.ctrl, READ) < RING_SLOTS) return this.stalled === undefined;
     // Full: sleep until the reader has freed WAKE_BATCH slots.
-    let idle = 0;
+    const wait = new RoomWait(this.ctrl, WAKE_BATCH, this.stallMs);
     for (;;) {
-      if (this.stalled !== undefined || Atomics.load(ctrl, STATE) === FAILED) return false;
-      const read = Atomics.load(ctrl, READ);
-      if (this.written - read <= RING_SLOTS - WAKE_BATCH) return true;
-      // Say so, then look again: the reader either sees the flag or we see what it read (both are seq-cst).
-      Atomics.store(ctrl, WRITER_SLEEPS, 1);
-      let woken = true;
-      if (this.written - Atomics.load(ctrl, READ) > RING_SLOTS - WAKE_BATCH)
-        woken = Atomics.wait(ctrl, WRITER_SLEEPS, 1, WAIT_MS) !== 'timed-out'; // the reader clears the flag to wake us
-      Atomics.store(ctrl, WRITER_SLEEPS, 0);
-      if (woken || Atomics.load(ctrl, READ) !== read) idle = 0;
-      else if ((idle += WAIT_MS) >= this.stallMs) {
-        this.stalled = `the checker thread read nothing for ${this.stallMs / 1000} s with the ring full`;
-        return false;
-      }
+      const step = wait.check(this.written, this.stalled);
+      if (step !== 'wait') return this.settle(step, wait);
+      wait.after(Atomics.wait(this.ctrl, WRITER_SLEEPS, 1, WAIT_MS) !== 'timed-out');
     }
+  }
+
+  private settle(step: 'room' | 'failed' | 'stalled', wait: RoomWait): boolean {
+    if (step === 'stalled')
+      this.stalled ??= `the checker thread read nothing for ${wait.stallMs / 1000} s with the ring full`;
+    return step === 'room';
+  }
+}
+
+/**
+ * One wait of the writer for `free` slots, sync or async alike: it says it sleeps (and for how many
+ * slots, so the reader wakes it then and not per chunk), and counts the time the reader read nothing.
+ */
+class RoomWait {
+  private idle = 0;
+  private readBefore = 0;
+
+  constructor(
+    private readonly ctrl: Int32Array,
+    private readonly free: number,
+    readonly stallMs: number,
+  ) {}
+
+  /** `wait`: the flag is set and the caller should sleep on WRITER_SLEEPS (then call after()). */
+  check(written: number, stalled: string | undefined): 'room' | 'failed' | 'stalled' | 'wait' {
+    const ctrl = this.ctrl;
+    if (stalled !== undefined) return 'stalled';
+    if (Atomics.load(ctrl, STATE) === FAILED) return 'failed';
+    this.readBefore = Atomics.load(ctrl, READ);
+    if (written - this.readBefore <= RING_SLOTS - this.free) return 'room';
+    if (this.idle >= this.stallMs) return 'stalled';
+    // Say so, then look again: the reader either sees the flag or we see what it read (both are seq-cst).
+    Atomics.store(ctrl, WRITER_WANTS, this.free);
+    Atomics.store(ctrl, WRITER_SLEEPS, 1);
+    if (written - Atomics.load(ctrl, READ) <= RING_SLOTS - this.free || Atomics.load(ctrl, STATE) === FAILED) {
+      Atomics.store(ctrl, WRITER_SLEEPS, 0); // it came meanwhile: the sleep would return at once anyway
+    }
+    return 'wait';
+  }
+
+  /** After a sleep (`woken`: by the reader, who clears the flag, or the flag was already clear). */
+  after(woken: boolean): void {
+    Atomics.store(this.ctrl, WRITER_SLEEPS, 0);
+    if (woken || Atomics.load(this.ctrl, READ) !== this.readBefore) this.idle = 0;
+    else this.idle += WAIT_MS;
   }
 }
 
@@ -134,9 +199,25 @@ export class ChunkRingReader {
   /** The chunk handed out last: the reader's own copy, so the slot is free again at once. */
   private readonly copy = new Uint8Array(SLOT_BYTES);
 
-  constructor(memory: RingMemory) {
+  /** `exitAfter` (a test hook only, see thread.ts): the thread exits as it is about to read that chunk. */
+  constructor(
+    memory: RingMemory,
+    private readonly exitAfter = Infinity,
+  ) {
     this.ctrl = new Int32Array(memory.control);
     this.data = new Uint8Array(memory.data);
+  }
+
+  /**
+   * Says the reader failed when its thread exits while the ring is still open (process.exit, an
+   * uncaught error, anything but a terminate() or an out-of-memory kill, which run no handler): a
+   * writer waiting on a full ring is woken at once instead of waiting out its stall.
+   */
+  failOnExit(): void {
+    process.once('exit', () => {
+      if (Atomics.compareExchange(this.ctrl, STATE, OPEN, FAILED) === OPEN)
+        wake(this.ctrl, WRITER_SLEEPS, WRITER_SLEEPS);
+    });
   }
 
   /**
@@ -148,12 +229,16 @@ export class ChunkRingReader {
     for (;;) {
       const written = Atomics.load(ctrl, WRITTEN);
       if (written !== this.read) {
+        if (this.read === this.exitAfter) process.exit(TEST_EXIT_CODE);
         const slot = this.read % RING_SLOTS;
         const n = ctrl[LENGTHS + slot];
         this.copy.set(this.data.subarray(slot * SLOT_BYTES, slot * SLOT_BYTES + n));
         this.read++;
         Atomics.store(ctrl, READ, this.read);
-        if (Atomics.load(ctrl, WRITER_SLEEPS) === 1 && written - this.read <= RING_SLOTS - WAKE_BATCH)
+        if (
+          Atomics.load(ctrl, WRITER_SLEEPS) === 1 &&
+          written - this.read <= RING_SLOTS - Atomics.load(ctrl, WRITER_WANTS)
+        )
           wake(ctrl, WRITER_SLEEPS, WRITER_SLEEPS);
         return this.copy.subarray(0, n);
       }
@@ -178,6 +263,14 @@ export class ChunkRingReader {
     wake(this.ctrl, WRITER_SLEEPS, WRITER_SLEEPS);
   }
 }
+
+/** Whether the writer is asleep waiting for room (a probe for tests and diagnostics; it changes nothing). */
+export function writerSleeps(memory: RingMemory): boolean {
+  return Atomics.load(new Int32Array(memory.control), WRITER_SLEEPS) === 1;
+}
+
+/** The exit code of a reader made to exit by the test hook (an unusual one, so a test can tell it). */
+export const TEST_EXIT_CODE = 86;
 
 /** Clears the sleeper's flag (so a wait that has not begun yet returns at once), then wakes it. */
 function wake(ctrl: Int32Array, flag: number, waitsOn: number): void {

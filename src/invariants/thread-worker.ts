@@ -10,11 +10,13 @@ import type { ThreadReply } from './thread.js';
 
 interface WorkerData {
   memory: RingMemory;
+  exitAfterChunks?: number;
 }
 
-const { memory } = workerData as WorkerData;
+const { memory, exitAfterChunks } = workerData as WorkerData;
 const port = parentPort!;
-const reader = new ChunkRingReader(memory);
+const reader = new ChunkRingReader(memory, exitAfterChunks);
+reader.failOnExit(); // an exit before the end frees an engine waiting on a full ring at once
 const suite = new InvariantSuite();
 const decoder = new TraceDecoder(suite); // by type: the suite's method for each
 

@@ -9,7 +9,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { TraceHasher } from '../sim/trace.js';
-import { ChunkRingWriter, createRing } from './chunk-ring.js';
+import { ChunkRingWriter, RING_SLOTS, createRing } from './chunk-ring.js';
 import type { InvariantResult } from './types.js';
 
 /** What the checker thread says. */
@@ -31,7 +31,22 @@ export interface InvariantThreadOptions {
   stallMs?: number;
   /** Another worker script (for tests: one that throws, dies or never reads). */
   entry?: URL;
+  /**
+   * A test hook only: the checker thread exits (code TEST_EXIT_CODE) as it is about to read this
+   * chunk, as a crash would. Unset, TEST_EXIT_ENV sets it (for tests of the CLI in a child process).
+   * It can only make a run fail to be judged, never change a verdict.
+   */
+  exitAfterChunks?: number;
 }
+
+/** The environment variable of the exitAfterChunks test hook (a number of chunks). */
+export const TEST_EXIT_ENV = 'TASKSIM_TEST_CHECKER_EXIT_AFTER';
+
+/**
+ * Free slots the engine waits for between slices (half the ring): it waits there asynchronously,
+ * seeing a checker's exit and a signal, so that the slice that follows rarely has to wait inside.
+ */
+const SLICE_ROOM = RING_SLOTS / 2;
 
 /** A checker thread reads a 64 KiB chunk in a millisecond or so: a minute without one is a dead thread. */
 export const STALL_MS = 60_000;
@@ -62,8 +77,11 @@ export class InvariantThread {
   private constructor(opts: InvariantThreadOptions) {
     const memory = createRing();
     this.ring = new ChunkRingWriter(memory, opts.stallMs ?? STALL_MS);
+    const fromEnv = Number(process.env[TEST_EXIT_ENV]);
+    const exitAfterChunks = opts.exitAfterChunks ?? (Number.isInteger(fromEnv) && fromEnv >= 0 ? fromEnv : undefined);
     this.worker = startWorker(opts.entry ?? new URL(`./thread-worker.${FROM_SOURCE ? 'ts' : 'js'}`, import.meta.url), {
       memory,
+      ...(exitAfterChunks !== undefined ? { exitAfterChunks } : {}),
     });
     let ready!: () => void;
     let done!: () => void;
@@ -106,10 +124,23 @@ export class InvariantThread {
     if (this.ring.stalled !== undefined) this.failed ??= this.ring.stalled;
   }
 
+  /**
+   * Waits, letting the event loop run, until the ring has room for a slice, the thread failed or
+   * `stop` says so (a signal): the engine's waits between slices see a checker that died at once.
+   * Waits inside a slice are synchronous: a reader gone without a word is seen there after stallMs.
+   */
+  async room(stop: () => boolean): Promise<void> {
+    if (this.failure !== undefined) return;
+    await this.ring.roomFor(SLICE_ROOM, () => this.failure !== undefined || stop());
+    if (this.ring.stalled !== undefined) this.failed ??= this.ring.stalled;
+  }
+
   /** After the last event: hands over the last bytes and waits for the results. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // Room for the last chunk first, waiting where the thread's exit is heard (see room()).
+    if (this.failure === undefined) await this.ring.roomFor(1, () => this.failure !== undefined);
     this.hasher?.drain();
     if (this.failure === undefined) this.ring.end();
     // Stalled or gone, its results can no longer come; one that failed says why and exits by itself.

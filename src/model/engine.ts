@@ -11,16 +11,23 @@ import { UNLIMITED_SERVICE } from './types.js';
 import { TaskTable, byteLength, defaultTaskUrl, taskSize, toBytes } from './task.js';
 import { TaskQueueError } from './errors.js';
 import { LIMITS, Tombstones, checkTaskName, systemTaskId, systemTaskName } from './names.js';
+import type { RuleId } from '../rules/index.js';
 import { InstancePool } from './instances.js';
 import { PushQueue, type Attempt, type AttemptRunner } from './push-queue.js';
 import { PullQueue, type PullOptions } from './pull-queue.js';
 import { sampleServiceTime, StatusMix } from './service.js';
-import { toHttpHeaders } from './headers.js';
-import { outcomeOfStatus, type TraceEvent } from '../sim/events.js';
-import { serialize, type TraceSink } from '../sim/trace.js';
+import { FAIL_FAST_TEXT, decimalText, deliveryHeaders, retryCountText, retryReason, toHttpHeaders } from './headers.js';
+import {
+  outcomeOfStatus,
+  type DeliveryHeaders,
+  type Outcome,
+  type ResponseEvent,
+  type TraceEvent,
+} from '../sim/events.js';
+import { type FieldSink, isFieldSink, serialize, type TraceSink } from '../sim/trace.js';
 import { ReadyQueue } from '../sim/ready-queue.js';
 import { Random } from '../sim/random.js';
-import { DEFAULT_EPOCH_US, US_PER_D, type Micros } from '../sim/time.js';
+import { DEFAULT_EPOCH_US, US_PER_D, formatEpochSeconds, type Micros } from '../sim/time.js';
 
 export interface EngineOptions {
   config: ResolvedConfig;
@@ -96,6 +103,12 @@ export class Engine implements Core {
   private readonly sinks: TraceSink[];
   private readonly needLine: boolean;
   /**
+   * The sinks, when every one takes the commonest events as fields (FieldSink): then those events are
+   * never made as objects. Undefined when some sink needs the objects (a trace file, a memory trace,
+   * checkers in this thread) or deliveries go to an outside target (it needs their headers object).
+   */
+  private readonly fieldSinks: FieldSink[] | undefined;
+  /**
    * Scheduled jobs: slots in `jobRuns`/`jobArgs`, ordered by (time, seq) as plain numbers. A job is a
    * shared function and its argument: no closure and no job object per event. Jobs come in streams
    * whose times only grow (answers a fixed service time after dispatch, the pump's next token), so
@@ -116,8 +129,14 @@ export class Engine implements Core {
   private readonly queueIndex = new Map<string, number>();
   /** Live user-named tasks by name, per queue. */
   private readonly named = new Map<string, Map<string, number>>();
-  /** PUSH-1's default URL per queue, and its byte length (TASK-3 counts it): made once, not per task. */
-  private readonly defaultUrlBytes = new Map<string, number>();
+  /**
+   * What an add reads of its queue, by queue index (one lookup of the index per task, not one map
+   * lookup per thing): its live user-named tasks, its push queue or pull queue, and the byte length
+   * of PUSH-1's default URL (TASK-3 counts it), made once.
+   */
+  private readonly namedOf: Map<string, number>[] = [];
+  private readonly queueOf: (PushQueue | PullQueue)[] = [];
+  private readonly defaultUrlBytesOf: number[] = [];
   /** Live tasks per queue, by queue index. */
   private readonly liveCounts: number[] = [];
   private readonly tombstones = new Map<string, Tombstones>();
@@ -139,6 +158,7 @@ export class Engine implements Core {
     this.needLine = this.sinks.some((s) => s.wantsLines);
     this.holdForAnswers = opts.holdForAnswers !== false;
     this.external = opts.external === true;
+    this.fieldSinks = !this.external && this.sinks.every(isFieldSink) ? (this.sinks as FieldSink[]) : undefined;
     const service = opts.service ?? UNLIMITED_SERVICE;
     this.pool = new InstancePool(service, this);
     const runner = opts.external ? this.externalRunner() : this.scriptedRunner(service);
@@ -154,10 +174,17 @@ export class Engine implements Core {
       this.queueNames.push(q.name);
       this.liveCounts.push(0);
       const onDone = (task: number): void => this.forget(index, task);
-      if (q.mode === 'push')
-        this.push.set(q.name, new PushQueue(q, this, this.pool, runner, onDone, service.duplicateRate));
-      else this.pull.set(q.name, new PullQueue(q, this, pullOptions, onDone));
-      this.named.set(q.name, new Map());
+      const queue =
+        q.mode === 'push'
+          ? new PushQueue(q, this, this.pool, runner, onDone, service.duplicateRate)
+          : new PullQueue(q, this, pullOptions, onDone);
+      if (queue instanceof PushQueue) this.push.set(q.name, queue);
+      else this.pull.set(q.name, queue);
+      this.queueOf.push(queue);
+      const named = new Map<string, number>();
+      this.named.set(q.name, named);
+      this.namedOf.push(named);
+      this.defaultUrlBytesOf.push(byteLength(defaultTaskUrl(q.name)));
       this.tombstones.set(q.name, new Tombstones(opts.hooks?.noTombstones ? 0 : this.config.options.tombstoneUs));
     };
     this.makeQueue = makeQueue;
@@ -180,6 +207,123 @@ export class Engine implements Core {
     } else {
       for (let i = 0; i < sinks.length; i++) sinks[i].onEvent(ev);
     }
+  }
+
+  // The commonest events: to the sinks as fields when all take them (fieldSinks), else as objects.
+  // Each object path is the event's one literal, fields in the schema's order (events.ts).
+
+  emitAdd(
+    id: number,
+    q: string,
+    name: string | undefined,
+    eta: Micros,
+    size: number,
+    tag: string | undefined,
+    failFast: boolean,
+    dl: Micros | undefined,
+  ): void {
+    const t = this.now;
+    const sinks = this.fieldSinks;
+    if (sinks === undefined) {
+      const ev: TraceEvent = {
+        t,
+        e: 'add',
+        id,
+        q,
+        name: name ?? systemTaskName(id),
+        named: name !== undefined,
+        eta,
+        size,
+      };
+      if (tag !== undefined) ev.tag = tag;
+      if (failFast) ev.ff = true;
+      if (dl !== undefined) ev.dl = dl;
+      return this.emit(ev);
+    }
+    this.events++;
+    const ff = failFast ? true : undefined;
+    for (let i = 0; i < sinks.length; i++) sinks[i].onAdd(t, id, q, name, eta, size, tag, ff, dl);
+  }
+
+  /**
+   * A dispatch and its X-AppEngine headers (HDR-1…8, built by headers.ts); `name` undefined for a
+   * system name. Returns the headers object when one was made (always for an outside target).
+   */
+  emitDispatch(
+    id: number,
+    q: string,
+    n: number,
+    name: string | undefined,
+    executionCount: number,
+    etaEpochUs: Micros,
+    prevStatus: number,
+    prevOutcome: Outcome | null,
+    failFast: boolean,
+    dup: boolean,
+  ): DeliveryHeaders | undefined {
+    const t = this.now;
+    const sinks = this.fieldSinks;
+    if (sinks === undefined) {
+      const tn = name ?? systemTaskName(id);
+      const h = deliveryHeaders(q, tn, n, executionCount, etaEpochUs, prevStatus, prevOutcome, failFast);
+      this.emit(dup ? { t, e: 'dispatch', id, q, n, h, dup: true } : { t, e: 'dispatch', id, q, n, h });
+      return h;
+    }
+    this.events++;
+    // The texts deliveryHeaders would give, without its object.
+    const rc = retryCountText(n);
+    const ec = decimalText(executionCount);
+    const eta = formatEpochSeconds(etaEpochUs);
+    const pr = prevOutcome === null ? undefined : decimalText(prevStatus);
+    const rr = prevOutcome === null ? undefined : retryReason(prevOutcome);
+    const ff = failFast ? FAIL_FAST_TEXT : undefined;
+    const isDup = dup ? true : undefined;
+    for (let i = 0; i < sinks.length; i++) sinks[i].onDispatch(t, id, q, n, name, rc, ec, eta, pr, rr, ff, isDup);
+    return undefined;
+  }
+
+  emitResponse(
+    id: number,
+    q: string,
+    n: number,
+    status: number,
+    out: Outcome,
+    lat: Micros,
+    ra: Micros | undefined,
+  ): void {
+    const t = this.now;
+    const sinks = this.fieldSinks;
+    if (sinks === undefined) {
+      const ev: ResponseEvent = { t, e: 'response', id, q, n, status, out, lat };
+      if (ra !== undefined) ev.ra = ra;
+      return this.emit(ev);
+    }
+    this.events++;
+    for (let i = 0; i < sinks.length; i++) sinks[i].onResponse(t, id, q, n, status, out, lat, ra);
+  }
+
+  emitRetry(id: number, q: string, n: number, eta: Micros): void {
+    const t = this.now;
+    const sinks = this.fieldSinks;
+    if (sinks === undefined) return this.emit({ t, e: 'retry', id, q, n, eta });
+    this.events++;
+    for (let i = 0; i < sinks.length; i++) sinks[i].onRetry(t, id, q, n, eta);
+  }
+
+  emitSuccess(id: number, q: string, n: number): void {
+    const t = this.now;
+    const sinks = this.fieldSinks;
+    if (sinks === undefined) return this.emit({ t, e: 'success', id, q, n });
+    this.events++;
+    for (let i = 0; i < sinks.length; i++) sinks[i].onSuccess(t, id, q, n);
+  }
+
+  emitExhaust(id: number, q: string, n: number, rule: RuleId): void {
+    const t = this.now;
+    const sinks = this.fieldSinks;
+    if (sinks === undefined) return this.emit({ t, e: 'exhaust', id, q, n, rule });
+    this.events++;
+    for (let i = 0; i < sinks.length; i++) sinks[i].onExhaust(t, id, q, n, rule);
   }
 
   schedule(t: Micros, run: () => void): void {
@@ -266,11 +410,12 @@ export class Engine implements Core {
   /** Adds one task (TASK-1…4, PUSH-4) and returns its id; throws the TaskQueueError that refuses it. */
   private addOne(queue: QueueConfig, t: NewTask): number {
     const now = this.now;
+    const index = this.queueIndex.get(queue.name)!;
     const size = t.size ?? byteLength(t.payload);
     // TASK-3: payload, URL and header bytes count together; a push task goes to its URL or the default one.
     const counted =
       t.url === undefined && queue.mode === 'push'
-        ? size + this.defaultUrlBytesOf(queue.name) + taskSize(0, undefined, t.headers)
+        ? size + this.defaultUrlBytesOf[index] + taskSize(0, undefined, t.headers)
         : taskSize(size, t.url, t.headers);
     const limit = queue.mode === 'push' ? LIMITS.pushTaskBytes : LIMITS.pullTaskBytes;
     if (counted > limit) {
@@ -287,7 +432,7 @@ export class Engine implements Core {
     }
     const eta = Math.round(t.etaUs ?? now + (t.countdownUs ?? 0)); // whole µs (HDR-5)
     if (eta > now + MAX_ETA_AHEAD_US) throw new TaskQueueError('PUSH-4', 'ETA may be at most 30 days ahead');
-    const named = this.named.get(queue.name)!;
+    const named = this.namedOf[index];
     let id: number;
     if (t.name !== undefined) {
       checkTaskName(t.name);
@@ -315,38 +460,12 @@ export class Engine implements Core {
         : null;
     const taskEta = Math.max(eta, now);
     const failFast = t.failFast === true;
-    const index = this.queueIndex.get(queue.name)!;
     tasks.add(id, index, t.name ?? null, now, taskEta, size, failFast, extra);
-    const name = t.name ?? systemTaskName(id);
-    if (t.name !== undefined) named.set(name, id);
+    if (t.name !== undefined) named.set(t.name, id);
     this.liveCounts[index]++;
-    const ev: TraceEvent = {
-      t: now,
-      e: 'add',
-      id,
-      q: queue.name,
-      name,
-      named: t.name !== undefined,
-      eta: taskEta,
-      size,
-    };
-    if (t.tag !== undefined) ev.tag = t.tag;
-    if (failFast) ev.ff = true;
-    if (t.deadlineUs !== undefined) ev.dl = t.deadlineUs;
-    this.emit(ev);
-    if (queue.mode === 'push') this.push.get(queue.name)!.enqueue(id);
-    else this.pull.get(queue.name)!.enqueue(id);
+    this.emitAdd(id, queue.name, t.name, taskEta, size, t.tag, failFast, t.deadlineUs);
+    this.queueOf[index].enqueue(id);
     return id;
-  }
-
-  /** The byte length of PUSH-1's default URL of `queue` (TASK-3). */
-  private defaultUrlBytesOf(queue: string): number {
-    let bytes = this.defaultUrlBytes.get(queue);
-    if (bytes === undefined) {
-      bytes = byteLength(defaultTaskUrl(queue));
-      this.defaultUrlBytes.set(queue, bytes);
-    }
-    return bytes;
   }
 
   /** A task is gone for good: it leaves the live count and its name is tombstoned (TASK-2). */
@@ -492,7 +611,7 @@ export class Engine implements Core {
         const extra = this.tasks.extra(task);
         // HDR-9: the queue strips X-AppEngine-* headers a task carries and sets its own.
         const own = Object.entries(extra?.headers ?? {}).filter(([h]) => !h.toLowerCase().startsWith('x-appengine-'));
-        const headers = { ...Object.fromEntries(own), ...toHttpHeaders(attempt.headers) };
+        const headers = { ...Object.fromEntries(own), ...toHttpHeaders(attempt.headers!) };
         if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
           headers['Content-Type'] = 'application/octet-stream'; // HANDLER-6
         }

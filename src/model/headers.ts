@@ -56,24 +56,33 @@ export function deliveryHeaders(
   previousOutcome: Outcome | null,
   failFast: boolean,
 ): DeliveryHeaders {
-  const rc = decimalText(attempt - 1);
+  const rc = retryCountText(attempt);
   const ec = decimalText(executionCount);
   const eta = formatEpochSeconds(etaEpochUs);
   // One literal per variant, fields in the schema's order: an object grown field by field walks the
   // JavaScript engine's shape transitions on every delivery.
   if (previousOutcome === null)
-    return failFast ? { qn: queue, tn: name, rc, ec, eta, ff: 'true' } : { qn: queue, tn: name, rc, ec, eta };
+    return failFast ? { qn: queue, tn: name, rc, ec, eta, ff: FAIL_FAST_TEXT } : { qn: queue, tn: name, rc, ec, eta };
   const pr = decimalText(previousStatus);
   const rr = retryReason(previousOutcome);
   return failFast
-    ? { qn: queue, tn: name, rc, ec, eta, pr, rr, ff: 'true' }
+    ? { qn: queue, tn: name, rc, ec, eta, pr, rr, ff: FAIL_FAST_TEXT }
     : { qn: queue, tn: name, rc, ec, eta, pr, rr };
 }
+
+/** HDR-3: the RetryCount of 1-based attempt `attempt`. */
+export function retryCountText(attempt: number): string {
+  return decimalText(attempt - 1);
+}
+
+/** HDR-8: the FailFast header's value when the task asks for it. */
+export const FAIL_FAST_TEXT = 'true';
 
 /** Counts and statuses are small: their decimal text is made once, not once per delivery. */
 const SMALL_DECIMALS: readonly string[] = Array.from({ length: 1024 }, (_, i) => String(i));
 
-function decimalText(n: number): string {
+/** A count's or a status's decimal text (HDR-4, HDR-6). */
+export function decimalText(n: number): string {
   return SMALL_DECIMALS[n] ?? String(n);
 }
 

@@ -1,5 +1,6 @@
 import { TaskQueueError } from './errors.js';
 import type { Micros } from '../sim/time.js';
+import { SYSTEM_NAME_PREFIX } from '../sim/events.js';
 
 /** TASK-1 */
 export const TASK_NAME_RE = /^[a-zA-Z0-9_-]{1,500}$/;
@@ -46,11 +47,13 @@ export class Tombstones {
 
 /** System-generated names (HDR-2): unique per run; the prefix keeps them apart from typical user names. */
 export function systemTaskName(id: number): string {
-  return `auto-${id}`;
+  return SYSTEM_NAME_PREFIX + id;
 }
+
+const SYSTEM_NAME = new RegExp(`^${SYSTEM_NAME_PREFIX}([1-9][0-9]*)$`);
 
 /** The id inside a system-generated name, or undefined. */
 export function systemTaskId(name: string): number | undefined {
-  const m = /^auto-([1-9][0-9]*)$/.exec(name);
+  const m = SYSTEM_NAME.exec(name);
   return m ? Number(m[1]) : undefined;
 }

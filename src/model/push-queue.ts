@@ -5,14 +5,13 @@
 import type { ProfileOptions, QueueConfig } from './config.js';
 import type { Core } from './core.js';
 import type { TaskTable } from './task.js';
-import type { DeliveryHeaders, Outcome, ResponseEvent } from '../sim/events.js';
+import type { DeliveryHeaders, Outcome } from '../sim/events.js';
 import { ReadyQueue } from '../sim/ready-queue.js';
 import type { Micros } from '../sim/time.js';
 import { TokenBucket } from './token-bucket.js';
 import { Throttle } from './throttle.js';
 import { backoffDelay } from './backoff.js';
 import { mayRetryAfter } from './retry-policy.js';
-import { deliveryHeaders } from './headers.js';
 import type { InstancePool } from './instances.js';
 import { TaskQueueError } from './errors.js';
 
@@ -25,7 +24,8 @@ export interface Attempt {
   /** When an instance began serving it: dispatch time, or later after waiting (INST-3) or a cold start. */
   startedAt: Micros;
   instance: number;
-  headers: DeliveryHeaders;
+  /** Made only when some trace sink or an outside target needs them (Core.emitDispatch). */
+  headers: DeliveryHeaders | undefined;
   /** The scripted target's answer, set when it is drawn (engine.ts), with the queue to give it to. */
   queue: PushQueue | undefined;
   answer: number;
@@ -149,20 +149,17 @@ export class PushQueue {
     // HDR-5 / SPEC §10: a retry carries its own ETA (Python stub) or the task's original one (Java stub).
     const etaUs = core.config.options.retryEtaHeader === 'original' ? tasks.firstEta[task] : tasks.eta[task];
     const failFast = tasks.failFast(task);
-    const headers = deliveryHeaders(
+    const headers = core.emitDispatch(
+      task,
       this.cfg.name,
-      tasks.nameOf(task),
       n,
+      tasks.userName(task),
       tasks.executions[task],
       core.epochUs + etaUs,
       tasks.prevStatus[task],
       tasks.prevOutcome(task),
       failFast,
-    );
-    core.emit(
-      dup
-        ? { t: now, e: 'dispatch', id: task, q: this.cfg.name, n, h: headers, dup: true }
-        : { t: now, e: 'dispatch', id: task, q: this.cfg.name, n, h: headers },
+      dup,
     );
     this.inFlight++;
     const attempt = this.newAttempt(task, n, now, headers);
@@ -197,18 +194,7 @@ export class PushQueue {
     // HDR-6 / INV-OUTCOME: an attempt that got no HTTP answer (no instance, connection failure, missed
     // deadline) records status 0, whatever a target reported before it failed.
     if (out === 'net' || out === 'no-instance' || out === 'deadline') status = 0;
-    const ev: ResponseEvent = {
-      t: now,
-      e: 'response',
-      id: task,
-      q,
-      n: attempt.n,
-      status,
-      out,
-      lat: now - attempt.dispatchedAt,
-    };
-    if (retryAfterUs !== undefined) ev.ra = retryAfterUs;
-    core.emit(ev);
+    core.emitResponse(task, q, attempt.n, status, out, now - attempt.dispatchedAt, retryAfterUs);
     const tasks = this.tasks;
     if (tasks.isDone(task)) {
       tasks.release(task); // a duplicate's (HANDLER-4), or deleted while in flight: nothing follows
@@ -216,7 +202,7 @@ export class PushQueue {
     }
     if (out === 'ok') {
       this.adjustRate(this.throttle.recover());
-      core.emit({ t: now, e: 'success', id: task, q, n: attempt.n });
+      core.emitSuccess(task, q, attempt.n);
       this.finish(task);
       if (!this.maybeDuplicate(task)) tasks.release(task);
     } else {
@@ -238,14 +224,14 @@ export class PushQueue {
     tasks.setPrevOutcome(task, out);
     const retry = this.cfg.retry;
     if (!mayRetryAfter(retry, opts, tasks.counted[task], tasks.createdAt[task], tasks.firstAttempt[task], now)) {
-      core.emit({ t: now, e: 'exhaust', id: task, q: this.cfg.name, n, rule: 'RETRY-5' });
+      core.emitExhaust(task, this.cfg.name, n, 'RETRY-5');
       this.finish(task);
       tasks.release(task);
       return;
     }
     const eta = now + Math.max(backoffDelay(n, retry, opts.backoffLinearStep), retryAfterUs); // RETRY-4, CT-5 Retry-After
     tasks.eta[task] = eta;
-    core.emit({ t: now, e: 'retry', id: task, q: this.cfg.name, n: n + 1, eta });
+    core.emitRetry(task, this.cfg.name, n + 1, eta);
     this.enqueue(task);
   }
 
@@ -262,7 +248,7 @@ export class PushQueue {
     return true;
   }
 
-  private newAttempt(task: number, n: number, now: Micros, headers: DeliveryHeaders): Attempt {
+  private newAttempt(task: number, n: number, now: Micros, headers: DeliveryHeaders | undefined): Attempt {
     const key = this.nextKey++;
     const a = this.spareAttempts.pop();
     if (a === undefined) {

@@ -1,8 +1,8 @@
 import type { TraceEvent } from '../sim/events.js';
-import type { TraceSink } from '../sim/trace.js';
+import type { FieldSink } from '../sim/trace.js';
 
 /** The headline numbers of a run, counted as the trace streams by. */
-export class RunCounters implements TraceSink {
+export class RunCounters implements FieldSink {
   tasks = 0;
   rejected = 0;
   attempts = 0;
@@ -46,6 +46,41 @@ export class RunCounters implements TraceSink {
         this.expired++;
         break;
     }
+  }
+
+  // The commonest events as fields (FieldSink): each counts as its event does in onEvent.
+  onAdd(): void {
+    this.tasks++;
+  }
+
+  onDispatch(
+    _t: number,
+    _id: number,
+    _q: string,
+    _n: number,
+    _name: string | undefined,
+    _rc: string,
+    _ec: string,
+    _eta: string,
+    _pr: string | undefined,
+    _rr: string | undefined,
+    _ff: string | undefined,
+    dup: boolean | undefined,
+  ): void {
+    if (dup) this.duplicates++;
+    else this.attempts++;
+  }
+
+  onResponse(): void {}
+
+  onRetry(): void {}
+
+  onSuccess(): void {
+    this.succeeded++;
+  }
+
+  onExhaust(): void {
+    this.exhausted++;
   }
 
   toJSON(): Record<string, number> {

@@ -127,6 +127,9 @@ async function run(
   for (;;) {
     result = engine.run({ untilUs: s.stop.untilUs, maxEvents: Math.min(s.stop.maxEvents, engine.events + slice) });
     if (result !== 'event-limit' || engine.events >= s.stop.maxEvents) break;
+    // Wait for the checkers here rather than inside the next slice: this wait sees a checker thread
+    // that exited and a signal at once, where a wait inside a slice blocks the event loop.
+    if (thread) await thread.room(() => opts.signal?.aborted === true);
     if (thread?.failure !== undefined) {
       result = 'stopped'; // the invariants can no longer be judged: results() says why
       break;
@@ -152,6 +155,9 @@ async function run(
     }
   }
   const end = result === 'blocked' ? 'idle' : result;
+  // The end and the last bytes go into a ring with room: a stopped run waits for its checkers here,
+  // where a second signal and the thread's exit are still heard.
+  if (thread) await thread.room(() => false);
   await engine.end(end);
   await thread?.close();
   const counts = counters.toJSON();

@@ -19,6 +19,12 @@ export function outcomeOfStatus(status: number): 'ok' | 'error' {
   return status >= 200 && status <= 299 ? 'ok' : 'error';
 }
 
+/**
+ * HDR-2: a task added without a name gets this prefix and its id as its name. The trace writes such a
+ * name out in full; its encoder (trace-codec.ts) can make the same bytes from the id alone.
+ */
+export const SYSTEM_NAME_PREFIX = 'auto-';
+
 /** The X-AppEngine headers of one delivery, as sent or as observed (HDR-1…8). */
 export interface DeliveryHeaders {
   qn: string; // X-AppEngine-QueueName

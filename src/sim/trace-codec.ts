@@ -1,11 +1,12 @@
 /**
  * The trace's canonical bytes, for its SHA-256 hash (INV-DET). A compact binary form: one type byte,
- * numbers as little-endian float64, strings as a u16 length and their UTF-8 bytes. It carries
+ * numbers as little-endian float64, strings as a u16 length and their UTF-8 bytes (WTF-8 when the string
+ * holds a lone surrogate, so it keeps its identity: wtf8). It carries
  * exactly what the JSON line carries, in schema order, and is several times cheaper to produce: at a
  * million events per second, building text to hash cost more than running the engine. Rare event
  * types are encoded as their JSON text.
  */
-import type { DeliveryHeaders, Outcome, TraceEvent } from './events.js';
+import { SYSTEM_NAME_PREFIX, type Outcome, type TraceEvent } from './events.js';
 
 /** A response's outcome as one byte (a literal: the encoder reads it for every response). */
 const OUTCOMES: Record<Outcome, number> = { ok: 0, error: 1, 'no-instance': 2, deadline: 3, net: 4 };
@@ -29,8 +30,20 @@ const HEADROOM = 4096;
 /** Long strings go in pieces that always fit a chunk with their length; a full piece is followed by another. */
 export const PIECE = 0x8000;
 
+/** `cachedStrAt`'s slots: the queue's name (an event's and its QueueName header), an ETA text, a retry reason. */
+const QUEUE_SLOT = 0,
+  ETA_SLOT = 1,
+  REASON_SLOT = 2;
+/** The UTF-8 bytes of HDR-2's system-name prefix, which `systemNameAt` writes before the id. */
+const PREFIX_BYTES = new TextEncoder().encode(SYSTEM_NAME_PREFIX);
+/** Room per slot: a remembered string's length and bytes. */
+const CACHE_BYTES = 64;
+
 export class TraceEncoder {
   private buf = new Uint8Array(CHUNK);
+  private readonly cacheBytes = new Uint8Array(3 * CACHE_BYTES);
+  private readonly cacheLen = new Int32Array(3);
+  private readonly cacheStr: (string | undefined)[] = [undefined, undefined, undefined];
   private view = new DataView(this.buf.buffer);
   private pos = 0;
   private readonly text = new TextEncoder();
@@ -39,88 +52,149 @@ export class TraceEncoder {
   constructor(private readonly flush: (bytes: Uint8Array) => void) {}
 
   encode(ev: TraceEvent): void {
-    if (this.pos > CHUNK - HEADROOM) this.drain();
-    // The hot types are written at a local position, stored back once: a field written per byte,
-    // number and string was a good part of the encoder's time.
-    const buf = this.buf;
-    const view = this.view;
-    let p = this.pos;
+    // The hot types go through the same writers the engine calls with fields (FieldSink): one
+    // encoding, whichever way an event comes.
     switch (ev.e) {
       case 'add':
-        buf[p] = T_ADD;
-        view.setFloat64(p + 1, ev.t, true);
-        view.setFloat64(p + 9, ev.id, true);
-        p = this.strAt(p + 17, ev.q);
-        p = this.strAt(p, ev.name);
-        buf[p] =
-          (ev.named ? 1 : 0) |
-          (ev.tag !== undefined ? 2 : 0) |
-          (ev.ff !== undefined ? 4 : 0) |
-          (ev.ff ? 8 : 0) |
-          (ev.dl !== undefined ? 16 : 0);
-        view.setFloat64(p + 1, ev.eta, true);
-        view.setFloat64(p + 9, ev.size, true);
-        p += 17;
-        if (ev.tag !== undefined) p = this.strAt(p, ev.tag);
-        if (ev.dl !== undefined) {
-          view.setFloat64(p, ev.dl, true);
-          p += 8;
-        }
-        break;
-      case 'dispatch':
-        buf[p] = T_DISPATCH;
-        view.setFloat64(p + 1, ev.t, true);
-        view.setFloat64(p + 9, ev.id, true);
-        p = this.strAt(p + 17, ev.q);
-        view.setFloat64(p, ev.n, true);
-        buf[p + 8] = ev.dup === undefined ? 0 : ev.dup ? 2 : 1;
-        p = this.headersAt(p + 9, ev.h);
-        break;
+        return this.add(ev.t, ev.id, ev.q, ev.name, ev.named, ev.eta, ev.size, ev.tag, ev.ff, ev.dl);
+      case 'dispatch': {
+        const h = ev.h;
+        return this.dispatch(ev.t, ev.id, ev.q, ev.n, h.tn, h.qn, h.rc, h.ec, h.eta, h.pr, h.rr, h.ff, ev.dup);
+      }
       case 'response':
-        buf[p] = T_RESPONSE;
-        view.setFloat64(p + 1, ev.t, true);
-        view.setFloat64(p + 9, ev.id, true);
-        p = this.strAt(p + 17, ev.q);
-        view.setFloat64(p, ev.n, true);
-        view.setFloat64(p + 8, ev.status, true);
-        buf[p + 16] = (OUTCOMES[ev.out] ?? 127) | (ev.ra !== undefined ? RA_PRESENT : 0);
-        view.setFloat64(p + 17, ev.lat, true);
-        p += 25;
-        if (ev.ra !== undefined) {
-          view.setFloat64(p, ev.ra, true);
-          p += 8;
-        }
-        break;
+        return this.response(ev.t, ev.id, ev.q, ev.n, ev.status, ev.out, ev.lat, ev.ra);
       case 'retry':
-        buf[p] = T_RETRY;
-        view.setFloat64(p + 1, ev.t, true);
-        view.setFloat64(p + 9, ev.id, true);
-        p = this.strAt(p + 17, ev.q);
-        view.setFloat64(p, ev.n, true);
-        view.setFloat64(p + 8, ev.eta, true);
-        p += 16;
-        break;
+        return this.retry(ev.t, ev.id, ev.q, ev.n, ev.eta);
       case 'success':
-        buf[p] = T_SUCCESS;
-        view.setFloat64(p + 1, ev.t, true);
-        view.setFloat64(p + 9, ev.id, true);
-        p = this.strAt(p + 17, ev.q);
-        view.setFloat64(p, ev.n, true);
-        p += 8;
-        break;
+        return this.success(ev.t, ev.id, ev.q, ev.n);
       case 'exhaust':
-        buf[p] = T_EXHAUST;
-        view.setFloat64(p + 1, ev.t, true);
-        view.setFloat64(p + 9, ev.id, true);
-        p = this.strAt(p + 17, ev.q);
-        view.setFloat64(p, ev.n, true);
-        p = this.strAt(p + 8, ev.rule);
-        break;
-      default:
-        buf[p] = T_OTHER;
-        p = this.strAt(p + 1, JSON.stringify(ev));
+        return this.exhaust(ev.t, ev.id, ev.q, ev.n, ev.rule);
+      default: {
+        if (this.pos > CHUNK - HEADROOM) this.drain();
+        this.buf[this.pos] = T_OTHER;
+        this.pos = this.strAt(this.pos + 1, JSON.stringify(ev));
+      }
+    }
+  }
+
+  // The writers of the hot types, one per type, each with the event's fields in schema order. A name
+  // given as undefined is the system name of the id (HDR-2). They write at a local position, stored
+  // back once: a field written per byte, number and string was a good part of the encoder's time.
+
+  add(
+    t: number,
+    id: number,
+    q: string,
+    name: string | undefined,
+    named: boolean,
+    eta: number,
+    size: number,
+    tag: string | undefined,
+    ff: boolean | undefined,
+    dl: number | undefined,
+  ): void {
+    let p = this.start(T_ADD, t, id, q);
+    p = name === undefined ? this.systemNameAt(p, id) : this.strAt(p, name);
+    const buf = this.buf;
+    const view = this.view;
+    buf[p] =
+      (named ? 1 : 0) |
+      (tag !== undefined ? 2 : 0) |
+      (ff !== undefined ? 4 : 0) |
+      (ff ? 8 : 0) |
+      (dl !== undefined ? 16 : 0);
+    view.setFloat64(p + 1, eta, true);
+    view.setFloat64(p + 9, size, true);
+    p += 17;
+    if (tag !== undefined) p = this.strAt(p, tag);
+    if (dl !== undefined) {
+      this.view.setFloat64(p, dl, true);
+      p += 8;
     }
     this.pos = p;
+  }
+
+  /** A dispatch: `qn`…`ff` are its X-AppEngine header texts (DeliveryHeaders), `name` its TaskName's. */
+  dispatch(
+    t: number,
+    id: number,
+    q: string,
+    n: number,
+    name: string | undefined,
+    qn: string,
+    rc: string,
+    ec: string,
+    eta: string,
+    pr: string | undefined,
+    rr: string | undefined,
+    ff: string | undefined,
+    dup: boolean | undefined,
+  ): void {
+    let p = this.start(T_DISPATCH, t, id, q);
+    this.view.setFloat64(p, n, true);
+    this.buf[p + 8] = dup === undefined ? 0 : dup ? 2 : 1;
+    p = this.cachedStrAt(QUEUE_SLOT, p + 9, qn);
+    p = name === undefined ? this.systemNameAt(p, id) : this.strAt(p, name);
+    p = this.strAt(p, rc);
+    p = this.strAt(p, ec);
+    p = this.cachedStrAt(ETA_SLOT, p, eta);
+    this.buf[p] = (pr !== undefined ? 1 : 0) | (rr !== undefined ? 2 : 0) | (ff !== undefined ? 4 : 0);
+    p++;
+    if (pr !== undefined) p = this.strAt(p, pr);
+    if (rr !== undefined) p = this.cachedStrAt(REASON_SLOT, p, rr);
+    if (ff !== undefined) p = this.strAt(p, ff);
+    this.pos = p;
+  }
+
+  response(
+    t: number,
+    id: number,
+    q: string,
+    n: number,
+    status: number,
+    out: Outcome,
+    lat: number,
+    ra: number | undefined,
+  ): void {
+    const p = this.start(T_RESPONSE, t, id, q);
+    const view = this.view;
+    view.setFloat64(p, n, true);
+    view.setFloat64(p + 8, status, true);
+    this.buf[p + 16] = (OUTCOMES[out] ?? 127) | (ra !== undefined ? RA_PRESENT : 0);
+    view.setFloat64(p + 17, lat, true);
+    if (ra !== undefined) {
+      view.setFloat64(p + 25, ra, true);
+      this.pos = p + 33;
+    } else this.pos = p + 25;
+  }
+
+  retry(t: number, id: number, q: string, n: number, eta: number): void {
+    const p = this.start(T_RETRY, t, id, q);
+    this.view.setFloat64(p, n, true);
+    this.view.setFloat64(p + 8, eta, true);
+    this.pos = p + 16;
+  }
+
+  success(t: number, id: number, q: string, n: number): void {
+    const p = this.start(T_SUCCESS, t, id, q);
+    this.view.setFloat64(p, n, true);
+    this.pos = p + 8;
+  }
+
+  exhaust(t: number, id: number, q: string, n: number, rule: string): void {
+    const p = this.start(T_EXHAUST, t, id, q);
+    this.view.setFloat64(p, n, true);
+    this.pos = this.strAt(p + 8, rule);
+  }
+
+  /** Every hot type begins alike: its type byte, time, id and queue. Returns where the rest goes. */
+  private start(type: number, t: number, id: number, q: string): number {
+    if (this.pos > CHUNK - HEADROOM) this.drain();
+    const p = this.pos;
+    this.buf[p] = type;
+    this.view.setFloat64(p + 1, t, true);
+    this.view.setFloat64(p + 9, id, true);
+    return this.cachedStrAt(QUEUE_SLOT, p + 17, q);
   }
 
   /** Hands over whatever is buffered. */
@@ -129,18 +203,57 @@ export class TraceEncoder {
     this.pos = 0;
   }
 
-  private headersAt(at: number, h: DeliveryHeaders): number {
-    let p = this.strAt(at, h.qn);
-    p = this.strAt(p, h.tn);
-    p = this.strAt(p, h.rc);
-    p = this.strAt(p, h.ec);
-    p = this.strAt(p, h.eta);
-    this.buf[p] = (h.pr !== undefined ? 1 : 0) | (h.rr !== undefined ? 2 : 0) | (h.ff !== undefined ? 4 : 0);
-    p++;
-    if (h.pr !== undefined) p = this.strAt(p, h.pr);
-    if (h.rr !== undefined) p = this.strAt(p, h.rr);
-    if (h.ff !== undefined) p = this.strAt(p, h.ff);
-    return p;
+  /**
+   * `strAt`, remembering the bytes of the last string written in `slot`: the queue's name, a burst's
+   * one ETA text and a retry reason come again and again as the same string, and copying their bytes
+   * costs less than reading them a character at a time. Only an ASCII string written in place (its
+   * bytes are its characters) is remembered.
+   */
+  private cachedStrAt(slot: number, p: number, s: string): number {
+    const at = slot * CACHE_BYTES;
+    const cache = this.cacheBytes;
+    if (s === this.cacheStr[slot]) {
+      const n = this.cacheLen[slot];
+      if (p + n <= CHUNK) {
+        const buf = this.buf;
+        for (let i = 0; i < n; i++) buf[p + i] = cache[at + i];
+        return p + n;
+      }
+    }
+    const end = this.strAt(p, s);
+    const n = end - p;
+    if (n === s.length + 2 && n <= CACHE_BYTES) {
+      const buf = this.buf;
+      for (let i = 0; i < n; i++) cache[at + i] = buf[p + i];
+      this.cacheStr[slot] = s;
+      this.cacheLen[slot] = n;
+    }
+    return end;
+  }
+
+  /**
+   * The system name of task `id` (HDR-2: SYSTEM_NAME_PREFIX and the id in decimal) written as `strAt`
+   * writes that string, without making it.
+   */
+  private systemNameAt(p: number, id: number): number {
+    // Ids past the 32-bit range (none in practice) go the string's way: the digits below use int math.
+    if (!(id > 0 && id === (id | 0))) return this.strAt(p, SYSTEM_NAME_PREFIX + id);
+    let digits = 1; // at most 10: id < 2^31
+    for (let power = 10; power <= id; power *= 10) digits++;
+    const prefix = PREFIX_BYTES;
+    const n = prefix.length + digits;
+    if (p + 2 + n > CHUNK) return this.strAt(p, SYSTEM_NAME_PREFIX + id);
+    const buf = this.buf;
+    buf[p] = n; // the length, little-endian (n < 256)
+    buf[p + 1] = 0;
+    for (let i = 0; i < prefix.length; i++) buf[p + 2 + i] = prefix[i];
+    let x = id;
+    for (let q = p + 1 + n; q >= p + 2 + prefix.length; q--) {
+      const next = (x / 10) | 0;
+      buf[q] = 48 + (x - next * 10); // '0' + the last digit
+      x = next;
+    }
+    return p + 2 + n;
   }
 
   /** Writes `s` at `p` (its u16 length, then its UTF-8 bytes); returns where the next field goes. */
@@ -169,10 +282,12 @@ export class TraceEncoder {
 
   /**
    * Non-ASCII or long strings: UTF-8 through TextEncoder, in pieces of at most PIECE bytes; a full
-   * piece is followed by another (possibly empty), so the bytes decode one way only.
+   * piece is followed by another (possibly empty), so the bytes decode one way only. TextEncoder
+   * writes a lone surrogate as U+FFFD, so two traces differing only there would hash the same
+   * (INV-DET): a string that is not well-formed UTF-16 goes as WTF-8 instead.
    */
   private longStr(s: string): void {
-    const bytes = this.text.encode(s);
+    const bytes = (s as unknown as WellFormedQuery).isWellFormed() ? this.text.encode(s) : wtf8(s);
     for (let off = 0; ; off += PIECE) {
       const piece = bytes.subarray(off, off + PIECE);
       if (this.pos + 2 + piece.length > CHUNK) this.drain();
@@ -183,4 +298,46 @@ export class TraceEncoder {
     }
     if (this.pos > CHUNK - HEADROOM) this.drain(); // the rest of the event must still fit
   }
+}
+
+/** `String.prototype.isWellFormed` (Node 20; the project's lib is ES2022, which does not declare it). */
+interface WellFormedQuery {
+  isWellFormed(): boolean;
+}
+
+/**
+ * WTF-8 (https://simonsapin.github.io/wtf-8/): UTF-8, except that a surrogate without its pair is
+ * written as the 3-byte form of its code unit (0xED 0xA0–0xBF 0x80–0xBF), which UTF-8 leaves unused;
+ * a pair is one 4-byte code point, as in UTF-8. Well-formed strings never come here, so their bytes
+ * (and every trace hash) are those of UTF-8.
+ */
+export function wtf8(s: string): Uint8Array {
+  const out = new Uint8Array(s.length * 3); // at most 3 bytes per code unit (a pair: 4 for 2)
+  let o = 0;
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        i++;
+      }
+    }
+    if (c < 0x80) {
+      out[o++] = c;
+    } else if (c < 0x800) {
+      out[o++] = 0xc0 | (c >> 6);
+      out[o++] = 0x80 | (c & 0x3f);
+    } else if (c < 0x10000) {
+      out[o++] = 0xe0 | (c >> 12);
+      out[o++] = 0x80 | ((c >> 6) & 0x3f);
+      out[o++] = 0x80 | (c & 0x3f);
+    } else {
+      out[o++] = 0xf0 | (c >> 18);
+      out[o++] = 0x80 | ((c >> 12) & 0x3f);
+      out[o++] = 0x80 | ((c >> 6) & 0x3f);
+      out[o++] = 0x80 | (c & 0x3f);
+    }
+  }
+  return out.subarray(0, o);
 }

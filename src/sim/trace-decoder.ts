@@ -302,7 +302,7 @@ export class TraceDecoder {
         if (bits < 128) return shortAscii(buf, from, n);
       }
     }
-    if (n < PIECE) return this.text.decode(buf.subarray(from, to));
+    if (n < PIECE) return this.utf8(buf.subarray(from, to));
     return this.pieces(p);
   }
 
@@ -339,8 +339,65 @@ export class TraceDecoder {
       all.set(part, at);
       at += part.length;
     }
-    return this.text.decode(all);
+    return this.utf8(all);
   }
+
+  /**
+   * UTF-8 text, or WTF-8 when the string held a lone surrogate (trace-codec.ts, wtf8). TextDecoder
+   * would replace a surrogate's bytes, so it reads only what it can read exactly (fatal); a string it
+   * refuses and that holds a surrogate's lead bytes is read by hand. Anything else stays refused.
+   */
+  private utf8(bytes: Uint8Array): string {
+    try {
+      return this.text.decode(bytes);
+    } catch (e) {
+      if (!hasSurrogateBytes(bytes)) throw e;
+      return fromWtf8(bytes, this.count);
+    }
+  }
+}
+
+/** Whether the bytes hold a surrogate's WTF-8 form (0xED then 0xA0–0xBF: what UTF-8 never writes). */
+function hasSurrogateBytes(b: Uint8Array): boolean {
+  for (let i = b.indexOf(0xed); i >= 0 && i + 1 < b.length; i = b.indexOf(0xed, i + 1)) {
+    if (b[i + 1] >= 0xa0 && b[i + 1] <= 0xbf) return true;
+  }
+  return false;
+}
+
+/**
+ * WTF-8 back to the string's UTF-16 code units, strictly: shortest forms only, code points up to
+ * U+10FFFF, and no lead surrogate's bytes right before a trail's (a pair is written as one 4-byte code
+ * point, so that would be a second spelling of the same string, and the bytes must mean one string).
+ */
+function fromWtf8(b: Uint8Array, after: number): string {
+  const units = new Uint16Array(b.length); // never more code units than bytes
+  let u = 0;
+  let loneLead = false;
+  for (let i = 0; i < b.length; ) {
+    const x = b[i];
+    const n = x < 0x80 ? 1 : x >= 0xc2 && x <= 0xdf ? 2 : x >= 0xe0 && x <= 0xef ? 3 : x >= 0xf0 && x <= 0xf4 ? 4 : 0;
+    let cp = n === 1 ? x : n === 2 ? x & 0x1f : n === 3 ? x & 0x0f : x & 0x07;
+    let ok = n > 0 && i + n <= b.length;
+    for (let k = 1; ok && k < n; k++) {
+      ok = (b[i + k] & 0xc0) === 0x80;
+      cp = (cp << 6) | (b[i + k] & 0x3f);
+    }
+    if (ok) ok = n < 3 || (n === 3 ? cp >= 0x800 : cp >= 0x10000 && cp <= 0x10ffff);
+    if (ok) ok = !(loneLead && cp >= 0xdc00 && cp <= 0xdfff);
+    if (!ok) throw new Error(`trace bytes: a string after event ${after} is neither UTF-8 nor WTF-8 (at byte ${i})`);
+    if (cp >= 0x10000) {
+      units[u++] = 0xd800 + ((cp - 0x10000) >> 10);
+      units[u++] = 0xdc00 + ((cp - 0x10000) & 0x3ff);
+    } else {
+      units[u++] = cp;
+    }
+    loneLead = cp >= 0xd800 && cp <= 0xdbff;
+    i += n;
+  }
+  let s = '';
+  for (let at = 0; at < u; at += 4096) s += String.fromCharCode(...units.subarray(at, Math.min(u, at + 4096)));
+  return s;
 }
 
 /**

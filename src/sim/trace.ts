@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { type OutputError, OutputFile } from '../report/output-file.js';
-import type { TraceEvent } from './events.js';
+import type { Outcome, TraceEvent } from './events.js';
+import type { RuleId } from '../rules/index.js';
 import { TraceEncoder } from './trace-codec.js';
 
 /** Anything that reads the trace as it streams by. */
@@ -10,6 +11,60 @@ export interface TraceSink {
   readonly wantsLines?: boolean;
   /** Called once after the last event. */
   close?(): void | Promise<void>;
+}
+
+/**
+ * A sink that also takes the commonest events as their fields, with no event object: when every sink
+ * of an engine is one, the engine makes none for them (a million-task run emits five million, and
+ * their objects, header texts and names were a good part of its time). Each method gets exactly its
+ * event's fields (events.ts) and must treat the event as `onEvent` would; `name` undefined is the
+ * system name of the task (SYSTEM_NAME_PREFIX and the id, events.ts), and a dispatch's headers come as
+ * their texts, its QueueName being `q` and its TaskName `name`.
+ */
+export interface FieldSink extends TraceSink {
+  onAdd(
+    t: number,
+    id: number,
+    q: string,
+    name: string | undefined,
+    eta: number,
+    size: number,
+    tag: string | undefined,
+    ff: boolean | undefined,
+    dl: number | undefined,
+  ): void;
+  onDispatch(
+    t: number,
+    id: number,
+    q: string,
+    n: number,
+    name: string | undefined,
+    rc: string,
+    ec: string,
+    eta: string,
+    pr: string | undefined,
+    rr: string | undefined,
+    ff: string | undefined,
+    dup: boolean | undefined,
+  ): void;
+  onResponse(
+    t: number,
+    id: number,
+    q: string,
+    n: number,
+    status: number,
+    out: Outcome,
+    lat: number,
+    ra: number | undefined,
+  ): void;
+  onRetry(t: number, id: number, q: string, n: number, eta: number): void;
+  onSuccess(t: number, id: number, q: string, n: number): void;
+  onExhaust(t: number, id: number, q: string, n: number, rule: RuleId): void;
+}
+
+/** Whether `sink` takes the commonest events as fields (FieldSink). */
+export function isFieldSink(sink: TraceSink): sink is FieldSink {
+  return typeof (sink as Partial<FieldSink>).onDispatch === 'function';
 }
 
 /**
@@ -58,7 +113,7 @@ function str(s: string): string {
 const FLUSH_CHARS = 1 << 16;
 
 /** SHA-256 over the trace's canonical bytes (trace-codec.ts), fed in 64 KiB chunks (INV-DET). */
-export class TraceHasher implements TraceSink {
+export class TraceHasher implements FieldSink {
   private readonly hash: Hash = createHash('sha256');
   private reader: ((bytes: Uint8Array) => void) | undefined;
   private readonly encoder = new TraceEncoder((bytes) => {
@@ -70,6 +125,68 @@ export class TraceHasher implements TraceSink {
   onEvent(ev: TraceEvent): void {
     this.count++;
     this.encoder.encode(ev);
+  }
+
+  onAdd(
+    t: number,
+    id: number,
+    q: string,
+    name: string | undefined,
+    eta: number,
+    size: number,
+    tag: string | undefined,
+    ff: boolean | undefined,
+    dl: number | undefined,
+  ): void {
+    this.count++;
+    this.encoder.add(t, id, q, name, name !== undefined, eta, size, tag, ff, dl);
+  }
+
+  onDispatch(
+    t: number,
+    id: number,
+    q: string,
+    n: number,
+    name: string | undefined,
+    rc: string,
+    ec: string,
+    eta: string,
+    pr: string | undefined,
+    rr: string | undefined,
+    ff: string | undefined,
+    dup: boolean | undefined,
+  ): void {
+    this.count++;
+    this.encoder.dispatch(t, id, q, n, name, q, rc, ec, eta, pr, rr, ff, dup);
+  }
+
+  onResponse(
+    t: number,
+    id: number,
+    q: string,
+    n: number,
+    status: number,
+    out: Outcome,
+    lat: number,
+    ra: number | undefined,
+  ): void {
+    this.count++;
+    this.encoder.response(t, id, q, n, status, out, lat, ra);
+  }
+
+  onRetry(t: number, id: number, q: string, n: number, eta: number): void {
+    this.count++;
+    this.encoder.retry(t, id, q, n, eta);
+  }
+
+  onSuccess(t: number, id: number, q: string, n: number): void {
+    this.count++;
+    this.encoder.success(t, id, q, n);
+  }
+
+  onExhaust(t: number, id: number, q: string, n: number, rule: RuleId): void {
+    this.count++;
+    this.encoder.exhaust(t, id, q, n, rule);
   }
 
   /**
@@ -111,6 +228,8 @@ export class NdjsonWriter implements TraceSink {
   private pending = '';
   private closed = false;
   error: OutputError | undefined;
+  /** Whether the complete trace is in place at `path` (close() renamed it there). */
+  committed = false;
 
   constructor(readonly path: string) {
     this.out = new OutputFile(path);
@@ -128,6 +247,7 @@ export class NdjsonWriter implements TraceSink {
     this.flush();
     try {
       this.out.commit();
+      this.committed = true;
     } catch (e) {
       this.error = e as OutputError;
     }

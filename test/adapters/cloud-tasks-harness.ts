@@ -60,25 +60,26 @@ export const runTaskIgnored: ServeMutant = (em) => {
 
 /**
  * runTaskIgnored's two faces, as counterexamples the fuzzer found and shrank (seed 1, at most 30
- * commands, through gRPC), replayed by their tokens. A campaign meets this mutant in fewer than 1 run
- * of 100 at 12 commands and about 3 at 30 (RunTask is 1 draw in 14 and names its task blindly, by a
- * name or an index that must match a task still waiting), too rarely for a test to wait for. The fuzzer's draws are pinned (test/fuzz/draws.test.ts), so a token names the same run
- * until they change; the commands are checked so that such a change says so.
+ * commands, through gRPC), replayed by their tokens. A campaign meets this mutant often (35 runs of
+ * 100 at seed 1: RunTask aims at a task still held), but each run shows one face or another, and
+ * shrinking keeps to the rule of the first; a token shows a given face every time. The fuzzer's draws
+ * are pinned (test/fuzz/draws.test.ts), so a token names the same run until they change; the commands
+ * are checked so that such a change says so.
  */
 export const RUN_TASK_IGNORED_CAUGHT: readonly { rule: RuleId; why: string; commands: string[]; token: string }[] = [
   {
     rule: 'CT-4',
     why: "a paused queue's RunTask answered as done, where the service must refuse it",
-    commands: ['pause q1', 'add to q1: "a"', 'run_task q1/a'],
+    commands: ['pause q0', 'add to q0: (unnamed)', 'run_task q0/auto-1'],
     token:
-      'eyJ2IjoxLCJzZWVkIjoxLCJwYXRoIjoiOTY6MDowOjA6MDowOjA6MDowOjE6MDowOjA6MDowOjA6MDozOjM6Mzo1OjY6MTA6OTo5Ojk6OTo4Ojg6ODo4Ojg6ODo4OjgiLCJyZXBsYXlQYXRoIjoiREFDQUFEQ0FDQUFCQUEvWjpWVk4iLCJtYXhDb21tYW5kcyI6MzAsInJlYWxUaW1lIjpmYWxzZX0',
+      'eyJ2IjoxLCJzZWVkIjoxLCJwYXRoIjoiNzc6MDowOjA6MDowOjA6MDowOjA6MDo2OjY6Njo2OjY6Njo2OjY6Njo2OjYiLCJyZXBsYXlQYXRoIjoiQUFBRUFBRWo6cUMiLCJtYXhDb21tYW5kcyI6MzAsInJlYWxUaW1lIjpmYWxzZX0',
   },
   {
     rule: 'PUSH-5',
     why: 'the attempt RunTask owes now never made: the task waits for its countdown',
-    commands: ['add to q0: "a" countdown1000ms; "bad name!"', 'run_task q0/a'],
+    commands: ['add to default: "a" countdown5000ms; "a" payload 100KiB+1', 'run_task default/a'],
     token:
-      'eyJ2IjoxLCJzZWVkIjoxLCJwYXRoIjoiNjY6MDowOjA6MDowOjA6MDowOjA6MDoyOjM6NDo0OjQ6NDo0OjQ6NDo0OjQ6NDo0OjYiLCJyZXBsYXlQYXRoIjoiQ1NiOkYiLCJtYXhDb21tYW5kcyI6MzAsInJlYWxUaW1lIjpmYWxzZX0',
+      'eyJ2IjoxLCJzZWVkIjoxLCJwYXRoIjoiNDowOjA6MDowOjA6MDowOjA6MDowOjA6MDoyOjE6MTozOjM6MzozOjM6MzozOjM6MzozOjM6MzozIiwicmVwbGF5UGF0aCI6IkRJZzpGIiwibWF4Q29tbWFuZHMiOjMwLCJyZWFsVGltZSI6ZmFsc2V9',
   },
 ];
 

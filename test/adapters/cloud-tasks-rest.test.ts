@@ -63,7 +63,7 @@ describe('cloud-tasks+rest:// against tasksim serve, virtual clock', () => {
 });
 
 describe('a serve mutant is caught through REST (virtual clock): RunTask that leaves the task to its schedule', () => {
-  // Replayed, not searched for: a campaign meets this mutant too rarely (see RUN_TASK_IGNORED_CAUGHT).
+  // Each face on replay (RUN_TASK_IGNORED_CAUGHT); the search for it is shown over gRPC (cloud-tasks.test.ts).
   let served: ServedQueue;
   beforeAll(async () => {
     served = await serveAndAdapt('virtual', runTaskIgnored, 'cloud-tasks+rest');

@@ -94,6 +94,24 @@ describe('what a command loads', () => {
     expect(r.packages).not.toContain('@sinonjs/fake-timers');
   });
 
+  it('a usage error of conform (a bad flag, a missing URL) loads its option parsing, not the suite', async () => {
+    const flag = await loadedBy(['conform', '--no-such-option']);
+    const noUrl = await loadedBy(['conform']);
+    expect([flag.code, noUrl.code]).toEqual([2, 2]);
+    for (const r of [flag, noUrl]) {
+      expect(r.modules).toContain('src/cli/conform.js');
+      expect(r.modules).not.toContain('src/cli/conform-run.js');
+      // Of the conformance suite only its defaults (printed in --help): no catalog, no case, no report.
+      expect([...r.modules].filter((m) => m.startsWith('src/conform/'))).toEqual(['src/conform/defaults.js']);
+      expect([...r.modules].filter((m) => /^src\/(targets|model\/config|report\/progress)/.test(m))).toEqual([]);
+      expect(r.packages).not.toContain('undici');
+    }
+    // Control: a run loads the suite (the hook sees it; conform against a URL, above, runs it).
+    const run = await loadedBy(['conform', 'http://127.0.0.1:9/']);
+    expect(run.modules).toContain('src/cli/conform-run.js');
+    expect(run.modules).toContain('src/conform/run.js');
+  });
+
   it('serve --help and a usage error of serve load no emulator, no gRPC, no HTTP client, no YAML parser', async () => {
     const help = await loadedBy(['serve', '--help']);
     const usage = await loadedBy(['serve', '--no-such-option']);

@@ -1,15 +1,20 @@
 /**
- * CT-4 RunTask as a fuzz command: generated only for a queue that can run tasks, compared on both
- * sides (a refusal where the model runs the task is a CT-4 failure, its message shown), and judged
- * in the trace (a task run before its ETA is no early delivery).
+ * CT-4 RunTask as a fuzz command: generated only for a queue that can run tasks, aimed at tasks
+ * that exist (those still waiting first), compared on both sides (a refusal where the model runs the
+ * task is a CT-4 failure, its message shown), and judged in the trace (a task run before its ETA is
+ * no early delivery). A queue whose RunTask does nothing is caught in a large share of runs.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Capabilities, OpOutcome } from '../../src/adapters/contract.js';
+import { findMutant } from '../../src/adapters/mutants/index.js';
 import { ReferenceQueue } from '../../src/adapters/reference.js';
 import { runFuzz } from '../../src/fuzz/campaign.js';
-import { commandArbs } from '../../src/fuzz/commands.js';
+import { commandArbs, runTaskTarget, type RunTaskAim } from '../../src/fuzz/commands.js';
+import { SideState } from '../../src/fuzz/model-state.js';
 import { formatText } from '../../src/fuzz/report.js';
+import { TaskBook, type TaskEntry } from '../../src/fuzz/task-book.js';
+import type { TraceEvent } from '../../src/sim/events.js';
 
 /** The share of sampled commands that are RunTask, for a queue with these capabilities. */
 function runTaskCommands(caps: Capabilities): number {
@@ -59,9 +64,165 @@ describe('RunTask (CT-4) in the fuzzer', () => {
     expect(report.ok).toBe(false);
     const f = report.failures![0];
     expect(f.rule, formatText(report)).toBe('CT-4');
-    // Shrunk, it may be a RunTask of a name never added: the model's NOT_FOUND, not this refusal.
+    // Shrunk, it may be a RunTask of a task already done: the model's NOT_FOUND, not this refusal.
     expect(f.violations[0].expected).toMatch(/^(ok|refused NOT_FOUND)/);
     expect(f.violations[0].actual).toBe('refused FAILED_PRECONDITION (the queue is paused (it is not))');
     expect(f.commands.at(-1)).toMatch(/^run_task /);
   }, 120_000);
+
+  it("a RunTask refused for a pause the queue never reported is that pause not taken (PUSH-8), not RunTask's", async () => {
+    const report = await runFuzz({
+      adapter: 'mutant:pause-ignored',
+      queue: findMutant('pause-ignored')!.create(),
+      runs: 100,
+      seed: 1,
+    });
+    const rules = (report.failures ?? []).map((f) => f.rule);
+    expect(rules, formatText(report)).toContain('PUSH-8');
+    expect(rules, formatText(report)).not.toContain('CT-4');
+    const viaRunTask = report.failures!.flatMap((f) => f.violations).filter((v) => v.message.startsWith('run_task '));
+    for (const v of viaRunTask) expect(v.message).toMatch(/\(the queue never reported its pause\)/);
+  }, 120_000);
+
+  it('a queue whose RunTask does nothing is caught, and its counterexample replays exactly', async () => {
+    const report = await runFuzz({
+      adapter: 'mutant:run-task-ignored',
+      queue: findMutant('run-task-ignored')!.create(),
+      runs: 10,
+      seed: 1,
+      maxFailures: 1,
+    });
+    expect(report.ok).toBe(false);
+    const f = report.failures![0];
+    expect(
+      f.commands.some((c) => c.startsWith('run_task ')),
+      formatText(report),
+    ).toBe(true);
+    const again = await runFuzz({
+      adapter: 'mutant:run-task-ignored',
+      queue: findMutant('run-task-ignored')!.create(),
+      seed: 0,
+      replay: f.token,
+    });
+    expect(again.failures![0].commands).toEqual(f.commands);
+    expect(again.failures![0].violations).toEqual(f.violations);
+  }, 120_000);
+});
+
+const S = 1_000_000;
+
+/** A push or pull task added to the book and reported by the model, as the harness does. */
+function added(book: TaskBook, state: SideState, q: string, name: string, named: boolean, eta: number): TaskEntry {
+  const mode = q === 'pull' ? 'pull' : 'push';
+  const e = book.add({ q, mode, named, names: { model: name, sut: name }, eta, addedAt: 0, size: 0 });
+  absorb(state, { t: 0, e: 'add', id: e.key, q, name, named, eta, size: 0 });
+  return e;
+}
+
+function absorb(state: SideState, ev: TraceEvent): void {
+  state.absorb([ev], 0);
+}
+
+describe('the task a RunTask aims at (resolved when it runs)', () => {
+  it('waiting tasks, then due ones, then any; by index modulo their count, in the order added', () => {
+    const book = new TaskBook();
+    const state = new SideState('model', book);
+    const scene = { book, modelState: state, now: 1 * S };
+    const at = (aim: RunTaskAim, pick: number): number | undefined => runTaskTarget(scene, aim, pick)?.key;
+    expect(at('waiting', 0)).toBeUndefined(); // nothing added: nothing to do
+    const countdown = added(book, state, 'q0', 'a', true, 5 * S); // ETA ahead at 1s: waiting
+    const due = added(book, state, 'q0', 'auto-2', false, 0); // ETA come: due
+    const done = added(book, state, 'q1', 'b', true, 0);
+    absorb(state, { t: 0, e: 'success', id: done.key, q: 'q1', n: 1 }); // finished: any only
+    added(book, state, 'pull', 'p', true, 5 * S); // a pull task: never RunTask's
+    const backoff = added(book, state, 'q0', 'auto-5', false, 0);
+    absorb(state, { t: 0, e: 'retry', id: backoff.key, q: 'q0', n: 1, eta: 9 * S }); // retry at 9s: waiting
+    expect([0, 1, 2, 3].map((i) => at('waiting', i))).toEqual([countdown.key, backoff.key, countdown.key, backoff.key]);
+    expect([0, 7].map((i) => at('due', i))).toEqual([due.key, due.key]);
+    expect([0, 1, 2, 3, 4].map((i) => at('any', i))).toEqual([
+      countdown.key,
+      due.key,
+      done.key,
+      backoff.key,
+      countdown.key,
+    ]);
+    // The countdown task's ETA comes: it is due, and only the one in backoff still waits.
+    scene.now = 5 * S;
+    expect([0, 1].map((i) => at('waiting', i))).toEqual([backoff.key, backoff.key]);
+    expect([0, 1].map((i) => at('due', i))).toEqual([countdown.key, due.key]);
+    // "b" added again: the name names its latest task, the finished one is no longer there to run.
+    const again = added(book, state, 'q1', 'b', true, 0);
+    expect([0, 1, 2, 3].map((i) => at('any', i))).toEqual([countdown.key, due.key, backoff.key, again.key]);
+  });
+
+  it('an aim with no task falls back to waiting, due, then any', () => {
+    const book = new TaskBook();
+    const state = new SideState('model', book);
+    const scene = { book, modelState: state, now: 0 };
+    const gone = added(book, state, 'q0', 'a', true, 0);
+    absorb(state, { t: 0, e: 'delete', id: gone.key, q: 'q0' });
+    // Only a deleted task: every aim runs it (and both sides must refuse it alike, NOT_FOUND).
+    for (const aim of ['waiting', 'due', 'any'] as const) expect(runTaskTarget(scene, aim, 3)?.key).toBe(gone.key);
+    const later = added(book, state, 'q0', 'auto-2', false, 2 * S);
+    expect(runTaskTarget(scene, 'due', 0)?.key).toBe(later.key); // no due task: a waiting one
+    const now = added(book, state, 'q0', 'auto-3', false, 0);
+    expect(runTaskTarget(scene, 'waiting', 1)?.key).toBe(later.key);
+    expect(runTaskTarget(scene, 'due', 1)?.key).toBe(now.key);
+  });
+});
+
+/**
+ * How often a campaign catches a queue whose RunTask does nothing (mutant run-task-ignored), in
+ * runs of 30 commands (the default). The floor is derived from the command weights, not measured:
+ *
+ * - A run can show the defect only where a RunTask follows a push add. Of the 17 draws of
+ *   commandArbs (the reference has outages and RunTask), 3 are adds, half of them to a push queue
+ *   (3 in 34), and 3 are RunTasks (3 in 17); fc.commands draws a length from 0 to 30 about
+ *   uniformly. `pushAddThenRunTask` below computes the share of runs with a push add and a RunTask
+ *   after it: about 0.49.
+ * - There the RunTask aims at a task still held if there is one, and then the run is caught (the
+ *   model dispatches a waiting task now, or refuses a task in flight or in a paused queue, where the
+ *   mutant answers OK and does nothing). Of the tasks added, 9 in 20 have their ETA ahead (3 of 5
+ *   delays are positive, 3 of 4 ETA forms are not in the past) and a due one is in flight at its
+ *   add's step; we count on at least half of those runs still holding a task at the RunTask.
+ *
+ * So at least a quarter of the runs: 24 of 100 for each seed (measured: 39, 43 and 40). Before
+ * RunTask aimed at tasks that exist (a blind name or index, 1 draw in 15), 3 to 7 runs of 100.
+ */
+function pushAddThenRunTask(maxCommands: number): number {
+  const add = 3 / 34;
+  const run = 3 / 17;
+  let sum = 0;
+  for (let length = 0; length <= maxCommands; length++) {
+    // The first push add at position k, then at least one RunTask among the commands after it.
+    for (let k = 0; k < length; k++) sum += (1 - add) ** k * add * (1 - (1 - run) ** (length - 1 - k));
+  }
+  return sum / (maxCommands + 1);
+}
+
+describe('a queue whose RunTask does nothing is caught in a large share of runs', () => {
+  it('the share of runs where it can show, from the weights', () => {
+    // One command cannot hold both an add and a RunTask after it.
+    expect(pushAddThenRunTask(1)).toBe(0);
+    expect(pushAddThenRunTask(30)).toBeCloseTo(0.49, 2);
+  });
+
+  for (const seed of [1, 2, 3]) {
+    it(`seed ${seed}: at least a quarter of 100 runs`, async () => {
+      const floor = Math.floor((100 * pushAddThenRunTask(30)) / 2);
+      expect(floor).toBe(24);
+      let failed = 0;
+      const report = await runFuzz({
+        adapter: 'mutant:run-task-ignored',
+        queue: findMutant('run-task-ignored')!.create(),
+        runs: 100,
+        seed,
+        onRun: (_done, _total, f) => {
+          failed = f;
+        },
+      });
+      expect(report.ok).toBe(false);
+      expect(failed, formatText(report)).toBeGreaterThanOrEqual(floor);
+    }, 120_000);
+  }
 });

@@ -30,6 +30,7 @@ export interface CallOverrides {
   deleteTask?(ctx: CallContext, queue: string, name: string): Promise<OpOutcome>;
   pauseQueue?(ctx: CallContext, queue: string): Promise<OpOutcome>;
   leaseTasks?(ctx: CallContext, queue: string, spec: LeaseSpec): Promise<LeaseOutcome>;
+  runTask?(ctx: CallContext, queue: string, name: string): Promise<OpOutcome>;
 }
 
 /** One mutant's defect: hooks into the reference, calls it answers itself, or both. */
@@ -152,7 +153,7 @@ export class MutantQueue implements QueueUnderTest {
   }
 
   runTask(queue: string, name: string): Promise<OpOutcome> {
-    return this.reference.runTask(queue, name);
+    return this.calls.runTask ? this.calls.runTask(this.context(), queue, name) : this.reference.runTask(queue, name);
   }
 
   setOutage(on: boolean): Promise<void> {

@@ -9,6 +9,7 @@ import { executionCountCountsNoInstance, previousResponseWrong, retryCountOffByO
 import { deleteIgnored, leaseByTagIgnoresTag, leaseExpiryIgnored, leaseNotExclusive } from './pull.js';
 import { etaIgnored, maxConcurrentIgnored, pauseIgnored, rateIgnored, redirectIsSuccess } from './push.js';
 import { backoffWithoutLinearPhase, exhaustedRedelivered, redeliverAfterSuccess, retryLimitOffByOne } from './retry.js';
+import { runTaskIgnored } from './run-task.js';
 import { noTombstones } from './tasks.js';
 
 export { MutantQueue, OverlappingMutants } from './decorator.js';
@@ -62,6 +63,8 @@ export const MUTANTS: readonly MutantInfo[] = [
   mutant('lease-expiry-ignored', ['PULL-4'], 'a task whose lease expired is never leased again', leaseExpiryIgnored),
   mutant('lease-by-tag-ignores-tag', ['PULL-6'], 'lease by tag ignores the tag', leaseByTagIgnoresTag),
   mutant('delete-ignored', ['PULL-7'], 'deleting a pull task does nothing', deleteIgnored),
+  // Shows as a refusal it did not make (CT-4) or as the attempt it owed never made (PUSH-5).
+  mutant('run-task-ignored', ['CT-4', 'PUSH-5'], 'RunTask answers OK and dispatches nothing', runTaskIgnored),
 ];
 
 /**
