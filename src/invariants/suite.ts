@@ -2,7 +2,16 @@
  * Runs every checker over a trace as it streams by (a TraceSink): one switch per event picks the
  * hooks that care, then the shared TraceState applies the event.
  */
-import type { TraceEvent } from '../sim/events.js';
+import type {
+  AddEvent,
+  DispatchEvent,
+  ExhaustEvent,
+  ResponseEvent,
+  RetryEvent,
+  SuccessEvent,
+  TraceEvent,
+} from '../sim/events.js';
+import type { DecodedEventSink } from '../sim/trace-decoder.js';
 import type { TraceSink } from '../sim/trace.js';
 import { AloChecker } from './alo.js';
 import { DeadlineChecker } from './deadline.js';
@@ -64,13 +73,92 @@ interface Checkers {
   deadline: DeadlineChecker;
 }
 
-export class InvariantSuite implements TraceSink {
+export class InvariantSuite implements TraceSink, DecodedEventSink {
   private st: TraceState | undefined;
   private c: Checkers | undefined;
   private checkers: Checker[] = [];
   private ignored = 0;
 
   onEvent(ev: TraceEvent, _line?: string): void {
+    switch (ev.e) {
+      case 'add':
+        return this.add(ev);
+      case 'dispatch':
+        return this.dispatch(ev);
+      case 'response':
+        return this.response(ev);
+      case 'retry':
+        return this.retry(ev);
+      case 'success':
+        return this.success(ev);
+      case 'exhaust':
+        return this.exhaust(ev);
+      default:
+        return this.other(ev);
+    }
+  }
+
+  // Each event goes to the checkers that implement its hook, in the order of INVARIANT_IDS, then to
+  // the shared state (WIRED lists the hooks). The six busiest types have a method each, which the
+  // checker thread's decoder calls directly (DecodedEventSink), without a second look at the type.
+
+  add(ev: AddEvent): void {
+    const c = this.c;
+    if (c === undefined) return void this.ignored++;
+    c.hdr.onAdd(ev);
+    c.outcome.onAdd(ev);
+    c.limits.onAdd(ev);
+    this.st!.afterAdd(ev);
+  }
+
+  dispatch(ev: DispatchEvent): void {
+    const c = this.c;
+    if (c === undefined) return void this.ignored++;
+    c.nodup.onDispatch(ev);
+    c.hdr.onDispatch(ev);
+    c.eta.onDispatch(ev);
+    c.rate.onDispatch(ev);
+    c.limits.onDispatch(ev);
+    c.lease.onDispatch(ev);
+    this.st!.afterDispatch(ev);
+  }
+
+  response(ev: ResponseEvent): void {
+    const c = this.c;
+    if (c === undefined) return void this.ignored++;
+    c.hdr.onResponse(ev);
+    c.rate.onResponse(ev);
+    c.outcome.onResponse(ev);
+    c.limits.onResponse(ev);
+    c.deadline.onResponse(ev);
+    this.st!.afterResponse(ev);
+  }
+
+  retry(ev: RetryEvent): void {
+    const c = this.c;
+    if (c === undefined) return void this.ignored++;
+    c.eta.onRetry(ev);
+    c.limits.onRetry(ev);
+    this.st!.afterRetry(ev);
+  }
+
+  success(ev: SuccessEvent): void {
+    const c = this.c;
+    if (c === undefined) return void this.ignored++;
+    c.limits.onSuccess(ev);
+    this.st!.afterSuccess(ev.id);
+  }
+
+  exhaust(ev: ExhaustEvent): void {
+    const c = this.c;
+    if (c === undefined) return void this.ignored++;
+    c.limits.onExhaust(ev);
+    c.lease.onExhaust(ev);
+    this.st!.afterExhaust(ev.id);
+  }
+
+  /** Every other type: a `config` first starts the judging. */
+  other(ev: TraceEvent): void {
     const st = this.st;
     const c = this.c;
     if (st === undefined || c === undefined) {
@@ -78,46 +166,7 @@ export class InvariantSuite implements TraceSink {
       else this.ignored++;
       return;
     }
-    // Each event goes to the checkers that implement its hook, in the order of INVARIANT_IDS, then to
-    // the shared state (WIRED lists the hooks).
     switch (ev.e) {
-      case 'add':
-        c.hdr.onAdd(ev);
-        c.outcome.onAdd(ev);
-        c.limits.onAdd(ev);
-        st.afterAdd(ev);
-        break;
-      case 'dispatch':
-        c.nodup.onDispatch(ev);
-        c.hdr.onDispatch(ev);
-        c.eta.onDispatch(ev);
-        c.rate.onDispatch(ev);
-        c.limits.onDispatch(ev);
-        c.lease.onDispatch(ev);
-        st.afterDispatch(ev);
-        break;
-      case 'response':
-        c.hdr.onResponse(ev);
-        c.rate.onResponse(ev);
-        c.outcome.onResponse(ev);
-        c.limits.onResponse(ev);
-        c.deadline.onResponse(ev);
-        st.afterResponse(ev);
-        break;
-      case 'retry':
-        c.eta.onRetry(ev);
-        c.limits.onRetry(ev);
-        st.afterRetry(ev);
-        break;
-      case 'success':
-        c.limits.onSuccess(ev);
-        st.afterSuccess(ev.id);
-        break;
-      case 'exhaust':
-        c.limits.onExhaust(ev);
-        c.lease.onExhaust(ev);
-        st.afterExhaust(ev.id);
-        break;
       case 'delete':
         st.afterDelete(ev.id);
         break;
@@ -156,7 +205,7 @@ export class InvariantSuite implements TraceSink {
         st.afterConfig(ev);
         break;
       default:
-        break; // reject, outage, instance: nothing to judge
+        break; // reject, outage, instance: nothing to judge; the six types above never come here
     }
   }
 

@@ -1,6 +1,6 @@
 /**
  * The checker thread (thread.ts starts it): reads the trace's canonical bytes from the ring, decodes
- * them and runs the unchanged InvariantSuite over the events, then posts the results.
+ * them and runs the InvariantSuite over the events, then posts the results.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { TraceDecoder } from '../sim/trace-decoder.js';
@@ -18,7 +18,7 @@ const port = parentPort!;
 const reader = new ChunkRingReader(memory, exitAfterChunks);
 reader.failOnExit(); // an exit before the end frees an engine waiting on a full ring at once
 const suite = new InvariantSuite();
-const decoder = new TraceDecoder((ev) => suite.onEvent(ev));
+const decoder = new TraceDecoder(suite); // by type: the suite's method for each
 
 function reply(msg: ThreadReply): void {
   port.postMessage(msg);

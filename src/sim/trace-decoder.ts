@@ -19,7 +19,16 @@ import {
   T_RETRY,
   T_SUCCESS,
 } from './trace-codec.js';
-import type { AddEvent, DeliveryHeaders, DispatchEvent, ExhaustEvent, ResponseEvent, TraceEvent } from './events.js';
+import type {
+  AddEvent,
+  DeliveryHeaders,
+  DispatchEvent,
+  ExhaustEvent,
+  ResponseEvent,
+  RetryEvent,
+  SuccessEvent,
+  TraceEvent,
+} from './events.js';
 
 /** Thrown inside the decoder when the bytes end before the event does: decoding resumes with the next chunk. */
 const CUT = Symbol('cut');
@@ -30,6 +39,21 @@ const CUT = Symbol('cut');
  */
 const INTERN_MAX = 20;
 const INTERN_SLOTS = 4096;
+
+/**
+ * Receives the decoded events by type: a reader that handles each type its own way (the checker
+ * thread's InvariantSuite) is called for it directly, without looking at the type again.
+ */
+export interface DecodedEventSink {
+  add(ev: AddEvent): void;
+  dispatch(ev: DispatchEvent): void;
+  response(ev: ResponseEvent): void;
+  retry(ev: RetryEvent): void;
+  success(ev: SuccessEvent): void;
+  exhaust(ev: ExhaustEvent): void;
+  /** Every other type (decoded from its JSON). */
+  other(ev: TraceEvent): void;
+}
 
 export class TraceDecoder {
   private buf: Uint8Array = new Uint8Array(0);
@@ -42,8 +66,23 @@ export class TraceDecoder {
   /** Events decoded so far. */
   count = 0;
 
-  /** `onEvent` receives each event as soon as its last byte arrives. */
-  constructor(private readonly onEvent: (ev: TraceEvent) => void) {}
+  private readonly sink: DecodedEventSink;
+
+  /** `onEvent` receives each event as soon as its last byte arrives (a function all of them, a sink by type). */
+  constructor(onEvent: ((ev: TraceEvent) => void) | DecodedEventSink) {
+    this.sink =
+      typeof onEvent === 'function'
+        ? {
+            add: onEvent,
+            dispatch: onEvent,
+            response: onEvent,
+            retry: onEvent,
+            success: onEvent,
+            exhaust: onEvent,
+            other: onEvent,
+          }
+        : onEvent;
+  }
 
   /** Decodes a chunk (the view may be reused by the caller once this returns). */
   push(bytes: Uint8Array): void {
@@ -60,11 +99,8 @@ export class TraceDecoder {
     let p = 0;
     try {
       while (p < this.end) {
-        const at = p;
-        const ev = this.event(at);
+        this.event(p);
         p = this.pos;
-        this.count++;
-        this.onEvent(ev);
       }
     } catch (e) {
       if (e !== CUT) throw e;
@@ -80,6 +116,9 @@ export class TraceDecoder {
 
   /** Where the last read ended. */
   private pos = 0;
+  /** The last event's queue and the last dispatch's ETA header, for again(). */
+  private lastQueue = '';
+  private lastEta = '';
 
   private need(p: number, n: number): void {
     if (p + n > this.end) throw CUT;
@@ -89,20 +128,21 @@ export class TraceDecoder {
     return this.view.getFloat64(p, true);
   }
 
-  /** Decodes the event at `p`; leaves `pos` after it. */
-  private event(p: number): TraceEvent {
+  /** Decodes the event at `p`, leaves `pos` after it and hands the event on (a cut one throws CUT first). */
+  private event(p: number): void {
     this.need(p, 1);
     const type = this.buf[p];
     if (type === T_OTHER) {
-      const json = this.str(p + 1, false);
-      return JSON.parse(json) as TraceEvent;
+      const ev = JSON.parse(this.str(p + 1, false)) as TraceEvent;
+      this.count++;
+      return this.sink.other(ev);
     }
     if (type < T_ADD || type > T_EXHAUST)
       throw new Error(`trace bytes: unknown event type ${type} after event ${this.count}`);
     this.need(p, 17);
     const t = this.f64(p + 1);
     const id = this.f64(p + 9);
-    const q = this.str(p + 17, true);
+    const q = (this.lastQueue = this.again(p + 17, this.lastQueue, true));
     p = this.pos;
     switch (type) {
       case T_ADD: {
@@ -128,7 +168,8 @@ export class TraceDecoder {
           ev.dl = this.f64(this.pos);
           this.pos += 8;
         }
-        return ev;
+        this.count++;
+        return this.sink.add(ev);
       }
       case T_DISPATCH: {
         this.need(p, 9);
@@ -137,7 +178,8 @@ export class TraceDecoder {
         const h = this.headers(p + 9);
         const ev: DispatchEvent = { t, e: 'dispatch', id, q, n, h };
         if (dup !== 0) ev.dup = dup === 2;
-        return ev;
+        this.count++;
+        return this.sink.dispatch(ev);
       }
       case T_RESPONSE: {
         this.need(p, 25);
@@ -160,21 +202,30 @@ export class TraceDecoder {
           ev.ra = this.f64(this.pos);
           this.pos += 8;
         }
-        return ev;
+        this.count++;
+        return this.sink.response(ev);
       }
-      case T_RETRY:
+      case T_RETRY: {
         this.need(p, 16);
         this.pos = p + 16;
-        return { t, e: 'retry', id, q, n: this.f64(p), eta: this.f64(p + 8) };
-      case T_SUCCESS:
+        const ev: RetryEvent = { t, e: 'retry', id, q, n: this.f64(p), eta: this.f64(p + 8) };
+        this.count++;
+        return this.sink.retry(ev);
+      }
+      case T_SUCCESS: {
         this.need(p, 8);
         this.pos = p + 8;
-        return { t, e: 'success', id, q, n: this.f64(p) };
+        const ev: SuccessEvent = { t, e: 'success', id, q, n: this.f64(p) };
+        this.count++;
+        return this.sink.success(ev);
+      }
       case T_EXHAUST: {
         this.need(p, 8);
         const n = this.f64(p);
         const rule = this.str(p + 8, true) as ExhaustEvent['rule'];
-        return { t, e: 'exhaust', id, q, n, rule };
+        const ev: ExhaustEvent = { t, e: 'exhaust', id, q, n, rule };
+        this.count++;
+        return this.sink.exhaust(ev);
       }
       default:
         throw new Error(`trace bytes: unknown event type ${type}`); // unreachable: checked above
@@ -182,11 +233,13 @@ export class TraceDecoder {
   }
 
   private headers(p: number): DeliveryHeaders {
-    const qn = this.str(p, true);
+    const qn = this.again(p, this.lastQueue, true);
     const tn = this.str(this.pos, false);
     const rc = this.str(this.pos, true);
     const ec = this.str(this.pos, true);
-    const eta = this.str(this.pos, false);
+    // A burst's first attempts share one ETA text: given back as the same string (HDR-5's check
+    // compares it with the last one by identity first).
+    const eta = (this.lastEta = this.again(this.pos, this.lastEta, false));
     p = this.pos;
     this.need(p, 1);
     const flags = this.buf[p];
@@ -196,6 +249,28 @@ export class TraceDecoder {
     if ((flags & 2) !== 0) h.rr = this.str(this.pos, true);
     if ((flags & 4) !== 0) h.ff = this.str(this.pos, true);
     return h;
+  }
+
+  /**
+   * The string at `p`, `last` itself when its bytes spell it in ASCII (leaving `pos` after it): a field
+   * that repeats its last value (the queue of nearly every event) costs one comparison, no lookup.
+   */
+  private again(p: number, last: string, repeats: boolean): string {
+    const buf = this.buf;
+    const n = p + 2 <= this.end ? buf[p] | (buf[p + 1] << 8) : -1;
+    if (n === last.length && n < PIECE && p + 2 + n <= this.end) {
+      const from = p + 2;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = buf[from + i];
+        if (c > 127 || c !== last.charCodeAt(i)) break;
+      }
+      if (i === n) {
+        this.pos = from + n;
+        return last;
+      }
+    }
+    return this.str(p, repeats);
   }
 
   /**

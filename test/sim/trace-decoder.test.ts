@@ -291,4 +291,52 @@ describe('trace decoder: the inverse of the canonical bytes (INV-DET)', () => {
     const bad = new TraceDecoder(() => {});
     expect(() => bad.push(new Uint8Array([77, 0, 0]))).toThrow(/unknown event type 77 after event 0/);
   });
+  it('INV-DET a queue or ETA text like the last one only as Latin-1 is still read as UTF-8', () => {
+    // 'Ã©' is the characters 0xC3 0xA9; 'é' is the UTF-8 bytes 0xC3 0xA9: the same length, the same numbers.
+    const h = (eta: string) => ({ qn: 'Ã©', tn: 't', rc: '0', ec: '0', eta });
+    const events: TraceEvent[] = [
+      { t: 1, e: 'dispatch', id: 1, q: 'Ã©', n: 1, h: h('Ã©') },
+      { t: 2, e: 'dispatch', id: 2, q: 'é', n: 1, h: { ...h('é'), qn: 'é' } },
+      { t: 3, e: 'dispatch', id: 3, q: 'é', n: 1, h: { ...h('é'), qn: 'é' } },
+      { t: 4, e: 'success', id: 3, q: 'bulk', n: 1 },
+      { t: 5, e: 'success', id: 3, q: 'bulx', n: 1 },
+    ];
+    expect(decode(encode(events))).toStrictEqual(events);
+  });
+
+  it('INV-DET a sink by type gets each binary type at its own method and every other type at other()', () => {
+    const got: string[] = [];
+    const to = (m: string) => (ev: TraceEvent) => got.push(`${m}:${ev.e}`);
+    const sink = {
+      add: to('add'),
+      dispatch: to('dispatch'),
+      response: to('response'),
+      retry: to('retry'),
+      success: to('success'),
+      exhaust: to('exhaust'),
+      other: to('other'),
+    };
+    const dec = new TraceDecoder(sink);
+    for (const c of encode([
+      { t: 0, e: 'add', id: 1, q: 'q', name: 'a', named: false, eta: 0, size: 0 },
+      { t: 0, e: 'dispatch', id: 1, q: 'q', n: 1, h: { qn: 'q', tn: 'a', rc: '0', ec: '0', eta: '0' } },
+      { t: 1, e: 'response', id: 1, q: 'q', n: 1, status: 500, out: 'error', lat: 1 },
+      { t: 1, e: 'retry', id: 1, q: 'q', n: 1, eta: 2 },
+      { t: 3, e: 'exhaust', id: 1, q: 'q', n: 2, rule: 'RETRY-5' },
+      { t: 3, e: 'success', id: 2, q: 'q', n: 1 },
+      { t: 4, e: 'end', reason: 'idle' },
+    ]))
+      dec.push(c);
+    dec.finish();
+    expect(got).toEqual([
+      'add:add',
+      'dispatch:dispatch',
+      'response:response',
+      'retry:retry',
+      'exhaust:exhaust',
+      'success:success',
+      'other:end',
+    ]);
+    expect(dec.count).toBe(7);
+  });
 });
