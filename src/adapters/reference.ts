@@ -29,6 +29,7 @@ import type {
   AddError,
   AddOutcome,
   Capabilities,
+  ImmediateCalls,
   LeaseOutcome,
   LeaseSpec,
   ModifyError,
@@ -72,7 +73,19 @@ export interface ReferenceHooks {
   reset?(): void;
 }
 
-export class ReferenceQueue implements QueueUnderTest {
+/** The contract calls ImmediateCalls answers at once (`immediate()`). */
+const IMMEDIATE_NAMESAKES = [
+  'addTasks',
+  'deleteTask',
+  'pauseQueue',
+  'resumeQueue',
+  'leaseTasks',
+  'modifyLease',
+  'runTask',
+  'setOutage',
+] as const;
+
+export class ReferenceQueue implements QueueUnderTest, ImmediateCalls {
   /** Its queue lives in this object: `tasksim fuzz --jobs` may run one per worker side by side. */
   readonly parallelSafe = true;
   protected engine!: Engine;
@@ -199,13 +212,23 @@ export class ReferenceQueue implements QueueUnderTest {
 
   // ---- the contract -----------------------------------------------------------------------------
   // Each call is answered at once: a settled promise (a throw as a rejection), with no async function's
-  // frame per call (the fuzzer makes a hundred calls per run on each side).
+  // frame per call (the fuzzer makes a hundred calls per run on each side); and each answer itself
+  // from its `…Now` namesake (ImmediateCalls), for a harness in this process.
+
+  /**
+   * This queue's calls without promises, while each contract call is the reference's own: a subclass
+   * (or an instance) that answers one its own way, as a test's refusing queue does, is asked through it.
+   */
+  immediate(): ImmediateCalls | undefined {
+    for (const call of IMMEDIATE_NAMESAKES) if (this[call] !== ReferenceQueue.prototype[call]) return undefined;
+    return this;
+  }
 
   addTasks(queue: string, tasks: TaskSpec[]): Promise<AddOutcome[]> {
     return settled(() => this.addTasksNow(queue, tasks));
   }
 
-  private addTasksNow(queue: string, tasks: TaskSpec[]): AddOutcome[] {
+  addTasksNow(queue: string, tasks: TaskSpec[]): AddOutcome[] {
     this.catchUp();
     let results;
     try {
@@ -223,27 +246,43 @@ export class ReferenceQueue implements QueueUnderTest {
   }
 
   deleteTask(queue: string, name: string): Promise<OpOutcome> {
-    return settled(() => this.op(() => this.engine.deleteTask(queue, name)));
+    return settled(() => this.deleteTaskNow(queue, name));
+  }
+
+  deleteTaskNow(queue: string, name: string): OpOutcome {
+    return this.op(() => this.engine.deleteTask(queue, name));
   }
 
   pauseQueue(queue: string): Promise<OpOutcome> {
-    return settled(() => this.op(() => this.engine.pauseQueue(queue)));
+    return settled(() => this.pauseQueueNow(queue));
+  }
+
+  pauseQueueNow(queue: string): OpOutcome {
+    return this.op(() => this.engine.pauseQueue(queue));
   }
 
   resumeQueue(queue: string): Promise<OpOutcome> {
-    return settled(() => this.op(() => this.engine.resumeQueue(queue)));
+    return settled(() => this.resumeQueueNow(queue));
+  }
+
+  resumeQueueNow(queue: string): OpOutcome {
+    return this.op(() => this.engine.resumeQueue(queue));
   }
 
   /** CT-4: one attempt now; refused (FAILED_PRECONDITION) on a paused queue or a task in flight. */
   runTask(queue: string, name: string): Promise<OpOutcome> {
-    return settled(() => this.op(() => this.engine.runTask(queue, name)));
+    return settled(() => this.runTaskNow(queue, name));
+  }
+
+  runTaskNow(queue: string, name: string): OpOutcome {
+    return this.op(() => this.engine.runTask(queue, name));
   }
 
   leaseTasks(queue: string, spec: LeaseSpec): Promise<LeaseOutcome> {
     return settled(() => this.leaseTasksNow(queue, spec));
   }
 
-  private leaseTasksNow(queue: string, spec: LeaseSpec): LeaseOutcome {
+  leaseTasksNow(queue: string, spec: LeaseSpec): LeaseOutcome {
     this.catchUp();
     let out: LeaseOutcome;
     try {
@@ -261,7 +300,7 @@ export class ReferenceQueue implements QueueUnderTest {
     return settled(() => this.modifyLeaseNow(queue, name, heldUntilUs, seconds));
   }
 
-  private modifyLeaseNow(queue: string, name: string, heldUntilUs: Micros, seconds: number): ModifyOutcome {
+  modifyLeaseNow(queue: string, name: string, heldUntilUs: Micros, seconds: number): ModifyOutcome {
     this.catchUp();
     let out: ModifyOutcome;
     try {
@@ -294,10 +333,12 @@ export class ReferenceQueue implements QueueUnderTest {
   }
 
   setOutage(on: boolean): Promise<void> {
-    return settled(() => {
-      this.catchUp();
-      this.engine.setOutage(on);
-    });
+    return settled(() => this.setOutageNow(on));
+  }
+
+  setOutageNow(on: boolean): void {
+    this.catchUp();
+    this.engine.setOutage(on);
   }
 
   takeEvents(): Promise<TraceEvent[]> {
