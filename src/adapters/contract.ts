@@ -204,6 +204,7 @@ export interface QueueUnderTest {
  * promise settles to (and throws what it rejects with), with the same effects.
  */
 export interface ImmediateCalls {
+  resetNow(setup: RunSetup): void;
   addTasksNow(queue: string, tasks: TaskSpec[]): AddOutcome[];
   deleteTaskNow(queue: string, name: string): OpOutcome;
   pauseQueueNow(queue: string): OpOutcome;

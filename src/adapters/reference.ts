@@ -44,6 +44,7 @@ import type {
 } from './contract.js';
 
 const EMPTY = new Uint8Array(0);
+const NO_DELIVERIES: readonly Delivery[] = [];
 
 export interface WallClockOptions {
   /** How often the engine is brought up to the wall clock, ms. Default 1. */
@@ -75,6 +76,7 @@ export interface ReferenceHooks {
 
 /** The contract calls ImmediateCalls answers at once (`immediate()`). */
 const IMMEDIATE_NAMESAKES = [
+  'reset',
   'addTasks',
   'deleteTask',
   'pauseQueue',
@@ -127,7 +129,11 @@ export class ReferenceQueue implements QueueUnderTest, ImmediateCalls {
     return { controlsClock: !this.onWall, outages: true, events: true };
   }
 
-  async reset(setup: RunSetup): Promise<void> {
+  reset(setup: RunSetup): Promise<void> {
+    return settled(() => this.resetNow(setup));
+  }
+
+  resetNow(setup: RunSetup): void {
     this.stopTimer();
     this.config = setup.config;
     this.handler = setup.handler;
@@ -385,7 +391,7 @@ export class ReferenceQueue implements QueueUnderTest, ImmediateCalls {
   private driveToNow(t: Micros): Promise<void> | undefined {
     for (;;) {
       const r = this.engine.advanceTo(t);
-      const out = this.engine.takeDeliveries();
+      const out = this.takeDeliveries();
       const waiting = out.length > 0 || this.extra.length > 0 ? this.deliverNow(out, 0) : undefined;
       if (waiting) return waiting.then(() => (r === 'blocked' ? this.driveTo(t) : undefined));
       if (r !== 'blocked') return undefined;
@@ -399,7 +405,7 @@ export class ReferenceQueue implements QueueUnderTest, ImmediateCalls {
   async runToIdle(limitUs: Micros): Promise<{ atUs: Micros; idle: boolean }> {
     for (;;) {
       const r = this.engine.run({ untilUs: limitUs });
-      const out = this.engine.takeDeliveries();
+      const out = this.takeDeliveries();
       const waiting = out.length > 0 || this.extra.length > 0 ? this.deliverNow(out, 0) : undefined;
       if (waiting) await waiting;
       if (r === 'blocked') continue;
@@ -476,11 +482,20 @@ export class ReferenceQueue implements QueueUnderTest, ImmediateCalls {
   }
 
   /**
+   * The deliveries the engine dispatched since the last call. Every one waits for its answer
+   * (`outstanding`) from its dispatch on, so with none outstanding there is none to take: most
+   * steps dispatch nothing, and then no array is made.
+   */
+  private takeDeliveries(): readonly Delivery[] {
+    return this.engine.outstanding > 0 ? this.engine.takeDeliveries() : NO_DELIVERIES;
+  }
+
+  /**
    * Hands out[from…] (just taken from the engine) to the handler, one after another, each answer to
    * the engine before the next request; then a hook's extra requests. Synchronous while the handler
    * answers at once; from the first answer that is a promise on, the rest follows it.
    */
-  private deliverNow(out: Delivery[], from: number): Promise<void> | undefined {
+  private deliverNow(out: readonly Delivery[], from: number): Promise<void> | undefined {
     for (let i = from; i < out.length; i++) {
       const d = out[i];
       const given = this.handler(this.request(d));
@@ -494,7 +509,7 @@ export class ReferenceQueue implements QueueUnderTest, ImmediateCalls {
     return undefined;
   }
 
-  private answered(out: Delivery[], i: number, answer: PushAnswer): Promise<void> | undefined {
+  private answered(out: readonly Delivery[], i: number, answer: PushAnswer): Promise<void> | undefined {
     this.engine.complete(out[i].key, this.toResult(answer, out[i]));
     return this.deliverNow(out, i + 1);
   }

@@ -456,7 +456,8 @@ function finish(
 
 /** One run: start both sides, the commands (fast-check's model runner), then drain and judge. */
 export async function executeRun(run: Lockstep, cmds: Cmds, _caps: Capabilities): Promise<void> {
-  await run.start();
+  const started = run.start();
+  if (started !== RESOLVED) await started;
   const model: FuzzModel = { pull: run.pullQueues.length > 0, outages: run.supportsOutages };
   // fc.asyncModelRun's loop, without its promise chain of one `then` per command built up front: the
   // same commands run in the same order (a throw stops the rest, and fc.commands' wrappers still

@@ -8,7 +8,7 @@ import type { InvariantId } from '../invariants/index.js';
 import { US_PER_D, US_PER_MS, type Micros } from '../sim/time.js';
 import type { ImmediateCalls, QueueUnderTest } from '../adapters/contract.js';
 import type { TraceEvent } from '../sim/events.js';
-import { RESOLVED, after, toPromise } from './at-once.js';
+import { RESOLVED, after, asPromise, toPromise } from './at-once.js';
 import { HEALTHY, type Behaviour } from './behaviour.js';
 import type { RunClock } from './clock.js';
 import { diffDeliveries, type DiffContext } from './differences.js';
@@ -84,12 +84,21 @@ export class VirtualRunClock implements RunClock {
 
   close(): void {}
 
-  async start(): Promise<void> {
+  start(): Promise<void> {
     const r = this.run;
     const setup = { config: r.config, seed: r.seed, epochUs: r.epochUs };
-    await r.modelQueue.reset({ ...setup, handler: r.model.handler });
-    await r.sut.queue.reset({ ...setup, handler: r.sut.handler });
-    await this.endStep(true);
+    const sut = this.immediate;
+    if (sut) {
+      return asPromise(() => {
+        r.modelQueue.resetNow({ ...setup, handler: r.model.handler });
+        sut.resetNow({ ...setup, handler: r.sut.handler });
+        return this.step(true);
+      });
+    }
+    return r.modelQueue
+      .reset({ ...setup, handler: r.model.handler })
+      .then(() => r.sut.queue.reset({ ...setup, handler: r.sut.handler }))
+      .then(() => this.endStep(true));
   }
 
   /**
