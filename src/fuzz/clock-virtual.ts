@@ -159,10 +159,16 @@ export class VirtualRunClock implements RunClock {
   private step(deliver: boolean): Promise<void> | undefined {
     const r = this.run;
     if (!deliver) return this.compare();
-    return after(
-      after(r.modelQueue.advanceNow(0), () => advanceQueue(r.sut.queue, 0)),
-      () => this.compare(),
-    );
+    const model = r.modelQueue.advanceNow(0);
+    if (model !== undefined) {
+      return after(
+        model.then(() => advanceQueue(r.sut.queue, 0)),
+        () => this.compare(),
+      );
+    }
+    // Every operation ends here: no closure at all while both sides answer at once.
+    const sut = advanceQueue(r.sut.queue, 0);
+    return sut === undefined ? this.compare() : sut.then(() => this.compare());
   }
 
   private compare(): Promise<void> | undefined {
