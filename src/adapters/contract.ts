@@ -190,7 +190,29 @@ export interface QueueUnderTest {
   takeEvents(): Promise<TraceEvent[]>;
   /** `takeEvents` for a queue in this process: the events themselves, no promise. */
   takeEventsNow?(): TraceEvent[];
+  /**
+   * A queue in this process that answers every operation at once: its calls without a promise
+   * (ImmediateCalls), or undefined when some call may not be answered at once. The virtual clock then
+   * pairs each operation on both sides with no promise at all.
+   */
+  immediate?(): ImmediateCalls | undefined;
   close(): Promise<void>;
+}
+
+/**
+ * The operations of QueueUnderTest answered at once: each returns exactly what its namesake's
+ * promise settles to (and throws what it rejects with), with the same effects.
+ */
+export interface ImmediateCalls {
+  resetNow(setup: RunSetup): void;
+  addTasksNow(queue: string, tasks: TaskSpec[]): AddOutcome[];
+  deleteTaskNow(queue: string, name: string): OpOutcome;
+  pauseQueueNow(queue: string): OpOutcome;
+  resumeQueueNow(queue: string): OpOutcome;
+  leaseTasksNow(queue: string, spec: LeaseSpec): LeaseOutcome;
+  modifyLeaseNow(queue: string, name: string, heldUntilUs: Micros, seconds: number): ModifyOutcome;
+  runTaskNow(queue: string, name: string): OpOutcome;
+  setOutageNow(on: boolean): void;
 }
 
 /**

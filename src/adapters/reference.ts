@@ -29,6 +29,7 @@ import type {
   AddError,
   AddOutcome,
   Capabilities,
+  ImmediateCalls,
   LeaseOutcome,
   LeaseSpec,
   ModifyError,
@@ -43,6 +44,7 @@ import type {
 } from './contract.js';
 
 const EMPTY = new Uint8Array(0);
+const NO_DELIVERIES: readonly Delivery[] = [];
 
 export interface WallClockOptions {
   /** How often the engine is brought up to the wall clock, ms. Default 1. */
@@ -72,7 +74,7 @@ export interface ReferenceHooks {
   reset?(): void;
 }
 
-export class ReferenceQueue implements QueueUnderTest {
+export class ReferenceQueue implements QueueUnderTest, ImmediateCalls {
   /** Its queue lives in this object: `tasksim fuzz --jobs` may run one per worker side by side. */
   readonly parallelSafe = true;
   protected engine!: Engine;
@@ -114,7 +116,11 @@ export class ReferenceQueue implements QueueUnderTest {
     return { controlsClock: !this.onWall, outages: true, events: true };
   }
 
-  async reset(setup: RunSetup): Promise<void> {
+  reset(setup: RunSetup): Promise<void> {
+    return settled(() => this.resetNow(setup));
+  }
+
+  resetNow(setup: RunSetup): void {
     this.stopTimer();
     this.config = setup.config;
     this.handler = setup.handler;
@@ -199,13 +205,34 @@ export class ReferenceQueue implements QueueUnderTest {
 
   // ---- the contract -----------------------------------------------------------------------------
   // Each call is answered at once: a settled promise (a throw as a rejection), with no async function's
-  // frame per call (the fuzzer makes a hundred calls per run on each side).
+  // frame per call (the fuzzer makes a hundred calls per run on each side); and each answer itself
+  // from its `…Now` namesake (ImmediateCalls), for a harness in this process.
+
+  /**
+   * This queue's calls without promises, while each contract call is the reference's own: a subclass
+   * (or an instance) that answers one its own way, as a test's refusing queue does, is asked through it.
+   */
+  immediate(): ImmediateCalls | undefined {
+    // Each call by name (a loop over their names made a keyed lookup of each, once per run).
+    const own = ReferenceQueue.prototype;
+    const same =
+      this.reset === own.reset &&
+      this.addTasks === own.addTasks &&
+      this.deleteTask === own.deleteTask &&
+      this.pauseQueue === own.pauseQueue &&
+      this.resumeQueue === own.resumeQueue &&
+      this.leaseTasks === own.leaseTasks &&
+      this.modifyLease === own.modifyLease &&
+      this.runTask === own.runTask &&
+      this.setOutage === own.setOutage;
+    return same ? this : undefined;
+  }
 
   addTasks(queue: string, tasks: TaskSpec[]): Promise<AddOutcome[]> {
     return settled(() => this.addTasksNow(queue, tasks));
   }
 
-  private addTasksNow(queue: string, tasks: TaskSpec[]): AddOutcome[] {
+  addTasksNow(queue: string, tasks: TaskSpec[]): AddOutcome[] {
     this.catchUp();
     let results;
     try {
@@ -223,27 +250,43 @@ export class ReferenceQueue implements QueueUnderTest {
   }
 
   deleteTask(queue: string, name: string): Promise<OpOutcome> {
-    return settled(() => this.op(() => this.engine.deleteTask(queue, name)));
+    return settled(() => this.deleteTaskNow(queue, name));
+  }
+
+  deleteTaskNow(queue: string, name: string): OpOutcome {
+    return this.op(() => this.engine.deleteTask(queue, name));
   }
 
   pauseQueue(queue: string): Promise<OpOutcome> {
-    return settled(() => this.op(() => this.engine.pauseQueue(queue)));
+    return settled(() => this.pauseQueueNow(queue));
+  }
+
+  pauseQueueNow(queue: string): OpOutcome {
+    return this.op(() => this.engine.pauseQueue(queue));
   }
 
   resumeQueue(queue: string): Promise<OpOutcome> {
-    return settled(() => this.op(() => this.engine.resumeQueue(queue)));
+    return settled(() => this.resumeQueueNow(queue));
+  }
+
+  resumeQueueNow(queue: string): OpOutcome {
+    return this.op(() => this.engine.resumeQueue(queue));
   }
 
   /** CT-4: one attempt now; refused (FAILED_PRECONDITION) on a paused queue or a task in flight. */
   runTask(queue: string, name: string): Promise<OpOutcome> {
-    return settled(() => this.op(() => this.engine.runTask(queue, name)));
+    return settled(() => this.runTaskNow(queue, name));
+  }
+
+  runTaskNow(queue: string, name: string): OpOutcome {
+    return this.op(() => this.engine.runTask(queue, name));
   }
 
   leaseTasks(queue: string, spec: LeaseSpec): Promise<LeaseOutcome> {
     return settled(() => this.leaseTasksNow(queue, spec));
   }
 
-  private leaseTasksNow(queue: string, spec: LeaseSpec): LeaseOutcome {
+  leaseTasksNow(queue: string, spec: LeaseSpec): LeaseOutcome {
     this.catchUp();
     let out: LeaseOutcome;
     try {
@@ -261,7 +304,7 @@ export class ReferenceQueue implements QueueUnderTest {
     return settled(() => this.modifyLeaseNow(queue, name, heldUntilUs, seconds));
   }
 
-  private modifyLeaseNow(queue: string, name: string, heldUntilUs: Micros, seconds: number): ModifyOutcome {
+  modifyLeaseNow(queue: string, name: string, heldUntilUs: Micros, seconds: number): ModifyOutcome {
     this.catchUp();
     let out: ModifyOutcome;
     try {
@@ -294,10 +337,12 @@ export class ReferenceQueue implements QueueUnderTest {
   }
 
   setOutage(on: boolean): Promise<void> {
-    return settled(() => {
-      this.catchUp();
-      this.engine.setOutage(on);
-    });
+    return settled(() => this.setOutageNow(on));
+  }
+
+  setOutageNow(on: boolean): void {
+    this.catchUp();
+    this.engine.setOutage(on);
   }
 
   takeEvents(): Promise<TraceEvent[]> {
@@ -344,7 +389,7 @@ export class ReferenceQueue implements QueueUnderTest {
   private driveToNow(t: Micros): Promise<void> | undefined {
     for (;;) {
       const r = this.engine.advanceTo(t);
-      const out = this.engine.takeDeliveries();
+      const out = this.takeDeliveries();
       const waiting = out.length > 0 || this.extra.length > 0 ? this.deliverNow(out, 0) : undefined;
       if (waiting) return waiting.then(() => (r === 'blocked' ? this.driveTo(t) : undefined));
       if (r !== 'blocked') return undefined;
@@ -358,7 +403,7 @@ export class ReferenceQueue implements QueueUnderTest {
   async runToIdle(limitUs: Micros): Promise<{ atUs: Micros; idle: boolean }> {
     for (;;) {
       const r = this.engine.run({ untilUs: limitUs });
-      const out = this.engine.takeDeliveries();
+      const out = this.takeDeliveries();
       const waiting = out.length > 0 || this.extra.length > 0 ? this.deliverNow(out, 0) : undefined;
       if (waiting) await waiting;
       if (r === 'blocked') continue;
@@ -435,11 +480,20 @@ export class ReferenceQueue implements QueueUnderTest {
   }
 
   /**
+   * The deliveries the engine dispatched since the last call. Every one waits for its answer
+   * (`outstanding`) from its dispatch on, so with none outstanding there is none to take: most
+   * steps dispatch nothing, and then no array is made.
+   */
+  private takeDeliveries(): readonly Delivery[] {
+    return this.engine.outstanding > 0 ? this.engine.takeDeliveries() : NO_DELIVERIES;
+  }
+
+  /**
    * Hands out[from…] (just taken from the engine) to the handler, one after another, each answer to
    * the engine before the next request; then a hook's extra requests. Synchronous while the handler
    * answers at once; from the first answer that is a promise on, the rest follows it.
    */
-  private deliverNow(out: Delivery[], from: number): Promise<void> | undefined {
+  private deliverNow(out: readonly Delivery[], from: number): Promise<void> | undefined {
     for (let i = from; i < out.length; i++) {
       const d = out[i];
       const given = this.handler(this.request(d));
@@ -453,7 +507,7 @@ export class ReferenceQueue implements QueueUnderTest {
     return undefined;
   }
 
-  private answered(out: Delivery[], i: number, answer: PushAnswer): Promise<void> | undefined {
+  private answered(out: readonly Delivery[], i: number, answer: PushAnswer): Promise<void> | undefined {
     this.engine.complete(out[i].key, this.toResult(answer, out[i]));
     return this.deliverNow(out, i + 1);
   }

@@ -31,6 +31,7 @@ import { describeConfig } from './config-arb.js';
 import { REPORT_KIND } from './report-kind.js';
 import { maxLateness, type Lateness } from './calibration.js';
 import { signatureOf } from './defects.js';
+import { RESOLVED } from './at-once.js';
 import { Lockstep } from './lockstep.js';
 import { BadReplayToken, decodeReplay, encodeReplay, type ReplayToken } from './replay-token.js';
 import { shardRuns, shardSeed, type Shard } from './shard.js';
@@ -455,12 +456,18 @@ function finish(
 
 /** One run: start both sides, the commands (fast-check's model runner), then drain and judge. */
 export async function executeRun(run: Lockstep, cmds: Cmds, _caps: Capabilities): Promise<void> {
-  await run.start();
+  const started = run.start();
+  if (started !== RESOLVED) await started;
   const model: FuzzModel = { pull: run.pullQueues.length > 0, outages: run.supportsOutages };
   // fc.asyncModelRun's loop, without its promise chain of one `then` per command built up front: the
   // same commands run in the same order (a throw stops the rest, and fc.commands' wrappers still
-  // mark which ran, for the counterexample's replay path).
-  for (const cmd of cmds) if (cmd.check(model)) await cmd.run(model, run);
+  // mark which ran, for the counterexample's replay path). A command done at once is not waited for
+  // (at-once.ts): nothing else runs in between, in this process or in the queue.
+  for (const cmd of cmds) {
+    if (!cmd.check(model)) continue;
+    const ran = cmd.run(model, run);
+    if (ran !== RESOLVED) await ran;
+  }
   await run.finish();
 }
 

@@ -6,8 +6,9 @@
  */
 import type { InvariantId } from '../invariants/index.js';
 import { US_PER_D, US_PER_MS, type Micros } from '../sim/time.js';
-import type { QueueUnderTest } from '../adapters/contract.js';
+import type { ImmediateCalls, QueueUnderTest } from '../adapters/contract.js';
 import type { TraceEvent } from '../sim/events.js';
+import { RESOLVED, after, asPromise, toPromise } from './at-once.js';
 import { HEALTHY, type Behaviour } from './behaviour.js';
 import type { RunClock } from './clock.js';
 import { diffDeliveries, type DiffContext } from './differences.js';
@@ -29,10 +30,15 @@ export class VirtualRunClock implements RunClock {
   readonly noiseUs = 0;
   readonly skippedInvariants: ReadonlySet<InvariantId> = new Set();
 
+  /** The queue's calls without promises, when it answers every call at once (a queue in this process). */
+  readonly immediate: ImmediateCalls | undefined;
+
   /** What every step's comparison reads: the same for the whole run, made at its first delivery. */
   private diffContext?: DiffContext;
 
-  constructor(private readonly run: Lockstep) {}
+  constructor(private readonly run: Lockstep) {
+    this.immediate = run.sut.queue.immediate?.();
+  }
 
   get outages(): boolean {
     return this.run.caps.outages;
@@ -51,8 +57,9 @@ export class VirtualRunClock implements RunClock {
     return this.run.behaviour;
   }
 
-  async setBehaviour(b: Behaviour): Promise<void> {
+  setBehaviour(b: Behaviour): Promise<void> {
     this.run.behaviour = b;
+    return RESOLVED;
   }
 
   taint(): void {}
@@ -77,12 +84,21 @@ export class VirtualRunClock implements RunClock {
 
   close(): void {}
 
-  async start(): Promise<void> {
+  start(): Promise<void> {
     const r = this.run;
     const setup = { config: r.config, seed: r.seed, epochUs: r.epochUs };
-    await r.modelQueue.reset({ ...setup, handler: r.model.handler });
-    await r.sut.queue.reset({ ...setup, handler: r.sut.handler });
-    await this.endStep(true);
+    const sut = this.immediate;
+    if (sut) {
+      return asPromise(() => {
+        r.modelQueue.resetNow({ ...setup, handler: r.model.handler });
+        sut.resetNow({ ...setup, handler: r.sut.handler });
+        return this.step(true);
+      });
+    }
+    return r.modelQueue
+      .reset({ ...setup, handler: r.model.handler })
+      .then(() => r.sut.queue.reset({ ...setup, handler: r.sut.handler }))
+      .then(() => this.endStep(true));
   }
 
   /**
@@ -143,10 +159,16 @@ export class VirtualRunClock implements RunClock {
   private step(deliver: boolean): Promise<void> | undefined {
     const r = this.run;
     if (!deliver) return this.compare();
-    return after(
-      after(r.modelQueue.advanceNow(0), () => advanceQueue(r.sut.queue, 0)),
-      () => this.compare(),
-    );
+    const model = r.modelQueue.advanceNow(0);
+    if (model !== undefined) {
+      return after(
+        model.then(() => advanceQueue(r.sut.queue, 0)),
+        () => this.compare(),
+      );
+    }
+    // Every operation ends here: no closure at all while both sides answer at once.
+    const sut = advanceQueue(r.sut.queue, 0);
+    return sut === undefined ? this.compare() : sut.then(() => this.compare());
   }
 
   private compare(): Promise<void> | undefined {
@@ -217,15 +239,4 @@ function advanceQueue(q: QueueUnderTest, us: Micros): Promise<void> | undefined 
 /** The queue's takeEvents, likewise: the array itself from a queue in this process. */
 function takeQueueEvents(q: QueueUnderTest): TraceEvent[] | Promise<TraceEvent[]> {
   return q.takeEventsNow ? q.takeEventsNow() : q.takeEvents();
-}
-
-/** `next` at once when there is nothing to wait for, else once `waiting` has settled (a rejection skips it). */
-function after(waiting: Promise<void> | undefined, next: () => Promise<void> | undefined): Promise<void> | undefined {
-  return waiting ? waiting.then(next) : next();
-}
-
-const RESOLVED: Promise<void> = Promise.resolve();
-
-function toPromise(p: Promise<void> | undefined): Promise<void> {
-  return p ?? RESOLVED;
 }

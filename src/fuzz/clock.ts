@@ -7,7 +7,7 @@
  * drain, and which invariants are judged. Lockstep itself is one class for both.
  */
 import type fc from 'fast-check';
-import type { Capabilities } from '../adapters/contract.js';
+import type { Capabilities, ImmediateCalls } from '../adapters/contract.js';
 import type { InvariantId } from '../invariants/index.js';
 import type { ResolvedConfig } from '../model/config.js';
 import type { Micros } from '../sim/time.js';
@@ -25,6 +25,11 @@ import { WallRunClock } from './wall-clock.js';
 export interface RunClock {
   /** Resets both sides and takes the first step. */
   start(): Promise<void>;
+  /**
+   * Virtual time, a queue that answers every call at once (QueueUnderTest.immediate): its calls. Then
+   * an operation goes to both sides at once, model first, with no promise, in place of `pair`.
+   */
+  readonly immediate?: ImmediateCalls;
   /** Runs one operation on both sides; undefined when it was skipped (no quiet moment, wall clock). */
   pair<M, S>(touch: Touch, model: () => Promise<M>, sut: () => Promise<S>): Promise<Pair<M, S> | undefined>;
   /** After an operation: deliveries made due go out, and are compared. */

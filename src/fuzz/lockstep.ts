@@ -12,6 +12,7 @@
 import type {
   AddOutcome,
   Capabilities,
+  ImmediateCalls,
   LeaseOutcome,
   LeaseSpec,
   ModifyOutcome,
@@ -27,6 +28,7 @@ import { byteLength } from '../model/task.js';
 import type { RuleId } from '../rules/index.js';
 import type { TraceEvent } from '../sim/events.js';
 import { DEFAULT_EPOCH_US, type Micros } from '../sim/time.js';
+import { RESOLVED, asPromise, whenHere, type Later } from './at-once.js';
 import { VIRTUAL_TIME, type ClockStrategy, type RunClock } from './clock.js';
 import { HEALTHY, type Behaviour } from './behaviour.js';
 import { SideState, type KeyedEvent } from './model-state.js';
@@ -177,19 +179,34 @@ export class Lockstep {
 
   // ---- operations ------------------------------------------------------------------------------
 
-  async add(q: string, specs: TaskSpec[], mode: 'push' | 'pull'): Promise<void> {
-    // The tasks an add may race (wall clock): earlier tasks of its names. Most adds name none.
-    let earlier: number[] | undefined;
-    for (const sp of specs) {
-      const key = sp.name === undefined ? undefined : this.book.findByName(q, sp.name)?.key;
-      if (key !== undefined) (earlier ??= []).push(key);
-    }
-    const r = await this.clock.pair(
-      { keys: earlier ?? [] },
-      () => this.modelQueue.addTasks(q, specs),
-      () => this.sut.queue.addTasks(q, specs),
-    );
-    if (!r) return;
+  // Each operation: both sides' answers (`both`), then what is compared and recorded, then the step's
+  // end. Each part returns undefined when it is done at once (virtual time, a queue in this process),
+  // else a promise to wait for (at-once.ts): most operations take no promise at all.
+
+  add(q: string, specs: TaskSpec[], mode: 'push' | 'pull'): Promise<void> {
+    return asPromise(() => {
+      // The tasks an add may race (wall clock): earlier tasks of its names. Most adds name none.
+      let earlier: number[] | undefined;
+      for (const sp of specs) {
+        const key = sp.name === undefined ? undefined : this.book.findByName(q, sp.name)?.key;
+        if (key !== undefined) (earlier ??= []).push(key);
+      }
+      const r = this.both(
+        { keys: earlier ?? [] },
+        (x) => x.addTasksNow(q, specs),
+        (x) => x.addTasks(q, specs),
+      );
+      return whenHere(r, (answers) => this.added(q, specs, mode, answers));
+    });
+  }
+
+  private added(
+    q: string,
+    specs: TaskSpec[],
+    mode: 'push' | 'pull',
+    r: Pair<AddOutcome[], AddOutcome[]> | undefined,
+  ): Promise<void> | undefined {
+    if (!r) return undefined;
     const { m, s } = r;
     expectArray(s, specs.length, 'addTasks');
     for (let i = 0; i < specs.length; i++) {
@@ -233,30 +250,42 @@ export class Lockstep {
         this.trace.reject(this.now, q, spec.name, mi.message ?? mi.error, mi.rule ?? 'TASK-2');
       }
     }
-    await this.clock.endStep(true);
+    return this.clock.endStep(true);
   }
 
   /** Deletes the k-th unnamed task of `q`; false when there is none yet. */
-  async deleteUnnamed(q: string, k: number): Promise<boolean> {
+  deleteUnnamed(q: string, k: number): Promise<boolean> {
     const e = this.book.unnamedIn(q, k);
-    if (!e) return false;
-    await this.deleteTask(e.q, e.names.model!, e.names.sut!, e.key);
-    return true;
+    if (!e) return NOT_DONE;
+    return done(this.deleteTask(e.q, e.names.model!, e.names.sut!, e.key));
   }
 
   /** Deletes by name (the task may not exist: then both sides must say NOT_FOUND). */
-  async deleteNamed(q: string, name: string): Promise<void> {
+  deleteNamed(q: string, name: string): Promise<void> {
     const e = this.book.findByName(q, name);
-    await this.deleteTask(q, e?.names.model ?? name, e?.names.sut ?? name, e?.key);
+    return this.deleteTask(q, e?.names.model ?? name, e?.names.sut ?? name, e?.key);
   }
 
-  private async deleteTask(q: string, modelName: string, sutName: string, key: number | undefined): Promise<void> {
-    const r = await this.clock.pair(
-      { keys: key === undefined ? [] : [key] },
-      () => this.modelQueue.deleteTask(q, modelName),
-      () => this.sut.queue.deleteTask(q, sutName),
+  private deleteTask(q: string, modelName: string, sutName: string, key: number | undefined): Promise<void> {
+    return asPromise(() =>
+      whenHere(
+        this.both(
+          { keys: key === undefined ? [] : [key] },
+          (x, sut) => x.deleteTaskNow(q, sut ? sutName : modelName),
+          (x, sut) => x.deleteTask(q, sut ? sutName : modelName),
+        ),
+        (r) => this.deleted(q, modelName, key, r),
+      ),
     );
-    if (!r) return;
+  }
+
+  private deleted(
+    q: string,
+    modelName: string,
+    key: number | undefined,
+    r: Pair<OpOutcome, OpOutcome> | undefined,
+  ): Promise<void> | undefined {
+    if (!r) return undefined;
     const { m, s } = r;
     if (!r.unsure && !this.isTainted(key) && !sameOutcome(m, s)) {
       const lingering = !m.ok && s.ok ? this.lingering(q, modelName) : undefined;
@@ -271,7 +300,7 @@ export class Lockstep {
       );
     }
     if (s.ok && key !== undefined) this.trace.delete(this.now, key, q);
-    await this.clock.endStep(true);
+    return this.clock.endStep(true);
   }
 
   /** CT-4: runs task `e` now (the command chose it among those the book knows). */
@@ -279,16 +308,27 @@ export class Lockstep {
     return this.runTask(e.q, e.names.model ?? '', e.names.sut ?? '', e.key);
   }
 
-  private async runTask(q: string, modelName: string, sutName: string, key: number | undefined): Promise<void> {
-    const sut = this.sut.queue;
-    if (!sut.runTask)
-      throw new AdapterProtocolError(`${sut.name} has no RunTask call but did not declare it lacks runTask`);
-    const r = await this.clock.pair(
-      { keys: key === undefined ? [] : [key] },
-      () => this.modelQueue.runTask(q, modelName),
-      () => sut.runTask!(q, sutName),
-    );
-    if (!r) return;
+  private runTask(q: string, modelName: string, sutName: string, key: number | undefined): Promise<void> {
+    return asPromise(() => {
+      const sut = this.sut.queue;
+      if (!sut.runTask)
+        throw new AdapterProtocolError(`${sut.name} has no RunTask call but did not declare it lacks runTask`);
+      const r = this.both(
+        { keys: key === undefined ? [] : [key] },
+        (x, isSut) => x.runTaskNow(q, isSut ? sutName : modelName),
+        (_queue, isSut) => (isSut ? sut.runTask!(q, sutName) : this.modelQueue.runTask(q, modelName)),
+      );
+      return whenHere(r, (answers) => this.ran(q, modelName, key, answers));
+    });
+  }
+
+  private ran(
+    q: string,
+    modelName: string,
+    key: number | undefined,
+    r: Pair<OpOutcome, OpOutcome> | undefined,
+  ): Promise<void> | undefined {
+    if (!r) return undefined;
     const { m, s } = r;
     if (!r.unsure && !this.isTainted(key)) {
       // Refused by the model for a pause the queue's own events never showed: the pause did not take (PUSH-8).
@@ -301,16 +341,24 @@ export class Lockstep {
       if (v) return this.fail(v);
     }
     if (s.ok && key !== undefined) this.trace.run(this.clock.sentAt, key, q);
-    await this.clock.endStep(true);
+    return this.clock.endStep(true);
   }
 
-  async pause(q: string, paused: boolean): Promise<void> {
-    const r = await this.clock.pair(
-      paused ? { dispatchesOf: q } : {},
-      () => (paused ? this.modelQueue.pauseQueue(q) : this.modelQueue.resumeQueue(q)),
-      () => (paused ? this.sut.queue.pauseQueue(q) : this.sut.queue.resumeQueue(q)),
+  pause(q: string, paused: boolean): Promise<void> {
+    return asPromise(() =>
+      whenHere(
+        this.both(
+          paused ? { dispatchesOf: q } : {},
+          (x) => (paused ? x.pauseQueueNow(q) : x.resumeQueueNow(q)),
+          (x) => (paused ? x.pauseQueue(q) : x.resumeQueue(q)),
+        ),
+        (r) => this.paused(q, paused, r),
+      ),
     );
-    if (!r) return;
+  }
+
+  private paused(q: string, paused: boolean, r: Pair<OpOutcome, OpOutcome> | undefined): Promise<void> | undefined {
+    if (!r) return undefined;
     const { m, s } = r;
     const v = compareOp(m, s, 'PUSH-8', `${paused ? 'pause' : 'resume'} ${q}`, this.now);
     if (v) return this.fail(v);
@@ -318,16 +366,28 @@ export class Lockstep {
     // The engine emits nothing for a no-op pause/resume; the trace says what the queue is now.
     if (s.ok && cfg && cfg.ratePerSec > 0 && this.modelState.paused.has(q) !== paused)
       this.trace.pause(this.now, q, paused);
-    await this.clock.endStep(true);
+    return this.clock.endStep(true);
   }
 
-  async lease(q: string, spec: LeaseSpec): Promise<void> {
-    const r = await this.clock.pair(
-      { leasesOf: q },
-      () => this.modelQueue.leaseTasks(q, spec),
-      () => this.sut.queue.leaseTasks(q, spec),
+  lease(q: string, spec: LeaseSpec): Promise<void> {
+    return asPromise(() =>
+      whenHere(
+        this.both(
+          { leasesOf: q },
+          (x) => x.leaseTasksNow(q, spec),
+          (x) => x.leaseTasks(q, spec),
+        ),
+        (r) => this.leased(q, spec, r),
+      ),
     );
-    if (!r) return;
+  }
+
+  private leased(
+    q: string,
+    spec: LeaseSpec,
+    r: Pair<LeaseOutcome, LeaseOutcome> | undefined,
+  ): Promise<void> | undefined {
+    if (!r) return undefined;
     const { m, s } = r;
     if (!s.ok || !m.ok) {
       if (m.ok !== s.ok || (!m.ok && !s.ok && m.error !== s.error)) {
@@ -368,24 +428,41 @@ export class Lockstep {
       if (key !== undefined && !sKeys.includes(key))
         this.held.push({ key, q, until: { model: t.leaseUntilUs, sut: t.leaseUntilUs } });
     });
-    await this.clock.endStep(true);
+    return this.clock.endStep(true);
   }
 
   /** Modifies the latest lease taken on `task` (a harness key); false when it was never leased. */
-  async modify(task: number, seconds: number): Promise<boolean> {
+  modify(task: number, seconds: number): Promise<boolean> {
     const h = this.held.filter((x) => x.key === task).pop();
-    if (!h) return false;
+    if (!h) return NOT_DONE;
     const e = this.book.get(h.key)!;
-    const r = await this.clock.pair(
-      { keys: [h.key] },
-      () => this.modelQueue.modifyLease(h.q, e.names.model ?? '', h.until.model, seconds),
-      () => this.sut.queue.modifyLease(h.q, e.names.sut ?? '', h.until.sut, seconds),
+    const name = (sut: boolean): string => (sut ? (e.names.sut ?? '') : (e.names.model ?? ''));
+    const until = (sut: boolean): Micros => (sut ? h.until.sut : h.until.model);
+    return done(
+      asPromise(() =>
+        whenHere(
+          this.both(
+            { keys: [h.key] },
+            (x, sut) => x.modifyLeaseNow(h.q, name(sut), until(sut), seconds),
+            (x, sut) => x.modifyLease(h.q, name(sut), until(sut), seconds),
+          ),
+          (r) => this.modified(h, e.names.model, seconds, r),
+        ),
+      ),
     );
-    if (!r) return true;
+  }
+
+  private modified(
+    h: Held,
+    modelName: string | undefined,
+    seconds: number,
+    r: Pair<ModifyOutcome, ModifyOutcome> | undefined,
+  ): Promise<void> | undefined {
+    if (!r) return undefined;
     const { m, s } = r;
     if (!r.unsure && !this.isTainted(h.key)) {
       const what = `modify the lease on ${this.book.label(h.key)} to ${seconds}s`;
-      const v = compareModify(m, s, what, this.now, this.lingering(h.q, e.names.model), this.clock.leaseToleranceUs);
+      const v = compareModify(m, s, what, this.now, this.lingering(h.q, modelName), this.clock.leaseToleranceUs);
       if (
         v &&
         this.clock.noiseUs > 0 &&
@@ -394,7 +471,7 @@ export class Lockstep {
           s,
           what,
           this.now,
-          this.lingering(h.q, e.names.model),
+          this.lingering(h.q, modelName),
           this.clock.leaseToleranceUs + this.clock.noiseUs,
         )
       )
@@ -405,8 +482,28 @@ export class Lockstep {
       h.until = { model: m.leaseUntilUs, sut: s.leaseUntilUs };
       this.trace.modify(this.now, h.key, h.q, s.leaseUntilUs);
     }
-    await this.clock.endStep(true);
-    return true;
+    return this.clock.endStep(true);
+  }
+
+  /**
+   * Both sides' answers to one operation, the model's first: at once when the clock pairs the queue's
+   * calls so (RunClock.immediate), else through the clock's `pair`. `sut` says which side is asked.
+   */
+  private both<T>(
+    touch: Touch,
+    now: (q: ImmediateCalls, sut: boolean) => T,
+    later: (q: QueueUnderTest, sut: boolean) => Promise<T>,
+  ): Later<Pair<T, T> | undefined> {
+    const immediate = this.clock.immediate;
+    if (immediate) {
+      const m = now(this.modelQueue, false);
+      return { m, s: now(immediate, true), unsure: false };
+    }
+    return this.clock.pair(
+      touch,
+      () => later(this.modelQueue, false),
+      () => later(this.sut.queue, true),
+    );
   }
 
   advance(us: Micros): Promise<void> {
@@ -597,6 +694,15 @@ export class Lockstep {
     }
     return out;
   }
+}
+
+/** An operation that had nothing to do (false), and one done (true), as the ones done at once answer. */
+const NOT_DONE: Promise<boolean> = Promise.resolve(false);
+const DONE: Promise<boolean> = Promise.resolve(true);
+
+/** `step` done, as true: the same promise for every step done at once. */
+function done(step: Promise<void>): Promise<boolean> {
+  return step === RESOLVED ? DONE : step.then(() => true);
 }
 
 /** A side's leases without those of tasks `keep` leaves out (the same objects when it leaves none out). */

@@ -199,7 +199,11 @@ export class ObservedTrace {
     const kept = out0 && out0.size > 0 ? this.without(out0) : this.items;
     // Recorded items are shared, never changed here (a response gets a copy with its step; decisions
     // attach in a map of their own): build may run again as the trace grows.
-    const items = kept.map((it) => (it.k < 0 ? { ...it, k: Math.max(-1 - it.k, this.stepOf(it.t)) } : it));
+    const items = kept.map((it) =>
+      it.k < 0
+        ? item(it.t, Math.max(-1 - it.k, this.stepOf(it.t)), it.sub, it.group, it.seq, it.ev, it.key, it.nth, it.fresh)
+        : it,
+    );
     const anchored: KeyedEvent[] = [];
     const free = (d: KeyedEvent, group: 0 | 1, ev: TraceEvent): void => {
       items.push(item(ev.t, d.step, 1, group, this.seq + items.length, ev, d.key, undefined, true));
@@ -264,7 +268,7 @@ export class ObservedTrace {
     for (const it of items) {
       // emit numbers attempts and leases in place: a recorded event it numbers is copied first (build
       // may run again); one made here, or one it does not change, goes out as it is.
-      emit(it.fresh || !NUMBERED.has(it.ev.e) ? it.ev : ({ ...it.ev } as TraceEvent));
+      emit(it.fresh || !NUMBERED.has(it.ev.e) ? it.ev : copyRecorded(it.ev));
       const then = after.get(it);
       if (then) for (const a of then) emit(a); // copies made by attach
     }
@@ -284,6 +288,28 @@ export class ObservedTrace {
     }
     return lo;
   }
+}
+
+/**
+ * A copy of a recorded event, for build to number: field by field, in the order `delivery` and
+ * `lease` record them, where they are theirs (a spread of events of many shapes was most of a
+ * build's time); any other shape is spread.
+ */
+function copyRecorded(ev: TraceEvent): TraceEvent {
+  switch (ev.e) {
+    case 'dispatch':
+      if (ev.dup === undefined) return { t: ev.t, e: 'dispatch', id: ev.id, q: ev.q, n: ev.n, h: ev.h };
+      break;
+    case 'response':
+      if (ev.ra === undefined)
+        return { t: ev.t, e: 'response', id: ev.id, q: ev.q, n: ev.n, status: ev.status, out: ev.out, lat: ev.lat };
+      break;
+    case 'lease':
+      return { t: ev.t, e: 'lease', id: ev.id, q: ev.q, w: ev.w, until: ev.until, n: ev.n };
+    default:
+      break;
+  }
+  return { ...ev };
 }
 
 /** A side's dispatch/response pair whose response says `no-instance`. */
