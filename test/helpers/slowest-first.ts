@@ -28,6 +28,8 @@ export const SLOWEST = [
   'test/conform/target-http.test.ts',
   'test/adapters/cloud-tasks-deadline.test.ts',
   'test/cli/check-merge.test.ts',
+  'test/fuzz/run-task.test.ts',
+  'test/invariants/thread-exit.test.ts',
   'test/fuzz/wall-clock-lease-order.test.ts',
   'test/e2e/bad-input.test.ts',
   'test/cli/lazy-load.test.ts',
