@@ -76,11 +76,10 @@ export function registerSimulate(program: Command): void {
     .addHelpText(
       'after',
       '\nExit codes: 0 every invariant holds, 1 one fails (or an expectation is unmet), 2 bad input\n' +
-        '(an output path that cannot be written included), 4 the run finished but an output could not be\n' +
-        'written (the previous file is left intact), 130/143 stopped by SIGINT/SIGTERM (the trace so far is\n' +
-        'kept, ending with `end: stopped`). A run whose virtual clock stands still is stopped: exit 1.\n' +
-        '3 no verdict: the invariants could not be judged (their checker thread failed; re-run with\n' +
-        '--invariant-thread off).',
+        '(an output path that cannot be written included), 3 no verdict: the invariants could not be judged\n' +
+        '(their checker thread failed; re-run with --invariant-thread off), 4 the run finished but an output\n' +
+        'could not be written (the previous file is left intact), 130/143 stopped by SIGINT/SIGTERM (the trace\n' +
+        'so far is kept, ending with `end: stopped`). A run whose virtual clock stands still is stopped: exit 1.',
     )
     .action((file: string, opts: SimulateOptions) =>
       runCommand(async () => {
