@@ -340,7 +340,12 @@ export class Lockstep {
         : compareOp(m, s, 'CT-4', what, this.now);
       if (v) return this.fail(v);
     }
-    if (s.ok && key !== undefined) this.trace.run(this.clock.sentAt, key, q);
+    if (s.ok && key !== undefined) {
+      this.trace.run(this.clock.sentAt, key, q);
+      // On the wall clock the queue may dispatch the task at any instant of the call's round trip,
+      // before the model hears of the RunTask: its timing is ambiguous from here (a no-op in virtual time).
+      this.clock.taint([key], `run_task ${this.book.label(key)} may dispatch it at any instant of the call`);
+    }
     return this.clock.endStep(true);
   }
 
