@@ -229,18 +229,17 @@ describe('a queue whose RunTask does nothing is caught in a large share of runs'
 
 describe('RunTask on the wall clock', () => {
   // The queue may dispatch a task it is told to run at any instant of the call's round trip, and the
-  // model hears of the RunTask only when the answer is back: before the task was left uncompared from
-  // there, this counterexample (found against lease-not-exclusive, whose defect it does not touch)
-  // failed the correct reference with PUSH-4 and HDR-5, a delivery "before its ETA" made by RunTask.
-  const RUN_TASK_THEN_DELIVERY =
-    'eyJ2IjoxLCJzZWVkIjoyLCJwYXRoIjoiMDowOjA6MCIsInJlcGxheVBhdGgiOiJJOkIiLCJtYXhDb21tYW5kcyI6MTIsInJlYWxUaW1lIjp0cnVlfQ';
+  // model hears of the RunTask only when the answer is back. The first run of seed 2 RunTasks a task
+  // with a countdown: before such a task was left uncompared from there, the correct reference failed
+  // that run with PUSH-4 and HDR-5, a delivery "before its ETA" made by the RunTask (a false alarm).
   it('is no false alarm: the reference in real time passes a run that RunTasks a task with a countdown', async () => {
     const report = await runFuzz({
       adapter: 'reference',
       queue: new ReferenceQueue().onWallClock(),
       seed: 2,
-      replay: RUN_TASK_THEN_DELIVERY,
+      runs: 1,
     });
     expect(report.ok, formatText(report)).toBe(true);
+    expect(report.runs).toBe(1);
   }, 60_000);
 });
