@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { findMutant } from '../../src/adapters/mutants/index.js';
 import { ReferenceQueue } from '../../src/adapters/reference.js';
 import { runFuzz } from '../../src/fuzz/campaign.js';
+import { formatText } from '../../src/fuzz/report.js';
 import { BadReplayToken, decodeReplay, encodeReplay } from '../../src/fuzz/replay-token.js';
+import { wrapQueue } from '../helpers/wrap-queue.js';
 
 describe('replay tokens', () => {
   it('round-trip', () => {
@@ -31,6 +33,25 @@ describe('replay tokens', () => {
     expect(again.failure!.violations).toEqual(first.failure!.violations);
     expect(again.failure!.config).toEqual(first.failure!.config);
   });
+
+  it('replay only the recorded run against a queue that passes it (a fixed queue), not the rest of the shrink tree', async () => {
+    // Shrunk on the wall clock against lease-not-exclusive (path 0:0:0:0); the reference passes it.
+    const token =
+      'eyJ2IjoxLCJzZWVkIjoyLCJwYXRoIjoiMDowOjA6MCIsInJlcGxheVBhdGgiOiJJOkIiLCJtYXhDb21tYW5kcyI6MTIsInJlYWxUaW1lIjp0cnVlfQ';
+    expect(decodeReplay(token).path).toContain(':'); // a path into the shrink tree
+    let resets = 0;
+    const reference = new ReferenceQueue().onWallClock();
+    const counted = wrapQueue(reference, 'reference', {
+      reset: (setup) => {
+        resets++;
+        return reference.reset(setup);
+      },
+      runTask: (q, name) => reference.runTask(q, name),
+    });
+    const again = await runFuzz({ adapter: 'reference', queue: counted, seed: 2, replay: token });
+    expect(again.ok, formatText(again)).toBe(true);
+    expect(resets).toBe(1); // each run resets its queue once
+  }, 120_000);
 
   it("on the wall clock replay the same commands to the same rule (the instants are the wall's)", async () => {
     const m = findMutant('lease-not-exclusive')!;
