@@ -305,42 +305,36 @@ export class Lockstep {
 
   /** CT-4: runs task `e` now (the command chose it among those the book knows). */
   runTaskOf(e: TaskEntry): Promise<void> {
-    return this.runTask(e.q, e.names.model ?? '', e.names.sut ?? '', e.key);
-  }
-
-  private runTask(q: string, modelName: string, sutName: string, key: number | undefined): Promise<void> {
     return asPromise(() => {
       const sut = this.sut.queue;
       if (!sut.runTask)
         throw new AdapterProtocolError(`${sut.name} has no RunTask call but did not declare it lacks runTask`);
+      const modelName = e.names.model ?? '';
+      const sutName = e.names.sut ?? '';
       const r = this.both(
-        { keys: key === undefined ? [] : [key] },
-        (x, isSut) => x.runTaskNow(q, isSut ? sutName : modelName),
-        (_queue, isSut) => (isSut ? sut.runTask!(q, sutName) : this.modelQueue.runTask(q, modelName)),
+        { keys: [e.key] },
+        (x, isSut) => x.runTaskNow(e.q, isSut ? sutName : modelName),
+        (_queue, isSut) => (isSut ? sut.runTask!(e.q, sutName) : this.modelQueue.runTask(e.q, modelName)),
       );
-      return whenHere(r, (answers) => this.ran(q, modelName, key, answers));
+      return whenHere(r, (answers) => this.ran(e, answers));
     });
   }
 
-  private ran(
-    q: string,
-    modelName: string,
-    key: number | undefined,
-    r: Pair<OpOutcome, OpOutcome> | undefined,
-  ): Promise<void> | undefined {
+  private ran(e: TaskEntry, r: Pair<OpOutcome, OpOutcome> | undefined): Promise<void> | undefined {
     if (!r) return undefined;
     const { m, s } = r;
+    const { key, q } = e;
     if (!r.unsure && !this.isTainted(key)) {
       // Refused by the model for a pause the queue's own events never showed: the pause did not take (PUSH-8).
       const unpaused =
         !m.ok && s.ok && this.caps.events && this.modelState.paused.has(q) && !this.sutState.paused.has(q);
-      const what = `run_task ${key !== undefined ? this.book.label(key) : `${q}/${modelName}`}`;
+      const what = `run_task ${this.book.label(key)}`;
       const v = unpaused
         ? compareOp(m, s, 'PUSH-8', `${what} (the queue never reported its pause)`, this.now)
         : compareOp(m, s, 'CT-4', what, this.now);
       if (v) return this.fail(v);
     }
-    if (s.ok && key !== undefined) {
+    if (s.ok) {
       this.trace.run(this.clock.sentAt, key, q);
       // On the wall clock the queue may dispatch the task at any instant of the call's round trip,
       // before the model hears of the RunTask: its timing is ambiguous from here (a no-op in virtual time).
