@@ -102,7 +102,8 @@ export function createProgress(opts: ProgressOptions): Progress {
     if (!current) return;
     lastDraw = clock.now();
     const elapsedMs = lastDraw - current.startedAt;
-    stream.write(`\r${renderLine({ ...current, elapsedMs }, stream.columns ?? 80)}\u001b[K`);
+    // A terminal nobody sized (a bare pty, some CI runners) reports 0 columns: draw for 80.
+    stream.write(`\r${renderLine({ ...current, elapsedMs }, stream.columns || 80)}\u001b[K`);
     shown = true;
   };
   const erase = (): void => {

@@ -72,6 +72,19 @@ describe('progress bar on a TTY', () => {
     ]);
   });
 
+  test('a terminal that reports 0 columns (an unsized pty) gets a bar 80 columns wide, not a bare label', () => {
+    const tty = new FakeTty(true, 0);
+    const { clock } = fakeClock();
+    const p = createProgress({ enabled: true, stream: tty, clock });
+    p.start('simulate', 1000, 'tasks');
+    p.update(500);
+    const line = tty.chunks[0]!.slice(1, -'\u001b[K'.length);
+    expect(line).toContain(' 50% 500/1,000 tasks');
+    expect(line).toMatch(/^simulate \[█+░+\]/);
+    expect([...line].length).toBeLessThanOrEqual(79); // one column short of 80, so `\r` still overwrites it
+    p.stop();
+  });
+
   test('clear erases the bar so other output can go above it; the next redraw brings it back', () => {
     const tty = new FakeTty();
     const { clock, tick } = fakeClock();
