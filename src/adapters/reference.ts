@@ -254,7 +254,15 @@ export class ReferenceQueue implements QueueUnderTest, ImmediateCalls {
   }
 
   deleteTaskNow(queue: string, name: string): OpOutcome {
-    return this.op(() => this.engine.deleteTask(queue, name));
+    // The refusal as a value (deletes of gone tasks are common), the rest as `op` would answer.
+    this.catchUp();
+    let refused;
+    try {
+      refused = this.engine.tryDeleteTask(queue, name);
+    } catch (err) {
+      return opRefusal(err as Error, errorCode(err));
+    }
+    return refused === undefined ? { ok: true } : opRefusal(refused, refused.code);
   }
 
   pauseQueue(queue: string): Promise<OpOutcome> {
@@ -369,12 +377,7 @@ export class ReferenceQueue implements QueueUnderTest, ImmediateCalls {
     try {
       fn();
     } catch (err) {
-      const code = errorCode(err);
-      out = {
-        ok: false,
-        error: code === 'NOT_FOUND' || code === 'FAILED_PRECONDITION' ? code : 'INVALID',
-        message: (err as Error).message,
-      };
+      out = opRefusal(err as Error, errorCode(err));
     }
     return out;
   }
@@ -550,6 +553,15 @@ function isPromise<T>(v: T | Promise<T>): v is Promise<T> {
 function errorCode(err: unknown): RefusalCode {
   if (err instanceof TaskQueueError) return err.code;
   throw err;
+}
+
+/** An operation's refusal as the contract answers it (NOT_FOUND and FAILED_PRECONDITION kept, the rest INVALID). */
+function opRefusal(refused: { message: string }, code: RefusalCode): OpOutcome {
+  return {
+    ok: false,
+    error: code === 'NOT_FOUND' || code === 'FAILED_PRECONDITION' ? code : 'INVALID',
+    message: refused.message,
+  };
 }
 
 function refusal(err: unknown): AddOutcome {
