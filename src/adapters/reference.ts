@@ -86,6 +86,8 @@ export class ReferenceQueue implements QueueUnderTest, ImmediateCalls {
   private tap: EventTap | undefined;
   /** Extra requests a mutant wants sent after the engine's own (see `sendLater`). */
   private extra: PushRequest[] = [];
+  /** The engine of the run the harness last ended (endRun), to recycle at the next reset. */
+  private endedRun: Engine | undefined;
   /** Set by onWallClock(): the engine follows real time. */
   private wallTickMs: number | undefined;
   /** performance.now() at the last reset (wall clock only). */
@@ -129,6 +131,9 @@ export class ReferenceQueue implements QueueUnderTest, ImmediateCalls {
     this.hooks.reset?.();
     this.tap?.close();
     this.tap = new EventTap((ev) => this.observe(ev));
+    // The run the harness ended (endRun) is over: its engine's parts serve the new one (spares.ts).
+    if (this.engine !== undefined && this.engine === this.endedRun) this.engine.recycle();
+    this.endedRun = undefined;
     this.engine = new Engine({
       config: this.engineConfig(setup.config),
       seed: setup.seed,
@@ -143,6 +148,21 @@ export class ReferenceQueue implements QueueUnderTest, ImmediateCalls {
       this.wallZero = performance.now();
       this.tick();
     }
+  }
+
+  /** ImmediateCalls.endRun: the run's engine is recycled at the next reset (in virtual time; it is as it was until then). */
+  endRun(): void {
+    if (!this.onWall) this.endedRun = this.engine;
+  }
+
+  /**
+   * The queue is done for good (the fuzzer's model, after its run and `close`): its engine's parts go
+   * to the spares (Engine.recycle). In virtual time only; nothing may call the queue after.
+   */
+  recycle(): void {
+    if (this.onWall || this.engine === undefined) return;
+    this.engine.recycle();
+    this.engine = undefined as unknown as Engine; // a call after this fails loudly, never on shared parts
   }
 
   /** The clock, µs since the run's zero. */

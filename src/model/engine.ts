@@ -8,7 +8,7 @@ import type { Core } from './core.js';
 import type { PushAnswer } from '../sim/exchange.js';
 import type { AddResult, Delivery, LeaseRequest, LeaseResult, NewTask, ServiceModel } from './types.js';
 import { UNLIMITED_SERVICE } from './types.js';
-import { TaskTable, byteLength, defaultTaskUrl, taskSize, toBytes } from './task.js';
+import { byteLength, defaultTaskUrl, taskSize, toBytes } from './task.js';
 import { Refusal, TaskQueueError } from './errors.js';
 import { LIMITS, Tombstones, systemTaskId, systemTaskName, taskNameRefusal } from './names.js';
 import type { RuleId } from '../rules/index.js';
@@ -25,7 +25,7 @@ import {
   type TraceEvent,
 } from '../sim/events.js';
 import { type FieldSink, isFieldSink, serialize, type TraceSink } from '../sim/trace.js';
-import { ReadyQueue } from '../sim/ready-queue.js';
+import { giveBackReadyQueue, giveBackTaskTable, takeReadyQueue, takeTaskTable } from './spares.js';
 import { Random } from '../sim/random.js';
 import { DEFAULT_EPOCH_US, US_PER_D, formatEpochSeconds, type Micros } from '../sim/time.js';
 
@@ -114,7 +114,7 @@ export class Engine implements Core {
    * whose times only grow (answers a fixed service time after dispatch, the pump's next token), so
    * they wait in a ReadyQueue's lanes rather than a heap.
    */
-  private readonly jobs = new ReadyQueue();
+  private readonly jobs = takeReadyQueue();
   private readonly jobRuns: (((arg: unknown) => void) | undefined)[] = [];
   private readonly jobArgs: unknown[] = [];
   private readonly freeSlots: number[] = [];
@@ -123,7 +123,7 @@ export class Engine implements Core {
   private readonly push = new Map<string, PushQueue>();
   private readonly pull = new Map<string, PullQueue>();
   /** Every task's state by id (ids are dense). */
-  readonly tasks = new TaskTable();
+  readonly tasks = takeTaskTable();
   /** Queues by index, as the task table records them. */
   private readonly queueNames: string[] = [];
   private readonly queueIndex = new Map<string, number>();
@@ -145,6 +145,8 @@ export class Engine implements Core {
   private readonly awaiting = new Map<number, { queue: PushQueue; attempt: Attempt }>();
   private nextDeliveryKey = 1;
   private ended = false;
+  /** Its parts went back to the spares (recycle). */
+  private recycled = false;
   private readonly holdForAnswers: boolean;
   /** Deliveries go to an outside target: only then can answers be outstanding. */
   private readonly external: boolean;
@@ -741,6 +743,20 @@ export class Engine implements Core {
     this.ended = true;
     this.emit({ t: this.now, e: 'end', reason });
     for (const s of this.sinks) await s.close?.();
+  }
+
+  /**
+   * The engine is finished for good: its ready queues, heaps and task table are emptied and kept for
+   * the next engine of this thread (spares.ts). Its owner calls this only when nothing will read or
+   * drive the engine again (the fuzzer, between runs); a second call does nothing.
+   */
+  recycle(): void {
+    if (this.recycled) return;
+    this.recycled = true;
+    giveBackReadyQueue(this.jobs);
+    for (const q of this.push.values()) q.giveBackParts();
+    for (const q of this.pull.values()) q.giveBackParts();
+    giveBackTaskTable(this.tasks);
   }
 
   /** Live tasks per queue (for reports and the fuzzer's model). */

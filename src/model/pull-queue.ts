@@ -8,7 +8,7 @@ import type { TaskTable } from './task.js';
 import type { LeaseRequest, LeaseResult, LeasedTask } from './types.js';
 import { TaskQueueError } from './errors.js';
 import { mayRetry } from './retry-policy.js';
-import { KeyHeap } from '../sim/key-heap.js';
+import { giveBackKeyHeap, takeKeyHeap } from './spares.js';
 import { US_PER_S, type Micros } from '../sim/time.js';
 import type { LeaseCallEvent } from '../sim/events.js';
 
@@ -27,7 +27,7 @@ export interface PullOptions {
 
 export class PullQueue {
   /** Every live task by ETA; leased tasks sit at their lease's end (leasing sets the ETA). */
-  private readonly byEta = new KeyHeap();
+  private readonly byEta = takeKeyHeap();
   private readonly tasks: TaskTable;
   private windowStart = -1;
   private callsInWindow = 0;
@@ -179,6 +179,11 @@ export class PullQueue {
     this.core.emit({ t: now, e: 'modify', id: task, q: this.cfg.name, until: untilUs });
     if (seconds === 0) tasks.leaseUntil[task] = -1; // released: no lease is held any more
     return untilUs;
+  }
+
+  /** The engine is finished (Engine.recycle): the heap goes back to the spares. */
+  giveBackParts(): void {
+    giveBackKeyHeap(this.byEta);
   }
 
   delete(task: number): void {

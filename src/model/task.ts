@@ -59,12 +59,26 @@ export class TaskTable {
   queue!: Int32Array;
   private prevOutcomes!: Uint8Array;
   private flags!: Uint8Array;
+  /** Every column's bytes at once (they share one buffer). */
+  private all!: Uint8Array;
   /** User-given names (TASK-1); every other task has a system name derived from its id (HDR-2). */
   private readonly names = new Map<number, string>();
   private readonly extras = new Map<number, TaskExtras>();
 
   constructor() {
     this.allocate(INITIAL_ROWS);
+  }
+
+  /** Rows the columns hold now. */
+  get rows(): number {
+    return this.eta.length;
+  }
+
+  /** Back to a new table's state, keeping the columns' room (spares.ts): every row zero, no names, no extras. */
+  clear(): void {
+    this.all.fill(0);
+    this.names.clear();
+    this.extras.clear();
   }
 
   /** Enters task `id`, due at `eta`, with no attempt yet. */
@@ -194,6 +208,7 @@ export class TaskTable {
    */
   private allocate(rows: number): void {
     const buffer = new ArrayBuffer(rows * ROW_BYTES);
+    this.all = new Uint8Array(buffer);
     let at = 0;
     const f64 = (): Float64Array => {
       const column = new Float64Array(buffer, at, rows);
