@@ -429,7 +429,7 @@ export class Engine implements Core {
     if (t.url !== undefined && t.url.length > LIMITS.urlChars) {
       return new Refusal('TASK-3', `URL is at most ${LIMITS.urlChars} characters, got ${t.url.length}`);
     }
-    if (t.tag !== undefined && Buffer.byteLength(t.tag) > LIMITS.tagBytes) {
+    if (t.tag !== undefined && byteLength(t.tag) > LIMITS.tagBytes) {
       return new Refusal('TASK-3', `tag is at most ${LIMITS.tagBytes} bytes`);
     }
     const eta = Math.round(t.etaUs ?? now + (t.countdownUs ?? 0)); // whole µs (HDR-5)
