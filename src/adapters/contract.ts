@@ -213,6 +213,11 @@ export interface ImmediateCalls {
   modifyLeaseNow(queue: string, name: string, heldUntilUs: Micros, seconds: number): ModifyOutcome;
   runTaskNow(queue: string, name: string): OpOutcome;
   setOutageNow(on: boolean): void;
+  /**
+   * The harness is done with the run: nothing will read or drive what it built again, and the next
+   * `resetNow` may reuse it rather than build anew. Optional; a queue may ignore it.
+   */
+  endRun?(): void;
 }
 
 /**

@@ -86,6 +86,8 @@ export class ReferenceQueue implements QueueUnderTest, ImmediateCalls {
   private tap: EventTap | undefined;
   /** Extra requests a mutant wants sent after the engine's own (see `sendLater`). */
   private extra: PushRequest[] = [];
+  /** The engine of the run the harness last ended (endRun), to recycle at the next reset. */
+  private endedRun: Engine | undefined;
   /** Set by onWallClock(): the engine follows real time. */
   private wallTickMs: number | undefined;
   /** performance.now() at the last reset (wall clock only). */
@@ -129,6 +131,9 @@ export class ReferenceQueue implements QueueUnderTest, ImmediateCalls {
     this.hooks.reset?.();
     this.tap?.close();
     this.tap = new EventTap((ev) => this.observe(ev));
+    // The run the harness ended (endRun) is over: its engine's parts serve the new one (spares.ts).
+    if (this.engine !== undefined && this.engine === this.endedRun) this.engine.recycle();
+    this.endedRun = undefined;
     this.engine = new Engine({
       config: this.engineConfig(setup.config),
       seed: setup.seed,
@@ -143,6 +148,21 @@ export class ReferenceQueue implements QueueUnderTest, ImmediateCalls {
       this.wallZero = performance.now();
       this.tick();
     }
+  }
+
+  /** ImmediateCalls.endRun: the run's engine is recycled at the next reset (in virtual time; it is as it was until then). */
+  endRun(): void {
+    if (!this.onWall) this.endedRun = this.engine;
+  }
+
+  /**
+   * The queue is done for good (the fuzzer's model, after its run and `close`): its engine's parts go
+   * to the spares (Engine.recycle). In virtual time only; nothing may call the queue after.
+   */
+  recycle(): void {
+    if (this.onWall || this.engine === undefined) return;
+    this.engine.recycle();
+    this.engine = undefined as unknown as Engine; // a call after this fails loudly, never on shared parts
   }
 
   /** The clock, µs since the run's zero. */
@@ -254,7 +274,15 @@ export class ReferenceQueue implements QueueUnderTest, ImmediateCalls {
   }
 
   deleteTaskNow(queue: string, name: string): OpOutcome {
-    return this.op(() => this.engine.deleteTask(queue, name));
+    // The refusal as a value (deletes of gone tasks are common), the rest as `op` would answer.
+    this.catchUp();
+    let refused;
+    try {
+      refused = this.engine.tryDeleteTask(queue, name);
+    } catch (err) {
+      return opRefusal(err as Error, errorCode(err));
+    }
+    return refused === undefined ? { ok: true } : opRefusal(refused, refused.code);
   }
 
   pauseQueue(queue: string): Promise<OpOutcome> {
@@ -369,12 +397,7 @@ export class ReferenceQueue implements QueueUnderTest, ImmediateCalls {
     try {
       fn();
     } catch (err) {
-      const code = errorCode(err);
-      out = {
-        ok: false,
-        error: code === 'NOT_FOUND' || code === 'FAILED_PRECONDITION' ? code : 'INVALID',
-        message: (err as Error).message,
-      };
+      out = opRefusal(err as Error, errorCode(err));
     }
     return out;
   }
@@ -550,6 +573,15 @@ function isPromise<T>(v: T | Promise<T>): v is Promise<T> {
 function errorCode(err: unknown): RefusalCode {
   if (err instanceof TaskQueueError) return err.code;
   throw err;
+}
+
+/** An operation's refusal as the contract answers it (NOT_FOUND and FAILED_PRECONDITION kept, the rest INVALID). */
+function opRefusal(refused: { message: string }, code: RefusalCode): OpOutcome {
+  return {
+    ok: false,
+    error: code === 'NOT_FOUND' || code === 'FAILED_PRECONDITION' ? code : 'INVALID',
+    message: refused.message,
+  };
 }
 
 function refusal(err: unknown): AddOutcome {

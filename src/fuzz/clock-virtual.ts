@@ -82,7 +82,13 @@ export class VirtualRunClock implements RunClock {
     return undefined;
   }
 
-  close(): void {}
+  /** The run is over: an in-process queue may reuse what it built for it (ImmediateCalls.endRun). */
+  close(): void {
+    this.immediate?.endRun?.();
+  }
+
+  /** The model's engine is recycled once the run is closed (spares.ts): nothing reads it after. */
+  readonly recyclesModel = true;
 
   start(): Promise<void> {
     const r = this.run;

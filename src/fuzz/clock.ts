@@ -69,6 +69,8 @@ export interface RunClock {
   /** Wall clock, when the run records one (LockstepOptions.timeline): its timeline so far. */
   timeline?(): string[] | undefined;
   close(): void;
+  /** The model's engine may be recycled after the run's `close` (virtual time: nothing reads it after). */
+  readonly recyclesModel?: boolean;
 }
 
 type Cmd = fc.AsyncCommand<FuzzModel, Lockstep>;

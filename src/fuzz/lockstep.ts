@@ -547,6 +547,7 @@ export class Lockstep {
   async close(): Promise<void> {
     this.clock.close();
     await this.modelQueue.close();
+    if (this.clock.recyclesModel) this.modelQueue.recycle();
   }
 
   // ---- comparing -------------------------------------------------------------------------------

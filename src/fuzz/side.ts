@@ -161,7 +161,17 @@ export class Side {
 /** The body as text, read through a view (not a copy); most deliveries carry none. */
 function bodyText(body: Uint8Array | undefined): string {
   if (!body || body.byteLength === 0) return '';
+  if (body.byteLength <= SHORT_BODY && isAscii(body))
+    return String.fromCharCode.apply(null, body as unknown as number[]);
   return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+}
+
+/** Up to this many bytes an ASCII body is read in JavaScript: no call into the runtime for a short payload. */
+const SHORT_BODY = 64;
+
+function isAscii(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] > 127) return false;
+  return true;
 }
 
 /**

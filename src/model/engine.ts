@@ -8,9 +8,9 @@ import type { Core } from './core.js';
 import type { PushAnswer } from '../sim/exchange.js';
 import type { AddResult, Delivery, LeaseRequest, LeaseResult, NewTask, ServiceModel } from './types.js';
 import { UNLIMITED_SERVICE } from './types.js';
-import { TaskTable, byteLength, defaultTaskUrl, taskSize, toBytes } from './task.js';
-import { TaskQueueError } from './errors.js';
-import { LIMITS, Tombstones, checkTaskName, systemTaskId, systemTaskName } from './names.js';
+import { byteLength, defaultTaskUrl, taskSize, toBytes } from './task.js';
+import { Refusal, TaskQueueError } from './errors.js';
+import { LIMITS, Tombstones, systemTaskId, systemTaskName, taskNameRefusal } from './names.js';
 import type { RuleId } from '../rules/index.js';
 import { InstancePool } from './instances.js';
 import { PushQueue, type Attempt, type AttemptRunner } from './push-queue.js';
@@ -25,7 +25,7 @@ import {
   type TraceEvent,
 } from '../sim/events.js';
 import { type FieldSink, isFieldSink, serialize, type TraceSink } from '../sim/trace.js';
-import { ReadyQueue } from '../sim/ready-queue.js';
+import { giveBackReadyQueue, giveBackTaskTable, takeReadyQueue, takeTaskTable } from './spares.js';
 import { Random } from '../sim/random.js';
 import { DEFAULT_EPOCH_US, US_PER_D, formatEpochSeconds, type Micros } from '../sim/time.js';
 
@@ -114,7 +114,7 @@ export class Engine implements Core {
    * whose times only grow (answers a fixed service time after dispatch, the pump's next token), so
    * they wait in a ReadyQueue's lanes rather than a heap.
    */
-  private readonly jobs = new ReadyQueue();
+  private readonly jobs = takeReadyQueue();
   private readonly jobRuns: (((arg: unknown) => void) | undefined)[] = [];
   private readonly jobArgs: unknown[] = [];
   private readonly freeSlots: number[] = [];
@@ -123,7 +123,7 @@ export class Engine implements Core {
   private readonly push = new Map<string, PushQueue>();
   private readonly pull = new Map<string, PullQueue>();
   /** Every task's state by id (ids are dense). */
-  readonly tasks = new TaskTable();
+  readonly tasks = takeTaskTable();
   /** Queues by index, as the task table records them. */
   private readonly queueNames: string[] = [];
   private readonly queueIndex = new Map<string, number>();
@@ -145,6 +145,8 @@ export class Engine implements Core {
   private readonly awaiting = new Map<number, { queue: PushQueue; attempt: Attempt }>();
   private nextDeliveryKey = 1;
   private ended = false;
+  /** Its parts went back to the spares (recycle). */
+  private recycled = false;
   private readonly holdForAnswers: boolean;
   /** Deliveries go to an outside target: only then can answers be outstanding. */
   private readonly external: boolean;
@@ -390,25 +392,25 @@ export class Engine implements Core {
   }
 
   /** The new task's id, or the refusal (already in the trace as a `reject` event). */
-  private addOrReject(queue: QueueConfig, t: NewTask): number | TaskQueueError {
-    try {
-      return this.addOne(queue, t);
-    } catch (err) {
-      if (!(err instanceof TaskQueueError)) throw err;
-      this.emit({
-        t: this.now,
-        e: 'reject',
-        q: queue.name,
-        ...(t.name ? { name: t.name } : {}),
-        reason: err.message,
-        rule: err.rule,
-      });
-      return err;
-    }
+  private addOrReject(queue: QueueConfig, t: NewTask): number | Refusal {
+    const r = this.addOne(queue, t);
+    if (typeof r === 'number') return r;
+    this.emit({
+      t: this.now,
+      e: 'reject',
+      q: queue.name,
+      ...(t.name ? { name: t.name } : {}),
+      reason: r.message,
+      rule: r.rule,
+    });
+    return r;
   }
 
-  /** Adds one task (TASK-1…4, PUSH-4) and returns its id; throws the TaskQueueError that refuses it. */
-  private addOne(queue: QueueConfig, t: NewTask): number {
+  /**
+   * Adds one task (TASK-1…4, PUSH-4) and returns its id, or the refusal as a value: a fuzz run's
+   * adds are refused by the dozen, and an error made and thrown for each was a cost of its own.
+   */
+  private addOne(queue: QueueConfig, t: NewTask): number | Refusal {
     const now = this.now;
     const index = this.queueIndex.get(queue.name)!;
     const size = t.size ?? byteLength(t.payload);
@@ -419,27 +421,29 @@ export class Engine implements Core {
         : taskSize(size, t.url, t.headers);
     const limit = queue.mode === 'push' ? LIMITS.pushTaskBytes : LIMITS.pullTaskBytes;
     if (counted > limit) {
-      throw new TaskQueueError(
+      return new Refusal(
         'TASK-3',
         `a ${queue.mode} task is at most ${limit} bytes (payload, URL and headers), got ${counted}`,
       );
     }
     if (t.url !== undefined && t.url.length > LIMITS.urlChars) {
-      throw new TaskQueueError('TASK-3', `URL is at most ${LIMITS.urlChars} characters, got ${t.url.length}`);
+      return new Refusal('TASK-3', `URL is at most ${LIMITS.urlChars} characters, got ${t.url.length}`);
     }
-    if (t.tag !== undefined && Buffer.byteLength(t.tag) > LIMITS.tagBytes) {
-      throw new TaskQueueError('TASK-3', `tag is at most ${LIMITS.tagBytes} bytes`);
+    if (t.tag !== undefined && byteLength(t.tag) > LIMITS.tagBytes) {
+      return new Refusal('TASK-3', `tag is at most ${LIMITS.tagBytes} bytes`);
     }
     const eta = Math.round(t.etaUs ?? now + (t.countdownUs ?? 0)); // whole µs (HDR-5)
-    if (eta > now + MAX_ETA_AHEAD_US) throw new TaskQueueError('PUSH-4', 'ETA may be at most 30 days ahead');
+    if (eta > now + MAX_ETA_AHEAD_US) return new Refusal('PUSH-4', 'ETA may be at most 30 days ahead');
     const named = this.namedOf[index];
     let id: number;
     if (t.name !== undefined) {
-      checkTaskName(t.name);
+      const invalid = taskNameRefusal(t.name);
+      if (invalid) return invalid;
       if (named.has(t.name) || this.liveSystemTask(queue.name, t.name)) {
-        throw new TaskQueueError('TASK-2', `task ${t.name} already exists`, 'ALREADY_EXISTS');
+        return new Refusal('TASK-2', `task ${t.name} already exists`, 'ALREADY_EXISTS');
       }
-      this.tombstones.get(queue.name)!.check(t.name, now);
+      const tombstoned = this.tombstones.get(queue.name)!.refusal(t.name, now);
+      if (tombstoned) return tombstoned;
       id = this.nextId();
     } else {
       // HDR-2: a system name must be unique; skip an id whose name a user took.
@@ -494,10 +498,17 @@ export class Engine implements Core {
   }
 
   private task(queue: string, name: string): number {
+    const task = this.taskOrRefusal(queue, name);
+    if (typeof task !== 'number') throw task.error();
+    return task;
+  }
+
+  /** The live task `name` of `queue`, or PULL-7's NOT_FOUND as a value (an unknown queue still throws). */
+  private taskOrRefusal(queue: string, name: string): number | Refusal {
     this.queueConfig(queue);
     const task = this.named.get(queue)!.get(name) ?? this.liveSystemTask(queue, name);
     if (task === undefined)
-      throw new TaskQueueError('PULL-7', `no task ${JSON.stringify(name)} in queue ${queue}`, 'NOT_FOUND');
+      return new Refusal('PULL-7', `no task ${JSON.stringify(name)} in queue ${queue}`, 'NOT_FOUND');
     return task;
   }
 
@@ -512,10 +523,18 @@ export class Engine implements Core {
   }
 
   deleteTask(queue: string, name: string): void {
-    const task = this.task(queue, name);
+    const refused = this.tryDeleteTask(queue, name);
+    if (refused) throw refused.error();
+  }
+
+  /** As `deleteTask`, with the refusal (PULL-7 NOT_FOUND: the commonest) returned, not thrown. */
+  tryDeleteTask(queue: string, name: string): Refusal | undefined {
+    const task = this.taskOrRefusal(queue, name);
+    if (typeof task !== 'number') return task;
     this.emit({ t: this.now, e: 'delete', id: task, q: queue });
     if (this.push.has(queue)) this.push.get(queue)!.delete(task);
     else this.pull.get(queue)!.delete(task);
+    return undefined;
   }
 
   private pushQueue(name: string): PushQueue {
@@ -724,6 +743,20 @@ export class Engine implements Core {
     this.ended = true;
     this.emit({ t: this.now, e: 'end', reason });
     for (const s of this.sinks) await s.close?.();
+  }
+
+  /**
+   * The engine is finished for good: its ready queues, heaps and task table are emptied and kept for
+   * the next engine of this thread (spares.ts). Its owner calls this only when nothing will read or
+   * drive the engine again (the fuzzer, between runs); a second call does nothing.
+   */
+  recycle(): void {
+    if (this.recycled) return;
+    this.recycled = true;
+    giveBackReadyQueue(this.jobs);
+    for (const q of this.push.values()) q.giveBackParts();
+    for (const q of this.pull.values()) q.giveBackParts();
+    giveBackTaskTable(this.tasks);
   }
 
   /** Live tasks per queue (for reports and the fuzzer's model). */

@@ -15,6 +15,26 @@ export type RefusalCode =
   | 'LEASE_EXPIRED'
   | 'LEASE_MISMATCH';
 
+/**
+ * A refusal as a value, for the engine's hot paths (a fuzz run's adds are refused by the dozen):
+ * what a TaskQueueError carries, without an Error made and thrown. `message` is the error's own text.
+ */
+export class Refusal {
+  readonly message: string;
+  constructor(
+    readonly rule: RuleId,
+    readonly text: string,
+    readonly code: RefusalCode = 'INVALID_ARGUMENT',
+  ) {
+    this.message = `${text} (${rule})`;
+  }
+
+  /** The same refusal as the error a throwing caller gets. */
+  error(): TaskQueueError {
+    return new TaskQueueError(this.rule, this.text, this.code);
+  }
+}
+
 /** A refusal by the queue, citing the SPEC rule it enforces. */
 export class TaskQueueError extends Error {
   constructor(

@@ -1,4 +1,4 @@
-import { TaskQueueError } from './errors.js';
+import { Refusal } from './errors.js';
 import type { Micros } from '../sim/time.js';
 import { SYSTEM_NAME_PREFIX } from '../sim/events.js';
 
@@ -16,12 +16,17 @@ export const LIMITS = {
 } as const;
 
 export function checkTaskName(name: string): void {
-  if (!TASK_NAME_RE.test(name)) {
-    throw new TaskQueueError(
-      'TASK-1',
-      `invalid task name ${JSON.stringify(name.slice(0, 60))}: must match ${TASK_NAME_RE.source}`,
-    );
-  }
+  const refused = taskNameRefusal(name);
+  if (refused) throw refused.error();
+}
+
+/** TASK-1's refusal of `name`, or undefined when it is a valid name. */
+export function taskNameRefusal(name: string): Refusal | undefined {
+  if (TASK_NAME_RE.test(name)) return undefined;
+  return new Refusal(
+    'TASK-1',
+    `invalid task name ${JSON.stringify(name.slice(0, 60))}: must match ${TASK_NAME_RE.source}`,
+  );
 }
 
 /**
@@ -34,10 +39,17 @@ export class Tombstones {
   constructor(private readonly tombstoneUs: Micros) {}
 
   check(name: string, now: Micros): void {
+    const refused = this.refusal(name, now);
+    if (refused) throw refused.error();
+  }
+
+  /** TASK-2's refusal of `name` while it is tombstoned at `now`, or undefined (a spent tombstone goes). */
+  refusal(name: string, now: Micros): Refusal | undefined {
     const until = this.until.get(name);
-    if (until === undefined) return;
-    if (now < until) throw new TaskQueueError('TASK-2', `task ${name} is tombstoned`, 'TOMBSTONED');
+    if (until === undefined) return undefined;
+    if (now < until) return new Refusal('TASK-2', `task ${name} is tombstoned`, 'TOMBSTONED');
     this.until.delete(name);
+    return undefined;
   }
 
   bury(name: string, now: Micros): void {

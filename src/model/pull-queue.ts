@@ -8,8 +8,9 @@ import type { TaskTable } from './task.js';
 import type { LeaseRequest, LeaseResult, LeasedTask } from './types.js';
 import { TaskQueueError } from './errors.js';
 import { mayRetry } from './retry-policy.js';
-import { KeyHeap } from '../sim/key-heap.js';
+import { giveBackKeyHeap, takeKeyHeap } from './spares.js';
 import { US_PER_S, type Micros } from '../sim/time.js';
+import type { LeaseCallEvent } from '../sim/events.js';
 
 /** PULL-2 */
 export const MAX_LEASE_SECONDS = 604_800;
@@ -26,7 +27,7 @@ export interface PullOptions {
 
 export class PullQueue {
   /** Every live task by ETA; leased tasks sit at their lease's end (leasing sets the ETA). */
-  private readonly byEta = new KeyHeap();
+  private readonly byEta = takeKeyHeap();
   private readonly tasks: TaskTable;
   private windowStart = -1;
   private callsInWindow = 0;
@@ -48,15 +49,6 @@ export class PullQueue {
     const core = this.core;
     const now = core.now;
     checkLeaseArgs(req.leaseSeconds, req.maxTasks);
-    const base = {
-      t: now,
-      e: 'lease-call' as const,
-      q: this.cfg.name,
-      w: req.worker,
-      max: req.maxTasks,
-      secs: req.leaseSeconds,
-    };
-    const call = req.tag !== undefined ? { ...base, tag: req.tag } : base;
     // PULL-9: fixed one-second windows; past the tenth call the answer is OK with nothing in it.
     const window = Math.floor(now / US_PER_S);
     if (window !== this.windowStart) {
@@ -64,15 +56,15 @@ export class PullQueue {
       this.callsInWindow = 0;
     }
     if (++this.callsInWindow > LEASE_CALLS_PER_SECOND) {
-      core.emit({ ...call, got: 0, result: 'capped' });
+      core.emit(leaseCall(now, this.cfg.name, req, 0, 'capped'));
       return { ok: true, tasks: [], capped: true };
     }
     if (core.rng.chance(this.options.transientErrorRate)) {
-      core.emit({ ...call, got: 0, result: 'transient' });
+      core.emit(leaseCall(now, this.cfg.name, req, 0, 'transient'));
       return { ok: false, error: 'TransientError', rule: 'PULL-9' };
     }
     const { picked, exhausted } = this.pick(req, now);
-    core.emit({ ...call, got: picked.length, result: 'ok' });
+    core.emit(leaseCall(now, this.cfg.name, req, picked.length, 'ok'));
     const tasks = this.tasks;
     for (const task of exhausted) {
       // PULL-10: deleted instead of being leased once more; never handed out.
@@ -189,6 +181,11 @@ export class PullQueue {
     return untilUs;
   }
 
+  /** The engine is finished (Engine.recycle): the heap goes back to the spares. */
+  giveBackParts(): void {
+    giveBackKeyHeap(this.byEta);
+  }
+
   delete(task: number): void {
     this.tasks.markDone(task); // left in the heap; skipped (and released) when met (PULL-7)
     this.onDone(task);
@@ -213,6 +210,23 @@ export class PullQueue {
     this.tasks.leaseVersion[task]++;
     this.core.emit({ t: this.core.now, e: 'expire', id: task, q: this.cfg.name });
   }
+}
+
+/**
+ * The `lease-call` event, its fields in the order the trace has always had them (a tag only when
+ * given): one literal, where spreading a shared base made each call copy an object.
+ */
+function leaseCall(
+  t: Micros,
+  q: string,
+  req: LeaseRequest,
+  got: number,
+  result: LeaseCallEvent['result'],
+): LeaseCallEvent {
+  const { worker: w, maxTasks: max, leaseSeconds: secs, tag } = req;
+  return tag !== undefined
+    ? { t, e: 'lease-call', q, w, max, secs, tag, got, result }
+    : { t, e: 'lease-call', q, w, max, secs, got, result };
 }
 
 export function checkLeaseArgs(leaseSeconds: number, maxTasks: number, allowZero = false): void {

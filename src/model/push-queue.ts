@@ -6,7 +6,7 @@ import type { ProfileOptions, QueueConfig } from './config.js';
 import type { Core } from './core.js';
 import type { TaskTable } from './task.js';
 import type { DeliveryHeaders, Outcome } from '../sim/events.js';
-import { ReadyQueue } from '../sim/ready-queue.js';
+import { giveBackReadyQueue, takeReadyQueue } from './spares.js';
 import type { Micros } from '../sim/time.js';
 import { TokenBucket } from './token-bucket.js';
 import { Throttle } from './throttle.js';
@@ -38,7 +38,7 @@ export interface AttemptRunner {
 }
 
 export class PushQueue {
-  private readonly ready = new ReadyQueue();
+  private readonly ready = takeReadyQueue();
   private readonly tasks: TaskTable;
   private bucket: TokenBucket;
   private readonly throttle = new Throttle();
@@ -76,6 +76,11 @@ export class PushQueue {
   }
 
   /** Room for `count` tasks about to be added at once (a burst). */
+  /** The engine is finished (Engine.recycle): the ready queue goes back to the spares. */
+  giveBackParts(): void {
+    giveBackReadyQueue(this.ready);
+  }
+
   reserve(count: number): void {
     this.ready.reserve(count, this.core.now);
   }

@@ -24,7 +24,9 @@ const FAIL_FAST = 8;
 const OUTCOME_CODES: Record<Outcome, number> = { ok: 1, error: 2, 'no-instance': 3, deadline: 4, net: 5 };
 const OUTCOMES: readonly (Outcome | null)[] = [null, 'ok', 'error', 'no-instance', 'deadline', 'net'];
 
-const INITIAL_ROWS = 256;
+const INITIAL_ROWS = 64;
+/** Bytes per task across the columns: seven Float64, five Int32, two Uint8. */
+const ROW_BYTES = 7 * 8 + 5 * 4 + 2;
 
 /**
  * Every task of one engine, by id (ids are dense, from 1), as typed-array columns rather than an
@@ -34,32 +36,50 @@ const INITIAL_ROWS = 256;
  */
 export class TaskTable {
   /** The ETA of the next attempt (or, for a pull task, when it is next available). */
-  eta = new Float64Array(INITIAL_ROWS);
+  eta!: Float64Array;
   /** -1 until the first attempt (RETRY-2 measures age from it). */
-  firstAttempt = new Float64Array(INITIAL_ROWS);
-  createdAt = new Float64Array(INITIAL_ROWS);
+  firstAttempt!: Float64Array;
+  createdAt!: Float64Array;
   /** The ETA given at add (HDR-5's original ETA, an option for retries). */
-  firstEta = new Float64Array(INITIAL_ROWS);
-  size = new Float64Array(INITIAL_ROWS);
+  firstEta!: Float64Array;
+  size!: Float64Array;
   /** Pull queues: the current lease's end (-1 when none is held). */
-  leaseUntil = new Float64Array(INITIAL_ROWS);
+  leaseUntil!: Float64Array;
   /** The HTTP status of the last failure (HDR-6: 0 when it got none). */
-  prevStatus = new Float64Array(INITIAL_ROWS);
+  prevStatus!: Float64Array;
   /** Attempts dispatched so far (push) or leases taken (pull). */
-  attempts = new Int32Array(INITIAL_ROWS);
+  attempts!: Int32Array;
   /** Failures counted against task_retry_limit (SPEC §10: 503s may not count). */
-  counted = new Int32Array(INITIAL_ROWS);
+  counted!: Int32Array;
   /** Failures that reached the handler (HDR-4). */
-  executions = new Int32Array(INITIAL_ROWS);
+  executions!: Int32Array;
   /** Pull queues: a version of the lease, to spot stale expiries. */
-  leaseVersion = new Int32Array(INITIAL_ROWS);
+  leaseVersion!: Int32Array;
   /** The engine's index of the task's queue. */
-  queue = new Int32Array(INITIAL_ROWS);
-  private prevOutcomes = new Uint8Array(INITIAL_ROWS);
-  private flags = new Uint8Array(INITIAL_ROWS);
+  queue!: Int32Array;
+  private prevOutcomes!: Uint8Array;
+  private flags!: Uint8Array;
+  /** Every column's bytes at once (they share one buffer). */
+  private all!: Uint8Array;
   /** User-given names (TASK-1); every other task has a system name derived from its id (HDR-2). */
   private readonly names = new Map<number, string>();
   private readonly extras = new Map<number, TaskExtras>();
+
+  constructor() {
+    this.allocate(INITIAL_ROWS);
+  }
+
+  /** Rows the columns hold now. */
+  get rows(): number {
+    return this.eta.length;
+  }
+
+  /** Back to a new table's state, keeping the columns' room (spares.ts): every row zero, no names, no extras. */
+  clear(): void {
+    this.all.fill(0);
+    this.names.clear();
+    this.extras.clear();
+  }
 
   /** Enters task `id`, due at `eta`, with no attempt yet. */
   add(
@@ -163,26 +183,64 @@ export class TaskTable {
   }
 
   private resize(n: number): void {
-    this.eta = grown(this.eta, new Float64Array(n));
-    this.firstAttempt = grown(this.firstAttempt, new Float64Array(n));
-    this.createdAt = grown(this.createdAt, new Float64Array(n));
-    this.firstEta = grown(this.firstEta, new Float64Array(n));
-    this.size = grown(this.size, new Float64Array(n));
-    this.leaseUntil = grown(this.leaseUntil, new Float64Array(n));
-    this.prevStatus = grown(this.prevStatus, new Float64Array(n));
-    this.attempts = grown(this.attempts, new Int32Array(n));
-    this.counted = grown(this.counted, new Int32Array(n));
-    this.executions = grown(this.executions, new Int32Array(n));
-    this.leaseVersion = grown(this.leaseVersion, new Int32Array(n));
-    this.queue = grown(this.queue, new Int32Array(n));
-    this.prevOutcomes = grown(this.prevOutcomes, new Uint8Array(n));
-    this.flags = grown(this.flags, new Uint8Array(n));
+    const { eta, firstAttempt, createdAt, firstEta, size, leaseUntil, prevStatus } = this;
+    const { attempts, counted, executions, leaseVersion, queue, prevOutcomes, flags } = this;
+    this.allocate(n);
+    this.eta.set(eta);
+    this.firstAttempt.set(firstAttempt);
+    this.createdAt.set(createdAt);
+    this.firstEta.set(firstEta);
+    this.size.set(size);
+    this.leaseUntil.set(leaseUntil);
+    this.prevStatus.set(prevStatus);
+    this.attempts.set(attempts);
+    this.counted.set(counted);
+    this.executions.set(executions);
+    this.leaseVersion.set(leaseVersion);
+    this.queue.set(queue);
+    this.prevOutcomes.set(prevOutcomes);
+    this.flags.set(flags);
   }
-}
 
-function grown<A extends Float64Array | Int32Array | Uint8Array>(from: A, to: A): A {
-  to.set(from as never);
-  return to;
+  /**
+   * Every column of `rows` rows, zeroed, as views of one buffer: one backing store per table rather
+   * than one per column (each is a native allocation, and an engine per fuzz run made fourteen).
+   */
+  private allocate(rows: number): void {
+    const buffer = new ArrayBuffer(rows * ROW_BYTES);
+    this.all = new Uint8Array(buffer);
+    let at = 0;
+    const f64 = (): Float64Array => {
+      const column = new Float64Array(buffer, at, rows);
+      at += rows * 8;
+      return column;
+    };
+    const i32 = (): Int32Array => {
+      const column = new Int32Array(buffer, at, rows);
+      at += rows * 4;
+      return column;
+    };
+    const u8 = (): Uint8Array => {
+      const column = new Uint8Array(buffer, at, rows);
+      at += rows;
+      return column;
+    };
+    // Widest first, so every view starts aligned to its element size.
+    this.eta = f64();
+    this.firstAttempt = f64();
+    this.createdAt = f64();
+    this.firstEta = f64();
+    this.size = f64();
+    this.leaseUntil = f64();
+    this.prevStatus = f64();
+    this.attempts = i32();
+    this.counted = i32();
+    this.executions = i32();
+    this.leaseVersion = i32();
+    this.queue = i32();
+    this.prevOutcomes = u8();
+    this.flags = u8();
+  }
 }
 
 /** PUSH-1: where a push task goes when it names no URL. */
@@ -222,7 +280,25 @@ function isAscii(s: string): boolean {
 export function toBytes(payload: Uint8Array | string | undefined): Uint8Array | undefined {
   if (payload === undefined) return undefined;
   if (typeof payload !== 'string') return payload;
+  if (payload.length <= SMALL_TEXT) return smallBytes(payload);
   return payload.length < LARGE_TEXT ? Buffer.from(payload) : largeBytes(payload);
+}
+
+/** Up to this many characters a text's bytes are kept, by text, and shared (a task's payload is never written to). */
+const SMALL_TEXT = 64;
+/** … for this many distinct texts at most: then the kept ones go and keeping starts over. */
+const SMALL_TEXTS_KEPT = 256;
+const smallTexts = new Map<string, Uint8Array>();
+
+/** The same few short payloads added again and again (a fuzz run's, a workload's) are encoded once each. */
+function smallBytes(text: string): Uint8Array {
+  let bytes = smallTexts.get(text);
+  if (bytes === undefined) {
+    if (smallTexts.size >= SMALL_TEXTS_KEPT) smallTexts.clear();
+    bytes = Buffer.from(text);
+    smallTexts.set(text, bytes);
+  }
+  return bytes;
 }
 
 /** From this many characters a text is encoded once and its bytes shared (a task's payload is never written to). */
