@@ -59,7 +59,7 @@ const QUICK: Record<string, string> = {
   'npx tasksim simulate scenarios/throughput-1m.yaml --seed 7 --json':
     'npx tasksim simulate throughput-1m-quick.yaml --seed 7 --json',
   'npx tasksim fuzz --adapter reference --runs 20000 --jobs auto':
-    'npx tasksim fuzz --adapter reference --runs 200 --jobs auto',
+    'npx tasksim fuzz --adapter reference --runs 40 --jobs auto',
   'npx tasksim fuzz --adapter http://127.0.0.1:9000 --runs 500 --shard 1/4 --json':
     'npx tasksim fuzz --adapter http://127.0.0.1:9000 --runs 40 --shard 1/4 --json',
   "npx tasksim fuzz --adapter 'cloud-tasks://127.0.0.1:8125?clock=127.0.0.1:8126&handler=127.0.0.1:8090' --runs 50":
