@@ -2,28 +2,18 @@ import { configDefaults, defineConfig } from 'vitest/config';
 import { SlowestFirst } from './test/helpers/slowest-first.js';
 
 /**
- * Test files that run the code in this process (no CLI child, no wall-clock campaign): they share
- * their worker's modules instead of importing src afresh per file, a third less CPU for them
- * (about 37 CPU-s over these ~70 files). test/helpers/per-file-state.ts keeps what one file leaves
- * in process-wide state (the shared fake clock) from reaching the next.
+ * Test files that need a worker of their own, each: everything else shares its worker's modules
+ * instead of starting a fresh worker and importing src afresh per file (about 0.4 CPU-s saved per
+ * file; the files that start the CLI as a child gain as well). test/helpers/per-file-state.ts keeps
+ * what one file leaves in process-wide state (the shared fake clock) from reaching the next. A file
+ * that changes module or process-wide state the others read belongs here.
  */
-const IN_PROCESS = [
-  'test/invariants/**/*.test.ts',
-  'test/model/**/*.test.ts',
-  'test/sim/**/*.test.ts',
-  'test/report/**/*.test.ts',
-  'test/scenario/**/*.test.ts',
-  'test/targets/**/*.test.ts',
-  'test/rules/{catalog,edges,report-links,rulebook,rulebook-fixture,scan}.test.ts', // not cli.test.ts: it starts the CLI
-  'test/fuzz/{reference,refusal,replay,shard,tolerance,run-task,mutants,draws,unreachable-mid-campaign}.test.ts',
-  'test/fuzz/wall-clock{,-mutants,-lease-order,-overtaking,-starved,-zero}.test.ts',
-  // Real servers on port 0 and the official client, all in this process, each closed by its file.
-  'test/serve/{cloud-tasks-rest,cloud-tasks-v2,cloud-tasks-v2beta2,rest-json,rest-wire}.test.ts',
-  'test/adapters/{cloud-tasks,cloud-tasks-rest,http-json,protocol-v2,queue-yaml-text,reset-options,wall-clock}.test.ts',
-  'test/cli/heap-budget.test.ts',
-  // Not registry.test.ts: it replaces the registered case catalog, module state the others read.
-  'test/conform/{broken-handlers,define-tests,matrix,options,robustness}.test.ts',
+const ISOLATED = [
+  'test/conform/registry.test.ts', // replaces the registered case catalog, module state the others read
 ];
+
+/** Per-file CPU when TASKSIM_CPU_LOG names a file (test/helpers/cpu-per-file.ts). */
+const CPU_LOG = process.env.TASKSIM_CPU_LOG ? ['test/helpers/cpu-per-file.ts'] : [];
 
 export default defineConfig({
   test: {
@@ -40,18 +30,19 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          name: 'in-process',
-          include: IN_PROCESS,
+          name: 'shared',
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...ISOLATED],
           isolate: false,
-          setupFiles: ['test/helpers/per-file-state.ts'],
+          setupFiles: ['test/helpers/per-file-state.ts', ...CPU_LOG],
         },
       },
       {
         extends: true,
         test: {
           name: 'isolated',
-          include: ['test/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, ...IN_PROCESS],
+          include: ISOLATED,
+          setupFiles: CPU_LOG,
         },
       },
     ],

@@ -59,16 +59,16 @@ const QUICK: Record<string, string> = {
   'npx tasksim simulate scenarios/throughput-1m.yaml --seed 7 --json':
     'npx tasksim simulate throughput-1m-quick.yaml --seed 7 --json',
   'npx tasksim fuzz --adapter reference --runs 20000 --jobs auto':
-    'npx tasksim fuzz --adapter reference --runs 200 --jobs auto',
+    'npx tasksim fuzz --adapter reference --runs 40 --jobs auto',
   'npx tasksim fuzz --adapter http://127.0.0.1:9000 --runs 500 --shard 1/4 --json':
     'npx tasksim fuzz --adapter http://127.0.0.1:9000 --runs 40 --shard 1/4 --json',
   "npx tasksim fuzz --adapter 'cloud-tasks://127.0.0.1:8125?clock=127.0.0.1:8126&handler=127.0.0.1:8090' --runs 50":
     "npx tasksim fuzz --adapter 'cloud-tasks://127.0.0.1:8125?clock=127.0.0.1:8126&handler=127.0.0.1:8090' --runs 4",
 };
-/** throughput-1m.yaml with 20,000 tasks instead of a million (its quick instance above): same queue, service and flags. */
+/** throughput-1m.yaml with 5,000 tasks instead of a million (its quick instance above): same queue, service and flags. */
 function quickThroughput(): string {
   const full = readFileSync(join(ROOT, 'scenarios/throughput-1m.yaml'), 'utf8');
-  const quick = full.replace(/^(\s+count:) 1000000$/m, '$1 20000');
+  const quick = full.replace(/^(\s+count:) 1000000$/m, '$1 5000');
   if (quick === full)
     throw new Error('scenarios/throughput-1m.yaml no longer says count: 1000000: update its quick instance');
   return quick;

@@ -4,14 +4,16 @@
  * dies or hangs makes the run an error; no thread outlives the run.
  */
 import { spawnSync } from 'node:child_process';
-import { readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/scenario/load.js';
 import { THREAD_MIN_TASKS, runScenario, usesInvariantThread } from '../../src/scenario/run.js';
 import type { Scenario } from '../../src/scenario/types.js';
 import { InvariantThreadError } from '../../src/invariants/thread.js';
-import { ROOT } from '../helpers/engine.js';
+import { ROOT, ensureCliBuilt } from '../helpers/engine.js';
 
 const SCENARIOS = join(ROOT, 'scenarios');
 const fixture = (name: string): URL => new URL(`../invariants/fixtures/${name}`, import.meta.url);
@@ -79,21 +81,29 @@ describe('runScenario with a checker thread that fails', () => {
     await expect(run).rejects.toThrow(/invariants could not be judged: the checker thread read nothing for 0\.3 s/);
   });
 
-  it('no checker thread keeps the process alive: a script that ran one exits by itself', () => {
-    const script = `
-      import { loadScenario } from './src/scenario/load.ts';
-      import { runScenario } from './src/scenario/run.ts';
+  it('no checker thread keeps the process alive: a script that ran one exits by itself', async () => {
+    // The built code, as the CLI runs it (its thread is the built thread-worker.js): nothing to compile.
+    ensureCliBuilt();
+    const dist = (file: string): string => JSON.stringify(pathToFileURL(join(ROOT, 'dist/src', file)).href);
+    const dir = await mkdtemp(join(tmpdir(), 'tasksim-thread-exit-'));
+    const script = join(dir, 'run.mjs');
+    await writeFile(
+      script,
+      `
+      import { loadScenario } from ${dist('scenario/load.js')};
+      import { runScenario } from ${dist('scenario/run.js')};
       const s = await loadScenario('scenarios/retry-backoff.yaml');
       const r = await runScenario(s, { invariantThread: 'on' });
       console.log(r.invariants.filter((i) => i.status === 'pass').length > 0 ? 'judged' : 'not judged');
-    `;
-    // The timeout is only a guard: a lingering thread would hold the process until it.
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
-    expect(r.stderr).toBe('');
-    expect([r.status, r.stdout.trim()]).toEqual([0, 'judged']);
+    `,
+    );
+    try {
+      // The timeout is only a guard: a lingering thread would hold the process until it.
+      const r = spawnSync(process.execPath, [script], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+      expect(r.stderr).toBe('');
+      expect([r.status, r.stdout.trim()]).toEqual([0, 'judged']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
