@@ -53,6 +53,61 @@ export interface DecodedEventSink {
   exhaust(ev: ExhaustEvent): void;
   /** Every other type (decoded from its JSON). */
   other(ev: TraceEvent): void;
+  /**
+   * True when the sink reads an event of the six types above (and its headers) only during the call
+   * and keeps no reference to it: the decoder then hands it the same object per type each time, its
+   * fields overwritten, and an optional field that is absent is there as undefined. Other events are
+   * always new objects.
+   */
+  readonly borrowsEvents?: boolean;
+}
+
+/**
+ * The objects a borrowing sink is handed, one per type, every field present from the start. Times
+ * start as NaN, so V8 stores them as doubles from the first event on: a field first written with small
+ * integers is stored as one, and when virtual time passed 2^31 µs the change of representation
+ * deoptimized every function that read these events, in the middle of the run. Ids and counts start
+ * as small integers, which they stay.
+ */
+class BorrowedEvents {
+  readonly h: DeliveryHeaders = {
+    qn: '',
+    tn: '',
+    rc: '',
+    ec: '',
+    eta: '',
+    pr: undefined,
+    rr: undefined,
+    ff: undefined,
+  };
+  readonly add: AddEvent = {
+    t: Number.NaN,
+    e: 'add',
+    id: 0,
+    q: '',
+    name: '',
+    named: false,
+    eta: Number.NaN,
+    size: 0,
+    tag: undefined,
+    ff: undefined,
+    dl: undefined,
+  };
+  readonly dispatch: DispatchEvent = { t: Number.NaN, e: 'dispatch', id: 0, q: '', n: 0, h: this.h, dup: undefined };
+  readonly response: ResponseEvent = {
+    t: Number.NaN,
+    e: 'response',
+    id: 0,
+    q: '',
+    n: 0,
+    status: 0,
+    out: 'ok',
+    lat: Number.NaN,
+    ra: undefined,
+  };
+  readonly retry: RetryEvent = { t: Number.NaN, e: 'retry', id: 0, q: '', n: 0, eta: Number.NaN };
+  readonly success: SuccessEvent = { t: Number.NaN, e: 'success', id: 0, q: '', n: 0 };
+  readonly exhaust: ExhaustEvent = { t: Number.NaN, e: 'exhaust', id: 0, q: '', n: 0, rule: 'RETRY-5' };
 }
 
 export class TraceDecoder {
@@ -67,6 +122,8 @@ export class TraceDecoder {
   count = 0;
 
   private readonly sink: DecodedEventSink;
+  /** The objects handed to a sink that borrows them (DecodedEventSink.borrowsEvents), else undefined. */
+  private readonly lent: BorrowedEvents | undefined;
 
   /** `onEvent` receives each event as soon as its last byte arrives (a function all of them, a sink by type). */
   constructor(onEvent: ((ev: TraceEvent) => void) | DecodedEventSink) {
@@ -82,6 +139,7 @@ export class TraceDecoder {
             other: onEvent,
           }
         : onEvent;
+    this.lent = this.sink.borrowsEvents === true ? new BorrowedEvents() : undefined;
   }
 
   /** Decodes a chunk (the view may be reused by the caller once this returns). */
@@ -144,41 +202,62 @@ export class TraceDecoder {
     const id = this.f64(p + 9);
     const q = (this.lastQueue = this.again(p + 17, this.lastQueue, true));
     p = this.pos;
+    const lent = this.lent;
     switch (type) {
       case T_ADD: {
         const name = this.str(p, false);
         p = this.pos;
         this.need(p, 17);
         const flags = this.buf[p];
-        const ev: AddEvent = {
-          t,
-          e: 'add',
-          id,
-          q,
-          name,
-          named: (flags & 1) !== 0,
-          eta: this.f64(p + 1),
-          size: this.f64(p + 9),
-        };
+        const eta = this.f64(p + 1);
+        const size = this.f64(p + 9);
         this.pos = p + 17;
-        if ((flags & 2) !== 0) ev.tag = this.str(this.pos, true);
-        if ((flags & 4) !== 0) ev.ff = (flags & 8) !== 0;
+        const tag = (flags & 2) !== 0 ? this.str(this.pos, true) : undefined;
+        const ff = (flags & 4) !== 0 ? (flags & 8) !== 0 : undefined;
+        let dl: number | undefined;
         if ((flags & 16) !== 0) {
           this.need(this.pos, 8);
-          ev.dl = this.f64(this.pos);
+          dl = this.f64(this.pos);
           this.pos += 8;
         }
         this.count++;
+        if (lent !== undefined) {
+          const ev = lent.add;
+          ev.t = t;
+          ev.id = id;
+          ev.q = q;
+          ev.name = name;
+          ev.named = (flags & 1) !== 0;
+          ev.eta = eta;
+          ev.size = size;
+          ev.tag = tag;
+          ev.ff = ff;
+          ev.dl = dl;
+          return this.sink.add(ev);
+        }
+        const ev: AddEvent = { t, e: 'add', id, q, name, named: (flags & 1) !== 0, eta, size };
+        if (tag !== undefined) ev.tag = tag;
+        if (ff !== undefined) ev.ff = ff;
+        if (dl !== undefined) ev.dl = dl;
         return this.sink.add(ev);
       }
       case T_DISPATCH: {
         this.need(p, 9);
         const n = this.f64(p);
         const dup = this.buf[p + 8];
-        const h = this.headers(p + 9);
+        const h = this.headers(p + 9, lent);
+        this.count++;
+        if (lent !== undefined) {
+          const ev = lent.dispatch;
+          ev.t = t;
+          ev.id = id;
+          ev.q = q;
+          ev.n = n;
+          ev.dup = dup === 0 ? undefined : dup === 2;
+          return this.sink.dispatch(ev);
+        }
         const ev: DispatchEvent = { t, e: 'dispatch', id, q, n, h };
         if (dup !== 0) ev.dup = dup === 2;
-        this.count++;
         return this.sink.dispatch(ev);
       }
       case T_RESPONSE: {
@@ -186,53 +265,88 @@ export class TraceDecoder {
         const code = this.buf[p + 16] & ~RA_PRESENT;
         const out = OUTCOMES[code];
         if (out === undefined) throw new Error(`trace bytes: response outcome code ${code} is not one of ${OUTCOMES}`);
-        const ev: ResponseEvent = {
-          t,
-          e: 'response',
-          id,
-          q,
-          n: this.f64(p),
-          status: this.f64(p + 8),
-          out,
-          lat: this.f64(p + 17),
-        };
+        const n = this.f64(p);
+        const status = this.f64(p + 8);
+        const lat = this.f64(p + 17);
         this.pos = p + 25;
+        let ra: number | undefined;
         if ((this.buf[p + 16] & RA_PRESENT) !== 0) {
           this.need(this.pos, 8);
-          ev.ra = this.f64(this.pos);
+          ra = this.f64(this.pos);
           this.pos += 8;
         }
         this.count++;
+        if (lent !== undefined) {
+          const ev = lent.response;
+          ev.t = t;
+          ev.id = id;
+          ev.q = q;
+          ev.n = n;
+          ev.status = status;
+          ev.out = out;
+          ev.lat = lat;
+          ev.ra = ra;
+          return this.sink.response(ev);
+        }
+        const ev: ResponseEvent = { t, e: 'response', id, q, n, status, out, lat };
+        if (ra !== undefined) ev.ra = ra;
         return this.sink.response(ev);
       }
       case T_RETRY: {
         this.need(p, 16);
         this.pos = p + 16;
-        const ev: RetryEvent = { t, e: 'retry', id, q, n: this.f64(p), eta: this.f64(p + 8) };
+        const n = this.f64(p);
+        const eta = this.f64(p + 8);
         this.count++;
-        return this.sink.retry(ev);
+        if (lent !== undefined) {
+          const ev = lent.retry;
+          ev.t = t;
+          ev.id = id;
+          ev.q = q;
+          ev.n = n;
+          ev.eta = eta;
+          return this.sink.retry(ev);
+        }
+        return this.sink.retry({ t, e: 'retry', id, q, n, eta });
       }
       case T_SUCCESS: {
         this.need(p, 8);
         this.pos = p + 8;
-        const ev: SuccessEvent = { t, e: 'success', id, q, n: this.f64(p) };
+        const n = this.f64(p);
         this.count++;
-        return this.sink.success(ev);
+        if (lent !== undefined) {
+          const ev = lent.success;
+          ev.t = t;
+          ev.id = id;
+          ev.q = q;
+          ev.n = n;
+          return this.sink.success(ev);
+        }
+        return this.sink.success({ t, e: 'success', id, q, n });
       }
       case T_EXHAUST: {
         this.need(p, 8);
         const n = this.f64(p);
         const rule = this.str(p + 8, true) as ExhaustEvent['rule'];
-        const ev: ExhaustEvent = { t, e: 'exhaust', id, q, n, rule };
         this.count++;
-        return this.sink.exhaust(ev);
+        if (lent !== undefined) {
+          const ev = lent.exhaust;
+          ev.t = t;
+          ev.id = id;
+          ev.q = q;
+          ev.n = n;
+          ev.rule = rule;
+          return this.sink.exhaust(ev);
+        }
+        return this.sink.exhaust({ t, e: 'exhaust', id, q, n, rule });
       }
       default:
         throw new Error(`trace bytes: unknown event type ${type}`); // unreachable: checked above
     }
   }
 
-  private headers(p: number): DeliveryHeaders {
+  /** A dispatch's headers: into the borrowed object when there is one, else a new one. */
+  private headers(p: number, lent: BorrowedEvents | undefined): DeliveryHeaders {
     const qn = this.again(p, this.lastQueue, true);
     const tn = this.str(this.pos, false);
     const rc = this.str(this.pos, true);
@@ -244,10 +358,25 @@ export class TraceDecoder {
     this.need(p, 1);
     const flags = this.buf[p];
     this.pos = p + 1;
+    const pr = (flags & 1) !== 0 ? this.str(this.pos, true) : undefined;
+    const rr = (flags & 2) !== 0 ? this.str(this.pos, true) : undefined;
+    const ff = (flags & 4) !== 0 ? this.str(this.pos, true) : undefined;
+    if (lent !== undefined) {
+      const h = lent.h;
+      h.qn = qn;
+      h.tn = tn;
+      h.rc = rc;
+      h.ec = ec;
+      h.eta = eta;
+      h.pr = pr;
+      h.rr = rr;
+      h.ff = ff;
+      return h;
+    }
     const h: DeliveryHeaders = { qn, tn, rc, ec, eta };
-    if ((flags & 1) !== 0) h.pr = this.str(this.pos, true);
-    if ((flags & 2) !== 0) h.rr = this.str(this.pos, true);
-    if ((flags & 4) !== 0) h.ff = this.str(this.pos, true);
+    if (pr !== undefined) h.pr = pr;
+    if (rr !== undefined) h.rr = rr;
+    if (ff !== undefined) h.ff = ff;
     return h;
   }
 
