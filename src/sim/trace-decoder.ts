@@ -34,11 +34,29 @@ import type {
 const CUT = Symbol('cut');
 
 /**
- * Short ASCII strings seen before (queue names, retry counts, statuses as header text) are given back
- * as the same string, not a new one: most of a dispatch's strings repeat.
+ * Short strings seen before (queue names, retry counts, statuses as header text) are given back as the
+ * same string, not a new one: most of a dispatch's strings repeat. Each is kept with its bytes, and a
+ * repeat is found by comparing bytes with bytes: reading a string's characters (charCodeAt) cost more
+ * than all the rest of a lookup. The same bytes always decode to the same string, so this is exact.
  */
-const INTERN_MAX = 20;
+const KEPT_MAX = 20;
+// Slots of KeptStrings: one per field that mostly repeats its last value (the ETA text two: a burst's
+// first attempts share one between retries that each have their own), then the table of all others.
+const QUEUE_SLOT = 0;
+const RC_SLOT = 1;
+const EC_SLOT = 2;
+const ETA_SLOT_A = 3;
+const ETA_SLOT_B = 4;
+const INTERN_FROM = 8;
 const INTERN_SLOTS = 4096;
+
+/** Strings and their UTF-8 bytes (at most KEPT_MAX), by slot. */
+class KeptStrings {
+  readonly bytes = new Uint8Array((INTERN_FROM + INTERN_SLOTS) * KEPT_MAX);
+  /** Byte length of each slot's string; -1 while empty. */
+  readonly lengths = new Int16Array(INTERN_FROM + INTERN_SLOTS).fill(-1);
+  readonly strings: string[] = new Array<string>(INTERN_FROM + INTERN_SLOTS).fill('');
+}
 
 /**
  * Receives the decoded events by type: a reader that handles each type its own way (the checker
@@ -117,7 +135,9 @@ export class TraceDecoder {
   /** The bytes of an event the last chunk cut short. */
   private carry: Uint8Array | undefined;
   private readonly text = new TextDecoder('utf-8', { fatal: true });
-  private readonly interned: (string | undefined)[] = new Array(INTERN_SLOTS).fill(undefined);
+  private readonly kept = new KeptStrings();
+  /** The ETA slot a new ETA text replaces: the one used less recently. */
+  private etaVictim = ETA_SLOT_B;
   /** Events decoded so far. */
   count = 0;
 
@@ -174,9 +194,6 @@ export class TraceDecoder {
 
   /** Where the last read ended. */
   private pos = 0;
-  /** The last event's queue and the last dispatch's ETA header, for again(). */
-  private lastQueue = '';
-  private lastEta = '';
 
   private need(p: number, n: number): void {
     if (p + n > this.end) throw CUT;
@@ -200,7 +217,7 @@ export class TraceDecoder {
     this.need(p, 17);
     const t = this.f64(p + 1);
     const id = this.f64(p + 9);
-    const q = (this.lastQueue = this.again(p + 17, this.lastQueue, true));
+    const q = this.field(p + 17, QUEUE_SLOT);
     p = this.pos;
     const lent = this.lent;
     switch (type) {
@@ -347,13 +364,13 @@ export class TraceDecoder {
 
   /** A dispatch's headers: into the borrowed object when there is one, else a new one. */
   private headers(p: number, lent: BorrowedEvents | undefined): DeliveryHeaders {
-    const qn = this.again(p, this.lastQueue, true);
+    const qn = this.keptAt(p, QUEUE_SLOT) ?? this.str(p, true); // the event's queue, nearly always
     const tn = this.str(this.pos, false);
-    const rc = this.str(this.pos, true);
-    const ec = this.str(this.pos, true);
+    const rc = this.field(this.pos, RC_SLOT);
+    const ec = this.field(this.pos, EC_SLOT);
     // A burst's first attempts share one ETA text: given back as the same string (HDR-5's check
-    // compares it with the last one by identity first).
-    const eta = (this.lastEta = this.again(this.pos, this.lastEta, false));
+    // compares it with the last ones by identity first).
+    const eta = this.etaText(this.pos);
     p = this.pos;
     this.need(p, 1);
     const flags = this.buf[p];
@@ -381,25 +398,59 @@ export class TraceDecoder {
   }
 
   /**
-   * The string at `p`, `last` itself when its bytes spell it in ASCII (leaving `pos` after it): a field
-   * that repeats its last value (the queue of nearly every event) costs one comparison, no lookup.
+   * The string at `p` when its bytes are those kept in `slot` (leaving `pos` after it), else undefined
+   * (also when the bytes end first: str() then says the event is cut).
    */
-  private again(p: number, last: string, repeats: boolean): string {
+  private keptAt(p: number, slot: number): string | undefined {
     const buf = this.buf;
-    const n = p + 2 <= this.end ? buf[p] | (buf[p + 1] << 8) : -1;
-    if (n === last.length && n < PIECE && p + 2 + n <= this.end) {
-      const from = p + 2;
-      let i = 0;
-      for (; i < n; i++) {
-        const c = buf[from + i];
-        if (c > 127 || c !== last.charCodeAt(i)) break;
-      }
-      if (i === n) {
-        this.pos = from + n;
-        return last;
-      }
+    if (p + 2 > this.end) return undefined;
+    const n = buf[p] | (buf[p + 1] << 8);
+    const from = p + 2;
+    if (n !== this.kept.lengths[slot] || from + n > this.end) return undefined;
+    const bytes = this.kept.bytes;
+    const at = slot * KEPT_MAX;
+    for (let i = 0; i < n; i++) if (buf[from + i] !== bytes[at + i]) return undefined;
+    this.pos = from + n;
+    return this.kept.strings[slot];
+  }
+
+  /** Keeps `s`, the string whose bytes are the `n` at `from`, in `slot`. */
+  private keep(slot: number, from: number, n: number, s: string): void {
+    const kept = this.kept;
+    kept.bytes.set(this.buf.subarray(from, from + n), slot * KEPT_MAX);
+    kept.lengths[slot] = n;
+    kept.strings[slot] = s;
+  }
+
+  /** The string at `p` of a field that mostly repeats its last value, kept in `slot`. */
+  private field(p: number, slot: number): string {
+    const again = this.keptAt(p, slot);
+    if (again !== undefined) return again;
+    const s = this.str(p, true);
+    const n = this.pos - p - 2;
+    if (n <= KEPT_MAX) this.keep(slot, p + 2, n, s);
+    return s;
+  }
+
+  /** A dispatch's ETA text: one of the last two again, or a new string that replaces the older. */
+  private etaText(p: number): string {
+    const a = this.keptAt(p, ETA_SLOT_A);
+    if (a !== undefined) {
+      this.etaVictim = ETA_SLOT_B;
+      return a;
     }
-    return this.str(p, repeats);
+    const b = this.keptAt(p, ETA_SLOT_B);
+    if (b !== undefined) {
+      this.etaVictim = ETA_SLOT_A;
+      return b;
+    }
+    const s = this.str(p, false);
+    const n = this.pos - p - 2;
+    if (n <= KEPT_MAX) {
+      this.keep(this.etaVictim, p + 2, n, s);
+      this.etaVictim = this.etaVictim === ETA_SLOT_A ? ETA_SLOT_B : ETA_SLOT_A;
+    }
+    return s;
   }
 
   /**
@@ -415,37 +466,30 @@ export class TraceDecoder {
     const to = from + n;
     this.need(from, n);
     this.pos = to;
-    if (n <= INTERN_MAX) {
+    if (n <= KEPT_MAX) {
       if (repeats) {
         let hash = n;
-        let i = from;
-        for (; i < to; i++) {
-          const c = buf[i];
-          if (c > 127) break;
-          hash = (Math.imul(hash, 31) + c) | 0;
-        }
-        if (i === to) return this.intern(from, n, hash & (INTERN_SLOTS - 1));
-      } else {
-        let bits = 0;
-        for (let i = from; i < to; i++) bits |= buf[i];
-        if (bits < 128) return shortAscii(buf, from, n);
+        for (let i = from; i < to; i++) hash = (Math.imul(hash, 31) + buf[i]) | 0;
+        const slot = INTERN_FROM + (hash & (INTERN_SLOTS - 1));
+        const seen = this.keptAt(p, slot);
+        if (seen !== undefined) return seen;
+        const s = this.short(from, n);
+        this.keep(slot, from, n, s);
+        this.pos = to;
+        return s;
       }
+      return this.short(from, n);
     }
     if (n < PIECE) return this.utf8(buf.subarray(from, to));
     return this.pieces(p);
   }
 
-  private intern(from: number, n: number, slot: number): string {
+  /** A string of at most KEPT_MAX bytes: at once when ASCII, else through the UTF-8 decoder. */
+  private short(from: number, n: number): string {
     const buf = this.buf;
-    const seen = this.interned[slot];
-    if (seen !== undefined && seen.length === n) {
-      let i = 0;
-      while (i < n && seen.charCodeAt(i) === buf[from + i]) i++;
-      if (i === n) return seen;
-    }
-    const s = shortAscii(buf, from, n);
-    this.interned[slot] = s;
-    return s;
+    let bits = 0;
+    for (let i = from; i < from + n; i++) bits |= buf[i];
+    return bits < 128 ? shortAscii(buf, from, n) : this.utf8(buf.subarray(from, from + n));
   }
 
   /** A string of several pieces: each full piece is followed by another, the last one shorter. */
@@ -530,7 +574,7 @@ function fromWtf8(b: Uint8Array, after: number): string {
 }
 
 /**
- * An ASCII string of at most INTERN_MAX bytes, in one piece (a concatenation of 13 or more characters
+ * An ASCII string of at most KEPT_MAX bytes, in one piece (a concatenation of 13 or more characters
  * would be flattened again by the first comparison). One call with every code as an argument is several
  * times cheaper than fromCharCode.apply over a subarray, a TextDecoder or a Buffer slice (each makes
  * a view or crosses into C++ per string), and the checker thread makes two such strings per dispatch.
