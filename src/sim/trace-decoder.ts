@@ -409,7 +409,8 @@ export class TraceDecoder {
     if (n !== this.kept.lengths[slot] || from + n > this.end) return undefined;
     const bytes = this.kept.bytes;
     const at = slot * KEPT_MAX;
-    for (let i = 0; i < n; i++) if (buf[from + i] !== bytes[at + i]) return undefined;
+    // From the end: texts that differ (ETA texts, counts) mostly differ in their last bytes.
+    for (let i = n - 1; i >= 0; i--) if (buf[from + i] !== bytes[at + i]) return undefined;
     this.pos = from + n;
     return this.kept.strings[slot];
   }
@@ -417,7 +418,10 @@ export class TraceDecoder {
   /** Keeps `s`, the string whose bytes are the `n` at `from`, in `slot`. */
   private keep(slot: number, from: number, n: number, s: string): void {
     const kept = this.kept;
-    kept.bytes.set(this.buf.subarray(from, from + n), slot * KEPT_MAX);
+    const buf = this.buf;
+    const bytes = kept.bytes;
+    const at = slot * KEPT_MAX;
+    for (let i = 0; i < n; i++) bytes[at + i] = buf[from + i]; // a loop: a subarray per string cost more
     kept.lengths[slot] = n;
     kept.strings[slot] = s;
   }
