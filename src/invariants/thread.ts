@@ -65,13 +65,30 @@ export class InvariantThread {
 
   /** Starts the checker thread and waits until it can read (a thread that cannot start is an error). */
   static async start(opts: InvariantThreadOptions = {}): Promise<InvariantThread> {
-    const thread = new InvariantThread(opts);
-    await thread.ready;
-    if (thread.failed !== undefined) {
+    const thread = InvariantThread.begin(opts);
+    try {
+      await thread.started();
+    } catch (e) {
       await thread.dispose();
-      throw new InvariantThreadError(`the invariant checker thread did not start: ${thread.failed}`);
+      throw e;
     }
     return thread;
+  }
+
+  /**
+   * Starts the checker thread without waiting for it: its start-up (a new isolate loading the
+   * checkers) overlaps the caller's own set-up. The caller waits with started() before the first
+   * event, and disposes of the thread whatever happens.
+   */
+  static begin(opts: InvariantThreadOptions = {}): InvariantThread {
+    return new InvariantThread(opts);
+  }
+
+  /** Waits until the thread can read; throws when it could not start. */
+  async started(): Promise<void> {
+    await this.ready;
+    if (this.failed !== undefined)
+      throw new InvariantThreadError(`the invariant checker thread did not start: ${this.failed}`);
   }
 
   private constructor(opts: InvariantThreadOptions) {

@@ -81,10 +81,9 @@ export interface ScenarioResult {
 export async function runScenario(s: Scenario, opts: ScenarioRunOptions = {}): Promise<ScenarioResult> {
   const check = opts.checkInvariants !== false;
   const mode = opts.invariantThread;
+  // Started now, waited for once the engine is set up (run): the thread's start-up overlaps it.
   const thread =
-    check && usesInvariantThread(s, mode)
-      ? await InvariantThread.start(typeof mode === 'object' ? mode : {})
-      : undefined;
+    check && usesInvariantThread(s, mode) ? InvariantThread.begin(typeof mode === 'object' ? mode : {}) : undefined;
   try {
     return await run(s, opts, thread, check && !thread ? new InvariantSuite() : undefined);
   } finally {
@@ -116,6 +115,7 @@ async function run(
   for (const a of s.actions) {
     engine.at(a.atUs, (e) => (a.action === 'pause' ? e.pauseQueue(a.queue) : e.resumeQueue(a.queue)));
   }
+  await thread?.started(); // a thread that could not start fails the run before its first event
 
   const every = opts.progressEvery ?? 1_000_000;
   let nextProgress = every;

@@ -34,11 +34,29 @@ import type {
 const CUT = Symbol('cut');
 
 /**
- * Short ASCII strings seen before (queue names, retry counts, statuses as header text) are given back
- * as the same string, not a new one: most of a dispatch's strings repeat.
+ * Short strings seen before (queue names, retry counts, statuses as header text) are given back as the
+ * same string, not a new one: most of a dispatch's strings repeat. Each is kept with its bytes, and a
+ * repeat is found by comparing bytes with bytes: reading a string's characters (charCodeAt) cost more
+ * than all the rest of a lookup. The same bytes always decode to the same string, so this is exact.
  */
-const INTERN_MAX = 20;
+const KEPT_MAX = 20;
+// Slots of KeptStrings: one per field that mostly repeats its last value (the ETA text two: a burst's
+// first attempts share one between retries that each have their own), then the table of all others.
+const QUEUE_SLOT = 0;
+const RC_SLOT = 1;
+const EC_SLOT = 2;
+const ETA_SLOT_A = 3;
+const ETA_SLOT_B = 4;
+const INTERN_FROM = 8;
 const INTERN_SLOTS = 4096;
+
+/** Strings and their UTF-8 bytes (at most KEPT_MAX), by slot. */
+class KeptStrings {
+  readonly bytes = new Uint8Array((INTERN_FROM + INTERN_SLOTS) * KEPT_MAX);
+  /** Byte length of each slot's string; -1 while empty. */
+  readonly lengths = new Int16Array(INTERN_FROM + INTERN_SLOTS).fill(-1);
+  readonly strings: string[] = new Array<string>(INTERN_FROM + INTERN_SLOTS).fill('');
+}
 
 /**
  * Receives the decoded events by type: a reader that handles each type its own way (the checker
@@ -53,6 +71,61 @@ export interface DecodedEventSink {
   exhaust(ev: ExhaustEvent): void;
   /** Every other type (decoded from its JSON). */
   other(ev: TraceEvent): void;
+  /**
+   * True when the sink reads an event of the six types above (and its headers) only during the call
+   * and keeps no reference to it: the decoder then hands it the same object per type each time, its
+   * fields overwritten, and an optional field that is absent is there as undefined. Other events are
+   * always new objects.
+   */
+  readonly borrowsEvents?: boolean;
+}
+
+/**
+ * The objects a borrowing sink is handed, one per type, every field present from the start. Times
+ * start as NaN, so V8 stores them as doubles from the first event on: a field first written with small
+ * integers is stored as one, and when virtual time passed 2^31 µs the change of representation
+ * deoptimized every function that read these events, in the middle of the run. Ids and counts start
+ * as small integers, which they stay.
+ */
+class BorrowedEvents {
+  readonly h: DeliveryHeaders = {
+    qn: '',
+    tn: '',
+    rc: '',
+    ec: '',
+    eta: '',
+    pr: undefined,
+    rr: undefined,
+    ff: undefined,
+  };
+  readonly add: AddEvent = {
+    t: Number.NaN,
+    e: 'add',
+    id: 0,
+    q: '',
+    name: '',
+    named: false,
+    eta: Number.NaN,
+    size: 0,
+    tag: undefined,
+    ff: undefined,
+    dl: undefined,
+  };
+  readonly dispatch: DispatchEvent = { t: Number.NaN, e: 'dispatch', id: 0, q: '', n: 0, h: this.h, dup: undefined };
+  readonly response: ResponseEvent = {
+    t: Number.NaN,
+    e: 'response',
+    id: 0,
+    q: '',
+    n: 0,
+    status: 0,
+    out: 'ok',
+    lat: Number.NaN,
+    ra: undefined,
+  };
+  readonly retry: RetryEvent = { t: Number.NaN, e: 'retry', id: 0, q: '', n: 0, eta: Number.NaN };
+  readonly success: SuccessEvent = { t: Number.NaN, e: 'success', id: 0, q: '', n: 0 };
+  readonly exhaust: ExhaustEvent = { t: Number.NaN, e: 'exhaust', id: 0, q: '', n: 0, rule: 'RETRY-5' };
 }
 
 export class TraceDecoder {
@@ -62,11 +135,15 @@ export class TraceDecoder {
   /** The bytes of an event the last chunk cut short. */
   private carry: Uint8Array | undefined;
   private readonly text = new TextDecoder('utf-8', { fatal: true });
-  private readonly interned: (string | undefined)[] = new Array(INTERN_SLOTS).fill(undefined);
+  private readonly kept = new KeptStrings();
+  /** The ETA slot a new ETA text replaces: the one used less recently. */
+  private etaVictim = ETA_SLOT_B;
   /** Events decoded so far. */
   count = 0;
 
   private readonly sink: DecodedEventSink;
+  /** The objects handed to a sink that borrows them (DecodedEventSink.borrowsEvents), else undefined. */
+  private readonly lent: BorrowedEvents | undefined;
 
   /** `onEvent` receives each event as soon as its last byte arrives (a function all of them, a sink by type). */
   constructor(onEvent: ((ev: TraceEvent) => void) | DecodedEventSink) {
@@ -82,6 +159,7 @@ export class TraceDecoder {
             other: onEvent,
           }
         : onEvent;
+    this.lent = this.sink.borrowsEvents === true ? new BorrowedEvents() : undefined;
   }
 
   /** Decodes a chunk (the view may be reused by the caller once this returns). */
@@ -116,9 +194,6 @@ export class TraceDecoder {
 
   /** Where the last read ended. */
   private pos = 0;
-  /** The last event's queue and the last dispatch's ETA header, for again(). */
-  private lastQueue = '';
-  private lastEta = '';
 
   private need(p: number, n: number): void {
     if (p + n > this.end) throw CUT;
@@ -142,43 +217,64 @@ export class TraceDecoder {
     this.need(p, 17);
     const t = this.f64(p + 1);
     const id = this.f64(p + 9);
-    const q = (this.lastQueue = this.again(p + 17, this.lastQueue, true));
+    const q = this.field(p + 17, QUEUE_SLOT);
     p = this.pos;
+    const lent = this.lent;
     switch (type) {
       case T_ADD: {
         const name = this.str(p, false);
         p = this.pos;
         this.need(p, 17);
         const flags = this.buf[p];
-        const ev: AddEvent = {
-          t,
-          e: 'add',
-          id,
-          q,
-          name,
-          named: (flags & 1) !== 0,
-          eta: this.f64(p + 1),
-          size: this.f64(p + 9),
-        };
+        const eta = this.f64(p + 1);
+        const size = this.f64(p + 9);
         this.pos = p + 17;
-        if ((flags & 2) !== 0) ev.tag = this.str(this.pos, true);
-        if ((flags & 4) !== 0) ev.ff = (flags & 8) !== 0;
+        const tag = (flags & 2) !== 0 ? this.str(this.pos, true) : undefined;
+        const ff = (flags & 4) !== 0 ? (flags & 8) !== 0 : undefined;
+        let dl: number | undefined;
         if ((flags & 16) !== 0) {
           this.need(this.pos, 8);
-          ev.dl = this.f64(this.pos);
+          dl = this.f64(this.pos);
           this.pos += 8;
         }
         this.count++;
+        if (lent !== undefined) {
+          const ev = lent.add;
+          ev.t = t;
+          ev.id = id;
+          ev.q = q;
+          ev.name = name;
+          ev.named = (flags & 1) !== 0;
+          ev.eta = eta;
+          ev.size = size;
+          ev.tag = tag;
+          ev.ff = ff;
+          ev.dl = dl;
+          return this.sink.add(ev);
+        }
+        const ev: AddEvent = { t, e: 'add', id, q, name, named: (flags & 1) !== 0, eta, size };
+        if (tag !== undefined) ev.tag = tag;
+        if (ff !== undefined) ev.ff = ff;
+        if (dl !== undefined) ev.dl = dl;
         return this.sink.add(ev);
       }
       case T_DISPATCH: {
         this.need(p, 9);
         const n = this.f64(p);
         const dup = this.buf[p + 8];
-        const h = this.headers(p + 9);
+        const h = this.headers(p + 9, lent);
+        this.count++;
+        if (lent !== undefined) {
+          const ev = lent.dispatch;
+          ev.t = t;
+          ev.id = id;
+          ev.q = q;
+          ev.n = n;
+          ev.dup = dup === 0 ? undefined : dup === 2;
+          return this.sink.dispatch(ev);
+        }
         const ev: DispatchEvent = { t, e: 'dispatch', id, q, n, h };
         if (dup !== 0) ev.dup = dup === 2;
-        this.count++;
         return this.sink.dispatch(ev);
       }
       case T_RESPONSE: {
@@ -186,91 +282,179 @@ export class TraceDecoder {
         const code = this.buf[p + 16] & ~RA_PRESENT;
         const out = OUTCOMES[code];
         if (out === undefined) throw new Error(`trace bytes: response outcome code ${code} is not one of ${OUTCOMES}`);
-        const ev: ResponseEvent = {
-          t,
-          e: 'response',
-          id,
-          q,
-          n: this.f64(p),
-          status: this.f64(p + 8),
-          out,
-          lat: this.f64(p + 17),
-        };
+        const n = this.f64(p);
+        const status = this.f64(p + 8);
+        const lat = this.f64(p + 17);
         this.pos = p + 25;
+        let ra: number | undefined;
         if ((this.buf[p + 16] & RA_PRESENT) !== 0) {
           this.need(this.pos, 8);
-          ev.ra = this.f64(this.pos);
+          ra = this.f64(this.pos);
           this.pos += 8;
         }
         this.count++;
+        if (lent !== undefined) {
+          const ev = lent.response;
+          ev.t = t;
+          ev.id = id;
+          ev.q = q;
+          ev.n = n;
+          ev.status = status;
+          ev.out = out;
+          ev.lat = lat;
+          ev.ra = ra;
+          return this.sink.response(ev);
+        }
+        const ev: ResponseEvent = { t, e: 'response', id, q, n, status, out, lat };
+        if (ra !== undefined) ev.ra = ra;
         return this.sink.response(ev);
       }
       case T_RETRY: {
         this.need(p, 16);
         this.pos = p + 16;
-        const ev: RetryEvent = { t, e: 'retry', id, q, n: this.f64(p), eta: this.f64(p + 8) };
+        const n = this.f64(p);
+        const eta = this.f64(p + 8);
         this.count++;
-        return this.sink.retry(ev);
+        if (lent !== undefined) {
+          const ev = lent.retry;
+          ev.t = t;
+          ev.id = id;
+          ev.q = q;
+          ev.n = n;
+          ev.eta = eta;
+          return this.sink.retry(ev);
+        }
+        return this.sink.retry({ t, e: 'retry', id, q, n, eta });
       }
       case T_SUCCESS: {
         this.need(p, 8);
         this.pos = p + 8;
-        const ev: SuccessEvent = { t, e: 'success', id, q, n: this.f64(p) };
+        const n = this.f64(p);
         this.count++;
-        return this.sink.success(ev);
+        if (lent !== undefined) {
+          const ev = lent.success;
+          ev.t = t;
+          ev.id = id;
+          ev.q = q;
+          ev.n = n;
+          return this.sink.success(ev);
+        }
+        return this.sink.success({ t, e: 'success', id, q, n });
       }
       case T_EXHAUST: {
         this.need(p, 8);
         const n = this.f64(p);
         const rule = this.str(p + 8, true) as ExhaustEvent['rule'];
-        const ev: ExhaustEvent = { t, e: 'exhaust', id, q, n, rule };
         this.count++;
-        return this.sink.exhaust(ev);
+        if (lent !== undefined) {
+          const ev = lent.exhaust;
+          ev.t = t;
+          ev.id = id;
+          ev.q = q;
+          ev.n = n;
+          ev.rule = rule;
+          return this.sink.exhaust(ev);
+        }
+        return this.sink.exhaust({ t, e: 'exhaust', id, q, n, rule });
       }
       default:
         throw new Error(`trace bytes: unknown event type ${type}`); // unreachable: checked above
     }
   }
 
-  private headers(p: number): DeliveryHeaders {
-    const qn = this.again(p, this.lastQueue, true);
+  /** A dispatch's headers: into the borrowed object when there is one, else a new one. */
+  private headers(p: number, lent: BorrowedEvents | undefined): DeliveryHeaders {
+    const qn = this.keptAt(p, QUEUE_SLOT) ?? this.str(p, true); // the event's queue, nearly always
     const tn = this.str(this.pos, false);
-    const rc = this.str(this.pos, true);
-    const ec = this.str(this.pos, true);
+    const rc = this.field(this.pos, RC_SLOT);
+    const ec = this.field(this.pos, EC_SLOT);
     // A burst's first attempts share one ETA text: given back as the same string (HDR-5's check
-    // compares it with the last one by identity first).
-    const eta = (this.lastEta = this.again(this.pos, this.lastEta, false));
+    // compares it with the last ones by identity first).
+    const eta = this.etaText(this.pos);
     p = this.pos;
     this.need(p, 1);
     const flags = this.buf[p];
     this.pos = p + 1;
+    const pr = (flags & 1) !== 0 ? this.str(this.pos, true) : undefined;
+    const rr = (flags & 2) !== 0 ? this.str(this.pos, true) : undefined;
+    const ff = (flags & 4) !== 0 ? this.str(this.pos, true) : undefined;
+    if (lent !== undefined) {
+      const h = lent.h;
+      h.qn = qn;
+      h.tn = tn;
+      h.rc = rc;
+      h.ec = ec;
+      h.eta = eta;
+      h.pr = pr;
+      h.rr = rr;
+      h.ff = ff;
+      return h;
+    }
     const h: DeliveryHeaders = { qn, tn, rc, ec, eta };
-    if ((flags & 1) !== 0) h.pr = this.str(this.pos, true);
-    if ((flags & 2) !== 0) h.rr = this.str(this.pos, true);
-    if ((flags & 4) !== 0) h.ff = this.str(this.pos, true);
+    if (pr !== undefined) h.pr = pr;
+    if (rr !== undefined) h.rr = rr;
+    if (ff !== undefined) h.ff = ff;
     return h;
   }
 
   /**
-   * The string at `p`, `last` itself when its bytes spell it in ASCII (leaving `pos` after it): a field
-   * that repeats its last value (the queue of nearly every event) costs one comparison, no lookup.
+   * The string at `p` when its bytes are those kept in `slot` (leaving `pos` after it), else undefined
+   * (also when the bytes end first: str() then says the event is cut).
    */
-  private again(p: number, last: string, repeats: boolean): string {
+  private keptAt(p: number, slot: number): string | undefined {
     const buf = this.buf;
-    const n = p + 2 <= this.end ? buf[p] | (buf[p + 1] << 8) : -1;
-    if (n === last.length && n < PIECE && p + 2 + n <= this.end) {
-      const from = p + 2;
-      let i = 0;
-      for (; i < n; i++) {
-        const c = buf[from + i];
-        if (c > 127 || c !== last.charCodeAt(i)) break;
-      }
-      if (i === n) {
-        this.pos = from + n;
-        return last;
-      }
+    if (p + 2 > this.end) return undefined;
+    const n = buf[p] | (buf[p + 1] << 8);
+    const from = p + 2;
+    if (n !== this.kept.lengths[slot] || from + n > this.end) return undefined;
+    const bytes = this.kept.bytes;
+    const at = slot * KEPT_MAX;
+    // From the end: texts that differ (ETA texts, counts) mostly differ in their last bytes.
+    for (let i = n - 1; i >= 0; i--) if (buf[from + i] !== bytes[at + i]) return undefined;
+    this.pos = from + n;
+    return this.kept.strings[slot];
+  }
+
+  /** Keeps `s`, the string whose bytes are the `n` at `from`, in `slot`. */
+  private keep(slot: number, from: number, n: number, s: string): void {
+    const kept = this.kept;
+    const buf = this.buf;
+    const bytes = kept.bytes;
+    const at = slot * KEPT_MAX;
+    for (let i = 0; i < n; i++) bytes[at + i] = buf[from + i]; // a loop: a subarray per string cost more
+    kept.lengths[slot] = n;
+    kept.strings[slot] = s;
+  }
+
+  /** The string at `p` of a field that mostly repeats its last value, kept in `slot`. */
+  private field(p: number, slot: number): string {
+    const again = this.keptAt(p, slot);
+    if (again !== undefined) return again;
+    const s = this.str(p, true);
+    const n = this.pos - p - 2;
+    if (n <= KEPT_MAX) this.keep(slot, p + 2, n, s);
+    return s;
+  }
+
+  /** A dispatch's ETA text: one of the last two again, or a new string that replaces the older. */
+  private etaText(p: number): string {
+    const a = this.keptAt(p, ETA_SLOT_A);
+    if (a !== undefined) {
+      this.etaVictim = ETA_SLOT_B;
+      return a;
     }
-    return this.str(p, repeats);
+    const b = this.keptAt(p, ETA_SLOT_B);
+    if (b !== undefined) {
+      this.etaVictim = ETA_SLOT_A;
+      return b;
+    }
+    const s = this.str(p, false);
+    const n = this.pos - p - 2;
+    if (n <= KEPT_MAX) {
+      this.keep(this.etaVictim, p + 2, n, s);
+      this.etaVictim = this.etaVictim === ETA_SLOT_A ? ETA_SLOT_B : ETA_SLOT_A;
+    }
+    return s;
   }
 
   /**
@@ -286,37 +470,30 @@ export class TraceDecoder {
     const to = from + n;
     this.need(from, n);
     this.pos = to;
-    if (n <= INTERN_MAX) {
+    if (n <= KEPT_MAX) {
       if (repeats) {
         let hash = n;
-        let i = from;
-        for (; i < to; i++) {
-          const c = buf[i];
-          if (c > 127) break;
-          hash = (Math.imul(hash, 31) + c) | 0;
-        }
-        if (i === to) return this.intern(from, n, hash & (INTERN_SLOTS - 1));
-      } else {
-        let bits = 0;
-        for (let i = from; i < to; i++) bits |= buf[i];
-        if (bits < 128) return shortAscii(buf, from, n);
+        for (let i = from; i < to; i++) hash = (Math.imul(hash, 31) + buf[i]) | 0;
+        const slot = INTERN_FROM + (hash & (INTERN_SLOTS - 1));
+        const seen = this.keptAt(p, slot);
+        if (seen !== undefined) return seen;
+        const s = this.short(from, n);
+        this.keep(slot, from, n, s);
+        this.pos = to;
+        return s;
       }
+      return this.short(from, n);
     }
     if (n < PIECE) return this.utf8(buf.subarray(from, to));
     return this.pieces(p);
   }
 
-  private intern(from: number, n: number, slot: number): string {
+  /** A string of at most KEPT_MAX bytes: at once when ASCII, else through the UTF-8 decoder. */
+  private short(from: number, n: number): string {
     const buf = this.buf;
-    const seen = this.interned[slot];
-    if (seen !== undefined && seen.length === n) {
-      let i = 0;
-      while (i < n && seen.charCodeAt(i) === buf[from + i]) i++;
-      if (i === n) return seen;
-    }
-    const s = shortAscii(buf, from, n);
-    this.interned[slot] = s;
-    return s;
+    let bits = 0;
+    for (let i = from; i < from + n; i++) bits |= buf[i];
+    return bits < 128 ? shortAscii(buf, from, n) : this.utf8(buf.subarray(from, from + n));
   }
 
   /** A string of several pieces: each full piece is followed by another, the last one shorter. */
@@ -401,7 +578,7 @@ function fromWtf8(b: Uint8Array, after: number): string {
 }
 
 /**
- * An ASCII string of at most INTERN_MAX bytes, in one piece (a concatenation of 13 or more characters
+ * An ASCII string of at most KEPT_MAX bytes, in one piece (a concatenation of 13 or more characters
  * would be flattened again by the first comparison). One call with every code as an argument is several
  * times cheaper than fromCharCode.apply over a subarray, a TextDecoder or a Buffer slice (each makes
  * a view or crosses into C++ per string), and the checker thread makes two such strings per dispatch.

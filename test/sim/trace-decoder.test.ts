@@ -304,6 +304,60 @@ describe('trace decoder: the inverse of the canonical bytes (INV-DET)', () => {
     expect(decode(encode(events))).toStrictEqual(events);
   });
 
+  it('INV-DET a sink that borrows its events gets the same values, in one object per type with every field', () => {
+    const BINARY = ['add', 'dispatch', 'response', 'retry', 'success', 'exhaust'];
+    // Every field a lent object carries (events.ts), absent ones as undefined.
+    const FIELDS: Record<string, string[]> = {
+      add: ['t', 'e', 'id', 'q', 'name', 'named', 'eta', 'size', 'tag', 'ff', 'dl'],
+      dispatch: ['t', 'e', 'id', 'q', 'n', 'h', 'dup'],
+      response: ['t', 'e', 'id', 'q', 'n', 'status', 'out', 'lat', 'ra'],
+      retry: ['t', 'e', 'id', 'q', 'n', 'eta'],
+      success: ['t', 'e', 'id', 'q', 'n'],
+      exhaust: ['t', 'e', 'id', 'q', 'n', 'rule'],
+    };
+    const HEADERS = ['qn', 'tn', 'rc', 'ec', 'eta', 'pr', 'rr', 'ff'];
+    /** A copy of what the sink saw during the call, absent fields left out, as a fresh event has them. */
+    const copy = (ev: TraceEvent): TraceEvent => {
+      const o = present<Record<string, unknown>>(Object.entries(ev));
+      if (ev.e === 'dispatch') o.h = present(Object.entries(ev.h));
+      return o as unknown as TraceEvent;
+    };
+    fc.assert(
+      fc.property(fc.array(eventOf(shortText), { maxLength: 60 }), (events) => {
+        const seen: TraceEvent[] = [];
+        const lent = new Map<string, object>();
+        let headers: object | undefined;
+        const take = (ev: TraceEvent): void => {
+          if (BINARY.includes(ev.e)) {
+            expect(lent.get(ev.e) ?? ev).toBe(ev); // the same object each time
+            lent.set(ev.e, ev);
+            expect(Object.keys(ev)).toEqual(FIELDS[ev.e]);
+          }
+          if (ev.e === 'dispatch') {
+            expect(headers ?? ev.h).toBe(ev.h);
+            headers = ev.h;
+            expect(Object.keys(ev.h)).toEqual(HEADERS);
+          }
+          seen.push(copy(ev));
+        };
+        const dec = new TraceDecoder({
+          add: take,
+          dispatch: take,
+          response: take,
+          retry: take,
+          success: take,
+          exhaust: take,
+          other: take,
+          borrowsEvents: true,
+        });
+        for (const c of encode(events)) dec.push(c);
+        dec.finish();
+        expect(seen).toStrictEqual(events);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it('INV-DET a sink by type gets each binary type at its own method and every other type at other()', () => {
     const got: string[] = [];
     const to = (m: string) => (ev: TraceEvent) => got.push(`${m}:${ev.e}`);
