@@ -18,7 +18,7 @@
  */
 import type { ResolvedConfig } from '../model/config.js';
 import { Engine, type EngineHooks } from '../model/engine.js';
-import { TaskQueueError, type RefusalCode } from '../model/errors.js';
+import { TaskQueueError, type Refusal, type RefusalCode } from '../model/errors.js';
 import type { Delivery, NewTask, ServiceModel } from '../model/types.js';
 import { UNLIMITED_SERVICE } from '../model/types.js';
 import type { TraceEvent } from '../sim/events.js';
@@ -274,15 +274,8 @@ export class ReferenceQueue implements QueueUnderTest, ImmediateCalls {
   }
 
   deleteTaskNow(queue: string, name: string): OpOutcome {
-    // The refusal as a value (deletes of gone tasks are common), the rest as `op` would answer.
-    this.catchUp();
-    let refused;
-    try {
-      refused = this.engine.tryDeleteTask(queue, name);
-    } catch (err) {
-      return opRefusal(err as Error, errorCode(err));
-    }
-    return refused === undefined ? { ok: true } : opRefusal(refused, refused.code);
+    // The refusal as a value: deletes of gone tasks are common.
+    return this.op(() => this.engine.tryDeleteTask(queue, name));
   }
 
   pauseQueue(queue: string): Promise<OpOutcome> {
@@ -391,15 +384,15 @@ export class ReferenceQueue implements QueueUnderTest, ImmediateCalls {
 
   // ---- driving the engine -----------------------------------------------------------------------
 
-  private op(fn: () => void): OpOutcome {
+  /** Runs `fn` at the queue's now; a refusal it returns or throws is the answer. */
+  private op(fn: () => Refusal | undefined | void): OpOutcome {
     this.catchUp();
-    let out: OpOutcome = { ok: true };
     try {
-      fn();
+      const refused = fn();
+      return refused ? opRefusal(refused, refused.code) : { ok: true };
     } catch (err) {
-      out = opRefusal(err as Error, errorCode(err));
+      return opRefusal(err as Error, errorCode(err));
     }
-    return out;
   }
 
   /** Runs the engine to `t`, handing each delivery to the handler and its answer back to the engine. */

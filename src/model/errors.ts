@@ -26,7 +26,7 @@ export class Refusal {
     readonly text: string,
     readonly code: RefusalCode = 'INVALID_ARGUMENT',
   ) {
-    this.message = `${text} (${rule})`;
+    this.message = withRule(text, rule);
   }
 
   /** The same refusal as the error a throwing caller gets. */
@@ -45,8 +45,13 @@ export class TaskQueueError extends Error {
     // A refusal is an answer, not a bug: no stack to capture (the fuzzer makes thousands of them).
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
-    super(`${message} (${rule})`);
+    super(withRule(message, rule));
     Error.stackTraceLimit = limit;
     this.name = 'TaskQueueError';
   }
+}
+
+/** A refusal's message: its text, then the rule it enforces. */
+function withRule(text: string, rule: RuleId): string {
+  return `${text} (${rule})`;
 }

@@ -75,12 +75,12 @@ export class PushQueue {
     return this.ready.size;
   }
 
-  /** Room for `count` tasks about to be added at once (a burst). */
   /** The engine is finished (Engine.recycle): the ready queue goes back to the spares. */
   giveBackParts(): void {
     giveBackReadyQueue(this.ready);
   }
 
+  /** Room for `count` tasks about to be added at once (a burst). */
   reserve(count: number): void {
     this.ready.reserve(count, this.core.now);
   }
