@@ -27,7 +27,7 @@ import {
 import { type FieldSink, isFieldSink, serialize, type TraceSink } from '../sim/trace.js';
 import { giveBackReadyQueue, giveBackTaskTable, takeReadyQueue, takeTaskTable } from './spares.js';
 import { Random } from '../sim/random.js';
-import { DEFAULT_EPOCH_US, US_PER_D, formatEpochSeconds, type Micros } from '../sim/time.js';
+import { DEFAULT_EPOCH_US, US_PER_D, type Micros } from '../sim/time.js';
 
 export interface EngineOptions {
   config: ResolvedConfig;
@@ -272,15 +272,15 @@ export class Engine implements Core {
       return h;
     }
     this.events++;
-    // The texts deliveryHeaders would give, without its object.
+    // The texts deliveryHeaders would give, without its object (the ETA as its µs: FieldSink).
     const rc = retryCountText(n);
     const ec = decimalText(executionCount);
-    const eta = formatEpochSeconds(etaEpochUs);
     const pr = prevOutcome === null ? undefined : decimalText(prevStatus);
     const rr = prevOutcome === null ? undefined : retryReason(prevOutcome);
     const ff = failFast ? FAIL_FAST_TEXT : undefined;
     const isDup = dup ? true : undefined;
-    for (let i = 0; i < sinks.length; i++) sinks[i].onDispatch(t, id, q, n, name, rc, ec, eta, pr, rr, ff, isDup);
+    for (let i = 0; i < sinks.length; i++)
+      sinks[i].onDispatch(t, id, q, n, name, rc, ec, etaEpochUs, pr, rr, ff, isDup);
     return undefined;
   }
 

@@ -61,7 +61,7 @@ export class RunCounters implements FieldSink {
     _name: string | undefined,
     _rc: string,
     _ec: string,
-    _eta: string,
+    _etaEpochUs: number,
     _pr: string | undefined,
     _rr: string | undefined,
     _ff: string | undefined,

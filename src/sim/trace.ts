@@ -19,7 +19,8 @@ export interface TraceSink {
  * their objects, header texts and names were a good part of its time). Each method gets exactly its
  * event's fields (events.ts) and must treat the event as `onEvent` would; `name` undefined is the
  * system name of the task (SYSTEM_NAME_PREFIX and the id, events.ts), and a dispatch's headers come as
- * their texts, its QueueName being `q` and its TaskName `name`.
+ * their texts, its QueueName being `q` and its TaskName `name`, except its ETA, which comes as µs since
+ * the epoch (`etaEpochUs`, whose text is formatEpochSeconds's: HDR-5).
  */
 export interface FieldSink extends TraceSink {
   onAdd(
@@ -41,7 +42,7 @@ export interface FieldSink extends TraceSink {
     name: string | undefined,
     rc: string,
     ec: string,
-    eta: string,
+    etaEpochUs: number,
     pr: string | undefined,
     rr: string | undefined,
     ff: string | undefined,
@@ -150,14 +151,14 @@ export class TraceHasher implements FieldSink {
     name: string | undefined,
     rc: string,
     ec: string,
-    eta: string,
+    etaEpochUs: number,
     pr: string | undefined,
     rr: string | undefined,
     ff: string | undefined,
     dup: boolean | undefined,
   ): void {
     this.count++;
-    this.encoder.dispatch(t, id, q, n, name, q, rc, ec, eta, pr, rr, ff, dup);
+    this.encoder.dispatchEtaUs(t, id, q, n, name, q, rc, ec, etaEpochUs, pr, rr, ff, dup);
   }
 
   onResponse(

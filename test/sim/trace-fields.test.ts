@@ -134,6 +134,72 @@ describe('trace: events as fields (INV-DET)', () => {
     expect([...got]).toEqual(want);
   });
 
+  it('INV-DET HDR-5 an ETA given as µs since the epoch is written as its text: whole seconds, a point, six digits', () => {
+    // In order: a burst's ETA, a retry's in the same second, one a second later, one on a whole second,
+    // the first second's again, a small one, zero, and a fraction of a µs (written through its text).
+    const etas: [number, string][] = [
+      [1_767_225_600_000_009, '1767225600.000009'],
+      [1_767_225_600_450_123, '1767225600.450123'],
+      [1_767_225_601_000_120, '1767225601.000120'],
+      [1_767_225_602_000_000, '1767225602.000000'],
+      [1_767_225_600_999_999, '1767225600.999999'],
+      [1_000_001, '1.000001'],
+      [0, '0.000000'],
+      [2_500_000.5, '2.500000.5'], // formatEpochSeconds's text of a fraction of a µs (HDR-5 never has one)
+    ];
+    const dispatch = (enc: TraceEncoder, eta: string | number): void =>
+      typeof eta === 'number'
+        ? enc.dispatchEtaUs(
+            7,
+            10,
+            'bulk',
+            2,
+            undefined,
+            'bulk',
+            '1',
+            '1',
+            eta,
+            '500',
+            'App Error',
+            undefined,
+            undefined,
+          )
+        : enc.dispatch(7, 10, 'bulk', 2, undefined, 'bulk', '1', '1', eta, '500', 'App Error', undefined, undefined);
+    const byNumber = bytesOf((enc) => {
+      for (const [us] of etas) dispatch(enc, us);
+    });
+    const etaField = (eta: string): number[] => [
+      2, // dispatch
+      ...f64(7),
+      ...f64(10),
+      ...text('bulk'),
+      ...f64(2),
+      0, // no dup field
+      ...text('bulk'),
+      ...text('auto-10'),
+      ...text('1'),
+      ...text('1'),
+      ...text(eta),
+      3, // pr and rr
+      ...text('500'),
+      ...text('App Error'),
+    ];
+    expect([...byNumber]).toEqual(etas.flatMap(([, eta]) => etaField(eta)));
+    // Any whole µs in range, after any other: the text of the seconds and the µs, six digits.
+    const us = fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER });
+    fc.assert(
+      fc.property(us, us, (a, b) => {
+        const want = (x: number): string => `${Math.floor(x / 1e6)}.${String(x % 1e6).padStart(6, '0')}`;
+        const got = bytesOf((enc) => {
+          dispatch(enc, a);
+          dispatch(enc, b);
+        });
+        expect([...got]).toEqual([...etaField(want(a)), ...etaField(want(b))]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('INV-DET a remembered queue name, ETA text or retry reason gives way to the next, even of the same length', () => {
     const names = ['bulk', 'blk2', 'bulk', 'é-q', 'bulk'];
     const etas = ['1.000001', '1.000001', '1.000002', '2.000002', '1.000001'];
@@ -270,7 +336,7 @@ describe('trace: events as fields (INV-DET)', () => {
     byObject.onEvent({ t: 5, e: 'exhaust', id: 3, q: 'q', n: 2, rule: 'RETRY-5' });
     const byFields = new TraceHasher();
     byFields.onAdd(1, 3, 'q', undefined, 1, 0, undefined, true, undefined);
-    byFields.onDispatch(2, 3, 'q', 1, undefined, '0', '0', '1.000001', undefined, undefined, 'true', undefined);
+    byFields.onDispatch(2, 3, 'q', 1, undefined, '0', '0', 1_000_001, undefined, undefined, 'true', undefined);
     byFields.onResponse(3, 3, 'q', 1, 503, 'error', 1, 7);
     byFields.onRetry(3, 3, 'q', 2, 10);
     byFields.onSuccess(4, 3, 'q', 2);
