@@ -284,7 +284,7 @@ export class TraceEncoder {
    * writes that string, without making it.
    */
   private systemNameAt(p: number, id: number): number {
-    // Ids past the 32-bit range (none in practice) go the string's way: the digits below use int math.
+    // Ids past the 32-bit range (none in practice) go the string's way (writeDigits' range).
     if (!(id > 0 && id === (id | 0))) return this.strAt(p, SYSTEM_NAME_PREFIX + id);
     let digits = 1; // at most 10: id < 2^31
     for (let power = 10; power <= id; power *= 10) digits++;
@@ -295,12 +295,7 @@ export class TraceEncoder {
     buf[p] = n; // the length, little-endian (n < 256)
     buf[p + 1] = 0;
     for (let i = 0; i < prefix.length; i++) buf[p + 2 + i] = prefix[i];
-    let x = id;
-    for (let q = p + 1 + n; q >= p + 2 + prefix.length; q--) {
-      const next = (x / 10) | 0;
-      buf[q] = 48 + (x - next * 10); // '0' + the last digit
-      x = next;
-    }
+    writeDigits(buf, p + 2 + prefix.length, id, digits);
     return p + 2 + n;
   }
 
@@ -313,7 +308,7 @@ export class TraceEncoder {
     if (!(us >= 0 && us <= Number.MAX_SAFE_INTEGER && Number.isInteger(us)))
       return this.strAt(p, formatEpochSeconds(us));
     const whole = Math.floor(us / US_PER_S);
-    let frac = us - whole * US_PER_S; // below 10^6: int math from here
+    const frac = us - whole * US_PER_S;
     const digits = this.wholeDigits;
     if (whole !== this.wholeSeconds[0]) {
       const text = String(whole);
@@ -329,11 +324,7 @@ export class TraceEncoder {
     buf[p + 1] = 0;
     for (let i = 0; i < w; i++) buf[p + 2 + i] = digits[i];
     buf[p + 2 + w] = 46; // '.'
-    for (let q = p + 1 + n; q > p + 2 + w; q--) {
-      const next = (frac / 10) | 0;
-      buf[q] = 48 + (frac - next * 10); // '0' + the last digit
-      frac = next;
-    }
+    writeDigits(buf, p + 3 + w, frac, 6);
     return p + 2 + n;
   }
 
@@ -378,6 +369,38 @@ export class TraceEncoder {
       if (piece.length < PIECE) break;
     }
     if (this.pos > CHUNK - HEADROOM) this.drain(); // the rest of the event must still fit
+  }
+}
+
+/** The ASCII digits of 0…999, three bytes each (7 is '007'). */
+const DIGITS3 = new Uint8Array(3000);
+for (let i = 0; i < 1000; i++) {
+  DIGITS3[3 * i] = 48 + Math.floor(i / 100);
+  DIGITS3[3 * i + 1] = 48 + (Math.floor(i / 10) % 10);
+  DIGITS3[3 * i + 2] = 48 + (i % 10);
+}
+
+/**
+ * Writes `x`, a whole number below 2^31, as `count` decimal digits (zero-padded) at buf[at…at+count),
+ * three at a time from a table. A quotient is a product and a floor: a chain of divisions, one per
+ * digit, was most of a name's or an ETA's time. x·0.001 and x·0.1 floor to the exact quotient in this
+ * range (the products' error is far below the gap of 1/1000 to the next whole number).
+ */
+function writeDigits(buf: Uint8Array, at: number, x: number, count: number): void {
+  let q = at + count;
+  while (q - at >= 3) {
+    const next = Math.floor(x * 0.001);
+    const r = 3 * (x - next * 1000);
+    buf[q - 1] = DIGITS3[r + 2];
+    buf[q - 2] = DIGITS3[r + 1];
+    buf[q - 3] = DIGITS3[r];
+    q -= 3;
+    x = next;
+  }
+  while (q > at) {
+    const next = Math.floor(x * 0.1);
+    buf[--q] = 48 + (x - next * 10);
+    x = next;
   }
 }
 
