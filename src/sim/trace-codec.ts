@@ -42,7 +42,8 @@ const CACHE_BYTES = 64;
 
 export class TraceEncoder {
   private buf = new Uint8Array(CHUNK);
-  private readonly cacheBytes = new Uint8Array(3 * CACHE_BYTES);
+  private readonly cacheBytes = new Uint8Array(3 * CACHE_BYTES + 4);
+  private readonly cacheView = new DataView(this.cacheBytes.buffer);
   private readonly cacheLen = new Int32Array(3);
   private readonly cacheStr: (string | undefined)[] = [undefined, undefined, undefined];
   /** `epochSecondsAt`'s last whole seconds (NaN: none yet), and their digits' bytes. */
@@ -262,9 +263,12 @@ export class TraceEncoder {
     const cache = this.cacheBytes;
     if (s === this.cacheStr[slot]) {
       const n = this.cacheLen[slot];
-      if (p + n <= CHUNK) {
-        const buf = this.buf;
-        for (let i = 0; i < n; i++) buf[p + i] = cache[at + i];
+      // Four bytes a store: the last word may run past the string, into room the next field (or the
+      // next event) writes over; only bytes before `pos` are ever handed over.
+      if (p + n + 3 <= CHUNK) {
+        const view = this.view;
+        const words = this.cacheView;
+        for (let i = 0; i < n; i += 4) view.setUint32(p + i, words.getUint32(at + i, true), true);
         return p + n;
       }
     }
