@@ -39,6 +39,8 @@ const QUEUE_SLOT = 0,
 const PREFIX_BYTES = new TextEncoder().encode(SYSTEM_NAME_PREFIX);
 /** Room per slot: a remembered string's length and bytes. */
 const CACHE_BYTES = 64;
+/** Room per kept system name: its length, the prefix and at most 10 digits, in whole words. */
+const NAME_BYTES = 4 * Math.ceil((2 + PREFIX_BYTES.length + 10) / 4);
 
 export class TraceEncoder {
   private buf = new Uint8Array(CHUNK);
@@ -50,6 +52,11 @@ export class TraceEncoder {
   private readonly wholeSeconds = new Float64Array([Number.NaN]);
   private readonly wholeDigits = new Uint8Array(24);
   private wholeDigitCount = 0;
+  /** `systemNameAt`'s two kept names: their ids (-2: none), their bytes as written, which was used last. */
+  private readonly nameIds = new Int32Array([-2, -2]);
+  private readonly nameBytes = new Uint8Array(2 * NAME_BYTES);
+  private readonly nameView = new DataView(this.nameBytes.buffer);
+  private nameLastUsed = 0;
   private view = new DataView(this.buf.buffer);
   private pos = 0;
   private readonly text = new TextEncoder();
@@ -263,12 +270,9 @@ export class TraceEncoder {
     const cache = this.cacheBytes;
     if (s === this.cacheStr[slot]) {
       const n = this.cacheLen[slot];
-      // Four bytes a store: the last word may run past the string, into room the next field (or the
-      // next event) writes over; only bytes before `pos` are ever handed over.
+      // Four bytes a store (copyWords): the string's room in the cache is whole words.
       if (p + n + 3 <= CHUNK) {
-        const view = this.view;
-        const words = this.cacheView;
-        for (let i = 0; i < n; i += 4) view.setUint32(p + i, words.getUint32(at + i, true), true);
+        copyWords(this.view, p, this.cacheView, at, n);
         return p + n;
       }
     }
@@ -285,22 +289,50 @@ export class TraceEncoder {
 
   /**
    * The system name of task `id` (HDR-2: SYSTEM_NAME_PREFIX and the id in decimal) written as `strAt`
-   * writes that string, without making it.
+   * writes that string, without making it. Names come in runs of ids one after another (a burst's
+   * adds, its first dispatches), between others (retries): the last two names written are kept as
+   * their bytes, and the next id of either is its name with the last digit counted up.
    */
   private systemNameAt(p: number, id: number): number {
     // Ids past the 32-bit range (none in practice) go the string's way (writeDigits' range).
     if (!(id > 0 && id === (id | 0))) return this.strAt(p, SYSTEM_NAME_PREFIX + id);
+    const ids = this.nameIds;
+    const names = this.nameBytes;
+    // The kept name this one follows or repeats, else the one used less lately, made afresh.
+    let e = id - ids[0] === 1 || id === ids[0] ? 0 : id - ids[1] === 1 || id === ids[1] ? 1 : -1;
+    if (e < 0) {
+      e = 1 - this.nameLastUsed;
+      this.makeName(e, id);
+    } else if (id !== ids[e]) {
+      // One more: count the last digit up, carrying; past all nines the name grows a digit.
+      const at = e * NAME_BYTES;
+      const first = at + 2 + PREFIX_BYTES.length;
+      let q = at + 1 + names[at];
+      while (q >= first && names[q] === 57) names[q--] = 48; // '9' → '0', carry
+      if (q >= first) names[q]++;
+      else this.makeName(e, id);
+      ids[e] = id;
+    }
+    this.nameLastUsed = e;
+    const at = e * NAME_BYTES;
+    const n = 2 + this.nameBytes[at];
+    if (p + n + 3 > CHUNK) return this.strAt(p, SYSTEM_NAME_PREFIX + id);
+    copyWords(this.view, p, this.nameView, at, n);
+    return p + n;
+  }
+
+  /** Kept name `e` becomes the name of `id` (its u16 length, the prefix and the digits). */
+  private makeName(e: number, id: number): void {
     let digits = 1; // at most 10: id < 2^31
     for (let power = 10; power <= id; power *= 10) digits++;
+    const names = this.nameBytes;
+    const at = e * NAME_BYTES;
     const prefix = PREFIX_BYTES;
-    const n = prefix.length + digits;
-    if (p + 2 + n > CHUNK) return this.strAt(p, SYSTEM_NAME_PREFIX + id);
-    const buf = this.buf;
-    buf[p] = n; // the length, little-endian (n < 256)
-    buf[p + 1] = 0;
-    for (let i = 0; i < prefix.length; i++) buf[p + 2 + i] = prefix[i];
-    writeDigits(buf, p + 2 + prefix.length, id, digits);
-    return p + 2 + n;
+    names[at] = prefix.length + digits; // the length, little-endian (< 256)
+    names[at + 1] = 0;
+    for (let i = 0; i < prefix.length; i++) names[at + 2 + i] = prefix[i];
+    writeDigits(names, at + 2 + prefix.length, id, digits);
+    this.nameIds[e] = id;
   }
 
   /**
@@ -406,6 +438,15 @@ function writeDigits(buf: Uint8Array, at: number, x: number, count: number): voi
     buf[--q] = 48 + (x - next * 10);
     x = next;
   }
+}
+
+/**
+ * Copies `n` bytes from `from` at `at` to `to` at `p`, four a store. The last word may run past the
+ * `n` bytes, on both sides: the source has room for it, and the target's extra bytes are room the next
+ * field (or event) writes over; only bytes before the encoder's position are ever handed over.
+ */
+function copyWords(to: DataView, p: number, from: DataView, at: number, n: number): void {
+  for (let i = 0; i < n; i += 4) to.setUint32(p + i, from.getUint32(at + i, true), true);
 }
 
 /** `String.prototype.isWellFormed` (Node 20; the project's lib is ES2022, which does not declare it). */

@@ -134,6 +134,64 @@ describe('trace: events as fields (INV-DET)', () => {
     expect([...got]).toEqual(want);
   });
 
+  it('INV-DET HDR-2 system names of ids in runs, across carries, between other runs and repeats', () => {
+    // Two runs interleaved (a burst's first dispatches between retries), each crossing a carry, a third
+    // run breaking in, ids repeated, and runs whose next id drops a digit or jumps.
+    const runA = [7, 8, 9, 10, 11, 98, 99, 100, 101, 999_999, 1_000_000, 1_000_001];
+    const runB = [2_147_483_645, 2_147_483_646, 2_147_483_647, 1, 2, 19, 20, 20, 21, 199, 200];
+    const ids: number[] = [];
+    for (let i = 0; i < Math.max(runA.length, runB.length); i++) {
+      if (i < runA.length) ids.push(runA[i]);
+      if (i < runB.length) ids.push(runB[i]);
+      if (i % 4 === 3) ids.push(500 + i, 501 + i, 500 + i); // a third run, and a repeat
+    }
+    const got = bytesOf((enc) => {
+      for (const id of ids)
+        enc.dispatch(1, id, 'q', 1, undefined, 'q', '0', '0', '1.000000', undefined, undefined, undefined, undefined);
+      for (const id of ids) enc.add(1, id, 'q', undefined, false, 0, 0, undefined, undefined, undefined);
+    });
+    const want = [
+      ...ids.flatMap((id) => [
+        2,
+        ...f64(1),
+        ...f64(id),
+        ...text('q'),
+        ...f64(1),
+        0, // no dup field
+        ...text('q'),
+        ...text(`auto-${id}`),
+        ...text('0'),
+        ...text('0'),
+        ...text('1.000000'),
+        0, // no pr, rr or ff
+      ]),
+      ...ids.flatMap((id) => [1, ...f64(1), ...f64(id), ...text('q'), ...text(`auto-${id}`), 0, ...f64(0), ...f64(0)]),
+    ];
+    expect([...got]).toEqual(want);
+    // Any ids in the 32-bit range, in runs from any start.
+    const start = fc.integer({ min: 1, max: 2 ** 31 - 40 });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(start, fc.integer({ min: 1, max: 30 })), { maxLength: 6 }), (runs) => {
+        const all = runs.flatMap(([from, n]) => Array.from({ length: n }, (_, i) => from + i));
+        const bytes = bytesOf((enc) => {
+          for (const id of all) enc.add(2, id, 'q', undefined, false, 3, 4, undefined, undefined, undefined);
+        });
+        const expected = all.flatMap((id) => [
+          1,
+          ...f64(2),
+          ...f64(id),
+          ...text('q'),
+          ...text(`auto-${id}`),
+          0,
+          ...f64(3),
+          ...f64(4),
+        ]);
+        expect([...bytes]).toEqual(expected);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('INV-DET HDR-5 an ETA given as µs since the epoch is written as its text: whole seconds, a point, six digits', () => {
     // In order: a burst's ETA, a retry's in the same second, one a second later, one on a whole second,
     // the first second's again, a small one, zero, and a fraction of a µs (written through its text).
