@@ -204,6 +204,13 @@ describe('trace: events as fields (INV-DET)', () => {
       [1_000_001, '1.000001'],
       [0, '0.000000'],
       [2_500_000.5, '2.500000.5'], // formatEpochSeconds's text of a fraction of a µs (HDR-5 never has one)
+      // Kept texts again, between new ones: the burst's, a retry's, the burst's, another's, the burst's.
+      [1_767_225_600_000_009, '1767225600.000009'],
+      [1_767_225_600_450_123, '1767225600.450123'],
+      [1_767_225_600_000_009, '1767225600.000009'],
+      [1_767_225_601_000_120, '1767225601.000120'],
+      [1_767_225_600_000_009, '1767225600.000009'],
+      [1_767_225_601_000_120, '1767225601.000120'],
     ];
     const dispatch = (enc: TraceEncoder, eta: string | number): void =>
       typeof eta === 'number'
