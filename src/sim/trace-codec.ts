@@ -20,6 +20,7 @@ function outcomeByte(out: Outcome): number {
   for (let i = 0; i < OUTCOME_CODES.length; i++) if (OUTCOME_CODES[i] === out) return i;
   return 127;
 }
+
 /** A response's outcome byte has this bit when a Retry-After (`ra`) follows the latency. */
 export const RA_PRESENT = 0x80;
 /** Each event's first byte: its type (the rare types go as JSON text). */
@@ -49,7 +50,7 @@ const NAME_BYTES = 4 * Math.ceil((2 + PREFIX_BYTES.length + 10) / 4);
 
 export class TraceEncoder {
   private buf = new Uint8Array(CHUNK);
-  private readonly cacheBytes = new Uint8Array(3 * CACHE_BYTES + 4);
+  private readonly cacheBytes = new Uint8Array(3 * CACHE_BYTES);
   private readonly cacheView = new DataView(this.cacheBytes.buffer);
   private readonly cacheLen = new Int32Array(3);
   private readonly cacheStr: (string | undefined)[] = [undefined, undefined, undefined];
