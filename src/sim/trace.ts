@@ -20,7 +20,7 @@ export interface TraceSink {
  * event's fields (events.ts) and must treat the event as `onEvent` would; `name` undefined is the
  * system name of the task (SYSTEM_NAME_PREFIX and the id, events.ts), and a dispatch's headers come as
  * their texts, its QueueName being `q` and its TaskName `name`, except its ETA, which comes as µs since
- * the epoch (`etaEpochUs`, whose text is formatEpochSeconds's: HDR-5).
+ * the epoch (`etaEpochUs`, whose header text is formatEpochSeconds's).
  */
 export interface FieldSink extends TraceSink {
   onAdd(
