@@ -86,54 +86,74 @@ export interface DecodedEventSink {
   readonly borrowsEvents?: boolean;
 }
 
-/**
- * The objects a borrowing sink is handed, one per type, every field present from the start (a task
- * name as a getter that decodes it on demand, see DecodedEventSink.borrowsEvents). Times
- * start as NaN, so V8 stores them as doubles from the first event on: a field first written with small
- * integers is stored as one, and when virtual time passed 2^31 µs the change of representation
- * deoptimized every function that read these events, in the middle of the run. Ids and counts start
- * as small integers, which they stay.
- */
-class BorrowedEvents {
-  /** Where the lent add's name and the lent headers' task name start in the bytes being decoded. */
+/** Where the lent events' task names start in the bytes being decoded, and how to read one there. */
+class LentNames {
   nameAt = 0;
   tnAt = 0;
-  /** The string at a position of the bytes being decoded (the decoder's lentText). */
-  private readonly text: (at: number) => string;
-  readonly h: DeliveryHeaders;
-  readonly add: AddEvent;
+  constructor(readonly text: (at: number) => string) {}
+}
+
+/**
+ * The lent headers. The task name is a getter on the prototype that decodes it when read: an own
+ * accessor on the object made every event's decoding and judging a sixth slower, a getter up the
+ * prototype chain leaves the object's own fields as plain as before.
+ */
+class LentHeaders implements DeliveryHeaders {
+  qn = '';
+  rc = '';
+  ec = '';
+  eta = '';
+  pr: string | undefined = undefined;
+  rr: string | undefined = undefined;
+  ff: string | undefined = undefined;
+  readonly #names: LentNames;
+  constructor(names: LentNames) {
+    this.#names = names;
+  }
+  get tn(): string {
+    return this.#names.text(this.#names.tnAt);
+  }
+}
+
+/** The lent add: its name, as LentHeaders' task name, is read from the bytes when asked for. */
+class LentAdd implements AddEvent {
+  t = Number.NaN;
+  readonly e = 'add';
+  id = 0;
+  q = '';
+  named = false;
+  eta = Number.NaN;
+  size = 0;
+  tag: string | undefined = undefined;
+  ff: boolean | undefined = undefined;
+  dl: number | undefined = undefined;
+  readonly #names: LentNames;
+  constructor(names: LentNames) {
+    this.#names = names;
+  }
+  get name(): string {
+    return this.#names.text(this.#names.nameAt);
+  }
+}
+
+/**
+ * The objects a borrowing sink is handed, one per type, every field present from the start (the
+ * task names as getters, above). Times start as NaN, so V8 stores them as doubles from the first
+ * event on: a field first written with small integers is stored as one, and when virtual time passed
+ * 2^31 µs the change of representation deoptimized every function that read these events, in the
+ * middle of the run. Ids and counts start as small integers, which they stay.
+ */
+class BorrowedEvents {
+  readonly names: LentNames;
+  readonly h: LentHeaders;
+  readonly add: LentAdd;
   readonly dispatch: DispatchEvent;
 
+  /** `text`: the string at a position of the bytes being decoded (the decoder's lentText). */
   constructor(text: (at: number) => string) {
-    this.text = text;
-    const lent = this;
-    this.h = {
-      qn: '',
-      get tn(): string {
-        return lent.text(lent.tnAt);
-      },
-      rc: '',
-      ec: '',
-      eta: '',
-      pr: undefined,
-      rr: undefined,
-      ff: undefined,
-    };
-    this.add = {
-      t: Number.NaN,
-      e: 'add',
-      id: 0,
-      q: '',
-      get name(): string {
-        return lent.text(lent.nameAt);
-      },
-      named: false,
-      eta: Number.NaN,
-      size: 0,
-      tag: undefined,
-      ff: undefined,
-      dl: undefined,
-    };
+    this.names = new LentNames(text);
+    this.h = new LentHeaders(this.names);
+    this.add = new LentAdd(this.names);
     this.dispatch = { t: Number.NaN, e: 'dispatch', id: 0, q: '', n: 0, h: this.h, dup: undefined };
   }
   readonly response: ResponseEvent = {
@@ -252,7 +272,7 @@ export class TraceDecoder {
         let name = '';
         let nameKey = 0;
         if (lent !== undefined) {
-          lent.nameAt = p;
+          lent.names.nameAt = p;
           nameKey = this.hashStr(p);
         } else {
           name = this.str(p, false);
@@ -402,7 +422,7 @@ export class TraceDecoder {
     let tn = '';
     if (lent !== undefined) {
       const at = this.pos;
-      lent.tnAt = at;
+      lent.names.tnAt = at;
       const key = this.hashStr(at);
       this.tnKey = this.pos === at + 2 ? -1 : key;
     } else {
