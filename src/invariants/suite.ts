@@ -107,8 +107,7 @@ export class InvariantSuite implements TraceSink, DecodedEventSink {
   // Each event goes to the checkers that implement its hook, in the order of INVARIANT_IDS, then to
   // the shared state (WIRED lists the hooks). The six busiest types have a method each, which the
   // checker thread's decoder calls directly (DecodedEventSink), without a second look at the type.
-
-  // A task name comes as its hash (HDR-2): from the decoder, over the bytes, or else from the string.
+  // A task name comes as its hash (HDR-2): from that decoder, over the bytes, or else from the string.
 
   add(ev: AddEvent, name = nameHash(String(ev.name))): void {
     const c = this.c;

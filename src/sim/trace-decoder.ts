@@ -148,14 +148,6 @@ class BorrowedEvents {
   readonly h: LentHeaders;
   readonly add: LentAdd;
   readonly dispatch: DispatchEvent;
-
-  /** `text`: the string at a position of the bytes being decoded (the decoder's lentText). */
-  constructor(text: (at: number) => string) {
-    this.names = new LentNames(text);
-    this.h = new LentHeaders(this.names);
-    this.add = new LentAdd(this.names);
-    this.dispatch = { t: Number.NaN, e: 'dispatch', id: 0, q: '', n: 0, h: this.h, dup: undefined };
-  }
   readonly response: ResponseEvent = {
     t: Number.NaN,
     e: 'response',
@@ -170,6 +162,14 @@ class BorrowedEvents {
   readonly retry: RetryEvent = { t: Number.NaN, e: 'retry', id: 0, q: '', n: 0, eta: Number.NaN };
   readonly success: SuccessEvent = { t: Number.NaN, e: 'success', id: 0, q: '', n: 0 };
   readonly exhaust: ExhaustEvent = { t: Number.NaN, e: 'exhaust', id: 0, q: '', n: 0, rule: 'RETRY-5' };
+
+  /** `text`: the string at a position of the bytes being decoded (the decoder's lentText). */
+  constructor(text: (at: number) => string) {
+    this.names = new LentNames(text);
+    this.h = new LentHeaders(this.names);
+    this.add = new LentAdd(this.names);
+    this.dispatch = { t: Number.NaN, e: 'dispatch', id: 0, q: '', n: 0, h: this.h, dup: undefined };
+  }
 }
 
 export class TraceDecoder {
