@@ -183,6 +183,26 @@ describe('a resume answered OK that leaves the queue paused is PUSH-8', () => {
     expect(found![0].message).toMatch(/the queue had dispatched it at t=0\.000000s, while q0 was paused/);
   });
 
+  it("a campaign's counterexample replays exactly from its token", async () => {
+    const report = await runFuzz({
+      adapter: 'mutant:resume-ignored',
+      queue: findMutant('resume-ignored')!.create(),
+      runs: 50,
+      seed: 7,
+      maxFailures: 1,
+    });
+    const f = report.failures![0];
+    expect(f.rule, formatText(report)).toBe('PUSH-8');
+    const again = await runFuzz({
+      adapter: 'mutant:resume-ignored',
+      queue: findMutant('resume-ignored')!.create(),
+      seed: 0,
+      replay: f.token,
+    });
+    expect(again.failures![0].commands).toEqual(f.commands);
+    expect(again.failures![0].violations).toEqual(f.violations);
+  });
+
   it('without events, a dispatch missing after a resume the queue did take stays what it is (PUSH-5)', async () => {
     // A queue that holds "b" back ten seconds: after the resume it sends "a", so it did resume.
     const late = quiet(
