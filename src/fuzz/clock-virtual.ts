@@ -1,8 +1,8 @@
 /**
  * A run in virtual time (the queue lets the harness move its clock): both sides get each operation
  * at the same virtual instant, the model first; every step's deliveries are compared exactly (to
- * TIME_TOLERANCE_US); the drain runs time until the model is idle, then a quiet hour, and every INV
- * checker judges the queue's trace.
+ * TIME_TOLERANCE_US); the drain resumes paused queues, runs time until the model is idle, then a
+ * quiet hour, and every INV checker judges the queue's trace.
  */
 import type { InvariantId } from '../invariants/index.js';
 import { US_PER_D, US_PER_MS, type Micros } from '../sim/time.js';
@@ -212,6 +212,8 @@ export class VirtualRunClock implements RunClock {
       book: r.book,
       model: r.modelState,
       modelLog: r.model.log,
+      sutLog: r.sut.log,
+      sutLogAtResume: r.sutLogAtResume,
       config: r.config,
       epochUs: r.epochUs,
       ...(r.caps.events ? { sut: r.sutState } : {}),
@@ -219,11 +221,16 @@ export class VirtualRunClock implements RunClock {
     return this.diffContext;
   }
 
-  /** Handler healthy, outage over, time runs until the model is idle, then a quiet hour; then every INV checker. */
+  /**
+   * Handler healthy, outage over, a quiet hour with any paused queue still paused and then each
+   * resumed (Lockstep.resumePausedQueues), time runs until the model is idle, then a quiet hour; then
+   * every INV checker.
+   */
   async finish(): Promise<void> {
     const r = this.run;
     r.behaviour = HEALTHY;
     await this.setOutage(false);
+    await r.resumePausedQueues(QUIET_MS * US_PER_MS);
     const idle = await r.modelQueue.runToIdle(r.now + DRAIN_LIMIT_US);
     const target = Math.max(idle.atUs, r.now);
     if (target > r.now) await r.sut.queue.advance(target - r.now);

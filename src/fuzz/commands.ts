@@ -289,6 +289,44 @@ class OutageCommand extends Base {
   }
 }
 
+/** What a pause or resume's queue is resolved against: the queues, the book, the model's view of each task. */
+export type PauseScene = Pick<Lockstep, 'config' | 'pushQueues' | 'book' | 'modelState'>;
+
+/**
+ * The push queue a pause or resume acts on (PUSH-8), resolved when it runs: the `pick`-th (mod their
+ * count, in the configuration's order) of the queues where it changes the most. A resume aims at the
+ * paused queues that hold a task (the dispatches it owes them), then at any paused one; a pause at
+ * the running queues that hold a task, then at any running one; else at every push queue. A task is
+ * held while the model has not finished it. A resume drawn blind thus resumes a queue an earlier
+ * pause stopped, whichever that was, and shrinking (which drops adds and pauses) moves it to another
+ * queue rather than to none. A queue of rate 0 is neither paused nor running: neither changes it.
+ */
+export function pauseTarget(scene: PauseScene, paused: boolean, pick: number): string {
+  const queues = scene.pushQueues;
+  const stopped = scene.modelState.paused;
+  const holding: string[] = [];
+  const rest: string[] = [];
+  let holds: Set<string> | undefined;
+  for (const q of queues) {
+    const rate = scene.config.queues.find((c) => c.name === q)?.ratePerSec ?? 0;
+    const changes = paused ? !stopped.has(q) : stopped.has(q);
+    if (rate === 0 || !changes) continue;
+    holds ??= queuesHoldingTasks(scene);
+    (holds.has(q) ? holding : rest).push(q);
+  }
+  const from = holding.length > 0 ? holding : rest.length > 0 ? rest : queues;
+  return from[pick % from.length];
+}
+
+/** The push queues holding a task the model has not finished (one not reported counts as held, as added). */
+function queuesHoldingTasks(scene: PauseScene): Set<string> {
+  const out = new Set<string>();
+  const phase = scene.modelState.phase;
+  for (const e of scene.book.tasks) if (e.mode === 'push' && (phase.get(e.key) ?? 'live') === 'live') out.add(e.q);
+  return out;
+}
+
+/** PUSH-8 pause or resume of a push queue chosen when it runs (pauseTarget). */
 class PauseCommand extends Base {
   constructor(
     readonly queue: number,
@@ -297,7 +335,7 @@ class PauseCommand extends Base {
     super();
   }
   run(_m: FuzzModel, r: Lockstep): Promise<void> {
-    const q = r.pushQueues[this.queue % r.pushQueues.length];
+    const q = pauseTarget(r, this.paused, this.queue);
     r.note(() => `${this.paused ? 'pause' : 'resume'} ${q}`);
     return r.pause(q, this.paused);
   }
@@ -422,6 +460,7 @@ export function commandArbs(opts: CommandOptions): fc.Arbitrary<Cmd>[] {
   const del = fc
     .tuple(fc.boolean(), fc.nat(2), fc.constantFrom(undefined, 'a', 'b', 'c'), fc.nat(3))
     .map(([pull, q, name, i]) => new DeleteCommand(pull, q, name, i));
+  // Drawn blind, as ever (an index, pause or resume): pauseTarget aims it when it runs, so seeds draw what they drew.
   const pause = fc.tuple(fc.nat(2), fc.boolean()).map(([q, p]) => new PauseCommand(q, p));
   // fc.commands picks uniformly among these: repeats are weights (adds, advances, answers matter most).
   // On the wall clock time passes by itself (every call takes real time, the drain waits), and a run

@@ -2,10 +2,11 @@
  * Compares what the handler saw of the queue under test with what it saw of the model, step by
  * step, and names the SPEC rule that best explains the first difference. The naming uses what the
  * model knows about the task at that moment: done already (HANDLER-1, RETRY-5, PULL-7), not yet due
- * (PUSH-4, RETRY-4), held back by pause, concurrency or rate (PUSH-8, PUSH-3, PUSH-2).
+ * (PUSH-4, RETRY-4), held back by pause, concurrency or rate (PUSH-8, PUSH-3, PUSH-2), or owed by
+ * a resume the queue answered OK and did not take (PUSH-8).
  */
 import type { ResolvedConfig } from '../model/config.js';
-import type { DeliveryHeaders } from '../sim/events.js';
+import type { DeliveryHeaders, TraceEvent } from '../sim/events.js';
 import type { Micros } from '../sim/time.js';
 import type { RuleId } from '../rules/index.js';
 import type { SideState } from './model-state.js';
@@ -21,6 +22,10 @@ export interface DiffContext {
   sut?: SideState;
   /** Every model delivery so far (for in-flight counts). */
   modelLog: readonly Seen[];
+  /** Every delivery of the queue under test so far (what it dispatched since a resume, PUSH-8). */
+  sutLog?: readonly Seen[];
+  /** Per push queue, how many deliveries `sutLog` held when the queue last answered a resume OK. */
+  sutLogAtResume?: ReadonlyMap<string, number>;
   config: ResolvedConfig;
   epochUs: Micros;
   /**
@@ -273,6 +278,27 @@ export function missing(e: Seen, ctx: DiffContext): FuzzViolation {
       task,
     );
   }
+  const q = ctx.book.get(key)!.q;
+  const resumedAt = resumeNotTaken(q, e.t, ctx);
+  if (resumedAt !== undefined)
+    return violation(
+      'PUSH-8',
+      e.t,
+      `${what} was not made: ${q} stayed paused after the resume it answered OK at ${at(resumedAt)}`,
+      `a delivery at ${at(e.t)}`,
+      'none',
+      task,
+    );
+  const early = ctx.sut && dispatchedWhilePaused(key, q, ctx.model, ctx.sut);
+  if (early)
+    return violation(
+      'PUSH-8',
+      e.t,
+      `${what} was not made: the queue had dispatched it at ${at(early.t)}, while ${q} was paused`,
+      `a delivery at ${at(e.t)}`,
+      'none',
+      task,
+    );
   if (throttled(ctx, e))
     return violation(
       'INST-2',
@@ -305,6 +331,62 @@ export function missing(e: Seen, ctx: DiffContext): FuzzViolation {
     'none',
     task,
   );
+}
+
+/** What resumeNotTaken reads: the book, both sides' views, and the queue's deliveries. */
+export type ResumeScene = Pick<DiffContext, 'book' | 'model' | 'sut' | 'sutLog' | 'sutLogAtResume'>;
+
+/**
+ * PUSH-8: when the model dispatches a task of push queue `q` at `t` and the queue under test does
+ * not, whether that is a resume the queue answered OK and did not take: the model's last word on `q`
+ * by `t` is a resume (it emits one only for a paused queue), and the queue is still paused by its own
+ * events or, when it reports none, has dispatched nothing of `q` since that resume. The time of that
+ * resume, or undefined. Without such a resume the missing dispatch is the rule that owed it
+ * (PUSH-5, a retry's rule, INST-2); a queue that reports its resume did take it.
+ */
+export function resumeNotTaken(q: string, t: Micros, scene: ResumeScene): Micros | undefined {
+  const events = scene.model.events;
+  let resumedAt: Micros | undefined;
+  for (let i = events.length - 1; i >= 0; i--) {
+    const ev = events[i].ev;
+    if ((ev.e !== 'resume' && ev.e !== 'pause') || ev.q !== q || ev.t > t) continue;
+    if (ev.e === 'resume') resumedAt = ev.t;
+    break;
+  }
+  if (resumedAt === undefined) return undefined;
+  if (scene.sut) return scene.sut.paused.has(q) ? resumedAt : undefined;
+  // Without its events: what reached the handler after the queue answered the resume (by arrival, not
+  // by time: a run's operations often share an instant).
+  const log = scene.sutLog;
+  const mark = scene.sutLogAtResume?.get(q);
+  if (log === undefined || mark === undefined) return undefined;
+  for (let i = mark; i < log.length; i++) {
+    const k = log[i].key;
+    if (k !== undefined && scene.book.get(k)?.q === q) return undefined;
+  }
+  return resumedAt;
+}
+
+/**
+ * PUSH-8, by the queue's own events: a dispatch of task `key` it made during a step in which the
+ * model held `q` paused (an attempt the handler may never have seen: no instance, a lost
+ * connection), which leaves the queue without the attempt the model makes once it resumes.
+ */
+function dispatchedWhilePaused(key: number, q: string, model: SideState, sut: SideState): TraceEvent | undefined {
+  // The model's pauses and resumes of q, by the step that reported them: a step's operation comes
+  // before what it dispatches, so a queue paused in a step's operation is paused for that step.
+  const changes: { step: number; paused: boolean }[] = [];
+  for (const k of model.events)
+    if ((k.ev.e === 'pause' || k.ev.e === 'resume') && k.ev.q === q)
+      changes.push({ step: k.step, paused: k.ev.e === 'pause' });
+  if (changes.length === 0) return undefined;
+  for (const k of sut.events) {
+    if (k.key !== key || k.ev.e !== 'dispatch') continue;
+    let paused = false;
+    for (const c of changes) if (c.step <= k.step) paused = c.paused;
+    if (paused) return k.ev;
+  }
+  return undefined;
 }
 
 /** Model attempts of queue `q` dispatched at or before `t` whose answers land after `t`. */

@@ -33,6 +33,7 @@ import { VIRTUAL_TIME, type ClockStrategy, type RunClock } from './clock.js';
 import { HEALTHY, type Behaviour } from './behaviour.js';
 import { SideState, type KeyedEvent } from './model-state.js';
 import { ObservedTrace, type BuildOptions } from './observed-trace.js';
+import { resumeNotTaken, type ResumeScene } from './differences.js';
 import { Side, type HandlerContext } from './side.js';
 import { TaskBook, type TaskEntry } from './task-book.js';
 import { FuzzFailure, at, violation, type FuzzViolation } from './violation.js';
@@ -92,6 +93,8 @@ export class Lockstep {
   now: Micros = 0;
   outage = false;
   readonly held: Held[] = [];
+  /** Per push queue, how many deliveries the queue had made when it last answered a resume OK (PUSH-8). */
+  readonly sutLogAtResume = new Map<string, number>();
   /** Differences beyond a tolerance but inside the harness's measured noise (wall clock): reported, not failing. */
   readonly inconclusive: FuzzViolation[] = [];
 
@@ -328,10 +331,24 @@ export class Lockstep {
       // Refused by the model for a pause the queue's own events never showed: the pause did not take (PUSH-8).
       const unpaused =
         !m.ok && s.ok && this.caps.events && this.modelState.paused.has(q) && !this.sutState.paused.has(q);
+      // Refused by the queue as paused where the model had resumed (and ran the task, or no longer
+      // had it): the resume did not take (PUSH-8).
+      const resumedAt =
+        !s.ok && s.error === 'FAILED_PRECONDITION' && (m.ok || m.error !== 'FAILED_PRECONDITION')
+          ? resumeNotTaken(q, this.now, this.resumeScene())
+          : undefined;
       const what = `run_task ${this.book.label(key)}`;
       const v = unpaused
         ? compareOp(m, s, 'PUSH-8', `${what} (the queue never reported its pause)`, this.now)
-        : compareOp(m, s, 'CT-4', what, this.now);
+        : resumedAt !== undefined
+          ? compareOp(
+              m,
+              s,
+              'PUSH-8',
+              `${what} (the queue stayed paused after the resume it answered OK at ${at(resumedAt)})`,
+              this.now,
+            )
+          : compareOp(m, s, 'CT-4', what, this.now);
       if (v) return this.fail(v);
     }
     if (s.ok) {
@@ -341,6 +358,17 @@ export class Lockstep {
       this.clock.taint([key], `run_task ${this.book.label(key)} may dispatch it at any instant of the call`);
     }
     return this.clock.endStep(true);
+  }
+
+  /** What resumeNotTaken reads: the queue's own events when it reports them, else its deliveries. */
+  private resumeScene(): ResumeScene {
+    return {
+      book: this.book,
+      model: this.modelState,
+      sutLog: this.sut.log,
+      sutLogAtResume: this.sutLogAtResume,
+      ...(this.caps.events ? { sut: this.sutState } : {}),
+    };
   }
 
   pause(q: string, paused: boolean): Promise<void> {
@@ -361,6 +389,7 @@ export class Lockstep {
     const { m, s } = r;
     const v = compareOp(m, s, 'PUSH-8', `${paused ? 'pause' : 'resume'} ${q}`, this.now);
     if (v) return this.fail(v);
+    if (!paused && s.ok) this.sutLogAtResume.set(q, this.sut.log.length);
     const cfg = this.config.queues.find((c) => c.name === q);
     // The engine emits nothing for a no-op pause/resume; the trace says what the queue is now.
     if (s.ok && cfg && cfg.ratePerSec > 0 && this.modelState.paused.has(q) !== paused)
@@ -527,6 +556,19 @@ export class Lockstep {
   }
 
   // ---- the end ---------------------------------------------------------------------------------
+
+  /**
+   * The drain's first step (PUSH-8): when the model holds push queues paused, time runs `pausedUs`
+   * with them paused (a queue that ignored the pause dispatches what they hold by then, as it would
+   * have in the drain), then each is resumed, so the dispatches a resume owes are compared: a queue
+   * that answers a resume OK and stays paused is seen even when no command resumed it.
+   */
+  async resumePausedQueues(pausedUs: Micros): Promise<void> {
+    const paused = this.pushQueues.filter((q) => this.modelState.paused.has(q));
+    if (paused.length === 0) return;
+    await this.advance(pausedUs);
+    for (const q of paused) await this.pause(q, false);
+  }
 
   /** Drains, then judges the queue's whole trace with every INV checker (not those the clock skips). */
   finish(): Promise<void> {

@@ -14,7 +14,7 @@ import { describeTolerance } from './tolerance.js';
 import { at, type FuzzViolation } from './violation.js';
 
 export const AFTER_COMMANDS =
-  'then the harness drains: handler healthy, outage over, time runs until the model is idle, plus a quiet hour';
+  'then the harness drains: handler healthy, outage over, any paused queue resumed after a quiet hour, time runs until the model is idle, plus a quiet hour';
 export const AFTER_COMMANDS_WALL =
   'then the harness drains: handler healthy, the model runs until idle, the queue is waited for (within tolerance), then watched for the longest backoff + 100 ms';
 

@@ -94,6 +94,8 @@ export class WallRunClock implements RunClock {
       book: this.run.book,
       model: this.run.modelState,
       modelLog: this.run.model.log,
+      sutLog: this.run.sut.log,
+      sutLogAtResume: this.run.sutLogAtResume,
       config: this.run.config,
       epochUs: this.run.epochUs,
       ...(this.run.caps.events ? { sut: this.run.sutState } : {}),

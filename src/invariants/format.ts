@@ -2,6 +2,10 @@
  * Allocation-free readers of header values (HDR-3…6) and a name fingerprint (HDR-2), so the header
  * checker can judge millions of deliveries without building the expected strings each time.
  */
+import { nameHash } from '../sim/trace-decoder.js';
+
+/** HDR-2: a task name's fingerprint, the one the checker thread's decoder computes over the bytes. */
+export { nameHash };
 
 /** True when `s` is the canonical decimal form of the integer `v` (no sign, no leading zero). */
 export function isDecimalOf(s: unknown, v: number): boolean {
@@ -58,17 +62,13 @@ export function epochMicrosOf(s: unknown): number {
 const SCALE_TO_MICROS = [1_000_000, 100_000, 10_000, 1_000, 100, 10, 1];
 
 /**
- * HDR-2: a 31-bit FNV-1a fingerprint of a task name (the top bit dropped, so it is always a small
- * integer and never a boxed number). The checker keeps this instead of a million name strings; two
- * different names match only with probability 2^-31.
+ * HDR-2: the key of a delivery's X-AppEngine-TaskName, as the decoder hands it to a borrowing sink:
+ * nameHash of the name, or -1 when there is none (empty, absent, not a string, or no headers at all).
  */
-export function nameHash(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h & 0x7fffffff;
+export function taskNameKey(h: unknown): number {
+  if (h === null || typeof h !== 'object') return -1;
+  const tn = (h as { tn?: unknown }).tn;
+  return typeof tn === 'string' && tn.length > 0 ? nameHash(tn) : -1;
 }
 
 /** A header value as it should read in a violation: quoted, or `absent`. */

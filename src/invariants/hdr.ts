@@ -4,7 +4,7 @@
  * read under the run's SPEC §10 readings (readings.ts), never through the engine's header builder.
  */
 import type { AddEvent, DispatchEvent, ResponseEvent } from '../sim/events.js';
-import { decimalValue, epochMicrosOf, isDecimalOf, nameHash, shown } from './format.js';
+import { decimalValue, epochMicrosOf, isDecimalOf, shown } from './format.js';
 import type { Readings } from './readings.js';
 import { F64Column, IN_FLIGHT, U32Column, isLive } from './task-table.js';
 import { OUT_ERROR, outcomeName, type TraceState } from './trace-state.js';
@@ -36,8 +36,9 @@ export class HeaderChecker implements Checker {
     if (st.readings.retryEtaHeader === 'original') this.firstEta = st.tasks.column(new F64Column());
   }
 
-  onAdd(ev: AddEvent): void {
-    this.name.set(ev.id, nameHash(String(ev.name)));
+  /** `name`: nameHash(String(ev.name)) (Checker.onAdd). */
+  onAdd(ev: AddEvent, name: number): void {
+    this.name.set(ev.id, name);
     this.firstEta?.set(ev.id, ev.eta);
   }
 
@@ -46,7 +47,8 @@ export class HeaderChecker implements Checker {
     if (countsAsExecution(ev, this.st.readings)) this.ec.set(ev.id, this.ec.get(ev.id) + 1);
   }
 
-  onDispatch(ev: DispatchEvent): void {
+  /** `tn`: the key of the delivery's task name, -1 when it has none (taskNameKey). */
+  onDispatch(ev: DispatchEvent, tn: number): void {
     this.tally.checked++;
     const h = ev.h;
     if (h === null || typeof h !== 'object') {
@@ -56,7 +58,7 @@ export class HeaderChecker implements Checker {
     }
     if (ev.dup || !isLive(this.st.phase(ev.id))) {
       this.dups++;
-      this.checkWellFormed(ev);
+      this.checkWellFormed(ev, tn);
       return;
     }
     const { st, tally } = this;
@@ -65,7 +67,8 @@ export class HeaderChecker implements Checker {
     const qname = st.taskQueue(id).name;
     if (h.qn !== qname && tally.count())
       tally.keep('HDR-1', t, id, ev.q, `task ${id} X-AppEngine-QueueName`, shown(qname), shown(h.qn));
-    if ((typeof h.tn !== 'string' || h.tn.length === 0 || nameHash(h.tn) !== this.name.get(id)) && tally.count()) {
+    // The name's string is read only to be shown (from the checker thread's decoder, built then).
+    if ((tn < 0 || tn !== this.name.get(id)) && tally.count()) {
       tally.keep('HDR-2', t, id, ev.q, `task ${id} X-AppEngine-TaskName`, 'the name given at add', shown(h.tn));
     }
     const attempt = st.n.get(id) + 1;
@@ -170,13 +173,13 @@ export class HeaderChecker implements Checker {
   }
 
   /** A duplicate after 2xx (HANDLER-4): the task's facts are gone, so only the form is judged. */
-  private checkWellFormed(ev: DispatchEvent): void {
+  private checkWellFormed(ev: DispatchEvent, tn: number): void {
     const { tally } = this;
     const h = ev.h;
     const what = `duplicate of task ${ev.id}`;
     if (h.qn !== ev.q && tally.count())
       tally.keep('HDR-1', ev.t, ev.id, ev.q, `${what} X-AppEngine-QueueName`, shown(ev.q), shown(h.qn));
-    if ((typeof h.tn !== 'string' || h.tn.length === 0) && tally.count())
+    if (tn < 0 && tally.count())
       tally.keep('HDR-2', ev.t, ev.id, ev.q, `${what} X-AppEngine-TaskName`, 'a non-empty name', shown(h.tn));
     if (decimalValue(h.rc) < 0 && tally.count())
       tally.keep('HDR-3', ev.t, ev.id, ev.q, `${what} X-AppEngine-TaskRetryCount`, 'a decimal integer', shown(h.rc));

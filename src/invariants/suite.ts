@@ -16,6 +16,7 @@ import type { TraceSink } from '../sim/trace.js';
 import { AloChecker } from './alo.js';
 import { DeadlineChecker } from './deadline.js';
 import { EtaChecker } from './eta.js';
+import { nameHash, taskNameKey } from './format.js';
 import { HeaderChecker } from './hdr.js';
 import { LeaseChecker } from './lease.js';
 import { LimitsChecker } from './limits.js';
@@ -74,7 +75,10 @@ interface Checkers {
 }
 
 export class InvariantSuite implements TraceSink, DecodedEventSink {
-  /** No checker keeps an event of the six busiest types past its hook: the decoder may lend them (DecodedEventSink). */
+  /**
+   * No checker keeps an event of the six busiest types past its hook: the decoder may lend them, and
+   * hand task names as hashes (DecodedEventSink).
+   */
   readonly borrowsEvents = true;
   private st: TraceState | undefined;
   private c: Checkers | undefined;
@@ -103,21 +107,22 @@ export class InvariantSuite implements TraceSink, DecodedEventSink {
   // Each event goes to the checkers that implement its hook, in the order of INVARIANT_IDS, then to
   // the shared state (WIRED lists the hooks). The six busiest types have a method each, which the
   // checker thread's decoder calls directly (DecodedEventSink), without a second look at the type.
+  // A task name comes as its hash (HDR-2): from that decoder, over the bytes, or else from the string.
 
-  add(ev: AddEvent): void {
+  add(ev: AddEvent, name = nameHash(String(ev.name))): void {
     const c = this.c;
     if (c === undefined) return void this.ignored++;
-    c.hdr.onAdd(ev);
+    c.hdr.onAdd(ev, name);
     c.outcome.onAdd(ev);
     c.limits.onAdd(ev);
     this.st!.afterAdd(ev);
   }
 
-  dispatch(ev: DispatchEvent): void {
+  dispatch(ev: DispatchEvent, tn = taskNameKey(ev.h)): void {
     const c = this.c;
     if (c === undefined) return void this.ignored++;
     c.nodup.onDispatch(ev);
-    c.hdr.onDispatch(ev);
+    c.hdr.onDispatch(ev, tn);
     c.eta.onDispatch(ev);
     c.rate.onDispatch(ev);
     c.limits.onDispatch(ev);

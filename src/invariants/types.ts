@@ -75,8 +75,10 @@ export const MAX_EXAMPLES = 20;
  */
 export interface Checker {
   readonly inv: InvariantId;
-  onAdd?(ev: AddEvent): void;
-  onDispatch?(ev: DispatchEvent): void;
+  /** `name`: nameHash(String(ev.name)), as the checker thread's decoder hands it over the bytes. */
+  onAdd?(ev: AddEvent, name: number): void;
+  /** `tn`: taskNameKey(ev.h), the key of the delivery's task name (format.ts). */
+  onDispatch?(ev: DispatchEvent, tn: number): void;
   onResponse?(ev: ResponseEvent): void;
   onRetry?(ev: RetryEvent): void;
   onSuccess?(ev: SuccessEvent): void;

@@ -63,8 +63,10 @@ class KeptStrings {
  * thread's InvariantSuite) is called for it directly, without looking at the type again.
  */
 export interface DecodedEventSink {
-  add(ev: AddEvent): void;
-  dispatch(ev: DispatchEvent): void;
+  /** `name`: given to a sink that borrows events, nameHash(ev.name). */
+  add(ev: AddEvent, name?: number): void;
+  /** `tn`: given to a sink that borrows events, nameHash(ev.h.tn), or -1 when that name is empty. */
+  dispatch(ev: DispatchEvent, tn?: number): void;
   response(ev: ResponseEvent): void;
   retry(ev: RetryEvent): void;
   success(ev: SuccessEvent): void;
@@ -76,42 +78,76 @@ export interface DecodedEventSink {
    * and keeps no reference to it: the decoder then hands it the same object per type each time, its
    * fields overwritten, and an optional field that is absent is there as undefined. Other events are
    * always new objects.
+   *
+   * Task names come to such a sink as hashes (the second argument of add and dispatch), computed over
+   * the bytes: the string of an add's name or a dispatch's X-AppEngine-TaskName is built only when the
+   * sink reads it (to print it in a violation), from the chunk being decoded, so only during the call.
    */
   readonly borrowsEvents?: boolean;
 }
 
+/** Where the lent events' task names start in the bytes being decoded, and how to read one there. */
+class LentNames {
+  nameAt = 0;
+  tnAt = 0;
+  constructor(readonly text: (at: number) => string) {}
+}
+
 /**
- * The objects a borrowing sink is handed, one per type, every field present from the start. Times
- * start as NaN, so V8 stores them as doubles from the first event on: a field first written with small
- * integers is stored as one, and when virtual time passed 2^31 µs the change of representation
- * deoptimized every function that read these events, in the middle of the run. Ids and counts start
- * as small integers, which they stay.
+ * The lent headers. The task name is a getter on the prototype that decodes it when read: an own
+ * accessor on the object made every event's decoding and judging a sixth slower, a getter up the
+ * prototype chain leaves the object's own fields as plain as before.
+ */
+class LentHeaders implements DeliveryHeaders {
+  qn = '';
+  rc = '';
+  ec = '';
+  eta = '';
+  pr: string | undefined = undefined;
+  rr: string | undefined = undefined;
+  ff: string | undefined = undefined;
+  readonly #names: LentNames;
+  constructor(names: LentNames) {
+    this.#names = names;
+  }
+  get tn(): string {
+    return this.#names.text(this.#names.tnAt);
+  }
+}
+
+/** The lent add: its name, as LentHeaders' task name, is read from the bytes when asked for. */
+class LentAdd implements AddEvent {
+  t = Number.NaN;
+  readonly e = 'add';
+  id = 0;
+  q = '';
+  named = false;
+  eta = Number.NaN;
+  size = 0;
+  tag: string | undefined = undefined;
+  ff: boolean | undefined = undefined;
+  dl: number | undefined = undefined;
+  readonly #names: LentNames;
+  constructor(names: LentNames) {
+    this.#names = names;
+  }
+  get name(): string {
+    return this.#names.text(this.#names.nameAt);
+  }
+}
+
+/**
+ * The objects a borrowing sink is handed, one per type, every field present from the start (the
+ * task names as getters, above). Times start as NaN, so V8 stores them as doubles from the first
+ * event on: a field first written with small integers is stored as one, and when virtual time passed
+ * 2^31 µs the change of representation deoptimized every function that read these events, in the
+ * middle of the run. Ids and counts start as small integers, which they stay.
  */
 class BorrowedEvents {
-  readonly h: DeliveryHeaders = {
-    qn: '',
-    tn: '',
-    rc: '',
-    ec: '',
-    eta: '',
-    pr: undefined,
-    rr: undefined,
-    ff: undefined,
-  };
-  readonly add: AddEvent = {
-    t: Number.NaN,
-    e: 'add',
-    id: 0,
-    q: '',
-    name: '',
-    named: false,
-    eta: Number.NaN,
-    size: 0,
-    tag: undefined,
-    ff: undefined,
-    dl: undefined,
-  };
-  readonly dispatch: DispatchEvent = { t: Number.NaN, e: 'dispatch', id: 0, q: '', n: 0, h: this.h, dup: undefined };
+  readonly names: LentNames;
+  readonly h: LentHeaders;
+  readonly add: LentAdd;
+  readonly dispatch: DispatchEvent;
   readonly response: ResponseEvent = {
     t: Number.NaN,
     e: 'response',
@@ -126,6 +162,14 @@ class BorrowedEvents {
   readonly retry: RetryEvent = { t: Number.NaN, e: 'retry', id: 0, q: '', n: 0, eta: Number.NaN };
   readonly success: SuccessEvent = { t: Number.NaN, e: 'success', id: 0, q: '', n: 0 };
   readonly exhaust: ExhaustEvent = { t: Number.NaN, e: 'exhaust', id: 0, q: '', n: 0, rule: 'RETRY-5' };
+
+  /** `text`: the string at a position of the bytes being decoded (the decoder's lentText). */
+  constructor(text: (at: number) => string) {
+    this.names = new LentNames(text);
+    this.h = new LentHeaders(this.names);
+    this.add = new LentAdd(this.names);
+    this.dispatch = { t: Number.NaN, e: 'dispatch', id: 0, q: '', n: 0, h: this.h, dup: undefined };
+  }
 }
 
 export class TraceDecoder {
@@ -159,7 +203,7 @@ export class TraceDecoder {
             other: onEvent,
           }
         : onEvent;
-    this.lent = this.sink.borrowsEvents === true ? new BorrowedEvents() : undefined;
+    this.lent = this.sink.borrowsEvents === true ? new BorrowedEvents((at) => this.lentText(at)) : undefined;
   }
 
   /** Decodes a chunk (the view may be reused by the caller once this returns). */
@@ -194,6 +238,8 @@ export class TraceDecoder {
 
   /** Where the last read ended. */
   private pos = 0;
+  /** The task name key of the dispatch being decoded for a borrowing sink (see DecodedEventSink.dispatch). */
+  private tnKey = -1;
 
   private need(p: number, n: number): void {
     if (p + n > this.end) throw CUT;
@@ -222,7 +268,15 @@ export class TraceDecoder {
     const lent = this.lent;
     switch (type) {
       case T_ADD: {
-        const name = this.str(p, false);
+        // A borrowing sink gets the name's hash; its string only if it asks (BorrowedEvents).
+        let name = '';
+        let nameKey = 0;
+        if (lent !== undefined) {
+          lent.names.nameAt = p;
+          nameKey = this.hashStr(p);
+        } else {
+          name = this.str(p, false);
+        }
         p = this.pos;
         this.need(p, 17);
         const flags = this.buf[p];
@@ -243,14 +297,13 @@ export class TraceDecoder {
           ev.t = t;
           ev.id = id;
           ev.q = q;
-          ev.name = name;
           ev.named = (flags & 1) !== 0;
           ev.eta = eta;
           ev.size = size;
           ev.tag = tag;
           ev.ff = ff;
           ev.dl = dl;
-          return this.sink.add(ev);
+          return this.sink.add(ev, nameKey);
         }
         const ev: AddEvent = { t, e: 'add', id, q, name, named: (flags & 1) !== 0, eta, size };
         if (tag !== undefined) ev.tag = tag;
@@ -271,7 +324,7 @@ export class TraceDecoder {
           ev.q = q;
           ev.n = n;
           ev.dup = dup === 0 ? undefined : dup === 2;
-          return this.sink.dispatch(ev);
+          return this.sink.dispatch(ev, this.tnKey);
         }
         const ev: DispatchEvent = { t, e: 'dispatch', id, q, n, h };
         if (dup !== 0) ev.dup = dup === 2;
@@ -365,7 +418,16 @@ export class TraceDecoder {
   /** A dispatch's headers: into the borrowed object when there is one, else a new one. */
   private headers(p: number, lent: BorrowedEvents | undefined): DeliveryHeaders {
     const qn = this.keptAt(p, QUEUE_SLOT) ?? this.str(p, true); // the event's queue, nearly always
-    const tn = this.str(this.pos, false);
+    // A borrowing sink gets the task name's hash (-1 when empty); its string only if it asks.
+    let tn = '';
+    if (lent !== undefined) {
+      const at = this.pos;
+      lent.names.tnAt = at;
+      const key = this.hashStr(at);
+      this.tnKey = this.pos === at + 2 ? -1 : key;
+    } else {
+      tn = this.str(this.pos, false);
+    }
     const rc = this.field(this.pos, RC_SLOT);
     const ec = this.field(this.pos, EC_SLOT);
     // A burst's first attempts share one ETA text: given back as the same string (HDR-5's check
@@ -381,7 +443,6 @@ export class TraceDecoder {
     if (lent !== undefined) {
       const h = lent.h;
       h.qn = qn;
-      h.tn = tn;
       h.rc = rc;
       h.ec = ec;
       h.eta = eta;
@@ -455,6 +516,47 @@ export class TraceDecoder {
       this.etaVictim = this.etaVictim === ETA_SLOT_A ? ETA_SLOT_B : ETA_SLOT_A;
     }
     return s;
+  }
+
+  /**
+   * nameHash of the string at `p`, leaving `pos` after it: over the bytes when they are ASCII (a
+   * byte is then the string's code unit), else over the decoded string (rare; it also refuses bytes
+   * that are not UTF-8 or WTF-8 as str() does).
+   */
+  private hashStr(p: number): number {
+    this.need(p, 2);
+    const buf = this.buf;
+    const n = buf[p] | (buf[p + 1] << 8);
+    const from = p + 2;
+    const to = from + n;
+    this.need(from, n);
+    if (n < PIECE) {
+      let h = FNV_OFFSET;
+      let bits = 0;
+      for (let i = from; i < to; i++) {
+        const b = buf[i];
+        bits |= b;
+        h = Math.imul(h ^ b, FNV_PRIME);
+      }
+      if (bits < 128) {
+        this.pos = to;
+        return h & 0x7fffffff;
+      }
+    }
+    return nameHash(this.str(p, false));
+  }
+
+  /**
+   * The string at `at` in the bytes being decoded, for a borrowing sink that reads a task name: read
+   * again without moving `pos`, which the event being decoded still needs.
+   */
+  private lentText(at: number): string {
+    const pos = this.pos;
+    try {
+      return this.str(at, false);
+    } finally {
+      this.pos = pos;
+    }
   }
 
   /**
@@ -532,6 +634,21 @@ export class TraceDecoder {
       return fromWtf8(bytes, this.count);
     }
   }
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/**
+ * HDR-2: a 31-bit FNV-1a fingerprint of a task name over its UTF-16 code units (the top bit dropped,
+ * so it is always a small integer and never a boxed number). The checkers keep this instead of a
+ * million name strings, and a borrowing sink is handed it instead of the string; two different names
+ * match only with probability 2^-31.
+ */
+export function nameHash(s: string): number {
+  let h = FNV_OFFSET;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
+  return h & 0x7fffffff;
 }
 
 /** Whether the bytes hold a surrogate's WTF-8 form (0xED then 0xA0–0xBF: what UTF-8 never writes). */

@@ -58,6 +58,14 @@ export const runTaskIgnored: ServeMutant = (em) => {
   em.runTask = (name) => em.task(name);
 };
 
+/** A counterexample the fuzzer found and shrank against a serve mutant, pinned by its replay token. */
+export interface CaughtFace {
+  rule: RuleId;
+  why: string;
+  commands: string[];
+  token: string;
+}
+
 /**
  * runTaskIgnored's two faces, as counterexamples the fuzzer found and shrank (seed 1, at most 30
  * commands, through gRPC), replayed by their tokens. A campaign meets this mutant often (35 runs of
@@ -66,7 +74,7 @@ export const runTaskIgnored: ServeMutant = (em) => {
  * are pinned (test/fuzz/draws.test.ts), so a token names the same run until they change; the commands
  * are checked so that such a change says so.
  */
-export const RUN_TASK_IGNORED_CAUGHT: readonly { rule: RuleId; why: string; commands: string[]; token: string }[] = [
+export const RUN_TASK_IGNORED_CAUGHT: readonly CaughtFace[] = [
   {
     rule: 'CT-4',
     why: "a paused queue's RunTask answered as done, where the service must refuse it",
@@ -93,13 +101,41 @@ export const resumeNotRestarting: ServeMutant = (em) => {
 };
 
 /**
- * Replays one of RUN_TASK_IGNORED_CAUGHT against `served` (running runTaskIgnored): the failure it
- * must give, its rule, its commands, and the replay line for the address in use.
+ * resumeNotRestarting's faces, each the shrunk counterexample of a campaign through gRPC (at most 30
+ * commands; seeds 1, 18 and 8), replayed by its token. Cloud Tasks reports no events, so each is the
+ * resume not taken as the harness sees it: nothing of the queue reached the handler since the queue
+ * answered the resume (PUSH-8). A campaign shrinks to the drain's resume when it can (the drain
+ * resumes every queue left paused): one command fewer than a resume of its own.
  */
-export async function expectCaughtOnReplay(
-  served: ServedQueue,
-  c: (typeof RUN_TASK_IGNORED_CAUGHT)[number],
-): Promise<void> {
+export const RESUME_NOT_RESTARTING_CAUGHT: readonly CaughtFace[] = [
+  {
+    rule: 'PUSH-8',
+    why: "a task held by a pause, never sent once the drain's resume is answered RUNNING",
+    commands: ['pause q0', 'add to q0: (unnamed)'],
+    token:
+      'eyJ2IjoxLCJzZWVkIjoxLCJwYXRoIjoiODowOjA6MDowOjA6MDowOjA6MDowOjA6NTo0OjQ6NDo0IiwicmVwbGF5UGF0aCI6IkFCQURBQUFCQ0o6cUsiLCJtYXhDb21tYW5kcyI6MzAsInJlYWxUaW1lIjpmYWxzZX0',
+  },
+  {
+    rule: 'PUSH-8',
+    why: 'a task held by a pause, never sent after a resume command answered RUNNING',
+    commands: ['pause default', 'add to default: (unnamed)', 'resume default'],
+    token:
+      'eyJ2IjoxLCJzZWVkIjoxOCwicGF0aCI6IjI6MDowOjA6MDowOjA6MDowOjM6Mjo1OjU6NjozOjQ6NDo0OjQ6NDo0OjQ6NCIsInJlcGxheVBhdGgiOiJEQUJBQ0FCQUJHODpWViIsIm1heENvbW1hbmRzIjozMCwicmVhbFRpbWUiOmZhbHNlfQ',
+  },
+  {
+    rule: 'PUSH-8',
+    why: 'a retry held by a pause, never sent after the resume',
+    commands: ['handler answers timeouts (without timeout) (error)', 'add to default: (unnamed)', 'pause default'],
+    token:
+      'eyJ2IjoxLCJzZWVkIjo4LCJwYXRoIjoiMjowOjA6MDowOjA6MDowOjA6MDowOjA6MDoyOjE6MTo0OjQ6NDo0OjQ6NDo0OjQiLCJyZXBsYXlQYXRoIjoiQUhBQUFsOnEiLCJtYXhDb21tYW5kcyI6MzAsInJlYWxUaW1lIjpmYWxzZX0',
+  },
+];
+
+/**
+ * Replays one of RUN_TASK_IGNORED_CAUGHT or RESUME_NOT_RESTARTING_CAUGHT against `served` (running
+ * its mutant): the failure it must give, its rule, its commands, and the replay line for the address in use.
+ */
+export async function expectCaughtOnReplay(served: ServedQueue, c: CaughtFace): Promise<void> {
   const report = await runFuzz({ adapter: served.address, queue: served.queue, seed: 0, replay: c.token });
   expect(report.ok, formatText(report)).toBe(false);
   const f = report.failures![0];

@@ -15,13 +15,15 @@ import { recordConnections } from '../serve/rest-harness.js';
 import { slowOr } from '../helpers/slow.js';
 import {
   expectCaughtOnReplay,
+  RESUME_NOT_RESTARTING_CAUGHT,
   RUN_TASK_IGNORED_CAUGHT,
+  resumeNotRestarting,
   runTaskIgnored,
   serveAndAdapt,
   type ServedQueue,
 } from './cloud-tasks-harness.js';
 
-/** Runs of the clean campaign over REST: 30 under TASKSIM_SLOW=1; the mutant below is caught either way. */
+/** Runs of the clean campaign over REST: 30 under TASKSIM_SLOW=1; the mutants below are caught either way. */
 const CLEAN_RUNS = slowOr(30, 12);
 
 describe('cloud-tasks+rest:// against tasksim serve, virtual clock', () => {
@@ -72,6 +74,20 @@ describe('a serve mutant is caught through REST (virtual clock): RunTask that le
     await served?.close();
   });
   for (const c of RUN_TASK_IGNORED_CAUGHT) {
+    it(`${c.rule}: ${c.why}, on replay of its shrunk counterexample`, () => expectCaughtOnReplay(served, c), 60_000);
+  }
+});
+
+describe('a serve mutant is caught through REST (virtual clock): ResumeQueue that leaves the queue paused', () => {
+  // Each face on replay (RESUME_NOT_RESTARTING_CAUGHT), :pause and :resume through their HTTP bindings.
+  let served: ServedQueue;
+  beforeAll(async () => {
+    served = await serveAndAdapt('virtual', resumeNotRestarting, 'cloud-tasks+rest');
+  });
+  afterAll(async () => {
+    await served?.close();
+  });
+  for (const c of RESUME_NOT_RESTARTING_CAUGHT) {
     it(`${c.rule}: ${c.why}, on replay of its shrunk counterexample`, () => expectCaughtOnReplay(served, c), 60_000);
   }
 });

@@ -9,6 +9,7 @@ import { formatText } from '../../src/fuzz/report.js';
 import { slowOr } from '../helpers/slow.js';
 import {
   expectCaughtOnReplay,
+  RESUME_NOT_RESTARTING_CAUGHT,
   RUN_TASK_IGNORED_CAUGHT,
   resumeNotRestarting,
   runTaskIgnored,
@@ -96,31 +97,37 @@ describe("serve's mutants are caught through the adapter (virtual clock)", () =>
     }
   });
 
-  // A paused queue's task that never comes after the resume shows as that delivery not made (PUSH-5).
-  it('ResumeQueue that does not restart dispatching: a failure citing PUSH-8 or PUSH-5, shrunk, with its replay line', async () => {
-    const rules = ['PUSH-8', 'PUSH-5'];
-    const served = await serveAndAdapt('virtual', resumeNotRestarting);
-    try {
+  describe('ResumeQueue that answers RUNNING and leaves the queue paused', () => {
+    let served: ServedQueue;
+    beforeAll(async () => {
+      served = await serveAndAdapt('virtual', resumeNotRestarting);
+    });
+    afterAll(async () => {
+      await served?.close();
+    });
+    // Searched for: a resume aims at a paused queue holding a task, and the drain resumes what is
+    // left paused. Before these, seed 7's campaign missed it (a blind queue index, and only a resume
+    // command after the pause could show it).
+    it('found by a short campaign: PUSH-8, the resume not taken, shrunk, with its replay line', async () => {
       const report = await runFuzz({
         adapter: served.address,
         queue: served.queue,
         runs: 100,
-        seed: 5,
-        maxCommands: 30,
+        seed: 7,
         maxFailures: 1,
       });
       expect(report.ok).toBe(false);
       const f = report.failures![0];
-      expect(
-        f.violations.some((v) => rules.includes(v.rule)),
-        formatText(report),
-      ).toBe(true);
-      expect(f.commands.length).toBeLessThanOrEqual(8);
+      expect(f.rule, formatText(report)).toBe('PUSH-8');
+      expect(f.violations[0].message).toMatch(/stayed paused after the resume it answered OK/);
+      expect(f.commands.length).toBeLessThanOrEqual(4);
       expect(f.replay).toMatch(
         /^tasksim fuzz --adapter 'cloud-tasks:\/\/127\.0\.0\.1:\d+\?handler=127\.0\.0\.1:\d+&clock=127\.0\.0\.1:\d+' --replay \S+$/,
       );
-    } finally {
-      await served.close();
+    }, 120_000);
+    // And each face on replay (see RESUME_NOT_RESTARTING_CAUGHT).
+    for (const c of RESUME_NOT_RESTARTING_CAUGHT) {
+      it(`${c.rule}: ${c.why}, on replay of its shrunk counterexample`, () => expectCaughtOnReplay(served, c), 60_000);
     }
-  }, 240_000);
+  });
 });

@@ -13,8 +13,8 @@ import { runFuzz } from '../../src/fuzz/campaign.js';
 import { commandArbs, runTaskTarget, type RunTaskAim } from '../../src/fuzz/commands.js';
 import { SideState } from '../../src/fuzz/model-state.js';
 import { formatText } from '../../src/fuzz/report.js';
-import { TaskBook, type TaskEntry } from '../../src/fuzz/task-book.js';
-import type { TraceEvent } from '../../src/sim/events.js';
+import { TaskBook } from '../../src/fuzz/task-book.js';
+import { absorb, added } from './scene.js';
 
 /** The share of sampled commands that are RunTask, for a queue with these capabilities. */
 function runTaskCommands(caps: Capabilities): number {
@@ -110,18 +110,6 @@ describe('RunTask (CT-4) in the fuzzer', () => {
 });
 
 const S = 1_000_000;
-
-/** A push or pull task added to the book and reported by the model, as the harness does. */
-function added(book: TaskBook, state: SideState, q: string, name: string, named: boolean, eta: number): TaskEntry {
-  const mode = q === 'pull' ? 'pull' : 'push';
-  const e = book.add({ q, mode, named, names: { model: name, sut: name }, eta, addedAt: 0, size: 0 });
-  absorb(state, { t: 0, e: 'add', id: e.key, q, name, named, eta, size: 0 });
-  return e;
-}
-
-function absorb(state: SideState, ev: TraceEvent): void {
-  state.absorb([ev], 0);
-}
 
 describe('the task a RunTask aims at (resolved when it runs)', () => {
   it('waiting tasks, then due ones, then any; by index modulo their count, in the order added', () => {

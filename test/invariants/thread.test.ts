@@ -11,7 +11,7 @@ import { RING_SLOTS, SLOT_BYTES } from '../../src/invariants/chunk-ring.js';
 import type { AddEvent, ResponseEvent, TraceEvent } from '../../src/sim/events.js';
 import { TraceHasher } from '../../src/sim/trace.js';
 import { kitchenSink } from '../helpers/engine.js';
-import { TraceBuilder, expectFails, expectPasses, queue } from './trace-builder.js';
+import { TraceBuilder, expectFails, expectPasses, queue, resultOf } from './trace-builder.js';
 
 const S = 1_000_000;
 const fixture = (name: string): InvariantThreadOptions => ({ entry: new URL(`./fixtures/${name}`, import.meta.url) });
@@ -51,6 +51,50 @@ describe('invariants in a thread of their own: the same verdicts', () => {
     const threaded = await judgeInThread(te.events);
     expect(threaded).toEqual(await checkTrace(te.events));
     expect(threaded.map((r) => r.status)).not.toContain('skip' as never); // kitchenSink exercises every invariant
+  });
+
+  it('HDR-2 INV-NODUP-AFTER-DELETE a wrong task name found on the thread is shown by its real name', async () => {
+    // The thread's checkers get names as hashes; the string of one shown in a violation is read
+    // from the bytes then: ASCII, other Unicode, a lone surrogate, one longer than a 32 KiB piece.
+    const long = 'n'.repeat(40_000);
+    const b = new TraceBuilder();
+    b.add(1, 0, { name: 'task-1' })
+      .attempt(1, 0, 200, { h: { tn: 'task-one' } })
+      .success(1, 1000)
+      .add(2, 0, { name: 'tâche-2' })
+      .attempt(2, 0, 200, { h: { tn: 'tâche-deux' } })
+      .success(2, 1000)
+      .add(3, 0, { name: 'x\ud800' })
+      .attempt(3, 0, 200, { h: { tn: 'x\udc00' } })
+      .success(3, 1000)
+      .add(4, 0, { name: `${long}a` })
+      .attempt(4, 0, 200, { h: { tn: `${long}b` } })
+      .success(4, 1000)
+      .add(5, 0, { name: 'right' })
+      .attempt(5, 0, 200) // the name given at add: no violation
+      .success(5, 1000)
+      .add(6, 0, { name: 'doomed', eta: S })
+      .del(6, 10)
+      .dispatch(6, S, { h: { tn: '' } }) // after its delete, and with an empty name
+      .end(2 * S);
+    const threaded = await judgeInThread(b.events);
+    expect(threaded).toEqual(await checkTrace(b.events));
+    expectFails(threaded, 'INV-NODUP-AFTER-DELETE', 'INV-NODUP-AFTER-DELETE', ['INV-HDR']);
+    const hdr2 = resultOf(threaded, 'INV-HDR').examples.filter((v) => v.rule === 'HDR-2');
+    expect(hdr2.map((v) => [v.id, v.expected, v.actual])).toEqual([
+      [1, 'the name given at add', '"task-one"'],
+      [2, 'the name given at add', '"tâche-deux"'],
+      [3, 'the name given at add', '"x\\udc00"'],
+      [4, 'the name given at add', `"${long}b"`],
+      [6, 'a non-empty name', '""'],
+    ]);
+  });
+
+  it('INV-DET the thread judges engine runs as the in-process suite does, seed after seed', async () => {
+    for (const seed of [2, 3, 4]) {
+      const te = await kitchenSink(seed);
+      expect(await judgeInThread(te.events)).toEqual(await checkTrace(te.events));
+    }
   });
 
   it('DEADLINE-1 CT-2 CT-5 an add’s own deadline and a Retry-After reach the checkers through the bytes', async () => {

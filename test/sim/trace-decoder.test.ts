@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { DeliveryHeaders, Outcome, TraceEvent } from '../../src/sim/events.js';
 import { TraceEncoder } from '../../src/sim/trace-codec.js';
-import { TraceDecoder } from '../../src/sim/trace-decoder.js';
+import { TraceDecoder, nameHash } from '../../src/sim/trace-decoder.js';
 import type { RuleId } from '../../src/rules/index.js';
 
 /** The encoder's chunks, each copied (the encoder reuses its buffer). */
@@ -22,7 +22,10 @@ function encode(events: TraceEvent[]): Uint8Array[] {
 
 function decode(chunks: Uint8Array[]): TraceEvent[] {
   const out: TraceEvent[] = [];
-  const dec = new TraceDecoder((ev) => out.push(ev));
+  const dec = new TraceDecoder((ev, ...more: unknown[]) => {
+    expect(more).toEqual([]); // a sink that does not borrow gets names as strings only
+    out.push(ev);
+  });
   for (const c of chunks) dec.push(c);
   dec.finish();
   return out;
@@ -36,6 +39,16 @@ function concat(chunks: Uint8Array[]): Uint8Array {
     at += c.length;
   }
   return all;
+}
+
+/**
+ * HDR-2's fingerprint computed here from its definition: FNV-1a over the string's UTF-16 code units,
+ * 32-bit arithmetic in BigInt (a second implementation), the top bit dropped.
+ */
+function fnv1a31(s: string): number {
+  let h = 0x811c9dc5n;
+  for (let i = 0; i < s.length; i++) h = ((h ^ BigInt(s.charCodeAt(i))) * 0x01000193n) & 0xffffffffn;
+  return Number(h & 0x7fffffffn);
 }
 
 /** The same bytes cut at other places (each cut a fresh copy, as a reused buffer would be). */
@@ -316,27 +329,40 @@ describe('trace decoder: the inverse of the canonical bytes (INV-DET)', () => {
       exhaust: ['t', 'e', 'id', 'q', 'n', 'rule'],
     };
     const HEADERS = ['qn', 'tn', 'rc', 'ec', 'eta', 'pr', 'rr', 'ff'];
+    /** The task names are read from the bytes when asked for, by a getter on the lent object's prototype. */
+    const LAZY = new Set(['name', 'tn']);
+    const read = (o: object, keys: string[]): [string, unknown][] =>
+      keys.map((k) => [k, (o as Record<string, unknown>)[k]]);
     /** A copy of what the sink saw during the call, absent fields left out, as a fresh event has them. */
     const copy = (ev: TraceEvent): TraceEvent => {
-      const o = present<Record<string, unknown>>(Object.entries(ev));
-      if (ev.e === 'dispatch') o.h = present(Object.entries(ev.h));
+      const o = present<Record<string, unknown>>(read(ev, BINARY.includes(ev.e) ? FIELDS[ev.e] : Object.keys(ev)));
+      if (ev.e === 'dispatch') o.h = present(read(ev.h, HEADERS));
       return o as unknown as TraceEvent;
     };
+    /** The fields an object holds itself, and those it reads through a getter. */
+    const fieldsOf = (o: object, schema: string[]): string[] =>
+      schema.filter((k) => Object.hasOwn(o, k) || (LAZY.has(k) && k in o));
     fc.assert(
       fc.property(fc.array(eventOf(shortText), { maxLength: 60 }), (events) => {
         const seen: TraceEvent[] = [];
         const lent = new Map<string, object>();
         let headers: object | undefined;
-        const take = (ev: TraceEvent): void => {
+        const take = (ev: TraceEvent, key?: number): void => {
+          // HDR-2: an add's name and a dispatch's task name come as their hash, -1 for an empty task name.
+          if (ev.e === 'add') expect(key).toBe(fnv1a31(ev.name));
+          else if (ev.e === 'dispatch') expect(key).toBe(ev.h.tn === '' ? -1 : fnv1a31(ev.h.tn));
+          else expect(key).toBeUndefined();
           if (BINARY.includes(ev.e)) {
             expect(lent.get(ev.e) ?? ev).toBe(ev); // the same object each time
             lent.set(ev.e, ev);
-            expect(Object.keys(ev)).toEqual(FIELDS[ev.e]);
+            expect(fieldsOf(ev, FIELDS[ev.e])).toEqual(FIELDS[ev.e]);
+            expect(Object.keys(ev).filter((k) => !FIELDS[ev.e].includes(k))).toEqual([]);
           }
           if (ev.e === 'dispatch') {
             expect(headers ?? ev.h).toBe(ev.h);
             headers = ev.h;
-            expect(Object.keys(ev.h)).toEqual(HEADERS);
+            expect(fieldsOf(ev.h, HEADERS)).toEqual(HEADERS);
+            expect(Object.keys(ev.h).filter((k) => !HEADERS.includes(k))).toEqual([]);
           }
           seen.push(copy(ev));
         };
@@ -355,6 +381,65 @@ describe('trace decoder: the inverse of the canonical bytes (INV-DET)', () => {
         expect(seen).toStrictEqual(events);
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it('HDR-2 a borrowing sink gets any task name as its FNV-1a hash over the bytes, and its string when it reads it', () => {
+    // Any UTF-16 string: ASCII (hashed over the bytes), other Unicode, lone surrogates (WTF-8), and
+    // names longer than a 32 KiB piece; cut anywhere into chunks.
+    const anyName = fc.oneof(
+      { weight: 4, arbitrary: fc.string({ maxLength: 30 }) },
+      { weight: 3, arbitrary: fc.string({ unit: 'grapheme', maxLength: 30 }) },
+      { weight: 3, arbitrary: fc.string({ unit: 'binary', maxLength: 60 }) },
+      { weight: 1, arbitrary: longText },
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(anyName, anyName), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.integer({ min: 1, max: 70_000 }), { minLength: 1, maxLength: 4 }),
+        (names, sizes) => {
+          const events: TraceEvent[] = names.flatMap(([name, tn], i): TraceEvent[] => [
+            { t: i, e: 'add', id: i + 1, q: 'q', name, named: true, eta: i, size: 1 },
+            { t: i, e: 'dispatch', id: i + 1, q: 'q', n: 1, h: { qn: 'q', tn, rc: '0', ec: '0', eta: '1.5' } },
+          ]);
+          const got: [string, number | undefined, string][] = [];
+          const unused = (): void => {
+            throw new Error('only adds and dispatches were encoded');
+          };
+          const dec = new TraceDecoder({
+            add: (ev, key) => got.push(['add', key, ev.name]),
+            dispatch: (ev, key) => got.push(['dispatch', key, ev.h.tn]),
+            response: unused,
+            retry: unused,
+            success: unused,
+            exhaust: unused,
+            other: unused,
+            borrowsEvents: true,
+          });
+          const bytes = concat(encode(events));
+          // At most ~100 chunks: an event cut short is carried (copied) into the next one.
+          const cuts = sizes.map((n) => Math.max(n, Math.ceil(bytes.length / 100)));
+          for (const c of recut(bytes, cuts)) dec.push(c);
+          dec.finish();
+          const expected = names.flatMap(([name, tn]): [string, number, string][] => [
+            ['add', fnv1a31(name), name],
+            ['dispatch', tn.length === 0 ? -1 : fnv1a31(tn), tn],
+          ]);
+          expect(got).toStrictEqual(expected);
+        },
+      ),
+      { numRuns: 120 },
+    );
+  });
+
+  it('HDR-2 nameHash is FNV-1a over UTF-16 code units with the top bit dropped', () => {
+    // Hand-computed: FNV-1a of '' is its offset basis 0x811c9dc5; of 'a', (0x811c9dc5 ^ 0x61) * 0x01000193 mod 2^32.
+    expect(nameHash('')).toBe(0x811c9dc5 & 0x7fffffff);
+    expect(nameHash('a')).toBe(0xe40c292c & 0x7fffffff);
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 50 }), (s) => {
+        expect(nameHash(s)).toBe(fnv1a31(s));
+      }),
     );
   });
 

@@ -29,6 +29,7 @@ export interface CallContext {
 export interface CallOverrides {
   deleteTask?(ctx: CallContext, queue: string, name: string): Promise<OpOutcome>;
   pauseQueue?(ctx: CallContext, queue: string): Promise<OpOutcome>;
+  resumeQueue?(ctx: CallContext, queue: string): Promise<OpOutcome>;
   leaseTasks?(ctx: CallContext, queue: string, spec: LeaseSpec): Promise<LeaseOutcome>;
   runTask?(ctx: CallContext, queue: string, name: string): Promise<OpOutcome>;
 }
@@ -135,7 +136,7 @@ export class MutantQueue implements QueueUnderTest {
   }
 
   resumeQueue(queue: string): Promise<OpOutcome> {
-    return this.reference.resumeQueue(queue);
+    return this.calls.resumeQueue ? this.calls.resumeQueue(this.context(), queue) : this.reference.resumeQueue(queue);
   }
 
   leaseTasks(queue: string, spec: LeaseSpec): Promise<LeaseOutcome> {

@@ -7,7 +7,14 @@ import type { RuleId } from '../../rules/index.js';
 import { MutantQueue, mergeParts, type MutantParts } from './decorator.js';
 import { executionCountCountsNoInstance, previousResponseWrong, retryCountOffByOne } from './headers.js';
 import { deleteIgnored, leaseByTagIgnoresTag, leaseExpiryIgnored, leaseNotExclusive } from './pull.js';
-import { etaIgnored, maxConcurrentIgnored, pauseIgnored, rateIgnored, redirectIsSuccess } from './push.js';
+import {
+  etaIgnored,
+  maxConcurrentIgnored,
+  pauseIgnored,
+  rateIgnored,
+  redirectIsSuccess,
+  resumeIgnored,
+} from './push.js';
 import { backoffWithoutLinearPhase, exhaustedRedelivered, redeliverAfterSuccess, retryLimitOffByOne } from './retry.js';
 import { runTaskIgnored } from './run-task.js';
 import { noTombstones } from './tasks.js';
@@ -65,6 +72,7 @@ export const MUTANTS: readonly MutantInfo[] = [
   mutant('delete-ignored', ['PULL-7'], 'deleting a pull task does nothing', deleteIgnored),
   // Shows as a refusal it did not make (CT-4) or as the attempt it owed never made (PUSH-5).
   mutant('run-task-ignored', ['CT-4', 'PUSH-5'], 'RunTask answers OK and dispatches nothing', runTaskIgnored),
+  mutant('resume-ignored', ['PUSH-8'], 'resume is acknowledged and the queue stays paused', resumeIgnored),
 ];
 
 /**

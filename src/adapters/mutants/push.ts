@@ -44,6 +44,11 @@ export function pauseIgnored(): MutantParts {
   return { calls: { pauseQueue: async () => ({ ok: true }) } };
 }
 
+/** PUSH-8: resuming a queue is acknowledged and does nothing: a paused queue stays paused. */
+export function resumeIgnored(): MutantParts {
+  return { calls: { resumeQueue: async () => ({ ok: true }) } };
+}
+
 /** PUSH-6: a 3xx counts as success, as if the redirect had been followed. */
 export function redirectIsSuccess(): MutantParts {
   return {
