@@ -48,6 +48,13 @@ export const WALL_CLOCK_TIMING = Object.freeze({
   slowOpUs: 25 * US_PER_MS,
   /** The longest `advance` (a real wait). */
   maxAdvanceUs: 1 * US_PER_S,
+  /**
+   * The drain's wait with the queues the model holds paused still paused, each holding a fresh task,
+   * before it resumes them (Lockstep.resumePausedQueues): past a first delivery's tolerance at the
+   * rates a wall-clock run draws (100 ms + 20 ms + two tokens at 50/s = 160 ms) and the usual noise,
+   * so a queue that ignored the pause is seen dispatching that task before the model does.
+   */
+  drainPausedUs: 300 * US_PER_MS,
   /** How far past the last command the model may run in the drain. */
   drainLimitUs: 3 * US_PER_S,
   /** Watched for extra deliveries after everything matched: this, plus the longest max_backoff. */
@@ -304,6 +311,9 @@ export class WallRunClock implements RunClock {
 
   async finish(): Promise<void> {
     await this.setBehaviour(HEALTHY);
+    // PUSH-8: a resume that answers OK and leaves the queue paused is seen only where the resume owes
+    // a dispatch; here a paused queue seldom holds a task by the drain, so it is given one.
+    await this.run.resumePausedQueues(WALL_CLOCK_TIMING.drainPausedUs, true);
     const start = this.wallNow();
     const limit = start + WALL_CLOCK_TIMING.drainLimitUs;
     const idle = await this.run.modelQueue.runToIdle(limit);
