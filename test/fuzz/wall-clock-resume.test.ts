@@ -84,6 +84,26 @@ describe('the drain on the wall clock resumes a queue left paused, with a task f
   });
 });
 
+describe('the drain on the wall clock sees a pause that did not take', () => {
+  it("pause-ignored: the drain's task goes out while the model holds q0 paused (PUSH-8)", async () => {
+    const { run, error } = await runOnWallClock(await serve('pause-ignored'), config(), 1, async (r) => {
+      await r.pause('q0', true);
+    });
+    // The queue sends the task at once; the model 300 ms later, at the resume. It is judged early once
+    // past its tolerance (100 ms + 20 ms + two tokens at 100/s) and the measured noise, before the
+    // resume unless the noise came to the rest of the wait.
+    const tolerance = 140 * MS;
+    if (error === undefined) {
+      expect(run.clock.noiseUs).toBeGreaterThan(WALL_CLOCK_TIMING.drainPausedUs - tolerance);
+      return;
+    }
+    expect(error).toBeInstanceOf(FuzzFailure);
+    const first = (error as FuzzFailure).violations[0];
+    expect(first).toMatchObject({ rule: 'PUSH-8', task: 'q0/auto-1' });
+    expect(first.message).toMatch(/came before the model dispatches it \(queue q0 is paused\)/);
+  });
+});
+
 describe('a wall-clock campaign against resume-ignored', () => {
   // Seed 7's first run leases, adds to p0, pauses q0 and never resumes it (its draws, not timing):
   // its drain owes the dispatch of q0's task, so that run fails; the campaign stops there.
