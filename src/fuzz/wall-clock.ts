@@ -17,8 +17,10 @@
  *  - the handler's answers are chosen by (task, attempt) against a schedule of behaviours, so the
  *    model and the queue answer each attempt alike however late either makes it;
  *  - deliveries are matched per (task, attempt) within the tolerances of tolerance.ts;
- *  - the drain runs the model to idle at once, waits until the queue has made every delivery (or is
- *    past tolerance), then watches it for a quiet spell (the longest backoff + `quietAfterUs`);
+ *  - the drain first gives each queue the model holds paused a task, waits, and resumes them (the
+ *    resume then owes a dispatch: PUSH-8); then it runs the model to idle at once, waits until the
+ *    queue has made every delivery (or is past tolerance), then watches it for a quiet spell (the
+ *    longest backoff + `quietAfterUs`);
  *  - the INV checkers judge the queue's trace without INV-ETA and INV-RATE.
  */
 import { FuzzFailure } from './violation.js';
