@@ -27,7 +27,7 @@ import type { ResolvedConfig } from '../model/config.js';
 import { byteLength } from '../model/task.js';
 import type { RuleId } from '../rules/index.js';
 import type { TraceEvent } from '../sim/events.js';
-import { DEFAULT_EPOCH_US, type Micros } from '../sim/time.js';
+import { DEFAULT_EPOCH_US, formatDuration, type Micros } from '../sim/time.js';
 import { RESOLVED, asPromise, whenHere, type Later } from './at-once.js';
 import { VIRTUAL_TIME, type ClockStrategy, type RunClock } from './clock.js';
 import { HEALTHY, type Behaviour } from './behaviour.js';
@@ -562,10 +562,20 @@ export class Lockstep {
    * with them paused (a queue that ignored the pause dispatches what they hold by then, as it would
    * have in the drain), then each is resumed, so the dispatches a resume owes are compared: a queue
    * that answers a resume OK and stays paused is seen even when no command resumed it.
+   *
+   * `probe` (wall clock): each paused queue first gets an unnamed task due at once, so its resume
+   * owes a dispatch even when the queue holds nothing the model has not finished, as is usual there
+   * (ETAs of at most 200 ms, runs of at most 12 commands: what was added before the pause is gone).
    */
-  async resumePausedQueues(pausedUs: Micros): Promise<void> {
+  async resumePausedQueues(pausedUs: Micros, probe = false): Promise<void> {
     const paused = this.pushQueues.filter((q) => this.modelState.paused.has(q));
     if (paused.length === 0) return;
+    if (probe) {
+      for (const q of paused) {
+        this.note(`(drain) ${q} is paused: add to ${q}: (unnamed); after ${formatDuration(pausedUs)}, resume ${q}`);
+        await this.add(q, [{}], 'push');
+      }
+    }
     await this.advance(pausedUs);
     for (const q of paused) await this.pause(q, false);
   }

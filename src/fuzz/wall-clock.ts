@@ -17,8 +17,10 @@
  *  - the handler's answers are chosen by (task, attempt) against a schedule of behaviours, so the
  *    model and the queue answer each attempt alike however late either makes it;
  *  - deliveries are matched per (task, attempt) within the tolerances of tolerance.ts;
- *  - the drain runs the model to idle at once, waits until the queue has made every delivery (or is
- *    past tolerance), then watches it for a quiet spell (the longest backoff + `quietAfterUs`);
+ *  - the drain first gives each queue the model holds paused a task, waits, and resumes them (the
+ *    resume then owes a dispatch: PUSH-8); then it runs the model to idle at once, waits until the
+ *    queue has made every delivery (or is past tolerance), then watches it for a quiet spell (the
+ *    longest backoff + `quietAfterUs`);
  *  - the INV checkers judge the queue's trace without INV-ETA and INV-RATE.
  */
 import { FuzzFailure } from './violation.js';
@@ -48,6 +50,13 @@ export const WALL_CLOCK_TIMING = Object.freeze({
   slowOpUs: 25 * US_PER_MS,
   /** The longest `advance` (a real wait). */
   maxAdvanceUs: 1 * US_PER_S,
+  /**
+   * The drain's wait with the queues the model holds paused still paused, each holding a fresh task,
+   * before it resumes them (Lockstep.resumePausedQueues): past a first delivery's tolerance at the
+   * rates a wall-clock run draws (100 ms + 20 ms + two tokens at 50/s = 160 ms) and the usual noise,
+   * so a queue that ignored the pause is seen dispatching that task before the model does.
+   */
+  drainPausedUs: 300 * US_PER_MS,
   /** How far past the last command the model may run in the drain. */
   drainLimitUs: 3 * US_PER_S,
   /** Watched for extra deliveries after everything matched: this, plus the longest max_backoff. */
@@ -304,6 +313,9 @@ export class WallRunClock implements RunClock {
 
   async finish(): Promise<void> {
     await this.setBehaviour(HEALTHY);
+    // PUSH-8: a resume that answers OK and leaves the queue paused is seen only where the resume owes
+    // a dispatch; here a paused queue seldom holds a task by the drain, so it is given one.
+    await this.run.resumePausedQueues(WALL_CLOCK_TIMING.drainPausedUs, true);
     const start = this.wallNow();
     const limit = start + WALL_CLOCK_TIMING.drainLimitUs;
     const idle = await this.run.modelQueue.runToIdle(limit);

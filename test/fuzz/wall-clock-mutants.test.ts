@@ -50,7 +50,9 @@ describe('mutants served in real time are caught', () => {
         expect(report.ok).toBe(false);
         expect(report.clock).toBe('wall');
         const f = report.failure!;
-        expect(f.commands.length, formatText(report)).toBeLessThanOrEqual(WALL_CLOCK_MAX_COMMANDS);
+        // The drain's own lines (a paused queue given a task and resumed) are not commands.
+        const commands = f.commands.filter((c) => !c.startsWith('(drain)'));
+        expect(commands.length, formatText(report)).toBeLessThanOrEqual(WALL_CLOCK_MAX_COMMANDS);
         const cited = f.violations.map((v) => v.rule);
         expect(
           cited.some((r) => c.rules.includes(r)),
