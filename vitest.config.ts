@@ -12,7 +12,11 @@ const ISOLATED = [
   'test/conform/registry.test.ts', // replaces the registered case catalog, module state the others read
 ];
 
-/** Per-file CPU when TASKSIM_CPU_LOG names a file (test/helpers/cpu-per-file.ts). */
+/**
+ * Per-file CPU when TASKSIM_CPU_LOG names a file (test/helpers/cpu-per-file.ts). It reads the whole
+ * process's CPU, so files then run one at a time: `--maxWorkers=1` on the command line does not
+ * reach the projects below, which would run three files at once and count each one's CPU thrice.
+ */
 const CPU_LOG = process.env.TASKSIM_CPU_LOG ? ['test/helpers/cpu-per-file.ts'] : [];
 
 export default defineConfig({
@@ -21,7 +25,8 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Most long files wait on child processes, servers or real time, not on this process's CPU:
     // three workers on two cores keep both cores busy (vitest's default is one fewer than the cores).
-    maxWorkers: 3,
+    maxWorkers: CPU_LOG.length > 0 ? 1 : 3,
+    fileParallelism: CPU_LOG.length === 0,
     // Threads, not forks: a sixth less CPU on the in-process files (test/invariants, model, sim: 28 s
     // of CPU instead of 34), and nothing here needs a process of its own (children are spawned).
     pool: 'threads',

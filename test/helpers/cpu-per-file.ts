@@ -1,6 +1,6 @@
 /**
  * Per-file CPU of a test run, for finding where the suite's time goes:
- * `TASKSIM_CPU_LOG=cpu.jsonl npx vitest run --maxWorkers=1` appends one line per file with the
+ * `TASKSIM_CPU_LOG=cpu.jsonl npx vitest run` appends one line per file with the
  * CPU-seconds of this process (the worker and vitest's own threads) and of the child processes it
  * reaped while the file ran, and one line per test (with its name). One worker, so the process's CPU
  * is that file's. Linux only (/proc).
