@@ -147,10 +147,11 @@ workload:
     const { child, result } = runBounded(process.execPath, [...cliArgs(), 'simulate', scenario, '--trace', trace], {
       timeoutMs: 150_000,
     });
-    // The run has started once its temporary trace holds a first batch of events.
+    // The run has started once its temporary trace holds a first batch of events. Only the trace's
+    // own temporary file counts: the writability probe beside it is a .tmp too, removed at once.
     for (let i = 0; i < 1200 && child.exitCode === null; i++) {
-      const temp = readdirSync(sub).find((f) => f.endsWith('.tmp'));
-      if (temp && (await readFile(join(sub, temp))).length > 0) break;
+      const temp = readdirSync(sub).find((f) => f.startsWith('.trace.ndjson.') && f.endsWith('.tmp'));
+      if (temp && (await readFile(join(sub, temp)).catch(() => new Uint8Array(0))).length > 0) break;
       await new Promise((r) => setTimeout(r, 100));
     }
     child.kill(signal);
