@@ -8,11 +8,10 @@
  * Run: node --import tsx bench/engine-ab.ts <dir A with dist/> <dir B with dist/> [pairs] [tasks]
  */
 import { loadavg } from 'node:os';
-import { pathToFileURL } from 'node:url';
-import { THROUGHPUT_SCENARIO } from './throughput.js';
+import { moduleOfBuild } from './other-build.js';
+import { throughputScenario } from './throughput.js';
 
 type Run = typeof import('../src/scenario/run.js');
-type Load = typeof import('../src/scenario/load.js');
 
 const [a, b] = [process.argv[2], process.argv[3]];
 const pairs = Number(process.argv[4] ?? 10);
@@ -20,11 +19,8 @@ const tasks = Number(process.argv[5] ?? 200_000);
 if (!a || !b) throw new Error('usage: engine-ab.ts <dir A> <dir B> [pairs] [tasks]');
 
 async function build(root: string): Promise<() => Promise<{ cpuMs: number; events: number; hash: string }>> {
-  const from = (m: string): string => pathToFileURL(`${root}/dist/src/${m}.js`).href;
-  const { loadScenario } = (await import(from('scenario/load'))) as Load;
-  const { runScenario } = (await import(from('scenario/run'))) as Run;
-  const s = await loadScenario(THROUGHPUT_SCENARIO);
-  const scenario = { ...s, workload: s.workload.map((w) => ({ ...w, count: tasks })) };
+  const { runScenario } = (await import(moduleOfBuild(root, 'scenario/run'))) as Run;
+  const scenario = await throughputScenario(tasks);
   return async () => {
     const cpu0 = process.cpuUsage();
     const r = await runScenario(scenario, { checkInvariants: false });

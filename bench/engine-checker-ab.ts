@@ -8,7 +8,7 @@
  * Run: npx tsx bench/engine-checker-ab.ts [rounds] [tasks] <dir with dist/>…
  */
 import { loadavg } from 'node:os';
-import { pathToFileURL } from 'node:url';
+import { moduleOfBuild } from './other-build.js';
 import { throughputScenario } from './throughput.js';
 
 type DecoderModule = typeof import('../src/sim/trace-decoder.js');
@@ -22,9 +22,8 @@ if (roots.length === 0 || !(rounds > 0) || !(tasks > 0))
 
 const builds = await Promise.all(
   roots.map(async (root) => {
-    const from = (m: string): string => pathToFileURL(`${root}/dist/src/${m}.js`).href;
-    const { TraceDecoder } = (await import(from('sim/trace-decoder'))) as DecoderModule;
-    const { InvariantSuite } = (await import(from('invariants/suite'))) as SuiteModule;
+    const { TraceDecoder } = (await import(moduleOfBuild(root, 'sim/trace-decoder'))) as DecoderModule;
+    const { InvariantSuite } = (await import(moduleOfBuild(root, 'invariants/suite'))) as SuiteModule;
     return { root, TraceDecoder, InvariantSuite, ms: [] as number[] };
   }),
 );

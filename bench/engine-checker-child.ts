@@ -6,26 +6,23 @@
  * terminated (Linux only; elsewhere it is left out).
  * Run: node --import tsx bench/engine-checker-child.ts <dir with dist/> [tasks]
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
+import { readdirSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import { moduleOfBuild, threadCpuMs } from './other-build.js';
 
 const root = process.argv[2];
 const tasks = Number(process.argv[3] ?? 1_000_000);
 if (!root) throw new Error('usage: engine-checker-child.ts <dir with dist/> [tasks]');
-const from = (m: string): string => pathToFileURL(`${root}/dist/src/${m}.js`).href;
-const { loadScenario } = (await import(from('scenario/load'))) as typeof import('../src/scenario/load.js');
-const { runScenario } = (await import(from('scenario/run'))) as typeof import('../src/scenario/run.js');
-const { THROUGHPUT_SCENARIO } = await import('./throughput.js');
+const { runScenario } = (await import(moduleOfBuild(root, 'scenario/run'))) as typeof import('../src/scenario/run.js');
+const { throughputScenario } = await import('./throughput.js');
 
 /** The threads of this process, with their user + system CPU in ms (clock ticks of 10 ms). */
 function threadCpu(): Map<string, number> {
   const out = new Map<string, number>();
   try {
     for (const tid of readdirSync('/proc/self/task')) {
-      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(tid, (Number(f[11]) + Number(f[12])) * 10); // utime, stime (fields 14 and 15)
+      const ms = threadCpuMs(tid);
+      if (ms !== undefined) out.set(tid, ms);
     }
   } catch {
     // not Linux: no per-thread figure
@@ -44,8 +41,7 @@ Worker.prototype.terminate = function (this: Worker) {
   return terminate.call(this);
 };
 
-const s = await loadScenario(THROUGHPUT_SCENARIO);
-const scenario = { ...s, workload: s.workload.map((w) => ({ ...w, count: tasks })) };
+const scenario = await throughputScenario(tasks);
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 const r = await runScenario(scenario, { invariantThread: 'on' });

@@ -8,21 +8,22 @@
  * Prints one JSON line in the shape of engine-checker-child.ts.
  * Run: node --import tsx bench/engine-checker-decode-child.ts <dir with dist/> [tasks]
  */
-import { pathToFileURL } from 'node:url';
+import { moduleOfBuild } from './other-build.js';
 
 const root = process.argv[2];
 const tasks = Number(process.argv[3] ?? 1_000_000);
 if (!root) throw new Error('usage: engine-checker-decode-child.ts <dir with dist/> [tasks]');
-const from = (m: string): string => pathToFileURL(`${root}/dist/src/${m}.js`).href;
-const { loadScenario } = (await import(from('scenario/load'))) as typeof import('../src/scenario/load.js');
-const { runScenario } = (await import(from('scenario/run'))) as typeof import('../src/scenario/run.js');
-const { TraceHasher } = (await import(from('sim/trace'))) as typeof import('../src/sim/trace.js');
-const { TraceDecoder } = (await import(from('sim/trace-decoder'))) as typeof import('../src/sim/trace-decoder.js');
-const { InvariantSuite } = (await import(from('invariants/suite'))) as typeof import('../src/invariants/suite.js');
-const { THROUGHPUT_SCENARIO } = await import('./throughput.js');
+const { runScenario } = (await import(moduleOfBuild(root, 'scenario/run'))) as typeof import('../src/scenario/run.js');
+const { TraceHasher } = (await import(moduleOfBuild(root, 'sim/trace'))) as typeof import('../src/sim/trace.js');
+const { TraceDecoder } = (await import(
+  moduleOfBuild(root, 'sim/trace-decoder')
+)) as typeof import('../src/sim/trace-decoder.js');
+const { InvariantSuite } = (await import(
+  moduleOfBuild(root, 'invariants/suite')
+)) as typeof import('../src/invariants/suite.js');
+const { throughputScenario } = await import('./throughput.js');
 
-const s = await loadScenario(THROUGHPUT_SCENARIO);
-const scenario = { ...s, workload: s.workload.map((w) => ({ ...w, count: tasks })) };
+const scenario = await throughputScenario(tasks);
 
 const suite = new InvariantSuite();
 const decoder = new TraceDecoder(suite);

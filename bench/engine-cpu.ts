@@ -8,9 +8,9 @@
  * Run: node --import tsx bench/engine-cpu.ts [rounds] [tasks] [dir with dist/]… (default: this checkout)
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { moduleOfBuild, threadCpuMs } from './other-build.js';
 
 interface ChildRun {
   wallMs: number;
@@ -23,24 +23,17 @@ interface ChildRun {
 const WAYS = ['hash', 'simulate'] as const;
 type Way = (typeof WAYS)[number];
 
-/** The main thread's user + system CPU in ms (clock ticks of 10 ms), or undefined off Linux. */
+/** The main thread's user + system CPU in ms, or undefined off Linux. */
 function mainThreadCpuMs(): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) * 10;
-  } catch {
-    return undefined;
-  }
+  return threadCpuMs(process.pid);
 }
 
 async function child(root: string, tasks: number, way: Way): Promise<void> {
-  const from = (m: string): string => pathToFileURL(`${root}/dist/src/${m}.js`).href;
-  const { loadScenario } = (await import(from('scenario/load'))) as typeof import('../src/scenario/load.js');
-  const { runScenario } = (await import(from('scenario/run'))) as typeof import('../src/scenario/run.js');
-  const { THROUGHPUT_SCENARIO } = await import('./throughput.js');
-  const s = await loadScenario(THROUGHPUT_SCENARIO);
-  const scenario = { ...s, workload: s.workload.map((w) => ({ ...w, count: tasks })) };
+  const { runScenario } = (await import(
+    moduleOfBuild(root, 'scenario/run')
+  )) as typeof import('../src/scenario/run.js');
+  const { throughputScenario } = await import('./throughput.js');
+  const scenario = await throughputScenario(tasks);
   const thread0 = mainThreadCpuMs();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();

@@ -7,14 +7,16 @@
  * Run: node --import tsx bench/trace-fingerprint.ts <dir with dist/> [tasks per stream] > out.txt
  */
 import { readdirSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { moduleOfBuild } from './other-build.js';
 
 const root = process.argv[2];
 const cap = Number(process.argv[3] ?? 3000);
 if (!root) throw new Error('usage: trace-fingerprint.ts <dir with dist/> [tasks per stream]');
-const from = (m: string): string => pathToFileURL(`${root}/dist/src/${m}.js`).href;
-const { loadScenario } = (await import(from('scenario/load'))) as typeof import('../src/scenario/load.js');
-const { runScenario } = (await import(from('scenario/run'))) as typeof import('../src/scenario/run.js');
+const { loadScenario } = (await import(
+  moduleOfBuild(root, 'scenario/load')
+)) as typeof import('../src/scenario/load.js');
+const { runScenario } = (await import(moduleOfBuild(root, 'scenario/run'))) as typeof import('../src/scenario/run.js');
 
 const dir = fileURLToPath(new URL('../scenarios/', import.meta.url));
 const modes = [
