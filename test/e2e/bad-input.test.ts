@@ -1,12 +1,18 @@
 /**
- * Bad input through the CLI (CFG-3): exit code 2, one message on stderr that names the file, the
- * queue or field, and the rule broken — never a stack trace.
+ * Bad input to `tasksim simulate` (CFG-3): exit code 2, one message on stderr that names the file, the
+ * queue or field, and the rule broken — never a stack trace. Two cases run the built CLI in a child
+ * process, proving the wiring (exit 2, the message on stderr, nothing on stdout); the rest of the table
+ * goes through the very functions the command runs, in this process: `simulate` (src/cli/simulate.ts,
+ * which loads and validates the scenario and parses --seed and --profile) and `reportError`
+ * (src/cli/common.ts, which turns its error into the message and the exit code).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
+import { simulate, type SimulateOptions } from '../../src/cli/simulate.js';
+import { reportError } from '../../src/cli/common.js';
 import { ensureCliBuilt, runCliAsync, type CliRun } from '../helpers/engine.js';
 
 interface Case {
@@ -18,6 +24,8 @@ interface Case {
   files?: Record<string, string>;
   /** CLI args after `simulate`; `$F` is the scenario path, `$D` the temp dir. */
   args?: string[];
+  /** Run as the built CLI in a child process (the wiring), not in-process. */
+  child?: true;
   /** What stderr must contain ($F and $D substituted). */
   says: (string | RegExp)[];
 }
@@ -38,6 +46,7 @@ const CASES: Case[] = [
   },
   {
     name: 'CFG-1 unknown field in queue.yaml (with its line)',
+    child: true,
     scenario: { queue_yaml: 'queue.yaml', workload: work },
     files: { 'queue.yaml': 'queue:\n- name: mail\n  rate: 5/s\n  max_concurent_requests: 3\n' },
     says: ['$D/queue.yaml:4:', 'queue "mail"', 'field "max_concurent_requests"', 'unknown field', '(CFG-1)'],
@@ -143,6 +152,7 @@ const CASES: Case[] = [
   },
   {
     name: 'usage: no scenario argument',
+    child: true,
     args: [],
     says: ['missing required argument'],
   },
@@ -151,25 +161,55 @@ const CASES: Case[] = [
 let dir: string;
 const results = new Map<string, CliRun & { file: string }>();
 
+/**
+ * `tasksim simulate <file> [--seed n] [--profile p]` in this process: what `simulate` throws, turned
+ * into the exit code and the stderr the CLI gives it by `reportError`; stdout is captured too.
+ */
+async function simulateInProcess(args: string[]): Promise<CliRun> {
+  const [file, ...flags] = args;
+  const opts: SimulateOptions = {};
+  for (let i = 0; i < flags.length; i += 2) {
+    if (flags[i] === '--seed') opts.seed = flags[i + 1];
+    else if (flags[i] === '--profile') opts.profile = flags[i + 1];
+    else throw new Error(`no in-process form for ${flags[i]}: make the case a child-process one`);
+  }
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => stdout.push(String(chunk)) > 0);
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => stderr.push(String(chunk)) > 0);
+  let code = 0;
+  try {
+    await simulate(file, opts);
+  } catch (e) {
+    code = reportError(e);
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+  return { code, stdout: stdout.join(''), stderr: stderr.join('') };
+}
+
 beforeAll(async () => {
   ensureCliBuilt();
   dir = await mkdtemp(join(tmpdir(), 'tasksim-bad-'));
-  // A few at a time: twenty CLI processes at once on a busy machine would each wait past their bound.
-  const runs = CASES.map((c, i) => async () => {
-    const sub = join(dir, `c${i}`);
-    const { mkdir } = await import('node:fs/promises');
-    await mkdir(sub);
-    const file = join(sub, 'scenario.yaml');
-    if (c.scenario !== undefined)
-      await writeFile(file, typeof c.scenario === 'string' ? c.scenario : stringify(c.scenario));
-    for (const [name, text] of Object.entries(c.files ?? {})) await writeFile(join(sub, name), text);
-    const args = ['simulate', ...(c.args ?? ['$F']).map((a) => a.replace('$F', file).replace('$D', sub))];
-    results.set(c.name, { ...(await runCliAsync(args)), file });
-  });
-  const next = async (): Promise<void> => {
-    for (let run = runs.shift(); run; run = runs.shift()) await run();
-  };
-  await Promise.all([next(), next(), next(), next()]);
+  const prepared = await Promise.all(
+    CASES.map(async (c, i) => {
+      const sub = join(dir, `c${i}`);
+      await mkdir(sub);
+      const file = join(sub, 'scenario.yaml');
+      if (c.scenario !== undefined)
+        await writeFile(file, typeof c.scenario === 'string' ? c.scenario : stringify(c.scenario));
+      for (const [name, text] of Object.entries(c.files ?? {})) await writeFile(join(sub, name), text);
+      return { c, file, args: (c.args ?? ['$F']).map((a) => a.replace('$F', file).replace('$D', sub)) };
+    }),
+  );
+  // The child-process cases run side by side; the in-process ones one at a time (they capture stdout).
+  const children = prepared
+    .filter((p) => p.c.child)
+    .map(async (p) => results.set(p.c.name, { ...(await runCliAsync(['simulate', ...p.args])), file: p.file }));
+  for (const p of prepared.filter((x) => !x.c.child))
+    results.set(p.c.name, { ...(await simulateInProcess(p.args)), file: p.file });
+  await Promise.all(children);
 }, 300_000);
 
 afterAll(async () => {
@@ -177,8 +217,9 @@ afterAll(async () => {
 });
 
 describe('bad input → exit 2, a message naming file, field and rule, no stack trace', () => {
-  it('covers at least ten kinds of bad input', () => {
+  it('covers at least ten kinds of bad input, two of them through the built CLI', () => {
     expect(CASES.length).toBeGreaterThanOrEqual(10);
+    expect(CASES.filter((c) => c.child).length).toBeGreaterThanOrEqual(2);
   });
 
   for (const c of CASES) {
