@@ -1,4 +1,8 @@
-/** `tasksim simulate` as a user runs it: the built CLI in a subprocess. */
+/**
+ * `tasksim simulate` as a user runs it: the built CLI in a subprocess. Tests that assert different
+ * things of the same command line share one run of it (`shared`), started by whichever test needs it
+ * first.
+ */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +42,29 @@ function parse(r: { code: number | null; stdout: string; stderr: string }): {
 const json = (args: string[]) => parse(runCli(args));
 const jsonAsync = async (args: string[]) => parse(await runCliAsync(args));
 
+/** One run of a command, shared by the tests that read it (started by the first to ask). */
+function shared<T>(start: () => Promise<T>): () => Promise<T> {
+  let run: Promise<T> | undefined;
+  return () => (run ??= start());
+}
+
+/** burst-drain with INV-DET's re-run (the default). */
+const burstWithDet = shared(() => jsonAsync(['simulate', BURST, '--json']));
+/** burst-drain without the re-run, its trace written (to `burstTraceFile()`). */
+const burstTraceFile = () => join(dir, 'trace.ndjson');
+const burstNoDet = shared(() =>
+  jsonAsync(['simulate', BURST, '--json', '--no-det-check', '--trace', burstTraceFile()]),
+);
+/** The human summary of a three-task scenario that meets its expectation. */
+const tinyText = shared(async () => {
+  const file = await scenario('tiny.yaml', {
+    queues: [{ name: 'q' }],
+    workload: [{ queue: 'q', count: 3 }],
+    expect: { succeeded: 3 },
+  });
+  return runCliAsync(['simulate', file]);
+});
+
 /** A small scenario written to the temp dir. */
 async function scenario(name: string, body: Record<string, unknown>): Promise<string> {
   const file = join(dir, name);
@@ -46,8 +73,8 @@ async function scenario(name: string, body: Record<string, unknown>): Promise<st
 }
 
 describe('tasksim simulate', () => {
-  it('INV-DET --json: the documented shape, every invariant with status and counts, exit 0 on a passing scenario', () => {
-    const { code, out, stderr } = json(['simulate', BURST, '--json']);
+  it('INV-DET --json: the documented shape, every invariant with status and counts, exit 0 on a passing scenario', async () => {
+    const { code, out, stderr } = await burstWithDet();
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(out).toMatchObject({
@@ -77,32 +104,30 @@ describe('tasksim simulate', () => {
   });
 
   it('INV-DET across processes: two runs print the same traceHash, and it equals the in-process run', async () => {
-    const [a, b] = (
-      await Promise.all([0, 1].map(() => jsonAsync(['simulate', BURST, '--json', '--no-det-check'])))
-    ).map((r) => r.out);
+    // Two processes on the same seed: one with INV-DET's re-run, one without it and writing its trace
+    // (neither of which may change the hash).
+    const [a, b] = (await Promise.all([burstWithDet(), burstNoDet()])).map((r) => r.out);
     expect(b.traceHash).toBe(a.traceHash);
-    expect(a.invariants['INV-DET'].status).toBe('skip');
-    const inProcess = await runScenario(await loadScenario(join(ROOT, BURST)));
+    expect(b.invariants['INV-DET'].status).toBe('skip');
+    const inProcess = await runScenario(await loadScenario(join(ROOT, BURST)), { checkInvariants: false });
     expect(inProcess.traceHash).toBe(a.traceHash);
   });
 
   it('INV-DET --seed changes the hash (and is echoed); the same --seed reproduces it', async () => {
-    const [base, s8, again] = (
-      await Promise.all(
-        [[], ['--seed', '8'], ['--seed', '8']].map((extra) =>
-          jsonAsync(['simulate', BURST, '--json', '--no-det-check', ...extra]),
-        ),
-      )
+    const [base, s8] = (
+      await Promise.all([burstNoDet(), jsonAsync(['simulate', BURST, '--json', '--no-det-check', '--seed', '8'])])
     ).map((r) => r.out);
     expect(s8.seed).toBe(8);
     expect(s8.traceHash).not.toBe(base.traceHash);
+    // The same seed in another process (this one) reproduces it.
+    const again = await runScenario(await loadScenario(join(ROOT, BURST)), { seed: 8, checkInvariants: false });
     expect(again.traceHash).toBe(s8.traceHash);
     expect(s8.replay).toContain('--seed 8');
   });
 
   it('INV-DET --trace writes NDJSON that parses back, hashes to the printed traceHash, and passes every invariant', async () => {
-    const file = join(dir, 'trace.ndjson');
-    const { code, out } = json(['simulate', BURST, '--json', '--no-det-check', '--trace', file]);
+    const file = burstTraceFile();
+    const { code, out } = await burstNoDet();
     expect(code).toBe(0);
     const text = await readFile(file, 'utf8');
     expect(text.split('\n').filter(Boolean)).toHaveLength(out.events);
@@ -142,12 +167,7 @@ describe('tasksim simulate', () => {
   });
 
   it('exit 0 and a readable summary without --json', async () => {
-    const file = await scenario('tiny.yaml', {
-      queues: [{ name: 'q' }],
-      workload: [{ queue: 'q', count: 3 }],
-      expect: { succeeded: 3 },
-    });
-    const r = runCli(['simulate', file]);
+    const r = await tinyText();
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/scenario\s+tiny\s+seed 1/);
     expect(r.stdout).toMatch(/3 added · 3 succeeded/);
@@ -156,15 +176,11 @@ describe('tasksim simulate', () => {
   });
 
   it('INV-DET is a timed phase of its own: the summary and --json give the wall time of the whole command and of each phase; no bar off a TTY', async () => {
-    const file = await scenario('phases.yaml', { queues: [{ name: 'q' }], workload: [{ queue: 'q', count: 5 }] });
-    const text = runCli(['simulate', file]);
+    const text = await tinyText();
     expect(text.code).toBe(0);
     expect(text.stderr).toBe(''); // not a TTY: no progress bar, nothing to clear
     expect(text.stdout).toMatch(/^wall\s+[\d,]+ ms in all · simulate [\d,]+ ms · INV-DET re-run [\d,]+ ms$/m);
-    const [withDet, without] = await Promise.all([
-      jsonAsync(['simulate', file, '--json']),
-      jsonAsync(['simulate', file, '--json', '--no-det-check']),
-    ]);
+    const [withDet, without] = await Promise.all([burstWithDet(), burstNoDet()]);
     expect(Object.keys(withDet.out.phases)).toEqual(['simulate', 'INV-DET re-run']);
     expect(Object.keys(without.out.phases)).toEqual(['simulate']);
     for (const o of [withDet.out, without.out]) {
