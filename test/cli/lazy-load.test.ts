@@ -37,6 +37,14 @@ async function loadedBy(args: string[]): Promise<Loaded> {
   return { code: r.code, packages, modules };
 }
 
+/** One child, shared by the tests that read what it loaded (started by the first to ask). */
+function shared(args: string[]): () => Promise<Loaded> {
+  let run: Promise<Loaded> | undefined;
+  return () => (run ??= loadedBy(args));
+}
+/** conform run against a URL nothing listens on: the suite starts, then finds the target unreachable. */
+const conformRun = shared(['conform', 'http://127.0.0.1:9/']);
+
 describe('what a command loads', () => {
   it('control: an http:// adapter loads the HTTP/JSON adapter and undici (the hook sees both)', async () => {
     const r = await loadedBy(['fuzz', '--adapter', 'http://127.0.0.1:9', '--runs', '1', '--seed', '1']);
@@ -66,7 +74,7 @@ describe('what a command loads', () => {
   });
 
   it('simulate without --report-dir loads the YAML parser but no histogram', async () => {
-    const r = await loadedBy(['simulate', 'scenarios/pause-resume.yaml', '--no-det-check']);
+    const r = await loadedBy(['simulate', 'scenarios/deadlines.yaml', '--no-det-check']); // a small run: what loads is the point
     expect(r.code).toBe(0);
     expect(r.packages).toContain('yaml');
     expect(r.packages).not.toContain('hdr-histogram-js');
@@ -87,7 +95,7 @@ describe('what a command loads', () => {
   });
 
   it('conform against a URL loads the HTTP client but not the function target and its fake timers', async () => {
-    const r = await loadedBy(['conform', 'http://127.0.0.1:9/']);
+    const r = await conformRun();
     expect(r.code).toBe(3); // nothing listens on port 9: unreachable
     expect(r.packages).toContain('undici');
     expect(r.modules).not.toContain('src/targets/function-target.js');
@@ -107,7 +115,7 @@ describe('what a command loads', () => {
       expect(r.packages).not.toContain('undici');
     }
     // Control: a run loads the suite (the hook sees it; conform against a URL, above, runs it).
-    const run = await loadedBy(['conform', 'http://127.0.0.1:9/']);
+    const run = await conformRun();
     expect(run.modules).toContain('src/cli/conform-run.js');
     expect(run.modules).toContain('src/conform/run.js');
   });
