@@ -12,6 +12,7 @@ import { EXPLORATION_CASES } from '../../conformance/handler/p-explore.js';
 import { BROKEN, MISBEHAVING, freePort, httpHandler, type Running } from './servers.js';
 import { tasksim } from '../helpers/cli.js';
 import { invokedAs } from '../../src/cli/conform.js';
+import { conformError } from './conform-in-process.js';
 
 /** Every tag closed in order, every attribute quoted, no stray '<' or '&' in text: enough for JUnit readers. */
 function assertWellFormedXml(xml: string): void {
@@ -178,8 +179,12 @@ describe('tasksim conform (CLI)', () => {
   it('exit 3, quickly, when nothing listens — saying what was tried and what to do', async () => {
     const port = await freePort();
     // What starting the command costs on this machine now (a usage error: no network at all).
+    // It is also the CLI's wiring of an option the suite checks (the bad-usage table below is in-process).
     const start = await tasksim(['conform', `http://127.0.0.1:${port}/task`, '--deadline', 'soon']);
     expect(start.code).toBe(2);
+    expect(start.stderr).toMatch(/^tasksim: --deadline must be a duration/);
+    expect(start.stderr).not.toMatch(/\n\s+at /);
+    expect(start.stdout).toBe('');
     const r = await tasksim(['conform', `http://127.0.0.1:${port}/task`]);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain(`cannot reach http://127.0.0.1:${port}: ECONNREFUSED`);
@@ -221,7 +226,12 @@ describe('tasksim conform (CLI)', () => {
     }
   });
 
-  it.concurrent.each([
+  // The table is read in-process, through the command the CLI registers and the function its action
+  // runs (conform-in-process.ts): each row still fails if its check is removed (the command then runs on
+  // to an unreachable 127.0.0.1:1, exit 3). What the CLI makes of such an error (exit 2, the message on
+  // stderr, nothing on stdout, no stack trace) is proven through the built CLI: a URL missing (checked
+  // before the suite loads) here, and --deadline (checked by the suite's options) in the exit 3 test above.
+  it.each([
     [['conform', 'not a url'], /not a URL/],
     [['conform', 'ftp://127.0.0.1/x'], /only http: and https:/],
     [['conform', 'http://127.0.0.1:1/x', '--deadline', 'soon'], /--deadline must be a duration/],
@@ -251,9 +261,15 @@ describe('tasksim conform (CLI)', () => {
     [['conform', 'http://127.0.0.1:1/x', '--replay', 'd1.!!!'], /the --replay token is not base64url/],
     [['conform', 'http://127.0.0.1:1/x', '--replay', 'd1.eyJtIjoiQlJFVyIsImgiOnt9fQ'], /names no valid method/],
   ])('exit 2 for bad usage: %j', async (args, message) => {
-    const r = await tasksim(args as string[]);
+    const err = await conformError(args as string[]);
+    expect(err.exitCode).toBe(2);
+    expect(err.message).toMatch(message as RegExp);
+  });
+
+  it('bad usage through the CLI: exit 2, the message on stderr, nothing on stdout, no stack trace', async () => {
+    const r = await tasksim(['conform']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(message as RegExp);
+    expect(r.stderr).toMatch(/^tasksim: missing the handler URL: tasksim conform <url>/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.stdout).toBe('');
   });
