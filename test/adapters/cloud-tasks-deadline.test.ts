@@ -5,9 +5,9 @@
  * take the timeout signal away before it fires (nodejs/node#57736), so a service that never answers
  * hung the adapter instead of becoming a verdict. The adapter now holds its own deadline on every call.
  *
- * Each case runs in a child `node --expose-gc` that collects every few milliseconds while the call
- * waits, against a real 127.0.0.1 server (port 0) that accepts and never answers; the child must
- * print its outcome and exit by itself (no request left hanging) well within the test's own bound.
+ * The cases run at once in one child `node --expose-gc` that collects every few milliseconds while the
+ * calls wait, against a real 127.0.0.1 server (port 0) that accepts and never answers; the child must
+ * print each call's outcome and exit by itself (no request left hanging) well within the test's own bound.
  * Below them, the guard's own parts on fake timers.
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
@@ -27,58 +27,87 @@ import { ensureCliBuilt, ROOT, runBounded } from '../helpers/cli.js';
 const DEADLINE_MS = 1_000;
 /** The test's own bound on the child: a hang is killed here and reported, never waited out. */
 const CHILD_BOUND_MS = 30_000;
+/** The adapter's transports, each a call of its own in the child. */
+const SCHEMES = ['cloud-tasks+rest', 'cloud-tasks'] as const;
 
 interface Outcome {
   name?: string;
   message?: string;
 }
 
-const moduleUrl = (rel: string): string => JSON.stringify(pathToFileURL(join(ROOT, 'dist/src/adapters', rel)).href);
-
-/** The child's script: one call of the adapter's (or its clock client's), collecting garbage while it waits. */
-function childScript(call: 'describe' | 'clock', target: string): string {
-  const start =
-    call === 'describe'
-      ? `const { CloudTasksQueue } = await import(${moduleUrl('cloud-tasks.js')});
-         const { parseCloudTasksAddress } = await import(${moduleUrl('cloud-tasks-address.js')});
-         const subject = new CloudTasksQueue(parseCloudTasksAddress(${JSON.stringify(target)}), { timeoutMs: ${DEADLINE_MS} });
-         const pending = subject.describe();`
-      : `const { ClockControlClient } = await import(${moduleUrl('cloud-tasks-clock.js')});
-         const subject = new ClockControlClient(${JSON.stringify(target)}, ${DEADLINE_MS});
-         const pending = subject.now();`;
-  return `${start}
-    const collecting = setInterval(() => globalThis.gc(), 5);
-    let outcome;
-    try {
-      await pending;
-      outcome = { ok: true };
-    } catch (err) {
-      outcome = { name: err.name, message: err.message };
-    }
-    clearInterval(collecting);
-    await subject.close();
-    process.stdout.write(JSON.stringify(outcome));`;
+/** One call the child makes: the adapter's first call over a transport, or its clock client's. */
+interface Call {
+  key: string;
+  call: 'describe' | 'clock';
+  target: string;
 }
 
-/** Runs the call in a child; its outcome, or a failure that says it hung (killed at the bound). */
-async function callInChild(call: 'describe' | 'clock', target: string): Promise<Outcome> {
+const moduleUrl = (rel: string): string => JSON.stringify(pathToFileURL(join(ROOT, 'dist/src/adapters', rel)).href);
+
+/** The statement that starts one call: `[subject, pending]`. */
+function startCall(c: Call): string {
+  return c.call === 'describe'
+    ? `(() => { const s = new CloudTasksQueue(parseCloudTasksAddress(${JSON.stringify(c.target)}), { timeoutMs: ${DEADLINE_MS} }); return [s, s.describe()]; })()`
+    : `(() => { const s = new ClockControlClient(${JSON.stringify(c.target)}, ${DEADLINE_MS}); return [s, s.now()]; })()`;
+}
+
+/**
+ * The child's script: the calls at once, collecting garbage while they wait. Each outcome is printed
+ * as one line when its call ends (so a call that hangs is the one whose line is missing), and the
+ * child exits by itself only if no call leaves a request behind.
+ */
+function childScript(calls: Call[]): string {
+  return `const { CloudTasksQueue } = await import(${moduleUrl('cloud-tasks.js')});
+    const { parseCloudTasksAddress } = await import(${moduleUrl('cloud-tasks-address.js')});
+    const { ClockControlClient } = await import(${moduleUrl('cloud-tasks-clock.js')});
+    const started = { ${calls.map((c) => `${JSON.stringify(c.key)}: ${startCall(c)}`).join(', ')} };
+    const collecting = setInterval(() => globalThis.gc(), 5);
+    await Promise.all(Object.entries(started).map(async ([key, [, pending]]) => {
+      let outcome;
+      try {
+        await pending;
+        outcome = { ok: true };
+      } catch (err) {
+        outcome = { name: err.name, message: err.message };
+      }
+      process.stdout.write(JSON.stringify({ key, outcome }) + '\\n');
+    }));
+    clearInterval(collecting);
+    for (const [subject] of Object.values(started)) await subject.close();`;
+}
+
+/** The calls in one child (one load of the client, one stretch of collecting); what each call ended with. */
+async function callsInChild(calls: Call[]): Promise<{ outcomes: Map<string, Outcome>; exit: string | undefined }> {
   const { result } = runBounded(
     process.execPath,
-    ['--expose-gc', '--input-type=module', '--eval', childScript(call, target)],
+    ['--expose-gc', '--input-type=module', '--eval', childScript(calls)],
     { timeoutMs: CHILD_BOUND_MS },
   );
   const r = await result;
-  if (r.code !== 0)
-    throw new Error(
-      `the child ${r.code === -1 ? `hung: killed after ${CHILD_BOUND_MS} ms` : `exited with ${r.code}`}; stdout: ${r.stdout}; stderr: ${r.stderr}`,
-    );
-  return JSON.parse(r.stdout) as Outcome;
+  const outcomes = new Map<string, Outcome>();
+  for (const line of r.stdout.split('\n').filter(Boolean)) {
+    const { key, outcome } = JSON.parse(line) as { key: string; outcome: Outcome };
+    outcomes.set(key, outcome);
+  }
+  const exit =
+    r.code === 0
+      ? undefined
+      : `the child ${r.code === -1 ? `hung: killed after ${CHILD_BOUND_MS} ms` : `exited with ${r.code}`}; stdout: ${r.stdout}; stderr: ${r.stderr}`;
+  return { outcomes, exit };
 }
 
 describe('a service that accepts and never answers, with garbage collected while the call waits', () => {
   let silent: Server;
   let port: number;
   const sockets = new Set<Socket>();
+  let child: Awaited<ReturnType<typeof callsInChild>>;
+  /** A call's outcome; fails, saying so, if the child hung or did not exit by itself. */
+  const outcomeOf = (key: string): Outcome => {
+    if (child.exit !== undefined) throw new Error(child.exit);
+    const outcome = child.outcomes.get(key);
+    if (!outcome) throw new Error(`no outcome for ${key}`);
+    return outcome;
+  };
   beforeAll(async () => {
     ensureCliBuilt(); // the child imports the adapter from dist/
     silent = createServer((s) => {
@@ -88,28 +117,35 @@ describe('a service that accepts and never answers, with garbage collected while
     });
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
     port = (silent.address() as AddressInfo).port;
-  });
+    child = await callsInChild([
+      ...SCHEMES.map((scheme) => ({
+        key: scheme,
+        call: 'describe' as const,
+        target: `${scheme}://127.0.0.1:${port}?handler=127.0.0.1:0`,
+      })),
+      { key: 'clock', call: 'clock', target: `http://127.0.0.1:${port}` },
+    ]);
+  }, 60_000);
   afterAll(async () => {
     for (const s of sockets) s.destroy();
     await new Promise<void>((r) => silent?.close(() => r()));
   });
 
-  for (const scheme of ['cloud-tasks+rest', 'cloud-tasks'] as const) {
-    it(`${scheme}://: the first call ends at its deadline as AdapterUnreachable (exit 3), not a hang`, async () => {
-      const outcome = await callInChild('describe', `${scheme}://127.0.0.1:${port}?handler=127.0.0.1:0`);
+  for (const scheme of SCHEMES) {
+    it(`${scheme}://: the first call ends at its deadline as AdapterUnreachable (exit 3), not a hang`, () => {
+      const outcome = outcomeOf(scheme);
       expect(outcome).toMatchObject({ name: 'AdapterUnreachable' });
       expect(outcome.message).toContain(`cannot reach the Cloud Tasks API at 127.0.0.1:${port} (ListQueues)`);
       expect(outcome.message).toContain('DEADLINE_EXCEEDED');
-    }, 60_000);
+    });
   }
 
-  it('the clock control: its call ends at its deadline with a message that says so', async () => {
-    const outcome = await callInChild('clock', `http://127.0.0.1:${port}`);
-    expect(outcome).toEqual({
+  it('the clock control: its call ends at its deadline with a message that says so', () => {
+    expect(outcomeOf('clock')).toEqual({
       name: 'ClockCallFailed',
       message: `GET http://127.0.0.1:${port}/clock did not answer within ${DEADLINE_MS} ms`,
     });
-  }, 60_000);
+  });
 });
 
 describe('withinDeadline (fake timers)', () => {

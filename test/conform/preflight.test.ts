@@ -7,7 +7,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { preflight } from '../../src/conform/preflight.js';
-import { tasksim } from '../helpers/cli.js';
+import { conformError } from './conform-in-process.js';
 import { MISBEHAVING, PICKY, httpHandler, type Running } from './servers.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
@@ -31,7 +31,19 @@ async function httpsHandler(): Promise<{ port: number; close(): Promise<void> }>
   };
 }
 
-describe('tasksim conform preflight (CLI)', () => {
+/**
+ * `tasksim conform <url>` in-process (conform-in-process.ts): the command the CLI registers and the
+ * function its action runs, up to the error it ends with. How the CLI prints such an error (exit 3,
+ * `tasksim: <message>` on stderr, nothing on stdout, no stack) is proven through the built CLI in
+ * test/conform/cli.test.ts (nothing listening, a silent server, a server that speaks no HTTP).
+ */
+async function conformStderr(url: string): Promise<string> {
+  const err = await conformError(['conform', url, '--seed', '1']);
+  expect(err.exitCode, err.message).toBe(3);
+  return `tasksim: ${err.message}\n`;
+}
+
+describe('tasksim conform preflight (the CLI command, in-process)', () => {
   const open: { close(): Promise<void> }[] = [];
   afterAll(async () => {
     for (const o of open) await o.close();
@@ -40,31 +52,27 @@ describe('tasksim conform preflight (CLI)', () => {
   it('a port that speaks TLS, asked for plain HTTP: "use https://", exit 3', async () => {
     const tls = await httpsHandler();
     open.push(tls);
-    const r = await tasksim(['conform', `http://127.0.0.1:${tls.port}/task`, '--seed', '1']);
-    expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(
+    const stderr = await conformStderr(`http://127.0.0.1:${tls.port}/task`);
+    expect(stderr).toMatch(
       new RegExp(`^tasksim: http://127\\.0\\.0\\.1:${tls.port} speaks TLS \\(HTTPS\\), not plain HTTP`),
     );
-    expect(r.stderr).toContain(`Use https://127.0.0.1:${tls.port}/task\n`);
-    expect(r.stdout).toBe('');
+    expect(stderr).toContain(`Use https://127.0.0.1:${tls.port}/task\n`);
   });
 
   it('plain HTTP, asked for TLS: "use http://", exit 3', async () => {
     const plain = await PICKY.postOnly();
     open.push(plain);
-    const r = await tasksim(['conform', `https://127.0.0.1:${plain.port}/task`, '--seed', '1']);
-    expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(new RegExp(`^tasksim: https://127\\.0\\.0\\.1:${plain.port} does not speak TLS`));
-    expect(r.stderr).toContain(`Use http://127.0.0.1:${plain.port}/task\n`);
+    const stderr = await conformStderr(`https://127.0.0.1:${plain.port}/task`);
+    expect(stderr).toMatch(new RegExp(`^tasksim: https://127\\.0\\.0\\.1:${plain.port} does not speak TLS`));
+    expect(stderr).toContain(`Use http://127.0.0.1:${plain.port}/task\n`);
     expect(plain.requests.length).toBe(0);
   });
 
   it('404 at the path, with and without the queue headers: "no handler at /wrong", exit 3', async () => {
     const nf = await PICKY.notFound();
     open.push(nf);
-    const r = await tasksim(['conform', `http://127.0.0.1:${nf.port}/wrong`, '--seed', '1']);
-    expect(r.code).toBe(3);
-    expect(r.stderr).toBe(
+    const stderr = await conformStderr(`http://127.0.0.1:${nf.port}/wrong`);
+    expect(stderr).toBe(
       `tasksim: http://127.0.0.1:${nf.port}/wrong answers 404 Not Found, with and without the queue's headers: no handler at /wrong.\n` +
         "  Check the path (the handler's route, e.g. /tasks/handler or /_ah/queue/default), then run again.\n",
     );

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConformance, resolveDeadline, ConformanceOptionError } from '../../src/conform/run.js';
 import { PICKY, type Running } from './servers.js';
 import { tasksim } from '../helpers/cli.js';
+import { conformError } from './conform-in-process.js';
 
 describe('--target http', () => {
   let s: Running;
@@ -72,13 +73,15 @@ describe('--target http', () => {
     );
   });
 
-  it.concurrent.each([
+  // In-process, through the command the CLI registers (conform-in-process.ts); the CLI's printing of a
+  // usage error (exit 2, stderr) is proven in test/conform/cli.test.ts.
+  it.each([
     [['--target', 'http', '--scaling', 'basic'], /--scaling is about App Engine services/],
     [['--target', 'http', '--deadline', '2h'], /--deadline of an HTTP target is at most 30m/],
     [['--target', 'lambda'], /--target must be appengine or http/],
   ])('bad usage %j: exit 2', async (args, message) => {
-    const r = await tasksim(['conform', s.url, ...(args as string[])]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(message as RegExp);
+    const err = await conformError(['conform', s.url, ...(args as string[])]);
+    expect(err.exitCode).toBe(2);
+    expect(err.message).toMatch(message as RegExp);
   });
 });
