@@ -111,7 +111,7 @@ describe('runScenario with a checker thread that fails', () => {
       `
       import { loadScenario } from ${dist('scenario/load.js')};
       import { runScenario } from ${dist('scenario/run.js')};
-      const s = await loadScenario('scenarios/retry-backoff.yaml');
+      const s = await loadScenario('scenarios/deadlines.yaml'); // the smallest: a run with a thread is all it takes
       const r = await runScenario(s, { invariantThread: 'on' });
       console.log(r.invariants.filter((i) => i.status === 'pass').length > 0 ? 'judged' : 'not judged');
     `,
