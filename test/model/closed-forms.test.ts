@@ -30,8 +30,8 @@ type FieldHooks = Partial<Pick<FieldSink, 'onAdd' | 'onDispatch'>>;
 
 /**
  * A sink of adds and dispatches taken as their fields (FieldSink): the engine then makes no event
- * objects, a quarter of a million-arrival run's CPU. An add or dispatch given as an object (when
- * another sink wants objects) goes to the same hooks.
+ * objects (a million-arrival run alone: 3.5 CPU-s instead of 5). An add or dispatch given as an
+ * object (when another sink wants objects) goes to the same hooks, its ETA left out (none reads it).
  */
 function fieldSink(hooks: FieldHooks): FieldSink {
   const none = (): void => {};

@@ -25,7 +25,7 @@ const fixture = (name: string): URL => bundledThread(new URL(`../invariants/fixt
  * A scenario file, its streams cut to at most `tasks` tasks each (throughput-1m has a million). At
  * 1,000 a stream every scenario keeps its queues, workers, actions and event types, and its trace
  * still spans several 64 KiB chunks (3 to 15; deadlines, 120 tasks in all, fits in one), so the
- * thread reads events cut across chunk boundaries; the run costs little beside the thread's start.
+ * thread reads a trace chunk after chunk; the run costs little beside the thread's start.
  */
 async function scenario(file: string, tasks = 1_000): Promise<Scenario> {
   const s = await loadScenario(join(SCENARIOS, file));
@@ -57,7 +57,7 @@ describe('runScenario judges alike in a thread and in-process (INV-DET)', async 
       const threaded = await runScenario(s, { invariantThread: { entry: checkerThreadEntry() } });
       expect(threaded).toEqual(inProcess);
       expect(threaded.invariants.length).toBe(9);
-      // Not a comparison of one-chunk traces: the thread reads events across chunk boundaries.
+      // Not a comparison of one-chunk traces: the thread reads the trace chunk after chunk.
       if (!ONE_CHUNK.has(f)) expect(chunks).toBeGreaterThanOrEqual(3);
     });
   }
