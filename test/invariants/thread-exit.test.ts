@@ -13,12 +13,17 @@ import { scenarioFromObject } from '../../src/scenario/load.js';
 import { SLICE_EVENTS, runScenario } from '../../src/scenario/run.js';
 import type { Scenario } from '../../src/scenario/types.js';
 import { TraceHasher } from '../../src/sim/trace.js';
+import { bundledThread, checkerThreadEntry } from '../helpers/checker-thread.js';
 
 /** Far beyond any test's timeout: only a failure to notice would reach it. */
 const STALL_MS = 600_000;
 /** The channel of fixtures/thread-reads-when-told.ts. */
 const WAIT_CHANNEL = 'tasksim-test-writer-sleeps';
-const fixture = (name: string): URL => new URL(`./fixtures/${name}`, import.meta.url);
+/**
+ * A fixture thread, and the real checker thread, bundled (test/helpers/checker-thread.ts): the same
+ * code, started in less CPU.
+ */
+const fixture = (name: string): URL => bundledThread(new URL(`./fixtures/${name}`, import.meta.url));
 
 /**
  * 240,001 events, tasks arriving one at a time (no burst of a million adds in one step): each slice of
@@ -40,7 +45,7 @@ function steady(): Promise<Scenario> {
 
 describe('a checker thread that exits mid-run ends the run at once with InvariantThreadError', () => {
   it('the real checker thread exits while the engine waits on a full ring: the wait ends, not after the stall', async () => {
-    const thread = await InvariantThread.start({ exitAfterChunks: 2, stallMs: STALL_MS });
+    const thread = await InvariantThread.start({ entry: checkerThreadEntry(), exitAfterChunks: 2, stallMs: STALL_MS });
     try {
       const hasher = new TraceHasher();
       thread.attach(hasher);
@@ -69,7 +74,9 @@ describe('a checker thread that exits mid-run ends the run at once with Invarian
       },
       'burst.yaml',
     );
-    const run = runScenario(s, { invariantThread: { exitAfterChunks: 3, stallMs: STALL_MS } });
+    const run = runScenario(s, {
+      invariantThread: { entry: checkerThreadEntry(), exitAfterChunks: 3, stallMs: STALL_MS },
+    });
     await expect(run).rejects.toThrow(InvariantThreadError);
     await expect(run).rejects.toThrow(new RegExp(`it exited \\(code ${TEST_EXIT_CODE}\\) before giving its results`));
   });

@@ -10,14 +10,25 @@ import { InvariantThread, InvariantThreadError, type InvariantThreadOptions } fr
 import { RING_SLOTS, SLOT_BYTES } from '../../src/invariants/chunk-ring.js';
 import type { AddEvent, ResponseEvent, TraceEvent } from '../../src/sim/events.js';
 import { TraceHasher } from '../../src/sim/trace.js';
+import { bundledThread, checkerThreadEntry } from '../helpers/checker-thread.js';
 import { kitchenSink } from '../helpers/engine.js';
 import { TraceBuilder, expectFails, expectPasses, queue, resultOf } from './trace-builder.js';
 
 const S = 1_000_000;
-const fixture = (name: string): InvariantThreadOptions => ({ entry: new URL(`./fixtures/${name}`, import.meta.url) });
+/** A fixture thread, bundled as the checker thread is (test/helpers/checker-thread.ts). */
+const fixture = (name: string): InvariantThreadOptions => ({
+  entry: bundledThread(new URL(`./fixtures/${name}`, import.meta.url)),
+});
 
-/** The events through a hasher whose chunks feed a checker thread, as runScenario wires them. */
-async function judgeInThread(events: TraceEvent[], opts: InvariantThreadOptions = {}): Promise<InvariantResult[]> {
+/**
+ * The events through a hasher whose chunks feed a checker thread, as runScenario wires them. The
+ * thread runs the checkers' sources bundled (test/helpers/checker-thread.ts: the same code, a third
+ * of the CPU to start); the tests of failures below start it as thread.ts finds it.
+ */
+async function judgeInThread(
+  events: TraceEvent[],
+  opts: InvariantThreadOptions = { entry: checkerThreadEntry() },
+): Promise<InvariantResult[]> {
   const thread = await InvariantThread.start(opts);
   try {
     const hasher = new TraceHasher();
