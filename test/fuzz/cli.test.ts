@@ -20,7 +20,8 @@ describe('tasksim fuzz (CLI, subprocess)', () => {
   });
 
   it('--list prints the built-in adapters, one per line', async () => {
-    const r = await tasksim(['fuzz', '--list']);
+    // The command in this process: it only prints (a clean run below is the exit-0 child-process case).
+    const r = await tasksimInProcess(registerFuzz, ['fuzz', '--list']);
     expect(r.code).toBe(0);
     expect(r.stdout.trim().split('\n')).toEqual(['reference', ...MUTANTS.map((m) => `mutant:${m.name}`)]);
   });
