@@ -8,7 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveReferenceOverHttp, type Served } from '../../src/adapters/http-json-server.js';
+import { registerFuzz } from '../../src/cli/fuzz.js';
+import { registerReportMerge } from '../../src/cli/report-merge.js';
 import { cliArgs, runBounded, tasksim } from '../helpers/cli.js';
+import { tasksimInProcess } from '../helpers/cli-in-process.js';
 
 // Two planted defects (HDR-3, TASK-2), each found by both shards of this campaign.
 const MUTANT = 'mutant:retry-count-off-by-one+no-tombstones';
@@ -38,16 +41,22 @@ describe('tasksim fuzz --jobs (CLI, subprocess)', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('--jobs 2 reports what --shard 1/2 and --shard 2/2 merged report: failures, replay tokens, JUnit', async () => {
+  it('--jobs 2 reports what --shard 1/2 and --shard 2/2 merged report: failures, replay tokens, JUnit; the text names the split', async () => {
+    // The jobs' campaign prints its text; report.json holds what --json would print.
     const [jobs, one, two] = await Promise.all([
-      tasksim([...CAMPAIGN, '--jobs', '2', '--json', '--report-dir', join(dir, 'jobs')]),
+      tasksim([...CAMPAIGN, '--jobs', '2', '--report-dir', join(dir, 'jobs')]),
       tasksim([...CAMPAIGN, '--shard', '1/2', '--json', '--report-dir', join(dir, 's1')]),
       tasksim([...CAMPAIGN, '--shard', '2/2', '--json', '--report-dir', join(dir, 's2')]),
     ]);
     expect(jobs.code).toBe(1); // the mutant fails
     for (const shard of [one, two]) expect([0, 1], shard.stderr).toContain(shard.code); // each ran to a verdict
     expect(jobs.stderr).toContain(`${MUTANT}, 40 runs over 2 jobs (worker threads), job j running shard j/2`);
-    const merge = await tasksim([
+    expect(jobs.stdout.split('\n').slice(0, 2)).toEqual([
+      `tasksim fuzz: ${MUTANT} FAILED: 2 distinct failures in 40 runs (seed 4, shard 1/1)`,
+      '  over 2 jobs (worker threads): job j ran shard j/2 of the campaign (alone: --shard j/2)',
+    ]);
+    // The merge runs the command in this process (its child-process case is in test/fuzz/cli.test.ts).
+    const merge = await tasksimInProcess(registerReportMerge, [
       'report',
       'merge',
       join(dir, 's1', 'report.json'),
@@ -56,7 +65,7 @@ describe('tasksim fuzz --jobs (CLI, subprocess)', () => {
     ]);
     expect(merge.code).toBe(1);
     const merged = JSON.parse(merge.stdout);
-    const report = JSON.parse(jobs.stdout);
+    const report = JSON.parse(await readFile(join(dir, 'jobs', 'report.json'), 'utf8'));
     expect(report).toMatchObject({ adapter: MUTANT, seed: 4, runs: 40, jobs: 2, ok: false });
     expect(report.runs).toBe(merged.runs);
     const pick = (f: Record<string, unknown>, by: unknown) => ({
@@ -116,26 +125,29 @@ describe('tasksim fuzz --jobs (CLI, subprocess)', () => {
     expect(r.stderr).toMatch(/--jobs 2: .* one queue outside this process, and the jobs would share it/);
     expect(r.stderr).toMatch(/--shard 1\/N … --shard N\/N/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stdout).toBe('');
   });
 
-  it('bad --jobs values and --jobs with --replay are bad input; --help names --jobs; the text names the split', async () => {
-    // parseJobs' range is unit-tested (jobs.test.ts): here one bad value shows the CLI's message and exit.
-    const [word, replay, help, text] = await Promise.all([
-      tasksim(['fuzz', '--adapter', 'reference', '--jobs', 'many']),
-      tasksim(['fuzz', '--adapter', 'reference', '--jobs', '2', '--replay', 'abc']),
-      tasksim(['fuzz', '--help']),
-      tasksim(['fuzz', '--adapter', 'reference', '--jobs', '2', '--runs', '4', '--seed', '1']),
-    ]);
+  it('bad --jobs values and --jobs with --replay are bad input; --help names --jobs', async () => {
+    // parseJobs' range is unit-tested (jobs.test.ts): here one bad value shows the command's message
+    // and exit, in this process (the refusal above is the child-process case of the same exit).
+    const word = await tasksimInProcess(registerFuzz, ['fuzz', '--adapter', 'reference', '--jobs', 'many']);
     expect(word.code).toBe(2);
     expect(word.stderr).toContain('--jobs must be an integer from 1 to 64 or auto');
+    const replay = await tasksimInProcess(registerFuzz, [
+      'fuzz',
+      '--adapter',
+      'reference',
+      '--jobs',
+      '2',
+      '--replay',
+      'abc',
+    ]);
     expect(replay.code).toBe(2);
     expect(replay.stderr).toContain('--jobs with --replay');
+    const help = await tasksimInProcess(registerFuzz, ['fuzz', '--help']);
+    expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/--jobs <n\|auto>\s+worker threads/);
-    expect(text.code).toBe(0);
-    expect(text.stdout.split('\n').slice(0, 2)).toEqual([
-      expect.stringMatching(/^tasksim fuzz: reference passed 4 runs \(seed 1, shard 1\/1\)/),
-      '  over 2 jobs (worker threads): job j ran shard j/2 of the campaign (alone: --shard j/2)',
-    ]);
   });
 
   it('SIGINT stops every job, and the joined report of the runs done is still printed (exit 130)', async () => {

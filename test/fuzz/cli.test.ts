@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tasksim } from '../helpers/cli.js';
+import { tasksimInProcess } from '../helpers/cli-in-process.js';
 import { MUTANTS } from '../../src/adapters/mutants/index.js';
+import { registerFuzz } from '../../src/cli/fuzz.js';
+import { registerReportMerge } from '../../src/cli/report-merge.js';
 
 describe('tasksim fuzz (CLI, subprocess)', () => {
   let dir: string;
@@ -17,7 +20,8 @@ describe('tasksim fuzz (CLI, subprocess)', () => {
   });
 
   it('--list prints the built-in adapters, one per line', async () => {
-    const r = await tasksim(['fuzz', '--list']);
+    // The command in this process: it only prints (a clean run below is the exit-0 child-process case).
+    const r = await tasksimInProcess(registerFuzz, ['fuzz', '--list']);
     expect(r.code).toBe(0);
     expect(r.stdout.trim().split('\n')).toEqual(['reference', ...MUTANTS.map((m) => `mutant:${m.name}`)]);
   });
@@ -33,7 +37,9 @@ describe('tasksim fuzz (CLI, subprocess)', () => {
   });
 
   it('exit 1 with the counterexample, rules, seed, path and a replay line that reproduces it', async () => {
-    const r = await tasksim(['fuzz', '--adapter', 'mutant:retry-count-off-by-one', '--seed', '8']);
+    // One campaign: the text on stdout, the same report as JSON in report.json (what --json prints).
+    const out = join(dir, 'counterexample');
+    const r = await tasksim(['fuzz', '--adapter', 'mutant:retry-count-off-by-one', '--seed', '8', '--report-dir', out]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/Minimal counterexample \(\d+ commands?\)/);
     expect(r.stdout).toMatch(/^\s+1\. /m);
@@ -42,8 +48,8 @@ describe('tasksim fuzz (CLI, subprocess)', () => {
     const replay = /tasksim fuzz --adapter mutant:retry-count-off-by-one --replay ([A-Za-z0-9_-]+)/.exec(r.stdout);
     expect(replay).not.toBeNull();
 
-    const j = await tasksim(['fuzz', '--adapter', 'mutant:retry-count-off-by-one', '--seed', '8', '--json']);
-    const first = JSON.parse(j.stdout);
+    const first = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
+    expect(first.failure.replay).toBe(replay![0]);
     expect(Object.keys(first.failure)).toEqual(
       expect.arrayContaining(['commands', 'violations', 'seed', 'path', 'replay']),
     );
@@ -62,18 +68,28 @@ describe('tasksim fuzz (CLI, subprocess)', () => {
   }, 240_000);
 
   it('exit 2 for bad input', async () => {
-    for (const args of [
-      ['fuzz'],
-      ['fuzz', '--adapter', 'mutant:nope'],
-      ['fuzz', '--adapter', 'reference', '--runs', 'lots'],
-      ['fuzz', '--adapter', 'reference', '--shard', '4/3'],
-      ['fuzz', '--adapter', 'reference', '--replay', '%%%'],
-    ]) {
-      const r = await tasksim(args);
+    // The rows refused before any run, each for its own reason. With an adapter that does not exist,
+    // a row whose check were gone would end at the adapter instead (another message).
+    const table: [string[], RegExp][] = [
+      [['fuzz'], /^tasksim: --adapter is required/],
+      [['fuzz', '--adapter', 'mutant:nope'], /^tasksim: .*mutant:nope/],
+      [['fuzz', '--adapter', 'mutant:nope', '--runs', 'lots'], /^tasksim: --runs must be an integer/],
+      [['fuzz', '--adapter', 'mutant:nope', '--shard', '4/3'], /^tasksim: --shard must be i\/n/],
+      [['fuzz', '--adapter', 'reference', '--replay', '%%%'], /^tasksim: invalid --replay token: not base64url/],
+    ];
+    // As users meet it: the process's exit code, the message, nothing on stdout, no stack trace.
+    const r = await tasksim(table[0][0]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(table[0][1]);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    // Every row through the command itself, in this process.
+    for (const [args, message] of table) {
+      const r = await tasksimInProcess(registerFuzz, args);
       expect(r.code, args.join(' ')).toBe(2);
-      expect(r.stderr).toMatch(/^tasksim: /);
+      expect(r.stderr, args.join(' ')).toMatch(message);
     }
-  }, 240_000);
+  });
 
   it('exit 3 when the adapter is unreachable', async () => {
     const server: Server = createServer();
@@ -116,21 +132,10 @@ describe('tasksim fuzz (CLI, subprocess)', () => {
     expect(ok.stdout).toMatch(/passed, 60 runs over 3 of 3 shards/);
     expect(JSON.parse(await readFile(merged, 'utf8'))).toMatchObject({ ok: true, runs: 60, missing: [] });
 
-    // A failing shard fails the merge.
-    const bad = await tasksim([
-      'fuzz',
-      '--adapter',
-      'reference',
-      '--runs',
-      '60',
-      '--seed',
-      '77',
-      '--shard',
-      '2/3',
-      '--json',
-    ]);
+    // A failing shard fails the merge (shard 2's report, made to fail). The merges below run the
+    // command in this process; the one above is the child-process case.
     const failed = {
-      ...JSON.parse(bad.stdout),
+      ...JSON.parse(await readFile(files[1], 'utf8')),
       ok: false,
       failure: {
         config: '',
@@ -144,14 +149,14 @@ describe('tasksim fuzz (CLI, subprocess)', () => {
     };
     const failedFile = join(dir, 'failed.json');
     await writeFile(failedFile, JSON.stringify(failed));
-    const r = await tasksim(['report', 'merge', files[0], failedFile]);
+    const r = await tasksimInProcess(registerReportMerge, ['report', 'merge', files[0], failedFile]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/FAILED/);
     expect(r.stdout).toMatch(/missing shards: 3/);
 
     const notReport = join(dir, 'x.json');
     await writeFile(notReport, '{"hello":1}');
-    expect((await tasksim(['report', 'merge', notReport])).code).toBe(2);
+    expect((await tasksimInProcess(registerReportMerge, ['report', 'merge', notReport])).code).toBe(2);
   }, 240_000);
 
   it('a queue answering garbage gets a verdict (exit 1), not a stack trace', async () => {

@@ -3,13 +3,23 @@
  * progress summed over the workers, a worker that dies becoming part of the report (never a hang),
  * and the refusals. That job j of N finds what shard j/N finds, tokens and JUnit included, is shown
  * on the built CLI (test/cli/fuzz-jobs.test.ts).
+ *
+ * jobs.ts is the build's (test/helpers/built.ts): its workers start as the installed CLI's do, in
+ * plain JavaScript, instead of each loading the TypeScript sources through a loader of its own.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createAdapter } from '../../src/adapters/registry.js';
 import { runFuzz, type FuzzReport } from '../../src/fuzz/campaign.js';
 import { mergeReports } from '../../src/fuzz/merge.js';
-import { JobsRefused, parseJobs, runFuzzJobs, type JobsReport } from '../../src/fuzz/jobs.js';
+import type { JobsReport } from '../../src/fuzz/jobs.js';
 import { fuzzVerdict } from '../../src/cli/fuzz.js';
+import { builtTestModule, importBuilt } from '../helpers/built.js';
+
+const { JobsRefused, parseJobs, runFuzzJobs } =
+  await importBuilt<typeof import('../../src/fuzz/jobs.js')>('src/fuzz/jobs.ts');
+/** The broken factories (jobs-adapters.ts), importable by the build's workers. */
+const brokenInJobs = builtTestModule('test/fuzz/jobs-adapters.ts');
+afterAll(() => brokenInJobs.dispose());
 
 describe('fuzz --jobs (worker threads)', () => {
   it('jobs inside a shard split the shard, and the shard reports still merge into the campaign', async () => {
@@ -42,7 +52,7 @@ describe('fuzz --jobs (worker threads)', () => {
       queue: createAdapter('reference'),
       seed: 1,
       runs: 9,
-      factory: { module: new URL('./jobs-adapters.ts', import.meta.url).href, export: 'createBrokenInJobs' },
+      factory: { module: brokenInJobs.url, export: 'createBrokenInJobs' },
     })) as JobsReport;
     expect(r.ok).toBe(false);
     // The first death stops the other jobs at their next run: job 1 did up to its third of 9, however far it got.

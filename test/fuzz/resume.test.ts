@@ -16,6 +16,7 @@ import { Lockstep } from '../../src/fuzz/lockstep.js';
 import { formatText } from '../../src/fuzz/report.js';
 import { FuzzFailure, type FuzzViolation } from '../../src/fuzz/violation.js';
 import type { QueueConfig, ResolvedConfig } from '../../src/model/config.js';
+import { slowOr } from '../helpers/slow.js';
 import { absorb, added, emptyScene } from './scene.js';
 
 const S = 1_000_000;
@@ -259,7 +260,11 @@ describe('a queue whose resume does nothing is caught in a large share of runs',
     expect(pushAddThenPause(30)).toBeCloseTo(0.179, 3);
   });
 
-  for (const seed of [1, 2, 3]) {
+  // Each seed's campaign is a sample of its own, held to the same floor: one shows the rate, and
+  // TASKSIM_SLOW=1 holds three to it. The default suite's is seed 3, the nearest the floor (20 runs):
+  // a pause aimed blindly again (no queue holding a task first) brings it to 16, under the floor,
+  // where seeds 1 and 2 stay over it.
+  for (const seed of slowOr([1, 2, 3], [3])) {
     it(`seed ${seed}: at least 9% of the default campaign's runs, each citing PUSH-8`, async () => {
       const floor = Math.floor((DEFAULT_RUNS * pushAddThenPause(DEFAULT_MAX_COMMANDS)) / 2);
       expect([DEFAULT_RUNS, DEFAULT_MAX_COMMANDS, floor]).toEqual([200, 30, 17]);

@@ -14,6 +14,7 @@ import { commandArbs, runTaskTarget, type RunTaskAim } from '../../src/fuzz/comm
 import { SideState } from '../../src/fuzz/model-state.js';
 import { formatText } from '../../src/fuzz/report.js';
 import { TaskBook } from '../../src/fuzz/task-book.js';
+import { slowOr } from '../helpers/slow.js';
 import { absorb, added } from './scene.js';
 
 /** The share of sampled commands that are RunTask, for a queue with these capabilities. */
@@ -195,7 +196,9 @@ describe('a queue whose RunTask does nothing is caught in a large share of runs'
     expect(pushAddThenRunTask(30)).toBeCloseTo(0.49, 2);
   });
 
-  for (const seed of [1, 2, 3]) {
+  // Each seed's 100 runs are a sample of their own, held to the same floor: one shows the rate, and
+  // TASKSIM_SLOW=1 holds three to it. The default suite's is seed 1, the nearest the floor (39 runs).
+  for (const seed of slowOr([1, 2, 3], [1])) {
     it(`seed ${seed}: at least a quarter of 100 runs`, async () => {
       const floor = Math.floor((100 * pushAddThenRunTask(30)) / 2);
       expect(floor).toBe(24);

@@ -8,7 +8,10 @@ import { formatText } from '../../src/fuzz/report.js';
 /**
  * Mutants served over HTTP on the wall clock (serveReferenceOverHttp({ realTime: true, mutant })):
  * each is caught, citing the rule it breaks. The seeds are ones whose first runs reach the mutant's bug
- * (any seed does, only later); shrinking gets 3 s of real time (what is asserted holds unshrunk too).
+ * (any seed does, only later). Nothing here is shrunk (a shrink budget of 0: the failing run is
+ * replayed once, and reported as first seen if it fails otherwise): what is asserted holds unshrunk,
+ * a run being at most WALL_CLOCK_MAX_COMMANDS long. Shrinking on the wall clock is shown by
+ * test/fuzz/cli-wall-clock.test.ts, replay.test.ts and wall-clock-resume.test.ts.
  * On a busy machine a run whose calls were slow compares less (a slow lease is "not compared"), so a
  * campaign may need more runs to reach the bug: each gets up to 60 and stops at its first failure.
  */
@@ -35,7 +38,7 @@ describe('mutants served in real time are caught', () => {
           seed: c.seed,
           runs: RUNS,
           maxFailures: 1,
-          shrinkBudgetMs: 3000,
+          shrinkBudgetMs: 0,
         });
         if (report.ok && c.timingOnly) {
           // A timing-only defect on a machine busier than the defect is large: the harness measured
