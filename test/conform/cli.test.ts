@@ -12,7 +12,8 @@ import { EXPLORATION_CASES } from '../../conformance/handler/p-explore.js';
 import { BROKEN, MISBEHAVING, freePort, httpHandler, type Running } from './servers.js';
 import { tasksim, type CliResult } from '../helpers/cli.js';
 import { invokedAs } from '../../src/cli/conform.js';
-import { conformError } from './conform-in-process.js';
+import { tasksimInProcess } from '../helpers/cli-in-process.js';
+import { registerConform } from '../../src/cli/conform.js';
 
 /** Every tag closed in order, every attribute quoted, no stray '<' or '&' in text: enough for JUnit readers. */
 function assertWellFormedXml(xml: string): void {
@@ -242,10 +243,10 @@ describe('tasksim conform (CLI)', () => {
     }
   });
 
-  // The table is read in-process, through the command the CLI registers and the function its action
-  // runs (conform-in-process.ts): each row still fails if its check is removed (the command then runs on
-  // to an unreachable 127.0.0.1:1, exit 3). What the CLI makes of such an error (exit 2, the message on
-  // stderr, nothing on stdout, no stack trace) is proven through the built CLI in the exit 3 test above.
+  // The table runs in-process, the command the CLI registers from parsing to its exit code
+  // (test/helpers/cli-in-process.ts): each row still fails if its check is removed (the command then runs
+  // on to an unreachable 127.0.0.1:1, exit 3). The process's own exit code and stderr are proven through
+  // the built CLI in the exit 3 test above.
   it.each([
     [['conform', 'not a url'], /not a URL/],
     [['conform', 'ftp://127.0.0.1/x'], /only http: and https:/],
@@ -276,9 +277,10 @@ describe('tasksim conform (CLI)', () => {
     [['conform', 'http://127.0.0.1:1/x', '--replay', 'd1.!!!'], /the --replay token is not base64url/],
     [['conform', 'http://127.0.0.1:1/x', '--replay', 'd1.eyJtIjoiQlJFVyIsImgiOnt9fQ'], /names no valid method/],
   ])('exit 2 for bad usage: %j', async (args, message) => {
-    const err = await conformError(args as string[]);
-    expect(err.exitCode).toBe(2);
-    expect(err.message).toMatch(message as RegExp);
+    const r = await tasksimInProcess(registerConform, args as string[]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(message as RegExp);
+    expect(r.stdout).toBe('');
   });
 
   it('--reference runs the suite against the built-in handler, with rerun lines that say --reference', async () => {

@@ -7,7 +7,8 @@ import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { preflight } from '../../src/conform/preflight.js';
-import { conformError } from './conform-in-process.js';
+import { tasksimInProcess } from '../helpers/cli-in-process.js';
+import { registerConform } from '../../src/cli/conform.js';
 import { MISBEHAVING, PICKY, httpHandler, type Running } from './servers.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
@@ -32,15 +33,15 @@ async function httpsHandler(): Promise<{ port: number; close(): Promise<void> }>
 }
 
 /**
- * `tasksim conform <url>` in-process (conform-in-process.ts): the command the CLI registers and the
- * function its action runs, up to the error it ends with. How the CLI prints such an error (exit 3,
- * `tasksim: <message>` on stderr, nothing on stdout, no stack) is proven through the built CLI in
- * test/conform/cli.test.ts (nothing listening, a silent server, a server that speaks no HTTP).
+ * `tasksim conform <url>` in-process (test/helpers/cli-in-process.ts): the command the CLI registers,
+ * from parsing to its exit code, with its stdout and stderr. The same through the built CLI in a child
+ * process is in test/conform/cli.test.ts (nothing listening, a silent server, a server that speaks no HTTP).
  */
 async function conformStderr(url: string): Promise<string> {
-  const err = await conformError(['conform', url, '--seed', '1']);
-  expect(err.exitCode, err.message).toBe(3);
-  return `tasksim: ${err.message}\n`;
+  const r = await tasksimInProcess(registerConform, ['conform', url, '--seed', '1']);
+  expect(r.code, r.stderr).toBe(3);
+  expect(r.stdout).toBe('');
+  return r.stderr;
 }
 
 describe('tasksim conform preflight (the CLI command, in-process)', () => {

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConformance, resolveDeadline, ConformanceOptionError } from '../../src/conform/run.js';
 import { PICKY, type Running } from './servers.js';
 import { tasksim } from '../helpers/cli.js';
-import { conformError } from './conform-in-process.js';
+import { tasksimInProcess } from '../helpers/cli-in-process.js';
+import { registerConform } from '../../src/cli/conform.js';
 
 describe('--target http', () => {
   let s: Running;
@@ -73,15 +74,16 @@ describe('--target http', () => {
     );
   });
 
-  // In-process, through the command the CLI registers (conform-in-process.ts); the CLI's printing of a
+  // In-process, through the command the CLI registers (test/helpers/cli-in-process.ts); the CLI's printing of a
   // usage error (exit 2, stderr) is proven in test/conform/cli.test.ts.
   it.each([
     [['--target', 'http', '--scaling', 'basic'], /--scaling is about App Engine services/],
     [['--target', 'http', '--deadline', '2h'], /--deadline of an HTTP target is at most 30m/],
     [['--target', 'lambda'], /--target must be appengine or http/],
   ])('bad usage %j: exit 2', async (args, message) => {
-    const err = await conformError(['conform', s.url, ...(args as string[])]);
-    expect(err.exitCode).toBe(2);
-    expect(err.message).toMatch(message as RegExp);
+    const r = await tasksimInProcess(registerConform, ['conform', s.url, ...(args as string[])]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(message as RegExp);
+    expect(r.stdout).toBe('');
   });
 });

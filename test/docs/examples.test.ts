@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReferenceHandler, type ReferenceHandler } from '../../src/conform/reference-handler.js';
 import { serveReferenceOverHttp, type Served } from '../../src/adapters/http-json-server.js';
+import { DEMO_REPORTS } from '../helpers/demo-reports.js';
 import { CLI, ROOT, ensureCliBuilt } from '../helpers/engine.js';
 import { runBounded } from '../helpers/cli.js';
 import { SLOW } from '../helpers/slow.js';
@@ -188,13 +189,7 @@ async function expectDemoRan(stdout: string, startedAt: number): Promise<void> {
   expect(stdout).toMatch(/Every required case passed/);
   expect(stdout).toMatch(/INV-DET\s+re-run with seed 11: same hash/);
   const dir = join(ROOT, 'reports', 'latest');
-  for (const f of [
-    'conform/index.html',
-    'conform/junit.xml',
-    'conform/report.json',
-    'simulation/index.html',
-    'simulation/report.json',
-  ]) {
+  for (const f of DEMO_REPORTS) {
     // Written by this run, not left by an earlier one (file times are whole milliseconds or coarser).
     expect(statSync(join(dir, f)).mtimeMs, f).toBeGreaterThanOrEqual(Math.floor(startedAt / 1000) * 1000);
   }

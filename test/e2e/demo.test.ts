@@ -9,6 +9,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_REPORTS } from '../helpers/demo-reports.js';
 import { tasksim } from '../helpers/cli.js';
 
 let dir: string;
@@ -30,13 +31,7 @@ describe('tasksim demo', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Every required case passed/);
     expect(r.stdout).toMatch(/INV-DET\s+re-run with seed 1: same hash/);
-    for (const f of [
-      'conform/index.html',
-      'conform/junit.xml',
-      'conform/report.json',
-      'simulation/index.html',
-      'simulation/report.json',
-    ]) {
+    for (const f of DEMO_REPORTS) {
       expect(existsSync(join(reports, f)), f).toBe(true);
     }
     const sim = JSON.parse(await readFile(join(reports, 'simulation/report.json'), 'utf8'));
