@@ -2,17 +2,16 @@
  * Bad input to `tasksim simulate` (CFG-3): exit code 2, one message on stderr that names the file, the
  * queue or field, and the rule broken — never a stack trace. Two cases run the built CLI in a child
  * process, proving the wiring (exit 2, the message on stderr, nothing on stdout); the rest of the table
- * goes through the very functions the command runs, in this process: `simulate` (src/cli/simulate.ts,
- * which loads and validates the scenario and parses --seed and --profile) and `reportError`
- * (src/cli/common.ts, which turns its error into the message and the exit code).
+ * goes through the command the CLI registers, in this process, from parsing to its exit code
+ * (test/helpers/cli-in-process.ts).
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { simulate, type SimulateOptions } from '../../src/cli/simulate.js';
-import { reportError } from '../../src/cli/common.js';
+import { registerSimulate } from '../../src/cli/simulate.js';
+import { tasksimInProcess } from '../helpers/cli-in-process.js';
 import { ensureCliBuilt, runCliAsync, type CliRun } from '../helpers/engine.js';
 
 interface Case {
@@ -161,34 +160,6 @@ const CASES: Case[] = [
 let dir: string;
 const results = new Map<string, CliRun & { file: string }>();
 
-/**
- * `tasksim simulate <file> [--seed n] [--profile p]` in this process: what `simulate` throws, turned
- * into the exit code and the stderr the CLI gives it by `reportError`; stdout is captured too.
- */
-async function simulateInProcess(args: string[]): Promise<CliRun> {
-  const [file, ...flags] = args;
-  const opts: SimulateOptions = {};
-  for (let i = 0; i < flags.length; i += 2) {
-    if (flags[i] === '--seed') opts.seed = flags[i + 1];
-    else if (flags[i] === '--profile') opts.profile = flags[i + 1];
-    else throw new Error(`no in-process form for ${flags[i]}: make the case a child-process one`);
-  }
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => stdout.push(String(chunk)) > 0);
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => stderr.push(String(chunk)) > 0);
-  let code = 0;
-  try {
-    await simulate(file, opts);
-  } catch (e) {
-    code = reportError(e);
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  return { code, stdout: stdout.join(''), stderr: stderr.join('') };
-}
-
 beforeAll(async () => {
   ensureCliBuilt();
   dir = await mkdtemp(join(tmpdir(), 'tasksim-bad-'));
@@ -208,7 +179,7 @@ beforeAll(async () => {
     .filter((p) => p.c.child)
     .map(async (p) => results.set(p.c.name, { ...(await runCliAsync(['simulate', ...p.args])), file: p.file }));
   for (const p of prepared.filter((x) => !x.c.child))
-    results.set(p.c.name, { ...(await simulateInProcess(p.args)), file: p.file });
+    results.set(p.c.name, { ...(await tasksimInProcess(registerSimulate, ['simulate', ...p.args])), file: p.file });
   await Promise.all(children);
 }, 300_000);
 
