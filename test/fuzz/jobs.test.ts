@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createAdapter } from '../../src/adapters/registry.js';
 import { runFuzz, type FuzzReport } from '../../src/fuzz/campaign.js';
 import { mergeReports } from '../../src/fuzz/merge.js';
-import type { JobsReport } from '../../src/fuzz/jobs.js';
+import { runFuzzJobs as runFuzzJobsFromSources, type JobsReport } from '../../src/fuzz/jobs.js';
 import { fuzzVerdict } from '../../src/cli/fuzz.js';
 import { builtTestModule, importBuilt } from '../helpers/built.js';
 
@@ -77,6 +77,19 @@ describe('fuzz --jobs (worker threads)', () => {
     await expect(
       runFuzzJobs({ jobs: 2, adapter: 'reference', queue: createAdapter('reference'), seed: 1, replay: 'x' }),
     ).rejects.toThrow(/--replay/);
+  });
+
+  it('from the TypeScript sources, its workers start through the TypeScript loader and run their shares', async () => {
+    // The path of a checkout run without a build (the benches): the tests above start the build's workers.
+    const r = await runFuzzJobsFromSources({
+      adapter: 'reference',
+      seed: 3,
+      runs: 2,
+      jobs: 2,
+      queue: createAdapter('reference'),
+    });
+    expect(r).toMatchObject({ ok: true, runs: 2, seed: 3, jobs: 2 });
+    expect((r as JobsReport).crashed).toBeUndefined();
   });
 
   it('parses --jobs: 1…64 or auto', () => {
