@@ -17,6 +17,7 @@ import { formatText } from '../../src/fuzz/report.js';
 import { FuzzFailure, type FuzzViolation } from '../../src/fuzz/violation.js';
 import type { QueueConfig, ResolvedConfig } from '../../src/model/config.js';
 import { slowOr } from '../helpers/slow.js';
+import { shareWithThenAfter } from './command-odds.js';
 import { absorb, added, emptyScene } from './scene.js';
 
 const S = 1_000_000;
@@ -227,14 +228,7 @@ describe('a resume answered OK that leaves the queue paused is PUSH-8', () => {
  * fc.commands draws a length from 0 to maxCommands about uniformly.
  */
 function pushAddThenPause(maxCommands: number): number {
-  const add = 3 / 34;
-  const pause = 1 / 34;
-  let sum = 0;
-  for (let length = 0; length <= maxCommands; length++) {
-    // The first push add at position k, then at least one pause among the commands after it.
-    for (let k = 0; k < length; k++) sum += (1 - add) ** k * add * (1 - (1 - pause) ** (length - 1 - k));
-  }
-  return sum / (maxCommands + 1);
+  return shareWithThenAfter(maxCommands, 3 / 34, 1 / 34);
 }
 
 /**

@@ -15,6 +15,7 @@ import { SideState } from '../../src/fuzz/model-state.js';
 import { formatText } from '../../src/fuzz/report.js';
 import { TaskBook } from '../../src/fuzz/task-book.js';
 import { slowOr } from '../helpers/slow.js';
+import { shareWithThenAfter } from './command-odds.js';
 import { absorb, added } from './scene.js';
 
 /** The share of sampled commands that are RunTask, for a queue with these capabilities. */
@@ -179,14 +180,7 @@ describe('the task a RunTask aims at (resolved when it runs)', () => {
  * RunTask aimed at tasks that exist (a blind name or index, 1 draw in 15), 3 to 7 runs of 100.
  */
 function pushAddThenRunTask(maxCommands: number): number {
-  const add = 3 / 34;
-  const run = 3 / 17;
-  let sum = 0;
-  for (let length = 0; length <= maxCommands; length++) {
-    // The first push add at position k, then at least one RunTask among the commands after it.
-    for (let k = 0; k < length; k++) sum += (1 - add) ** k * add * (1 - (1 - run) ** (length - 1 - k));
-  }
-  return sum / (maxCommands + 1);
+  return shareWithThenAfter(maxCommands, 3 / 34, 3 / 17);
 }
 
 describe('a queue whose RunTask does nothing is caught in a large share of runs', () => {
