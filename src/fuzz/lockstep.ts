@@ -216,8 +216,10 @@ export class Lockstep {
       const spec = specs[i];
       const mi = m[i];
       const si = s[i];
-      // Ambiguous (wall clock): an earlier task of this name was ending just then; not compared.
-      const unsure = r.unsure && spec.name !== undefined;
+      // Ambiguous (wall clock): an earlier task of this name was ending just then, or is not compared
+      // from here (a RunTask or a slow call left when it ends unknown: the queue may still hold it
+      // or hold its tombstone); not compared.
+      const unsure = spec.name !== undefined && (r.unsure || this.isTainted(this.book.findByName(q, spec.name)?.key));
       if (!unsure && !(mi.ok && si.ok)) {
         const v = compareAdd(mi, si, spec, q, this.now, () => this.lingering(q, spec.name));
         if (v) return this.fail(v);
